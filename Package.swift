@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "review",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "review", targets: ["review"]),
+        .library(name: "ReviewKit", targets: ["ReviewKit"]),
+        .library(name: "GitKit", targets: ["GitKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .target(name: "GitKit", dependencies: ["CGit2"]),
+        .target(name: "ReviewKit", dependencies: ["GitKit"]),
+        .executableTarget(
+            name: "review",
+            dependencies: [
+                "ReviewKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Shared by the test targets: builds temporary repositories through GitKit.
+        .target(name: "TestSupport", dependencies: ["GitKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+        .testTarget(name: "ReviewKitTests", dependencies: ["ReviewKit", "TestSupport"]),
+        .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

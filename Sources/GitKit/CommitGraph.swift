@@ -1,0 +1,94 @@
+import CGit2
+
+/// The commits reachable from one commit, with their trees and parents, read in one pass.
+///
+/// Parses raw commit objects itself (only the `tree` and `parent` headers), which is far
+/// cheaper than libgit2's full commit parsing. Commits listed in a shallow clone's `shallow`
+/// file get no parents and are marked as boundaries, so callers can say that history ends
+/// there instead of inventing an answer.
+struct CommitGraph {
+    var ids: [ObjectID] = []
+    var trees: [ObjectID] = []
+    /// Parent indices, in the commit's parent order.
+    var parents: [[Int32]] = []
+    /// Whether the commit is at a shallow clone's boundary (its real parents are absent).
+    var isBoundary: [Bool] = []
+    var index: [ObjectID: Int32] = [:]
+
+    var count: Int { ids.count }
+
+    /// Reads every commit reachable from `tip`.
+    ///
+    /// - Parameter stop: commits not to enter (with their ancestors), for incremental walks.
+    init(tip: ObjectID, database: ObjectDatabase, shallow: Set<ObjectID>, stop: Set<ObjectID> = []) throws(RepositoryError) {
+        var pendingParents: [[ObjectID]] = []
+        var queue: [ObjectID] = [tip]
+        index[tip] = 0
+        ids.append(tip)
+        var cursor = 0
+        while cursor < queue.count {
+            let id = queue[cursor]
+            cursor += 1
+            let (tree, parentIDs) = try Self.parse(id, database: database)
+            trees.append(tree)
+            let boundary = shallow.contains(id)
+            isBoundary.append(boundary)
+            let kept = boundary ? [] : parentIDs
+            pendingParents.append(kept)
+            for parent in kept where index[parent] == nil && !stop.contains(parent) {
+                index[parent] = Int32(ids.count)
+                ids.append(parent)
+                queue.append(parent)
+            }
+        }
+        parents = pendingParents.map { $0.compactMap { index[$0] } }
+    }
+
+    /// Reads the tree and parent ids from a raw commit object.
+    static func parse(_ id: ObjectID, database: ObjectDatabase) throws(RepositoryError) -> (ObjectID, [ObjectID]) {
+        let object = try database.read(id, expected: GIT_OBJECT_COMMIT)
+        return try object.withBytes { (bytes: UnsafeRawBufferPointer) throws(RepositoryError) -> (ObjectID, [ObjectID]) in
+            var tree: ObjectID?
+            var parents: [ObjectID] = []
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0a { lineEnd += 1 }
+                if lineEnd == lineStart { break }  // blank line: the message follows
+                let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                if line.starts(with: "tree ".utf8), line.count == 45 {
+                    tree = ObjectID(hex: String(decoding: line.dropFirst(5), as: UTF8.self))
+                } else if line.starts(with: "parent ".utf8), line.count == 47 {
+                    guard let parent = ObjectID(hex: String(decoding: line.dropFirst(7), as: UTF8.self)) else {
+                        throw .corruptObject(id, "malformed parent line")
+                    }
+                    parents.append(parent)
+                }
+                lineStart = lineEnd + 1
+            }
+            guard let tree else { throw .corruptObject(id, "commit has no tree") }
+            return (tree, parents)
+        }
+    }
+
+    /// Commit indices with every commit before all of its parents (children first).
+    ///
+    /// Kahn's algorithm on the child counts; a stack keeps chains of history together,
+    /// which keeps delta chains in the pack cache warm when the order is reversed.
+    func childrenFirstOrder() -> [Int32] {
+        var childCount = [Int32](repeating: 0, count: count)
+        for ps in parents { for p in ps { childCount[Int(p)] += 1 } }
+        var order: [Int32] = []
+        order.reserveCapacity(count)
+        var ready: [Int32] = (0..<Int32(count)).filter { childCount[Int($0)] == 0 }.reversed()
+        while let c = ready.popLast() {
+            order.append(c)
+            // Push parents in reverse so the first parent is taken next.
+            for p in parents[Int(c)].reversed() {
+                childCount[Int(p)] -= 1
+                if childCount[Int(p)] == 0 { ready.append(p) }
+            }
+        }
+        return order
+    }
+}

@@ -1,0 +1,151 @@
+import CGit2
+
+/// Finds, for every file below a directory, the last commit that changed it, in one walk.
+///
+/// The answer for each path equals `git log -1 -- <path>` with default history
+/// simplification: walking back from the revision, a non-merge commit is the answer when the
+/// path differs from its parent (or, for a root commit, exists); a merge is the answer when the
+/// path differs from every parent, and otherwise the walk follows the first parent the path is
+/// unchanged against.
+///
+/// It works in two passes over one commit graph:
+/// 1. oldest first (so forward delta chains resolve from cache), compare each commit's raw
+///    tree entries with each parent's, skipping equal subtrees by id, and record which of the
+///    revision's paths changed;
+/// 2. children first (topological, so clock skew cannot reorder it), carry each path's
+///    pending set down the simplified history until it lands on its answer.
+public struct HistoryEngine {
+    public init() {}
+
+    /// Computes the last change of every file below `directory` (such as `Articles`) at `revision`.
+    ///
+    /// - Throws: ``RepositoryError`` naming a missing or corrupt object.
+    public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String) throws(RepositoryError) -> LastChangeReport {
+        let database = try ObjectDatabase(repository)
+        let headTree = try CommitGraph.parse(revision, database: database).0
+        let files = try repository.files(under: directory, inTree: headTree)
+        let scope = PathScope(directory: directory, files: files.map(\.path))
+
+        let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary())
+        let order = graph.childrenFirstOrder()
+        let changes = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database)
+        let (answers, cutOff) = propagate(graph: graph, order: order, changes: changes, pathCount: files.count)
+
+        var commits: [Int32: CommitInfo] = [:]
+        for answer in answers { if let c = answer, commits[c] == nil { commits[c] = try repository.commit(graph.ids[Int(c)]) } }
+        let result = files.enumerated().map { i, file in
+            FileLastChange(path: file.path, blob: file.id, kind: file.kind, commit: answers[i].flatMap { commits[$0] })
+        }
+        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: cutOff, commitsWalked: graph.count)
+    }
+
+    /// Pass 1: for each commit and each of its parents, the indices of scope paths that differ.
+    ///
+    /// Root commits get no entry: every path pending there is answered by the root.
+    func changedPaths(graph: CommitGraph, oldestFirst: ReversedCollection<[Int32]>, scope: PathScope, database: ObjectDatabase) throws(RepositoryError) -> [[[Int32]]] {
+        var differ = TreeDiffer(database: database, scope: scope)
+        var scopeTree = [ObjectID?](repeating: nil, count: graph.count)
+        var result = [[[Int32]]](repeating: [], count: graph.count)
+        for c in oldestFirst {
+            let commit = Int(c)
+            let tree = try differ.subtree(at: scope.components, of: graph.trees[commit])
+            scopeTree[commit] = tree
+            result[commit] = try graph.parents[commit].map { (p: Int32) throws(RepositoryError) -> [Int32] in
+                try differ.changes(from: scopeTree[Int(p)], to: tree, directory: scope.prefix)
+            }
+        }
+        return result
+    }
+
+    /// Pass 2: carries each path down its simplified history; returns each path's answer
+    /// (commit index), `nil` where history ended at a shallow boundary.
+    func propagate(graph: CommitGraph, order: [Int32], changes: [[[Int32]]], pathCount: Int) -> ([Int32?], Bool) {
+        var answers = [Int32?](repeating: nil, count: pathCount)
+        var pending = [Set<Int32>?](repeating: nil, count: graph.count)
+        pending[0] = Set(0..<Int32(pathCount))
+        var open = pathCount
+        var cutOff = false
+
+        func send(_ paths: consuming Set<Int32>, to parent: Int32) {
+            let p = Int(parent)
+            if var existing = pending[p].take() {
+                if existing.count < paths.count { swap(&existing, &paths) }
+                existing.formUnion(paths)
+                pending[p] = existing
+            } else {
+                pending[p] = paths
+            }
+        }
+
+        for c in order where open > 0 {
+            let commit = Int(c)
+            guard var paths = pending[commit].take(), !paths.isEmpty else { continue }
+            let parents = graph.parents[commit]
+            if parents.isEmpty {
+                // A root commit answers every path still pending, unless its real parents
+                // lie beyond a shallow boundary: then the answer cannot be known.
+                if graph.isBoundary[commit] {
+                    cutOff = true
+                } else {
+                    for path in paths { answers[Int(path)] = c }
+                }
+                open -= paths.count
+                continue
+            }
+            let perParent = changes[commit]
+            if parents.count == 1 {
+                for path in perParent[0] where paths.remove(path) != nil {
+                    answers[Int(path)] = c
+                    open -= 1
+                }
+                send(paths, to: parents[0])
+                continue
+            }
+            // A merge: paths unchanged against the first parent follow it; each other path
+            // follows the first parent it is unchanged against, or is answered by the merge.
+            let changedAgainst = perParent.map(Set.init)
+            var toParent = [Set<Int32>](repeating: [], count: parents.count)
+            for path in perParent[0] where paths.remove(path) != nil {
+                if let k = changedAgainst.indices.dropFirst().first(where: { !changedAgainst[$0].contains(path) }) {
+                    toParent[k].insert(path)
+                } else {
+                    answers[Int(path)] = c
+                    open -= 1
+                }
+            }
+            send(paths, to: parents[0])
+            for (k, set) in toParent.enumerated() where !set.isEmpty { send(set, to: parents[k]) }
+        }
+        return (answers, cutOff)
+    }
+}
+
+/// The paths the engine answers for, and the directories that may hold them.
+struct PathScope {
+    /// The directory's path components, such as `["Articles"]`.
+    let components: [String]
+    /// The directory with a trailing slash, such as `Articles/`.
+    let prefix: String
+    /// Path → index into the file list.
+    let index: [String: Int32]
+    /// Every directory (with trailing slash) that holds a path in scope, including `prefix`.
+    let directories: Set<String>
+
+    init(directory: String, files: [String]) {
+        components = directory.split(separator: "/").map(String.init)
+        prefix = components.isEmpty ? "" : components.joined(separator: "/") + "/"
+        var index: [String: Int32] = [:]
+        var directories: Set<String> = [prefix]
+        for (i, path) in files.enumerated() {
+            index[path] = Int32(i)
+            var dir = path[...]
+            while let slash = dir.lastIndex(of: "/") {
+                dir = dir[..<slash]
+                let withSlash = String(dir) + "/"
+                if withSlash.count < prefix.count || !directories.insert(withSlash).inserted { break }
+            }
+        }
+        self.index = index
+        self.directories = directories
+    }
+}

@@ -1,0 +1,22 @@
+/// The commit that last changed one file, as `git log -1 -- <path>` names it.
+public struct FileLastChange: Sendable, Hashable {
+    /// Path from the repository root.
+    public var path: String
+    /// The file's blob at the revision asked about.
+    public var blob: ObjectID
+    public var kind: EntryKind
+    /// The last commit that changed the file; `nil` when history ends at a shallow clone's
+    /// boundary before the change could be found.
+    public var commit: CommitInfo?
+}
+
+/// The last change of every file below a directory at one revision.
+public struct LastChangeReport: Sendable {
+    public var revision: ObjectID
+    /// In git's tree order.
+    public var files: [FileLastChange]
+    /// Whether some answers are unknown because the clone is shallow.
+    public var reachedShallowBoundary: Bool
+    /// How many commits were walked.
+    public var commitsWalked: Int
+}

@@ -1,0 +1,161 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Raw access to a repository's object database, for the history engine's hot loops.
+///
+/// Owns one `git_odb` reference (freed once in `deinit`) and keeps its ``Repository`` alive.
+/// Not `Sendable`; open one per thread.
+final class ObjectDatabase {
+    let owner: Repository
+    private let raw: OpaquePointer
+
+    /// Wraps `git_repository_odb`.
+    init(_ repository: Repository) throws(RepositoryError) {
+        var odb: OpaquePointer?
+        let result = git_repository_odb(&odb, repository.raw)
+        guard result >= 0, let odb else { throw .git(GitError.last(code: result)) }
+        owner = repository
+        raw = odb
+    }
+
+    deinit { git_odb_free(raw) }
+
+    /// Reads an object's uncompressed bytes. Wraps `git_odb_read`.
+    ///
+    /// - Throws: ``RepositoryError/missingObject(_:_:)`` or ``RepositoryError/corruptObject(_:_:)``
+    ///   naming `id`, or a corrupt-object error when the object is not of the `expected` type.
+    func read(_ id: ObjectID, expected: git_object_t) throws(RepositoryError) -> RawObject {
+        var oid = id.oid
+        var object: OpaquePointer?
+        let result: Int32 = withExtendedLifetime(owner) { () -> Int32 in git_odb_read(&object, self.raw, &oid) }
+        guard result >= 0, let object else { throw owner.classify(GitError.last(code: result), id: id) }
+        let wrapped = RawObject(object, database: self)
+        guard git_odb_object_type(object) == expected else {
+            throw .corruptObject(id, "expected a \(Self.name(of: expected)), found a \(Self.name(of: git_odb_object_type(object)))")
+        }
+        return wrapped
+    }
+
+    private static func name(of type: git_object_t) -> String {
+        switch type {
+        case GIT_OBJECT_COMMIT: "commit"
+        case GIT_OBJECT_TREE: "tree"
+        case GIT_OBJECT_BLOB: "blob"
+        case GIT_OBJECT_TAG: "tag"
+        default: "object of type \(type.rawValue)"
+        }
+    }
+
+    /// Appends every file below the tree `id` to `out`, with paths prefixed by `prefix`.
+    func listFiles(tree id: ObjectID, prefix: String, into out: inout [TreeFile]) throws(RepositoryError) {
+        let object = try read(id, expected: GIT_OBJECT_TREE)
+        var subtrees: [(String, ObjectID)] = []
+        try object.withTree(id) { (entries: inout RawTreeCursor) throws(RepositoryError) in
+            while let entry = try entries.next() {
+                let path = prefix + entry.name
+                if entry.kind == .tree {
+                    subtrees.append((path + "/", entry.id))
+                } else {
+                    out.append(TreeFile(path: path, id: entry.id, kind: entry.kind))
+                }
+            }
+        }
+        // Recurse after the parent object is no longer needed, keeping at most one per level alive.
+        for (path, subtree) in subtrees {
+            try listFiles(tree: subtree, prefix: path, into: &out)
+        }
+    }
+}
+
+/// One object read from the database: owns its `git_odb_object` and frees it once.
+///
+/// Keeps its ``ObjectDatabase`` (and so the repository) alive while it lives.
+final class RawObject {
+    private let raw: OpaquePointer
+    private let database: ObjectDatabase
+
+    init(_ raw: OpaquePointer, database: ObjectDatabase) {
+        self.raw = raw
+        self.database = database
+    }
+
+    deinit { git_odb_object_free(raw) }
+
+    /// Calls `body` with the object's bytes, valid only during the call.
+    func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        let bytes = UnsafeRawBufferPointer(start: git_odb_object_data(raw), count: git_odb_object_size(raw))
+        return try withExtendedLifetime(self) { () throws(E) -> R in try body(bytes) }
+    }
+
+    /// Calls `body` with a cursor over the entries of this tree object.
+    func withTree<R>(_ id: ObjectID, _ body: (inout RawTreeCursor) throws(RepositoryError) -> R) throws(RepositoryError) -> R {
+        try withBytes { (bytes: UnsafeRawBufferPointer) throws(RepositoryError) -> R in
+            var cursor = RawTreeCursor(bytes: bytes, treeID: id)
+            return try body(&cursor)
+        }
+    }
+}
+
+/// One entry of a raw tree, borrowed from the tree's bytes.
+struct RawTreeEntry {
+    /// The whole entry: mode, space, name, NUL and the 20-byte id.
+    var bytes: UnsafeRawBufferPointer
+    var nameStart: Int
+    var nameEnd: Int
+    var mode: UInt32
+
+    var name: String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
+    }
+    var nameBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]) }
+    var id: ObjectID { ObjectID(rawBytes: bytes.baseAddress! + nameEnd + 1) }
+    var kind: EntryKind { EntryKind(mode: mode) }
+    var isTree: Bool { mode & 0o170000 == 0o040000 }
+}
+
+/// Walks a raw tree object (`<octal mode> <name>\0<20-byte id>`, repeated), validating as it goes.
+struct RawTreeCursor {
+    let bytes: UnsafeRawBufferPointer
+    let treeID: ObjectID
+    private(set) var offset = 0
+
+    init(bytes: UnsafeRawBufferPointer, treeID: ObjectID) {
+        self.bytes = bytes
+        self.treeID = treeID
+    }
+
+    var isAtEnd: Bool { offset >= bytes.count }
+
+    /// The next entry, or `nil` at the end.
+    ///
+    /// - Throws: ``RepositoryError/corruptObject(_:_:)`` naming the tree when an entry is malformed.
+    mutating func next() throws(RepositoryError) -> RawTreeEntry? {
+        guard offset < bytes.count else { return nil }
+        let start = offset
+        var mode: UInt32 = 0
+        var i = start
+        while i < bytes.count, bytes[i] != 0x20 {
+            let digit = bytes[i] &- 0x30
+            guard digit < 8, i - start < 7 else { throw .corruptObject(treeID, "malformed tree entry mode") }
+            mode = mode << 3 | UInt32(digit)
+            i += 1
+        }
+        guard i > start, i < bytes.count else { throw .corruptObject(treeID, "malformed tree entry mode") }
+        let nameStart = i + 1
+        let remaining = bytes.count - nameStart
+        guard remaining > 0,
+              let nul = memchr(bytes.baseAddress! + nameStart, 0, remaining) else {
+            throw .corruptObject(treeID, "tree entry name is not terminated")
+        }
+        let nameEnd = nameStart + (UnsafeRawPointer(nul) - (bytes.baseAddress! + nameStart))
+        guard nameEnd > nameStart, nameEnd + 21 <= bytes.count else {
+            throw .corruptObject(treeID, "truncated tree entry")
+        }
+        offset = nameEnd + 21
+        return RawTreeEntry(
+            bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]),
+            nameStart: nameStart - start, nameEnd: nameEnd - start, mode: mode)
+    }
+}

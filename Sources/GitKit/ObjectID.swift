@@ -1,0 +1,85 @@
+import CGit2
+
+/// A git object id (SHA-1, 20 bytes), as a value.
+///
+/// Stored as three integers so hashing and comparison are cheap in the history engine's
+/// hot loops; converts to and from libgit2's `git_oid`.
+public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    let a: UInt64
+    let b: UInt64
+    let c: UInt32
+
+    /// The 20 raw bytes in order.
+    public var bytes: [UInt8] {
+        withUnsafeBytes(of: storageBigEndian) { Array($0) }
+    }
+
+    private var storageBigEndian: (UInt64, UInt64, UInt32) {
+        (a.bigEndian, b.bigEndian, c.bigEndian)
+    }
+
+    /// Creates an id from 20 raw bytes at `pointer`.
+    init(rawBytes pointer: UnsafeRawPointer) {
+        a = UInt64(bigEndian: pointer.loadUnaligned(as: UInt64.self))
+        b = UInt64(bigEndian: pointer.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        c = UInt32(bigEndian: pointer.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
+
+    init(_ oid: git_oid) {
+        var copy = oid
+        self = withUnsafeBytes(of: &copy) { ObjectID(rawBytes: $0.baseAddress!) }
+    }
+
+    /// Parses 40 hexadecimal digits; `nil` for anything else.
+    public init?(hex: some StringProtocol) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 40 else { return nil }
+        var raw = [UInt8](repeating: 0, count: 20)
+        for i in 0..<20 {
+            guard let hi = Self.nibble(utf8[2 * i]), let lo = Self.nibble(utf8[2 * i + 1]) else { return nil }
+            raw[i] = hi << 4 | lo
+        }
+        self = raw.withUnsafeBytes { ObjectID(rawBytes: $0.baseAddress!) }
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// The libgit2 representation, for passing to C.
+    var oid: git_oid {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid) { dst in
+            withUnsafeBytes(of: storageBigEndian) { src in
+                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(20)))
+            }
+        }
+        return oid
+    }
+
+    /// Forty lowercase hexadecimal digits.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The first seven hexadecimal digits, for people.
+    public var short: String { String(hex.prefix(7)) }
+
+    public var description: String { hex }
+
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        (lhs.a, lhs.b, lhs.c) < (rhs.a, rhs.b, rhs.c)
+    }
+}

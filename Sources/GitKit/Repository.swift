@@ -1,0 +1,156 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open git repository: the single owner of a `git_repository` handle.
+///
+/// Not `Sendable`: libgit2 wants one thread at a time per handle. Open one per thread, and
+/// hand results between threads as values (``ObjectID``, ``CommitInfo``, byte arrays).
+/// Every object read through it is copied out and freed before the method returns, unless
+/// a child handle keeps this repository alive (``ObjectDatabase``).
+public final class Repository {
+    let raw: OpaquePointer
+
+    /// Where the repository was opened from, as given.
+    public let openedPath: String
+
+    private init(raw: OpaquePointer, openedPath: String) {
+        self.raw = raw
+        self.openedPath = openedPath
+    }
+
+    deinit { git_repository_free(raw) }
+
+    /// Opens the repository containing `path`, searching parent directories like git does.
+    ///
+    /// Wraps `git_repository_open_ext` without `GIT_REPOSITORY_OPEN_NO_SEARCH`.
+    /// - Throws: ``RepositoryError``: `notARepository`, `notOwnedByCurrentUser`, or `git`.
+    public static func discover(startingAt path: String) throws(RepositoryError) -> Repository {
+        try open(path, flags: 0)
+    }
+
+    /// Opens the repository at exactly `path`: a work tree, its `.git` directory, or a bare repository.
+    ///
+    /// Wraps `git_repository_open_ext` with `GIT_REPOSITORY_OPEN_NO_SEARCH`.
+    public static func open(at path: String) throws(RepositoryError) -> Repository {
+        try open(path, flags: GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue)
+    }
+
+    /// Creates a new repository at `path` (used by `review init` and by tests).
+    ///
+    /// Wraps `git_repository_init`.
+    public static func create(at path: String, bare: Bool = false) throws(RepositoryError) -> Repository {
+        Libgit2.ensureInitialized()
+        var handle: OpaquePointer?
+        let result = git_repository_init(&handle, path, bare ? 1 : 0)
+        guard result >= 0, let handle else { throw .git(GitError.last(code: result)) }
+        return Repository(raw: handle, openedPath: path)
+    }
+
+    private static func open(_ path: String, flags: UInt32) throws(RepositoryError) -> Repository {
+        Libgit2.ensureInitialized()
+        var handle: OpaquePointer?
+        let result = git_repository_open_ext(&handle, path, flags, nil)
+        guard result >= 0, let handle else {
+            let error = GitError.last(code: result)
+            if error.message.contains("not owned by current user") {
+                throw .notOwnedByCurrentUser(path: path, error)
+            }
+            if error.code == .notFound { throw .notARepository(path: path) }
+            throw .git(error)
+        }
+        return Repository(raw: handle, openedPath: path)
+    }
+
+    /// The `.git` directory (or the bare repository itself), with a trailing slash.
+    ///
+    /// Wraps `git_repository_path`.
+    public var gitDirectory: String { String(cString: git_repository_path(raw)) }
+
+    /// The work tree with a trailing slash, or `nil` for a bare repository.
+    ///
+    /// Wraps `git_repository_workdir`.
+    public var workingDirectory: String? {
+        git_repository_workdir(raw).map { String(cString: $0) }
+    }
+
+    /// Whether the repository has no work tree. Wraps `git_repository_is_bare`.
+    public var isBare: Bool { git_repository_is_bare(raw) == 1 }
+
+    /// Whether this is a shallow clone, whose history stops at a boundary.
+    ///
+    /// Wraps `git_repository_is_shallow`. See ``shallowBoundary()`` for the commits at the edge.
+    public var isShallow: Bool { git_repository_is_shallow(raw) == 1 }
+
+    /// The commits whose parents a shallow clone does not have (the `shallow` file), empty otherwise.
+    public func shallowBoundary() -> Set<ObjectID> {
+        guard isShallow else { return [] }
+        let text = (try? readFile(atPath: gitDirectory + "shallow")) ?? ""
+        return Set(text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: $0) })
+    }
+
+    /// Where HEAD points.
+    ///
+    /// Wraps `git_repository_head`, `git_repository_head_detached` and `git_repository_head_unborn`.
+    public func head() throws(RepositoryError) -> Head {
+        var ref: OpaquePointer?
+        let result = git_repository_head(&ref, raw)
+        if result == GIT_EUNBORNBRANCH.rawValue || result == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return .unborn(branch: unbornBranchName())
+        }
+        guard result >= 0, let ref else { throw .git(GitError.last(code: result)) }
+        defer { git_reference_free(ref) }
+        guard let target = git_reference_target(ref) else {
+            throw .git(GitError(code: .invalid, errorClass: .reference, message: "HEAD does not point at a commit"))
+        }
+        let id = ObjectID(target.pointee)
+        if git_repository_head_detached(raw) == 1 { return .detached(id) }
+        return .branch(name: String(cString: git_reference_name(ref)), id)
+    }
+
+    private func unbornBranchName() -> String {
+        var ref: OpaquePointer?
+        guard git_reference_lookup(&ref, raw, "HEAD") == 0, let ref else {
+            git_error_clear()
+            return "refs/heads/main"
+        }
+        defer { git_reference_free(ref) }
+        return git_reference_symbolic_target(ref).map { String(cString: $0) } ?? "refs/heads/main"
+    }
+
+    /// The commit HEAD points at.
+    ///
+    /// - Throws: ``RepositoryError/empty(path:)`` when there is no commit yet.
+    public func headCommit() throws(RepositoryError) -> ObjectID {
+        switch try head() {
+        case .branch(_, let id), .detached(let id): return id
+        case .unborn: throw .empty(path: workingDirectory ?? gitDirectory)
+        }
+    }
+}
+
+/// Where HEAD points.
+public enum Head: Sendable, Equatable {
+    /// On a branch (full ref name, such as `refs/heads/main`) at a commit.
+    case branch(name: String, ObjectID)
+    /// Detached at a commit.
+    case detached(ObjectID)
+    /// On a branch that has no commit yet.
+    case unborn(branch: String)
+}
+
+/// Reads a small text file; `nil` when it does not exist.
+func readFile(atPath path: String) throws -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, file)
+        if n <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<n])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

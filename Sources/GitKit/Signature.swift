@@ -1,0 +1,51 @@
+import CGit2
+
+/// Who made a commit and when, copied out of libgit2's `git_signature`.
+public struct Signature: Sendable, Hashable {
+    public var name: String
+    public var email: String
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var time: Int64
+    /// The author's or committer's UTC offset, in minutes.
+    public var offsetMinutes: Int32
+
+    public init(name: String, email: String, time: Int64, offsetMinutes: Int32 = 0) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
+
+    init(_ raw: UnsafePointer<git_signature>) {
+        name = String(cString: raw.pointee.name)
+        email = String(cString: raw.pointee.email)
+        time = Int64(raw.pointee.when.time)
+        offsetMinutes = Int32(raw.pointee.when.offset)
+    }
+
+    /// Calls `body` with a libgit2 signature that lives only for the call.
+    ///
+    /// Wraps `git_signature_new` and `git_signature_free`.
+    func withRaw<R>(_ body: (UnsafePointer<git_signature>) throws(RepositoryError) -> R) throws(RepositoryError) -> R {
+        var sig: UnsafeMutablePointer<git_signature>?
+        let result = git_signature_new(&sig, name, email, git_time_t(time), Int32(offsetMinutes))
+        guard result >= 0, let sig else { throw .git(GitError.last(code: result)) }
+        defer { git_signature_free(sig) }
+        return try body(sig)
+    }
+}
+
+/// A commit's metadata, copied out of libgit2.
+public struct CommitInfo: Sendable, Hashable {
+    public var id: ObjectID
+    public var tree: ObjectID
+    public var parents: [ObjectID]
+    public var author: Signature
+    public var committer: Signature
+    public var message: String
+
+    /// The first line of the message.
+    public var summary: String {
+        String(message.prefix { $0 != "\n" })
+    }
+}

@@ -1,0 +1,131 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Compares raw trees entry by entry, skipping subtrees whose ids are equal.
+///
+/// Keeps the last few trees it read (a child's tree is the next commit's parent tree when
+/// walking oldest first), so each tree is usually inflated once.
+struct TreeDiffer {
+    let database: ObjectDatabase
+    let scope: PathScope
+    private var cache: [ObjectID: RawObject] = [:]
+    private var cacheOrder: [ObjectID] = []
+    private let cacheLimit = 16
+
+    init(database: ObjectDatabase, scope: PathScope) {
+        self.database = database
+        self.scope = scope
+    }
+
+    mutating func tree(_ id: ObjectID) throws(RepositoryError) -> RawObject {
+        if let hit = cache[id] { return hit }
+        let object = try database.read(id, expected: GIT_OBJECT_TREE)
+        if cacheOrder.count == cacheLimit { cache[cacheOrder.removeFirst()] = nil }
+        cache[id] = object
+        cacheOrder.append(id)
+        return object
+    }
+
+    /// The id of the subtree at `components` below `root`, or `nil` when there is none.
+    mutating func subtree(at components: [String], of root: ObjectID) throws(RepositoryError) -> ObjectID? {
+        var current = root
+        for component in components {
+            let object = try database.read(current, expected: GIT_OBJECT_TREE)
+            let target = Array(component.utf8)
+            let found = try object.withTree(current) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> ObjectID? in
+                while let entry = try cursor.next() {
+                    if entry.isTree, entry.nameBytes.elementsEqual(target) { return entry.id }
+                }
+                return nil
+            }
+            guard let found else { return nil }
+            current = found
+        }
+        return current
+    }
+
+    /// Indices of the scope's paths below `directory` whose entries differ between two trees
+    /// (`nil` meaning absent).
+    mutating func changes(from old: ObjectID?, to new: ObjectID?, directory: String) throws(RepositoryError) -> [Int32] {
+        var out: [Int32] = []
+        try diff(old, new, directory: directory, into: &out)
+        return out
+    }
+
+    private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, directory: String, into out: inout [Int32]) throws(RepositoryError) {
+        guard old != new, scope.directories.contains(directory) else { return }
+        let oldObject = try old.map { (id) throws(RepositoryError) in try tree(id) }
+        let newObject = try new.map { (id) throws(RepositoryError) in try tree(id) }
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        // Subtrees to descend into once these two objects' bytes are no longer borrowed.
+        var descend: [(ObjectID?, ObjectID?, String)] = []
+        try withBytes(oldObject, empty) { (oldBytes) throws(RepositoryError) in
+            try withBytes(newObject, empty) { (newBytes) throws(RepositoryError) in
+                var a = RawTreeCursor(bytes: oldBytes, treeID: old ?? new!)
+                var b = RawTreeCursor(bytes: newBytes, treeID: new ?? old!)
+                var x = try a.next()
+                var y = try b.next()
+                while x != nil || y != nil {
+                    if let ex = x, let ey = y {
+                        if ex.bytes.count == ey.bytes.count,
+                           memcmp(ex.bytes.baseAddress!, ey.bytes.baseAddress!, ex.bytes.count) == 0 {
+                            x = try a.next()
+                            y = try b.next()
+                            continue
+                        }
+                        let order = Self.compare(ex, ey)
+                        if order == 0 {
+                            record(ex, ey, directory: directory, into: &out, descend: &descend)
+                            x = try a.next()
+                            y = try b.next()
+                        } else if order < 0 {
+                            record(ex, nil, directory: directory, into: &out, descend: &descend)
+                            x = try a.next()
+                        } else {
+                            record(nil, ey, directory: directory, into: &out, descend: &descend)
+                            y = try b.next()
+                        }
+                    } else if let ex = x {
+                        record(ex, nil, directory: directory, into: &out, descend: &descend)
+                        x = try a.next()
+                    } else if let ey = y {
+                        record(nil, ey, directory: directory, into: &out, descend: &descend)
+                        y = try b.next()
+                    }
+                }
+            }
+        }
+        for (o, n, dir) in descend { try diff(o, n, directory: dir, into: &out) }
+    }
+
+    private func withBytes<R>(_ object: RawObject?, _ empty: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(RepositoryError) -> R) throws(RepositoryError) -> R {
+        if let object { return try object.withBytes(body) }
+        return try body(empty)
+    }
+
+    /// Notes one differing entry: a file in scope by index, a subtree for later descent.
+    private func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, directory: String, into out: inout [Int32], descend: inout [(ObjectID?, ObjectID?, String)]) {
+        let name = (new ?? old)!.name
+        let oldIsTree = old?.isTree ?? false
+        let newIsTree = new?.isTree ?? false
+        if (old != nil && !oldIsTree) || (new != nil && !newIsTree) {
+            if let i = scope.index[directory + name] { out.append(i) }
+        }
+        if oldIsTree || newIsTree {
+            descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, directory + name + "/"))
+        }
+    }
+
+    /// git's tree order: names compared bytewise, a tree's name as if followed by `/`.
+    static func compare(_ x: RawTreeEntry, _ y: RawTreeEntry) -> Int {
+        let nx = x.nameBytes, ny = y.nameBytes
+        let common = min(nx.count, ny.count)
+        let c = memcmp(nx.baseAddress!, ny.baseAddress!, common)
+        if c != 0 { return Int(c) }
+        let cx: UInt8 = nx.count > common ? nx[common] : (x.isTree ? 0x2f : 0)
+        let cy: UInt8 = ny.count > common ? ny[common] : (y.isTree ? 0x2f : 0)
+        return Int(cx) - Int(cy)
+    }
+}
