@@ -48,23 +48,23 @@ final class ObjectDatabase {
         }
     }
 
-    /// Appends every file below the tree `id` to `out`, with paths prefixed by `prefix`.
+    /// Appends every file below the tree `id` to `out` in git's tree order, with paths
+    /// prefixed by `prefix`.
     func listFiles(tree id: ObjectID, prefix: String, into out: inout [TreeFile]) throws(RepositoryError) {
         let object = try read(id, expected: GIT_OBJECT_TREE)
-        var subtrees: [(String, ObjectID)] = []
-        try object.withTree(id) { (entries: inout RawTreeCursor) throws(RepositoryError) in
-            while let entry = try entries.next() {
-                let path = prefix + entry.name
-                if entry.kind == .tree {
-                    subtrees.append((path + "/", entry.id))
-                } else {
-                    out.append(TreeFile(path: path, id: entry.id, kind: entry.kind))
-                }
+        let entries = try object.withTree(id) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> [TreeFile] in
+            var entries: [TreeFile] = []
+            while let entry = try cursor.next() {
+                entries.append(TreeFile(path: prefix + entry.name, id: entry.id, kind: entry.kind))
             }
+            return entries
         }
-        // Recurse after the parent object is no longer needed, keeping at most one per level alive.
-        for (path, subtree) in subtrees {
-            try listFiles(tree: subtree, prefix: path, into: &out)
+        for entry in entries {
+            if entry.kind == .tree {
+                try listFiles(tree: entry.id, prefix: entry.path + "/", into: &out)
+            } else {
+                out.append(entry)
+            }
         }
     }
 }

@@ -1,0 +1,156 @@
+import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Repository {
+    /// Runs `body` while holding an exclusive `flock` on `<git dir>/review.lock`, so review
+    /// processes writing to the same repository take turns. The kernel releases the lock when
+    /// the process dies, so a killed writer never leaves a lock that blocks the next one.
+    public func withWriteLock<R>(_ body: () throws(RepositoryError) -> R) throws(RepositoryError) -> R {
+        let path = gitDirectory + "review.lock"
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .git(GitError(code: .generic, errorClass: .os,
+                                message: "cannot open \(path): \(String(cString: strerror(errno)))"))
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw .git(GitError(code: .locked, errorClass: .os,
+                                    message: "cannot lock \(path): \(String(cString: strerror(errno)))"))
+            }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
+    /// Brings the index and the work tree in line with a commit that applied `changes` on top
+    /// of `oldTree`, after the checked-out branch moved to it.
+    ///
+    /// The index gets the new blob of every changed path. A work-tree file is rewritten (atomically,
+    /// through a temporary file and `rename`) only when it still holds the old content; a file
+    /// the user changed is left as it is and shows up as modified, as after `git pull`.
+    func syncWorkTree(changes: [FileChange], oldTree: ObjectID?) throws(RepositoryError) {
+        guard let workdir = workingDirectory else { return }
+        var index: OpaquePointer?
+        let opened = git_repository_index(&index, raw)
+        guard opened >= 0, let index else { throw .git(GitError.last(code: opened)) }
+        defer { git_index_free(index) }
+        try check(index: git_index_read(index, 1))
+
+        for change in changes {
+            let file = workdir + change.path
+            let old = try oldTree.flatMap { (t) throws(RepositoryError) in try entry(at: change.path, inTree: t) }
+            let oldBytes = try old.map { (o) throws(RepositoryError) in try blob(o.id) }
+            let current = readBytes(atPath: file)
+            let untouched = current == oldBytes
+            if let contents = change.contents {
+                if untouched { try writeAtomically(contents, to: file) }
+                var entry = git_index_entry()
+                entry.mode = GIT_FILEMODE_BLOB.rawValue
+                entry.id = try writeBlob(contents).oid
+                if untouched, let stat = statFile(file) {
+                    entry.ctime.seconds = Int32(truncatingIfNeeded: stat.st_ctim.tv_sec)
+                    entry.ctime.nanoseconds = UInt32(truncatingIfNeeded: stat.st_ctim.tv_nsec)
+                    entry.mtime.seconds = Int32(truncatingIfNeeded: stat.st_mtim.tv_sec)
+                    entry.mtime.nanoseconds = UInt32(truncatingIfNeeded: stat.st_mtim.tv_nsec)
+                    entry.dev = UInt32(truncatingIfNeeded: stat.st_dev)
+                    entry.ino = UInt32(truncatingIfNeeded: stat.st_ino)
+                    entry.uid = stat.st_uid
+                    entry.gid = stat.st_gid
+                    entry.file_size = UInt32(truncatingIfNeeded: stat.st_size)
+                }
+                let result: Int32 = change.path.withCString { path in
+                    entry.path = path
+                    return git_index_add(index, &entry)
+                }
+                try check(index: result)
+            } else {
+                if untouched, current != nil { unlink(file) }
+                let result = git_index_remove_bypath(index, change.path)
+                try check(index: result)
+            }
+        }
+        try check(index: writeIndexRetrying(index))
+    }
+
+    /// Writes the index, waiting up to about five seconds while another git process holds
+    /// `index.lock`. Wraps `git_index_write`.
+    private func writeIndexRetrying(_ index: OpaquePointer) -> Int32 {
+        var result: Int32 = 0
+        for attempt in 0..<50 {
+            result = git_index_write(index)
+            guard result == GIT_ELOCKED.rawValue else { return result }
+            git_error_clear()
+            usleep(UInt32(20_000 + attempt * 2_000))
+        }
+        return result
+    }
+
+    private func check(index result: Int32) throws(RepositoryError) {
+        guard result >= 0 else { throw .git(GitError.last(code: result)) }
+    }
+
+    /// Writes a file through a temporary sibling and `rename`, creating parent directories.
+    func writeAtomically(_ bytes: [UInt8], to path: String) throws(RepositoryError) {
+        try makeParentDirectories(of: path)
+        let temporary = path + ".review-\(getpid())"
+        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw osError("cannot create \(temporary)") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            guard n > 0 else {
+                let error = osError("cannot write \(temporary)")
+                close(fd)
+                unlink(temporary)
+                throw error
+            }
+            written += n
+        }
+        guard fsync(fd) == 0, close(fd) == 0 else {
+            unlink(temporary)
+            throw osError("cannot flush \(temporary)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = osError("cannot rename \(temporary) to \(path)")
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private func makeParentDirectories(of path: String) throws(RepositoryError) {
+        var prefix = ""
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for (i, part) in parts.enumerated() {
+            prefix += (i == 0 ? "" : "/") + part
+            if prefix.isEmpty { continue }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { throw osError("cannot create directory \(prefix)") }
+        }
+    }
+
+    private func osError(_ what: String) -> RepositoryError {
+        .git(GitError(code: .generic, errorClass: .os, message: "\(what): \(String(cString: strerror(errno)))"))
+    }
+}
+
+/// The whole content of a file, or `nil` when it cannot be read.
+func readBytes(atPath path: String) -> [UInt8]? {
+    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { return nil }
+        if n == 0 { return bytes }
+        bytes.append(contentsOf: buffer[0..<n])
+    }
+}
+
+func statFile(_ path: String) -> stat? {
+    var info = stat()
+    return stat(path, &info) == 0 ? info : nil
+}

@@ -1,0 +1,168 @@
+import GitKit
+import Testing
+import TestSupport
+
+/// Every answer of the history engine is checked against `git log -1 -- <path>`.
+@Suite struct HistoryEngineTests {
+    private func crossCheck(_ repo: RepoBuilder, at revision: String = "HEAD", sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let head = try repo.repository.resolveCommit(revision)
+        let report = try HistoryEngine().lastChanges(in: repo.repository, at: head, under: "Articles")
+        let listed = try Git.run(["ls-tree", "-r", "--name-only", head.hex, "--", "Articles/"], in: repo.path)
+            .split(separator: "\n").map(String.init)
+        #expect(report.files.map(\.path) == listed, sourceLocation: sourceLocation)
+        for file in report.files {
+            let expected = try Git.lastChange(of: file.path, at: head.hex, in: repo.path)
+            #expect(file.commit?.id.hex == expected, "\(file.path)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func linearHistoryWithEditsDeletesAndReAdds() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("import", [.write("Articles/a.md", "a1"), .write("Articles/b.md", "b1"), .write("README", "r")])
+        try repo.commit("edit a", [.write("Articles/a.md", "a2")])
+        try repo.commit("outside", [.write("README", "r2")])
+        try repo.commit("delete b", [.remove("Articles/b.md")])
+        try repo.commit("re-add b with the same text", [.write("Articles/b.md", "b1")])
+        try repo.commit("rename a", [.remove("Articles/a.md"), .write("Articles/c.md", "a2")])
+        try crossCheck(repo)
+    }
+
+    @Test func mergesWhereBothSidesEditTheSameArticle() throws {
+        let repo = try RepoBuilder()
+        let base = try repo.commit("import", [.write("Articles/x.md", "x1"), .write("Articles/y.md", "y1"), .write("Articles/z.md", "z1")])
+        let side1 = try repo.commit("side edits x", [.write("Articles/x.md", "x-side")], parents: [base], moveBranch: false)
+        let side2 = try repo.commit("side edits y", [.write("Articles/y.md", "y-side")], parents: [side1], moveBranch: false)
+        try repo.commit("main edits x", [.write("Articles/x.md", "x-main")])
+        try repo.commit("main edits z", [.write("Articles/z.md", "z-main")])
+        // Resolve x with a new text (the merge itself changes it), take y from the side.
+        try repo.merge(side2, [.write("Articles/x.md", "x-merged"), .write("Articles/y.md", "y-side")])
+        try crossCheck(repo)
+    }
+
+    @Test func mergeResolvedAsTheirsCreditsTheSideBranch() throws {
+        let repo = try RepoBuilder()
+        let base = try repo.commit("import", [.write("Articles/x.md", "x1")])
+        let side = try repo.commit("side", [.write("Articles/x.md", "x-side")], parents: [base], moveBranch: false)
+        try repo.commit("main", [.write("Articles/x.md", "x-main")])
+        try repo.merge(side, [.write("Articles/x.md", "x-side")])
+        try crossCheck(repo)
+        let report = try HistoryEngine().lastChanges(in: repo.repository, at: repo.repository.headCommit(), under: "Articles")
+        #expect(report.files.first?.commit?.id == side)
+    }
+
+    @Test func clockSkewDoesNotReorderHistory() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("import", [.write("Articles/a.md", "1"), .write("Articles/b.md", "1")], time: 1_800_000_000)
+        // Dated years before its parent.
+        let side = try repo.commit("skewed side", [.write("Articles/a.md", "2")], time: 1_600_000_000, moveBranch: false)
+        try repo.commit("skewed", [.write("Articles/b.md", "2")], time: 1_500_000_000)
+        try repo.merge(side, [.write("Articles/a.md", "2")], time: 1_400_000_000)
+        try crossCheck(repo)
+    }
+
+    @Test func nestedSectionsAndFilesOutsideArticles() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("import", [.write("Articles/neuro/pml.md", "1"), .write("Articles/heart/af.md", "1"),
+                                   .write("Articles/top.md", "1"), .write("Reviews/policy.yml", "p")])
+        try repo.commit("edit nested", [.write("Articles/neuro/pml.md", "2")])
+        try repo.commit("move section", [.remove("Articles/heart/af.md"), .write("Articles/cardio/af.md", "1")])
+        try repo.commit("policy", [.write("Reviews/policy.yml", "q")])
+        try crossCheck(repo)
+    }
+
+    @Test func octopusAndCrissCrossMerges() throws {
+        let repo = try RepoBuilder()
+        let base = try repo.commit("import", [.write("Articles/a.md", "1"), .write("Articles/b.md", "1"), .write("Articles/c.md", "1")])
+        let s1 = try repo.commit("s1", [.write("Articles/a.md", "s1")], parents: [base], moveBranch: false)
+        let s2 = try repo.commit("s2", [.write("Articles/b.md", "s2")], parents: [base], moveBranch: false)
+        let m = try repo.commit("main", [.write("Articles/c.md", "m")])
+        let tip = try repo.commit("octopus", [.write("Articles/a.md", "s1"), .write("Articles/b.md", "s2")], parents: [m, s1, s2])
+        let other = try repo.commit("criss", [.write("Articles/c.md", "m")], parents: [s1, m], moveBranch: false)
+        try repo.commit("cross", [], parents: [tip, other])
+        try crossCheck(repo)
+    }
+
+    /// Random histories: edits, adds, deletes, renames, merges with conflicts, skewed dates.
+    @Test(arguments: 1...12) func randomHistoriesMatchGit(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed)
+        let repo = try RepoBuilder()
+        var files = (0..<8).map { "Articles/\($0 % 2 == 0 ? "" : "s\($0 % 3)/")f\($0).md" }
+        try repo.commit("import", files.map { .write($0, "v0 \($0)") })
+        var sides: [ObjectID] = []
+        for step in 0..<40 {
+            let time = repo.clock + Int64(rng.next(in: 0..<7200)) - (rng.next(in: 0..<10) == 0 ? 200_000 : 0)
+            repo.clock += 3600
+            let pick = files[rng.next(in: 0..<files.count)]
+            switch rng.next(in: 0..<10) {
+            case 0 where files.count > 3:
+                files.removeAll { $0 == pick }
+                try repo.commit("delete", [.remove(pick)], time: time)
+            case 1:
+                let renamed = "Articles/r\(step).md"
+                let text = try repo.repository.fileContents(at: pick, inCommit: repo.repository.headCommit())?.bytes ?? []
+                files.removeAll { $0 == pick }
+                files.append(renamed)
+                try repo.commit("rename", [.remove(pick), FileChange(path: renamed, contents: text)], time: time)
+            case 2:
+                let fork = try repo.repository.headCommit()
+                let side = try repo.commit("side", [.write(pick, "side \(step)")], parents: [fork], time: time, moveBranch: false)
+                sides.append(side)
+            case 3 where !sides.isEmpty:
+                let side = sides.removeFirst()
+                let sideText = try repo.repository.fileContents(at: pick, inCommit: side)?.bytes
+                let resolution: [FileChange] = switch rng.next(in: 0..<3) {
+                case 0: sideText.map { [FileChange(path: pick, contents: $0)] } ?? []
+                case 1: [.write(pick, "merged \(step)")]
+                default: []
+                }
+                try repo.merge(side, resolution, time: time)
+            case 4:
+                files.append("Articles/new\(step).md")
+                try repo.commit("add", [.write(files.last!, "new \(step)")], time: time)
+            default:
+                try repo.commit("edit", [.write(pick, "edit \(step) \(rng.next(in: 0..<3))")], time: time)
+            }
+        }
+        try crossCheck(repo)
+    }
+
+    @Test func emptyDirectoryGivesNoFiles() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("no articles", [.write("README", "r")])
+        let report = try HistoryEngine().lastChanges(in: repo.repository, at: repo.repository.headCommit(), under: "Articles")
+        #expect(report.files.isEmpty)
+    }
+
+    @Test func shallowCloneAnswersUnknownPastTheBoundary() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("import", [.write("Articles/old.md", "1"), .write("Articles/new.md", "1")])
+        try repo.commit("two", [.write("README", "r")])
+        try repo.commit("three", [.write("Articles/new.md", "2")])
+        let clone = TemporaryDirectory()
+        try Git.run(["clone", "-q", "--depth", "2", "file://" + repo.path, clone.path + "/c"], in: clone.path)
+        let shallow = try Repository.open(at: clone.path + "/c")
+        #expect(shallow.isShallow)
+        let report = try HistoryEngine().lastChanges(in: shallow, at: shallow.headCommit(), under: "Articles")
+        let byPath = Dictionary(uniqueKeysWithValues: report.files.map { ($0.path, $0) })
+        #expect(byPath["Articles/new.md"]?.commit?.summary == "three")
+        // Unchanged in both commits the clone has: its last change lies beyond the boundary.
+        #expect(byPath["Articles/old.md"]?.commit == nil)
+        #expect(report.reachedShallowBoundary)
+    }
+}
+
+/// A small deterministic random generator for reproducible test histories.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func next(in range: Range<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.count))
+    }
+}
