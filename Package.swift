@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -19,7 +20,7 @@ let package = Package(
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .target(name: "GitKit", dependencies: ["CGit2"]),
-        .target(name: "ReviewKit", dependencies: ["GitKit"]),
+        .target(name: "ReviewKit", dependencies: ["GitKit", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "review",
             dependencies: [

@@ -154,15 +154,25 @@ extension Repository {
     }
 
     /// Commits `changes` onto `branch` (the tip it had when `makeChanges` ran) and moves it with
-    /// compare-and-swap. When `branch` is the checked-out branch of a work tree, the index and
+    /// compare-and-swap, holding the ``withWriteLock(_:)`` lock so review writers take turns
+    /// (the compare-and-swap still guards against other git programs). When `branch` is the checked-out branch of a work tree, the index and
     /// the changed files in the work tree follow (files the user modified are left alone).
     ///
     /// - Parameter makeChanges: given the branch tip (nil when unborn), returns the changes;
     ///   called again with the new tip when another writer moved the branch in between.
     /// - Returns: the new commit.
+    @discardableResult
     public func commit(onto branch: String, author: Signature, committer: Signature, message: String,
                        attempts: Int = 8,
                        makeChanges: (ObjectID?) throws(RepositoryError) -> [FileChange]) throws(RepositoryError) -> ObjectID {
+        try withWriteLock { () throws(RepositoryError) -> ObjectID in
+            try commitLocked(onto: branch, author: author, committer: committer, message: message,
+                             attempts: attempts, makeChanges: makeChanges)
+        }
+    }
+
+    private func commitLocked(onto branch: String, author: Signature, committer: Signature, message: String,
+                              attempts: Int, makeChanges: (ObjectID?) throws(RepositoryError) -> [FileChange]) throws(RepositoryError) -> ObjectID {
         var attempt = 0
         while true {
             attempt += 1

@@ -1,0 +1,52 @@
+/// One article as parsed from `Articles/…/<slug>.md` at one revision.
+///
+/// Fields the front matter lacks or gets wrong are `nil`; the matching findings say why.
+public struct Article: Sendable, Equatable {
+    /// Path from the repository root, such as `Articles/neurology/pml.md`.
+    public var path: String
+    /// The file name without `.md`.
+    public var slug: String
+    public var title: String?
+    public var lastUpdated: Day?
+    public var category: String?
+    public var summary: String?
+    public var authors: [String]
+    public var tags: [String]
+    public var aliases: [String]
+    public var isRetired: Bool
+    /// Every front-matter key with its value, in file order (for comparing revisions).
+    public var frontMatter: [(key: String, value: YAMLValue)]
+    /// The Markdown after the front matter.
+    public var body: String
+    /// The 1-based file line of the body's first line.
+    public var bodyFirstLine: Int
+
+    public init(path: String, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
+                summary: String? = nil, authors: [String] = [], tags: [String] = [], aliases: [String] = [],
+                isRetired: Bool = false, frontMatter: [(key: String, value: YAMLValue)] = [], body: String = "",
+                bodyFirstLine: Int = 1) {
+        self.path = path
+        self.slug = slug
+        self.title = title
+        self.lastUpdated = lastUpdated
+        self.category = category
+        self.summary = summary
+        self.authors = authors
+        self.tags = tags
+        self.aliases = aliases
+        self.isRetired = isRetired
+        self.frontMatter = frontMatter
+        self.body = body
+        self.bodyFirstLine = bodyFirstLine
+    }
+
+    /// The 1-based file line of a front-matter key, when present.
+    public func line(of key: String) -> Int? {
+        frontMatter.first { $0.key == key }?.value.line
+    }
+
+    public static func == (lhs: Article, rhs: Article) -> Bool {
+        lhs.path == rhs.path && lhs.body == rhs.body && lhs.frontMatter.count == rhs.frontMatter.count
+            && zip(lhs.frontMatter, rhs.frontMatter).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+}

@@ -1,0 +1,66 @@
+/// The contract's rule ids (see `design/contract.md`), plus the project's additions.
+public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
+    case overdue
+    case missingDisclaimer = "missing-disclaimer"
+    case alteredDisclaimer = "altered-disclaimer"
+    case invalidFrontMatter = "invalid-front-matter"
+    case unknownCategory = "unknown-category"
+    case futureLastUpdated = "future-last-updated"
+    case lastUpdatedNotBumped = "last-updated-not-bumped"
+    case badSignature = "bad-signature"
+    case unknownReviewer = "unknown-reviewer"
+    case selfApproval = "self-approval"
+    case roleNotHeld = "role-not-held"
+    case keyExpired = "key-expired"
+    case dueSoon = "due-soon"
+    case awaitingReview = "awaiting-review"
+    case changesRequested = "changes-requested"
+    /// Added by the project: a date that cannot be known (history cut by a shallow clone).
+    case unknownHistory = "unknown-history"
+
+    /// Errors block `review check`; warnings do not.
+    public var severity: Severity {
+        switch self {
+        case .overdue, .missingDisclaimer, .alteredDisclaimer, .invalidFrontMatter, .unknownCategory,
+             .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
+             .roleNotHeld, .keyExpired:
+            .error
+        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory:
+            .warning
+        }
+    }
+
+    public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+public enum Severity: String, Codable, Sendable, Comparable {
+    case warning
+    case error
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .error }
+}
+
+/// One problem found in one file.
+///
+/// `line` is 1-based and counts lines of the whole file (front matter included); `nil` when
+/// the finding concerns the file as a whole. Findings sort by path, line, then rule, so every
+/// report lists them in the same order.
+public struct Finding: Sendable, Hashable, Codable, Comparable {
+    public var rule: RuleID
+    public var path: String
+    public var line: Int?
+    public var message: String
+
+    public var severity: Severity { rule.severity }
+
+    public init(_ rule: RuleID, path: String, line: Int? = nil, _ message: String) {
+        self.rule = rule
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    public static func < (lhs: Finding, rhs: Finding) -> Bool {
+        (lhs.path, lhs.line ?? 0, lhs.rule, lhs.message) < (rhs.path, rhs.line ?? 0, rhs.rule, rhs.message)
+    }
+}

@@ -1,0 +1,130 @@
+/// Parses an article file: YAML front matter between `---` lines, then Markdown.
+///
+/// Never fails: whatever is wrong becomes an `invalid-front-matter` finding with its line, and
+/// the article carries what could be read.
+public enum ArticleParser {
+    /// Keys every article must have.
+    public static let requiredKeys = ["title", "last-updated", "category"]
+    public static let knownKeys: Set<String> = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status"]
+
+    public static func parse(path: String, bytes: [UInt8]) -> (Article, [Finding]) {
+        let slug = slug(of: path)
+        var article = Article(path: path, slug: slug)
+        var findings: [Finding] = []
+        func problem(_ line: Int?, _ message: String) {
+            findings.append(Finding(.invalidFrontMatter, path: path, line: line, message))
+        }
+        if let slugProblem = slugProblem(slug) { problem(nil, slugProblem) }
+
+        let text: String
+        switch TextDecoding.decode(bytes) {
+        case .success(let decoded): text = decoded
+        case .failure(.invalidUTF8(let line)):
+            problem(line, "the file is not valid UTF-8; save it as UTF-8")
+            return (article, findings)
+        case .failure(.nulByte(let line)):
+            problem(line, "the file contains a NUL byte; it is not a text file")
+            return (article, findings)
+        }
+
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, isFence(first) else {
+            problem(1, "the file must start with a '---' line opening the front matter")
+            article.body = text
+            return (article, findings)
+        }
+        guard let close = lines.indices.dropFirst().first(where: { isFence(lines[$0]) || lines[$0].trimmingTrailingSpaces() == "..." }) else {
+            problem(1, "the front matter opened on line 1 is never closed; add a '---' line after it")
+            return (article, findings)
+        }
+        article.body = lines[(close + 1)...].joined(separator: "\n")
+        article.bodyFirstLine = close + 2
+
+        let yaml = lines[1..<close].joined(separator: "\n")
+        let root: YAMLValue?
+        switch YAMLDocument.parse(yaml, firstLine: 2) {
+        case .success(let value): root = value
+        case .failure(let failure):
+            problem(failure.line, failure.message)
+            return (article, findings)
+        }
+        guard case .map(let pairs, _)? = root else {
+            problem(2, "the front matter must be a list of 'key: value' lines")
+            return (article, findings)
+        }
+        article.frontMatter = pairs
+
+        for key in requiredKeys where article.line(of: key) == nil {
+            problem(close + 1, "missing required key '\(key)'; add '\(key): …' to the front matter")
+        }
+        for (key, value) in pairs {
+            switch key {
+            case "title", "summary", "category":
+                guard let string = value.string, !string.trimmingSpaces().isEmpty else {
+                    problem(value.line, "'\(key)' must be a non-empty text")
+                    continue
+                }
+                if key == "title" { article.title = string }
+                if key == "summary" { article.summary = string }
+                if key == "category" { article.category = string }
+            case "last-updated":
+                guard let string = value.string, let day = Day(string) else {
+                    problem(value.line, "'last-updated' must be a real date written YYYY-MM-DD, not '\(value.string ?? "a list")'")
+                    continue
+                }
+                article.lastUpdated = day
+            case "authors", "tags", "aliases":
+                guard let strings = value.strings else {
+                    problem(value.line, "'\(key)' must be a list of texts")
+                    continue
+                }
+                if key == "authors" { article.authors = strings }
+                if key == "tags" { article.tags = strings }
+                if key == "aliases" { article.aliases = strings }
+            case "status":
+                guard value.string == "retired" else {
+                    problem(value.line, "'status' can only be 'retired'")
+                    continue
+                }
+                article.isRetired = true
+            default:
+                break  // Other keys are the site's own; they are kept and compared, not checked.
+            }
+        }
+        return (article, findings)
+    }
+
+    /// The file name without directories and without `.md`.
+    public static func slug(of path: String) -> String {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".md") { name.removeLast(3) }
+        return name
+    }
+
+    /// Why a slug is not `[a-z0-9]+(-[a-z0-9]+)*` of at most 100 characters, or `nil`.
+    public static func slugProblem(_ slug: String) -> String? {
+        let valid = !slug.isEmpty && slug.utf8.count <= 100
+            && slug.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+            && !slug.hasPrefix("-") && !slug.hasSuffix("-") && !slug.contains("--")
+        if valid { return nil }
+        return "the file name '\(slug).md' is not a valid slug: use lowercase ASCII letters, digits and single hyphens, at most 100 characters"
+    }
+
+    private static func isFence(_ line: Substring) -> Bool {
+        line.trimmingTrailingSpaces() == "---"
+    }
+}
+
+extension StringProtocol {
+    func trimmingTrailingSpaces() -> Substring {
+        var s = self[...]
+        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
+        return Substring(s)
+    }
+
+    func trimmingSpaces() -> Substring {
+        var s = trimmingTrailingSpaces()
+        while let first = s.first, first == " " || first == "\t" || first == "\n" { s = s.dropFirst() }
+        return s
+    }
+}

@@ -1,0 +1,67 @@
+/// Turns file bytes into text for parsing: strict UTF-8, an optional BOM, CRLF accepted.
+enum TextDecoding {
+    enum Failure: Error, Equatable {
+        /// 1-based line of the first byte that is not valid UTF-8.
+        case invalidUTF8(line: Int)
+        /// 1-based line of the first NUL byte.
+        case nulByte(line: Int)
+    }
+
+    /// The text with a leading BOM removed and CRLF (or lone CR) line ends made LF, so line
+    /// numbers match what an editor shows.
+    static func decode(_ bytes: [UInt8]) -> Result<String, Failure> {
+        var slice = bytes[...]
+        if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
+        if let nul = slice.firstIndex(of: 0) {
+            return .failure(.nulByte(line: line(of: nul, in: slice)))
+        }
+        guard let text = String(validating: slice, as: UTF8.self) else {
+            return .failure(.invalidUTF8(line: line(of: firstInvalidUTF8(slice), in: slice)))
+        }
+        guard text.utf8.contains(0x0D) else { return .success(text) }
+        return .success(text.replacingCRLF())
+    }
+
+    private static func line(of index: Int, in bytes: ArraySlice<UInt8>) -> Int {
+        1 + bytes[bytes.startIndex..<index].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    /// Index of the first byte where UTF-8 decoding fails.
+    private static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var consumed = bytes.startIndex
+        var lastGood = bytes.startIndex
+        // Count bytes per decoded scalar to know where the failure began.
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                consumed += UTF8.width(scalar)
+                lastGood = consumed
+            case .emptyInput:
+                return bytes.endIndex
+            case .error:
+                return lastGood
+            }
+        }
+    }
+}
+
+extension String {
+    /// CRLF and lone CR become LF.
+    func replacingCRLF() -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count)
+        var previousCR = false
+        for byte in utf8 {
+            if byte == 0x0D {
+                out.append(0x0A)
+                previousCR = true
+            } else {
+                if !(byte == 0x0A && previousCR) { out.append(byte) }
+                previousCR = false
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,168 @@
+import Yams
+
+/// A YAML value reduced to what review's files use, with 1-based line numbers of the file.
+public indirect enum YAMLValue: Sendable, Equatable {
+    case scalar(String, line: Int)
+    case list([YAMLValue], line: Int)
+    case map([(key: String, value: YAMLValue)], line: Int)
+
+    public var line: Int {
+        switch self {
+        case .scalar(_, let line), .list(_, let line), .map(_, let line): line
+        }
+    }
+
+    public var string: String? {
+        if case .scalar(let s, _) = self { return s }
+        return nil
+    }
+
+    /// A list of scalars, or a single scalar as a one-element list.
+    public var strings: [String]? {
+        switch self {
+        case .scalar(let s, _): [s]
+        case .list(let items, _): items.allSatisfy { $0.string != nil } ? items.compactMap(\.string) : nil
+        case .map: nil
+        }
+    }
+
+    public subscript(key: String) -> YAMLValue? {
+        guard case .map(let pairs, _) = self else { return nil }
+        return pairs.first { $0.key == key }?.value
+    }
+
+    public static func == (lhs: YAMLValue, rhs: YAMLValue) -> Bool {
+        switch (lhs, rhs) {
+        case let (.scalar(a, _), .scalar(b, _)): a == b
+        case let (.list(a, _), .list(b, _)): a == b
+        case let (.map(a, _), .map(b, _)): a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: false
+        }
+    }
+}
+
+/// Parses YAML through Yams, defended against hostile input.
+///
+/// Before Yams sees the text it is refused when it is too large, nests too deeply (Yams
+/// composes recursively) or uses anchors and aliases (the "billion laughs" expansion; review's
+/// files never need them). Errors carry 1-based file lines: `firstLine` is the file line of the
+/// YAML's first line.
+public enum YAMLDocument {
+    public struct Failure: Error, Equatable, Sendable {
+        public var line: Int
+        public var message: String
+    }
+
+    static let maximumBytes = 1 << 20
+    static let maximumDepth = 64
+
+    public static func parse(_ text: String, firstLine: Int = 1) -> Result<YAMLValue?, Failure> {
+        if text.utf8.count > maximumBytes {
+            return .failure(Failure(line: firstLine, message: "YAML larger than \(maximumBytes / 1024) KiB"))
+        }
+        if let problem = screen(text) {
+            return .failure(Failure(line: firstLine + problem.line - 1, message: problem.message))
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return .success(nil) }
+            return .success(convert(node, firstLine: firstLine))
+        } catch let error as YamlError {
+            return .failure(describe(error, firstLine: firstLine))
+        } catch {
+            return .failure(Failure(line: firstLine, message: "\(error)"))
+        }
+    }
+
+    private static func convert(_ node: Node, firstLine: Int) -> YAMLValue {
+        let line = (node.mark?.line ?? 1) + firstLine - 1
+        switch node {
+        case .scalar(let scalar):
+            return .scalar(scalar.string, line: line)
+        case .sequence(let sequence):
+            return .list(sequence.map { convert($0, firstLine: firstLine) }, line: line)
+        case .mapping(let mapping):
+            return .map(mapping.map { (key: $0.key.string ?? "\($0.key)", value: convert($0.value, firstLine: firstLine)) }, line: line)
+        case .alias:
+            return .scalar("", line: line)
+        }
+    }
+
+    private static func describe(_ error: YamlError, firstLine: Int) -> Failure {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let text = [context.map { "\($0.text)" }, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return Failure(line: mark.line + firstLine - 1, message: "YAML syntax: " + text)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return Failure(line: context.mark.line + firstLine - 1,
+                           message: "duplicate key '\(duplicates.joined(separator: "', '"))'")
+        case let .reader(problem, _, _, _):
+            return Failure(line: firstLine, message: "YAML: " + problem)
+        default:
+            return Failure(line: firstLine, message: "YAML: \(error)")
+        }
+    }
+
+    /// Finds anchors, aliases, tags that build objects, and nesting deeper than ``maximumDepth``
+    /// without parsing: a conservative scan that ignores quoted text and comments.
+    static func screen(_ text: String) -> (line: Int, message: String)? {
+        var line = 1
+        var depth = 0           // open [ and {
+        var quote: UInt8? = nil
+        var atNodeStart = true  // only whitespace or an indicator since the last structure char
+        var indicatorsOnLine = 0
+        var inComment = false
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            defer { i += 1 }
+            if c == 0x0A {
+                line += 1
+                inComment = false
+                indicatorsOnLine = 0
+                atNodeStart = true
+                if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { atNodeStart = false }
+                continue
+            }
+            if inComment { continue }
+            if let q = quote {
+                if c == 0x5C, q == UInt8(ascii: "\"") { i += 1; continue }
+                if c == q { quote = nil; atNodeStart = false }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                continue
+            case UInt8(ascii: "#") where i == 0 || bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09 || bytes[i - 1] == 0x0A:
+                inComment = true
+            case UInt8(ascii: "'") where atNodeStart, UInt8(ascii: "\"") where atNodeStart:
+                quote = c
+            case UInt8(ascii: "&") where atNodeStart, UInt8(ascii: "*") where atNodeStart:
+                return (line, "YAML anchors and aliases ('&', '*') are not allowed; write the value out")
+            case UInt8(ascii: "!") where atNodeStart:
+                return (line, "YAML tags ('!') are not allowed; write a plain value")
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                atNodeStart = true
+                if depth + indicatorsOnLine > maximumDepth { return (line, "YAML nested deeper than \(maximumDepth) levels") }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1)
+                atNodeStart = false
+            case UInt8(ascii: ","):
+                atNodeStart = true
+            case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
+                let next = i + 1 < bytes.count ? bytes[i + 1] : 0x0A
+                if next == 0x20 || next == 0x0A || next == 0x09 {
+                    atNodeStart = true
+                    indicatorsOnLine += 1
+                    if depth + indicatorsOnLine > maximumDepth { return (line, "YAML nested deeper than \(maximumDepth) levels") }
+                } else {
+                    atNodeStart = false
+                }
+            default:
+                atNodeStart = false
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import ReviewKit
+
+/// The `review` command: medical content review and versioning over git.
+///
+/// Exit codes live here and nowhere else: 0 done, 1 blocking findings (check, verify,
+/// publish), 2 usage, configuration or repository errors with one line on stderr.
+@main
+struct Review: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Medical review, staleness and publishing for articles kept in git.",
+        version: "0.1.0",
+        subcommands: [StatusCommand.self, LastChangesCommand.self]
+    )
+
+    static func main() {
+        Foundation.exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs a command line and returns the exit code (so tests can call it).
+    static func run(_ arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(hoistingGlobalOptions(arguments))
+            try command.run()
+            return 0
+        } catch let error as ReviewError {
+            printError(error.description)
+            return 2
+        } catch let outcome as Outcome {
+            return outcome.code
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                return 0
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            printError("error: " + message.replacingOccurrences(of: "Error: ", with: "") + "; see 'review --help'")
+            return 2
+        }
+    }
+
+    /// `--repo` and `--as-of` may come before the command name (`review --repo X status`):
+    /// move them after it, where the command's options parse them.
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var globals: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first, first.hasPrefix("--") {
+            let name = first.split(separator: "=", maxSplits: 1).first.map(String.init) ?? first
+            guard name == "--repo" || name == "--as-of" else { break }
+            globals.append(first)
+            rest = rest.dropFirst()
+            if !first.contains("="), let value = rest.first {
+                globals.append(value)
+                rest = rest.dropFirst()
+            }
+        }
+        guard !globals.isEmpty, let command = rest.first else { return arguments }
+        return [command] + globals + rest.dropFirst()
+    }
+
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// A command's result that is not success but not an error either: blocking findings (1).
+struct Outcome: Error {
+    let code: Int32
+    static let blockingFindings = Outcome(code: 1)
+}
