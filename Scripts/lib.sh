@@ -1,22 +1,22 @@
-# Shared by Scripts/review and Scripts/test: make sure the system packages the build needs exist.
-# Sourced, not run.
+# Shared by Scripts/review, Scripts/test and Scripts/bench: make sure what the build needs is
+# installed. Sourced, not run. On failure: one line saying what is missing and what to do, exit 2.
 
 review_install_prerequisites() {
-    local missing=()
-    pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
-    command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-    if [ "${#missing[@]}" -gt 0 ]; then
-        echo "review: installing ${missing[*]} (apt-get)" >&2
+    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 2>/dev/null; then
+        echo "review: installing libgit2-dev and pkg-config (apt-get)" >&2
         local sudo=""
-        [ "$(id -u)" -ne 0 ] && sudo="sudo"
-        $sudo apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config >&2
+        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+        if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libgit2-dev pkg-config; } >/tmp/review-apt.log 2>&1 \
+            || ! pkg-config --exists libgit2 2>/dev/null; then
+            echo "review: error: libgit2 (libgit2-dev) is missing and could not be installed (log: /tmp/review-apt.log); run: sudo apt-get install -y libgit2-dev pkg-config" >&2
+            exit 2
+        fi
     fi
     if ! command -v swift >/dev/null 2>&1; then
         if [ -x /opt/swift/usr/bin/swift ]; then
             export PATH="/opt/swift/usr/bin:$PATH"
         else
-            echo "review: no Swift toolchain on PATH; install Swift 6.1 or later (https://swift.org/install)" >&2
+            echo "review: error: no Swift toolchain on PATH; install Swift 6.1 or later (https://swift.org/install)" >&2
             exit 2
         fi
     fi

@@ -54,8 +54,10 @@ public final class Repository {
         let result = git_repository_open_ext(&handle, path, flags, nil)
         guard result >= 0, let handle else {
             let error = GitError.last(code: result)
-            if error.message.contains("not owned by current user") {
-                throw .notOwnedByCurrentUser(path: path, error)
+            // libgit2 1.5 reports an unsafe owner as "not found", and its message is often
+            // overwritten by the failed lookup of `safe.directory`; check ownership ourselves.
+            if error.code == .notFound, let owned = repositoryOwnedByAnotherUser(from: path, searchParents: flags == 0) {
+                throw .notOwnedByCurrentUser(path: owned, error)
             }
             if error.code == .notFound { throw .notARepository(path: path) }
             throw .git(error)
@@ -128,6 +130,27 @@ public final class Repository {
         case .branch(_, let id), .detached(let id): return id
         case .unborn: throw .empty(path: workingDirectory ?? gitDirectory)
         }
+    }
+}
+
+/// The nearest directory at or above `path` that holds a repository (a `.git` inside it, or a
+/// bare repository's `HEAD`) when that repository belongs to another user; `nil` otherwise.
+private func repositoryOwnedByAnotherUser(from path: String, searchParents: Bool) -> String? {
+    var current = path
+    if !current.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+        current = String(cString: cwd) + "/" + current
+        free(cwd)
+    }
+    var info = stat()
+    while true {
+        let gitDirectory = stat(current + "/.git", &info) == 0 ? current + "/.git"
+            : stat(current + "/HEAD", &info) == 0 ? current : nil
+        if let gitDirectory {
+            guard stat(gitDirectory, &info) == 0 else { return nil }
+            return info.st_uid != geteuid() ? current : nil
+        }
+        guard searchParents, let slash = current.lastIndex(of: "/"), current != "/" else { return nil }
+        current = slash == current.startIndex ? "/" : String(current[..<slash])
     }
 }
 

@@ -22,7 +22,12 @@ struct Review: ParsableCommand {
     /// Runs a command line and returns the exit code (so tests can call it).
     static func run(_ arguments: [String]) -> Int32 {
         do {
-            var command = try parseAsRoot(hoistingGlobalOptions(arguments))
+            let arguments = hoistingGlobalOptions(arguments)
+            if let name = arguments.first, !name.hasPrefix("-"),
+               !configuration.subcommands.contains(where: { $0.configuration.commandName == name }), name != "help" {
+                throw ReviewError("unknown command '\(name)'", remedy: "see 'review --help' for the commands")
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
             return 0
         } catch let error as ReviewError {
@@ -57,7 +62,7 @@ struct Review: ParsableCommand {
                 rest = rest.dropFirst()
             }
         }
-        guard !globals.isEmpty, let command = rest.first else { return arguments }
+        guard !globals.isEmpty, let command = rest.first, !command.hasPrefix("-") else { return arguments }
         return [command] + globals + rest.dropFirst()
     }
 

@@ -1,0 +1,131 @@
+import Foundation
+import GitKit
+import Testing
+import TestSupport
+
+/// Runs the built `review` binary and captures what a user would see.
+struct ReviewRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static var binary: String {
+        // The test bundle lives next to the built products.
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let direct = products.appendingPathComponent("review").path
+        if FileManager.default.isExecutableFile(atPath: direct) { return direct }
+        return products.deletingLastPathComponent().appendingPathComponent("review").path
+    }
+
+    init(_ arguments: [String], in directory: String? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.environment = ["HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        status = process.terminationStatus
+        stdout = String(decoding: outData, as: UTF8.self)
+        stderr = String(decoding: errData, as: UTF8.self)
+    }
+}
+
+@Suite struct CommandLineTests {
+    private func sampleRepository() throws -> RepoBuilder {
+        let repo = try RepoBuilder()
+        try repo.commit("import", [
+            .write("Articles/migraine.md", "---\ntitle: Migraine\nlast-updated: 2026-01-01\ncategory: neurology\n---\nBody\n"),
+            .write("Articles/heart/broken.md", "---\ntitle: [\n---\nBody\n"),
+        ], author: "Ed Editor")
+        return repo
+    }
+
+    @Test func statusListsArticlesWithTheirLastChange() throws {
+        let repo = try sampleRepository()
+        let run = try ReviewRun(["status", "--repo", repo.path, "--as-of", "2026-11-25"])
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        #expect(run.stdout.contains("migraine"))
+        #expect(run.stdout.contains("Ed Editor"))
+        #expect(run.stdout.contains("2 articles, 1 finding, as of 2026-11-25"))
+    }
+
+    @Test func globalOptionsWorkBeforeTheCommandName() throws {
+        let repo = try sampleRepository()
+        let run = try ReviewRun(["--repo", repo.path, "--as-of=2026-11-25", "status", "migraine"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 article, 0 findings"))
+    }
+
+    @Test func theRepositoryIsFoundFromTheCurrentDirectory() throws {
+        let repo = try sampleRepository()
+        let run = try ReviewRun(["status"], in: repo.path)
+        #expect(run.status == 0, "\(run.stderr)")
+    }
+
+    /// Bad input: exit 2, exactly one line on stderr, nothing on stdout.
+    @Test(arguments: [
+        (["status", "--as-of", "2026-02-30"], "2026-02-30"),
+        (["status", "--format", "yaml"], "yaml"),
+        (["status", "no-such-article"], "no article 'no-such-article'"),
+        (["frobnicate"], "frobnicate"),
+    ])
+    func badArgumentsExitTwoWithOneLine(_ arguments: [String], _ mention: String) throws {
+        let repo = try sampleRepository()
+        let run = try ReviewRun(arguments + ["--repo", repo.path])
+        #expect(run.status == 2)
+        #expect(run.stdout == "")
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+        #expect(run.stderr.contains(mention), "\(run.stderr)")
+    }
+
+    @Test func aPathThatIsNoRepositoryExitsTwo() throws {
+        let dir = TemporaryDirectory()
+        let run = try ReviewRun(["status", "--repo", dir.path])
+        #expect(run.status == 2)
+        #expect(run.stderr == "error: '\(dir.path)' is not inside a git repository; run from a content repository or pass --repo PATH\n")
+    }
+
+    @Test func anEmptyRepositoryExitsTwo() throws {
+        let repo = try RepoBuilder()
+        let run = try ReviewRun(["status", "--repo", repo.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("has no commits yet"))
+    }
+
+    @Test func aCorruptObjectExitsTwoNamingIt() throws {
+        let repo = try sampleRepository()
+        let head = try repo.repository.headCommit()
+        let blob = try #require(try repo.repository.entry(at: "Articles/migraine.md", inCommit: head)).id
+        let path = repo.path + "/.git/objects/\(blob.hex.prefix(2))/\(blob.hex.dropFirst(2))"
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        try Data([0x78, 0x01, 0xFF, 0xFF]).write(to: URL(fileURLWithPath: path))
+        let before = try Git.run(["rev-parse", "HEAD"], in: repo.path)
+        let run = try ReviewRun(["status", "--repo", repo.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(blob.hex), "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(try Git.run(["rev-parse", "HEAD"], in: repo.path) == before)
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to hand the repository to another user"))
+    func aRepositoryOwnedByAnotherUserIsExplained() throws {
+        let repo = try sampleRepository()
+        _ = try Git.run(["status"], in: repo.path)
+        let chown = Process()
+        chown.executableURL = URL(fileURLWithPath: "/bin/chown")
+        chown.arguments = ["-R", "65534:65534", repo.path]
+        try chown.run()
+        chown.waitUntilExit()
+        let run = try ReviewRun(["status", "--repo", repo.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("owned by another user"), "\(run.stderr)")
+        #expect(run.stderr.contains("safe.directory"))
+    }
+}
