@@ -19,8 +19,13 @@ public struct HistoryEngine {
 
     /// Computes the last change of every file below `directory` (such as `Articles`) at `revision`.
     ///
+    /// - Parameter tracking: paths whose history is wanted further back: for each, the blobs
+    ///   to look for. The walk keeps following such a path (through every parent of a merge
+    ///   that changed it, as `git log -- <path>` does) until each listed blob has been the
+    ///   result of a change, or history ends. Their changes are in ``LastChangeReport/histories``.
     /// - Throws: ``RepositoryError`` naming a missing or corrupt object.
-    public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String) throws(RepositoryError) -> LastChangeReport {
+    public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String,
+                            tracking: [String: Set<ObjectID>] = [:]) throws(RepositoryError) -> LastChangeReport {
         let database = try ObjectDatabase(repository)
         let headTree = try CommitGraph.parse(revision, database: database).0
         let files = try repository.files(under: directory, inTree: headTree)
@@ -29,14 +34,33 @@ public struct HistoryEngine {
         let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary())
         let order = graph.childrenFirstOrder()
         let changes = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database)
-        let (answers, cutOff) = propagate(graph: graph, order: order, changes: changes, pathCount: files.count)
+        var wanted: [Int32: Set<ObjectID>] = [:]
+        for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
+        let walk = try propagate(graph: graph, order: order, changes: changes, pathCount: files.count, tracking: wanted) {
+            (path: Int32, commit: Int32) throws(RepositoryError) -> ObjectID? in
+            try repository.entry(at: files[Int(path)].path, inTree: graph.trees[Int(commit)])?.id
+        }
 
         var commits: [Int32: CommitInfo] = [:]
-        for answer in answers { if let c = answer, commits[c] == nil { commits[c] = try repository.commit(graph.ids[Int(c)]) } }
-        let result = files.enumerated().map { i, file in
-            FileLastChange(path: file.path, blob: file.id, kind: file.kind, commit: answers[i].flatMap { commits[$0] })
+        func info(_ c: Int32) throws(RepositoryError) -> CommitInfo {
+            if let known = commits[c] { return known }
+            let loaded = try repository.commit(graph.ids[Int(c)])
+            commits[c] = loaded
+            return loaded
         }
-        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: cutOff, commitsWalked: graph.count)
+        var result: [FileLastChange] = []
+        for (i, file) in files.enumerated() {
+            result.append(FileLastChange(path: file.path, blob: file.id, kind: file.kind,
+                                         commit: try walk.answers[i].map { (c) throws(RepositoryError) in try info(c) }))
+        }
+        var histories: [String: [FileRevision]] = [:]
+        for (path, steps) in walk.histories {
+            histories[files[Int(path)].path] = try steps.map { (step) throws(RepositoryError) in
+                FileRevision(commit: try info(step.commit), blob: step.blob)
+            }
+        }
+        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff,
+                                commitsWalked: graph.count, histories: histories)
     }
 
     /// Pass 1: for each commit and each of its parents, the indices of scope paths that differ.
@@ -57,14 +81,24 @@ public struct HistoryEngine {
         return result
     }
 
-    /// Pass 2: carries each path down its simplified history; returns each path's answer
-    /// (commit index), `nil` where history ended at a shallow boundary.
-    func propagate(graph: CommitGraph, order: [Int32], changes: [[[Int32]]], pathCount: Int) -> ([Int32?], Bool) {
-        var answers = [Int32?](repeating: nil, count: pathCount)
+    struct Walk {
+        /// Each path's last change (commit index); `nil` where history ended at a shallow boundary.
+        var answers: [Int32?]
+        var cutOff = false
+        /// For tracked paths: their changes, newest first, with the blob each produced.
+        var histories: [Int32: [(commit: Int32, blob: ObjectID?)]] = [:]
+    }
+
+    /// Pass 2: carries each path down its simplified history to its last change, and tracked
+    /// paths further, until their wanted blobs are found.
+    func propagate(graph: CommitGraph, order: [Int32], changes: [[[Int32]]], pathCount: Int,
+                   tracking: [Int32: Set<ObjectID>],
+                   blobAt: (Int32, Int32) throws(RepositoryError) -> ObjectID?) throws(RepositoryError) -> Walk {
+        var walk = Walk(answers: [Int32?](repeating: nil, count: pathCount))
+        var stillWanted = tracking
         var pending = [Set<Int32>?](repeating: nil, count: graph.count)
         pending[0] = Set(0..<Int32(pathCount))
         var open = pathCount
-        var cutOff = false
 
         func send(_ paths: consuming Set<Int32>, to parent: Int32) {
             let p = Int(parent)
@@ -77,6 +111,19 @@ public struct HistoryEngine {
             }
         }
 
+        /// Records that `path` changed at commit `c`; returns whether to keep following it.
+        func land(_ path: Int32, at c: Int32, isRoot: Bool = false) throws(RepositoryError) -> Bool {
+            if walk.answers[Int(path)] == nil { walk.answers[Int(path)] = c }
+            guard var wanted = stillWanted[path] else { return false }
+            let blob = try blobAt(path, c)
+            // A tracked path followed past its creation reaches the root without existing there.
+            if isRoot, blob == nil { return false }
+            walk.histories[path, default: []].append((c, blob))
+            if let blob { wanted.remove(blob) }
+            stillWanted[path] = wanted.isEmpty ? nil : wanted
+            return !wanted.isEmpty
+        }
+
         for c in order where open > 0 {
             let commit = Int(c)
             guard var paths = pending[commit].take(), !paths.isEmpty else { continue }
@@ -85,38 +132,43 @@ public struct HistoryEngine {
                 // A root commit answers every path still pending, unless its real parents
                 // lie beyond a shallow boundary: then the answer cannot be known.
                 if graph.isBoundary[commit] {
-                    cutOff = true
+                    walk.cutOff = true
                 } else {
-                    for path in paths { answers[Int(path)] = c }
+                    for path in paths { _ = try land(path, at: c, isRoot: true) }
                 }
                 open -= paths.count
                 continue
             }
             let perParent = changes[commit]
             if parents.count == 1 {
-                for path in perParent[0] where paths.remove(path) != nil {
-                    answers[Int(path)] = c
-                    open -= 1
+                for path in perParent[0] where paths.contains(path) {
+                    if try !land(path, at: c) {
+                        paths.remove(path)
+                        open -= 1
+                    }
                 }
                 send(paths, to: parents[0])
                 continue
             }
             // A merge: paths unchanged against the first parent follow it; each other path
-            // follows the first parent it is unchanged against, or is answered by the merge.
+            // follows the first parent it is unchanged against, or the merge changed it.
             let changedAgainst = perParent.map(Set.init)
             var toParent = [Set<Int32>](repeating: [], count: parents.count)
             for path in perParent[0] where paths.remove(path) != nil {
                 if let k = changedAgainst.indices.dropFirst().first(where: { !changedAgainst[$0].contains(path) }) {
                     toParent[k].insert(path)
+                } else if try land(path, at: c) {
+                    // Followed further, like `git log -- <path>`: into every parent.
+                    open += parents.count - 1
+                    for k in toParent.indices { toParent[k].insert(path) }
                 } else {
-                    answers[Int(path)] = c
                     open -= 1
                 }
             }
             send(paths, to: parents[0])
             for (k, set) in toParent.enumerated() where !set.isEmpty { send(set, to: parents[k]) }
         }
-        return (answers, cutOff)
+        return walk
     }
 }
 

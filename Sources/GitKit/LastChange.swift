@@ -19,4 +19,12 @@ public struct LastChangeReport: Sendable {
     public var reachedShallowBoundary: Bool
     /// How many commits were walked.
     public var commitsWalked: Int
+    /// For the paths asked to be tracked: the commits that changed them, newest first.
+    public var histories: [String: [FileRevision]] = [:]
+}
+
+/// One commit that changed a file, and the blob the file had after it (`nil`: deleted).
+public struct FileRevision: Sendable, Hashable {
+    public var commit: CommitInfo
+    public var blob: ObjectID?
 }

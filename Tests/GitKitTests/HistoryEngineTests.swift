@@ -14,6 +14,33 @@ import TestSupport
             let expected = try Git.lastChange(of: file.path, at: head.hex, in: repo.path)
             #expect(file.commit?.id.hex == expected, "\(file.path)", sourceLocation: sourceLocation)
         }
+        // Tracking a blob that never existed follows every path's whole history: the commits
+        // must be exactly those `git log -- <path>` lists, each with the blob it produced.
+        let never = try #require(ObjectID(hex: String(repeating: "f", count: 40)))
+        let tracked = try HistoryEngine().lastChanges(in: repo.repository, at: head, under: "Articles",
+                                                      tracking: Dictionary(uniqueKeysWithValues: listed.map { ($0, [never]) }))
+        for path in listed {
+            let expected = try Git.run(["log", "--format=%H", head.hex, "--", path], in: repo.path).split(separator: "\n").map(String.init)
+            let history = tracked.histories[path] ?? []
+            #expect(Set(history.map(\.commit.id.hex)) == Set(expected), "\(path)", sourceLocation: sourceLocation)
+            #expect(history.count == expected.count, "\(path)", sourceLocation: sourceLocation)
+            for step in history {
+                let blob = try repo.repository.entry(at: path, inCommit: step.commit.id)?.id
+                #expect(step.blob == blob, sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test func trackingStopsAtTheWantedRevision() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "1")])
+        let two = try repo.commit("two", [.write("Articles/a.md", "2")])
+        let three = try repo.commit("three", [.write("Articles/a.md", "3")])
+        let four = try repo.commit("four", [.write("Articles/a.md", "4")])
+        let approved = try #require(try repo.repository.entry(at: "Articles/a.md", inCommit: two)).id
+        let report = try HistoryEngine().lastChanges(in: repo.repository, at: four, under: "Articles",
+                                                     tracking: ["Articles/a.md": [approved]])
+        #expect(report.histories["Articles/a.md"]?.map(\.commit.id) == [four, three, two])
     }
 
     @Test func linearHistoryWithEditsDeletesAndReAdds() throws {

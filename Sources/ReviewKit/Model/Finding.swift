@@ -64,3 +64,6 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
         (lhs.path, lhs.line ?? 0, lhs.rule, lhs.message) < (rhs.path, rhs.line ?? 0, rhs.rule, rhs.message)
     }
 }
+
+/// A finding can be the failure of a parse that yields findings instead of stopping.
+extension Finding: Error {}

@@ -1,0 +1,106 @@
+/// Reads a configuration file's YAML, turning every problem into a ``ReviewError`` that names
+/// the file and line: a broken configuration stops the run (exit 2) instead of becoming a
+/// finding on every article.
+struct ConfigurationReader {
+    let file: String
+
+    func root(_ bytes: [UInt8]) throws(ReviewError) -> YAMLValue {
+        let text: String
+        switch TextDecoding.decode(bytes) {
+        case .success(let decoded): text = decoded
+        case .failure(.invalidUTF8(let line)):
+            throw ReviewError(file: file, line: line, "not valid UTF-8", remedy: "save the file as UTF-8")
+        case .failure(.nulByte(let line)):
+            throw ReviewError(file: file, line: line, "contains a NUL byte", remedy: "this must be a YAML text file")
+        }
+        switch YAMLDocument.parse(text) {
+        case .success(let value?):
+            guard case .map = value else { throw error(value.line, "the file must be a mapping of 'key: value' lines") }
+            return value
+        case .success(nil):
+            throw ReviewError(file: file, line: 1, "the file is empty", remedy: "see README.md for its format")
+        case .failure(let failure):
+            throw ReviewError(file: file, line: failure.line, failure.message, remedy: "fix the YAML")
+        }
+    }
+
+    func error(_ line: Int?, _ problem: String, remedy: String = "") -> ReviewError {
+        ReviewError(file: file, line: line, problem, remedy: remedy)
+    }
+
+    func string(_ map: YAMLValue, _ key: String, context: String, required: Bool = true) throws(ReviewError) -> String? {
+        guard let value = map[key] else {
+            if required { throw error(map.line, "\(context) has no '\(key)'", remedy: "add '\(key): …'") }
+            return nil
+        }
+        guard let s = value.string, !s.trimmingSpaces().isEmpty else {
+            throw error(value.line, "'\(key)' in \(context) must be a non-empty text")
+        }
+        return s
+    }
+
+    func strings(_ map: YAMLValue, _ key: String, context: String, required: Bool = true) throws(ReviewError) -> [String] {
+        guard let value = map[key] else {
+            if required { throw error(map.line, "\(context) has no '\(key)'", remedy: "add '\(key): [ … ]'") }
+            return []
+        }
+        guard let list = value.strings else { throw error(value.line, "'\(key)' in \(context) must be a list of texts") }
+        return list
+    }
+
+    func integer(_ map: YAMLValue, _ key: String, context: String, range: ClosedRange<Int>) throws(ReviewError) -> Int {
+        guard let value = map[key] else { throw error(map.line, "\(context) has no '\(key)'", remedy: "add '\(key): N'") }
+        guard let s = value.string, let n = Int(s), range.contains(n) else {
+            throw error(value.line, "'\(key)' in \(context) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
+    }
+
+    func day(_ map: YAMLValue, _ key: String, context: String) throws(ReviewError) -> Day? {
+        guard let value = map[key] else { return nil }
+        guard let s = value.string, let day = Day(s) else {
+            throw error(value.line, "'\(key)' in \(context) must be a real date written YYYY-MM-DD")
+        }
+        return day
+    }
+}
+
+/// Parses `Reviews/policy.yml`.
+public enum PolicyParser {
+    /// - Parameter disclaimerIDs: the disclaimers that exist (`Reviews/disclaimers/<id>.md`).
+    /// - Throws: ``ReviewError`` naming the file and line of the first problem.
+    public static func parse(_ bytes: [UInt8], disclaimerIDs: Set<String>, file: String = Policy.path) throws(ReviewError) -> Policy {
+        let reader = ConfigurationReader(file: file)
+        let root = try reader.root(bytes)
+        let roles = try reader.strings(root, "roles", context: "the policy")
+        guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
+        guard case .map(let pairs, _)? = root["categories"] else {
+            throw reader.error(root["categories"]?.line ?? root.line, "the policy has no 'categories' mapping", remedy: "add 'categories:' with one entry per category")
+        }
+        var categories: [String: Policy.Category] = [:]
+        for (name, value) in pairs {
+            let context = "category '\(name)'"
+            guard case .map = value else { throw reader.error(value.line, "\(context) must be a mapping") }
+            let required = try reader.strings(value, "required-roles", context: context)
+            for role in required where !roles.contains(role) {
+                throw reader.error(value["required-roles"]?.line, "unknown role '\(role)' in \(context)", remedy: "add it under roles:")
+            }
+            let disclaimers = try reader.strings(value, "disclaimers", context: context, required: false)
+            for id in disclaimers where !disclaimerIDs.contains(id) {
+                throw reader.error(value["disclaimers"]?.line, "\(context) requires disclaimer '\(id)', but Reviews/disclaimers/\(id).md does not exist",
+                                   remedy: "add that file or fix the id")
+            }
+            let interval = try reader.integer(value, "review-interval-days", context: context, range: 1...3650)
+            let dueSoon = try reader.integer(value, "due-soon-days", context: context, range: 0...3650)
+            categories[name] = Policy.Category(name: name, requiredRoles: required, reviewIntervalDays: interval,
+                                               dueSoonDays: dueSoon, disclaimers: disclaimers)
+        }
+        let unreviewed = try reader.strings(root, "unreviewed-fields", context: "the policy", required: false)
+        let protected: Set<String> = ["title", "last-updated", "category", "status"]
+        if let field = unreviewed.first(where: protected.contains) {
+            throw reader.error(root["unreviewed-fields"]?.line, "'\(field)' cannot be an unreviewed field: readers see it as reviewed content",
+                               remedy: "remove it from unreviewed-fields")
+        }
+        return Policy(roles: roles, categories: categories, unreviewedFields: Set(unreviewed))
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Parses `Reviews/reviewers.yml`: a `reviewers:` list of entries.
+public enum ReviewersParser {
+    /// - Parameter roles: the roles the policy knows.
+    /// - Throws: ``ReviewError`` naming the file and line of the first problem.
+    public static func parse(_ bytes: [UInt8], roles: [String], file: String = Reviewer.path) throws(ReviewError) -> [Reviewer] {
+        let reader = ConfigurationReader(file: file)
+        let root = try reader.root(bytes)
+        guard case .list(let entries, _)? = root["reviewers"] else {
+            throw reader.error(root["reviewers"]?.line ?? root.line, "there is no 'reviewers:' list", remedy: "add 'reviewers:' with one '- id: …' entry per reviewer")
+        }
+        var reviewers: [Reviewer] = []
+        var seen: Set<String> = []
+        for entry in entries {
+            guard case .map = entry else { throw reader.error(entry.line, "each reviewer must be a mapping ('- id: …')") }
+            let id = try reader.string(entry, "id", context: "a reviewer")!
+            guard ArticleParser.slugProblem(id) == nil else {
+                throw reader.error(entry["id"]?.line, "reviewer id '\(id)' must be lowercase letters, digits and single hyphens")
+            }
+            guard seen.insert(id).inserted else { throw reader.error(entry["id"]?.line, "reviewer '\(id)' is listed twice", remedy: "keep one entry per id") }
+            let context = "reviewer '\(id)'"
+            let reviewerRoles = try reader.strings(entry, "roles", context: context)
+            for role in reviewerRoles where !roles.contains(role) {
+                throw reader.error(entry["roles"]?.line, "unknown role '\(role)' for \(context)", remedy: "use a role from policy.yml's roles:")
+            }
+            let keyText = try reader.string(entry, "public-key", context: context)!
+            guard let key = Data(base64Encoded: keyText), key.count == 32 else {
+                throw reader.error(entry["public-key"]?.line, "the public key of \(context) is not a base64 Ed25519 key (32 bytes)",
+                                   remedy: "paste the key 'review keygen' printed")
+            }
+            let from = try reader.day(entry, "valid-from", context: context)
+            let until = try reader.day(entry, "valid-until", context: context)
+            if let from, let until, until < from {
+                throw reader.error(entry["valid-until"]?.line, "valid-until is before valid-from for \(context)")
+            }
+            reviewers.append(Reviewer(
+                id: id, name: try reader.string(entry, "name", context: context)!,
+                credentials: try reader.string(entry, "credentials", context: context, required: false) ?? "",
+                roles: reviewerRoles, emails: try reader.strings(entry, "emails", context: context, required: false),
+                publicKey: Array(key), validFrom: from, validUntil: until, line: entry.line))
+        }
+        return reviewers
+    }
+}

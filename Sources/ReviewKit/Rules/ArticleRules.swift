@@ -1,0 +1,147 @@
+/// `invalid-front-matter`: what the article parser found wrong (missing `---`, bad YAML,
+/// impossible dates, duplicate keys, an invalid slug…).
+public enum InvalidFrontMatterRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.invalidFrontMatter], summary: "The article's front matter or file name is broken.",
+        rationale: "Without a readable title, date and category nothing else about the article can be checked.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        context.facts.parseFindings.filter { $0.rule == .invalidFrontMatter }
+    }
+}
+
+/// `unknown-category`: the category is not in the policy.
+public enum UnknownCategoryRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.unknownCategory], summary: "The article's category is not defined in Reviews/policy.yml.",
+        rationale: "The category decides the required sign-offs, the review interval and the disclaimers.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard let name = context.article.category, context.category == nil else { return [] }
+        let known = context.configuration.policy.categories.keys.sorted().joined(separator: ", ")
+        return [Finding(.unknownCategory, path: context.path, line: context.article.line(of: "category"),
+                        "category '\(name)' is not in \(Policy.path) (known: \(known))")]
+    }
+}
+
+/// `future-last-updated`: `last-updated` is after today.
+public enum FutureLastUpdatedRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.futureLastUpdated], summary: "last-updated is a date in the future.",
+        rationale: "Readers would be told the text is newer than it is, and the review clock would start late.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard let date = context.article.lastUpdated, date > context.asOf else { return [] }
+        return [Finding(.futureLastUpdated, path: context.path, line: context.article.line(of: "last-updated"),
+                        "last-updated is \(date), after today (\(context.asOf))")]
+    }
+}
+
+/// `last-updated-not-bumped`: the content changed in a commit dated after `last-updated`.
+///
+/// The commit's date is read both in UTC and in the committer's time zone; only when both are
+/// after `last-updated` is it flagged, so an edit near midnight is not.
+public enum LastUpdatedNotBumpedRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.lastUpdatedNotBumped], summary: "The article changed after its last-updated date without bumping it.",
+        rationale: "Readers rely on 'Last updated' to know how current the text is.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard let date = context.article.lastUpdated, let change = context.facts.lastChange,
+              min(change.date, change.localDate) > date else { return [] }
+        return [Finding(.lastUpdatedNotBumped, path: context.path, line: context.article.line(of: "last-updated"),
+                        "changed on \(change.date) in commit \(change.commit.prefix(7)) but last-updated says \(date); set it to the date of the change")]
+    }
+}
+
+/// `missing-disclaimer` and `altered-disclaimer`: each disclaimer the category requires.
+public enum DisclaimerRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.missingDisclaimer, .alteredDisclaimer],
+        summary: "A disclaimer the category requires is missing, or present with altered wording.",
+        rationale: "Medical pages must carry their disclaimers verbatim; an edited disclaimer may no longer protect readers.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard let category = context.category else { return [] }
+        return category.disclaimers.compactMap { id in
+            guard let text = context.configuration.disclaimers[id] else { return nil }
+            switch DisclaimerMatcher.match(text, in: context.article.body, bodyFirstLine: context.article.bodyFirstLine) {
+            case .present:
+                return nil
+            case .altered(let line, let difference):
+                return Finding(.alteredDisclaimer, path: context.path, line: line,
+                               "the '\(id)' disclaimer is altered: \(difference); use the text of Reviews/disclaimers/\(id).md")
+            case .missing:
+                return Finding(.missingDisclaimer, path: context.path,
+                               "the '\(id)' disclaimer required for \(category.name) is missing; append Reviews/disclaimers/\(id).md as the last paragraph")
+            }
+        }
+    }
+}
+
+/// `overdue`: the next review date has passed.
+public enum OverdueRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.overdue], summary: "The article's review is overdue.",
+        rationale: "Medical facts change; a page past its review interval may give outdated advice.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard !context.article.isRetired, context.outcome.freshness == .overdue, let due = context.outcome.nextReviewDue else { return [] }
+        return [Finding(.overdue, path: context.path, line: context.article.line(of: "last-updated"),
+                        "review was due on \(due), \(due.days(until: context.asOf)) days ago")]
+    }
+}
+
+/// `due-soon`: the next review date is within the category's `due-soon-days`.
+public enum DueSoonRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.dueSoon], summary: "The article's review falls due soon.",
+        rationale: "Scheduling the review before it is overdue keeps the page publishable.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard !context.article.isRetired, context.outcome.freshness == .dueSoon, let due = context.outcome.nextReviewDue else { return [] }
+        return [Finding(.dueSoon, path: context.path, line: context.article.line(of: "last-updated"),
+                        "review is due on \(due), in \(context.asOf.days(until: due)) days")]
+    }
+}
+
+/// `awaiting-review`: some required role has not approved the current revision.
+public enum AwaitingReviewRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.awaitingReview], summary: "The current revision still needs sign-offs.",
+        rationale: "Only text approved by every required role may be published.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        let state = context.outcome.state
+        guard !context.article.isRetired, state == .draft || state == .inReview, !context.outcome.missingRoles.isEmpty else { return [] }
+        return [Finding(.awaitingReview, path: context.path,
+                        "\(state == .draft ? "never reviewed" : "changed since its last approval"); awaiting \(context.outcome.missingRoles.joined(separator: ", ")) review")]
+    }
+}
+
+/// `changes-requested`: a reviewer's newest decision on this revision asks for changes.
+public enum ChangesRequestedRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.changesRequested], summary: "A reviewer requested changes to the current revision.",
+        rationale: "The author has work to do before the article can be approved.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        context.outcome.changeRequests.map { request in
+            Finding(.changesRequested, path: context.path,
+                    "\(request.reviewer) (\(request.role)) requested changes on \(request.day)" + (request.comment.isEmpty ? "" : ": \(request.comment)"))
+        }
+    }
+}
+
+/// `unknown-history`: history ends at a shallow clone's boundary before the article's last change.
+public enum UnknownHistoryRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.unknownHistory], summary: "The article's last change lies beyond a shallow clone's history.",
+        rationale: "Dates that cannot be known are reported as unknown, never guessed.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard context.facts.historyTruncated, context.facts.lastChange == nil else { return [] }
+        return [Finding(.unknownHistory, path: context.path,
+                        "history ends at the shallow clone's boundary before this article's last change; fetch more history (git fetch --unshallow)")]
+    }
+}

@@ -1,0 +1,78 @@
+/// What a rule checks and why, for documentation and for SARIF rule metadata.
+public struct RuleDescription: Sendable {
+    /// The contract ids this rule reports.
+    public var ids: [RuleID]
+    public var summary: String
+    public var rationale: String
+}
+
+/// Everything an article rule may look at: facts, configuration and the derived review outcome.
+public struct ArticleContext: Sendable {
+    public var facts: ArticleFacts
+    public var configuration: WorkflowConfiguration
+    public var category: Policy.Category?
+    public var outcome: ReviewOutcome
+
+    public var article: Article { facts.article }
+    public var path: String { facts.article.path }
+    public var asOf: Day { configuration.asOf }
+}
+
+/// The review-derived values the engine computes before article rules run.
+public struct ReviewOutcome: Sendable {
+    public var state: ReviewState
+    public var missingRoles: [String]
+    public var lastReviewed: Day?
+    public var nextReviewDue: Day?
+    public var freshness: Freshness
+    /// The newest `request-changes` decisions on the current revision, one per role.
+    public var changeRequests: [SignOff]
+}
+
+/// A rule over one article: pure, no I/O, no clock.
+public protocol ArticleRule: Sendable {
+    static var description: RuleDescription { get }
+    static func check(_ context: ArticleContext) -> [Finding]
+}
+
+/// What a sign-off rule may look at.
+public struct SignOffContext: Sendable {
+    public var record: SignOffRecord
+    public var facts: ArticleFacts
+    public var configuration: WorkflowConfiguration
+    /// The reviewer the record names, if reviewers.yml lists them.
+    public var reviewer: Reviewer?
+    /// Commits that changed the article between the last revision approved before this record
+    /// and the revision it names (for self-approval).
+    public var changesSinceLastApproval: [ChangeFact]
+
+    public var signOff: SignOff { record.signOff }
+}
+
+/// A rule over one sign-off record: a finding means the record does not count.
+public protocol SignOffRule: Sendable {
+    static var description: RuleDescription { get }
+    static func check(_ context: SignOffContext) -> Finding?
+}
+
+/// Every rule, in the order they run.
+public enum RuleRegistry {
+    /// Checked in order; the first that objects decides the record's finding.
+    public static let signOffRules: [any SignOffRule.Type] = [
+        UnknownReviewerRule.self, BadSignatureRule.self, KeyExpiredRule.self, RoleNotHeldRule.self, SelfApprovalRule.self,
+    ]
+
+    public static let articleRules: [any ArticleRule.Type] = [
+        InvalidFrontMatterRule.self, UnknownCategoryRule.self, FutureLastUpdatedRule.self, LastUpdatedNotBumpedRule.self,
+        DisclaimerRule.self, OverdueRule.self, DueSoonRule.self, AwaitingReviewRule.self, ChangesRequestedRule.self,
+        UnknownHistoryRule.self,
+    ]
+
+    public static var descriptions: [RuleDescription] {
+        signOffRules.map { $0.description } + articleRules.map { $0.description }
+    }
+
+    public static func description(of id: RuleID) -> RuleDescription? {
+        descriptions.first { $0.ids.contains(id) }
+    }
+}

@@ -1,0 +1,56 @@
+/// Where an article stands in review (the contract's `state`).
+public enum ReviewState: String, Sendable, Codable, CaseIterable {
+    case draft
+    case inReview = "in-review"
+    case changesRequested = "changes-requested"
+    case approved
+    case published
+}
+
+/// How an article stands against its review interval.
+public enum Freshness: String, Sendable, Codable, CaseIterable {
+    case fresh
+    case dueSoon = "due-soon"
+    case overdue
+}
+
+/// An approval as reported: who, which role, when, on which revision, and whether it counts
+/// for the current one.
+public struct Approval: Sendable, Equatable, Encodable {
+    public var reviewer: String
+    public var role: String
+    public var date: Day
+    public var revision: String
+    public var current: Bool
+    /// For people: the reviewer's name and credentials, when known.
+    public var reviewerName: String?
+    public var credentials: String?
+    public var comment: String
+
+    enum CodingKeys: String, CodingKey {
+        case reviewer, role, date, revision, current
+    }
+}
+
+/// The workflow engine's verdict on one article.
+public struct ArticleStatus: Sendable {
+    public var slug: String
+    public var path: String
+    public var title: String?
+    public var category: String?
+    public var state: ReviewState
+    public var freshness: Freshness
+    public var lastUpdated: Day?
+    public var lastChanged: Day?
+    public var lastChangedCommit: String?
+    public var lastChangedBy: String?
+    public var lastReviewed: Day?
+    public var nextReviewDue: Day?
+    public var revision: String
+    public var approvals: [Approval]
+    public var missingRoles: [String]
+    public var findings: [Finding]
+    /// The newest fully approved revision, if any (for `diff` and `publish`).
+    public var lastApprovedRevision: String?
+    public var isRetired: Bool
+}

@@ -1,0 +1,90 @@
+/// Decides whether a body carries a disclaimer verbatim (up to whitespace and line wrapping),
+/// nearly (altered), or not at all.
+public enum DisclaimerMatcher {
+    public enum Match: Equatable, Sendable {
+        case present
+        /// A paragraph close to the disclaimer but not equal: its 1-based line in the body and
+        /// what differs.
+        case altered(line: Int, difference: String)
+        case missing
+    }
+
+    /// How similar (0…1, by words in common order) a paragraph must be to count as an altered copy.
+    static let nearThreshold = 0.6
+
+    /// - Parameters:
+    ///   - body: the article's Markdown body; `bodyFirstLine` is its first line's number in the file.
+    public static func match(_ canonical: String, in body: String, bodyFirstLine: Int = 1) -> Match {
+        let wanted = words(canonical)
+        guard !wanted.isEmpty else { return .present }
+        if words(body).joined(separator: " ").contains(wanted.joined(separator: " ")) { return .present }
+        var best: (score: Double, line: Int, words: [String])?
+        for (line, paragraph) in paragraphs(body, firstLine: bodyFirstLine) {
+            let have = words(paragraph)
+            let score = similarity(have, wanted)
+            if score >= nearThreshold, score > (best?.score ?? 0) { best = (score, line, have) }
+        }
+        guard let best else { return .missing }
+        return .altered(line: best.line, difference: describeDifference(have: best.words, wanted: wanted))
+    }
+
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { (c: Character) in c.isWhitespace }).map(String.init)
+    }
+
+    /// Paragraphs (separated by blank lines) with the file line each starts on.
+    static func paragraphs(_ body: String, firstLine: Int) -> [(Int, String)] {
+        var result: [(Int, String)] = []
+        var current: [Substring] = []
+        var start = firstLine
+        for (i, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if !current.isEmpty { result.append((start, current.joined(separator: "\n"))) }
+                current = []
+            } else {
+                if current.isEmpty { start = firstLine + i }
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { result.append((start, current.joined(separator: "\n"))) }
+        return result
+    }
+
+    /// 2·LCS / (|a| + |b|) over words.
+    static func similarity(_ a: [String], _ b: [String]) -> Double {
+        guard !a.isEmpty || !b.isEmpty else { return 1 }
+        guard a.count < 2000, b.count < 2000 else { return 0 }
+        return Double(2 * lcs(a, b)) / Double(a.count + b.count)
+    }
+
+    private static func lcs(_ a: [String], _ b: [String]) -> Int {
+        var previous = [Int](repeating: 0, count: b.count + 1)
+        var current = previous
+        for x in a {
+            for (j, y) in b.enumerated() {
+                current[j + 1] = x == y ? previous[j] + 1 : max(previous[j + 1], current[j])
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// "reads '…' where the disclaimer says '…'", around the first differing word.
+    static func describeDifference(have: [String], wanted: [String]) -> String {
+        let common = zip(have, wanted).prefix { $0 == $1 }.count
+        let suffix = zip(have.reversed(), wanted.reversed()).prefix { $0 == $1 }.count
+        let haveEnd = max(common, have.count - suffix), wantedEnd = max(common, wanted.count - suffix)
+        let got = have[common..<haveEnd].joined(separator: " ")
+        let expected = wanted[common..<wantedEnd].joined(separator: " ")
+        let context = common > 0 ? " after '\(wanted[max(0, common - 3)..<common].joined(separator: " "))'" : ""
+        switch (got.isEmpty, expected.isEmpty) {
+        case (true, false): return "'\(clip(expected))' is missing\(context)"
+        case (false, true): return "'\(clip(got))' was added\(context)"
+        default: return "it reads '\(clip(got))' where the disclaimer says '\(clip(expected))'\(context)"
+        }
+    }
+
+    private static func clip(_ text: String) -> String {
+        text.count <= 80 ? text : String(text.prefix(77)) + "…"
+    }
+}

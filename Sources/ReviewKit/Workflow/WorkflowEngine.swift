@@ -1,0 +1,132 @@
+/// Decides, for each article, its review state, freshness, approvals and findings.
+///
+/// A pure function of its inputs: the same facts, configuration and `asOf` always give the
+/// same result. No file access, no clock.
+public enum WorkflowEngine {
+    public static func evaluate(_ articles: [ArticleFacts], _ configuration: WorkflowConfiguration) -> [ArticleStatus] {
+        articles.map { evaluate($0, configuration) }
+    }
+
+    public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {
+        let article = facts.article
+        let category = article.category.flatMap { configuration.policy.categories[$0] }
+        // An unknown category is already an error; until it is fixed, every role must approve.
+        let required = category?.requiredRoles ?? configuration.policy.roles
+
+        let (valid, recordFindings) = verify(facts, configuration, required: required)
+        let isCurrent = { (blob: String) in blob == facts.blob || equivalent(facts, blob, configuration.policy.unreviewedFields) }
+
+        // The newest valid decision per role on the current revision.
+        var newestOnCurrent: [String: SignOff] = [:]
+        for record in valid where isCurrent(record.blob) {
+            if let seen = newestOnCurrent[record.role], seen.timestamp > record.timestamp { continue }
+            newestOnCurrent[record.role] = record
+        }
+        let missing = required.filter { newestOnCurrent[$0]?.decision != .approve }
+        let requests = newestOnCurrent.values.filter { $0.decision == .requestChanges }.sorted { $0.role < $1.role }
+
+        let state: ReviewState
+        if valid.isEmpty {
+            state = .draft
+        } else if !requests.isEmpty {
+            state = .changesRequested
+        } else if missing.isEmpty {
+            state = facts.publishedBlob.map(isCurrent) == true ? .published : .approved
+        } else {
+            state = .inReview
+        }
+
+        let approved = lastFullApproval(valid, required: required)
+        let interval = category?.reviewIntervalDays
+        let nextDue = interval.flatMap { days in (approved?.day ?? article.lastUpdated)?.adding(days: days) }
+        let freshness: Freshness
+        if let nextDue, configuration.asOf > nextDue {
+            freshness = .overdue
+        } else if let nextDue, let soon = category?.dueSoonDays, configuration.asOf >= nextDue.adding(days: -soon) {
+            freshness = .dueSoon
+        } else {
+            freshness = .fresh
+        }
+
+        let outcome = ReviewOutcome(state: state, missingRoles: state == .changesRequested ? missing : missing,
+                                    lastReviewed: approved?.day, nextReviewDue: nextDue, freshness: freshness,
+                                    changeRequests: requests)
+        let context = ArticleContext(facts: facts, configuration: configuration, category: category, outcome: outcome)
+        var findings = recordFindings
+        for rule in RuleRegistry.articleRules { findings += rule.check(context) }
+
+        let approvals = valid.filter { $0.decision == .approve }.sorted { ($0.timestamp, $0.role) < ($1.timestamp, $1.role) }.map { record in
+            let reviewer = configuration.reviewer(record.reviewer)
+            return Approval(reviewer: record.reviewer, role: record.role, date: record.day, revision: record.blob,
+                            current: isCurrent(record.blob), reviewerName: reviewer?.name, credentials: reviewer?.credentials,
+                            comment: record.comment)
+        }
+        let last = facts.lastChange
+        return ArticleStatus(
+            slug: article.slug, path: article.path, title: article.title, category: article.category,
+            state: state, freshness: freshness, lastUpdated: article.lastUpdated,
+            lastChanged: last?.date, lastChangedCommit: last?.commit, lastChangedBy: last?.authorName,
+            lastReviewed: approved?.day, nextReviewDue: nextDue, revision: facts.blob,
+            approvals: approvals, missingRoles: missing, findings: findings.sorted(),
+            lastApprovedRevision: approved?.blob, isRetired: article.isRetired)
+    }
+
+    /// Checks each record in signing order; returns those that count and a finding for each that does not.
+    static func verify(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, required: [String]) -> ([SignOff], [Finding]) {
+        var valid: [SignOff] = []
+        var findings: [Finding] = []
+        let ordered = facts.signOffs.sorted { ($0.signOff.timestamp, $0.path) < ($1.signOff.timestamp, $1.path) }
+        for record in ordered {
+            let previous = lastFullApproval(valid, required: required, excluding: record.signOff.blob)
+            let context = SignOffContext(
+                record: record, facts: facts, configuration: configuration,
+                reviewer: configuration.reviewer(record.signOff.reviewer),
+                changesSinceLastApproval: changes(in: facts.changes, leadingTo: record.signOff.blob, since: previous?.blob,
+                                                  current: facts.blob))
+            if let finding = RuleRegistry.signOffRules.lazy.compactMap({ $0.check(context) }).first {
+                findings.append(finding)
+            } else {
+                valid.append(record.signOff)
+            }
+        }
+        return (valid, findings)
+    }
+
+    /// The newest revision every required role approved (their newest decision on it is
+    /// `approve`), with the day its last required approval was signed.
+    static func lastFullApproval(_ records: [SignOff], required: [String], excluding: String? = nil) -> (blob: String, day: Day)? {
+        var byBlob: [String: [String: SignOff]] = [:]
+        for record in records where record.blob != excluding {
+            if let seen = byBlob[record.blob]?[record.role], seen.timestamp > record.timestamp { continue }
+            byBlob[record.blob, default: [:]][record.role] = record
+        }
+        var best: (blob: String, time: Int64)?
+        for (blob, roles) in byBlob {
+            let decisions = required.compactMap { roles[$0] }
+            guard !required.isEmpty, decisions.count == required.count, decisions.allSatisfy({ $0.decision == .approve }) else { continue }
+            let completed = decisions.map(\.timestamp).max()!
+            if best == nil || completed > best!.time || (completed == best!.time && blob < best!.blob) { best = (blob, completed) }
+        }
+        return best.map { ($0.blob, Day(secondsSinceEpoch: $0.time)) }
+    }
+
+    /// The changes (newest first) from the one that produced `revision` back to, not including,
+    /// the one that produced `approved`.
+    static func changes(in history: [ChangeFact], leadingTo revision: String, since approved: String?, current: String) -> [ChangeFact] {
+        let start = history.firstIndex { $0.blobAfter == revision } ?? (revision == current ? 0 : history.count)
+        let rest = history[start...]
+        let end = approved.flatMap { blob in rest.firstIndex { $0.blobAfter == blob } } ?? history.endIndex
+        return Array(history[start..<end])
+    }
+
+    /// Whether an earlier revision differs from the current one only in unreviewed front-matter fields.
+    static func equivalent(_ facts: ArticleFacts, _ blob: String, _ unreviewed: Set<String>) -> Bool {
+        guard !unreviewed.isEmpty, let other = facts.revisions[blob]?.article else { return false }
+        let current = facts.article
+        func reviewed(_ article: Article) -> [(String, YAMLValue)] {
+            article.frontMatter.filter { !unreviewed.contains($0.key) }.map { ($0.key, $0.value) }
+        }
+        let a = reviewed(current), b = reviewed(other)
+        return current.body == other.body && a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+}
