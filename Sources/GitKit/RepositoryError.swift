@@ -16,6 +16,8 @@ public enum RepositoryError: Error, Sendable, Equatable {
     case referenceMoved(name: String)
     /// The operation needs a branch, and HEAD is detached.
     case detachedHead
+    /// The caller stopped a write because what it depended on changed (the reason says what).
+    case aborted(String)
     /// Any other libgit2 failure.
     case git(GitError)
 
@@ -40,6 +42,8 @@ public enum RepositoryError: Error, Sendable, Equatable {
             "\(name) was moved by someone else while this ran; run the command again"
         case .detachedHead:
             "HEAD is detached; check out a branch first (git switch BRANCH)"
+        case .aborted(let reason):
+            reason
         case .git(let error):
             "git error: \(error.message)"
         }

@@ -6,7 +6,7 @@ import ReviewKit
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show each article with its last change and findings."
+        abstract: "Show where each article stands: review state, freshness, last change and findings."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -28,12 +28,9 @@ struct StatusCommand: ParsableCommand {
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head)
         var report = StatusReport(snapshot: snapshot, asOf: global.today)
         if !articles.isEmpty {
-            report.articles = try articles.map { (wanted) throws(ReviewError) -> StatusReport.Entry in
-                guard let entry = report.articles.first(where: { $0.slug == wanted || $0.path == wanted }) else {
-                    throw ReviewError("no article '\(wanted)' at \(head.short)", remedy: "give a slug or a path under Articles/ (see 'review status')")
-                }
-                return entry
-            }
+            let all = snapshot.articles.map(\.article)
+            let wanted = try articles.map { (name) throws(ReviewError) in try ArticleLookup.find(name, in: all).path }
+            report.articles = report.articles.filter { wanted.contains($0.path) }
         }
         switch format {
         case .table: print(TableReporter.render(report), terminator: "")

@@ -1,53 +1,157 @@
 import GitKit
 
-/// One article at one revision, with what its history says.
-public struct ArticleRecord: Sendable {
-    public var article: Article
-    /// Findings from parsing the file.
-    public var parseFindings: [Finding]
-    /// The article's blob at the revision.
-    public var blob: ObjectID
-    /// The commit that last changed the file (`git log -1 -- path`); `nil` past a shallow boundary.
-    public var lastChange: CommitInfo?
-}
-
-/// Everything `review` reads from a repository at one revision, as values.
+/// Everything `review` reads from a repository at one revision, as values: the articles with
+/// their history facts, the policy, reviewers, disclaimers and sign-off records.
 ///
-/// Built by ``RepositorySnapshot/load(from:revision:)``, the only place that reads the
-/// repository for status and check; the rest of ReviewKit works on this value.
+/// ``load(from:revision:)`` is the only place that reads the repository for status and check;
+/// the workflow engine and the reporters work on this value.
 public struct RepositorySnapshot: Sendable {
     public var revision: ObjectID
-    public var articles: [ArticleRecord]
-    /// Entries under `Articles/` that are not articles (other files, symlinks, submodules).
-    public var strayEntries: [Finding]
+    public var articles: [ArticleFacts]
+    public var policy: Policy
+    public var reviewers: [Reviewer]
+    public var disclaimers: [String: String]
+    /// Findings about files that are not articles, or records that belong to no article.
+    public var strayFindings: [Finding]
     public var reachedShallowBoundary: Bool
 
     public static let articlesDirectory = "Articles"
+    public static let disclaimersDirectory = "Reviews/disclaimers"
+    public static let signOffsDirectory = "Reviews/signoffs"
+    public static let publishedReference = "refs/heads/published"
 
-    /// Reads every article at `revision` and its last change, in one history walk.
+    /// The workflow configuration with `asOf` as today.
+    public func configuration(asOf: Day) -> WorkflowConfiguration {
+        WorkflowConfiguration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, asOf: asOf)
+    }
+
+    /// Reads the revision: configuration first (a broken one stops here), then every article
+    /// and its last change in one history walk.
     public static func load(from repository: Repository, revision: ObjectID) throws(ReviewError) -> RepositorySnapshot {
         do {
-            let report = try HistoryEngine().lastChanges(in: repository, at: revision, under: articlesDirectory)
-            var articles: [ArticleRecord] = []
-            var stray: [Finding] = []
-            for file in report.files {
-                guard file.path.hasSuffix(".md") else {
-                    stray.append(Finding(.invalidFrontMatter, path: file.path,
-                                         "not an article: only '.md' files belong under Articles/; move or remove it"))
-                    continue
-                }
-                guard file.kind == .blob || file.kind == .executable else {
-                    stray.append(Finding(.invalidFrontMatter, path: file.path,
-                                         "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
-                    continue
-                }
-                let (article, findings) = ArticleParser.parse(path: file.path, bytes: try repository.blob(file.blob))
-                articles.append(ArticleRecord(article: article, parseFindings: findings, blob: file.blob, lastChange: file.commit))
-            }
-            return RepositorySnapshot(revision: revision, articles: articles, strayEntries: stray,
-                                      reachedShallowBoundary: report.reachedShallowBoundary)
-        } catch let error {
+            return try SnapshotLoader(repository: repository, revision: revision).load()
+        } catch let error as ReviewError {
+            throw error
+        } catch let error as RepositoryError {
             throw ReviewError(error)
+        } catch {
+            throw ReviewError("\(error)")
         }
+    }
+}
+
+/// Does the reading for ``RepositorySnapshot/load(from:revision:)``.
+private struct SnapshotLoader {
+    let repository: Repository
+    let revision: ObjectID
+
+    func load() throws -> RepositorySnapshot {
+        let tree = try repository.commit(revision).tree
+        let disclaimers = try readDisclaimers(tree)
+        guard let policyBytes = try file(Policy.path, tree) else {
+            throw ReviewError(file: Policy.path, "there is no review policy at \(revision.short)",
+                              remedy: "run 'review init' or commit \(Policy.path)")
+        }
+        let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
+        let reviewers = try file(Reviewer.path, tree).map { (bytes) throws(ReviewError) in
+            try ReviewersParser.parse(bytes, roles: policy.roles)
+        } ?? []
+
+        var stray: [Finding] = []
+        var records: [String: [SignOffRecord]] = [:]
+        var unreadable: [String: [Finding]] = [:]  // by slug directory
+        for entry in try repository.files(under: RepositorySnapshot.signOffsDirectory, inTree: tree) {
+            guard entry.kind == .blob, entry.path.hasSuffix(".yml") else { continue }
+            switch SignOffParser.parse(path: entry.path, bytes: try repository.blob(entry.id)) {
+            case .success(let signOff): records[signOff.article, default: []].append(SignOffRecord(path: entry.path, signOff: signOff))
+            case .failure(let finding): unreadable[slugDirectory(of: entry.path), default: []].append(finding)
+            }
+        }
+
+        // Follow the whole history of articles that have sign-offs (for self-approval and to
+        // know which revisions are theirs); a blob that never exists keeps the walk going.
+        let never = ObjectID(hex: String(repeating: "f", count: 40))!
+        let tracking = records.mapValues { _ in Set([never]) }
+        let report = try HistoryEngine().lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+                                                     tracking: tracking)
+        let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
+            .map { (id) throws(RepositoryError) in try repository.commit(id).tree }
+
+        var articles: [ArticleFacts] = []
+        var slugs: [String: String] = [:]
+        for file in report.files {
+            guard file.path.hasSuffix(".md") else {
+                stray.append(Finding(.invalidFrontMatter, path: file.path,
+                                     "not an article: only '.md' files belong under \(RepositorySnapshot.articlesDirectory)/; move or remove it"))
+                continue
+            }
+            guard file.kind == .blob || file.kind == .executable else {
+                stray.append(Finding(.invalidFrontMatter, path: file.path,
+                                     "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
+                continue
+            }
+            let bytes = try repository.blob(file.blob)
+            var (article, findings) = ArticleParser.parse(path: file.path, bytes: bytes)
+            if let other = slugs[article.slug] {
+                findings.append(Finding(.invalidFrontMatter, path: file.path,
+                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique across all folders"))
+            } else {
+                slugs[article.slug] = file.path
+            }
+            findings += unreadable.removeValue(forKey: article.slug) ?? []
+            let history = report.histories[file.path]
+            let changes: [ChangeFact] = history.map { $0.map { changeFact($0.commit, blob: $0.blob) } }
+                ?? file.commit.map { [changeFact($0, blob: file.blob)] } ?? []
+            let mine = records[file.path] ?? []
+            var revisions: [String: (article: Article, sha256: String)] = [:]
+            let known = Set(changes.compactMap { $0.blobAfter })
+            for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
+                guard revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
+                let old = try repository.blob(id)
+                revisions[record.signOff.blob] = (ArticleParser.parse(path: file.path, bytes: old).0, SignOff.sha256Hex(old))
+            }
+            articles.append(ArticleFacts(
+                article: article, parseFindings: findings, blob: file.blob.hex, sha256: SignOff.sha256Hex(bytes),
+                changes: changes, historyTruncated: file.commit == nil, signOffs: mine, revisions: revisions,
+                publishedBlob: try published.flatMap { (t) throws(RepositoryError) in try repository.entry(at: file.path, inTree: t)?.id.hex }))
+        }
+        let articlePaths = Set(articles.map(\.article.path))
+        for (path, list) in records where !articlePaths.contains(path) {
+            stray += list.map { Finding(.badSignature, path: $0.path, "sign-off for \(path), which is not an article at \(revision.short)") }
+        }
+        for (_, findings) in unreadable { stray += findings }
+        return RepositorySnapshot(revision: revision, articles: articles, policy: policy, reviewers: reviewers,
+                                  disclaimers: disclaimers, strayFindings: stray.sorted(),
+                                  reachedShallowBoundary: report.reachedShallowBoundary)
+    }
+
+    private func file(_ path: String, _ tree: ObjectID) throws -> [UInt8]? {
+        guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .blob || entry.kind == .executable else { return nil }
+        return try repository.blob(entry.id)
+    }
+
+    private func readDisclaimers(_ tree: ObjectID) throws -> [String: String] {
+        var texts: [String: String] = [:]
+        for entry in try repository.files(under: RepositorySnapshot.disclaimersDirectory, inTree: tree)
+        where entry.kind == .blob && entry.path.hasSuffix(".md") {
+            let id = ArticleParser.slug(of: entry.path)
+            guard case .success(let text) = TextDecoding.decode(try repository.blob(entry.id)) else {
+                throw ReviewError(file: entry.path, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
+            }
+            texts[id] = text
+        }
+        return texts
+    }
+
+    private func slugDirectory(of path: String) -> String {
+        let parts = path.split(separator: "/")
+        return parts.count >= 2 ? String(parts[parts.count - 2]) : ""
+    }
+
+    private func changeFact(_ commit: CommitInfo, blob: ObjectID?) -> ChangeFact {
+        ChangeFact(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
+                   date: Day(secondsSinceEpoch: commit.committer.time),
+                   localDate: Day(secondsSinceEpoch: commit.committer.time + Int64(commit.committer.offsetMinutes) * 60),
+                   blobAfter: blob?.hex)
     }
 }

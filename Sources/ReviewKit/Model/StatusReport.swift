@@ -1,41 +1,34 @@
-import GitKit
-
-/// What `review status` reports for each article (the contract's JSON fields grow into it as
-/// the workflow engine lands).
+/// What `review status` and `review check` report: every article's status at one revision.
 public struct StatusReport: Sendable {
-    public struct Entry: Sendable {
-        public var slug: String
-        public var path: String
-        public var title: String?
-        public var category: String?
-        public var lastUpdated: Day?
-        /// The committer date (UTC) of the last commit that changed the file; `nil` when unknown.
-        public var lastChanged: Day?
-        public var lastChangedCommit: String?
-        public var lastChangedBy: String?
-        public var findings: [Finding]
-    }
-
     public var asOf: Day
     public var head: String
-    public var articles: [Entry]
+    public var articles: [ArticleStatus]
+    /// Findings that belong to no article (stray files, orphaned records).
+    public var otherFindings: [Finding]
 
-    /// Builds the report from a snapshot; articles sorted by path.
-    public init(snapshot: RepositorySnapshot, asOf: Day) {
+    public init(asOf: Day, head: String, articles: [ArticleStatus], otherFindings: [Finding] = []) {
         self.asOf = asOf
-        head = snapshot.revision.hex
-        articles = snapshot.articles.sorted { $0.article.path < $1.article.path }.map { record in
-            var findings = record.parseFindings
-            if record.lastChange == nil {
-                findings.append(Finding(.unknownHistory, path: record.article.path,
-                                        "history ends at the shallow clone's boundary before this article's last change; fetch more history (git fetch --unshallow)"))
-            }
-            return Entry(
-                slug: record.article.slug, path: record.article.path, title: record.article.title,
-                category: record.article.category, lastUpdated: record.article.lastUpdated,
-                lastChanged: record.lastChange.map { Day(secondsSinceEpoch: $0.committer.time) },
-                lastChangedCommit: record.lastChange?.id.hex, lastChangedBy: record.lastChange?.author.name,
-                findings: findings.sorted())
-        }
+        self.head = head
+        self.articles = articles
+        self.otherFindings = otherFindings
+    }
+
+    /// Runs the workflow engine over a snapshot; articles sorted by path.
+    public init(snapshot: RepositorySnapshot, asOf: Day) {
+        let statuses = WorkflowEngine.evaluate(snapshot.articles, snapshot.configuration(asOf: asOf))
+        self.init(asOf: asOf, head: snapshot.revision.hex, articles: statuses.sorted { $0.path < $1.path },
+                  otherFindings: snapshot.strayFindings)
+    }
+
+    public var allFindings: [Finding] { (articles.flatMap(\.findings) + otherFindings).sorted() }
+
+    /// Counts per state, plus overdue, due soon and blocking findings (the contract's `summary`).
+    public var summary: [String: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: ReviewState.allCases.map { ($0.rawValue, 0) })
+        for article in articles { counts[article.state.rawValue, default: 0] += 1 }
+        counts["overdue"] = articles.filter { $0.freshness == .overdue && !$0.isRetired }.count
+        counts["dueSoon"] = articles.filter { $0.freshness == .dueSoon && !$0.isRetired }.count
+        counts["blocking"] = allFindings.filter { $0.severity == .error }.count
+        return counts
     }
 }

@@ -1,23 +1,39 @@
 /// `review status --format table`: aligned columns for a terminal, then a summary line.
 public enum TableReporter {
     public static func render(_ report: StatusReport) -> String {
-        let header = ["ARTICLE", "TITLE", "CATEGORY", "LAST CHANGED", "COMMIT", "BY", "FINDINGS"]
-        let rows = report.articles.map { entry in
+        let header = ["ARTICLE", "STATE", "FRESHNESS", "NEXT DUE", "LAST CHANGED", "BY", "FINDINGS"]
+        let rows = report.articles.map { status in
             [
-                entry.slug,
-                truncate(entry.title ?? "(no title)", to: 48),
-                entry.category ?? "-",
-                entry.lastChanged?.description ?? "unknown",
-                entry.lastChangedCommit.map { String($0.prefix(7)) } ?? "-",
-                entry.lastChangedBy ?? "-",
-                entry.findings.isEmpty ? "-" : "\(entry.findings.count)",
+                status.slug,
+                status.isRetired ? "retired" : status.state.rawValue,
+                status.freshness.rawValue,
+                status.nextReviewDue?.description ?? "-",
+                status.lastChanged.map { "\($0) \(status.lastChangedCommit?.prefix(7) ?? "")" } ?? "unknown",
+                status.lastChangedBy ?? "-",
+                findingSummary(status.findings),
             ]
         }
         var out = align([header] + rows)
-        let findingCount = report.articles.reduce(0) { $0 + $1.findings.count }
-        out += "\n\(report.articles.count) article\(report.articles.count == 1 ? "" : "s"), "
-            + "\(findingCount) finding\(findingCount == 1 ? "" : "s"), as of \(report.asOf), at \(report.head.prefix(7))\n"
+        for finding in report.otherFindings { out += "\(finding.path): \(finding.severity.rawValue): \(finding.message) [\(finding.rule.rawValue)]\n" }
+        out += "\n" + summaryLine(report) + "\n"
         return out
+    }
+
+    /// "6 articles: 1 published, 1 approved, … · 1 overdue, 0 due soon · 2 blocking findings, as of …"
+    public static func summaryLine(_ report: StatusReport) -> String {
+        let summary = report.summary
+        let n = report.articles.count
+        let states = ReviewState.allCases.map { "\(summary[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let blocking = summary["blocking"] ?? 0
+        return "\(n) article\(n == 1 ? "" : "s"): \(states) · \(summary["overdue"] ?? 0) overdue, \(summary["dueSoon"] ?? 0) due soon · "
+            + "\(blocking) blocking finding\(blocking == 1 ? "" : "s") · as of \(report.asOf) at \(report.head.prefix(7))"
+    }
+
+    static func findingSummary(_ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return "-" }
+        let errors = findings.filter { $0.severity == .error }.count
+        let rules = Array(Set(findings.map(\.rule.rawValue))).sorted().joined(separator: ",")
+        return "\(errors)E \(findings.count - errors)W \(rules)"
     }
 
     /// Pads each column to its widest cell (counting characters), two spaces between columns.
@@ -29,9 +45,5 @@ public enum TableReporter {
                 c == columns - 1 ? cell : cell + String(repeating: " ", count: widths[c] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
-    }
-
-    static func truncate(_ text: String, to width: Int) -> String {
-        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 }

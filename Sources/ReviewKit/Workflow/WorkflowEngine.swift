@@ -71,6 +71,16 @@ public enum WorkflowEngine {
             lastApprovedRevision: approved?.blob, isRetired: article.isRetired)
     }
 
+    /// What would stop a new record from counting (checked before it is written), or `nil`.
+    public static func problem(with record: SignOffRecord, for facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> Finding? {
+        let category = facts.article.category.flatMap { configuration.policy.categories[$0] }
+        let required = category?.requiredRoles ?? configuration.policy.roles
+        var withRecord = facts
+        withRecord.signOffs.append(record)
+        let (_, findings) = verify(withRecord, configuration, required: required)
+        return findings.first { $0.path == record.path }
+    }
+
     /// Checks each record in signing order; returns those that count and a finding for each that does not.
     static func verify(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, required: [String]) -> ([SignOff], [Finding]) {
         var valid: [SignOff] = []

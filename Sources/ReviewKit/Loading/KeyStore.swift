@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+
+/// Reviewers' private keys on this machine: `$REVIEW_KEY_DIR/<reviewer>.key` (default
+/// `~/.config/review/keys/`), one base64 line holding the 32-byte Ed25519 private key, mode 0600.
+/// Private keys never enter a repository.
+public struct KeyStore: Sendable {
+    public var directory: String
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        if let dir = environment["REVIEW_KEY_DIR"], !dir.isEmpty {
+            directory = dir
+        } else {
+            directory = (environment["HOME"] ?? NSHomeDirectory()) + "/.config/review/keys"
+        }
+    }
+
+    public init(directory: String) { self.directory = directory }
+
+    public func path(for reviewer: String) -> String { directory + "/" + reviewer + ".key" }
+
+    /// Creates a new key pair, stores the private key (refusing to overwrite one) and returns it.
+    public func generate(for reviewer: String) throws(ReviewError) -> Curve25519.Signing.PrivateKey {
+        guard ArticleParser.slugProblem(reviewer) == nil else {
+            throw ReviewError("'\(reviewer)' is not a valid reviewer id", remedy: "use lowercase letters, digits and single hyphens")
+        }
+        let path = path(for: reviewer)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ReviewError(file: directory, "cannot create the key directory: \(error.localizedDescription)", remedy: "set REVIEW_KEY_DIR to a writable directory")
+        }
+        let key = Curve25519.Signing.PrivateKey()
+        let text = Array((key.rawRepresentation.base64EncodedString() + "\n").utf8)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST {
+                throw ReviewError(file: path, "a private key for '\(reviewer)' already exists", remedy: "keep using it, or move it away first to make a new one")
+            }
+            throw ReviewError(file: path, "cannot create the key file: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == text.count, fsync(fd) == 0 else {
+            unlink(path)
+            throw ReviewError(file: path, "cannot write the key file: \(String(cString: strerror(errno)))")
+        }
+        return key
+    }
+
+    /// Reads a reviewer's private key, refusing one that other users can read.
+    public func privateKey(for reviewer: String) throws(ReviewError) -> Curve25519.Signing.PrivateKey {
+        let path = path(for: reviewer)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ReviewError(file: path, "no private key for '\(reviewer)' on this machine",
+                              remedy: "run 'review keygen \(reviewer)' (and add the public key to reviewers.yml), or set REVIEW_KEY_DIR")
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            throw ReviewError(file: path, "the private key can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8)))",
+                              remedy: "anyone who read it could sign as \(reviewer): run 'chmod 600 \(path)', and make a new key if it may have leaked")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+              let raw = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+            throw ReviewError(file: path, "not a review private key (one base64 line of 32 bytes)", remedy: "restore it from your backup or run 'review keygen' for a new one")
+        }
+        return key
+    }
+}

@@ -1,0 +1,115 @@
+import Crypto
+import GitKit
+
+/// A sign-off someone wants to record.
+public struct SignOffRequest: Sendable {
+    /// A slug or a path under `Articles/`.
+    public var article: String
+    public var reviewer: String
+    public var role: String
+    public var decision: SignOff.Decision
+    public var comment: String
+    /// Seconds since the epoch (UTC): when the decision is signed.
+    public var timestamp: Int64
+
+    public init(article: String, reviewer: String, role: String, decision: SignOff.Decision, comment: String, timestamp: Int64) {
+        self.article = article
+        self.reviewer = reviewer
+        self.role = role
+        self.decision = decision
+        self.comment = comment
+        self.timestamp = timestamp
+    }
+}
+
+/// Writes signed sign-off records and commits them onto the checked-out branch.
+public enum SignOffWriter {
+    /// Checks the request against the policy, reviewers and history, signs it and commits it.
+    ///
+    /// Nothing is written when anything is wrong: unknown article, reviewer or role, an expired
+    /// key, self-approval, a key that does not match reviewers.yml, or a detached HEAD.
+    /// - Returns: the record and the new commit.
+    public static func record(_ request: SignOffRequest, in repository: Repository,
+                              key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> (SignOff, ObjectID) {
+        do {
+            return try recordUnchecked(request, in: repository, key: key)
+        } catch let error as ReviewError {
+            throw error
+        } catch let error as RepositoryError {
+            throw ReviewError(error)
+        } catch {
+            throw ReviewError("\(error)")
+        }
+    }
+
+    private static func recordUnchecked(_ request: SignOffRequest, in repository: Repository,
+                                        key: Curve25519.Signing.PrivateKey) throws -> (SignOff, ObjectID) {
+        let branch = try repository.currentBranch()
+        let tip = try repository.headCommit()
+        let snapshot = try RepositorySnapshot.load(from: repository, revision: tip)
+        let found = try ArticleLookup.find(request.article, in: snapshot.articles.map(\.article))
+        let facts = snapshot.articles.first { $0.article.path == found.path }!
+        let configuration = snapshot.configuration(asOf: Day(secondsSinceEpoch: request.timestamp))
+        guard let reviewer = configuration.reviewer(request.reviewer) else {
+            throw ReviewError(file: Reviewer.path, "no reviewer '\(request.reviewer)'",
+                              remedy: "use an id from \(Reviewer.path), or add one with 'review reviewer add'")
+        }
+        guard configuration.policy.roles.contains(request.role) else {
+            throw ReviewError(file: Policy.path, "no role '\(request.role)'",
+                              remedy: "use one of: \(configuration.policy.roles.joined(separator: ", "))")
+        }
+        guard reviewer.publicKey == Array(key.publicKey.rawRepresentation) else {
+            throw ReviewError(file: Reviewer.path, line: reviewer.line,
+                              "the private key for '\(reviewer.id)' does not match the public key listed for them",
+                              remedy: "use the key 'review keygen' made for them, or update their public-key")
+        }
+        if request.decision == .approve, let broken = facts.parseFindings.first(where: { $0.severity == .error }) {
+            throw ReviewError(file: broken.path, line: broken.line, "cannot approve an article with broken front matter: \(broken.message)",
+                              remedy: "fix it first, or use request-changes")
+        }
+        if request.decision == .requestChanges, request.comment.trimmingSpaces().isEmpty {
+            throw ReviewError("request-changes needs a --comment saying what to change")
+        }
+        var signOff = SignOff(article: facts.article.path, blob: facts.blob, sha256: facts.sha256, reviewer: reviewer.id,
+                              role: request.role, decision: request.decision, timestamp: request.timestamp, comment: request.comment)
+        try signOff.sign(with: key)
+        let record = SignOffRecord(path: signOff.canonicalPath, signOff: signOff)
+        if let problem = WorkflowEngine.problem(with: record, for: facts, configuration) {
+            throw ReviewError(file: facts.article.path, "refused: \(problem.message) [\(problem.rule.rawValue)]")
+        }
+
+        let email = reviewer.emails.first ?? "\(reviewer.id)@reviewers.invalid"
+        let signature = Signature(name: reviewer.name, email: email, time: request.timestamp)
+        let verb = request.decision == .approve ? "Approve" : "Request changes on"
+        let message = "\(verb) \(facts.article.slug) (\(request.role)) by \(reviewer.id)\n\n"
+            + "Revision \(facts.blob) of \(facts.article.path).\n" + (request.comment.isEmpty ? "" : "\n\(request.comment)\n")
+        let commit = try repository.commit(onto: branch, author: signature, committer: signature, message: message) { (current) throws(RepositoryError) -> [FileChange] in
+            // Another writer may have landed first: the record still applies if the article is unchanged.
+            guard let current, current != tip else { return [.write(record.path, signOff.fileText)] }
+            let blob = try repository.entry(at: facts.article.path, inCommit: current)?.id.hex
+            guard blob == facts.blob else {
+                throw .aborted("\(facts.article.path) changed while this ran; review the new revision and run the command again")
+            }
+            guard try repository.entry(at: record.path, inCommit: current) == nil else {
+                throw .aborted("\(record.path) already exists; wait a second and run the command again")
+            }
+            return [.write(record.path, signOff.fileText)]
+        }
+        return (signOff, commit)
+    }
+}
+
+/// Finds an article by slug or path, with errors that say what to type instead.
+public enum ArticleLookup {
+    public static func find(_ wanted: String, in articles: [Article]) throws(ReviewError) -> Article {
+        if wanted.hasPrefix("/") || wanted.split(separator: "/").contains("..") {
+            throw ReviewError("'\(wanted)' is not an article: give a slug or a path inside the repository, like Articles/<slug>.md")
+        }
+        let path = wanted.hasPrefix("./") ? String(wanted.dropFirst(2)) : wanted
+        if let match = articles.first(where: { $0.path == path || $0.slug == path }) { return match }
+        let close = articles.map(\.slug).filter { $0.contains(path) || path.contains($0) }.prefix(3)
+        throw ReviewError("no article '\(wanted)'",
+                          remedy: close.isEmpty ? "give a slug or a path under Articles/ (see 'review status')"
+                              : "did you mean \(close.joined(separator: ", "))?")
+    }
+}

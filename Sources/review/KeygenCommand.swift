@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import ReviewKit
+
+/// `review keygen REVIEWER`: a new Ed25519 key pair for a reviewer.
+struct KeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen",
+        abstract: "Make a reviewer's signing key: the private key stays on this machine, the public key goes in reviewers.yml.",
+        discussion: "The private key is written to $REVIEW_KEY_DIR/<reviewer>.key (default ~/.config/review/keys/) with mode 0600; an existing key is never overwritten."
+    )
+
+    @Argument(help: "The reviewer id, as in Reviews/reviewers.yml.")
+    var reviewer: String
+
+    func run() throws {
+        let store = KeyStore()
+        let key = try store.generate(for: reviewer)
+        print(key.publicKey.rawRepresentation.base64EncodedString())
+        Review.printError("review: private key written to \(store.path(for: reviewer)); back it up and never commit it")
+    }
+}
