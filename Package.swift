@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -39,7 +40,14 @@ let package = Package(
         // Shared by the test targets: builds temporary repositories through GitKit.
         .target(name: "TestSupport", dependencies: ["GitKit"], path: "Tests/TestSupport"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
-        .testTarget(name: "ReviewKitTests", dependencies: ["ReviewKit", "TestSupport"]),
+        .testTarget(
+            name: "ReviewKitTests",
+            dependencies: [
+                "ReviewKit", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

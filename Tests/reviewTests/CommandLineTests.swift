@@ -40,6 +40,7 @@ struct ReviewRun {
     private func sampleRepository() throws -> RepoBuilder {
         let repo = try RepoBuilder()
         try repo.commit("import", [
+            .write("Reviews/policy.yml", "roles: [medical]\ncategories:\n  neurology:\n    required-roles: [medical]\n    review-interval-days: 365\n    due-soon-days: 30\n"),
             .write("Articles/migraine.md", "---\ntitle: Migraine\nlast-updated: 2026-01-01\ncategory: neurology\n---\nBody\n"),
             .write("Articles/heart/broken.md", "---\ntitle: [\n---\nBody\n"),
         ], author: "Ed Editor")
@@ -53,14 +54,15 @@ struct ReviewRun {
         #expect(run.stderr == "")
         #expect(run.stdout.contains("migraine"))
         #expect(run.stdout.contains("Ed Editor"))
-        #expect(run.stdout.contains("2 articles, 1 finding, as of 2026-11-25"))
+        #expect(run.stdout.contains("2 articles: 2 draft, 0 in-review, 0 changes-requested, 0 approved, 0 published · 0 overdue, 0 due soon · 1 blocking finding · as of 2026-11-25"))
     }
 
     @Test func globalOptionsWorkBeforeTheCommandName() throws {
         let repo = try sampleRepository()
         let run = try ReviewRun(["--repo", repo.path, "--as-of=2026-11-25", "status", "migraine"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("1 article, 0 findings"))
+        #expect(run.stdout.contains("1 article: 1 draft"))
+        #expect(!run.stdout.contains("broken"))
     }
 
     @Test func theRepositoryIsFoundFromTheCurrentDirectory() throws {

@@ -1,0 +1,188 @@
+import Crypto
+import Foundation
+import PropertyBased
+import ReviewKit
+import Testing
+
+@Suite struct PolicyParserTests {
+    static let valid = """
+        roles: [medical, editorial]
+        categories:
+          neurology:
+            required-roles: [medical, editorial]
+            review-interval-days: 365
+            due-soon-days: 30
+            disclaimers: [medical]
+        unreviewed-fields: [tags]
+        """
+
+    @Test func readsTheContractShape() throws {
+        let policy = try PolicyParser.parse(Array(Self.valid.utf8), disclaimerIDs: ["medical"])
+        #expect(policy.roles == ["medical", "editorial"])
+        #expect(policy.categories["neurology"] == .init(name: "neurology", requiredRoles: ["medical", "editorial"],
+                                                         reviewIntervalDays: 365, dueSoonDays: 30, disclaimers: ["medical"]))
+        #expect(policy.unreviewedFields == ["tags"])
+    }
+
+    /// A broken policy stops the run with file, line and what to do.
+    @Test(arguments: [
+        ("required-roles: [medical, editorial]", "required-roles: [medical, pharmacist]", 4, "unknown role 'pharmacist' in category 'neurology'; add it under roles:"),
+        ("review-interval-days: 365", "review-interval-days: soon", 5, "'review-interval-days' in category 'neurology' must be a whole number"),
+        ("disclaimers: [medical]", "disclaimers: [legal]", 7, "Reviews/disclaimers/legal.md does not exist"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [title]", 8, "'title' cannot be an unreviewed field"),
+        ("roles: [medical, editorial]", "roles: [medical, editorial", 2, "YAML syntax"),
+        ("    due-soon-days: 30\n", "", 4, "category 'neurology' has no 'due-soon-days'"),
+    ])
+    func brokenPoliciesNameFileAndLine(_ find: String, _ replace: String, _ line: Int, _ message: String) {
+        let text = Self.valid.replacingOccurrences(of: find, with: replace)
+        #expect {
+            try PolicyParser.parse(Array(text.utf8), disclaimerIDs: ["medical"])
+        } throws: { error in
+            guard let error = error as? ReviewError else { return false }
+            return error.file == "Reviews/policy.yml" && error.line == line && error.description.contains(message)
+        }
+    }
+
+    @Test func theErrorIsOneCompilerStyleLine() {
+        let error = ReviewError(file: "Reviews/policy.yml", line: 12, "unknown role 'pharmacist' in category 'drugs'", remedy: "add it under roles:")
+        #expect(error.description == "Reviews/policy.yml:12: error: unknown role 'pharmacist' in category 'drugs'; add it under roles:")
+        #expect(ReviewError("a\nb").description == "error: a b")
+    }
+}
+
+@Suite struct ReviewersParserTests {
+    static let key = Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString()
+    static var valid: String {
+        """
+        reviewers:
+          - id: ann
+            name: Dr Ann Medic
+            credentials: MD, neurology
+            roles: [medical]
+            emails: [ann@example.org]
+            public-key: \(key)
+            valid-from: 2024-01-01
+            valid-until: 2026-12-31
+        """
+    }
+
+    @Test func readsReviewers() throws {
+        let reviewers = try ReviewersParser.parse(Array(Self.valid.utf8), roles: ["medical", "editorial"])
+        #expect(reviewers.count == 1)
+        #expect(reviewers[0].credentials == "MD, neurology")
+        #expect(reviewers[0].publicKey.count == 32)
+        #expect(reviewers[0].isValid(on: Day("2026-12-31")!))
+        #expect(!reviewers[0].isValid(on: Day("2027-01-01")!))
+        #expect(!reviewers[0].isValid(on: Day("2023-12-31")!))
+    }
+
+    @Test(arguments: [
+        ("roles: [medical]", "roles: [surgeon]", 5, "unknown role 'surgeon'"),
+        ("public-key: \(key)", "public-key: abc", 7, "not a base64 Ed25519 key"),
+        ("valid-until: 2026-12-31", "valid-until: 2026-02-30", 9, "real date"),
+        ("valid-until: 2026-12-31", "valid-until: 2023-12-31", 9, "before valid-from"),
+    ])
+    func brokenReviewersNameFileAndLine(_ find: String, _ replace: String, _ line: Int, _ message: String) {
+        let text = Self.valid.replacingOccurrences(of: find, with: replace)
+        #expect {
+            try ReviewersParser.parse(Array(text.utf8), roles: ["medical"])
+        } throws: { error in
+            guard let error = error as? ReviewError else { return false }
+            return error.file == "Reviews/reviewers.yml" && error.line == line && error.description.contains(message)
+        }
+    }
+}
+
+@Suite struct SignOffTests {
+    private func sample() -> SignOff {
+        var signOff = SignOff(article: "Articles/pml.md", blob: String(repeating: "a", count: 40), sha256: String(repeating: "b", count: 64),
+                              reviewer: "ann", role: "medical", decision: .approve, timestamp: 1_775_728_800,
+                              comment: "Checked: \"quotes\", new\nlines and ünïcode")
+        try! signOff.sign(with: Fixture.key(1))
+        return signOff
+    }
+
+    @Test func theFileRoundTripsAndVerifies() throws {
+        let signOff = sample()
+        let parsed = try SignOffParser.parse(path: signOff.canonicalPath, bytes: Array(signOff.fileText.utf8)).get()
+        #expect(parsed == signOff)
+        #expect(parsed.isSigned(by: Array(Fixture.key(1).publicKey.rawRepresentation)))
+        #expect(!parsed.isSigned(by: Array(Fixture.key(2).publicKey.rawRepresentation)))
+        #expect(signOff.canonicalPath == "Reviews/signoffs/pml/20260409T100000Z-ann-medical.yml")
+    }
+
+    @Test func theEncodingIsUnambiguous() {
+        // Moving text between fields changes the signed bytes.
+        var a = sample(), b = sample()
+        a.comment = "x\nrole 7\nmedical"
+        b.comment = "x"
+        #expect(a.canonicalEncoding != b.canonicalEncoding)
+        #expect(String(decoding: sample().canonicalEncoding, as: UTF8.self).hasPrefix("review-signoff/1\narticle 15\nArticles/pml.md\n"))
+    }
+
+    @Test func aSignatureOverAnotherEncodingOfTheSameRecordIsRejected() throws {
+        var signOff = sample()
+        let json = try JSONEncoder().encode(["article": signOff.article, "blob": signOff.blob, "role": signOff.role])
+        signOff.signature = Array(try Fixture.key(1).signature(for: json))
+        #expect(!signOff.isSigned(by: Array(Fixture.key(1).publicKey.rawRepresentation)))
+    }
+
+    @Test(arguments: ["2026-04-09T10:00:00Z", "1970-01-01T00:00:00Z"])
+    func timestampsRoundTrip(_ text: String) throws {
+        #expect(Timestamp.format(try #require(Timestamp.parse(text))) == text)
+    }
+
+    @Test(arguments: ["2026-04-09 10:00:00Z", "2026-04-09T24:00:00Z", "2026-02-30T10:00:00Z", "2026-04-09T10:00:00+02:00"])
+    func badTimestampsAreRejected(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+}
+
+/// Parsers return a value or a finding (or a configuration error) for any bytes; never crash.
+@Suite struct ParserPropertyTests {
+    static let fragments = ["---\n", "title: ", "last-updated: ", "category: ", "tags: ", "2026-02-30", "2026-04-07", "a", "Ω",
+                            ":", " ", "\n", "\r\n", "[", "]", "{", "}", ",", "&x ", "*x", "- ", "? ", "!tag ", "'", "\"", "#",
+                            "\u{FEFF}", "\t", "...\n", "|\n", ">\n", "%YAML 1.2\n", "\\", "roles: ", "categories:\n", "  "]
+
+    static let text = Gen<String?>.element(of: fragments).array(of: 0...80).map { $0.compactMap { $0 }.joined() }
+    static let bytes = Gen.uint8().array(of: 0...300)
+
+    @Test func articleParserOnStructuredNoise() async {
+        await propertyCheck(count: 400, input: Self.text) { text in
+            let (article, findings) = ArticleParser.parse(path: "Articles/x.md", bytes: Array(text.utf8))
+            if findings.isEmpty {
+                #expect(article.title != nil && article.lastUpdated != nil && article.category != nil)
+            }
+            #expect(findings.allSatisfy { ($0.line ?? 1) >= 1 })
+        }
+    }
+
+    @Test func articleParserOnRandomBytes() async {
+        await propertyCheck(count: 400, input: Self.bytes) { bytes in
+            let (_, findings) = ArticleParser.parse(path: "Articles/x.md", bytes: [0x2D, 0x2D, 0x2D, 0x0A] + bytes)
+            #expect(findings.allSatisfy { $0.rule == .invalidFrontMatter || $0.rule == .unknownCategory } || findings.isEmpty)
+        }
+    }
+
+    @Test func policyAndReviewersParsersOnNoise() async {
+        await propertyCheck(count: 400, input: Self.text) { text in
+            for parse in [{ _ = try PolicyParser.parse(Array(text.utf8), disclaimerIDs: ["medical"]) },
+                          { _ = try ReviewersParser.parse(Array(text.utf8), roles: ["medical"]) }] {
+                do { try parse() } catch let error as ReviewError {
+                    #expect(error.file != nil && (error.line ?? 1) >= 1)
+                    #expect(!error.description.contains("\n"))
+                } catch {
+                    Issue.record("unexpected error type: \(error)")
+                }
+            }
+        }
+    }
+
+    @Test func signOffParserOnNoise() async {
+        await propertyCheck(count: 400, input: Self.bytes) { bytes in
+            if case .failure(let finding) = SignOffParser.parse(path: "Reviews/signoffs/x/y.yml", bytes: bytes) {
+                #expect(finding.rule == .badSignature)
+            }
+        }
+    }
+}
