@@ -38,7 +38,11 @@ let package = Package(
             ]
         ),
         // Shared by the test targets: builds temporary repositories through GitKit.
-        .target(name: "TestSupport", dependencies: ["GitKit"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["GitKit", "ReviewKit", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
         .testTarget(
             name: "ReviewKitTests",

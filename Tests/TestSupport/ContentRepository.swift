@@ -1,0 +1,106 @@
+import Crypto
+import Foundation
+import GitKit
+import ReviewKit
+
+/// Builds a content repository from a small description: a policy, reviewers with keys made
+/// from fixed seeds, the medical disclaimer, and articles; then lets a test edit articles
+/// and sign off through ``SignOffWriter`` exactly as `review approve` does.
+///
+/// ```swift
+/// let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+/// try content.approve("pml", as: "ann", role: "medical", on: "2026-04-09")
+/// ```
+public final class ContentRepository {
+    public enum Category: String { case neurology, general }
+
+    public struct ReviewerSpec {
+        public var id: String
+        public var role: String
+        public var validUntil: String?
+        public static func medical(_ id: String, validUntil: String? = nil) -> ReviewerSpec { .init(id: id, role: "medical", validUntil: validUntil) }
+        public static func editorial(_ id: String) -> ReviewerSpec { .init(id: id, role: "editorial") }
+    }
+
+    public let builder: RepoBuilder
+    public var repository: Repository { builder.repository }
+    public var path: String { builder.path }
+    private var keys: [String: Curve25519.Signing.PrivateKey] = [:]
+
+    public static let disclaimer = "Medical disclaimer: this is general information, not medical advice."
+    public static let policy = """
+        roles: [medical, editorial]
+        categories:
+          neurology:
+            required-roles: [medical, editorial]
+            review-interval-days: 365
+            due-soon-days: 30
+            disclaimers: [medical]
+          general:
+            required-roles: [editorial]
+            review-interval-days: 730
+            due-soon-days: 60
+        unreviewed-fields: [tags]
+
+        """
+
+    public init(articles: [String: Category], reviewers: [ReviewerSpec], on date: String = "2026-04-07") throws {
+        builder = try RepoBuilder()
+        var yaml = "reviewers:\n"
+        for (i, spec) in reviewers.enumerated() {
+            let key = try Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: UInt8(i + 1), count: 32))
+            keys[spec.id] = key
+            yaml += """
+                  - id: \(spec.id)
+                    name: \(spec.id.capitalized)
+                    credentials: \(spec.role == "medical" ? "MD" : "Editor")
+                    roles: [\(spec.role)]
+                    emails: [\(spec.id)@example.org]
+                    public-key: \(key.publicKey.rawRepresentation.base64EncodedString())
+                    valid-from: 2020-01-01
+
+                """ + (spec.validUntil.map { "    valid-until: \($0)\n" } ?? "")
+        }
+        var changes: [FileChange] = [
+            .write(Policy.path, Self.policy), .write(Reviewer.path, yaml),
+            .write("Reviews/disclaimers/medical.md", Self.disclaimer + "\n"),
+        ]
+        for (slug, category) in articles.sorted(by: { $0.key < $1.key }) {
+            changes.append(.write("Articles/\(slug).md", Self.article(slug, category: category, lastUpdated: date)))
+        }
+        try builder.commit("Import", changes, time: Self.time(date), author: "Writer")
+        try builder.checkoutHead()
+    }
+
+    public static func article(_ slug: String, category: Category, lastUpdated: String, body: String = "Text.", tags: String = "[a]") -> String {
+        "---\ntitle: \(slug.capitalized)\nlast-updated: \(lastUpdated)\ncategory: \(category.rawValue)\ntags: \(tags)\n---\n\n\(body)\n\n\(disclaimer)\n"
+    }
+
+    /// Noon UTC on a `YYYY-MM-DD` day.
+    public static func time(_ day: String) -> Int64 { Int64(Day(day)!.daysSinceEpoch) * 86400 + 43200 }
+
+    /// Commits a new text of an article.
+    @discardableResult
+    public func edit(_ slug: String, category: Category = .neurology, lastUpdated: String, on day: String? = nil,
+                     body: String = "Edited text.", tags: String = "[a]", author: String = "Writer") throws -> ObjectID {
+        let id = try builder.commit("Edit \(slug)", [.write("Articles/\(slug).md", Self.article(slug, category: category, lastUpdated: lastUpdated, body: body, tags: tags))],
+                                    time: Self.time(day ?? lastUpdated), author: author)
+        try builder.checkoutHead()
+        return id
+    }
+
+    /// Signs and commits a decision through ``SignOffWriter``.
+    @discardableResult
+    public func signOff(_ slug: String, as reviewer: String, role: String, _ decision: SignOff.Decision = .approve,
+                        on day: String, comment: String = "ok") throws -> SignOff {
+        let request = SignOffRequest(article: slug, reviewer: reviewer, role: role, decision: decision, comment: comment,
+                                     timestamp: Self.time(day))
+        return try SignOffWriter.record(request, in: repository, key: keys[reviewer]!).0
+    }
+
+    /// The workflow's verdict at HEAD.
+    public func status(asOf: String) throws -> StatusReport {
+        let snapshot = try RepositorySnapshot.load(from: repository, revision: repository.headCommit())
+        return StatusReport(snapshot: snapshot, asOf: Day(asOf)!)
+    }
+}
