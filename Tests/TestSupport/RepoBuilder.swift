@@ -103,23 +103,44 @@ public enum Git {
             "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
             "PATH": "/usr/bin:/bin",
         ]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(arguments: arguments, status: process.terminationStatus,
-                          stderr: String(decoding: errData, as: UTF8.self))
-        }
-        return String(decoding: data, as: UTF8.self)
+        let result = try ProcessResult(process)
+        guard result.status == 0 else { throw Failure(arguments: arguments, status: result.status, stderr: result.stderr) }
+        return result.stdout
     }
 
     /// `git log -1 --format=%H -- path` at `revision`: the definition of "last changed".
     public static func lastChange(of path: String, at revision: String = "HEAD", in directory: String) throws -> String {
         try run(["log", "-1", "--format=%H", revision, "--", path], in: directory)
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// What a finished process printed and how it exited.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+
+    /// Runs a configured process to the end, collecting both streams.
+    public init(_ process: Process) throws {
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read stderr on another thread so a full stderr pipe cannot block the child.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let done = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        Thread {
+            errBox.data = errHandle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        process.waitUntilExit()
+        status = process.terminationStatus
+        stdout = String(decoding: outData, as: UTF8.self)
+        stderr = String(decoding: errBox.data, as: UTF8.self)
     }
 }

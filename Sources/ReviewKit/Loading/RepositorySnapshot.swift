@@ -28,15 +28,7 @@ public struct RepositorySnapshot: Sendable {
     /// Reads the revision: configuration first (a broken one stops here), then every article
     /// and its last change in one history walk.
     public static func load(from repository: Repository, revision: ObjectID) throws(ReviewError) -> RepositorySnapshot {
-        do {
-            return try SnapshotLoader(repository: repository, revision: revision).load()
-        } catch let error as ReviewError {
-            throw error
-        } catch let error as RepositoryError {
-            throw ReviewError(error)
-        } catch {
-            throw ReviewError("\(error)")
-        }
+        try ReviewError.wrapping { try SnapshotLoader(repository: repository, revision: revision).load() }
     }
 }
 

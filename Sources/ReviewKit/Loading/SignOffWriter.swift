@@ -31,15 +31,7 @@ public enum SignOffWriter {
     /// - Returns: the record and the new commit.
     public static func record(_ request: SignOffRequest, in repository: Repository,
                               key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> (SignOff, ObjectID) {
-        do {
-            return try recordUnchecked(request, in: repository, key: key)
-        } catch let error as ReviewError {
-            throw error
-        } catch let error as RepositoryError {
-            throw ReviewError(error)
-        } catch {
-            throw ReviewError("\(error)")
-        }
+        try ReviewError.wrapping { try recordUnchecked(request, in: repository, key: key) }
     }
 
     private static func recordUnchecked(_ request: SignOffRequest, in repository: Repository,

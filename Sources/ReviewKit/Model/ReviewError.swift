@@ -34,3 +34,19 @@ public struct ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
         return location + "error: " + text + (remedy.isEmpty ? "" : "; " + remedy)
     }
 }
+
+extension ReviewError {
+    /// Runs `body`, turning any error into a ``ReviewError``: repository errors keep their
+    /// explanation, review errors pass through.
+    static func wrapping<T>(_ body: () throws -> T) throws(ReviewError) -> T {
+        do {
+            return try body()
+        } catch let error as ReviewError {
+            throw error
+        } catch let error as RepositoryError {
+            throw ReviewError(error)
+        } catch {
+            throw ReviewError("\(error)")
+        }
+    }
+}
