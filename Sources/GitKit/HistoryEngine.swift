@@ -33,7 +33,7 @@ public struct HistoryEngine {
 
         let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary())
         let order = graph.childrenFirstOrder()
-        let changes = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database)
+        let (changes, moved) = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database)
         var wanted: [Int32: Set<ObjectID>] = [:]
         for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
         let walk = try propagate(graph: graph, order: order, changes: changes, pathCount: files.count, tracking: wanted) {
@@ -50,8 +50,10 @@ public struct HistoryEngine {
         }
         var result: [FileLastChange] = []
         for (i, file) in files.enumerated() {
+            let answer = walk.answers[i]
             result.append(FileLastChange(path: file.path, blob: file.id, kind: file.kind,
-                                         commit: try walk.answers[i].map { (c) throws(RepositoryError) in try info(c) }))
+                                         commit: try answer.map { (c) throws(RepositoryError) in try info(c) },
+                                         onlyMoved: answer.map { moved[Int($0)].contains(Int32(i)) } ?? false))
         }
         var histories: [String: [FileRevision]] = [:]
         for (path, steps) in walk.histories {
@@ -65,20 +67,26 @@ public struct HistoryEngine {
 
     /// Pass 1: for each commit and each of its parents, the indices of scope paths that differ.
     ///
-    /// Root commits get no entry: every path pending there is answered by the root.
-    func changedPaths(graph: CommitGraph, oldestFirst: ReversedCollection<[Int32]>, scope: PathScope, database: ObjectDatabase) throws(RepositoryError) -> [[[Int32]]] {
+    /// Root commits get no entry: every path pending there is answered by the root. The second
+    /// result lists, per commit, the paths its first-parent comparison shows as moved (added
+    /// with a blob removed from another path in the same commit).
+    func changedPaths(graph: CommitGraph, oldestFirst: ReversedCollection<[Int32]>, scope: PathScope,
+                      database: ObjectDatabase) throws(RepositoryError) -> ([[[Int32]]], [Set<Int32>]) {
         var differ = TreeDiffer(database: database, scope: scope)
         var scopeTree = [ObjectID?](repeating: nil, count: graph.count)
         var result = [[[Int32]]](repeating: [], count: graph.count)
+        var moved = [Set<Int32>](repeating: [], count: graph.count)
         for c in oldestFirst {
             let commit = Int(c)
             let tree = try differ.subtree(at: scope.components, of: graph.trees[commit])
             scopeTree[commit] = tree
-            result[commit] = try graph.parents[commit].map { (p: Int32) throws(RepositoryError) -> [Int32] in
-                try differ.changes(from: scopeTree[Int(p)], to: tree, directory: scope.prefix)
+            for (k, p) in graph.parents[commit].enumerated() {
+                let diff = try differ.changes(from: scopeTree[Int(p)], to: tree, directory: scope.prefix)
+                result[commit].append(diff.changed)
+                if k == 0, !diff.moved.isEmpty { moved[commit] = Set(diff.moved) }
             }
         }
-        return result
+        return (result, moved)
     }
 
     struct Walk {

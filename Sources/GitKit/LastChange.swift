@@ -8,6 +8,9 @@ public struct FileLastChange: Sendable, Hashable {
     /// The last commit that changed the file; `nil` when history ends at a shallow clone's
     /// boundary before the change could be found.
     public var commit: CommitInfo?
+    /// Whether that commit only moved the file here (the same blob left another path), so
+    /// its content did not change.
+    public var onlyMoved: Bool = false
 }
 
 /// The last change of every file below a directory at one revision.

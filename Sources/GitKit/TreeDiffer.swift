@@ -12,6 +12,10 @@ struct TreeDiffer {
     let scope: PathScope
     private var cache: [ObjectID: RawObject] = [:]
     private var cacheOrder: [ObjectID] = []
+    /// Scope paths added by the current comparison, with their blobs, and blobs it removed
+    /// from any path: an added blob that was removed elsewhere was moved, not written.
+    private var added: [(Int32, ObjectID)] = []
+    private var removedBlobs: Set<ObjectID> = []
     private let cacheLimit = 16
 
     init(database: ObjectDatabase, scope: PathScope) {
@@ -48,10 +52,13 @@ struct TreeDiffer {
 
     /// Indices of the scope's paths below `directory` whose entries differ between two trees
     /// (`nil` meaning absent).
-    mutating func changes(from old: ObjectID?, to new: ObjectID?, directory: String) throws(RepositoryError) -> [Int32] {
+    mutating func changes(from old: ObjectID?, to new: ObjectID?, directory: String) throws(RepositoryError) -> (changed: [Int32], moved: [Int32]) {
         var out: [Int32] = []
+        added.removeAll(keepingCapacity: true)
+        removedBlobs.removeAll(keepingCapacity: true)
         try diff(old, new, directory: directory, into: &out)
-        return out
+        let moved = removedBlobs.isEmpty ? [] : added.filter { removedBlobs.contains($0.1) }.map(\.0)
+        return (out, moved)
     }
 
     private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, directory: String, into out: inout [Int32]) throws(RepositoryError) {
@@ -106,12 +113,15 @@ struct TreeDiffer {
     }
 
     /// Notes one differing entry: a file in scope by index, a subtree for later descent.
-    private func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, directory: String, into out: inout [Int32], descend: inout [(ObjectID?, ObjectID?, String)]) {
+    private mutating func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, directory: String, into out: inout [Int32], descend: inout [(ObjectID?, ObjectID?, String)]) {
         let name = (new ?? old)!.name
         let oldIsTree = old?.isTree ?? false
         let newIsTree = new?.isTree ?? false
-        if (old != nil && !oldIsTree) || (new != nil && !newIsTree) {
-            if let i = scope.index[directory + name] { out.append(i) }
+        let oldFile = old != nil && !oldIsTree, newFile = new != nil && !newIsTree
+        if oldFile && !newFile { removedBlobs.insert(old!.id) }
+        if oldFile || newFile, let i = scope.index[directory + name] {
+            out.append(i)
+            if newFile && !oldFile { added.append((i, new!.id)) }
         }
         if oldIsTree || newIsTree {
             descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, directory + name + "/"))

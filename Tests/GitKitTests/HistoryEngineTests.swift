@@ -31,6 +31,16 @@ import TestSupport
         }
     }
 
+    @Test func aPureRenameIsMarkedAsOnlyMoved() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("import", [.write("Articles/a.md", "same"), .write("Articles/b.md", "b")])
+        try repo.commit("rename a, rename and edit b", [.remove("Articles/a.md"), .write("Articles/c.md", "same"),
+                                                        .remove("Articles/b.md"), .write("Articles/d.md", "b edited")])
+        let report = try HistoryEngine().lastChanges(in: repo.repository, at: repo.repository.headCommit(), under: "Articles")
+        let moved = Dictionary(uniqueKeysWithValues: report.files.map { ($0.path, $0.onlyMoved) })
+        #expect(moved == ["Articles/c.md": true, "Articles/d.md": false])
+    }
+
     @Test func trackingStopsAtTheWantedRevision() throws {
         let repo = try RepoBuilder()
         try repo.commit("one", [.write("Articles/a.md", "1")])

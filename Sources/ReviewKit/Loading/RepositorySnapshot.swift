@@ -92,8 +92,9 @@ private struct SnapshotLoader {
             }
             findings += unreadable.removeValue(forKey: article.slug) ?? []
             let history = report.histories[file.path]
-            let changes: [ChangeFact] = history.map { $0.map { changeFact($0.commit, blob: $0.blob) } }
+            var changes: [ChangeFact] = history.map { $0.map { changeFact($0.commit, blob: $0.blob) } }
                 ?? file.commit.map { [changeFact($0, blob: file.blob)] } ?? []
+            if file.onlyMoved, !changes.isEmpty { changes[0].changedContent = false }
             let mine = records[file.path] ?? []
             var revisions: [String: (article: Article, sha256: String)] = [:]
             let known = Set(changes.compactMap { $0.blobAfter })

@@ -40,14 +40,15 @@ public enum FutureLastUpdatedRule: ArticleRule {
 /// `last-updated-not-bumped`: the content changed in a commit dated after `last-updated`.
 ///
 /// The commit's date is read both in UTC and in the committer's time zone; only when both are
-/// after `last-updated` is it flagged, so an edit near midnight is not.
+/// after `last-updated` is it flagged, so an edit near midnight is not. A commit that only
+/// renamed the file did not change its content and is not flagged.
 public enum LastUpdatedNotBumpedRule: ArticleRule {
     public static let description = RuleDescription(
         ids: [.lastUpdatedNotBumped], summary: "The article changed after its last-updated date without bumping it.",
         rationale: "Readers rely on 'Last updated' to know how current the text is.")
 
     public static func check(_ context: ArticleContext) -> [Finding] {
-        guard let date = context.article.lastUpdated, let change = context.facts.lastChange,
+        guard let date = context.article.lastUpdated, let change = context.facts.lastChange, change.changedContent,
               min(change.date, change.localDate) > date else { return [] }
         return [Finding(.lastUpdatedNotBumped, path: context.path, line: context.article.line(of: "last-updated"),
                         "changed on \(change.date) in commit \(change.commit.prefix(7)) but last-updated says \(date); set it to the date of the change")]

@@ -9,6 +9,8 @@ public struct ChangeFact: Sendable, Equatable {
     public var localDate: Day
     /// The file's blob after this commit.
     public var blobAfter: String?
+    /// `false` when the commit only moved the file (a rename), leaving its content as it was.
+    public var changedContent: Bool = true
 
     public init(commit: String, authorName: String, authorEmail: String, date: Day, localDate: Day? = nil, blobAfter: String?) {
         self.commit = commit
