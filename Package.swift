@@ -50,7 +50,8 @@ let package = Package(
                 "ReviewKit", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Goldens", "Schemas"]
         ),
         .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "TestSupport"]),
     ],

@@ -98,6 +98,27 @@ public final class ContentRepository {
         return try SignOffWriter.record(request, in: repository, key: keys[reviewer]!).0
     }
 
+    /// Commits a record signed with `signer`'s key (default: the record's reviewer) without any
+    /// of `SignOffWriter`'s checks: how a forger or a hand edit would do it.
+    @discardableResult
+    public func writeRecord(_ slug: String, as reviewer: String, role: String, _ decision: SignOff.Decision = .approve,
+                            on day: String, signer: String? = nil, comment: String = "") throws -> SignOff {
+        let head = try repository.headCommit()
+        let path = try repository.files(under: "Articles", inTree: repository.commit(head).tree).first { $0.path.hasSuffix("/\(slug).md") }!
+        let bytes = try repository.blob(path.id)
+        var signOff = SignOff(article: path.path, blob: path.id.hex, sha256: SignOff.sha256Hex(bytes), reviewer: reviewer, role: role,
+                              decision: decision, timestamp: Self.time(day), comment: comment)
+        let key = try keys[signer ?? reviewer] ?? Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 99, count: 32))
+        try signOff.sign(with: key)
+        try builder.commit("Record \(slug)", [.write(signOff.canonicalPath, signOff.fileText)], time: Self.time(day), author: reviewer.capitalized)
+        return signOff
+    }
+
+    /// Commits arbitrary file changes.
+    public func commit(_ message: String, _ changes: [FileChange], on day: String, author: String = "Writer") throws {
+        try builder.commit(message, changes, time: Self.time(day), author: author)
+    }
+
     /// The workflow's verdict at HEAD.
     public func status(asOf: String) throws -> StatusReport {
         let snapshot = try RepositorySnapshot.load(from: repository, revision: repository.headCommit())

@@ -1,5 +1,5 @@
 /// `review status --format table`: aligned columns for a terminal, then a summary line.
-public enum TableReporter {
+public enum TableReporter: Reporter {
     public static func render(_ report: StatusReport) -> String {
         let header = ["ARTICLE", "STATE", "FRESHNESS", "NEXT DUE", "LAST CHANGED", "BY", "FINDINGS"]
         let rows = report.articles.map { status in

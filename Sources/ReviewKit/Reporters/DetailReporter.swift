@@ -1,0 +1,30 @@
+/// `review status ARTICLE`: everything about one article, for an editor.
+public enum DetailReporter {
+    /// - Parameter changeSummary: what changed since the last approved revision, in words.
+    public static func render(_ status: ArticleStatus, asOf: Day, changeSummary: String) -> String {
+        var lines: [String] = []
+        lines.append("\(status.slug): \(status.title ?? "(no title)")")
+        func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value) }
+        row("path", status.path)
+        row("category", status.category ?? "-")
+        row("state", (status.isRetired ? "retired, " : "") + "\(status.state.rawValue), \(status.freshness.rawValue) as of \(asOf)")
+        row("revision", String(status.revision.prefix(7)))
+        row("last updated", status.lastUpdated?.description ?? "-")
+        row("last changed", status.lastChanged.map { "\($0) by \(status.lastChangedBy ?? "?") in \(status.lastChangedCommit?.prefix(7) ?? "?")" } ?? "unknown")
+        row("last reviewed", status.lastReviewed?.description ?? "never")
+        row("next review", status.nextReviewDue?.description ?? "-")
+        row("missing roles", status.missingRoles.isEmpty ? "none" : status.missingRoles.joined(separator: ", "))
+        row("since approval", changeSummary)
+        lines.append("  approvals")
+        if status.approvals.isEmpty { lines.append("    none") }
+        for a in status.approvals.reversed() {
+            let who = a.reviewerName.map { "\($0)" + (a.credentials.map { $0.isEmpty ? "" : ", \($0)" } ?? "") } ?? a.reviewer
+            lines.append("    \(a.date)  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0))  \(who)  revision \(a.revision.prefix(7))  "
+                         + (a.current ? "current" : "earlier revision") + (a.comment.isEmpty ? "" : "  \"\(a.comment)\""))
+        }
+        lines.append("  findings")
+        if status.findings.isEmpty { lines.append("    none") }
+        for f in status.findings { lines.append("    \(f.location): \(f.severity.rawValue): \(f.message) [\(f.rule.rawValue)]") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

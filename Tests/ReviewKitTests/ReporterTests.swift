@@ -1,0 +1,165 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GitKit
+import ReviewKit
+import Testing
+import TestSupport
+
+/// A repository with one finding of each contract rule, built the same way every time.
+enum ReporterFixture {
+    static let asOf = "2026-11-25"
+
+    static func report() throws -> StatusReport {
+        let content = try ContentRepository(
+            articles: ["ok": .neurology, "late": .neurology, "soon": .neurology, "forged": .neurology, "expired": .neurology,
+                       "stranger": .neurology, "own": .neurology, "wrongrole": .neurology, "asked": .neurology],
+            reviewers: [.medical("ann"), .editorial("ed"), .medical("old", validUntil: "2026-01-31")],
+            on: "2026-01-01")
+        let ok = "Articles/ok.md"
+        try content.signOff("ok", as: "ann", role: "medical", on: "2026-01-02")
+        try content.signOff("ok", as: "ed", role: "editorial", on: "2026-01-02")
+        // Overdue and due soon: reviewed long ago / a year less 20 days ago.
+        try content.edit("late", lastUpdated: "2024-01-01", body: "Text.")
+        try content.edit("soon", lastUpdated: "2025-12-15", body: "Text.")
+        try content.commit("broken and odd articles", [
+            .write("Articles/broken.md", "---\ntitle: [unclosed\n---\nBody\n"),
+            .write("Articles/astro.md", ContentRepository.article("astro", category: .neurology, lastUpdated: "2026-01-01").replacingOccurrences(of: "category: neurology", with: "category: astrology")),
+            .write("Articles/future.md", ContentRepository.article("future", category: .neurology, lastUpdated: "2027-01-01")),
+            .write("Articles/bare.md", "---\ntitle: \"Bare: 50%, :: fever, rash\\nsecond line\"\nlast-updated: 2026-01-01\ncategory: neurology\n---\n\nNo disclaimer here.\n"),
+            .write("Articles/edited.md", ContentRepository.article("edited", category: .neurology, lastUpdated: "2026-01-01",
+                                                                   body: "Text.\n\nMedical disclaimer: this is general information, not legal advice.")
+                .replacingOccurrences(of: "\n\n" + ContentRepository.disclaimer, with: "")),
+        ], on: "2026-01-01")
+        try content.edit("stranger", lastUpdated: "2026-01-01", on: "2026-01-20", body: "Changed text.")  // last-updated-not-bumped
+        try content.writeRecord("forged", as: "ann", role: "medical", on: "2026-01-03", signer: "ed")          // bad-signature
+        try content.writeRecord("expired", as: "old", role: "medical", on: "2026-02-03")                       // key-expired
+        try content.writeRecord("stranger", as: "mallory", role: "medical", on: "2026-02-03")                  // unknown-reviewer
+        try content.writeRecord("wrongrole", as: "ed", role: "medical", on: "2026-02-03")                      // role-not-held
+        try content.edit("own", lastUpdated: "2026-02-04", body: "Ann's edit.", author: "Ann")
+        try content.writeRecord("own", as: "ann", role: "medical", on: "2026-02-05")                          // self-approval
+        try content.signOff("asked", as: "ann", role: "medical", .requestChanges, on: "2026-02-06", comment: "Cite a source, please")
+        _ = ok
+        return try content.status(asOf: asOf)
+    }
+}
+
+@Suite(.serialized) struct ReporterTests {
+    static let report: StatusReport = try! ReporterFixture.report()
+    static let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
+
+    @Test func theFixtureHasOneFindingOfEachContractRule() {
+        let rules = Set(Self.report.allFindings.map(\.rule))
+        #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory]))
+    }
+
+    /// Each reporter's output is compared with its golden file; `REVIEW_RECORD_GOLDENS=1` rewrites them.
+    @Test(arguments: CheckFormat.allCases.map(\.rawValue) + StatusFormat.allCases.map { "status-\($0.rawValue)" })
+    func matchesGolden(_ name: String) throws {
+        let output: String
+        if name.hasPrefix("status-") {
+            output = StatusFormat(rawValue: String(name.dropFirst(7)))!.reporter.render(Self.report)
+        } else {
+            output = CheckFormat(rawValue: name)!.reporter.render(Self.report)
+        }
+        let file = Self.goldens.appendingPathComponent("\(name).golden")
+        if ProcessInfo.processInfo.environment["REVIEW_RECORD_GOLDENS"] == "1" {
+            try output.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(output == expected, "\(name) differs from \(file.path); rerun with REVIEW_RECORD_GOLDENS=1 if the change is intended")
+    }
+
+    @Test func junitParsesBackWithOneFailurePerBlockingFinding() throws {
+        let xml = try XMLDocument(data: Data(JUnitReporter.render(Self.report).utf8))
+        let cases = try xml.nodes(forXPath: "//testcase")
+        #expect(cases.count == Self.report.articles.count)
+        let failures = try xml.nodes(forXPath: "//failure")
+        let blocking = Self.report.allFindings.filter { $0.severity == .error }
+        #expect(failures.count == blocking.count)
+        let suite = try #require(try xml.nodes(forXPath: "//testsuite").first as? XMLElement)
+        #expect(suite.attribute(forName: "tests")?.stringValue == "\(cases.count)")
+    }
+
+    @Test func checkstyleParsesBack() throws {
+        let xml = try XMLDocument(data: Data(CheckstyleReporter.render(Self.report).utf8))
+        let errors = try xml.nodes(forXPath: "//error")
+        #expect(errors.count == Self.report.allFindings.count)
+        let first = try #require(errors.first as? XMLElement)
+        #expect(first.attribute(forName: "source")?.stringValue?.hasPrefix("review.rules.") == true)
+    }
+
+    @Test func xmlEscapingCoversMarkupAndControlCharacters() throws {
+        let nasty = "a & b < c > d \" e ' f \u{1} g \t h \n i"
+        let escaped = XMLEscaping.escape(nasty)
+        #expect(escaped == "a &amp; b &lt; c &gt; d &quot; e &apos; f \u{FFFD} g &#9; h &#10; i")
+        let xml = try XMLDocument(data: Data("<x a=\"\(escaped)\">\(escaped)</x>".utf8))
+        #expect(xml.rootElement()?.attribute(forName: "a")?.stringValue == nasty.replacingOccurrences(of: "\u{1}", with: "\u{FFFD}"))
+    }
+
+    @Test func githubAnnotationsRoundTripATitleWithCommandCharacters() throws {
+        let title = "50% of cases :: fever, rash\nand more\r"
+        let finding = Finding(.missingDisclaimer, path: "Articles/a,b:c.md", line: 3, "disclaimer missing in \(title)")
+        let line = GitHubReporter.render(StatusReport(asOf: Day("2026-11-25")!, head: "0", articles: [], otherFindings: [finding]))
+            .split(separator: "\n").first.map(String.init)!
+        // One line: "::error PROPERTIES::MESSAGE"; the message is everything after the second "::".
+        #expect(line.hasPrefix("::error file=Articles/a%2Cb%3Ac.md,line=3,"), "\(line)")
+        let afterCommand = line.dropFirst(2)
+        let separator = try #require(afterCommand.range(of: "::"))
+        let parts = ["", String(afterCommand[..<separator.lowerBound]), String(afterCommand[separator.upperBound...])]
+        #expect(!parts[1].contains("::"))
+        let unescape = { (s: String) in
+            s.replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%0A", with: "\n")
+                .replacingOccurrences(of: "%3A", with: ":").replacingOccurrences(of: "%2C", with: ",").replacingOccurrences(of: "%25", with: "%")
+        }
+        #expect(unescape(parts[2]) == finding.message)
+    }
+
+    @Test func anArticleTitleWithCommandCharactersRoundTrips() throws {
+        let line = try #require(GitHubReporter.render(Self.report).split(separator: "\n").first { $0.contains("Articles/bare.md") })
+        let title = try #require(line.components(separatedBy: ",title=").last?.components(separatedBy: "::").first)
+        let unescape = { (s: String) in
+            s.replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%0A", with: "\n")
+                .replacingOccurrences(of: "%3A", with: ":").replacingOccurrences(of: "%2C", with: ",").replacingOccurrences(of: "%25", with: "%")
+        }
+        #expect(unescape(title) == "missing-disclaimer: Bare: 50%, :: fever, rash\nsecond line")
+    }
+
+    @Test func githubCapsAnnotationsAndSaysHowManyWereLeftOut() {
+        let findings = (0..<25).map { Finding(.overdue, path: "Articles/a\($0).md", "late") }
+            + (0..<12).map { Finding(.dueSoon, path: "Articles/b\($0).md", "soon") }
+        let out = GitHubReporter.render(StatusReport(asOf: Day("2026-11-25")!, head: "0", articles: [], otherFindings: findings))
+        let lines = out.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("::error ") }.count == 10)
+        #expect(lines.filter { $0.hasPrefix("::warning ") }.count == 10)
+        #expect(lines.prefix(10).allSatisfy { $0.hasPrefix("::error ") })
+        #expect(lines.last == "review: 17 more findings not annotated (GitHub shows 10 errors and 10 warnings per step); see the text or SARIF report")
+    }
+
+    @Test func sarifValidatesAgainstTheSchema() throws {
+        let sarif = SARIFReporter.render(Self.report)
+        let directory = TemporaryDirectory()
+        let file = directory.file("review.sarif")
+        try sarif.write(toFile: file, atomically: true, encoding: .utf8)
+        let schema = Self.goldens.deletingLastPathComponent().appendingPathComponent("Schemas/sarif-2.1.0-subset.json").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); log = json.load(open(sys.argv[2]))
+            jsonschema.Draft4Validator.check_schema(schema)
+            errors = sorted(jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).iter_errors(log), key=str)
+            for e in errors: print(list(e.absolute_path), e.message)
+            sys.exit(1 if errors else 0)
+            """, schema, file]
+        let result = try ProcessResult(process)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        // Every result names a rule the driver describes, with a location and a line.
+        let log = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as! [String: Any]
+        let run = (log["runs"] as! [[String: Any]])[0]
+        let rules = ((run["tool"] as! [String: Any])["driver"] as! [String: Any])["rules"] as! [[String: Any]]
+        #expect(rules.count == RuleID.allCases.count)
+        #expect((run["results"] as! [Any]).count == Self.report.allFindings.count)
+    }
+}
