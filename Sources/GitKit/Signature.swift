@@ -49,3 +49,20 @@ public struct CommitInfo: Sendable, Hashable {
         String(message.prefix { $0 != "\n" })
     }
 }
+
+extension Repository {
+    /// The author configured for this repository (`user.name`, `user.email`) at `time`, or
+    /// `nil` when none is configured. Wraps `git_signature_default`.
+    public func configuredSignature(time: Int64) -> Signature? {
+        var sig: UnsafeMutablePointer<git_signature>?
+        guard git_signature_default(&sig, raw) >= 0, let sig else {
+            git_error_clear()
+            return nil
+        }
+        defer { git_signature_free(sig) }
+        var signature = Signature(sig)
+        signature.time = time
+        signature.offsetMinutes = 0
+        return signature
+    }
+}

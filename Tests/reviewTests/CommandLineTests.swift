@@ -55,7 +55,8 @@ struct ReviewRun {
         let repo = try sampleRepository()
         let run = try ReviewRun(["--repo", repo.path, "--as-of=2026-11-25", "status", "migraine"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("1 article: 1 draft"))
+        #expect(run.stdout.hasPrefix("migraine: Migraine\n"))
+        #expect(run.stdout.contains("  state           draft, fresh as of 2026-11-25"))
         #expect(!run.stdout.contains("broken"))
     }
 

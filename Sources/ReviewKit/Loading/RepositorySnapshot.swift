@@ -72,6 +72,8 @@ private struct SnapshotLoader {
         var articles: [ArticleFacts] = []
         var slugs: [String: String] = [:]
         for file in report.files {
+            // Hidden files (like .gitkeep) are git's business, not articles.
+            if file.path.split(separator: "/").last?.hasPrefix(".") == true { continue }
             guard file.path.hasSuffix(".md") else {
                 stray.append(Finding(.invalidFrontMatter, path: file.path,
                                      "not an article: only '.md' files belong under \(RepositorySnapshot.articlesDirectory)/; move or remove it"))

@@ -118,9 +118,9 @@ public enum Timestamp {
 }
 
 /// Writing YAML scalars safely.
-enum YAMLText {
+public enum YAMLText {
     /// A double-quoted YAML scalar with `\`, `"` and control characters escaped.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

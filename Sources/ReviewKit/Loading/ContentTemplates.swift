@@ -1,0 +1,68 @@
+import Foundation
+import GitKit
+
+/// What `review init` writes into a new content repository, and how `review new` starts an article.
+public enum ContentTemplates {
+    public static let policy = """
+        # Review policy: read by `review` from the revision it checks.
+        #
+        # roles: every kind of sign-off. A category's required-roles must all approve the exact
+        # revision before an article in it counts as approved.
+        roles: [medical, editorial]
+
+        categories:
+          # One entry per category named in articles' front matter (`category: general`).
+          general:
+            required-roles: [medical, editorial]
+            review-interval-days: 365   # next review is due this long after the last full approval
+            due-soon-days: 30           # warn (due-soon) this many days before it is due
+            disclaimers: [medical]      # Reviews/disclaimers/<id>.md must appear verbatim in the body
+
+        # Front-matter keys whose change keeps existing approvals.
+        unreviewed-fields: [tags]
+
+        """
+
+    public static let reviewers = """
+        # Who may sign off. Add reviewers with `review reviewer add`, or by hand:
+        #
+        #   - id: amara-okafor                  # lowercase letters, digits, hyphens
+        #     name: Dr Amara Okafor
+        #     credentials: MD, neurology        # shown as "Medically reviewed by <name>, <credentials>"
+        #     roles: [medical]
+        #     emails: [amara.okafor@example.org]  # commit author addresses (to refuse self-approval)
+        #     public-key: <what `review keygen amara-okafor` printed>
+        #     valid-from: 2026-01-01            # the key signs from this day…
+        #     valid-until: 2027-12-31           # …to this day (inclusive); earlier sign-offs stay valid
+        reviewers: []
+
+        """
+
+    public static let medicalDisclaimer = """
+        Medical disclaimer: this article is general information, not medical advice, diagnosis or treatment. Talk to your doctor or another qualified health professional about any question you have on a medical condition, and do not delay or stop seeking care because of something you read here.
+
+        """
+
+    /// The files `review init` commits.
+    public static var initialFiles: [FileChange] {
+        [.write(Policy.path, policy), .write(Reviewer.path, reviewers),
+         .write(RepositorySnapshot.disclaimersDirectory + "/medical.md", medicalDisclaimer),
+         .write(RepositorySnapshot.articlesDirectory + "/.gitkeep", "")]
+    }
+
+    /// A new article: front matter filled in, a placeholder body, then each required disclaimer
+    /// as its own final paragraph.
+    public static func article(title: String, category: Policy.Category, date: Day, author: String?, disclaimers: [String: String]) -> String {
+        var text = "---\n"
+        text += "title: \(YAMLText.quoted(title))\n"
+        text += "last-updated: \(date)\n"
+        text += "category: \(category.name)\n"
+        if let author { text += "authors: [\(YAMLText.quoted(author))]\n" }
+        text += "tags: []\n---\n\n"
+        text += "# \(title)\n\n**Short answer:** …\n"
+        for id in category.disclaimers {
+            text += "\n" + (disclaimers[id] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import GitKit
+import ReviewKit
+import Testing
+import TestSupport
+
+@Suite struct CheckCommandTests {
+    /// One approved article, one missing its disclaimer (blocking), one due soon (a warning).
+    private func content() throws -> ContentRepository {
+        let content = try ContentRepository(articles: ["ok": .neurology, "soon": .neurology], reviewers: [.medical("ann"), .editorial("ed")],
+                                            on: "2026-01-01")
+        try content.signOff("ok", as: "ann", role: "medical", on: "2026-01-02")
+        try content.signOff("ok", as: "ed", role: "editorial", on: "2026-01-02")
+        return content
+    }
+
+    @Test func exitZeroWithWarningsOnly() throws {
+        let content = try content()
+        let run = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-12-10"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("[due-soon]"))
+        #expect(run.stderr == "")
+    }
+
+    @Test func exitOneWithABlockingFinding() throws {
+        let content = try content()
+        try content.commit("no disclaimer", [.write("Articles/bare.md", "---\ntitle: Bare\nlast-updated: 2026-02-01\ncategory: neurology\n---\nText.\n")], on: "2026-02-01")
+        let run = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-03-01"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("Articles/bare.md: error: the 'medical' disclaimer required for neurology is missing"))
+    }
+
+    @Test func overdueBlocks() throws {
+        let content = try content()  // kept alive: its directory goes away with it
+        let run = try ReviewRun(["check", "--repo", content.path, "--as-of", "2027-06-01"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("[overdue]"))
+    }
+
+    @Test func severalOutputsInOneRun() throws {
+        let content = try content()
+        let out = TemporaryDirectory()
+        let run = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-12-10", "--format", "github",
+                                 "--output", "junit:\(out.file("report.xml"))", "--output", "sarif:\(out.file("review.sarif"))",
+                                 "--output", out.file("plain.txt")])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("::warning "))
+        #expect(try String(contentsOfFile: out.file("report.xml"), encoding: .utf8).hasPrefix("<?xml"))
+        #expect(try String(contentsOfFile: out.file("review.sarif"), encoding: .utf8).contains("\"version\" : \"2.1.0\""))
+        #expect(try String(contentsOfFile: out.file("plain.txt"), encoding: .utf8).hasPrefix("::warning "))
+    }
+
+    /// Usage errors: exit 2, one line, no report file written.
+    @Test(arguments: [
+        (["--format", "yaml"], "yaml"),
+        (["--as-of", "2026-13-01"], "2026-13-01"),
+        (["--changed-since", "no-such-rev"], "'no-such-rev' names no commit"),
+        (["--output", "yaml:x.out"], "unknown format 'yaml'"),
+    ])
+    func usageErrorsExitTwoAndWriteNothing(_ arguments: [String], _ mention: String) throws {
+        let content = try content()
+        let out = TemporaryDirectory()
+        let run = try ReviewRun(["check", "--repo", content.path, "--output", "junit:\(out.file("report.xml"))"] + arguments)
+        #expect(run.status == 2)
+        #expect(run.stdout == "")
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(run.stderr.contains(mention), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.file("report.xml")))
+    }
+
+    @Test func changedSinceLimitsTheCheckToWhatChanged() throws {
+        let content = try content()
+        let base = try content.repository.headCommit()
+        try content.edit("soon", lastUpdated: "2026-03-01", body: "New text.")
+        let run = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-03-02", "--format", "json", "--changed-since", base.hex])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(json["articles"] as? Int == 1)
+        let paths = Set((json["findings"] as! [[String: Any]]).map { $0["path"] as! String })
+        #expect(paths == ["Articles/soon.md"])
+        // A policy change puts every article back in scope.
+        try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# reviewed\n")], on: "2026-03-02")
+        let all = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-03-02", "--format", "json", "--changed-since", base.hex])
+        #expect((try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as! [String: Any])["articles"] as? Int == 2)
+    }
+
+    @Test func statusJSONHasExactlyTheContractFields() throws {
+        let content = try content()
+        let run = try ReviewRun(["status", "--repo", content.path, "--as-of", "2026-12-10", "--format", "json"])
+        #expect(run.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        #expect(Set(json.keys) == ["asOf", "head", "articles", "summary"])
+        let article = (json["articles"] as! [[String: Any]])[0]
+        #expect(Set(article.keys) == ["slug", "path", "title", "category", "state", "freshness", "lastUpdated", "lastChanged",
+                                      "lastChangedCommit", "lastChangedBy", "lastReviewed", "nextReviewDue", "revision",
+                                      "approvals", "missingRoles", "findings"])
+        let approval = (article["approvals"] as! [[String: Any]])[0]
+        #expect(Set(approval.keys) == ["reviewer", "role", "date", "revision", "current"])
+        let summary = json["summary"] as! [String: Int]
+        #expect(summary["approved"] == 1 && summary["draft"] == 1 && summary["dueSoon"] == 2 && summary["blocking"] == 0)
+    }
+
+    @Test func initThenNewMakeACheckableRepository() throws {
+        let dir = TemporaryDirectory()
+        let site = dir.file("site")
+        let first = try ReviewRun(["init", site])
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try ReviewRun(["init", site])
+        #expect(again.status == 2)
+        let new = try ReviewRun(["new", "migraine", "--title", "Migraine: a guide", "--category", "general", "--as-of", "2026-11-25"], in: site)
+        #expect(new.status == 0, "\(new.stderr)")
+        let text = try String(contentsOfFile: site + "/Articles/migraine.md", encoding: .utf8)
+        #expect(text.contains("title: \"Migraine: a guide\"\nlast-updated: 2026-11-25\ncategory: general\n"))
+        #expect(text.hasSuffix(ContentTemplates.medicalDisclaimer.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"))
+        let duplicate = try ReviewRun(["new", "migraine", "--title", "x", "--category", "general"], in: site)
+        #expect(duplicate.status == 2)
+        let unknown = try ReviewRun(["new", "other", "--title", "x", "--category", "astrology"], in: site)
+        #expect(unknown.status == 2 && unknown.stderr.contains("no category 'astrology'"))
+        // Parsed by the same parser that checks it: no findings but "awaiting review".
+        let (_, findings) = ArticleParser.parse(path: "Articles/migraine.md", bytes: Array(text.utf8))
+        #expect(findings.isEmpty)
+    }
+}
