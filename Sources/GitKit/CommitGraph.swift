@@ -19,8 +19,9 @@ struct CommitGraph {
 
     /// Reads every commit reachable from `tip`.
     ///
-    /// - Parameter stop: commits not to enter (with their ancestors), for incremental walks.
-    init(tip: ObjectID, database: ObjectDatabase, shallow: Set<ObjectID>, stop: Set<ObjectID> = []) throws(RepositoryError) {
+    /// - Parameter within: when given, only these commits are walked through: any other
+    ///   commit reached is kept as a boundary (its tree is known, its parents are not followed).
+    init(tip: ObjectID, database: ObjectDatabase, shallow: Set<ObjectID>, within: Set<ObjectID>? = nil) throws(RepositoryError) {
         var pendingParents: [[ObjectID]] = []
         var queue: [ObjectID] = [tip]
         index[tip] = 0
@@ -31,11 +32,11 @@ struct CommitGraph {
             cursor += 1
             let (tree, parentIDs) = try Self.parse(id, database: database)
             trees.append(tree)
-            let boundary = shallow.contains(id)
+            let boundary = shallow.contains(id) || within.map { !$0.contains(id) } ?? false
             isBoundary.append(boundary)
             let kept = boundary ? [] : parentIDs
             pendingParents.append(kept)
-            for parent in kept where index[parent] == nil && !stop.contains(parent) {
+            for parent in kept where index[parent] == nil {
                 index[parent] = Int32(ids.count)
                 ids.append(parent)
                 queue.append(parent)

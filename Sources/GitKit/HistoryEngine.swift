@@ -23,15 +23,20 @@ public struct HistoryEngine {
     ///   to look for. The walk keeps following such a path (through every parent of a merge
     ///   that changed it, as `git log -- <path>` does) until each listed blob has been the
     ///   result of a change, or history ends. Their changes are in ``LastChangeReport/histories``.
+    /// - Parameter since: walk only the commits after this one (`since..revision`); paths whose
+    ///   answer lies further back are listed in ``LastChangeReport/unresolved``.
     /// - Throws: ``RepositoryError`` naming a missing or corrupt object.
     public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String,
-                            tracking: [String: Set<ObjectID>] = [:]) throws(RepositoryError) -> LastChangeReport {
+                            tracking: [String: Set<ObjectID>] = [:], since: ObjectID? = nil) throws(RepositoryError) -> LastChangeReport {
         let database = try ObjectDatabase(repository)
         let headTree = try CommitGraph.parse(revision, database: database).0
         let files = try repository.files(under: directory, inTree: headTree)
         let scope = PathScope(directory: directory, files: files.map(\.path))
 
-        let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary())
+        let within = try since.map { (base) throws(RepositoryError) in
+            Set(try repository.history(from: revision, order: .time, hiding: base)).union([revision])
+        }
+        let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary(), within: within)
         let order = graph.childrenFirstOrder()
         let (changes, moved) = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database)
         var wanted: [Int32: Set<ObjectID>] = [:]
@@ -61,8 +66,9 @@ public struct HistoryEngine {
                 FileRevision(commit: try info(step.commit), blob: step.blob)
             }
         }
-        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff,
-                                commitsWalked: graph.count, histories: histories)
+        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff && since == nil,
+                                commitsWalked: graph.count, histories: histories,
+                                unresolved: Set(walk.cut.map { files[Int($0)].path }))
     }
 
     /// Pass 1: for each commit and each of its parents, the indices of scope paths that differ.
@@ -93,6 +99,8 @@ public struct HistoryEngine {
         /// Each path's last change (commit index); `nil` where history ended at a shallow boundary.
         var answers: [Int32?]
         var cutOff = false
+        /// Paths still being followed when a boundary ended their walk.
+        var cut: Set<Int32> = []
         /// For tracked paths: their changes, newest first, with the blob each produced.
         var histories: [Int32: [(commit: Int32, blob: ObjectID?)]] = [:]
     }
@@ -141,6 +149,7 @@ public struct HistoryEngine {
                 // lie beyond a shallow boundary: then the answer cannot be known.
                 if graph.isBoundary[commit] {
                     walk.cutOff = true
+                    walk.cut.formUnion(paths)
                 } else {
                     for path in paths { _ = try land(path, at: c, isRoot: true) }
                 }

@@ -24,6 +24,9 @@ public struct LastChangeReport: Sendable {
     public var commitsWalked: Int
     /// For the paths asked to be tracked: the commits that changed them, newest first.
     public var histories: [String: [FileRevision]] = [:]
+    /// Paths whose walk reached the edge of the walked history (a shallow boundary, or the
+    /// `since` commit) before it was done: their answer or tracked history is incomplete.
+    public var unresolved: Set<String> = []
 }
 
 /// One commit that changed a file, and the blob the file had after it (`nil`: deleted).

@@ -35,7 +35,8 @@ extension Repository {
     /// Commit ids reachable from `tip`, in `order`, at most `limit` of them.
     ///
     /// Wraps `git_revwalk_new`, `git_revwalk_sorting`, `git_revwalk_push` and `git_revwalk_next`.
-    public func history(from tip: ObjectID, order: WalkOrder, limit: Int = .max) throws(RepositoryError) -> [ObjectID] {
+    /// - Parameter hiding: a commit whose ancestors (and itself) are left out, as in `git log base..tip`.
+    public func history(from tip: ObjectID, order: WalkOrder, limit: Int = .max, hiding: ObjectID? = nil) throws(RepositoryError) -> [ObjectID] {
         let walker = try RevisionWalker(self)
         return try withExtendedLifetime(self) { () throws(RepositoryError) -> [ObjectID] in
             var result = git_revwalk_sorting(walker.raw, order.flags)
@@ -43,6 +44,11 @@ extension Repository {
             var start = tip.oid
             result = git_revwalk_push(walker.raw, &start)
             guard result >= 0 else { throw classify(GitError.last(code: result), id: tip) }
+            if let hiding {
+                var hidden = hiding.oid
+                result = git_revwalk_hide(walker.raw, &hidden)
+                guard result >= 0 else { throw classify(GitError.last(code: result), id: hiding) }
+            }
             var ids: [ObjectID] = []
             var oid = git_oid()
             while ids.count < limit {

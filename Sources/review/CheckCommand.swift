@@ -47,14 +47,23 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let evaluation = try Evaluation(global)
-        var report = evaluation.report
+        let files = try outputs()
+        var report: StatusReport
         if let changedSince {
-            let scope = try ChangeScope(repository: evaluation.repository, since: changedSince, head: evaluation.head)
+            let repository = try global.openRepository()
+            let head: ObjectID
+            do { head = try repository.headCommit() } catch { throw ReviewError(error) }
+            let scope = try ChangeScope(repository: repository, since: changedSince, head: head)
+            // Read only the articles in scope, walking history from the base when that suffices.
+            let paths = scope.everything ? nil : try scope.articlePaths(repository: repository, head: head)
+            let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: paths,
+                                                       since: scope.everything ? nil : scope.base)
+            report = StatusReport(snapshot: snapshot, asOf: global.today)
             report.articles = report.articles.filter { scope.includes($0) }
             report.otherFindings = report.otherFindings.filter { scope.includesFile($0.path) }
+        } else {
+            report = try Evaluation(global).report
         }
-        let files = try outputs()
         print(format.reporter.render(report), terminator: "")
         for (fileFormat, path) in files {
             try OutputFile.write(fileFormat.reporter.render(report), to: path)
@@ -65,12 +74,13 @@ struct CheckCommand: ParsableCommand {
 
 /// Which articles a change between two revisions touches.
 struct ChangeScope {
+    let base: ObjectID
     let everything: Bool
     let paths: Set<String>
 
     init(repository: Repository, since revision: String, head: ObjectID) throws(ReviewError) {
         do {
-            let base = try repository.resolveCommit(revision)
+            base = try repository.resolveCommit(revision)
             let changed = try repository.changedFiles(from: base, to: head, under: "Articles")
                 + repository.changedFiles(from: base, to: head, under: "Reviews")
             paths = Set(changed)
@@ -87,6 +97,25 @@ struct ChangeScope {
     }
 
     func includesFile(_ path: String) -> Bool { everything || paths.contains(path) }
+
+    /// The article files in scope: changed ones, and those whose sign-offs changed.
+    func articlePaths(repository: Repository, head: ObjectID) throws(ReviewError) -> Set<String> {
+        let slugs = Set(paths.compactMap { path -> String? in
+            let parts = path.split(separator: "/")
+            return path.hasPrefix("Reviews/signoffs/") && parts.count >= 4 ? String(parts[2]) : nil
+        })
+        var result = Set(paths.filter { $0.hasPrefix("Articles/") })
+        guard !slugs.isEmpty else { return result }
+        do {
+            for file in try repository.files(under: "Articles", inTree: repository.commit(head).tree)
+            where slugs.contains(ArticleParser.slug(of: file.path)) {
+                result.insert(file.path)
+            }
+        } catch {
+            throw ReviewError(error)
+        }
+        return result
+    }
 }
 
 /// Writes report files atomically: a temporary sibling, then `rename`.

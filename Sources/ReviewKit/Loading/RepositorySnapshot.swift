@@ -27,8 +27,16 @@ public struct RepositorySnapshot: Sendable {
 
     /// Reads the revision: configuration first (a broken one stops here), then every article
     /// and its last change in one history walk.
-    public static func load(from repository: Repository, revision: ObjectID) throws(ReviewError) -> RepositorySnapshot {
-        try ReviewError.wrapping { try SnapshotLoader(repository: repository, revision: revision).load() }
+    ///
+    /// - Parameters:
+    ///   - only: the article paths to read (all when `nil`).
+    ///   - since: a commit the `only` articles changed after; history is walked from it only,
+    ///     unless an article's answer or sign-off history lies further back.
+    public static func load(from repository: Repository, revision: ObjectID, only: Set<String>? = nil,
+                            since: ObjectID? = nil) throws(ReviewError) -> RepositorySnapshot {
+        try ReviewError.wrapping {
+            try SnapshotLoader(repository: repository, revision: revision, only: only, since: since).load()
+        }
     }
 }
 
@@ -36,6 +44,10 @@ public struct RepositorySnapshot: Sendable {
 private struct SnapshotLoader {
     let repository: Repository
     let revision: ObjectID
+    let only: Set<String>?
+    let since: ObjectID?
+
+    func wanted(_ path: String) -> Bool { only?.contains(path) ?? true }
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
@@ -52,8 +64,10 @@ private struct SnapshotLoader {
         var stray: [Finding] = []
         var records: [String: [SignOffRecord]] = [:]
         var unreadable: [String: [Finding]] = [:]  // by slug directory
+        let wantedSlugs = only.map { Set($0.map { ArticleParser.slug(of: $0) }) }
         for entry in try repository.files(under: RepositorySnapshot.signOffsDirectory, inTree: tree) {
             guard entry.kind == .blob, entry.path.hasSuffix(".yml") else { continue }
+            if let wantedSlugs, !wantedSlugs.contains(slugDirectory(of: entry.path)) { continue }
             switch SignOffParser.parse(path: entry.path, bytes: try repository.blob(entry.id)) {
             case .success(let signOff): records[signOff.article, default: []].append(SignOffRecord(path: entry.path, signOff: signOff))
             case .failure(let finding): unreadable[slugDirectory(of: entry.path), default: []].append(finding)
@@ -63,9 +77,14 @@ private struct SnapshotLoader {
         // Follow the whole history of articles that have sign-offs (for self-approval and to
         // know which revisions are theirs); a blob that never exists keeps the walk going.
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
-        let tracking = records.mapValues { _ in Set([never]) }
-        let report = try HistoryEngine().lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+        let tracking = records.filter { wanted($0.key) }.mapValues { _ in Set([never]) }
+        var report = try HistoryEngine().lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+                                                     tracking: tracking, since: since)
+        if since != nil, report.files.contains(where: { wanted($0.path) && report.unresolved.contains($0.path) }) {
+            // Some answer lies before `since` (or sign-offs need older history): walk it all.
+            report = try HistoryEngine().lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking)
+        }
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
             .map { (id) throws(RepositoryError) in try repository.commit(id).tree }
 
@@ -73,7 +92,7 @@ private struct SnapshotLoader {
         var slugs: [String: String] = [:]
         for file in report.files {
             // Hidden files (like .gitkeep) are git's business, not articles.
-            if file.path.split(separator: "/").last?.hasPrefix(".") == true { continue }
+            if file.path.split(separator: "/").last?.hasPrefix(".") == true || !wanted(file.path) { continue }
             guard file.path.hasSuffix(".md") else {
                 stray.append(Finding(.invalidFrontMatter, path: file.path,
                                      "not an article: only '.md' files belong under \(RepositorySnapshot.articlesDirectory)/; move or remove it"))
@@ -111,7 +130,7 @@ private struct SnapshotLoader {
                 publishedBlob: try published.flatMap { (t) throws(RepositoryError) in try repository.entry(at: file.path, inTree: t)?.id.hex }))
         }
         let articlePaths = Set(articles.map(\.article.path))
-        for (path, list) in records where !articlePaths.contains(path) {
+        for (path, list) in records where !articlePaths.contains(path) && wanted(path) {
             stray += list.map { Finding(.badSignature, path: $0.path, "sign-off for \(path), which is not an article at \(revision.short)") }
         }
         for (_, findings) in unreadable { stray += findings }
