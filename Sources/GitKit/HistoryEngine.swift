@@ -38,13 +38,23 @@ public struct HistoryEngine {
         }
         let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary(), within: within)
         let order = graph.childrenFirstOrder()
-        let (changes, moved) = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database)
         var wanted: [Int32: Set<ObjectID>] = [:]
         for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
-        let walk = try propagate(graph: graph, order: order, changes: changes, pathCount: files.count, tracking: wanted) {
+        let pass1 = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database,
+                                     wantBlobs: Set(wanted.keys))
+        var rootFiles: [Int32: [String: ObjectID]] = [:]
+        let walk = try propagate(graph: graph, order: order, changes: pass1.changes, pathCount: files.count, tracking: wanted) {
             (path: Int32, commit: Int32) throws(RepositoryError) -> ObjectID? in
-            try repository.entry(at: files[Int(path)].path, inTree: graph.trees[Int(commit)])?.id
+            if let known = pass1.blobs[UInt64(UInt32(commit)) << 32 | UInt64(UInt32(path))] { return known }
+            // A root commit was compared with nothing: list its files once.
+            if rootFiles[commit] == nil {
+                var map: [String: ObjectID] = [:]
+                for file in try repository.files(under: directory, inTree: graph.trees[Int(commit)]) { map[file.path] = file.id }
+                rootFiles[commit] = map
+            }
+            return rootFiles[commit]?[files[Int(path)].path]
         }
+        let moved = pass1.moved
 
         var commits: [Int32: CommitInfo] = [:]
         func info(_ c: Int32) throws(RepositoryError) -> CommitInfo {
@@ -76,12 +86,18 @@ public struct HistoryEngine {
     /// Root commits get no entry: every path pending there is answered by the root. The second
     /// result lists, per commit, the paths its first-parent comparison shows as moved (added
     /// with a blob removed from another path in the same commit).
+    ///
+    /// For paths in `wantBlobs`, also the blob each change produced, keyed by
+    /// `commit << 32 | path` (the comparison with the first parent).
     func changedPaths(graph: CommitGraph, oldestFirst: ReversedCollection<[Int32]>, scope: PathScope,
-                      database: ObjectDatabase) throws(RepositoryError) -> ([[[Int32]]], [Set<Int32>]) {
+                      database: ObjectDatabase, wantBlobs: Set<Int32> = [])
+        throws(RepositoryError) -> (changes: [[[Int32]]], moved: [Set<Int32>], blobs: [UInt64: ObjectID?]) {
         var differ = TreeDiffer(database: database, scope: scope)
+        differ.wantBlobs = wantBlobs
         var scopeTree = [ObjectID?](repeating: nil, count: graph.count)
         var result = [[[Int32]]](repeating: [], count: graph.count)
         var moved = [Set<Int32>](repeating: [], count: graph.count)
+        var blobs: [UInt64: ObjectID?] = [:]
         for c in oldestFirst {
             let commit = Int(c)
             let tree = try differ.subtree(at: scope.components, of: graph.trees[commit])
@@ -90,9 +106,10 @@ public struct HistoryEngine {
                 let diff = try differ.changes(from: scopeTree[Int(p)], to: tree, directory: scope.prefix)
                 result[commit].append(diff.changed)
                 if k == 0, !diff.moved.isEmpty { moved[commit] = Set(diff.moved) }
+                if k == 0 { for (path, blob) in differ.newBlobs { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(path))] = blob } }
             }
         }
-        return (result, moved)
+        return (result, moved, blobs)
     }
 
     struct Walk {

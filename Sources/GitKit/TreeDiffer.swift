@@ -16,6 +16,10 @@ struct TreeDiffer {
     /// from any path: an added blob that was removed elsewhere was moved, not written.
     private var added: [(Int32, ObjectID)] = []
     private var removedBlobs: Set<ObjectID> = []
+    /// Scope paths whose new blob is wanted (tracked paths), and the blobs found for them by the
+    /// current comparison (`nil`: the path is not a file on the new side).
+    var wantBlobs: Set<Int32> = []
+    private(set) var newBlobs: [(Int32, ObjectID?)] = []
     private let cacheLimit = 16
 
     init(database: ObjectDatabase, scope: PathScope) {
@@ -56,6 +60,7 @@ struct TreeDiffer {
         var out: [Int32] = []
         added.removeAll(keepingCapacity: true)
         removedBlobs.removeAll(keepingCapacity: true)
+        newBlobs.removeAll(keepingCapacity: true)
         try diff(old, new, directory: directory, into: &out)
         let moved = removedBlobs.isEmpty ? [] : added.filter { removedBlobs.contains($0.1) }.map(\.0)
         return (out, moved)
@@ -122,6 +127,7 @@ struct TreeDiffer {
         if oldFile || newFile, let i = scope.index[directory + name] {
             out.append(i)
             if newFile && !oldFile { added.append((i, new!.id)) }
+            if wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil)) }
         }
         if oldIsTree || newIsTree {
             descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, directory + name + "/"))

@@ -11,11 +11,13 @@ struct InitCommand: ParsableCommand {
         abstract: "Start a content repository: commented policy, reviewers file and the medical disclaimer."
     )
 
-    @Argument(help: "Where (default: the current directory); made a git repository if it is not one.")
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Where (default: --repo, or the current directory); made a git repository if it is not one.")
     var directory: String?
 
     func run() throws {
-        let path = directory ?? FileManager.default.currentDirectoryPath
+        let path = directory ?? global.repo ?? FileManager.default.currentDirectoryPath
         let repository: Repository
         do {
             repository = try Repository.discover(startingAt: path)

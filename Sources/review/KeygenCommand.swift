@@ -10,6 +10,9 @@ struct KeygenCommand: ParsableCommand {
         discussion: "The private key is written to $REVIEW_KEY_DIR/<reviewer>.key (default ~/.config/review/keys/) with mode 0600; an existing key is never overwritten."
     )
 
+    /// Accepted like every command's (the key does not depend on a repository).
+    @OptionGroup var global: GlobalOptions
+
     @Argument(help: "The reviewer id, as in Reviews/reviewers.yml.")
     var reviewer: String
 

@@ -17,12 +17,12 @@ struct ReviewRun {
         return products.deletingLastPathComponent().appendingPathComponent("review").path
     }
 
-    init(_ arguments: [String], in directory: String? = nil) throws {
+    init(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ["HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+        process.environment = ["HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"].merging(environment) { $1 }
         let result = try ProcessResult(process)
         status = result.status
         stdout = result.stdout

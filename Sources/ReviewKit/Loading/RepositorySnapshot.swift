@@ -32,10 +32,12 @@ public struct RepositorySnapshot: Sendable {
     ///   - only: the article paths to read (all when `nil`).
     ///   - since: a commit the `only` articles changed after; history is walked from it only,
     ///     unless an article's answer or sign-off history lies further back.
+    ///   - trackAll: follow every loaded article's whole history (for `review log`), not only
+    ///     those with sign-offs.
     public static func load(from repository: Repository, revision: ObjectID, only: Set<String>? = nil,
-                            since: ObjectID? = nil) throws(ReviewError) -> RepositorySnapshot {
+                            since: ObjectID? = nil, trackAll: Bool = false) throws(ReviewError) -> RepositorySnapshot {
         try ReviewError.wrapping {
-            try SnapshotLoader(repository: repository, revision: revision, only: only, since: since).load()
+            try SnapshotLoader(repository: repository, revision: revision, only: only, since: since, trackAll: trackAll).load()
         }
     }
 }
@@ -46,6 +48,7 @@ private struct SnapshotLoader {
     let revision: ObjectID
     let only: Set<String>?
     let since: ObjectID?
+    let trackAll: Bool
 
     func wanted(_ path: String) -> Bool { only?.contains(path) ?? true }
 
@@ -77,7 +80,12 @@ private struct SnapshotLoader {
         // Follow the whole history of articles that have sign-offs (for self-approval and to
         // know which revisions are theirs); a blob that never exists keeps the walk going.
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
-        let tracking = records.filter { wanted($0.key) }.mapValues { _ in Set([never]) }
+        var tracking = records.filter { wanted($0.key) }.mapValues { _ in Set([never]) }
+        if trackAll {
+            for file in try repository.files(under: RepositorySnapshot.articlesDirectory, inTree: tree) where wanted(file.path) {
+                tracking[file.path] = [never]
+            }
+        }
         var report = try HistoryEngine().lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking, since: since)
         if since != nil, report.files.contains(where: { wanted($0.path) && report.unresolved.contains($0.path) }) {
@@ -163,9 +171,11 @@ private struct SnapshotLoader {
     }
 
     private func changeFact(_ commit: CommitInfo, blob: ObjectID?) -> ChangeFact {
-        ChangeFact(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
-                   date: Day(secondsSinceEpoch: commit.committer.time),
-                   localDate: Day(secondsSinceEpoch: commit.committer.time + Int64(commit.committer.offsetMinutes) * 60),
-                   blobAfter: blob?.hex)
+        var fact = ChangeFact(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
+                              date: Day(secondsSinceEpoch: commit.committer.time),
+                              localDate: Day(secondsSinceEpoch: commit.committer.time + Int64(commit.committer.offsetMinutes) * 60),
+                              blobAfter: blob?.hex)
+        fact.time = commit.committer.time
+        return fact
     }
 }

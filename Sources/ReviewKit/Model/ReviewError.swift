@@ -38,7 +38,7 @@ public struct ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
 extension ReviewError {
     /// Runs `body`, turning any error into a ``ReviewError``: repository errors keep their
     /// explanation, review errors pass through.
-    static func wrapping<T>(_ body: () throws -> T) throws(ReviewError) -> T {
+    public static func wrapping<T>(_ body: () throws -> T) throws(ReviewError) -> T {
         do {
             return try body()
         } catch let error as ReviewError {

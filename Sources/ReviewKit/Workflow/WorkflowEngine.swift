@@ -71,6 +71,12 @@ public enum WorkflowEngine {
             lastApprovedRevision: approved?.blob, isRetired: article.isRetired)
     }
 
+    /// One finding for each of the article's records that does not count (for `review verify`).
+    public static func recordFindings(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [Finding] {
+        let category = facts.article.category.flatMap { configuration.policy.categories[$0] }
+        return verify(facts, configuration, required: category?.requiredRoles ?? configuration.policy.roles).1
+    }
+
     /// What would stop a new record from counting (checked before it is written), or `nil`.
     public static func problem(with record: SignOffRecord, for facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> Finding? {
         let category = facts.article.category.flatMap { configuration.policy.categories[$0] }

@@ -7,6 +7,8 @@ public struct ChangeFact: Sendable, Equatable {
     public var date: Day
     /// The committer date in the committer's own time zone.
     public var localDate: Day
+    /// The committer time, seconds since the epoch (0 when unknown).
+    public var time: Int64 = 0
     /// The file's blob after this commit.
     public var blobAfter: String?
     /// `false` when the commit only moved the file (a rename), leaving its content as it was.

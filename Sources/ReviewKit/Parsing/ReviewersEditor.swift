@@ -1,0 +1,70 @@
+import Foundation
+
+/// Adds a reviewer to the text of reviewers.yml, keeping every other line (and comment) as it was.
+public enum ReviewersEditor {
+    public struct Entry: Sendable {
+        public var id: String
+        public var name: String
+        public var credentials: String
+        public var roles: [String]
+        public var emails: [String]
+        public var publicKey: String
+        public var validFrom: Day?
+        public var validUntil: Day?
+
+        public init(id: String, name: String, credentials: String, roles: [String], emails: [String], publicKey: String,
+                    validFrom: Day?, validUntil: Day?) {
+            self.id = id
+            self.name = name
+            self.credentials = credentials
+            self.roles = roles
+            self.emails = emails
+            self.publicKey = publicKey
+            self.validFrom = validFrom
+            self.validUntil = validUntil
+        }
+
+        var yaml: String {
+            var lines = ["  - id: \(id)", "    name: \(YAMLText.quoted(name))", "    credentials: \(YAMLText.quoted(credentials))",
+                         "    roles: [\(roles.map(YAMLText.quoted).joined(separator: ", "))]"]
+            if !emails.isEmpty { lines.append("    emails: [\(emails.map(YAMLText.quoted).joined(separator: ", "))]") }
+            lines.append("    public-key: \(publicKey)")
+            if let validFrom { lines.append("    valid-from: \(validFrom)") }
+            if let validUntil { lines.append("    valid-until: \(validUntil)") }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// The new text, checked by parsing it as `review` will.
+    ///
+    /// - Throws: ``ReviewError`` when the id exists, a role is unknown, the key is malformed, or
+    ///   the file has no `reviewers:` list to add to.
+    public static func adding(_ entry: Entry, to text: String?, roles: [String], file: String = Reviewer.path) throws(ReviewError) -> String {
+        let current = text ?? "reviewers: []\n"
+        if let existing = try? ReviewersParser.parse(Array(current.utf8), roles: roles, file: file),
+           let same = existing.first(where: { $0.id == entry.id }) {
+            throw ReviewError(file: file, line: same.line, "reviewer '\(entry.id)' already exists", remedy: "edit that entry instead")
+        }
+        var lines = current.replacingCRLF().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("reviewers:") }) else {
+            throw ReviewError(file: file, "has no top-level 'reviewers:' list", remedy: "add 'reviewers:' and run the command again")
+        }
+        let rest = lines[header].dropFirst("reviewers:".count).trimmingSpaces()
+        if rest == "[]" || rest.hasPrefix("[] ") || rest.hasPrefix("[]#") {
+            lines[header] = "reviewers:"
+        } else if !(rest.isEmpty || rest.hasPrefix("#")) {
+            throw ReviewError(file: file, line: header + 1, "'reviewers:' is not a block list", remedy: "write one '- id: …' entry per line under it")
+        }
+        // The list ends at the next line that starts in column one (not a comment), or at the end.
+        var end = header + 1
+        while end < lines.count, lines[end].isEmpty || lines[end].hasPrefix(" ") || lines[end].hasPrefix("-") || lines[end].hasPrefix("#") {
+            end += 1
+        }
+        while end > header + 1, lines[end - 1].trimmingSpaces().isEmpty || lines[end - 1].hasPrefix("#") { end -= 1 }
+        lines.insert(contentsOf: entry.yaml.dropLast().split(separator: "\n").map(String.init), at: end)
+        let result = lines.joined(separator: "\n") + "\n"
+        _ = try ReviewersParser.parse(Array(result.utf8), roles: roles, file: file)
+        return result
+    }
+}
