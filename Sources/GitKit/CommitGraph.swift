@@ -14,8 +14,19 @@ struct CommitGraph {
     /// Whether the commit is at a shallow clone's boundary (its real parents are absent).
     var isBoundary: [Bool] = []
     var index: [ObjectID: Int32] = [:]
+    /// The commit the walk starts from.
+    var tip: Int32 = 0
 
     var count: Int { ids.count }
+
+    init(ids: [ObjectID], trees: [ObjectID], parents: [[Int32]], isBoundary: [Bool], index: [ObjectID: Int32], tip: Int32) {
+        self.ids = ids
+        self.trees = trees
+        self.parents = parents
+        self.isBoundary = isBoundary
+        self.index = index
+        self.tip = tip
+    }
 
     /// Reads every commit reachable from `tip`.
     ///
@@ -47,29 +58,8 @@ struct CommitGraph {
 
     /// Reads the tree and parent ids from a raw commit object.
     static func parse(_ id: ObjectID, database: ObjectDatabase) throws(RepositoryError) -> (ObjectID, [ObjectID]) {
-        let object = try database.read(id, expected: GIT_OBJECT_COMMIT)
-        return try object.withBytes { (bytes: UnsafeRawBufferPointer) throws(RepositoryError) -> (ObjectID, [ObjectID]) in
-            var tree: ObjectID?
-            var parents: [ObjectID] = []
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count, bytes[lineEnd] != 0x0a { lineEnd += 1 }
-                if lineEnd == lineStart { break }  // blank line: the message follows
-                let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-                if line.starts(with: "tree ".utf8), line.count == 45 {
-                    tree = ObjectID(hex: String(decoding: line.dropFirst(5), as: UTF8.self))
-                } else if line.starts(with: "parent ".utf8), line.count == 47 {
-                    guard let parent = ObjectID(hex: String(decoding: line.dropFirst(7), as: UTF8.self)) else {
-                        throw .corruptObject(id, "malformed parent line")
-                    }
-                    parents.append(parent)
-                }
-                lineStart = lineEnd + 1
-            }
-            guard let tree else { throw .corruptObject(id, "commit has no tree") }
-            return (tree, parents)
-        }
+        let commit = try RawCommit.parse(id, database: database)
+        return (commit.tree, commit.parents)
     }
 
     /// Commit indices with every commit before all of its parents (children first).

@@ -1,4 +1,7 @@
 import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Finds, for every file below a directory, the last commit that changed it, in one walk.
 ///
@@ -15,7 +18,26 @@ import CGit2
 /// 2. children first (topological, so clock skew cannot reorder it), carry each path's
 ///    pending set down the simplified history until it lands on its answer.
 public struct HistoryEngine {
-    public init() {}
+    /// Whether to use and extend the persistent history index under the git directory
+    /// (``HistoryCacheFile``); without it every run compares every commit again.
+    public var usesCache: Bool
+
+    public init(usesCache: Bool = true) {
+        self.usesCache = usesCache
+    }
+
+    /// What pass 2 needs, from either a fresh comparison or the persistent index.
+    struct Pass1 {
+        var graph: CommitGraph
+        /// Per commit, per parent: indices (into the revision's files) of paths that changed.
+        var changes: [[[Int32]]]
+        /// Per commit: paths its first-parent comparison shows as only moved.
+        var moved: [Set<Int32>]
+        /// For tracked paths: the blob each change produced, keyed by `commit << 32 | path`.
+        var blobs: [UInt64: ObjectID?]
+        /// Commit metadata by index.
+        var info: (Int32) throws(RepositoryError) -> CommitInfo
+    }
 
     /// Computes the last change of every file below `directory` (such as `Articles`) at `revision`.
     ///
@@ -24,7 +46,8 @@ public struct HistoryEngine {
     ///   that changed it, as `git log -- <path>` does) until each listed blob has been the
     ///   result of a change, or history ends. Their changes are in ``LastChangeReport/histories``.
     /// - Parameter since: walk only the commits after this one (`since..revision`); paths whose
-    ///   answer lies further back are listed in ``LastChangeReport/unresolved``.
+    ///   answer lies further back are listed in ``LastChangeReport/unresolved``. Ignored when the
+    ///   persistent index already exists (it makes the whole walk cheap).
     /// - Throws: ``RepositoryError`` naming a missing or corrupt object.
     public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String,
                             tracking: [String: Set<ObjectID>] = [:], since: ObjectID? = nil) throws(RepositoryError) -> LastChangeReport {
@@ -32,19 +55,29 @@ public struct HistoryEngine {
         let headTree = try CommitGraph.parse(revision, database: database).0
         let files = try repository.files(under: directory, inTree: headTree)
         let scope = PathScope(directory: directory, files: files.map(\.path))
-
-        let within = try since.map { (base) throws(RepositoryError) in
-            Set(try repository.history(from: revision, order: .time, hiding: base)).union([revision])
-        }
-        let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary(), within: within)
-        let order = graph.childrenFirstOrder()
         var wanted: [Int32: Set<ObjectID>] = [:]
         for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
-        let pass1 = try changedPaths(graph: graph, oldestFirst: order.reversed(), scope: scope, database: database,
-                                     wantBlobs: Set(wanted.keys))
+
+        let cachePath = HistoryCacheFile.path(in: repository, directory: directory)
+        let useIndex = usesCache && (since == nil || fileExists(cachePath))
+        let pass1: Pass1
+        if useIndex {
+            let shallow = repository.shallowBoundary()
+            var index = HistoryCacheFile.load(from: cachePath, directory: directory, shallow: shallow)
+                ?? HistoryIndex(directory: directory, shallow: shallow)
+            if try index.extend(to: revision, database: database) > 0 { HistoryCacheFile.save(index, to: cachePath) }
+            pass1 = project(index, revision: revision, files: files, tracked: Set(wanted.keys))
+        } else {
+            let within = try since.map { (base) throws(RepositoryError) in
+                Set(try repository.history(from: revision, order: .time, hiding: base)).union([revision])
+            }
+            let graph = try CommitGraph(tip: revision, database: database, shallow: repository.shallowBoundary(), within: within)
+            pass1 = try changedPaths(graph: graph, scope: scope, database: database, wantBlobs: Set(wanted.keys), repository: repository)
+        }
+        let graph = pass1.graph
         var rootFiles: [Int32: [String: ObjectID]] = [:]
-        let walk = try propagate(graph: graph, order: order, changes: pass1.changes, pathCount: files.count, tracking: wanted) {
-            (path: Int32, commit: Int32) throws(RepositoryError) -> ObjectID? in
+        let walk = try propagate(graph: graph, order: graph.childrenFirstOrder(), changes: pass1.changes, pathCount: files.count,
+                                 tracking: wanted) { (path: Int32, commit: Int32) throws(RepositoryError) -> ObjectID? in
             if let known = pass1.blobs[UInt64(UInt32(commit)) << 32 | UInt64(UInt32(path))] { return known }
             // A root commit was compared with nothing: list its files once.
             if rootFiles[commit] == nil {
@@ -54,12 +87,11 @@ public struct HistoryEngine {
             }
             return rootFiles[commit]?[files[Int(path)].path]
         }
-        let moved = pass1.moved
 
         var commits: [Int32: CommitInfo] = [:]
         func info(_ c: Int32) throws(RepositoryError) -> CommitInfo {
             if let known = commits[c] { return known }
-            let loaded = try repository.commit(graph.ids[Int(c)])
+            let loaded = try pass1.info(c)
             commits[c] = loaded
             return loaded
         }
@@ -68,7 +100,7 @@ public struct HistoryEngine {
             let answer = walk.answers[i]
             result.append(FileLastChange(path: file.path, blob: file.id, kind: file.kind,
                                          commit: try answer.map { (c) throws(RepositoryError) in try info(c) },
-                                         onlyMoved: answer.map { moved[Int($0)].contains(Int32(i)) } ?? false))
+                                         onlyMoved: answer.map { pass1.moved[Int($0)].contains(Int32(i)) } ?? false))
         }
         var histories: [String: [FileRevision]] = [:]
         for (path, steps) in walk.histories {
@@ -76,9 +108,36 @@ public struct HistoryEngine {
                 FileRevision(commit: try info(step.commit), blob: step.blob)
             }
         }
-        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff && since == nil,
+        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff && (since == nil || useIndex),
                                 commitsWalked: graph.count, histories: histories,
                                 unresolved: Set(walk.cut.map { files[Int($0)].path }))
+    }
+
+    /// Pass 1 from the persistent index: its changes restricted to the revision's files.
+    func project(_ index: HistoryIndex, revision: ObjectID, files: [TreeFile], tracked: Set<Int32>) -> Pass1 {
+        var toFile = [Int32](repeating: -1, count: index.paths.count)
+        for (i, file) in files.enumerated() {
+            if let n = index.paths.number(of: file.path) { toFile[Int(n)] = Int32(i) }
+        }
+        var changes = [[[Int32]]](repeating: [], count: index.count)
+        var moved = [Set<Int32>](repeating: [], count: index.count)
+        var blobs: [UInt64: ObjectID?] = [:]
+        for c in 0..<index.count {
+            changes[c] = index.changes[c].enumerated().map { k, list in
+                list.compactMap { change -> Int32? in
+                    let i = toFile[Int(change.path)]
+                    guard i >= 0 else { return nil }
+                    if k == 0 {
+                        if change.moved { moved[c].insert(i) }
+                        if tracked.contains(i) { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(i))] = change.blob }
+                    }
+                    return i
+                }
+            }
+        }
+        let graph = CommitGraph(ids: index.ids, trees: index.trees, parents: index.parents, isBoundary: index.isBoundary,
+                                index: index.index, tip: index.index[revision]!)
+        return Pass1(graph: graph, changes: changes, moved: moved, blobs: blobs, info: { index.info($0) })
     }
 
     /// Pass 1: for each commit and each of its parents, the indices of scope paths that differ.
@@ -89,9 +148,9 @@ public struct HistoryEngine {
     ///
     /// For paths in `wantBlobs`, also the blob each change produced, keyed by
     /// `commit << 32 | path` (the comparison with the first parent).
-    func changedPaths(graph: CommitGraph, oldestFirst: ReversedCollection<[Int32]>, scope: PathScope,
-                      database: ObjectDatabase, wantBlobs: Set<Int32> = [])
-        throws(RepositoryError) -> (changes: [[[Int32]]], moved: [Set<Int32>], blobs: [UInt64: ObjectID?]) {
+    func changedPaths(graph: CommitGraph, scope: PathScope, database: ObjectDatabase, wantBlobs: Set<Int32>,
+                      repository: Repository) throws(RepositoryError) -> Pass1 {
+        let oldestFirst = graph.childrenFirstOrder().reversed()
         var differ = TreeDiffer(database: database, scope: scope)
         differ.wantBlobs = wantBlobs
         var scopeTree = [ObjectID?](repeating: nil, count: graph.count)
@@ -109,7 +168,9 @@ public struct HistoryEngine {
                 if k == 0 { for (path, blob) in differ.newBlobs { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(path))] = blob } }
             }
         }
-        return (result, moved, blobs)
+        return Pass1(graph: graph, changes: result, moved: moved, blobs: blobs, info: { (c) throws(RepositoryError) in
+            try repository.commit(graph.ids[Int(c)])
+        })
     }
 
     struct Walk {
@@ -130,7 +191,7 @@ public struct HistoryEngine {
         var walk = Walk(answers: [Int32?](repeating: nil, count: pathCount))
         var stillWanted = tracking
         var pending = [Set<Int32>?](repeating: nil, count: graph.count)
-        pending[0] = Set(0..<Int32(pathCount))
+        pending[Int(graph.tip)] = Set(0..<Int32(pathCount))
         var open = pathCount
 
         func send(_ paths: consuming Set<Int32>, to parent: Int32) {
@@ -234,4 +295,9 @@ struct PathScope {
         self.index = index
         self.directories = directories
     }
+}
+
+func fileExists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
 }

@@ -19,6 +19,9 @@ struct TreeDiffer {
     /// Scope paths whose new blob is wanted (tracked paths), and the blobs found for them by the
     /// current comparison (`nil`: the path is not a file on the new side).
     var wantBlobs: Set<Int32> = []
+    /// When set, every file path below the directory is followed and numbered here (the
+    /// history index's mode), instead of only the scope's paths.
+    var table: InternTable?
     private(set) var newBlobs: [(Int32, ObjectID?)] = []
     private let cacheLimit = 16
 
@@ -67,7 +70,7 @@ struct TreeDiffer {
     }
 
     private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, directory: String, into out: inout [Int32]) throws(RepositoryError) {
-        guard old != new, scope.directories.contains(directory) else { return }
+        guard old != new, table != nil || scope.directories.contains(directory) else { return }
         let oldObject = try old.map { (id) throws(RepositoryError) in try tree(id) }
         let newObject = try new.map { (id) throws(RepositoryError) in try tree(id) }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -124,10 +127,10 @@ struct TreeDiffer {
         let newIsTree = new?.isTree ?? false
         let oldFile = old != nil && !oldIsTree, newFile = new != nil && !newIsTree
         if oldFile && !newFile { removedBlobs.insert(old!.id) }
-        if oldFile || newFile, let i = scope.index[directory + name] {
+        if oldFile || newFile, let i = table != nil ? table!.intern(directory + name) : scope.index[directory + name] {
             out.append(i)
             if newFile && !oldFile { added.append((i, new!.id)) }
-            if wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil)) }
+            if table != nil || wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil)) }
         }
         if oldIsTree || newIsTree {
             descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, directory + name + "/"))

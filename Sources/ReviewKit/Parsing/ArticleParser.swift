@@ -27,20 +27,44 @@ public enum ArticleParser {
             return (article, findings)
         }
 
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, isFence(first) else {
-            problem(1, "the file must start with a '---' line opening the front matter")
-            article.body = text
-            return (article, findings)
+        // Find the fences by scanning bytes; the body is then a slice of the text.
+        let utf8 = text.utf8
+        var lineStart = utf8.startIndex
+        var lineNumber = 0
+        var yamlStart: String.Index?
+        var yamlEnd: String.Index?
+        var bodyStart: String.Index?
+        var closeLine = 0
+        while lineStart < utf8.endIndex || lineNumber == 0 {
+            let lineEnd = utf8[lineStart...].firstIndex(of: 0x0A) ?? utf8.endIndex
+            lineNumber += 1
+            let line = text[lineStart..<lineEnd]
+            let next = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : utf8.endIndex
+            if lineNumber == 1 {
+                guard isFence(line) else {
+                    problem(1, "the file must start with a '---' line opening the front matter")
+                    article.body = text
+                    return (article, findings)
+                }
+                yamlStart = next
+            } else if isFence(line) || line.trimmingTrailingSpaces() == "..." {
+                yamlEnd = lineStart
+                bodyStart = next
+                closeLine = lineNumber
+                break
+            }
+            if lineEnd == utf8.endIndex { break }
+            lineStart = next
         }
-        guard let close = lines.indices.dropFirst().first(where: { isFence(lines[$0]) || lines[$0].trimmingTrailingSpaces() == "..." }) else {
+        guard let yamlStart, let yamlEnd, let bodyStart else {
             problem(1, "the front matter opened on line 1 is never closed; add a '---' line after it")
             return (article, findings)
         }
-        article.body = lines[(close + 1)...].joined(separator: "\n")
-        article.bodyFirstLine = close + 2
+        article.body = String(text[bodyStart...])
+        article.bodyFirstLine = closeLine + 1
+        let close = closeLine - 1
 
-        let yaml = lines[1..<close].joined(separator: "\n")
+        let yaml = String(text[yamlStart..<max(yamlStart, yamlEnd)])
         let root: YAMLValue?
         switch YAMLDocument.parse(yaml, firstLine: 2) {
         case .success(let value): root = value

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns file bytes into text for parsing: strict UTF-8, an optional BOM, CRLF accepted.
 enum TextDecoding {
     enum Failure: Error, Equatable {
@@ -63,5 +67,45 @@ extension String {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension StringProtocol where Self.UTF8View.Index == String.Index {
+    /// The text split at LF, keeping empty lines (like `split(separator: "\n",
+    /// omittingEmptySubsequences: false)`), scanning bytes instead of characters.
+    func lines() -> [Substring] {
+        var result: [Substring] = []
+        let whole = self[...]
+        var start = whole.startIndex
+        var i = whole.utf8.startIndex
+        while i < whole.utf8.endIndex {
+            if whole.utf8[i] == 0x0A {
+                result.append(Substring(whole[start..<i]))
+                start = whole.utf8.index(after: i)
+            }
+            i = whole.utf8.index(after: i)
+        }
+        result.append(Substring(whole[start...]))
+        return result
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` occurs in these bytes.
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard count >= needle.count else { return false }
+        return withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = hay.count - n.count
+                while i <= last {
+                    guard let hit = hay[i...last].firstIndex(of: first) else { return false }
+                    if memcmp(hay.baseAddress! + hit, n.baseAddress!, n.count) == 0 { return true }
+                    i = hit + 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -43,6 +43,9 @@ public indirect enum YAMLValue: Sendable, Equatable {
 
 /// Parses YAML through Yams, defended against hostile input.
 ///
+/// Every scalar is read as text (Yams' basic resolver): review's files hold dates, ids and
+/// words, and reading `no` as a boolean or `2026-04-07` as a timestamp would only lose detail.
+///
 /// Before Yams sees the text it is refused when it is too large, nests too deeply (Yams
 /// composes recursively) or uses anchors and aliases (the "billion laughs" expansion; review's
 /// files never need them). Errors carry 1-based file lines: `firstLine` is the file line of the
@@ -64,7 +67,7 @@ public enum YAMLDocument {
             return .failure(Failure(line: firstLine + problem.line - 1, message: problem.message))
         }
         do {
-            guard let node = try Yams.compose(yaml: text) else { return .success(nil) }
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .success(nil) }
             return .success(convert(node, firstLine: firstLine))
         } catch let error as YamlError {
             return .failure(describe(error, firstLine: firstLine))

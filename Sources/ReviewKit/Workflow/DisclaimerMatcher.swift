@@ -15,9 +15,11 @@ public enum DisclaimerMatcher {
     /// - Parameters:
     ///   - body: the article's Markdown body; `bodyFirstLine` is its first line's number in the file.
     public static func match(_ canonical: String, in body: String, bodyFirstLine: Int = 1) -> Match {
+        let needle = collapsed(canonical)
+        guard !needle.isEmpty else { return .present }
+        let haystack = collapsed(body)
+        if haystack.containsBytes(needle) { return .present }
         let wanted = words(canonical)
-        guard !wanted.isEmpty else { return .present }
-        if words(body).joined(separator: " ").contains(wanted.joined(separator: " ")) { return .present }
         var best: (score: Double, line: Int, words: [String])?
         for (line, paragraph) in paragraphs(body, firstLine: bodyFirstLine) {
             let have = words(paragraph)
@@ -26,6 +28,31 @@ public enum DisclaimerMatcher {
         }
         guard let best else { return .missing }
         return .altered(line: best.line, difference: describeDifference(have: best.words, wanted: wanted))
+    }
+
+    /// The text's UTF-8 with every run of whitespace (ASCII whitespace and no-break spaces)
+    /// made one space, and none at either end.
+    static func collapsed(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        var bytes = text.utf8.makeIterator()
+        var lookahead: UInt8? = nil
+        while let byte = lookahead ?? bytes.next() {
+            lookahead = nil
+            var isSpace = byte == 0x20 || (0x09...0x0D).contains(byte)
+            if byte == 0xC2 {
+                let next = bytes.next()
+                if next == 0xA0 { isSpace = true } else { lookahead = next }
+            }
+            if isSpace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(byte)
+        }
+        return out
     }
 
     static func words(_ text: String) -> [String] {
@@ -37,7 +64,7 @@ public enum DisclaimerMatcher {
         var result: [(Int, String)] = []
         var current: [Substring] = []
         var start = firstLine
-        for (i, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, line) in body.lines().enumerated() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 if !current.isEmpty { result.append((start, current.joined(separator: "\n"))) }
                 current = []

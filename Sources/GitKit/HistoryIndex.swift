@@ -1,0 +1,160 @@
+import CGit2
+
+/// Pass 1 of the history engine for every commit seen so far, for all paths below one
+/// directory, kept across runs (see ``HistoryCacheFile``) and extended with new commits only.
+///
+/// Unlike a single run's comparison, which only follows the paths that exist at the revision
+/// asked about, the index records every changed path, so it stays valid whatever commit is
+/// asked about next.
+struct HistoryIndex {
+    struct Change: Equatable {
+        /// Index into ``paths``.
+        var path: Int32
+        /// The file's blob after the change; `nil` when it is no longer a file there.
+        var blob: ObjectID?
+        /// The commit moved an identical blob here from another path (a pure rename).
+        var moved: Bool
+    }
+
+    /// A commit's metadata, kept so answers need no libgit2 lookups.
+    struct Meta: Equatable {
+        var authorName: Int32
+        var authorEmail: Int32
+        var authorTime: Int64
+        var authorOffset: Int32
+        var committerName: Int32
+        var committerEmail: Int32
+        var committerTime: Int64
+        var committerOffset: Int32
+        var summary: Int32
+    }
+
+    let directory: String
+    var shallow: Set<ObjectID>
+    var ids: [ObjectID] = []
+    var index: [ObjectID: Int32] = [:]
+    var trees: [ObjectID] = []
+    var scopeTrees: [ObjectID?] = []
+    var parents: [[Int32]] = []
+    var isBoundary: [Bool] = []
+    /// Per commit, per parent: what changed below ``directory``.
+    var changes: [[[Change]]] = []
+    var meta: [Meta] = []
+    var paths = InternTable()
+    var strings = InternTable()
+
+    init(directory: String, shallow: Set<ObjectID>) {
+        self.directory = directory
+        self.shallow = shallow
+    }
+
+    var count: Int { ids.count }
+
+    /// Adds every commit reachable from `tip` that the index does not hold yet, comparing each
+    /// with its parents (oldest first). Returns how many were added.
+    mutating func extend(to tip: ObjectID, database: ObjectDatabase) throws(RepositoryError) -> Int {
+        guard index[tip] == nil else { return 0 }
+        // Collect the new commits, children before parents.
+        var fresh: [(ObjectID, RawCommit)] = []
+        var seen: Set<ObjectID> = [tip]
+        var queue = [tip]
+        var cursor = 0
+        while cursor < queue.count {
+            let id = queue[cursor]
+            cursor += 1
+            let commit = try RawCommit.parse(id, database: database)
+            fresh.append((id, commit))
+            guard !shallow.contains(id) else { continue }
+            for parent in commit.parents where index[parent] == nil && seen.insert(parent).inserted {
+                queue.append(parent)
+            }
+        }
+        let first = Int32(ids.count)
+        for (offset, (id, _)) in fresh.enumerated() { index[id] = first + Int32(offset) }
+        for (id, commit) in fresh {
+            ids.append(id)
+            trees.append(commit.tree)
+            let boundary = shallow.contains(id)
+            isBoundary.append(boundary)
+            parents.append(boundary ? [] : commit.parents.compactMap { index[$0] })
+            meta.append(Meta(authorName: strings.intern(commit.author.name), authorEmail: strings.intern(commit.author.email),
+                             authorTime: commit.author.time, authorOffset: commit.author.offsetMinutes,
+                             committerName: strings.intern(commit.committer.name), committerEmail: strings.intern(commit.committer.email),
+                             committerTime: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
+                             summary: strings.intern(commit.summary)))
+            scopeTrees.append(nil)
+            changes.append([])
+        }
+        // Compare oldest first so forward delta chains resolve from the cache, and every
+        // parent's scope tree is known before its children's comparisons.
+        let scope = PathScope(directory: directory, files: [])
+        var differ = TreeDiffer(database: database, scope: scope)
+        differ.table = paths
+        let newOrder = Self.childrenFirst(Array(first..<Int32(ids.count)), parents: parents)
+        for c in newOrder.reversed() {
+            let commit = Int(c)
+            let tree = try differ.subtree(at: scope.components, of: trees[commit])
+            scopeTrees[commit] = tree
+            for p in parents[commit] {
+                let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree, directory: scope.prefix)
+                let moved = Set(diff.moved)
+                changes[commit].append(differ.newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0)) })
+            }
+        }
+        paths = differ.table!
+        return fresh.count
+    }
+
+    /// Children before parents among `commits` (whose parents may lie outside the set).
+    static func childrenFirst(_ commits: [Int32], parents: [[Int32]]) -> [Int32] {
+        let members = Set(commits)
+        var childCount: [Int32: Int] = [:]
+        for c in commits { for p in parents[Int(c)] where members.contains(p) { childCount[p, default: 0] += 1 } }
+        var ready = commits.filter { childCount[$0, default: 0] == 0 }.reversed().map { $0 }
+        var order: [Int32] = []
+        order.reserveCapacity(commits.count)
+        while let c = ready.popLast() {
+            order.append(c)
+            for p in parents[Int(c)].reversed() where members.contains(p) {
+                childCount[p]! -= 1
+                if childCount[p] == 0 { ready.append(p) }
+            }
+        }
+        return order
+    }
+
+    /// The commit's metadata as a ``CommitInfo`` (the message is its first line).
+    func info(_ c: Int32) -> CommitInfo {
+        let m = meta[Int(c)]
+        return CommitInfo(
+            id: ids[Int(c)], tree: trees[Int(c)], parents: parents[Int(c)].map { ids[Int($0)] },
+            author: Signature(name: strings[m.authorName], email: strings[m.authorEmail], time: m.authorTime, offsetMinutes: m.authorOffset),
+            committer: Signature(name: strings[m.committerName], email: strings[m.committerEmail], time: m.committerTime,
+                                 offsetMinutes: m.committerOffset),
+            message: strings[m.summary])
+    }
+}
+
+/// Strings numbered in the order first seen.
+struct InternTable {
+    private(set) var values: [String] = []
+    private var numbers: [String: Int32] = [:]
+
+    init(_ values: [String] = []) {
+        for value in values { _ = intern(value) }
+    }
+
+    mutating func intern(_ value: String) -> Int32 {
+        if let n = numbers[value] { return n }
+        let n = Int32(values.count)
+        values.append(value)
+        numbers[value] = n
+        return n
+    }
+
+    func number(of value: String) -> Int32? { numbers[value] }
+
+    subscript(n: Int32) -> String { values[Int(n)] }
+
+    var count: Int { values.count }
+}

@@ -1,0 +1,91 @@
+import Foundation
+@testable import GitKit
+import Testing
+import TestSupport
+
+/// The persistent history index must never change an answer: cached, uncached, extended,
+/// rebuilt from a damaged file — all identical.
+@Suite struct HistoryCacheTests {
+    private func answers(_ repo: Repository, cache: Bool, tracking: [String: Set<ObjectID>] = [:]) throws -> [String] {
+        let report = try HistoryEngine(usesCache: cache).lastChanges(in: repo, at: repo.headCommit(), under: "Articles", tracking: tracking)
+        return report.files.map { "\($0.path) \($0.commit?.id.hex ?? "-") \($0.commit?.author.name ?? "") \($0.onlyMoved)" }
+            + report.histories.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map { "\($0.commit.id.short)/\($0.blob?.short ?? "-")" })" }
+    }
+
+    /// A random history like HistoryEngineTests', grown in two halves.
+    private func grow(_ repo: RepoBuilder, steps: Range<Int>, rng: inout SplitMix, files: inout [String]) throws {
+        var sides: [ObjectID] = []
+        for step in steps {
+            let pick = files[rng.next(in: 0..<files.count)]
+            switch rng.next(in: 0..<8) {
+            case 0 where files.count > 3:
+                files.removeAll { $0 == pick }
+                try repo.commit("delete", [.remove(pick)])
+            case 1:
+                let renamed = "Articles/r\(step).md"
+                let text = try repo.repository.fileContents(at: pick, inCommit: repo.repository.headCommit())?.bytes ?? []
+                files.removeAll { $0 == pick }
+                files.append(renamed)
+                try repo.commit("rename", [.remove(pick), FileChange(path: renamed, contents: text)])
+            case 2:
+                sides.append(try repo.commit("side", [.write(pick, "side \(step)")], parents: [repo.repository.headCommit()], moveBranch: false))
+            case 3 where !sides.isEmpty:
+                try repo.merge(sides.removeFirst(), [.write(pick, "merged \(step)")])
+            default:
+                try repo.commit("edit", [.write(pick, "edit \(step)")], time: repo.clock - (rng.next(in: 0..<6) == 0 ? 90_000 : 0))
+            }
+        }
+    }
+
+    @Test(arguments: 1...6) func cachedAnswersEqualUncachedOnesAsHistoryGrows(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed)
+        let repo = try RepoBuilder()
+        var files = (0..<6).map { "Articles/\($0 % 2 == 0 ? "" : "s/")f\($0).md" }
+        try repo.commit("import", files.map { .write($0, "v0 \($0)") })
+        try grow(repo, steps: 0..<25, rng: &rng, files: &files)
+        let never = ObjectID(hex: String(repeating: "f", count: 40))!
+        let tracked = Dictionary(uniqueKeysWithValues: files.prefix(2).map { ($0, Set([never])) })
+        let cold = try answers(repo.repository, cache: false, tracking: tracked)
+        #expect(try answers(repo.repository, cache: true, tracking: tracked) == cold)   // builds the index
+        #expect(try answers(repo.repository, cache: true, tracking: tracked) == cold)   // reads it
+        try grow(repo, steps: 25..<40, rng: &rng, files: &files)                          // extends it
+        let tracked2 = Dictionary(uniqueKeysWithValues: files.prefix(2).map { ($0, Set([never])) })
+        #expect(try answers(repo.repository, cache: true, tracking: tracked2) == answers(repo.repository, cache: false, tracking: tracked2))
+    }
+
+    @Test func theIndexLivesInTheGitDirectoryAndADamagedOneIsRebuilt() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "1"), .write("Articles/b.md", "1")])
+        try repo.commit("two", [.write("Articles/a.md", "2")])
+        try repo.checkoutHead()
+        let expected = try answers(repo.repository, cache: false)
+        #expect(try answers(repo.repository, cache: true) == expected)
+        let path = HistoryCacheFile.path(in: repo.repository, directory: "Articles")
+        #expect(path.hasPrefix(repo.repository.gitDirectory))
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try Git.run(["status", "--porcelain"], in: repo.path) == "")
+
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        for damage in [{ (d: inout Data) in d[d.count / 2] ^= 0xFF }, { d in d = d.prefix(d.count / 3) }, { d in d = Data("junk".utf8) }] {
+            var broken = bytes
+            damage(&broken)
+            try broken.write(to: URL(fileURLWithPath: path))
+            #expect(HistoryCacheFile.load(from: path, directory: "Articles", shallow: []) == nil)
+            #expect(try answers(repo.repository, cache: true) == expected)
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(HistoryCacheFile.load(from: path, directory: "Articles", shallow: []) != nil)
+        }
+        // Written for another directory or another shallow boundary: not trusted.
+        #expect(HistoryCacheFile.load(from: path, directory: "Other", shallow: []) == nil)
+        #expect(HistoryCacheFile.load(from: path, directory: "Articles", shallow: [try repo.repository.headCommit()]) == nil)
+    }
+
+    @Test func aReadOnlyGitDirectoryStillAnswers() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "1")])
+        let expected = try answers(repo.repository, cache: false)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: repo.repository.gitDirectory)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.repository.gitDirectory) }
+        #expect(try answers(repo.repository, cache: true) == expected)
+    }
+}
