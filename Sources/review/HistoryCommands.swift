@@ -107,9 +107,7 @@ struct LogCommand: ParsableCommand {
         do { head = try repository.headCommit() } catch { throw ReviewError(error) }
         var only: Set<String>?
         if let article {
-            let files = try ReviewError.wrapping { try repository.files(under: "Articles", inTree: repository.commit(head).tree) }
-            let all = files.filter { $0.path.hasSuffix(".md") }.map { Article(path: $0.path, slug: ArticleParser.slug(of: $0.path)) }
-            only = [try ArticleLookup.find(article, in: all).path]
+            only = [try ArticleLookup.find(article, in: ArticleLookup.articles(in: repository, at: head)).path]
         }
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: only, trackAll: true)
         let entries = Array(ReviewLog.entries(snapshot.articles).prefix(limit))

@@ -38,9 +38,12 @@ public enum SignOffWriter {
                                         key: Curve25519.Signing.PrivateKey) throws -> (SignOff, ObjectID) {
         let branch = try repository.currentBranch()
         let tip = try repository.headCommit()
-        let snapshot = try RepositorySnapshot.load(from: repository, revision: tip)
-        let found = try ArticleLookup.find(request.article, in: snapshot.articles.map(\.article))
-        let facts = snapshot.articles.first { $0.article.path == found.path }!
+        // Read only the article being signed (its history comes from the history index).
+        let found = try ArticleLookup.find(request.article, in: ArticleLookup.articles(in: repository, at: tip))
+        let snapshot = try RepositorySnapshot.load(from: repository, revision: tip, only: [found.path])
+        guard let facts = snapshot.articles.first(where: { $0.article.path == found.path }) else {
+            throw ReviewError(file: found.path, "is not a readable article", remedy: "see 'review status'")
+        }
         let configuration = snapshot.configuration(asOf: Day(secondsSinceEpoch: request.timestamp))
         guard let reviewer = configuration.reviewer(request.reviewer) else {
             throw ReviewError(file: Reviewer.path, "no reviewer '\(request.reviewer)'",
@@ -93,6 +96,15 @@ public enum SignOffWriter {
 
 /// Finds an article by slug or path, with errors that say what to type instead.
 public enum ArticleLookup {
+    /// The articles at a commit, by path and slug only (nothing parsed).
+    public static func articles(in repository: Repository, at commit: ObjectID) throws(ReviewError) -> [Article] {
+        try ReviewError.wrapping {
+            try repository.files(under: RepositorySnapshot.articlesDirectory, inTree: repository.commit(commit).tree)
+                .filter { $0.path.hasSuffix(".md") }
+                .map { Article(path: $0.path, slug: ArticleParser.slug(of: $0.path)) }
+        }
+    }
+
     public static func find(_ wanted: String, in articles: [Article]) throws(ReviewError) -> Article {
         if wanted.hasPrefix("/") || wanted.split(separator: "/").contains("..") {
             throw ReviewError("'\(wanted)' is not an article: give a slug or a path inside the repository, like Articles/<slug>.md")
