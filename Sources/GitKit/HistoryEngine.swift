@@ -17,13 +17,19 @@ import Glibc
 ///    revision's paths changed;
 /// 2. children first (topological, so clock skew cannot reorder it), carry each path's
 ///    pending set down the simplified history until it lands on its answer.
+/// Reports progress: a step's name, how many items are done, and how many there are (if known).
+public typealias ProgressHandler = (String, Int, Int?) -> Void
+
 public struct HistoryEngine {
     /// Whether to use and extend the persistent history index under the git directory
     /// (``HistoryCacheFile``); without it every run compares every commit again.
     public var usesCache: Bool
+    /// Told how far long steps have got (for a progress line); called on the calling thread.
+    public var progress: ProgressHandler?
 
-    public init(usesCache: Bool = true) {
+    public init(usesCache: Bool = true, progress: ProgressHandler? = nil) {
         self.usesCache = usesCache
+        self.progress = progress
     }
 
     /// What pass 2 needs, from either a fresh comparison or the persistent index.
@@ -65,7 +71,7 @@ public struct HistoryEngine {
             let shallow = repository.shallowBoundary()
             var index = HistoryCacheFile.load(from: cachePath, directory: directory, shallow: shallow)
                 ?? HistoryIndex(directory: directory, shallow: shallow)
-            if try index.extend(to: revision, database: database) > 0 { HistoryCacheFile.save(index, to: cachePath) }
+            if try index.extend(to: revision, database: database, progress: progress) > 0 { HistoryCacheFile.save(index, to: cachePath) }
             pass1 = project(index, revision: revision, files: files, tracked: Set(wanted.keys))
         } else {
             let within = try since.map { (base) throws(RepositoryError) in

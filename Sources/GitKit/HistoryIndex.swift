@@ -52,7 +52,7 @@ struct HistoryIndex {
 
     /// Adds every commit reachable from `tip` that the index does not hold yet, comparing each
     /// with its parents (oldest first). Returns how many were added.
-    mutating func extend(to tip: ObjectID, database: ObjectDatabase) throws(RepositoryError) -> Int {
+    mutating func extend(to tip: ObjectID, database: ObjectDatabase, progress: ProgressHandler? = nil) throws(RepositoryError) -> Int {
         guard index[tip] == nil else { return 0 }
         // Collect the new commits, children before parents.
         var fresh: [(ObjectID, RawCommit)] = []
@@ -64,6 +64,7 @@ struct HistoryIndex {
             cursor += 1
             let commit = try RawCommit.parse(id, database: database)
             fresh.append((id, commit))
+            if fresh.count % 1000 == 0 { progress?("reading commits", fresh.count, nil) }
             guard !shallow.contains(id) else { continue }
             for parent in commit.parents where index[parent] == nil && seen.insert(parent).inserted {
                 queue.append(parent)
@@ -91,7 +92,8 @@ struct HistoryIndex {
         var differ = TreeDiffer(database: database, scope: scope)
         differ.table = paths
         let newOrder = Self.childrenFirst(Array(first..<Int32(ids.count)), parents: parents)
-        for c in newOrder.reversed() {
+        for (done, c) in newOrder.reversed().enumerated() {
+            if done % 500 == 0 { progress?("comparing commits", done, newOrder.count) }
             let commit = Int(c)
             let tree = try differ.subtree(at: scope.components, of: trees[commit])
             scopeTrees[commit] = tree

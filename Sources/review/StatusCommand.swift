@@ -16,7 +16,9 @@ struct Evaluation {
     init(_ global: GlobalOptions) throws {
         repository = try global.openRepository()
         do { head = try repository.headCommit() } catch { throw ReviewError(error) }
-        snapshot = try RepositorySnapshot.load(from: repository, revision: head)
+        let progress = ProgressLine()
+        defer { progress.finish() }
+        snapshot = try RepositorySnapshot.load(from: repository, revision: head, progress: progress.handler)
         report = StatusReport(snapshot: snapshot, asOf: global.today)
     }
 

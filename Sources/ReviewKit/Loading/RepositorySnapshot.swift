@@ -35,9 +35,11 @@ public struct RepositorySnapshot: Sendable {
     ///   - trackAll: follow every loaded article's whole history (for `review log`), not only
     ///     those with sign-offs.
     public static func load(from repository: Repository, revision: ObjectID, only: Set<String>? = nil,
-                            since: ObjectID? = nil, trackAll: Bool = false) throws(ReviewError) -> RepositorySnapshot {
+                            since: ObjectID? = nil, trackAll: Bool = false,
+                            progress: ProgressHandler? = nil) throws(ReviewError) -> RepositorySnapshot {
         try ReviewError.wrapping {
-            try SnapshotLoader(repository: repository, revision: revision, only: only, since: since, trackAll: trackAll).load()
+            try SnapshotLoader(repository: repository, revision: revision, only: only, since: since, trackAll: trackAll,
+                               progress: progress).load()
         }
     }
 }
@@ -49,6 +51,7 @@ private struct SnapshotLoader {
     let only: Set<String>?
     let since: ObjectID?
     let trackAll: Bool
+    let progress: ProgressHandler?
 
     func wanted(_ path: String) -> Bool { only?.contains(path) ?? true }
 
@@ -86,11 +89,11 @@ private struct SnapshotLoader {
                 tracking[file.path] = [never]
             }
         }
-        var report = try HistoryEngine().lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+        var report = try HistoryEngine(progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking, since: since)
         if since != nil, report.files.contains(where: { wanted($0.path) && report.unresolved.contains($0.path) }) {
             // Some answer lies before `since` (or sign-offs need older history): walk it all.
-            report = try HistoryEngine().lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+            report = try HistoryEngine(progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking)
         }
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
@@ -98,7 +101,8 @@ private struct SnapshotLoader {
 
         var articles: [ArticleFacts] = []
         var slugs: [String: String] = [:]
-        for file in report.files {
+        for (done, file) in report.files.enumerated() {
+            if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             // Hidden files (like .gitkeep) are git's business, not articles.
             if file.path.split(separator: "/").last?.hasPrefix(".") == true || !wanted(file.path) { continue }
             guard file.path.hasSuffix(".md") else {
