@@ -13,6 +13,12 @@ enum Libgit2 {
         // that is most of the run. Corruption still fails inflation or parsing, `review verify`
         // checks signed content by its own SHA-256, and `git fsck` checks ids.
         _ = review_git_enable_strict_hash_verification(0)
+        // Keep memory bounded on large repositories: pack files mapped in 32 MiB windows (the
+        // 64-bit default maps up to 1 GiB at once), at most 128 MiB of them at a time (libgit2
+        // unmaps the least recently used), and 64 MiB of cached objects.
+        _ = review_git_set_mwindow_size(32 << 20)
+        _ = review_git_set_mwindow_mapped_limit(128 << 20)
+        _ = review_git_set_cache_max_size(64 << 20)
     }()
 
     static func ensureInitialized() {

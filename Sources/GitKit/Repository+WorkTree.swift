@@ -7,7 +7,12 @@ extension Repository {
     /// Runs `body` while holding an exclusive `flock` on `<git dir>/review.lock`, so review
     /// processes writing to the same repository take turns. The kernel releases the lock when
     /// the process dies, so a killed writer never leaves a lock that blocks the next one.
-    public func withWriteLock<R>(_ body: () throws(RepositoryError) -> R) throws(RepositoryError) -> R {
+    ///
+    /// - Parameter lockFiles: the git lock files `body` may create (relative to the git
+    ///   directory, like `refs/heads/main.lock` and `index.lock`). They are written into
+    ///   review.lock while `body` runs and cleared after; a writer that finds them listed knows
+    ///   its predecessor was killed mid-write and removes those it left behind.
+    public func withWriteLock<R>(lockFiles: [String] = [], _ body: () throws(RepositoryError) -> R) throws(RepositoryError) -> R {
         let path = gitDirectory + "review.lock"
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -22,7 +27,33 @@ extension Repository {
             }
         }
         defer { flock(fd, LOCK_UN) }
+        removeLocksLeftByKilledWriter(fd)
+        if !lockFiles.isEmpty {
+            let text = Array(lockFiles.joined(separator: "\n").utf8)
+            _ = ftruncate(fd, 0)
+            _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+            _ = fsync(fd)
+        }
+        defer { if !lockFiles.isEmpty { _ = ftruncate(fd, 0) } }
         return try body()
+    }
+
+    /// review.lock still lists lock files: the writer that listed them died before clearing
+    /// it. Those it created (no older than the list) are removed; older ones belong to someone else.
+    private func removeLocksLeftByKilledWriter(_ fd: Int32) {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0, info.st_size < 65536 else { return }
+        var buffer = [UInt8](repeating: 0, count: Int(info.st_size))
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return }
+        let listedAt = info.st_mtim.tv_sec
+        for name in String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n")
+        where name.hasSuffix(".lock") && !name.contains("..") && !name.hasPrefix("/") {
+            let lock = gitDirectory + name
+            var lockInfo = stat()
+            if stat(lock, &lockInfo) == 0, lockInfo.st_mtim.tv_sec >= listedAt { unlink(lock) }
+        }
+        _ = ftruncate(fd, 0)
     }
 
     /// Brings the index and the work tree in line with a commit that applied `changes` on top

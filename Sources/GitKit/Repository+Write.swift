@@ -165,7 +165,7 @@ extension Repository {
     public func commit(onto branch: String, author: Signature, committer: Signature, message: String,
                        attempts: Int = 8,
                        makeChanges: (ObjectID?) throws(RepositoryError) -> [FileChange]) throws(RepositoryError) -> ObjectID {
-        try withWriteLock { () throws(RepositoryError) -> ObjectID in
+        try withWriteLock(lockFiles: [branch + ".lock", "index.lock"]) { () throws(RepositoryError) -> ObjectID in
             try commitLocked(onto: branch, author: author, committer: committer, message: message,
                              attempts: attempts, makeChanges: makeChanges)
         }

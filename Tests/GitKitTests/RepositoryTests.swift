@@ -148,3 +148,37 @@ import TestSupport
         }
     }
 }
+
+@Suite struct WriteLockTests {
+    @Test func locksLeftByAKilledWriterAreRemovedByTheNext() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("a", "1")])
+        try repo.checkoutHead()
+        let git = repo.repository.gitDirectory
+        // What a writer killed between taking git's locks and renaming them leaves behind.
+        try "refs/heads/main.lock\nindex.lock".write(toFile: git + "review.lock", atomically: false, encoding: .utf8)
+        try "junk".write(toFile: git + "refs/heads/main.lock", atomically: false, encoding: .utf8)
+        try "junk".write(toFile: git + "index.lock", atomically: false, encoding: .utf8)
+        let me = RepoBuilder.signature("Rita Reviewer", time: 1_800_000_000)
+        try repo.repository.commit(onto: RepoBuilder.main, author: me, committer: me, message: "after a crash") { _ in [.write("b", "2")] }
+        #expect(!FileManager.default.fileExists(atPath: git + "refs/heads/main.lock"))
+        #expect(!FileManager.default.fileExists(atPath: git + "index.lock"))
+        #expect(try String(contentsOfFile: git + "review.lock", encoding: .utf8) == "")
+        #expect(try Git.run(["status", "--porcelain"], in: repo.path) == "")
+    }
+
+    @Test func aLockOlderThanTheListIsSomeoneElsesAndStays() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("a", "1")])
+        let git = repo.repository.gitDirectory
+        try "junk".write(toFile: git + "refs/heads/main.lock", atomically: false, encoding: .utf8)
+        let old = Date(timeIntervalSinceNow: -3600)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: git + "refs/heads/main.lock")
+        try "refs/heads/main.lock".write(toFile: git + "review.lock", atomically: false, encoding: .utf8)
+        let me = RepoBuilder.signature("Rita Reviewer", time: 1_800_000_000)
+        #expect(throws: RepositoryError.self) {
+            try repo.repository.commit(onto: RepoBuilder.main, author: me, committer: me, message: "blocked", attempts: 2) { _ in [.write("b", "2")] }
+        }
+        #expect(FileManager.default.fileExists(atPath: git + "refs/heads/main.lock"))
+    }
+}

@@ -206,7 +206,10 @@ import Testing
         for edit in [{ (r: inout SignOffRecord) in r.signOff.decision = .requestChanges },
                      { r in r.signOff.comment = "changed" },
                      { r in r.signOff.role = "editorial" },
-                     { r in r.signOff.blob = "b9" }] {
+                     { r in r.signOff.blob = "b9" },
+                     { r in r.signOff.timestamp += 86400 },
+                     { r in r.signOff.reviewer = "ed" },
+                     { r in r.signOff.article = "Articles/other.md" }] {
             let status = signedOff {
                 var record = Fixture.record("bo", "medical", sha256: $0)
                 edit(&record)
