@@ -213,3 +213,29 @@ extension Repository {
         guard result >= 0 else { throw classify(GitError.last(code: result), id: id) }
     }
 }
+
+extension Repository {
+    /// Builds a tree in memory from blobs that already exist: `base` (or the empty tree) with
+    /// each path set to its blob, or removed when the blob is `nil`.
+    ///
+    /// Wraps `git_tree_create_updated`.
+    public func buildTree(base: ObjectID?, blobs: [(path: String, blob: ObjectID?)]) throws(RepositoryError) -> ObjectID {
+        let baseID: ObjectID
+        if let base { baseID = base } else { baseID = try emptyTree() }
+        var baseOID = baseID.oid
+        var tree: OpaquePointer?
+        let found = git_tree_lookup(&tree, raw, &baseOID)
+        guard found >= 0, let tree else { throw classify(GitError.last(code: found), id: baseID) }
+        defer { git_tree_free(tree) }
+        let paths = blobs.map { strdup($0.path) }
+        defer { paths.forEach { free($0) } }
+        var updates: [git_tree_update] = blobs.indices.map { i in
+            git_tree_update(action: blobs[i].blob == nil ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT,
+                            id: blobs[i].blob?.oid ?? git_oid(), filemode: GIT_FILEMODE_BLOB, path: UnsafePointer(paths[i]))
+        }
+        var out = git_oid()
+        let result = git_tree_create_updated(&out, raw, tree, updates.count, &updates)
+        guard result >= 0 else { throw .git(GitError.last(code: result)) }
+        return ObjectID(out)
+    }
+}

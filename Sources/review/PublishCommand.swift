@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import ReviewKit
+
+/// `review publish [--dry-run] [--site DIR]`.
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Move the published ref to approved revisions only, and optionally render the site.",
+        discussion: """
+            Each article is published at its newest revision that every required role approved, \
+            that is not overdue and that carries its disclaimers; unapproved later edits stay out. \
+            Exit 1 when no article could be published.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Print what would be added, updated, held back and removed; change nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Render the published articles to static HTML in this directory.", valueName: "dir"))
+    var site: String?
+
+    func run() throws {
+        let repository = try global.openRepository()
+        let now = Int64(Date().timeIntervalSince1970)
+        let me = repository.configuredSignature(time: now) ?? Signature(name: "review", email: "review@localhost", time: now)
+        let outcome = try Publisher.publish(repository: repository, asOf: global.today, dryRun: dryRun, author: me)
+        for line in outcome.plan.summaryLines { print(line) }
+        if dryRun {
+            print("dry run: \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") would be published; nothing was changed")
+        } else if outcome.upToDate {
+            print("\(Publisher.reference) is up to date (\(outcome.plan.entries.count) articles)")
+        } else if let commit = outcome.commit {
+            print("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.short) on \(Publisher.reference)")
+        }
+        if let site, !dryRun {
+            let count = try Publisher.renderSite(repository: repository, to: site)
+            print("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
+        }
+        if outcome.plan.entries.isEmpty { throw Outcome.blockingFindings }
+    }
+}
