@@ -33,7 +33,9 @@ public enum Publisher {
                 }
             }
             let plan = PublishPlan.make(snapshot.articles, statuses: statuses, configuration: configuration, previous: previous)
-            if dryRun { return Outcome(plan: plan, commit: nil, upToDate: false) }
+            // Nothing to publish and nothing published before: no empty ref is created. (When
+            // articles were published before, an empty tree is committed: they must come down.)
+            if dryRun || (plan.entries.isEmpty && previousCommit == nil) { return Outcome(plan: plan, commit: nil, upToDate: false) }
 
             let manifest = PublishedManifest(plan: plan)
             let manifestBlob = try repository.writeBlob(Array(manifest.json.utf8))

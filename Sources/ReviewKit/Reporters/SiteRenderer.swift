@@ -9,6 +9,14 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         public var credentials: String
         public var role: String
         public var date: Day
+
+        public init(id: String, name: String, credentials: String, role: String, date: Day) {
+            self.id = id
+            self.name = name
+            self.credentials = credentials
+            self.role = role
+            self.date = date
+        }
     }
 
     public struct Article: Codable, Sendable, Equatable {
@@ -21,6 +29,19 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         public var lastReviewed: Day
         public var nextReviewDue: Day?
         public var reviewers: [Reviewer]
+
+        public init(path: String, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
+                    lastReviewed: Day, nextReviewDue: Day?, reviewers: [Reviewer]) {
+            self.path = path
+            self.slug = slug
+            self.title = title
+            self.category = category
+            self.revision = revision
+            self.lastUpdated = lastUpdated
+            self.lastReviewed = lastReviewed
+            self.nextReviewDue = nextReviewDue
+            self.reviewers = reviewers
+        }
     }
 
     public var articles: [Article]
