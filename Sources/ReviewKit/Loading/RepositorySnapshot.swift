@@ -101,6 +101,15 @@ private struct SnapshotLoader {
 
         var articles: [ArticleFacts] = []
         var slugs: [String: String] = [:]
+        // The published blob of each path, listed once.
+        var publishedBlobs: [String: String] = [:]
+        if let published {
+            for file in try repository.files(under: RepositorySnapshot.articlesDirectory, inTree: published) {
+                publishedBlobs[file.path] = file.id.hex
+            }
+        }
+        // Read the blobs on this thread (libgit2 handles are not shared), parse them on all cores.
+        var inputs: [(file: FileLastChange, bytes: [UInt8])] = []
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             // Hidden files (like .gitkeep) are git's business, not articles.
@@ -115,8 +124,15 @@ private struct SnapshotLoader {
                                      "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
                 continue
             }
-            let bytes = try repository.blob(file.blob)
-            var (article, findings) = ArticleParser.parse(path: file.path, bytes: bytes)
+            inputs.append((file, try repository.blob(file.blob)))
+        }
+        let parsed = inputs.parallelMap { input in
+            (ArticleParser.parse(path: input.file.path, bytes: input.bytes), SignOff.sha256Hex(input.bytes))
+        }
+        for (input, ((parsedArticle, parseFindings), sha256)) in zip(inputs, parsed) {
+            let file = input.file
+            let article = parsedArticle
+            var findings = parseFindings
             if let other = slugs[article.slug] {
                 findings.append(Finding(.invalidFrontMatter, path: file.path,
                                         "slug '\(article.slug)' is also used by \(other); slugs must be unique across all folders"))
@@ -137,9 +153,9 @@ private struct SnapshotLoader {
                 revisions[record.signOff.blob] = (ArticleParser.parse(path: file.path, bytes: old).0, SignOff.sha256Hex(old))
             }
             articles.append(ArticleFacts(
-                article: article, parseFindings: findings, blob: file.blob.hex, sha256: SignOff.sha256Hex(bytes),
+                article: article, parseFindings: findings, blob: file.blob.hex, sha256: sha256,
                 changes: changes, historyTruncated: file.commit == nil, signOffs: mine, revisions: revisions,
-                publishedBlob: try published.flatMap { (t) throws(RepositoryError) in try repository.entry(at: file.path, inTree: t)?.id.hex }))
+                publishedBlob: publishedBlobs[file.path]))
         }
         let articlePaths = Set(articles.map(\.article.path))
         for (path, list) in records where !articlePaths.contains(path) && wanted(path) {

@@ -4,7 +4,7 @@
 /// same result. No file access, no clock.
 public enum WorkflowEngine {
     public static func evaluate(_ articles: [ArticleFacts], _ configuration: WorkflowConfiguration) -> [ArticleStatus] {
-        articles.map { evaluate($0, configuration) }
+        articles.parallelMap { evaluate($0, configuration) }
     }
 
     public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {
