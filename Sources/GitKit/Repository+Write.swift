@@ -36,32 +36,11 @@ extension Repository {
     ///
     /// Wraps `git_tree_create_updated`.
     public func buildTree(base: ObjectID?, changes: [FileChange]) throws(RepositoryError) -> ObjectID {
-        let baseID: ObjectID
-        if let base { baseID = base } else { baseID = try emptyTree() }
-        var baseOID = baseID.oid
-        var tree: OpaquePointer?
-        let found = git_tree_lookup(&tree, raw, &baseOID)
-        guard found >= 0, let tree else { throw classify(GitError.last(code: found), id: baseID) }
-        defer { git_tree_free(tree) }
-
-        var blobIDs: [git_oid] = []
+        var blobs: [(path: String, blob: ObjectID?)] = []
         for change in changes {
-            blobIDs.append(try change.contents.map { (c) throws(RepositoryError) in try writeBlob(c).oid } ?? git_oid())
+            blobs.append((change.path, try change.contents.map { (c) throws(RepositoryError) in try writeBlob(c) }))
         }
-        // The C strings must outlive the call: keep them in an array freed afterwards.
-        let paths = changes.map { strdup($0.path) }
-        defer { paths.forEach { free($0) } }
-        var updates: [git_tree_update] = changes.indices.map { i in
-            git_tree_update(
-                action: changes[i].contents == nil ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT,
-                id: blobIDs[i],
-                filemode: GIT_FILEMODE_BLOB,
-                path: UnsafePointer(paths[i]))
-        }
-        var out = git_oid()
-        let result = git_tree_create_updated(&out, raw, tree, updates.count, &updates)
-        guard result >= 0 else { throw .git(GitError.last(code: result)) }
-        return ObjectID(out)
+        return try buildTree(base: base, blobs: blobs)
     }
 
     /// The id of the empty tree, written if needed. Wraps `git_treebuilder_write`.
