@@ -107,6 +107,24 @@ import TestSupport
         #expect(try site.content.repository.headCommit() == head)
     }
 
+    @Test func onADetachedHeadApproveRefusesAndInABareRepositoryItCommitsToHEADsBranch() throws {
+        let site = try Site()
+        try site.addReviewer("ann", role: "medical")
+        let bare = TemporaryDirectory()
+        try Git.run(["clone", "-q", "--bare", site.path, bare.path + "/b.git"], in: bare.path)
+        try Git.run(["checkout", "-q", "--detach"], in: site.path)
+        let head = try Git.run(["rev-parse", "HEAD"], in: site.path)
+        let refused = try site.run(["approve", "pml", "--as", "ann", "--role", "medical", "--as-of", "2026-04-09"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("HEAD is detached"), "\(refused.stderr)")
+        #expect(try Git.run(["rev-parse", "HEAD"], in: site.path) == head)
+
+        let approved = try ReviewRun(["approve", "pml", "--as", "ann", "--role", "medical", "--as-of", "2026-04-09", "--repo", bare.path + "/b.git"],
+                                     environment: ["REVIEW_KEY_DIR": site.keys.path])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(try Git.run(["log", "-1", "--format=%s", "main"], in: bare.path + "/b.git") == "Approve pml (medical) by ann\n")
+    }
+
     @Test func approvalsStartedAtTheSameMomentBothLand() throws {
         let site = try Site()
         try site.addReviewer("ann", role: "medical")

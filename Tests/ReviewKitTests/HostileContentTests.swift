@@ -1,0 +1,54 @@
+import Foundation
+import GitKit
+import ReviewKit
+import Testing
+import TestSupport
+
+/// Content nobody should write, read without a crash, a hang or a guess.
+@Suite struct HostileContentTests {
+    @Test func aHugeArticleIsCheckedQuickly() throws {
+        let line = "This sentence repeats to make a very large article body, with words and punctuation.\n"
+        let body = String(repeating: line, count: 20_000_000 / line.utf8.count)
+        let text = "---\ntitle: Huge\nlast-updated: 2026-01-01\ncategory: neurology\n---\n" + body
+        let start = Date()
+        let (article, findings) = ArticleParser.parse(path: "Articles/huge.md", bytes: Array(text.utf8))
+        #expect(findings.isEmpty)
+        #expect(DisclaimerMatcher.match(ContentRepository.disclaimer, in: article.body) == .missing)
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    @Test func aHundredThousandShortLinesAreFine() throws {
+        let body = (0..<100_000).map { "line \($0)" }.joined(separator: "\n")
+        let text = "---\ntitle: Long\nlast-updated: 2026-01-01\ncategory: neurology\n---\n" + body + "\n\n" + ContentRepository.disclaimer + "\n"
+        let (article, findings) = ArticleParser.parse(path: "Articles/long.md", bytes: Array(text.utf8))
+        #expect(findings.isEmpty)
+        #expect(DisclaimerMatcher.match(ContentRepository.disclaimer, in: article.body) == .present)
+    }
+
+    @Test func symlinksSubmodulesAndOtherFilesAreReportedNotRead() throws {
+        let content = try ContentRepository(articles: ["ok": .neurology], reviewers: [.medical("ann")])
+        let repo = content.repository
+        // A symlink pointing outside the repository, a submodule entry and a non-Markdown file.
+        try Git.run(["-c", "core.symlinks=true", "update-index", "--add", "--cacheinfo", "120000,\(try repo.writeBlob(Array("/etc/passwd".utf8)).hex),Articles/evil.md"], in: content.path)
+        try Git.run(["update-index", "--add", "--cacheinfo", "160000,\(try repo.headCommit().hex),Articles/module"], in: content.path)
+        try Git.run(["update-index", "--add", "--cacheinfo", "160000,\(try repo.headCommit().hex),Articles/vendor.md"], in: content.path)
+        try "binary".write(toFile: content.path + "/Articles/photo.png", atomically: true, encoding: .utf8)
+        try Git.run(["add", "Articles/photo.png"], in: content.path)
+        try Git.run(["commit", "-q", "-m", "odd entries"], in: content.path)
+        let report = try content.status(asOf: "2026-11-25")
+        let messages = report.otherFindings.map { "\($0.path): \($0.message)" }
+        #expect(messages.contains { $0.hasPrefix("Articles/evil.md: a symlink is not an article and is not read") })
+        #expect(messages.contains { $0.hasPrefix("Articles/module: not an article") })
+        #expect(messages.contains { $0.hasPrefix("Articles/vendor.md: a submodule is not an article and is not read") })
+        #expect(messages.contains { $0.hasPrefix("Articles/photo.png: not an article") })
+        #expect(report.articles.map(\.slug) == ["ok"])
+    }
+
+    @Test func twoArticlesWithOneSlugAreReported() throws {
+        let content = try ContentRepository(articles: ["ok": .neurology], reviewers: [.medical("ann")])
+        try content.commit("copy", [.write("Articles/other/ok.md", ContentRepository.article("ok", category: .neurology, lastUpdated: "2026-04-07"))],
+                           on: "2026-04-07")
+        let report = try content.status(asOf: "2026-11-25")
+        #expect(report.allFindings.contains { $0.path == "Articles/other/ok.md" && $0.message.contains("also used by Articles/ok.md") })
+    }
+}
