@@ -20,7 +20,6 @@ public enum SARIFReporter: Reporter {
     struct Driver: Encodable {
         let name = "review"
         let version: String
-        let informationUri = "https://example.org/review"
         let rules: [Rule]
     }
 
