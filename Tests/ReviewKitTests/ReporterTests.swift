@@ -17,7 +17,6 @@ enum ReporterFixture {
                        "stranger": .neurology, "own": .neurology, "wrongrole": .neurology, "asked": .neurology],
             reviewers: [.medical("ann"), .editorial("ed"), .medical("old", validUntil: "2026-01-31")],
             on: "2026-01-01")
-        let ok = "Articles/ok.md"
         try content.signOff("ok", as: "ann", role: "medical", on: "2026-01-02")
         try content.signOff("ok", as: "ed", role: "editorial", on: "2026-01-02")
         // Overdue and due soon: reviewed long ago / a year less 20 days ago.
@@ -40,7 +39,6 @@ enum ReporterFixture {
         try content.edit("own", lastUpdated: "2026-02-04", body: "Ann's edit.", author: "Ann")
         try content.writeRecord("own", as: "ann", role: "medical", on: "2026-02-05")                          // self-approval
         try content.signOff("asked", as: "ann", role: "medical", .requestChanges, on: "2026-02-06", comment: "Cite a source, please")
-        _ = ok
         return try content.status(asOf: asOf)
     }
 }

@@ -48,7 +48,7 @@ public enum WorkflowEngine {
             freshness = .fresh
         }
 
-        let outcome = ReviewOutcome(state: state, missingRoles: state == .changesRequested ? missing : missing,
+        let outcome = ReviewOutcome(state: state, missingRoles: missing,
                                     lastReviewed: approved?.day, nextReviewDue: nextDue, freshness: freshness,
                                     changeRequests: requests)
         let context = ArticleContext(facts: facts, configuration: configuration, category: category, outcome: outcome)
