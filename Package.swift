@@ -37,6 +37,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A libFuzzer target for the parsers (Scripts/fuzz); without -DFUZZING it replays a corpus.
+        .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewKit"]),
         // Shared by the test targets: builds temporary repositories through GitKit.
         .target(
             name: "TestSupport",

@@ -1,0 +1,59 @@
+import Foundation
+import ReviewKit
+
+/// Runs one input through the parser `FUZZ_PARSER` names (article, policy, reviewers or
+/// signoff; default article). Every parser must return a value, a finding or a
+/// configuration error for any bytes: a crash or a hang is a bug.
+func parseOne(_ bytes: [UInt8], parser: String) {
+    switch parser {
+    case "policy": _ = try? PolicyParser.parse(bytes, disclaimerIDs: ["medical"])
+    case "reviewers": _ = try? ReviewersParser.parse(bytes, roles: ["medical", "editorial"])
+    case "signoff": _ = SignOffParser.parse(path: "Reviews/signoffs/x/20260101T000000Z-a-medical.yml", bytes: bytes)
+    default: _ = ArticleParser.parse(path: "Articles/fuzz.md", bytes: bytes)
+    }
+}
+
+let selectedParser = ProcessInfo.processInfo.environment["FUZZ_PARSER"] ?? "article"
+
+#if FUZZING
+/// libFuzzer's entry point (built with `-sanitize=fuzzer -parse-as-library -DFUZZING`; see Scripts/fuzz).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    parseOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)), parser: selectedParser)
+    return 0
+}
+
+/// libFuzzer's driver, for a program that has its own `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM names an executable's entry point `<module>_main`; here it starts libFuzzer.
+@_cdecl("ParserFuzzer_main")
+public func parserFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzTestOneInput(data, size) }
+}
+#else
+/// Without libFuzzer: replays files or directories of inputs (the corpus, crash reproducers).
+@main
+struct ReplayCorpus {
+    static func main() {
+        var count = 0
+        for argument in CommandLine.arguments.dropFirst() {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else { continue }
+            let files = isDirectory.boolValue
+                ? (try? FileManager.default.contentsOfDirectory(atPath: argument).map { argument + "/" + $0 }) ?? []
+                : [argument]
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else { continue }
+                parseOne(Array(data), parser: selectedParser)
+                count += 1
+            }
+        }
+        print("replayed \(count) inputs through the \(selectedParser) parser")
+    }
+}
+#endif
