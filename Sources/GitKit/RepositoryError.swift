@@ -44,6 +44,10 @@ public enum RepositoryError: Error, Sendable, Equatable {
             "HEAD is detached; check out a branch first (git switch BRANCH)"
         case .aborted(let reason):
             reason
+        case .git(let error) where error.message.contains("No space left on device"):
+            "the disk is full (\(error.message)); free some space and run the command again"
+        case .git(let error) where error.message.contains("Permission denied") || error.message.contains("Read-only file system"):
+            "cannot write to the repository (\(error.message)); run as a user who may write to it"
         case .git(let error):
             "git error: \(error.message)"
         }
