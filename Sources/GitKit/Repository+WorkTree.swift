@@ -13,6 +13,12 @@ extension Repository {
     ///   review.lock while `body` runs and cleared after; a writer that finds them listed knows
     ///   its predecessor was killed mid-write and removes those it left behind.
     public func withWriteLock<R>(lockFiles: [String] = [], _ body: () throws(RepositoryError) -> R) throws(RepositoryError) -> R {
+        try withWriteJournal(lockFiles: lockFiles) { (_: WriteJournal) throws(RepositoryError) -> R in try body() }
+    }
+
+    /// ``withWriteLock(lockFiles:_:)``, handing `body` the journal in review.lock so it can
+    /// note steps a successor must finish if this process is killed.
+    func withWriteJournal<R>(lockFiles: [String], _ body: (WriteJournal) throws(RepositoryError) -> R) throws(RepositoryError) -> R {
         let path = gitDirectory + "review.lock"
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -27,20 +33,17 @@ extension Repository {
             }
         }
         defer { flock(fd, LOCK_UN) }
-        removeLocksLeftByKilledWriter(fd)
-        if !lockFiles.isEmpty {
-            let text = Array(lockFiles.joined(separator: "\n").utf8)
-            _ = ftruncate(fd, 0)
-            _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-            _ = fsync(fd)
-        }
-        defer { if !lockFiles.isEmpty { _ = ftruncate(fd, 0) } }
-        return try body()
+        recoverFromKilledWriter(fd)
+        let journal = WriteJournal(fd: fd)
+        for name in lockFiles { journal.note(name) }
+        defer { journal.clear() }
+        return try body(journal)
     }
 
-    /// review.lock still lists lock files: the writer that listed them died before clearing
-    /// it. Those it created (no older than the list) are removed; older ones belong to someone else.
-    private func removeLocksLeftByKilledWriter(_ fd: Int32) {
+    /// review.lock still has entries: the writer that wrote them died before clearing it.
+    /// Lock files it created (no older than the list) are removed; older ones belong to someone
+    /// else. A work-tree update it had not finished (`sync` line) is finished now.
+    private func recoverFromKilledWriter(_ fd: Int32) {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size > 0, info.st_size < 65536 else { return }
         var buffer = [UInt8](repeating: 0, count: Int(info.st_size))
@@ -53,7 +56,42 @@ extension Repository {
             var lockInfo = stat()
             if stat(lock, &lockInfo) == 0, lockInfo.st_mtim.tv_sec >= listedAt { unlink(lock) }
         }
+        for line in String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n") where line.hasPrefix("sync ") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 4, let commit = ObjectID(hex: parts[3]) else { continue }
+            try? finishWorkTreeSync(branch: String(parts[1]), oldTree: ObjectID(hex: parts[2]), newCommit: commit)
+        }
         _ = ftruncate(fd, 0)
+    }
+
+    /// Brings index and work tree to `newCommit` after a writer was killed between moving
+    /// `branch` and updating them; nothing to do when the branch is elsewhere or not checked out.
+    private func finishWorkTreeSync(branch: String, oldTree: ObjectID?, newCommit: ObjectID) throws(RepositoryError) {
+        guard !isBare, case .branch(let headBranch, let tip) = try head(), headBranch == branch, tip == newCommit else { return }
+        let newTree = try commit(newCommit).tree
+        var paths: [String] = []
+        try ObjectDatabase(self).diff(oldTree, newTree, prefix: "", into: &paths)
+        let changes = try paths.map { (path) throws(RepositoryError) -> FileChange in
+            let entry = try entry(at: path, inTree: newTree)
+            return FileChange(path: path, contents: try entry.map { (e) throws(RepositoryError) in try blob(e.id) })
+        }
+        try syncWorkTree(changes: changes, oldTree: oldTree)
+    }
+
+    /// Steps of a write, noted in review.lock for a successor if this process dies.
+    struct WriteJournal {
+        let fd: Int32
+
+        /// Appends a line and makes it durable.
+        func note(_ line: String) {
+            var info = stat()
+            let offset = fstat(fd, &info) == 0 ? info.st_size : 0
+            let bytes = Array((line + "\n").utf8)
+            _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, offset) }
+            _ = fsync(fd)
+        }
+
+        func clear() { _ = ftruncate(fd, 0) }
     }
 
     /// Brings the index and the work tree in line with a commit that applied `changes` on top

@@ -144,14 +144,15 @@ extension Repository {
     public func commit(onto branch: String, author: Signature, committer: Signature, message: String,
                        attempts: Int = 8,
                        makeChanges: (ObjectID?) throws(RepositoryError) -> [FileChange]) throws(RepositoryError) -> ObjectID {
-        try withWriteLock(lockFiles: [branch + ".lock", "index.lock"]) { () throws(RepositoryError) -> ObjectID in
+        try withWriteJournal(lockFiles: [branch + ".lock", "index.lock"]) { (journal) throws(RepositoryError) -> ObjectID in
             try commitLocked(onto: branch, author: author, committer: committer, message: message,
-                             attempts: attempts, makeChanges: makeChanges)
+                             attempts: attempts, journal: journal, makeChanges: makeChanges)
         }
     }
 
     private func commitLocked(onto branch: String, author: Signature, committer: Signature, message: String,
-                              attempts: Int, makeChanges: (ObjectID?) throws(RepositoryError) -> [FileChange]) throws(RepositoryError) -> ObjectID {
+                              attempts: Int, journal: WriteJournal,
+                              makeChanges: (ObjectID?) throws(RepositoryError) -> [FileChange]) throws(RepositoryError) -> ObjectID {
         var attempt = 0
         while true {
             attempt += 1
@@ -160,6 +161,8 @@ extension Repository {
             let baseTree = try tip.map { (t) throws(RepositoryError) in try commit(t).tree }
             let tree = try buildTree(base: baseTree, changes: changes)
             let id = try createCommit(tree: tree, parents: tip.map { [$0] } ?? [], author: author, committer: committer, message: message)
+            // If this process dies after the ref moves, the next writer finishes the work tree.
+            journal.note("sync \(branch) \(baseTree?.hex ?? "-") \(id.hex)")
             do {
                 try updateReference(branch, to: id, expected: tip, message: "review: " + message.prefix { $0 != "\n" })
             } catch .referenceMoved(let name) {

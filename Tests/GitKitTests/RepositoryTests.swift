@@ -167,6 +167,23 @@ import TestSupport
         #expect(try Git.run(["status", "--porcelain"], in: repo.path) == "")
     }
 
+    @Test func aWorkTreeUpdateAKilledWriterLeftUndoneIsFinishedByTheNext() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("a", "1")])
+        try repo.checkoutHead()
+        let oldTree = try repo.repository.commit(repo.repository.headCommit()).tree
+        // The branch moved to a new commit, then the writer died before the work tree followed.
+        let moved = try repo.commit("record", [.write("Reviews/signoffs/a/1.yml", "decision: approve\n")])
+        let git = repo.repository.gitDirectory
+        try "refs/heads/main.lock\nindex.lock\nsync refs/heads/main \(oldTree.hex) \(moved.hex)\n"
+            .write(toFile: git + "review.lock", atomically: false, encoding: .utf8)
+        #expect(try Git.run(["status", "--porcelain"], in: repo.path) != "")
+        let me = RepoBuilder.signature("Rita Reviewer", time: 1_800_000_000)
+        try repo.repository.commit(onto: RepoBuilder.main, author: me, committer: me, message: "next") { _ in [.write("b", "2")] }
+        #expect(try Git.run(["status", "--porcelain"], in: repo.path) == "")
+        #expect(FileManager.default.fileExists(atPath: repo.path + "/Reviews/signoffs/a/1.yml"))
+    }
+
     @Test func aLockOlderThanTheListIsSomeoneElsesAndStays() throws {
         let repo = try RepoBuilder()
         try repo.commit("one", [.write("a", "1")])

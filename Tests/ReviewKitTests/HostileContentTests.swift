@@ -6,15 +6,14 @@ import TestSupport
 
 /// Content nobody should write, read without a crash, a hang or a guess.
 @Suite struct HostileContentTests {
-    @Test func aHugeArticleIsCheckedQuickly() throws {
+    /// Its speed is measured by Scripts/torture on the built binary, not here (no timed tests).
+    @Test func aHugeArticleIsParsed() throws {
         let line = "This sentence repeats to make a very large article body, with words and punctuation.\n"
         let body = String(repeating: line, count: 20_000_000 / line.utf8.count)
         let text = "---\ntitle: Huge\nlast-updated: 2026-01-01\ncategory: neurology\n---\n" + body
-        let start = Date()
         let (article, findings) = ArticleParser.parse(path: "Articles/huge.md", bytes: Array(text.utf8))
         #expect(findings.isEmpty)
         #expect(DisclaimerMatcher.match(ContentRepository.disclaimer, in: article.body) == .missing)
-        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test func aHundredThousandShortLinesAreFine() throws {

@@ -21,7 +21,9 @@ public enum DisclaimerMatcher {
         if haystack.containsBytes(needle) { return .present }
         let wanted = words(canonical)
         var best: (score: Double, line: Int, words: [String])?
-        for (line, paragraph) in paragraphs(body, firstLine: bodyFirstLine) {
+        let limit = 4 * canonical.utf8.count + 200
+        for (line, paragraph) in paragraphs(body, firstLine: bodyFirstLine) where paragraph.utf8.count <= limit {
+            // A paragraph several times longer than the disclaimer is not an altered copy of it.
             let have = words(paragraph)
             let score = similarity(have, wanted)
             if score >= nearThreshold, score > (best?.score ?? 0) { best = (score, line, have) }
