@@ -16,6 +16,9 @@ struct LastChangesCommand: ParsableCommand {
     @Option(help: "The revision to look at.")
     var revision = "HEAD"
 
+    @Option(help: "The directory whose files to report (empty: the whole tree).")
+    var under = RepositorySnapshot.articlesDirectory
+
     func run() throws {
         let repository = try global.openRepository()
         let commit: ObjectID
@@ -24,7 +27,7 @@ struct LastChangesCommand: ParsableCommand {
         } catch { throw ReviewError(error) }
         let report: LastChangeReport
         do {
-            report = try HistoryEngine().lastChanges(in: repository, at: commit, under: RepositorySnapshot.articlesDirectory)
+            report = try HistoryEngine().lastChanges(in: repository, at: commit, under: under)
         } catch { throw ReviewError(error) }
         var out = ""
         for file in report.files {
