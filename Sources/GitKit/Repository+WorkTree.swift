@@ -44,6 +44,14 @@ extension Repository {
     /// Lock files it created (no older than the list) are removed; older ones belong to someone
     /// else. A work-tree update it had not finished (`sync` line) is finished now.
     private func recoverFromKilledWriter(_ fd: Int32) {
+        // Temporary files of a killed writer (nobody else writes them while we hold the lock).
+        if let dir = opendir(gitDirectory + "review") {
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasPrefix("tmp-") { unlink(gitDirectory + "review/" + name) }
+            }
+        }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size > 0, info.st_size < 65536 else { return }
         var buffer = [UInt8](repeating: 0, count: Int(info.st_size))
@@ -162,9 +170,16 @@ extension Repository {
     }
 
     /// Writes a file through a temporary sibling and `rename`, creating parent directories.
+    ///
+    /// The temporary file lives in `<git dir>/review/` (so a killed writer leaves nothing in the
+    /// work tree, and the next writer removes it), or beside the file when the git directory is
+    /// on another file system.
     func writeAtomically(_ bytes: [UInt8], to path: String) throws(RepositoryError) {
         try makeParentDirectories(of: path)
-        let temporary = path + ".review-\(getpid())"
+        let scratch = gitDirectory + "review/"
+        mkdir(scratch, 0o755)
+        var temporary = scratch + "tmp-\(getpid())"
+        if !sameFileSystem(scratch, PathComponents(path: path).directory) { temporary = path + ".review-\(getpid())" }
         let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw osError("cannot create \(temporary)") }
         var written = 0
@@ -187,6 +202,11 @@ extension Repository {
             unlink(temporary)
             throw error
         }
+    }
+
+    private func sameFileSystem(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev
     }
 
     private func makeParentDirectories(of path: String) throws(RepositoryError) {
@@ -222,4 +242,13 @@ func readBytes(atPath path: String) -> [UInt8]? {
 func statFile(_ path: String) -> stat? {
     var info = stat()
     return stat(path, &info) == 0 ? info : nil
+}
+
+/// The directory part of a path.
+struct PathComponents {
+    let path: String
+    var directory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }
