@@ -51,3 +51,20 @@ import TestSupport
         #expect(report.allFindings.contains { $0.path == "Articles/other/ok.md" && $0.message.contains("also used by Articles/ok.md") })
     }
 }
+
+/// Inputs the fuzzer flagged, kept as regression tests.
+@Suite struct FuzzRegressionTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("FuzzCorpus")
+
+    /// Chains of `? ` explicit keys nest mappings as keys; once reported as a 10 s timeout under
+    /// the fuzzer (on a loaded machine; it parses in 0.1 s). It must stay a quick finding.
+    @Test func nestedExplicitKeysInASignOffRecord() throws {
+        let bytes = try Data(contentsOf: Self.corpus.appendingPathComponent("signoff/nested-explicit-keys.yml"))
+        guard case .failure(let finding) = SignOffParser.parse(path: "Reviews/signoffs/x/y.yml", bytes: Array(bytes)) else {
+            Issue.record("a record of nested explicit keys was accepted")
+            return
+        }
+        #expect(finding.rule == .badSignature)
+    }
+}
