@@ -105,7 +105,8 @@ public enum YAMLDocument {
         }
     }
 
-    /// Finds anchors, aliases, tags that build objects, and nesting deeper than ``maximumDepth``
+    /// Finds anchors, aliases, tags that build objects, explicit (complex) keys, and nesting
+    /// deeper than ``maximumDepth``
     /// without parsing: a conservative scan that ignores quoted text and comments.
     static func screen(_ text: String) -> (line: Int, message: String)? {
         var line = 1
@@ -153,6 +154,8 @@ public enum YAMLDocument {
                 atNodeStart = false
             case UInt8(ascii: ","):
                 atNodeStart = true
+            case UInt8(ascii: "?") where atNodeStart && (i + 1 >= bytes.count || [0x20, 0x0A, 0x09].contains(bytes[i + 1])):
+                return (line, "YAML explicit keys ('? ') are not allowed; write 'key: value'")
             case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
                 let next = i + 1 < bytes.count ? bytes[i + 1] : 0x0A
                 if next == 0x20 || next == 0x0A || next == 0x09 {
