@@ -126,8 +126,6 @@ struct RawTreeCursor {
         self.treeID = treeID
     }
 
-    var isAtEnd: Bool { offset >= bytes.count }
-
     /// The next entry, or `nil` at the end.
     ///
     /// - Throws: ``RepositoryError/corruptObject(_:_:)`` naming the tree when an entry is malformed.

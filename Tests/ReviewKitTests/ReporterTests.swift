@@ -47,6 +47,12 @@ enum ReporterFixture {
     static let report: StatusReport = try! ReporterFixture.report()
     static let goldens = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens")
 
+    /// Undoes the workflow-command escaping, as the GitHub runner does.
+    static func unescape(_ s: String) -> String {
+        s.replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%0A", with: "\n")
+            .replacingOccurrences(of: "%3A", with: ":").replacingOccurrences(of: "%2C", with: ",").replacingOccurrences(of: "%25", with: "%")
+    }
+
     @Test func theFixtureHasOneFindingOfEachContractRule() {
         let rules = Set(Self.report.allFindings.map(\.rule))
         #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory]))
@@ -107,21 +113,13 @@ enum ReporterFixture {
         let separator = try #require(afterCommand.range(of: "::"))
         let parts = ["", String(afterCommand[..<separator.lowerBound]), String(afterCommand[separator.upperBound...])]
         #expect(!parts[1].contains("::"))
-        let unescape = { (s: String) in
-            s.replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%0A", with: "\n")
-                .replacingOccurrences(of: "%3A", with: ":").replacingOccurrences(of: "%2C", with: ",").replacingOccurrences(of: "%25", with: "%")
-        }
-        #expect(unescape(parts[2]) == finding.message)
+        #expect(Self.unescape(parts[2]) == finding.message)
     }
 
     @Test func anArticleTitleWithCommandCharactersRoundTrips() throws {
         let line = try #require(GitHubReporter.render(Self.report).split(separator: "\n").first { $0.contains("Articles/bare.md") })
         let title = try #require(line.components(separatedBy: ",title=").last?.components(separatedBy: "::").first)
-        let unescape = { (s: String) in
-            s.replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%0A", with: "\n")
-                .replacingOccurrences(of: "%3A", with: ":").replacingOccurrences(of: "%2C", with: ",").replacingOccurrences(of: "%25", with: "%")
-        }
-        #expect(unescape(title) == "missing-disclaimer: Bare: 50%, :: fever, rash\nsecond line")
+        #expect(Self.unescape(title) == "missing-disclaimer: Bare: 50%, :: fever, rash\nsecond line")
     }
 
     @Test func githubCapsAnnotationsAndSaysHowManyWereLeftOut() {
