@@ -1,36 +1,21 @@
-import CGit2
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Stores a ``HistoryIndex`` under the repository's git directory
-/// (`<git dir>/review/history-<directory>.cache`), never in the work tree.
+/// (`<git dir>/review/history-<directory>.cache`) as a ``CacheFile``.
 ///
-/// The file starts with a magic line, a format version and the engine version; it ends with a
-/// 64-bit FNV-1a checksum of everything before it. A file that is missing, truncated, corrupt,
-/// written by another version, for another directory or for another shallow boundary is
-/// ignored and rebuilt. Writers write a temporary file and `rename` it into place, so readers
-/// see an old or a new index, never half of one, and two writers at once are harmless.
+/// Besides the cache file's own checks, an index for another directory or another shallow
+/// boundary is ignored and rebuilt.
 enum HistoryCacheFile {
-    static let magic = Array("RVHIDX\n\0".utf8)
-    static let formatVersion: UInt32 = 1
-    /// Bump when the engine's answers could change for the same history.
-    static let engineVersion = "review-history-2"
+    /// Names the format and the engine: change it when the layout or the engine's answers for
+    /// the same history could change (a rebuilt binary is never trusted anyway).
+    static let magic = "review history index 3, engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
-        let name = directory.isEmpty ? "root" : directory.replacingSlashes()
-        return repository.gitDirectory + "review/history-\(name).cache"
+        CacheFile.path(in: repository, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
     }
 
     // MARK: Writing
 
-    /// Writes the index; failures (a read-only repository, a full disk) are ignored: the
-    /// cache only saves time.
     static func save(_ index: HistoryIndex, to path: String) {
-        var w = Writer()
-        w.bytes(magic)
-        w.u32(formatVersion)
-        w.string(engineVersion)
+        var w = CacheFile.writer(magic: magic)
         w.string(index.directory)
         w.u32(UInt32(index.shallow.count))
         for id in index.shallow.sorted() { w.id(id) }
@@ -57,34 +42,14 @@ enum HistoryCacheFile {
                 }
             }
         }
-        w.u64(fnv1a(w.data))
-        let directory = String(path[..<path.lastIndex(of: "/")!])
-        mkdir(directory, 0o755)
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        var written = 0
-        while written < w.data.count {
-            let n = w.data.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            guard n > 0 else { break }
-            written += n
-        }
-        let complete = written == w.data.count && fsync(fd) == 0
-        close(fd)
-        if !complete || rename(temporary, path) != 0 { unlink(temporary) }
+        CacheFile.store(w, to: path)
     }
 
     // MARK: Reading
 
     /// The stored index, or `nil` when there is none that can be trusted for these settings.
     static func load(from path: String, directory: String, shallow: Set<ObjectID>) -> HistoryIndex? {
-        guard let data = readBytes(atPath: path), data.count > magic.count + 8 else { return nil }
-        let body = data[..<(data.count - 8)]
-        var trailer = Reader(data[(data.count - 8)...])
-        guard trailer.u64() == fnv1a(body) else { return nil }
-        var r = Reader(body)
-        guard r.bytes(magic.count) == magic, r.u32() == formatVersion, r.string() == engineVersion,
-              r.string() == directory, let shallowCount = r.u32() else { return nil }
+        guard var r = CacheFile.read(path, magic: magic), r.string() == directory, let shallowCount = r.u32() else { return nil }
         var storedShallow: Set<ObjectID> = []
         for _ in 0..<shallowCount { guard let id = r.id() else { return nil }; storedShallow.insert(id) }
         guard storedShallow == shallow, let strings = r.strings(), let paths = r.strings(), let count = r.u32() else { return nil }
@@ -133,75 +98,6 @@ enum HistoryCacheFile {
         }
         guard r.remaining == 0 else { return nil }
         return index
-    }
-
-    static func fnv1a(_ bytes: some Collection<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return hash
-    }
-
-    private struct Writer {
-        var data: [UInt8] = []
-        mutating func bytes(_ b: [UInt8]) { data += b }
-        mutating func u8(_ v: UInt8) { data.append(v) }
-        mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
-        mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
-        mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
-        mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
-        mutating func id(_ id: ObjectID) { data += id.bytes }
-        mutating func string(_ s: String) { let b = Array(s.utf8); u32(UInt32(b.count)); data += b }
-        mutating func strings(_ list: [String]) { u32(UInt32(list.count)); for s in list { string(s) } }
-    }
-
-    private struct Reader {
-        let data: ArraySlice<UInt8>
-        var offset: Int
-
-        init(_ data: ArraySlice<UInt8>) {
-            self.data = data
-            offset = data.startIndex
-        }
-
-        var remaining: Int { data.endIndex - offset }
-
-        mutating func bytes(_ n: Int) -> [UInt8]? {
-            guard n >= 0, remaining >= n else { return nil }
-            defer { offset += n }
-            return Array(data[offset..<(offset + n)])
-        }
-        mutating func u8() -> UInt8? {
-            guard remaining >= 1 else { return nil }
-            defer { offset += 1 }
-            return data[offset]
-        }
-        mutating func u32() -> UInt32? {
-            guard remaining >= 4 else { return nil }
-            defer { offset += 4 }
-            return data.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset - data.startIndex, as: UInt32.self)) }
-        }
-        mutating func i32() -> Int32? { u32().map { Int32(bitPattern: $0) } }
-        mutating func u64() -> UInt64? {
-            guard let lo = u32(), let hi = u32() else { return nil }
-            return UInt64(lo) | UInt64(hi) << 32
-        }
-        mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
-        mutating func id() -> ObjectID? {
-            guard remaining >= 20 else { return nil }
-            defer { offset += 20 }
-            return data.withUnsafeBytes { ObjectID(rawBytes: $0.baseAddress! + (offset - data.startIndex)) }
-        }
-        mutating func string() -> String? {
-            guard let n = u32(), Int(n) <= remaining else { return nil }
-            defer { offset += Int(n) }
-            return String(validating: data[offset..<(offset + Int(n))], as: UTF8.self)
-        }
-        mutating func strings() -> [String]? {
-            guard let n = u32(), n <= UInt32(remaining) else { return nil }
-            var list: [String] = []
-            for _ in 0..<n { guard let s = string() else { return nil }; list.append(s) }
-            return list
-        }
     }
 }
 

@@ -108,8 +108,10 @@ private struct SnapshotLoader {
                 publishedBlobs[file.path] = file.id.hex
             }
         }
-        // Read the blobs on this thread (libgit2 handles are not shared), parse them on all cores.
-        var inputs: [(file: FileLastChange, bytes: [UInt8])] = []
+        // Blobs parsed by an earlier run come from the cache; the others are read on this thread
+        // (libgit2 handles are not shared) and parsed on all cores.
+        var cache = ArticleCache.load(repository)
+        var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             // Hidden files (like .gitkeep) are git's business, not articles.
@@ -124,15 +126,16 @@ private struct SnapshotLoader {
                                      "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
                 continue
             }
-            inputs.append((file, try repository.blob(file.blob)))
+            let cached = cache[file.blob]
+            inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
         }
-        let parsed = inputs.parallelMap { input in
-            (ArticleParser.parse(path: input.file.path, bytes: input.bytes), SignOff.sha256Hex(input.bytes))
-        }
-        for (input, ((parsedArticle, parseFindings), sha256)) in zip(inputs, parsed) {
+        let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes) }
+        var used: Set<ObjectID> = []
+        for (input, content) in zip(inputs, parsed) {
             let file = input.file
-            let article = parsedArticle
-            var findings = parseFindings
+            if input.cached == nil { cache.insert(content, for: file.blob) }
+            used.insert(file.blob)
+            var (article, findings) = content.located(at: file.path)
             if let other = slugs[article.slug] {
                 findings.append(Finding(.invalidFrontMatter, path: file.path,
                                         "slug '\(article.slug)' is also used by \(other); slugs must be unique across all folders"))
@@ -149,14 +152,19 @@ private struct SnapshotLoader {
             let known = Set(changes.compactMap { $0.blobAfter })
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
                 guard revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
-                let old = try repository.blob(id)
-                revisions[record.signOff.blob] = (ArticleParser.parse(path: file.path, bytes: old).0, SignOff.sha256Hex(old))
+                let old = try cache[id] ?? ParsedContent(repository.blob(id))
+                if cache[id] == nil { cache.insert(old, for: id) }
+                used.insert(id)
+                revisions[record.signOff.blob] = (old.located(at: file.path).0, old.sha256)
             }
             articles.append(ArticleFacts(
-                article: article, parseFindings: findings, blob: file.blob.hex, sha256: sha256,
+                article: article, parseFindings: findings, blob: file.blob.hex, sha256: content.sha256,
                 changes: changes, historyTruncated: file.commit == nil, signOffs: mine, revisions: revisions,
                 publishedBlob: publishedBlobs[file.path]))
         }
+        // A full read keeps only what the tip uses, so the cache does not grow with history.
+        if only == nil { cache.keep(only: used) }
+        cache.save(repository)
         let articlePaths = Set(articles.map(\.article.path))
         for (path, list) in records where !articlePaths.contains(path) && wanted(path) {
             stray += list.map { Finding(.badSignature, path: $0.path, "sign-off for \(path), which is not an article at \(revision.short)") }

@@ -8,13 +8,30 @@ public enum ArticleParser {
     public static let knownKeys: Set<String> = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status"]
 
     public static func parse(path: String, bytes: [UInt8]) -> (Article, [Finding]) {
-        let slug = slug(of: path)
-        var article = Article(path: path, slug: slug)
+        located(parseContent(bytes), at: path)
+    }
+
+    /// The article and findings of `content` (from ``parseContent(_:)``) as the file at `path`:
+    /// its slug, and a finding first when the file name is not a valid slug.
+    public static func located(_ content: (Article, [Finding]), at path: String) -> (Article, [Finding]) {
+        var (article, findings) = content
+        article.path = path
+        article.slug = slug(of: path)
+        for i in findings.indices { findings[i].path = path }
+        if let slugProblem = slugProblem(article.slug) {
+            findings.insert(Finding(.invalidFrontMatter, path: path, slugProblem), at: 0)
+        }
+        return (article, findings)
+    }
+
+    /// What the bytes say regardless of the file's name: path and slug are empty. The same
+    /// bytes always give the same result, so it may be cached by blob id.
+    public static func parseContent(_ bytes: [UInt8]) -> (Article, [Finding]) {
+        var article = Article(path: "", slug: "")
         var findings: [Finding] = []
         func problem(_ line: Int?, _ message: String) {
-            findings.append(Finding(.invalidFrontMatter, path: path, line: line, message))
+            findings.append(Finding(.invalidFrontMatter, path: "", line: line, message))
         }
-        if let slugProblem = slugProblem(slug) { problem(nil, slugProblem) }
 
         let text: String
         switch TextDecoding.decode(bytes) {
@@ -127,9 +144,11 @@ public enum ArticleParser {
 
     /// Why a slug is not `[a-z0-9]+(-[a-z0-9]+)*` of at most 100 characters, or `nil`.
     public static func slugProblem(_ slug: String) -> String? {
-        let valid = !slug.isEmpty && slug.utf8.count <= 100
-            && slug.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
-            && !slug.hasPrefix("-") && !slug.hasSuffix("-") && !slug.contains("--")
+        let bytes = Array(slug.utf8)
+        let hyphen = UInt8(ascii: "-")
+        let valid = !bytes.isEmpty && bytes.count <= 100
+            && bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == hyphen }
+            && bytes.first != hyphen && bytes.last != hyphen && !zip(bytes, bytes.dropFirst()).contains { $0 == hyphen && $1 == hyphen }
         if valid { return nil }
         return "the file name '\(slug).md' is not a valid slug: use lowercase ASCII letters, digits and single hyphens, at most 100 characters"
     }

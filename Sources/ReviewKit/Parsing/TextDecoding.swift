@@ -90,22 +90,25 @@ extension StringProtocol where Self.UTF8View.Index == String.Index {
     }
 }
 
-extension Array where Element == UInt8 {
-    /// Whether `needle` occurs in these bytes.
-    func containsBytes(_ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard count >= needle.count else { return false }
-        return withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { n in
-                var i = 0
+extension Sequence<UInt8> {
+    /// Whether `needle` occurs in these bytes (`memchr` and `memcmp` when both are contiguous).
+    func containsBytes(_ needle: some Collection<UInt8>) -> Bool {
+        let found = withContiguousStorageIfAvailable { hay in
+            needle.withContiguousStorageIfAvailable { n in
+                guard let first = n.first else { return true }
+                guard hay.count >= n.count else { return false }
                 let last = hay.count - n.count
+                var i = 0
                 while i <= last {
-                    guard let hit = hay[i...last].firstIndex(of: first) else { return false }
-                    if memcmp(hay.baseAddress! + hit, n.baseAddress!, n.count) == 0 { return true }
-                    i = hit + 1
+                    guard let hit = memchr(hay.baseAddress! + i, Int32(first), last - i + 1) else { return false }
+                    let at = hay.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hay.baseAddress! + at, n.baseAddress!, n.count) == 0 { return true }
+                    i = at + 1
                 }
                 return false
             }
         }
+        if let found = found ?? nil { return found }
+        return Array(self).containsBytes(Array(needle))
     }
 }

@@ -16,7 +16,7 @@ public enum Freshness: String, Sendable, Codable, CaseIterable {
 
 /// An approval as reported: who, which role, when, on which revision, and whether it counts
 /// for the current one.
-public struct Approval: Sendable, Equatable, Encodable {
+public struct Approval: Sendable, Equatable {
     public var reviewer: String
     public var role: String
     public var date: Day
@@ -26,10 +26,6 @@ public struct Approval: Sendable, Equatable, Encodable {
     public var reviewerName: String?
     public var credentials: String?
     public var comment: String
-
-    enum CodingKeys: String, CodingKey {
-        case reviewer, role, date, revision, current
-    }
 }
 
 /// The workflow engine's verdict on one article.

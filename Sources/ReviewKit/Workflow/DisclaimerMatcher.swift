@@ -15,6 +15,8 @@ public enum DisclaimerMatcher {
     /// - Parameters:
     ///   - body: the article's Markdown body; `bodyFirstLine` is its first line's number in the file.
     public static func match(_ canonical: String, in body: String, bodyFirstLine: Int = 1) -> Match {
+        // Usually the text is there byte for byte; then its collapsed form is there too.
+        if body.utf8.containsBytes(trimmed(canonical)) { return .present }
         let needle = collapsed(canonical)
         guard !needle.isEmpty else { return .present }
         let haystack = collapsed(body)
@@ -55,6 +57,15 @@ public enum DisclaimerMatcher {
             out.append(byte)
         }
         return out
+    }
+
+    /// The text's UTF-8 without ASCII whitespace at either end.
+    static func trimmed(_ text: String) -> ArraySlice<UInt8> {
+        let bytes = Array(text.utf8)
+        let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+        let start = bytes.firstIndex { !isSpace($0) } ?? bytes.endIndex
+        let end = bytes.lastIndex { !isSpace($0) }.map { $0 + 1 } ?? start
+        return bytes[start..<end]
     }
 
     static func words(_ text: String) -> [String] {

@@ -1,0 +1,183 @@
+import GitKit
+
+/// What an article file's bytes say apart from its path (``ArticleParser/parseContent(_:)``),
+/// with the SHA-256 sign-offs are bound to.
+struct ParsedContent: Sendable {
+    var article: Article
+    var findings: [Finding]
+    var sha256: String
+
+    init(_ bytes: [UInt8]) {
+        (article, findings) = ArticleParser.parseContent(bytes)
+        sha256 = SignOff.sha256Hex(bytes)
+    }
+
+    init(article: Article, findings: [Finding], sha256: String) {
+        self.article = article
+        self.findings = findings
+        self.sha256 = sha256
+    }
+
+    /// The article and findings as the file at `path`.
+    func located(at path: String) -> (Article, [Finding]) {
+        ArticleParser.located((article, findings), at: path)
+    }
+}
+
+/// Parsed article contents by blob id, kept in `<git dir>/review/articles.cache` so a run where
+/// little changed reads and parses only the blobs it has not seen.
+///
+/// A blob id names its bytes, and ``ParsedContent`` depends on nothing else, so a cached entry
+/// is the answer parsing would give — as long as the parser is the same: the file is a
+/// ``CacheFile``, trusted only when written by this very build, and ignored when damaged.
+struct ArticleCache {
+    static let name = "articles.cache"
+    static let magic = "review article cache 1"
+
+    private(set) var entries: [ObjectID: ParsedContent] = [:]
+    /// Whether entries were added or dropped since loading.
+    private(set) var isModified = false
+
+    subscript(blob: ObjectID) -> ParsedContent? { entries[blob] }
+
+    mutating func insert(_ content: ParsedContent, for blob: ObjectID) {
+        entries[blob] = content
+        isModified = true
+    }
+
+    /// Keeps only the entries for `blobs` (what the repository's tip still uses).
+    mutating func keep(only blobs: Set<ObjectID>) {
+        let before = entries.count
+        entries = entries.filter { blobs.contains($0.key) }
+        if entries.count != before { isModified = true }
+    }
+
+    /// The stored cache, or an empty one when there is none that can be trusted.
+    static func load(_ repository: Repository) -> ArticleCache {
+        guard var r = CacheFile.read(CacheFile.path(in: repository, name: name), magic: magic),
+              let count = r.u32(), count <= UInt32(r.remaining) else { return ArticleCache() }
+        var cache = ArticleCache()
+        cache.entries.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let blob = r.id(), let content = readContent(&r) else { return ArticleCache() }
+            cache.entries[blob] = content
+        }
+        return r.remaining == 0 ? cache : ArticleCache()
+    }
+
+    /// Writes the cache when it changed; a repository that cannot be written keeps none.
+    func save(_ repository: Repository) {
+        guard isModified else { return }
+        var w = CacheFile.writer(magic: Self.magic)
+        w.u32(UInt32(entries.count))
+        for (blob, content) in entries {
+            w.id(blob)
+            Self.write(content, into: &w)
+        }
+        CacheFile.store(w, to: CacheFile.path(in: repository, name: Self.name))
+    }
+
+    // MARK: Encoding
+
+    private static func write(_ content: ParsedContent, into w: inout BinaryWriter) {
+        let a = content.article
+        w.optionalString(a.title)
+        w.optionalString(a.lastUpdated?.description)
+        w.optionalString(a.category)
+        w.optionalString(a.summary)
+        w.strings(a.authors)
+        w.strings(a.tags)
+        w.strings(a.aliases)
+        w.bool(a.isRetired)
+        w.u32(UInt32(a.frontMatter.count))
+        for (key, value) in a.frontMatter {
+            w.string(key)
+            write(value, into: &w)
+        }
+        w.string(a.body)
+        w.u32(UInt32(a.bodyFirstLine))
+        w.u32(UInt32(content.findings.count))
+        for finding in content.findings {
+            w.string(finding.rule.rawValue)
+            w.bool(finding.line != nil)
+            if let line = finding.line { w.u32(UInt32(line)) }
+            w.string(finding.message)
+        }
+        w.string(content.sha256)
+    }
+
+    private static func write(_ value: YAMLValue, into w: inout BinaryWriter) {
+        switch value {
+        case .scalar(let text, let line):
+            w.u8(0); w.u32(UInt32(line)); w.string(text)
+        case .list(let items, let line):
+            w.u8(1); w.u32(UInt32(line)); w.u32(UInt32(items.count))
+            for item in items { write(item, into: &w) }
+        case .map(let pairs, let line):
+            w.u8(2); w.u32(UInt32(line)); w.u32(UInt32(pairs.count))
+            for (key, item) in pairs {
+                w.string(key)
+                write(item, into: &w)
+            }
+        }
+    }
+
+    private static func readContent(_ r: inout BinaryReader) -> ParsedContent? {
+        var a = Article(path: "", slug: "")
+        guard let title = r.optionalString(), let lastUpdated = r.optionalString(), let category = r.optionalString(),
+              let summary = r.optionalString(), let authors = r.strings(), let tags = r.strings(), let aliases = r.strings(),
+              let retired = r.bool(), let keys = r.u32(), keys <= UInt32(r.remaining) else { return nil }
+        a.title = title
+        if let lastUpdated {
+            guard let day = Day(lastUpdated) else { return nil }
+            a.lastUpdated = day
+        }
+        (a.category, a.summary, a.authors, a.tags, a.aliases, a.isRetired) = (category, summary, authors, tags, aliases, retired)
+        for _ in 0..<keys {
+            guard let key = r.string(), let value = readValue(&r, depth: 0) else { return nil }
+            a.frontMatter.append((key, value))
+        }
+        guard let body = r.string(), let bodyFirstLine = r.u32(), let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
+        a.body = body
+        a.bodyFirstLine = Int(bodyFirstLine)
+        var findings: [Finding] = []
+        for _ in 0..<count {
+            guard let raw = r.string(), let rule = RuleID(rawValue: raw), let hasLine = r.bool() else { return nil }
+            var line: Int?
+            if hasLine {
+                guard let n = r.u32() else { return nil }
+                line = Int(n)
+            }
+            guard let message = r.string() else { return nil }
+            findings.append(Finding(rule, path: "", line: line, message))
+        }
+        guard let sha256 = r.string() else { return nil }
+        return ParsedContent(article: a, findings: findings, sha256: sha256)
+    }
+
+    private static func readValue(_ r: inout BinaryReader, depth: Int) -> YAMLValue? {
+        guard depth <= YAMLDocument.maximumDepth, let tag = r.u8(), let line = r.u32().map(Int.init) else { return nil }
+        switch tag {
+        case 0:
+            return r.string().map { .scalar($0, line: line) }
+        case 1:
+            guard let n = r.u32(), n <= UInt32(r.remaining) else { return nil }
+            var items: [YAMLValue] = []
+            for _ in 0..<n {
+                guard let item = readValue(&r, depth: depth + 1) else { return nil }
+                items.append(item)
+            }
+            return .list(items, line: line)
+        case 2:
+            guard let n = r.u32(), n <= UInt32(r.remaining) else { return nil }
+            var pairs: [(key: String, value: YAMLValue)] = []
+            for _ in 0..<n {
+                guard let key = r.string(), let item = readValue(&r, depth: depth + 1) else { return nil }
+                pairs.append((key, item))
+            }
+            return .map(pairs, line: line)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GitKit
+@testable import ReviewKit
+import Testing
+import TestSupport
+
+/// The parsed-article cache must never change an answer: with it, without it, after edits,
+/// and from a damaged file, status is identical.
+@Suite struct ArticleCacheTests {
+    private func statusJSON(_ content: ContentRepository, cache: Bool) throws -> String {
+        if !cache { try? FileManager.default.removeItem(atPath: CacheFile.path(in: content.repository, name: ArticleCache.name)) }
+        return StatusJSONReporter.render(try content.status(asOf: "2026-11-25"))
+    }
+
+    @Test func cachedStatusEqualsUncachedAsArticlesChange() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology, "flu": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        let cachePath = CacheFile.path(in: content.repository, name: ArticleCache.name)
+        let fresh = try statusJSON(content, cache: false)
+        #expect(FileManager.default.fileExists(atPath: cachePath))
+        #expect(try statusJSON(content, cache: true) == fresh)
+
+        // An approval (an older revision becomes a tracked one), an edit, a broken edit.
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.edit("pml", lastUpdated: "2026-05-01", on: "2026-05-01", body: "New text.\n\n" + ContentRepository.disclaimer)
+        try content.commit("break flu", [.write("Articles/general/flu.md", "---\ntitle: [unclosed\n---\nBody\n")], on: "2026-05-02")
+        let afterEdits = try statusJSON(content, cache: true)
+        #expect(afterEdits == (try statusJSON(content, cache: false)))
+        #expect(afterEdits.contains("invalid-front-matter"))
+        // The cache lives in the git directory: nothing new appears in the work tree.
+        #expect(cachePath.hasPrefix(content.repository.gitDirectory))
+        #expect(try Git.run(["ls-files", "--others"], in: content.path) == "")
+    }
+
+    @Test func aDamagedCacheIsIgnoredAndRewritten() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let expected = try statusJSON(content, cache: false)
+        let path = CacheFile.path(in: content.repository, name: ArticleCache.name)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(ArticleCache.load(content.repository).entries.count == 1)
+        for damage in [{ (d: inout Data) in d[d.count / 2] ^= 0x01 }, { d in d = d.prefix(d.count - 3) }, { d in d = Data() }] {
+            var broken = good
+            damage(&broken)
+            try broken.write(to: URL(fileURLWithPath: path))
+            #expect(ArticleCache.load(content.repository).entries.isEmpty)
+            #expect(try statusJSON(content, cache: true) == expected)
+            #expect(ArticleCache.load(content.repository).entries.count == 1)
+        }
+    }
+
+    /// Every field survives the file, for well-formed and broken articles alike.
+    @Test(arguments: [
+        ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07", body: "Body\n\nMore.", tags: "[a, b]"),
+        "---\ntitle: T\nlast-updated: 2026-04-07\ncategory: neurology\nsummary: S\nauthors: [Ann, Bo]\naliases: [x]\nstatus: retired\nextra:\n  nested: [1, {k: v}]\n---\nÜber\r\n",
+        "---\ntitle: [unclosed\n---\nBody\n",
+        "no front matter at all",
+        "---\nlast-updated: 2026-02-30\n---\n",
+    ])
+    func entriesRoundTrip(_ text: String) throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", text)])
+        let blob = try #require(try repo.repository.entry(at: "Articles/a.md", inCommit: repo.repository.headCommit())).id
+        var cache = ArticleCache()
+        cache.insert(ParsedContent(Array(text.utf8)), for: blob)
+        cache.save(repo.repository)
+        let stored = try #require(ArticleCache.load(repo.repository)[blob])
+        let original = ParsedContent(Array(text.utf8))
+        let (a, b) = (stored.article, original.article)
+        #expect(a == b)
+        #expect(a.title == b.title && a.lastUpdated == b.lastUpdated && a.category == b.category && a.summary == b.summary)
+        #expect(a.authors == b.authors && a.tags == b.tags && a.aliases == b.aliases && a.isRetired == b.isRetired)
+        #expect(a.bodyFirstLine == b.bodyFirstLine)
+        #expect(stored.findings == original.findings)
+        #expect(stored.sha256 == original.sha256)
+        #expect(stored.located(at: "Articles/x/Bad Name.md").1 == original.located(at: "Articles/x/Bad Name.md").1)
+    }
+
+    @Test func aCacheFromAnotherFormatIsNotTrusted() throws {
+        let repo = try RepoBuilder()
+        var w = CacheFile.writer(magic: "review article cache 0")
+        w.u32(0)
+        CacheFile.store(w, to: CacheFile.path(in: repo.repository, name: ArticleCache.name))
+        #expect(CacheFile.read(CacheFile.path(in: repo.repository, name: ArticleCache.name), magic: ArticleCache.magic) == nil)
+        #expect(CacheFile.read(CacheFile.path(in: repo.repository, name: ArticleCache.name), magic: "review article cache 0") != nil)
+    }
+}
