@@ -4,6 +4,7 @@
 #define GIT_DEPRECATE_HARD
 #include <git2.h>
 #include <git2/sys/repository.h>
+#include <zlib.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per use. */
 
@@ -29,6 +30,11 @@ static inline int review_git_set_mwindow_mapped_limit(size_t bytes) {
 
 static inline int review_git_set_mwindow_size(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, bytes);
+}
+
+/* inflateInit is a macro. */
+static inline int review_inflate_init(z_stream *stream) {
+    return inflateInit(stream);
 }
 
 #endif

@@ -10,6 +10,8 @@ import Glibc
 final class ObjectDatabase {
     let owner: Repository
     private let raw: OpaquePointer
+    /// Packed objects are read here first (see ``PackReader`` for why); libgit2 reads the rest.
+    private lazy var packs = PackReader(objectsDirectory: owner.commonDirectory + "objects")
 
     /// Wraps `git_repository_odb`.
     init(_ repository: Repository) throws(RepositoryError) {
@@ -22,20 +24,31 @@ final class ObjectDatabase {
 
     deinit { git_odb_free(raw) }
 
-    /// Reads an object's uncompressed bytes. Wraps `git_odb_read`.
+    /// Reads an object's uncompressed bytes: from the pack reader, or with `git_odb_read`.
     ///
     /// - Throws: ``RepositoryError/missingObject(_:_:)`` or ``RepositoryError/corruptObject(_:_:)``
     ///   naming `id`, or a corrupt-object error when the object is not of the `expected` type.
     func read(_ id: ObjectID, expected: git_object_t) throws(RepositoryError) -> RawObject {
-        var oid = id.oid
-        var object: OpaquePointer?
-        let result: Int32 = withExtendedLifetime(owner) { () -> Int32 in git_odb_read(&object, self.raw, &oid) }
-        guard result >= 0, let object else { throw owner.classify(GitError.last(code: result), id: id) }
-        let wrapped = RawObject(object, database: self)
-        guard git_odb_object_type(object) == expected else {
-            throw .corruptObject(id, "expected a \(Self.name(of: expected)), found a \(Self.name(of: git_odb_object_type(object)))")
+        let object: RawObject
+        if let packed = packs.read(id) {
+            object = RawObject(bytes: packed.bytes, type: packed.type)
+        } else {
+            object = try readWithLibgit2(id)
         }
-        return wrapped
+        guard object.type == expected else {
+            throw .corruptObject(id, "expected a \(Self.name(of: expected)), found a \(Self.name(of: object.type))")
+        }
+        return object
+    }
+
+    /// Reads an object with `git_odb_read` (loose objects, alternates, anything the pack
+    /// reader leaves to libgit2, and the errors of a damaged repository).
+    func readWithLibgit2(_ id: ObjectID) throws(RepositoryError) -> RawObject {
+        var oid = id.oid
+        var pointer: OpaquePointer?
+        let result: Int32 = withExtendedLifetime(owner) { () -> Int32 in git_odb_read(&pointer, self.raw, &oid) }
+        guard result >= 0, let pointer else { throw owner.classify(GitError.last(code: result), id: id) }
+        return RawObject(pointer, database: self)
     }
 
     private static func name(of type: git_object_t) -> String {
@@ -69,22 +82,37 @@ final class ObjectDatabase {
     }
 }
 
-/// One object read from the database: owns its `git_odb_object` and frees it once.
+/// One object read from the database: owns its `git_odb_object` and frees it once, or holds
+/// the bytes ``PackReader`` produced.
 ///
 /// Keeps its ``ObjectDatabase`` (and so the repository) alive while it lives.
 final class RawObject {
-    private let raw: OpaquePointer
-    private let database: ObjectDatabase
+    private let raw: OpaquePointer?
+    private let database: ObjectDatabase?
+    private let bytes: [UInt8]
+    let type: git_object_t
 
     init(_ raw: OpaquePointer, database: ObjectDatabase) {
         self.raw = raw
         self.database = database
+        bytes = []
+        type = git_odb_object_type(raw)
     }
 
-    deinit { git_odb_object_free(raw) }
+    init(bytes: [UInt8], type: git_object_t) {
+        raw = nil
+        database = nil
+        self.bytes = bytes
+        self.type = type
+    }
+
+    deinit { if let raw { git_odb_object_free(raw) } }
 
     /// Calls `body` with the object's bytes, valid only during the call.
     func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        guard let raw else {
+            return try bytes.withUnsafeBytes { buffer in Result { () throws(E) -> R in try body(buffer) } }.get()
+        }
         let bytes = UnsafeRawBufferPointer(start: git_odb_object_data(raw), count: git_odb_object_size(raw))
         return try withExtendedLifetime(self) { () throws(E) -> R in try body(bytes) }
     }

@@ -69,6 +69,9 @@ public final class Repository {
     ///
     /// Wraps `git_repository_path`.
     public var gitDirectory: String { String(cString: git_repository_path(raw)) }
+    /// The directory holding objects and refs shared by all work trees (the git directory,
+    /// except in a linked work tree).
+    public var commonDirectory: String { String(cString: git_repository_commondir(raw)) }
 
     /// The work tree with a trailing slash, or `nil` for a bare repository.
     ///

@@ -1,0 +1,101 @@
+import CGit2
+import Foundation
+@testable import GitKit
+import Testing
+import TestSupport
+
+/// The pack reader must give exactly libgit2's bytes for every packed object, whatever the
+/// delta kind, cache size or read order, and never more than `nil` for a damaged pack.
+@Suite struct PackReaderTests {
+    /// A history with many versions of one growing tree and of a few files, packed by git.
+    private func packedRepository(_ configuration: [String]) throws -> RepoBuilder {
+        let repo = try RepoBuilder()
+        for i in 0..<60 {
+            var changes: [FileChange] = [.write("Articles/a\(i).md", "article \(i)\n" + String(repeating: "line \(i)\n", count: i))]
+            if i % 3 == 0 { changes.append(.write("Articles/shared.md", "version \(i)\n" + String(repeating: "text\n", count: 200))) }
+            if i % 7 == 0 { changes.append(.write("Reviews/policy.yml", "roles: [r\(i)]\n")) }
+            try repo.commit("commit \(i)", changes)
+        }
+        try Git.run(configuration + ["repack", "-a", "-d", "-f", "--depth=50", "--window=50"], in: repo.path)
+        return repo
+    }
+
+    /// Every object in the pack (loose leftovers, like an unreachable empty tree, excluded).
+    private func allObjects(_ repo: RepoBuilder) throws -> [ObjectID] {
+        let objects = repo.repository.commonDirectory + "objects/"
+        return try Git.run(["cat-file", "--batch-all-objects", "--batch-check=%(objectname)"], in: repo.path)
+            .split(separator: "\n").map { try #require(ObjectID(hex: String($0))) }
+            .filter { !FileManager.default.fileExists(atPath: objects + $0.hex.prefix(2) + "/" + $0.hex.dropFirst(2)) }
+    }
+
+    private func libgit2Bytes(_ database: ObjectDatabase, _ id: ObjectID) throws -> (git_object_t, [UInt8]) {
+        let object = try database.readWithLibgit2(id)
+        return (object.type, object.withBytes { Array($0) })
+    }
+
+    /// Offset deltas (git's default) and reference deltas.
+    @Test(arguments: [[], ["-c", "repack.useDeltaBaseOffset=false"]])
+    func everyObjectEqualsLibgit2s(_ configuration: [String]) throws {
+        let repo = try packedRepository(configuration)
+        let ids = try allObjects(repo)
+        let deltas = try Git.run(["cat-file", "--batch-all-objects", "--batch-check=%(deltabase)"], in: repo.path)
+            .split(separator: "\n").filter { !$0.allSatisfy { $0 == "0" } }
+        #expect(deltas.count > 20, "the repository should hold delta chains")
+        let database = try ObjectDatabase(repo.repository)
+        // A roomy cache, then one so small it evicts constantly; reads in two orders.
+        for (limit, order) in [(96 << 20, ids), (2048, ids.reversed()), (64 << 10, ids.shuffled())] {
+            let reader = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects", cacheLimit: limit)
+            for id in order {
+                let read = try #require(reader.read(id), "\(id.hex) not read")
+                let expected = try libgit2Bytes(database, id)
+                #expect(read.type == expected.0 && read.bytes == expected.1, "\(id.hex)")
+            }
+        }
+    }
+
+    @Test func looseObjectsAreLeftToLibgit2() throws {
+        let repo = try packedRepository([])
+        let loose = try repo.commit("after the pack", [.write("Articles/new.md", "new\n")])
+        let reader = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects")
+        #expect(reader.read(loose) == nil)
+        let database = try ObjectDatabase(repo.repository)
+        #expect(try database.read(loose, expected: GIT_OBJECT_COMMIT).type == GIT_OBJECT_COMMIT)
+    }
+
+    @Test func aDamagedPackGivesNilOrTheRightBytes() throws {
+        let repo = try packedRepository([])
+        let ids = try allObjects(repo)
+        let database = try ObjectDatabase(repo.repository)
+        let expected = try Dictionary(uniqueKeysWithValues: ids.map { ($0, try libgit2Bytes(database, $0).1) })
+        let packDirectory = repo.repository.commonDirectory + "objects/pack/"
+        let pack = try #require(try FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".pack") })
+        let path = packDirectory + pack
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var sawNil = false
+        for position in stride(from: 12, to: original.count - 20, by: max(1, original.count / 40)) {
+            var damaged = original
+            damaged[position] ^= 0x5A
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            try damaged.write(to: URL(fileURLWithPath: path))
+            let reader = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects")
+            for id in ids {
+                if let read = reader.read(id) { #expect(read.bytes == expected[id], "byte \(position), \(id.hex)") } else { sawNil = true }
+            }
+        }
+        #expect(sawNil)
+    }
+
+    @Test func malformedDeltasAreRefused() {
+        let base = Array("hello world".utf8)
+        // source size 11, target size 5, copy offset 0 size 5
+        #expect(PackReader.apply([11, 5, 0x90, 5], to: base) == Array("hello".utf8))
+        #expect(PackReader.apply([11, 5, 0x90, 5, 1, 0x21], to: base) == nil)         // writes past the target
+        #expect(PackReader.apply([10, 5, 0x90, 5], to: base) == nil)                  // wrong source size
+        #expect(PackReader.apply([11, 6, 0x90, 5], to: base) == nil)                  // target too short
+        #expect(PackReader.apply([11, 5, 0x91, 8, 5], to: base) == nil)               // copies past the source
+        #expect(PackReader.apply([11, 5, 0x00], to: base) == nil)                     // reserved instruction
+        #expect(PackReader.apply([11, 5, 0x91], to: base) == nil)                     // truncated instruction
+        #expect(PackReader.apply([11, 2, 2, 0x41, 0x42], to: base) == Array("AB".utf8)) // insert
+        #expect(PackReader.apply([11], to: base) == nil)
+    }
+}
