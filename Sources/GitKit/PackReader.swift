@@ -10,7 +10,8 @@ import Glibc
 /// folder make a 2.8 MB tree — every read rebuilds the tree's whole delta chain: about 20 ms
 /// per tree, against git's 2 ms. This reader keeps every tree and every delta base it rebuilds
 /// in a byte-bounded LRU cache (96 MiB, git's `core.deltaBaseCacheLimit`), so walking history
-/// applies about one delta per commit.
+/// applies about one delta per commit. The cache holds at most 48 of the largest trees seen
+/// (enough for a chain of git's default depth of 50), so small repositories stay small.
 ///
 /// It reads version-2 pack indexes and their packs with `pread` (nothing stays mapped, so
 /// memory stays bounded). Whatever it does not know or cannot read — loose objects, alternates,
@@ -76,7 +77,11 @@ final class PackReader {
     private var cache: [Key: Entry] = [:]
     private var cachedBytes = 0
     private var clock = 0
+    private var largestTree = 0
+    /// The most the cache may ever hold.
     let cacheLimit: Int
+    /// What it may hold now: 48 of the largest trees seen, at least 8 MiB, at most `cacheLimit`.
+    private var currentLimit: Int { min(cacheLimit, max(8 << 20, 48 * largestTree)) }
 
     /// Opens the packs under `<objectsDirectory>/pack`; a pack that cannot be read is skipped.
     init(objectsDirectory: String, cacheLimit: Int = 96 << 20) {
@@ -162,13 +167,15 @@ final class PackReader {
 
     /// Keeps an object, dropping the least recently used ones beyond the limit.
     private func remember(_ entry: Entry, at key: Key) {
-        guard cache[key] == nil, entry.bytes.count <= cacheLimit / 4 else { return }
+        if entry.type == GIT_OBJECT_TREE { largestTree = max(largestTree, entry.bytes.count) }
+        let limit = currentLimit
+        guard cache[key] == nil, entry.bytes.count <= limit / 4 else { return }
         cache[key] = entry
         cachedBytes += entry.bytes.count
-        guard cachedBytes > cacheLimit else { return }
+        guard cachedBytes > limit else { return }
         // Evict the older half at once, so eviction stays rare.
         let byAge = cache.sorted { $0.value.lastUse < $1.value.lastUse }
-        for (old, value) in byAge where cachedBytes > cacheLimit / 2 {
+        for (old, value) in byAge where cachedBytes > limit / 2 {
             cache[old] = nil
             cachedBytes -= value.bytes.count
         }
