@@ -73,6 +73,10 @@ final class PackReader {
         var lastUse: Int
     }
 
+    /// Larger objects are left to libgit2: no tree or commit is that big, and a damaged size
+    /// must not make this reader allocate gigabytes.
+    static let maximumObjectSize = 256 << 20
+
     private var packs: [Pack] = []
     private var cache: [Key: Entry] = [:]
     private var cachedBytes = 0
@@ -234,8 +238,9 @@ final class PackReader {
 
     /// Inflates the zlib stream at `offset`, which must give exactly `size` bytes.
     private func inflate(_ pack: Pack, at offset: Int, size: Int) -> [UInt8]? {
-        guard size >= 0, size < 1 << 34 else { return nil }
-        var output = [UInt8](repeating: 0, count: size)
+        guard size >= 0, size <= Self.maximumObjectSize else { return nil }
+        // zlib fills every byte or the result is thrown away: no need to zero it first.
+        var output = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
         var input = [UInt8](repeating: 0, count: min(max(size + 64, 4096), 1 << 20))
         var stream = z_stream()
         guard review_inflate_init(&stream) == Z_OK else { return nil }
@@ -283,8 +288,10 @@ final class PackReader {
             }
             return nil
         }
-        guard let sourceSize = size(), sourceSize == base.count, let targetSize = size(), targetSize < 1 << 34 else { return nil }
-        var out = [UInt8](repeating: 0, count: targetSize)
+        guard let sourceSize = size(), sourceSize == base.count, let targetSize = size(),
+              targetSize <= maximumObjectSize else { return nil }
+        // Every byte is written or the result is thrown away.
+        var out = [UInt8](unsafeUninitializedCapacity: targetSize) { _, count in count = targetSize }
         var written = 0
         let ok = out.withUnsafeMutableBytes { target in
             base.withUnsafeBytes { source in

@@ -97,5 +97,6 @@ import TestSupport
         #expect(PackReader.apply([11, 5, 0x91], to: base) == nil)                     // truncated instruction
         #expect(PackReader.apply([11, 2, 2, 0x41, 0x42], to: base) == Array("AB".utf8)) // insert
         #expect(PackReader.apply([11], to: base) == nil)
+        #expect(PackReader.apply([11, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x90, 5], to: base) == nil)  // claims 4 GiB
     }
 }
