@@ -119,7 +119,7 @@ final class PackReader {
     func read(_ id: ObjectID) -> (type: git_object_t, bytes: [UInt8])? {
         for (p, pack) in packs.enumerated() {
             guard let offset = pack.offset(of: id) else { continue }
-            guard let entry = object(at: Key(pack: p, offset: offset), depth: 0) else { return nil }
+            guard let entry = object(at: Key(pack: p, offset: offset)) else { return nil }
             return (entry.type, entry.bytes)
         }
         return nil
@@ -127,38 +127,51 @@ final class PackReader {
 
     // MARK: Objects
 
-    private func object(at key: Key, depth: Int) -> Entry? {
+    /// The object at `key`: follows its delta chain down to a cached or whole object, then
+    /// applies the deltas back up (a loop, not recursion, so no chain can exhaust the stack).
+    private func object(at key: Key) -> Entry? {
         clock += 1
-        if var hit = cache[key] {
-            hit.lastUse = clock
-            cache[key] = hit
-            return hit
-        }
-        // git writes chains of at most 50 by default and never more than 4095; refuse longer ones.
-        guard depth <= 4095, let header = readHeader(packs[key.pack], at: key.offset) else { return nil }
-        let entry: Entry
-        switch header.kind {
-        case 1...4:
-            guard let bytes = inflate(packs[key.pack], at: header.dataAt, size: header.size) else { return nil }
-            entry = Entry(type: git_object_t(rawValue: Int32(header.kind)), bytes: bytes, lastUse: clock)
-        case 6, 7:
-            let baseKey: Key
-            if header.kind == 6 {
-                guard header.baseOffset > 0, header.baseOffset < key.offset else { return nil }
-                baseKey = Key(pack: key.pack, offset: header.baseOffset)
-            } else {
-                guard let id = header.baseID, let found = locate(id) else { return nil }
-                baseKey = found
+        var chain: [(key: Key, header: Header)] = []
+        var current = key
+        var entry: Entry
+        while true {
+            if var hit = cache[current] {
+                hit.lastUse = clock
+                cache[current] = hit
+                entry = hit
+                break
             }
-            guard let base = object(at: baseKey, depth: depth + 1),
-                  let delta = inflate(packs[key.pack], at: header.dataAt, size: header.size),
-                  let bytes = Self.apply(delta, to: base.bytes) else { return nil }
-            entry = Entry(type: base.type, bytes: bytes, lastUse: clock)
-            remember(base, at: baseKey)
-        default:
-            return nil
+            // git writes chains of at most 50 by default and never more than 4095.
+            guard chain.count <= 4095, let header = readHeader(packs[current.pack], at: current.offset) else { return nil }
+            switch header.kind {
+            case 1...4:
+                guard let bytes = inflate(packs[current.pack], at: header.dataAt, size: header.size) else { return nil }
+                entry = Entry(type: git_object_t(rawValue: Int32(header.kind)), bytes: bytes, lastUse: clock)
+            case 6:
+                guard header.baseOffset > 0, header.baseOffset < current.offset else { return nil }
+                chain.append((current, header))
+                current = Key(pack: current.pack, offset: header.baseOffset)
+                continue
+            case 7:
+                guard let id = header.baseID, let base = locate(id) else { return nil }
+                chain.append((current, header))
+                current = base
+                continue
+            default:
+                return nil
+            }
+            if entry.type == GIT_OBJECT_TREE { remember(entry, at: current) }
+            break
         }
-        if entry.type == GIT_OBJECT_TREE { remember(entry, at: key) }
+        // Rebuild each delta on its base, newest last, keeping the bases for the next reads.
+        for (deltaKey, header) in chain.reversed() {
+            remember(entry, at: current)
+            guard let delta = inflate(packs[deltaKey.pack], at: header.dataAt, size: header.size),
+                  let bytes = Self.apply(delta, to: entry.bytes) else { return nil }
+            entry = Entry(type: entry.type, bytes: bytes, lastUse: clock)
+            current = deltaKey
+        }
+        if !chain.isEmpty, entry.type == GIT_OBJECT_TREE { remember(entry, at: key) }
         return entry
     }
 
