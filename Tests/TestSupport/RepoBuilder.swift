@@ -144,3 +144,28 @@ public struct ProcessResult: Sendable {
         stderr = String(decoding: errBox.data, as: UTF8.self)
     }
 }
+
+/// Every file below a directory with its bytes, to prove a command wrote nothing.
+public struct DirectoryContents: Equatable, CustomStringConvertible {
+    public let files: [String: [UInt8]]
+
+    /// Reads `path` recursively, leaving out relative paths that start with any of `excluding`.
+    public init(_ path: String, excluding: [String] = []) throws {
+        var files: [String: [UInt8]] = [:]
+        let manager = FileManager.default
+        for case let relative as String in manager.enumerator(atPath: path) ?? NSEnumerator()
+        where !excluding.contains(where: { relative.hasPrefix($0) }) {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            files[relative] = Array(try Data(contentsOf: URL(fileURLWithPath: path + "/" + relative)))
+        }
+        self.files = files
+    }
+
+    /// What differs from `other`: paths added, removed or changed.
+    public func differences(from other: DirectoryContents) -> [String] {
+        Set(files.keys).union(other.files.keys).sorted().filter { files[$0] != other.files[$0] }
+    }
+
+    public var description: String { "\(files.count) files" }
+}

@@ -60,7 +60,9 @@ import TestSupport
     func usageErrorsExitTwoAndWriteNothing(_ arguments: [String], _ mention: String) throws {
         let content = try content()
         let out = TemporaryDirectory()
+        let before = try DirectoryContents(content.path)
         let run = try ReviewRun(["check", "--repo", content.path, "--output", "junit:\(out.file("report.xml"))"] + arguments)
+        #expect(try DirectoryContents(content.path).differences(from: before) == [])
         #expect(run.status == 2)
         #expect(run.stdout == "")
         #expect(run.stderr.split(separator: "\n").count == 1)

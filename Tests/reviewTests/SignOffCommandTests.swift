@@ -89,6 +89,9 @@ import TestSupport
         try site.addReviewer("ann", role: "medical", email: "ann@example.org")
         try site.content.edit("pml", lastUpdated: "2026-04-08", body: "Ann's words.", author: "Ann")
         let head = try site.content.repository.headCommit()
+        // The repository byte for byte, apart from review's own caches under .git/review/.
+        _ = try site.run(["status"])
+        let before = try DirectoryContents(site.path, excluding: [".git/review/"])
         let cases: [([String], String)] = [
             (["approve", "pml", "--as", "ann", "--role", "medical", "--as-of", "2026-04-09"], "self-approval"),
             (["approve", "pml", "--as", "zed", "--role", "medical"], "no private key for 'zed'"),
@@ -103,8 +106,12 @@ import TestSupport
             #expect(run.status == 2, "\(arguments)")
             #expect(run.stderr.contains(mention), "\(arguments): \(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+            #expect(try DirectoryContents(site.path, excluding: [".git/review/"]).differences(from: before) == [], "\(arguments)")
         }
         #expect(try site.content.repository.headCommit() == head)
+        // The comparison does see a write.
+        try Git.run(["tag", "probe"], in: site.path)
+        #expect(try DirectoryContents(site.path, excluding: [".git/review/"]).differences(from: before) == [".git/refs/tags/probe"])
     }
 
     @Test func onADetachedHeadApproveRefusesAndInABareRepositoryItCommitsToHEADsBranch() throws {
