@@ -109,8 +109,11 @@ private struct SnapshotLoader {
             }
         }
         // Blobs parsed by an earlier run come from the cache; the others are read on this thread
-        // (libgit2 handles are not shared) and parsed on all cores.
-        var cache = ArticleCache.load(repository)
+        // (libgit2 handles are not shared) and parsed on all cores. A few articles (`approve`,
+        // most `check --changed-since` runs) are parsed directly: loading the whole cache would
+        // cost more than it saves.
+        let usesCache = only.map { $0.count > 100 } ?? true
+        var cache = usesCache ? ArticleCache.load(repository) : ArticleCache()
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
@@ -164,7 +167,7 @@ private struct SnapshotLoader {
         }
         // A full read keeps only what the tip uses, so the cache does not grow with history.
         if only == nil { cache.keep(only: used) }
-        cache.save(repository)
+        if usesCache { cache.save(repository) }
         let articlePaths = Set(articles.map(\.article.path))
         for (path, list) in records where !articlePaths.contains(path) && wanted(path) {
             stray += list.map { Finding(.badSignature, path: $0.path, "sign-off for \(path), which is not an article at \(revision.short)") }
