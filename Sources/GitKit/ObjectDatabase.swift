@@ -10,8 +10,6 @@ import Glibc
 final class ObjectDatabase {
     let owner: Repository
     private let raw: OpaquePointer
-    /// Packed objects are read here first (see ``PackReader`` for why); libgit2 reads the rest.
-    private lazy var packs = PackReader(objectsDirectory: owner.commonDirectory + "objects")
 
     /// Wraps `git_repository_odb`.
     init(_ repository: Repository) throws(RepositoryError) {
@@ -30,7 +28,7 @@ final class ObjectDatabase {
     ///   naming `id`, or a corrupt-object error when the object is not of the `expected` type.
     func read(_ id: ObjectID, expected: git_object_t) throws(RepositoryError) -> RawObject {
         let object: RawObject
-        if let packed = packs.read(id) {
+        if let packed = owner.packs.read(id) {
             object = RawObject(bytes: packed.bytes, type: packed.type)
         } else {
             object = try readWithLibgit2(id)

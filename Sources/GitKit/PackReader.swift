@@ -87,27 +87,17 @@ final class PackReader {
     /// What it may hold now: 48 of the largest trees seen, at least 8 MiB, at most `cacheLimit`.
     private var currentLimit: Int { min(cacheLimit, max(8 << 20, 48 * largestTree)) }
 
+    private let packDirectory: String
+    /// The pack names already opened (or found unreadable), and the directory's modification
+    /// time when it was last listed.
+    private var seen: Set<String> = []
+    private var listedAt: timespec?
+
     /// Opens the packs under `<objectsDirectory>/pack`; a pack that cannot be read is skipped.
     init(objectsDirectory: String, cacheLimit: Int = 96 << 20) {
         self.cacheLimit = cacheLimit
-        guard let directory = opendir(objectsDirectory + "/pack") else { return }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(".idx") { names.append(String(name.dropLast(4))) }
-        }
-        for name in names.sorted() {
-            let base = objectsDirectory + "/pack/" + name
-            guard let index = readBytes(atPath: base + ".idx"), index.count >= 8 + 1024 + 40,
-                  index[0..<8].elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else { continue }
-            let count = index.withUnsafeBytes { Int(UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))) }
-            // Names, CRCs, offsets, then the pack and index checksums at least.
-            guard index.count >= 8 + 1024 + count * 28 + 40 else { continue }
-            let fd = open(base + ".pack", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue }
-            packs.append(Pack(fd: fd, index: index, count: count))
-        }
+        packDirectory = objectsDirectory + "/pack/"
+        openNewPacks()
     }
 
     deinit {
@@ -115,14 +105,39 @@ final class PackReader {
     }
 
     /// The object's type and bytes, or `nil` when it is not in these packs or cannot be read
-    /// here (the caller then asks libgit2).
+    /// here (the caller then asks libgit2). A miss looks for packs written since the last look,
+    /// as git does after a repack.
     func read(_ id: ObjectID) -> (type: git_object_t, bytes: [UInt8])? {
-        for (p, pack) in packs.enumerated() {
-            guard let offset = pack.offset(of: id) else { continue }
-            guard let entry = object(at: Key(pack: p, offset: offset)) else { return nil }
-            return (entry.type, entry.bytes)
+        guard let key = locate(id) ?? (openNewPacks() ? locate(id) : nil), let entry = object(at: key) else { return nil }
+        return (entry.type, entry.bytes)
+    }
+
+    /// Opens the packs that appeared since the directory was last listed; whether there were any.
+    @discardableResult
+    private func openNewPacks() -> Bool {
+        var info = stat()
+        guard stat(packDirectory, &info) == 0 else { return false }
+        if let listedAt, listedAt.tv_sec == info.st_mtim.tv_sec, listedAt.tv_nsec == info.st_mtim.tv_nsec { return false }
+        listedAt = info.st_mtim
+        guard let directory = opendir(packDirectory) else { return false }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".idx") { names.append(String(name.dropLast(4))) }
         }
-        return nil
+        let before = packs.count
+        for name in names.sorted() where seen.insert(name).inserted {
+            guard let index = readBytes(atPath: packDirectory + name + ".idx"), index.count >= 8 + 1024 + 40,
+                  index[0..<8].elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else { continue }
+            let count = index.withUnsafeBytes { Int(UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))) }
+            // Names, CRCs, offsets, then the pack and index checksums at least.
+            guard index.count >= 8 + 1024 + count * 28 + 40 else { continue }
+            let fd = open(packDirectory + name + ".pack", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            packs.append(Pack(fd: fd, index: index, count: count))
+        }
+        return packs.count > before
     }
 
     // MARK: Objects

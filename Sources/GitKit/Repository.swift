@@ -15,6 +15,10 @@ public final class Repository {
     /// Where the repository was opened from, as given.
     public let openedPath: String
 
+    /// Packed objects are read here first (see ``PackReader`` for why), by every
+    /// ``ObjectDatabase`` of this handle, so pack indexes are read once; libgit2 reads the rest.
+    lazy var packs = PackReader(objectsDirectory: commonDirectory + "objects")
+
     private init(raw: OpaquePointer, openedPath: String) {
         self.raw = raw
         self.openedPath = openedPath
