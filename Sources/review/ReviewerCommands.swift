@@ -47,10 +47,13 @@ struct AddReviewerCommand: ParsableCommand {
 
     func run() throws {
         let repository = try global.openRepository()
-        let entry = ReviewersEditor.Entry(
+        guard let key = Data(base64Encoded: publicKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+            throw ReviewError("--public-key is not a base64 Ed25519 public key (32 bytes)", remedy: "pass the line 'review keygen' printed")
+        }
+        let entry = Reviewer(
             id: id, name: name, credentials: credentials,
             roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-            emails: emails, publicKey: publicKey, validFrom: validFrom, validUntil: validUntil)
+            emails: emails, publicKey: Array(key), validFrom: validFrom, validUntil: validUntil)
         let now = Int64(Date().timeIntervalSince1970)
         let me = repository.configuredSignature(time: now) ?? Signature(name: "review", email: "review@localhost", time: now)
         var failure: ReviewError?

@@ -155,8 +155,13 @@ private struct SnapshotLoader {
             let known = Set(changes.compactMap { $0.blobAfter })
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
                 guard revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
-                let old = try cache[id] ?? ParsedContent(repository.blob(id))
-                if cache[id] == nil { cache.insert(old, for: id) }
+                let old: ParsedContent
+                if let cached = cache[id] {
+                    old = cached
+                } else {
+                    old = ParsedContent(try repository.blob(id))
+                    cache.insert(old, for: id)
+                }
                 used.insert(id)
                 revisions[record.signOff.blob] = (old.located(at: file.path).0, old.sha256)
             }

@@ -2,44 +2,23 @@ import Foundation
 
 /// Adds a reviewer to the text of reviewers.yml, keeping every other line (and comment) as it was.
 public enum ReviewersEditor {
-    public struct Entry: Sendable {
-        public var id: String
-        public var name: String
-        public var credentials: String
-        public var roles: [String]
-        public var emails: [String]
-        public var publicKey: String
-        public var validFrom: Day?
-        public var validUntil: Day?
-
-        public init(id: String, name: String, credentials: String, roles: [String], emails: [String], publicKey: String,
-                    validFrom: Day?, validUntil: Day?) {
-            self.id = id
-            self.name = name
-            self.credentials = credentials
-            self.roles = roles
-            self.emails = emails
-            self.publicKey = publicKey
-            self.validFrom = validFrom
-            self.validUntil = validUntil
-        }
-
-        var yaml: String {
-            var lines = ["  - id: \(id)", "    name: \(YAMLText.quoted(name))", "    credentials: \(YAMLText.quoted(credentials))",
-                         "    roles: [\(roles.map(YAMLText.quoted).joined(separator: ", "))]"]
-            if !emails.isEmpty { lines.append("    emails: [\(emails.map(YAMLText.quoted).joined(separator: ", "))]") }
-            lines.append("    public-key: \(publicKey)")
-            if let validFrom { lines.append("    valid-from: \(validFrom)") }
-            if let validUntil { lines.append("    valid-until: \(validUntil)") }
-            return lines.joined(separator: "\n") + "\n"
-        }
+    /// The reviewer as a `reviewers.yml` list entry.
+    static func yaml(_ reviewer: Reviewer) -> String {
+        var lines = ["  - id: \(reviewer.id)", "    name: \(YAMLText.quoted(reviewer.name))",
+                     "    credentials: \(YAMLText.quoted(reviewer.credentials))",
+                     "    roles: [\(reviewer.roles.map(YAMLText.quoted).joined(separator: ", "))]"]
+        if !reviewer.emails.isEmpty { lines.append("    emails: [\(reviewer.emails.map(YAMLText.quoted).joined(separator: ", "))]") }
+        lines.append("    public-key: \(Data(reviewer.publicKey).base64EncodedString())")
+        if let validFrom = reviewer.validFrom { lines.append("    valid-from: \(validFrom)") }
+        if let validUntil = reviewer.validUntil { lines.append("    valid-until: \(validUntil)") }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The new text, checked by parsing it as `review` will.
     ///
     /// - Throws: ``ReviewError`` when the id exists, a role is unknown, the key is malformed, or
     ///   the file has no `reviewers:` list to add to.
-    public static func adding(_ entry: Entry, to text: String?, roles: [String], file: String = Reviewer.path) throws(ReviewError) -> String {
+    public static func adding(_ entry: Reviewer, to text: String?, roles: [String], file: String = Reviewer.path) throws(ReviewError) -> String {
         let current = text ?? "reviewers: []\n"
         if let existing = try? ReviewersParser.parse(Array(current.utf8), roles: roles, file: file),
            let same = existing.first(where: { $0.id == entry.id }) {
@@ -62,7 +41,7 @@ public enum ReviewersEditor {
             end += 1
         }
         while end > header + 1, lines[end - 1].trimmingSpaces().isEmpty || lines[end - 1].hasPrefix("#") { end -= 1 }
-        lines.insert(contentsOf: entry.yaml.dropLast().split(separator: "\n").map(String.init), at: end)
+        lines.insert(contentsOf: yaml(entry).dropLast().split(separator: "\n").map(String.init), at: end)
         let result = lines.joined(separator: "\n") + "\n"
         _ = try ReviewersParser.parse(Array(result.utf8), roles: roles, file: file)
         return result
