@@ -1,12 +1,23 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Layers, each a target so the compiler refuses a wrong import (docs/architecture.md):
+//
+//   review (CLI: arguments and printing) ─┐
+//                                         ├─> ReviewKit (repository layer + the façade) ─┬─> GitKit ─> CGit2 (libgit2)
+//                                         │                                              └─> BinaryStore
+//                                         └─> ReviewCore (pure: model, parsing, workflow, rules, reporters)
+//
+// Scripts/check-layers (run by Scripts/test) fails when a target imports what it must not.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "review",
-    platforms: [.macOS(.v13)],
+    // Linux only: the code uses Glibc, st_mtim and /proc/self/exe, and libgit2 from Debian.
     products: [
         .executable(name: "review", targets: ["review"]),
         .library(name: "ReviewKit", targets: ["ReviewKit"]),
+        .library(name: "ReviewCore", targets: ["ReviewCore"]),
         .library(name: "GitKit", targets: ["GitKit"]),
     ],
     dependencies: [
@@ -19,43 +30,65 @@ let package = Package(
         .systemLibrary(
             name: "CGit2",
             pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+            providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "GitKit", dependencies: ["CGit2"]),
+        // Checksummed binary files under <git dir>/review/ (the history index, the article cache).
+        .target(name: "BinaryStore", swiftSettings: strict),
+        // libgit2, and the history engine over it. Nothing about articles or reviews.
+        .target(name: "GitKit", dependencies: ["CGit2", "BinaryStore"], swiftSettings: strict),
+        // Values in, values out: no GitKit, no files, no threads, no clock.
+        .target(
+            name: "ReviewCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // Reads and writes content repositories; ContentRepository is the one façade.
         .target(
             name: "ReviewKit",
             dependencies: [
-                "GitKit",
-                .product(name: "Yams", package: "Yams"),
+                "ReviewCore", "GitKit", "BinaryStore",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "review",
             dependencies: [
-                "ReviewKit",
+                "ReviewKit", "ReviewCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         // A libFuzzer target for the parsers (Scripts/fuzz); without -DFUZZING it replays a corpus.
-        .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewKit"]),
+        .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewCore"], swiftSettings: strict),
         // Shared by the test targets: builds temporary repositories through GitKit.
         .target(
             name: "TestSupport",
-            dependencies: ["GitKit", "ReviewKit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["GitKit", "ReviewCore", "ReviewKit", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "BinaryStore", "TestSupport"]),
+        .testTarget(
+            name: "ReviewCoreTests",
+            dependencies: [
+                "ReviewCore", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "ReviewKitTests",
             dependencies: [
-                "ReviewKit", "TestSupport",
+                "ReviewKit", "ReviewCore", "GitKit", "BinaryStore", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Goldens", "Schemas"]
         ),
-        .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "TestSupport"]),
+        .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "ReviewCore", "GitKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

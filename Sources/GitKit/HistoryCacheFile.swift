@@ -1,3 +1,5 @@
+import BinaryStore
+
 /// Stores a ``HistoryIndex`` under the repository's git directory
 /// (`<git dir>/review/history-<directory>.cache`) as a ``CacheFile``.
 ///
@@ -9,7 +11,7 @@ enum HistoryCacheFile {
     static let magic = "review history index 3, engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
-        CacheFile.path(in: repository, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
+        CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
     }
 
     // MARK: Writing
@@ -105,4 +107,12 @@ extension String {
     func replacingSlashes() -> String {
         String(map { $0 == "/" ? "_" : $0 })
     }
+}
+
+extension BinaryWriter {
+    mutating func id(_ id: ObjectID) { raw(id.bytes) }
+}
+
+extension BinaryReader {
+    mutating func id() -> ObjectID? { raw(20).flatMap { ObjectID(bytes: $0) } }
 }

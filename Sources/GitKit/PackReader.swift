@@ -1,3 +1,4 @@
+import BinaryStore
 import CGit2
 #if canImport(Glibc)
 import Glibc

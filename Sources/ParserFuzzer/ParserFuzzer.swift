@@ -1,5 +1,5 @@
 import Foundation
-import ReviewKit
+import ReviewCore
 
 /// Runs one input through the parser `FUZZ_PARSER` names (article, policy, reviewers or
 /// signoff; default article). Every parser must return a value, a finding or a

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GitKit
+import ReviewCore
 import ReviewKit
 
 extension Day: ExpressibleByArgument {
@@ -17,16 +17,17 @@ struct GlobalOptions: ParsableArguments {
 
     /// `--as-of`, or today's UTC date.
     var today: Day {
-        asOf ?? Day(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+        asOf ?? Day(secondsSinceEpoch: now)
     }
 
-    /// Opens the repository named by `--repo`, or the one containing the current directory.
-    func openRepository() throws(ReviewError) -> Repository {
-        do {
-            if let repo { return try Repository.open(at: repo) }
-            return try Repository.discover(startingAt: FileManager.default.currentDirectoryPath)
-        } catch {
-            throw ReviewError(error)
-        }
+    /// The current time, seconds since the epoch.
+    var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// The session over `--repo`, or the repository containing the current directory; caches
+    /// on, and a progress line on a terminal.
+    func session(progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
+        let session = try ReviewSession.open(repo)
+        session.progress = progress?.handler
+        return session
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GitKit
+import ReviewCore
 import ReviewKit
 
 /// `review verify`: every sign-off record, checked.
@@ -14,19 +14,11 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let evaluation = try Evaluation(global)
-        let snapshot = evaluation.snapshot
-        let configuration = snapshot.configuration(asOf: global.today)
-        var bad = snapshot.strayFindings.filter { $0.path.hasPrefix(RepositorySnapshot.signOffsDirectory + "/") }
-        var total = bad.count
-        for facts in snapshot.articles {
-            total += facts.signOffs.count
-            bad += WorkflowEngine.recordFindings(facts, configuration)
-        }
-        bad.sort()
-        for finding in bad { print("\(finding.location): error: \(finding.message) [\(finding.rule.rawValue)]") }
-        print("\(total) sign-off record\(total == 1 ? "" : "s") at \(evaluation.head.short): \(total - bad.count) verified, \(bad.count) not counted")
-        if !bad.isEmpty { throw Outcome.blockingFindings }
+        let progress = ProgressLine()
+        let report = try global.session(progress: progress).verify(asOf: global.today)
+        progress.finish()
+        print(report.text, terminator: "")
+        if !report.findings.isEmpty { throw Outcome.blockingFindings }
     }
 }
 
@@ -43,37 +35,15 @@ struct DiffCommand: ParsableCommand {
     var article: String
 
     func run() throws {
-        let evaluation = try Evaluation(global)
-        guard let status = try evaluation.selecting([article]).first else { return }
-        guard let approved = status.lastApprovedRevision else {
+        switch try global.session().diff(article, asOf: global.today) {
+        case .neverApproved(let status):
             print("\(status.path) has no fully approved revision yet; every line of it is unreviewed.")
-            return
+        case .unchanged(let status):
+            print("\(status.path) is unchanged since its approved revision \(status.lastApprovedRevision?.prefix(7) ?? "?") (\(status.lastReviewed?.description ?? "?")).")
+        case .changed(let status, let patch, _, _):
+            print("# \(status.path): approved revision \(status.lastApprovedRevision?.prefix(7) ?? "?") (\(status.lastReviewed?.description ?? "?")) → current \(status.revision.prefix(7))")
+            print(TerminalStyle.current.colourDiff(patch), terminator: "")
         }
-        guard approved != status.revision else {
-            print("\(status.path) is unchanged since its approved revision \(approved.prefix(7)) (\(status.lastReviewed?.description ?? "?")).")
-            return
-        }
-        do {
-            let patch = try evaluation.repository.patch(from: ObjectID(hex: approved), to: ObjectID(hex: status.revision), path: status.path)
-            print("# \(status.path): approved revision \(approved.prefix(7)) (\(status.lastReviewed?.description ?? "?")) → current \(status.revision.prefix(7))")
-            print(TerminalStyle.current.colourDiff(patch.text), terminator: "")
-        } catch {
-            throw ReviewError(error)
-        }
-    }
-}
-
-extension TerminalStyle {
-    /// Colours a unified diff: additions green, removals red, hunk headers cyan.
-    func colourDiff(_ text: String) -> String {
-        guard enabled else { return text }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            if line.hasPrefix("+++") || line.hasPrefix("---") { return "\u{1B}[1m\(line)\u{1B}[0m" }
-            if line.hasPrefix("+") { return "\u{1B}[32m\(line)\u{1B}[0m" }
-            if line.hasPrefix("-") { return "\u{1B}[31m\(line)\u{1B}[0m" }
-            if line.hasPrefix("@@") { return "\u{1B}[36m\(line)\u{1B}[0m" }
-            return String(line)
-        }.joined(separator: "\n")
     }
 }
 
@@ -102,18 +72,10 @@ struct LogCommand: ParsableCommand {
     }
 
     func run() throws {
-        let repository = try global.openRepository()
-        let head: ObjectID
-        do { head = try repository.headCommit() } catch { throw ReviewError(error) }
-        var only: Set<String>?
-        if let article {
-            only = [try ArticleLookup.find(article, in: ArticleLookup.articles(in: repository, at: head)).path]
-        }
-        let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: only, trackAll: true)
-        let entries = Array(ReviewLog.entries(snapshot.articles).prefix(limit))
+        let entries = try global.session().log(article: article, limit: limit)
         switch format {
-        case .text: print(ReviewLog.text(entries), terminator: "")
-        case .json: print(ReviewLog.json(entries), terminator: "")
+        case .text: print(LogReporter.text(entries), terminator: "")
+        case .json: print(LogReporter.json(entries), terminator: "")
         }
     }
 }

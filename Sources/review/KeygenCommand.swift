@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReviewKit
+import ReviewCore
 
 /// `review keygen REVIEWER`: a new Ed25519 key pair for a reviewer.
 struct KeygenCommand: ParsableCommand {
@@ -19,7 +20,7 @@ struct KeygenCommand: ParsableCommand {
     func run() throws {
         let store = KeyStore()
         let key = try store.generate(for: reviewer)
-        print(key.publicKey.rawRepresentation.base64EncodedString())
+        print(KeyStore.publicKeyText(of: key))
         Review.printError("review: private key written to \(store.path(for: reviewer)); back it up and never commit it")
     }
 }

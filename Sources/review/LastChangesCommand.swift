@@ -1,5 +1,5 @@
 import ArgumentParser
-import GitKit
+import ReviewCore
 import ReviewKit
 
 /// Prints the last change of every file under `Articles/`, in the format of
@@ -17,24 +17,15 @@ struct LastChangesCommand: ParsableCommand {
     var revision = "HEAD"
 
     @Option(help: "The directory whose files to report (empty: the whole tree).")
-    var under = RepositorySnapshot.articlesDirectory
+    var under = ContentLayout.articlesDirectory
 
     func run() throws {
-        let repository = try global.openRepository()
-        let commit: ObjectID
-        do {
-            commit = try repository.resolveCommit(revision)
-        } catch { throw ReviewError(error) }
-        let report: LastChangeReport
-        do {
-            report = try HistoryEngine().lastChanges(in: repository, at: commit, under: under)
-        } catch { throw ReviewError(error) }
         var out = ""
-        for file in report.files {
-            if let c = file.commit {
-                out += "\(file.path)\t\(ISO8601.format(c.committer))\t\(c.id.hex)\n"
+        for line in try global.session().lastChanges(at: revision, under: under) {
+            if let commit = line.commit, let time = line.committerTime, let offset = line.committerOffsetMinutes {
+                out += "\(line.path)\t\(ISO8601.format(time: time, offsetMinutes: offset))\t\(commit)\n"
             } else {
-                out += "\(file.path)\tunknown\t-\n"
+                out += "\(line.path)\tunknown\t-\n"
             }
         }
         print(out, terminator: "")
@@ -42,14 +33,14 @@ struct LastChangesCommand: ParsableCommand {
 }
 
 enum ISO8601 {
-    /// `2023-09-24T16:07:04+02:00`, in the signature's own offset, as git's `%cI`.
-    static func format(_ signature: Signature) -> String {
-        let local = signature.time + Int64(signature.offsetMinutes) * 60
+    /// `2023-09-24T16:07:04+02:00`, in the committer's own offset, as git's `%cI`.
+    static func format(time: Int64, offsetMinutes: Int) -> String {
+        let local = time + Int64(offsetMinutes) * 60
         let day = Day(secondsSinceEpoch: local)
         let seconds = Int(local - Int64(day.daysSinceEpoch) * 86400)
-        let offset = abs(Int(signature.offsetMinutes))
+        let offset = abs(offsetMinutes)
         return "\(day)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
-            + (signature.offsetMinutes < 0 ? "-" : "+") + "\(two(offset / 60)):\(two(offset % 60))"
+            + (offsetMinutes < 0 ? "-" : "+") + "\(two(offset / 60)):\(two(offset % 60))"
     }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -1,5 +1,4 @@
 import Foundation
-import GitKit
 import ReviewKit
 
 /// A progress line on stderr for runs that take longer than about a second: shown only when
@@ -11,7 +10,7 @@ final class ProgressLine {
     private var drawn = false
 
     /// The handler to pass to the engine (nil when there is no terminal to draw on).
-    var handler: ProgressHandler? {
+    var handler: ReviewSession.Progress? {
         guard enabled else { return nil }
         return { [self] step, done, total in draw(step, done, total) }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GitKit
+import ReviewCore
 import ReviewKit
 
 /// `review publish [--dry-run] [--site DIR]`.
@@ -24,20 +24,18 @@ struct PublishCommand: ParsableCommand {
     var site: String?
 
     func run() throws {
-        let repository = try global.openRepository()
-        let now = Int64(Date().timeIntervalSince1970)
-        let me = repository.configuredSignature(time: now) ?? Signature(name: "review", email: "review@localhost", time: now)
-        let outcome = try Publisher.publish(repository: repository, asOf: global.today, dryRun: dryRun, author: me)
+        let session = try global.session()
+        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now)
         for line in outcome.plan.summaryLines { print(line) }
         if dryRun {
             print("dry run: \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") would be published; nothing was changed")
         } else if outcome.upToDate {
             print("\(Publisher.reference) is up to date (\(outcome.plan.entries.count) articles)")
         } else if let commit = outcome.commit {
-            print("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.short) on \(Publisher.reference)")
+            print("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.prefix(7)) on \(Publisher.reference)")
         }
         if let site, !dryRun {
-            let count = try Publisher.renderSite(repository: repository, to: site)
+            let count = try session.renderSite(to: site)
             print("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
         }
         if outcome.plan.entries.isEmpty { throw Outcome.blockingFindings }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReviewCore
 import ReviewKit
 
 /// The `review` command: medical content review and versioning over git.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GitKit
+import ReviewCore
 import ReviewKit
 
 /// Options shared by `approve` and `request-changes`.
@@ -19,16 +19,16 @@ struct SignOffOptions: ParsableArguments {
     /// When the decision is signed: now, or noon UTC on `--as-of` (for reproducible runs).
     var timestamp: Int64 {
         if let day = global.asOf { return Int64(day.daysSinceEpoch) * 86400 + 12 * 3600 }
-        return Int64(Date().timeIntervalSince1970)
+        return global.now
     }
 
     func record(_ decision: SignOff.Decision, comment: String) throws {
-        let repository = try global.openRepository()
+        let session = try global.session()
         let key = try KeyStore().privateKey(for: reviewer)
         let request = SignOffRequest(article: article, reviewer: reviewer, role: role, decision: decision,
                                      comment: comment, timestamp: timestamp)
-        let (signOff, commit) = try SignOffWriter.record(request, in: repository, key: key)
-        print("\(decision == .approve ? "Approved" : "Requested changes on") \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(signOff.canonicalPath) in commit \(commit.short)")
+        let (signOff, commit) = try session.record(request, key: key)
+        print("\(decision == .approve ? "Approved" : "Requested changes on") \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(signOff.canonicalPath) in commit \(commit.prefix(7))")
     }
 }
 

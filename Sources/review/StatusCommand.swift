@@ -1,36 +1,10 @@
 import ArgumentParser
 import Foundation
-import GitKit
+import ReviewCore
 import ReviewKit
 
 extension StatusFormat: ExpressibleByArgument {}
 extension CheckFormat: ExpressibleByArgument {}
-
-/// Reads the repository and runs the workflow engine: what `status` and `check` share.
-struct Evaluation {
-    let repository: Repository
-    let head: ObjectID
-    let snapshot: RepositorySnapshot
-    let report: StatusReport
-
-    init(_ global: GlobalOptions) throws {
-        repository = try global.openRepository()
-        do { head = try repository.headCommit() } catch { throw ReviewError(error) }
-        let progress = ProgressLine()
-        defer { progress.finish() }
-        snapshot = try RepositorySnapshot.load(from: repository, revision: head, progress: progress.handler)
-        report = StatusReport(snapshot: snapshot, asOf: global.today)
-    }
-
-    /// Keeps only the named articles (slug or path), in the order given.
-    func selecting(_ names: [String]) throws(ReviewError) -> [ArticleStatus] {
-        let all = snapshot.articles.map(\.article)
-        return try names.map { (name) throws(ReviewError) -> ArticleStatus in
-            let path = try ArticleLookup.find(name, in: all).path
-            return report.articles.first { $0.path == path }!
-        }
-    }
-}
 
 /// `review status [ARTICLE…]`: where each article stands, for editors.
 struct StatusCommand: ParsableCommand {
@@ -49,32 +23,17 @@ struct StatusCommand: ParsableCommand {
     var articles: [String] = []
 
     func run() throws {
-        let evaluation = try Evaluation(global)
-        var report = evaluation.report
-        if !articles.isEmpty {
-            report.articles = try evaluation.selecting(articles)
-            report.otherFindings = []
-        }
+        let progress = ProgressLine()
+        let session = try global.session(progress: progress)
+        let report = try session.status(asOf: global.today, articles: articles)
+        progress.finish()
         if format == .table, articles.count == 1, let status = report.articles.first {
-            print(DetailReporter.render(status, asOf: report.asOf, changeSummary: try changeSummary(status, evaluation.repository)), terminator: "")
+            print(DetailReporter.render(status, asOf: report.asOf, changeSummary: try session.changeSummary(status)), terminator: "")
             return
         }
         var text = format.reporter.render(report)
         if format == .table { text = TerminalStyle.current.colourStates(text) }
         print(text, terminator: "")
-    }
-
-    /// "unchanged", "+3 -1 lines since revision …", or "never approved".
-    private func changeSummary(_ status: ArticleStatus, _ repository: Repository) throws(ReviewError) -> String {
-        guard let approved = status.lastApprovedRevision else { return "never fully approved" }
-        guard approved != status.revision else { return "unchanged since its approval" }
-        do {
-            guard let old = ObjectID(hex: approved), let new = ObjectID(hex: status.revision) else { return "unknown" }
-            let patch = try repository.patch(from: old, to: new, path: status.path)
-            return "+\(patch.linesAdded) -\(patch.linesRemoved) lines since approved revision \(approved.prefix(7)) (see 'review diff \(status.slug)')"
-        } catch {
-            throw ReviewError(error)
-        }
     }
 }
 
@@ -97,6 +56,18 @@ struct TerminalStyle {
                 line = line.replacingOccurrences(of: "  \(word)  ", with: "  \u{1B}[\(code)m\(word)\u{1B}[0m  ")
             }
             return line
+        }.joined(separator: "\n")
+    }
+
+    /// Colours a unified diff: additions green, removals red, hunk headers cyan.
+    func colourDiff(_ text: String) -> String {
+        guard enabled else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            if line.hasPrefix("+++") || line.hasPrefix("---") { return "\u{1B}[1m\(line)\u{1B}[0m" }
+            if line.hasPrefix("+") { return "\u{1B}[32m\(line)\u{1B}[0m" }
+            if line.hasPrefix("-") { return "\u{1B}[31m\(line)\u{1B}[0m" }
+            if line.hasPrefix("@@") { return "\u{1B}[36m\(line)\u{1B}[0m" }
+            return String(line)
         }.joined(separator: "\n")
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import GitKit
+import BinaryStore
+import ReviewCore
 @testable import ReviewKit
 import Testing
 import TestSupport
@@ -8,13 +10,13 @@ import TestSupport
 /// and from a damaged file, status is identical.
 @Suite struct ArticleCacheTests {
     private func statusJSON(_ content: ContentRepository, cache: Bool) throws -> String {
-        if !cache { try? FileManager.default.removeItem(atPath: CacheFile.path(in: content.repository, name: ArticleCache.name)) }
+        if !cache { try? FileManager.default.removeItem(atPath: CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: ArticleCache.name)) }
         return StatusJSONReporter.render(try content.status(asOf: "2026-11-25"))
     }
 
     @Test func cachedStatusEqualsUncachedAsArticlesChange() throws {
         let content = try ContentRepository(articles: ["pml": .neurology, "flu": .general], reviewers: [.medical("ann"), .editorial("ed")])
-        let cachePath = CacheFile.path(in: content.repository, name: ArticleCache.name)
+        let cachePath = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: ArticleCache.name)
         let fresh = try statusJSON(content, cache: false)
         #expect(FileManager.default.fileExists(atPath: cachePath))
         #expect(try statusJSON(content, cache: true) == fresh)
@@ -34,7 +36,7 @@ import TestSupport
     @Test func aDamagedCacheIsIgnoredAndRewritten() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         let expected = try statusJSON(content, cache: false)
-        let path = CacheFile.path(in: content.repository, name: ArticleCache.name)
+        let path = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: ArticleCache.name)
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(ArticleCache.load(content.repository).entries.count == 1)
         for damage in [{ (d: inout Data) in d[d.count / 2] ^= 0x01 }, { d in d = d.prefix(d.count - 3) }, { d in d = Data() }] {
@@ -78,8 +80,8 @@ import TestSupport
         let repo = try RepoBuilder()
         var w = CacheFile.writer(magic: "review article cache 0")
         w.u32(0)
-        CacheFile.store(w, to: CacheFile.path(in: repo.repository, name: ArticleCache.name))
-        #expect(CacheFile.read(CacheFile.path(in: repo.repository, name: ArticleCache.name), magic: ArticleCache.magic) == nil)
-        #expect(CacheFile.read(CacheFile.path(in: repo.repository, name: ArticleCache.name), magic: "review article cache 0") != nil)
+        CacheFile.store(w, to: CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleCache.name))
+        #expect(CacheFile.read(CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleCache.name), magic: ArticleCache.magic) == nil)
+        #expect(CacheFile.read(CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleCache.name), magic: "review article cache 0") != nil)
     }
 }

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import GitKit
 import PropertyBased
+import ReviewCore
 import ReviewKit
 import Testing
 import TestSupport

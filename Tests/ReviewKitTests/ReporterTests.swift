@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import GitKit
+import ReviewCore
 import ReviewKit
 import Testing
 import TestSupport

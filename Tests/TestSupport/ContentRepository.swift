@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GitKit
+import ReviewCore
 import ReviewKit
 
 /// Builds a content repository from a small description: a policy, reviewers with keys made
@@ -119,9 +120,13 @@ public final class ContentRepository {
         try builder.commit(message, changes, time: Self.time(day), author: author)
     }
 
+    /// A session over this repository, as the command line opens one.
+    public func session(usesCaches: Bool = true) throws -> ReviewSession {
+        try ReviewSession.open(builder.path, options: .init(usesCaches: usesCaches))
+    }
+
     /// The workflow's verdict at HEAD.
     public func status(asOf: String) throws -> StatusReport {
-        let snapshot = try RepositorySnapshot.load(from: repository, revision: repository.headCommit())
-        return StatusReport(snapshot: snapshot, asOf: Day(asOf)!)
+        try session().status(asOf: Day(asOf)!)
     }
 }

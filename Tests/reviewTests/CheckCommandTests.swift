@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import ReviewCore
 import ReviewKit
 import Testing
 import TestSupport

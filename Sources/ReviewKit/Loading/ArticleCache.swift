@@ -1,4 +1,6 @@
+import BinaryStore
 import GitKit
+import ReviewCore
 
 /// What an article file's bytes say apart from its path (``ArticleParser/parseContent(_:)``),
 /// with the SHA-256 sign-offs are bound to.
@@ -54,7 +56,7 @@ struct ArticleCache {
 
     /// The stored cache, or an empty one when there is none that can be trusted.
     static func load(_ repository: Repository) -> ArticleCache {
-        guard var r = CacheFile.read(CacheFile.path(in: repository, name: name), magic: magic),
+        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic),
               let count = r.u32(), count <= UInt32(r.remaining) else { return ArticleCache() }
         var cache = ArticleCache()
         cache.entries.reserveCapacity(Int(count))
@@ -74,7 +76,7 @@ struct ArticleCache {
             w.id(blob)
             Self.write(content, into: &w)
         }
-        CacheFile.store(w, to: CacheFile.path(in: repository, name: Self.name))
+        CacheFile.store(w, to: CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name))
     }
 
     // MARK: Encoding
@@ -180,4 +182,12 @@ struct ArticleCache {
             return nil
         }
     }
+}
+
+extension BinaryWriter {
+    mutating func id(_ id: ObjectID) { raw(id.bytes) }
+}
+
+extension BinaryReader {
+    mutating func id() -> ObjectID? { raw(20).flatMap { ObjectID(bytes: $0) } }
 }

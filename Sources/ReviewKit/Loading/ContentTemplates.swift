@@ -1,3 +1,4 @@
+import ReviewCore
 import Foundation
 import GitKit
 

@@ -1,3 +1,4 @@
+import ReviewCore
 import Crypto
 import Foundation
 
@@ -18,6 +19,11 @@ public struct KeyStore: Sendable {
     public init(directory: String) { self.directory = directory }
 
     public func path(for reviewer: String) -> String { directory + "/" + reviewer + ".key" }
+
+    /// The public half of a key as reviewers.yml lists it: base64 of the 32 raw bytes.
+    public static func publicKeyText(of key: Curve25519.Signing.PrivateKey) -> String {
+        key.publicKey.rawRepresentation.base64EncodedString()
+    }
 
     /// Creates a new key pair, stores the private key (refusing to overwrite one) and returns it.
     public func generate(for reviewer: String) throws(ReviewError) -> Curve25519.Signing.PrivateKey {

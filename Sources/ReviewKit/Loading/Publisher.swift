@@ -1,3 +1,4 @@
+import ReviewCore
 import Foundation
 import GitKit
 
@@ -6,8 +7,8 @@ import GitKit
 public enum Publisher {
     public struct Outcome: Sendable {
         public var plan: PublishPlan
-        /// The new published commit; `nil` for a dry run or when nothing changed.
-        public var commit: ObjectID?
+        /// The new published commit (40 hex digits); `nil` for a dry run or when nothing changed.
+        public var commit: String?
         /// Whether the published ref already held exactly this.
         public var upToDate: Bool
     }
@@ -23,7 +24,7 @@ public enum Publisher {
             let head = try repository.headCommit()
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head)
             let configuration = snapshot.configuration(asOf: asOf)
-            let statuses = WorkflowEngine.evaluate(snapshot.articles, configuration)
+            let statuses = Evaluation(snapshot: snapshot, asOf: asOf).report.articles
             let previousCommit = try repository.referenceTarget(reference)
             let previousTree = try previousCommit.map { try repository.commit($0).tree }
             var previous: [String: String] = [:]
@@ -55,7 +56,7 @@ public enum Publisher {
             try repository.withWriteLock(lockFiles: [reference + ".lock"]) { () throws(RepositoryError) in
                 try repository.updateReference(reference, to: commit, expected: previousCommit, message: "review publish")
             }
-            return Outcome(plan: plan, commit: commit, upToDate: false)
+            return Outcome(plan: plan, commit: commit.hex, upToDate: false)
         }
     }
 

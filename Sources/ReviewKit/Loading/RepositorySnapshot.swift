@@ -1,3 +1,4 @@
+import ReviewCore
 import GitKit
 
 /// Everything `review` reads from a repository at one revision, as values: the articles with
@@ -15,10 +16,10 @@ public struct RepositorySnapshot: Sendable {
     public var strayFindings: [Finding]
     public var reachedShallowBoundary: Bool
 
-    public static let articlesDirectory = "Articles"
-    public static let disclaimersDirectory = "Reviews/disclaimers"
-    public static let signOffsDirectory = "Reviews/signoffs"
-    public static let publishedReference = "refs/heads/published"
+    public static let articlesDirectory = ContentLayout.articlesDirectory
+    public static let disclaimersDirectory = ContentLayout.disclaimersDirectory
+    public static let signOffsDirectory = ContentLayout.signOffsDirectory
+    public static let publishedReference = ContentLayout.publishedReference
 
     /// The workflow configuration with `asOf` as today.
     public func configuration(asOf: Day) -> WorkflowConfiguration {
@@ -34,12 +35,14 @@ public struct RepositorySnapshot: Sendable {
     ///     unless an article's answer or sign-off history lies further back.
     ///   - trackAll: follow every loaded article's whole history (for `review log`), not only
     ///     those with sign-offs.
+    ///   - usesCaches: read and extend the history index and the article cache under the git
+    ///     directory (the answers are the same without them).
     public static func load(from repository: Repository, revision: ObjectID, only: Set<String>? = nil,
-                            since: ObjectID? = nil, trackAll: Bool = false,
+                            since: ObjectID? = nil, trackAll: Bool = false, usesCaches: Bool = true,
                             progress: ProgressHandler? = nil) throws(ReviewError) -> RepositorySnapshot {
         try ReviewError.wrapping {
             try SnapshotLoader(repository: repository, revision: revision, only: only, since: since, trackAll: trackAll,
-                               progress: progress).load()
+                               usesCaches: usesCaches, progress: progress).load()
         }
     }
 }
@@ -51,21 +54,14 @@ private struct SnapshotLoader {
     let only: Set<String>?
     let since: ObjectID?
     let trackAll: Bool
+    let usesCaches: Bool
     let progress: ProgressHandler?
 
     func wanted(_ path: String) -> Bool { only?.contains(path) ?? true }
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
-        let disclaimers = try readDisclaimers(tree)
-        guard let policyBytes = try file(Policy.path, tree) else {
-            throw ReviewError(file: Policy.path, "there is no review policy at \(revision.short)",
-                              remedy: "run 'review init' or commit \(Policy.path)")
-        }
-        let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
-        let reviewers = try file(Reviewer.path, tree).map { (bytes) throws(ReviewError) in
-            try ReviewersParser.parse(bytes, roles: policy.roles)
-        } ?? []
+        let (policy, reviewers, disclaimers) = try Configuration.read(from: repository, tree: tree, at: revision).parts
 
         var stray: [Finding] = []
         var records: [String: [SignOffRecord]] = [:]
@@ -89,11 +85,11 @@ private struct SnapshotLoader {
                 tracking[file.path] = [never]
             }
         }
-        var report = try HistoryEngine(progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+        var report = try HistoryEngine(usesCache: usesCaches, progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking, since: since)
         if since != nil, report.files.contains(where: { wanted($0.path) && report.unresolved.contains($0.path) }) {
             // Some answer lies before `since` (or sign-offs need older history): walk it all.
-            report = try HistoryEngine(progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+            report = try HistoryEngine(usesCache: usesCaches, progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking)
         }
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
@@ -112,7 +108,7 @@ private struct SnapshotLoader {
         // (libgit2 handles are not shared) and parsed on all cores. A few articles (`approve`,
         // most `check --changed-since` runs) are parsed directly: loading the whole cache would
         // cost more than it saves.
-        let usesCache = only.map { $0.count > 100 } ?? true
+        let usesCache = usesCaches && (only.map { $0.count > 100 } ?? true)
         var cache = usesCache ? ArticleCache.load(repository) : ArticleCache()
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         for (done, file) in report.files.enumerated() {
@@ -183,24 +179,6 @@ private struct SnapshotLoader {
                                   reachedShallowBoundary: report.reachedShallowBoundary)
     }
 
-    private func file(_ path: String, _ tree: ObjectID) throws -> [UInt8]? {
-        guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .blob || entry.kind == .executable else { return nil }
-        return try repository.blob(entry.id)
-    }
-
-    private func readDisclaimers(_ tree: ObjectID) throws -> [String: String] {
-        var texts: [String: String] = [:]
-        for entry in try repository.files(under: RepositorySnapshot.disclaimersDirectory, inTree: tree)
-        where entry.kind == .blob && entry.path.hasSuffix(".md") {
-            let id = ArticleParser.slug(of: entry.path)
-            guard case .success(let text) = TextDecoding.decode(try repository.blob(entry.id)) else {
-                throw ReviewError(file: entry.path, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
-            }
-            texts[id] = text
-        }
-        return texts
-    }
-
     private func slugDirectory(of path: String) -> String {
         let parts = path.split(separator: "/")
         return parts.count >= 2 ? String(parts[parts.count - 2]) : ""
@@ -213,5 +191,46 @@ private struct SnapshotLoader {
                               blobAfter: blob?.hex)
         fact.time = commit.committer.time
         return fact
+    }
+}
+
+/// The review configuration at one revision: policy, reviewers and disclaimers, read the one
+/// way every command reads them (a broken file is a ``ReviewError`` naming it).
+struct Configuration {
+    var policy: Policy
+    var reviewers: [Reviewer]
+    /// Disclaimer id → canonical text.
+    var disclaimers: [String: String]
+
+    var parts: (Policy, [Reviewer], [String: String]) { (policy, reviewers, disclaimers) }
+
+    /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
+    ///   instead, and can repair a reviewers file that does not parse).
+    static func read(from repository: Repository, tree: ObjectID, at revision: ObjectID, readingReviewers: Bool = true) throws -> Configuration {
+        func file(_ path: String) throws -> [UInt8]? { try fileBytes(path, in: repository, tree: tree) }
+        var disclaimers: [String: String] = [:]
+        for entry in try repository.files(under: ContentLayout.disclaimersDirectory, inTree: tree)
+        where entry.kind == .blob && entry.path.hasSuffix(".md") {
+            guard case .success(let text) = TextDecoding.decode(try repository.blob(entry.id)) else {
+                throw ReviewError(file: entry.path, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
+            }
+            disclaimers[Slug.of(entry.path)] = text
+        }
+        guard let policyBytes = try file(Policy.path) else {
+            throw ReviewError(file: Policy.path, "there is no review policy at \(revision.short)",
+                              remedy: "run 'review init' or commit \(Policy.path)")
+        }
+        let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
+        guard readingReviewers else { return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers) }
+        let reviewers = try file(Reviewer.path).map { (bytes) throws(ReviewError) in
+            try ReviewersParser.parse(bytes, roles: policy.roles)
+        } ?? []
+        return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers)
+    }
+
+    /// The bytes of a regular file in `tree`, or `nil` when there is none.
+    static func fileBytes(_ path: String, in repository: Repository, tree: ObjectID) throws -> [UInt8]? {
+        guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .blob || entry.kind == .executable else { return nil }
+        return try repository.blob(entry.id)
     }
 }

@@ -1,3 +1,4 @@
+import ReviewCore
 import Crypto
 import GitKit
 
@@ -38,9 +39,11 @@ public enum SignOffWriter {
                                         key: Curve25519.Signing.PrivateKey) throws -> (SignOff, ObjectID) {
         let branch = try repository.currentBranch()
         let tip = try repository.headCommit()
-        // Read only the article being signed (its history comes from the history index).
+        // Read only the article being signed, with its whole history: once the record exists,
+        // status follows that history too (for self-approval), so the judgement here is the
+        // one status will make.
         let found = try ArticleLookup.find(request.article, in: ArticleLookup.articles(in: repository, at: tip))
-        let snapshot = try RepositorySnapshot.load(from: repository, revision: tip, only: [found.path])
+        let snapshot = try RepositorySnapshot.load(from: repository, revision: tip, only: [found.path], trackAll: true)
         guard let facts = snapshot.articles.first(where: { $0.article.path == found.path }) else {
             throw ReviewError(file: found.path, "is not a readable article", remedy: "see 'review status'")
         }
@@ -62,7 +65,7 @@ public enum SignOffWriter {
             throw ReviewError(file: broken.path, line: broken.line, "cannot approve an article with broken front matter: \(broken.message)",
                               remedy: "fix it first, or use request-changes")
         }
-        if request.decision == .requestChanges, request.comment.trimmingSpaces().isEmpty {
+        if request.decision == .requestChanges, request.comment.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" } {
             throw ReviewError("request-changes needs a --comment saying what to change")
         }
         var signOff = SignOff(article: facts.article.path, blob: facts.blob, sha256: facts.sha256, reviewer: reviewer.id,

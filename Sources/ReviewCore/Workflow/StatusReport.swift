@@ -13,13 +13,6 @@ public struct StatusReport: Sendable {
         self.otherFindings = otherFindings
     }
 
-    /// Runs the workflow engine over a snapshot; articles sorted by path.
-    public init(snapshot: RepositorySnapshot, asOf: Day) {
-        let statuses = WorkflowEngine.evaluate(snapshot.articles, snapshot.configuration(asOf: asOf))
-        self.init(asOf: asOf, head: snapshot.revision.hex, articles: statuses.sorted { $0.path < $1.path },
-                  otherFindings: snapshot.strayFindings)
-    }
-
     public var allFindings: [Finding] { (articles.flatMap(\.findings) + otherFindings).sorted() }
 
     /// Counts per state, plus overdue, due soon and blocking findings (the contract's `summary`).

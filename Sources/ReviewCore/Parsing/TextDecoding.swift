@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Turns file bytes into text for parsing: strict UTF-8, an optional BOM, CRLF accepted.
-enum TextDecoding {
-    enum Failure: Error, Equatable {
+public enum TextDecoding {
+    public enum Failure: Error, Equatable {
         /// 1-based line of the first byte that is not valid UTF-8.
         case invalidUTF8(line: Int)
         /// 1-based line of the first NUL byte.
@@ -13,7 +13,7 @@ enum TextDecoding {
 
     /// The text with a leading BOM removed and CRLF (or lone CR) line ends made LF, so line
     /// numbers match what an editor shows.
-    static func decode(_ bytes: [UInt8]) -> Result<String, Failure> {
+    public static func decode(_ bytes: [UInt8]) -> Result<String, Failure> {
         var slice = bytes[...]
         if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
         if let nul = slice.firstIndex(of: 0) {

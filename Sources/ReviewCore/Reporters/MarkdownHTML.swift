@@ -1,3 +1,4 @@
+import Foundation
 /// Renders the Markdown that articles use to HTML, escaping all text: headings, paragraphs,
 /// bullet and numbered lists, `**strong**`, `*emphasis*`, `` `code` `` and `[links](url)`.
 ///

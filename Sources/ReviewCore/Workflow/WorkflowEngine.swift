@@ -3,8 +3,9 @@
 /// A pure function of its inputs: the same facts, configuration and `asOf` always give the
 /// same result. No file access, no clock.
 public enum WorkflowEngine {
+    /// Evaluates each article in turn (``ReviewSession`` spreads this over the cores).
     public static func evaluate(_ articles: [ArticleFacts], _ configuration: WorkflowConfiguration) -> [ArticleStatus] {
-        articles.parallelMap { evaluate($0, configuration) }
+        articles.map { evaluate($0, configuration) }
     }
 
     public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {
@@ -14,7 +15,8 @@ public enum WorkflowEngine {
         let required = category?.requiredRoles ?? configuration.policy.roles
 
         let (valid, recordFindings) = verify(facts, configuration, required: required)
-        let isCurrent = { (blob: String) in blob == facts.blob || equivalent(facts, blob, configuration.policy.unreviewedFields) }
+        let revisions = RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
+        let isCurrent = revisions.isCurrent
 
         // The newest valid decision per role on the current revision.
         var newestOnCurrent: [String: SignOff] = [:]
@@ -36,7 +38,7 @@ public enum WorkflowEngine {
             state = .inReview
         }
 
-        let approved = lastFullApproval(valid, required: required)
+        let approved = lastFullApproval(valid, required: required, revisions: revisions)
         let interval = category?.reviewIntervalDays
         let nextDue = interval.flatMap { days in (approved?.day ?? article.lastUpdated)?.adding(days: days) }
         let freshness: Freshness
@@ -92,8 +94,9 @@ public enum WorkflowEngine {
         var valid: [SignOff] = []
         var findings: [Finding] = []
         let ordered = facts.signOffs.sorted { ($0.signOff.timestamp, $0.path) < ($1.signOff.timestamp, $1.path) }
+        let revisions = RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
         for record in ordered {
-            let previous = lastFullApproval(valid, required: required, excluding: record.signOff.blob)
+            let previous = lastFullApproval(valid, required: required, revisions: revisions, excluding: record.signOff.blob)
             let context = SignOffContext(
                 record: record, facts: facts, configuration: configuration,
                 reviewer: configuration.reviewer(record.signOff.reviewer),
@@ -108,22 +111,38 @@ public enum WorkflowEngine {
         return (valid, findings)
     }
 
-    /// The newest revision every required role approved (their newest decision on it is
-    /// `approve`), with the day its last required approval was signed.
-    static func lastFullApproval(_ records: [SignOff], required: [String], excluding: String? = nil) -> (blob: String, day: Day)? {
-        var byBlob: [String: [String: SignOff]] = [:]
-        for record in records where record.blob != excluding {
-            if let seen = byBlob[record.blob]?[record.role], seen.timestamp > record.timestamp { continue }
-            byBlob[record.blob, default: [:]][record.role] = record
+    /// The newest revision every required role approved (each role's newest decision on its
+    /// equivalence class is `approve`), with the day its last required approval was signed.
+    ///
+    /// The current revision's class wins when it is fully approved, so `state == .approved`
+    /// always comes with a `lastReviewed` date; otherwise the class completed last. The blob
+    /// returned is the current one for the current class, else the class's most recently
+    /// approved member. `excluding` leaves out the class of one blob (the record being judged).
+    static func lastFullApproval(_ records: [SignOff], required: [String], revisions: RevisionClasses,
+                                 excluding: String? = nil) -> (blob: String, day: Day)? {
+        guard !required.isEmpty else { return nil }
+        let excludedClass = excluding.map(revisions.key)
+        var byClass: [String: [String: SignOff]] = [:]
+        var newestMember: [String: (blob: String, time: Int64)] = [:]
+        for record in records {
+            let key = revisions.key(record.blob)
+            if key == excludedClass { continue }
+            if let seen = byClass[key]?[record.role], seen.timestamp > record.timestamp { continue }
+            byClass[key, default: [:]][record.role] = record
+            if newestMember[key].map({ record.timestamp >= $0.time }) ?? true { newestMember[key] = (record.blob, record.timestamp) }
         }
-        var best: (blob: String, time: Int64)?
-        for (blob, roles) in byBlob {
+        var best: (key: String, time: Int64)?
+        let currentKey = revisions.key(revisions.current)
+        for (key, roles) in byClass {
             let decisions = required.compactMap { roles[$0] }
-            guard !required.isEmpty, decisions.count == required.count, decisions.allSatisfy({ $0.decision == .approve }) else { continue }
+            guard decisions.count == required.count, decisions.allSatisfy({ $0.decision == .approve }) else { continue }
             let completed = decisions.map(\.timestamp).max()!
-            if best == nil || completed > best!.time || (completed == best!.time && blob < best!.blob) { best = (blob, completed) }
+            if key == currentKey { best = (key, completed); break }
+            if best == nil || completed > best!.time || (completed == best!.time && key < best!.key) { best = (key, completed) }
         }
-        return best.map { ($0.blob, Day(secondsSinceEpoch: $0.time)) }
+        guard let best else { return nil }
+        let blob = best.key == currentKey ? revisions.current : newestMember[best.key]!.blob
+        return (blob, Day(secondsSinceEpoch: best.time))
     }
 
     /// The changes (newest first) from the one that produced `revision` back to, not including,
@@ -133,16 +152,5 @@ public enum WorkflowEngine {
         let rest = history[start...]
         let end = approved.flatMap { blob in rest.firstIndex { $0.blobAfter == blob } } ?? history.endIndex
         return Array(history[start..<end])
-    }
-
-    /// Whether an earlier revision differs from the current one only in unreviewed front-matter fields.
-    static func equivalent(_ facts: ArticleFacts, _ blob: String, _ unreviewed: Set<String>) -> Bool {
-        guard !unreviewed.isEmpty, let other = facts.revisions[blob]?.article else { return false }
-        let current = facts.article
-        func reviewed(_ article: Article) -> [(String, YAMLValue)] {
-            article.frontMatter.filter { !unreviewed.contains($0.key) }.map { ($0.key, $0.value) }
-        }
-        let a = reviewed(current), b = reviewed(other)
-        return current.body == other.body && a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// `review status ARTICLE`: everything about one article, for an editor.
 public enum DetailReporter {
     /// - Parameter changeSummary: what changed since the last approved revision, in words.

@@ -1,4 +1,4 @@
-/// `review log`: an article's edits and sign-offs, interleaved, newest first.
+/// `review log`: an article's edits and sign-offs, interleaved, newest first (``LogReporter`` prints them).
 public enum ReviewLog {
     public struct Entry: Sendable, Encodable, Equatable {
         /// Seconds since the epoch: the commit time of an edit, the signing time of a sign-off.
@@ -46,17 +46,4 @@ public enum ReviewLog {
         }
         return entries.sorted { ($0.time, $0.article, $0.action) > ($1.time, $1.article, $1.action) }
     }
-
-    public static func text(_ entries: [Entry]) -> String {
-        entries.map { e in
-            var line = "\(Timestamp.format(e.time))  \(e.action.padding(toLength: 17, withPad: " ", startingAt: 0))  \(e.article)"
-            line += "  by \(e.who)" + (e.role.map { " (\($0))" } ?? "")
-            if let revision = e.revision { line += "  revision \(revision.prefix(7))" }
-            if let commit = e.commit { line += "  commit \(commit.prefix(7))" }
-            if let comment = e.comment { line += "  \"\(comment)\"" }
-            return line + "\n"
-        }.joined()
-    }
-
-    public static func json(_ entries: [Entry]) -> String { JSONOutput.encode(entries) }
 }

@@ -31,6 +31,16 @@ public indirect enum YAMLValue: Sendable, Equatable {
         return pairs.first { $0.key == key }?.value
     }
 
+    /// An unambiguous text of the value (lengths in UTF-8 bytes), for comparing values byte
+    /// for byte: `==` on Swift strings treats canonically equivalent Unicode as equal.
+    public var canonicalText: String {
+        switch self {
+        case .scalar(let s, _): "s\(s.utf8.count):\(s)"
+        case .list(let items, _): "l\(items.count)[" + items.map(\.canonicalText).joined() + "]"
+        case .map(let pairs, _): "m\(pairs.count){" + pairs.map { "k\($0.key.utf8.count):\($0.key)" + $0.value.canonicalText }.joined() + "}"
+        }
+    }
+
     public static func == (lhs: YAMLValue, rhs: YAMLValue) -> Bool {
         switch (lhs, rhs) {
         case let (.scalar(a, _), .scalar(b, _)): a == b
@@ -57,7 +67,7 @@ public enum YAMLDocument {
     }
 
     static let maximumBytes = 1 << 20
-    static let maximumDepth = 64
+    public static let maximumDepth = 64
 
     public static func parse(_ text: String, firstLine: Int = 1) -> Result<YAMLValue?, Failure> {
         if text.utf8.count > maximumBytes {

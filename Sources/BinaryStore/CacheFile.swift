@@ -1,6 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
+
+/// Numbers each cache write in this process, so concurrent writers never share a temporary file.
+private let writeCounter = Atomic<Int>(0)
 
 /// A file of derived data under `<git dir>/review/`, never in the work tree: the history index
 /// and the parsed-article cache.
@@ -21,9 +25,9 @@ public enum CacheFile {
         return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }()
 
-    /// `<git dir>/review/<name>`.
-    public static func path(in repository: Repository, name: String) -> String {
-        repository.gitDirectory + "review/" + name
+    /// `<git dir>/review/<name>`, for a git directory path ending in `/`.
+    public static func path(inGitDirectory gitDirectory: String, name: String) -> String {
+        gitDirectory + "review/" + name
     }
 
     /// The body of the cache file at `path`, when it is complete, undamaged and was written by
@@ -45,7 +49,8 @@ public enum CacheFile {
         file.u64(fnv1a(file.data))
         let directory = String(path[..<path.lastIndex(of: "/")!])
         mkdir(directory, 0o755)
-        let temporary = path + ".tmp-\(getpid())"
+        // Unique per write, not per process: threads of one process may store at once.
+        let temporary = path + ".tmp-\(getpid())-\(writeCounter.add(1, ordering: .relaxed).newValue)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
         var written = 0
@@ -96,7 +101,8 @@ public struct BinaryWriter {
     public mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
     public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
     public mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
-    public mutating func id(_ id: ObjectID) { data += id.bytes }
+    /// Raw bytes with no length prefix (a fixed-size value, such as a 20-byte object id).
+    public mutating func raw<C: Collection<UInt8>>(_ bytes: C) { data += bytes }
     public mutating func string(_ s: String) {
         u32(UInt32(s.utf8.count))
         data += s.utf8
@@ -148,10 +154,11 @@ public struct BinaryReader {
         return UInt64(lo) | UInt64(hi) << 32
     }
     public mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
-    public mutating func id() -> ObjectID? {
-        guard remaining >= 20 else { return nil }
-        defer { offset += 20 }
-        return data.withUnsafeBytes { ObjectID(rawBytes: $0.baseAddress! + (offset - data.startIndex)) }
+    /// The next `count` bytes as written by ``BinaryWriter/raw(_:)``, or `nil` past the end.
+    public mutating func raw(_ count: Int) -> ArraySlice<UInt8>? {
+        guard count >= 0, remaining >= count else { return nil }
+        defer { offset += count }
+        return data[offset..<(offset + count)]
     }
     public mutating func string() -> String? {
         guard let n = u32(), Int(n) <= remaining else { return nil }

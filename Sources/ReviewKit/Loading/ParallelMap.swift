@@ -1,3 +1,4 @@
+import ReviewCore
 import Dispatch
 import Foundation
 

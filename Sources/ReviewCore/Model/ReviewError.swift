@@ -1,5 +1,4 @@
-import GitKit
-
+import Foundation
 /// An error a person must fix before `review` can run: bad arguments, configuration or repository.
 ///
 /// Rendered as one line in compiler style: `Reviews/policy.yml:12: error: unknown role
@@ -19,11 +18,6 @@ public struct ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
         self.remedy = remedy
     }
 
-    /// Wraps a repository error, keeping libgit2's explanation.
-    public init(_ error: RepositoryError, file: String? = nil) {
-        self.init(file: file, error.explanation)
-    }
-
     /// The one line printed on stderr.
     public var description: String {
         var location = ""
@@ -32,21 +26,5 @@ public struct ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
         }
         let text = problem.replacingOccurrences(of: "\n", with: " ")
         return location + "error: " + text + (remedy.isEmpty ? "" : "; " + remedy)
-    }
-}
-
-extension ReviewError {
-    /// Runs `body`, turning any error into a ``ReviewError``: repository errors keep their
-    /// explanation, review errors pass through.
-    public static func wrapping<T>(_ body: () throws -> T) throws(ReviewError) -> T {
-        do {
-            return try body()
-        } catch let error as ReviewError {
-            throw error
-        } catch let error as RepositoryError {
-            throw ReviewError(error)
-        } catch {
-            throw ReviewError("\(error)")
-        }
     }
 }

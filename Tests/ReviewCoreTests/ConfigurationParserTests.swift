@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import PropertyBased
-import ReviewKit
+import ReviewCore
 import Testing
 
 @Suite struct PolicyParserTests {

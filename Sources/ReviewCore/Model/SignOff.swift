@@ -58,7 +58,7 @@ public struct SignOff: Sendable, Equatable {
     /// Where the record belongs: `Reviews/signoffs/<slug>/<UTC time>-<reviewer>-<role>.yml`.
     public var canonicalPath: String {
         let compact = Timestamp.format(timestamp).filter { $0 != "-" && $0 != ":" }
-        return "Reviews/signoffs/\(ArticleParser.slug(of: article))/\(compact)-\(reviewer)-\(role).yml"
+        return "\(ContentLayout.signOffsDirectory)/\(Slug.of(article))/\(compact)-\(reviewer)-\(role).yml"
     }
 
     /// Whether the signature verifies against a raw Ed25519 public key.

@@ -1,4 +1,4 @@
-import ReviewKit
+import ReviewCore
 import Testing
 
 @Suite struct WorkflowEngineTests {

@@ -1,6 +1,6 @@
 import Foundation
 import PropertyBased
-import ReviewKit
+import ReviewCore
 import Testing
 import TestSupport
 

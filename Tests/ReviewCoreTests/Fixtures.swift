@@ -1,5 +1,5 @@
 import Crypto
-import ReviewKit
+import ReviewCore
 
 /// Small, readable inputs for the workflow engine: a policy, reviewers with deterministic keys,
 /// and articles with signed records.

@@ -1,0 +1,13 @@
+/// Where things live in a content repository (the contract's file layout), spelled once.
+public enum ContentLayout {
+    /// Articles: `Articles/…/<slug>.md`.
+    public static let articlesDirectory = "Articles"
+    /// Review configuration and records.
+    public static let reviewsDirectory = "Reviews"
+    /// Canonical disclaimer texts: `Reviews/disclaimers/<id>.md`.
+    public static let disclaimersDirectory = "Reviews/disclaimers"
+    /// One file per sign-off decision: `Reviews/signoffs/<slug>/…`.
+    public static let signOffsDirectory = "Reviews/signoffs"
+    /// The ref `review publish` moves.
+    public static let publishedReference = "refs/heads/published"
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Prints `review log` entries as text lines or JSON.
+public enum LogReporter {
+    public static func text(_ entries: [ReviewLog.Entry]) -> String {
+        entries.map { e in
+            var line = "\(Timestamp.format(e.time))  \(e.action.padding(toLength: 17, withPad: " ", startingAt: 0))  \(e.article)"
+            line += "  by \(e.who)" + (e.role.map { " (\($0))" } ?? "")
+            if let revision = e.revision { line += "  revision \(revision.prefix(7))" }
+            if let commit = e.commit { line += "  commit \(commit.prefix(7))" }
+            if let comment = e.comment { line += "  \"\(comment)\"" }
+            return line + "\n"
+        }.joined()
+    }
+
+    public static func json(_ entries: [ReviewLog.Entry]) -> String { JSONOutput.encode(entries) }
+}

@@ -1,0 +1,338 @@
+import Crypto
+import Foundation
+import GitKit
+import ReviewCore
+
+/// The one façade over a content repository: every question `review` answers and every change
+/// it makes goes through here, for the command line, the tests and the web dashboard alike.
+///
+/// Reading is done by ``RepositorySnapshot``, judging by the pure ``WorkflowEngine``; this type
+/// wires them together so that each fact (an article's history, which records count, whether
+/// two revisions are equivalent, when it was last reviewed) is computed in exactly one place.
+/// Writers (``record(_:key:)``, ``publish(asOf:dryRun:now:)``, ``addReviewer(_:now:)``) judge
+/// with exactly what ``status(asOf:articles:)`` would.
+///
+/// A session holds one libgit2 repository handle, so it is used from one thread at a time
+/// (libgit2 wants that); open one session per thread. The caches it may read and write under
+/// the git directory are safe to share between sessions and processes.
+public final class ReviewSession {
+    /// How a session reads.
+    public struct Options: Sendable {
+        /// Use and extend the caches under `<git dir>/review/` (the history index and parsed
+        /// articles). Answers are the same without them, only slower.
+        public var usesCaches: Bool
+
+        public init(usesCaches: Bool = true) {
+            self.usesCaches = usesCaches
+        }
+    }
+
+    /// Told how far a long step has got: its name, items done, items in all (when known).
+    public typealias Progress = (String, Int, Int?) -> Void
+
+    let repository: Repository
+    public let options: Options
+    /// Called on the calling thread during long reads (for a progress line).
+    public var progress: Progress?
+
+    init(repository: Repository, options: Options) {
+        self.repository = repository
+        self.options = options
+    }
+
+    /// Opens the repository at `path` (a work tree, its `.git`, or a bare repository), or the one
+    /// containing the current directory when `path` is `nil`.
+    public static func open(_ path: String?, options: Options = Options()) throws(ReviewError) -> ReviewSession {
+        do {
+            let repository = if let path { try Repository.open(at: path) } else {
+                try Repository.discover(startingAt: FileManager.default.currentDirectoryPath)
+            }
+            return ReviewSession(repository: repository, options: options)
+        } catch {
+            throw ReviewError(error)
+        }
+    }
+
+    /// The work tree's path, ending in `/` (`nil` for a bare repository).
+    public var workingDirectory: String? { repository.workingDirectory }
+
+    /// The commit `HEAD` points to, as 40 hex digits.
+    public func head() throws(ReviewError) -> String {
+        try ReviewError.wrapping { try repository.headCommit().hex }
+    }
+
+    // MARK: Reading
+
+    /// Everything at `HEAD`, judged as of `asOf`.
+    public func evaluate(asOf: Day) throws(ReviewError) -> Evaluation {
+        let head = try ReviewError.wrapping { try repository.headCommit() }
+        let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress)
+        return Evaluation(snapshot: snapshot, asOf: asOf)
+    }
+
+    /// `review status`: every article (or the named ones, by slug or path, in that order).
+    public func status(asOf: Day, articles names: [String] = []) throws(ReviewError) -> StatusReport {
+        let evaluation = try evaluate(asOf: asOf)
+        guard !names.isEmpty else { return evaluation.report }
+        var report = evaluation.report
+        report.articles = try evaluation.selecting(names)
+        report.otherFindings = []
+        return report
+    }
+
+    /// `review check`: every article, or only those a change since `changedSince` touches.
+    public func check(asOf: Day, changedSince: String? = nil) throws(ReviewError) -> StatusReport {
+        guard let changedSince else { return try evaluate(asOf: asOf).report }
+        return try ReviewError.wrapping {
+            let head = try repository.headCommit()
+            let scope = try ChangeScope(repository: repository, since: changedSince, head: head)
+            // Read only the articles in scope, walking history from the base when that suffices.
+            let paths = scope.everything ? nil : try scope.articlePaths(repository: repository, head: head)
+            let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: paths,
+                                                       since: scope.everything ? nil : scope.base,
+                                                       usesCaches: options.usesCaches, progress: progress)
+            var report = Evaluation(snapshot: snapshot, asOf: asOf).report
+            report.articles = report.articles.filter { scope.includes($0) }
+            report.otherFindings = report.otherFindings.filter { scope.includesFile($0.path) }
+            return report
+        }
+    }
+
+    /// `review verify`: one finding per sign-off record that does not count.
+    public func verify(asOf: Day) throws(ReviewError) -> VerifyReport {
+        let evaluation = try evaluate(asOf: asOf)
+        return VerifyReport(evaluation.snapshot.articles, strayFindings: evaluation.snapshot.strayFindings,
+                            configuration: evaluation.snapshot.configuration(asOf: asOf), head: evaluation.head)
+    }
+
+    /// `review diff`: the article's changes since its last fully approved revision.
+    public func diff(_ article: String, asOf: Day) throws(ReviewError) -> ArticleDiff {
+        let evaluation = try evaluate(asOf: asOf)
+        let status = try evaluation.selecting([article])[0]
+        guard let approved = status.lastApprovedRevision else { return .neverApproved(status) }
+        guard approved != status.revision else { return .unchanged(status) }
+        let patch = try patch(status, from: approved)
+        return .changed(status, patch: patch.text, added: patch.linesAdded, removed: patch.linesRemoved)
+    }
+
+    /// For `status ARTICLE`: "unchanged since its approval", "+3 -1 lines since …", "never fully approved".
+    public func changeSummary(_ status: ArticleStatus) throws(ReviewError) -> String {
+        guard let approved = status.lastApprovedRevision else { return "never fully approved" }
+        guard approved != status.revision else { return "unchanged since its approval" }
+        let patch = try patch(status, from: approved)
+        return "+\(patch.linesAdded) -\(patch.linesRemoved) lines since approved revision \(approved.prefix(7)) (see 'review diff \(status.slug)')"
+    }
+
+    private func patch(_ status: ArticleStatus, from approved: String) throws(ReviewError) -> FilePatch {
+        try ReviewError.wrapping {
+            guard let old = ObjectID(hex: approved), let new = ObjectID(hex: status.revision) else {
+                throw ReviewError(file: status.path, "the approved revision '\(approved)' is not an object id")
+            }
+            return try repository.patch(from: old, to: new, path: status.path)
+        }
+    }
+
+    /// `review log`: edits and sign-offs, newest first, of one article or all.
+    public func log(article: String?, limit: Int) throws(ReviewError) -> [ReviewLog.Entry] {
+        try ReviewError.wrapping {
+            let head = try repository.headCommit()
+            let only = try article.map { Set([try ArticleLookup.find($0, in: ArticleLookup.articles(in: repository, at: head)).path]) }
+            let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: only, trackAll: true,
+                                                       usesCaches: options.usesCaches, progress: progress)
+            return Array(ReviewLog.entries(snapshot.articles).prefix(limit))
+        }
+    }
+
+    /// The last change of every file under `directory` at `revision` (for cross-checks with git).
+    public func lastChanges(at revision: String, under directory: String) throws(ReviewError) -> [LastChangeLine] {
+        try ReviewError.wrapping {
+            let commit = try repository.resolveCommit(revision)
+            let report = try HistoryEngine(usesCache: options.usesCaches).lastChanges(in: repository, at: commit, under: directory)
+            return report.files.map { file in
+                LastChangeLine(path: file.path, commit: file.commit?.id.hex, committerTime: file.commit?.committer.time,
+                               committerOffsetMinutes: file.commit.map { Int($0.committer.offsetMinutes) })
+            }
+        }
+    }
+
+    // MARK: Changing
+
+    /// `review approve` / `review request-changes`: checks the request exactly as `status` would
+    /// judge the record, signs it and commits it onto the checked-out branch.
+    ///
+    /// - Returns: the record and the new commit's id.
+    public func record(_ request: SignOffRequest, key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> (SignOff, String) {
+        let (signOff, commit) = try SignOffWriter.record(request, in: repository, key: key)
+        return (signOff, commit.hex)
+    }
+
+    /// `review publish`: plans and (unless `dryRun`) commits the published tree.
+    public func publish(asOf: Day, dryRun: Bool, now: Int64) throws(ReviewError) -> Publisher.Outcome {
+        try Publisher.publish(repository: repository, asOf: asOf, dryRun: dryRun, author: committer(now))
+    }
+
+    /// Renders what `refs/heads/published` holds into `directory`; returns the page count.
+    public func renderSite(to directory: String) throws(ReviewError) -> Int {
+        try Publisher.renderSite(repository: repository, to: directory)
+    }
+
+    /// `review reviewer add`: adds the reviewer to reviewers.yml (validated against the policy
+    /// read exactly as every other command reads it) and commits it. Returns the commit id.
+    public func addReviewer(_ reviewer: Reviewer, now: Int64) throws(ReviewError) -> String {
+        try commitConfiguration("Add reviewer \(reviewer.id)", now: now) { (configuration, tree) throws in
+            let text = try Configuration.fileBytes(Reviewer.path, in: self.repository, tree: tree).map { (bytes) throws(ReviewError) -> String in
+                guard case .success(let text) = TextDecoding.decode(bytes) else {
+                    throw ReviewError(file: Reviewer.path, "is not UTF-8 text", remedy: "save it as UTF-8")
+                }
+                return text
+            }
+            return [.write(Reviewer.path, try ReviewersEditor.adding(reviewer, to: text, roles: configuration.policy.roles))]
+        }
+    }
+
+    /// `review new`: writes a new article into the work tree (not committed). Returns its path.
+    public func newArticle(slug: String, title: String, category: String, section: String?, today: Day) throws(ReviewError) -> String {
+        if let problem = Slug.problem(slug) { throw ReviewError(problem) }
+        if let section, section.split(separator: "/").contains(where: { $0 == ".." || $0.isEmpty }) || section.hasPrefix("/") {
+            throw ReviewError("--section '\(section)' must be a relative folder under \(RepositorySnapshot.articlesDirectory)/")
+        }
+        guard let root = repository.workingDirectory else { throw ReviewError("'new' writes a file, and this repository has no work tree") }
+        let snapshot = try evaluate(asOf: today).snapshot
+        guard let chosen = snapshot.policy.categories[category] else {
+            throw ReviewError(file: Policy.path, "no category '\(category)'",
+                              remedy: "use one of \(snapshot.policy.categories.keys.sorted().joined(separator: ", ")) or add it to the policy")
+        }
+        if let other = snapshot.articles.first(where: { $0.article.slug == slug }) {
+            throw ReviewError(file: other.article.path, "the slug '\(slug)' is taken", remedy: "choose another slug")
+        }
+        let relative = RepositorySnapshot.articlesDirectory + "/" + (section.map { $0 + "/" } ?? "") + slug + ".md"
+        let path = root + relative
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw ReviewError(file: relative, "already exists in the work tree", remedy: "choose another slug or edit that file")
+        }
+        let text = ContentTemplates.article(title: title, category: chosen, date: today,
+                                            author: repository.configuredSignature(time: 0)?.name, disclaimers: snapshot.disclaimers)
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+        } catch {
+            throw ReviewError(file: relative, "cannot write it: \(error.localizedDescription)")
+        }
+        return relative
+    }
+
+    /// `review init`: makes `path` a content repository (creating the git repository when it is
+    /// not one) and commits the starting files. Returns the work tree and the commit id.
+    public static func initialise(at path: String, now: Int64) throws(ReviewError) -> (root: String, commit: String) {
+        let repository: Repository
+        do {
+            repository = try Repository.discover(startingAt: path)
+        } catch .notARepository {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                repository = try Repository.create(at: path)
+            } catch let error as RepositoryError {
+                throw ReviewError(error)
+            } catch {
+                throw ReviewError(file: path, "cannot create the directory: \(error.localizedDescription)")
+            }
+        } catch {
+            throw ReviewError(error)
+        }
+        guard !repository.isBare else { throw ReviewError("init needs a work tree, and \(path) is a bare repository") }
+        let root = repository.workingDirectory ?? path
+        for change in ContentTemplates.initialFiles where FileManager.default.fileExists(atPath: root + change.path) {
+            throw ReviewError(file: change.path, "already exists; this is a content repository already", remedy: "edit the file instead")
+        }
+        let session = ReviewSession(repository: repository, options: Options())
+        let me = session.committer(now)
+        return try ReviewError.wrapping {
+            let branch = try repository.currentBranch()
+            let commit = try repository.commit(onto: branch, author: me, committer: me, message: "Start a review content repository") { _ in
+                ContentTemplates.initialFiles
+            }
+            return (root, commit.hex)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The configured user (`user.name`, `user.email`), or "review".
+    func committer(_ now: Int64) -> Signature {
+        repository.configuredSignature(time: now) ?? Signature(name: "review", email: "review@localhost", time: now)
+    }
+
+    /// Commits a change to the configuration onto the checked-out branch, computed from the
+    /// configuration at the branch's tip as ``RepositorySnapshot`` reads it.
+    private func commitConfiguration(_ message: String, now: Int64,
+                                     _ change: @escaping (Configuration, ObjectID) throws -> [FileChange]) throws(ReviewError) -> String {
+        let me = committer(now)
+        var failure: ReviewError?
+        do {
+            let branch = try repository.currentBranch()
+            let commit = try repository.commit(onto: branch, author: me, committer: me, message: message) {
+                (tip) throws(RepositoryError) -> [FileChange] in
+                guard let tip else { throw .aborted("the repository has no commits; run 'review init' first") }
+                do {
+                    let tree = try repository.commit(tip).tree
+                    return try change(try Configuration.read(from: repository, tree: tree, at: tip, readingReviewers: false), tree)
+                } catch let error as ReviewError {
+                    failure = error
+                    throw .aborted(error.description)
+                } catch let error as RepositoryError {
+                    throw error
+                } catch {
+                    throw .aborted("\(error)")
+                }
+            }
+            return commit.hex
+        } catch {
+            throw failure ?? ReviewError(error)
+        }
+    }
+}
+
+/// What ``ReviewSession/evaluate(asOf:)`` read and decided.
+public struct Evaluation: Sendable {
+    public let snapshot: RepositorySnapshot
+    public let report: StatusReport
+    public var head: String { snapshot.revision.hex }
+
+    /// Runs the workflow engine over every article of the snapshot, on all cores; articles
+    /// sorted by path.
+    init(snapshot: RepositorySnapshot, asOf: Day) {
+        self.snapshot = snapshot
+        let configuration = snapshot.configuration(asOf: asOf)
+        let statuses = snapshot.articles.parallelMap { WorkflowEngine.evaluate($0, configuration) }
+        report = StatusReport(asOf: asOf, head: snapshot.revision.hex, articles: statuses.sorted { $0.path < $1.path },
+                              otherFindings: snapshot.strayFindings)
+    }
+
+    /// The named articles (slug or path), in the order given.
+    public func selecting(_ names: [String]) throws(ReviewError) -> [ArticleStatus] {
+        let all = snapshot.articles.map(\.article)
+        return try names.map { (name) throws(ReviewError) -> ArticleStatus in
+            let path = try ArticleLookup.find(name, in: all).path
+            guard let status = report.articles.first(where: { $0.path == path }) else {
+                throw ReviewError(file: path, "is not a readable article", remedy: "see 'review status'")
+            }
+            return status
+        }
+    }
+}
+
+/// `review diff`'s answer.
+public enum ArticleDiff: Sendable {
+    case neverApproved(ArticleStatus)
+    case unchanged(ArticleStatus)
+    case changed(ArticleStatus, patch: String, added: Int, removed: Int)
+}
+
+/// One line of `review last-changes`.
+public struct LastChangeLine: Sendable, Equatable {
+    public var path: String
+    /// `nil` past a shallow clone's boundary.
+    public var commit: String?
+    public var committerTime: Int64?
+    public var committerOffsetMinutes: Int?
+}
