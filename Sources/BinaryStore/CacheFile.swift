@@ -49,8 +49,7 @@ public enum CacheFile {
         file.u64(fnv1a(file.data))
         let directory = String(path[..<path.lastIndex(of: "/")!])
         mkdir(directory, 0o755)
-        // Unique per write, not per process: threads of one process may store at once.
-        let temporary = path + ".tmp-\(getpid())-\(writeCounter.add(1, ordering: .relaxed).newValue)"
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
         var written = 0
@@ -62,6 +61,12 @@ public enum CacheFile {
         let complete = written == file.data.count
         close(fd)
         if !complete || rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    /// A new temporary file name beside `path`: unique per write, not per process, since
+    /// threads of one process may store at once.
+    public static func temporaryPath(for path: String) -> String {
+        path + ".tmp-\(getpid())-\(writeCounter.add(1, ordering: .relaxed).newValue)"
     }
 
     /// A writer that has written the header ``read(_:magic:)`` expects.

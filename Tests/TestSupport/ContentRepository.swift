@@ -90,13 +90,13 @@ public final class ContentRepository {
         return id
     }
 
-    /// Signs and commits a decision through ``SignOffWriter``.
+    /// Signs and commits a decision through ``ReviewSession/record(_:key:)``, as `review approve` does.
     @discardableResult
     public func signOff(_ slug: String, as reviewer: String, role: String, _ decision: SignOff.Decision = .approve,
                         on day: String, comment: String = "ok") throws -> SignOff {
         let request = SignOffRequest(article: slug, reviewer: reviewer, role: role, decision: decision, comment: comment,
                                      timestamp: Self.time(day))
-        return try SignOffWriter.record(request, in: repository, key: keys[reviewer]!).0
+        return try session().record(request, key: keys[reviewer]!).0
     }
 
     /// Commits a record signed with `signer`'s key (default: the record's reviewer) without any
