@@ -65,7 +65,7 @@ public enum SignOffWriter {
             throw ReviewError(file: broken.path, line: broken.line, "cannot approve an article with broken front matter: \(broken.message)",
                               remedy: "fix it first, or use request-changes")
         }
-        if request.decision == .requestChanges, request.comment.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" } {
+        if request.decision == .requestChanges, request.comment.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) {
             throw ReviewError("request-changes needs a --comment saying what to change")
         }
         var signOff = SignOff(article: facts.article.path, blob: facts.blob, sha256: facts.sha256, reviewer: reviewer.id,
