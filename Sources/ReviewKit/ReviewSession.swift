@@ -172,8 +172,17 @@ public final class ReviewSession {
     }
 
     /// Renders what `refs/heads/published` holds into `directory`; returns the page count.
-    public func renderSite(to directory: String) throws(ReviewError) -> Int {
-        try Publisher.renderSite(repository: repository, to: directory)
+    ///
+    /// Review owns only the files it wrote there (``SiteDirectory``): the repository, its git
+    /// directory, `/`, the home directory and a non-empty directory it did not write (unless
+    /// `intoExisting`) are refused before anything is written.
+    public func renderSite(to directory: String, intoExisting: Bool = false) throws(ReviewError) -> Int {
+        try Publisher.renderSite(repository: repository, to: directory, intoExisting: intoExisting)
+    }
+
+    /// Refuses a `--site` directory review may not write, before anything else is done.
+    public func checkSiteDirectory(_ directory: String, intoExisting: Bool) throws(ReviewError) {
+        _ = try SiteDirectory(directory, repository: repository, intoExisting: intoExisting)
     }
 
     /// `review reviewer add`: adds the reviewer to reviewers.yml (validated against the policy

@@ -20,11 +20,16 @@ struct PublishCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print what would be added, updated, held back and removed; change nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Render the published articles to static HTML in this directory.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Render the published articles to static HTML in this directory (review replaces only the files it wrote there).", valueName: "dir"))
     var site: String?
+
+    @Flag(name: .customLong("into-existing"), help: "Render into a --site directory that holds files review did not write; they are kept.")
+    var intoExisting = false
 
     func run() throws {
         let session = try global.session()
+        // A site directory review may not write stops the run before the published ref moves.
+        if let site, !dryRun { try session.checkSiteDirectory(site, intoExisting: intoExisting) }
         let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now)
         for line in outcome.plan.summaryLines { print(line) }
         if dryRun {
@@ -35,7 +40,7 @@ struct PublishCommand: ParsableCommand {
             print("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.prefix(7)) on \(Publisher.reference)")
         }
         if let site, !dryRun {
-            let count = try session.renderSite(to: site)
+            let count = try session.renderSite(to: site, intoExisting: intoExisting)
             print("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
         }
         if outcome.plan.entries.isEmpty { throw Outcome.blockingFindings }

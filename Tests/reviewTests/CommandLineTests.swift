@@ -126,3 +126,23 @@ struct ReviewRun {
         #expect(run.stderr.contains("safe.directory"))
     }
 }
+
+/// `publish --site .` inside a clone once deleted the whole repository, `.git` included.
+@Suite struct PublishSiteCommandTests {
+    @Test func publishingTheSiteIntoTheRepositoryIsRefusedBeforeAnythingMoves() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let head = try content.repository.headCommit()
+        for site in [".", ".git", ".."] {
+            let run = try ReviewRun(["publish", "--as-of", "2026-04-10", "--site", site], in: content.path)
+            #expect(run.status == 2, "\(site): \(run.stdout) \(run.stderr)")
+            #expect(run.stderr.hasPrefix("\(site): error: --site "), "\(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").count == 1)
+        }
+        #expect(try content.repository.referenceTarget("refs/heads/published") == nil, "the published ref moved")
+        #expect(try content.repository.headCommit() == head)
+        #expect(FileManager.default.fileExists(atPath: content.path + "/Articles/pml.md"))
+        #expect(try Git.run(["status", "--porcelain"], in: content.path) == "")
+    }
+}

@@ -64,7 +64,10 @@ public enum Publisher {
     /// site is built beside it and swapped in with `rename`; a failure leaves the old site.
     ///
     /// - Returns: how many articles were rendered.
-    public static func renderSite(repository: Repository, to directory: String) throws(ReviewError) -> Int {
+    /// - Parameter intoExisting: render into a directory that holds files review did not write
+    ///   (they are kept); without it such a directory is refused.
+    public static func renderSite(repository: Repository, to directory: String, intoExisting: Bool = false) throws(ReviewError) -> Int {
+        let site = try SiteDirectory(directory, repository: repository, intoExisting: intoExisting)
         let (manifest, bodies) = try ReviewError.wrapping { () throws -> (PublishedManifest, [String: String]) in
             guard let published = try repository.referenceTarget(reference) else {
                 throw ReviewError("nothing is published yet", remedy: "run 'review publish' first")
@@ -83,42 +86,7 @@ public enum Publisher {
             return (manifest, bodies)
         }
         let files = SiteRenderer.render(manifest, bodies: bodies)
-        try SiteWriter.replace(directory, with: files)
+        try site.replace(with: files)
         return manifest.articles.count
-    }
-}
-
-/// Replaces a directory's contents atomically (as far as POSIX allows): write everything into
-/// a sibling, then swap it in with two renames.
-enum SiteWriter {
-    static func replace(_ directory: String, with files: [String: String]) throws(ReviewError) {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        let parent = target.deletingLastPathComponent()
-        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).new-\(getpid())")
-        let retired = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
-        do {
-            try? fm.removeItem(at: staging)
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            for (name, text) in files {
-                try Data(text.utf8).write(to: staging.appendingPathComponent(name), options: .atomic)
-            }
-            if fm.fileExists(atPath: target.path) {
-                try fm.moveItem(at: target, to: retired)
-                do {
-                    try fm.moveItem(at: staging, to: target)
-                } catch {
-                    try? fm.moveItem(at: retired, to: target)
-                    throw error
-                }
-                try? fm.removeItem(at: retired)
-            } else {
-                try fm.moveItem(at: staging, to: target)
-            }
-        } catch {
-            try? fm.removeItem(at: staging)
-            throw ReviewError(file: directory, "cannot write the site: \(error.localizedDescription)",
-                              remedy: "check the directory's parent exists and is writable; the previous site is unchanged")
-        }
     }
 }
