@@ -180,6 +180,19 @@ public final class ReviewSession {
         try Publisher.renderSite(repository: repository, to: directory, intoExisting: intoExisting)
     }
 
+    /// Refuses a key directory inside this repository's work tree or git directory: a private
+    /// key there is one `git add` away from being published.
+    public func checkKeyDirectory(_ store: KeyStore) throws(ReviewError) {
+        let keys = SiteDirectory.resolved(URL(fileURLWithPath: store.directory).standardizedFileURL).path + "/"
+        for place in [repository.workingDirectory, repository.gitDirectory].compactMap({ $0 }) {
+            let root = SiteDirectory.resolved(URL(fileURLWithPath: place).standardizedFileURL).path + "/"
+            if keys.hasPrefix(root) {
+                throw ReviewError(file: store.directory, "the private-key directory is inside the content repository (\(root))",
+                                  remedy: "keep keys outside it: set REVIEW_KEY_DIR to a folder such as ~/.config/review/keys and move the keys there")
+            }
+        }
+    }
+
     /// Refuses a `--site` directory review may not write, before anything else is done.
     public func checkSiteDirectory(_ directory: String, intoExisting: Bool) throws(ReviewError) {
         _ = try SiteDirectory(directory, repository: repository, intoExisting: intoExisting)

@@ -19,6 +19,8 @@ struct KeygenCommand: ParsableCommand {
 
     func run() throws {
         let store = KeyStore()
+        // Inside a content repository (or with --repo), the keys must live outside it.
+        if let session = try? global.session() { try session.checkKeyDirectory(store) }
         let key = try store.generate(for: reviewer)
         print(KeyStore.publicKeyText(of: key))
         Review.printError("review: private key written to \(store.path(for: reviewer)); back it up and never commit it")

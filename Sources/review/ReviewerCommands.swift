@@ -49,6 +49,9 @@ struct AddReviewerCommand: ParsableCommand {
         guard let key = Data(base64Encoded: publicKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
             throw ReviewError("--public-key is not a base64 Ed25519 public key (32 bytes)", remedy: "pass the line 'review keygen' printed")
         }
+        if let problem = PublicKeyCheck.problem(Array(key)) {
+            throw ReviewError("--public-key \(problem)", remedy: "pass the line 'review keygen \(id)' printed")
+        }
         let entry = Reviewer(
             id: id, name: name, credentials: credentials,
             roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },

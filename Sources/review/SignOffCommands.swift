@@ -24,7 +24,9 @@ struct SignOffOptions: ParsableArguments {
 
     func record(_ decision: SignOff.Decision, comment: String) throws {
         let session = try global.session()
-        let key = try KeyStore().privateKey(for: reviewer)
+        let store = KeyStore()
+        try session.checkKeyDirectory(store)
+        let key = try store.privateKey(for: reviewer)
         let request = SignOffRequest(article: article, reviewer: reviewer, role: role, decision: decision,
                                      comment: comment, timestamp: timestamp)
         let (signOff, commit) = try session.record(request, key: key)

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import PropertyBased
-import ReviewCore
+@testable import ReviewCore
 import Testing
 
 @Suite struct PolicyParserTests {
@@ -183,6 +183,59 @@ import Testing
             if case .failure(let finding) = SignOffParser.parse(path: "Reviews/signoffs/x/y.yml", bytes: bytes) {
                 #expect(finding.rule == .badSignature)
             }
+        }
+    }
+}
+
+/// Public keys that verify forged signatures, and keys two reviewers share, are refused.
+@Suite struct WeakKeyTests {
+    static func reviewers(_ keys: [[UInt8]]) -> String {
+        "reviewers:\n" + keys.enumerated().map { i, key in
+            """
+              - id: r\(i)
+                name: Reviewer \(i)
+                roles: [medical]
+                public-key: \(Data(key).base64EncodedString())
+
+            """
+        }.joined()
+    }
+
+    /// The threat: with the identity point as the key, one fixed signature (R = identity,
+    /// S = 0) verifies every record.
+    @Test func theIdentityKeyVerifiesAForgedSignatureOverAnyRecord() throws {
+        let identity = [0x01] + [UInt8](repeating: 0, count: 31)
+        let forged = identity + [UInt8](repeating: 0, count: 32)
+        for comment in ["one", "two", "anything at all"] {
+            let record = SignOff(article: "Articles/pml.md", blob: String(repeating: "a", count: 40), sha256: String(repeating: "b", count: 64),
+                                 reviewer: "r0", role: "medical", decision: .approve, timestamp: 1_775_728_800, comment: comment,
+                                 signature: forged)
+            #expect(record.isSigned(by: identity))
+        }
+        #expect(throws: ReviewError.self) { try ReviewersParser.parse(Array(Self.reviewers([identity]).utf8), roles: ["medical"]) }
+    }
+
+    @Test func everySmallOrderPointWithEitherSignAndEveryNonCanonicalKeyIsRefused() {
+        var weak = Array(PublicKeyCheck.smallOrder)
+        weak += weak.map { var k = $0; k[31] |= 0x80; return k }
+        for first in UInt8(0xED)...UInt8(0xFF) { weak.append([first] + [UInt8](repeating: 0xFF, count: 30) + [0x7F]) }
+        #expect(weak.count == 14 + 19)
+        for key in weak {
+            #expect(PublicKeyCheck.problem(key) != nil, "\(key)")
+            #expect(throws: ReviewError.self) { try ReviewersParser.parse(Array(Self.reviewers([key]).utf8), roles: ["medical"]) }
+        }
+        let real = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
+        #expect(PublicKeyCheck.problem(real) == nil)
+        #expect(throws: Never.self) { try ReviewersParser.parse(Array(Self.reviewers([real]).utf8), roles: ["medical"]) }
+    }
+
+    @Test func aKeySharedByTwoReviewersIsRefusedAtItsLine() {
+        let key = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
+        #expect {
+            try ReviewersParser.parse(Array(Self.reviewers([key, key]).utf8), roles: ["medical"])
+        } throws: { error in
+            guard let error = error as? ReviewError else { return false }
+            return error.line == 9 && error.description.contains("same public key as reviewer 'r0'")
         }
     }
 }

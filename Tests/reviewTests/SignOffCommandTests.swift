@@ -48,6 +48,24 @@ import TestSupport
         #expect(refused.stderr.contains("can be read by other users"), "\(refused.stderr)")
     }
 
+    /// A key directory inside the content repository is one `git add` away from publishing a
+    /// private key: keygen and approve refuse it, writing nothing.
+    @Test func aKeyDirectoryInsideTheRepositoryIsRefused() throws {
+        let site = try Site()
+        try site.addReviewer("ann", role: "medical")
+        let inside = site.path + "/keys"
+        try FileManager.default.createDirectory(atPath: inside, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: site.keys.file("ann.key"), toPath: inside + "/ann.key")
+        let head = try site.content.repository.headCommit()
+        for arguments in [["keygen", "bob"], ["approve", "pml", "--as", "ann", "--role", "medical", "--as-of", "2026-04-09"]] {
+            let run = try ReviewRun(arguments + ["--repo", site.path], environment: ["REVIEW_KEY_DIR": inside])
+            #expect(run.status == 2, "\(arguments): \(run.stdout)")
+            #expect(run.stderr.contains("private-key directory is inside the content repository"), "\(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: inside + "/bob.key"))
+        #expect(try site.content.repository.headCommit() == head)
+    }
+
     @Test func approveRequestChangesVerifyDiffAndLog() throws {
         let site = try Site()
         try site.addReviewer("ann", role: "medical")

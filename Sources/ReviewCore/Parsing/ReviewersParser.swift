@@ -29,6 +29,14 @@ public enum ReviewersParser {
                 throw reader.error(entry["public-key"]?.line, "the public key of \(context) is not a base64 Ed25519 key (32 bytes)",
                                    remedy: "paste the key 'review keygen' printed")
             }
+            if let problem = PublicKeyCheck.problem(Array(key)) {
+                throw reader.error(entry["public-key"]?.line, "the public key of \(context) \(problem)",
+                                   remedy: "paste the key 'review keygen' printed for them")
+            }
+            if let other = reviewers.first(where: { $0.publicKey == Array(key) }) {
+                throw reader.error(entry["public-key"]?.line, "\(context) has the same public key as reviewer '\(other.id)'",
+                                   remedy: "every reviewer signs with their own key: run 'review keygen \(id)' and use that key")
+            }
             let from = try reader.day(entry, "valid-from", context: context)
             let until = try reader.day(entry, "valid-until", context: context)
             if let from, let until, until < from {
