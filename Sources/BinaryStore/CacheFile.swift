@@ -96,28 +96,30 @@ public enum CacheFile {
 
 /// Appends little-endian numbers, object ids and length-prefixed strings to a byte array.
 public struct BinaryWriter {
-    public private(set) var data: [UInt8] = []
+    // Public and inlinable: the caches are read and written through these in hot loops from
+    // other modules, where a call per number would cost more than the work.
+    public var data: [UInt8] = []
 
-    public init() {}
+    @inlinable public init() {}
 
-    public mutating func u8(_ v: UInt8) { data.append(v) }
-    public mutating func bool(_ v: Bool) { data.append(v ? 1 : 0) }
-    public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
-    public mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
-    public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
-    public mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    @inlinable public mutating func u8(_ v: UInt8) { data.append(v) }
+    @inlinable public mutating func bool(_ v: Bool) { data.append(v ? 1 : 0) }
+    @inlinable public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
+    @inlinable public mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
+    @inlinable public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }
+    @inlinable public mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
     /// Raw bytes with no length prefix (a fixed-size value, such as a 20-byte object id).
-    public mutating func raw<C: Collection<UInt8>>(_ bytes: C) { data += bytes }
-    public mutating func string(_ s: String) {
+    @inlinable public mutating func raw<C: Collection<UInt8>>(_ bytes: C) { data += bytes }
+    @inlinable public mutating func string(_ s: String) {
         u32(UInt32(s.utf8.count))
         data += s.utf8
     }
-    public mutating func strings(_ list: [String]) {
+    @inlinable public mutating func strings(_ list: [String]) {
         u32(UInt32(list.count))
         for s in list { string(s) }
     }
     /// A flag byte, then the string when there is one.
-    public mutating func optionalString(_ s: String?) {
+    @inlinable public mutating func optionalString(_ s: String?) {
         bool(s != nil)
         if let s { string(s) }
     }
@@ -126,51 +128,51 @@ public struct BinaryWriter {
 /// Reads what ``BinaryWriter`` wrote; every read returns `nil` past the end or on bad data,
 /// so a damaged file can never crash a reader.
 public struct BinaryReader {
-    let data: ArraySlice<UInt8>
-    var offset: Int
+    @usableFromInline let data: ArraySlice<UInt8>
+    @usableFromInline var offset: Int
 
     init(_ data: ArraySlice<UInt8>) {
         self.data = data
         offset = data.startIndex
     }
 
-    public var remaining: Int { data.endIndex - offset }
+    @inlinable public var remaining: Int { data.endIndex - offset }
 
-    public mutating func u8() -> UInt8? {
+    @inlinable public mutating func u8() -> UInt8? {
         guard remaining >= 1 else { return nil }
         defer { offset += 1 }
         return data[offset]
     }
-    public mutating func bool() -> Bool? {
+    @inlinable public mutating func bool() -> Bool? {
         switch u8() {
         case 0: false
         case 1: true
         default: nil
         }
     }
-    public mutating func u32() -> UInt32? {
+    @inlinable public mutating func u32() -> UInt32? {
         guard remaining >= 4 else { return nil }
         defer { offset += 4 }
         return data.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset - data.startIndex, as: UInt32.self)) }
     }
-    public mutating func i32() -> Int32? { u32().map { Int32(bitPattern: $0) } }
-    public mutating func u64() -> UInt64? {
+    @inlinable public mutating func i32() -> Int32? { u32().map { Int32(bitPattern: $0) } }
+    @inlinable public mutating func u64() -> UInt64? {
         guard let lo = u32(), let hi = u32() else { return nil }
         return UInt64(lo) | UInt64(hi) << 32
     }
-    public mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
+    @inlinable public mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
     /// The next `count` bytes as written by ``BinaryWriter/raw(_:)``, or `nil` past the end.
-    public mutating func raw(_ count: Int) -> ArraySlice<UInt8>? {
+    @inlinable public mutating func raw(_ count: Int) -> ArraySlice<UInt8>? {
         guard count >= 0, remaining >= count else { return nil }
         defer { offset += count }
         return data[offset..<(offset + count)]
     }
-    public mutating func string() -> String? {
+    @inlinable public mutating func string() -> String? {
         guard let n = u32(), Int(n) <= remaining else { return nil }
         defer { offset += Int(n) }
         return String(validating: data[offset..<(offset + Int(n))], as: UTF8.self)
     }
-    public mutating func strings() -> [String]? {
+    @inlinable public mutating func strings() -> [String]? {
         guard let n = u32(), n <= UInt32(remaining) else { return nil }
         var list: [String] = []
         list.reserveCapacity(Int(n))
@@ -182,7 +184,7 @@ public struct BinaryReader {
     }
     /// What ``BinaryWriter/optionalString(_:)`` wrote: `.some(nil)` for an absent string,
     /// `nil` for bad data.
-    public mutating func optionalString() -> String?? {
+    @inlinable public mutating func optionalString() -> String?? {
         guard let present = bool() else { return nil }
         guard present else { return .some(nil) }
         guard let s = string() else { return nil }

@@ -25,11 +25,11 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         c = UInt32(bigEndian: pointer.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
     }
 
-    /// Takes exactly 20 raw bytes; `nil` for any other count.
-    public init?(bytes: some Collection<UInt8>) {
-        let raw = Array(bytes)
-        guard raw.count == 20 else { return nil }
-        self = raw.withUnsafeBytes { ObjectID(rawBytes: $0.baseAddress!) }
+    /// Takes exactly 20 raw bytes; `nil` for any other count. (Reads them in place: the
+    /// cache readers call this for every id they load.)
+    public init?(bytes: ArraySlice<UInt8>) {
+        guard bytes.count == 20 else { return nil }
+        self = bytes.withUnsafeBytes { ObjectID(rawBytes: $0.baseAddress!) }
     }
 
     init(_ oid: git_oid) {

@@ -12,7 +12,8 @@ public struct RevisionClasses: Sendable {
     public init(_ facts: ArticleFacts, unreviewedFields: Set<String>) {
         current = facts.blob
         var keys: [String: String] = [:]
-        if !unreviewedFields.isEmpty {
+        // Only the current revision known (most articles): it is its own class; nothing to compare.
+        if !unreviewedFields.isEmpty && !facts.revisions.isEmpty {
             // Revisions with the same reviewed content share the first such blob as their key.
             var byContent: [ReviewedContent: String] = [:]
             let known = [(facts.blob, facts.article)] + facts.revisions.map { ($0.key, $0.value.article) }.sorted { $0.0 < $1.0 }
