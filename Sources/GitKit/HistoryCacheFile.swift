@@ -110,9 +110,11 @@ extension String {
 }
 
 extension BinaryWriter {
-    mutating func id(_ id: ObjectID) { raw(id.bytes) }
+    /// An object id as its 20 raw bytes.
+    public mutating func id(_ id: ObjectID) { raw(id.bytes) }
 }
 
 extension BinaryReader {
-    mutating func id() -> ObjectID? { raw(20).flatMap { ObjectID(bytes: $0) } }
+    /// What ``BinaryWriter/id(_:)`` wrote, or `nil` past the end.
+    public mutating func id() -> ObjectID? { raw(20).flatMap { ObjectID(bytes: $0) } }
 }

@@ -11,11 +11,9 @@ public enum WorkflowEngine {
     public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {
         let article = facts.article
         let category = article.category.flatMap { configuration.policy.categories[$0] }
-        // An unknown category is already an error; until it is fixed, every role must approve.
-        let required = category?.requiredRoles ?? configuration.policy.roles
-
-        let (valid, recordFindings) = verify(facts, configuration, required: required)
+        let required = requiredRoles(facts, configuration)
         let revisions = RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
+        let (valid, recordFindings) = verify(facts, configuration, required: required, revisions: revisions)
         let isCurrent = revisions.isCurrent
 
         // The newest valid decision per role on the current revision.
@@ -75,26 +73,30 @@ public enum WorkflowEngine {
 
     /// One finding for each of the article's records that does not count (for `review verify`).
     public static func recordFindings(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [Finding] {
-        let category = facts.article.category.flatMap { configuration.policy.categories[$0] }
-        return verify(facts, configuration, required: category?.requiredRoles ?? configuration.policy.roles).1
+        verify(facts, configuration).1
     }
 
     /// What would stop a new record from counting (checked before it is written), or `nil`.
     public static func problem(with record: SignOffRecord, for facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> Finding? {
-        let category = facts.article.category.flatMap { configuration.policy.categories[$0] }
-        let required = category?.requiredRoles ?? configuration.policy.roles
         var withRecord = facts
         withRecord.signOffs.append(record)
-        let (_, findings) = verify(withRecord, configuration, required: required)
-        return findings.first { $0.path == record.path }
+        return verify(withRecord, configuration).1.first { $0.path == record.path }
+    }
+
+    /// The roles that must approve the article: its category's, or, while the category is
+    /// unknown (already an error), every role in the policy.
+    static func requiredRoles(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [String] {
+        facts.article.category.flatMap { configuration.policy.categories[$0] }?.requiredRoles ?? configuration.policy.roles
     }
 
     /// Checks each record in signing order; returns those that count and a finding for each that does not.
-    static func verify(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, required: [String]) -> ([SignOff], [Finding]) {
+    static func verify(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, required: [String]? = nil,
+                       revisions: RevisionClasses? = nil) -> ([SignOff], [Finding]) {
+        let required = required ?? requiredRoles(facts, configuration)
+        let revisions = revisions ?? RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
         var valid: [SignOff] = []
         var findings: [Finding] = []
         let ordered = facts.signOffs.sorted { ($0.signOff.timestamp, $0.path) < ($1.signOff.timestamp, $1.path) }
-        let revisions = RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
         for record in ordered {
             let previous = lastFullApproval(valid, required: required, revisions: revisions, excluding: record.signOff.blob)
             let context = SignOffContext(

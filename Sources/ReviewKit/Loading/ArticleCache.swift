@@ -183,11 +183,3 @@ struct ArticleCache {
         }
     }
 }
-
-extension BinaryWriter {
-    mutating func id(_ id: ObjectID) { raw(id.bytes) }
-}
-
-extension BinaryReader {
-    mutating func id() -> ObjectID? { raw(20).flatMap { ObjectID(bytes: $0) } }
-}

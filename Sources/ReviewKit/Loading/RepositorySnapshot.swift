@@ -61,7 +61,8 @@ private struct SnapshotLoader {
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
-        let (policy, reviewers, disclaimers) = try Configuration.read(from: repository, tree: tree, at: revision).parts
+        let configuration = try Configuration.read(from: repository, tree: tree, at: revision)
+        let policy = configuration.policy
 
         var stray: [Finding] = []
         var records: [String: [SignOffRecord]] = [:]
@@ -174,8 +175,8 @@ private struct SnapshotLoader {
             stray += list.map { Finding(.badSignature, path: $0.path, "sign-off for \(path), which is not an article at \(revision.short)") }
         }
         for (_, findings) in unreadable { stray += findings }
-        return RepositorySnapshot(revision: revision, articles: articles, policy: policy, reviewers: reviewers,
-                                  disclaimers: disclaimers, strayFindings: stray.sorted(),
+        return RepositorySnapshot(revision: revision, articles: articles, policy: policy, reviewers: configuration.reviewers,
+                                  disclaimers: configuration.disclaimers, strayFindings: stray.sorted(),
                                   reachedShallowBoundary: report.reachedShallowBoundary)
     }
 
@@ -201,8 +202,6 @@ struct Configuration {
     var reviewers: [Reviewer]
     /// Disclaimer id → canonical text.
     var disclaimers: [String: String]
-
-    var parts: (Policy, [Reviewer], [String: String]) { (policy, reviewers, disclaimers) }
 
     /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
     ///   instead, and can repair a reviewers file that does not parse).

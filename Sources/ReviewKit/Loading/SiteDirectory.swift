@@ -34,13 +34,14 @@ struct SiteDirectory {
         if let home, !home.isEmpty, path == Self.resolved(URL(fileURLWithPath: home)).path {
             throw refuse("is the home directory")
         }
-        var guarded: [(String, String)] = [(repository.gitDirectory, "the repository's git directory")]
-        if let work = repository.workingDirectory { guarded.append((work, "the repository's work tree")) }
-        for (place, name) in guarded {
+        // The work tree may hold a site folder (public/); the git directory may not.
+        var guarded = [(place: repository.gitDirectory, name: "the repository's git directory", insideAllowed: false)]
+        if let work = repository.workingDirectory { guarded.append((work, "the repository's work tree", true)) }
+        for (place, name, insideAllowed) in guarded {
             let guardedPath = Self.resolved(URL(fileURLWithPath: place).standardizedFileURL).path
             if path == guardedPath { throw refuse("is \(name)", "render the site outside it, or into a folder of the work tree such as public/") }
             if guardedPath.hasPrefix(path + "/") { throw refuse("contains \(name)", "render the site somewhere that holds no repository") }
-            if name.contains("git directory"), path.hasPrefix(guardedPath + "/") { throw refuse("is inside \(name)") }
+            if !insideAllowed, path.hasPrefix(guardedPath + "/") { throw refuse("is inside \(name)") }
         }
         var isDirectory: ObjCBool = false
         exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
