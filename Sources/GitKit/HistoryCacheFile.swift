@@ -8,7 +8,7 @@ import BinaryStore
 enum HistoryCacheFile {
     /// Names the format and the engine: change it when the layout or the engine's answers for
     /// the same history could change (a rebuilt binary is never trusted anyway).
-    static let magic = "review history index 3, engine review-history-2"
+    static let magic = "review history index 4, engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
         CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
@@ -32,14 +32,14 @@ enum HistoryCacheFile {
             w.u32(UInt32(index.parents[c].count))
             for p in index.parents[c] { w.u32(UInt32(p)) }
             let m = index.meta[c]
-            for n in [m.authorName, m.authorEmail, m.committerName, m.committerEmail, m.summary] { w.u32(UInt32(n)) }
+            for n in [m.authorName, m.authorEmail, m.committerName, m.committerEmail, m.summary, m.coAuthors] { w.u32(UInt32(n)) }
             w.i64(m.authorTime); w.i64(m.committerTime); w.i32(m.authorOffset); w.i32(m.committerOffset)
             w.u32(UInt32(index.changes[c].count))
             for perParent in index.changes[c] {
                 w.u32(UInt32(perParent.count))
                 for change in perParent {
                     w.u32(UInt32(change.path))
-                    w.u8((change.blob != nil ? 1 : 0) | (change.moved ? 2 : 0))
+                    w.u8((change.blob != nil ? 1 : 0) | (change.moved ? 2 : 0) | Self.kindBits(change.kind) << 2)
                     if let blob = change.blob { w.id(blob) }
                 }
             }
@@ -70,8 +70,8 @@ enum HistoryCacheFile {
                 guard let p = r.u32(), p < count else { return nil }
                 parents.append(Int32(p))
             }
-            guard let an = r.u32(), let ae = r.u32(), let cn = r.u32(), let ce = r.u32(), let su = r.u32(),
-                  [an, ae, cn, ce, su].allSatisfy({ $0 < strings.count }),
+            guard let an = r.u32(), let ae = r.u32(), let cn = r.u32(), let ce = r.u32(), let su = r.u32(), let ca = r.u32(),
+                  [an, ae, cn, ce, su, ca].allSatisfy({ $0 < strings.count }),
                   let at = r.i64(), let ct = r.i64(), let ao = r.i32(), let co = r.i32(),
                   let perParentCount = r.u32(), perParentCount == parentCount else { return nil }
             var changes: [[HistoryIndex.Change]] = []
@@ -83,7 +83,7 @@ enum HistoryCacheFile {
                     guard let path = r.u32(), path < paths.count, let flags = r.u8() else { return nil }
                     var blob: ObjectID?
                     if flags & 1 != 0 { guard let b = r.id() else { return nil }; blob = b }
-                    list.append(HistoryIndex.Change(path: Int32(path), blob: blob, moved: flags & 2 != 0))
+                    list.append(HistoryIndex.Change(path: Int32(path), blob: blob, moved: flags & 2 != 0, kind: Self.kind(bits: flags >> 2)))
                 }
                 changes.append(list)
             }
@@ -95,11 +95,33 @@ enum HistoryCacheFile {
             index.parents.append(parents)
             index.meta.append(HistoryIndex.Meta(authorName: Int32(an), authorEmail: Int32(ae), authorTime: at, authorOffset: ao,
                                                 committerName: Int32(cn), committerEmail: Int32(ce), committerTime: ct,
-                                                committerOffset: co, summary: Int32(su)))
+                                                committerOffset: co, summary: Int32(su), coAuthors: Int32(ca)))
             index.changes.append(changes)
         }
         guard r.remaining == 0 else { return nil }
         return index
+    }
+}
+
+extension HistoryCacheFile {
+    static func kindBits(_ kind: EntryKind) -> UInt8 {
+        switch kind {
+        case .blob: 0
+        case .executable: 1
+        case .symlink: 2
+        case .submodule: 3
+        case .tree: 4
+        }
+    }
+
+    static func kind(bits: UInt8) -> EntryKind {
+        switch bits {
+        case 0: .blob
+        case 1: .executable
+        case 2: .symlink
+        case 3: .submodule
+        default: .tree
+        }
     }
 }
 

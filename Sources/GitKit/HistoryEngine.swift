@@ -171,7 +171,7 @@ public struct HistoryEngine {
                 let diff = try differ.changes(from: scopeTree[Int(p)], to: tree, directory: scope.prefix)
                 result[commit].append(diff.changed)
                 if k == 0, !diff.moved.isEmpty { moved[commit] = Set(diff.moved) }
-                if k == 0 { for (path, blob) in differ.newBlobs { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(path))] = blob } }
+                if k == 0 { for (path, blob, _) in differ.newBlobs { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(path))] = blob } }
             }
         }
         return Pass1(graph: graph, changes: result, moved: moved, blobs: blobs, info: { (c) throws(RepositoryError) in

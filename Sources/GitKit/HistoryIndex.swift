@@ -14,6 +14,8 @@ struct HistoryIndex {
         var blob: ObjectID?
         /// The commit moved an identical blob here from another path (a pure rename).
         var moved: Bool
+        /// What the entry is on the new side (`.tree` when it is no longer a file).
+        var kind: EntryKind = .blob
     }
 
     /// A commit's metadata, kept so answers need no libgit2 lookups.
@@ -27,6 +29,8 @@ struct HistoryIndex {
         var committerTime: Int64
         var committerOffset: Int32
         var summary: Int32
+        /// The `Co-authored-by:` addresses, joined by newlines.
+        var coAuthors: Int32
     }
 
     let directory: String
@@ -82,7 +86,8 @@ struct HistoryIndex {
                              authorTime: commit.author.time, authorOffset: commit.author.offsetMinutes,
                              committerName: strings.intern(commit.committer.name), committerEmail: strings.intern(commit.committer.email),
                              committerTime: commit.committer.time, committerOffset: commit.committer.offsetMinutes,
-                             summary: strings.intern(commit.summary)))
+                             summary: strings.intern(commit.summary),
+                             coAuthors: strings.intern(commit.coAuthors.joined(separator: "\n"))))
             scopeTrees.append(nil)
             changes.append([])
         }
@@ -100,7 +105,7 @@ struct HistoryIndex {
             for p in parents[commit] {
                 let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree, directory: scope.prefix)
                 let moved = Set(diff.moved)
-                changes[commit].append(differ.newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0)) })
+                changes[commit].append(differ.newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2) })
             }
         }
         paths = differ.table!
@@ -133,7 +138,8 @@ struct HistoryIndex {
             author: Signature(name: strings[m.authorName], email: strings[m.authorEmail], time: m.authorTime, offsetMinutes: m.authorOffset),
             committer: Signature(name: strings[m.committerName], email: strings[m.committerEmail], time: m.committerTime,
                                  offsetMinutes: m.committerOffset),
-            message: strings[m.summary])
+            message: strings[m.summary],
+            coAuthors: strings[m.coAuthors].split(separator: "\n").map(String.init))
     }
 }
 

@@ -8,6 +8,8 @@ struct RawCommit: Sendable {
     var committer: Signature
     /// The first line of the message.
     var summary: String
+    /// The message's `Co-authored-by:` addresses (``CoAuthors``).
+    var coAuthors: [String] = []
 
     /// Parses the `tree`, `parent`, `author` and `committer` headers and the summary line.
     ///
@@ -46,10 +48,12 @@ struct RawCommit: Sendable {
                     break
                 }
             }
+            // Trailers follow the summary line.
+            let coAuthors = lineStart < bytes.count ? CoAuthors.emails(in: Array(bytes[lineStart...])[...]) : []
             guard let tree else { throw .corruptObject(id, "commit has no tree") }
             let unknown = Signature(name: "", email: "", time: 0)
             return RawCommit(tree: tree, parents: parents, author: author ?? committer ?? unknown,
-                             committer: committer ?? author ?? unknown, summary: summary)
+                             committer: committer ?? author ?? unknown, summary: summary, coAuthors: coAuthors)
         }
     }
 

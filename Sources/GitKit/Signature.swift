@@ -43,6 +43,19 @@ public struct CommitInfo: Sendable, Hashable {
     public var author: Signature
     public var committer: Signature
     public var message: String
+    /// Addresses named by the message's `Co-authored-by:` trailers, lowercased.
+    public var coAuthors: [String]
+
+    public init(id: ObjectID, tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String,
+                coAuthors: [String]? = nil) {
+        self.id = id
+        self.tree = tree
+        self.parents = parents
+        self.author = author
+        self.committer = committer
+        self.message = message
+        self.coAuthors = coAuthors ?? CoAuthors.emails(in: Array(message.utf8)[...])
+    }
 
     /// The first line of the message.
     public var summary: String {
@@ -64,5 +77,26 @@ extension Repository {
         signature.time = time
         signature.offsetMinutes = 0
         return signature
+    }
+}
+
+/// `Co-authored-by: Name <email>` trailers (GitHub's and GitLab's way of naming further authors).
+public enum CoAuthors {
+    /// The addresses of every `Co-authored-by:` line in a commit message (matched without
+    /// regard to case, as GitHub does), lowercased, in order, without repeats.
+    public static func emails(in message: ArraySlice<UInt8>) -> [String] {
+        var out: [String] = []
+        let key = Array("co-authored-by:".utf8)
+        for line in message.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            var rest = line.drop { $0 == 0x20 || $0 == 0x09 }
+            guard rest.count > key.count,
+                  zip(rest.prefix(key.count), key).allSatisfy({ $0 | 0x20 == $1 }) else { continue }
+            rest = rest.dropFirst(key.count)
+            guard let open = rest.lastIndex(of: UInt8(ascii: "<")), let close = rest.lastIndex(of: UInt8(ascii: ">")),
+                  open < close else { continue }
+            let email = String(decoding: rest[(open + 1)..<close].filter { $0 != 0x20 && $0 != 0x09 }, as: UTF8.self).lowercased()
+            if !email.isEmpty, !out.contains(email) { out.append(email) }
+        }
+        return out
     }
 }

@@ -22,7 +22,7 @@ struct TreeDiffer {
     /// When set, every file path below the directory is followed and numbered here (the
     /// history index's mode), instead of only the scope's paths.
     var table: InternTable?
-    private(set) var newBlobs: [(Int32, ObjectID?)] = []
+    private(set) var newBlobs: [(Int32, ObjectID?, EntryKind)] = []
     private let cacheLimit = 16
 
     init(database: ObjectDatabase, scope: PathScope) {
@@ -130,7 +130,7 @@ struct TreeDiffer {
         if oldFile || newFile, let i = table != nil ? table!.intern(directory + name) : scope.index[directory + name] {
             out.append(i)
             if newFile && !oldFile { added.append((i, new!.id)) }
-            if table != nil || wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil)) }
+            if table != nil || wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil, newFile ? new!.kind : .tree)) }
         }
         if oldIsTree || newIsTree {
             descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, directory + name + "/"))

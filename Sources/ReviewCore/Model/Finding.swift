@@ -17,15 +17,30 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case changesRequested = "changes-requested"
     /// Added by the project: a date that cannot be known (history cut by a shallow clone).
     case unknownHistory = "unknown-history"
+    /// A committed sign-off record was deleted, renamed, moved, edited, or made a symlink or
+    /// executable since; it still counts as it was committed.
+    case recordTampered = "record-tampered"
+    /// A committed sign-off record cannot be read (junk, a duplicate key, a bad timestamp).
+    case unreadableRecord = "unreadable-record"
+    /// A record's timestamp lies outside what history allows: before its revision existed,
+    /// after the commit that added it, or after today.
+    case timestampOutOfRange = "timestamp-out-of-range"
+    /// The history a decision needs is missing (a shallow clone): fail closed.
+    case historyMissing = "history-missing"
+    /// One reviewer approved one revision in two required roles.
+    case separationOfDuties = "separation-of-duties"
+    /// A record names a revision that is not one of its article's (or an article that is gone).
+    case unattachedRecord = "unattached-record"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
         switch self {
         case .overdue, .missingDisclaimer, .alteredDisclaimer, .invalidFrontMatter, .unknownCategory,
              .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
-             .roleNotHeld, .keyExpired:
+             .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
+             .separationOfDuties:
             .error
-        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory:
+        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord:
             .warning
         }
     }

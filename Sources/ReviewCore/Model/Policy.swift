@@ -21,11 +21,14 @@ public struct Policy: Sendable, Equatable {
     public var categories: [String: Category]
     /// Front-matter keys whose change keeps existing approvals (like `tags`).
     public var unreviewedFields: Set<String>
+    /// `separate-roles` (default true): one revision's required roles need different reviewers.
+    public var separateRoles: Bool
 
-    public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = []) {
+    public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {
         self.roles = roles
         self.categories = categories
         self.unreviewedFields = unreviewedFields
+        self.separateRoles = separateRoles
     }
 
     public static let path = "Reviews/policy.yml"

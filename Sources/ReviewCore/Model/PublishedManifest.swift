@@ -5,8 +5,12 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         public var id: String
         public var name: String
         public var credentials: String
+        /// The role reviewed in (two, comma-separated, when one person reviewed in both).
         public var role: String
         public var date: Day
+
+        /// Whether this review was in the medical role.
+        public var isMedical: Bool { role.split(separator: ",").contains { $0.filter { $0 != " " } == "medical" } }
 
         public init(id: String, name: String, credentials: String, role: String, date: Day) {
             self.id = id
@@ -52,12 +56,25 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         articles = plan.entries.map { entry in
             Article(path: entry.path, slug: entry.slug, title: entry.title, category: entry.category, revision: entry.blob,
                     lastUpdated: entry.lastUpdated, lastReviewed: entry.lastReviewed, nextReviewDue: entry.nextReviewDue,
-                    reviewers: entry.approvals.map {
-                        Reviewer(id: $0.reviewer, name: $0.reviewerName ?? $0.reviewer, credentials: $0.credentials ?? "",
-                                 role: $0.role, date: $0.date)
-                    })
+                    reviewers: Self.reviewers(entry.approvals))
         }
     }
 
     public var json: String { JSONOutput.encode(self) }
+
+    /// Each reviewer once, in role order: a reviewer who holds two of the roles (where the
+    /// policy allows it) is listed with both, and the older of their two review dates.
+    static func reviewers(_ reviews: [Approval]) -> [Reviewer] {
+        var out: [Reviewer] = []
+        for review in reviews {
+            if let i = out.firstIndex(where: { $0.id == review.reviewer }) {
+                out[i].role += ", " + review.role
+                out[i].date = min(out[i].date, review.date)
+            } else {
+                out.append(Reviewer(id: review.reviewer, name: review.reviewerName ?? review.reviewer, credentials: review.credentials ?? "",
+                                    role: review.role, date: review.date))
+            }
+        }
+        return out
+    }
 }

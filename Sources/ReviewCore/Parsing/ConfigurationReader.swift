@@ -82,6 +82,10 @@ public enum PolicyParser {
             let context = "category '\(name)'"
             guard case .map = value else { throw reader.error(value.line, "\(context) must be a mapping") }
             let required = try reader.strings(value, "required-roles", context: context)
+            guard !required.isEmpty else {
+                throw reader.error(value["required-roles"]?.line ?? value.line, "\(context) requires no role, so its articles would be published unreviewed",
+                                   remedy: "name at least one role, like [medical]")
+            }
             for role in required where !roles.contains(role) {
                 throw reader.error(value["required-roles"]?.line, "unknown role '\(role)' in \(context)", remedy: "add it under roles:")
             }
@@ -96,11 +100,20 @@ public enum PolicyParser {
                                                dueSoonDays: dueSoon, disclaimers: disclaimers)
         }
         let unreviewed = try reader.strings(root, "unreviewed-fields", context: "the policy", required: false)
-        let protected: Set<String> = ["title", "last-updated", "category", "status"]
+        // Anything a page shows or the workflow reads is reviewed content.
+        let protected: Set<String> = ["title", "body", "last-updated", "category", "status", "summary", "description",
+                                      "authors", "aliases"]
         if let field = unreviewed.first(where: protected.contains) {
             throw reader.error(root["unreviewed-fields"]?.line, "'\(field)' cannot be an unreviewed field: readers see it as reviewed content",
                                remedy: "remove it from unreviewed-fields")
         }
-        return Policy(roles: roles, categories: categories, unreviewedFields: Set(unreviewed))
+        var separateRoles = true
+        if let value = root["separate-roles"] {
+            guard let text = value.string, text == "true" || text == "false" else {
+                throw reader.error(value.line, "'separate-roles' must be true or false")
+            }
+            separateRoles = text == "true"
+        }
+        return Policy(roles: roles, categories: categories, unreviewedFields: Set(unreviewed), separateRoles: separateRoles)
     }
 }

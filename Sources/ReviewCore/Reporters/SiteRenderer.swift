@@ -67,7 +67,7 @@ public enum SiteRenderer {
             markdown = body.replacingOccurrences(of: String(first), with: "", options: [], range: body.range(of: String(first)))
         }
         let reviewLines = a.reviewers.map { r in
-            "<p class=\"reviewed\">\(r.role == "medical" ? "Medically reviewed by" : "Reviewed (\(e(r.role))) by") \(e(who(r))) on \(e(r.date.description))</p>"
+            "<p class=\"reviewed\">\(r.isMedical ? "Medically reviewed by" : "Reviewed (\(e(r.role))) by") \(e(who(r))) on \(e(r.date.description))</p>"
         }.joined(separator: "\n")
         let dates = "<p class=\"dates\">Last updated \(a.lastUpdated.map { e($0.description) } ?? "unknown")"
             + (a.nextReviewDue.map { " · Next review due \(e($0.description))" } ?? "") + "</p>"
@@ -111,7 +111,7 @@ public enum SiteRenderer {
 
     /// schema.org MedicalWebPage, safe inside a `<script>` element and in XML.
     static func jsonLD(_ a: PublishedManifest.Article) -> String {
-        let medical = a.reviewers.filter { $0.role == "medical" }
+        let medical = a.reviewers.filter(\.isMedical)
         let ld = LD(name: a.title, dateModified: a.lastUpdated?.description, lastReviewed: a.lastReviewed.description,
                     reviewedBy: (medical.isEmpty ? a.reviewers : medical).map {
                         LD.Person(name: $0.name, hasCredential: $0.credentials.isEmpty ? nil : LD.Credential(name: $0.credentials))

@@ -146,3 +146,28 @@ public enum UnknownHistoryRule: ArticleRule {
                         "history ends at the shallow clone's boundary before this article's last change; fetch more history (git fetch --unshallow)")]
     }
 }
+
+/// `record-tampered`, `unreadable-record`: what the append-only record log found wrong with
+/// the article's records (each such record is judged as it was committed).
+public enum RecordLogRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.recordTampered, .unreadableRecord],
+        summary: "A committed sign-off record was deleted, renamed, moved, edited or made unreadable.",
+        rationale: "The review record is append-only: every record once committed keeps counting, so deleting an objection never clears it.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] { context.facts.recordFindings }
+}
+
+/// `history-missing`: the article has review records, but the history they need is cut off.
+public enum ShallowHistoryRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.historyMissing], summary: "An article's review history lies beyond a shallow clone's boundary.",
+        rationale: "Approval, order and dates all rest on history; without it the answer is a blocking finding, never a guess.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        let facts = context.facts
+        guard facts.historyTruncated || facts.recordHistoryTruncated, !facts.signOffs.isEmpty || !facts.recordFindings.isEmpty else { return [] }
+        return [Finding(.historyMissing, path: context.path,
+                        "the review history of this article is cut off by a shallow clone, so its approvals cannot be checked; \(HistoryMissingRule.remedy)")]
+    }
+}

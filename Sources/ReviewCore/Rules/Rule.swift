@@ -44,7 +44,13 @@ public struct SignOffContext: Sendable {
     public var reviewer: Reviewer?
     /// Commits that changed the article between the last revision approved before this record
     /// and the revision it names (for self-approval).
-    public var changesSinceLastApproval: [ChangeFact]
+    public var changesSinceLastApproval: ArraySlice<ChangeFact>
+    /// When the revision the record names first appeared in the article's history (the
+    /// earlier of author and committer time of the first commit producing it), if known.
+    public var revisionAppeared: Int64?
+    /// Role → reviewer id of the approvals that count so far on the record's revision (or one
+    /// equal to it), for separation of duties.
+    public var approversOfRevision: [String: String]
 
     public var signOff: SignOff { record.signOff }
 }
@@ -59,13 +65,14 @@ public protocol SignOffRule: Sendable {
 public enum RuleRegistry {
     /// Checked in order; the first that objects decides the record's finding.
     public static let signOffRules: [any SignOffRule.Type] = [
-        UnknownReviewerRule.self, BadSignatureRule.self, KeyExpiredRule.self, RoleNotHeldRule.self, SelfApprovalRule.self,
+        HistoryMissingRule.self, UnknownReviewerRule.self, BadSignatureRule.self, UnattachedRecordRule.self,
+        KeyExpiredRule.self, TimestampRule.self, RoleNotHeldRule.self, SelfApprovalRule.self, SeparationOfDutiesRule.self,
     ]
 
     public static let articleRules: [any ArticleRule.Type] = [
         InvalidFrontMatterRule.self, UnknownCategoryRule.self, FutureLastUpdatedRule.self, LastUpdatedNotBumpedRule.self,
         DisclaimerRule.self, OverdueRule.self, DueSoonRule.self, AwaitingReviewRule.self, ChangesRequestedRule.self,
-        UnknownHistoryRule.self,
+        UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self,
     ]
 
     public static var descriptions: [RuleDescription] {

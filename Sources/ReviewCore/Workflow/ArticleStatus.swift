@@ -49,4 +49,7 @@ public struct ArticleStatus: Sendable {
     /// The newest fully approved revision, if any (for `diff` and `publish`).
     public var lastApprovedRevision: String?
     public var isRetired: Bool
+    /// For the newest fully approved revision: each required role's own latest approval of
+    /// it (its review clock), in the policy's role order; empty when there is none.
+    public var reviews: [Approval] = []
 }

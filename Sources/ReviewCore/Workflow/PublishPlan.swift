@@ -12,7 +12,7 @@ public struct PublishPlan: Sendable {
         public var lastUpdated: Day?
         public var lastReviewed: Day
         public var nextReviewDue: Day?
-        /// Everyone who approved this revision, in signing order.
+        /// Each required role's own latest approval of this revision (its review clock).
         public var approvals: [Approval]
         /// Whether a newer, unapproved edit exists (the approved revision stays published).
         public var newerEditWaiting: Bool
@@ -90,7 +90,8 @@ public struct PublishPlan: Sendable {
                 return .failure(Reason(text: "the approved revision lacks the '\(id)' disclaimer"))
             }
         }
-        let approvals = status.approvals.filter { currentApproved ? $0.current : $0.revision == blob }
+        // Each required role's own review of this text, with its own date (not every approval).
+        let approvals = status.reviews
         return .success(Entry(path: status.path, slug: status.slug, blob: blob, title: title, category: category.name,
                               lastUpdated: article.lastUpdated, lastReviewed: reviewed, nextReviewDue: due,
                               approvals: approvals, newerEditWaiting: blob != facts.blob))

@@ -13,20 +13,16 @@ public enum WorkflowEngine {
         let category = article.category.flatMap { configuration.policy.categories[$0] }
         let required = requiredRoles(facts, configuration)
         let revisions = RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
-        let (valid, recordFindings) = verify(facts, configuration, required: required, revisions: revisions)
+        let (ledger, recordFindings) = verify(facts, configuration, required: required, revisions: revisions)
         let isCurrent = revisions.isCurrent
 
-        // The newest valid decision per role on the current revision.
-        var newestOnCurrent: [String: SignOff] = [:]
-        for record in valid where isCurrent(record.blob) {
-            if let seen = newestOnCurrent[record.role], seen.timestamp > record.timestamp { continue }
-            newestOnCurrent[record.role] = record
-        }
+        // The newest counted decision per role on the current revision, in history order.
+        let newestOnCurrent = ledger.newest[revisions.key(revisions.current)] ?? [:]
         let missing = required.filter { newestOnCurrent[$0]?.decision != .approve }
         let requests = newestOnCurrent.values.filter { $0.decision == .requestChanges }.sorted { $0.role < $1.role }
 
         let state: ReviewState
-        if valid.isEmpty {
+        if ledger.counted.isEmpty {
             state = .draft
         } else if !requests.isEmpty {
             state = .changesRequested
@@ -36,7 +32,7 @@ public enum WorkflowEngine {
             state = .inReview
         }
 
-        let approved = lastFullApproval(valid, required: required, revisions: revisions)
+        let approved = ledger.lastFullApproval()
         let interval = category?.reviewIntervalDays
         let nextDue = interval.flatMap { days in (approved?.day ?? article.lastUpdated)?.adding(days: days) }
         let freshness: Freshness
@@ -55,12 +51,13 @@ public enum WorkflowEngine {
         var findings = recordFindings
         for rule in RuleRegistry.articleRules { findings += rule.check(context) }
 
-        let approvals = valid.filter { $0.decision == .approve }.sorted { ($0.timestamp, $0.role) < ($1.timestamp, $1.role) }.map { record in
+        func approval(_ record: SignOff) -> Approval {
             let reviewer = configuration.reviewer(record.reviewer)
             return Approval(reviewer: record.reviewer, role: record.role, date: record.day, revision: record.blob,
                             current: isCurrent(record.blob), reviewerName: reviewer?.name, credentials: reviewer?.credentials,
                             comment: record.comment)
         }
+        let approvals = ledger.counted.filter { $0.decision == .approve }.map(approval)
         let last = facts.lastChange
         return ArticleStatus(
             slug: article.slug, path: article.path, title: article.title, category: article.category,
@@ -68,12 +65,13 @@ public enum WorkflowEngine {
             lastChanged: last?.date, lastChangedCommit: last?.commit, lastChangedBy: last?.authorName,
             lastReviewed: approved?.day, nextReviewDue: nextDue, revision: facts.blob,
             approvals: approvals, missingRoles: missing, findings: findings.sorted(),
-            lastApprovedRevision: approved?.blob, isRetired: article.isRetired)
+            lastApprovedRevision: approved?.blob, isRetired: article.isRetired,
+            reviews: approved?.reviews.map(approval) ?? [])
     }
 
     /// One finding for each of the article's records that does not count (for `review verify`).
     public static func recordFindings(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [Finding] {
-        verify(facts, configuration).1
+        verify(facts, configuration).1 + facts.recordFindings
     }
 
     /// What would stop a new record from counting (checked before it is written), or `nil`.
@@ -89,70 +87,50 @@ public enum WorkflowEngine {
         facts.article.category.flatMap { configuration.policy.categories[$0] }?.requiredRoles ?? configuration.policy.roles
     }
 
-    /// Checks each record in signing order; returns those that count and a finding for each that does not.
+    /// Checks each record in history order (the commit that added it, never the time it
+    /// claims); returns the decisions that count, folded into a ``DecisionLedger``, and a finding
+    /// for each record that does not count. Linear in the number of records.
     static func verify(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, required: [String]? = nil,
-                       revisions: RevisionClasses? = nil) -> ([SignOff], [Finding]) {
+                       revisions: RevisionClasses? = nil) -> (DecisionLedger, [Finding]) {
         let required = required ?? requiredRoles(facts, configuration)
         let revisions = revisions ?? RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
-        var valid: [SignOff] = []
+        var ledger = DecisionLedger(required: required, revisions: revisions)
         var findings: [Finding] = []
-        let ordered = facts.signOffs.sorted { ($0.signOff.timestamp, $0.path) < ($1.signOff.timestamp, $1.path) }
-        for record in ordered {
-            let previous = lastFullApproval(valid, required: required, revisions: revisions, excluding: record.signOff.blob)
+        // Where each revision first appears (changes are newest first, so the last one wins),
+        // and each change's index, for the self-approval window.
+        var appeared: [String: Int64] = [:]
+        var indexOf: [String: [Int]] = [:]
+        for (i, change) in facts.changes.enumerated() {
+            guard let blob = change.blobAfter else { continue }
+            let times = [change.time, change.authorTime].filter { $0 != 0 }
+            if let earliest = times.min() { appeared[blob] = min(appeared[blob] ?? .max, earliest) }
+            indexOf[blob, default: []].append(i)
+        }
+        for record in facts.signOffs.sorted(by: SignOffRecord.historyOrder) {
+            let key = revisions.key(record.signOff.blob)
+            let previous = ledger.lastApproved(excluding: key)
             let context = SignOffContext(
                 record: record, facts: facts, configuration: configuration,
                 reviewer: configuration.reviewer(record.signOff.reviewer),
-                changesSinceLastApproval: changes(in: facts.changes, leadingTo: record.signOff.blob, since: previous?.blob,
-                                                  current: facts.blob))
+                changesSinceLastApproval: changes(in: facts.changes, indexOf: indexOf, leadingTo: record.signOff.blob,
+                                                  since: previous?.blob, current: facts.blob),
+                revisionAppeared: appeared[record.signOff.blob],
+                approversOfRevision: ledger.approvers(of: key))
             if let finding = RuleRegistry.signOffRules.lazy.compactMap({ $0.check(context) }).first {
                 findings.append(finding)
             } else {
-                valid.append(record.signOff)
+                ledger.add(record.signOff)
             }
         }
-        return (valid, findings)
-    }
-
-    /// The newest revision every required role approved (each role's newest decision on its
-    /// equivalence class is `approve`), with the day its last required approval was signed.
-    ///
-    /// The current revision's class wins when it is fully approved, so `state == .approved`
-    /// always comes with a `lastReviewed` date; otherwise the class completed last. The blob
-    /// returned is the current one for the current class, else the class's most recently
-    /// approved member. `excluding` leaves out the class of one blob (the record being judged).
-    static func lastFullApproval(_ records: [SignOff], required: [String], revisions: RevisionClasses,
-                                 excluding: String? = nil) -> (blob: String, day: Day)? {
-        guard !required.isEmpty else { return nil }
-        let excludedClass = excluding.map(revisions.key)
-        var byClass: [String: [String: SignOff]] = [:]
-        var newestMember: [String: (blob: String, time: Int64)] = [:]
-        for record in records {
-            let key = revisions.key(record.blob)
-            if key == excludedClass { continue }
-            if let seen = byClass[key]?[record.role], seen.timestamp > record.timestamp { continue }
-            byClass[key, default: [:]][record.role] = record
-            if newestMember[key].map({ record.timestamp >= $0.time }) ?? true { newestMember[key] = (record.blob, record.timestamp) }
-        }
-        var best: (key: String, time: Int64)?
-        let currentKey = revisions.key(revisions.current)
-        for (key, roles) in byClass {
-            let decisions = required.compactMap { roles[$0] }
-            guard decisions.count == required.count, decisions.allSatisfy({ $0.decision == .approve }) else { continue }
-            let completed = decisions.map(\.timestamp).max()!
-            if key == currentKey { best = (key, completed); break }
-            if best == nil || completed > best!.time || (completed == best!.time && key < best!.key) { best = (key, completed) }
-        }
-        guard let best else { return nil }
-        let blob = best.key == currentKey ? revisions.current : newestMember[best.key]!.blob
-        return (blob, Day(secondsSinceEpoch: best.time))
+        return (ledger, findings)
     }
 
     /// The changes (newest first) from the one that produced `revision` back to, not including,
-    /// the one that produced `approved`.
-    static func changes(in history: [ChangeFact], leadingTo revision: String, since approved: String?, current: String) -> [ChangeFact] {
-        let start = history.firstIndex { $0.blobAfter == revision } ?? (revision == current ? 0 : history.count)
-        let rest = history[start...]
-        let end = approved.flatMap { blob in rest.firstIndex { $0.blobAfter == blob } } ?? history.endIndex
-        return Array(history[start..<end])
+    /// the one that produced `approved`. `indexOf` lists each blob's indices in `history`.
+    static func changes(in history: [ChangeFact], indexOf: [String: [Int]], leadingTo revision: String, since approved: String?,
+                        current: String) -> ArraySlice<ChangeFact> {
+        let start = indexOf[revision]?.first ?? (revision == current ? 0 : history.count)
+        let end = approved.flatMap { blob in indexOf[blob]?.first { $0 >= start } } ?? history.endIndex
+        return history[start..<end]
     }
 }

@@ -9,6 +9,11 @@ public struct ChangeFact: Sendable, Equatable {
     public var localDate: Day
     /// The committer time, seconds since the epoch (0 when unknown).
     public var time: Int64 = 0
+    /// The author time, seconds since the epoch (0 when unknown): kept by rebases, which
+    /// move the committer time on.
+    public var authorTime: Int64 = 0
+    /// Addresses of the commit's `Co-authored-by:` trailers, lowercased: authors too.
+    public var coAuthors: [String] = []
     /// The file's blob after this commit.
     public var blobAfter: String?
     /// `false` when the commit only moved the file (a rename), leaving its content as it was.
@@ -24,14 +29,35 @@ public struct ChangeFact: Sendable, Equatable {
     }
 }
 
-/// A sign-off record and where it was found.
+/// A sign-off record, where it was found, and where history put it.
 public struct SignOffRecord: Sendable, Equatable {
     public var path: String
     public var signOff: SignOff
+    /// The position in history of the commit that first added the record (parents before
+    /// children); decisions are ordered by it, never by the time a signer claims. `Int.max`
+    /// for a record not committed yet.
+    public var position: Int
+    /// The commit that added the record, and its committer time; `nil` for a record not
+    /// committed yet, or one whose adding commit lies past a shallow clone's boundary.
+    public var addedBy: String?
+    public var addedTime: Int64?
+    /// The commit whose reviewers file had ended the signing key's validity before this
+    /// record was added (it is an ancestor of the adding commit), if any.
+    public var keyEndedBy: String?
 
-    public init(path: String, signOff: SignOff) {
+    public init(path: String, signOff: SignOff, position: Int = .max, addedBy: String? = nil, addedTime: Int64? = nil,
+                keyEndedBy: String? = nil) {
         self.path = path
         self.signOff = signOff
+        self.position = position
+        self.addedBy = addedBy
+        self.addedTime = addedTime
+        self.keyEndedBy = keyEndedBy
+    }
+
+    /// History order: the adding commit's position, then the claimed time, then the path.
+    public static func historyOrder(_ a: SignOffRecord, _ b: SignOffRecord) -> Bool {
+        (a.position, a.signOff.timestamp, a.path) < (b.position, b.signOff.timestamp, b.path)
     }
 }
 
@@ -50,6 +76,12 @@ public struct ArticleFacts: Sendable {
     public var historyTruncated: Bool
     /// Sign-off records that name this article.
     public var signOffs: [SignOffRecord]
+    /// What the append-only record log found wrong with this article's records: records
+    /// deleted, moved, edited or unreadable (each blocks; the records still count), and
+    /// whether the history the records need is cut short.
+    public var recordFindings: [Finding] = []
+    /// Whether the history of the review records is cut short by a shallow clone.
+    public var recordHistoryTruncated: Bool = false
     /// Earlier revisions named by sign-offs: blob → (parsed article, SHA-256 of its bytes).
     public var revisions: [String: (article: Article, sha256: String)]
     /// The blob the published ref carries for this path, if any.

@@ -213,6 +213,10 @@ struct Configuration {
             guard case .success(let text) = TextDecoding.decode(try repository.blob(entry.id)) else {
                 throw ReviewError(file: entry.path, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
             }
+            guard text.contains(where: { !$0.isWhitespace }) else {
+                throw ReviewError(file: entry.path, line: 1, "the disclaimer is empty, so every article would carry it trivially",
+                                  remedy: "write the disclaimer's text into it")
+            }
             disclaimers[Slug.of(entry.path)] = text
         }
         guard let policyBytes = try file(Policy.path) else {

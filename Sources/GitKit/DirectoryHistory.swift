@@ -1,0 +1,123 @@
+/// Every version of every file below a directory that the history of a revision ever held,
+/// each with the first commit (in history order) that held it: what an append-only record
+/// needs to notice a file deleted, renamed, edited or replaced by a symlink since.
+///
+/// Positions order commits so that every commit comes after all of its parents (a
+/// topological order of the revision's history, not the committers' clocks).
+public struct DirectoryHistory: Sendable {
+    /// One version of one file: its path, blob and kind.
+    public struct Version: Hashable, Sendable {
+        public var path: String
+        public var blob: ObjectID
+        public var kind: EntryKind
+
+        public init(path: String, blob: ObjectID, kind: EntryKind) {
+            self.path = path
+            self.blob = blob
+            self.kind = kind
+        }
+    }
+
+    /// One commit of the history.
+    public struct Commit: Sendable {
+        public var id: ObjectID
+        /// Positions of its parents, each smaller than the commit's own.
+        public var parents: [Int]
+        /// The committer time, seconds since the epoch (a claim of whoever committed).
+        public var time: Int64
+        /// Whether the commit's parents lie beyond a shallow clone's boundary.
+        public var isBoundary: Bool
+    }
+
+    /// The commits reachable from the revision, parents before children; the revision is last.
+    public var commits: [Commit]
+    /// Each version any of these commits held, with the position of the first commit holding it.
+    public var firstHeld: [Version: Int]
+    /// For each watched path, its blob at each position (`nil` where it is not a regular file).
+    public var watched: [String: [ObjectID?]]
+    /// Whether history ends at a shallow clone's boundary: versions first held there may be older.
+    public var reachedShallowBoundary: Bool
+}
+
+extension HistoryEngine {
+    /// The history of every file below `directory` (such as `Reviews`) as seen from `revision`,
+    /// from the same persistent index the last-change walk uses (one per directory), extended
+    /// by new commits only.
+    ///
+    /// - Parameter watching: paths (from the repository root) whose blob at every commit is wanted.
+    public func directoryHistory(in repository: Repository, at revision: ObjectID, under directory: String,
+                                 watching: [String] = []) throws(RepositoryError) -> DirectoryHistory {
+        let database = try ObjectDatabase(repository)
+        let shallow = repository.shallowBoundary()
+        let cachePath = HistoryCacheFile.path(in: repository, directory: directory)
+        var index = (usesCache ? HistoryCacheFile.load(from: cachePath, directory: directory, shallow: shallow) : nil)
+            ?? HistoryIndex(directory: directory, shallow: shallow)
+        if try index.extend(to: revision, database: database, progress: progress) > 0, usesCache {
+            HistoryCacheFile.save(index, to: cachePath)
+        }
+        guard let tip = index.index[revision] else { throw .corruptObject(revision, "the commit is missing from the history index") }
+
+        // The commits reachable from the revision (the index may hold other branches too).
+        var reachable = [Bool](repeating: false, count: index.count)
+        var stack = [tip]
+        reachable[Int(tip)] = true
+        var members: [Int32] = []
+        while let c = stack.popLast() {
+            members.append(c)
+            for p in index.parents[Int(c)] where !reachable[Int(p)] {
+                reachable[Int(p)] = true
+                stack.append(p)
+            }
+        }
+        let order = Array(HistoryIndex.childrenFirst(members, parents: index.parents).reversed())
+        var position = [Int](repeating: -1, count: index.count)
+        for (i, c) in order.enumerated() { position[Int(c)] = i }
+
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        let watchedNumbers = watching.map { index.paths.number(of: $0) }
+        var watched = watching.map { _ in [ObjectID?](repeating: nil, count: order.count) }
+        var firstHeld: [DirectoryHistory.Version: Int] = [:]
+        var commits: [DirectoryHistory.Commit] = []
+        commits.reserveCapacity(order.count)
+        var cutOff = false
+        for (i, c) in order.enumerated() {
+            let commit = Int(c)
+            let parents = index.parents[commit].map { position[Int($0)] }
+            commits.append(DirectoryHistory.Commit(id: index.ids[commit], parents: parents, time: index.meta[commit].committerTime,
+                                                   isBoundary: index.isBoundary[commit]))
+            if index.isBoundary[commit] { cutOff = true }
+            if parents.isEmpty {
+                // A root (or a shallow boundary) was compared with nothing: list what it holds.
+                var files: [TreeFile] = []
+                if let tree = index.scopeTrees[commit] { try database.listFiles(tree: tree, prefix: prefix, into: &files) }
+                var byPath: [String: TreeFile] = [:]
+                for file in files {
+                    byPath[file.path] = file
+                    let version = DirectoryHistory.Version(path: file.path, blob: file.id, kind: file.kind)
+                    if firstHeld[version] == nil { firstHeld[version] = i }
+                }
+                for (w, path) in watching.enumerated() {
+                    watched[w][i] = byPath[path].flatMap { $0.kind == .blob || $0.kind == .executable ? $0.id : nil }
+                }
+                continue
+            }
+            for list in index.changes[commit] {
+                for change in list {
+                    guard let blob = change.blob else { continue }
+                    let version = DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind)
+                    if firstHeld[version] == nil { firstHeld[version] = i }
+                }
+            }
+            for (w, number) in watchedNumbers.enumerated() {
+                var value = watched[w][parents[0]]
+                if let number, let change = index.changes[commit][0].first(where: { $0.path == number }) {
+                    value = change.kind == .blob || change.kind == .executable ? change.blob : nil
+                }
+                watched[w][i] = value
+            }
+        }
+        var result: [String: [ObjectID?]] = [:]
+        for (w, path) in watching.enumerated() { result[path] = watched[w] }
+        return DirectoryHistory(commits: commits, firstHeld: firstHeld, watched: result, reachedShallowBoundary: cutOff)
+    }
+}
