@@ -27,8 +27,9 @@ import Testing
     @Test func everyRequiredRoleApprovingMakesItApproved() {
         let status = evaluate(approved(Fixture.facts()))
         #expect(status.state == .approved)
-        #expect(status.lastReviewed == Day("2026-04-10"))
-        #expect(status.nextReviewDue == Day("2027-04-10"))
+        // The stalest role's review: medical on 04-09, editorial on 04-10.
+        #expect(status.lastReviewed == Day("2026-04-09"))
+        #expect(status.nextReviewDue == Day("2027-04-09"))
         #expect(status.missingRoles.isEmpty)
         #expect(status.approvals.map(\.current) == [true, true])
         #expect(status.findings.isEmpty)
@@ -53,7 +54,7 @@ import Testing
         let status = evaluate(facts)
         #expect(status.state == .inReview)
         #expect(status.approvals.map(\.current) == [false, false])
-        #expect(status.lastReviewed == Day("2026-04-10"))
+        #expect(status.lastReviewed == Day("2026-04-09"))
         #expect(status.findings.map(\.rule) == [.awaitingReview])
     }
 
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("2027-03-10", Freshness.fresh), ("2027-03-11", .dueSoon), ("2027-04-10", .dueSoon), ("2027-04-11", .overdue),
+        ("2027-03-09", Freshness.fresh), ("2027-03-10", .dueSoon), ("2027-04-09", .dueSoon), ("2027-04-10", .overdue),
     ])
     func freshnessFollowsTheIntervalFromTheLastReview(asOf: String, expected: Freshness) {
         let status = evaluate(approved(Fixture.facts()), asOf: asOf)
@@ -117,7 +118,7 @@ import Testing
     }
 
     @Test func severitiesFollowTheContract() {
-        let warnings: Set<RuleID> = [.dueSoon, .awaitingReview, .changesRequested, .unknownHistory]
+        let warnings: Set<RuleID> = [.dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord]
         for rule in RuleID.allCases { #expect((rule.severity == .warning) == warnings.contains(rule), "\(rule)") }
     }
 

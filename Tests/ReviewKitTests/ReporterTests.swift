@@ -15,8 +15,9 @@ enum ReporterFixture {
     static func report() throws -> StatusReport {
         let content = try ContentRepository(
             articles: ["ok": .neurology, "late": .neurology, "soon": .neurology, "forged": .neurology, "expired": .neurology,
-                       "stranger": .neurology, "own": .neurology, "wrongrole": .neurology, "asked": .neurology],
-            reviewers: [.medical("ann"), .editorial("ed"), .medical("old", validUntil: "2026-01-31")],
+                       "stranger": .neurology, "own": .neurology, "wrongrole": .neurology, "asked": .neurology,
+                       "deleted": .neurology, "junk": .neurology, "later": .neurology, "twice": .neurology, "gone": .neurology],
+            reviewers: [.medical("ann"), .editorial("ed"), .medical("old", validUntil: "2026-01-31"), .both("duo")],
             on: "2026-01-01")
         try content.signOff("ok", as: "ann", role: "medical", on: "2026-01-02")
         try content.signOff("ok", as: "ed", role: "editorial", on: "2026-01-02")
@@ -40,6 +41,15 @@ enum ReporterFixture {
         try content.edit("own", lastUpdated: "2026-02-04", body: "Ann's edit.", author: "Ann")
         try content.writeRecord("own", as: "ann", role: "medical", on: "2026-02-05")                          // self-approval
         try content.signOff("asked", as: "ann", role: "medical", .requestChanges, on: "2026-02-06", comment: "Cite a source, please")
+        let objection = try content.signOff("deleted", as: "ann", role: "medical", .requestChanges, on: "2026-02-07", comment: "Wrong dose")
+        try content.commit("drop the objection", [.remove(objection.canonicalPath)], on: "2026-02-08")    // record-tampered
+        try content.commit("junk", [.write("Reviews/signoffs/junk/20260209T120000Z-ann-medical.yml", "decision: [\n")],
+                           on: "2026-02-09")                                                                // unreadable-record
+        try content.writeRecord("later", as: "ann", role: "medical", on: "2026-12-01")                      // timestamp-out-of-range
+        try content.signOff("twice", as: "duo", role: "medical", on: "2026-02-10")
+        try content.writeRecord("twice", as: "duo", role: "editorial", on: "2026-02-10")                    // separation-of-duties
+        try content.signOff("gone", as: "ann", role: "medical", on: "2026-02-11")
+        try content.commit("remove gone", [.remove("Articles/gone.md")], on: "2026-02-12")                 // unattached-record
         return try content.status(asOf: asOf)
     }
 }
@@ -56,7 +66,8 @@ enum ReporterFixture {
 
     @Test func theFixtureHasOneFindingOfEachContractRule() {
         let rules = Set(Self.report.allFindings.map(\.rule))
-        #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory]))
+        // Shallow clones have their own tests (history-missing, unknown-history).
+        #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory, .historyMissing]))
     }
 
     /// Each reporter's output is compared with its golden file; `REVIEW_RECORD_GOLDENS=1` rewrites them.
@@ -79,7 +90,7 @@ enum ReporterFixture {
     @Test func junitParsesBackWithOneFailurePerBlockingFinding() throws {
         let xml = try XMLDocument(data: Data(JUnitReporter.render(Self.report).utf8))
         let cases = try xml.nodes(forXPath: "//testcase")
-        #expect(cases.count == Self.report.articles.count)
+        #expect(cases.count == Self.report.articles.count + (Self.report.otherFindings.isEmpty ? 0 : 1))
         let failures = try xml.nodes(forXPath: "//failure")
         let blocking = Self.report.allFindings.filter { $0.severity == .error }
         #expect(failures.count == blocking.count)

@@ -37,8 +37,9 @@ import TestSupport
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-10")
         let status = try #require(try content.status(asOf: "2026-04-11").articles.first)
         #expect(status.state == .approved)
-        #expect(status.lastReviewed == Day("2026-04-10"))
-        #expect(status.nextReviewDue == Day("2027-04-10"))
+        // Each role's review is as old as its own approval: editorial's, 04-08, is the stalest.
+        #expect(status.lastReviewed == Day("2026-04-08"))
+        #expect(status.nextReviewDue == Day("2027-04-08"))
         let outcome = try content.session().publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11"))
         #expect(outcome.plan.entries.map(\.path) == ["Articles/pml.md"])
     }

@@ -19,7 +19,7 @@ import TestSupport
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-10")
         let approved = try state(content, "pml")
         #expect(approved.state == .approved)
-        #expect(approved.lastReviewed == Day("2026-04-10"))
+        #expect(approved.lastReviewed == Day("2026-04-09"))  // the stalest role's review
         #expect(approved.findings.isEmpty)
         #expect(try Git.run(["status", "--porcelain"], in: content.path) == "")
         try Git.run(["fsck", "--strict"], in: content.path)
@@ -31,7 +31,7 @@ import TestSupport
         let edited = try state(content, "pml")
         #expect(edited.state == .inReview)
         #expect(edited.approvals.allSatisfy { !$0.current })
-        #expect(edited.lastReviewed == Day("2026-04-10"))
+        #expect(edited.lastReviewed == Day("2026-04-09"))
     }
 
     @Test func refusedSignOffsWriteNothing() throws {
@@ -55,14 +55,16 @@ import TestSupport
         }
     }
 
-    @Test func aHandEditedRecordStopsCounting() throws {
+    @Test func aHandEditedRecordIsAFindingAndCountsAsCommitted() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         let record = try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         let forged = record.fileText.replacingOccurrences(of: "decision: approve", with: "decision: request-changes")
         try content.builder.commit("tamper", [.write(record.canonicalPath, forged)])
         let status = try state(content, "pml")
-        #expect(status.findings.contains { $0.rule == .badSignature && $0.path == record.canonicalPath })
-        #expect(status.state == .draft)
+        // The edit is a blocking finding; the approval still counts as it was committed.
+        #expect(status.findings.contains { $0.rule == .recordTampered && $0.path == record.canonicalPath && $0.message.contains("edited") })
+        #expect(status.state == .inReview)
+        #expect(status.approvals.map(\.reviewer) == ["ann"])
     }
 
     @Test func aRecordCopiedToAnotherArticleDoesNotCountThere() throws {
@@ -73,8 +75,8 @@ import TestSupport
         let report = try content.status(asOf: "2026-11-25")
         let ms = try #require(report.articles.first { $0.slug == "ms" })
         #expect(ms.approvals.isEmpty)
+        #expect(ms.findings.contains { $0.rule == .badSignature && $0.path == copy })
         let pml = try #require(report.articles.first { $0.slug == "pml" })
-        #expect(pml.findings.contains { $0.rule == .badSignature && $0.path == copy })
         #expect(pml.approvals.count == 1)
     }
 

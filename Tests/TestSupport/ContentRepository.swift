@@ -21,6 +21,8 @@ public final class ContentRepository {
         public var validUntil: String?
         public static func medical(_ id: String, validUntil: String? = nil) -> ReviewerSpec { .init(id: id, role: "medical", validUntil: validUntil) }
         public static func editorial(_ id: String) -> ReviewerSpec { .init(id: id, role: "editorial") }
+        /// A reviewer who holds both roles.
+        public static func both(_ id: String) -> ReviewerSpec { .init(id: id, role: "medical, editorial") }
     }
 
     public let builder: RepoBuilder

@@ -2,9 +2,9 @@ import Foundation
 
 /// Parses `Reviews/reviewers.yml`: a `reviewers:` list of entries.
 public enum ReviewersParser {
-    /// - Parameter roles: the roles the policy knows.
+    /// - Parameter roles: the roles the policy knows (`nil`: any, for reading older versions).
     /// - Throws: ``ReviewError`` naming the file and line of the first problem.
-    public static func parse(_ bytes: [UInt8], roles: [String], file: String = Reviewer.path) throws(ReviewError) -> [Reviewer] {
+    public static func parse(_ bytes: [UInt8], roles: [String]?, file: String = Reviewer.path) throws(ReviewError) -> [Reviewer] {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
         guard case .list(let entries, _)? = root["reviewers"] else {
@@ -21,7 +21,7 @@ public enum ReviewersParser {
             guard seen.insert(id).inserted else { throw reader.error(entry["id"]?.line, "reviewer '\(id)' is listed twice", remedy: "keep one entry per id") }
             let context = "reviewer '\(id)'"
             let reviewerRoles = try reader.strings(entry, "roles", context: context)
-            for role in reviewerRoles where !roles.contains(role) {
+            for role in reviewerRoles where roles.map({ !$0.contains(role) }) ?? false {
                 throw reader.error(entry["roles"]?.line, "unknown role '\(role)' for \(context)", remedy: "use a role from policy.yml's roles:")
             }
             let keyText = try reader.string(entry, "public-key", context: context)!

@@ -5,7 +5,7 @@ import Foundation
 public enum SignOffParser {
     public static func parse(path: String, bytes: [UInt8]) -> Result<SignOff, Finding> {
         func failure(_ line: Int?, _ message: String) -> Result<SignOff, Finding> {
-            .failure(Finding(.badSignature, path: path, line: line, "unreadable sign-off record: \(message)"))
+            .failure(Finding(.unreadableRecord, path: path, line: line, "unreadable sign-off record: \(message)"))
         }
         guard case .success(let text) = TextDecoding.decode(bytes) else { return failure(nil, "not UTF-8 text") }
         let root: YAMLValue

@@ -131,9 +131,11 @@ public enum KeyExpiredRule: SignOffRule {
 
     public static func check(_ context: SignOffContext) -> Finding? {
         guard let reviewer = context.reviewer else { return nil }
-        if let ended = context.record.keyEndedBy {
+        if reviewer.isValid(on: context.signOff.day), let ended = context.record.keyEndedBy {
+            let when = ended == context.record.addedBy ? "the key had ended by commit \(ended.prefix(7)), which added it"
+                : "commit \(context.record.addedBy?.prefix(7) ?? "?") added it after \(Reviewer.path) ended the key in commit \(ended.prefix(7))"
             return Finding(.keyExpired, path: context.record.path,
-                           "added in commit \(context.record.addedBy?.prefix(7) ?? "?") after \(Reviewer.path) ended \(reviewer.id)'s key in commit \(ended.prefix(7)); records added after that never count, whatever time they claim")
+                           "\(reviewer.id)'s key is no longer valid where this record entered history: \(when); a record added after a key ends never counts, whatever time it claims")
         }
         guard !reviewer.isValid(on: context.signOff.day) else { return nil }
         let window = "\(reviewer.validFrom?.description ?? "…") to \(reviewer.validUntil?.description ?? "…")"

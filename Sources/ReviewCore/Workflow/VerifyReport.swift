@@ -13,25 +13,33 @@ public struct VerifyReport: Sendable, Equatable {
         self.findings = findings
     }
 
-    /// Judges every article's records with the workflow engine's own rules; records that could
-    /// not be read (`strayFindings` under the sign-off directory) count as records that fail.
+    /// Judges every article's records with the workflow engine's own rules. Records the log
+    /// found deleted, edited or unreadable (in the articles' record findings, or in
+    /// `strayFindings` under the sign-off directory) are records that fail.
     public init(_ articles: [ArticleFacts], strayFindings: [Finding], configuration: WorkflowConfiguration, head: String) {
-        var bad = strayFindings.filter { $0.path.hasPrefix(ContentLayout.signOffsDirectory + "/") }
-        var total = bad.count
+        let prefix = ContentLayout.signOffsDirectory + "/"
+        var bad = strayFindings.filter { $0.path.hasPrefix(prefix) }
+        var records = Set(bad.map(\.path))
         for facts in articles {
-            total += facts.signOffs.count
-            bad += WorkflowEngine.recordFindings(facts, configuration)
+            records.formUnion(facts.signOffs.map(\.path))
+            let findings = WorkflowEngine.recordFindings(facts, configuration)
+            records.formUnion(findings.map(\.path))
+            bad += findings
         }
-        self.init(head: head, total: total, findings: bad.sorted())
+        self.init(head: head, total: records.count, findings: bad.sorted())
+        failing = Set(bad.map(\.path)).count
     }
 
-    public var verified: Int { total - findings.count }
+    /// How many records have at least one finding.
+    private var failing: Int?
+
+    public var verified: Int { total - (failing ?? findings.count) }
 
     /// The lines `review verify` prints: one per finding, then the tally.
     public var text: String {
         var out = ""
         for finding in findings { out += "\(finding.location): error: \(finding.message) [\(finding.rule.rawValue)]\n" }
-        out += "\(total) sign-off record\(total == 1 ? "" : "s") at \(head.prefix(7)): \(verified) verified, \(findings.count) not counted\n"
+        out += "\(total) sign-off record\(total == 1 ? "" : "s") at \(head.prefix(7)): \(verified) verified, \(total - verified) with findings\n"
         return out
     }
 }

@@ -65,17 +65,12 @@ private struct SnapshotLoader {
         let policy = configuration.policy
 
         var stray: [Finding] = []
-        var records: [String: [SignOffRecord]] = [:]
-        var unreadable: [String: [Finding]] = [:]  // by slug directory
         let wantedSlugs = only.map { Set($0.map { ArticleParser.slug(of: $0) }) }
-        for entry in try repository.files(under: RepositorySnapshot.signOffsDirectory, inTree: tree) {
-            guard entry.kind == .blob, entry.path.hasSuffix(".yml") else { continue }
-            if let wantedSlugs, !wantedSlugs.contains(slugDirectory(of: entry.path)) { continue }
-            switch SignOffParser.parse(path: entry.path, bytes: try repository.blob(entry.id)) {
-            case .success(let signOff): records[signOff.article, default: []].append(SignOffRecord(path: entry.path, signOff: signOff))
-            case .failure(let finding): unreadable[slugDirectory(of: entry.path), default: []].append(finding)
-            }
-        }
+        var log = try RecordLog.read(from: repository, revision: revision, tree: tree, reviewers: configuration.reviewers,
+                                     slugs: wantedSlugs, usesCaches: usesCaches, progress: progress)
+        // Records are filed by slug; their history is followed under the paths they name.
+        var records: [String: [SignOffRecord]] = [:]
+        for list in log.records.values { for record in list { records[record.signOff.article, default: []].append(record) } }
 
         // Follow the whole history of articles that have sign-offs (for self-approval and to
         // know which revisions are theirs); a blob that never exists keeps the walk going.
@@ -142,12 +137,12 @@ private struct SnapshotLoader {
             } else {
                 slugs[article.slug] = file.path
             }
-            findings += unreadable.removeValue(forKey: article.slug) ?? []
+            let recordFindings = log.findings.removeValue(forKey: article.slug) ?? []
             let history = report.histories[file.path]
             var changes: [ChangeFact] = history.map { $0.map { changeFact($0.commit, blob: $0.blob) } }
                 ?? file.commit.map { [changeFact($0, blob: file.blob)] } ?? []
             if file.onlyMoved, !changes.isEmpty { changes[0].changedContent = false }
-            let mine = records[file.path] ?? []
+            let mine = log.records.removeValue(forKey: article.slug) ?? []
             var revisions: [String: (article: Article, sha256: String)] = [:]
             let known = Set(changes.compactMap { $0.blobAfter })
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
@@ -162,27 +157,29 @@ private struct SnapshotLoader {
                 used.insert(id)
                 revisions[record.signOff.blob] = (old.located(at: file.path).0, old.sha256)
             }
-            articles.append(ArticleFacts(
+            var facts = ArticleFacts(
                 article: article, parseFindings: findings, blob: file.blob.hex, sha256: content.sha256,
-                changes: changes, historyTruncated: file.commit == nil, signOffs: mine, revisions: revisions,
-                publishedBlob: publishedBlobs[file.path]))
+                changes: changes, historyTruncated: file.commit == nil || report.unresolved.contains(file.path),
+                signOffs: mine, revisions: revisions, publishedBlob: publishedBlobs[file.path])
+            facts.recordFindings = recordFindings
+            facts.recordHistoryTruncated = log.truncated
+            articles.append(facts)
         }
         // A full read keeps only what the tip uses, so the cache does not grow with history.
         if only == nil { cache.keep(only: used) }
         if usesCache { cache.save(repository) }
-        let articlePaths = Set(articles.map(\.article.path))
-        for (path, list) in records where !articlePaths.contains(path) && wanted(path) {
-            stray += list.map { Finding(.badSignature, path: $0.path, "sign-off for \(path), which is not an article at \(revision.short)") }
+        // Records of articles that are gone (or not read this time) attach to nothing.
+        let readSlugs = Set(articles.map(\.article.slug))
+        for (slug, list) in log.records where !readSlugs.contains(slug) {
+            stray += list.map {
+                Finding(.unattachedRecord, path: $0.path,
+                        "sign-off for \($0.signOff.article), which is not an article at \(revision.short); it is kept and applies to nothing")
+            }
         }
-        for (_, findings) in unreadable { stray += findings }
+        for findings in log.findings.values { stray += findings }
         return RepositorySnapshot(revision: revision, articles: articles, policy: policy, reviewers: configuration.reviewers,
                                   disclaimers: configuration.disclaimers, strayFindings: stray.sorted(),
                                   reachedShallowBoundary: report.reachedShallowBoundary)
-    }
-
-    private func slugDirectory(of path: String) -> String {
-        let parts = path.split(separator: "/")
-        return parts.count >= 2 ? String(parts[parts.count - 2]) : ""
     }
 
     private func changeFact(_ commit: CommitInfo, blob: ObjectID?) -> ChangeFact {
@@ -191,6 +188,8 @@ private struct SnapshotLoader {
                               localDate: Day(secondsSinceEpoch: commit.committer.time + Int64(commit.committer.offsetMinutes) * 60),
                               blobAfter: blob?.hex)
         fact.time = commit.committer.time
+        fact.authorTime = commit.author.time
+        fact.coAuthors = commit.coAuthors
         return fact
     }
 }

@@ -1,0 +1,171 @@
+import ReviewCore
+import GitKit
+
+/// The append-only review record: every sign-off record the checked branch's history ever
+/// added, judged as it was first committed, with the commit that added it.
+///
+/// A record deleted, renamed, moved, edited, made executable or a symlink since is a
+/// `record-tampered` finding, and the record keeps counting as committed (so deleting an
+/// objection never clears it). A record that cannot be read is an `unreadable-record` finding.
+/// Each record also learns whether a reviewers file in its adding commit's history had already
+/// ended its signing key.
+struct RecordLog {
+    /// Readable records, by the slug directory they are filed under.
+    var records: [String: [SignOffRecord]] = [:]
+    /// Tampered and unreadable records, by slug directory.
+    var findings: [String: [Finding]] = [:]
+    /// Whether the records' history is cut by a shallow clone.
+    var truncated = false
+
+    /// Reads the log as seen from `revision`.
+    ///
+    /// - Parameters:
+    ///   - tree: the revision's tree.
+    ///   - reviewers: the reviewers file at the revision (it names the keys records are checked with).
+    ///   - slugs: the slug directories wanted (all when `nil`).
+    static func read(from repository: Repository, revision: ObjectID, tree: ObjectID, reviewers: [Reviewer],
+                     slugs: Set<String>?, usesCaches: Bool, progress: ProgressHandler?) throws -> RecordLog {
+        let history = try HistoryEngine(usesCache: usesCaches, progress: progress)
+            .directoryHistory(in: repository, at: revision, under: ContentLayout.reviewsDirectory, watching: [Reviewer.path])
+        var tip: [String: TreeFile] = [:]
+        for file in try repository.files(under: ContentLayout.signOffsDirectory, inTree: tree) { tip[file.path] = file }
+
+        // Every version each record path ever held, oldest first.
+        let prefix = ContentLayout.signOffsDirectory + "/"
+        var versions: [String: [(version: DirectoryHistory.Version, position: Int)]] = [:]
+        for (version, position) in history.firstHeld where version.path.hasPrefix(prefix) {
+            if let slugs, !slugs.contains(slugDirectory(of: version.path)) { continue }
+            versions[version.path, default: []].append((version, position))
+        }
+
+        var log = RecordLog(truncated: history.reachedShallowBoundary)
+        var ended = KeyEnding(history: history, repository: repository)
+        for (path, held) in versions.sorted(by: { $0.key < $1.key }) {
+            let name = path.split(separator: "/").last ?? ""
+            guard path.hasSuffix(".yml"), !name.hasPrefix(".") else { continue }
+            let ordered = held.sorted { $0.position < $1.position }
+            let (original, position) = ordered[0]
+            let commit = history.commits[position]
+            let added = commit.isBoundary ? nil : commit.id
+            let addedText = added.map { "commit \($0.short)" } ?? "a commit beyond the shallow clone's history"
+            let slug = slugDirectory(of: path)
+            if let problem = tampering(original, now: tip[path], later: ordered.dropFirst().first.map { history.commits[$0.position].id }) {
+                log.findings[slug, default: []].append(Finding(
+                    .recordTampered, path: path,
+                    "this sign-off record, added in \(addedText), \(problem); records are never removed or changed, and it still counts as committed; restore it"
+                        + (added.map { " with 'git checkout \($0.short) -- \(path)'" } ?? "")))
+            }
+            guard original.kind == .blob || original.kind == .executable else {
+                log.findings[slug, default: []].append(Finding(.unreadableRecord, path: path,
+                                                               "a \(original.kind) added in \(addedText) is not a sign-off record and never counts"))
+                continue
+            }
+            switch SignOffParser.parse(path: path, bytes: try repository.blob(original.blob)) {
+            case .success(let signOff):
+                var record = SignOffRecord(path: path, signOff: signOff, position: position, addedBy: added?.hex,
+                                           addedTime: added == nil ? nil : commit.time)
+                if let reviewer = reviewers.first(where: { $0.id == signOff.reviewer }) {
+                    record.keyEndedBy = try ended.endedBefore(position, id: reviewer.id, key: reviewer.publicKey)?.hex
+                }
+                log.records[slug, default: []].append(record)
+            case .failure(var finding):
+                finding.message += " (added in \(addedText)); it does not count, and it stays in the record: a new decision needs a new record"
+                log.findings[slug, default: []].append(finding)
+            }
+        }
+        return log
+    }
+
+    /// What happened to a record since it was committed, or `nil` when it is still in place.
+    private static func tampering(_ original: DirectoryHistory.Version, now: TreeFile?, later: ObjectID?) -> String? {
+        guard let now else { return "was deleted, renamed or moved since" }
+        if now.kind != original.kind {
+            return now.kind == .symlink ? "was replaced by a symlink" : "had its file mode changed (now \(now.kind))"
+        }
+        if now.id != original.blob { return "was edited" + (later.map { " in commit \($0.short)" } ?? "") }
+        return nil
+    }
+
+    static func slugDirectory(of path: String) -> String {
+        let parts = path.split(separator: "/")
+        return parts.count >= 2 ? String(parts[parts.count - 2]) : ""
+    }
+}
+
+/// When a reviewers file in history ended a key's validity: the reviewer removed, their key
+/// replaced, a `valid-until` already past at a commit, or one set to that commit's day or
+/// earlier. A record added at a commit whose history holds such an ending does not count,
+/// whatever time it claims. Computed per key on first use, over all commits once.
+private struct KeyEnding {
+    let history: DirectoryHistory
+    let repository: Repository
+    /// Per position: index into `files`, or -1 when there is no reviewers file.
+    private var fileAt: [Int32] = []
+    private var files: [[Reviewer]?] = []
+    private var endings: [String: [Int32]] = [:]
+
+    init(history: DirectoryHistory, repository: Repository) {
+        self.history = history
+        self.repository = repository
+    }
+
+    /// The commit that ended `key` in the history of the commit at `position`, if any.
+    mutating func endedBefore(_ position: Int, id: String, key: [UInt8]) throws -> ObjectID? {
+        let cacheKey = id + ":" + key.map { String($0) }.joined(separator: ",")
+        if endings[cacheKey] == nil { endings[cacheKey] = try compute(id: id, key: key) }
+        let at = endings[cacheKey]![position]
+        return at < 0 ? nil : history.commits[Int(at)].id
+    }
+
+    /// The reviewers file versions, parsed once each (`nil` where one does not parse).
+    private mutating func loadFiles() throws {
+        guard fileAt.isEmpty else { return }
+        var numbers: [ObjectID: Int32] = [:]
+        for blob in history.watched[Reviewer.path] ?? [] {
+            guard let blob else { fileAt.append(-1); continue }
+            if let n = numbers[blob] { fileAt.append(n); continue }
+            let n = Int32(files.count)
+            numbers[blob] = n
+            files.append(try? ReviewersParser.parse(try repository.blob(blob), roles: nil))
+            fileAt.append(n)
+        }
+    }
+
+    /// Per position: the position of the first commit in its history that ended the key, or -1.
+    private mutating func compute(id: String, key: [UInt8]) throws -> [Int32] {
+        try loadFiles()
+        let count = history.commits.count
+        var seen = [Bool](repeating: false, count: count)
+        var ended = [Int32](repeating: -1, count: count)
+        var until = [Day??](repeating: nil, count: count)  // the key's valid-until at each commit, when listed
+        for position in 0..<count {
+            let commit = history.commits[position]
+            var wasSeen = false
+            var endedAt: Int32 = -1
+            for parent in commit.parents {
+                wasSeen = wasSeen || seen[parent]
+                if ended[parent] >= 0 && (endedAt < 0 || ended[parent] < endedAt) { endedAt = ended[parent] }
+            }
+            let day = Day(secondsSinceEpoch: commit.time)
+            let file = position < fileAt.count && fileAt[position] >= 0 ? files[Int(fileAt[position])] : nil
+            var isSeen = wasSeen
+            if let reviewers = fileAt.indices.contains(position) && fileAt[position] < 0 ? [] : file {
+                if let entry = reviewers.first(where: { $0.id == id && $0.publicKey == key }) {
+                    isSeen = true
+                    until[position] = .some(entry.validUntil)
+                    // Set at this commit: the first parent did not list this same valid-until.
+                    let setHere = commit.parents.first.map { parent in until[parent].map { $0 != entry.validUntil } ?? true } ?? true
+                    if let last = entry.validUntil, last < day || (last <= day && setHere) {
+                        if endedAt < 0 { endedAt = Int32(position) }
+                    }
+                } else if wasSeen, endedAt < 0 {
+                    // Removed, or its key replaced.
+                    endedAt = Int32(position)
+                }
+            }
+            seen[position] = isSeen
+            ended[position] = endedAt
+        }
+        return ended
+    }
+}
