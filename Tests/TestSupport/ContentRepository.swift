@@ -105,7 +105,7 @@ public final class ContentRepository {
     /// of `SignOffWriter`'s checks: how a forger or a hand edit would do it.
     @discardableResult
     public func writeRecord(_ slug: String, as reviewer: String, role: String, _ decision: SignOff.Decision = .approve,
-                            on day: String, signer: String? = nil, comment: String = "") throws -> SignOff {
+                            on day: String, committedOn commitDay: String? = nil, signer: String? = nil, comment: String = "") throws -> SignOff {
         let head = try repository.headCommit()
         let path = try repository.files(under: "Articles", inTree: repository.commit(head).tree).first { $0.path.hasSuffix("/\(slug).md") }!
         let bytes = try repository.blob(path.id)
@@ -113,8 +113,27 @@ public final class ContentRepository {
                               decision: decision, timestamp: Self.time(day), comment: comment)
         let key = try keys[signer ?? reviewer] ?? Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 99, count: 32))
         try signOff.sign(with: key)
-        try builder.commit("Record \(slug)", [.write(signOff.canonicalPath, signOff.fileText)], time: Self.time(day), author: reviewer.capitalized)
+        try builder.commit("Record \(slug)", [.write(signOff.canonicalPath, signOff.fileText)], time: Self.time(commitDay ?? day),
+                           author: reviewer.capitalized)
         return signOff
+    }
+
+    /// Runs `git` in the work tree (checked out at HEAD first, unless told not to), then commits
+    /// everything staged.
+    public func gitCommit(_ message: String, _ steps: [[String]], checkout: Bool = true) throws {
+        if checkout { try builder.checkoutHead() }
+        for step in steps { try Git.run(step, in: path) }
+        try Git.run(["commit", "-q", "-m", message], in: path)
+    }
+
+    /// The reviewers file with `valid-until` set for one reviewer.
+    public func reviewersFile(retiring id: String, on day: String) throws -> String {
+        let text = String(decoding: try repository.blob(try repository.entry(at: Reviewer.path, inCommit: repository.headCommit())!.id), as: UTF8.self)
+        var lines = text.components(separatedBy: "\n")
+        let at = lines.firstIndex(of: "  - id: \(id)")!
+        let from = lines[at...].firstIndex { $0.hasPrefix("    valid-from:") }!
+        lines.insert("    valid-until: \(day)", at: from + 1)
+        return lines.joined(separator: "\n")
     }
 
     /// Commits arbitrary file changes.
