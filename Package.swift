@@ -32,8 +32,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        // Checksummed binary files under <git dir>/review/ (the history index, the article cache).
-        .target(name: "BinaryStore", swiftSettings: strict),
+        // Authenticated binary files under <git dir>/review/ (the history index, the article cache).
+        .target(name: "BinaryStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // libgit2, and the history engine over it. Nothing about articles or reviews.
         .target(name: "GitKit", dependencies: ["CGit2", "BinaryStore"], swiftSettings: strict),
         // Values in, values out: no GitKit, no files, no threads, no clock.

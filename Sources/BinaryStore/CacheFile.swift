@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Crypto
 import Synchronization
 
 /// Numbers each cache write in this process, so concurrent writers never share a temporary file.
@@ -9,12 +10,15 @@ private let writeCounter = Atomic<Int>(0)
 /// A file of derived data under `<git dir>/review/`, never in the work tree: the history index
 /// and the parsed-article cache.
 ///
-/// A cache file is `magic`, the tool's identity, the body, and a 64-bit FNV-1a checksum of
-/// everything before it. ``read(_:magic:)`` returns the body only when all of that holds, so a
-/// truncated, damaged, foreign or older file is ignored and rebuilt, never trusted. Writers
-/// write a temporary file and `rename` it into place: readers see the old file or the new one,
-/// never half of one, and two writers at once are harmless (the last rename wins). There is no
-/// `fsync`: a file torn by a crash fails its checksum and is rebuilt.
+/// A cache file is `magic`, the tool's identity, the body, and an HMAC-SHA-256 of everything
+/// before it under the user's ``CacheKey``, a secret kept outside every repository.
+/// ``read(_:magic:key:)`` returns the body only when all of that holds, so a truncated, damaged,
+/// foreign or older file, or one written by anyone without the key (someone who can push, or
+/// write the git directory), is ignored and rebuilt, never trusted: caches speed answers up
+/// but never decide them. Writers write a temporary file and `rename` it into place: readers
+/// see the old file or the new one, never half of one, and two writers at once are harmless
+/// (the last rename wins). There is no `fsync`: a file torn by a crash fails its check and is
+/// rebuilt.
 public enum CacheFile {
     /// The review binary that writes and reads caches: its size and modification time, so a
     /// rebuilt tool never trusts what an older build derived (a forgotten version bump cannot
@@ -25,28 +29,32 @@ public enum CacheFile {
         return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }()
 
+    static let macSize = 32
+
     /// `<git dir>/review/<name>`, for a git directory path ending in `/`.
     public static func path(inGitDirectory gitDirectory: String, name: String) -> String {
         gitDirectory + "review/" + name
     }
 
-    /// The body of the cache file at `path`, when it is complete, undamaged and was written by
-    /// this build with this `magic`.
-    public static func read(_ path: String, magic: String) -> BinaryReader? {
-        guard let data = readBytes(atPath: path), data.count > 8 else { return nil }
-        let body = data[..<(data.count - 8)]
-        var trailer = BinaryReader(data[(data.count - 8)...])
-        guard trailer.u64() == fnv1a(body) else { return nil }
+    /// The body of the cache file at `path`, when it is complete, undamaged, authenticated by
+    /// `key` and was written by this build with this `magic`. Without a key, nothing is read.
+    public static func read(_ path: String, magic: String, key: CacheKey? = CacheKey.user) -> BinaryReader? {
+        guard let key, let data = readBytes(atPath: path), data.count > macSize else { return nil }
+        let body = data[..<(data.count - macSize)]
+        guard HMAC<SHA256>.isValidAuthenticationCode(data[(data.count - macSize)...], authenticating: body, using: key.secret) else {
+            return nil
+        }
         var reader = BinaryReader(body)
         guard reader.string() == magic, reader.string() == toolIdentity else { return nil }
         return reader
     }
 
-    /// Writes `body` (from ``writer(magic:)``) to `path`. Failures (a read-only repository, a
-    /// full disk) are ignored: a cache only saves time.
-    public static func store(_ body: BinaryWriter, to path: String) {
+    /// Writes `body` (from ``writer(magic:)``) to `path`, authenticated with `key`. Failures (a
+    /// read-only repository, a full disk, no key) are ignored: a cache only saves time.
+    public static func store(_ body: BinaryWriter, to path: String, key: CacheKey? = CacheKey.user) {
+        guard let key else { return }
         var file = body
-        file.u64(fnv1a(file.data))
+        file.raw(Array(HMAC<SHA256>.authenticationCode(for: file.data, using: key.secret)))
         let directory = String(path[..<path.lastIndex(of: "/")!])
         mkdir(directory, 0o755)
         let temporary = temporaryPath(for: path)
@@ -69,29 +77,70 @@ public enum CacheFile {
         path + ".tmp-\(getpid())-\(writeCounter.add(1, ordering: .relaxed).newValue)"
     }
 
-    /// A writer that has written the header ``read(_:magic:)`` expects.
+    /// A writer that has written the header ``read(_:magic:key:)`` expects.
     public static func writer(magic: String) -> BinaryWriter {
         var w = BinaryWriter()
         w.string(magic)
         w.string(toolIdentity)
         return w
     }
+}
 
-    /// FNV-1a over 64-bit words (then the tail bytes): a checksum against damage, not against
-    /// anyone who can write to the git directory (they could rewrite the refs just as well).
-    static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        bytes.withUnsafeBytes { raw in
-            let words = raw.count / 8
-            for i in 0..<words {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-            }
-            for i in (words * 8)..<raw.count { hash = (hash ^ UInt64(raw[i])) &* 0x0000_0100_0000_01b3 }
-        }
-        return hash
+/// The secret that authenticates cache files: 32 random bytes in a file outside every
+/// repository (`$REVIEW_CACHE_KEY_FILE`, else `$XDG_CACHE_HOME/review/cache-key`, else
+/// `~/.cache/review/cache-key`), created on first use, owned by this user and readable by no
+/// one else. When it cannot be kept that way, caches are neither read nor written.
+public struct CacheKey: Sendable {
+    let secret: SymmetricKey
+
+    public init(bytes: [UInt8]) { secret = SymmetricKey(data: bytes) }
+
+    /// This user's key (`nil` when there is no safe place for one).
+    public static let user: CacheKey? = location.flatMap { load(from: $0, creating: true) }
+
+    static var location: String? {
+        func env(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        if let file = env("REVIEW_CACHE_KEY_FILE") { return file }
+        if let cache = env("XDG_CACHE_HOME"), cache.hasPrefix("/") { return cache + "/review/cache-key" }
+        return env("HOME").map { $0 + "/.cache/review/cache-key" }
     }
 
-    static func fnv1a(_ bytes: [UInt8]) -> UInt64 { fnv1a(bytes[...]) }
+    /// Reads the key at `path`; creates it (and its directory, private) when `creating` and absent.
+    public static func load(from path: String, creating: Bool) -> CacheKey? {
+        if let key = read(path) { return key }
+        guard creating, errno == ENOENT else { return nil }
+        var directory = path[..<(path.lastIndex(of: "/") ?? path.startIndex)]
+        var missing: [String] = []
+        while !directory.isEmpty, access(String(directory), F_OK) != 0 {
+            missing.append(String(directory))
+            directory = directory[..<(directory.lastIndex(of: "/") ?? directory.startIndex)]
+        }
+        for dir in missing.reversed() { mkdir(dir, 0o700) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            var generator = SystemRandomNumberGenerator()
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, 32) }
+            fsync(fd)
+            close(fd)
+            if n != 32 { unlink(path); return nil }
+        }
+        // Whoever created it (this process or another), read what is there.
+        return read(path)
+    }
+
+    /// The key in a regular file of exactly 32 bytes, owned by this user, private to them.
+    private static func read(_ path: String) -> CacheKey? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == getuid(), info.st_mode & 0o077 == 0,
+              info.st_size == 32 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        guard bytes.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress!, 32) }) == 32 else { return nil }
+        return CacheKey(bytes: bytes)
+    }
 }
 
 /// Appends little-endian numbers, object ids and length-prefixed strings to a byte array.

@@ -42,3 +42,32 @@ import TestSupport
         #expect(left == ["test.cache"], "temporary files left: \(left)")
     }
 }
+
+/// The cache key lives outside repositories, private to its user; anything else is no key.
+@Suite struct CacheKeyTests {
+    @Test func theKeyIsCreatedPrivateAndRefusedWhenOthersCouldReadOrSwapIt() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/new/review/cache-key"
+        let key = try #require(CacheKey.load(from: path, creating: true))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect((attributes[.size] as? Int) == 32)
+        // The same key on the next run: a file written under it reads back.
+        let file = directory.path + "/x.cache"
+        var w = CacheFile.writer(magic: "m")
+        w.u32(42)
+        CacheFile.store(w, to: file, key: try #require(CacheKey.load(from: path, creating: false)))
+        var r = try #require(CacheFile.read(file, magic: "m", key: key))
+        #expect(r.u32() == 42)
+        #expect(CacheFile.read(file, magic: "m", key: CacheKey(bytes: [UInt8](repeating: 1, count: 32))) == nil)
+        #expect(CacheFile.read(file, magic: "m", key: nil) == nil)
+
+        // Readable by others, or a symlink to someone's file: not a key, and not replaced.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(CacheKey.load(from: path, creating: true) == nil)
+        let link = directory.path + "/link-key"
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        #expect(CacheKey.load(from: link, creating: true) == nil)
+    }
+}

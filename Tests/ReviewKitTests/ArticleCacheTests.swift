@@ -76,6 +76,28 @@ import TestSupport
         #expect(stored.located(at: "Articles/x/Bad Name.md").1 == original.located(at: "Articles/x/Bad Name.md").1)
     }
 
+    /// Someone who can write the git directory (or ships a repository with one) plants a cache
+    /// saying a neurology article is 'general' (editorial review only), with the real bytes'
+    /// SHA-256. Without the user's key, it decides nothing; under it, it would have.
+    @Test func aPlantedCacheDecidesNothing() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let entry = try #require(try content.repository.entry(at: "Articles/pml.md", inCommit: content.repository.headCommit()))
+        let real = ParsedContent(try content.repository.blob(entry.id))
+        let lie = ParsedContent(Array(ContentRepository.article("pml", category: .general, lastUpdated: "2026-04-07").utf8))
+        var planted = ArticleCache()
+        planted.insert(ParsedContent(article: lie.article, findings: lie.findings, sha256: real.sha256), for: entry.id)
+        func published() throws -> [String] {
+            try content.session().publish(asOf: Day("2026-11-25")!, dryRun: true, now: ContentRepository.time("2026-11-25")).plan.entries.map(\.path)
+        }
+        planted.save(content.repository, key: CacheKey(bytes: [UInt8](repeating: 7, count: 32)))
+        #expect(try published().isEmpty)
+        #expect(try content.status(asOf: "2026-11-25").articles.first?.state == .inReview)
+        // The same file under the user's key would be believed: the defence is the key.
+        planted.save(content.repository, key: CacheKey.user)
+        #expect(try published() == ["Articles/pml.md"])
+    }
+
     @Test func aCacheFromAnotherFormatIsNotTrusted() throws {
         let repo = try RepoBuilder()
         var w = CacheFile.writer(magic: "review article cache 0")

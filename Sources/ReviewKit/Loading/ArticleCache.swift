@@ -30,8 +30,10 @@ struct ParsedContent: Sendable {
 /// little changed reads and parses only the blobs it has not seen.
 ///
 /// A blob id names its bytes, and ``ParsedContent`` depends on nothing else, so a cached entry
-/// is the answer parsing would give — as long as the parser is the same: the file is a
-/// ``CacheFile``, trusted only when written by this very build, and ignored when damaged.
+/// is the answer parsing would give — as long as the parser is the same and the file is ours:
+/// it is a ``CacheFile``, trusted only when written by this very build under the user's
+/// ``CacheKey`` (so no one who can merely write the git directory can plant answers), and
+/// ignored when damaged.
 struct ArticleCache {
     static let name = "articles.cache"
     static let magic = "review article cache 1"
@@ -55,8 +57,8 @@ struct ArticleCache {
     }
 
     /// The stored cache, or an empty one when there is none that can be trusted.
-    static func load(_ repository: Repository) -> ArticleCache {
-        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic),
+    static func load(_ repository: Repository, key: CacheKey? = CacheKey.user) -> ArticleCache {
+        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic, key: key),
               let count = r.u32(), count <= UInt32(r.remaining) else { return ArticleCache() }
         var cache = ArticleCache()
         cache.entries.reserveCapacity(Int(count))
@@ -68,7 +70,7 @@ struct ArticleCache {
     }
 
     /// Writes the cache when it changed; a repository that cannot be written keeps none.
-    func save(_ repository: Repository) {
+    func save(_ repository: Repository, key: CacheKey? = CacheKey.user) {
         guard isModified else { return }
         var w = CacheFile.writer(magic: Self.magic)
         w.u32(UInt32(entries.count))
@@ -76,7 +78,7 @@ struct ArticleCache {
             w.id(blob)
             Self.write(content, into: &w)
         }
-        CacheFile.store(w, to: CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name))
+        CacheFile.store(w, to: CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name), key: key)
     }
 
     // MARK: Encoding
