@@ -51,9 +51,9 @@ struct CheckCommand: ParsableCommand {
         let progress = ProgressLine()
         let report = try global.session(progress: progress).check(asOf: global.today, changedSince: changedSince)
         progress.finish()
-        print(format.reporter.render(report), terminator: "")
+        print(format.render(report), terminator: "")
         for (fileFormat, path) in files {
-            try OutputFile.write(fileFormat.reporter.render(report), to: path)
+            try OutputFile.write(fileFormat.render(report), to: path)
         }
         if report.allFindings.contains(where: { $0.severity == .error }) { throw Outcome.blockingFindings }
     }

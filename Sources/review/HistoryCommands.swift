@@ -17,7 +17,7 @@ struct VerifyCommand: ParsableCommand {
         let progress = ProgressLine()
         let report = try global.session(progress: progress).verify(asOf: global.today)
         progress.finish()
-        print(report.text, terminator: "")
+        emit(report.text, terminator: "")
         if !report.findings.isEmpty { throw Outcome.blockingFindings }
     }
 }
@@ -37,12 +37,12 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         switch try global.session().diff(article, asOf: global.today) {
         case .neverApproved(let status):
-            print("\(status.path) has no fully approved revision yet; every line of it is unreviewed.")
+            emit("\(status.path) has no fully approved revision yet; every line of it is unreviewed.")
         case .unchanged(let status):
-            print("\(status.path) is unchanged since its approved revision \(status.lastApprovedRevision?.prefix(7) ?? "?") (\(status.lastReviewed?.description ?? "?")).")
+            emit("\(status.path) is unchanged since its approved revision \(status.lastApprovedRevision?.prefix(7) ?? "?") (\(status.lastReviewed?.description ?? "?")).")
         case .changed(let status, let patch, _, _):
-            print("# \(status.path): approved revision \(status.lastApprovedRevision?.prefix(7) ?? "?") (\(status.lastReviewed?.description ?? "?")) → current \(status.revision.prefix(7))")
-            print(TerminalStyle.current.colourDiff(patch), terminator: "")
+            emit("# \(status.path): approved revision \(status.lastApprovedRevision?.prefix(7) ?? "?") (\(status.lastReviewed?.description ?? "?")) → current \(status.revision.prefix(7))")
+            emit(TerminalStyle.current.colourDiff(TerminalSafe.cleanLines(patch)), terminator: "")
         }
     }
 }
@@ -74,8 +74,8 @@ struct LogCommand: ParsableCommand {
     func run() throws {
         let entries = try global.session().log(article: article, limit: limit)
         switch format {
-        case .text: print(LogReporter.text(entries), terminator: "")
-        case .json: print(LogReporter.json(entries), terminator: "")
+        case .text: emit(LogReporter.text(entries), terminator: "")
+        case .json: emit(LogReporter.json(entries), terminator: "")
         }
     }
 }

@@ -19,8 +19,8 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let path = directory ?? global.repo ?? FileManager.default.currentDirectoryPath
         let (root, commit) = try ReviewSession.initialise(at: path, now: global.now)
-        print("Initialised a review content repository in \(root) (commit \(commit.prefix(7))).")
-        print("Next: edit Reviews/policy.yml, add reviewers with 'review keygen' and 'review reviewer add', write articles with 'review new'.")
+        emit("Initialised a review content repository in \(root) (commit \(commit.prefix(7))).")
+        emit("Next: edit Reviews/policy.yml, add reviewers with 'review keygen' and 'review reviewer add', write articles with 'review new'.")
     }
 }
 
@@ -48,6 +48,6 @@ struct NewCommand: ParsableCommand {
 
     func run() throws {
         let relative = try global.session().newArticle(slug: slug, title: title, category: category, section: section, today: global.today)
-        print("Created \(relative); write the body, then commit it and ask for review.")
+        emit("Created \(relative); write the body, then commit it and ask for review.")
     }
 }

@@ -22,7 +22,7 @@ struct KeygenCommand: ParsableCommand {
         // Inside a content repository (or with --repo), the keys must live outside it.
         if let session = try? global.session() { try session.checkKeyDirectory(store) }
         let key = try store.generate(for: reviewer)
-        print(KeyStore.publicKeyText(of: key))
+        emit(KeyStore.publicKeyText(of: key))
         Review.printError("review: private key written to \(store.path(for: reviewer)); back it up and never commit it")
     }
 }

@@ -28,7 +28,7 @@ struct LastChangesCommand: ParsableCommand {
                 out += "\(line.path)\tunknown\t-\n"
             }
         }
-        print(out, terminator: "")
+        emit(out, terminator: "")
     }
 }
 

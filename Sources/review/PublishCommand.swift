@@ -31,17 +31,17 @@ struct PublishCommand: ParsableCommand {
         // A site directory review may not write stops the run before the published ref moves.
         if let site, !dryRun { try session.checkSiteDirectory(site, intoExisting: intoExisting) }
         let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now)
-        for line in outcome.plan.summaryLines { print(line) }
+        for line in outcome.plan.summaryLines { emit(TerminalSafe.clean(line)) }
         if dryRun {
-            print("dry run: \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") would be published; nothing was changed")
+            emit("dry run: \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") would be published; nothing was changed")
         } else if outcome.upToDate {
-            print("\(Publisher.reference) is up to date (\(outcome.plan.entries.count) articles)")
+            emit("\(Publisher.reference) is up to date (\(outcome.plan.entries.count) articles)")
         } else if let commit = outcome.commit {
-            print("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.prefix(7)) on \(Publisher.reference)")
+            emit("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.prefix(7)) on \(Publisher.reference)")
         }
         if let site, !dryRun {
             let count = try session.renderSite(to: site, intoExisting: intoExisting)
-            print("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
+            emit("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
         }
         if outcome.plan.entries.isEmpty { throw Outcome.blockingFindings }
     }

@@ -39,7 +39,7 @@ struct Review: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                emit(fullMessage(for: error))
                 return 0
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
@@ -68,8 +68,14 @@ struct Review: ParsableCommand {
     }
 
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalSafe.withoutWorkflowCommands(TerminalSafe.clean(line)) + "\n").utf8))
     }
+}
+
+/// Prints to standard output so that no line, whatever a repository put in it, can be read
+/// by a GitHub Actions runner as a workflow command (only `check --format github` issues them).
+func emit(_ text: String, terminator: String = "\n") {
+    print(TerminalSafe.withoutWorkflowCommands(text), terminator: terminator)
 }
 
 /// A command's result that is not success but not an error either: blocking findings (1).

@@ -57,6 +57,6 @@ struct AddReviewerCommand: ParsableCommand {
             roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             emails: emails, publicKey: Array(key), validFrom: validFrom, validUntil: validUntil)
         let commit = try global.session().addReviewer(entry, now: global.now)
-        print("Added reviewer \(id) to \(Reviewer.path) in commit \(commit.prefix(7)).")
+        emit("Added reviewer \(id) to \(Reviewer.path) in commit \(commit.prefix(7)).")
     }
 }

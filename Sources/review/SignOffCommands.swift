@@ -30,7 +30,7 @@ struct SignOffOptions: ParsableArguments {
         let request = SignOffRequest(article: article, reviewer: reviewer, role: role, decision: decision,
                                      comment: comment, timestamp: timestamp)
         let (signOff, commit) = try session.record(request, key: key)
-        print("\(decision == .approve ? "Approved" : "Requested changes on") \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(signOff.canonicalPath) in commit \(commit.prefix(7))")
+        emit(TerminalSafe.clean("\(decision == .approve ? "Approved" : "Requested changes on") \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(signOff.canonicalPath) in commit \(commit.prefix(7))"))
     }
 }
 

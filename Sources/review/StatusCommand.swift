@@ -28,12 +28,12 @@ struct StatusCommand: ParsableCommand {
         let report = try session.status(asOf: global.today, articles: articles)
         progress.finish()
         if format == .table, articles.count == 1, let status = report.articles.first {
-            print(DetailReporter.render(status, asOf: report.asOf, changeSummary: try session.changeSummary(status)), terminator: "")
+            emit(DetailReporter.render(status, asOf: report.asOf, changeSummary: try session.changeSummary(status)), terminator: "")
             return
         }
         var text = format.reporter.render(report)
         if format == .table { text = TerminalStyle.current.colourStates(text) }
-        print(text, terminator: "")
+        emit(text, terminator: "")
     }
 }
 

@@ -233,3 +233,35 @@ import TestSupport
         #expect(try session.publish(asOf: Day(Self.asOf)!, dryRun: true, now: ContentRepository.time(Self.asOf)).plan.entries.isEmpty)
     }
 }
+
+/// Repository values cannot drive the terminal or the CI runner (issue 14, item 8).
+@Suite struct HostileOutputTests {
+    @Test func noFormatButGitHubIssuesWorkflowCommandsAndNoneCarriesControlCharacters() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let title = "Pml \u{1B}]0;owned\u{07}\u{1B}[2J\u{202E}txet"
+        try content.commit("hostile", [
+            .write("Articles/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07")
+                .replacingOccurrences(of: "title: Pml", with: "title: \"\(title.replacingOccurrences(of: "\u{1B}", with: "\\e").replacingOccurrences(of: "\u{07}", with: "\\a"))\"")),
+            .write("Articles/::error file=x::owned.md", "---\ntitle: \"::warning::owned\"\n---\n"),
+        ], on: "2026-04-08")
+        try content.signOff("pml", as: "ann", role: "medical", .requestChanges, on: "2026-04-09",
+                            comment: "Fix it\n::error file=Articles/pml.md::owned\n\u{1B}[31mred")
+        let report = try content.status(asOf: "2026-11-25")
+        #expect(report.articles.contains { $0.title?.contains("\u{1B}") == true })  // the hostile value did reach the report
+        // Unguarded, the table would start a line with the hostile slug.
+        #expect(TableReporter.render(report).split(separator: "\n").contains { $0.hasPrefix("::error") })
+        var outputs = CheckFormat.allCases.filter { $0 != .github }.map { ($0.rawValue, $0.render(report)) }
+        outputs += StatusFormat.allCases.map { ("status-\($0.rawValue)", TerminalSafe.withoutWorkflowCommands($0.reporter.render(report))) }
+        for (name, output) in outputs {
+            for line in output.split(separator: "\n") {
+                #expect(!line.drop { $0 == " " || $0 == "\t" }.hasPrefix("::"), "\(name): \(line)")
+            }
+        }
+        for (name, output) in outputs + [("github", CheckFormat.github.render(report))] where !name.contains("json") && name != "sarif" {
+            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E }, "\(name)")
+        }
+        // The github format's own commands: one per finding line, the comment's newline escaped.
+        let github = CheckFormat.github.render(report)
+        #expect(!github.split(separator: "\n").contains { $0.hasPrefix("::error file=Articles/pml.md::owned") })
+    }
+}

@@ -4,8 +4,9 @@ public enum DetailReporter {
     /// - Parameter changeSummary: what changed since the last approved revision, in words.
     public static func render(_ status: ArticleStatus, asOf: Day, changeSummary: String) -> String {
         var lines: [String] = []
-        lines.append("\(status.slug): \(status.title ?? "(no title)")")
-        func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value) }
+        let safe = TerminalSafe.clean
+        lines.append("\(safe(status.slug)): \(safe(status.title ?? "(no title)"))")
+        func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + safe(value)) }
         row("path", status.path)
         row("category", status.category ?? "-")
         row("state", (status.isRetired ? "retired, " : "") + "\(status.state.rawValue), \(status.freshness.rawValue) as of \(asOf)")
@@ -19,13 +20,13 @@ public enum DetailReporter {
         lines.append("  approvals")
         if status.approvals.isEmpty { lines.append("    none") }
         for a in status.approvals.reversed() {
-            let who = a.reviewerName.map { "\($0)" + (a.credentials.map { $0.isEmpty ? "" : ", \($0)" } ?? "") } ?? a.reviewer
+            let who = safe(a.reviewerName.map { "\($0)" + (a.credentials.map { $0.isEmpty ? "" : ", \($0)" } ?? "") } ?? a.reviewer)
             lines.append("    \(a.date)  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0))  \(who)  revision \(a.revision.prefix(7))  "
-                         + (a.current ? "current" : "earlier revision") + (a.comment.isEmpty ? "" : "  \"\(a.comment)\""))
+                         + (a.current ? "current" : "earlier revision") + (a.comment.isEmpty ? "" : "  \"\(safe(a.comment))\""))
         }
         lines.append("  findings")
         if status.findings.isEmpty { lines.append("    none") }
-        for f in status.findings { lines.append("    \(f.location): \(f.severity.rawValue): \(f.message) [\(f.rule.rawValue)]") }
+        for f in status.findings { lines.append("    " + f.textLine) }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -4,11 +4,12 @@ import Foundation
 public enum LogReporter {
     public static func text(_ entries: [ReviewLog.Entry]) -> String {
         entries.map { e in
-            var line = "\(Timestamp.format(e.time))  \(e.action.padding(toLength: 17, withPad: " ", startingAt: 0))  \(e.article)"
-            line += "  by \(e.who)" + (e.role.map { " (\($0))" } ?? "")
+            let safe = TerminalSafe.clean
+            var line = "\(Timestamp.format(e.time))  \(e.action.padding(toLength: 17, withPad: " ", startingAt: 0))  \(safe(e.article))"
+            line += "  by \(safe(e.who))" + (e.role.map { " (\(safe($0)))" } ?? "")
             if let revision = e.revision { line += "  revision \(revision.prefix(7))" }
             if let commit = e.commit { line += "  commit \(commit.prefix(7))" }
-            if let comment = e.comment { line += "  \"\(comment)\"" }
+            if let comment = e.comment { line += "  \"\(safe(comment))\"" }
             return line + "\n"
         }.joined()
     }

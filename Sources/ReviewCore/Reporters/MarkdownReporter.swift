@@ -21,6 +21,6 @@ public enum MarkdownReporter: Reporter {
 
     /// Keeps text from breaking the table or turning into markup.
     static func cell(_ text: String) -> String {
-        text.replacingAll(["|": "\\|", "\n": " ", "\r": " ", "<": "&lt;", ">": "&gt;", "`": "'"])
+        TerminalSafe.clean(text).replacingAll(["|": "\\|", "<": "&lt;", ">": "&gt;", "`": "'"])
     }
 }

@@ -7,6 +7,12 @@ public protocol Reporter {
 public enum CheckFormat: String, CaseIterable, Sendable {
     case text, json, junit, sarif, github, checkstyle
 
+    /// The report in this format; only `github` may contain workflow commands.
+    public func render(_ report: StatusReport) -> String {
+        let out = reporter.render(report)
+        return self == .github ? out : TerminalSafe.withoutWorkflowCommands(out)
+    }
+
     /// The reporter for this format: one exhaustive switch, so a new format cannot be forgotten.
     public var reporter: any Reporter.Type {
         switch self {
@@ -62,5 +68,55 @@ public enum XMLEscaping {
             }
         }
         return out
+    }
+}
+
+/// Repository values (titles, names, comments, paths, messages) made safe to print for people,
+/// and output no GitHub Actions runner can mistake for a workflow command.
+public enum TerminalSafe {
+    /// One value on one line: line breaks and tabs become spaces; every other control
+    /// character (C0 and C1, ESC with it: colours, cursor moves, window titles, hyperlinks),
+    /// bidirectional overrides and line separators becomes U+FFFD.
+    public static func clean(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
+                out.append(" ")
+            } else {
+                out.append(isUnsafe(scalar) ? "\u{FFFD}" : scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Text of many lines (a diff): keeps line breaks and tabs, replaces the rest as ``clean(_:)``.
+    public static func cleanLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.split(separator: "\t", omittingEmptySubsequences: false).map { clean(String($0)) }.joined(separator: "\t")
+        }.joined(separator: "\n")
+    }
+
+    /// `output` with every line that a GitHub Actions runner would read as a workflow command
+    /// (`::name …::`, after leading blanks) prefixed with a backslash. Only the `github` format
+    /// may issue commands.
+    public static func withoutWorkflowCommands(_ output: String) -> String {
+        guard output.contains("::") else { return output }
+        return output.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }.hasPrefix("::") ? "\\" + line : line
+        }.joined(separator: "\n")
+    }
+
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            || v == 0x2028 || v == 0x2029 || v == 0x200E || v == 0x200F || v == 0x061C
+    }
+}
+
+extension Finding {
+    /// The finding as one compiler-style line, every repository value in it made safe.
+    public var textLine: String {
+        "\(TerminalSafe.clean(location)): \(severity.rawValue): \(TerminalSafe.clean(message)) [\(rule.rawValue)]"
     }
 }

@@ -13,8 +13,8 @@ public enum TableReporter: Reporter {
                 findingSummary(status.findings),
             ]
         }
-        var out = align([header] + rows)
-        for finding in report.otherFindings { out += "\(finding.path): \(finding.severity.rawValue): \(finding.message) [\(finding.rule.rawValue)]\n" }
+        var out = align([header] + rows.map { $0.map(TerminalSafe.clean) })
+        for finding in report.otherFindings { out += finding.textLine + "\n" }
         out += "\n" + summaryLine(report) + "\n"
         return out
     }

@@ -2,7 +2,7 @@
 public enum TextReporter: Reporter {
     public static func render(_ report: StatusReport) -> String {
         let findings = report.allFindings
-        var out = findings.map { "\($0.location): \($0.severity.rawValue): \($0.message) [\($0.rule.rawValue)]\n" }.joined()
+        var out = findings.map { $0.textLine + "\n" }.joined()
         let errors = findings.filter { $0.severity == .error }.count
         out += "\(report.articles.count) article\(report.articles.count == 1 ? "" : "s") checked at \(report.head.prefix(7)) as of \(report.asOf): "
             + "\(errors) error\(errors == 1 ? "" : "s"), \(findings.count - errors) warning\(findings.count - errors == 1 ? "" : "s")\n"

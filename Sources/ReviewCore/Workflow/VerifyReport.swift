@@ -38,7 +38,7 @@ public struct VerifyReport: Sendable, Equatable {
     /// The lines `review verify` prints: one per finding, then the tally.
     public var text: String {
         var out = ""
-        for finding in findings { out += "\(finding.location): error: \(finding.message) [\(finding.rule.rawValue)]\n" }
+        for finding in findings { out += finding.textLine + "\n" }
         out += "\(total) sign-off record\(total == 1 ? "" : "s") at \(head.prefix(7)): \(verified) verified, \(total - verified) with findings\n"
         return out
     }
