@@ -15,11 +15,11 @@ public enum GitHubReporter: Reporter {
         let warnings = titled.filter { $0.0.severity == .warning }
         var out = ""
         for (finding, title) in errors.prefix(perSeverityLimit) + warnings.prefix(perSeverityLimit) {
-            var properties = ["file=\(escapeProperty(TerminalSafe.clean(finding.path)))"]
+            var properties = ["file=\(escapeProperty(TerminalSafe.cleanLines(finding.path, keepingCarriageReturns: true)))"]
             if let line = finding.line { properties.append("line=\(line)") }
-            properties.append("title=\(escapeProperty(TerminalSafe.clean(finding.rule.rawValue + (title.map { ": \($0)" } ?? ""))))")
+            properties.append("title=\(escapeProperty(TerminalSafe.cleanLines(finding.rule.rawValue + (title.map { ": \($0)" } ?? ""), keepingCarriageReturns: true)))")
             out += "::\(finding.severity == .error ? "error" : "warning") \(properties.joined(separator: ","))::"
-                + "\(escapeData(TerminalSafe.cleanLines(finding.message)))\n"
+                + "\(escapeData(TerminalSafe.cleanLines(finding.message, keepingCarriageReturns: true)))\n"
         }
         let shown = min(errors.count, perSeverityLimit) + min(warnings.count, perSeverityLimit)
         let left = findings.count - shown

@@ -90,11 +90,16 @@ public enum TerminalSafe {
         return String(out)
     }
 
-    /// Text of many lines (a diff): keeps line breaks and tabs, replaces the rest as ``clean(_:)``.
-    public static func cleanLines(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.split(separator: "\t", omittingEmptySubsequences: false).map { clean(String($0)) }.joined(separator: "\t")
-        }.joined(separator: "\n")
+    /// Text of many lines (a diff): keeps line feeds and tabs (and carriage returns, for
+    /// formats that escape them), replaces the rest as ``clean(_:)``.
+    public static func cleanLines(_ text: String, keepingCarriageReturns: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let kept = scalar == "\n" || scalar == "\t" || (keepingCarriageReturns && scalar == "\r")
+            out.append(kept || !isUnsafe(scalar) ? scalar : "\u{FFFD}")
+        }
+        return String(out)
     }
 
     /// `output` with every line that a GitHub Actions runner would read as a workflow command
