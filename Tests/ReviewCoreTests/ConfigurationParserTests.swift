@@ -22,6 +22,8 @@ import Testing
         #expect(policy.categories["neurology"] == .init(name: "neurology", requiredRoles: ["medical", "editorial"],
                                                          reviewIntervalDays: 365, dueSoonDays: 30, disclaimers: ["medical"]))
         #expect(policy.unreviewedFields == ["tags"])
+        #expect(policy.separateRoles)
+        #expect(try !PolicyParser.parse(Array((Self.valid + "\nseparate-roles: false").utf8), disclaimerIDs: ["medical"]).separateRoles)
     }
 
     /// A broken policy stops the run with file, line and what to do.
@@ -32,6 +34,14 @@ import Testing
         ("unreviewed-fields: [tags]", "unreviewed-fields: [title]", 8, "'title' cannot be an unreviewed field"),
         ("roles: [medical, editorial]", "roles: [medical, editorial", 2, "YAML syntax"),
         ("    due-soon-days: 30\n", "", 4, "category 'neurology' has no 'due-soon-days'"),
+        // Equivalence is strict: nothing a page shows or the workflow reads may skip review.
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags, summary]", 8, "'summary' cannot be an unreviewed field"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [description]", 8, "'description' cannot be an unreviewed field"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [body]", 8, "'body' cannot be an unreviewed field"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [category]", 8, "'category' cannot be an unreviewed field"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [last-updated]", 8, "'last-updated' cannot be an unreviewed field"),
+        ("required-roles: [medical, editorial]", "required-roles: []", 4, "requires no role"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nseparate-roles: maybe", 9, "'separate-roles' must be true or false"),
     ])
     func brokenPoliciesNameFileAndLine(_ find: String, _ replace: String, _ line: Int, _ message: String) {
         let text = Self.valid.replacingOccurrences(of: find, with: replace)

@@ -265,3 +265,16 @@ import TestSupport
         #expect(!github.split(separator: "\n").contains { $0.hasPrefix("::error file=Articles/pml.md::owned") })
     }
 }
+
+@Suite struct StrictConfigurationTests {
+    @Test func anEmptyDisclaimerStopsEveryCommandWithFileAndRemedy() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.commit("empty it", [.write("Reviews/disclaimers/medical.md", " \n\n")], on: "2026-04-08")
+        #expect {
+            try content.status(asOf: "2026-11-25")
+        } throws: { error in
+            guard let error = error as? ReviewError else { return false }
+            return error.file == "Reviews/disclaimers/medical.md" && error.description.contains("empty")
+        }
+    }
+}
