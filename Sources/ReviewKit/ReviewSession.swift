@@ -101,8 +101,8 @@ public final class ReviewSession {
     /// `review verify`: one finding per sign-off record that does not count.
     public func verify(asOf: Day) throws(ReviewError) -> VerifyReport {
         let evaluation = try evaluate(asOf: asOf)
-        return VerifyReport(evaluation.snapshot.articles, strayFindings: evaluation.snapshot.strayFindings,
-                            configuration: evaluation.snapshot.configuration(asOf: asOf), head: evaluation.head)
+        return VerifyReport(evaluation.snapshot.articles, statuses: evaluation.report.articles,
+                            strayFindings: evaluation.snapshot.strayFindings, head: evaluation.head)
     }
 
     /// `review diff`: the article's changes since its last fully approved revision.

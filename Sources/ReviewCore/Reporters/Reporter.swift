@@ -106,10 +106,28 @@ public enum TerminalSafe {
     /// (`::name …::`, after leading blanks) prefixed with a backslash. Only the `github` format
     /// may issue commands.
     public static func withoutWorkflowCommands(_ output: String) -> String {
-        guard output.contains("::") else { return output }
-        return output.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }.hasPrefix("::") ? "\\" + line : line
-        }.joined(separator: "\n")
+        // One pass over the bytes; most output has no such line and is returned as it is.
+        let bytes = Array(output.utf8)
+        var starts: [Int] = []  // where a backslash goes
+        var i = 0
+        while i < bytes.count {
+            let lineStart = i
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+            if i + 1 < bytes.count, bytes[i] == 0x3A, bytes[i + 1] == 0x3A { starts.append(lineStart) }
+            while i < bytes.count, bytes[i] != 0x0A { i += 1 }
+            i += 1
+        }
+        guard !starts.isEmpty else { return output }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + starts.count)
+        var from = 0
+        for start in starts {
+            out += bytes[from..<start]
+            out.append(0x5C)
+            from = start
+        }
+        out += bytes[from...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {

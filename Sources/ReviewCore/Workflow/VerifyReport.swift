@@ -16,15 +16,15 @@ public struct VerifyReport: Sendable, Equatable {
     /// Judges every article's records with the workflow engine's own rules. Records the log
     /// found deleted, edited or unreadable (in the articles' record findings, or in
     /// `strayFindings` under the sign-off directory) are records that fail.
-    public init(_ articles: [ArticleFacts], strayFindings: [Finding], configuration: WorkflowConfiguration, head: String) {
+    /// - Parameter statuses: the engine's verdicts on `articles` (their record findings).
+    public init(_ articles: [ArticleFacts], statuses: [ArticleStatus], strayFindings: [Finding], head: String) {
         let prefix = ContentLayout.signOffsDirectory + "/"
         var bad = strayFindings.filter { $0.path.hasPrefix(prefix) }
         var records = Set(bad.map(\.path))
-        for facts in articles {
-            records.formUnion(facts.signOffs.map(\.path))
-            let findings = WorkflowEngine.recordFindings(facts, configuration)
-            records.formUnion(findings.map(\.path))
-            bad += findings
+        for facts in articles { records.formUnion(facts.signOffs.map(\.path)) }
+        for status in statuses {
+            records.formUnion(status.recordFindings.map(\.path))
+            bad += status.recordFindings
         }
         self.init(head: head, total: records.count, findings: bad.sorted())
         failing = Set(bad.map(\.path)).count

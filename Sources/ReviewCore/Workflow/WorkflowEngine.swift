@@ -66,7 +66,7 @@ public enum WorkflowEngine {
             lastReviewed: approved?.day, nextReviewDue: nextDue, revision: facts.blob,
             approvals: approvals, missingRoles: missing, findings: findings.sorted(),
             lastApprovedRevision: approved?.blob, isRetired: article.isRetired,
-            reviews: approved?.reviews.map(approval) ?? [])
+            reviews: approved?.reviews.map(approval) ?? [], recordFindings: (recordFindings + facts.recordFindings).sorted())
     }
 
     /// One finding for each of the article's records that does not count (for `review verify`).

@@ -44,6 +44,9 @@ public struct SignOffRecord: Sendable, Equatable {
     /// The commit whose reviewers file had ended the signing key's validity before this
     /// record was added (it is an ancestor of the adding commit), if any.
     public var keyEndedBy: String?
+    /// A public key this record's signature is already known to verify with (checked by the
+    /// loader on all cores), so the engine need not check it again against that same key.
+    public var verifiedWith: [UInt8]?
 
     public init(path: String, signOff: SignOff, position: Int = .max, addedBy: String? = nil, addedTime: Int64? = nil,
                 keyEndedBy: String? = nil) {

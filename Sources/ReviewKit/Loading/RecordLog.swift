@@ -40,6 +40,42 @@ struct RecordLog {
 
         var log = RecordLog(truncated: history.reachedShallowBoundary)
         var ended = KeyEnding(history: history, repository: repository)
+        // Records parsed and verified by an earlier run come from the cache (a full read only:
+        // for a few articles, loading it costs more than it saves). The others are read on
+        // this thread (libgit2 handles are not shared), then parsed and checked against the
+        // key reviewers.yml lists on all cores.
+        let keys = Dictionary(reviewers.map { ($0.id, $0.publicKey) }, uniquingKeysWith: { first, _ in first })
+        let usesCache = usesCaches && slugs == nil
+        var cache = usesCache ? RecordCache.load(repository) : RecordCache()
+        var parsedByPath: [String: (Result<SignOff, Finding>, verified: Bool)] = [:]
+        var toParse: [(path: String, blob: ObjectID, bytes: [UInt8])] = []
+        var used: Set<ObjectID> = []
+        for (path, held) in versions {
+            guard let first = held.min(by: { $0.position < $1.position }), first.version.kind == .blob || first.version.kind == .executable,
+                  path.hasSuffix(".yml"), !(path.split(separator: "/").last ?? "").hasPrefix(".") else { continue }
+            let blob = first.version.blob
+            used.insert(blob)
+            if let hit = cache[blob], let key = keys[hit.signOff.reviewer], hit.verifiedWith == key {
+                parsedByPath[path] = (.success(hit.signOff), true)
+            } else {
+                toParse.append((path, blob, try repository.blob(blob)))
+            }
+        }
+        let parsed = toParse.parallelMap { item -> (Result<SignOff, Finding>, verified: Bool) in
+            let result = SignOffParser.parse(path: item.path, bytes: item.bytes)
+            guard case .success(let signOff) = result, let key = keys[signOff.reviewer] else { return (result, false) }
+            return (result, signOff.isSigned(by: key))
+        }
+        for (item, (result, verified)) in zip(toParse, parsed) {
+            parsedByPath[item.path] = (result, verified)
+            if case .success(let signOff) = result {
+                cache.insert(RecordCache.Entry(signOff: signOff, verifiedWith: verified ? keys[signOff.reviewer] : nil), for: item.blob)
+            }
+        }
+        if usesCache {
+            cache.keep(only: used)
+            cache.save(repository)
+        }
         for (path, held) in versions.sorted(by: { $0.key < $1.key }) {
             let name = path.split(separator: "/").last ?? ""
             guard path.hasSuffix(".yml"), !name.hasPrefix(".") else { continue }
@@ -60,12 +96,14 @@ struct RecordLog {
                                                                "a \(original.kind) added in \(addedText) is not a sign-off record and never counts"))
                 continue
             }
-            switch SignOffParser.parse(path: path, bytes: try repository.blob(original.blob)) {
+            guard let (result, verified) = parsedByPath[path] else { continue }
+            switch result {
             case .success(let signOff):
                 var record = SignOffRecord(path: path, signOff: signOff, position: position, addedBy: added?.hex,
                                            addedTime: added == nil ? nil : commit.time)
-                if let reviewer = reviewers.first(where: { $0.id == signOff.reviewer }) {
-                    record.keyEndedBy = try ended.endedBefore(position, id: reviewer.id, key: reviewer.publicKey)?.hex
+                if let key = keys[signOff.reviewer] {
+                    record.keyEndedBy = try ended.endedBefore(position, id: signOff.reviewer, key: key)?.hex
+                    if verified { record.verifiedWith = key }
                 }
                 log.records[slug, default: []].append(record)
             case .failure(var finding):
@@ -87,8 +125,11 @@ struct RecordLog {
     }
 
     static func slugDirectory(of path: String) -> String {
-        let parts = path.split(separator: "/")
-        return parts.count >= 2 ? String(parts[parts.count - 2]) : ""
+        let utf8 = path.utf8
+        guard let last = utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        let directory = utf8[..<last]
+        let start = directory.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? directory.startIndex
+        return String(path[start..<last])
     }
 }
 
@@ -102,7 +143,8 @@ private struct KeyEnding {
     /// Per position: index into `files`, or -1 when there is no reviewers file.
     private var fileAt: [Int32] = []
     private var files: [[Reviewer]?] = []
-    private var endings: [String: [Int32]] = [:]
+    /// Per reviewer id: the key computed for, and per position the ending commit's position or -1.
+    private var endings: [String: (key: [UInt8], ended: [Int32])] = [:]
 
     init(history: DirectoryHistory, repository: Repository) {
         self.history = history
@@ -111,9 +153,8 @@ private struct KeyEnding {
 
     /// The commit that ended `key` in the history of the commit at `position`, if any.
     mutating func endedBefore(_ position: Int, id: String, key: [UInt8]) throws -> ObjectID? {
-        let cacheKey = id + ":" + key.map { String($0) }.joined(separator: ",")
-        if endings[cacheKey] == nil { endings[cacheKey] = try compute(id: id, key: key) }
-        let at = endings[cacheKey]![position]
+        if endings[id]?.key != key { endings[id] = (key, try compute(id: id, key: key)) }
+        let at = endings[id]!.ended[position]
         return at < 0 ? nil : history.commits[Int(at)].id
     }
 
