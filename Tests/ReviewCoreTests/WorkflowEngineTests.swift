@@ -68,6 +68,21 @@ import Testing
         #expect(evaluate(facts).state == .approved)
     }
 
+    /// "café" composed and decomposed are one string to Swift, two texts to a reader's bytes:
+    /// approvals never carry over between them.
+    @Test func equivalenceIsByBytesNeverByUnicodeCanonicalEquivalence() {
+        let composed = Fixture.articleText(body: "Caf\u{E9}.\n\n" + Fixture.disclaimer)
+        let decomposed = Fixture.articleText(body: "Cafe\u{301}.\n\n" + Fixture.disclaimer)
+        #expect(composed == decomposed)  // Swift's String equality: canonical equivalence
+        let old = Fixture.facts(composed)
+        var facts = Fixture.facts(decomposed, blob: "b2",
+                                  changes: [Fixture.change("c2", by: "Writer", on: "2026-04-08", blob: "b2"),
+                                            Fixture.change("c1", by: "Writer", on: "2026-04-07", blob: "b1")])
+        facts.signOffs = approved(old).signOffs
+        facts.revisions = ["b1": (old.article, old.sha256)]
+        #expect(evaluate(facts).state == .inReview)
+    }
+
     @Test func theNewestDecisionPerRoleWins() {
         var facts = approved(Fixture.facts())
         facts.signOffs.append(Fixture.record("bo", "medical", .requestChanges, on: "2026-05-01", sha256: facts.sha256, comment: "Add a source."))

@@ -157,6 +157,11 @@ import TestSupport
         #expect(pml.freshness == .overdue)
         #expect(pml.reviews.map { "\($0.reviewer) \($0.date)" } == ["ann 2025-01-10", "ed 2025-12-20"])
         #expect(try published(content, asOf: "2026-02-01").isEmpty)
+        // While it is still due: the page names each reviewer once, with their own review's date.
+        let plan = try content.session().publish(asOf: Day("2026-01-05")!, dryRun: true, now: ContentRepository.time("2026-01-05")).plan
+        let manifest = PublishedManifest(plan: plan)
+        #expect(manifest.articles.first?.reviewers.map { "\($0.id) \($0.role) \($0.date)" } == ["ann medical 2025-01-10", "ed editorial 2025-12-20"])
+        #expect(manifest.articles.first?.lastReviewed == Day("2025-01-10"))
     }
 
     @Test func restoringOlderApprovedBytesCarriesTheirOwnReviewDates() throws {
