@@ -10,8 +10,11 @@ private let writeCounter = Atomic<Int>(0)
 /// A file of derived data under `<git dir>/review/`, never in the work tree: the history index
 /// and the parsed-article cache.
 ///
-/// A cache file is `magic`, the tool's identity, the body, and an HMAC-SHA-256 of everything
-/// before it under the user's ``CacheKey``, a secret kept outside every repository.
+/// A cache file is `magic`, the tool's identity, the body, then a random nonce and the
+/// AES-256-GCM authentication tag (GMAC: nothing is encrypted) of everything before them under
+/// the user's ``CacheKey``, a secret kept outside every repository. GMAC is used rather than
+/// HMAC-SHA-256 because it authenticates the tens of megabytes of a large site's caches
+/// several times faster.
 /// ``read(_:magic:key:)`` returns the body only when all of that holds, so a truncated, damaged,
 /// foreign or older file, or one written by anyone without the key (someone who can push, or
 /// write the git directory), is ignored and rebuilt, never trusted: caches speed answers up
@@ -29,7 +32,8 @@ public enum CacheFile {
         return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }()
 
-    static let macSize = 32
+    /// The nonce (12 bytes) and the tag (16 bytes) at the end of every file.
+    static let macSize = 28
 
     /// `<git dir>/review/<name>`, for a git directory path ending in `/`.
     public static func path(inGitDirectory gitDirectory: String, name: String) -> String {
@@ -41,9 +45,10 @@ public enum CacheFile {
     public static func read(_ path: String, magic: String, key: CacheKey? = CacheKey.user) -> BinaryReader? {
         guard let key, let data = readBytes(atPath: path), data.count > macSize else { return nil }
         let body = data[..<(data.count - macSize)]
-        guard HMAC<SHA256>.isValidAuthenticationCode(data[(data.count - macSize)...], authenticating: body, using: key.secret) else {
-            return nil
-        }
+        let trailer = data[(data.count - macSize)...]
+        guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: trailer.prefix(12)), ciphertext: [UInt8](),
+                                               tag: trailer.suffix(16)),
+              (try? AES.GCM.open(box, using: key.secret, authenticating: body)) != nil else { return nil }
         var reader = BinaryReader(body)
         guard reader.string() == magic, reader.string() == toolIdentity else { return nil }
         return reader
@@ -54,7 +59,9 @@ public enum CacheFile {
     public static func store(_ body: BinaryWriter, to path: String, key: CacheKey? = CacheKey.user) {
         guard let key else { return }
         var file = body
-        file.raw(Array(HMAC<SHA256>.authenticationCode(for: file.data, using: key.secret)))
+        guard let sealed = try? AES.GCM.seal([UInt8](), using: key.secret, nonce: AES.GCM.Nonce(), authenticating: file.data) else { return }
+        file.raw(Array(sealed.nonce))
+        file.raw(Array(sealed.tag))
         let directory = String(path[..<path.lastIndex(of: "/")!])
         mkdir(directory, 0o755)
         let temporary = temporaryPath(for: path)

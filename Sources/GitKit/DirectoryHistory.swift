@@ -18,19 +18,26 @@ public struct DirectoryHistory: Sendable {
         }
     }
 
-    /// One commit of the history.
-    public struct Commit: Sendable {
-        public var id: ObjectID
-        /// Positions of its parents, each smaller than the commit's own.
-        public var parents: [Int]
+    /// The commits reachable from the revision, parents before children (the revision is
+    /// last), as flat arrays by position.
+    public struct Commits: Sendable {
+        public fileprivate(set) var ids: [ObjectID] = []
         /// The committer time, seconds since the epoch (a claim of whoever committed).
-        public var time: Int64
+        public fileprivate(set) var times: [Int64] = []
         /// Whether the commit's parents lie beyond a shallow clone's boundary.
-        public var isBoundary: Bool
+        public fileprivate(set) var isBoundary: [Bool] = []
+        fileprivate var parentStart: [Int32] = [0]
+        fileprivate var parentList: [Int32] = []
+
+        public var count: Int { ids.count }
+
+        /// Positions of a commit's parents, each smaller than its own.
+        public func parents(_ position: Int) -> ArraySlice<Int32> {
+            parentList[Int(parentStart[position])..<Int(parentStart[position + 1])]
+        }
     }
 
-    /// The commits reachable from the revision, parents before children; the revision is last.
-    public var commits: [Commit]
+    public var commits: Commits
     /// Each version any of these commits held, with the position of the first commit holding it.
     public var firstHeld: [Version: Int]
     /// For each watched path, its blob at each position (`nil` where it is not a regular file).
@@ -41,19 +48,30 @@ public struct DirectoryHistory: Sendable {
 
 extension HistoryEngine {
     /// The history of every file below `directory` (such as `Reviews`) as seen from `revision`,
-    /// from the same persistent index the last-change walk uses (one per directory), extended
-    /// by new commits only.
+    /// from the same persistent index the last-change walk uses, extended by new commits only.
     ///
-    /// - Parameter watching: paths (from the repository root) whose blob at every commit is wanted.
+    /// - Parameter watching: paths (from the repository root, below the directory or not) whose
+    ///   blob at every commit is wanted. When nothing below the directory ever existed, the
+    ///   answer is empty: no commits, nothing watched.
     public func directoryHistory(in repository: Repository, at revision: ObjectID, under directory: String,
                                  watching: [String] = []) throws(RepositoryError) -> DirectoryHistory {
         let database = try ObjectDatabase(repository)
-        let shallow = repository.shallowBoundary()
-        let cachePath = HistoryCacheFile.path(in: repository, directory: directory)
-        var index = (usesCache ? HistoryCacheFile.load(from: cachePath, directory: directory, shallow: shallow) : nil)
-            ?? HistoryIndex(directory: directory, shallow: shallow)
-        if try index.extend(to: revision, database: database, progress: progress) > 0, usesCache {
-            HistoryCacheFile.save(index, to: cachePath)
+        let index = try sharedIndex(in: repository, database: database, at: revision)
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        let components = directory.split(separator: "/").map(String.init)
+        var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))
+        // Which of the index's paths lie below the directory, decided once per path.
+        let inScope = index.paths.values.map { $0.hasPrefix(prefix) }
+
+        // Nothing below the directory in any commit (no record was ever written): the answer
+        // is empty, without ordering the whole history.
+        var everHeld = index.changes.contains { perParent in perParent.contains { $0.contains { inScope[Int($0.path)] } } }
+        for c in index.parents.indices where !everHeld && index.parents[c].isEmpty {
+            everHeld = try differ.subtree(at: components, of: index.trees[c]) != nil
+        }
+        if !everHeld {
+            return DirectoryHistory(commits: DirectoryHistory.Commits(), firstHeld: [:], watched: [:],
+                                    reachedShallowBoundary: index.isBoundary.contains(true))
         }
         guard let tip = index.index[revision] else { throw .corruptObject(revision, "the commit is missing from the history index") }
 
@@ -73,23 +91,30 @@ extension HistoryEngine {
         var position = [Int](repeating: -1, count: index.count)
         for (i, c) in order.enumerated() { position[Int(c)] = i }
 
-        let prefix = directory.isEmpty ? "" : directory + "/"
         let watchedNumbers = watching.map { index.paths.number(of: $0) }
         var watched = watching.map { _ in [ObjectID?](repeating: nil, count: order.count) }
         var firstHeld: [DirectoryHistory.Version: Int] = [:]
-        var commits: [DirectoryHistory.Commit] = []
-        commits.reserveCapacity(order.count)
+        var commits = DirectoryHistory.Commits()
+        commits.ids.reserveCapacity(order.count)
+        commits.times.reserveCapacity(order.count)
+        commits.isBoundary.reserveCapacity(order.count)
+        commits.parentStart.reserveCapacity(order.count + 1)
         var cutOff = false
         for (i, c) in order.enumerated() {
             let commit = Int(c)
-            let parents = index.parents[commit].map { position[Int($0)] }
-            commits.append(DirectoryHistory.Commit(id: index.ids[commit], parents: parents, time: index.meta[commit].committerTime,
-                                                   isBoundary: index.isBoundary[commit]))
+            let parents = index.parents[commit]
+            commits.ids.append(index.ids[commit])
+            commits.times.append(index.meta[commit].committerTime)
+            commits.isBoundary.append(index.isBoundary[commit])
+            for p in parents { commits.parentList.append(Int32(position[Int(p)])) }
+            commits.parentStart.append(Int32(commits.parentList.count))
             if index.isBoundary[commit] { cutOff = true }
             if parents.isEmpty {
                 // A root (or a shallow boundary) was compared with nothing: list what it holds.
                 var files: [TreeFile] = []
-                if let tree = index.scopeTrees[commit] { try database.listFiles(tree: tree, prefix: prefix, into: &files) }
+                if let tree = try differ.subtree(at: components, of: index.trees[commit]) {
+                    try database.listFiles(tree: tree, prefix: prefix, into: &files)
+                }
                 var byPath: [String: TreeFile] = [:]
                 for file in files {
                     byPath[file.path] = file
@@ -97,19 +122,20 @@ extension HistoryEngine {
                     if firstHeld[version] == nil { firstHeld[version] = i }
                 }
                 for (w, path) in watching.enumerated() {
-                    watched[w][i] = byPath[path].flatMap { $0.kind == .blob || $0.kind == .executable ? $0.id : nil }
+                    let file = path.hasPrefix(prefix) ? byPath[path] : try repository.entry(at: path, inTree: index.trees[commit])
+                    watched[w][i] = file.flatMap { $0.kind == .blob || $0.kind == .executable ? $0.id : nil }
                 }
                 continue
             }
             for list in index.changes[commit] {
-                for change in list {
+                for change in list where inScope[Int(change.path)] {
                     guard let blob = change.blob else { continue }
                     let version = DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind)
                     if firstHeld[version] == nil { firstHeld[version] = i }
                 }
             }
             for (w, number) in watchedNumbers.enumerated() {
-                var value = watched[w][parents[0]]
+                var value = watched[w][position[Int(parents[0])]]
                 if let number, let change = index.changes[commit][0].first(where: { $0.path == number }) {
                     value = change.kind == .blob || change.kind == .executable ? change.blob : nil
                 }

@@ -26,10 +26,18 @@ public struct HistoryEngine {
     public var usesCache: Bool
     /// Told how far long steps have got (for a progress line); called on the calling thread.
     public var progress: ProgressHandler?
+    /// The persistent index once loaded, so several questions in one run read its file once.
+    private let loaded = LoadedIndex()
 
     public init(usesCache: Bool = true, progress: ProgressHandler? = nil) {
         self.usesCache = usesCache
         self.progress = progress
+    }
+
+    /// Holds the index one engine value (and its copies) loaded.
+    private final class LoadedIndex {
+        var gitDirectory: String?
+        var index: HistoryIndex?
     }
 
     /// What pass 2 needs, from either a fresh comparison or the persistent index.
@@ -64,14 +72,10 @@ public struct HistoryEngine {
         var wanted: [Int32: Set<ObjectID>] = [:]
         for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
 
-        let cachePath = HistoryCacheFile.path(in: repository, directory: directory)
-        let useIndex = usesCache && (since == nil || fileExists(cachePath))
+        let useIndex = usesCache && (since == nil || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))
         let pass1: Pass1
         if useIndex {
-            let shallow = repository.shallowBoundary()
-            var index = HistoryCacheFile.load(from: cachePath, directory: directory, shallow: shallow)
-                ?? HistoryIndex(directory: directory, shallow: shallow)
-            if try index.extend(to: revision, database: database, progress: progress) > 0 { HistoryCacheFile.save(index, to: cachePath) }
+            let index = try sharedIndex(in: repository, database: database, at: revision)
             pass1 = project(index, revision: revision, files: files, tracked: Set(wanted.keys))
         } else {
             let within = try since.map { (base) throws(RepositoryError) in
@@ -117,6 +121,31 @@ public struct HistoryEngine {
         return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff && (since == nil || useIndex),
                                 commitsWalked: graph.count, histories: histories,
                                 unresolved: Set(walk.cut.map { files[Int($0)].path }))
+    }
+
+    /// The persistent index covers the whole tree (every path from the root), so one file and
+    /// one commit graph serve every directory asked about: `Articles` for last changes, `Reviews`
+    /// for the record log.
+    static let indexDirectory = ""
+
+    /// The persistent index, loaded (when caches are used) and extended to `revision`, saved
+    /// when it grew (when caches are used).
+    func sharedIndex(in repository: Repository, database: ObjectDatabase, at revision: ObjectID) throws(RepositoryError) -> HistoryIndex {
+        let shallow = repository.shallowBoundary()
+        let cachePath = HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)
+        var index: HistoryIndex
+        if loaded.gitDirectory == repository.gitDirectory, let known = loaded.index, known.shallow == shallow {
+            index = known
+        } else {
+            index = (usesCache ? HistoryCacheFile.load(from: cachePath, directory: Self.indexDirectory, shallow: shallow) : nil)
+                ?? HistoryIndex(directory: Self.indexDirectory, shallow: shallow)
+        }
+        if try index.extend(to: revision, database: database, progress: progress) > 0, usesCache {
+            HistoryCacheFile.save(index, to: cachePath)
+        }
+        loaded.gitDirectory = repository.gitDirectory
+        loaded.index = index
+        return index
     }
 
     /// Pass 1 from the persistent index: its changes restricted to the revision's files.

@@ -114,17 +114,19 @@ struct HistoryIndex {
 
     /// Children before parents among `commits` (whose parents may lie outside the set).
     static func childrenFirst(_ commits: [Int32], parents: [[Int32]]) -> [Int32] {
-        let members = Set(commits)
-        var childCount: [Int32: Int] = [:]
-        for c in commits { for p in parents[Int(c)] where members.contains(p) { childCount[p, default: 0] += 1 } }
-        var ready = commits.filter { childCount[$0, default: 0] == 0 }.reversed().map { $0 }
+        // Flat arrays over all indices (membership and child counts): no hashing per commit.
+        var isMember = [Bool](repeating: false, count: parents.count)
+        for c in commits { isMember[Int(c)] = true }
+        var childCount = [Int32](repeating: 0, count: parents.count)
+        for c in commits { for p in parents[Int(c)] where isMember[Int(p)] { childCount[Int(p)] += 1 } }
+        var ready = commits.filter { childCount[Int($0)] == 0 }.reversed().map { $0 }
         var order: [Int32] = []
         order.reserveCapacity(commits.count)
         while let c = ready.popLast() {
             order.append(c)
-            for p in parents[Int(c)].reversed() where members.contains(p) {
-                childCount[p]! -= 1
-                if childCount[p] == 0 { ready.append(p) }
+            for p in parents[Int(c)].reversed() where isMember[Int(p)] {
+                childCount[Int(p)] -= 1
+                if childCount[Int(p)] == 0 { ready.append(p) }
             }
         }
         return order

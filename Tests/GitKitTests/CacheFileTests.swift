@@ -56,7 +56,8 @@ import TestSupport
         let file = directory.path + "/x.cache"
         var w = CacheFile.writer(magic: "m")
         w.u32(42)
-        CacheFile.store(w, to: file, key: try #require(CacheKey.load(from: path, creating: false)))
+        let again: CacheKey = try #require(CacheKey.load(from: path, creating: false))
+        CacheFile.store(w, to: file, key: again)
         var r = try #require(CacheFile.read(file, magic: "m", key: key))
         #expect(r.u32() == 42)
         #expect(CacheFile.read(file, magic: "m", key: CacheKey(bytes: [UInt8](repeating: 1, count: 32))) == nil)

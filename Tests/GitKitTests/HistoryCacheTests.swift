@@ -60,7 +60,7 @@ import TestSupport
         try repo.checkoutHead()
         let expected = try answers(repo.repository, cache: false)
         #expect(try answers(repo.repository, cache: true) == expected)
-        let path = HistoryCacheFile.path(in: repo.repository, directory: "Articles")
+        let path = HistoryCacheFile.path(in: repo.repository, directory: "")
         #expect(path.hasPrefix(repo.repository.gitDirectory))
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(try Git.run(["status", "--porcelain"], in: repo.path) == "")
@@ -70,14 +70,14 @@ import TestSupport
             var broken = bytes
             damage(&broken)
             try broken.write(to: URL(fileURLWithPath: path))
-            #expect(HistoryCacheFile.load(from: path, directory: "Articles", shallow: []) == nil)
+            #expect(HistoryCacheFile.load(from: path, directory: "", shallow: []) == nil)
             #expect(try answers(repo.repository, cache: true) == expected)
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-            #expect(HistoryCacheFile.load(from: path, directory: "Articles", shallow: []) != nil)
+            #expect(HistoryCacheFile.load(from: path, directory: "", shallow: []) != nil)
         }
         // Written for another directory or another shallow boundary: not trusted.
         #expect(HistoryCacheFile.load(from: path, directory: "Other", shallow: []) == nil)
-        #expect(HistoryCacheFile.load(from: path, directory: "Articles", shallow: [try repo.repository.headCommit()]) == nil)
+        #expect(HistoryCacheFile.load(from: path, directory: "", shallow: [try repo.repository.headCommit()]) == nil)
     }
 
     @Test func aReadOnlyGitDirectoryStillAnswers() throws {

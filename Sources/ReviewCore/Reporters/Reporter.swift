@@ -106,18 +106,22 @@ public enum TerminalSafe {
     /// (`::name …::`, after leading blanks) prefixed with a backslash. Only the `github` format
     /// may issue commands.
     public static func withoutWorkflowCommands(_ output: String) -> String {
-        // One pass over the bytes; most output has no such line and is returned as it is.
-        let bytes = Array(output.utf8)
-        var starts: [Int] = []  // where a backslash goes
-        var i = 0
-        while i < bytes.count {
-            let lineStart = i
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
-            if i + 1 < bytes.count, bytes[i] == 0x3A, bytes[i + 1] == 0x3A { starts.append(lineStart) }
-            while i < bytes.count, bytes[i] != 0x0A { i += 1 }
-            i += 1
+        // One pass over the bytes, in place; most output has no such line and is returned as it is.
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+            var starts: [Int] = []  // where a backslash goes
+            var i = 0
+            while i < bytes.count {
+                let lineStart = i
+                while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+                if i + 1 < bytes.count, bytes[i] == 0x3A, bytes[i + 1] == 0x3A { starts.append(lineStart) }
+                while i < bytes.count, bytes[i] != 0x0A { i += 1 }
+                i += 1
+            }
+            return starts
         }
+        let starts = output.utf8.withContiguousStorageIfAvailable(scan) ?? Array(output.utf8).withUnsafeBufferPointer(scan)
         guard !starts.isEmpty else { return output }
+        let bytes = Array(output.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + starts.count)
         var from = 0

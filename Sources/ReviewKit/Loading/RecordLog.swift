@@ -24,9 +24,8 @@ struct RecordLog {
     ///   - reviewers: the reviewers file at the revision (it names the keys records are checked with).
     ///   - slugs: the slug directories wanted (all when `nil`).
     static func read(from repository: Repository, revision: ObjectID, tree: ObjectID, reviewers: [Reviewer],
-                     slugs: Set<String>?, usesCaches: Bool, progress: ProgressHandler?) throws -> RecordLog {
-        let history = try HistoryEngine(usesCache: usesCaches, progress: progress)
-            .directoryHistory(in: repository, at: revision, under: ContentLayout.reviewsDirectory, watching: [Reviewer.path])
+                     slugs: Set<String>?, usesCaches: Bool, engine: HistoryEngine) throws -> RecordLog {
+        let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.signOffsDirectory, watching: [Reviewer.path])
         var tip: [String: TreeFile] = [:]
         for file in try repository.files(under: ContentLayout.signOffsDirectory, inTree: tree) { tip[file.path] = file }
 
@@ -81,11 +80,10 @@ struct RecordLog {
             guard path.hasSuffix(".yml"), !name.hasPrefix(".") else { continue }
             let ordered = held.sorted { $0.position < $1.position }
             let (original, position) = ordered[0]
-            let commit = history.commits[position]
-            let added = commit.isBoundary ? nil : commit.id
+            let added = history.commits.isBoundary[position] ? nil : history.commits.ids[position]
             let addedText = added.map { "commit \($0.short)" } ?? "a commit beyond the shallow clone's history"
             let slug = slugDirectory(of: path)
-            if let problem = tampering(original, now: tip[path], later: ordered.dropFirst().first.map { history.commits[$0.position].id }) {
+            if let problem = tampering(original, now: tip[path], later: ordered.dropFirst().first.map { history.commits.ids[$0.position] }) {
                 log.findings[slug, default: []].append(Finding(
                     .recordTampered, path: path,
                     "this sign-off record, added in \(addedText), \(problem); records are never removed or changed, and it still counts as committed; restore it"
@@ -100,7 +98,7 @@ struct RecordLog {
             switch result {
             case .success(let signOff):
                 var record = SignOffRecord(path: path, signOff: signOff, position: position, addedBy: added?.hex,
-                                           addedTime: added == nil ? nil : commit.time)
+                                           addedTime: added == nil ? nil : history.commits.times[position])
                 if let key = keys[signOff.reviewer] {
                     record.keyEndedBy = try ended.endedBefore(position, id: signOff.reviewer, key: key)?.hex
                     if verified { record.verifiedWith = key }
@@ -155,7 +153,7 @@ private struct KeyEnding {
     mutating func endedBefore(_ position: Int, id: String, key: [UInt8]) throws -> ObjectID? {
         if endings[id]?.key != key { endings[id] = (key, try compute(id: id, key: key)) }
         let at = endings[id]!.ended[position]
-        return at < 0 ? nil : history.commits[Int(at)].id
+        return at < 0 ? nil : history.commits.ids[Int(at)]
     }
 
     /// The reviewers file versions, parsed once each (`nil` where one does not parse).
@@ -180,14 +178,14 @@ private struct KeyEnding {
         var ended = [Int32](repeating: -1, count: count)
         var until = [Day??](repeating: nil, count: count)  // the key's valid-until at each commit, when listed
         for position in 0..<count {
-            let commit = history.commits[position]
+            let parents = history.commits.parents(position)
             var wasSeen = false
             var endedAt: Int32 = -1
-            for parent in commit.parents {
+            for parent in parents.map(Int.init) {
                 wasSeen = wasSeen || seen[parent]
                 if ended[parent] >= 0 && (endedAt < 0 || ended[parent] < endedAt) { endedAt = ended[parent] }
             }
-            let day = Day(secondsSinceEpoch: commit.time)
+            let day = Day(secondsSinceEpoch: history.commits.times[position])
             let file = position < fileAt.count && fileAt[position] >= 0 ? files[Int(fileAt[position])] : nil
             var isSeen = wasSeen
             if let reviewers = fileAt.indices.contains(position) && fileAt[position] < 0 ? [] : file {
@@ -195,7 +193,7 @@ private struct KeyEnding {
                     isSeen = true
                     until[position] = .some(entry.validUntil)
                     // Set at this commit: the first parent did not list this same valid-until.
-                    let setHere = commit.parents.first.map { parent in until[parent].map { $0 != entry.validUntil } ?? true } ?? true
+                    let setHere = parents.first.map { parent in until[Int(parent)].map { $0 != entry.validUntil } ?? true } ?? true
                     if let last = entry.validUntil, last < day || (last <= day && setHere) {
                         if endedAt < 0 { endedAt = Int32(position) }
                     }

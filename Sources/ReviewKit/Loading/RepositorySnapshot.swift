@@ -66,8 +66,10 @@ private struct SnapshotLoader {
 
         var stray: [Finding] = []
         let wantedSlugs = only.map { Set($0.map { ArticleParser.slug(of: $0) }) }
+        // One engine for both walks: the history index is read once.
+        let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
         var log = try RecordLog.read(from: repository, revision: revision, tree: tree, reviewers: configuration.reviewers,
-                                     slugs: wantedSlugs, usesCaches: usesCaches, progress: progress)
+                                     slugs: wantedSlugs, usesCaches: usesCaches, engine: engine)
         // Records are filed by slug; their history is followed under the paths they name.
         var records: [String: [SignOffRecord]] = [:]
         for list in log.records.values { for record in list { records[record.signOff.article, default: []].append(record) } }
@@ -81,11 +83,11 @@ private struct SnapshotLoader {
                 tracking[file.path] = [never]
             }
         }
-        var report = try HistoryEngine(usesCache: usesCaches, progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+        var report = try engine.lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking, since: since)
         if since != nil, report.files.contains(where: { wanted($0.path) && report.unresolved.contains($0.path) }) {
             // Some answer lies before `since` (or sign-offs need older history): walk it all.
-            report = try HistoryEngine(usesCache: usesCaches, progress: progress).lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+            report = try engine.lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking)
         }
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
