@@ -53,10 +53,27 @@ extension HistoryEngine {
     /// - Parameter watching: paths (from the repository root, below the directory or not) whose
     ///   blob at every commit is wanted. When nothing below the directory ever existed, the
     ///   answer is empty: no commits, nothing watched.
+    ///
+    /// - Parameter partial: the caller walks only part of history for everything else (such as
+    ///   `check --changed-since`): unless the persistent index already exists (or caches are
+    ///   off), compare only the subtree that holds `directory` and the watched paths, in
+    ///   memory, rather than build the whole-tree index.
     public func directoryHistory(in repository: Repository, at revision: ObjectID, under directory: String,
-                                 watching: [String] = []) throws(RepositoryError) -> DirectoryHistory {
+                                 watching: [String] = [], partial: Bool = false) throws(RepositoryError) -> DirectoryHistory {
         let database = try ObjectDatabase(repository)
-        let index = try sharedIndex(in: repository, database: database, at: revision)
+        let wholeTree = loaded.index != nil
+            || usesCache && (!partial || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))
+        let index: HistoryIndex
+        if wholeTree {
+            index = try sharedIndex(in: repository, database: database, at: revision)
+        } else {
+            // The top directory holding everything asked about, compared commit by commit.
+            var scope = String(directory.split(separator: "/").first ?? "")
+            if watching.contains(where: { !$0.hasPrefix(scope + "/") }) { scope = "" }
+            var scoped = HistoryIndex(directory: scope, shallow: repository.shallowBoundary())
+            _ = try scoped.extend(to: revision, database: database, progress: progress)
+            index = scoped
+        }
         let prefix = directory.isEmpty ? "" : directory + "/"
         let components = directory.split(separator: "/").map(String.init)
         var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))

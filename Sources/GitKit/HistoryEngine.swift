@@ -27,7 +27,7 @@ public struct HistoryEngine {
     /// Told how far long steps have got (for a progress line); called on the calling thread.
     public var progress: ProgressHandler?
     /// The persistent index once loaded, so several questions in one run read its file once.
-    private let loaded = LoadedIndex()
+    let loaded = LoadedIndex()
 
     public init(usesCache: Bool = true, progress: ProgressHandler? = nil) {
         self.usesCache = usesCache
@@ -35,7 +35,7 @@ public struct HistoryEngine {
     }
 
     /// Holds the index one engine value (and its copies) loaded.
-    private final class LoadedIndex {
+    final class LoadedIndex {
         var gitDirectory: String?
         var index: HistoryIndex?
     }

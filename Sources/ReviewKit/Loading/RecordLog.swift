@@ -23,9 +23,11 @@ struct RecordLog {
     ///   - tree: the revision's tree.
     ///   - reviewers: the reviewers file at the revision (it names the keys records are checked with).
     ///   - slugs: the slug directories wanted (all when `nil`).
+    ///   - partial: the rest of the run walks only recent history (see ``HistoryEngine/directoryHistory(in:at:under:watching:partial:)``).
     static func read(from repository: Repository, revision: ObjectID, tree: ObjectID, reviewers: [Reviewer],
-                     slugs: Set<String>?, usesCaches: Bool, engine: HistoryEngine) throws -> RecordLog {
-        let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.signOffsDirectory, watching: [Reviewer.path])
+                     slugs: Set<String>?, usesCaches: Bool, partial: Bool, engine: HistoryEngine) throws -> RecordLog {
+        let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.signOffsDirectory, watching: [Reviewer.path],
+                                                  partial: partial)
         var tip: [String: TreeFile] = [:]
         for file in try repository.files(under: ContentLayout.signOffsDirectory, inTree: tree) { tip[file.path] = file }
 

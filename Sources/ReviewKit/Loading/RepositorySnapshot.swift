@@ -69,7 +69,8 @@ private struct SnapshotLoader {
         // One engine for both walks: the history index is read once.
         let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
         var log = try RecordLog.read(from: repository, revision: revision, tree: tree, reviewers: configuration.reviewers,
-                                     slugs: wantedSlugs, usesCaches: usesCaches, engine: engine)
+                                     slugs: wantedSlugs, usesCaches: usesCaches, partial: since != nil || !usesCaches,
+                                     engine: engine)
         // Records are filed by slug; their history is followed under the paths they name.
         var records: [String: [SignOffRecord]] = [:]
         for list in log.records.values { for record in list { records[record.signOff.article, default: []].append(record) } }
