@@ -167,8 +167,8 @@ public final class ReviewSession {
     }
 
     /// `review publish`: plans and (unless `dryRun`) commits the published tree.
-    public func publish(asOf: Day, dryRun: Bool, now: Int64) throws(ReviewError) -> Publisher.Outcome {
-        try Publisher.publish(repository: repository, asOf: asOf, dryRun: dryRun, author: committer(now))
+    public func publish(asOf: Day, dryRun: Bool, now: Int64, allowRemovals: Bool = false) throws(ReviewError) -> Publisher.Outcome {
+        try Publisher.publish(repository: repository, asOf: asOf, dryRun: dryRun, author: committer(now), allowRemovals: allowRemovals)
     }
 
     /// Renders what `refs/heads/published` holds into `directory`; returns the page count.

@@ -9,9 +9,11 @@ struct PublishCommand: ParsableCommand {
         commandName: "publish",
         abstract: "Move the published ref to approved revisions only, and optionally render the site.",
         discussion: """
-            Each article is published at its newest revision that every required role approved, \
-            that is not overdue and that carries its disclaimers; unapproved later edits stay out. \
-            Exit 1 when no article could be published.
+            Each article is published at its newest revision that every required role approved \
+            and that carries its disclaimers; unapproved later edits stay out. An overdue article \
+            stays up with a visible notice, or comes down, as its category's when-overdue says. \
+            Exit 1 when no article could be published, or when the run would take down more of \
+            the published articles than max-unpublish-percent allows (nothing is moved then).
             """
     )
 
@@ -26,12 +28,25 @@ struct PublishCommand: ParsableCommand {
     @Flag(name: .customLong("into-existing"), help: "Render into a --site directory that holds files review did not write; they are kept.")
     var intoExisting = false
 
+    @Flag(name: .customLong("allow-removals"), help: "Take down more published articles than the policy's max-unpublish-percent allows.")
+    var allowRemovals = false
+
+    @Flag(help: "List every article added, updated, overdue, held back or taken down (otherwise: counts only).")
+    var list = false
+
     func run() throws {
         let session = try global.session()
         // A site directory review may not write stops the run before the published ref moves.
         if let site, !dryRun { try session.checkSiteDirectory(site, intoExisting: intoExisting) }
-        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now)
-        for line in outcome.plan.summaryLines { emit(TerminalSafe.clean(line)) }
+        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now, allowRemovals: allowRemovals)
+        if list {
+            for line in outcome.plan.summaryLines { emit(TerminalSafe.clean(line)) }
+        }
+        emit(outcome.plan.countsLine + (list || outcome.plan.summaryLines.isEmpty ? "" : " (--list shows each)"))
+        if let refusal = outcome.refusal {
+            Review.printError("error: refused: \(refusal); \(Publisher.reference) was not moved")
+            throw Outcome.blockingFindings
+        }
         if dryRun {
             emit("dry run: \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") would be published; nothing was changed")
         } else if outcome.upToDate {

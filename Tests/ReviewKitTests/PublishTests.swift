@@ -39,13 +39,20 @@ import TestSupport
         #expect(try published(content) == ["Articles/pml.md": approvedBlob])
         #expect(try content.status(asOf: "2026-05-02").articles.first { $0.slug == "pml" }?.state == .inReview)
 
-        // Overdue: held back and removed from the published tree.
+        // Overdue: by default the page stays up, with a visible notice (never silently).
         let late = try Publisher.publish(repository: content.repository, asOf: Day("2027-06-01")!, dryRun: false, author: author)
-        #expect(late.plan.changes.contains(.removed(path: "Articles/pml.md", reason: "review overdue since 2027-04-09")))
+        #expect(late.plan.entries.map(\.overdueSince) == [Day("2027-04-09")])
+        #expect(late.plan.summaryLines.contains { $0.contains("review overdue since 2027-04-09") })
+        #expect(try published(content) == ["Articles/pml.md": approvedBlob])
+        // A category that says 'when-overdue: unpublish' takes it down.
+        try content.commit("unpublish overdue pages", [.write(Policy.path, ContentRepository.policy.replacingOccurrences(
+            of: "    disclaimers: [medical]\n", with: "    disclaimers: [medical]\n    when-overdue: unpublish\n"))], on: "2027-06-01")
+        let down = try Publisher.publish(repository: content.repository, asOf: Day("2027-06-01")!, dryRun: false, author: author)
+        #expect(down.plan.changes.contains(.removed(path: "Articles/pml.md", reason: "review overdue since 2027-04-09 (when-overdue: unpublish)")))
         #expect(try published(content).isEmpty)
         // Each publish commit has the previous one as parent.
         let log = try Git.run(["rev-list", "--count", "refs/heads/published"], in: content.path)
-        #expect(log.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+        #expect(log.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
     }
 
     @Test func theCurrentRevisionCountsWhenOnlyUnreviewedFieldsChanged() throws {
@@ -140,7 +147,7 @@ import TestSupport
         #expect(!page.contains("<img"))
         #expect(!page.contains("javascript:"))
         #expect(page.contains("<a href=\"https://example.org\">ok</a>"))
-        #expect(page.contains("Medically reviewed by Dr Ann &lt;/script&gt;&lt;b&gt;, MD, neurology on 2026-04-09"))
+        #expect(page.contains("Medically reviewed by Dr Ann &lt;/script&gt;&lt;b&gt;, MD, neurology on <time datetime=\"2026-04-09\">2026-04-09</time>"))
         // Well formed: every page parses as XML.
         for (name, text) in files where name.hasSuffix(".html") {
             #expect(throws: Never.self) { try XMLDocument(data: Data(text.utf8)) }

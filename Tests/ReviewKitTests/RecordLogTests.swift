@@ -156,7 +156,9 @@ import TestSupport
         #expect(pml.lastReviewed == Day("2025-01-10"))
         #expect(pml.freshness == .overdue)
         #expect(pml.reviews.map { "\($0.reviewer) \($0.date)" } == ["ann 2025-01-10", "ed 2025-12-20"])
-        #expect(try published(content, asOf: "2026-02-01").isEmpty)
+        // Overdue: the page stays up with a notice, dated from the stalest role's review.
+        let overdue = try content.session().publish(asOf: Day("2026-02-01")!, dryRun: true, now: ContentRepository.time("2026-02-01")).plan
+        #expect(overdue.entries.map(\.overdueSince) == [Day("2026-01-10")])
         // While it is still due: the page names each reviewer once, with their own review's date.
         let plan = try content.session().publish(asOf: Day("2026-01-05")!, dryRun: true, now: ContentRepository.time("2026-01-05")).plan
         let manifest = PublishedManifest(plan: plan)

@@ -31,6 +31,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case separationOfDuties = "separation-of-duties"
     /// A record names a revision that is not one of its article's (or an article that is gone).
     case unattachedRecord = "unattached-record"
+    /// A disclaimer in an earlier canonical wording: pages show the current one in its place.
+    case outdatedDisclaimer = "outdated-disclaimer"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -40,7 +42,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
              .separationOfDuties:
             .error
-        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord:
+        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer:
             .warning
         }
     }

@@ -7,13 +7,40 @@ public struct Policy: Sendable, Equatable {
         public var reviewIntervalDays: Int
         public var dueSoonDays: Int
         public var disclaimers: [String]
+        /// What readers see once a published article's review is overdue (`when-overdue`).
+        public var whenOverdue: OverdueAction
 
-        public init(name: String, requiredRoles: [String], reviewIntervalDays: Int, dueSoonDays: Int, disclaimers: [String]) {
+        public init(name: String, requiredRoles: [String], reviewIntervalDays: Int, dueSoonDays: Int, disclaimers: [String],
+                    whenOverdue: OverdueAction = .notice) {
             self.name = name
             self.requiredRoles = requiredRoles
             self.reviewIntervalDays = reviewIntervalDays
             self.dueSoonDays = dueSoonDays
             self.disclaimers = disclaimers
+            self.whenOverdue = whenOverdue
+        }
+    }
+
+    /// `when-overdue`: keep the page with a visible "review overdue since" notice (the default),
+    /// or take it down. Never silent either way.
+    public enum OverdueAction: String, Sendable, Equatable, CaseIterable {
+        case notice
+        case unpublish
+    }
+
+    /// `site:`: how the published site names itself.
+    public struct Site: Sendable, Equatable, Codable {
+        public var title: String
+        /// A BCP 47 language tag, for `<html lang>` and JSON-LD `inLanguage`.
+        public var language: String
+        /// The absolute URL the site is served from, ending in `/` (for sitemap.xml and
+        /// JSON-LD `url`); without it, no sitemap is written.
+        public var baseURL: String?
+
+        public init(title: String = "Health articles", language: String = "en", baseURL: String? = nil) {
+            self.title = title
+            self.language = language
+            self.baseURL = baseURL
         }
     }
 
@@ -23,6 +50,10 @@ public struct Policy: Sendable, Equatable {
     public var unreviewedFields: Set<String>
     /// `separate-roles` (default true): one revision's required roles need different reviewers.
     public var separateRoles: Bool
+    /// `max-unpublish-percent` (default 20): the largest share of the published articles one
+    /// `publish` may take down without `--allow-removals`.
+    public var maxUnpublishPercent: Int = 20
+    public var site = Site()
 
     public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {
         self.roles = roles

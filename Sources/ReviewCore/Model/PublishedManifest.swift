@@ -21,6 +21,20 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// A disclaimer as the page shows it: the current canonical text, set apart from the body,
+    /// in place of the paragraph the reviewers saw (`replaces`, when that was an older wording).
+    public struct Disclaimer: Codable, Sendable, Equatable {
+        public var id: String
+        public var text: String
+        public var replaces: String?
+
+        public init(id: String, text: String, replaces: String? = nil) {
+            self.id = id
+            self.text = text
+            self.replaces = replaces
+        }
+    }
+
     public struct Article: Codable, Sendable, Equatable {
         public var path: String
         public var slug: String
@@ -31,6 +45,12 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         public var lastReviewed: Day
         public var nextReviewDue: Day?
         public var reviewers: [Reviewer]
+        /// Set when the review is overdue and the category keeps the page with a notice.
+        public var overdueSince: Day?
+        public var summary: String?
+        /// The day the article was first published (JSON-LD `datePublished`).
+        public var firstPublished: Day?
+        public var disclaimers: [Disclaimer]?
 
         public init(path: String, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
                     lastReviewed: Day, nextReviewDue: Day?, reviewers: [Reviewer]) {
@@ -47,17 +67,33 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
     }
 
     public var articles: [Article]
+    /// The site's title, language and base URL, as the policy said at publishing.
+    public var site: Policy.Site?
 
     public static let path = "published.json"
 
-    public init(articles: [Article]) { self.articles = articles }
+    public init(articles: [Article], site: Policy.Site? = nil) {
+        self.articles = articles
+        self.site = site
+    }
 
-    public init(plan: PublishPlan) {
+    /// - Parameters:
+    ///   - previous: the manifest published before, for each article's first publication day.
+    ///   - asOf: today, the first publication day of articles new to the site.
+    public init(plan: PublishPlan, site: Policy.Site? = nil, previous: PublishedManifest? = nil, asOf: Day? = nil) {
+        let first = Dictionary((previous?.articles ?? []).compactMap { a in a.firstPublished.map { (a.slug, $0) } },
+                               uniquingKeysWith: { a, _ in a })
         articles = plan.entries.map { entry in
-            Article(path: entry.path, slug: entry.slug, title: entry.title, category: entry.category, revision: entry.blob,
-                    lastUpdated: entry.lastUpdated, lastReviewed: entry.lastReviewed, nextReviewDue: entry.nextReviewDue,
-                    reviewers: Self.reviewers(entry.approvals))
+            var article = Article(path: entry.path, slug: entry.slug, title: entry.title, category: entry.category, revision: entry.blob,
+                                  lastUpdated: entry.lastUpdated, lastReviewed: entry.lastReviewed, nextReviewDue: entry.nextReviewDue,
+                                  reviewers: Self.reviewers(entry.approvals))
+            article.overdueSince = entry.overdueSince
+            article.summary = entry.summary
+            article.firstPublished = first[entry.slug] ?? asOf
+            article.disclaimers = entry.disclaimers.isEmpty ? nil : entry.disclaimers
+            return article
         }
+        self.site = site
     }
 
     public var json: String { JSONOutput.encode(self) }

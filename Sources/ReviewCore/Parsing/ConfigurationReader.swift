@@ -96,8 +96,16 @@ public enum PolicyParser {
             }
             let interval = try reader.integer(value, "review-interval-days", context: context, range: 1...3650)
             let dueSoon = try reader.integer(value, "due-soon-days", context: context, range: 0...3650)
+            var whenOverdue = Policy.OverdueAction.notice
+            if let value = value["when-overdue"] {
+                guard let text = value.string, let action = Policy.OverdueAction(rawValue: text) else {
+                    throw reader.error(value.line, "'when-overdue' in \(context) must be notice or unpublish",
+                                       remedy: "notice keeps the page with a visible overdue notice; unpublish takes it down")
+                }
+                whenOverdue = action
+            }
             categories[name] = Policy.Category(name: name, requiredRoles: required, reviewIntervalDays: interval,
-                                               dueSoonDays: dueSoon, disclaimers: disclaimers)
+                                               dueSoonDays: dueSoon, disclaimers: disclaimers, whenOverdue: whenOverdue)
         }
         let unreviewed = try reader.strings(root, "unreviewed-fields", context: "the policy", required: false)
         // Anything a page shows or the workflow reads is reviewed content.
@@ -114,6 +122,27 @@ public enum PolicyParser {
             }
             separateRoles = text == "true"
         }
-        return Policy(roles: roles, categories: categories, unreviewedFields: Set(unreviewed), separateRoles: separateRoles)
+        var policy = Policy(roles: roles, categories: categories, unreviewedFields: Set(unreviewed), separateRoles: separateRoles)
+        if root["max-unpublish-percent"] != nil {
+            policy.maxUnpublishPercent = try reader.integer(root, "max-unpublish-percent", context: "the policy", range: 0...100)
+        }
+        if let site = root["site"] {
+            guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url)") }
+            if let title = try reader.string(site, "title", context: "site", required: false) { policy.site.title = title }
+            if let language = try reader.string(site, "language", context: "site", required: false) {
+                guard language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                    throw reader.error(site["language"]?.line, "'language' in site must be a language tag like en or en-GB")
+                }
+                policy.site.language = language
+            }
+            if var base = try reader.string(site, "base-url", context: "site", required: false) {
+                guard base.hasPrefix("https://") || base.hasPrefix("http://"), !base.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" }) else {
+                    throw reader.error(site["base-url"]?.line, "'base-url' in site must be an absolute http(s) URL", remedy: "like https://health.example.org/")
+                }
+                if !base.hasSuffix("/") { base += "/" }
+                policy.site.baseURL = base
+            }
+        }
+        return policy
     }
 }

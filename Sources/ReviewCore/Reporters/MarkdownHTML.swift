@@ -96,7 +96,7 @@ public enum MarkdownHTML {
                 let label = String(rest[rest.index(after: rest.startIndex)..<close])
                 let url = String(rest[rest.index(close, offsetBy: 2)..<paren]).trimmed(of: " ")
                 if isSafe(url) {
-                    out += "<a href=\"\(escape(url))\">" + inline(label) + "</a>"
+                    out += "<a href=\"\(escape(pageLink(url)))\">" + inline(label) + "</a>"
                 } else {
                     out += inline(label)
                 }
@@ -107,6 +107,17 @@ public enum MarkdownHTML {
             }
         }
         return out
+    }
+
+    /// A relative link to another article (`x.md`, `../section/x.md#part`) becomes a link to
+    /// its page (`x.html#part`): every page sits at the site's root, named by slug.
+    static func pageLink(_ url: String) -> String {
+        let lower = url.lowercased()
+        guard !lower.hasPrefix("http://"), !lower.hasPrefix("https://"), !lower.hasPrefix("mailto:") else { return url }
+        let path = url.prefix { $0 != "#" && $0 != "?" }
+        guard path.hasSuffix(".md") else { return url }
+        let slug = path.split(separator: "/").last.map { String($0.dropLast(3)) } ?? ""
+        return slug + ".html" + url.dropFirst(path.count)
     }
 
     static func isSafe(_ url: String) -> Bool {

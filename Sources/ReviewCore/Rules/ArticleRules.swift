@@ -58,15 +58,23 @@ public enum LastUpdatedNotBumpedRule: ArticleRule {
 /// `missing-disclaimer` and `altered-disclaimer`: each disclaimer the category requires.
 public enum DisclaimerRule: ArticleRule {
     public static let description = RuleDescription(
-        ids: [.missingDisclaimer, .alteredDisclaimer],
-        summary: "A disclaimer the category requires is missing, or present with altered wording.",
+        ids: [.missingDisclaimer, .alteredDisclaimer, .outdatedDisclaimer],
+        summary: "A disclaimer the category requires is missing, present with altered wording, or in an earlier canonical wording.",
         rationale: "Medical pages must carry their disclaimers verbatim; an edited disclaimer may no longer protect readers.")
 
     public static func check(_ context: ArticleContext) -> [Finding] {
         guard let category = context.category else { return [] }
         return category.disclaimers.compactMap { id in
             guard let text = context.configuration.disclaimers[id] else { return nil }
-            switch DisclaimerMatcher.match(text, in: context.article.body, bodyFirstLine: context.article.bodyFirstLine) {
+            let match = DisclaimerMatcher.match(text, in: context.article.body, bodyFirstLine: context.article.bodyFirstLine)
+            if match != .present, context.configuration.disclaimerHistory[id]?.contains(where: {
+                DisclaimerMatcher.match($0, in: context.article.body, bodyFirstLine: context.article.bodyFirstLine) == .present
+            }) == true {
+                // A legal wording change is one change: approvals stay, pages show the new wording.
+                return Finding(.outdatedDisclaimer, path: context.path,
+                               "the '\(id)' disclaimer has an earlier wording of Reviews/disclaimers/\(id).md; pages show the current wording, and the article's next edit should take it")
+            }
+            switch match {
             case .present:
                 return nil
             case .altered(let line, let difference):

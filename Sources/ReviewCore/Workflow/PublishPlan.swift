@@ -12,11 +12,29 @@ public struct PublishPlan: Sendable {
         public var lastUpdated: Day?
         public var lastReviewed: Day
         public var nextReviewDue: Day?
-        /// Each required role's own latest approval of this revision (its review clock).
+        /// Each required role's own latest approval of this revision (its review clock), in
+        /// the policy's role order.
         public var approvals: [Approval]
         /// Whether a newer, unapproved edit exists (the approved revision stays published).
         public var newerEditWaiting: Bool
+        /// The day the review fell due, when it is overdue and the category keeps the page
+        /// with a notice.
+        public var overdueSince: Day? = nil
+        /// The approved revision's `summary`, for the page's description.
+        public var summary: String? = nil
+        /// The category's disclaimers, with the current canonical wording the page shows.
+        public var disclaimers: [PublishedManifest.Disclaimer] = []
     }
+
+    /// File names the site generates itself: no article's page may take one.
+    public static let reservedSlugs: Set<String> = ["index", "sitemap", "style", "assets"]
+
+    /// Findings about an article's records or identity that keep it off the site, whatever
+    /// revision would be published: a record that does not count never lets an article out.
+    static let holdingRules: Set<RuleID> = [
+        .recordTampered, .unreadableRecord, .badSignature, .unknownReviewer, .roleNotHeld, .keyExpired, .selfApproval,
+        .timestampOutOfRange, .separationOfDuties, .historyMissing,
+    ]
 
     public enum Change: Sendable, Equatable {
         case added(Entry)
@@ -35,9 +53,21 @@ public struct PublishPlan: Sendable {
         var entries: [Entry] = []
         var changes: [Change] = []
         let byPath = Dictionary(uniqueKeysWithValues: articles.map { ($0.article.path, $0) })
+        var slugCount: [String: Int] = [:]
+        for status in statuses { slugCount[status.slug, default: 0] += 1 }
         for status in statuses.sorted(by: { $0.path < $1.path }) {
             guard let facts = byPath[status.path] else { continue }
-            switch decide(facts, status, configuration) {
+            let decision: Result<Entry, Reason>
+            if reservedSlugs.contains(status.slug) {
+                decision = .failure(Reason(text: "its slug '\(status.slug)' names a page the site generates; rename the file"))
+            } else if slugCount[status.slug, default: 0] > 1 {
+                decision = .failure(Reason(text: "another article has the slug '\(status.slug)', so their pages would overwrite each other"))
+            } else if let finding = status.findings.first(where: { holdingRules.contains($0.rule) }) {
+                decision = .failure(Reason(text: "\(finding.rule.rawValue) on \(finding.path): fix the record history first"))
+            } else {
+                decision = decide(facts, status, configuration)
+            }
+            switch decision {
             case .success(let entry):
                 entries.append(entry)
                 if let old = previous[entry.path] {
@@ -83,18 +113,69 @@ public struct PublishPlan: Sendable {
         }
         guard let title = article.title else { return .failure(Reason(text: "its approved revision has no title")) }
         let due = reviewed.adding(days: category.reviewIntervalDays)
-        if configuration.asOf > due { return .failure(Reason(text: "review overdue since \(due)")) }
+        let overdue = configuration.asOf > due
+        if overdue, category.whenOverdue == .unpublish {
+            return .failure(Reason(text: "review overdue since \(due) (when-overdue: unpublish)"))
+        }
+        var disclaimers: [PublishedManifest.Disclaimer] = []
         for id in category.disclaimers {
             guard let text = configuration.disclaimers[id] else { continue }
-            if DisclaimerMatcher.match(text, in: article.body, bodyFirstLine: article.bodyFirstLine) != .present {
+            if DisclaimerMatcher.match(text, in: article.body, bodyFirstLine: article.bodyFirstLine) == .present {
+                disclaimers.append(.init(id: id, text: text))
+            } else if let older = configuration.disclaimerHistory[id]?.first(where: {
+                DisclaimerMatcher.match($0, in: article.body, bodyFirstLine: article.bodyFirstLine) == .present
+            }) {
+                // Reviewed with an earlier wording: the page shows the current one in its place.
+                disclaimers.append(.init(id: id, text: text, replaces: older))
+            } else {
                 return .failure(Reason(text: "the approved revision lacks the '\(id)' disclaimer"))
             }
         }
-        // Each required role's own review of this text, with its own date (not every approval).
-        let approvals = status.reviews
+        // Each required role's own review of this text, with its own date (not every approval),
+        // in the policy's role order.
+        let order = configuration.policy.roles
+        let approvals = status.reviews.sorted { (order.firstIndex(of: $0.role) ?? .max) < (order.firstIndex(of: $1.role) ?? .max) }
         return .success(Entry(path: status.path, slug: status.slug, blob: blob, title: title, category: category.name,
                               lastUpdated: article.lastUpdated, lastReviewed: reviewed, nextReviewDue: due,
-                              approvals: approvals, newerEditWaiting: blob != facts.blob))
+                              approvals: approvals, newerEditWaiting: blob != facts.blob, overdueSince: overdue ? due : nil,
+                              summary: article.summary, disclaimers: disclaimers))
+    }
+
+    /// How many previously published articles this plan takes down (a moved article, same
+    /// slug, is not taken down).
+    public var removals: Int {
+        let kept = Set(entries.map(\.slug))
+        return changes.filter { change in
+            if case .removed(let path, _) = change { return !kept.contains(Slug.of(path)) }
+            return false
+        }.count
+    }
+
+    /// Why this plan takes down more of the `previous` published articles than the policy
+    /// allows in one run (`nil` when it does not): at most `percent` of them, and always one.
+    public func removalRefusal(previousCount: Int, percent: Int) -> String? {
+        let allowed = max(1, previousCount * percent / 100)
+        guard removals > allowed else { return nil }
+        return "this would take down \(removals) of \(previousCount) published articles; the policy allows \(allowed) "
+            + "(max-unpublish-percent: \(percent)); see the list with --dry-run --list, fix what holds them back, or run again with --allow-removals"
+    }
+
+    /// One line of counts: "12 published: 2 added, 1 updated, 0 removed; 3 held back; 1 overdue (shown with a notice)".
+    public var countsLine: String {
+        var added = 0, updated = 0, unchanged = 0, removed = 0, held = 0
+        for change in changes {
+            switch change {
+            case .added: added += 1
+            case .updated: updated += 1
+            case .unchanged: unchanged += 1
+            case .removed: removed += 1
+            case .heldBack: held += 1
+            }
+        }
+        let overdue = entries.filter { $0.overdueSince != nil }.count
+        return "\(entries.count) article\(entries.count == 1 ? "" : "s") to publish: \(added) added, \(updated) updated, "
+            + "\(unchanged) unchanged, \(removed) taken down; \(held) held back"
+            + (overdue > 0 ? "; \(overdue) overdue, shown with a notice" : "")
     }
 
     /// Lines for `--dry-run` and for the commit message.
@@ -102,7 +183,10 @@ public struct PublishPlan: Sendable {
         changes.compactMap { change in
             switch change {
             case .added(let e): "add      \(e.path) at \(e.blob.prefix(7))" + (e.newerEditWaiting ? " (a newer edit awaits review)" : "")
+                + (e.overdueSince.map { " (review overdue since \($0): shown with a notice)" } ?? "")
             case .updated(let e, let old): "update   \(e.path) \(old.prefix(7)) → \(e.blob.prefix(7))"
+                + (e.overdueSince.map { " (review overdue since \($0): shown with a notice)" } ?? "")
+            case .unchanged(let e) where e.overdueSince != nil: "overdue  \(e.path): review overdue since \(e.overdueSince!), shown with a notice"
             case .unchanged: nil
             case .removed(let path, let reason): "remove   \(path): \(reason)"
             case .heldBack(let path, let reason): "hold     \(path): \(reason)"

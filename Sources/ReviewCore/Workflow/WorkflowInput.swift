@@ -113,13 +113,18 @@ public struct WorkflowConfiguration: Sendable {
     public var reviewers: [Reviewer]
     /// Disclaimer id → canonical text.
     public var disclaimers: [String: String]
+    /// Disclaimer id → earlier canonical wordings, from the history of its file: an article
+    /// reviewed with one of them keeps its approvals, and its page shows the current wording.
+    public var disclaimerHistory: [String: [String]]
     /// "Today" (UTC, inclusive): a review due on `asOf` is due, not overdue.
     public var asOf: Day
 
-    public init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], asOf: Day) {
+    public init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], disclaimerHistory: [String: [String]] = [:],
+                asOf: Day) {
         self.policy = policy
         self.reviewers = reviewers
         self.disclaimers = disclaimers
+        self.disclaimerHistory = disclaimerHistory
         self.asOf = asOf
     }
 

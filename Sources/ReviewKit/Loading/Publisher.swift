@@ -11,6 +11,9 @@ public enum Publisher {
         public var commit: String?
         /// Whether the published ref already held exactly this.
         public var upToDate: Bool
+        /// Why nothing was moved although there was something to publish: the plan takes down
+        /// more published articles than the policy allows in one run.
+        public var refusal: String? = nil
     }
 
     public static let reference = RepositorySnapshot.publishedReference
@@ -19,7 +22,9 @@ public enum Publisher {
     ///
     /// - Throws: ``ReviewError`` when the repository cannot be read, or when someone else moved
     ///   the published ref meanwhile (run again).
-    public static func publish(repository: Repository, asOf: Day, dryRun: Bool, author: Signature) throws(ReviewError) -> Outcome {
+    /// - Parameter allowRemovals: take down more published articles than `max-unpublish-percent` allows.
+    public static func publish(repository: Repository, asOf: Day, dryRun: Bool, author: Signature,
+                               allowRemovals: Bool = false) throws(ReviewError) -> Outcome {
         try ReviewError.wrapping {
             let head = try repository.headCommit()
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head)
@@ -34,11 +39,19 @@ public enum Publisher {
                 }
             }
             let plan = PublishPlan.make(snapshot.articles, statuses: statuses, configuration: configuration, previous: previous)
+            let refusal = allowRemovals ? nil
+                : plan.removalRefusal(previousCount: Set(previous.keys.map(Slug.of)).count, percent: snapshot.policy.maxUnpublishPercent)
             // Nothing to publish and nothing published before: no empty ref is created. (When
             // articles were published before, an empty tree is committed: they must come down.)
-            if dryRun || (plan.entries.isEmpty && previousCommit == nil) { return Outcome(plan: plan, commit: nil, upToDate: false) }
+            if dryRun || refusal != nil || (plan.entries.isEmpty && previousCommit == nil) {
+                return Outcome(plan: plan, commit: nil, upToDate: false, refusal: refusal)
+            }
 
-            let manifest = PublishedManifest(plan: plan)
+            let previousManifest = try previousTree.flatMap { (tree) throws -> PublishedManifest? in
+                guard let entry = try repository.entry(at: PublishedManifest.path, inTree: tree) else { return nil }
+                return try? JSONDecoder().decode(PublishedManifest.self, from: Data(try repository.blob(entry.id)))
+            }
+            let manifest = PublishedManifest(plan: plan, site: snapshot.policy.site, previous: previousManifest, asOf: asOf)
             let manifestBlob = try repository.writeBlob(Array(manifest.json.utf8))
             var blobs: [(path: String, blob: ObjectID?)] = plan.entries.map { ($0.path, ObjectID(hex: $0.blob)) }
             blobs.append((PublishedManifest.path, manifestBlob))

@@ -12,6 +12,8 @@ public struct RepositorySnapshot: Sendable {
     public var policy: Policy
     public var reviewers: [Reviewer]
     public var disclaimers: [String: String]
+    /// Earlier canonical wordings of each disclaimer, from its file's history.
+    public var disclaimerHistory: [String: [String]] = [:]
     /// Findings about files that are not articles, or records that belong to no article.
     public var strayFindings: [Finding]
     public var reachedShallowBoundary: Bool
@@ -23,7 +25,7 @@ public struct RepositorySnapshot: Sendable {
 
     /// The workflow configuration with `asOf` as today.
     public func configuration(asOf: Day) -> WorkflowConfiguration {
-        WorkflowConfiguration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, asOf: asOf)
+        WorkflowConfiguration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory, asOf: asOf)
     }
 
     /// Reads the revision: configuration first (a broken one stops here), then every article
@@ -71,6 +73,8 @@ private struct SnapshotLoader {
         var log = try RecordLog.read(from: repository, revision: revision, tree: tree, reviewers: configuration.reviewers,
                                      slugs: wantedSlugs, usesCaches: usesCaches, partial: since != nil || !usesCaches,
                                      engine: engine)
+        let disclaimerHistory = try Self.disclaimerHistory(repository, revision: revision, current: configuration.disclaimers,
+                                                           engine: engine, partial: since != nil || !usesCaches)
         // Records are filed by slug; their history is followed under the paths they name.
         var records: [String: [SignOffRecord]] = [:]
         for list in log.records.values { for record in list { records[record.signOff.article, default: []].append(record) } }
@@ -180,9 +184,26 @@ private struct SnapshotLoader {
             }
         }
         for findings in log.findings.values { stray += findings }
-        return RepositorySnapshot(revision: revision, articles: articles, policy: policy, reviewers: configuration.reviewers,
-                                  disclaimers: configuration.disclaimers, strayFindings: stray.sorted(),
-                                  reachedShallowBoundary: report.reachedShallowBoundary)
+        var snapshot = RepositorySnapshot(revision: revision, articles: articles, policy: policy, reviewers: configuration.reviewers,
+                                          disclaimers: configuration.disclaimers, strayFindings: stray.sorted(),
+                                          reachedShallowBoundary: report.reachedShallowBoundary)
+        snapshot.disclaimerHistory = disclaimerHistory
+        return snapshot
+    }
+
+    /// Every earlier wording each disclaimer file held, oldest first, without the current one.
+    private static func disclaimerHistory(_ repository: Repository, revision: ObjectID, current: [String: String],
+                                          engine: HistoryEngine, partial: Bool) throws -> [String: [String]] {
+        let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.disclaimersDirectory, partial: partial)
+        var out: [String: [String]] = [:]
+        for (version, _) in history.firstHeld.sorted(by: { $0.value < $1.value })
+        where version.path.hasSuffix(".md") && (version.kind == .blob || version.kind == .executable) {
+            let id = Slug.of(version.path)
+            guard case .success(let text) = TextDecoding.decode(try repository.blob(version.blob)),
+                  text.contains(where: { !$0.isWhitespace }), text != current[id], out[id]?.contains(text) != true else { continue }
+            out[id, default: []].append(text)
+        }
+        return out
     }
 
     private func changeFact(_ commit: CommitInfo, blob: ObjectID?) -> ChangeFact {

@@ -1,0 +1,142 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GitKit
+import ReviewCore
+import ReviewKit
+import Testing
+import TestSupport
+
+/// Publishing never silently empties the site, never lets one page overwrite another, and
+/// renders pages readers can trust (issue 16).
+@Suite struct PublishSafetyTests {
+    static let asOf = "2026-04-20"
+
+    private func approvedSite(_ slugs: [String], on day: String = "2026-04-09") throws -> ContentRepository {
+        let content = try ContentRepository(articles: Dictionary(uniqueKeysWithValues: slugs.map { ($0, .neurology) }),
+                                            reviewers: [.medical("ann"), .editorial("ed")])
+        for slug in slugs {
+            try content.signOff(slug, as: "ann", role: "medical", on: day)
+            try content.signOff(slug, as: "ed", role: "editorial", on: day)
+        }
+        return content
+    }
+
+    private func publish(_ content: ContentRepository, asOf: String = asOf, allowRemovals: Bool = false) throws -> Publisher.Outcome {
+        try content.session().publish(asOf: Day(asOf)!, dryRun: false, now: ContentRepository.time(asOf), allowRemovals: allowRemovals)
+    }
+
+    @Test func takingDownMoreThanTheAllowedShareIsRefusedAndMovesNothing() throws {
+        let content = try approvedSite(["a", "b", "c", "d", "e"])
+        let first = try publish(content)
+        #expect(first.plan.entries.count == 5)
+        let before = try content.repository.referenceTarget(Publisher.reference)
+        try content.commit("remove two", [.remove("Articles/a.md"), .remove("Articles/b.md")], on: "2026-04-15")
+        let refused = try publish(content)
+        #expect(refused.refusal?.contains("take down 2 of 5") == true)
+        #expect(refused.commit == nil)
+        #expect(try content.repository.referenceTarget(Publisher.reference) == before)
+        let allowed = try publish(content, allowRemovals: true)
+        #expect(allowed.commit != nil && allowed.plan.entries.count == 3)
+        // One article may always come down.
+        try content.commit("remove one", [.remove("Articles/c.md")], on: "2026-04-16")
+        #expect(try publish(content).refusal == nil)
+    }
+
+    @Test func noArticleTakesAGeneratedPageOrAnotherArticlesPage() throws {
+        let content = try approvedSite(["pml"])
+        try content.commit("collisions", [
+            .write("Articles/index.md", ContentRepository.article("index", category: .neurology, lastUpdated: "2026-04-07")),
+            .write("Articles/more/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07")),
+        ], on: "2026-04-10")
+        try content.signOff("index", as: "ann", role: "medical", on: "2026-04-11")
+        try content.signOff("index", as: "ed", role: "editorial", on: "2026-04-11")
+        let plan = try publish(content).plan
+        #expect(plan.entries.isEmpty)
+        #expect(plan.summaryLines.contains { $0.contains("Articles/index.md") && $0.contains("names a page the site generates") })
+        #expect(plan.summaryLines.contains { $0.contains("Articles/pml.md") && $0.contains("another article has the slug 'pml'") })
+    }
+
+    @Test func aRecordThatDoesNotCountKeepsTheArticleBack() throws {
+        let content = try approvedSite(["pml"])
+        try content.writeRecord("pml", as: "ann", role: "medical", on: "2026-04-10", signer: "ed")  // a forged signature
+        let plan = try publish(content).plan
+        #expect(plan.entries.isEmpty)
+        #expect(plan.summaryLines.contains { $0.contains("bad-signature") })
+    }
+
+    /// A legal change to the disclaimer is one change: no approval is lost, nothing is taken
+    /// down, and every page shows the new wording in place of the old.
+    @Test func aDisclaimerWordingChangeKeepsApprovalsAndShowsTheNewWording() throws {
+        let content = try approvedSite(["pml", "ms"])
+        #expect(try publish(content).plan.entries.count == 2)
+        let wording = "Medical disclaimer: this page is general information and not a substitute for medical advice."
+        try content.commit("legal update", [.write("Reviews/disclaimers/medical.md", wording + "\n")], on: "2026-04-15")
+        let report = try content.status(asOf: Self.asOf)
+        for article in report.articles {
+            #expect(article.state == .published || article.state == .approved)
+            #expect(article.findings.map(\.rule) == [.outdatedDisclaimer])
+        }
+        let outcome = try publish(content)
+        #expect(outcome.plan.entries.count == 2)
+        let site = TemporaryDirectory()
+        _ = try content.session().renderSite(to: site.path + "/site")
+        let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
+        #expect(page.contains("not a substitute for medical advice"))
+        #expect(!page.contains(ContentRepository.disclaimer))
+        #expect(page.contains("<aside class=\"disclaimer\" aria-label=\"Disclaimer\">"))
+    }
+
+    @Test func pagesNameEachReviewerOnceMedicalFirstWithDatesTheSiteAndSitemap() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology, "ms": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let policy = ContentRepository.policy + "site:\n  title: Example Health\n  language: en-GB\n  base-url: https://health.example.org\n"
+        let body = "Text that links to [MS](../ms.md#signs).\n\n" + ContentRepository.disclaimer
+        try content.commit("site and summary", [
+            .write(Policy.path, policy),
+            .write("Articles/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07", body: body)
+                .replacingOccurrences(of: "tags: [a]\n", with: "tags: [a]\nsummary: \"What PML is.\"\n")),
+        ], on: "2026-04-08")
+        for slug in ["pml", "ms"] {
+            try content.signOff(slug, as: "ed", role: "editorial", on: "2026-04-09")
+            try content.signOff(slug, as: "ann", role: "medical", on: "2026-04-10")
+        }
+        _ = try publish(content)
+        let site = TemporaryDirectory()
+        _ = try content.session().renderSite(to: site.path + "/site")
+        let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
+        let xml = try XMLDocument(data: Data(page.utf8))
+        let reviewed = try xml.nodes(forXPath: "//p[@class='reviewed']").map { $0.stringValue ?? "" }
+        #expect(reviewed == ["Medically reviewed by Ann, MD on 2026-04-10", "Reviewed (editorial) by Ed, Editor on 2026-04-09"])
+        #expect(try xml.nodes(forXPath: "//p[@class='reviewed']/time/@datetime").map { $0.stringValue } == ["2026-04-10", "2026-04-09"])
+        #expect(try xml.nodes(forXPath: "//html/@lang").first?.stringValue == "en-GB")
+        #expect(try xml.nodes(forXPath: "//meta[@name='description']/@content").first?.stringValue == "What PML is.")
+        #expect(try xml.nodes(forXPath: "//a[text()='MS']/@href").first?.stringValue == "ms.html#signs")
+        #expect(try xml.nodes(forXPath: "//aside[@class='disclaimer']").first?.stringValue?.contains("not medical advice") == true)
+        #expect(try xml.nodes(forXPath: "//article/p").allSatisfy { $0.stringValue?.contains("Medical disclaimer") != true })
+
+        let script = try #require(try xml.nodes(forXPath: "//script[@type='application/ld+json']").first?.stringValue)
+        let ld = try #require(try JSONSerialization.jsonObject(with: Data(script.utf8)) as? [String: Any])
+        #expect(ld["url"] as? String == "https://health.example.org/pml.html")
+        #expect(ld["description"] as? String == "What PML is.")
+        #expect(ld["inLanguage"] as? String == "en-GB")
+        #expect(ld["datePublished"] as? String == Self.asOf)
+        #expect((ld["reviewedBy"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Ann"])
+        #expect((ld["editor"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Ed"])
+
+        let sitemap = try XMLDocument(data: Data(contentsOf: URL(fileURLWithPath: site.path + "/site/sitemap.xml")))
+        let lastmod = try sitemap.nodes(forXPath: "//*[local-name()='loc'][text()='https://health.example.org/pml.html']/../*[local-name()='lastmod']")
+        #expect(lastmod.first?.stringValue == ld["dateModified"] as? String)
+    }
+
+    @Test func anOverduePageStaysWithAVisibleNotice() throws {
+        let content = try approvedSite(["pml"])
+        _ = try publish(content, asOf: "2027-05-01")
+        let site = TemporaryDirectory()
+        _ = try content.session().renderSite(to: site.path + "/site")
+        let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
+        #expect(page.contains("<p class=\"overdue\" role=\"note\"><strong>Review overdue.</strong> This page was due for medical review on <time datetime=\"2027-04-09\">"))
+        let index = try String(contentsOfFile: site.path + "/site/index.html", encoding: .utf8)
+        #expect(index.contains("review overdue"))
+    }
+}
