@@ -18,9 +18,24 @@ public enum ContentTemplates {
             review-interval-days: 365   # next review is due this long after the last full approval
             due-soon-days: 30           # warn (due-soon) this many days before it is due
             disclaimers: [medical]      # Reviews/disclaimers/<id>.md must appear verbatim in the body
+            when-overdue: notice        # overdue pages stay up with a visible notice (or: unpublish)
 
-        # Front-matter keys whose change keeps existing approvals.
+        # Front-matter keys whose change keeps existing approvals (never title, body, category,
+        # last-updated, status, summary, description, authors or aliases).
         unreviewed-fields: [tags]
+
+        # One reviewer may not fill two required roles on one revision.
+        separate-roles: true
+
+        # One `review publish` may take down at most this share of the published articles
+        # (one always may); `--allow-removals` overrides it.
+        max-unpublish-percent: 20
+
+        # How the published site names itself; base-url enables sitemap.xml.
+        site:
+          title: Health articles
+          language: en
+          # base-url: https://health.example.org/
 
         """
 
