@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Opens a rendered site in headless Chromium (selenium + chromedriver) and checks it as a
+reader sees it: the sample PML page's reviewed-by line, dates and disclaimer; dates that never
+wrap, even on a narrow phone screen; links between articles that resolve; and an axe-core
+accessibility audit with no serious or critical violation on any page.
+
+Usage: Scripts/check-pages.py SITE_DIR [SCREENSHOT.png]
+"""
+import os
+import sys
+from urllib.parse import urlparse, unquote
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+site = os.path.abspath(sys.argv[1])
+screenshot = sys.argv[2] if len(sys.argv) > 2 else None
+failures = []
+
+
+def fail(message):
+    failures.append(message)
+
+
+options = Options()
+for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--user-data-dir={site}.chrome"):
+    options.add_argument(argument)
+options.binary_location = "/usr/bin/chromium"
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+try:
+    pages = sorted(name for name in os.listdir(site) if name.endswith(".html"))
+    serious = 0
+    for name in pages:
+        driver.set_window_size(1000, 1400)
+        driver.get(f"file://{site}/{name}")
+        # Links to other pages of the site resolve to files that exist.
+        for link in driver.find_elements(By.CSS_SELECTOR, "a[href]"):
+            url = urlparse(link.get_attribute("href"))
+            if url.scheme == "file" and not os.path.exists(unquote(url.path)):
+                fail(f"{name}: the link '{link.text}' leads to a missing page ({unquote(url.path)})")
+        # axe-core: no serious or critical violation.
+        axe = Axe(driver)
+        axe.inject()
+        for violation in axe.run()["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                serious += 1
+                fail(f"{name}: axe {violation['impact']}: {violation['id']}: {violation['help']}")
+        # On a narrow screen, no date breaks across lines.
+        driver.set_window_size(360, 800)
+        for element in driver.find_elements(By.TAG_NAME, "time"):
+            if driver.execute_script("return arguments[0].getClientRects().length", element) > 1:
+                fail(f"{name}: the date {element.text} wraps onto two lines at 360 px")
+
+    page = "progressive-multifocal-leukoencephalopathy.html"
+    driver.set_window_size(1000, 1400)
+    driver.get(f"file://{site}/{page}")
+    text = " ".join(driver.find_element(By.TAG_NAME, "body").text.split())
+    for expected in ("Medically reviewed by Dr Amara Okafor, MD, consultant neurologist on 2026-04-09",
+                     "Last updated 2026-04-07", "Next review due 2027-04-09"):
+        if expected not in text:
+            fail(f"{page}: not visible: {expected}")
+    regions = driver.find_elements(By.CSS_SELECTOR, "aside.disclaimer[aria-label]")
+    if not regions or "not medical advice" not in regions[0].text:
+        fail(f"{page}: the disclaimer is not in its own labelled region")
+    if screenshot:
+        driver.save_screenshot(screenshot)
+    print(f"check-pages: {len(pages)} pages in Chromium: links resolve, dates do not wrap, axe: {serious} serious or critical")
+finally:
+    driver.quit()
+
+if failures:
+    for message in failures:
+        print(f"check-pages: {message}", file=sys.stderr)
+    sys.exit(1)
