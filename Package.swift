@@ -35,7 +35,8 @@ let package = Package(
         // Authenticated binary files under <git dir>/review/ (the history index, the article cache).
         .target(name: "BinaryStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // libgit2, and the history engine over it. Nothing about articles or reviews.
-        .target(name: "GitKit", dependencies: ["CGit2", "BinaryStore"], swiftSettings: strict),
+        .target(name: "GitKit", dependencies: ["CGit2", "BinaryStore", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
         // Values in, values out: no GitKit, no files, no threads, no clock.
         .target(
             name: "ReviewCore",
@@ -62,8 +63,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // A libFuzzer target for the parsers (Scripts/fuzz); without -DFUZZING it replays a corpus.
-        .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewCore"], swiftSettings: strict),
+        // A libFuzzer target for the parsers and the raw git readers (Scripts/fuzz); without
+        // -DFUZZING it replays a corpus.
+        .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewCore", "GitKit"], swiftSettings: strict),
         // Shared by the test targets: builds temporary repositories through GitKit.
         .target(
             name: "TestSupport",

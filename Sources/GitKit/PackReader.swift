@@ -1,5 +1,6 @@
 import BinaryStore
 import CGit2
+import Crypto
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,10 +24,12 @@ import Glibc
 /// `Sendable`: one per ``ObjectDatabase``, one of those per thread.
 final class PackReader {
     /// One `.pack` with its `.idx`, read into memory.
-    private struct Pack {
+    struct Pack {
         let fd: Int32
         let index: [UInt8]
         let count: Int
+        /// The pack file's size: every offset must lie inside it.
+        let packSize: Int
         let namesAt = 8 + 256 * 4
         var crcAt: Int { namesAt + count * 20 }
         var offsetsAt: Int { crcAt + count * 4 }
@@ -56,10 +59,33 @@ final class PackReader {
             }
             guard let found else { return nil }
             let small = u32(offsetsAt + found * 4)
-            guard small & 0x8000_0000 != 0 else { return Int(small) }
+            guard small & 0x8000_0000 != 0 else { return Self.inPack(Int(small), size: packSize) }
+            // The large-offset table lies between the offsets and the two trailing checksums.
             let large = largeOffsetsAt + Int(small & 0x7FFF_FFFF) * 8
-            guard large + 8 <= index.count else { return nil }
-            return Int(UInt64(u32(large)) << 32 | UInt64(u32(large + 4)))
+            guard large + 8 <= index.count - 40 else { return nil }
+            let value = UInt64(u32(large)) << 32 | UInt64(u32(large + 4))
+            return Int(exactly: value).flatMap { Self.inPack($0, size: packSize) }
+        }
+
+        /// An entry offset when it lies after the pack's 12-byte header and before its
+        /// 20-byte checksum.
+        static func inPack(_ offset: Int, size: Int) -> Int? {
+            offset >= 12 && offset < size - 20 ? offset : nil
+        }
+
+        /// The object count of a version-2 index, after checking its layout, its trailing SHA-1 over everything before it
+        /// (so no damaged byte is ever used), and a count that fits the bytes. `nil` when any
+        /// of that fails (libgit2 is asked then, and names the damage).
+        static func validCount(_ index: [UInt8], verifyingChecksum: Bool = true) -> Int? {
+            guard index.count >= 8 + 1024 + 40, index[0..<8].elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else { return nil }
+            let count = index.withUnsafeBytes { Int(UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))) }
+            // Names, CRCs, offsets, then the pack and index checksums at least.
+            guard index.count >= 8 + 1024 + count * 28 + 40 else { return nil }
+            if verifyingChecksum {
+                let digest = Insecure.SHA1.hash(data: index[..<(index.count - 20)])
+                guard digest.elementsEqual(index[(index.count - 20)...]) else { return nil }
+            }
+            return count
         }
     }
 
@@ -129,14 +155,12 @@ final class PackReader {
         }
         let before = packs.count
         for name in names.sorted() where seen.insert(name).inserted {
-            guard let index = readBytes(atPath: packDirectory + name + ".idx"), index.count >= 8 + 1024 + 40,
-                  index[0..<8].elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else { continue }
-            let count = index.withUnsafeBytes { Int(UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))) }
-            // Names, CRCs, offsets, then the pack and index checksums at least.
-            guard index.count >= 8 + 1024 + count * 28 + 40 else { continue }
+            guard let index = readBytes(atPath: packDirectory + name + ".idx"), let count = Pack.validCount(index) else { continue }
             let fd = open(packDirectory + name + ".pack", O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { continue }
-            packs.append(Pack(fd: fd, index: index, count: count))
+            var info = stat()
+            guard fstat(fd, &info) == 0, info.st_size >= 32, info.st_size <= off_t(Int.max) else { close(fd); continue }
+            packs.append(Pack(fd: fd, index: index, count: count, packSize: Int(info.st_size)))
         }
         return packs.count > before
     }
@@ -164,7 +188,7 @@ final class PackReader {
                 guard let bytes = inflate(packs[current.pack], at: header.dataAt, size: header.size) else { return nil }
                 entry = Entry(type: git_object_t(rawValue: Int32(header.kind)), bytes: bytes, lastUse: clock)
             case 6:
-                guard header.baseOffset > 0, header.baseOffset < current.offset else { return nil }
+                guard header.baseOffset >= 12, header.baseOffset < current.offset else { return nil }
                 chain.append((current, header))
                 current = Key(pack: current.pack, offset: header.baseOffset)
                 continue
@@ -216,7 +240,7 @@ final class PackReader {
 
     // MARK: Pack format
 
-    private struct Header {
+    struct Header {
         var kind: Int
         var size: Int
         var dataAt: Int
@@ -229,6 +253,14 @@ final class PackReader {
         var buffer = [UInt8](repeating: 0, count: 64)
         let n = buffer.withUnsafeMutableBytes { pread(pack.fd, $0.baseAddress, 64, off_t(offset)) }
         guard n > 0 else { return nil }
+        return Self.parseHeader(buffer[..<n], at: offset)
+    }
+
+    /// Parses an entry header from the (up to 64) bytes read at `offset`.
+    static func parseHeader(_ buffer: ArraySlice<UInt8>, at offset: Int) -> Header? {
+        let buffer = Array(buffer)
+        let n = buffer.count
+        guard n > 0, offset >= 0 else { return nil }
         var i = 0
         var byte = buffer[0]
         var header = Header(kind: Int(byte >> 4) & 7, size: Int(byte & 0x0F), dataAt: 0)

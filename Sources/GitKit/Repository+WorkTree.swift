@@ -42,8 +42,10 @@ extension Repository {
     }
 
     /// review.lock still has entries: the writer that wrote them died before clearing it.
-    /// Lock files it created (no older than the list) are removed; older ones belong to someone
-    /// else. A work-tree update it had not finished (`sync` line) is finished now.
+    /// Lock files it may have created (no older than the list) are removed, unless a living
+    /// process holds one open: a `git commit` that took `index.lock` after the writer died
+    /// keeps it. Older ones belong to someone else. A work-tree update it had not finished
+    /// (`sync` line) is finished now.
     private func recoverFromKilledWriter(_ fd: Int32) {
         // Temporary files of a killed writer (nobody else writes them while we hold the lock).
         if let dir = opendir(gitDirectory + "review") {
@@ -63,7 +65,7 @@ extension Repository {
         where name.hasSuffix(".lock") && !name.contains("..") && !name.hasPrefix("/") {
             let lock = gitDirectory + name
             var lockInfo = stat()
-            if stat(lock, &lockInfo) == 0, lockInfo.st_mtim.tv_sec >= listedAt { unlink(lock) }
+            if stat(lock, &lockInfo) == 0, lockInfo.st_mtim.tv_sec >= listedAt, !Self.isOpenByAnyProcess(lockInfo) { unlink(lock) }
         }
         for line in String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n") where line.hasPrefix("sync ") {
             let parts = line.split(separator: " ")
@@ -71,6 +73,29 @@ extension Repository {
             try? finishWorkTreeSync(branch: String(parts[1]), oldTree: ObjectID(hex: parts[2]), newCommit: commit)
         }
         _ = ftruncate(fd, 0)
+    }
+
+    /// Whether any process this user may inspect has the file open (its descriptors in
+    /// `/proc/<pid>/fd` name the same device and inode). git holds `index.lock` and ref locks
+    /// open from creating them until it renames them into place, so a lock a living process
+    /// holds shows up here; the killed writer's do not.
+    static func isOpenByAnyProcess(_ file: stat) -> Bool {
+        guard let proc = opendir("/proc") else { return true }  // cannot tell: leave the lock
+        defer { closedir(proc) }
+        while let entry = readdir(proc) {
+            let pid = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard !pid.isEmpty, pid.allSatisfy(\.isNumber) else { continue }
+            let fdDirectory = "/proc/\(pid)/fd/"
+            guard let fds = opendir(fdDirectory) else { continue }  // gone, or another user's
+            defer { closedir(fds) }
+            while let fdEntry = readdir(fds) {
+                let name = withUnsafeBytes(of: fdEntry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                var info = stat()
+                if name.first?.isNumber == true, stat(fdDirectory + name, &info) == 0,
+                   info.st_dev == file.st_dev, info.st_ino == file.st_ino { return true }
+            }
+        }
+        return false
     }
 
     /// Brings index and work tree to `newCommit` after a writer was killed between moving

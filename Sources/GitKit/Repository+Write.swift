@@ -158,6 +158,13 @@ extension Repository {
             attempt += 1
             let tip = try referenceTarget(branch)
             let changes = try makeChanges(tip)
+            // The user's own uncommitted work on a path this commit writes would leave HEAD,
+            // index and work tree disagreeing: refuse instead, before anything is written.
+            if !isBare, case .branch(let headBranch, _) = try head(), headBranch == branch {
+                for change in changes where try hasUncommittedChange(change.path) {
+                    throw .aborted("\(change.path) has uncommitted changes (staged or not); commit or stash them, then run the command again")
+                }
+            }
             let baseTree = try tip.map { (t) throws(RepositoryError) in try commit(t).tree }
             let tree = try buildTree(base: baseTree, changes: changes)
             let id = try createCommit(tree: tree, parents: tip.map { [$0] } ?? [], author: author, committer: committer, message: message)
@@ -179,6 +186,20 @@ extension Repository {
 }
 
 extension Repository {
+    /// Whether a path differs between HEAD, the index and the work tree (anything `git status`
+    /// would list for it, untracked files included; ignored files are not the user's work).
+    /// Wraps `git_status_file`.
+    func hasUncommittedChange(_ path: String) throws(RepositoryError) -> Bool {
+        var flags: UInt32 = 0
+        let result = git_status_file(&flags, raw, path)
+        if result == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return false
+        }
+        guard result >= 0 else { throw .git(GitError.last(code: result)) }
+        return flags != GIT_STATUS_CURRENT.rawValue && flags & GIT_STATUS_IGNORED.rawValue == 0
+    }
+
     /// Points HEAD at a branch (which need not exist yet). Wraps `git_repository_set_head`
     /// for existing branches and `git_reference_symbolic_create` for unborn ones.
     public func setHead(branch: String) throws(RepositoryError) {

@@ -9,6 +9,12 @@ public struct Signature: Sendable, Hashable {
     /// The author's or committer's UTC offset, in minutes.
     public var offsetMinutes: Int32
 
+    /// Commit times review accepts: years 1 to 9999 (git's own parser allows any 64-bit
+    /// number, which date arithmetic must never see).
+    public static let validTimes: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+    /// UTC offsets of real time zones (git's own `+HHMM` allows up to ±99:99).
+    public static let validOffsets: ClosedRange<Int32> = -(26 * 60)...(26 * 60)
+
     public init(name: String, email: String, time: Int64, offsetMinutes: Int32 = 0) {
         self.name = name
         self.email = email
@@ -19,8 +25,9 @@ public struct Signature: Sendable, Hashable {
     init(_ raw: UnsafePointer<git_signature>) {
         name = String(cString: raw.pointee.name)
         email = String(cString: raw.pointee.email)
-        time = Int64(raw.pointee.when.time)
-        offsetMinutes = Int32(raw.pointee.when.offset)
+        // Held to the valid ranges: a hostile commit's date must never overflow later arithmetic.
+        time = min(max(Int64(raw.pointee.when.time), Self.validTimes.lowerBound), Self.validTimes.upperBound)
+        offsetMinutes = min(max(Int32(raw.pointee.when.offset), Self.validOffsets.lowerBound), Self.validOffsets.upperBound)
     }
 
     /// Calls `body` with a libgit2 signature that lives only for the call.

@@ -1,11 +1,17 @@
 import Foundation
+import GitKit
 import ReviewCore
 
-/// Runs one input through the parser `FUZZ_PARSER` names (article, policy, reviewers or
-/// signoff; default article). Every parser must return a value, a finding or a
-/// configuration error for any bytes: a crash or a hang is a bug.
+/// Runs one input through the parser `FUZZ_PARSER` names: article, policy, reviewers or
+/// signoff (review's files), or idx, packentry, tree or commit (repository data read without
+/// libgit2); default article. Every parser must return a value, a finding or an error for any
+/// bytes: a crash, a trap or a hang is a bug.
 func parseOne(_ bytes: [UInt8], parser: String) {
     switch parser {
+    case "idx": FormatFuzzing.packIndex(bytes)
+    case "packentry": FormatFuzzing.packEntry(bytes)
+    case "tree": FormatFuzzing.tree(bytes)
+    case "commit": FormatFuzzing.commit(bytes)
     case "policy": _ = try? PolicyParser.parse(bytes, disclaimerIDs: ["medical"])
     case "reviewers": _ = try? ReviewersParser.parse(bytes, roles: ["medical", "editorial"])
     case "signoff": _ = SignOffParser.parse(path: "Reviews/signoffs/x/20260101T000000Z-a-medical.yml", bytes: bytes)

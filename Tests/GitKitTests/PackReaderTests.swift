@@ -85,6 +85,55 @@ import TestSupport
         #expect(sawNil)
     }
 
+    /// Issue 21: one offset in the `.idx` set to 0x80000001 (a large offset past the table)
+    /// trapped converting a checksum's bytes to an offset. Every byte of the index damaged in
+    /// turn: the reader answers `nil` or the right bytes, and the damaged index itself (its
+    /// checksum failing) is never used.
+    @Test func aDamagedIndexNeverTraps() throws {
+        let repo = try packedRepository([])
+        let ids = try allObjects(repo)
+        let database = try ObjectDatabase(repo.repository)
+        let expected = try Dictionary(uniqueKeysWithValues: ids.map { ($0, try libgit2Bytes(database, $0).1) })
+        let packDirectory = repo.repository.commonDirectory + "objects/pack/"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".idx") })
+        let path = packDirectory + name
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let count = Int(UInt32(bigEndian: original.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self) }))
+        let offsets = 8 + 1024 + count * 24
+        var variants: [[UInt8]] = []
+        var large = original
+        large.replaceSubrange(offsets..<(offsets + 4), with: [0x80, 0, 0, 1])
+        variants.append(large)
+        for position in stride(from: 0, to: original.count, by: max(1, original.count / 30)) {
+            var damaged = original
+            damaged[position] ^= 0x5A
+            variants.append(damaged)
+        }
+        for damaged in variants {
+            // Without the checksum (as the fuzzer reads it) the lookups stay in bounds…
+            FormatFuzzing.packIndex(damaged)
+            // …and with it, the damaged index is not used.
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            try Data(damaged).write(to: URL(fileURLWithPath: path))
+            let reader = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects")
+            for id in ids {
+                if let read = reader.read(id) { #expect(read.bytes == expected[id]) }
+            }
+            #expect(reader.read(ids[0]) == nil || damaged == original)
+        }
+    }
+
+    /// A commit date no arithmetic can hold is held to year 9999, never a trap.
+    @Test func aCommitDateThatWouldOverflowIsHeld() throws {
+        let tree = [UInt8](repeating: 0, count: 20).map { String(format: "%02x", $0) }.joined()
+        let text = "tree \(tree)\nauthor A <a@x> 9223372036854775807 +9959\ncommitter C <c@x> -9223372036854775808 -9959\n\nm\n"
+        let commit = try Array(text.utf8).withUnsafeBytes { try RawCommit.parse($0, id: ObjectID(hex: tree)!) }
+        #expect(commit.author.time == Signature.validTimes.upperBound)
+        #expect(commit.committer.time == Signature.validTimes.lowerBound)
+        #expect(Signature.validOffsets.contains(commit.author.offsetMinutes))
+        FormatFuzzing.commit(Array(text.utf8))
+    }
+
     @Test func malformedDeltasAreRefused() {
         let base = Array("hello world".utf8)
         // source size 11, target size 5, copy offset 0 size 5

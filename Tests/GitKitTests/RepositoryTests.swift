@@ -111,9 +111,14 @@ import TestSupport
         try repo.checkoutHead()
         try "mine\n".write(toFile: repo.path + "/notes.txt", atomically: true, encoding: .utf8)
         let me = RepoBuilder.signature("Rita Reviewer", time: 1_800_000_000)
-        try repo.repository.commit(onto: RepoBuilder.main, author: me, committer: me, message: "tool edit") { _ in
-            [.write("notes.txt", "tool\n")]
+        // The writer refuses rather than commit over it (issue 21): the user's edit and HEAD stay.
+        let head = try repo.repository.headCommit()
+        #expect(throws: RepositoryError.self) {
+            try repo.repository.commit(onto: RepoBuilder.main, author: me, committer: me, message: "tool edit") { _ in
+                [.write("notes.txt", "tool\n")]
+            }
         }
+        #expect(try repo.repository.headCommit() == head)
         #expect(try String(contentsOfFile: repo.path + "/notes.txt", encoding: .utf8) == "mine\n")
         #expect(try Git.run(["status", "--porcelain"], in: repo.path) == " M notes.txt\n")
     }
@@ -182,6 +187,59 @@ import TestSupport
         try repo.repository.commit(onto: RepoBuilder.main, author: me, committer: me, message: "next") { _ in [.write("b", "2")] }
         #expect(try Git.run(["status", "--porcelain"], in: repo.path) == "")
         #expect(FileManager.default.fileExists(atPath: repo.path + "/Reviews/signoffs/a/1.yml"))
+    }
+
+    /// Issue 21: a writer died after listing index.lock; then a `git commit` took index.lock.
+    /// The lock is newer than the list, but a living process holds it open: it stays.
+    @Test func aLockALivingProcessHoldsOpenStays() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("a", "1")])
+        try repo.checkoutHead()
+        let git = repo.repository.gitDirectory
+        try "index.lock".write(toFile: git + "review.lock", atomically: false, encoding: .utf8)
+        let old = Date(timeIntervalSinceNow: -60)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: git + "review.lock")
+        // This test process plays the living git: it creates the lock and keeps it open.
+        let fd = open(git + "index.lock", O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(fd >= 0)
+        defer { close(fd); unlink(git + "index.lock") }
+        try repo.repository.withWriteLock {}
+        #expect(FileManager.default.fileExists(atPath: git + "index.lock"))
+        // Closed (its owner gone), the same lock is the dead writer's and goes.
+        try "index.lock".write(toFile: git + "review.lock", atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: git + "review.lock")
+        close(fd)
+        try repo.repository.withWriteLock {}
+        #expect(!FileManager.default.fileExists(atPath: git + "index.lock"))
+    }
+
+    /// Issue 21: writers never leave HEAD, index and work tree disagreeing with the user's
+    /// own uncommitted work on a path they write: they refuse, and write nothing.
+    @Test(arguments: ["unstaged", "staged", "staged removal"])
+    func aWriterRefusesAPathWithUncommittedChanges(_ kind: String) throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Reviews/reviewers.yml", "reviewers: []\n")])
+        try repo.checkoutHead()
+        let file = repo.path + "/Reviews/reviewers.yml"
+        switch kind {
+        case "unstaged": try "reviewers: [] # mine\n".write(toFile: file, atomically: false, encoding: .utf8)
+        case "staged":
+            try "reviewers: [] # mine\n".write(toFile: file, atomically: false, encoding: .utf8)
+            try Git.run(["add", "Reviews/reviewers.yml"], in: repo.path)
+        default: try Git.run(["rm", "-q", "-r", "Reviews"], in: repo.path)
+        }
+        let before = try repo.repository.headCommit()
+        let status = try Git.run(["status", "--porcelain"], in: repo.path)
+        let me = RepoBuilder.signature("Rita Reviewer", time: 1_800_000_000)
+        #expect {
+            try repo.repository.commit(onto: RepoBuilder.main, author: me, committer: me, message: "edit") { _ in
+                [.write("Reviews/reviewers.yml", "reviewers: [] # review's\n")]
+            }
+        } throws: { error in
+            "\(error)".contains("uncommitted changes")
+        }
+        #expect(try repo.repository.headCommit() == before)
+        #expect(try Git.run(["status", "--porcelain"], in: repo.path) == status)
     }
 
     @Test func aLockOlderThanTheListIsSomeoneElsesAndStays() throws {

@@ -249,3 +249,42 @@ import Testing
         }
     }
 }
+
+/// Issue 21: the YAML screen refused valid YAML, and reviewer add broke valid files.
+@Suite struct ValidYAMLTests {
+    @Test func aBlockScalarMayHoldLinesThatLookLikeAliasesTagsOrKeys() throws {
+        let text = """
+            ---
+            title: PML
+            last-updated: 2026-04-07
+            category: neurology
+            summary: |
+              * item one, which is not an alias
+              & not an anchor, ! not a tag
+              ? not a key
+                 deeper: still text
+            tags: >-
+              *folded
+            ---
+
+            Body.
+
+            """
+        let (article, findings) = ArticleParser.parse(path: "Articles/pml.md", bytes: Array(text.utf8))
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(article.summary?.hasPrefix("* item one") == true)
+        // Outside a block scalar the screen still refuses them.
+        let alias = text.replacingOccurrences(of: "tags: >-\n  *folded", with: "tags: *folded")
+        #expect(ArticleParser.parse(path: "Articles/pml.md", bytes: Array(alias.utf8)).1.contains { $0.message.contains("aliases") })
+    }
+
+    @Test func reviewerAddKeepsAListWhoseItemsStartInColumnOne() throws {
+        let key = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
+        let text = "reviewers:\n- id: ann\n  name: Ann\n  roles: [medical]\n  public-key: \(Data(key).base64EncodedString())\n"
+        let other = Reviewer(id: "bo", name: "Bo", credentials: "MD", roles: ["medical"], emails: [],
+                             publicKey: Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), validFrom: nil, validUntil: nil, line: 0)
+        let result = try ReviewersEditor.adding(other, to: text, roles: ["medical"])
+        #expect(try ReviewersParser.parse(Array(result.utf8), roles: ["medical"]).map(\.id) == ["ann", "bo"])
+        #expect(result.contains("\n- id: bo\n  name: \"Bo\"\n"))
+    }
+}

@@ -37,9 +37,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
         self.init(year: y, month: m, day: d)
     }
 
-    /// The UTC date of a moment given in seconds since the epoch.
+    /// 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, in seconds since the epoch.
+    public static let representableSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// The UTC date of a moment given in seconds since the epoch, held to years 1 to 9999
+    /// (a date read from a repository may be anything; none may overflow the arithmetic).
     public init(secondsSinceEpoch seconds: Int64) {
-        daysSinceEpoch = Int((seconds >= 0 ? seconds : seconds - 86399) / 86400)
+        let held = min(max(seconds, Day.representableSeconds.lowerBound), Day.representableSeconds.upperBound)
+        daysSinceEpoch = Int((held >= 0 ? held : held - 86399) / 86400)
     }
 
     public var components: (year: Int, month: Int, day: Int) {

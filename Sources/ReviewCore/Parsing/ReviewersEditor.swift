@@ -2,15 +2,18 @@ import Foundation
 
 /// Adds a reviewer to the text of reviewers.yml, keeping every other line (and comment) as it was.
 public enum ReviewersEditor {
-    /// The reviewer as a `reviewers.yml` list entry.
-    static func yaml(_ reviewer: Reviewer) -> String {
-        var lines = ["  - id: \(reviewer.id)", "    name: \(YAMLText.quoted(reviewer.name))",
-                     "    credentials: \(YAMLText.quoted(reviewer.credentials))",
-                     "    roles: [\(reviewer.roles.map(YAMLText.quoted).joined(separator: ", "))]"]
-        if !reviewer.emails.isEmpty { lines.append("    emails: [\(reviewer.emails.map(YAMLText.quoted).joined(separator: ", "))]") }
-        lines.append("    public-key: \(Data(reviewer.publicKey).base64EncodedString())")
-        if let validFrom = reviewer.validFrom { lines.append("    valid-from: \(validFrom)") }
-        if let validUntil = reviewer.validUntil { lines.append("    valid-until: \(validUntil)") }
+    /// The reviewer as a `reviewers.yml` list entry, its dash `indent` spaces in (the file's
+    /// own indentation, so the entry joins the list whatever style it is written in).
+    static func yaml(_ reviewer: Reviewer, indent: Int = 2) -> String {
+        let item = String(repeating: " ", count: indent) + "- "
+        let field = String(repeating: " ", count: indent + 2)
+        var lines = ["\(item)id: \(reviewer.id)", "\(field)name: \(YAMLText.quoted(reviewer.name))",
+                     "\(field)credentials: \(YAMLText.quoted(reviewer.credentials))",
+                     "\(field)roles: [\(reviewer.roles.map(YAMLText.quoted).joined(separator: ", "))]"]
+        if !reviewer.emails.isEmpty { lines.append("\(field)emails: [\(reviewer.emails.map(YAMLText.quoted).joined(separator: ", "))]") }
+        lines.append("\(field)public-key: \(Data(reviewer.publicKey).base64EncodedString())")
+        if let validFrom = reviewer.validFrom { lines.append("\(field)valid-from: \(validFrom)") }
+        if let validUntil = reviewer.validUntil { lines.append("\(field)valid-until: \(validUntil)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -41,7 +44,10 @@ public enum ReviewersEditor {
             end += 1
         }
         while end > header + 1, lines[end - 1].trimmingSpaces().isEmpty || lines[end - 1].hasPrefix("#") { end -= 1 }
-        lines.insert(contentsOf: yaml(entry).dropLast().split(separator: "\n").map(String.init), at: end)
+        // Follow the list's own indentation (items in column one are valid YAML too).
+        let firstItem = lines[(header + 1)..<end].first { $0.drop { $0 == " " }.hasPrefix("- ") }
+        let indent = firstItem.map { $0.prefix { $0 == " " }.count } ?? 2
+        lines.insert(contentsOf: yaml(entry, indent: indent).dropLast().split(separator: "\n").map(String.init), at: end)
         let result = lines.joined(separator: "\n") + "\n"
         _ = try ReviewersParser.parse(Array(result.utf8), roles: roles, file: file)
         return result

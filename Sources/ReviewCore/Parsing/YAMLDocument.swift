@@ -126,6 +126,10 @@ public enum YAMLDocument {
         var indicatorsOnLine = 0
         var inComment = false
         let bytes = Array(text.utf8)
+        /// The indentation of the line that opened a block scalar (`key: |`), while its content
+        /// lines (indented deeper, or blank) are being skipped: they are text, not YAML.
+        var blockIndent: Int?
+        var lineIndent = 0
         var i = 0
         while i < bytes.count {
             let c = bytes[i]
@@ -136,6 +140,19 @@ public enum YAMLDocument {
                 indicatorsOnLine = 0
                 atNodeStart = true
                 if quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") { atNodeStart = false }
+                // Measure the next line's indentation; inside a block scalar, skip its content.
+                var j = i + 1
+                while j < bytes.count, bytes[j] == 0x20 { j += 1 }
+                lineIndent = j - (i + 1)
+                if let parent = blockIndent, quote == nil {
+                    let blank = j >= bytes.count || bytes[j] == 0x0A || bytes[j] == 0x0D
+                    if blank || lineIndent > parent {
+                        while j < bytes.count, bytes[j] != 0x0A { j += 1 }
+                        i = j - 1  // the loop's `i += 1` lands on the line feed
+                        continue
+                    }
+                    blockIndent = nil
+                }
                 continue
             }
             if inComment { continue }
@@ -155,6 +172,15 @@ public enum YAMLDocument {
                 return (line, "YAML anchors and aliases ('&', '*') are not allowed; write the value out")
             case UInt8(ascii: "!") where atNodeStart:
                 return (line, "YAML tags ('!') are not allowed; write a plain value")
+            case UInt8(ascii: "|") where atNodeStart, UInt8(ascii: ">") where atNodeStart:
+                // A block scalar header: indicators (+ - 1-9), then only blanks or a comment.
+                var j = i + 1
+                while j < bytes.count, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") || (0x31...0x39).contains(bytes[j]) { j += 1 }
+                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+                if j >= bytes.count || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == UInt8(ascii: "#") {
+                    blockIndent = lineIndent
+                }
+                atNodeStart = false
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 atNodeStart = true
