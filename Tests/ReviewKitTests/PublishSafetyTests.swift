@@ -129,6 +129,30 @@ import TestSupport
         #expect(lastmod.first?.stringValue == ld["dateModified"] as? String)
     }
 
+    @Test func filesAnArticleLinksArePublishedBesideItsPage() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann"), .editorial("ed")])
+        let image: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 1, 2, 0xFF]
+        let body = "An MRI: ![MRI of the brain](images/mri.png)\n\nThe [leaflet](../leaflets/pml%20leaflet.pdf#page=2) and a [missing file](gone.png).\n\n"
+            + ContentRepository.disclaimer
+        try content.commit("an article with files", [
+            .write("Articles/neurology/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07", body: body)),
+            FileChange(path: "Articles/neurology/images/mri.png", contents: image),
+            .write("Articles/leaflets/pml leaflet.pdf", "%PDF-1.4 leaflet\n"),
+        ], on: "2026-04-08")
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        // Files beside the articles are assets, not findings.
+        #expect(try content.status(asOf: Self.asOf).otherFindings.isEmpty)
+        _ = try publish(content)
+        let site = TemporaryDirectory()
+        _ = try content.session().renderSite(to: site.path + "/site")
+        #expect(FileManager.default.contents(atPath: site.path + "/site/assets/neurology/images/mri.png") == Data(image))
+        #expect(FileManager.default.fileExists(atPath: site.path + "/site/assets/leaflets/pml leaflet.pdf"))
+        let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
+        #expect(page.contains("<img src=\"assets/neurology/images/mri.png\" alt=\"MRI of the brain\"/>"))
+        #expect(page.contains("<a href=\"assets/leaflets/pml%20leaflet.pdf#page=2\">leaflet</a>"))
+    }
+
     @Test func anOverduePageStaysWithAVisibleNotice() throws {
         let content = try approvedSite(["pml"])
         _ = try publish(content, asOf: "2027-05-01")

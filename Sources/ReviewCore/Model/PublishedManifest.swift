@@ -51,6 +51,8 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         /// The day the article was first published (JSON-LD `datePublished`).
         public var firstPublished: Day?
         public var disclaimers: [Disclaimer]?
+        /// Repository paths of the files published beside the page (under `assets/` on the site).
+        public var assets: [String]?
 
         public init(path: String, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
                     lastReviewed: Day, nextReviewDue: Day?, reviewers: [Reviewer]) {
@@ -91,6 +93,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
             article.summary = entry.summary
             article.firstPublished = first[entry.slug] ?? asOf
             article.disclaimers = entry.disclaimers.isEmpty ? nil : entry.disclaimers
+            article.assets = entry.linkedFiles.isEmpty ? nil : entry.linkedFiles
             return article
         }
         self.site = site

@@ -6,19 +6,20 @@ import Foundation
 /// http, https, mailto or a relative address, so no article can inject markup or script.
 /// The output is well-formed XML (XHTML syntax) as well as HTML.
 public enum MarkdownHTML {
-    public static func render(_ markdown: String) -> String {
+    /// - Parameter links: where the article's relative links lead on the site.
+    public static func render(_ markdown: String, links: SiteLinks = SiteLinks()) -> String {
         var html: [String] = []
         var paragraph: [String] = []
         var list: (ordered: Bool, items: [String])?
 
         func flushParagraph() {
-            if !paragraph.isEmpty { html.append("<p>" + inline(paragraph.joined(separator: " ")) + "</p>") }
+            if !paragraph.isEmpty { html.append("<p>" + inline(paragraph.joined(separator: " "), links) + "</p>") }
             paragraph = []
         }
         func flushList() {
             if let current = list {
                 let tag = current.ordered ? "ol" : "ul"
-                html.append("<\(tag)>" + current.items.map { "<li>" + inline($0) + "</li>" }.joined() + "</\(tag)>")
+                html.append("<\(tag)>" + current.items.map { "<li>" + inline($0, links) + "</li>" }.joined() + "</\(tag)>")
             }
             list = nil
         }
@@ -34,7 +35,7 @@ public enum MarkdownHTML {
                 flushParagraph()
                 flushList()
                 let text = line.drop { $0 == "#" }.trimmingSpaces()
-                html.append("<h\(level)>" + inline(String(text)) + "</h\(level)>")
+                html.append("<h\(level)>" + inline(String(text), links) + "</h\(level)>")
                 continue
             }
             if let item = bullet(line) ?? numbered(line) {
@@ -77,15 +78,24 @@ public enum MarkdownHTML {
     }
 
     /// Inline markup over escaped text.
-    static func inline(_ text: String) -> String {
+    static func inline(_ text: String, _ links: SiteLinks = SiteLinks()) -> String {
         var out = ""
         var rest = Substring(text)
         while !rest.isEmpty {
+            if rest.hasPrefix("!["), let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].hasPrefix("("),
+               let paren = rest[close...].firstIndex(of: ")") {
+                // An image: shown when its address is safe, with its text as `alt`.
+                let alt = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
+                let url = String(rest[rest.index(close, offsetBy: 2)..<paren]).trimmed(of: " ")
+                out += isSafe(url) ? "<img src=\"\(escape(links.href(url)))\" alt=\"\(escape(alt))\"/>" : escape(alt)
+                rest = rest[rest.index(after: paren)...]
+                continue
+            }
             if rest.hasPrefix("**"), let end = rest.dropFirst(2).range(of: "**") {
-                out += "<strong>" + inline(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<end.lowerBound])) + "</strong>"
+                out += "<strong>" + inline(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<end.lowerBound]), links) + "</strong>"
                 rest = rest[end.upperBound...]
             } else if rest.hasPrefix("*"), let end = rest.dropFirst().firstIndex(of: "*"), end > rest.index(after: rest.startIndex) {
-                out += "<em>" + inline(String(rest[rest.index(after: rest.startIndex)..<end])) + "</em>"
+                out += "<em>" + inline(String(rest[rest.index(after: rest.startIndex)..<end]), links) + "</em>"
                 rest = rest[rest.index(after: end)...]
             } else if rest.hasPrefix("`"), let end = rest.dropFirst().firstIndex(of: "`") {
                 out += "<code>" + escape(String(rest[rest.index(after: rest.startIndex)..<end])) + "</code>"
@@ -96,9 +106,9 @@ public enum MarkdownHTML {
                 let label = String(rest[rest.index(after: rest.startIndex)..<close])
                 let url = String(rest[rest.index(close, offsetBy: 2)..<paren]).trimmed(of: " ")
                 if isSafe(url) {
-                    out += "<a href=\"\(escape(pageLink(url)))\">" + inline(label) + "</a>"
+                    out += "<a href=\"\(escape(links.href(url)))\">" + inline(label, links) + "</a>"
                 } else {
-                    out += inline(label)
+                    out += inline(label, links)
                 }
                 rest = rest[rest.index(after: paren)...]
             } else {
@@ -107,17 +117,6 @@ public enum MarkdownHTML {
             }
         }
         return out
-    }
-
-    /// A relative link to another article (`x.md`, `../section/x.md#part`) becomes a link to
-    /// its page (`x.html#part`): every page sits at the site's root, named by slug.
-    static func pageLink(_ url: String) -> String {
-        let lower = url.lowercased()
-        guard !lower.hasPrefix("http://"), !lower.hasPrefix("https://"), !lower.hasPrefix("mailto:") else { return url }
-        let path = url.prefix { $0 != "#" && $0 != "?" }
-        guard path.hasSuffix(".md") else { return url }
-        let slug = path.split(separator: "/").last.map { String($0.dropLast(3)) } ?? ""
-        return slug + ".html" + url.dropFirst(path.count)
     }
 
     static func isSafe(_ url: String) -> Bool {
@@ -140,5 +139,72 @@ extension String {
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// Where one article's relative links lead on the site, whose pages all sit at its root: to
+/// another article (`x.md`, `../section/x.md#part`) its page (`x.html#part`); to another file
+/// of the repository (an image, a PDF) its copy under `assets/`, at its path below the
+/// articles directory.
+public struct SiteLinks: Sendable {
+    /// The folder of the article's file (`Articles/neurology`); empty when unknown.
+    public var directory: String
+
+    public init(articlePath: String = "") {
+        directory = articlePath.split(separator: "/").dropLast().joined(separator: "/")
+    }
+
+    /// The page or asset address for a link as written in the article.
+    public func href(_ url: String) -> String {
+        let path = url.prefix { $0 != "#" && $0 != "?" }
+        let suffix = url.dropFirst(path.count)
+        if path.hasSuffix(".md"), Self.isRelative(url) {
+            return (path.split(separator: "/").last.map { String($0.dropLast(3)) } ?? "") + ".html" + suffix
+        }
+        guard !path.isEmpty, let file = Self.resolve(String(path), from: directory) else { return url }
+        let site = Self.assetPath(file)
+        return (site.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? site) + suffix
+    }
+
+    /// Where a repository file is copied on the site.
+    public static func assetPath(_ repositoryPath: String) -> String {
+        let prefix = ContentLayout.articlesDirectory + "/"
+        return "assets/" + (repositoryPath.hasPrefix(prefix) ? String(repositoryPath.dropFirst(prefix.count)) : repositoryPath)
+    }
+
+    /// The repository paths of the files (not articles) an article's Markdown links or
+    /// shows: what publishing must carry beside its page.
+    public static func assetPaths(in body: String, articlePath: String) -> [String] {
+        let directory = SiteLinks(articlePath: articlePath).directory
+        var out: [String] = []
+        var rest = Substring(body)
+        while let start = rest.range(of: "](") {
+            let target = rest[start.upperBound...].prefix { $0 != ")" && $0 != " " && $0 != "\n" }
+            rest = rest[start.upperBound...]
+            let path = target.prefix { $0 != "#" && $0 != "?" }
+            guard !path.isEmpty, !path.hasSuffix(".md"), let file = resolve(String(path), from: directory), !out.contains(file) else { continue }
+            out.append(file)
+        }
+        return out
+    }
+
+    static func isRelative(_ url: String) -> Bool {
+        let head = url.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return !head.contains(":") && !url.hasPrefix("/") && !url.hasPrefix("#")
+    }
+
+    /// The repository path a relative address names from `directory`, or `nil` when it is not
+    /// relative or climbs out of the repository.
+    static func resolve(_ url: String, from directory: String) -> String? {
+        guard isRelative(url), !url.hasPrefix("#") else { return nil }
+        var parts = directory.split(separator: "/").map(String.init)
+        for part in url.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": guard !parts.isEmpty else { return nil }; parts.removeLast()
+            default: parts.append(String(part.removingPercentEncoding ?? String(part)))
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "/")
     }
 }

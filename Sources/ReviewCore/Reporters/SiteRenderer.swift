@@ -99,7 +99,7 @@ public enum SiteRenderer {
             <h1>\(e(a.title))</h1>
             \(reviewLines)
             \(dates)
-            \(overdue)\(MarkdownHTML.render(markdown))
+            \(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path)))
             \(aside)</article>
             </main>
             </body>

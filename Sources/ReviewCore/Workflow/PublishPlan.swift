@@ -24,6 +24,8 @@ public struct PublishPlan: Sendable {
         public var summary: String? = nil
         /// The category's disclaimers, with the current canonical wording the page shows.
         public var disclaimers: [PublishedManifest.Disclaimer] = []
+        /// Repository paths of the files (images, documents) the approved text links or shows.
+        public var linkedFiles: [String] = []
     }
 
     /// File names the site generates itself: no article's page may take one.
@@ -138,7 +140,8 @@ public struct PublishPlan: Sendable {
         return .success(Entry(path: status.path, slug: status.slug, blob: blob, title: title, category: category.name,
                               lastUpdated: article.lastUpdated, lastReviewed: reviewed, nextReviewDue: due,
                               approvals: approvals, newerEditWaiting: blob != facts.blob, overdueSince: overdue ? due : nil,
-                              summary: article.summary, disclaimers: disclaimers))
+                              summary: article.summary, disclaimers: disclaimers,
+                              linkedFiles: SiteLinks.assetPaths(in: article.body, articlePath: status.path)))
     }
 
     /// How many previously published articles this plan takes down (a moved article, same

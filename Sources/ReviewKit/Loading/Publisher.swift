@@ -38,7 +38,7 @@ public enum Publisher {
                     previous[file.path] = file.id.hex
                 }
             }
-            let plan = PublishPlan.make(snapshot.articles, statuses: statuses, configuration: configuration, previous: previous)
+            var plan = PublishPlan.make(snapshot.articles, statuses: statuses, configuration: configuration, previous: previous)
             let refusal = allowRemovals ? nil
                 : plan.removalRefusal(previousCount: Set(previous.keys.map(Slug.of)).count, percent: snapshot.policy.maxUnpublishPercent)
             // Nothing to publish and nothing published before: no empty ref is created. (When
@@ -51,9 +51,23 @@ public enum Publisher {
                 guard let entry = try repository.entry(at: PublishedManifest.path, inTree: tree) else { return nil }
                 return try? JSONDecoder().decode(PublishedManifest.self, from: Data(try repository.blob(entry.id)))
             }
+            // Files the approved texts link (images, documents) go beside them, as HEAD has them;
+            // a link to nothing is left out (and stays a dead link).
+            let headTree = try repository.commit(head).tree
+            var assets: [String: ObjectID] = [:]
+            for i in plan.entries.indices {
+                plan.entries[i].linkedFiles = try plan.entries[i].linkedFiles.filter { path in
+                    guard !path.hasSuffix(".md"), let entry = try repository.entry(at: path, inTree: headTree),
+                          entry.kind == .blob || entry.kind == .executable else { return false }
+                    assets[path] = entry.id
+                    return true
+                }
+            }
             let manifest = PublishedManifest(plan: plan, site: snapshot.policy.site, previous: previousManifest, asOf: asOf)
             let manifestBlob = try repository.writeBlob(Array(manifest.json.utf8))
             var blobs: [(path: String, blob: ObjectID?)] = plan.entries.map { ($0.path, ObjectID(hex: $0.blob)) }
+            blobs += assets.filter { path, _ in !plan.entries.contains { $0.path == path } }.sorted { $0.key < $1.key }
+                .map { ($0.key, Optional($0.value)) }
             blobs.append((PublishedManifest.path, manifestBlob))
             let tree = try repository.buildTree(base: nil, blobs: blobs)
             if tree == previousTree { return Outcome(plan: plan, commit: nil, upToDate: true) }
@@ -81,7 +95,7 @@ public enum Publisher {
     ///   (they are kept); without it such a directory is refused.
     public static func renderSite(repository: Repository, to directory: String, intoExisting: Bool = false) throws(ReviewError) -> Int {
         let site = try SiteDirectory(directory, repository: repository, intoExisting: intoExisting)
-        let (manifest, bodies) = try ReviewError.wrapping { () throws -> (PublishedManifest, [String: String]) in
+        let (manifest, bodies, assets) = try ReviewError.wrapping { () throws -> (PublishedManifest, [String: String], [String: [UInt8]]) in
             guard let published = try repository.referenceTarget(reference) else {
                 throw ReviewError("nothing is published yet", remedy: "run 'review publish' first")
             }
@@ -91,14 +105,20 @@ public enum Publisher {
             }
             let manifest = try JSONDecoder().decode(PublishedManifest.self, from: Data(try repository.blob(manifestEntry.id)))
             var bodies: [String: String] = [:]
+            var assets: [String: [UInt8]] = [:]
             for article in manifest.articles {
                 guard let entry = try repository.entry(at: article.path, inTree: tree) else { continue }
                 let (parsed, _) = ArticleParser.parse(path: article.path, bytes: try repository.blob(entry.id))
                 bodies[article.path] = parsed.body
+                for path in article.assets ?? [] {
+                    guard let file = try repository.entry(at: path, inTree: tree) else { continue }
+                    assets[SiteLinks.assetPath(path)] = try repository.blob(file.id)
+                }
             }
-            return (manifest, bodies)
+            return (manifest, bodies, assets)
         }
-        let files = SiteRenderer.render(manifest, bodies: bodies)
+        var files = SiteRenderer.render(manifest, bodies: bodies).mapValues { Array($0.utf8) }
+        files.merge(assets) { page, _ in page }
         try site.replace(with: files)
         return manifest.articles.count
     }

@@ -118,11 +118,8 @@ private struct SnapshotLoader {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             // Hidden files (like .gitkeep) are git's business, not articles.
             if file.path.split(separator: "/").last?.hasPrefix(".") == true || !wanted(file.path) { continue }
-            guard file.path.hasSuffix(".md") else {
-                stray.append(Finding(.invalidFrontMatter, path: file.path,
-                                     "not an article: only '.md' files belong under \(RepositorySnapshot.articlesDirectory)/; move or remove it"))
-                continue
-            }
+            // Other files (images, documents) are assets: published beside the articles that link them.
+            guard file.path.hasSuffix(".md") else { continue }
             guard file.kind == .blob || file.kind == .executable else {
                 stray.append(Finding(.invalidFrontMatter, path: file.path,
                                      "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))

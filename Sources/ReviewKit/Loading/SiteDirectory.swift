@@ -61,7 +61,7 @@ struct SiteDirectory {
 
     /// Writes `files` (relative path → text) as the new site, keeping every file review did not
     /// write; files review wrote before and no longer generates are dropped.
-    func replace(with files: [String: String]) throws(ReviewError) {
+    func replace(with files: [String: [UInt8]]) throws(ReviewError) {
         let fm = FileManager.default
         let kept = try foreignFiles()
         if let clash = kept.keys.sorted().first(where: { files[$0] != nil || $0 == Self.manifestName }) {
@@ -74,10 +74,10 @@ struct SiteDirectory {
         do {
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            for (name, text) in files {
+            for (name, bytes) in files {
                 let url = staging.appendingPathComponent(name)
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: url)
+                try Data(bytes).write(to: url)
             }
             try Data((([Self.manifestHeader] + files.keys.sorted()).joined(separator: "\n") + "\n").utf8)
                 .write(to: staging.appendingPathComponent(Self.manifestName))
