@@ -32,6 +32,13 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // cmark-gfm: CommonMark with GitHub's extensions, the one Markdown parser (Debian's
+        // libcmark-gfm-dev and libcmark-gfm-extensions-dev).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
         // Authenticated binary files under <git dir>/review/ (the history index, the article cache).
         .target(name: "BinaryStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // libgit2, and the history engine over it. Nothing about articles or reviews.
@@ -41,6 +48,7 @@ let package = Package(
         .target(
             name: "ReviewCore",
             dependencies: [
+                "CCmarkGFM",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -8,6 +8,7 @@ import ReviewCore
 /// bytes: a crash, a trap or a hang is a bug.
 func parseOne(_ bytes: [UInt8], parser: String) {
     switch parser {
+    case "markdown": _ = MarkdownHTML.render(String(decoding: bytes, as: UTF8.self), links: SiteLinks(articlePath: "Articles/a/fuzz.md"))
     case "idx": FormatFuzzing.packIndex(bytes)
     case "packentry": FormatFuzzing.packEntry(bytes)
     case "tree": FormatFuzzing.tree(bytes)

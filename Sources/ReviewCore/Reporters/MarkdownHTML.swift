@@ -1,122 +1,97 @@
 import Foundation
-/// Renders the Markdown that articles use to HTML, escaping all text: headings, paragraphs,
-/// bullet and numbered lists, `**strong**`, `*emphasis*`, `` `code` `` and `[links](url)`.
+/// Renders an article's Markdown to HTML from cmark-gfm's syntax tree (``MarkdownParser``):
+/// CommonMark with GitHub's tables, strikethrough, autolinks and task lists.
 ///
-/// Raw HTML in the source is shown as text, never passed through, and links may only use
-/// http, https, mailto or a relative address, so no article can inject markup or script.
-/// The output is well-formed XML (XHTML syntax) as well as HTML.
+/// Every text is escaped; raw HTML in the source is shown as text, never passed through; links
+/// and images may only use http, https, mailto or a relative address (others keep their text
+/// and lose the link), so no article can inject markup or script. The output is well-formed
+/// XML (XHTML syntax) as well as HTML.
 public enum MarkdownHTML {
     /// - Parameter links: where the article's relative links lead on the site.
     public static func render(_ markdown: String, links: SiteLinks = SiteLinks()) -> String {
-        var html: [String] = []
-        var paragraph: [String] = []
-        var list: (ordered: Bool, items: [String])?
-
-        func flushParagraph() {
-            if !paragraph.isEmpty { html.append("<p>" + inline(paragraph.joined(separator: " "), links) + "</p>") }
-            paragraph = []
-        }
-        func flushList() {
-            if let current = list {
-                let tag = current.ordered ? "ol" : "ul"
-                html.append("<\(tag)>" + current.items.map { "<li>" + inline($0, links) + "</li>" }.joined() + "</\(tag)>")
-            }
-            list = nil
-        }
-
-        for raw in markdown.lines() {
-            let line = raw.trimmingSpaces()
-            if line.isEmpty {
-                flushParagraph()
-                flushList()
-                continue
-            }
-            if let level = headingLevel(line) {
-                flushParagraph()
-                flushList()
-                let text = line.drop { $0 == "#" }.trimmingSpaces()
-                html.append("<h\(level)>" + inline(String(text), links) + "</h\(level)>")
-                continue
-            }
-            if let item = bullet(line) ?? numbered(line) {
-                flushParagraph()
-                let ordered = numbered(line) != nil
-                if list == nil || list!.ordered != ordered { flushList(); list = (ordered, []) }
-                list!.items.append(item)
-                continue
-            }
-            if list != nil, raw.first == " " || raw.first == "\t" {
-                // A continuation line of the last list item.
-                list!.items[list!.items.count - 1] += " " + line
-                continue
-            }
-            flushList()
-            paragraph.append(String(line))
-        }
-        flushParagraph()
-        flushList()
-        return html.joined(separator: "\n")
-    }
-
-    private static func headingLevel(_ line: Substring) -> Int? {
-        let hashes = line.prefix { $0 == "#" }.count
-        guard (1...6).contains(hashes), line.dropFirst(hashes).first == " " else { return nil }
-        return hashes
-    }
-
-    private static func bullet(_ line: Substring) -> String? {
-        guard let first = line.first, "-*+".contains(first), line.dropFirst().first == " " else { return nil }
-        return String(line.dropFirst(2))
-    }
-
-    private static func numbered(_ line: Substring) -> String? {
-        let digits = line.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count < 4 else { return nil }
-        let rest = line.dropFirst(digits.count)
-        guard rest.first == "." || rest.first == ")", rest.dropFirst().first == " " else { return nil }
-        return String(rest.dropFirst(2))
-    }
-
-    /// Inline markup over escaped text.
-    static func inline(_ text: String, _ links: SiteLinks = SiteLinks()) -> String {
         var out = ""
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            if rest.hasPrefix("!["), let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].hasPrefix("("),
-               let paren = rest[close...].firstIndex(of: ")") {
-                // An image: shown when its address is safe, with its text as `alt`.
-                let alt = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
-                let url = String(rest[rest.index(close, offsetBy: 2)..<paren]).trimmed(of: " ")
-                out += isSafe(url) ? "<img src=\"\(escape(links.href(url)))\" alt=\"\(escape(alt))\"/>" : escape(alt)
-                rest = rest[rest.index(after: paren)...]
-                continue
-            }
-            if rest.hasPrefix("**"), let end = rest.dropFirst(2).range(of: "**") {
-                out += "<strong>" + inline(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<end.lowerBound]), links) + "</strong>"
-                rest = rest[end.upperBound...]
-            } else if rest.hasPrefix("*"), let end = rest.dropFirst().firstIndex(of: "*"), end > rest.index(after: rest.startIndex) {
-                out += "<em>" + inline(String(rest[rest.index(after: rest.startIndex)..<end]), links) + "</em>"
-                rest = rest[rest.index(after: end)...]
-            } else if rest.hasPrefix("`"), let end = rest.dropFirst().firstIndex(of: "`") {
-                out += "<code>" + escape(String(rest[rest.index(after: rest.startIndex)..<end])) + "</code>"
-                rest = rest[rest.index(after: end)...]
-            } else if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"),
-                      rest[rest.index(after: close)...].hasPrefix("("),
-                      let paren = rest[close...].firstIndex(of: ")") {
-                let label = String(rest[rest.index(after: rest.startIndex)..<close])
-                let url = String(rest[rest.index(close, offsetBy: 2)..<paren]).trimmed(of: " ")
-                if isSafe(url) {
-                    out += "<a href=\"\(escape(links.href(url)))\">" + inline(label, links) + "</a>"
-                } else {
-                    out += inline(label, links)
-                }
-                rest = rest[rest.index(after: paren)...]
-            } else {
-                out += escape(String(rest.first!))
-                rest = rest.dropFirst()
-            }
-        }
+        for block in MarkdownParser.parse(markdown).children { render(block, links, into: &out) }
         return out
+    }
+
+    private static func render(_ node: MarkdownNode, _ links: SiteLinks, into out: inout String, tight: Bool = false) {
+        func children(tight: Bool = false) { for child in node.children { render(child, links, into: &out, tight: tight) } }
+        switch node.kind {
+        case .document, .other:
+            children()
+        case .paragraph:
+            // In a tight list, paragraphs are the item's text itself.
+            if tight { children(); return }
+            out += "<p>"; children(); out += "</p>\n"
+        case .heading:
+            let level = min(max(node.level, 1), 6)
+            out += "<h\(level)>"; children(); out += "</h\(level)>\n"
+        case .blockQuote:
+            out += "<blockquote>\n"; children(); out += "</blockquote>\n"
+        case .list:
+            let isTight = node.children.allSatisfy { item in item.children.count <= 1 }
+            if node.ordered {
+                out += node.start == 1 ? "<ol>\n" : "<ol start=\"\(node.start)\">\n"
+            } else {
+                out += "<ul>\n"
+            }
+            for item in node.children { render(item, links, into: &out, tight: isTight) }
+            out += node.ordered ? "</ol>\n" : "</ul>\n"
+        case .item:
+            out += "<li>"
+            if let checked = node.checked {
+                out += checked ? "<input type=\"checkbox\" checked=\"checked\" disabled=\"disabled\"/> "
+                    : "<input type=\"checkbox\" disabled=\"disabled\"/> "
+            }
+            for child in node.children { render(child, links, into: &out, tight: tight) }
+            out += "</li>\n"
+        case .codeBlock:
+            out += "<pre><code>" + escape(node.literal) + "</code></pre>\n"
+        case .htmlBlock:
+            out += "<p>" + escape(node.literal) + "</p>\n"
+        case .thematicBreak:
+            out += "<hr/>\n"
+        case .table:
+            out += "<table>\n"
+            let header = node.children.filter(\.isHeader), body = node.children.filter { !$0.isHeader }
+            if !header.isEmpty { out += "<thead>\n"; for row in header { render(row, links, into: &out) }; out += "</thead>\n" }
+            if !body.isEmpty { out += "<tbody>\n"; for row in body { render(row, links, into: &out) }; out += "</tbody>\n" }
+            out += "</table>\n"
+        case .tableRow:
+            out += "<tr>"
+            let tag = node.isHeader ? "th" : "td"
+            for cell in node.children {
+                out += "<\(tag)>"; render(cell, links, into: &out); out += "</\(tag)>"
+            }
+            out += "</tr>\n"
+        case .tableCell:
+            children()
+        case .text:
+            out += escape(node.literal)
+        case .softBreak:
+            out += "\n"
+        case .lineBreak:
+            out += "<br/>\n"
+        case .code:
+            out += "<code>" + escape(node.literal) + "</code>"
+        case .htmlInline:
+            out += escape(node.literal)
+        case .emphasis:
+            out += "<em>"; children(); out += "</em>"
+        case .strong:
+            out += "<strong>"; children(); out += "</strong>"
+        case .strikethrough:
+            out += "<del>"; children(); out += "</del>"
+        case .link:
+            guard isSafe(node.url) else { children(); return }
+            out += "<a href=\"\(escape(links.href(node.url)))\"" + (node.title.isEmpty ? "" : " title=\"\(escape(node.title))\"") + ">"
+            children()
+            out += "</a>"
+        case .image:
+            let alt = node.children.map(\.plainText).joined()
+            guard isSafe(node.url) else { out += escape(alt); return }
+            out += "<img src=\"\(escape(links.href(node.url)))\" alt=\"\(escape(alt))\"/>"
+        }
     }
 
     static func isSafe(_ url: String) -> Bool {
@@ -133,14 +108,6 @@ public enum MarkdownHTML {
     }
 }
 
-extension String {
-    func trimmed(of set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
-}
 
 /// Where one article's relative links lead on the site, whose pages all sit at its root: to
 /// another article (`x.md`, `../section/x.md#part`) its page (`x.html#part`); to another file

@@ -1,0 +1,192 @@
+import CCmarkGFM
+
+/// One node of an article's Markdown, as cmark-gfm (CommonMark with GitHub's table,
+/// strikethrough, autolink and task-list extensions) parsed it, copied out as a value.
+public struct MarkdownNode: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case document, blockQuote, list, item, codeBlock, htmlBlock, paragraph, heading, thematicBreak
+        case table, tableRow, tableCell
+        case text, softBreak, lineBreak, code, htmlInline, emphasis, strong, strikethrough, link, image
+        /// Anything else cmark-gfm may produce (footnotes, custom nodes): its text only.
+        case other
+    }
+
+    public var kind: Kind
+    /// Text, code, or raw HTML (shown as text, never passed through).
+    public var literal: String = ""
+    /// A link's or image's destination.
+    public var url: String = ""
+    public var title: String = ""
+    /// A heading's level (1-6).
+    public var level: Int = 0
+    /// A list: ordered or not, and where its numbering starts.
+    public var ordered = false
+    public var start = 1
+    /// A task-list item: checked or not; `nil` for an ordinary item.
+    public var checked: Bool?
+    /// A table row that is the header row.
+    public var isHeader = false
+    /// A code block's info string (its language).
+    public var info: String = ""
+    /// The line it starts on, counted in the Markdown given to the parser.
+    public var line: Int = 0
+    public var children: [MarkdownNode] = []
+
+    public init(kind: Kind) { self.kind = kind }
+
+    /// The node's text with its children's, as a reader sees it (breaks as spaces).
+    public var plainText: String {
+        switch kind {
+        case .text, .code, .htmlInline, .htmlBlock, .codeBlock: return literal
+        case .softBreak, .lineBreak: return " "
+        default: return children.map(\.plainText).joined(separator: kind == .tableRow ? " " : "")
+        }
+    }
+}
+
+/// Parses Markdown with cmark-gfm into ``MarkdownNode`` values. The parser and the document
+/// are created, read and freed inside ``parse(_:)``: no C pointer outlives a call.
+public enum MarkdownParser {
+    /// Nodes nested deeper than this become their text (so no recursion over the tree, in
+    /// review or in a browser, can be driven deep by a hostile article).
+    public static let maximumDepth = 48
+
+    /// cmark-gfm registers its extensions once per process (not safe to race).
+    private static let extensionsRegistered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    public static func parse(_ markdown: String) -> MarkdownNode {
+        precondition(extensionsRegistered)
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS) else {
+            return MarkdownNode(kind: .document)
+        }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, extensionPointer) }
+        }
+        var bytes = Array(markdown.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) } }
+        }
+        guard let document = cmark_parser_finish(parser) else { return MarkdownNode(kind: .document) }
+        defer { cmark_node_free(document) }
+        return convert(document)
+    }
+
+    /// Walks the tree with cmark's iterator (no recursion), building the value tree.
+    private static func convert(_ root: OpaquePointer) -> MarkdownNode {
+        guard let iterator = cmark_iter_new(root) else { return MarkdownNode(kind: .document) }
+        defer { cmark_iter_free(iterator) }
+        var stack: [MarkdownNode] = []
+        var flattening = 0  // > 0 while inside a subtree deeper than maximumDepth
+        var result = MarkdownNode(kind: .document)
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { break }
+            let isLeaf = !isContainer(node)
+            if event == CMARK_EVENT_ENTER {
+                if flattening > 0 || stack.count >= maximumDepth {
+                    // Too deep: keep only the text, in the deepest node kept.
+                    if !isLeaf { flattening += 1 }
+                    let text = literal(node)
+                    if !text.isEmpty, !stack.isEmpty {
+                        var leaf = MarkdownNode(kind: .text)
+                        leaf.literal = text
+                        stack[stack.count - 1].children.append(leaf)
+                    }
+                    continue
+                }
+                let value = describe(node)
+                if isLeaf {
+                    if stack.isEmpty { result = value } else { stack[stack.count - 1].children.append(value) }
+                } else {
+                    stack.append(value)
+                }
+            } else if event == CMARK_EVENT_EXIT {
+                if flattening > 0 { flattening -= 1; continue }
+                guard let finished = stack.popLast() else { continue }
+                if stack.isEmpty { result = finished } else { stack[stack.count - 1].children.append(finished) }
+            }
+        }
+        return result
+    }
+
+    /// Whether cmark's iterator gives this node an exit event (it does for containers only).
+    private static func isContainer(_ node: OpaquePointer) -> Bool {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT, CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE,
+             CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK, CMARK_NODE_THEMATIC_BREAK:
+            return false
+        default:
+            return true
+        }
+    }
+
+    private static func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    private static func describe(_ node: OpaquePointer) -> MarkdownNode {
+        var value = MarkdownNode(kind: kind(of: node))
+        value.literal = literal(node)
+        value.line = Int(cmark_node_get_start_line(node))
+        switch value.kind {
+        case .link, .image:
+            value.url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+            value.title = cmark_node_get_title(node).map { String(cString: $0) } ?? ""
+        case .heading:
+            value.level = Int(cmark_node_get_heading_level(node))
+        case .list:
+            value.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+            value.start = Int(cmark_node_get_list_start(node))
+        case .codeBlock:
+            value.info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+        case .item:
+            if typeString(node) == "tasklist" { value.checked = cmark_gfm_extensions_get_tasklist_item_checked(node) }
+        case .tableRow:
+            value.isHeader = cmark_gfm_extensions_get_table_row_is_header(node) != 0
+        default:
+            break
+        }
+        return value
+    }
+
+    private static func typeString(_ node: OpaquePointer) -> String {
+        cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
+    }
+
+    private static func kind(of node: OpaquePointer) -> MarkdownNode.Kind {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_DOCUMENT: return .document
+        case CMARK_NODE_BLOCK_QUOTE: return .blockQuote
+        case CMARK_NODE_LIST: return .list
+        case CMARK_NODE_ITEM: return .item
+        case CMARK_NODE_CODE_BLOCK: return .codeBlock
+        case CMARK_NODE_HTML_BLOCK: return .htmlBlock
+        case CMARK_NODE_PARAGRAPH: return .paragraph
+        case CMARK_NODE_HEADING: return .heading
+        case CMARK_NODE_THEMATIC_BREAK: return .thematicBreak
+        case CMARK_NODE_TEXT: return .text
+        case CMARK_NODE_SOFTBREAK: return .softBreak
+        case CMARK_NODE_LINEBREAK: return .lineBreak
+        case CMARK_NODE_CODE: return .code
+        case CMARK_NODE_HTML_INLINE: return .htmlInline
+        case CMARK_NODE_EMPH: return .emphasis
+        case CMARK_NODE_STRONG: return .strong
+        case CMARK_NODE_LINK: return .link
+        case CMARK_NODE_IMAGE: return .image
+        default:
+            switch typeString(node) {
+            case "table": return .table
+            case "table_row", "table_header": return .tableRow
+            case "table_cell": return .tableCell
+            case "strikethrough": return .strikethrough
+            case "tasklist": return .item
+            default: return .other
+            }
+        }
+    }
+}
