@@ -76,3 +76,48 @@ import Testing
         _ = try XMLDocument(data: Data(("<div>" + out + "</div>").utf8))
     }
 }
+
+/// Issue 17, item 2: the reference page (../shared/reference/published-article.txt, its
+/// paragraphs as Markdown) yields exactly its defects, and nothing else.
+@Suite struct StructureRuleTests {
+    static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/reference-page.md")
+
+    @Test func theReferencePageYieldsExactlyItsDefects() throws {
+        let text = try String(contentsOf: Self.reference, encoding: .utf8)
+        let (_, findings) = ArticleParser.parse(path: "Articles/pml.md", bytes: Array(text.utf8))
+        let found = findings.sorted().map { "\($0.line ?? 0) \($0.rule.rawValue)" }
+        #expect(found == [
+            "7 run-in-question",            // "What is the underlying cause of …?" inside the summary
+            "9 repeated-text",              // the summary's two sentences again
+            "11 repeated-text",             // "… is triggered by the JC virus …" again
+            "13 list-intro-without-list",   // "those at highest risk include:" and no list
+            "15 list-intro-without-list",   // "Common clinical indicators include:" and no list
+        ], "\(findings)")
+    }
+
+    @Test func eachRuleStaysQuietOnHealthyText() {
+        let healthy = """
+            Short answer: PML is a rare infection of the brain caused by the JC virus.
+
+            ## What causes it?
+
+            Those at highest risk include:
+
+            - people with HIV;
+            - people on some medicines.
+
+            A table follows:
+
+            | a | b |
+            |---|---|
+            | 1 | 2 |
+
+            Is it common? No. It is rare, and most adults carry the virus without harm.
+            """
+        let findings = StructureRules.check(body: healthy, firstLine: 1)
+        // A question answered within its own paragraph is fine only when it is not a heading
+        // word run into further text; "Is it common? No." is such a run-in, and reported.
+        #expect(findings.map(\.rule) == [.runInQuestion])
+        #expect(StructureRules.check(body: healthy.replacingOccurrences(of: "Is it common? No. ", with: ""), firstLine: 1).isEmpty)
+    }
+}

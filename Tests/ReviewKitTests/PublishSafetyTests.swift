@@ -91,7 +91,7 @@ import TestSupport
     @Test func pagesNameEachReviewerOnceMedicalFirstWithDatesTheSiteAndSitemap() throws {
         let content = try ContentRepository(articles: ["pml": .neurology, "ms": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         let policy = ContentRepository.policy + "site:\n  title: Example Health\n  language: en-GB\n  base-url: https://health.example.org\n"
-        let body = "Text that links to [MS](../ms.md#signs).\n\n" + ContentRepository.disclaimer
+        let body = "Text that links to [MS](../ms.md#signs)."
         try content.commit("site and summary", [
             .write(Policy.path, policy),
             .write("Articles/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07", body: body)
@@ -132,8 +132,7 @@ import TestSupport
     @Test func filesAnArticleLinksArePublishedBesideItsPage() throws {
         let content = try ContentRepository(articles: [:], reviewers: [.medical("ann"), .editorial("ed")])
         let image: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 1, 2, 0xFF]
-        let body = "An MRI: ![MRI of the brain](images/mri.png)\n\nThe [leaflet](../leaflets/pml%20leaflet.pdf#page=2) and a [missing file](gone.png).\n\n"
-            + ContentRepository.disclaimer
+        let body = "An MRI: ![MRI of the brain](images/mri.png)\n\nThe [leaflet](../leaflets/pml%20leaflet.pdf#page=2) and a [missing file](gone.png)."
         try content.commit("an article with files", [
             .write("Articles/neurology/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07", body: body)),
             FileChange(path: "Articles/neurology/images/mri.png", contents: image),

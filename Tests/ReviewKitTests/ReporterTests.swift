@@ -16,7 +16,8 @@ enum ReporterFixture {
         let content = try ContentRepository(
             articles: ["ok": .neurology, "late": .neurology, "soon": .neurology, "forged": .neurology, "expired": .neurology,
                        "stranger": .neurology, "own": .neurology, "wrongrole": .neurology, "asked": .neurology,
-                       "deleted": .neurology, "junk": .neurology, "later": .neurology, "twice": .neurology, "gone": .neurology],
+                       "deleted": .neurology, "junk": .neurology, "later": .neurology, "twice": .neurology, "gone": .neurology,
+                       "damaged": .neurology],
             reviewers: [.medical("ann"), .editorial("ed"), .medical("old", validUntil: "2026-01-31"), .both("duo")],
             on: "2026-01-01")
         try content.signOff("ok", as: "ann", role: "medical", on: "2026-01-02")
@@ -50,6 +51,9 @@ enum ReporterFixture {
         try content.writeRecord("twice", as: "duo", role: "editorial", on: "2026-02-10")                    // separation-of-duties
         try content.signOff("gone", as: "ann", role: "medical", on: "2026-02-11")
         try content.commit("remove gone", [.remove("Articles/gone.md")], on: "2026-02-12")                 // unattached-record
+        let damaged = "PML is a rare infection of the brain caused by the JC virus. What causes it? The virus stays dormant.\n\n"
+            + "PML is a rare infection of the brain caused by the JC virus.\n\nThose at highest risk include:\n\nPeople with HIV."
+        try content.edit("damaged", lastUpdated: "2026-02-13", body: damaged)  // repeated-text, run-in-question, list-intro-without-list
         return try content.status(asOf: asOf)
     }
 }

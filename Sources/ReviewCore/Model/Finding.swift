@@ -33,6 +33,11 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case unattachedRecord = "unattached-record"
     /// A disclaimer in an earlier canonical wording: pages show the current one in its place.
     case outdatedDisclaimer = "outdated-disclaimer"
+    /// Structure (the reference page's damage): a list introduced but missing, text printed
+    /// twice, a question heading run into a paragraph.
+    case introWithoutList = "list-intro-without-list"
+    case repeatedText = "repeated-text"
+    case runInQuestion = "run-in-question"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -40,7 +45,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
         case .overdue, .missingDisclaimer, .alteredDisclaimer, .invalidFrontMatter, .unknownCategory,
              .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
-             .separationOfDuties:
+             .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer:
             .warning

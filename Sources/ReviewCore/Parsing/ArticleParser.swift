@@ -27,6 +27,16 @@ public enum ArticleParser {
     /// What the bytes say regardless of the file's name: path and slug are empty. The same
     /// bytes always give the same result, so it may be cached by blob id.
     public static func parseContent(_ bytes: [UInt8]) -> (Article, [Finding]) {
+        var (article, findings) = parseParts(bytes)
+        // The body's structure (its findings depend on its bytes only, so they are cached with it).
+        if !article.body.isEmpty {
+            findings += StructureRules.check(body: article.body, firstLine: article.bodyFirstLine)
+        }
+        return (article, findings)
+    }
+
+    /// The front matter and the body, and the findings about them.
+    private static func parseParts(_ bytes: [UInt8]) -> (Article, [Finding]) {
         var article = Article(path: "", slug: "")
         var findings: [Finding] = []
         func problem(_ line: Int?, _ message: String) {

@@ -10,6 +10,18 @@ public enum InvalidFrontMatterRule: ArticleRule {
     }
 }
 
+/// Reports the structure rules' findings, which the parse computed (and the article cache
+/// keeps); each structure rule describes itself (``StructureRules``).
+public enum StructureFindingsRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [], summary: "Reports the structure rules' findings from the parse.", rationale: "See each structure rule.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        let ids = Set(StructureRules.all.flatMap { $0.description.ids })
+        return context.facts.parseFindings.filter { ids.contains($0.rule) }
+    }
+}
+
 /// `unknown-category`: the category is not in the policy.
 public enum UnknownCategoryRule: ArticleRule {
     public static let description = RuleDescription(

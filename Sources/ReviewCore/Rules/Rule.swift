@@ -72,11 +72,12 @@ public enum RuleRegistry {
     public static let articleRules: [any ArticleRule.Type] = [
         InvalidFrontMatterRule.self, UnknownCategoryRule.self, FutureLastUpdatedRule.self, LastUpdatedNotBumpedRule.self,
         DisclaimerRule.self, OverdueRule.self, DueSoonRule.self, AwaitingReviewRule.self, ChangesRequestedRule.self,
-        UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self,
+        UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self, StructureFindingsRule.self,
     ]
 
     public static var descriptions: [RuleDescription] {
-        signOffRules.map { $0.description } + articleRules.map { $0.description }
+        (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description })
+            .filter { !$0.ids.isEmpty }
     }
 
     public static func description(of id: RuleID) -> RuleDescription? {

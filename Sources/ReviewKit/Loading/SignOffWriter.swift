@@ -61,7 +61,7 @@ public enum SignOffWriter {
                               "the private key for '\(reviewer.id)' does not match the public key listed for them",
                               remedy: "use the key 'review keygen' made for them, or update their public-key")
         }
-        if request.decision == .approve, let broken = facts.parseFindings.first(where: { $0.severity == .error }) {
+        if request.decision == .approve, let broken = facts.parseFindings.first(where: { $0.rule == .invalidFrontMatter }) {
             throw ReviewError(file: broken.path, line: broken.line, "cannot approve an article with broken front matter: \(broken.message)",
                               remedy: "fix it first, or use request-changes")
         }

@@ -1,0 +1,139 @@
+/// Rules over an article's Markdown structure (cmark-gfm's tree): the damage the reference
+/// page shows — lists lost after their introductions, text printed twice, a question heading
+/// run into a paragraph. They depend on the article's bytes only, so they run when it is parsed
+/// and their findings are kept in the article cache with the parse.
+public protocol StructureRule: Sendable {
+    static var description: RuleDescription { get }
+    /// - Parameter firstLine: the file line the body starts on (findings give file lines).
+    static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding]
+}
+
+public enum StructureRules {
+    public static let all: [any StructureRule.Type] = [IntroWithoutListRule.self, RepeatedTextRule.self, RunInQuestionRule.self]
+
+    /// Every structure finding for an article body (paths are set by the caller).
+    public static func check(body: String, firstLine: Int) -> [Finding] {
+        let document = MarkdownParser.parse(body)
+        return all.flatMap { $0.check(document, firstLine: firstLine) }
+    }
+
+    /// Text with runs of whitespace collapsed, for comparing.
+    static func normalized(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Sentences of a text: split after `.`, `?` or `!` followed by a space.
+    static func sentences(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var previous: Character = " "
+        for character in normalized(text) {
+            if character == " ", ".?!".contains(previous) {
+                out.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// The blocks of the document in reading order, with lists and quotes entered.
+    static func blocks(_ node: MarkdownNode) -> [MarkdownNode] {
+        var out: [MarkdownNode] = []
+        for child in node.children {
+            switch child.kind {
+            case .list, .item, .blockQuote: out += blocks(child)
+            default: out.append(child)
+            }
+        }
+        return out
+    }
+}
+
+/// `list-intro-without-list`: a paragraph that introduces a list ("…include:") with no list,
+/// table or code block after it.
+public enum IntroWithoutListRule: StructureRule {
+    public static let description = RuleDescription(
+        ids: [.introWithoutList], summary: "A paragraph ends in a colon, introducing a list, but no list follows.",
+        rationale: "The reference page lost both its lists this way: readers saw 'those at highest risk include:' and then nothing.")
+
+    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+        var findings: [Finding] = []
+        func visit(_ siblings: [MarkdownNode]) {
+            for (i, node) in siblings.enumerated() {
+                if [.list, .item, .blockQuote].contains(node.kind) { visit(node.children) }
+                guard node.kind == .paragraph else { continue }
+                let text = StructureRules.normalized(node.plainText)
+                guard text.hasSuffix(":") else { continue }
+                let next = i + 1 < siblings.count ? siblings[i + 1].kind : nil
+                if next == .list || next == .table || next == .codeBlock { continue }
+                let tail = text.split(separator: " ").suffix(4).joined(separator: " ")
+                findings.append(Finding(.introWithoutList, path: "", line: firstLine + node.line - 1,
+                                        "'…\(tail)' introduces a list, but no list follows; restore the list (lines starting '- ') or end the sentence"))
+            }
+        }
+        visit(document.children)
+        return findings
+    }
+}
+
+/// `repeated-text`: a block, or a sentence of eight words or more, printed twice.
+public enum RepeatedTextRule: StructureRule {
+    public static let description = RuleDescription(
+        ids: [.repeatedText], summary: "A block, or a sentence of eight or more words, appears twice in the body.",
+        rationale: "The reference page printed its summary twice; repeated text is a copy or merge gone wrong.")
+
+    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+        var findings: [Finding] = []
+        var seenBlocks: [String: Int] = [:]
+        var seenSentences: [String: Int] = [:]
+        for block in StructureRules.blocks(document) where [.paragraph, .heading, .codeBlock, .table].contains(block.kind) {
+            let line = firstLine + block.line - 1
+            let text = StructureRules.normalized(block.plainText)
+            guard !text.isEmpty else { continue }
+            if let first = seenBlocks[text] {
+                findings.append(Finding(.repeatedText, path: "", line: line, "this block repeats line \(first) word for word; remove one of them"))
+                continue
+            }
+            seenBlocks[text] = line
+            guard block.kind == .paragraph else { continue }
+            var repeats: [Int] = []
+            for sentence in StructureRules.sentences(text) where sentence.split(separator: " ").count >= 8 {
+                if let first = seenSentences[sentence] { repeats.append(first) } else { seenSentences[sentence] = line }
+            }
+            if let first = repeats.first {
+                let what = repeats.count == 1 ? "a sentence" : "\(repeats.count) sentences"
+                findings.append(Finding(.repeatedText, path: "", line: line,
+                                        "\(what) of this paragraph already appear\(repeats.count == 1 ? "s" : "") on line \(first); remove the repeat"))
+            }
+        }
+        return findings
+    }
+}
+
+/// `run-in-question`: a question that reads as a heading ("What is …?") runs into a paragraph.
+public enum RunInQuestionRule: StructureRule {
+    public static let description = RuleDescription(
+        ids: [.runInQuestion], summary: "A question heading is run into the text of a paragraph.",
+        rationale: "The reference page lost its 'What is the underlying cause …?' heading into the summary.")
+
+    static let questionWords: Set<String> = ["What", "How", "Why", "When", "Who", "Which", "Where", "Is", "Are", "Can", "Should",
+                                             "Do", "Does", "Will"]
+
+    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+        var findings: [Finding] = []
+        for block in StructureRules.blocks(document) where block.kind == .paragraph {
+            let sentences = StructureRules.sentences(block.plainText)
+            for (i, sentence) in sentences.enumerated().dropLast() where sentence.hasSuffix("?") {
+                guard let first = sentence.split(separator: " ").first, questionWords.contains(String(first)) else { continue }
+                findings.append(Finding(.runInQuestion, path: "", line: firstLine + block.line - 1,
+                                        "'\(sentence)' reads as a heading run into the paragraph (\(sentences.count - i - 1) more sentence\(sentences.count - i - 1 == 1 ? "" : "s") follow); make it a heading ('## …') on its own line"))
+                break
+            }
+        }
+        return findings
+    }
+}
