@@ -38,6 +38,10 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case introWithoutList = "list-intro-without-list"
     case repeatedText = "repeated-text"
     case runInQuestion = "run-in-question"
+    case headingStructure = "heading-structure"
+    case imageWithoutAlt = "image-without-alt"
+    /// Bidirectional controls or invisible characters anywhere in an article.
+    case hiddenCharacters = "hidden-characters"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -45,7 +49,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
         case .overdue, .missingDisclaimer, .alteredDisclaimer, .invalidFrontMatter, .unknownCategory,
              .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
-             .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion:
+             .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
+             .imageWithoutAlt, .hiddenCharacters:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer:
             .warning

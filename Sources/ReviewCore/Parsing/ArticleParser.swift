@@ -30,7 +30,7 @@ public enum ArticleParser {
         var (article, findings) = parseParts(bytes)
         // The body's structure (its findings depend on its bytes only, so they are cached with it).
         if !article.body.isEmpty {
-            findings += StructureRules.check(body: article.body, firstLine: article.bodyFirstLine)
+            findings += StructureRules.check(text: String(decoding: bytes, as: UTF8.self), body: article.body, firstLine: article.bodyFirstLine)
         }
         return (article, findings)
     }

@@ -76,7 +76,7 @@ public enum RuleRegistry {
     ]
 
     public static var descriptions: [RuleDescription] {
-        (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description })
+        (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description } + [HiddenCharacterRule.description])
             .filter { !$0.ids.isEmpty }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rules over an article's Markdown structure (cmark-gfm's tree): the damage the reference
 /// page shows — lists lost after their introductions, text printed twice, a question heading
 /// run into a paragraph. They depend on the article's bytes only, so they run when it is parsed
@@ -9,7 +11,15 @@ public protocol StructureRule: Sendable {
 }
 
 public enum StructureRules {
-    public static let all: [any StructureRule.Type] = [IntroWithoutListRule.self, RepeatedTextRule.self, RunInQuestionRule.self]
+    public static let all: [any StructureRule.Type] = [
+        IntroWithoutListRule.self, RepeatedTextRule.self, RunInQuestionRule.self, HeadingStructureRule.self, ImageAltRule.self,
+    ]
+
+    /// Every structure finding for an article body, and hidden characters anywhere in the
+    /// file's text (paths are set by the caller).
+    public static func check(text: String, body: String, firstLine: Int) -> [Finding] {
+        HiddenCharacterRule.check(text) + check(body: body, firstLine: firstLine)
+    }
 
     /// Every structure finding for an article body (paths are set by the caller).
     public static func check(body: String, firstLine: Int) -> [Finding] {
@@ -135,5 +145,83 @@ public enum RunInQuestionRule: StructureRule {
             }
         }
         return findings
+    }
+}
+
+/// `heading-structure`: at most one first-level heading (the title) and only as the first
+/// block, no skipped levels, no heading without a section.
+public enum HeadingStructureRule: StructureRule {
+    public static let description = RuleDescription(
+        ids: [.headingStructure], summary: "Headings skip a level, repeat the title, or head an empty section.",
+        rationale: "Screen readers and readers navigate by headings; a broken outline hides or misplaces content.")
+
+    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+        var findings: [Finding] = []
+        let blocks = document.children
+        var previousLevel = 1
+        for (i, block) in blocks.enumerated() where block.kind == .heading {
+            let line = firstLine + block.line - 1
+            let text = StructureRules.normalized(block.plainText)
+            if block.level == 1, i > 0 {
+                findings.append(Finding(.headingStructure, path: "", line: line,
+                                        "'# \(text)' is a second title; the title comes from the front matter, so use '## ' for sections"))
+            } else if block.level > previousLevel + 1 {
+                findings.append(Finding(.headingStructure, path: "", line: line,
+                                        "'\(text)' jumps from level \(previousLevel) to \(block.level); use level \(previousLevel + 1)"))
+            }
+            let next = i + 1 < blocks.count ? blocks[i + 1] : nil
+            if block.level > 1, next == nil || (next?.kind == .heading && next!.level <= block.level) {
+                findings.append(Finding(.headingStructure, path: "", line: line, "the section '\(text)' is empty; write it or remove the heading"))
+            }
+            previousLevel = block.level
+        }
+        return findings
+    }
+}
+
+/// `image-without-alt`: an image with no text for readers who cannot see it.
+public enum ImageAltRule: StructureRule {
+    public static let description = RuleDescription(
+        ids: [.imageWithoutAlt], summary: "An image has no alternative text.",
+        rationale: "A reader using a screen reader gets nothing from an image without a description.")
+
+    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+        var findings: [Finding] = []
+        var stack = [document]
+        while let node = stack.popLast() {
+            if node.kind == .image, StructureRules.normalized(node.plainText).isEmpty {
+                findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + node.line - 1,
+                                        "the image \(node.url) has no description; write one between the brackets: ![what it shows](…)"))
+            }
+            stack += node.children
+        }
+        return findings.sorted()
+    }
+}
+
+/// `hidden-characters`: bidirectional controls or invisible characters in an article, which
+/// can make what a reviewer read differ from what a reader sees (or from what a rule matched).
+public enum HiddenCharacterRule {
+    public static let description = RuleDescription(
+        ids: [.hiddenCharacters], summary: "The article holds bidirectional control or invisible characters.",
+        rationale: "They can reorder or hide text on screen (Trojan Source): what was reviewed must be what is seen.")
+
+    public static func check(_ text: String) -> [Finding] {
+        var findings: [Finding] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            // A byte order mark opening the file is an encoding mark, not text.
+            let scalars = i == 0 && line.unicodeScalars.first == "\u{FEFF}" ? line.unicodeScalars.dropFirst()[...] : line.unicodeScalars[...]
+            guard let scalar = scalars.first(where: isHidden) else { continue }
+            findings.append(Finding(.hiddenCharacters, path: "", line: i + 1,
+                                    String(format: "an invisible or direction-changing character (U+%04X) is in this line; delete it", scalar.value)))
+        }
+        return findings
+    }
+
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0x061C, 0x00AD, 0xFEFF, 0x180E: true
+        default: false
+        }
     }
 }
