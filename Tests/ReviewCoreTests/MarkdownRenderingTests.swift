@@ -121,3 +121,29 @@ import Testing
         #expect(StructureRules.check(body: healthy.replacingOccurrences(of: "Is it common? No. ", with: ""), firstLine: 1).isEmpty)
     }
 }
+
+/// Issue 17: a disclaimer hidden where readers cannot see it passed `check`.
+@Suite struct VisibleDisclaimerTests {
+    @Test(arguments: [
+        ("in a link target", "[Read more](https://e.org \"\(Fixture.disclaimer)\")\n\n[x](\(Fixture.disclaimer.replacingOccurrences(of: " ", with: "%20")))"),
+        ("as the title heading the page drops", "# \(Fixture.disclaimer)"),
+        ("in code", "```\n\(Fixture.disclaimer)\n```"),
+        ("in an HTML comment", "<!-- \(Fixture.disclaimer) -->"),
+        ("as image text", "![\(Fixture.disclaimer)](x.png)"),
+    ])
+    func aHiddenDisclaimerIsMissing(_ where_: String, _ body: String) {
+        var configuration = Fixture.configuration
+        configuration.asOf = Day("2026-04-08")!
+        let facts = Fixture.facts(Fixture.articleText(body: "Body.\n\n" + body + "\n"))
+        let status = WorkflowEngine.evaluate(facts, configuration)
+        let rules = status.findings.map(\.rule)
+        #expect(rules.contains(.missingDisclaimer) || rules.contains(.alteredDisclaimer), "\(where_): \(status.findings)")
+    }
+
+    @Test func aDisclaimerParagraphIsVisible() {
+        var configuration = Fixture.configuration
+        configuration.asOf = Day("2026-04-08")!
+        let status = WorkflowEngine.evaluate(Fixture.facts(), configuration)
+        #expect(!status.findings.contains { $0.rule == .missingDisclaimer || $0.rule == .alteredDisclaimer })
+    }
+}

@@ -71,6 +71,7 @@ import TestSupport
         #expect(a.title == b.title && a.lastUpdated == b.lastUpdated && a.category == b.category && a.summary == b.summary)
         #expect(a.authors == b.authors && a.tags == b.tags && a.aliases == b.aliases && a.isRetired == b.isRetired)
         #expect(a.bodyFirstLine == b.bodyFirstLine)
+        #expect(a.plainParagraphs == b.plainParagraphs)
         #expect(stored.findings == original.findings)
         #expect(stored.sha256 == original.sha256)
         #expect(stored.located(at: "Articles/x/Bad Name.md").1 == original.located(at: "Articles/x/Bad Name.md").1)

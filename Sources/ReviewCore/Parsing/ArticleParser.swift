@@ -30,7 +30,10 @@ public enum ArticleParser {
         var (article, findings) = parseParts(bytes)
         // The body's structure (its findings depend on its bytes only, so they are cached with it).
         if !article.body.isEmpty {
-            findings += StructureRules.check(text: String(decoding: bytes, as: UTF8.self), body: article.body, firstLine: article.bodyFirstLine)
+            let document = MarkdownParser.parse(article.body)
+            findings += HiddenCharacterRule.check(String(decoding: bytes, as: UTF8.self))
+            findings += StructureRules.check(document, firstLine: article.bodyFirstLine)
+            article.plainParagraphs = StructureRules.plainParagraphs(document)
         }
         return (article, findings)
     }

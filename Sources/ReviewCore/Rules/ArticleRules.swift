@@ -81,12 +81,16 @@ public enum DisclaimerRule: ArticleRule {
             let match = DisclaimerMatcher.match(text, in: context.article.body, bodyFirstLine: context.article.bodyFirstLine)
             if match != .present, context.configuration.disclaimerHistory[id]?.contains(where: {
                 DisclaimerMatcher.match($0, in: context.article.body, bodyFirstLine: context.article.bodyFirstLine) == .present
+                    && DisclaimerMatcher.isVisible($0, in: context.article)
             }) == true {
                 // A legal wording change is one change: approvals stay, pages show the new wording.
                 return Finding(.outdatedDisclaimer, path: context.path,
                                "the '\(id)' disclaimer has an earlier wording of Reviews/disclaimers/\(id).md; pages show the current wording, and the article's next edit should take it")
             }
             switch match {
+            case .present where !DisclaimerMatcher.isVisible(text, in: context.article):
+                return Finding(.missingDisclaimer, path: context.path,
+                               "the '\(id)' disclaimer is there but readers cannot see it (inside a link, heading, code, image text or HTML comment); make it a paragraph of its own")
             case .present:
                 return nil
             case .altered(let line, let difference):

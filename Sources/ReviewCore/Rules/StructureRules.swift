@@ -15,16 +15,26 @@ public enum StructureRules {
         IntroWithoutListRule.self, RepeatedTextRule.self, RunInQuestionRule.self, HeadingStructureRule.self, ImageAltRule.self,
     ]
 
-    /// Every structure finding for an article body, and hidden characters anywhere in the
-    /// file's text (paths are set by the caller).
-    public static func check(text: String, body: String, firstLine: Int) -> [Finding] {
-        HiddenCharacterRule.check(text) + check(body: body, firstLine: firstLine)
+    /// Every structure finding for a parsed body (paths are set by the caller).
+    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+        all.flatMap { $0.check(document, firstLine: firstLine) }
+    }
+
+    /// The paragraphs a reader sees as plain text: no link, code, image or raw HTML in them.
+    public static func plainParagraphs(_ document: MarkdownNode) -> [String] {
+        func plain(_ node: MarkdownNode) -> Bool {
+            switch node.kind {
+            case .text, .softBreak, .lineBreak: return true
+            case .emphasis, .strong: return node.children.allSatisfy(plain)
+            default: return false
+            }
+        }
+        return blocks(document).filter { $0.kind == .paragraph && $0.children.allSatisfy(plain) }.map { normalized($0.plainText) }
     }
 
     /// Every structure finding for an article body (paths are set by the caller).
     public static func check(body: String, firstLine: Int) -> [Finding] {
-        let document = MarkdownParser.parse(body)
-        return all.flatMap { $0.check(document, firstLine: firstLine) }
+        check(MarkdownParser.parse(body), firstLine: firstLine)
     }
 
     /// Text with runs of whitespace collapsed, for comparing.

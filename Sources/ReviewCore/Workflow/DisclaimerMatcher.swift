@@ -14,6 +14,15 @@ public enum DisclaimerMatcher {
 
     /// - Parameters:
     ///   - body: the article's Markdown body; `bodyFirstLine` is its first line's number in the file.
+    /// Whether a disclaimer present in the article is one of its plain paragraphs, so readers
+    /// see it (not hidden in a link target, a heading, code, image text or an HTML comment).
+    /// Articles whose body was not parsed (`plainParagraphs == nil`) are not judged here.
+    public static func isVisible(_ canonical: String, in article: Article) -> Bool {
+        guard let paragraphs = article.plainParagraphs else { return true }
+        let wanted = canonical.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return paragraphs.contains { $0.contains(wanted) }
+    }
+
     public static func match(_ canonical: String, in body: String, bodyFirstLine: Int = 1) -> Match {
         // Usually the text is there byte for byte; then its collapsed form is there too.
         if body.utf8.containsBytes(trimmed(canonical)) { return .present }

@@ -122,10 +122,12 @@ public struct PublishPlan: Sendable {
         var disclaimers: [PublishedManifest.Disclaimer] = []
         for id in category.disclaimers {
             guard let text = configuration.disclaimers[id] else { continue }
-            if DisclaimerMatcher.match(text, in: article.body, bodyFirstLine: article.bodyFirstLine) == .present {
+            if DisclaimerMatcher.match(text, in: article.body, bodyFirstLine: article.bodyFirstLine) == .present,
+               DisclaimerMatcher.isVisible(text, in: article) {
                 disclaimers.append(.init(id: id, text: text))
             } else if let older = configuration.disclaimerHistory[id]?.first(where: {
                 DisclaimerMatcher.match($0, in: article.body, bodyFirstLine: article.bodyFirstLine) == .present
+                    && DisclaimerMatcher.isVisible($0, in: article)
             }) {
                 // Reviewed with an earlier wording: the page shows the current one in its place.
                 disclaimers.append(.init(id: id, text: text, replaces: older))

@@ -36,7 +36,7 @@ struct ParsedContent: Sendable {
 /// ignored when damaged.
 struct ArticleCache {
     static let name = "articles.cache"
-    static let magic = "review article cache 1"
+    static let magic = "review article cache 2"
 
     private(set) var entries: [ObjectID: ParsedContent] = [:]
     /// Whether entries were added or dropped since loading.
@@ -100,6 +100,8 @@ struct ArticleCache {
         }
         w.string(a.body)
         w.u32(UInt32(a.bodyFirstLine))
+        w.bool(a.plainParagraphs != nil)
+        if let paragraphs = a.plainParagraphs { w.strings(paragraphs) }
         w.u32(UInt32(content.findings.count))
         for finding in content.findings {
             w.string(finding.rule.rawValue)
@@ -141,7 +143,12 @@ struct ArticleCache {
             guard let key = r.string(), let value = readValue(&r, depth: 0) else { return nil }
             a.frontMatter.append((key, value))
         }
-        guard let body = r.string(), let bodyFirstLine = r.u32(), let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
+        guard let body = r.string(), let bodyFirstLine = r.u32(), let hasParagraphs = r.bool() else { return nil }
+        if hasParagraphs {
+            guard let paragraphs = r.strings() else { return nil }
+            a.plainParagraphs = paragraphs
+        }
+        guard let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
         a.body = body
         a.bodyFirstLine = Int(bodyFirstLine)
         var findings: [Finding] = []
