@@ -47,6 +47,60 @@ public struct DirectoryHistory: Sendable {
 }
 
 extension HistoryEngine {
+    /// The index to read `directory` (and `watching`) from: the persistent whole-tree one, or
+    /// (for a `partial` run without it, or without caches) one of just the top directory
+    /// holding them, built in memory.
+    private func index(for directory: String, watching: [String], in repository: Repository, database: ObjectDatabase,
+                       at revision: ObjectID, partial: Bool) throws(RepositoryError) -> HistoryIndex {
+        let wholeTree = loaded.index != nil
+            || usesCache && (!partial || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))
+        if wholeTree { return try sharedIndex(in: repository, database: database, at: revision) }
+        var scope = String(directory.split(separator: "/").first ?? "")
+        if watching.contains(where: { !$0.hasPrefix(scope + "/") }) { scope = "" }
+        var scoped = HistoryIndex(directory: scope, shallow: repository.shallowBoundary())
+        _ = try scoped.extend(to: revision, database: database, progress: progress)
+        return scoped
+    }
+
+    /// Every version of every file below `directory` that a commit reachable from `revision`
+    /// held, without ordering history (cheaper than ``directoryHistory(in:at:under:watching:partial:)``
+    /// when positions are not needed, as for a disclaimer's earlier wordings).
+    public func directoryVersions(in repository: Repository, at revision: ObjectID, under directory: String,
+                                  partial: Bool = false) throws(RepositoryError) -> Set<DirectoryHistory.Version> {
+        let database = try ObjectDatabase(repository)
+        let index = try index(for: directory, watching: [], in: repository, database: database, at: revision, partial: partial)
+        guard let tip = index.index[revision] else { throw .corruptObject(revision, "the commit is missing from the history index") }
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        let inScope = index.paths.values.map { $0.hasPrefix(prefix) }
+        let components = directory.split(separator: "/").map(String.init)
+        var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))
+        var reachable = [Bool](repeating: false, count: index.count)
+        var stack = [tip]
+        reachable[Int(tip)] = true
+        var versions: Set<DirectoryHistory.Version> = []
+        while let c = stack.popLast() {
+            let commit = Int(c)
+            if index.parents[commit].isEmpty {
+                var files: [TreeFile] = []
+                if let tree = try differ.subtree(at: components, of: index.trees[commit]) {
+                    try database.listFiles(tree: tree, prefix: prefix, into: &files)
+                }
+                for file in files { versions.insert(DirectoryHistory.Version(path: file.path, blob: file.id, kind: file.kind)) }
+            }
+            for list in index.changes[commit] {
+                for change in list where inScope[Int(change.path)] {
+                    guard let blob = change.blob else { continue }
+                    versions.insert(DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind))
+                }
+            }
+            for p in index.parents[commit] where !reachable[Int(p)] {
+                reachable[Int(p)] = true
+                stack.append(p)
+            }
+        }
+        return versions
+    }
+
     /// The history of every file below `directory` (such as `Reviews`) as seen from `revision`,
     /// from the same persistent index the last-change walk uses, extended by new commits only.
     ///
@@ -61,19 +115,7 @@ extension HistoryEngine {
     public func directoryHistory(in repository: Repository, at revision: ObjectID, under directory: String,
                                  watching: [String] = [], partial: Bool = false) throws(RepositoryError) -> DirectoryHistory {
         let database = try ObjectDatabase(repository)
-        let wholeTree = loaded.index != nil
-            || usesCache && (!partial || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))
-        let index: HistoryIndex
-        if wholeTree {
-            index = try sharedIndex(in: repository, database: database, at: revision)
-        } else {
-            // The top directory holding everything asked about, compared commit by commit.
-            var scope = String(directory.split(separator: "/").first ?? "")
-            if watching.contains(where: { !$0.hasPrefix(scope + "/") }) { scope = "" }
-            var scoped = HistoryIndex(directory: scope, shallow: repository.shallowBoundary())
-            _ = try scoped.extend(to: revision, database: database, progress: progress)
-            index = scoped
-        }
+        let index = try index(for: directory, watching: watching, in: repository, database: database, at: revision, partial: partial)
         let prefix = directory.isEmpty ? "" : directory + "/"
         let components = directory.split(separator: "/").map(String.init)
         var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))

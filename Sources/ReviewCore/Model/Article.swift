@@ -20,9 +20,9 @@ public struct Article: Sendable, Equatable {
     public var body: String
     /// The 1-based file line of the body's first line.
     public var bodyFirstLine: Int
-    /// The body's paragraphs of plain text (no link, code, image or HTML in them), whitespace
-    /// collapsed: what a reader sees as a paragraph on the page. `nil` when not parsed.
-    public var plainParagraphs: [String]?
+    /// Digests of the body's paragraphs of plain text (no link, code, image or HTML in them):
+    /// what a reader sees as a paragraph on the page (``PlainParagraph``). `nil` when not parsed.
+    public var plainParagraphs: [PlainParagraph]?
 
     public init(path: String, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
                 summary: String? = nil, authors: [String] = [], tags: [String] = [], aliases: [String] = [],

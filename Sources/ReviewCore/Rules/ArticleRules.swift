@@ -88,7 +88,7 @@ public enum DisclaimerRule: ArticleRule {
                                "the '\(id)' disclaimer has an earlier wording of Reviews/disclaimers/\(id).md; pages show the current wording, and the article's next edit should take it")
             }
             switch match {
-            case .present where !DisclaimerMatcher.isVisible(text, in: context.article):
+            case .present where !DisclaimerMatcher.isVisible(text, in: context.article, paragraphs: context.configuration.disclaimerParagraphs[id]):
                 return Finding(.missingDisclaimer, path: context.path,
                                "the '\(id)' disclaimer is there but readers cannot see it (inside a link, heading, code, image text or HTML comment); make it a paragraph of its own")
             case .present:

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Rules over an article's Markdown structure (cmark-gfm's tree): the damage the reference
@@ -21,7 +22,7 @@ public enum StructureRules {
     }
 
     /// The paragraphs a reader sees as plain text: no link, code, image or raw HTML in them.
-    public static func plainParagraphs(_ document: MarkdownNode) -> [String] {
+    public static func plainParagraphs(_ document: MarkdownNode) -> [PlainParagraph] {
         func plain(_ node: MarkdownNode) -> Bool {
             switch node.kind {
             case .text, .softBreak, .lineBreak: return true
@@ -29,7 +30,7 @@ public enum StructureRules {
             default: return false
             }
         }
-        return blocks(document).filter { $0.kind == .paragraph && $0.children.allSatisfy(plain) }.map { normalized($0.plainText) }
+        return blocks(document).filter { $0.kind == .paragraph && $0.children.allSatisfy(plain) }.map { PlainParagraph(normalized($0.plainText)) }
     }
 
     /// Every structure finding for an article body (paths are set by the caller).
@@ -233,5 +234,31 @@ public enum HiddenCharacterRule {
         case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0x061C, 0x00AD, 0xFEFF, 0x180E: true
         default: false
         }
+    }
+}
+
+/// A paragraph's text as a reader sees it (markup gone, whitespace collapsed), kept as the
+/// first 16 bytes of its SHA-256: enough to tell whether a disclaimer stands as a paragraph of
+/// its own, small enough for the article cache.
+public struct PlainParagraph: Hashable, Sendable {
+    /// The digest's two halves (plain values: no allocation per paragraph).
+    public let high: UInt64
+    public let low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    public init(_ normalizedText: String) {
+        let digest = Array(SHA256.hash(data: Array(normalizedText.utf8)))
+        high = digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// Each paragraph of a Markdown text (such as a disclaimer file), as a reader sees it.
+    public static func of(markdown: String) -> [PlainParagraph] {
+        StructureRules.blocks(MarkdownParser.parse(markdown)).filter { $0.kind == .paragraph }
+            .map { PlainParagraph(StructureRules.normalized($0.plainText)) }
     }
 }

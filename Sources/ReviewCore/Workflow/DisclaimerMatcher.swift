@@ -14,13 +14,15 @@ public enum DisclaimerMatcher {
 
     /// - Parameters:
     ///   - body: the article's Markdown body; `bodyFirstLine` is its first line's number in the file.
-    /// Whether a disclaimer present in the article is one of its plain paragraphs, so readers
-    /// see it (not hidden in a link target, a heading, code, image text or an HTML comment).
-    /// Articles whose body was not parsed (`plainParagraphs == nil`) are not judged here.
-    public static func isVisible(_ canonical: String, in article: Article) -> Bool {
-        guard let paragraphs = article.plainParagraphs else { return true }
-        let wanted = canonical.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return paragraphs.contains { $0.contains(wanted) }
+    /// Whether every paragraph of a disclaimer stands in the article as a paragraph of plain
+    /// text of its own, so readers see it (not hidden in a link target, a heading, code, image
+    /// text or an HTML comment). Articles whose body was not parsed are not judged here.
+    ///
+    /// - Parameter paragraphs: the disclaimer's ``PlainParagraph``s, when already computed.
+    public static func isVisible(_ canonical: String, in article: Article, paragraphs: [PlainParagraph]? = nil) -> Bool {
+        guard let plain = article.plainParagraphs else { return true }
+        let wanted = paragraphs ?? PlainParagraph.of(markdown: canonical)
+        return !wanted.isEmpty && wanted.allSatisfy(plain.contains)
     }
 
     public static func match(_ canonical: String, in body: String, bodyFirstLine: Int = 1) -> Match {

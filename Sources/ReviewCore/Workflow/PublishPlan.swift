@@ -123,7 +123,7 @@ public struct PublishPlan: Sendable {
         for id in category.disclaimers {
             guard let text = configuration.disclaimers[id] else { continue }
             if DisclaimerMatcher.match(text, in: article.body, bodyFirstLine: article.bodyFirstLine) == .present,
-               DisclaimerMatcher.isVisible(text, in: article) {
+               DisclaimerMatcher.isVisible(text, in: article, paragraphs: configuration.disclaimerParagraphs[id]) {
                 disclaimers.append(.init(id: id, text: text))
             } else if let older = configuration.disclaimerHistory[id]?.first(where: {
                 DisclaimerMatcher.match($0, in: article.body, bodyFirstLine: article.bodyFirstLine) == .present

@@ -118,6 +118,8 @@ public struct WorkflowConfiguration: Sendable {
     public var disclaimerHistory: [String: [String]]
     /// "Today" (UTC, inclusive): a review due on `asOf` is due, not overdue.
     public var asOf: Day
+    /// Each disclaimer's paragraphs as readers see them, computed once per configuration.
+    public let disclaimerParagraphs: [String: [PlainParagraph]]
 
     public init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], disclaimerHistory: [String: [String]] = [:],
                 asOf: Day) {
@@ -126,6 +128,7 @@ public struct WorkflowConfiguration: Sendable {
         self.disclaimers = disclaimers
         self.disclaimerHistory = disclaimerHistory
         self.asOf = asOf
+        disclaimerParagraphs = disclaimers.mapValues { PlainParagraph.of(markdown: $0) }
     }
 
     public func reviewer(_ id: String) -> Reviewer? { reviewers.first { $0.id == id } }

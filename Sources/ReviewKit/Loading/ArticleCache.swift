@@ -101,7 +101,13 @@ struct ArticleCache {
         w.string(a.body)
         w.u32(UInt32(a.bodyFirstLine))
         w.bool(a.plainParagraphs != nil)
-        if let paragraphs = a.plainParagraphs { w.strings(paragraphs) }
+        if let paragraphs = a.plainParagraphs {
+            w.u32(UInt32(paragraphs.count))
+            for paragraph in paragraphs {
+                w.u64(paragraph.high)
+                w.u64(paragraph.low)
+            }
+        }
         w.u32(UInt32(content.findings.count))
         for finding in content.findings {
             w.string(finding.rule.rawValue)
@@ -145,7 +151,13 @@ struct ArticleCache {
         }
         guard let body = r.string(), let bodyFirstLine = r.u32(), let hasParagraphs = r.bool() else { return nil }
         if hasParagraphs {
-            guard let paragraphs = r.strings() else { return nil }
+            guard let n = r.u32(), n <= UInt32(r.remaining / 16) else { return nil }
+            var paragraphs: [PlainParagraph] = []
+            paragraphs.reserveCapacity(Int(n))
+            for _ in 0..<n {
+                guard let high = r.u64(), let low = r.u64() else { return nil }
+                paragraphs.append(PlainParagraph(high: high, low: low))
+            }
             a.plainParagraphs = paragraphs
         }
         guard let count = r.u32(), count <= UInt32(r.remaining) else { return nil }

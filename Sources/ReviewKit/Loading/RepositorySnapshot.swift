@@ -188,12 +188,12 @@ private struct SnapshotLoader {
         return snapshot
     }
 
-    /// Every earlier wording each disclaimer file held, oldest first, without the current one.
+    /// Every earlier wording each disclaimer file held (in a stable order), without the current one.
     private static func disclaimerHistory(_ repository: Repository, revision: ObjectID, current: [String: String],
                                           engine: HistoryEngine, partial: Bool) throws -> [String: [String]] {
-        let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.disclaimersDirectory, partial: partial)
+        let versions = try engine.directoryVersions(in: repository, at: revision, under: ContentLayout.disclaimersDirectory, partial: partial)
         var out: [String: [String]] = [:]
-        for (version, _) in history.firstHeld.sorted(by: { $0.value < $1.value })
+        for version in versions.sorted(by: { ($0.path, $0.blob) < ($1.path, $1.blob) })
         where version.path.hasSuffix(".md") && (version.kind == .blob || version.kind == .executable) {
             let id = Slug.of(version.path)
             guard case .success(let text) = TextDecoding.decode(try repository.blob(version.blob)),
