@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import ReviewCore
+@testable import ReviewCore
 import Testing
 
 /// Issue 17, item 1: what the hand-written renderer lost, rendered from cmark-gfm's tree.
@@ -145,5 +145,16 @@ import Testing
         configuration.asOf = Day("2026-04-08")!
         let status = WorkflowEngine.evaluate(Fixture.facts(), configuration)
         #expect(!status.findings.contains { $0.rule == .missingDisclaimer || $0.rule == .alteredDisclaimer })
+    }
+}
+
+@Suite struct NormalizedTextTests {
+    @Test(arguments: [("  a \t b\n\nc  ", "a b c"), ("a\u{00A0}b", "a b"), ("a \u{00A0} b", "a b"), ("\u{00A0}a", "a"), ("é  ü", "é ü")])
+    func whitespaceRunsBecomeOneSpace(_ text: String, _ expected: String) {
+        #expect(StructureRules.normalized(text) == expected)
+    }
+
+    @Test func sentencesSplitAfterTheirMarks() {
+        #expect(StructureRules.sentences("One two. Three? Four! 2.5 ml five") == ["One two.", "Three?", "Four!", "2.5 ml five"])
     }
 }

@@ -38,26 +38,41 @@ public enum StructureRules {
         check(MarkdownParser.parse(body), firstLine: firstLine)
     }
 
-    /// Text with runs of whitespace collapsed, for comparing.
+    /// Text with runs of whitespace (ASCII whitespace and no-break spaces) collapsed to one
+    /// space and none at either end, for comparing. Works on UTF-8 bytes: it runs over every
+    /// article when it is parsed.
     static func normalized(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pending = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
+            if space || (previous == 0xC2 && byte == 0xA0) {
+                if previous == 0xC2 && byte == 0xA0 {
+                    out.removeLast()  // the no-break space's lead byte, and the space put before it
+                    if out.last == 0x20 { out.removeLast() }
+                }
+                pending = !out.isEmpty
+            } else {
+                if pending { out.append(0x20); pending = false }
+                out.append(byte)
+            }
+            previous = byte
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Sentences of a text: split after `.`, `?` or `!` followed by a space.
     static func sentences(_ text: String) -> [String] {
+        let bytes = Array(normalized(text).utf8)
         var out: [String] = []
-        var current = ""
-        var previous: Character = " "
-        for character in normalized(text) {
-            if character == " ", ".?!".contains(previous) {
-                out.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-            previous = character
+        var start = 0
+        for i in bytes.indices where bytes[i] == 0x20 && i > 0 && (bytes[i - 1] == 0x2E || bytes[i - 1] == 0x3F || bytes[i - 1] == 0x21) {
+            out.append(String(decoding: bytes[start..<i], as: UTF8.self))
+            start = i + 1
         }
-        if !current.isEmpty { out.append(current) }
+        if start < bytes.count { out.append(String(decoding: bytes[start...], as: UTF8.self)) }
         return out
     }
 
@@ -218,6 +233,9 @@ public enum HiddenCharacterRule {
         rationale: "They can reorder or hide text on screen (Trojan Source): what was reviewed must be what is seen.")
 
     public static func check(_ text: String) -> [Finding] {
+        // Every such character's UTF-8 begins with one of these bytes; most articles hold none
+        // of the sequences, so look at the bytes before splitting into lines.
+        guard mayHoldHidden(Array(text.utf8)) else { return [] }
         var findings: [Finding] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             // A byte order mark opening the file is an encoding mark, not text.
@@ -227,6 +245,27 @@ public enum HiddenCharacterRule {
                                     String(format: "an invisible or direction-changing character (U+%04X) is in this line; delete it", scalar.value)))
         }
         return findings
+    }
+
+    /// Whether the bytes hold the UTF-8 of any character ``isHidden(_:)`` names.
+    static func mayHoldHidden(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            switch bytes[i] {
+            case 0xE2 where i + 2 < n:
+                let (b1, b2) = (bytes[i + 1], bytes[i + 2])
+                if b1 == 0x80 && ((0x8B...0x8F).contains(b2) || (0xAA...0xAE).contains(b2)) { return true }
+                if b1 == 0x81 && ((0xA0...0xA4).contains(b2) || (0xA6...0xA9).contains(b2)) { return true }
+            case 0xEF where i + 2 < n: if bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF { return true }
+            case 0xD8 where i + 1 < n: if bytes[i + 1] == 0x9C { return true }
+            case 0xC2 where i + 1 < n: if bytes[i + 1] == 0xAD { return true }
+            case 0xE1 where i + 2 < n: if bytes[i + 1] == 0xA0 && bytes[i + 2] == 0x8E { return true }
+            default: break
+            }
+            i += 1
+        }
+        return false
     }
 
     static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
