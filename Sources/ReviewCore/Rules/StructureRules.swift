@@ -137,7 +137,8 @@ public enum RepeatedTextRule: StructureRule {
             seenBlocks[text] = line
             guard block.kind == .paragraph else { continue }
             var repeats: [Int] = []
-            for sentence in StructureRules.sentences(text) where sentence.split(separator: " ").count >= 8 {
+            // Eight words or more: seven spaces (the text is whitespace-collapsed).
+            for sentence in StructureRules.sentences(text) where sentence.utf8.lazy.filter({ $0 == 0x20 }).count >= 7 {
                 if let first = seenSentences[sentence] { repeats.append(first) } else { seenSentences[sentence] = line }
             }
             if let first = repeats.first {
