@@ -27,63 +27,18 @@ struct ParsedContent: Sendable {
 }
 
 /// Parsed article contents by blob id, kept in `<git dir>/review/articles.cache` so a run where
-/// little changed reads and parses only the blobs it has not seen.
-///
-/// A blob id names its bytes, and ``ParsedContent`` depends on nothing else, so a cached entry
-/// is the answer parsing would give — as long as the parser is the same and the file is ours:
-/// it is a ``CacheFile``, trusted only when written by this very build under the user's
-/// ``CacheKey`` (so no one who can merely write the git directory can plant answers), and
-/// ignored when damaged.
-struct ArticleCache {
+/// little changed reads and parses only the blobs it has not seen (``BlobCache``: a
+/// ``ParsedContent`` depends on its blob's bytes only).
+typealias ArticleCache = BlobCache<ParsedContentCodec>
+
+/// How ``ParsedContent`` is kept in the article cache.
+enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
     static let magic = "review article cache 2"
 
-    private(set) var entries: [ObjectID: ParsedContent] = [:]
-    /// Whether entries were added or dropped since loading.
-    private(set) var isModified = false
-
-    subscript(blob: ObjectID) -> ParsedContent? { entries[blob] }
-
-    mutating func insert(_ content: ParsedContent, for blob: ObjectID) {
-        entries[blob] = content
-        isModified = true
-    }
-
-    /// Keeps only the entries for `blobs` (what the repository's tip still uses).
-    mutating func keep(only blobs: Set<ObjectID>) {
-        let before = entries.count
-        entries = entries.filter { blobs.contains($0.key) }
-        if entries.count != before { isModified = true }
-    }
-
-    /// The stored cache, or an empty one when there is none that can be trusted.
-    static func load(_ repository: Repository, key: CacheKey? = CacheKey.user) -> ArticleCache {
-        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic, key: key),
-              let count = r.u32(), count <= UInt32(r.remaining) else { return ArticleCache() }
-        var cache = ArticleCache()
-        cache.entries.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            guard let blob = r.id(), let content = readContent(&r) else { return ArticleCache() }
-            cache.entries[blob] = content
-        }
-        return r.remaining == 0 ? cache : ArticleCache()
-    }
-
-    /// Writes the cache when it changed; a repository that cannot be written keeps none.
-    func save(_ repository: Repository, key: CacheKey? = CacheKey.user) {
-        guard isModified else { return }
-        var w = CacheFile.writer(magic: Self.magic)
-        w.u32(UInt32(entries.count))
-        for (blob, content) in entries {
-            w.id(blob)
-            Self.write(content, into: &w)
-        }
-        CacheFile.store(w, to: CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name), key: key)
-    }
-
     // MARK: Encoding
 
-    private static func write(_ content: ParsedContent, into w: inout BinaryWriter) {
+    static func write(_ content: ParsedContent, into w: inout BinaryWriter) {
         let a = content.article
         w.optionalString(a.title)
         w.optionalString(a.lastUpdated?.description)
@@ -134,7 +89,7 @@ struct ArticleCache {
         }
     }
 
-    private static func readContent(_ r: inout BinaryReader) -> ParsedContent? {
+    static func read(_ r: inout BinaryReader) -> ParsedContent? {
         var a = Article(path: "", slug: "")
         guard let title = r.optionalString(), let lastUpdated = r.optionalString(), let category = r.optionalString(),
               let summary = r.optionalString(), let authors = r.strings(), let tags = r.strings(), let aliases = r.strings(),

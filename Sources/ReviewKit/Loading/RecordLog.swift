@@ -70,7 +70,7 @@ struct RecordLog {
         for (item, (result, verified)) in zip(toParse, parsed) {
             parsedByPath[item.path] = (result, verified)
             if case .success(let signOff) = result {
-                cache.insert(RecordCache.Entry(signOff: signOff, verifiedWith: verified ? keys[signOff.reviewer] : nil), for: item.blob)
+                cache.insert(RecordCodec.Entry(signOff: signOff, verifiedWith: verified ? keys[signOff.reviewer] : nil), for: item.blob)
             }
         }
         if usesCache {

@@ -1,0 +1,76 @@
+import BinaryStore
+import GitKit
+
+/// How one kind of value is kept in a ``BlobCache`` file.
+protocol BlobCacheCodec {
+    associatedtype Value
+    /// The file's name under `<git dir>/review/`.
+    static var name: String { get }
+    /// Names the format: change it when the layout or what a value means changes.
+    static var magic: String { get }
+    static func write(_ value: Value, into w: inout BinaryWriter)
+    /// The value, or `nil` when the bytes are not one (the whole file is then ignored).
+    static func read(_ r: inout BinaryReader) -> Value?
+    /// Whether a value is worth keeping (default: every one).
+    static func keeps(_ value: Value) -> Bool
+}
+
+extension BlobCacheCodec {
+    static func keeps(_ value: Value) -> Bool { true }
+}
+
+/// Values derived from blobs, by blob id, in a ``CacheFile`` under the git directory: the
+/// parsed-article cache and the sign-off record cache.
+///
+/// A blob id names its bytes, so a cached value is what deriving it again would give, as long
+/// as the deriving code is the same and the file is ours: a ``CacheFile`` is trusted only when
+/// written by this very build under the user's ``CacheKey`` (no one who can merely write the
+/// git directory can plant values), and ignored when damaged.
+struct BlobCache<Codec: BlobCacheCodec> {
+    static var name: String { Codec.name }
+    static var magic: String { Codec.magic }
+
+    private(set) var entries: [ObjectID: Codec.Value] = [:]
+    /// Whether entries were added or dropped since loading.
+    private(set) var isModified = false
+
+    subscript(blob: ObjectID) -> Codec.Value? { entries[blob] }
+
+    mutating func insert(_ value: Codec.Value, for blob: ObjectID) {
+        entries[blob] = value
+        isModified = true
+    }
+
+    /// Keeps only the entries for `blobs` (what the repository's tip still uses).
+    mutating func keep(only blobs: Set<ObjectID>) {
+        let before = entries.count
+        entries = entries.filter { blobs.contains($0.key) }
+        if entries.count != before { isModified = true }
+    }
+
+    /// The stored cache, or an empty one when there is none that can be trusted.
+    static func load(_ repository: Repository, key: CacheKey? = CacheKey.user) -> BlobCache {
+        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic, key: key),
+              let count = r.u32(), count <= UInt32(r.remaining) else { return BlobCache() }
+        var cache = BlobCache()
+        cache.entries.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let blob = r.id(), let value = Codec.read(&r) else { return BlobCache() }
+            cache.entries[blob] = value
+        }
+        return r.remaining == 0 ? cache : BlobCache()
+    }
+
+    /// Writes the cache when it changed; a repository that cannot be written keeps none.
+    func save(_ repository: Repository, key: CacheKey? = CacheKey.user) {
+        guard isModified else { return }
+        var w = CacheFile.writer(magic: Self.magic)
+        let kept = entries.filter { Codec.keeps($0.value) }
+        w.u32(UInt32(kept.count))
+        for (blob, value) in kept {
+            w.id(blob)
+            Codec.write(value, into: &w)
+        }
+        CacheFile.store(w, to: CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name), key: key)
+    }
+}
