@@ -202,10 +202,11 @@ import TestSupport
         // This test process plays the living git: it creates the lock and keeps it open.
         let fd = open(git + "index.lock", O_WRONLY | O_CREAT | O_EXCL, 0o644)
         #expect(fd >= 0)
-        defer { close(fd); unlink(git + "index.lock") }
+        defer { unlink(git + "index.lock") }
         try repo.repository.withWriteLock {}
         #expect(FileManager.default.fileExists(atPath: git + "index.lock"))
-        // Closed (its owner gone), the same lock is the dead writer's and goes.
+        // Closed (its owner gone), the same lock is the dead writer's and goes. (Closed once:
+        // a second close could close another thread's descriptor in a parallel test run.)
         try "index.lock".write(toFile: git + "review.lock", atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: git + "review.lock")
         close(fd)

@@ -140,8 +140,11 @@ import TestSupport
         ], on: "2026-04-08")
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
-        // Files beside the articles are assets, not findings.
-        #expect(try content.status(asOf: Self.asOf).otherFindings.isEmpty)
+        // Files beside the articles are assets, not findings; a link to nothing is (issue 17).
+        let report = try content.status(asOf: Self.asOf)
+        #expect(report.otherFindings.isEmpty)
+        let broken = report.articles.first?.findings.filter { $0.rule == .brokenLink } ?? []
+        #expect(broken.map(\.message).allSatisfy { $0.contains("gone.png") } && broken.count == 1, "\(broken)")
         _ = try publish(content)
         let site = TemporaryDirectory()
         _ = try content.session().renderSite(to: site.path + "/site")

@@ -54,6 +54,7 @@ enum ReporterFixture {
         let damaged = "PML is a rare infection of the brain caused by the JC virus. What causes it? The virus stays dormant.\n\n"
             + "PML is a rare infection of the brain caused by the JC virus.\n\nThose at highest risk include:\n\nPeople with HIV.\n\n"
             + "#### Too deep\n\nA hidden\u{200B}space and ![](chart.png)."  // heading-structure, hidden-characters, image-without-alt
+            + " See [the leaflet](leaflet.pdf)."                                 // broken-link
         try content.edit("damaged", lastUpdated: "2026-02-13", body: damaged)  // repeated-text, run-in-question, list-intro-without-list
         return try content.status(asOf: asOf)
     }

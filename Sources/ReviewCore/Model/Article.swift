@@ -23,6 +23,9 @@ public struct Article: Sendable, Equatable {
     /// Digests of the body's paragraphs of plain text (no link, code, image or HTML in them):
     /// what a reader sees as a paragraph on the page (``PlainParagraph``). `nil` when not parsed.
     public var plainParagraphs: [PlainParagraph]?
+    /// The relative addresses the body links to or shows (other articles, images, files),
+    /// each with its file line: checked against the revision's files when it is loaded.
+    public var relativeLinks: [RelativeLink] = []
 
     public init(path: String, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
                 summary: String? = nil, authors: [String] = [], tags: [String] = [], aliases: [String] = [],

@@ -42,6 +42,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case imageWithoutAlt = "image-without-alt"
     /// Bidirectional controls or invisible characters anywhere in an article.
     case hiddenCharacters = "hidden-characters"
+    /// A link or image to another article or file that does not exist at the revision.
+    case brokenLink = "broken-link"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -50,7 +52,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
-             .imageWithoutAlt, .hiddenCharacters:
+             .imageWithoutAlt, .hiddenCharacters, .brokenLink:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer:
             .warning

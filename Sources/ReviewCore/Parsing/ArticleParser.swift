@@ -34,6 +34,7 @@ public enum ArticleParser {
             findings += HiddenCharacterRule.check(String(decoding: bytes, as: UTF8.self))
             findings += StructureRules.check(document, firstLine: article.bodyFirstLine)
             article.plainParagraphs = StructureRules.plainParagraphs(document)
+            article.relativeLinks = StructureRules.relativeLinks(document, firstLine: article.bodyFirstLine)
         }
         return (article, findings)
     }

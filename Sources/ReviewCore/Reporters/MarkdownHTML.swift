@@ -155,14 +155,14 @@ public struct SiteLinks: Sendable {
         return out
     }
 
-    static func isRelative(_ url: String) -> Bool {
+    public static func isRelative(_ url: String) -> Bool {
         let head = url.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         return !head.contains(":") && !url.hasPrefix("/") && !url.hasPrefix("#")
     }
 
     /// The repository path a relative address names from `directory`, or `nil` when it is not
     /// relative or climbs out of the repository.
-    static func resolve(_ url: String, from directory: String) -> String? {
+    public static func resolve(_ url: String, from directory: String) -> String? {
         guard isRelative(url), !url.hasPrefix("#") else { return nil }
         var parts = directory.split(separator: "/").map(String.init)
         for part in url.split(separator: "/", omittingEmptySubsequences: true) {

@@ -76,7 +76,8 @@ public enum RuleRegistry {
     ]
 
     public static var descriptions: [RuleDescription] {
-        (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description } + [HiddenCharacterRule.description])
+        (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description }
+         + [HiddenCharacterRule.description, BrokenLinkRule.description])
             .filter { !$0.ids.isEmpty }
     }
 

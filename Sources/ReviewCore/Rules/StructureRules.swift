@@ -21,6 +21,20 @@ public enum StructureRules {
         all.flatMap { $0.check(document, firstLine: firstLine) }
     }
 
+    /// Every relative link and image address in the body, with its file line.
+    public static func relativeLinks(_ document: MarkdownNode, firstLine: Int) -> [RelativeLink] {
+        var out: [RelativeLink] = []
+        var stack = [(document, 0)]
+        while let (node, line) = stack.popLast() {
+            let here = node.line > 0 ? firstLine + node.line - 1 : line
+            if node.kind == .link || node.kind == .image, SiteLinks.isRelative(node.url), !node.url.hasPrefix("#") {
+                out.append(RelativeLink(url: node.url, line: here))
+            }
+            stack += node.children.map { ($0, here) }
+        }
+        return out.sorted { ($0.line, $0.url) < ($1.line, $1.url) }
+    }
+
     /// The paragraphs a reader sees as plain text: no link, code, image or raw HTML in them.
     public static func plainParagraphs(_ document: MarkdownNode) -> [PlainParagraph] {
         func plain(_ node: MarkdownNode) -> Bool {
@@ -301,4 +315,24 @@ public struct PlainParagraph: Hashable, Sendable {
         StructureRules.blocks(MarkdownParser.parse(markdown)).filter { $0.kind == .paragraph }
             .map { PlainParagraph(StructureRules.normalized($0.plainText)) }
     }
+}
+
+/// A relative address in an article (`asthma.md`, `images/mri.png`) and the line it is on.
+public struct RelativeLink: Sendable, Equatable {
+    public var url: String
+    public var line: Int
+
+    public init(url: String, line: Int) {
+        self.url = url
+        self.line = line
+    }
+}
+
+/// `broken-link`: a relative link or image that leads to nothing at the revision. The parse
+/// keeps the addresses (``Article/relativeLinks``); the loader, which knows the revision's
+/// files, reports the ones that lead nowhere.
+public enum BrokenLinkRule {
+    public static let description = RuleDescription(
+        ids: [.brokenLink], summary: "A link or image leads to an article or file that does not exist at the revision.",
+        rationale: "Readers follow links between articles; a page must not send them nowhere, or show a missing image.")
 }

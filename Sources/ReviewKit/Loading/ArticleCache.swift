@@ -34,7 +34,7 @@ typealias ArticleCache = BlobCache<ParsedContentCodec>
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 2"
+    static let magic = "review article cache 3"
 
     // MARK: Encoding
 
@@ -55,6 +55,11 @@ enum ParsedContentCodec: BlobCacheCodec {
         }
         w.string(a.body)
         w.u32(UInt32(a.bodyFirstLine))
+        w.u32(UInt32(a.relativeLinks.count))
+        for link in a.relativeLinks {
+            w.string(link.url)
+            w.u32(UInt32(link.line))
+        }
         w.bool(a.plainParagraphs != nil)
         if let paragraphs = a.plainParagraphs {
             w.u32(UInt32(paragraphs.count))
@@ -104,7 +109,12 @@ enum ParsedContentCodec: BlobCacheCodec {
             guard let key = r.string(), let value = readValue(&r, depth: 0) else { return nil }
             a.frontMatter.append((key, value))
         }
-        guard let body = r.string(), let bodyFirstLine = r.u32(), let hasParagraphs = r.bool() else { return nil }
+        guard let body = r.string(), let bodyFirstLine = r.u32(), let linkCount = r.u32(), linkCount <= UInt32(r.remaining) else { return nil }
+        for _ in 0..<linkCount {
+            guard let url = r.string(), let line = r.u32() else { return nil }
+            a.relativeLinks.append(RelativeLink(url: url, line: Int(line)))
+        }
+        guard let hasParagraphs = r.bool() else { return nil }
         if hasParagraphs {
             guard let n = r.u32(), n <= UInt32(r.remaining / 16) else { return nil }
             var paragraphs: [PlainParagraph] = []

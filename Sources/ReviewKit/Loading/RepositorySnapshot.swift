@@ -129,12 +129,15 @@ private struct SnapshotLoader {
             inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
         }
         let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes) }
+        // The files of the revision below Articles/, for the articles' relative links.
+        let existing = Set(report.files.map(\.path))
         var used: Set<ObjectID> = []
         for (input, content) in zip(inputs, parsed) {
             let file = input.file
             if input.cached == nil { cache.insert(content, for: file.blob) }
             used.insert(file.blob)
             var (article, findings) = content.located(at: file.path)
+            findings += try brokenLinks(article, existing: existing, tree: tree)
             if let other = slugs[article.slug] {
                 findings.append(Finding(.invalidFrontMatter, path: file.path,
                                         "slug '\(article.slug)' is also used by \(other); slugs must be unique across all folders"))
@@ -186,6 +189,27 @@ private struct SnapshotLoader {
                                           reachedShallowBoundary: report.reachedShallowBoundary)
         snapshot.disclaimerHistory = disclaimerHistory
         return snapshot
+    }
+
+    /// A finding for each relative link or image of the article that leads to nothing at this
+    /// revision (files below Articles/ are known; others are looked up in the tree).
+    private func brokenLinks(_ article: Article, existing: Set<String>, tree: ObjectID) throws -> [Finding] {
+        let directory = SiteLinks(articlePath: article.path).directory
+        var findings: [Finding] = []
+        for link in article.relativeLinks {
+            let target = String(link.url.prefix { $0 != "#" && $0 != "?" })
+            guard !target.isEmpty else { continue }
+            guard let path = SiteLinks.resolve(target, from: directory) else {
+                findings.append(Finding(.brokenLink, path: article.path, line: link.line,
+                                        "the link '\(link.url)' leads outside the repository; link inside it or use a full https address"))
+                continue
+            }
+            if existing.contains(path) { continue }
+            if !path.hasPrefix(RepositorySnapshot.articlesDirectory + "/"), try repository.entry(at: path, inTree: tree) != nil { continue }
+            findings.append(Finding(.brokenLink, path: article.path, line: link.line,
+                                    "the link '\(link.url)' leads to \(path), which does not exist at \(revision.short); fix the address or add the file"))
+        }
+        return findings
     }
 
     /// Every earlier wording each disclaimer file held (in a stable order), without the current one.
