@@ -158,3 +158,25 @@ import Testing
         #expect(StructureRules.sentences("One two. Three? Four! 2.5 ml five") == ["One two.", "Three?", "Four!", "2.5 ml five"])
     }
 }
+
+/// Issue 17, item 3: a page that lost a block is caught before it is published.
+@Suite struct RenderIntegrityTests {
+    static let source = "# Title\n\nThose at risk include:\n\n- people with HIV;\n- people on some medicines.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+
+    @Test func theRenderersOwnPageCarriesEveryBlock() {
+        #expect(RenderIntegrity.problems(markdown: Self.source, html: MarkdownHTML.render(Self.source)).isEmpty)
+        let hostile = "<b>raw</b> & <i>more</i>\n\n![alt text](x.png) and `code` and [link](javascript:x)\n\n> quoted **strong**\n"
+        #expect(RenderIntegrity.problems(markdown: hostile, html: MarkdownHTML.render(hostile)).isEmpty)
+    }
+
+    @Test func aLostListAndAFlattenedTableAreCaught() {
+        // What the reference page's renderer did: the list items vanished.
+        let lost = "<h1>Title</h1><p>Those at risk include:</p><table><tr><td>a</td><td>b</td></tr><tr><td>1</td><td>2</td></tr></table>"
+        let findings = RenderIntegrity.problems(markdown: Self.source, html: lost)
+        #expect(findings.map(\.line) == [5, 6])
+        #expect(findings.allSatisfy { $0.rule == .renderIntegrity })
+        // Blocks out of order are blocks missing where they belong.
+        let reordered = "<h1>Title</h1><p>Those at risk include:</p><ul><li>people on some medicines.</li><li>people with HIV;</li></ul>"
+        #expect(RenderIntegrity.problems(markdown: Self.source, html: reordered).count >= 2)
+    }
+}

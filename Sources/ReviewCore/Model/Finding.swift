@@ -44,6 +44,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case hiddenCharacters = "hidden-characters"
     /// A link or image to another article or file that does not exist at the revision.
     case brokenLink = "broken-link"
+    /// The rendered page lost a block of the source (a bug: the page is held back).
+    case renderIntegrity = "render-integrity"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -52,7 +54,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
-             .imageWithoutAlt, .hiddenCharacters, .brokenLink:
+             .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer:
             .warning

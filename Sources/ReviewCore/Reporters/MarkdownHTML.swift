@@ -9,8 +9,13 @@ import Foundation
 public enum MarkdownHTML {
     /// - Parameter links: where the article's relative links lead on the site.
     public static func render(_ markdown: String, links: SiteLinks = SiteLinks()) -> String {
+        render(MarkdownParser.parse(markdown), links: links)
+    }
+
+    /// Renders an already parsed document.
+    public static func render(_ document: MarkdownNode, links: SiteLinks = SiteLinks()) -> String {
         var out = ""
-        for block in MarkdownParser.parse(markdown).children { render(block, links, into: &out) }
+        for block in document.children { render(block, links, into: &out) }
         return out
     }
 

@@ -17,7 +17,8 @@ public enum StructureFindingsRule: ArticleRule {
         ids: [], summary: "Reports the structure rules' findings from the parse.", rationale: "See each structure rule.")
 
     public static func check(_ context: ArticleContext) -> [Finding] {
-        let ids = Set(StructureRules.all.flatMap { $0.description.ids } + HiddenCharacterRule.description.ids + BrokenLinkRule.description.ids)
+        let ids = Set(StructureRules.all.flatMap { $0.description.ids } + HiddenCharacterRule.description.ids + BrokenLinkRule.description.ids
+                      + RenderIntegrity.description.ids)
         return context.facts.parseFindings.filter { ids.contains($0.rule) }
     }
 }

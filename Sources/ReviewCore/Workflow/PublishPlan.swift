@@ -119,6 +119,13 @@ public struct PublishPlan: Sendable {
         if overdue, category.whenOverdue == .unpublish {
             return .failure(Reason(text: "review overdue since \(due) (when-overdue: unpublish)"))
         }
+        // The page must carry every block of the approved text (issue 17): checked on the
+        // renderer's own output before anything is published.
+        let document = MarkdownParser.parse(article.body)
+        if let lost = RenderIntegrity.problems(document, html: MarkdownHTML.render(document, links: SiteLinks(articlePath: status.path)),
+                                               firstLine: article.bodyFirstLine).first {
+            return .failure(Reason(text: "render-integrity: \(lost.message)"))
+        }
         var disclaimers: [PublishedManifest.Disclaimer] = []
         for id in category.disclaimers {
             guard let text = configuration.disclaimers[id] else { continue }

@@ -1,0 +1,102 @@
+import Foundation
+
+/// Render integrity (issue 17, item 3): every heading, list item, table row, code block and
+/// paragraph of the Markdown arrives on the rendered page, with its text, in order. `publish`
+/// checks the page of every article it would publish (the renderer's own output for that text)
+/// and holds back one that lost a block, naming the block. (`status` does not run it: the
+/// renderer is deterministic, and rendering every article would add a fifth to a cold run.)
+public enum RenderIntegrity {
+    public static let description = RuleDescription(
+        ids: [.renderIntegrity], summary: "The rendered page lost a heading, list item, table row, code block or paragraph of the source.",
+        rationale: "The reference page shipped with its lists gone; the page must carry every block the reviewers approved.")
+
+    /// One problem per block of `markdown` whose text is missing from `html` (searched in order).
+    public static func problems(markdown: String, html: String, firstLine: Int = 1) -> [Finding] {
+        problems(MarkdownParser.parse(markdown), html: html, firstLine: firstLine)
+    }
+
+    public static func problems(_ document: MarkdownNode, html: String, firstLine: Int) -> [Finding] {
+        let page = Array(pageText(html).utf8)
+        var findings: [Finding] = []
+        var from = 0
+        for block in leafBlocks(document) {
+            let text = Array(StructureRules.normalized(block.plainText).utf8)
+            guard !text.isEmpty else { continue }
+            if let at = find(text, in: page, from: from) {
+                from = at + text.count
+            } else {
+                let name = block.kind == .heading ? "heading" : block.kind == .tableRow ? "table row" : block.kind == .codeBlock ? "code block" : "paragraph"
+                let excerpt = String(decoding: text.prefix(40), as: UTF8.self)
+                findings.append(Finding(.renderIntegrity, path: "", line: firstLine + block.line - 1,
+                                        "the \(name) '\(excerpt)…' does not arrive on the rendered page; the page is held back (report this as a bug)"))
+            }
+        }
+        return findings
+    }
+
+    /// The blocks whose text a reader must find: paragraphs (in list items and quotes too),
+    /// headings, code blocks, raw HTML blocks and table rows, in reading order.
+    static func leafBlocks(_ node: MarkdownNode) -> [MarkdownNode] {
+        var out: [MarkdownNode] = []
+        for child in node.children {
+            switch child.kind {
+            case .paragraph, .heading, .codeBlock, .htmlBlock, .tableRow: out.append(child)
+            case .list, .item, .blockQuote, .table: out += leafBlocks(child)
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// The page's text as a reader gets it: block tags become spaces, inline tags vanish, an
+    /// image counts as its `alt`, entities are decoded, whitespace is collapsed.
+    static func pageText(_ html: String) -> String {
+        let blockTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "blockquote", "pre", "ul", "ol",
+                                      "table", "thead", "tbody", "aside", "hr", "br", "div"]
+        var out = ""
+        var rest = Substring(html)
+        while let open = rest.firstIndex(of: "<") {
+            out += decode(rest[..<open])
+            guard let close = rest[open...].firstIndex(of: ">") else { rest = rest[rest.endIndex...]; break }
+            let tag = rest[rest.index(after: open)..<close]
+            let name = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
+            if name == "img", let alt = attribute("alt", in: tag) { out += decode(alt[...]) }
+            if blockTags.contains(name) { out += " " }
+            rest = rest[rest.index(after: close)...]
+        }
+        out += decode(rest)
+        return StructureRules.normalized(out)
+    }
+
+    private static func attribute(_ name: String, in tag: Substring) -> String? {
+        guard let range = tag.range(of: " \(name)=\"") else { return nil }
+        return String(tag[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        guard text.contains("&") else { return String(text) }
+        return String(text).replacingEntities()
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard needle.count <= haystack.count - from else { return nil }
+        var i = from
+        while i + needle.count <= haystack.count {
+            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// The text with the entities the renderer writes decoded.
+    func replacingEntities() -> String {
+        var out = self
+        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#10;", "\n"), ("&#9;", "\t"),
+                                    ("&#13;", "\r"), ("&amp;", "&")] where out.contains(entity) {
+            out = out.replacingOccurrences(of: entity, with: character)
+        }
+        return out
+    }
+}
