@@ -180,3 +180,31 @@ import Testing
         #expect(RenderIntegrity.problems(markdown: Self.source, html: reordered).count >= 2)
     }
 }
+
+/// Issue 17, item 4: the reading level, as a warning with the figure.
+@Suite struct ReadabilityTests {
+    @Test func plainWordsReadYoungerThanClinicalOnes() {
+        let plain = Readability.of(MarkdownParser.parse("The virus sleeps in the body. It can wake up. Then it harms the brain.\n\n- a cough;\n- a fever.\n"))
+        let clinical = Readability.of(MarkdownParser.parse(
+            "Progressive multifocal leukoencephalopathy is a demyelinating disease of the central nervous system caused by reactivation of the polyomavirus in immunocompromised individuals.\n"))
+        #expect(plain.sentences == 5 && plain.words == 19)
+        #expect(plain.readingAge < 9)
+        #expect(clinical.readingAge > 20)
+        #expect(Readability.syllables(in: "table") == 2 && Readability.syllables(in: "make") == 1 && Readability.syllables(in: "virus") == 2)
+    }
+
+    @Test func aCategoryTargetTurnsItIntoAWarningWithTheFigure() throws {
+        let policy = try PolicyParser.parse(Array((PolicyParserTests.valid.replacingOccurrences(of: "    disclaimers: [medical]",
+            with: "    disclaimers: [medical]\n    reading-age: 11")).utf8), disclaimerIDs: ["medical"])
+        #expect(policy.categories["neurology"]?.readingAge == 11)
+        var configuration = Fixture.configuration
+        configuration.policy.categories["neurology"]?.readingAge = 11
+        configuration.asOf = Day("2026-04-08")!
+        let long = String(repeating: "Progressive multifocal leukoencephalopathy is an opportunistic demyelinating infection of oligodendrocytes. ", count: 8)
+        let status = WorkflowEngine.evaluate(Fixture.facts(Fixture.articleText(body: long + "\n\n" + Fixture.disclaimer)), configuration)
+        let finding = try #require(status.findings.first { $0.rule == .readingLevel })
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("Flesch–Kincaid grade") && finding.message.contains("aims for 11 or under"))
+        #expect(!WorkflowEngine.evaluate(Fixture.facts(), configuration).findings.contains { $0.rule == .readingLevel })
+    }
+}

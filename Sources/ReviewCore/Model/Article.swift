@@ -26,6 +26,8 @@ public struct Article: Sendable, Equatable {
     /// The relative addresses the body links to or shows (other articles, images, files),
     /// each with its file line: checked against the revision's files when it is loaded.
     public var relativeLinks: [RelativeLink] = []
+    /// Words, sentences and syllables of the body's prose (``Readability``); `nil` when not parsed.
+    public var readability: Readability?
 
     public init(path: String, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
                 summary: String? = nil, authors: [String] = [], tags: [String] = [], aliases: [String] = [],

@@ -46,6 +46,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case brokenLink = "broken-link"
     /// The rendered page lost a block of the source (a bug: the page is held back).
     case renderIntegrity = "render-integrity"
+    /// The article reads above its category's `reading-age` (a warning with the figure).
+    case readingLevel = "reading-level"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -56,7 +58,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity:
             .error
-        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer:
+        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel:
             .warning
         }
     }

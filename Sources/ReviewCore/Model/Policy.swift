@@ -9,6 +9,9 @@ public struct Policy: Sendable, Equatable {
         public var disclaimers: [String]
         /// What readers see once a published article's review is overdue (`when-overdue`).
         public var whenOverdue: OverdueAction
+        /// `reading-age`: the highest reading age (Flesch–Kincaid grade + 5) before a
+        /// `reading-level` warning; `nil` for no target.
+        public var readingAge: Int?
 
         public init(name: String, requiredRoles: [String], reviewIntervalDays: Int, dueSoonDays: Int, disclaimers: [String],
                     whenOverdue: OverdueAction = .notice) {

@@ -35,6 +35,7 @@ public enum ArticleParser {
             findings += StructureRules.check(document, firstLine: article.bodyFirstLine)
             article.plainParagraphs = StructureRules.plainParagraphs(document)
             article.relativeLinks = StructureRules.relativeLinks(document, firstLine: article.bodyFirstLine)
+            article.readability = Readability.of(document)
         }
         return (article, findings)
     }

@@ -104,8 +104,12 @@ public enum PolicyParser {
                 }
                 whenOverdue = action
             }
-            categories[name] = Policy.Category(name: name, requiredRoles: required, reviewIntervalDays: interval,
-                                               dueSoonDays: dueSoon, disclaimers: disclaimers, whenOverdue: whenOverdue)
+            var category = Policy.Category(name: name, requiredRoles: required, reviewIntervalDays: interval,
+                                           dueSoonDays: dueSoon, disclaimers: disclaimers, whenOverdue: whenOverdue)
+            if value["reading-age"] != nil {
+                category.readingAge = try reader.integer(value, "reading-age", context: context, range: 5...25)
+            }
+            categories[name] = category
         }
         let unreviewed = try reader.strings(root, "unreviewed-fields", context: "the policy", required: false)
         // Anything a page shows or the workflow reads is reviewed content.

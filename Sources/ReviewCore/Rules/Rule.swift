@@ -72,7 +72,7 @@ public enum RuleRegistry {
     public static let articleRules: [any ArticleRule.Type] = [
         InvalidFrontMatterRule.self, UnknownCategoryRule.self, FutureLastUpdatedRule.self, LastUpdatedNotBumpedRule.self,
         DisclaimerRule.self, OverdueRule.self, DueSoonRule.self, AwaitingReviewRule.self, ChangesRequestedRule.self,
-        UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self, StructureFindingsRule.self,
+        UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self, StructureFindingsRule.self, ReadingLevelRule.self,
     ]
 
     public static var descriptions: [RuleDescription] {

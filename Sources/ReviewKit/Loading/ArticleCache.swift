@@ -34,7 +34,7 @@ typealias ArticleCache = BlobCache<ParsedContentCodec>
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 3"
+    static let magic = "review article cache 4"
 
     // MARK: Encoding
 
@@ -59,6 +59,12 @@ enum ParsedContentCodec: BlobCacheCodec {
         for link in a.relativeLinks {
             w.string(link.url)
             w.u32(UInt32(link.line))
+        }
+        w.bool(a.readability != nil)
+        if let r = a.readability {
+            w.u32(UInt32(clamping: r.words))
+            w.u32(UInt32(clamping: r.sentences))
+            w.u32(UInt32(clamping: r.syllables))
         }
         w.bool(a.plainParagraphs != nil)
         if let paragraphs = a.plainParagraphs {
@@ -113,6 +119,11 @@ enum ParsedContentCodec: BlobCacheCodec {
         for _ in 0..<linkCount {
             guard let url = r.string(), let line = r.u32() else { return nil }
             a.relativeLinks.append(RelativeLink(url: url, line: Int(line)))
+        }
+        guard let hasReadability = r.bool() else { return nil }
+        if hasReadability {
+            guard let words = r.u32(), let sentences = r.u32(), let syllables = r.u32() else { return nil }
+            a.readability = Readability(words: Int(words), sentences: Int(sentences), syllables: Int(syllables))
         }
         guard let hasParagraphs = r.bool() else { return nil }
         if hasParagraphs {
