@@ -29,30 +29,43 @@ public struct Readability: Sendable, Equatable {
         for block in StructureRules.blocks(document) where block.kind == .paragraph {
             let sentences = StructureRules.sentences(block.plainText)
             result.sentences += sentences.count
+            // Bytes, not Characters: this runs over every article when it is parsed.
             for sentence in sentences {
-                for word in sentence.split(separator: " ") {
-                    let letters = word.lowercased().filter(\.isLetter)
-                    guard !letters.isEmpty else { continue }
+                for word in sentence.utf8.split(separator: 0x20) {
+                    let count = syllables(in: word)
+                    guard count > 0 else { continue }  // no letters: a number or a dash
                     result.words += 1
-                    result.syllables += syllables(in: letters)
+                    result.syllables += count
                 }
             }
         }
         return result
     }
 
-    static func syllables(in word: String) -> Int {
-        let vowels: Set<Character> = ["a", "e", "i", "o", "u", "y"]
+    /// Vowel groups of a word's ASCII letters (a silent final "e" dropped, at least one); 0 when
+    /// the word has no letter. Letters outside ASCII count as one consonant each.
+    static func syllables<Word: Collection<UInt8>>(in word: Word) -> Int {
         var count = 0
+        var letters = 0
         var previousVowel = false
-        for character in word {
-            let vowel = vowels.contains(character)
+        var last: UInt8 = 0, beforeLast: UInt8 = 0
+        for byte in word {
+            let lower = byte | 0x20
+            let isLetter = (0x61...0x7A).contains(lower) && (0x41...0x5A).contains(byte & ~0x20) || byte >= 0xC0
+            guard isLetter else { continue }
+            letters += 1
+            let vowel = byte < 0x80 && (lower == 0x61 || lower == 0x65 || lower == 0x69 || lower == 0x6F || lower == 0x75 || lower == 0x79)
             if vowel && !previousVowel { count += 1 }
             previousVowel = vowel
+            beforeLast = last
+            last = byte < 0x80 ? lower : 0
         }
-        if word.hasSuffix("e"), !word.hasSuffix("le"), count > 1 { count -= 1 }
+        guard letters > 0 else { return 0 }
+        if last == 0x65, beforeLast != 0x6C, count > 1 { count -= 1 }  // "make", but not "table"
         return max(count, 1)
     }
+
+    static func syllables(in word: String) -> Int { syllables(in: Array(word.utf8)) }
 }
 
 /// `reading-level`: the article reads above its category's `reading-age` (a warning, with the figure).
