@@ -144,16 +144,14 @@ public struct SiteLinks: Sendable {
         return "assets/" + (repositoryPath.hasPrefix(prefix) ? String(repositoryPath.dropFirst(prefix.count)) : repositoryPath)
     }
 
-    /// The repository paths of the files (not articles) an article's Markdown links or
-    /// shows: what publishing must carry beside its page.
-    public static func assetPaths(in body: String, articlePath: String) -> [String] {
-        let directory = SiteLinks(articlePath: articlePath).directory
+    /// The repository paths of the files (not articles) an article links or shows: what
+    /// publishing must carry beside its page. Read from the links the parse found
+    /// (``Article/relativeLinks``), so exactly what the page renders.
+    public static func assetPaths(of article: Article) -> [String] {
+        let directory = SiteLinks(articlePath: article.path).directory
         var out: [String] = []
-        var rest = Substring(body)
-        while let start = rest.range(of: "](") {
-            let target = rest[start.upperBound...].prefix { $0 != ")" && $0 != " " && $0 != "\n" }
-            rest = rest[start.upperBound...]
-            let path = target.prefix { $0 != "#" && $0 != "?" }
+        for link in article.relativeLinks {
+            let path = link.url.prefix { $0 != "#" && $0 != "?" }
             guard !path.isEmpty, !path.hasSuffix(".md"), let file = resolve(String(path), from: directory), !out.contains(file) else { continue }
             out.append(file)
         }

@@ -76,8 +76,9 @@ public enum SiteRenderer {
         // of the paragraphs the reviewers saw.
         let disclaimers = a.disclaimers ?? []
         if !disclaimers.isEmpty {
-            let wordings = Set(disclaimers.flatMap { [$0.text, $0.replaces].compactMap { $0.map(collapsed) } })
-            markdown = markdown.components(separatedBy: "\n\n").filter { !wordings.contains(collapsed($0)) }.joined(separator: "\n\n")
+            let wordings = Set(disclaimers.flatMap { [$0.text, $0.replaces].compactMap { $0.map(StructureRules.normalized) } })
+            markdown = markdown.components(separatedBy: "\n\n").filter { !wordings.contains(StructureRules.normalized($0)) }
+                .joined(separator: "\n\n")
         }
         let reviewLines = a.reviewers.map { r in
             "<p class=\"reviewed\">\(r.isMedical ? "Medically reviewed by" : "Reviewed (\(e(r.role))) by") \(e(who(r))) on \(time(r.date))</p>"
@@ -106,11 +107,6 @@ public enum SiteRenderer {
             </html>
 
             """
-    }
-
-    /// Text with runs of whitespace collapsed, as disclaimers are matched.
-    static func collapsed(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// `sitemap.xml`, when the policy gives the site's base URL: each page with `lastmod` equal

@@ -150,7 +150,7 @@ public struct PublishPlan: Sendable {
                               lastUpdated: article.lastUpdated, lastReviewed: reviewed, nextReviewDue: due,
                               approvals: approvals, newerEditWaiting: blob != facts.blob, overdueSince: overdue ? due : nil,
                               summary: article.summary, disclaimers: disclaimers,
-                              linkedFiles: SiteLinks.assetPaths(in: article.body, articlePath: status.path)))
+                              linkedFiles: SiteLinks.assetPaths(of: article)))
     }
 
     /// How many previously published articles this plan takes down (a moved article, same

@@ -188,9 +188,12 @@ private struct KeyEnding {
                 if ended[parent] >= 0 && (endedAt < 0 || ended[parent] < endedAt) { endedAt = ended[parent] }
             }
             let day = Day(secondsSinceEpoch: history.commits.times[position])
-            let file = position < fileAt.count && fileAt[position] >= 0 ? files[Int(fileAt[position])] : nil
+            // The reviewers listed at this commit: none when it has no reviewers file; `nil`
+            // (no information) when the file does not parse.
+            var listing: [Reviewer]?
+            if position < fileAt.count { listing = fileAt[position] < 0 ? [] : files[Int(fileAt[position])] }
             var isSeen = wasSeen
-            if let reviewers = fileAt.indices.contains(position) && fileAt[position] < 0 ? [] : file {
+            if let reviewers = listing {
                 if let entry = reviewers.first(where: { $0.id == id && $0.publicKey == key }) {
                     isSeen = true
                     until[position] = .some(entry.validUntil)
