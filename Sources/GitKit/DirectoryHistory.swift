@@ -40,8 +40,10 @@ public struct DirectoryHistory: Sendable {
     public var commits: Commits
     /// Each version any of these commits held, with the position of the first commit holding it.
     public var firstHeld: [Version: Int]
-    /// For each watched path, its blob at each position (`nil` where it is not a regular file).
-    public var watched: [String: [ObjectID?]]
+    /// The watched files (regular files only) as each distinct state they were in: path → blob.
+    public var states: [[String: ObjectID]]
+    /// Per position, the index into ``states`` of the watched files at that commit.
+    public var stateAt: [Int32]
     /// Whether history ends at a shallow clone's boundary: versions first held there may be older.
     public var reachedShallowBoundary: Bool
 }
@@ -104,9 +106,9 @@ extension HistoryEngine {
     /// The history of every file below `directory` (such as `Reviews`) as seen from `revision`,
     /// from the same persistent index the last-change walk uses, extended by new commits only.
     ///
-    /// - Parameter watching: paths (from the repository root, below the directory or not) whose
-    ///   blob at every commit is wanted. When nothing below the directory ever existed, the
-    ///   answer is empty: no commits, nothing watched.
+    /// - Parameter watching: paths below the directory (files, and folders ending in `/`) whose
+    ///   regular files are wanted at every commit, as ``DirectoryHistory/states``. When nothing
+    ///   below the directory ever existed, the answer is empty: no commits, nothing watched.
     ///
     /// - Parameter partial: the caller walks only part of history for everything else (such as
     ///   `check --changed-since`): unless the persistent index already exists (or caches are
@@ -129,7 +131,7 @@ extension HistoryEngine {
             everHeld = try differ.subtree(at: components, of: index.trees[c]) != nil
         }
         if !everHeld {
-            return DirectoryHistory(commits: DirectoryHistory.Commits(), firstHeld: [:], watched: [:],
+            return DirectoryHistory(commits: DirectoryHistory.Commits(), firstHeld: [:], states: [], stateAt: [],
                                     reachedShallowBoundary: index.isBoundary.contains(true))
         }
         guard let tip = index.index[revision] else { throw .corruptObject(revision, "the commit is missing from the history index") }
@@ -150,8 +152,13 @@ extension HistoryEngine {
         var position = [Int](repeating: -1, count: index.count)
         for (i, c) in order.enumerated() { position[Int(c)] = i }
 
-        let watchedNumbers = watching.map { index.paths.number(of: $0) }
-        var watched = watching.map { _ in [ObjectID?](repeating: nil, count: order.count) }
+        func isWatched(_ path: String) -> Bool {
+            watching.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
+        }
+        precondition(watching.allSatisfy { $0.hasPrefix(prefix) }, "watched paths lie below the directory")
+        let watchedNumber = index.paths.values.map(isWatched)
+        var states: [[String: ObjectID]] = []
+        var stateAt = [Int32](repeating: 0, count: order.count)
         var firstHeld: [DirectoryHistory.Version: Int] = [:]
         var commits = DirectoryHistory.Commits()
         commits.ids.reserveCapacity(order.count)
@@ -174,35 +181,37 @@ extension HistoryEngine {
                 if let tree = try differ.subtree(at: components, of: index.trees[commit]) {
                     try database.listFiles(tree: tree, prefix: prefix, into: &files)
                 }
-                var byPath: [String: TreeFile] = [:]
+                var state: [String: ObjectID] = [:]
                 for file in files {
-                    byPath[file.path] = file
                     let version = DirectoryHistory.Version(path: file.path, blob: file.id, kind: file.kind)
                     if firstHeld[version] == nil { firstHeld[version] = i }
+                    if (file.kind == .blob || file.kind == .executable) && isWatched(file.path) { state[file.path] = file.id }
                 }
-                for (w, path) in watching.enumerated() {
-                    let file = path.hasPrefix(prefix) ? byPath[path] : try repository.entry(at: path, inTree: index.trees[commit])
-                    watched[w][i] = file.flatMap { $0.kind == .blob || $0.kind == .executable ? $0.id : nil }
-                }
+                stateAt[i] = Int32(Self.stateNumber(state, in: &states))
                 continue
             }
-            for list in index.changes[commit] {
+            var state: [String: ObjectID]?
+            for (n, list) in index.changes[commit].enumerated() {
                 for change in list where inScope[Int(change.path)] {
+                    if n == 0 && watchedNumber[Int(change.path)] {
+                        if state == nil { state = states[Int(stateAt[position[Int(parents[0])]])] }
+                        state![index.paths[change.path]] = change.kind == .blob || change.kind == .executable ? change.blob : nil
+                    }
                     guard let blob = change.blob else { continue }
                     let version = DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind)
                     if firstHeld[version] == nil { firstHeld[version] = i }
                 }
             }
-            for (w, number) in watchedNumbers.enumerated() {
-                var value = watched[w][position[Int(parents[0])]]
-                if let number, let change = index.changes[commit][0].first(where: { $0.path == number }) {
-                    value = change.kind == .blob || change.kind == .executable ? change.blob : nil
-                }
-                watched[w][i] = value
-            }
+            stateAt[i] = state.map { Int32(Self.stateNumber($0, in: &states)) } ?? stateAt[position[Int(parents[0])]]
         }
-        var result: [String: [ObjectID?]] = [:]
-        for (w, path) in watching.enumerated() { result[path] = watched[w] }
-        return DirectoryHistory(commits: commits, firstHeld: firstHeld, watched: result, reachedShallowBoundary: cutOff)
+        return DirectoryHistory(commits: commits, firstHeld: firstHeld, states: states, stateAt: stateAt, reachedShallowBoundary: cutOff)
+    }
+
+    /// The index of `state` in `states`, appending it when new (states are few: the watched
+    /// files change in few commits, so a linear search from the end is enough).
+    private static func stateNumber(_ state: [String: ObjectID], in states: inout [[String: ObjectID]]) -> Int {
+        if let last = states.indices.last, states[last] == state { return last }
+        states.append(state)
+        return states.count - 1
     }
 }

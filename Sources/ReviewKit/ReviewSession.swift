@@ -21,9 +21,13 @@ public final class ReviewSession {
         /// Use and extend the caches under `<git dir>/review/` (the history index and parsed
         /// articles). Answers are the same without them, only slower.
         public var usesCaches: Bool
+        /// The trust root's fingerprint, pinned outside the repository (`--trust-root`,
+        /// `REVIEW_TRUST_ROOT`); without one the root is trusted on first use, and said so.
+        public var trustRoot: String?
 
-        public init(usesCaches: Bool = true) {
+        public init(usesCaches: Bool = true, trustRoot: String? = nil) {
             self.usesCaches = usesCaches
+            self.trustRoot = trustRoot
         }
     }
 
@@ -66,7 +70,8 @@ public final class ReviewSession {
     /// Everything at `HEAD`, judged as of `asOf`.
     public func evaluate(asOf: Day) throws(ReviewError) -> Evaluation {
         let head = try ReviewError.wrapping { try repository.headCommit() }
-        let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress)
+        let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress,
+                                                   pinnedRoot: options.trustRoot)
         return Evaluation(snapshot: snapshot, asOf: asOf)
     }
 
@@ -76,12 +81,24 @@ public final class ReviewSession {
         guard !names.isEmpty else { return evaluation.report }
         var report = evaluation.report
         report.articles = try evaluation.selecting(names)
-        report.otherFindings = []
+        report.otherFindings = evaluation.snapshot.trustFindings
         return report
     }
 
     /// `review check`: every article, or only those a change since `changedSince` touches.
-    public func check(asOf: Day, changedSince: String? = nil) throws(ReviewError) -> StatusReport {
+    ///
+    /// - Parameter requireTrustRoot: a root that is missing or not pinned is a blocking finding.
+    public func check(asOf: Day, changedSince: String? = nil, requireTrustRoot: Bool = false) throws(ReviewError) -> StatusReport {
+        var report = try check(asOf: asOf, changedSince: changedSince)
+        if requireTrustRoot, let weak = report.otherFindings.first(where: { $0.rule == .unpinnedTrustRoot || $0.rule == .ungovernedConfiguration }) {
+            report.otherFindings.append(Finding(.trustRootRequired, path: weak.path,
+                                                "this check requires a pinned trust root: " + weak.message))
+            report.otherFindings.sort()
+        }
+        return report
+    }
+
+    private func check(asOf: Day, changedSince: String?) throws(ReviewError) -> StatusReport {
         guard let changedSince else { return try evaluate(asOf: asOf).report }
         return try ReviewError.wrapping {
             let head = try repository.headCommit()
@@ -90,10 +107,11 @@ public final class ReviewSession {
             let paths = scope.everything ? nil : try scope.articlePaths(repository: repository, head: head)
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: paths,
                                                        since: scope.everything ? nil : scope.base,
-                                                       usesCaches: options.usesCaches, progress: progress)
+                                                       usesCaches: options.usesCaches, progress: progress, pinnedRoot: options.trustRoot)
             var report = Evaluation(snapshot: snapshot, asOf: asOf).report
             report.articles = report.articles.filter { scope.includes($0) }
-            report.otherFindings = report.otherFindings.filter { scope.includesFile($0.path) }
+            // Governance findings concern every article, whatever the change touched.
+            report.otherFindings = report.otherFindings.filter { scope.includesFile($0.path) || snapshot.trustFindings.contains($0) }
             return report
         }
     }
@@ -138,7 +156,7 @@ public final class ReviewSession {
             let head = try repository.headCommit()
             let only = try article.map { Set([try ArticleLookup.find($0, in: ArticleLookup.articles(in: repository, at: head)).path]) }
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: only, trackAll: true,
-                                                       usesCaches: options.usesCaches, progress: progress)
+                                                       usesCaches: options.usesCaches, progress: progress, pinnedRoot: options.trustRoot)
             return Array(ReviewLog.entries(snapshot.articles).prefix(limit))
         }
     }
@@ -327,7 +345,7 @@ public struct Evaluation: Sendable {
         let configuration = snapshot.configuration(asOf: asOf)
         let statuses = snapshot.articles.parallelMap { WorkflowEngine.evaluate($0, configuration) }
         report = StatusReport(asOf: asOf, head: snapshot.revision.hex, articles: statuses.sorted { $0.path < $1.path },
-                              otherFindings: snapshot.strayFindings)
+                              otherFindings: (snapshot.strayFindings + snapshot.trustFindings).sorted())
     }
 
     /// The named articles (slug or path), in the order given.

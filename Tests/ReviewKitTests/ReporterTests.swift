@@ -74,8 +74,11 @@ enum ReporterFixture {
         let rules = Set(Self.report.allFindings.map(\.rule))
         // Shallow clones have their own tests (history-missing, unknown-history).
         // render-integrity reports a renderer bug, which no article can cause (its own tests).
+        // The fixture is ungoverned; governance has its own tests (GovernanceTests).
         #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory, .historyMissing, .outdatedDisclaimer, .renderIntegrity,
-                                                                      .readingLevel]))
+                                                                      .readingLevel, .unsignedConfiguration, .configurationRollback,
+                                                                      .trustRootMismatch, .trustRootRequired, .unpinnedTrustRoot,
+                                                                      .unjustifiedPublication]))
     }
 
     /// Each reporter's output is compared with its golden file; `REVIEW_RECORD_GOLDENS=1` rewrites them.

@@ -80,7 +80,8 @@ import TestSupport
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         #expect(json["articles"] as? Int == 1)
         let paths = Set((json["findings"] as! [[String: Any]]).map { $0["path"] as! String })
-        #expect(paths == ["Articles/soon.md"])
+        // Governance findings (here: no root) concern every change.
+        #expect(paths == ["Articles/soon.md", TrustRoot.path])
         // Sign-offs after the base bring their article into scope, and the limited walk gives the
         // same verdict as a full check.
         try content.signOff("soon", as: "ann", role: "medical", on: "2026-03-02")
@@ -88,7 +89,7 @@ import TestSupport
         let full = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-03-02", "--format", "json"])
         let limitedFindings = (try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as! [String: Any])["findings"] as! [[String: Any]]
         let fullFindings = (try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as! [String: Any])["findings"] as! [[String: Any]]
-        #expect(limitedFindings.map { $0["message"] as! String } == fullFindings.filter { ($0["path"] as! String) == "Articles/soon.md" }.map { $0["message"] as! String })
+        #expect(limitedFindings.filter { ($0["path"] as! String) == "Articles/soon.md" }.map { $0["message"] as! String } == fullFindings.filter { ($0["path"] as! String) == "Articles/soon.md" }.map { $0["message"] as! String })
         #expect(limitedFindings.contains { ($0["message"] as! String).contains("awaiting editorial review") })
         // A policy change puts every article back in scope.
         try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# reviewed\n")], on: "2026-03-02")

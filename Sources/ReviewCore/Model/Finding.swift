@@ -48,6 +48,21 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case renderIntegrity = "render-integrity"
     /// The article reads above its category's `reading-age` (a warning with the figure).
     case readingLevel = "reading-level"
+    /// A configuration change (policy, reviewers, disclaimers, root) not signed by enough
+    /// governance keys: it has no effect, and the version in force stays.
+    case unsignedConfiguration = "unsigned-configuration"
+    /// A configuration signed as a version not above the one in force.
+    case configurationRollback = "configuration-rollback"
+    /// The first root does not match the fingerprint pinned outside the repository.
+    case trustRootMismatch = "trust-root-mismatch"
+    /// The root is trusted on first use: no fingerprint was pinned.
+    case unpinnedTrustRoot = "unpinned-trust-root"
+    /// No root governs the configuration: the committed one counts.
+    case ungovernedConfiguration = "ungoverned-configuration"
+    /// `check --require-trust-root` without a pinned, matching root.
+    case trustRootRequired = "trust-root-required"
+    /// The published ref holds an article no signed publication or approval justifies.
+    case unjustifiedPublication = "unjustified-publication"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -56,9 +71,11 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
-             .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity:
+             .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
+             .trustRootMismatch, .trustRootRequired, .unjustifiedPublication:
             .error
-        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel:
+        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
+             .unpinnedTrustRoot, .ungovernedConfiguration:
             .warning
         }
     }

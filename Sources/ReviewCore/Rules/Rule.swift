@@ -77,7 +77,7 @@ public enum RuleRegistry {
 
     public static var descriptions: [RuleDescription] {
         (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description }
-         + [HiddenCharacterRule.description, BrokenLinkRule.description, RenderIntegrity.description])
+         + [HiddenCharacterRule.description, BrokenLinkRule.description, RenderIntegrity.description] + GovernanceRules.descriptions)
             .filter { !$0.ids.isEmpty }
     }
 

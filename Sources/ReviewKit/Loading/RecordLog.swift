@@ -17,17 +17,17 @@ struct RecordLog {
     /// Whether the records' history is cut by a shallow clone.
     var truncated = false
 
-    /// Reads the log as seen from `revision`.
+    /// Reads the log as seen from the revision `governed` was read at.
     ///
     /// - Parameters:
     ///   - tree: the revision's tree.
-    ///   - reviewers: the reviewers file at the revision (it names the keys records are checked with).
+    ///   - governed: the history of `Reviews/` and the configuration in force at each commit
+    ///     (its reviewers name the keys records are checked with, and when keys ended).
     ///   - slugs: the slug directories wanted (all when `nil`).
-    ///   - partial: the rest of the run walks only recent history (see ``HistoryEngine/directoryHistory(in:at:under:watching:partial:)``).
-    static func read(from repository: Repository, revision: ObjectID, tree: ObjectID, reviewers: [Reviewer],
-                     slugs: Set<String>?, usesCaches: Bool, partial: Bool, engine: HistoryEngine) throws -> RecordLog {
-        let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.signOffsDirectory, watching: [Reviewer.path],
-                                                  partial: partial)
+    static func read(from repository: Repository, tree: ObjectID, governed: GovernedConfiguration,
+                     slugs: Set<String>?, usesCaches: Bool) throws -> RecordLog {
+        let history = governed.history
+        let reviewers = governed.current.reviewers
         var tip: [String: TreeFile] = [:]
         for file in try repository.files(under: ContentLayout.signOffsDirectory, inTree: tree) { tip[file.path] = file }
 
@@ -40,7 +40,7 @@ struct RecordLog {
         }
 
         var log = RecordLog(truncated: history.reachedShallowBoundary)
-        var ended = KeyEnding(history: history, repository: repository)
+        var ended = KeyEnding(history: history, reviewersAt: governed.reviewersAt, lists: governed.reviewerLists)
         // Records parsed and verified by an earlier run come from the cache (a full read only:
         // for a few articles, loading it costs more than it saves). The others are read on
         // this thread (libgit2 handles are not shared), then parsed and checked against the
@@ -102,7 +102,7 @@ struct RecordLog {
                 var record = SignOffRecord(path: path, signOff: signOff, position: position, addedBy: added?.hex,
                                            addedTime: added == nil ? nil : history.commits.times[position])
                 if let key = keys[signOff.reviewer] {
-                    record.keyEndedBy = try ended.endedBefore(position, id: signOff.reviewer, key: key)?.hex
+                    record.keyEndedBy = ended.endedBefore(position, id: signOff.reviewer, key: key)?.hex
                     if verified { record.verifiedWith = key }
                 }
                 log.records[slug, default: []].append(record)
@@ -139,42 +139,27 @@ struct RecordLog {
 /// whatever time it claims. Computed per key on first use, over all commits once.
 private struct KeyEnding {
     let history: DirectoryHistory
-    let repository: Repository
-    /// Per position: index into `files`, or -1 when there is no reviewers file.
-    private var fileAt: [Int32] = []
-    private var files: [[Reviewer]?] = []
+    /// Per position: index into `lists` (the reviewers in force there), or -1 when none are listed.
+    let reviewersAt: [Int32]
+    let lists: [[Reviewer]?]
     /// Per reviewer id: the key computed for, and per position the ending commit's position or -1.
     private var endings: [String: (key: [UInt8], ended: [Int32])] = [:]
 
-    init(history: DirectoryHistory, repository: Repository) {
+    init(history: DirectoryHistory, reviewersAt: [Int32], lists: [[Reviewer]?]) {
         self.history = history
-        self.repository = repository
+        self.reviewersAt = reviewersAt
+        self.lists = lists
     }
 
     /// The commit that ended `key` in the history of the commit at `position`, if any.
-    mutating func endedBefore(_ position: Int, id: String, key: [UInt8]) throws -> ObjectID? {
-        if endings[id]?.key != key { endings[id] = (key, try compute(id: id, key: key)) }
+    mutating func endedBefore(_ position: Int, id: String, key: [UInt8]) -> ObjectID? {
+        if endings[id]?.key != key { endings[id] = (key, compute(id: id, key: key)) }
         let at = endings[id]!.ended[position]
         return at < 0 ? nil : history.commits.ids[Int(at)]
     }
 
-    /// The reviewers file versions, parsed once each (`nil` where one does not parse).
-    private mutating func loadFiles() throws {
-        guard fileAt.isEmpty else { return }
-        var numbers: [ObjectID: Int32] = [:]
-        for blob in history.watched[Reviewer.path] ?? [] {
-            guard let blob else { fileAt.append(-1); continue }
-            if let n = numbers[blob] { fileAt.append(n); continue }
-            let n = Int32(files.count)
-            numbers[blob] = n
-            files.append(try? ReviewersParser.parse(try repository.blob(blob), roles: nil))
-            fileAt.append(n)
-        }
-    }
-
     /// Per position: the position of the first commit in its history that ended the key, or -1.
-    private mutating func compute(id: String, key: [UInt8]) throws -> [Int32] {
-        try loadFiles()
+    private func compute(id: String, key: [UInt8]) -> [Int32] {
         let count = history.commits.count
         var seen = [Bool](repeating: false, count: count)
         var ended = [Int32](repeating: -1, count: count)
@@ -191,7 +176,7 @@ private struct KeyEnding {
             // The reviewers listed at this commit: none when it has no reviewers file; `nil`
             // (no information) when the file does not parse.
             var listing: [Reviewer]?
-            if position < fileAt.count { listing = fileAt[position] < 0 ? [] : files[Int(fileAt[position])] }
+            if position < reviewersAt.count { listing = reviewersAt[position] < 0 ? [] : lists[Int(reviewersAt[position])] }
             var isSeen = wasSeen
             if let reviewers = listing {
                 if let entry = reviewers.first(where: { $0.id == id && $0.publicKey == key }) {

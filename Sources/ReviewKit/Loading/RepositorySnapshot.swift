@@ -16,6 +16,10 @@ public struct RepositorySnapshot: Sendable {
     public var disclaimerHistory: [String: [String]] = [:]
     /// Findings about files that are not articles, or records that belong to no article.
     public var strayFindings: [Finding]
+    /// Findings about the configuration's governance (unsigned changes, the root and its pin).
+    public var trustFindings: [Finding] = []
+    /// The configuration chain in force (empty where no root governs).
+    public var governance: GovernanceChain = GovernanceChain()
     public var reachedShallowBoundary: Bool
 
     public static let articlesDirectory = ContentLayout.articlesDirectory
@@ -39,12 +43,13 @@ public struct RepositorySnapshot: Sendable {
     ///     those with sign-offs.
     ///   - usesCaches: read and extend the history index and the article cache under the git
     ///     directory (the answers are the same without them).
+    ///   - pinnedRoot: the trust root's fingerprint, given outside the repository.
     public static func load(from repository: Repository, revision: ObjectID, only: Set<String>? = nil,
                             since: ObjectID? = nil, trackAll: Bool = false, usesCaches: Bool = true,
-                            progress: ProgressHandler? = nil) throws(ReviewError) -> RepositorySnapshot {
+                            progress: ProgressHandler? = nil, pinnedRoot: String? = nil) throws(ReviewError) -> RepositorySnapshot {
         try ReviewError.wrapping {
             try SnapshotLoader(repository: repository, revision: revision, only: only, since: since, trackAll: trackAll,
-                               usesCaches: usesCaches, progress: progress).load()
+                               usesCaches: usesCaches, progress: progress, pinnedRoot: pinnedRoot).load()
         }
     }
 }
@@ -58,23 +63,29 @@ private struct SnapshotLoader {
     let trackAll: Bool
     let usesCaches: Bool
     let progress: ProgressHandler?
+    let pinnedRoot: String?
 
     func wanted(_ path: String) -> Bool { only?.contains(path) ?? true }
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
-        let configuration = try Configuration.read(from: repository, tree: tree, at: revision)
+        // One engine for every walk: the history index is read once.
+        let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
+        let partial = since != nil || !usesCaches
+        let governed = try GovernedConfiguration.read(from: repository, revision: revision, tree: tree, engine: engine,
+                                                      partial: partial, pinned: pinnedRoot)
+        let configuration = governed.current
         let policy = configuration.policy
 
         var stray: [Finding] = []
         let wantedSlugs = only.map { Set($0.map { ArticleParser.slug(of: $0) }) }
-        // One engine for both walks: the history index is read once.
-        let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
-        var log = try RecordLog.read(from: repository, revision: revision, tree: tree, reviewers: configuration.reviewers,
-                                     slugs: wantedSlugs, usesCaches: usesCaches, partial: since != nil || !usesCaches,
-                                     engine: engine)
-        let disclaimerHistory = try Self.disclaimerHistory(repository, revision: revision, current: configuration.disclaimers,
-                                                           engine: engine, partial: since != nil || !usesCaches)
+        var log = try RecordLog.read(from: repository, tree: tree, governed: governed, slugs: wantedSlugs, usesCaches: usesCaches)
+        let disclaimerFiles = try governed.signedDisclaimerFiles()
+            ?? engine.directoryVersions(in: repository, at: revision, under: ContentLayout.disclaimersDirectory, partial: partial)
+            .sorted { ($0.path, $0.blob) < ($1.path, $1.blob) }
+            .filter { $0.kind == .blob || $0.kind == .executable }
+            .map { (path: $0.path, bytes: try repository.blob($0.blob)) }
+        let disclaimerHistory = Self.disclaimerHistory(disclaimerFiles, current: configuration.disclaimers)
         // Records are filed by slug; their history is followed under the paths they name.
         var records: [String: [SignOffRecord]] = [:]
         for list in log.records.values { for record in list { records[record.signOff.article, default: []].append(record) } }
@@ -188,6 +199,8 @@ private struct SnapshotLoader {
                                           disclaimers: configuration.disclaimers, strayFindings: stray.sorted(),
                                           reachedShallowBoundary: report.reachedShallowBoundary)
         snapshot.disclaimerHistory = disclaimerHistory
+        snapshot.trustFindings = governed.chain.findings.sorted()
+        snapshot.governance = governed.chain
         return snapshot
     }
 
@@ -213,14 +226,11 @@ private struct SnapshotLoader {
     }
 
     /// Every earlier wording each disclaimer file held (in a stable order), without the current one.
-    private static func disclaimerHistory(_ repository: Repository, revision: ObjectID, current: [String: String],
-                                          engine: HistoryEngine, partial: Bool) throws -> [String: [String]] {
-        let versions = try engine.directoryVersions(in: repository, at: revision, under: ContentLayout.disclaimersDirectory, partial: partial)
+    private static func disclaimerHistory(_ files: [(path: String, bytes: [UInt8])], current: [String: String]) -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for version in versions.sorted(by: { ($0.path, $0.blob) < ($1.path, $1.blob) })
-        where version.path.hasSuffix(".md") && (version.kind == .blob || version.kind == .executable) {
-            let id = Slug.of(version.path)
-            guard case .success(let text) = TextDecoding.decode(try repository.blob(version.blob)),
+        for file in files where file.path.hasSuffix(".md") {
+            let id = Slug.of(file.path)
+            guard case .success(let text) = TextDecoding.decode(file.bytes),
                   text.contains(where: { !$0.isWhitespace }), text != current[id], out[id]?.contains(text) != true else { continue }
             out[id, default: []].append(text)
         }
@@ -250,26 +260,35 @@ struct Configuration {
     /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
     ///   instead, and can repair a reviewers file that does not parse).
     static func read(from repository: Repository, tree: ObjectID, at revision: ObjectID, readingReviewers: Bool = true) throws -> Configuration {
-        func file(_ path: String) throws -> [UInt8]? { try fileBytes(path, in: repository, tree: tree) }
+        var files: [String: [UInt8]] = [:]
+        for path in [Policy.path, Reviewer.path] { files[path] = try fileBytes(path, in: repository, tree: tree) }
+        for entry in try repository.files(under: ContentLayout.disclaimersDirectory, inTree: tree) where entry.kind == .blob {
+            files[entry.path] = try repository.blob(entry.id)
+        }
+        return try parse(files, at: revision, readingReviewers: readingReviewers)
+    }
+
+    /// The configuration in `files` (path → bytes: the policy, reviewers and disclaimer files).
+    static func parse(_ files: [String: [UInt8]], at revision: ObjectID, readingReviewers: Bool = true) throws(ReviewError) -> Configuration {
         var disclaimers: [String: String] = [:]
-        for entry in try repository.files(under: ContentLayout.disclaimersDirectory, inTree: tree)
-        where entry.kind == .blob && entry.path.hasSuffix(".md") {
-            guard case .success(let text) = TextDecoding.decode(try repository.blob(entry.id)) else {
-                throw ReviewError(file: entry.path, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
+        let prefix = ContentLayout.disclaimersDirectory + "/"
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) where path.hasPrefix(prefix) && path.hasSuffix(".md") {
+            guard case .success(let text) = TextDecoding.decode(bytes) else {
+                throw ReviewError(file: path, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
             }
             guard text.contains(where: { !$0.isWhitespace }) else {
-                throw ReviewError(file: entry.path, line: 1, "the disclaimer is empty, so every article would carry it trivially",
+                throw ReviewError(file: path, line: 1, "the disclaimer is empty, so every article would carry it trivially",
                                   remedy: "write the disclaimer's text into it")
             }
-            disclaimers[Slug.of(entry.path)] = text
+            disclaimers[Slug.of(path)] = text
         }
-        guard let policyBytes = try file(Policy.path) else {
+        guard let policyBytes = files[Policy.path] else {
             throw ReviewError(file: Policy.path, "there is no review policy at \(revision.short)",
                               remedy: "run 'review init' or commit \(Policy.path)")
         }
         let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
         guard readingReviewers else { return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers) }
-        let reviewers = try file(Reviewer.path).map { (bytes) throws(ReviewError) in
+        let reviewers = try files[Reviewer.path].map { (bytes) throws(ReviewError) in
             try ReviewersParser.parse(bytes, roles: policy.roles)
         } ?? []
         return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers)

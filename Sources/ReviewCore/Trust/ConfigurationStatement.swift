@@ -1,0 +1,148 @@
+import Crypto
+import Foundation
+
+/// Which files make up the configuration that governance keys sign: the root, the policy, the
+/// reviewers and every file below the disclaimers folder. One statement covers all of them.
+public enum ConfigurationFiles {
+    /// The signatures over the configuration (not itself part of what is signed).
+    public static let signaturesPath = "Reviews/configuration-signatures.yml"
+
+    /// Paths watched in history: single files, and folders ending in `/`.
+    public static let watched = [TrustRoot.path, Policy.path, Reviewer.path, ContentLayout.disclaimersDirectory + "/", signaturesPath]
+
+    /// Whether `path` is part of the signed configuration.
+    public static func isConfiguration(_ path: String) -> Bool {
+        path == TrustRoot.path || path == Policy.path || path == Reviewer.path
+            || path.hasPrefix(ContentLayout.disclaimersDirectory + "/")
+    }
+}
+
+/// What governance keys sign: one version of the whole configuration, as the SHA-256 of every
+/// file in it (sorted by path), its version and its root version. A signature never covers
+/// part of the configuration: the statement is recomputed from the files each time.
+public struct ConfigurationStatement: Sendable, Equatable {
+    /// Strictly increases with every new configuration.
+    public var version: Int
+    /// Counts changes of the root file: the same as the previous version's when root.yml is
+    /// unchanged, one more when it changed (so a bundle's chain of roots has no gaps).
+    public var rootVersion: Int
+    /// Path → lowercase hex SHA-256 of the file's bytes.
+    public var files: [String: String]
+
+    public init(version: Int, rootVersion: Int, files: [String: String]) {
+        self.version = version
+        self.rootVersion = rootVersion
+        self.files = files
+    }
+
+    /// The statement over these file bytes.
+    public init(version: Int, rootVersion: Int, contents: [String: [UInt8]]) {
+        self.init(version: version, rootVersion: rootVersion, files: contents.mapValues { SHA256.hash(data: $0).hex })
+    }
+
+    /// The signed bytes: a type line, the versions, then one `file <sha256> <path>` line per
+    /// file in byte order of the paths. Paths hold no newline (git trees cannot).
+    public var encoding: [UInt8] {
+        var text = "review-configuration/1\nversion \(version)\nroot-version \(rootVersion)\n"
+        for path in files.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            text += "file \(files[path]!) \(path)\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// `sha256:` and the hex SHA-256 of ``encoding``: how a version is named in findings and bundles.
+    public var digest: String { "sha256:" + SHA256.hash(data: encoding).hex }
+
+    /// The public keys (raw bytes) whose signatures in `signatures` verify over this statement.
+    /// A key is counted once however often it signed.
+    public func verifiedSigners(_ signatures: [ConfigurationSignatures.Signature]) -> Set<[UInt8]> {
+        let message = encoding
+        var out: Set<[UInt8]> = []
+        for signature in signatures where !out.contains(signature.publicKey) && PublicKeyCheck.problem(signature.publicKey) == nil {
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signature.publicKey),
+                  key.isValidSignature(signature.signature, for: message) else { continue }
+            out.insert(signature.publicKey)
+        }
+        return out
+    }
+}
+
+/// `Reviews/configuration-signatures.yml`: the version number a configuration is signed as, and
+/// the governance signatures over its ``ConfigurationStatement``. Written by
+/// `review governance sign`, one signature per governance key holder.
+public struct ConfigurationSignatures: Sendable, Equatable {
+    public struct Signature: Sendable, Equatable {
+        /// The signer's raw Ed25519 public key (the root says whose it is).
+        public var publicKey: [UInt8]
+        /// 64 bytes over ``ConfigurationStatement/encoding``.
+        public var signature: [UInt8]
+        /// Who signed, as they said (informative only: the key decides).
+        public var signer: String
+
+        public init(publicKey: [UInt8], signature: [UInt8], signer: String) {
+            self.publicKey = publicKey
+            self.signature = signature
+            self.signer = signer
+        }
+    }
+
+    public var version: Int
+    public var rootVersion: Int
+    public var signatures: [Signature]
+
+    public init(version: Int, rootVersion: Int, signatures: [Signature] = []) {
+        self.version = version
+        self.rootVersion = rootVersion
+        self.signatures = signatures
+    }
+
+    /// The statement these signatures claim to sign, over `contents`.
+    public func statement(over contents: [String: [UInt8]]) -> ConfigurationStatement {
+        ConfigurationStatement(version: version, rootVersion: rootVersion, contents: contents)
+    }
+
+    /// - Throws: ``ReviewError`` naming the file and line of the first problem.
+    public static func parse(_ bytes: [UInt8], file: String = ConfigurationFiles.signaturesPath) throws(ReviewError) -> ConfigurationSignatures {
+        let reader = ConfigurationReader(file: file)
+        let root = try reader.root(bytes)
+        try reader.refuseUnknownKeys(root, known: ["version", "root-version", "signatures"], context: "the configuration signatures")
+        let version = try reader.integer(root, "version", context: "the configuration signatures", range: 1...1_000_000_000)
+        let rootVersion = try reader.integer(root, "root-version", context: "the configuration signatures", range: 1...1_000_000_000)
+        var signatures: [Signature] = []
+        if let list = root["signatures"] {
+            guard case .list(let entries, _) = list else { throw reader.error(list.line, "'signatures' must be a list of '- key: …' entries") }
+            for entry in entries {
+                guard case .map = entry else { throw reader.error(entry.line, "each signature must be a mapping ('- key: …')") }
+                try reader.refuseUnknownKeys(entry, known: ["key", "signer", "signature"], context: "a signature")
+                let keyText = try reader.string(entry, "key", context: "a signature")!
+                let signatureText = try reader.string(entry, "signature", context: "a signature")!
+                guard let key = Data(base64Encoded: keyText), key.count == 32 else {
+                    throw reader.error(entry["key"]?.line, "'key' is not a base64 Ed25519 public key (32 bytes)")
+                }
+                guard let signature = Data(base64Encoded: signatureText), signature.count == 64 else {
+                    throw reader.error(entry["signature"]?.line, "'signature' is not a base64 Ed25519 signature (64 bytes)")
+                }
+                signatures.append(Signature(publicKey: Array(key), signature: Array(signature),
+                                            signer: try reader.string(entry, "signer", context: "a signature", required: false) ?? ""))
+            }
+        }
+        return ConfigurationSignatures(version: version, rootVersion: rootVersion, signatures: signatures)
+    }
+
+    /// The file's text.
+    public var text: String {
+        var out = """
+        # Governance signatures over the whole configuration (root.yml, policy.yml, reviewers.yml,
+        # disclaimers/) as version \(version). Written by 'review governance sign'; see README, "Governance".
+        version: \(version)
+        root-version: \(rootVersion)
+        signatures:\(signatures.isEmpty ? " []" : "")
+
+        """
+        for signature in signatures {
+            out += "  - signer: \(YAMLText.quoted(signature.signer))\n    key: \(signature.publicKey.base64)\n"
+            out += "    signature: \(signature.signature.base64)\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,279 @@
+/// The configuration's files at one or more commits: every file of the signed configuration
+/// (``ConfigurationFiles``) with its bytes, and the signatures file.
+public struct ConfigurationState: Sendable, Equatable {
+    /// Path → bytes; empty when the commit holds no configuration.
+    public var files: [String: [UInt8]]
+    public var signatures: [UInt8]?
+
+    public init(files: [String: [UInt8]], signatures: [UInt8]? = nil) {
+        self.files = files
+        self.signatures = signatures
+    }
+
+    /// What can be learnt from the state alone (parsing, signature checks): done once per
+    /// state, and independent of history, so it may run on all cores.
+    public func check() -> Check {
+        var check = Check()
+        if let bytes = files[TrustRoot.path] {
+            check.root = Result { () throws(ReviewError) in try TrustRootParser.parse(bytes) }
+        }
+        if let bytes = signatures {
+            let parsed = Result { () throws(ReviewError) in try ConfigurationSignatures.parse(bytes) }
+            check.signatures = parsed
+            if case .success(let signatures) = parsed {
+                let statement = signatures.statement(over: files)
+                check.statement = statement
+                check.signers = statement.verifiedSigners(signatures.signatures)
+            }
+        }
+        return check
+    }
+
+    /// See ``check()``.
+    public struct Check: Sendable {
+        public var root: Result<TrustRoot, ReviewError>?
+        public var signatures: Result<ConfigurationSignatures, ReviewError>?
+        public var statement: ConfigurationStatement?
+        /// Public keys whose signatures verify over ``statement``.
+        public var signers: Set<[UInt8]> = []
+    }
+}
+
+/// Which configuration is in force at every commit of a history: the last version that a
+/// threshold of the previous trusted version's governance keys signed, back to the first root.
+///
+/// At a commit whose configuration differs from the one in force, the new files take effect
+/// only when the signatures file signs exactly them (one statement over all of them) as a
+/// higher version, with at least the threshold of distinct governance keys of the version in
+/// force, and, when the root itself changes, of the new root too (as TUF asks, so a root nobody
+/// can sign for is never installed). Otherwise the change has no effect: the old reviewers,
+/// roles, intervals and disclaimers stay in force, and while it is there it is a blocking
+/// finding naming the commit. Before the first root (an ungoverned repository) the committed
+/// configuration counts, which `status` says.
+public struct GovernanceChain: Sendable {
+    /// One trusted configuration version.
+    public struct Version: Sendable {
+        public var version: Int
+        public var rootVersion: Int
+        public var root: TrustRoot
+        /// The index of the state holding its files.
+        public var state: Int
+        /// The commit at which it took effect.
+        public var commit: String
+        /// The governance key ids (of the signing root) whose signatures counted.
+        public var signers: [String]
+        /// The version it replaced (`nil` for the first root).
+        public var previous: Int?
+        public var statement: ConfigurationStatement
+    }
+
+    /// Why a configuration change did not take effect.
+    public struct Refusal: Sendable, Equatable {
+        public var rule: RuleID
+        public var path: String
+        public var message: String
+    }
+
+    public var versions: [Version] = []
+    /// Per position, the index into ``versions`` in force, or -1 where none is (ungoverned).
+    public var inForceAt: [Int32] = []
+    /// Findings about the tip: a pending (unsigned, under-signed, rolled back) change, a root
+    /// that does not match the pinned fingerprint, an unpinned root, no root at all.
+    public var findings: [Finding] = []
+
+    /// No configuration history at all.
+    public init() {}
+
+    /// The version in force at the tip.
+    public var current: Version? { inForceAt.last.flatMap { $0 < 0 ? nil : versions[Int($0)] } }
+
+    /// The first root of the tip's chain (what a team pins).
+    public var genesis: Version? {
+        guard var version = current else { return nil }
+        while let previous = version.previous { version = versions[previous] }
+        return version
+    }
+
+    /// The chain from the first root to the version in force, oldest first.
+    public var chain: [Version] {
+        var out: [Version] = []
+        var next = current
+        while let version = next {
+            out.append(version)
+            next = version.previous.map { versions[$0] }
+        }
+        return out.reversed()
+    }
+
+    /// The state whose files count at `position`: the version in force, or the committed files
+    /// where no root governs yet.
+    public func effectiveState(at position: Int, committed: [Int32]) -> Int {
+        let v = inForceAt[position]
+        return v < 0 ? Int(committed[position]) : versions[Int(v)].state
+    }
+
+    /// Evaluates a history.
+    ///
+    /// - Parameters:
+    ///   - count: commits, by position; every commit comes after its parents; the tip is last.
+    ///   - parents: the positions of a commit's parents.
+    ///   - commitID: a commit's id (for findings).
+    ///   - stateAt: per position, the index into `states` of its configuration.
+    ///   - checks: `states[i].check()`, computed by the caller (on all cores).
+    ///   - pinned: the fingerprint given outside the repository, if any.
+    public static func evaluate(count: Int, parents: (Int) -> ArraySlice<Int32>, commitID: (Int) -> String,
+                                stateAt: [Int32], states: [ConfigurationState], checks: [ConfigurationState.Check],
+                                pinned: String?) -> GovernanceChain {
+        var chain = GovernanceChain()
+        chain.inForceAt = [Int32](repeating: -1, count: count)
+        var pendingSince = [Int32](repeating: -1, count: count)
+        // (state, version in force) → accepted version index, or the refusal.
+        var memo: [Int64: Result<Int, RefusalBox>] = [:]
+        var refusalAtTip: Refusal?
+        for position in 0..<count {
+            var inherited: Int32 = -1
+            for parent in parents(position) {
+                let v = chain.inForceAt[Int(parent)]
+                if v >= 0, inherited < 0 || chain.versions[Int(v)].version > chain.versions[Int(inherited)].version { inherited = v }
+            }
+            let state = Int(stateAt[position])
+            if inherited >= 0, states[state].files == states[chain.versions[Int(inherited)].state].files {
+                chain.inForceAt[position] = inherited
+                continue
+            }
+            if inherited < 0, states[state].files[TrustRoot.path] == nil {
+                continue  // ungoverned, and no root yet
+            }
+            let key = Int64(state) << 32 | Int64(UInt32(bitPattern: inherited))
+            let outcome: Result<Int, RefusalBox>
+            if let known = memo[key] {
+                outcome = known
+            } else {
+                outcome = chain.consider(state: state, states: states, check: checks[state], inherited: inherited >= 0 ? Int(inherited) : nil,
+                                         commit: commitID(position))
+                memo[key] = outcome
+            }
+            switch outcome {
+            case .success(let accepted):
+                chain.inForceAt[position] = Int32(accepted)
+            case .failure(let box):
+                chain.inForceAt[position] = inherited
+                let first = parents(position).first.map(Int.init)
+                pendingSince[position] = first.map { pendingSince[$0] >= 0 && stateAt[$0] == stateAt[position] ? pendingSince[$0] : Int32(position) }
+                    ?? Int32(position)
+                if position == count - 1 { refusalAtTip = box.refusal }
+            }
+        }
+        guard count > 0 else { return chain }
+        if var refusal = refusalAtTip {
+            let since = commitID(Int(pendingSince[count - 1]))
+            refusal.message = "the configuration changed in commit \(since.prefix(7)) does not count: " + refusal.message
+            chain.findings.append(Finding(refusal.rule, path: refusal.path, refusal.message))
+        }
+        if let genesis = chain.genesis {
+            if let pinned {
+                if !genesis.root.matches(fingerprint: pinned) {
+                    chain.findings.append(Finding(.trustRootMismatch, path: TrustRoot.path,
+                        "the repository's first root (commit \(genesis.commit.prefix(7))) has fingerprint \(genesis.root.fingerprint), not the pinned \(pinned); nothing here can be trusted: fetch the repository from its real origin, or pin the right fingerprint"))
+                }
+            } else {
+                chain.findings.append(Finding(.unpinnedTrustRoot, path: TrustRoot.path,
+                    "the trust root is not pinned, so a rewritten history with another root would go unnoticed; pin it with --trust-root \(genesis.root.fingerprint) or REVIEW_TRUST_ROOT (for CI, a secret)"))
+            }
+        } else if refusalAtTip == nil {
+            if let pinned {
+                chain.findings.append(Finding(.trustRootMismatch, path: TrustRoot.path,
+                    "the trust root \(pinned) is pinned, but this history has no signed root; fetch the repository from its real origin"))
+            } else {
+                chain.findings.append(Finding(.ungovernedConfiguration, path: TrustRoot.path,
+                    "no governance keys protect the configuration, so anyone who can push can enrol a reviewer or change a policy or disclaimer; create a root with 'review governance init' (see README, \"Governance\")"))
+            }
+        }
+        return chain
+    }
+
+    /// A refusal as a failure value.
+    struct RefusalBox: Error { let refusal: Refusal }
+
+    /// Whether `state` is a valid next version after `inherited` (or a valid first root).
+    private mutating func consider(state: Int, states: [ConfigurationState], check: ConfigurationState.Check, inherited: Int?,
+                                   commit: String) -> Result<Int, RefusalBox> {
+        func refuse(_ path: String, _ message: String, rule: RuleID = .unsignedConfiguration) -> Result<Int, RefusalBox> {
+            .failure(RefusalBox(refusal: Refusal(rule: rule, path: path, message: message)))
+        }
+        let previous = inherited.map { versions[$0] }
+        let keep = previous.map { "; version \($0.version) (commit \($0.commit.prefix(7))) stays in force" } ?? "; the configuration is ungoverned until it is"
+        let changed = previous.map { Self.changedPaths(states[state].files, states[$0.state].files) } ?? [TrustRoot.path]
+        let changedText = changed.isEmpty ? "" : " (\(changed.prefix(4).joined(separator: ", "))\(changed.count > 4 ? ", …" : ""))"
+        guard let rootResult = check.root else {
+            return refuse(TrustRoot.path, "it deletes the trust root\(changedText)\(keep); restore \(TrustRoot.path)")
+        }
+        let root: TrustRoot
+        switch rootResult {
+        case .success(let parsed): root = parsed
+        case .failure(let error): return refuse(TrustRoot.path, "the new root does not read: \(error.description)\(keep)")
+        }
+        guard let signaturesResult = check.signatures else {
+            return refuse(changed.first ?? TrustRoot.path, "it is not signed\(changedText)\(keep); governance key holders sign it with 'review governance sign --as ID'")
+        }
+        let signatures: ConfigurationSignatures
+        switch signaturesResult {
+        case .success(let parsed): signatures = parsed
+        case .failure(let error):
+            return refuse(ConfigurationFiles.signaturesPath, "the signatures file does not read: \(error.description)\(keep)")
+        }
+        let statement = signatures.statement(over: states[state].files)
+        let rootChanged = previous.map { states[$0.state].files[TrustRoot.path] != states[state].files[TrustRoot.path] } ?? true
+        let expectedRootVersion = previous.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? 1
+        if let previous, signatures.version <= previous.version {
+            return refuse(ConfigurationFiles.signaturesPath,
+                          "it is signed as version \(signatures.version), but version \(previous.version) is already in force, and versions only go up (an older configuration cannot come back)\(changedText)\(keep); to return to older settings, sign them again as version \(previous.version + 1)",
+                          rule: .configurationRollback)
+        }
+        guard signatures.rootVersion == expectedRootVersion else {
+            return refuse(ConfigurationFiles.signaturesPath,
+                          "it names root version \(signatures.rootVersion), but \(rootChanged ? "a changed root is" : "an unchanged root keeps") root version \(expectedRootVersion)\(keep); sign it again with 'review governance sign'")
+        }
+        let signingRoot = previous?.root ?? root
+        let counted = signingRoot.governance.filter { check.signers.contains($0.publicKey) }
+        if counted.count < signingRoot.threshold {
+            let who = counted.isEmpty ? "" : " (\(counted.map(\.id).joined(separator: ", ")))"
+            let whose = previous == nil ? "its own" : "version \(previous!.version)'s"
+            return refuse(changed.first ?? ConfigurationFiles.signaturesPath,
+                          "version \(signatures.version)\(changedText) is signed by \(counted.count) of the \(signingRoot.threshold) distinct \(whose) governance keys it needs\(who)\(keep); \(signingRoot.threshold - counted.count) more must run 'review governance sign'")
+        }
+        if previous != nil && rootChanged {
+            let own = root.governance.filter { check.signers.contains($0.publicKey) }
+            if own.count < root.threshold {
+                return refuse(TrustRoot.path,
+                              "the new root is signed by \(own.count) of the \(root.threshold) of its own governance keys it needs (a new root must be signed by the old keys and the new)\(keep); the new keys' holders must run 'review governance sign'")
+            }
+        }
+        versions.append(Version(version: signatures.version, rootVersion: signatures.rootVersion, root: root, state: state, commit: commit,
+                                signers: counted.map(\.id), previous: inherited, statement: statement))
+        return .success(versions.count - 1)
+    }
+
+    /// The configuration paths whose bytes differ between two states, sorted.
+    public static func changedPaths(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> [String] {
+        Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
+}
+
+/// The governance findings, described for documentation and SARIF.
+public enum GovernanceRules {
+    public static let descriptions = [
+        RuleDescription(
+            ids: [.unsignedConfiguration, .configurationRollback],
+            summary: "A change to the configuration (policy, reviewers, disclaimers, root) is not signed by a threshold of governance keys as a higher version.",
+            rationale: "Nothing is trusted because it was committed: an unsigned change has no effect, and the signed version stays in force."),
+        RuleDescription(
+            ids: [.trustRootMismatch, .trustRootRequired, .unpinnedTrustRoot, .ungovernedConfiguration],
+            summary: "The configuration has no root of trust, or one that is not pinned outside the repository, or one that does not match the pin.",
+            rationale: "A root trusted on first use cannot tell a rewritten history from the real one; a pinned fingerprint can."),
+        RuleDescription(
+            ids: [.unjustifiedPublication],
+            summary: "The published ref holds an article that no signed publication and no counting approvals justify.",
+            rationale: "Only approved revisions may be published; a pushed ref proves nothing by itself."),
+    ]
+}

@@ -1,0 +1,94 @@
+import ReviewCore
+import GitKit
+
+/// The configuration that counts at a revision, and at every commit before it: read from the
+/// history of `Reviews/` once (the same index the record log uses), judged by
+/// ``GovernanceChain``. Where a root governs, the version in force is what its governance keys
+/// signed, whatever was committed since; before any root, the committed files count.
+struct GovernedConfiguration {
+    /// The history of `Reviews/` (records and configuration).
+    var history: DirectoryHistory
+    var chain: GovernanceChain
+    /// The configuration's files as each distinct state (parallel to `history.states`).
+    var states: [ConfigurationState]
+    /// The configuration in force at the revision.
+    var current: Configuration
+    /// Per position, the reviewers in force there (index into `reviewerLists`; -1: none listed).
+    var reviewersAt: [Int32]
+    /// Each effective state's reviewers (`nil` where the file does not parse).
+    var reviewerLists: [[Reviewer]?]
+
+    static func read(from repository: Repository, revision: ObjectID, tree: ObjectID, engine: HistoryEngine, partial: Bool,
+                     pinned: String?) throws -> GovernedConfiguration {
+        let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.reviewsDirectory,
+                                                  watching: ConfigurationFiles.watched, partial: partial)
+        var blobs: [ObjectID: [UInt8]] = [:]
+        func bytes(_ id: ObjectID) throws -> [UInt8] {
+            if let known = blobs[id] { return known }
+            let read = try repository.blob(id)
+            blobs[id] = read
+            return read
+        }
+        let states = try history.states.map { files in
+            var state = ConfigurationState(files: [:])
+            for (path, blob) in files {
+                if path == ConfigurationFiles.signaturesPath {
+                    state.signatures = try bytes(blob)
+                } else if ConfigurationFiles.isConfiguration(path) {
+                    state.files[path] = try bytes(blob)
+                }
+            }
+            return state
+        }
+        let checks = states.parallelMap { $0.check() }
+        let commits = history.commits
+        let chain = GovernanceChain.evaluate(count: commits.count, parents: commits.parents, commitID: { commits.ids[$0].hex },
+                                             stateAt: history.stateAt, states: states, checks: checks, pinned: pinned)
+        // The configuration in force: the signed version, or (ungoverned, or no history) the
+        // committed files.
+        let current: Configuration
+        if commits.count > 0 {
+            let state = chain.effectiveState(at: commits.count - 1, committed: history.stateAt)
+            current = try Configuration.parse(states[state].files, at: revision)
+        } else {
+            current = try Configuration.read(from: repository, tree: tree, at: revision)
+        }
+        // The reviewers in force at each commit, each distinct file parsed once.
+        var listNumber: [[UInt8]: Int32] = [:]
+        var reviewerLists: [[Reviewer]?] = []
+        var numberOfState: [Int: Int32] = [:]
+        var reviewersAt = [Int32](repeating: -1, count: commits.count)
+        for position in 0..<commits.count {
+            let state = chain.effectiveState(at: position, committed: history.stateAt)
+            if let known = numberOfState[state] { reviewersAt[position] = known; continue }
+            var number: Int32 = -1
+            if let file = states[state].files[Reviewer.path] {
+                if let known = listNumber[file] {
+                    number = known
+                } else {
+                    number = Int32(reviewerLists.count)
+                    listNumber[file] = number
+                    reviewerLists.append(try? ReviewersParser.parse(file, roles: nil))
+                }
+            }
+            numberOfState[state] = number
+            reviewersAt[position] = number
+        }
+        return GovernedConfiguration(history: history, chain: chain, states: states, current: current, reviewersAt: reviewersAt,
+                                     reviewerLists: reviewerLists)
+    }
+
+    /// Every disclaimer file of every signed version (`nil` when no root governs): where a root
+    /// governs, only a signed wording is ever a disclaimer's earlier wording.
+    func signedDisclaimerFiles() -> [(path: String, bytes: [UInt8])]? {
+        guard !chain.versions.isEmpty else { return nil }
+        var seen: Set<Int> = []
+        var out: [(path: String, bytes: [UInt8])] = []
+        for version in chain.versions where seen.insert(version.state).inserted {
+            for (path, bytes) in states[version.state].files where path.hasPrefix(ContentLayout.disclaimersDirectory + "/") {
+                out.append((path, bytes))
+            }
+        }
+        return out
+    }
+}
