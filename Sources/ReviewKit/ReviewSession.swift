@@ -306,28 +306,8 @@ public final class ReviewSession {
     /// configuration at the branch's tip as ``RepositorySnapshot`` reads it.
     private func commitConfiguration(_ message: String, now: Int64,
                                      _ change: @escaping (Configuration, ObjectID) throws -> [FileChange]) throws(ReviewError) -> String {
-        let me = committer(now)
-        var failure: ReviewError?
-        do {
-            let branch = try repository.currentBranch()
-            let commit = try repository.commit(onto: branch, author: me, committer: me, message: message) {
-                (tip) throws(RepositoryError) -> [FileChange] in
-                guard let tip else { throw .aborted("the repository has no commits; run 'review init' first") }
-                do {
-                    let tree = try repository.commit(tip).tree
-                    return try change(try Configuration.read(from: repository, tree: tree, at: tip, readingReviewers: false), tree)
-                } catch let error as ReviewError {
-                    failure = error
-                    throw .aborted(error.description)
-                } catch let error as RepositoryError {
-                    throw error
-                } catch {
-                    throw .aborted("\(error)")
-                }
-            }
-            return commit.hex
-        } catch {
-            throw failure ?? ReviewError(error)
+        try commitChange(message, now: now) { tip, tree in
+            try change(try Configuration.read(from: self.repository, tree: tree, at: tip, readingReviewers: false), tree)
         }
     }
 }

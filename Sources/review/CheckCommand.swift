@@ -20,6 +20,10 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Format for stdout (and for --output FILE without a format): \(CheckFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: CheckFormat = .text
 
+    @Flag(name: .customLong("require-trust-root"),
+          help: "Fail unless a root of governance keys protects the configuration and its fingerprint is pinned (--trust-root or REVIEW_TRUST_ROOT).")
+    var requireTrustRoot = false
+
     @Option(name: .customLong("changed-since"), help: ArgumentHelp("Check only articles changed between this revision and HEAD.", valueName: "rev"))
     var changedSince: String?
 
@@ -49,7 +53,8 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let files = try outputs()
         let progress = ProgressLine()
-        let report = try global.session(progress: progress).check(asOf: global.today, changedSince: changedSince)
+        let report = try global.session(progress: progress).check(asOf: global.today, changedSince: changedSince,
+                                                                            requireTrustRoot: requireTrustRoot)
         progress.finish()
         print(format.render(report), terminator: "")
         for (fileFormat, path) in files {

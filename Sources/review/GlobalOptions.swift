@@ -15,6 +15,22 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Treat this UTC date as today (YYYY-MM-DD).", valueName: "date"))
     var asOf: Day?
 
+    @Option(name: .customLong("trust-root"),
+            help: ArgumentHelp("The fingerprint of the repository's first trust root, pinned outside it (default: $REVIEW_TRUST_ROOT).",
+                               valueName: "sha256:…"))
+    var trustRoot: String?
+
+    /// `--trust-root`, or `$REVIEW_TRUST_ROOT`, checked for form.
+    func pinnedRoot() throws(ReviewError) -> String? {
+        let environment = ProcessInfo.processInfo.environment["REVIEW_TRUST_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let given = trustRoot ?? environment else { return nil }
+        guard let normalised = TrustRoot.normalised(fingerprint: given) else {
+            throw ReviewError("\(trustRoot != nil ? "--trust-root" : "REVIEW_TRUST_ROOT") '\(given)' is not a root fingerprint",
+                              remedy: "pass the 'sha256:' and 64 hex digits 'review governance fingerprint' printed")
+        }
+        return normalised
+    }
+
     /// `--as-of`, or today's UTC date.
     var today: Day {
         asOf ?? Day(secondsSinceEpoch: now)
@@ -26,7 +42,7 @@ struct GlobalOptions: ParsableArguments {
     /// The session over `--repo`, or the repository containing the current directory; caches
     /// on, and a progress line on a terminal.
     func session(progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
-        let session = try ReviewSession.open(repo)
+        let session = try ReviewSession.open(repo, options: ReviewSession.Options(trustRoot: try pinnedRoot()))
         session.progress = progress?.handler
         return session
     }

@@ -13,7 +13,7 @@ struct Review: ParsableCommand {
         commandName: "review",
         abstract: "Medical review, staleness and publishing for articles kept in git.",
         version: "0.1.0",
-        subcommands: [StatusCommand.self, CheckCommand.self, VerifyCommand.self, DiffCommand.self, LogCommand.self, PublishCommand.self, ApproveCommand.self, RequestChangesCommand.self, KeygenCommand.self, ReviewerCommand.self, InitCommand.self, NewCommand.self, LastChangesCommand.self]
+        subcommands: [StatusCommand.self, CheckCommand.self, VerifyCommand.self, DiffCommand.self, LogCommand.self, PublishCommand.self, ApproveCommand.self, RequestChangesCommand.self, KeygenCommand.self, ReviewerCommand.self, GovernanceCommand.self, InitCommand.self, NewCommand.self, LastChangesCommand.self]
     )
 
     static func main() {
@@ -48,14 +48,14 @@ struct Review: ParsableCommand {
         }
     }
 
-    /// `--repo` and `--as-of` may come before the command name (`review --repo X status`):
-    /// move them after it, where the command's options parse them.
+    /// `--repo`, `--as-of` and `--trust-root` may come before the command name
+    /// (`review --repo X status`): move them after it, where the command's options parse them.
     static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
         var globals: [String] = []
         var rest = arguments[...]
         while let first = rest.first, first.hasPrefix("--") {
             let name = first.split(separator: "=", maxSplits: 1).first.map(String.init) ?? first
-            guard name == "--repo" || name == "--as-of" else { break }
+            guard name == "--repo" || name == "--as-of" || name == "--trust-root" else { break }
             globals.append(first)
             rest = rest.dropFirst()
             if !first.contains("="), let value = rest.first {
@@ -64,6 +64,11 @@ struct Review: ParsableCommand {
             }
         }
         guard !globals.isEmpty, let command = rest.first, !command.hasPrefix("-") else { return arguments }
+        // A command group (`reviewer add`, `governance sign`): after the subcommand's name.
+        let groups = configuration.subcommands.filter { !$0.configuration.subcommands.isEmpty }.map { $0.configuration.commandName }
+        if groups.contains(command), rest.count > 1, !rest[rest.startIndex + 1].hasPrefix("-") {
+            return Array(rest.prefix(2)) + globals + rest.dropFirst(2)
+        }
         return [command] + globals + rest.dropFirst()
     }
 

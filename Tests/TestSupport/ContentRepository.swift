@@ -142,9 +142,45 @@ public final class ContentRepository {
     }
 
     /// A session over this repository, as the command line opens one.
-    public func session(usesCaches: Bool = true) throws -> ReviewSession {
-        try ReviewSession.open(builder.path, options: .init(usesCaches: usesCaches))
+    public func session(usesCaches: Bool = true, trustRoot: String? = nil) throws -> ReviewSession {
+        try ReviewSession.open(builder.path, options: .init(usesCaches: usesCaches, trustRoot: trustRoot))
     }
+
+    // MARK: Governance
+
+    /// Governance key `n` (`gov-n`), made from a fixed seed.
+    public static func governanceKey(_ n: Int) -> Curve25519.Signing.PrivateKey {
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: UInt8(200 + n), count: 32))
+    }
+
+    /// A root of governance keys gov-1 … gov-`count` with a threshold.
+    public static func root(threshold: Int = 2, keys: ClosedRange<Int> = 1...3, publishers: [TrustRoot.Key] = []) -> TrustRoot {
+        TrustRoot(threshold: threshold, governance: keys.map {
+            TrustRoot.Key(id: "gov-\($0)", name: "Governor \($0)", publicKey: Array(governanceKey($0).publicKey.rawRepresentation))
+        }, publishers: publishers)
+    }
+
+    /// Commits a root through ``ReviewSession/createRoot(_:now:)`` and has `signers` sign it.
+    public func governWith(_ root: TrustRoot = ContentRepository.root(), signers: [Int] = [1, 2], on day: String) throws {
+        try builder.checkoutHead()
+        _ = try session().createRoot(root, now: Self.time(day))
+        for n in signers { try sign(as: n, on: day) }
+    }
+
+    /// Signs the committed configuration with governance key `n`, as `review governance sign` does.
+    @discardableResult
+    public func sign(as n: Int, on day: String) throws -> GovernanceStatus {
+        try builder.checkoutHead()
+        return try session().signConfiguration(as: "gov-\(n)", key: Self.governanceKey(n), now: Self.time(day)).1
+    }
+
+    /// A configuration file's text at HEAD.
+    public func text(_ path: String) throws -> String {
+        String(decoding: try repository.blob(try repository.entry(at: path, inCommit: repository.headCommit())!.id), as: UTF8.self)
+    }
+
+    /// Reviewer `id`'s private key.
+    public func key(_ id: String) -> Curve25519.Signing.PrivateKey? { keys[id] }
 
     /// The workflow's verdict at HEAD.
     public func status(asOf: String) throws -> StatusReport {

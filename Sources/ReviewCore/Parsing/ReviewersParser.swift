@@ -37,17 +37,30 @@ public enum ReviewersParser {
                 throw reader.error(entry["public-key"]?.line, "\(context) has the same public key as reviewer '\(other.id)'",
                                    remedy: "every reviewer signs with their own key: run 'review keygen \(id)' and use that key")
             }
+            let name = try reader.string(entry, "name", context: context)!
+            if let other = reviewers.first(where: { Self.sameName($0.name, name) }) {
+                throw reader.error(entry["name"]?.line, "\(context) has the display name of reviewer '\(other.id)' ('\(other.name)')",
+                                   remedy: "readers must be able to tell reviewers apart: add a middle initial or the credentials to one name")
+            }
             let from = try reader.day(entry, "valid-from", context: context)
             let until = try reader.day(entry, "valid-until", context: context)
             if let from, let until, until < from {
                 throw reader.error(entry["valid-until"]?.line, "valid-until is before valid-from for \(context)")
             }
             reviewers.append(Reviewer(
-                id: id, name: try reader.string(entry, "name", context: context)!,
+                id: id, name: name,
                 credentials: try reader.string(entry, "credentials", context: context, required: false) ?? "",
                 roles: reviewerRoles, emails: try reader.strings(entry, "emails", context: context, required: false),
                 publicKey: Array(key), validFrom: from, validUntil: until, line: entry.line))
         }
         return reviewers
+    }
+
+    /// Whether two display names read the same: case, spacing and dots aside.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        func key(_ s: String) -> String {
+            s.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "." }).joined(separator: " ")
+        }
+        return key(a) == key(b)
     }
 }

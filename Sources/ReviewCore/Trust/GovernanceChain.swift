@@ -158,9 +158,9 @@ public struct GovernanceChain: Sendable {
                 chain.inForceAt[position] = Int32(accepted)
             case .failure(let box):
                 chain.inForceAt[position] = inherited
+                // Named by the commit where the configuration first left the version in force.
                 let first = parents(position).first.map(Int.init)
-                pendingSince[position] = first.map { pendingSince[$0] >= 0 && stateAt[$0] == stateAt[position] ? pendingSince[$0] : Int32(position) }
-                    ?? Int32(position)
+                pendingSince[position] = first.map { pendingSince[$0] >= 0 ? pendingSince[$0] : Int32(position) } ?? Int32(position)
                 if position == count - 1 { refusalAtTip = box.refusal }
             }
         }
@@ -213,7 +213,9 @@ public struct GovernanceChain: Sendable {
         case .success(let parsed): root = parsed
         case .failure(let error): return refuse(TrustRoot.path, "the new root does not read: \(error.description)\(keep)")
         }
-        guard let signaturesResult = check.signatures else {
+        // The signatures of the version in force, left as they were: the change is simply unsigned.
+        let unchangedSignatures = previous.map { states[$0.state].signatures == states[state].signatures } ?? false
+        guard let signaturesResult = check.signatures, !unchangedSignatures else {
             return refuse(changed.first ?? TrustRoot.path, "it is not signed\(changedText)\(keep); governance key holders sign it with 'review governance sign --as ID'")
         }
         let signatures: ConfigurationSignatures
@@ -238,9 +240,9 @@ public struct GovernanceChain: Sendable {
         let counted = signingRoot.governance.filter { check.signers.contains($0.publicKey) }
         if counted.count < signingRoot.threshold {
             let who = counted.isEmpty ? "" : " (\(counted.map(\.id).joined(separator: ", ")))"
-            let whose = previous == nil ? "its own" : "version \(previous!.version)'s"
+            let whose = previous.map { "of version \($0.version)" } ?? "of the new root itself"
             return refuse(changed.first ?? ConfigurationFiles.signaturesPath,
-                          "version \(signatures.version)\(changedText) is signed by \(counted.count) of the \(signingRoot.threshold) distinct \(whose) governance keys it needs\(who)\(keep); \(signingRoot.threshold - counted.count) more must run 'review governance sign'")
+                          "version \(signatures.version)\(changedText) is signed by \(counted.count) of the \(signingRoot.threshold) distinct governance keys \(whose) it needs\(who)\(keep); \(signingRoot.threshold - counted.count) more must run 'review governance sign'")
         }
         if previous != nil && rootChanged {
             let own = root.governance.filter { check.signers.contains($0.publicKey) }

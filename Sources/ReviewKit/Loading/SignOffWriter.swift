@@ -49,8 +49,10 @@ public enum SignOffWriter {
         }
         let configuration = snapshot.configuration(asOf: Day(secondsSinceEpoch: request.timestamp))
         guard let reviewer = configuration.reviewer(request.reviewer) else {
-            throw ReviewError(file: Reviewer.path, "no reviewer '\(request.reviewer)'",
-                              remedy: "use an id from \(Reviewer.path), or add one with 'review reviewer add'")
+            let unsigned = snapshot.trustFindings.contains { $0.rule == .unsignedConfiguration || $0.rule == .configurationRollback }
+            throw ReviewError(file: Reviewer.path, "no reviewer '\(request.reviewer)' in the configuration in force",
+                              remedy: unsigned ? "a configuration change is waiting for governance signatures; see 'review governance status'"
+                                  : "use an id from \(Reviewer.path), or add one with 'review reviewer add'")
         }
         guard configuration.policy.roles.contains(request.role) else {
             throw ReviewError(file: Policy.path, "no role '\(request.role)'",

@@ -1,0 +1,201 @@
+import Crypto
+import GitKit
+import ReviewCore
+
+/// What `review governance status` shows: the version in force, the root and its pin, and a
+/// pending change with the signatures it has and lacks.
+public struct GovernanceStatus: Sendable {
+    public struct Pending: Sendable {
+        /// The version it will take effect as.
+        public var version: Int
+        public var rootVersion: Int
+        /// Configuration files that differ from the version in force (all, for a first root).
+        public var changedPaths: [String]
+        /// Governance key ids whose valid signatures count, and how many are needed.
+        public var signedBy: [String]
+        public var needed: Int
+        /// For a changed root: its own keys that signed, and how many of them are needed.
+        public var signedByNewRoot: [String]?
+        public var neededFromNewRoot: Int?
+        /// Keys that may still sign (id and name).
+        public var mayStillSign: [String]
+    }
+
+    public var head: String
+    public var current: GovernanceChain.Version?
+    /// The first root's fingerprint (what to pin), when a root is in force.
+    public var firstRootFingerprint: String?
+    public var pinned: String?
+    public var pending: Pending?
+    public var findings: [Finding]
+
+    /// The lines `review governance status` prints.
+    public var text: String {
+        var out = ""
+        if let current {
+            out += "Configuration version \(current.version) is in force (commit \(current.commit.prefix(7)), signed by \(current.signers.joined(separator: ", "))).\n"
+            out += "Root: \(current.root.threshold) of \(current.root.governance.count) governance keys (\(current.root.governance.map(\.id).joined(separator: ", ")))"
+            out += current.root.publishers.isEmpty ? "; no publisher keys.\n" : "; publishers: \(current.root.publishers.map(\.id).joined(separator: ", ")).\n"
+            if let first = firstRootFingerprint {
+                out += pinned == nil ? "First root fingerprint (not pinned): \(first)\n" : "First root fingerprint: \(first), pinned.\n"
+            }
+        } else {
+            out += "No signed configuration is in force: the committed configuration counts (ungoverned).\n"
+        }
+        if let pending {
+            out += "Pending: version \(pending.version) changes \(pending.changedPaths.joined(separator: ", ")); "
+            out += "signed by \(pending.signedBy.count) of the \(pending.needed) governance keys it needs"
+            out += pending.signedBy.isEmpty ? "" : " (\(pending.signedBy.joined(separator: ", ")))"
+            if let own = pending.signedByNewRoot, let needed = pending.neededFromNewRoot {
+                out += ", and by \(own.count) of the \(needed) keys of the new root it needs"
+            }
+            out += ".\n"
+            if !pending.mayStillSign.isEmpty {
+                out += "Still to sign ('review governance sign --as ID'): \(pending.mayStillSign.joined(separator: ", ")).\n"
+            }
+        } else if current != nil {
+            out += "Nothing pending: the committed configuration is the version in force.\n"
+        }
+        for finding in findings { out += finding.textLine + "\n" }
+        return out
+    }
+}
+
+extension ReviewSession {
+    /// `review governance status`.
+    public func governanceStatus() throws(ReviewError) -> GovernanceStatus {
+        try ReviewError.wrapping {
+            let head = try repository.headCommit()
+            let governed = try readGoverned(at: head)
+            return governed.status(head: head.hex, pinned: options.trustRoot)
+        }
+    }
+
+    /// `review governance init`: commits a new root (to be signed by its own keys before it
+    /// counts). Refuses when the repository already has one.
+    public func createRoot(_ root: TrustRoot, now: Int64) throws(ReviewError) -> String {
+        try commitChange("Create the trust root (\(root.threshold) of \(root.governance.count) governance keys)", now: now) { tip, tree in
+            if try self.repository.entry(at: TrustRoot.path, inTree: tree) != nil {
+                throw ReviewError(file: TrustRoot.path, "the repository already has a trust root",
+                                  remedy: "change it by editing it and having governance sign the change ('review governance sign')")
+            }
+            let text = TrustRootParser.text(root)
+            _ = try TrustRootParser.parse(Array(text.utf8))  // the same checks as every reader
+            return [.write(TrustRoot.path, text)]
+        }
+    }
+
+    /// `review governance sign --as ID`: adds this governance key's signature over the whole
+    /// committed configuration, as the next version, and commits it.
+    ///
+    /// Refuses a key that may not sign it, a second signature by one key, and a configuration
+    /// that is already the version in force.
+    /// - Returns: the commit and the status after it.
+    public func signConfiguration(as signer: String, key: Curve25519.Signing.PrivateKey, now: Int64) throws(ReviewError) -> (String, GovernanceStatus) {
+        let commit = try commitChange("Sign the configuration as \(signer)", now: now) { tip, _ in
+            let governed = try self.readGoverned(at: tip)
+            let status = governed.status(head: tip.hex, pinned: nil)
+            guard let pending = status.pending else {
+                throw ReviewError(file: ConfigurationFiles.signaturesPath, "nothing to sign: the committed configuration is version \(status.current?.version ?? 0), already in force",
+                                  remedy: "change the configuration first (for example 'review reviewer add'), then sign")
+            }
+            let tipState = governed.states[Int(governed.history.stateAt.last!)]
+            let publicKey = Array(key.publicKey.rawRepresentation)
+            let newRoot = try tipState.files[TrustRoot.path].map { (bytes) throws(ReviewError) in try TrustRootParser.parse(bytes) }
+            var allowed = status.current?.root.governance ?? []
+            if status.current == nil || pending.signedByNewRoot != nil { allowed += newRoot?.governance ?? [] }
+            guard allowed.contains(where: { $0.publicKey == publicKey }) else {
+                throw ReviewError(file: TrustRoot.path, "the key of '\(signer)' is not a governance key that may sign version \(pending.version)",
+                                  remedy: "governance keys are listed in \(TrustRoot.path) of the version in force; use your own governance key (REVIEW_KEY_DIR)")
+            }
+            var signatures = ConfigurationSignatures(version: pending.version, rootVersion: pending.rootVersion)
+            let statement = signatures.statement(over: tipState.files)
+            if let bytes = tipState.signatures, let existing = try? ConfigurationSignatures.parse(bytes),
+               existing.version == pending.version, existing.rootVersion == pending.rootVersion {
+                // Keep the signatures that still verify over exactly these files.
+                let valid = statement.verifiedSigners(existing.signatures)
+                signatures.signatures = existing.signatures.filter { valid.contains($0.publicKey) }
+            }
+            if signatures.signatures.contains(where: { $0.publicKey == publicKey }) {
+                throw ReviewError(file: ConfigurationFiles.signaturesPath, "'\(signer)' already signed version \(pending.version); a key counts once",
+                                  remedy: "other governance key holders must sign: \(pending.mayStillSign.joined(separator: ", "))")
+            }
+            let signature = try key.signature(for: statement.encoding)
+            signatures.signatures.append(ConfigurationSignatures.Signature(publicKey: publicKey, signature: Array(signature), signer: signer))
+            return [.write(ConfigurationFiles.signaturesPath, signatures.text)]
+        }
+        return (commit, try governanceStatus())
+    }
+
+    /// The governed configuration at `revision`, read from its whole history.
+    func readGoverned(at revision: ObjectID) throws -> GovernedConfiguration {
+        try GovernedConfiguration.read(from: repository, revision: revision, tree: try repository.commit(revision).tree,
+                                       engine: HistoryEngine(usesCache: options.usesCaches), partial: false, pinned: options.trustRoot)
+    }
+
+    /// Commits files computed from the checked-out branch's tip (compare-and-swap: recomputed
+    /// if the branch moved meanwhile).
+    func commitChange(_ message: String, now: Int64,
+                      _ change: @escaping (ObjectID, ObjectID) throws -> [FileChange]) throws(ReviewError) -> String {
+        let me = committer(now)
+        var failure: ReviewError?
+        do {
+            let branch = try repository.currentBranch()
+            let commit = try repository.commit(onto: branch, author: me, committer: me, message: message) {
+                (tip) throws(RepositoryError) -> [FileChange] in
+                guard let tip else { throw .aborted("the repository has no commits; run 'review init' first") }
+                do {
+                    return try change(tip, try repository.commit(tip).tree)
+                } catch let error as ReviewError {
+                    failure = error
+                    throw .aborted(error.description)
+                } catch let error as RepositoryError {
+                    throw error
+                } catch {
+                    throw .aborted("\(error)")
+                }
+            }
+            return commit.hex
+        } catch {
+            throw failure ?? ReviewError(error)
+        }
+    }
+}
+
+extension GovernedConfiguration {
+    /// The governance status at the tip of this history.
+    func status(head: String, pinned: String?) -> GovernanceStatus {
+        let chain = self.chain
+        var status = GovernanceStatus(head: head, current: chain.current, firstRootFingerprint: chain.genesis?.root.fingerprint,
+                                      pinned: pinned, pending: nil, findings: chain.findings)
+        guard let tipState = history.stateAt.last.map(Int.init) else { return status }
+        let committed = states[tipState]
+        let current = chain.current
+        if let current, states[current.state].files == committed.files { return status }
+        guard let rootBytes = committed.files[TrustRoot.path], let newRoot = try? TrustRootParser.parse(rootBytes) else { return status }
+        let check = committed.check()
+        let rootChanged = current.map { states[$0.state].files[TrustRoot.path] != rootBytes } ?? true
+        let parsed = try? committed.signatures.map { (bytes) throws(ReviewError) in try ConfigurationSignatures.parse(bytes) }
+        var version = (current?.version ?? 0) + 1
+        if let claimed = parsed?.version, claimed > version - 1 { version = claimed }
+        let rootVersion = current.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? 1
+        // Signatures count only over the statement of this version (check.signers verified them
+        // over the statement the signatures file names).
+        let signers = (parsed?.version == version && parsed?.rootVersion == rootVersion) ? check.signers : []
+        let signingRoot = current?.root ?? newRoot
+        let signedBy = signingRoot.governance.filter { signers.contains($0.publicKey) }
+        var pending = GovernanceStatus.Pending(
+            version: version, rootVersion: rootVersion,
+            changedPaths: GovernanceChain.changedPaths(committed.files, current.map { states[$0.state].files } ?? [:]),
+            signedBy: signedBy.map(\.id), needed: signingRoot.threshold, mayStillSign: [])
+        var still = signingRoot.governance.filter { !signers.contains($0.publicKey) }
+        if current != nil && rootChanged {
+            pending.signedByNewRoot = newRoot.governance.filter { signers.contains($0.publicKey) }.map(\.id)
+            pending.neededFromNewRoot = newRoot.threshold
+            still += newRoot.governance.filter { key in !signers.contains(key.publicKey) && !still.contains { $0.publicKey == key.publicKey } }
+        }
+        pending.mayStillSign = still.map { $0.name == $0.id ? $0.id : "\($0.id) (\($0.name))" }
+        status.pending = pending
+        return status
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import ReviewCore
+import ReviewKit
+
+/// `review governance …`: the root of trust and the signing of configuration changes.
+struct GovernanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "governance",
+        abstract: "Govern the configuration: a root of governance keys signs every change to policy, reviewers and disclaimers.",
+        discussion: "See README, \"Governance\".",
+        subcommands: [GovernanceInitCommand.self, GovernanceSignCommand.self, GovernanceStatusCommand.self, GovernanceFingerprintCommand.self]
+    )
+}
+
+/// `review governance init --key ID=PUBLIC-KEY … --threshold N [--publisher ID=PUBLIC-KEY]…`.
+struct GovernanceInitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create Reviews/root.yml and commit it; it counts once a threshold of its own keys signed it.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("A governance key: its holder's id and the public key 'review keygen' printed (repeatable).",
+                                                         valueName: "id=public-key"))
+    var keys: [String] = []
+
+    @Option(help: "How many distinct governance keys must sign each configuration change.")
+    var threshold: Int
+
+    @Option(name: .customLong("publisher"), help: ArgumentHelp("A key that may sign publications (repeatable).", valueName: "id=public-key"))
+    var publishers: [String] = []
+
+    func run() throws {
+        let root = TrustRoot(threshold: threshold, governance: try keys.map(Self.key), publishers: try publishers.map(Self.key))
+        guard root.governance.count >= 1, (1...root.governance.count).contains(threshold) else {
+            throw ReviewError("--threshold \(threshold) must be from 1 to the number of --key options (\(root.governance.count))",
+                              remedy: "for example three --key options and --threshold 2")
+        }
+        let commit = try global.session().createRoot(root, now: global.now)
+        emit("Created \(TrustRoot.path) in commit \(commit.prefix(7)): \(threshold) of \(root.governance.count) governance keys.")
+        emit("Fingerprint to pin (CI secret REVIEW_TRUST_ROOT, or --trust-root): \(root.fingerprint)")
+        emit("It counts once \(threshold) of its keys signed it: each runs 'review governance sign --as ID'.")
+    }
+
+    static func key(_ text: String) throws -> TrustRoot.Key {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let raw = Data(base64Encoded: parts[1].trimmingCharacters(in: .whitespaces)), raw.count == 32 else {
+            throw ReviewError("'\(text)' is not ID=PUBLIC-KEY", remedy: "pass the id and the base64 public key 'review keygen ID' printed")
+        }
+        if let problem = PublicKeyCheck.problem(Array(raw)) { throw ReviewError("the key of '\(parts[0])' \(problem)") }
+        return TrustRoot.Key(id: parts[0], name: parts[0], publicKey: Array(raw))
+    }
+}
+
+/// `review governance sign --as ID`.
+struct GovernanceSignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Sign the whole committed configuration as its next version with your governance key, and commit the signature.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("as"), help: "Your governance key id (the key is read from $REVIEW_KEY_DIR/<id>.key).")
+    var signer: String
+
+    func run() throws {
+        let session = try global.session()
+        let store = KeyStore()
+        try session.checkKeyDirectory(store)
+        let key = try store.privateKey(for: signer)
+        let (commit, status) = try session.signConfiguration(as: signer, key: key, now: global.now)
+        emit("Signed the configuration as \(signer) in commit \(commit.prefix(7)).")
+        emit(status.text, terminator: "")
+    }
+}
+
+/// `review governance status`.
+struct GovernanceStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the configuration version in force, its root and pin, and what is pending with the signatures it lacks.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        emit(try global.session().governanceStatus().text, terminator: "")
+    }
+}
+
+/// `review governance fingerprint`.
+struct GovernanceFingerprintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fingerprint",
+        abstract: "Print the first root's fingerprint, to pin outside the repository (CI secret REVIEW_TRUST_ROOT).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let status = try global.session().governanceStatus()
+        guard let fingerprint = status.firstRootFingerprint else {
+            throw ReviewError(file: TrustRoot.path, "no signed root is in force",
+                              remedy: "create one with 'review governance init' and have its keys sign it ('review governance status' shows what is pending)")
+        }
+        emit(fingerprint)
+    }
+}

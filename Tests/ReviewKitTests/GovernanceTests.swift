@@ -1,0 +1,252 @@
+import Crypto
+import Foundation
+import GitKit
+import ReviewCore
+import ReviewKit
+import Testing
+import TestSupport
+
+/// Issue 15: the configuration changes only when a threshold of governance keys signs the whole
+/// of it. Each attack is one a pusher without a reviewer or governance key tried; each test
+/// fails without its defence.
+@Suite struct GovernanceTests {
+    static let asOf = "2026-05-01"
+    /// The attacker's own key (what `writeRecord` signs with for an unknown signer).
+    static let mallory = try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 99, count: 32))
+
+    /// pml (neurology: medical and editorial) and easy (general: editorial only); ann (medical)
+    /// and ed (editorial); a 2-of-3 root signed by gov-1 and gov-2.
+    private func governed() throws -> ContentRepository {
+        let content = try ContentRepository(articles: ["pml": .neurology, "easy": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.governWith(on: "2026-04-07")
+        return content
+    }
+
+    private func entry(_ id: String, name: String, role: String, key: Curve25519.Signing.PrivateKey) -> String {
+        """
+          - id: \(id)
+            name: \(name)
+            credentials: MD
+            roles: [\(role)]
+            public-key: \(key.publicKey.rawRepresentation.base64EncodedString())
+
+        """
+    }
+
+    private func state(_ report: StatusReport, _ slug: String) -> ArticleStatus { report.articles.first { $0.slug == slug }! }
+
+    @Test func aSignedRootIsInForceAndNothingIsPending() throws {
+        let content = try governed()
+        let status = try content.session().governanceStatus()
+        #expect(status.current?.version == 1 && status.current?.signers == ["gov-1", "gov-2"])
+        #expect(status.pending == nil)
+        let report = try content.status(asOf: Self.asOf)
+        #expect(report.otherFindings.map(\.rule) == [.unpinnedTrustRoot])
+    }
+
+    @Test func selfEnrolmentHasNoEffect() throws {
+        let content = try governed()
+        // Mallory adds herself as a medical reviewer and approves; ed approves honestly.
+        try content.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                + entry("mallory", name: "Dr Mallory", role: "medical", key: Self.mallory))], on: "2026-04-08")
+        try content.writeRecord("pml", as: "mallory", role: "medical", on: "2026-04-09")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let report = try content.status(asOf: Self.asOf)
+        #expect(state(report, "pml").state == .inReview)
+        #expect(state(report, "pml").recordFindings.map(\.rule) == [.unknownReviewer])
+        let pending = report.otherFindings.first { $0.rule == .unsignedConfiguration }
+        #expect(pending?.message.contains("is not signed (Reviews/reviewers.yml)") == true, "\(report.otherFindings)")
+        // And approve refuses her, saying the change is unsigned.
+        #expect(throws: ReviewError.self) {
+            try content.session().record(SignOffRequest(article: "pml", reviewer: "mallory", role: "medical", decision: .approve,
+                                                        comment: "", timestamp: ContentRepository.time("2026-04-10")), key: Self.mallory)
+        }
+    }
+
+    @Test func twoReviewersWithOneDisplayNameAreRefused() throws {
+        let text = """
+            reviewers:
+            \(entry("ann", name: "Dr Ann Lee", role: "medical", key: ContentRepository.governanceKey(7)))\
+            \(entry("mallory", name: "dr  ann lee", role: "medical", key: Self.mallory))
+            """
+        #expect(throws: ReviewError.self) { try ReviewersParser.parse(Array(text.utf8), roles: nil) }
+    }
+
+    @Test func aSubstitutedKeyCannotSignAsTheReviewer() throws {
+        let content = try governed()
+        let mine = Self.mallory.publicKey.rawRepresentation.base64EncodedString()
+        let annKey = content.key("ann")!.publicKey.rawRepresentation.base64EncodedString()
+        try content.commit("rotate", [.write(Reviewer.path, try content.text(Reviewer.path).replacingOccurrences(of: annKey, with: mine))],
+                           on: "2026-04-08")
+        try content.writeRecord("pml", as: "ann", role: "medical", on: "2026-04-09", signer: "mallory")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let report = try content.status(asOf: Self.asOf)
+        #expect(state(report, "pml").state == .inReview)
+        #expect(state(report, "pml").recordFindings.map(\.rule) == [.badSignature])
+    }
+
+    @Test func inflatedNamesAndCredentialsDoNotReachThePage() throws {
+        let content = try governed()
+        let inflated = try content.text(Reviewer.path).replacingOccurrences(of: "name: Ann", with: "name: Prof Ann, Nobel laureate")
+            .replacingOccurrences(of: "credentials: MD", with: "credentials: MD, PhD, FRCP")
+        try content.commit("inflate", [.write(Reviewer.path, inflated)], on: "2026-04-08")
+        let reviewers = try content.session().evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers
+        #expect(reviewers.first { $0.id == "ann" }.map { ($0.name, $0.credentials) } ?? ("", "") == ("Ann", "MD"))
+    }
+
+    @Test func droppedRolesStretchedIntervalsAndEmptiedDisclaimersHaveNoEffect() throws {
+        let content = try governed()
+        let policy = ContentRepository.policy.replacingOccurrences(of: "required-roles: [medical, editorial]", with: "required-roles: [medical]")
+            .replacingOccurrences(of: "review-interval-days: 365", with: "review-interval-days: 36500")
+        try content.commit("loosen", [.write(Policy.path, policy), .write("Reviews/disclaimers/medical.md", " \n")], on: "2026-04-08")
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.edit("easy", category: .general, lastUpdated: "2026-04-09", body: "No disclaimer here.")
+        let report = try content.status(asOf: Self.asOf)
+        #expect(state(report, "pml").state == .inReview && state(report, "pml").missingRoles == ["editorial"])
+        // The disclaimer in force still says what it said (an empty one would stop every command).
+        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        #expect(evaluation.snapshot.disclaimers["medical"] == ContentRepository.disclaimer + "\n")
+        #expect(evaluation.snapshot.policy.categories["neurology"]?.reviewIntervalDays == 365)
+        #expect(report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.path == "Reviews/disclaimers/medical.md" })
+    }
+
+    @Test func aReviewerAddedUnderGovernanceCountsOnceSignedAndARetiredKeyStops() throws {
+        let content = try governed()
+        let zoe = ContentRepository.governanceKey(9)  // any key: zoe is a reviewer, not a governor
+        try content.builder.checkoutHead()
+        _ = try content.session().addReviewer(Reviewer(id: "zoe", name: "Dr Zoe", credentials: "MD", roles: ["medical"],
+                                                       publicKey: Array(zoe.publicKey.rawRepresentation)),
+                                              now: ContentRepository.time("2026-04-08"))
+        let request = SignOffRequest(article: "pml", reviewer: "zoe", role: "medical", decision: .approve, comment: "",
+                                     timestamp: ContentRepository.time("2026-04-09"))
+        #expect(throws: ReviewError.self) { try content.session().record(request, key: zoe) }
+        let half = try content.sign(as: 1, on: "2026-04-09")
+        #expect(half.pending?.signedBy == ["gov-1"] && half.pending?.needed == 2)
+        let done = try content.sign(as: 3, on: "2026-04-09")
+        #expect(done.current?.version == 2 && done.pending == nil)
+        try content.builder.checkoutHead()
+        _ = try content.session().record(request, key: zoe)
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        #expect(state(try content.status(asOf: Self.asOf), "pml").state == .approved)
+        // Retired under governance (valid-until), signed: a later record of hers does not count.
+        try content.commit("retire zoe", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                    .replacingOccurrences(of: "  - id: zoe\n", with: "  - id: zoe\n    valid-until: 2026-04-10\n"))],
+                           on: "2026-04-10")
+        try content.sign(as: 1, on: "2026-04-10")
+        try content.sign(as: 2, on: "2026-04-10")
+        try content.edit("pml", lastUpdated: "2026-04-12", body: "Changed.")
+        try content.builder.checkoutHead()
+        let late = SignOffRequest(article: "pml", reviewer: "zoe", role: "medical", decision: .approve, comment: "",
+                                  timestamp: ContentRepository.time("2026-04-12"))
+        #expect(throws: ReviewError.self) { try content.session().record(late, key: zoe) }
+    }
+
+    @Test func fewerSignaturesThanTheThresholdHaveNoEffect() throws {
+        let content = try governed()
+        try content.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                + entry("mallory", name: "Dr Mallory", role: "medical", key: Self.mallory))], on: "2026-04-08")
+        try content.sign(as: 1, on: "2026-04-08")
+        let report = try content.status(asOf: Self.asOf)
+        let finding = report.otherFindings.first { $0.rule == .unsignedConfiguration }
+        #expect(finding?.message.contains("signed by 1 of the 2 distinct governance keys of version 1") == true, "\(report.otherFindings)")
+        #expect(try content.session().evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers.map(\.id) == ["ann", "ed"])
+    }
+
+    @Test func oneKeySigningTwiceCountsOnce() throws {
+        let content = try governed()
+        try content.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                + entry("mallory", name: "Dr Mallory", role: "medical", key: Self.mallory))], on: "2026-04-08")
+        try content.sign(as: 1, on: "2026-04-08")
+        // Duplicate gov-1's valid signature in the file.
+        var signatures = try ConfigurationSignatures.parse(Array(try content.text(ConfigurationFiles.signaturesPath).utf8))
+        signatures.signatures.append(signatures.signatures[0])
+        signatures.signatures[1].signer = "gov-2"
+        try content.commit("twice", [.write(ConfigurationFiles.signaturesPath, signatures.text)], on: "2026-04-08")
+        let report = try content.status(asOf: Self.asOf)
+        #expect(report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("signed by 1 of the 2") })
+        // A root listing one key under two ids is refused outright.
+        var root = ContentRepository.root()
+        root.governance[2].publicKey = root.governance[0].publicKey
+        #expect(throws: ReviewError.self) { try TrustRootParser.parse(Array(TrustRootParser.text(root).utf8)) }
+    }
+
+    @Test func aSignatureOverPartOfTheConfigurationHasNoEffect() throws {
+        let content = try governed()
+        let policy = ContentRepository.policy.replacingOccurrences(of: "review-interval-days: 365", with: "review-interval-days: 36500")
+        // Both governors signed a statement naming the policy alone (say, shown a partial diff).
+        let partial = ConfigurationStatement(version: 2, rootVersion: 1, contents: [Policy.path: Array(policy.utf8)])
+        var signatures = ConfigurationSignatures(version: 2, rootVersion: 1)
+        for n in [1, 2] {
+            let key = ContentRepository.governanceKey(n)
+            signatures.signatures.append(.init(publicKey: Array(key.publicKey.rawRepresentation),
+                                               signature: Array(try key.signature(for: partial.encoding)), signer: "gov-\(n)"))
+        }
+        try content.commit("loosen", [.write(Policy.path, policy), .write(ConfigurationFiles.signaturesPath, signatures.text)], on: "2026-04-08")
+        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        #expect(evaluation.snapshot.policy.categories["neurology"]?.reviewIntervalDays == 365)
+        #expect(evaluation.report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("signed by 0 of the 2") })
+    }
+
+    @Test func anOlderSignedConfigurationCannotComeBack() throws {
+        let content = try governed()
+        let zoe = ContentRepository.governanceKey(9)
+        try content.commit("add zoe", [.write(Reviewer.path, try content.text(Reviewer.path) + entry("zoe", name: "Dr Zoe", role: "medical", key: zoe))],
+                           on: "2026-04-08")
+        try content.sign(as: 1, on: "2026-04-08")
+        try content.sign(as: 2, on: "2026-04-08")
+        let version2 = (try content.text(Reviewer.path), try content.text(ConfigurationFiles.signaturesPath))
+        // Version 3 removes zoe again (her key was compromised).
+        try content.commit("remove zoe", [.write(Reviewer.path, version2.0.replacingOccurrences(of: entry("zoe", name: "Dr Zoe", role: "medical", key: zoe), with: ""))],
+                           on: "2026-04-09")
+        try content.sign(as: 2, on: "2026-04-09")
+        try content.sign(as: 3, on: "2026-04-09")
+        #expect(try content.session().governanceStatus().current?.version == 3)
+        // The pusher restores version 2's files and signatures, all validly signed.
+        try content.commit("restore", [.write(Reviewer.path, version2.0), .write(ConfigurationFiles.signaturesPath, version2.1)], on: "2026-04-10")
+        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        #expect(evaluation.snapshot.reviewers.map(\.id) == ["ann", "ed"])
+        #expect(evaluation.report.otherFindings.contains { $0.rule == .configurationRollback })
+    }
+
+    @Test func aNewRootNeedsTheOldKeysAndTheNew() throws {
+        let content = try governed()
+        // Replace gov-1 and gov-2 by keys 4 and 5; only the old keys sign.
+        let rotated = ContentRepository.root(threshold: 2, keys: 3...5)
+        try content.commit("rotate", [.write(TrustRoot.path, TrustRootParser.text(rotated))], on: "2026-04-08")
+        try content.sign(as: 1, on: "2026-04-08")
+        try content.sign(as: 2, on: "2026-04-08")
+        var status = try content.session().governanceStatus()
+        #expect(status.current?.version == 1 && status.pending?.signedByNewRoot == [] && status.pending?.neededFromNewRoot == 2)
+        try content.sign(as: 4, on: "2026-04-08")
+        try content.sign(as: 5, on: "2026-04-08")
+        status = try content.session().governanceStatus()
+        #expect(status.current?.version == 2 && status.current?.rootVersion == 2 && status.current?.root.governance.map(\.id) == ["gov-3", "gov-4", "gov-5"])
+        // The first root is still what is pinned.
+        #expect(status.firstRootFingerprint == ContentRepository.root().fingerprint)
+    }
+
+    @Test func thePinDecidesWhetherTheRootIsTrusted() throws {
+        let content = try governed()
+        let pinned = ContentRepository.root().fingerprint
+        #expect(try content.session(trustRoot: pinned).status(asOf: Day(Self.asOf)!).otherFindings.isEmpty)
+        // A history whose first root is another one (a rewritten repository) fails the pin.
+        let other = ContentRepository.root(threshold: 1, keys: 4...4).fingerprint
+        let report = try content.session(trustRoot: other).check(asOf: Day(Self.asOf)!)
+        #expect(report.otherFindings.map(\.rule) == [.trustRootMismatch])
+        // check can require a pinned root.
+        let unpinned = try content.session().check(asOf: Day(Self.asOf)!, requireTrustRoot: true)
+        #expect(unpinned.otherFindings.map(\.rule).sorted() == [.trustRootRequired, .unpinnedTrustRoot])
+        let ungoverned = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann")])
+        #expect(try ungoverned.session(trustRoot: pinned).status(asOf: Day(Self.asOf)!).otherFindings.map(\.rule) == [.trustRootMismatch])
+        #expect(try ungoverned.session().check(asOf: Day(Self.asOf)!, requireTrustRoot: true).otherFindings.map(\.rule).sorted()
+                == [.trustRootRequired, .ungovernedConfiguration])
+    }
+
+    @Test func anUnsignedFirstRootIsPendingAndChangesNothing() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.governWith(signers: [1], on: "2026-04-07")
+        let status = try content.session().governanceStatus()
+        #expect(status.current == nil && status.pending?.version == 1 && status.pending?.signedBy == ["gov-1"])
+        #expect(status.findings.map(\.rule) == [.unsignedConfiguration])
+    }
+}
