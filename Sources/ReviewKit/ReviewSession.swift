@@ -117,10 +117,42 @@ public final class ReviewSession {
     }
 
     /// `review verify`: one finding per sign-off record that does not count.
+    /// Also proves each article on `refs/heads/published` justified: signed by a publisher key
+    /// (when the root lists any), and approved in every required role at HEAD.
     public func verify(asOf: Day) throws(ReviewError) -> VerifyReport {
         let evaluation = try evaluate(asOf: asOf)
-        return VerifyReport(evaluation.snapshot.articles, statuses: evaluation.report.articles,
-                            strayFindings: evaluation.snapshot.strayFindings, head: evaluation.head)
+        var report = VerifyReport(evaluation.snapshot.articles, statuses: evaluation.report.articles,
+                                  strayFindings: evaluation.snapshot.strayFindings, head: evaluation.head)
+        report.configurationFindings = evaluation.snapshot.trustFindings.filter { $0.severity == .error }
+        report.publicationFindings = try publicationFindings(evaluation)
+        return report
+    }
+
+    /// What is wrong with `refs/heads/published` (nothing when there is no such ref).
+    func publicationFindings(_ evaluation: Evaluation) throws(ReviewError) -> [Finding] {
+        try ReviewError.wrapping { () throws -> [Finding] in
+            guard let published = try repository.referenceTarget(Publisher.reference) else { return [] }
+            let tree = try repository.commit(published).tree
+            var files: [String: String] = [:]
+            for file in try repository.files(under: "", inTree: tree) { files[file.path] = file.id.hex }
+            let envelope = try files[PublicationStatement.path].flatMap(ObjectID.init(hex:)).map { try repository.blob($0) }
+            let articles = files.filter { $0.key.hasPrefix(RepositorySnapshot.articlesDirectory + "/") && $0.key.hasSuffix(".md") }
+                .map { PublicationCheck.PublishedArticle(path: $0.key, blob: $0.value) }.sorted { $0.path < $1.path }
+            let policy = evaluation.snapshot.policy
+            let facts = Dictionary(evaluation.snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
+            let statuses = Dictionary(evaluation.report.articles.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            return PublicationCheck.findings(envelope: envelope, files: files, articles: articles, root: evaluation.snapshot.governance.current?.root) { article in
+                guard let facts = facts[article.path], let status = statuses[article.path] else {
+                    return "is not an article on the branch any more"
+                }
+                guard let category = status.category.flatMap({ policy.categories[$0] }) else { return "has no category the policy knows" }
+                let classes = RevisionClasses(facts, unreviewedFields: policy.unreviewedFields)
+                let missing = category.requiredRoles.filter { role in
+                    !status.approvals.contains { $0.role == role && classes.key($0.revision) == classes.key(article.blob) }
+                }
+                return missing.isEmpty ? nil : "has no approval that counts in the \(missing.joined(separator: " and ")) role\(missing.count == 1 ? "" : "s")"
+            }
+        }
     }
 
     /// `review diff`: the article's changes since its last fully approved revision.
@@ -185,8 +217,12 @@ public final class ReviewSession {
     }
 
     /// `review publish`: plans and (unless `dryRun`) commits the published tree.
-    public func publish(asOf: Day, dryRun: Bool, now: Int64, allowRemovals: Bool = false) throws(ReviewError) -> Publisher.Outcome {
-        try Publisher.publish(repository: repository, asOf: asOf, dryRun: dryRun, author: committer(now), allowRemovals: allowRemovals)
+    ///
+    /// - Parameter signer: a publisher key the root lists (required when it lists any).
+    public func publish(asOf: Day, dryRun: Bool, now: Int64, allowRemovals: Bool = false,
+                        signer: Publisher.Signer? = nil) throws(ReviewError) -> Publisher.Outcome {
+        try Publisher.publish(repository: repository, asOf: asOf, dryRun: dryRun, author: committer(now), allowRemovals: allowRemovals,
+                              signer: signer, pinnedRoot: options.trustRoot)
     }
 
     /// Renders what `refs/heads/published` holds into `directory`; returns the page count.

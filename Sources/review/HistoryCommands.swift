@@ -7,8 +7,8 @@ import ReviewKit
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every sign-off record: signature, key validity on its date, role, and that it names a revision of its article.",
-        discussion: "Prints one finding per record that does not count, and exits 1 if there is any."
+        abstract: "Check every sign-off record, the configuration's signatures, and that everything on the published ref is justified.",
+        discussion: "Prints one finding per record that does not count, per unsigned configuration change, and per published file no signed publication or approval justifies; exits 1 if there is any."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -18,7 +18,7 @@ struct VerifyCommand: ParsableCommand {
         let report = try global.session(progress: progress).verify(asOf: global.today)
         progress.finish()
         emit(report.text, terminator: "")
-        if !report.findings.isEmpty { throw Outcome.blockingFindings }
+        if report.failed { throw Outcome.blockingFindings }
     }
 }
 

@@ -31,6 +31,9 @@ struct PublishCommand: ParsableCommand {
     @Flag(name: .customLong("allow-removals"), help: "Take down more published articles than the policy's max-unpublish-percent allows.")
     var allowRemovals = false
 
+    @Option(name: .customLong("as"), help: ArgumentHelp("A publisher key the root lists, to sign the publication (read from $REVIEW_KEY_DIR/<id>.key).", valueName: "id"))
+    var publisher: String?
+
     @Flag(help: "List every article added, updated, overdue, held back or taken down (otherwise: counts only).")
     var list = false
 
@@ -38,7 +41,12 @@ struct PublishCommand: ParsableCommand {
         let session = try global.session()
         // A site directory review may not write stops the run before the published ref moves.
         if let site, !dryRun { try session.checkSiteDirectory(site, intoExisting: intoExisting) }
-        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now, allowRemovals: allowRemovals)
+        let signer = try publisher.map { (id) throws -> Publisher.Signer in
+            let store = KeyStore()
+            try session.checkKeyDirectory(store)
+            return Publisher.Signer(id: id, key: try store.privateKey(for: id))
+        }
+        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now, allowRemovals: allowRemovals, signer: signer)
         if list {
             for line in outcome.plan.summaryLines { emit(TerminalSafe.clean(line)) }
         }

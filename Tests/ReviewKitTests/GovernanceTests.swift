@@ -249,4 +249,75 @@ import TestSupport
         #expect(status.current == nil && status.pending?.version == 1 && status.pending?.signedBy == ["gov-1"])
         #expect(status.findings.map(\.rule) == [.unsignedConfiguration])
     }
+
+    // MARK: Publication (item 4)
+
+    static let press = ContentRepository.governanceKey(8)
+    static let pressRoot = ContentRepository.root(publishers: [TrustRoot.Key(id: "press", name: "Press", publicKey: Array(press.publicKey.rawRepresentation))])
+
+    /// Governed with a publisher key; pml approved in both roles on 2026-04-09 and published.
+    private func published() throws -> ContentRepository {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.governWith(Self.pressRoot, on: "2026-04-07")
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let outcome = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+                                                    signer: Publisher.Signer(id: "press", key: Self.press))
+        #expect(outcome.commit != nil)
+        return content
+    }
+
+    @Test func aSignedPublicationVerifies() throws {
+        let content = try published()
+        let report = try content.session().verify(asOf: Day("2026-04-10")!)
+        #expect(report.publicationFindings.isEmpty && !report.failed, "\(report.text)")
+        let tree = try content.repository.commit(try content.repository.referenceTarget(Publisher.reference)!).tree
+        let envelope = SignedEnvelope.decode(try content.repository.blob(try content.repository.entry(at: PublicationStatement.path, inTree: tree)!.id))
+        let statement = envelope?.payloadBytes.flatMap(PublicationStatement.decode)
+        #expect(statement?.predicate.articles.first?.records.map(\.role).sorted() == ["editorial", "medical"])
+        #expect(statement?.predicate.configurationVersion == 1 && statement?.predicate.firstRoot == Self.pressRoot.fingerprint)
+    }
+
+    @Test func aPushedFakePublishedRefIsFlagged() throws {
+        let content = try published()
+        let repository = content.repository
+        let before = try repository.referenceTarget(Publisher.reference)!
+        let tree = try repository.commit(before).tree
+        let fake = try repository.writeBlob(Array(ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-09",
+                                                                            body: "An unreviewed miracle cure.").utf8))
+        let blobs = try repository.files(under: "", inTree: tree).map { file in
+            (path: file.path, blob: Optional(file.path == "Articles/pml.md" ? fake : file.id))
+        }
+        let me = Signature(name: "Mallory", email: "m@example.org", time: ContentRepository.time("2026-04-11"))
+        let commit = try repository.createCommit(tree: try repository.buildTree(base: nil, blobs: blobs), parents: [before],
+                                                 author: me, committer: me, message: "Publish 1 article")
+        try repository.updateReference(Publisher.reference, to: commit, expected: before, message: "push")
+        let report = try content.session().verify(asOf: Day("2026-04-11")!)
+        #expect(report.failed)
+        #expect(report.publicationFindings.map(\.rule) == [.unjustifiedPublication, .unjustifiedPublication])
+        #expect(report.publicationFindings.contains { $0.message.contains("does not name") })
+        #expect(report.publicationFindings.contains { $0.message.contains("no approval that counts in the medical and editorial roles") })
+    }
+
+    @Test func publishingNeedsThePublisherKeyTheBranchAndAHonestDate() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.governWith(Self.pressRoot, on: "2026-04-07")
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let session = try content.session()
+        let day = Day("2026-04-10")!, now = ContentRepository.time("2026-04-10")
+        #expect(throws: ReviewError.self) { try session.publish(asOf: day, dryRun: false, now: now) }
+        #expect(throws: ReviewError.self) {
+            try session.publish(asOf: day, dryRun: false, now: now, signer: Publisher.Signer(id: "gov-1", key: ContentRepository.governanceKey(1)))
+        }
+        #expect(throws: ReviewError.self) {
+            try session.publish(asOf: Day("2026-04-08")!, dryRun: false, now: now, signer: Publisher.Signer(id: "press", key: Self.press))
+        }
+        try content.repository.setHead(branch: "refs/heads/other")
+        try content.repository.updateReference("refs/heads/other", to: try content.repository.referenceTarget(RepoBuilder.main)!, expected: nil, message: "branch")
+        #expect(throws: ReviewError.self) {
+            try session.publish(asOf: day, dryRun: false, now: now, signer: Publisher.Signer(id: "press", key: Self.press))
+        }
+        #expect(try content.repository.referenceTarget(Publisher.reference) == nil)
+    }
 }

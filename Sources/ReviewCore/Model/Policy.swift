@@ -56,6 +56,8 @@ public struct Policy: Sendable, Equatable {
     /// `max-unpublish-percent` (default 20): the largest share of the published articles one
     /// `publish` may take down without `--allow-removals`.
     public var maxUnpublishPercent: Int = 20
+    /// `publish-branch` (default main): the only branch `review publish` publishes from.
+    public var publishBranch: String = "main"
     public var site = Site()
 
     public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {

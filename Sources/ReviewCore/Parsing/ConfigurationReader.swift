@@ -127,6 +127,13 @@ public enum PolicyParser {
             separateRoles = text == "true"
         }
         var policy = Policy(roles: roles, categories: categories, unreviewedFields: Set(unreviewed), separateRoles: separateRoles)
+        if root["publish-branch"] != nil {
+            let branch = try reader.string(root, "publish-branch", context: "the policy")!
+            guard !branch.contains(where: { $0.isWhitespace || $0 == ":" || $0 == "~" || $0 == "^" }) else {
+                throw reader.error(root["publish-branch"]?.line, "'publish-branch' must be a branch name, like main")
+            }
+            policy.publishBranch = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
+        }
         if root["max-unpublish-percent"] != nil {
             policy.maxUnpublishPercent = try reader.integer(root, "max-unpublish-percent", context: "the policy", range: 0...100)
         }

@@ -6,6 +6,14 @@ public struct VerifyReport: Sendable, Equatable {
     public var total: Int
     /// One finding per record that does not count, sorted.
     public var findings: [Finding]
+    /// Configuration changes that do not count, and a root that does not match the pin.
+    public var configurationFindings: [Finding] = []
+    /// What is wrong with the published ref: a file no signed publication names, an article
+    /// without counting approvals.
+    public var publicationFindings: [Finding] = []
+
+    /// Whether anything failed (exit 1).
+    public var failed: Bool { !findings.isEmpty || !configurationFindings.isEmpty || !publicationFindings.isEmpty }
 
     public init(head: String, total: Int, findings: [Finding]) {
         self.head = head
@@ -40,6 +48,10 @@ public struct VerifyReport: Sendable, Equatable {
         var out = ""
         for finding in findings { out += finding.textLine + "\n" }
         out += "\(total) sign-off record\(total == 1 ? "" : "s") at \(head.prefix(7)): \(verified) verified, \(total - verified) with findings\n"
+        for finding in configurationFindings + publicationFindings { out += finding.textLine + "\n" }
+        if !publicationFindings.isEmpty {
+            out += "\(ContentLayout.publishedReference): \(publicationFindings.count) finding\(publicationFindings.count == 1 ? "" : "s")\n"
+        }
         return out
     }
 }

@@ -1,4 +1,5 @@
 import ReviewCore
+import Crypto
 import Foundation
 import GitKit
 
@@ -23,11 +24,24 @@ public enum Publisher {
     /// - Throws: ``ReviewError`` when the repository cannot be read, or when someone else moved
     ///   the published ref meanwhile (run again).
     /// - Parameter allowRemovals: take down more published articles than `max-unpublish-percent` allows.
+    /// A publisher key the root lists, to sign the publication with.
+    public struct Signer: Sendable {
+        public var id: String
+        public var key: Curve25519.Signing.PrivateKey
+
+        public init(id: String, key: Curve25519.Signing.PrivateKey) {
+            self.id = id
+            self.key = key
+        }
+    }
+
+    /// - Parameter signer: required when the root in force lists publisher keys.
     public static func publish(repository: Repository, asOf: Day, dryRun: Bool, author: Signature,
-                               allowRemovals: Bool = false) throws(ReviewError) -> Outcome {
+                               allowRemovals: Bool = false, signer: Signer? = nil, pinnedRoot: String? = nil) throws(ReviewError) -> Outcome {
         try ReviewError.wrapping {
             let head = try repository.headCommit()
-            let snapshot = try RepositorySnapshot.load(from: repository, revision: head)
+            let snapshot = try RepositorySnapshot.load(from: repository, revision: head, pinnedRoot: pinnedRoot)
+            try checkPublishing(repository, snapshot: snapshot, head: head, asOf: asOf, signer: signer, dryRun: dryRun)
             let configuration = snapshot.configuration(asOf: asOf)
             let statuses = Evaluation(snapshot: snapshot, asOf: asOf).report.articles
             let previousCommit = try repository.referenceTarget(reference)
@@ -64,11 +78,18 @@ public enum Publisher {
                 }
             }
             let manifest = PublishedManifest(plan: plan, site: snapshot.policy.site, previous: previousManifest, asOf: asOf)
-            let manifestBlob = try repository.writeBlob(Array(manifest.json.utf8))
+            let manifestBytes = Array(manifest.json.utf8)
+            let manifestBlob = try repository.writeBlob(manifestBytes)
             var blobs: [(path: String, blob: ObjectID?)] = plan.entries.map { ($0.path, ObjectID(hex: $0.blob)) }
             blobs += assets.filter { path, _ in !plan.entries.contains { $0.path == path } }.sorted { $0.key < $1.key }
                 .map { ($0.key, Optional($0.value)) }
             blobs.append((PublishedManifest.path, manifestBlob))
+            if let signer {
+                let statement = try attestation(repository, plan: plan, snapshot: snapshot, head: head, asOf: asOf,
+                                                files: blobs.compactMap { file in file.blob.map { (file.path, $0) } })
+                let envelope = try SignedEnvelope.sign(statement.json, type: PublicationStatement.payloadType, keyID: signer.id, key: signer.key)
+                blobs.append((PublicationStatement.path, try repository.writeBlob(envelope.json)))
+            }
             let tree = try repository.buildTree(base: nil, blobs: blobs)
             if tree == previousTree { return Outcome(plan: plan, commit: nil, upToDate: true) }
             var message = "Publish \(plan.entries.count) article\(plan.entries.count == 1 ? "" : "s") from \(head.short)\n\n"
@@ -85,6 +106,66 @@ public enum Publisher {
             }
             return Outcome(plan: plan, commit: commit.hex, upToDate: false)
         }
+    }
+
+    /// Refuses what must never be published: from another branch than the policy's
+    /// `publish-branch`, with a date before HEAD's, from a repository whose root does not match
+    /// the pin, or without a publisher key the root lists (when it lists any).
+    private static func checkPublishing(_ repository: Repository, snapshot: RepositorySnapshot, head: ObjectID, asOf: Day,
+                                        signer: Signer?, dryRun: Bool) throws {
+        let branch = try repository.currentBranch()
+        let wanted = "refs/heads/" + snapshot.policy.publishBranch
+        guard branch == wanted else {
+            throw ReviewError(file: Policy.path, "publish runs only from the branch '\(snapshot.policy.publishBranch)', and HEAD is on '\(branch.replacingOccurrences(of: "refs/heads/", with: ""))'",
+                              remedy: "check out \(snapshot.policy.publishBranch), or set 'publish-branch:' in the policy (a signed change)")
+        }
+        // The content's own date: the newest commit that changed an article, added a record or
+        // put the configuration in force (a code commit beside the content does not count).
+        var newest = snapshot.articles.reduce(Int64(0)) { newest, facts in
+            facts.signOffs.reduce(max(newest, facts.lastChange?.time ?? 0)) { max($0, $1.addedTime ?? 0) }
+        }
+        if let version = snapshot.governance.current, let id = ObjectID(hex: version.commit) {
+            newest = max(newest, try repository.commit(id).committer.time)
+        }
+        let contentDay = Day(secondsSinceEpoch: newest)
+        guard asOf >= contentDay else {
+            throw ReviewError("--as-of \(asOf) is before \(contentDay), when the content at HEAD last changed; a publication cannot be dated before what it publishes",
+                              remedy: "use today's date or leave --as-of out")
+        }
+        if let mismatch = snapshot.trustFindings.first(where: { $0.rule == .trustRootMismatch }) {
+            throw ReviewError(file: mismatch.path, mismatch.message)
+        }
+        guard !dryRun, let root = snapshot.governance.current?.root, !root.publishers.isEmpty else { return }
+        guard let signer else {
+            throw ReviewError(file: TrustRoot.path, "the root lists publisher keys (\(root.publishers.map(\.id).joined(separator: ", "))), so every publication must be signed",
+                              remedy: "run 'review publish --as ID' with that publisher's key in REVIEW_KEY_DIR")
+        }
+        guard root.publishers.contains(where: { $0.publicKey == Array(signer.key.publicKey.rawRepresentation) }) else {
+            throw ReviewError(file: TrustRoot.path, "the key of '\(signer.id)' is not a publisher key of the root in force",
+                              remedy: "use a key listed under publishers: (\(root.publishers.map(\.id).joined(separator: ", ")))")
+        }
+    }
+
+    /// The signed statement of a publication: every file, and what justifies each article.
+    private static func attestation(_ repository: Repository, plan: PublishPlan, snapshot: RepositorySnapshot, head: ObjectID, asOf: Day,
+                                    files: [(String, ObjectID)]) throws -> PublicationStatement {
+        let subjects = try files.map { path, blob in
+            PublicationStatement.Subject(name: path, gitBlob: blob.hex, sha256: SignOff.sha256Hex(try repository.blob(blob)))
+        }
+        let facts = Dictionary(snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let articles = plan.entries.map { entry in
+            let records = entry.approvals.compactMap { approval in
+                facts[entry.path]?.signOffs.first {
+                    $0.signOff.reviewer == approval.reviewer && $0.signOff.role == approval.role && $0.signOff.blob == approval.revision
+                        && $0.signOff.decision == .approve && $0.signOff.day == approval.date
+                }.map { PublicationStatement.RecordReference(path: $0.path, signOff: $0.signOff) }
+            }
+            return PublicationStatement.Justification(path: entry.path, blob: entry.blob, records: records)
+        }
+        let chain = snapshot.governance
+        return PublicationStatement(subject: subjects, predicate: .init(
+            source: head.hex, configurationVersion: chain.current?.version, configurationDigest: chain.current?.statement.digest,
+            firstRoot: chain.genesis?.root.fingerprint, publishedOn: asOf.description, articles: articles))
     }
 
     /// Renders the tree on the published ref to static HTML in `directory`, atomically: the
