@@ -13,7 +13,23 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(help: ArgumentHelp("Check one page's verification bundle (from 'publish --site') offline, with no repository; needs --trust-root.",
+                               valueName: "file"))
+    var bundle: String?
+
     func run() throws {
+        if let bundle {
+            guard let pinned = try global.pinnedRoot() else {
+                throw ReviewError("--bundle needs the root fingerprint to trust", remedy: "pass --trust-root sha256:… as published outside the repository")
+            }
+            guard let data = FileManager.default.contents(atPath: bundle) else {
+                throw ReviewError(file: bundle, "cannot read the bundle", remedy: "pass the path of a .bundle.json file")
+            }
+            let verdict = BundleVerifier.verify(Array(data), pinned: pinned)
+            emit(verdict.text, terminator: "")
+            if !verdict.verified { throw Outcome.blockingFindings }
+            return
+        }
         let progress = ProgressLine()
         let report = try global.session(progress: progress).verify(asOf: global.today)
         progress.finish()

@@ -320,4 +320,83 @@ import TestSupport
         }
         #expect(try content.repository.referenceTarget(Publisher.reference) == nil)
     }
+
+    // MARK: Bundles (item 5)
+
+    /// Renders the site of `content` and returns pml's bundle and page.
+    private func renderedBundle(_ content: ContentRepository) throws -> (bundle: [UInt8], page: String) {
+        let site = TemporaryDirectory()
+        _ = try content.session().renderSite(to: site.path + "/site")
+        let bundle = try #require(FileManager.default.contents(atPath: site.path + "/site/pml.bundle.json"))
+        let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
+        return (Array(bundle), page)
+    }
+
+    /// The bundle with one field changed.
+    private func edited(_ bytes: [UInt8], _ change: (inout VerificationBundle) -> Void) throws -> [UInt8] {
+        var bundle = try JSONDecoder().decode(VerificationBundle.self, from: Data(bytes))
+        change(&bundle)
+        return bundle.json
+    }
+
+    @Test func aPageBundleVerifiesOfflineAgainstThePinnedRoot() throws {
+        let content = try published()
+        let (bundle, page) = try renderedBundle(content)
+        #expect(page.contains("\"subjectOf\":{\"@type\":\"DigitalDocument\"") && page.contains("pml.bundle.json"))
+        let verdict = BundleVerifier.verify(bundle, pinned: Self.pressRoot.fingerprint)
+        #expect(verdict.verified, "\(verdict.text)")
+        #expect(verdict.facts.contains("medical review: Ann, MD on 2026-04-09"), "\(verdict.facts)")
+        // Another root, as a rewritten repository would have, is refused.
+        let other = BundleVerifier.verify(bundle, pinned: ContentRepository.root(threshold: 1, keys: 4...4).fingerprint)
+        #expect(!other.verified && other.problems.first?.contains("not the pinned") == true)
+    }
+
+    @Test func aBundleEditedAfterSigningFails() throws {
+        let (bundle, _) = try renderedBundle(try published())
+        let pin = Self.pressRoot.fingerprint
+        let article = try edited(bundle) { b in
+            b.article = Data((String(decoding: Data(base64Encoded: b.article)!, as: UTF8.self) + "\nA miracle cure.\n").utf8).base64EncodedString()
+        }
+        #expect(BundleVerifier.verify(article, pinned: pin).problems.contains { $0.contains("is not the text that was published") })
+        let manifest = try edited(bundle) { b in
+            b.manifest = Data(String(decoding: Data(base64Encoded: b.manifest)!, as: UTF8.self)
+                .replacingOccurrences(of: "\"MD\"", with: "\"MD, PhD\"").utf8).base64EncodedString()
+        }
+        #expect(BundleVerifier.verify(manifest, pinned: pin).problems.contains { $0.contains("manifest") })
+        let record = try edited(bundle) { b in
+            let path = b.records.keys.sorted()[0]
+            b.records[path] = b.records[path]!.replacingOccurrences(of: "comment: \"ok\"", with: "comment: \"fine\"")
+        }
+        #expect(!BundleVerifier.verify(record, pinned: pin).verified)
+        let reviewers = try edited(bundle) { b in
+            let text = String(decoding: Data(base64Encoded: b.configuration[Reviewer.path]!)!, as: UTF8.self)
+            b.configuration[Reviewer.path] = Data(text.replacingOccurrences(of: "name: Ann", with: "name: Prof Ann").utf8).base64EncodedString()
+        }
+        #expect(BundleVerifier.verify(reviewers, pinned: pin).problems.contains { $0.contains("is not the file configuration version") })
+        let unsigned = try edited(bundle) { b in b.publication.signatures = [] }
+        #expect(BundleVerifier.verify(unsigned, pinned: pin).problems.contains { $0.contains("not signed by a publisher key") })
+    }
+
+    @Test func aBundleCarriesEveryRootVersion() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.governWith(Self.pressRoot, on: "2026-04-07")
+        // Rotate gov-1 out for gov-4 (old keys and new sign), then change the policy (version 3).
+        var rotated = Self.pressRoot
+        rotated.governance[0] = ContentRepository.root(keys: 4...4).governance[0]
+        try content.commit("rotate", [.write(TrustRoot.path, TrustRootParser.text(rotated))], on: "2026-04-08")
+        for n in [2, 3] { try content.sign(as: n, on: "2026-04-08") }  // in both the old root and the new
+        try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# signed note\n")], on: "2026-04-08")
+        for n in [3, 4] { try content.sign(as: n, on: "2026-04-08") }
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        _ = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+                                          signer: Publisher.Signer(id: "press", key: Self.press))
+        let (bundle, _) = try renderedBundle(content)
+        let decoded = try JSONDecoder().decode(VerificationBundle.self, from: Data(bundle))
+        #expect(decoded.chain.map(\.version) == [1, 2, 3] && decoded.chain.map(\.rootVersion) == [1, 2, 2])
+        #expect(BundleVerifier.verify(bundle, pinned: Self.pressRoot.fingerprint).verified)
+        // Dropping the root change leaves version 3 signed by keys the first root does not hold.
+        let gap = try edited(bundle) { b in b.chain.remove(at: 1) }
+        #expect(!BundleVerifier.verify(gap, pinned: Self.pressRoot.fingerprint).verified)
+    }
 }

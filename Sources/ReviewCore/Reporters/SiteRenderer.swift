@@ -6,13 +6,16 @@ import Foundation
 /// which never passes raw HTML through; the JSON-LD escapes `<`, `>` and `&`.
 public enum SiteRenderer {
     /// File name → contents.
-    public static func render(_ manifest: PublishedManifest, bodies: [String: String]) -> [String: String] {
+    ///
+    /// - Parameter bundles: slugs whose pages have a verification bundle beside them
+    ///   (`<slug>.bundle.json`); their JSON-LD points to it.
+    public static func render(_ manifest: PublishedManifest, bodies: [String: String], bundles: Set<String> = []) -> [String: String] {
         let site = manifest.site ?? Policy.Site()
         var files: [String: String] = ["style.css": style]
         let sorted = manifest.articles.sorted { $0.title.localizedCaseInsensitiveCompare($1.title) == .orderedAscending }
         files["index.html"] = index(sorted, site: site)
         for article in sorted {
-            files["\(article.slug).html"] = page(article, body: bodies[article.path] ?? "", site: site)
+            files["\(article.slug).html"] = page(article, body: bodies[article.path] ?? "", site: site, bundle: bundles.contains(article.slug))
         }
         if let sitemap = sitemap(sorted, site: site) { files["sitemap.xml"] = sitemap }
         return files
@@ -66,7 +69,7 @@ public enum SiteRenderer {
             """
     }
 
-    static func page(_ a: PublishedManifest.Article, body: String, site: Policy.Site) -> String {
+    static func page(_ a: PublishedManifest.Article, body: String, site: Policy.Site, bundle: Bool = false) -> String {
         // The body's own first-level heading repeats the title shown above it.
         var markdown = body
         if let first = body.lines().first(where: { !$0.trimmingSpaces().isEmpty }), first.hasPrefix("# ") {
@@ -92,7 +95,7 @@ public enum SiteRenderer {
         let aside = disclaimers.isEmpty ? "" : "<aside class=\"disclaimer\" aria-label=\"Disclaimer\">\n"
             + disclaimers.map { MarkdownHTML.render($0.text) }.joined() + "</aside>\n"
         return head("\(a.title) · \(site.title)", site: site, description: a.summary,
-                    extra: "<script type=\"application/ld+json\">\(jsonLD(a, site: site))</script>\n") + """
+                    extra: "<script type=\"application/ld+json\">\(jsonLD(a, site: site, bundle: bundle))</script>\n") + """
             <body>
             <header><a href="index.html">\(e(site.title))</a></header>
             <main>
@@ -144,8 +147,18 @@ public enum SiteRenderer {
         let lastReviewed: String
         let reviewedBy: [Person]
         let editor: [Person]?
+        /// The page's verification bundle (`review verify --bundle`).
+        var subjectOf: Document? = nil
+        struct Document: Encodable {
+            let type = "DigitalDocument"
+            let name = "Review verification bundle: check with 'review verify --bundle FILE --trust-root FINGERPRINT'"
+            let url: String
+            let encodingFormat = "application/json"
+            enum CodingKeys: String, CodingKey { case type = "@type", name, url, encodingFormat }
+        }
         enum CodingKeys: String, CodingKey {
-            case context = "@context", type = "@type", name, url, description, inLanguage, datePublished, dateModified, lastReviewed, reviewedBy, editor
+            case context = "@context", type = "@type", name, url, description, inLanguage, datePublished, dateModified, lastReviewed, reviewedBy, editor,
+                 subjectOf
         }
     }
 
@@ -156,15 +169,16 @@ public enum SiteRenderer {
     }
 
     /// schema.org MedicalWebPage, safe inside a `<script>` element and in XML.
-    static func jsonLD(_ a: PublishedManifest.Article, site: Policy.Site = Policy.Site()) -> String {
+    static func jsonLD(_ a: PublishedManifest.Article, site: Policy.Site = Policy.Site(), bundle: Bool = false) -> String {
         func person(_ r: PublishedManifest.Reviewer) -> LD.Person {
             LD.Person(name: r.name, hasCredential: r.credentials.isEmpty ? nil : LD.Credential(name: r.credentials))
         }
         let editors = a.reviewers.filter { !isClinical($0) }.map(person)
-        let ld = LD(name: a.title, url: site.baseURL.map { $0 + a.slug + ".html" }, description: a.summary, inLanguage: site.language,
+        var ld = LD(name: a.title, url: site.baseURL.map { $0 + a.slug + ".html" }, description: a.summary, inLanguage: site.language,
                     datePublished: a.firstPublished?.description, dateModified: a.lastUpdated?.description,
                     lastReviewed: a.lastReviewed.description, reviewedBy: a.reviewers.filter(isClinical).map(person),
                     editor: editors.isEmpty ? nil : editors)
+        if bundle { ld.subjectOf = LD.Document(url: (site.baseURL ?? "") + VerificationBundle.sitePath(slug: a.slug)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: (try? encoder.encode(ld)) ?? Data("{}".utf8), as: UTF8.self)

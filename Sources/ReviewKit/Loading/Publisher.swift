@@ -198,8 +198,10 @@ public enum Publisher {
             }
             return (manifest, bodies, assets)
         }
-        var files = SiteRenderer.render(manifest, bodies: bodies).mapValues { Array($0.utf8) }
+        let bundles = try ReviewError.wrapping { try BundleBuilder.bundles(repository: repository) }
+        var files = SiteRenderer.render(manifest, bodies: bodies, bundles: Set(bundles.keys)).mapValues { Array($0.utf8) }
         files.merge(assets) { page, _ in page }
+        for (slug, bundle) in bundles { files[VerificationBundle.sitePath(slug: slug)] = bundle }
         try site.replace(with: files)
         return manifest.articles.count
     }
