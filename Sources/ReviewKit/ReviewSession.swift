@@ -299,7 +299,11 @@ public final class ReviewSession {
 
     /// `review init`: makes `path` a content repository (creating the git repository when it is
     /// not one) and commits the starting files. Returns the work tree and the commit id.
-    public static func initialise(at path: String, now: Int64) throws(ReviewError) -> (root: String, commit: String) {
+    ///
+    /// - Parameter root: a root of governance keys to commit with the starting files (it counts
+    ///   once a threshold of its keys signed it: `review governance sign`).
+    public static func initialise(at path: String, now: Int64, root trustRoot: TrustRoot? = nil) throws(ReviewError) -> (root: String, commit: String) {
+        if let trustRoot { _ = try TrustRootParser.parse(Array(TrustRootParser.text(trustRoot).utf8)) }
         let repository: Repository
         do {
             repository = try Repository.discover(startingAt: path)
@@ -324,8 +328,9 @@ public final class ReviewSession {
         let me = session.committer(now)
         return try ReviewError.wrapping {
             let branch = try repository.currentBranch()
+            let files = ContentTemplates.initialFiles + (trustRoot.map { [.write(TrustRoot.path, TrustRootParser.text($0))] } ?? [])
             let commit = try repository.commit(onto: branch, author: me, committer: me, message: "Start a review content repository") { _ in
-                ContentTemplates.initialFiles
+                files
             }
             return (root, commit.hex)
         }

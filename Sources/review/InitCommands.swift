@@ -16,10 +16,35 @@ struct InitCommand: ParsableCommand {
     @Argument(help: "Where (default: --repo, or the current directory); made a git repository if it is not one.")
     var directory: String?
 
+    @Option(name: .customLong("governance"), help: ArgumentHelp("A governance key for the root of trust: its holder's id and the public key 'review keygen' printed (repeatable).",
+                                                                valueName: "id=public-key"))
+    var governance: [String] = []
+
+    @Option(help: "How many governance keys must sign each configuration change (default: a majority).")
+    var threshold: Int?
+
     func run() throws {
         let path = directory ?? global.repo ?? FileManager.default.currentDirectoryPath
-        let (root, commit) = try ReviewSession.initialise(at: path, now: global.now)
+        var trustRoot: TrustRoot?
+        if !governance.isEmpty {
+            let keys = try governance.map(GovernanceInitCommand.key)
+            let threshold = self.threshold ?? keys.count / 2 + 1
+            guard (1...keys.count).contains(threshold) else {
+                throw ReviewError("--threshold \(threshold) must be from 1 to the number of --governance keys (\(keys.count))")
+            }
+            trustRoot = TrustRoot(threshold: threshold, governance: keys)
+        } else if threshold != nil {
+            throw ReviewError("--threshold needs --governance keys", remedy: "pass --governance ID=PUBLIC-KEY for each governance key holder")
+        }
+        let (root, commit) = try ReviewSession.initialise(at: path, now: global.now, root: trustRoot)
         emit("Initialised a review content repository in \(root) (commit \(commit.prefix(7))).")
+        if let trustRoot {
+            emit("Root of trust: \(trustRoot.threshold) of \(trustRoot.governance.count) governance keys. Fingerprint to pin outside the repository (CI secret REVIEW_TRUST_ROOT):")
+            emit(trustRoot.fingerprint)
+            emit("The configuration counts once \(trustRoot.threshold) of them ran 'review governance sign --as ID'.")
+        } else {
+            emit("The configuration is ungoverned: add a root of trust with 'review governance init' (see README, \"Governance\").")
+        }
         emit("Next: edit Reviews/policy.yml, add reviewers with 'review keygen' and 'review reviewer add', write articles with 'review new'.")
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import ReviewCore
+import Testing
+import TestSupport
+
+/// The README's governance walkthrough, command by command, as a new team would run it.
+@Suite struct GovernanceCommandTests {
+    @Test func theDocumentedWalkthroughWorks() throws {
+        let keys = TemporaryDirectory(), work = TemporaryDirectory()
+        let repo = work.path + "/content"
+        let env = ["REVIEW_KEY_DIR": keys.path + "/keys"]
+        func run(_ arguments: [String], _ extra: [String: String] = [:]) throws -> ReviewRun {
+            try ReviewRun(arguments, in: FileManager.default.fileExists(atPath: repo) ? repo : work.path, environment: env.merging(extra) { $1 })
+        }
+        var publicKeys: [String: String] = [:]
+        for id in ["gov-a", "gov-b", "gov-c", "ann"] {
+            let made = try run(["keygen", id])
+            #expect(made.status == 0, "\(made.stderr)")
+            publicKeys[id] = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let initialised = try run(["init", repo] + ["gov-a", "gov-b", "gov-c"].flatMap { ["--governance", "\($0)=\(publicKeys[$0]!)"] })
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let fingerprint = try #require(initialised.stdout.split(separator: "\n").first { $0.hasPrefix("sha256:") }.map(String.init))
+        // Until two of the three sign, the root is pending and changes nothing.
+        let pending = try run(["governance", "status"])
+        #expect(pending.stdout.contains("signed by 0 of the 2 governance keys it needs"), "\(pending.stdout)")
+        #expect(try run(["governance", "sign", "--as", "gov-a"]).status == 0)
+        let second = try run(["governance", "sign", "--as", "gov-b"])
+        #expect(second.stdout.contains("Configuration version 1 is in force"), "\(second.stdout) \(second.stderr)")
+        #expect(try run(["governance", "fingerprint"]).stdout == fingerprint + "\n")
+        // CI: pinned and required.
+        #expect(try run(["check", "--require-trust-root", "--as-of", "2030-01-01"], ["REVIEW_TRUST_ROOT": fingerprint]).status == 0)
+        let unpinned = try run(["check", "--require-trust-root", "--as-of", "2030-01-01"])
+        #expect(unpinned.status == 1 && unpinned.stdout.contains("[trust-root-required]"), "\(unpinned.stdout)")
+        let wrong = try run(["--trust-root", "sha256:" + String(repeating: "0", count: 64), "check", "--as-of", "2030-01-01"])
+        #expect(wrong.status == 1 && wrong.stdout.contains("[trust-root-mismatch]"), "\(wrong.stdout)")
+        #expect(try run(["check", "--trust-root", "not-a-fingerprint"]).status == 2)
+        // A reviewer added is pending until signed.
+        let added = try run(["reviewer", "add", "ann", "--name", "Dr Ann", "--roles", "medical", "--credentials", "MD", "--public-key", publicKeys["ann"]!])
+        #expect(added.status == 0, "\(added.stderr)")
+        let waiting = try run(["governance", "status"])
+        #expect(waiting.stdout.contains("Pending: version 2 changes Reviews/reviewers.yml"), "\(waiting.stdout)")
+        #expect(try run(["governance", "sign", "--as", "gov-c"]).status == 0)
+        let twice = try run(["governance", "sign", "--as", "gov-c"])
+        #expect(twice.status == 2 && twice.stderr.contains("a key counts once"), "\(twice.stderr)")
+        #expect(try run(["governance", "sign", "--as", "gov-a"]).stdout.contains("Configuration version 2 is in force"))
+        // An offline bundle check needs the pin, and refuses what is not a bundle.
+        #expect(try run(["verify", "--bundle", repo + "/Reviews/root.yml"]).status == 2)
+        let junk = try run(["verify", "--bundle", repo + "/Reviews/root.yml", "--trust-root", fingerprint])
+        #expect(junk.status == 1 && junk.stdout.contains("not a review verification bundle"), "\(junk.stdout)")
+    }
+}
