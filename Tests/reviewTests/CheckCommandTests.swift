@@ -102,7 +102,8 @@ import TestSupport
         let run = try ReviewRun(["status", "--repo", content.path, "--as-of", "2026-12-10", "--format", "json"])
         #expect(run.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
-        #expect(Set(json.keys) == ["asOf", "head", "articles", "summary"])
+        // The contract's fields, and one the project added (README): findings about no one article.
+        #expect(Set(json.keys) == ["asOf", "head", "articles", "summary", "repositoryFindings"])
         let article = (json["articles"] as! [[String: Any]])[0]
         #expect(Set(article.keys) == ["slug", "path", "title", "category", "state", "freshness", "lastUpdated", "lastChanged",
                                       "lastChangedCommit", "lastChangedBy", "lastReviewed", "nextReviewDue", "revision",

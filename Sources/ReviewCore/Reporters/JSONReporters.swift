@@ -46,8 +46,16 @@ public enum StatusJSONReporter: Reporter {
             ("asOf", .string(report.asOf.description)), ("head", .string(report.head)),
             ("articles", .array(report.articles.map(article))),
             ("summary", .object(report.summary.map { ($0.key, .int($0.value)) })),
+            // Added by the project: findings about no single article (governance, stray records).
+            ("repositoryFindings", .array(report.otherFindings.map(fileFindingJSON))),
         ]).rendered
     }
+}
+
+/// A finding with its file, as `check --format json` lists it.
+func fileFindingJSON(_ finding: Finding) -> JSONValue {
+    .object([("rule", .string(finding.rule.rawValue)), ("severity", .string(finding.severity.rawValue)),
+             ("path", .string(finding.path)), ("line", .int(finding.line)), ("message", .string(finding.message))])
 }
 
 /// `review check --format json`: every finding with its file, plus counts.
@@ -58,10 +66,7 @@ public enum CheckJSONReporter: Reporter {
         return JSONValue.object([
             ("asOf", .string(report.asOf.description)), ("head", .string(report.head)),
             ("articles", .int(report.articles.count)), ("errors", .int(errors)), ("warnings", .int(findings.count - errors)),
-            ("findings", .array(findings.map {
-                .object([("rule", .string($0.rule.rawValue)), ("severity", .string($0.severity.rawValue)),
-                         ("path", .string($0.path)), ("line", .int($0.line)), ("message", .string($0.message))])
-            })),
+            ("findings", .array(findings.map(fileFindingJSON))),
         ]).rendered
     }
 }
