@@ -119,13 +119,10 @@ public enum Publisher {
             throw ReviewError(file: Policy.path, "publish runs only from the branch '\(snapshot.policy.publishBranch)', and HEAD is on '\(branch.replacingOccurrences(of: "refs/heads/", with: ""))'",
                               remedy: "check out \(snapshot.policy.publishBranch), or set 'publish-branch:' in the policy (a signed change)")
         }
-        // The content's own date: the newest commit that changed an article, added a record or
-        // put the configuration in force (a code commit beside the content does not count).
-        var newest = snapshot.articles.reduce(Int64(0)) { newest, facts in
+        // The content's own date: the newest commit that changed an article or added a record
+        // (a commit of code beside the content, or of configuration, publishes nothing new).
+        let newest = snapshot.articles.reduce(Int64(0)) { newest, facts in
             facts.signOffs.reduce(max(newest, facts.lastChange?.time ?? 0)) { max($0, $1.addedTime ?? 0) }
-        }
-        if let version = snapshot.governance.current, let id = ObjectID(hex: version.commit) {
-            newest = max(newest, try repository.commit(id).committer.time)
         }
         let contentDay = Day(secondsSinceEpoch: newest)
         guard asOf >= contentDay else {
