@@ -208,6 +208,32 @@ import TestSupport
         #expect(evaluation.report.otherFindings.contains { $0.rule == .configurationRollback })
     }
 
+    @Test func aRootMadeOnABranchFromBeforeTheRealOneCannotBeMergedIn() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let start = try content.repository.headCommit()
+        // On a branch from before governance: the attacker's own root, self-signed as version 1000.
+        let rogueKey = ContentRepository.governanceKey(6)
+        let rogueRoot = TrustRoot(threshold: 1, governance: [.init(id: "mallory", name: "Mallory", publicKey: Array(rogueKey.publicKey.rawRepresentation))])
+        let reviewers = try content.text(Reviewer.path) + entry("mallory", name: "Dr Mallory", role: "medical", key: Self.mallory)
+        var files: [String: [UInt8]] = [TrustRoot.path: Array(TrustRootParser.text(rogueRoot).utf8), Reviewer.path: Array(reviewers.utf8),
+                                        Policy.path: Array(try content.text(Policy.path).utf8)]
+        files["Reviews/disclaimers/medical.md"] = Array(try content.text("Reviews/disclaimers/medical.md").utf8)
+        var signatures = ConfigurationSignatures(version: 1000, rootVersion: 1)
+        let statement = signatures.statement(over: files)
+        signatures.signatures = [.init(publicKey: Array(rogueKey.publicKey.rawRepresentation), signature: Array(try rogueKey.signature(for: statement.encoding)),
+                                       signer: "mallory")]
+        let rogueFiles: [FileChange] = [.write(TrustRoot.path, TrustRootParser.text(rogueRoot)), .write(Reviewer.path, reviewers),
+                                        .write(ConfigurationFiles.signaturesPath, signatures.text)]
+        let rogue = try content.builder.commit("rogue root", rogueFiles, on: "refs/heads/rogue", parents: [start],
+                                               time: ContentRepository.time("2026-04-07"))
+        try content.governWith(on: "2026-04-08")
+        try content.builder.merge(rogue, rogueFiles, time: ContentRepository.time("2026-04-09"))
+        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        #expect(evaluation.snapshot.governance.current?.root == ContentRepository.root())
+        #expect(evaluation.snapshot.reviewers.map(\.id) == ["ann", "ed"])
+        #expect(evaluation.report.otherFindings.contains { $0.rule == .unsignedConfiguration || $0.rule == .configurationRollback })
+    }
+
     @Test func aNewRootNeedsTheOldKeysAndTheNew() throws {
         let content = try governed()
         // Replace gov-1 and gov-2 by keys 4 and 5; only the old keys sign.

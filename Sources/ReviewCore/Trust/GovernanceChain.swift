@@ -64,6 +64,8 @@ public struct GovernanceChain: Sendable {
         public var signers: [String]
         /// The version it replaced (`nil` for the first root).
         public var previous: Int?
+        /// The first root of its chain (an index into ``GovernanceChain/versions``).
+        public var genesis: Int
         public var statement: ConfigurationStatement
     }
 
@@ -130,14 +132,32 @@ public struct GovernanceChain: Sendable {
         // (state, version in force) → accepted version index, or the refusal.
         var memo: [Int64: Result<Int, RefusalBox>] = [:]
         var refusalAtTip: Refusal?
+        var equal: [Int64: Bool] = [:]
+        func sameFiles(_ a: Int, _ b: Int) -> Bool {
+            if a == b { return true }
+            let key = Int64(min(a, b)) << 32 | Int64(max(a, b))
+            if let known = equal[key] { return known }
+            let same = states[a].files == states[b].files
+            equal[key] = same
+            return same
+        }
         for position in 0..<count {
+            // At a merge, the first parent's chain, or a higher version of that same chain from
+            // another parent; never another chain (a root made on a branch from before the real
+            // one would otherwise win by its version number).
             var inherited: Int32 = -1
             for parent in parents(position) {
                 let v = chain.inForceAt[Int(parent)]
-                if v >= 0, inherited < 0 || chain.versions[Int(v)].version > chain.versions[Int(inherited)].version { inherited = v }
+                guard v >= 0 else { continue }
+                if inherited < 0 {
+                    inherited = v
+                } else if chain.versions[Int(v)].genesis == chain.versions[Int(inherited)].genesis,
+                          chain.versions[Int(v)].version > chain.versions[Int(inherited)].version {
+                    inherited = v
+                }
             }
             let state = Int(stateAt[position])
-            if inherited >= 0, states[state].files == states[chain.versions[Int(inherited)].state].files {
+            if inherited >= 0, sameFiles(state, chain.versions[Int(inherited)].state) {
                 chain.inForceAt[position] = inherited
                 continue
             }
@@ -252,7 +272,8 @@ public struct GovernanceChain: Sendable {
             }
         }
         versions.append(Version(version: signatures.version, rootVersion: signatures.rootVersion, root: root, state: state, commit: commit,
-                                signers: counted.map(\.id), previous: inherited, statement: statement))
+                                signers: counted.map(\.id), previous: inherited, genesis: inherited.map { versions[$0].genesis } ?? versions.count,
+                                statement: statement))
         return .success(versions.count - 1)
     }
 
