@@ -1,27 +1,40 @@
+import Crypto
+
 /// The configuration's files at one or more commits: every file of the signed configuration
 /// (``ConfigurationFiles``) with its bytes, and the signatures file.
 public struct ConfigurationState: Sendable, Equatable {
     /// Path → bytes; empty when the commit holds no configuration.
     public var files: [String: [UInt8]]
     public var signatures: [UInt8]?
+    /// Path → hex SHA-256 of each file.
+    public var digests: [String: String]
 
-    public init(files: [String: [UInt8]], signatures: [UInt8]? = nil) {
+    /// - Parameter digests: the files' SHA-256 digests when the caller knows them (a history
+    ///   shares most files between states); computed otherwise.
+    public init(files: [String: [UInt8]], signatures: [UInt8]? = nil, digests: [String: String]? = nil) {
         self.files = files
         self.signatures = signatures
+        self.digests = digests ?? files.mapValues { SHA256.hash(data: $0).hex }
+    }
+
+    public static func == (a: ConfigurationState, b: ConfigurationState) -> Bool {
+        a.files == b.files && a.signatures == b.signatures
     }
 
     /// What can be learnt from the state alone (parsing, signature checks): done once per
     /// state, and independent of history, so it may run on all cores.
-    public func check() -> Check {
+    ///
+    /// - Parameter root: the root file already parsed (states share it), if known.
+    public func check(root: Result<TrustRoot, ReviewError>? = nil) -> Check {
         var check = Check()
         if let bytes = files[TrustRoot.path] {
-            check.root = Result { () throws(ReviewError) in try TrustRootParser.parse(bytes) }
+            check.root = root ?? Result { () throws(ReviewError) in try TrustRootParser.parse(bytes) }
         }
         if let bytes = signatures {
             let parsed = Result { () throws(ReviewError) in try ConfigurationSignatures.parse(bytes) }
             check.signatures = parsed
             if case .success(let signatures) = parsed {
-                let statement = signatures.statement(over: files)
+                let statement = ConfigurationStatement(version: signatures.version, rootVersion: signatures.rootVersion, files: digests)
                 check.statement = statement
                 check.signers = statement.verifiedSigners(signatures.signatures)
             }
@@ -222,9 +235,13 @@ public struct GovernanceChain: Sendable {
             .failure(RefusalBox(refusal: Refusal(rule: rule, path: path, message: message)))
         }
         let previous = inherited.map { versions[$0] }
-        let keep = previous.map { "; version \($0.version) (commit \($0.commit.prefix(7))) stays in force" } ?? "; the configuration is ungoverned until it is"
-        let changed = previous.map { Self.changedPaths(states[state].files, states[$0.state].files) } ?? [TrustRoot.path]
-        let changedText = changed.isEmpty ? "" : " (\(changed.prefix(4).joined(separator: ", "))\(changed.count > 4 ? ", …" : ""))"
+        // Words for a refusal (computed only when one is made).
+        var keep: String { previous.map { "; version \($0.version) (commit \($0.commit.prefix(7))) stays in force" } ?? "; the configuration is ungoverned until it is" }
+        var changed: [String] { previous.map { Self.changedPaths(states[state].files, states[$0.state].files) } ?? [TrustRoot.path] }
+        var changedText: String {
+            let changed = changed
+            return changed.isEmpty ? "" : " (\(changed.prefix(4).joined(separator: ", "))\(changed.count > 4 ? ", …" : ""))"
+        }
         guard let rootResult = check.root else {
             return refuse(TrustRoot.path, "it deletes the trust root\(changedText)\(keep); restore \(TrustRoot.path)")
         }
@@ -244,7 +261,8 @@ public struct GovernanceChain: Sendable {
         case .failure(let error):
             return refuse(ConfigurationFiles.signaturesPath, "the signatures file does not read: \(error.description)\(keep)")
         }
-        let statement = signatures.statement(over: states[state].files)
+        let statement = check.statement
+            ?? ConfigurationStatement(version: signatures.version, rootVersion: signatures.rootVersion, files: states[state].digests)
         let rootChanged = previous.map { states[$0.state].files[TrustRoot.path] != states[state].files[TrustRoot.path] } ?? true
         let expectedRootVersion = previous.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? 1
         if let previous, signatures.version <= previous.version {

@@ -185,5 +185,14 @@ extension Array where Element == UInt8 {
 
 extension Digest {
     /// Lowercase hex.
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
+    var hex: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.byteCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -22,25 +22,38 @@ struct GovernedConfiguration {
                      pinned: String?) throws -> GovernedConfiguration {
         let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.reviewsDirectory,
                                                   watching: ConfigurationFiles.watched, partial: partial)
-        var blobs: [ObjectID: [UInt8]] = [:]
-        func bytes(_ id: ObjectID) throws -> [UInt8] {
+        // Most files are shared between states: each blob is read, hashed and (a root) parsed once.
+        var blobs: [ObjectID: (bytes: [UInt8], sha256: String)] = [:]
+        func read(_ id: ObjectID) throws -> (bytes: [UInt8], sha256: String) {
             if let known = blobs[id] { return known }
-            let read = try repository.blob(id)
+            let bytes = try repository.blob(id)
+            let read = (bytes, SignOff.sha256Hex(bytes))
             blobs[id] = read
             return read
         }
+        var roots: [ObjectID: Result<TrustRoot, ReviewError>] = [:]
+        var rootOf: [Result<TrustRoot, ReviewError>?] = []
         let states = try history.states.map { files in
-            var state = ConfigurationState(files: [:])
+            var contents: [String: [UInt8]] = [:], digests: [String: String] = [:]
+            var signatures: [UInt8]?
+            var root: Result<TrustRoot, ReviewError>?
             for (path, blob) in files {
                 if path == ConfigurationFiles.signaturesPath {
-                    state.signatures = try bytes(blob)
+                    signatures = try read(blob).bytes
                 } else if ConfigurationFiles.isConfiguration(path) {
-                    state.files[path] = try bytes(blob)
+                    let file = try read(blob)
+                    contents[path] = file.bytes
+                    digests[path] = file.sha256
+                    if path == TrustRoot.path {
+                        root = roots[blob] ?? Result { () throws(ReviewError) in try TrustRootParser.parse(file.bytes) }
+                        roots[blob] = root
+                    }
                 }
             }
-            return state
+            rootOf.append(root)
+            return ConfigurationState(files: contents, signatures: signatures, digests: digests)
         }
-        let checks = states.parallelMap { $0.check() }
+        let checks = Array(zip(states, rootOf)).parallelMap { state, root in state.check(root: root) }
         let commits = history.commits
         let chain = GovernanceChain.evaluate(count: commits.count, parents: commits.parents, commitID: { commits.ids[$0].hex },
                                              stateAt: history.stateAt, states: states, checks: checks, pinned: pinned)
