@@ -268,6 +268,21 @@ import TestSupport
                 == [.trustRootRequired, .ungovernedConfiguration])
     }
 
+    @Test func aShallowCloneCannotProveTheChainAndSaysSo() throws {
+        let content = try governed()
+        try content.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))], on: "2026-04-08")
+        try content.sign(as: 1, on: "2026-04-08")
+        try content.sign(as: 2, on: "2026-04-08")
+        try content.edit("pml", lastUpdated: "2026-04-09")
+        let clone = TemporaryDirectory()
+        try Git.run(["clone", "-q", "--depth", "1", "file://" + content.path, clone.path + "/c"], in: content.path)
+        let report = try ReviewSession.open(clone.path + "/c", options: .init(trustRoot: ContentRepository.root().fingerprint))
+            .check(asOf: Day(Self.asOf)!)
+        let missing = report.otherFindings.first { $0.rule == .historyMissing }
+        #expect(missing?.severity == .error && missing?.message.contains("git fetch --unshallow") == true, "\(report.otherFindings)")
+    }
+
     @Test func anUnsignedFirstRootIsPendingAndChangesNothing() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         try content.governWith(signers: [1], on: "2026-04-07")

@@ -80,6 +80,8 @@ public struct GovernanceChain: Sendable {
         /// The first root of its chain (an index into ``GovernanceChain/versions``).
         public var genesis: Int
         public var statement: ConfigurationStatement
+        /// Taken as it stands at a shallow clone's boundary, not proved from the first root.
+        public var cutByShallowClone = false
     }
 
     /// Why a configuration change did not take effect.
@@ -136,9 +138,10 @@ public struct GovernanceChain: Sendable {
     ///   - stateAt: per position, the index into `states` of its configuration.
     ///   - checks: `states[i].check()`, computed by the caller (on all cores).
     ///   - pinned: the fingerprint given outside the repository, if any.
+    ///   - isBoundary: whether a commit's parents lie beyond a shallow clone's boundary.
     public static func evaluate(count: Int, parents: (Int) -> ArraySlice<Int32>, commitID: (Int) -> String,
                                 stateAt: [Int32], states: [ConfigurationState], checks: [ConfigurationState.Check],
-                                pinned: String?) -> GovernanceChain {
+                                pinned: String?, isBoundary: (Int) -> Bool = { _ in false }) -> GovernanceChain {
         var chain = GovernanceChain()
         chain.inForceAt = [Int32](repeating: -1, count: count)
         var pendingSince = [Int32](repeating: -1, count: count)
@@ -183,7 +186,7 @@ public struct GovernanceChain: Sendable {
                 outcome = known
             } else {
                 outcome = chain.consider(state: state, states: states, check: checks[state], inherited: inherited >= 0 ? Int(inherited) : nil,
-                                         commit: commitID(position))
+                                         commit: commitID(position), cutOff: inherited < 0 && isBoundary(position))
                 memo[key] = outcome
             }
             switch outcome {
@@ -202,6 +205,10 @@ public struct GovernanceChain: Sendable {
             let since = commitID(Int(pendingSince[count - 1]))
             refusal.message = "the configuration changed in commit \(since.prefix(7)) does not count: " + refusal.message
             chain.findings.append(Finding(refusal.rule, path: refusal.path, refusal.message))
+        }
+        if let genesis = chain.genesis, genesis.cutByShallowClone {
+            chain.findings.append(Finding(.historyMissing, path: TrustRoot.path,
+                "the configuration's history is cut by a shallow clone at commit \(genesis.commit.prefix(7)) (version \(genesis.version)), so the chain back to the first root cannot be checked; fetch the whole history (git fetch --unshallow)"))
         }
         if let genesis = chain.genesis {
             if let pinned {
@@ -229,8 +236,10 @@ public struct GovernanceChain: Sendable {
     struct RefusalBox: Error { let refusal: Refusal }
 
     /// Whether `state` is a valid next version after `inherited` (or a valid first root).
+    /// - Parameter cutOff: a commit at a shallow clone's boundary with no version in force: its
+    ///   root is taken as it stands (a provisional first root, reported as history missing).
     private mutating func consider(state: Int, states: [ConfigurationState], check: ConfigurationState.Check, inherited: Int?,
-                                   commit: String) -> Result<Int, RefusalBox> {
+                                   commit: String, cutOff: Bool) -> Result<Int, RefusalBox> {
         func refuse(_ path: String, _ message: String, rule: RuleID = .unsignedConfiguration) -> Result<Int, RefusalBox> {
             .failure(RefusalBox(refusal: Refusal(rule: rule, path: path, message: message)))
         }
@@ -264,7 +273,7 @@ public struct GovernanceChain: Sendable {
         let statement = check.statement
             ?? ConfigurationStatement(version: signatures.version, rootVersion: signatures.rootVersion, files: states[state].digests)
         let rootChanged = previous.map { states[$0.state].files[TrustRoot.path] != states[state].files[TrustRoot.path] } ?? true
-        let expectedRootVersion = previous.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? 1
+        let expectedRootVersion = previous.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? (cutOff ? signatures.rootVersion : 1)
         if let previous, signatures.version <= previous.version {
             return refuse(ConfigurationFiles.signaturesPath,
                           "it is signed as version \(signatures.version), but version \(previous.version) is already in force, and versions only go up (an older configuration cannot come back)\(changedText)\(keep); to return to older settings, sign them again as version \(previous.version + 1)",
@@ -291,7 +300,7 @@ public struct GovernanceChain: Sendable {
         }
         versions.append(Version(version: signatures.version, rootVersion: signatures.rootVersion, root: root, state: state, commit: commit,
                                 signers: counted.map(\.id), previous: inherited, genesis: inherited.map { versions[$0].genesis } ?? versions.count,
-                                statement: statement))
+                                statement: statement, cutByShallowClone: cutOff))
         return .success(versions.count - 1)
     }
 

@@ -56,7 +56,8 @@ struct GovernedConfiguration {
         let checks = Array(zip(states, rootOf)).parallelMap { state, root in state.check(root: root) }
         let commits = history.commits
         let chain = GovernanceChain.evaluate(count: commits.count, parents: commits.parents, commitID: { commits.ids[$0].hex },
-                                             stateAt: history.stateAt, states: states, checks: checks, pinned: pinned)
+                                             stateAt: history.stateAt, states: states, checks: checks, pinned: pinned,
+                                             isBoundary: { commits.isBoundary[$0] })
         // The configuration in force: the signed version, or (ungoverned, or no history) the
         // committed files.
         let current: Configuration
