@@ -44,10 +44,18 @@ public final class Repository {
     /// Creates a new repository at `path` (used by `review init` and by tests).
     ///
     /// Wraps `git_repository_init`.
-    public static func create(at path: String, bare: Bool = false) throws(RepositoryError) -> Repository {
+    /// - Parameter initialBranch: the branch HEAD names (`main` unless told: `review publish`
+    ///   publishes from `main` by default, and libgit2 would otherwise pick `master`).
+    public static func create(at path: String, bare: Bool = false, initialBranch: String = "main") throws(RepositoryError) -> Repository {
         Libgit2.ensureInitialized()
         var handle: OpaquePointer?
-        let result = git_repository_init(&handle, path, bare ? 1 : 0)
+        var options = git_repository_init_options()
+        git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION))
+        options.flags = GIT_REPOSITORY_INIT_MKPATH.rawValue | (bare ? GIT_REPOSITORY_INIT_BARE.rawValue : 0)
+        let result = initialBranch.withCString { branch in
+            options.initial_head = branch
+            return git_repository_init_ext(&handle, path, &options)
+        }
         guard result >= 0, let handle else { throw .git(GitError.last(code: result)) }
         return Repository(raw: handle, openedPath: path)
     }

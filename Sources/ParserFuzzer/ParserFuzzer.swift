@@ -2,9 +2,10 @@ import Foundation
 import GitKit
 import ReviewCore
 
-/// Runs one input through the parser `FUZZ_PARSER` names: article, policy, reviewers or
-/// signoff (review's files), or idx, packentry, tree or commit (repository data read without
-/// libgit2); default article. Every parser must return a value, a finding or an error for any
+/// Runs one input through the parser `FUZZ_PARSER` names: article, policy, reviewers,
+/// signoff, governance (root and configuration signatures) or bundle (a page's verification
+/// bundle, offline), or idx, packentry, tree or commit (repository data read without libgit2);
+/// default article. Every parser must return a value, a finding or an error for any
 /// bytes: a crash, a trap or a hang is a bug.
 func parseOne(_ bytes: [UInt8], parser: String) {
     switch parser {
@@ -16,6 +17,11 @@ func parseOne(_ bytes: [UInt8], parser: String) {
     case "policy": _ = try? PolicyParser.parse(bytes, disclaimerIDs: ["medical"])
     case "reviewers": _ = try? ReviewersParser.parse(bytes, roles: ["medical", "editorial"])
     case "signoff": _ = SignOffParser.parse(path: "Reviews/signoffs/x/20260101T000000Z-a-medical.yml", bytes: bytes)
+    case "governance":
+        _ = try? TrustRootParser.parse(bytes)
+        _ = try? ConfigurationSignatures.parse(bytes)
+    // Pinned to the first root of the corpus bundle (Tests/FuzzCorpus/bundle), so inputs get past the pin.
+    case "bundle": _ = BundleVerifier.verify(bytes, pinned: "sha256:b1b7f650730e06efd96ed21dabd53460cb65e1eb7bed98092abfbb9b61e964da")
     default: _ = ArticleParser.parse(path: "Articles/fuzz.md", bytes: bytes)
     }
 }

@@ -21,6 +21,8 @@ import TestSupport
         let initialised = try run(["init", repo] + ["gov-a", "gov-b", "gov-c"].flatMap { ["--governance", "\($0)=\(publicKeys[$0]!)"] })
         #expect(initialised.status == 0, "\(initialised.stderr)")
         let fingerprint = try #require(initialised.stdout.split(separator: "\n").first { $0.hasPrefix("sha256:") }.map(String.init))
+        // On main, the branch publish uses by default (libgit2 alone would have made master).
+        #expect(try Git.run(["symbolic-ref", "HEAD"], in: repo).trimmingCharacters(in: .whitespacesAndNewlines) == "refs/heads/main")
         // Until two of the three sign, the root is pending and changes nothing.
         let pending = try run(["governance", "status"])
         #expect(pending.stdout.contains("signed by 0 of the 2 governance keys it needs"), "\(pending.stdout)")
