@@ -42,6 +42,13 @@ import Testing
         ("unreviewed-fields: [tags]", "unreviewed-fields: [last-updated]", 8, "'last-updated' cannot be an unreviewed field"),
         ("required-roles: [medical, editorial]", "required-roles: []", 4, "requires no role"),
         ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nseparate-roles: maybe", 9, "'separate-roles' must be true or false"),
+        // No silent configuration: a misspelt key is an error with a did-you-mean (issue 18).
+        ("review-interval-days: 365", "review-intervall-days: 365", 5, "unknown key 'review-intervall-days' in category 'neurology'; did you mean 'review-interval-days'?"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\narticles-root: Docs", 9, "unknown key 'articles-root' in the policy"),
+        // A category may set the severity of content rules only.
+        ("    disclaimers: [medical]\n", "    disclaimers: [medical]\n    rules:\n      missing-disclaimer: warning\n", 9,
+         "unknown key 'missing-disclaimer' in 'rules' of category 'neurology'"),
+        ("    disclaimers: [medical]\n", "    disclaimers: [medical]\n    rules:\n      repeated-text: off\n", 9, "must be error or warning"),
     ])
     func brokenPoliciesNameFileAndLine(_ find: String, _ replace: String, _ line: Int, _ message: String) {
         let text = Self.valid.replacingOccurrences(of: find, with: replace)
@@ -51,6 +58,13 @@ import Testing
             guard let error = error as? ReviewError else { return false }
             return error.file == "Reviews/policy.yml" && error.line == line && error.description.contains(message)
         }
+    }
+
+    @Test func aCategorySetsTheSeverityOfContentRules() throws {
+        let text = Self.valid.replacingOccurrences(of: "    disclaimers: [medical]\n",
+                                                   with: "    disclaimers: [medical]\n    rules:\n      repeated-text: warning\n      reading-level: error\n")
+        let policy = try PolicyParser.parse(Array(text.utf8), disclaimerIDs: ["medical"])
+        #expect(policy.categories["neurology"]?.ruleSeverity == [.repeatedText: .warning, .readingLevel: .error])
     }
 
     @Test func theErrorIsOneCompilerStyleLine() {
@@ -74,6 +88,15 @@ import Testing
             valid-from: 2024-01-01
             valid-until: 2026-12-31
         """
+    }
+
+    @Test func aMisspeltReviewerKeyIsAnErrorWithADidYouMean() {
+        let text = Self.valid.replacingOccurrences(of: "    emails:", with: "    email:")
+        #expect {
+            try ReviewersParser.parse(Array(text.utf8), roles: ["medical"])
+        } throws: { error in
+            (error as? ReviewError)?.description == "Reviews/reviewers.yml:7: error: unknown key 'email' in a reviewer; did you mean 'emails'?"
+        }
     }
 
     @Test func readsReviewers() throws {

@@ -138,6 +138,17 @@ import Testing
         for rule in RuleID.allCases { #expect((rule.severity == .warning) == warnings.contains(rule), "\(rule)") }
     }
 
+    @Test func aCategorysRuleSeverityDecidesWhetherAContentFindingBlocks() {
+        let sentence = "The virus spreads between people who share a home for many weeks."
+        let facts = Fixture.facts(Fixture.articleText(body: "\(sentence)\n\nAnd again. \(sentence)\n\n" + Fixture.disclaimer))
+        var configuration = Fixture.configuration
+        let before = WorkflowEngine.evaluate(facts, configuration).findings.filter { $0.rule == .repeatedText }
+        #expect(!before.isEmpty && before.allSatisfy { $0.severity == .error })
+        configuration.policy.categories["neurology"]!.ruleSeverity = [.repeatedText: .warning]
+        let after = WorkflowEngine.evaluate(facts, configuration).findings.filter { $0.rule == .repeatedText }
+        #expect(after.count == before.count && after.allSatisfy { $0.severity == .warning })
+    }
+
     @Test func invalidFrontMatter() {
         #expect(rules(Fixture.facts("---\ntitle: A\n")).contains(.invalidFrontMatter))
         #expect(!rules(Fixture.facts()).contains(.invalidFrontMatter))

@@ -81,6 +81,11 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     }
 
     public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The content rules whose severity a category may set (`rules:` in the policy). The
+    /// contract's rules, the record's and governance's are fixed: they decide what is approved.
+    public static let adjustable: [RuleID] = [.introWithoutList, .repeatedText, .runInQuestion, .headingStructure, .imageWithoutAlt,
+                                              .brokenLink, .readingLevel]
 }
 
 public enum Severity: String, Codable, Sendable, Comparable {
@@ -101,7 +106,10 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
     public var line: Int?
     public var message: String
 
-    public var severity: Severity { rule.severity }
+    /// The severity a category's policy set for this rule (`rules:`), when it set one.
+    public var severityOverride: Severity?
+
+    public var severity: Severity { severityOverride ?? rule.severity }
 
     public init(_ rule: RuleID, path: String, line: Int? = nil, _ message: String) {
         self.rule = rule

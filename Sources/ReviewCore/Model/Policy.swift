@@ -12,6 +12,8 @@ public struct Policy: Sendable, Equatable {
         /// `reading-age`: the highest reading age (Flesch–Kincaid grade + 5) before a
         /// `reading-level` warning; `nil` for no target.
         public var readingAge: Int?
+        /// `rules:`: the severity of content rules in this category (``RuleID/adjustable``).
+        public var ruleSeverity: [RuleID: Severity] = [:]
 
         public init(name: String, requiredRoles: [String], reviewIntervalDays: Int, dueSoonDays: Int, disclaimers: [String],
                     whenOverdue: OverdueAction = .notice) {

@@ -72,6 +72,9 @@ public enum PolicyParser {
     public static func parse(_ bytes: [UInt8], disclaimerIDs: Set<String>, file: String = Policy.path) throws(ReviewError) -> Policy {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
+        // A misspelt key (review-intervall-days) would otherwise be ignored silently.
+        try reader.refuseUnknownKeys(root, known: ["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
+                                                   "publish-branch", "site"], context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -81,6 +84,8 @@ public enum PolicyParser {
         for (name, value) in pairs {
             let context = "category '\(name)'"
             guard case .map = value else { throw reader.error(value.line, "\(context) must be a mapping") }
+            try reader.refuseUnknownKeys(value, known: ["required-roles", "review-interval-days", "due-soon-days", "disclaimers", "when-overdue",
+                                                        "reading-age", "rules"], context: context)
             let required = try reader.strings(value, "required-roles", context: context)
             guard !required.isEmpty else {
                 throw reader.error(value["required-roles"]?.line ?? value.line, "\(context) requires no role, so its articles would be published unreviewed",
@@ -108,6 +113,19 @@ public enum PolicyParser {
                                            dueSoonDays: dueSoon, disclaimers: disclaimers, whenOverdue: whenOverdue)
             if value["reading-age"] != nil {
                 category.readingAge = try reader.integer(value, "reading-age", context: context, range: 5...25)
+            }
+            if let rules = value["rules"] {
+                guard case .map(let entries, _) = rules else {
+                    throw reader.error(rules.line, "'rules' in \(context) must map rule ids to error or warning", remedy: "like 'repeated-text: warning'")
+                }
+                let names = RuleID.adjustable.map(\.rawValue)
+                try reader.refuseUnknownKeys(rules, known: Set(names), context: "'rules' of \(context) (the content rules a category may set)")
+                for (key, level) in entries {
+                    guard let rule = RuleID(rawValue: key), let severity = level.string.flatMap(Severity.init(rawValue:)) else {
+                        throw reader.error(level.line, "'\(key)' in the rules of \(context) must be error or warning")
+                    }
+                    category.ruleSeverity[rule] = severity
+                }
             }
             categories[name] = category
         }
@@ -139,6 +157,7 @@ public enum PolicyParser {
         }
         if let site = root["site"] {
             guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url)") }
+            try reader.refuseUnknownKeys(site, known: ["title", "language", "base-url"], context: "site")
             if let title = try reader.string(site, "title", context: "site", required: false) { policy.site.title = title }
             if let language = try reader.string(site, "language", context: "site", required: false) {
                 guard language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {

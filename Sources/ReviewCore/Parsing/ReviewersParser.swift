@@ -7,6 +7,7 @@ public enum ReviewersParser {
     public static func parse(_ bytes: [UInt8], roles: [String]?, file: String = Reviewer.path) throws(ReviewError) -> [Reviewer] {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
+        try reader.refuseUnknownKeys(root, known: ["reviewers"], context: "the reviewers file")
         guard case .list(let entries, _)? = root["reviewers"] else {
             throw reader.error(root["reviewers"]?.line ?? root.line, "there is no 'reviewers:' list", remedy: "add 'reviewers:' with one '- id: …' entry per reviewer")
         }
@@ -14,6 +15,8 @@ public enum ReviewersParser {
         var seen: Set<String> = []
         for entry in entries {
             guard case .map = entry else { throw reader.error(entry.line, "each reviewer must be a mapping ('- id: …')") }
+            try reader.refuseUnknownKeys(entry, known: ["id", "name", "credentials", "roles", "emails", "public-key", "valid-from", "valid-until"],
+                                         context: "a reviewer")
             let id = try reader.string(entry, "id", context: "a reviewer")!
             guard ArticleParser.slugProblem(id) == nil else {
                 throw reader.error(entry["id"]?.line, "reviewer id '\(id)' must be lowercase letters, digits and single hyphens")

@@ -50,6 +50,10 @@ public enum WorkflowEngine {
         let context = ArticleContext(facts: facts, configuration: configuration, category: category, outcome: outcome)
         var findings = recordFindings
         for rule in RuleRegistry.articleRules { findings += rule.check(context) }
+        // The category's severities for content rules (`rules:` in the policy).
+        if let overrides = category?.ruleSeverity, !overrides.isEmpty {
+            for i in findings.indices { findings[i].severityOverride = overrides[findings[i].rule] }
+        }
 
         func approval(_ record: SignOff) -> Approval {
             let reviewer = configuration.reviewer(record.reviewer)
