@@ -95,7 +95,7 @@ import Testing
         #expect {
             try ReviewersParser.parse(Array(text.utf8), roles: ["medical"])
         } throws: { error in
-            (error as? ReviewError)?.description == "Reviews/reviewers.yml:7: error: unknown key 'email' in a reviewer; did you mean 'emails'?"
+            (error as? ReviewError)?.description == "Reviews/reviewers.yml:6: error: unknown key 'email' in a reviewer; did you mean 'emails'?"
         }
     }
 
