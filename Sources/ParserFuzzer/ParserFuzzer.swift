@@ -10,6 +10,7 @@ import ReviewCore
 func parseOne(_ bytes: [UInt8], parser: String) {
     switch parser {
     case "markdown": _ = MarkdownHTML.render(String(decoding: bytes, as: UTF8.self), links: SiteLinks(articlePath: "Articles/a/fuzz.md"))
+    case "pipeline": pipeline(bytes)
     case "idx": FormatFuzzing.packIndex(bytes)
     case "packentry": FormatFuzzing.packEntry(bytes)
     case "tree": FormatFuzzing.tree(bytes)
@@ -24,6 +25,14 @@ func parseOne(_ bytes: [UInt8], parser: String) {
     case "bundle": _ = BundleVerifier.verify(bytes, pinned: "sha256:b1b7f650730e06efd96ed21dabd53460cb65e1eb7bed98092abfbb9b61e964da")
     default: _ = ArticleParser.parse(path: "Articles/fuzz.md", bytes: bytes)
     }
+}
+
+/// What review does with one article: parse it with its rules (as the article cache keeps
+/// them), render its page body, and check the page against the source (render integrity).
+func pipeline(_ bytes: [UInt8]) {
+    let (article, _) = ArticleParser.parseContent(bytes)
+    let html = MarkdownHTML.render(article.body, links: SiteLinks(articlePath: "Articles/a/fuzz.md"))
+    _ = RenderIntegrity.problems(markdown: article.body, html: html)
 }
 
 let selectedParser = ProcessInfo.processInfo.environment["FUZZ_PARSER"] ?? "article"
@@ -54,6 +63,7 @@ public func parserFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMu
 struct ReplayCorpus {
     static func main() {
         var count = 0
+        var times: [(micros: Double, file: String, bytes: Int)] = []
         for argument in CommandLine.arguments.dropFirst() {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else { continue }
@@ -62,11 +72,23 @@ struct ReplayCorpus {
                 : [argument]
             for file in files {
                 guard let data = FileManager.default.contents(atPath: file) else { continue }
-                parseOne(Array(data), parser: selectedParser)
+                let bytes = Array(data)
+                let start = ContinuousClock.now
+                parseOne(bytes, parser: selectedParser)
+                times.append(((ContinuousClock.now - start) / .microseconds(1), file, bytes.count))
                 count += 1
             }
         }
         print("replayed \(count) inputs through the \(selectedParser) parser")
+        // FUZZ_TIMING=1: per input, the median, the 99th percentile and the worst (Scripts/bench-articles).
+        if ProcessInfo.processInfo.environment["FUZZ_TIMING"] == "1", !times.isEmpty {
+            let sorted = times.sorted { $0.micros < $1.micros }
+            func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))].micros }
+            let worst = sorted[sorted.count - 1]
+            print(String(format: "per input: median %.0f µs, p99 %.0f µs, worst %.0f µs (%@, %d bytes), total %.2f s",
+                         at(0.5), at(0.99), worst.micros, (worst.file as NSString).lastPathComponent, worst.bytes,
+                         times.reduce(0) { $0 + $1.micros } / 1e6))
+        }
     }
 }
 #endif

@@ -46,11 +46,15 @@ public final class ReviewSession {
 
     /// Opens the repository at `path` (a work tree, its `.git`, or a bare repository), or the one
     /// containing the current directory when `path` is `nil`.
+    ///
+    /// A `path` inside a work tree (a subfolder) opens the repository containing it, as
+    /// `git -C` does; a path that does not exist says so.
     public static func open(_ path: String?, options: Options = Options()) throws(ReviewError) -> ReviewSession {
+        if let path, !FileManager.default.fileExists(atPath: path) {
+            throw ReviewError(file: path, "no such file or directory", remedy: "pass --repo the path of a content repository (or a folder in it)")
+        }
         do {
-            let repository = if let path { try Repository.open(at: path) } else {
-                try Repository.discover(startingAt: FileManager.default.currentDirectoryPath)
-            }
+            let repository = try Repository.discover(startingAt: path ?? FileManager.default.currentDirectoryPath)
             return ReviewSession(repository: repository, options: options)
         } catch {
             throw ReviewError(error)
@@ -216,6 +220,24 @@ public final class ReviewSession {
         return (signOff, commit.hex)
     }
 
+    /// Bulk `review approve`: one record per article, each checked as a single one, one commit;
+    /// nothing is written when any is refused.
+    public func record(_ requests: [SignOffRequest], key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> ([SignOff], String) {
+        let (signOffs, commit) = try SignOffWriter.record(requests, in: repository, key: key)
+        return (signOffs, commit.hex)
+    }
+
+    /// The paths of the articles at `HEAD` below `folder` (a path from the repository root).
+    public func articlePaths(inFolder folder: String) throws(ReviewError) -> [String] {
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        let head = try ReviewError.wrapping { try repository.headCommit() }
+        let paths = try ArticleLookup.articles(in: repository, at: head).map(\.path).filter { $0.hasPrefix(prefix) }.sorted()
+        guard !paths.isEmpty else {
+            throw ReviewError(file: folder, "holds no article at HEAD", remedy: "give a folder under \(RepositorySnapshot.articlesDirectory)/ that holds articles")
+        }
+        return paths
+    }
+
     /// `review publish`: plans and (unless `dryRun`) commits the published tree.
     ///
     /// - Parameter signer: a publisher key the root lists (required when it lists any).
@@ -269,6 +291,10 @@ public final class ReviewSession {
     /// `review new`: writes a new article into the work tree (not committed). Returns its path.
     public func newArticle(slug: String, title: String, category: String, section: String?, today: Day) throws(ReviewError) -> String {
         if let problem = Slug.problem(slug) { throw ReviewError(problem) }
+        // What check would refuse is refused here, before a file exists.
+        if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || title.contains(where: \.isNewline) {
+            throw ReviewError("--title must be a non-empty title on one line", remedy: "like --title \"Iron deficiency\"")
+        }
         if let section, section.split(separator: "/").contains(where: { $0 == ".." || $0.isEmpty }) || section.hasPrefix("/") {
             throw ReviewError("--section '\(section)' must be a relative folder under \(RepositorySnapshot.articlesDirectory)/")
         }

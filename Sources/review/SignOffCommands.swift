@@ -7,8 +7,11 @@ import ReviewKit
 struct SignOffOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The article: a slug or a path.")
-    var article: String
+    @Argument(help: "The article: a slug or a path (approve takes several).")
+    var articles: [String] = []
+
+    @Option(help: ArgumentHelp("approve: every article below this folder (a path such as Articles/neurology).", valueName: "dir"))
+    var folder: String?
 
     @Option(name: .customLong("as"), help: ArgumentHelp("Your reviewer id.", valueName: "reviewer"))
     var reviewer: String
@@ -23,14 +26,27 @@ struct SignOffOptions: ParsableArguments {
     }
 
     func record(_ decision: SignOff.Decision, comment: String) throws {
+        if decision == .requestChanges, articles.count != 1 || folder != nil {
+            throw ReviewError("request-changes takes exactly one article", remedy: "each request needs its own comment")
+        }
         let session = try global.session()
+        var names = articles
+        if let folder { names += try session.articlePaths(inFolder: folder) }
+        guard !names.isEmpty else { throw ReviewError("name the article to sign (a slug or a path), or --folder DIR") }
         let store = KeyStore()
         try session.checkKeyDirectory(store)
         let key = try store.privateKey(for: reviewer)
-        let request = SignOffRequest(article: article, reviewer: reviewer, role: role, decision: decision,
-                                     comment: comment, timestamp: timestamp)
-        let (signOff, commit) = try session.record(request, key: key)
-        emit(TerminalSafe.clean("\(decision == .approve ? "Approved" : "Requested changes on") \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(signOff.canonicalPath) in commit \(commit.prefix(7))"))
+        let requests = names.map {
+            SignOffRequest(article: $0, reviewer: reviewer, role: role, decision: decision, comment: comment, timestamp: timestamp)
+        }
+        let (signOffs, commit) = try session.record(requests, key: key)
+        let verb = decision == .approve ? "Approved" : "Requested changes on"
+        if signOffs.count == 1, let signOff = signOffs.first {
+            emit(TerminalSafe.clean("\(verb) \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(signOff.canonicalPath) in commit \(commit.prefix(7))"))
+        } else {
+            for signOff in signOffs { emit(TerminalSafe.clean("  \(signOff.article) (revision \(signOff.blob.prefix(7)))")) }
+            emit("\(verb) \(signOffs.count) articles as \(role) in commit \(commit.prefix(7)), one signed record each.")
+        }
     }
 }
 
@@ -38,7 +54,7 @@ struct SignOffOptions: ParsableArguments {
 struct ApproveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve",
-        abstract: "Sign an approval of the article's current revision and commit it."
+        abstract: "Sign an approval of the article's current revision and commit it (several articles, or a --folder: one commit, one record each)."
     )
 
     @OptionGroup var options: SignOffOptions

@@ -32,18 +32,86 @@ public enum SignOffWriter {
     /// - Returns: the record and the new commit.
     public static func record(_ request: SignOffRequest, in repository: Repository,
                               key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> (SignOff, ObjectID) {
-        try ReviewError.wrapping { try recordUnchecked(request, in: repository, key: key) }
+        let (records, commit) = try record([request], in: repository, key: key)
+        return (records[0], commit)
     }
 
-    private static func recordUnchecked(_ request: SignOffRequest, in repository: Repository,
-                                        key: Curve25519.Signing.PrivateKey) throws -> (SignOff, ObjectID) {
+    /// Several decisions by one key (`review approve` of a list or a folder): each checked
+    /// exactly as a single one, one signed record per article, all in one commit. When any is
+    /// refused, nothing is written and the error names each refusal.
+    public static func record(_ requests: [SignOffRequest], in repository: Repository,
+                              key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> ([SignOff], ObjectID) {
+        guard !requests.isEmpty else { throw ReviewError("no article to sign", remedy: "name articles or a --folder with articles in it") }
+        return try ReviewError.wrapping { try recordUnchecked(requests, in: repository, key: key) }
+    }
+
+    private static func recordUnchecked(_ requests: [SignOffRequest], in repository: Repository,
+                                        key: Curve25519.Signing.PrivateKey) throws -> ([SignOff], ObjectID) {
         let branch = try repository.currentBranch()
         let tip = try repository.headCommit()
-        // Read only the article being signed, with its whole history: once the record exists,
+        // Read only the articles being signed, with their whole history: once a record exists,
         // status follows that history too (for self-approval), so the judgement here is the
         // one status will make.
-        let found = try ArticleLookup.find(request.article, in: ArticleLookup.articles(in: repository, at: tip))
-        let snapshot = try RepositorySnapshot.load(from: repository, revision: tip, only: [found.path], trackAll: true)
+        let all = try ArticleLookup.articles(in: repository, at: tip)
+        let found = try requests.map { (request) throws(ReviewError) in try ArticleLookup.find(request.article, in: all) }
+        var seen: Set<String> = []
+        for article in found where !seen.insert(article.path).inserted {
+            throw ReviewError(file: article.path, "is named twice", remedy: "name each article once")
+        }
+        let snapshot = try RepositorySnapshot.load(from: repository, revision: tip, only: Set(found.map(\.path)), trackAll: true)
+        var signed: [(SignOff, FileChange)] = []
+        var refusals: [ReviewError] = []
+        for (request, article) in zip(requests, found) {
+            do {
+                let signOff = try check(request, article: article, snapshot: snapshot, key: key)
+                signed.append((signOff, .write(signOff.canonicalPath, signOff.fileText)))
+            } catch let error as ReviewError {
+                // A problem with the reviewer, role or key is the same for every article: stop.
+                if requests.count == 1 || error.file != article.path { throw error }
+                refusals.append(error)
+            }
+        }
+        if !refusals.isEmpty {
+            let listed = refusals.prefix(3).map { "\($0.file ?? ""): \($0.problem)" }.joined(separator: "; ")
+            throw ReviewError("refused \(refusals.count) of \(requests.count) articles, so nothing was written: \(listed)\(refusals.count > 3 ? "; …" : "")",
+                              remedy: "leave those out, or fix them and run the command again")
+        }
+
+        let first = signed[0].0
+        let reviewer = snapshot.configuration(asOf: first.day).reviewer(first.reviewer)!
+        let email = reviewer.emails.first ?? "\(reviewer.id)@reviewers.invalid"
+        let signature = Signature(name: reviewer.name, email: email, time: requests[0].timestamp)
+        let verb = first.decision == .approve ? "Approve" : "Request changes on"
+        var message: String
+        if signed.count == 1 {
+            message = "\(verb) \(Slug.of(first.article)) (\(first.role)) by \(reviewer.id)\n\n"
+                + "Revision \(first.blob) of \(first.article).\n" + (first.comment.isEmpty ? "" : "\n\(first.comment)\n")
+        } else {
+            message = "\(verb) \(signed.count) articles (\(first.role)) by \(reviewer.id)\n\n"
+            for (signOff, _) in signed { message += "Revision \(signOff.blob) of \(signOff.article).\n" }
+            if !first.comment.isEmpty { message += "\n\(first.comment)\n" }
+        }
+        let changes = signed.map(\.1)
+        let commit = try repository.commit(onto: branch, author: signature, committer: signature, message: message) { (current) throws(RepositoryError) -> [FileChange] in
+            // Another writer may have landed first: the records still apply if the articles are unchanged.
+            guard let current, current != tip else { return changes }
+            for (signOff, change) in signed {
+                let blob = try repository.entry(at: signOff.article, inCommit: current)?.id.hex
+                guard blob == signOff.blob else {
+                    throw .aborted("\(signOff.article) changed while this ran; review the new revision and run the command again")
+                }
+                guard try repository.entry(at: change.path, inCommit: current) == nil else {
+                    throw .aborted("\(change.path) already exists; wait a second and run the command again")
+                }
+            }
+            return changes
+        }
+        return (signed.map(\.0), commit)
+    }
+
+    /// One request judged exactly as `status` will judge its record; returns it signed.
+    private static func check(_ request: SignOffRequest, article found: Article, snapshot: RepositorySnapshot,
+                              key: Curve25519.Signing.PrivateKey) throws -> SignOff {
         guard let facts = snapshot.articles.first(where: { $0.article.path == found.path }) else {
             throw ReviewError(file: found.path, "is not a readable article", remedy: "see 'review status'")
         }
@@ -77,25 +145,7 @@ public enum SignOffWriter {
         if let problem = WorkflowEngine.problem(with: record, for: facts, configuration) {
             throw ReviewError(file: facts.article.path, "refused: \(problem.message) [\(problem.rule.rawValue)]")
         }
-
-        let email = reviewer.emails.first ?? "\(reviewer.id)@reviewers.invalid"
-        let signature = Signature(name: reviewer.name, email: email, time: request.timestamp)
-        let verb = request.decision == .approve ? "Approve" : "Request changes on"
-        let message = "\(verb) \(facts.article.slug) (\(request.role)) by \(reviewer.id)\n\n"
-            + "Revision \(facts.blob) of \(facts.article.path).\n" + (request.comment.isEmpty ? "" : "\n\(request.comment)\n")
-        let commit = try repository.commit(onto: branch, author: signature, committer: signature, message: message) { (current) throws(RepositoryError) -> [FileChange] in
-            // Another writer may have landed first: the record still applies if the article is unchanged.
-            guard let current, current != tip else { return [.write(record.path, signOff.fileText)] }
-            let blob = try repository.entry(at: facts.article.path, inCommit: current)?.id.hex
-            guard blob == facts.blob else {
-                throw .aborted("\(facts.article.path) changed while this ran; review the new revision and run the command again")
-            }
-            guard try repository.entry(at: record.path, inCommit: current) == nil else {
-                throw .aborted("\(record.path) already exists; wait a second and run the command again")
-            }
-            return [.write(record.path, signOff.fileText)]
-        }
-        return (signOff, commit)
+        return signOff
     }
 }
 
