@@ -107,9 +107,33 @@ public enum MarkdownHTML {
         return !head.contains(":")
     }
 
-    /// Escapes text for HTML and XML content and attribute values.
+    /// Escapes text for HTML and XML content and attribute values: `& < > " '` and carriage
+    /// return as references, tab and line feed kept, characters XML 1.0 cannot carry (other
+    /// controls, U+FFFE, U+FFFF) replaced with U+FFFD. One pass over the UTF-8 bytes.
     public static func escape(_ text: String) -> String {
-        XMLEscaping.escape(text).replacingOccurrences(of: "&#10;", with: "\n").replacingOccurrences(of: "&#9;", with: "\t")
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            switch byte {
+            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
+            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): out += Array("&apos;".utf8)
+            case 0x0D: out += Array("&#13;".utf8)
+            case 0x09, 0x0A: out.append(byte)
+            case 0x00..<0x20: out += [0xEF, 0xBF, 0xBD]
+            case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && (bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF):
+                out += [0xEF, 0xBF, 0xBD]  // U+FFFE, U+FFFF
+                i += 2
+            default: out.append(byte)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

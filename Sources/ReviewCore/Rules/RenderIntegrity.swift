@@ -92,11 +92,26 @@ public enum RenderIntegrity {
 extension String {
     /// The text with the entities the renderer writes decoded.
     func replacingEntities() -> String {
-        var out = self
-        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#10;", "\n"), ("&#9;", "\t"),
-                                    ("&#13;", "\r"), ("&amp;", "&")] where out.contains(entity) {
-            out = out.replacingOccurrences(of: entity, with: character)
+        let entities: [(name: [UInt8], byte: UInt8)] = [
+            (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")), (Array("&quot;".utf8), UInt8(ascii: "\"")),
+            (Array("&apos;".utf8), UInt8(ascii: "'")), (Array("&#10;".utf8), 0x0A), (Array("&#9;".utf8), 0x09), (Array("&#13;".utf8), 0x0D),
+            (Array("&amp;".utf8), UInt8(ascii: "&")),
+        ]
+        let bytes = Array(utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        outer: while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "&") {
+                for entity in entities where bytes[i...].starts(with: entity.name) {
+                    out.append(entity.byte)
+                    i += entity.name.count
+                    continue outer
+                }
+            }
+            out.append(bytes[i])
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
