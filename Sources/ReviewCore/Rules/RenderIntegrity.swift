@@ -51,32 +51,72 @@ public enum RenderIntegrity {
     /// The page's text as a reader gets it: block tags become spaces, inline tags vanish, an
     /// image counts as its `alt`, entities are decoded, whitespace is collapsed.
     static func pageText(_ html: String) -> String {
-        let blockTags: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "blockquote", "pre", "ul", "ol",
-                                      "table", "thead", "tbody", "aside", "hr", "br", "div"]
-        var out = ""
-        var rest = Substring(html)
-        while let open = rest.firstIndex(of: "<") {
-            out += decode(rest[..<open])
-            guard let close = rest[open...].firstIndex(of: ">") else { rest = rest[rest.endIndex...]; break }
-            let tag = rest[rest.index(after: open)..<close]
-            let name = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
-            if name == "img", let alt = attribute("alt", in: tag) { out += decode(alt[...]) }
-            if blockTags.contains(name) { out += " " }
-            rest = rest[rest.index(after: close)...]
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var text = 0  // where the text since the last tag starts
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
+            decodeEntities(bytes[text..<i], into: &out)
+            guard let close = bytes[i...].firstIndex(of: UInt8(ascii: ">")) else { text = bytes.count; break }
+            let tag = bytes[(i + 1)..<close]
+            var start = tag.startIndex
+            while start < tag.endIndex, tag[start] == UInt8(ascii: "/") { start += 1 }
+            var end = start
+            while end < tag.endIndex, isAlphanumeric(tag[end]) { end += 1 }
+            let name = tag[start..<end].map { $0 | 0x20 }  // ASCII lowercase (tag names are letters and digits)
+            if name == Array("img".utf8), let alt = attribute(Array(" alt=\"".utf8), in: tag) { decodeEntities(alt, into: &out) }
+            if blockTags.contains(name) { out.append(0x20) }
+            i = close + 1
+            text = i
         }
-        out += decode(rest)
-        return StructureRules.normalized(out)
+        if text < bytes.count { decodeEntities(bytes[text...], into: &out) }
+        return StructureRules.normalized(String(decoding: out, as: UTF8.self))
     }
 
-    private static func attribute(_ name: String, in tag: Substring) -> String? {
-        guard let range = tag.range(of: " \(name)=\"") else { return nil }
-        return String(tag[range.upperBound...].prefix { $0 != "\"" })
+    private static let blockTags: Set<[UInt8]> = Set(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "blockquote", "pre", "ul",
+                                                      "ol", "table", "thead", "tbody", "aside", "hr", "br", "div"].map { Array($0.utf8) })
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
-    private static func decode(_ text: Substring) -> String {
-        guard text.contains("&") else { return String(text) }
-        return String(text).replacingEntities()
+    /// The value of the attribute whose ` name="` opening is given, up to its closing quote.
+    private static func attribute(_ opening: [UInt8], in tag: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var i = tag.startIndex
+        while i + opening.count <= tag.endIndex {
+            if tag[i..<(i + opening.count)].elementsEqual(opening) {
+                let from = i + opening.count
+                let to = tag[from...].firstIndex(of: UInt8(ascii: "\"")) ?? tag.endIndex
+                return tag[from..<to]
+            }
+            i += 1
+        }
+        return nil
     }
+
+    /// Appends `text` with the entities the renderer writes decoded (one pass).
+    static func decodeEntities(_ text: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        var i = text.startIndex
+        outer: while i < text.endIndex {
+            if text[i] == UInt8(ascii: "&") {
+                for entity in entities where text[i...].starts(with: entity.name) {
+                    out.append(entity.byte)
+                    i += entity.name.count
+                    continue outer
+                }
+            }
+            out.append(text[i])
+            i += 1
+        }
+    }
+
+    private static let entities: [(name: [UInt8], byte: UInt8)] = [
+        (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")), (Array("&quot;".utf8), UInt8(ascii: "\"")),
+        (Array("&apos;".utf8), UInt8(ascii: "'")), (Array("&#10;".utf8), 0x0A), (Array("&#9;".utf8), 0x09), (Array("&#13;".utf8), 0x0D),
+        (Array("&amp;".utf8), UInt8(ascii: "&")),
+    ]
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
         guard needle.count <= haystack.count - from else { return nil }
@@ -92,26 +132,8 @@ public enum RenderIntegrity {
 extension String {
     /// The text with the entities the renderer writes decoded.
     func replacingEntities() -> String {
-        let entities: [(name: [UInt8], byte: UInt8)] = [
-            (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")), (Array("&quot;".utf8), UInt8(ascii: "\"")),
-            (Array("&apos;".utf8), UInt8(ascii: "'")), (Array("&#10;".utf8), 0x0A), (Array("&#9;".utf8), 0x09), (Array("&#13;".utf8), 0x0D),
-            (Array("&amp;".utf8), UInt8(ascii: "&")),
-        ]
-        let bytes = Array(utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        outer: while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "&") {
-                for entity in entities where bytes[i...].starts(with: entity.name) {
-                    out.append(entity.byte)
-                    i += entity.name.count
-                    continue outer
-                }
-            }
-            out.append(bytes[i])
-            i += 1
-        }
+        RenderIntegrity.decodeEntities(Array(utf8)[...], into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 }
