@@ -2,17 +2,18 @@ import Crypto
 import Foundation
 
 /// Which files make up the configuration that governance keys sign: the root, the policy, the
-/// reviewers and every file below the disclaimers folder. One statement covers all of them.
+/// reviewers, the ignored revisions and every file below the disclaimers folder. One statement covers all of them.
 public enum ConfigurationFiles {
     /// The signatures over the configuration (not itself part of what is signed).
     public static let signaturesPath = "Reviews/configuration-signatures.yml"
 
     /// Paths watched in history: single files, and folders ending in `/`.
-    public static let watched = [TrustRoot.path, Policy.path, Reviewer.path, ContentLayout.disclaimersDirectory + "/", signaturesPath]
+    public static let watched = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path, ContentLayout.disclaimersDirectory + "/",
+                                 signaturesPath]
 
     /// Whether `path` is part of the signed configuration.
     public static func isConfiguration(_ path: String) -> Bool {
-        path == TrustRoot.path || path == Policy.path || path == Reviewer.path
+        path == TrustRoot.path || path == Policy.path || path == Reviewer.path || path == IgnoreRevisions.path
             || path.hasPrefix(ContentLayout.disclaimersDirectory + "/")
     }
 }

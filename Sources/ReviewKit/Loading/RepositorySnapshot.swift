@@ -106,6 +106,15 @@ private struct SnapshotLoader {
             report = try engine.lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
                                                      tracking: tracking)
         }
+        // An article whose last change is an ignored revision: follow its history to the change before.
+        let ignored = configuration.ignoredRevisions
+        let throughIgnored = report.files.filter { file in
+            wanted(file.path) && tracking[file.path] == nil && file.commit.map { ignored.contains($0.id.hex) } == true
+        }
+        if !throughIgnored.isEmpty {
+            for file in throughIgnored { tracking[file.path] = [never] }
+            report = try engine.lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory, tracking: tracking)
+        }
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
             .map { (id) throws(RepositoryError) in try repository.commit(id).tree }
 
@@ -160,6 +169,11 @@ private struct SnapshotLoader {
             var changes: [ChangeFact] = history.map { $0.map { changeFact($0.commit, blob: $0.blob) } }
                 ?? file.commit.map { [changeFact($0, blob: file.blob)] } ?? []
             if file.onlyMoved, !changes.isEmpty { changes[0].changedContent = false }
+            if !ignored.isEmpty, changes.contains(where: { ignored.contains($0.commit) }) {
+                // Ignored revisions are skipped; an article only they ever changed keeps its first.
+                let kept = changes.filter { !ignored.contains($0.commit) }
+                changes = kept.isEmpty ? [changes[changes.count - 1]] : kept
+            }
             let mine = log.records.removeValue(forKey: article.slug) ?? []
             var revisions: [String: (article: Article, sha256: String)] = [:]
             let known = Set(changes.compactMap { $0.blobAfter })
@@ -256,12 +270,14 @@ struct Configuration {
     var reviewers: [Reviewer]
     /// Disclaimer id → canonical text.
     var disclaimers: [String: String]
+    /// Commits that are never an article's last change (`Reviews/ignore-revisions`).
+    var ignoredRevisions: Set<String> = []
 
     /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
     ///   instead, and can repair a reviewers file that does not parse).
     static func read(from repository: Repository, tree: ObjectID, at revision: ObjectID, readingReviewers: Bool = true) throws -> Configuration {
         var files: [String: [UInt8]] = [:]
-        for path in [Policy.path, Reviewer.path] { files[path] = try fileBytes(path, in: repository, tree: tree) }
+        for path in [Policy.path, Reviewer.path, IgnoreRevisions.path] { files[path] = try fileBytes(path, in: repository, tree: tree) }
         for entry in try repository.files(under: ContentLayout.disclaimersDirectory, inTree: tree) where entry.kind == .blob {
             files[entry.path] = try repository.blob(entry.id)
         }
@@ -287,11 +303,12 @@ struct Configuration {
                               remedy: "run 'review init' or commit \(Policy.path)")
         }
         let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
-        guard readingReviewers else { return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers) }
+        let ignored = try files[IgnoreRevisions.path].map { (bytes) throws(ReviewError) in try IgnoreRevisions.parse(bytes) } ?? []
+        guard readingReviewers else { return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers, ignoredRevisions: ignored) }
         let reviewers = try files[Reviewer.path].map { (bytes) throws(ReviewError) in
             try ReviewersParser.parse(bytes, roles: policy.roles)
         } ?? []
-        return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers)
+        return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, ignoredRevisions: ignored)
     }
 
     /// The bytes of a regular file in `tree`, or `nil` when there is none.
