@@ -140,7 +140,8 @@ public final class ReviewSession {
             var files: [String: String] = [:]
             for file in try repository.files(under: "", inTree: tree) { files[file.path] = file.id.hex }
             let envelope = try files[PublicationStatement.path].flatMap(ObjectID.init(hex:)).map { try repository.blob($0) }
-            let articles = files.filter { $0.key.hasPrefix(RepositorySnapshot.articlesDirectory + "/") && $0.key.hasSuffix(".md") }
+            let layout = evaluation.snapshot.policy.content
+            let articles = files.filter { layout.isArticle($0.key) }
                 .map { PublicationCheck.PublishedArticle(path: $0.key, blob: $0.value) }.sorted { $0.path < $1.path }
             let policy = evaluation.snapshot.policy
             let facts = Dictionary(evaluation.snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
@@ -222,9 +223,9 @@ public final class ReviewSession {
 
     /// Bulk `review approve`: one record per article, each checked as a single one, one commit;
     /// nothing is written when any is refused.
-    public func record(_ requests: [SignOffRequest], key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> ([SignOff], String) {
-        let (signOffs, commit) = try SignOffWriter.record(requests, in: repository, key: key)
-        return (signOffs, commit.hex)
+    public func record(_ requests: [SignOffRequest], key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> ([SignOffRecord], String) {
+        let (records, commit) = try SignOffWriter.record(requests, in: repository, key: key)
+        return (records, commit.hex)
     }
 
     /// The paths of the articles at `HEAD` below `folder` (a path from the repository root).
@@ -307,7 +308,7 @@ public final class ReviewSession {
         if let other = snapshot.articles.first(where: { $0.article.slug == slug }) {
             throw ReviewError(file: other.article.path, "the slug '\(slug)' is taken", remedy: "choose another slug")
         }
-        let relative = RepositorySnapshot.articlesDirectory + "/" + (section.map { $0 + "/" } ?? "") + slug + ".md"
+        let relative = (snapshot.policy.content.roots.first ?? RepositorySnapshot.articlesDirectory) + "/" + (section.map { $0 + "/" } ?? "") + slug + ".md"
         let path = root + relative
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ReviewError(file: relative, "already exists in the work tree", remedy: "choose another slug or edit that file")

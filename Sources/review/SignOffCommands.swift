@@ -39,13 +39,14 @@ struct SignOffOptions: ParsableArguments {
         let requests = names.map {
             SignOffRequest(article: $0, reviewer: reviewer, role: role, decision: decision, comment: comment, timestamp: timestamp)
         }
-        let (signOffs, commit) = try session.record(requests, key: key)
+        let (records, commit) = try session.record(requests, key: key)
         let verb = decision == .approve ? "Approved" : "Requested changes on"
-        if signOffs.count == 1, let signOff = signOffs.first {
-            emit(TerminalSafe.clean("\(verb) \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(signOff.canonicalPath) in commit \(commit.prefix(7))"))
+        if records.count == 1, let record = records.first {
+            let signOff = record.signOff
+            emit(TerminalSafe.clean("\(verb) \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(record.path) in commit \(commit.prefix(7))"))
         } else {
-            for signOff in signOffs { emit(TerminalSafe.clean("  \(signOff.article) (revision \(signOff.blob.prefix(7)))")) }
-            emit("\(verb) \(signOffs.count) articles as \(role) in commit \(commit.prefix(7)), one signed record each.")
+            for record in records { emit(TerminalSafe.clean("  \(record.signOff.article) (revision \(record.signOff.blob.prefix(7))): \(record.path)")) }
+            emit("\(verb) \(records.count) articles as \(role) in commit \(commit.prefix(7)), one signed record each.")
         }
     }
 }

@@ -19,7 +19,7 @@ import TestSupport
         try content.builder.checkoutHead()
         let before = try content.repository.headCommit()
         let (signOffs, commit) = try content.session().record(requests(["a", "b", "c"]), key: content.key("ann")!)
-        #expect(signOffs.map(\.article) == ["Articles/a.md", "Articles/b.md", "Articles/c.md"])
+        #expect(signOffs.map(\.signOff.article) == ["Articles/a.md", "Articles/b.md", "Articles/c.md"])
         let made = try content.repository.commit(ObjectID(hex: commit)!)
         #expect(made.parents == [before])
         let report = try content.status(asOf: "2026-05-01")
@@ -86,5 +86,105 @@ import TestSupport
         #expect(after.articles.allSatisfy { !$0.findings.contains { $0.rule == .lastUpdatedNotBumped } })
         // An abbreviated id is refused with its line.
         #expect(throws: ReviewError.self) { try IgnoreRevisions.parse(Array("# x\n\(bulk.hex.prefix(7))\n".utf8)) }
+    }
+
+    // MARK: Layout and front-matter mapping (items 1 and 2)
+
+    static let policy = """
+        roles: [medical, editorial]
+        categories:
+          reference:
+            required-roles: [editorial]
+            review-interval-days: 365
+            due-soon-days: 30
+          blog:
+            required-roles: [editorial]
+            review-interval-days: 730
+            due-soon-days: 30
+
+        """
+
+    /// A repository shaped like MicrosoftDocs/windows-powershell-docs: version folders holding
+    /// the same mixed-case cmdlet pages, `ms.date: MM/DD/YYYY`, toc.yml and images beside them.
+    private func docsRepository() throws -> ContentRepository {
+        let content = try ContentRepository(articles: [:], reviewers: [.editorial("ed")])
+        func page(_ name: String, _ date: String) -> String {
+            "---\ntitle: \(name)\nms.date: \(date)\nModule Name: ADFS\nschema: 2.0.0\n---\n\n# \(name)\n\n## SYNOPSIS\n\nRetrieves the certificates.\n"
+        }
+        try content.commit("import docs", [
+            .write(Policy.path, Self.policy + """
+                content:
+                  roots: [docset]
+                  exclude: ["docset/docs-conceptual/**"]
+                  unique-slugs: folder
+                front-matter:
+                  last-updated: ms.date
+                  date-format: MM/DD/YYYY
+                  categories-by-path:
+                    "docset/**": reference
+
+                """),
+            .write("docset/winserver2016-ps/ADFS/Get-AdfsCertificate.md", page("Get-AdfsCertificate", "12/20/2016")),
+            .write("docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md", page("Get-AdfsCertificate", "03/14/2019")),
+            .write("docset/winserver2019-ps/ADFS/toc.yml", "- name: ADFS\n"),
+            .write("docset/winserver2019-ps/ADFS/media/diagram.png", "PNG"),
+            .write("docset/docs-conceptual/overview.md", "no front matter at all\n"),
+        ], on: "2026-04-08")
+        try content.builder.checkoutHead()
+        return content
+    }
+
+    @Test func aDocsRepositoryIsAdoptedAsItIs() throws {
+        let content = try docsRepository()
+        let report = try content.status(asOf: "2026-05-01")
+        #expect(report.articles.map(\.path) == ["docset/winserver2016-ps/ADFS/Get-AdfsCertificate.md", "docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md"])
+        #expect(report.articles.map(\.lastUpdated) == [Day("2016-12-20"), Day("2019-03-14")])
+        #expect(report.articles.allSatisfy { $0.category == "reference" && $0.slug == "get-adfscertificate" })
+        #expect(report.articles.flatMap(\.findings).filter { $0.rule == .invalidFrontMatter }.isEmpty, "\(report.articles.flatMap(\.findings))")
+        #expect(report.otherFindings.allSatisfy { $0.rule == .ungovernedConfiguration }, "\(report.otherFindings)")
+        // One version's page approved by path: its record is filed under its own path.
+        let (records, _) = try content.session().record([SignOffRequest(
+            article: "docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md", reviewer: "ed", role: "editorial", decision: .approve, comment: "",
+            timestamp: ContentRepository.time("2026-04-09"))], key: content.key("ed")!)
+        #expect(records.map(\.path) == ["Reviews/signoffs/winserver2019-ps--adfs--get-adfscertificate/20260409T120000Z-ed-editorial.yml"])
+        let after = try content.status(asOf: "2026-05-01")
+        #expect(after.articles.map(\.state) == [.draft, .approved])
+    }
+
+    @Test func aSiteWithItsOwnCategoryKeyAndTimestampsIsAdopted() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.editorial("ed")])
+        try content.commit("import site", [
+            .write(Policy.path, Self.policy + """
+                content:
+                  roots: [apps/site/pages/en]
+                front-matter:
+                  last-updated: date
+                  date-format: timestamp
+                  category: review-category
+                  categories-by-path:
+                    "apps/site/pages/en/blog/**": blog
+                    "**": reference
+
+                """),
+            .write("apps/site/pages/en/blog/community/node-v5.md",
+                   "---\ndate: '2015-10-30T23:30:00.000-02:00'\ncategory: community\ntitle: Node.js v5\nlayout: blog-post\n---\n\nText.\n"),
+            .write("apps/site/pages/en/about/get-involved/index.md", "---\ntitle: Get involved\ndate: '2024-01-05T12:00:00Z'\n---\n\nJoin us.\n"),
+            .write("apps/site/pages/ar/about/index.md", "---\ntitle: عن\n---\n"),
+        ], on: "2026-04-08")
+        let report = try content.status(asOf: "2026-05-01")
+        #expect(report.articles.map(\.slug) == ["get-involved", "node-v5"])
+        #expect(report.articles.map(\.category) == ["reference", "blog"])
+        // 23:30 at UTC-2 is the next day in UTC.
+        #expect(report.articles.map(\.lastUpdated) == [Day("2024-01-05"), Day("2015-10-31")])
+        #expect(report.articles.flatMap(\.findings).filter { $0.rule == .invalidFrontMatter }.isEmpty, "\(report.articles.flatMap(\.findings))")
+    }
+
+    @Test func globs() {
+        #expect(Glob("**/*.md").matches("a/b/c.md") && Glob("**/*.md").matches("c.md") && !Glob("**/*.md").matches("c.yml"))
+        #expect(Glob("docset/**").matches("docset/x/y.md") && !Glob("docset/**").matches("other/x.md"))
+        #expect(Glob("docs/*.md").matches("docs/a.md") && !Glob("docs/*.md").matches("docs/a/b.md"))
+        #expect(Glob("a/?.md").matches("a/b.md") && !Glob("a/?.md").matches("a/bc.md"))
+        #expect(ContentRoots.slugified("Get-AdfsCertificate") == "get-adfscertificate")
+        #expect(ContentRoots.slugified("About_Windows PowerShell 5.1") == "about-windows-powershell-5-1")
     }
 }

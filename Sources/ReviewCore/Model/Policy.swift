@@ -61,6 +61,10 @@ public struct Policy: Sendable, Equatable {
     /// `publish-branch` (default main): the only branch `review publish` publishes from.
     public var publishBranch: String = "main"
     public var site = Site()
+    /// `content:`: where articles live (default: every Markdown file below `Articles/`).
+    public var content = ContentRoots()
+    /// `front-matter:`: which keys hold title, last-updated and category.
+    public var frontMatter = FrontMatterMapping()
 
     public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {
         self.roles = roles

@@ -56,9 +56,12 @@ public struct SignOff: Sendable, Equatable {
     }
 
     /// Where the record belongs: `Reviews/signoffs/<slug>/<UTC time>-<reviewer>-<role>.yml`.
-    public var canonicalPath: String {
+    public var canonicalPath: String { canonicalPath(in: Slug.of(article)) }
+
+    /// The record's path filed under `directory` (``ContentRoots/recordDirectory(of:)``).
+    public func canonicalPath(in directory: String) -> String {
         let compact = Timestamp.format(timestamp).filter { $0 != "-" && $0 != ":" }
-        return "\(ContentLayout.signOffsDirectory)/\(Slug.of(article))/\(compact)-\(reviewer)-\(role).yml"
+        return "\(ContentLayout.signOffsDirectory)/\(directory)/\(compact)-\(reviewer)-\(role).yml"
     }
 
     /// Whether the signature verifies against a raw Ed25519 public key.

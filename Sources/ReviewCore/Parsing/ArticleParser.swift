@@ -3,25 +3,83 @@
 /// Never fails: whatever is wrong becomes an `invalid-front-matter` finding with its line, and
 /// the article carries what could be read.
 public enum ArticleParser {
-    /// Keys every article must have.
+    /// Keys every article must have (with the default front-matter mapping).
     public static let requiredKeys = ["title", "last-updated", "category"]
     public static let knownKeys: Set<String> = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status"]
 
-    public static func parse(path: String, bytes: [UInt8]) -> (Article, [Finding]) {
-        located(parseContent(bytes), at: path)
+    public static func parse(path: String, bytes: [UInt8], content layout: ContentRoots = ContentRoots(),
+                             frontMatter mapping: FrontMatterMapping = FrontMatterMapping()) -> (Article, [Finding]) {
+        located(parseContent(bytes), at: path, content: layout, frontMatter: mapping)
     }
 
     /// The article and findings of `content` (from ``parseContent(_:)``) as the file at `path`:
-    /// its slug, and a finding first when the file name is not a valid slug.
-    public static func located(_ content: (Article, [Finding]), at path: String) -> (Article, [Finding]) {
+    /// its slug (a finding first when, in the contract's layout, the file name is not one), and
+    /// its front matter read through the policy's mapping.
+    public static func located(_ content: (Article, [Finding]), at path: String, content layout: ContentRoots = ContentRoots(),
+                               frontMatter mapping: FrontMatterMapping = FrontMatterMapping()) -> (Article, [Finding]) {
         var (article, findings) = content
         article.path = path
-        article.slug = slug(of: path)
+        article.slug = layout.slug(of: path)
         for i in findings.indices { findings[i].path = path }
-        if let slugProblem = slugProblem(article.slug) {
+        findings += interpret(&article, mapping: mapping)
+        if layout.isDefault, let slugProblem = slugProblem(article.slug) {
             findings.insert(Finding(.invalidFrontMatter, path: path, slugProblem), at: 0)
         }
         return (article, findings)
+    }
+
+    /// Reads title, last-updated, category and review's optional keys from the front matter
+    /// through `mapping`; a finding for each missing or malformed one. Nothing is read when the
+    /// front matter itself could not be (its finding says why).
+    static func interpret(_ article: inout Article, mapping: FrontMatterMapping) -> [Finding] {
+        guard !article.frontMatter.isEmpty else { return [] }
+        var findings: [Finding] = []
+        func problem(_ line: Int?, _ message: String) {
+            findings.append(Finding(.invalidFrontMatter, path: article.path, line: line, message))
+        }
+        let close = article.bodyFirstLine - 1
+        var required = mapping.requiredKeys
+        let pathCategory = mapping.category(forPath: article.path)
+        if pathCategory != nil, let key = mapping.category { required.removeAll { $0 == key } }
+        for key in required where article.line(of: key) == nil {
+            problem(close, "missing required key '\(key)'; add '\(key): …' to the front matter")
+        }
+        article.category = pathCategory
+        for (key, value) in article.frontMatter {
+            switch key {
+            case mapping.title, mapping.summary, mapping.category:
+                guard let string = value.string, !string.trimmingSpaces().isEmpty else {
+                    problem(value.line, "'\(key)' must be a non-empty text")
+                    continue
+                }
+                if key == mapping.title { article.title = string }
+                if key == mapping.summary { article.summary = string }
+                if key == mapping.category { article.category = string }
+            case mapping.lastUpdated:
+                guard let string = value.string, let day = mapping.day(string) else {
+                    problem(value.line, "'\(key)' must be a real date written \(mapping.dateFormat == .timestamp ? "as an ISO 8601 date and time" : mapping.dateFormat.rawValue), not '\(value.string ?? "a list")'")
+                    continue
+                }
+                article.lastUpdated = day
+            case mapping.authors, mapping.tags, mapping.aliases:
+                guard let strings = value.strings else {
+                    problem(value.line, "'\(key)' must be a list of texts")
+                    continue
+                }
+                if key == mapping.authors { article.authors = strings }
+                if key == mapping.tags { article.tags = strings }
+                if key == mapping.aliases { article.aliases = strings }
+            case mapping.status:
+                guard value.string == "retired" else {
+                    problem(value.line, "'\(key)' can only be 'retired'" + (key == "status" ? " (if your site uses 'status' for something else, map review's to another key under front-matter: in the policy)" : ""))
+                    continue
+                }
+                article.isRetired = true
+            default:
+                break  // Other keys are the site's own; they are kept and compared, not checked.
+            }
+        }
+        return findings
     }
 
     /// What the bytes say regardless of the file's name: path and slug are empty. The same
@@ -94,7 +152,6 @@ public enum ArticleParser {
         }
         article.body = String(text[bodyStart...])
         article.bodyFirstLine = closeLine + 1
-        let close = closeLine - 1
 
         let yaml = String(text[yamlStart..<max(yamlStart, yamlEnd)])
         let root: YAMLValue?
@@ -109,44 +166,6 @@ public enum ArticleParser {
             return (article, findings)
         }
         article.frontMatter = pairs
-
-        for key in requiredKeys where article.line(of: key) == nil {
-            problem(close + 1, "missing required key '\(key)'; add '\(key): …' to the front matter")
-        }
-        for (key, value) in pairs {
-            switch key {
-            case "title", "summary", "category":
-                guard let string = value.string, !string.trimmingSpaces().isEmpty else {
-                    problem(value.line, "'\(key)' must be a non-empty text")
-                    continue
-                }
-                if key == "title" { article.title = string }
-                if key == "summary" { article.summary = string }
-                if key == "category" { article.category = string }
-            case "last-updated":
-                guard let string = value.string, let day = Day(string) else {
-                    problem(value.line, "'last-updated' must be a real date written YYYY-MM-DD, not '\(value.string ?? "a list")'")
-                    continue
-                }
-                article.lastUpdated = day
-            case "authors", "tags", "aliases":
-                guard let strings = value.strings else {
-                    problem(value.line, "'\(key)' must be a list of texts")
-                    continue
-                }
-                if key == "authors" { article.authors = strings }
-                if key == "tags" { article.tags = strings }
-                if key == "aliases" { article.aliases = strings }
-            case "status":
-                guard value.string == "retired" else {
-                    problem(value.line, "'status' can only be 'retired'")
-                    continue
-                }
-                article.isRetired = true
-            default:
-                break  // Other keys are the site's own; they are kept and compared, not checked.
-            }
-        }
         return (article, findings)
     }
 

@@ -74,7 +74,7 @@ public enum PolicyParser {
         let root = try reader.root(bytes)
         // A misspelt key (review-intervall-days) would otherwise be ignored silently.
         try reader.refuseUnknownKeys(root, known: ["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
-                                                   "publish-branch", "site"], context: "the policy")
+                                                   "publish-branch", "site", "content", "front-matter"], context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -155,6 +155,10 @@ public enum PolicyParser {
         if root["max-unpublish-percent"] != nil {
             policy.maxUnpublishPercent = try reader.integer(root, "max-unpublish-percent", context: "the policy", range: 0...100)
         }
+        if let content = root["content"] { policy.content = try contentRoots(content, reader: reader) }
+        if let mapping = root["front-matter"] {
+            policy.frontMatter = try frontMatter(mapping, categories: Set(policy.categories.keys), reader: reader)
+        }
         if let site = root["site"] {
             guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url)") }
             try reader.refuseUnknownKeys(site, known: ["title", "language", "base-url"], context: "site")
@@ -174,5 +178,70 @@ public enum PolicyParser {
             }
         }
         return policy
+    }
+
+    /// `content:` — roots, include and exclude globs, where slugs must be unique.
+    static func contentRoots(_ value: YAMLValue, reader: ConfigurationReader) throws(ReviewError) -> ContentRoots {
+        guard case .map = value else { throw reader.error(value.line, "'content' must be a mapping (roots, include, exclude, unique-slugs)") }
+        try reader.refuseUnknownKeys(value, known: ["roots", "include", "exclude", "unique-slugs"], context: "content")
+        var content = ContentRoots()
+        if value["roots"] != nil {
+            let roots = try reader.strings(value, "roots", context: "content").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            for root in roots where root.isEmpty || root.hasPrefix("/") || root.split(separator: "/").contains("..")
+                || root == ContentLayout.reviewsDirectory || root.hasPrefix(ContentLayout.reviewsDirectory + "/") {
+                throw reader.error(value["roots"]?.line, "'\(root)' in content roots must be a folder inside the repository, outside Reviews/")
+            }
+            guard !roots.isEmpty else { throw reader.error(value["roots"]?.line, "'roots' lists no folder", remedy: "like [docs]") }
+            content.roots = roots
+        }
+        if value["include"] != nil { content.include = try reader.strings(value, "include", context: "content").map(Glob.init) }
+        if value["exclude"] != nil { content.exclude = try reader.strings(value, "exclude", context: "content").map(Glob.init) }
+        if let scope = value["unique-slugs"] {
+            guard let text = scope.string, let parsed = ContentRoots.SlugScope(rawValue: text) else {
+                throw reader.error(scope.line, "'unique-slugs' must be everywhere or folder")
+            }
+            content.uniqueSlugs = parsed
+        }
+        return content
+    }
+
+    /// `front-matter:` — the keys holding what review reads, the date format, categories by path.
+    static func frontMatter(_ value: YAMLValue, categories: Set<String>, reader: ConfigurationReader) throws(ReviewError) -> FrontMatterMapping {
+        guard case .map = value else { throw reader.error(value.line, "'front-matter' must be a mapping of review's keys to yours") }
+        let renamable = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status"]
+        try reader.refuseUnknownKeys(value, known: Set(renamable + ["date-format", "categories-by-path"]), context: "front-matter")
+        var mapping = FrontMatterMapping()
+        func key(_ name: String) throws(ReviewError) -> String? { try reader.string(value, name, context: "front-matter", required: false) }
+        if let k = try key("title") { mapping.title = k }
+        if let k = try key("last-updated") { mapping.lastUpdated = k }
+        if let k = try key("category") { mapping.category = k }
+        if let k = try key("summary") { mapping.summary = k }
+        if let k = try key("authors") { mapping.authors = k }
+        if let k = try key("tags") { mapping.tags = k }
+        if let k = try key("aliases") { mapping.aliases = k }
+        if let k = try key("status") { mapping.status = k }
+        if let format = value["date-format"] {
+            guard let text = format.string, let parsed = FrontMatterMapping.DateFormat(rawValue: text) else {
+                throw reader.error(format.line, "'date-format' must be YYYY-MM-DD, MM/DD/YYYY or timestamp")
+            }
+            mapping.dateFormat = parsed
+        }
+        if let byPath = value["categories-by-path"] {
+            guard case .map(let pairs, _) = byPath else {
+                throw reader.error(byPath.line, "'categories-by-path' must map path globs to categories", remedy: "like \"docs/drugs/**\": drugs")
+            }
+            for (glob, category) in pairs {
+                guard let name = category.string, categories.contains(name) else {
+                    throw reader.error(category.line, "categories-by-path names '\(category.string ?? "a list")', which is not a category of the policy")
+                }
+                mapping.categoriesByPath.append((Glob(glob), name))
+            }
+        }
+        let used = [mapping.title, mapping.lastUpdated, mapping.summary, mapping.authors, mapping.tags, mapping.aliases, mapping.status]
+            + (mapping.category.map { [$0] } ?? [])
+        if let twice = used.first(where: { name in used.filter { $0 == name }.count > 1 }) {
+            throw reader.error(value.line, "front-matter maps two of review's keys to '\(twice)'", remedy: "give each its own key")
+        }
+        return mapping
     }
 }

@@ -24,9 +24,10 @@ public enum BadSignatureRule: SignOffRule {
             return Finding(.badSignature, path: path,
                            "the signature does not verify with \(reviewer.id)'s key: the record was edited or signed by someone else")
         }
-        if path != signOff.canonicalPath {
+        let canonical = signOff.canonicalPath(in: context.configuration.policy.content.recordDirectory(of: signOff.article))
+        if path != canonical {
             return Finding(.badSignature, path: path,
-                           "this record belongs at \(signOff.canonicalPath): it was moved or copied, so it does not count here")
+                           "this record belongs at \(canonical): it was moved or copied, so it does not count here")
         }
         let facts = context.facts
         let expected = signOff.blob == facts.blob ? facts.sha256 : facts.revisions[signOff.blob]?.sha256

@@ -20,9 +20,11 @@ struct ParsedContent: Sendable {
         self.sha256 = sha256
     }
 
-    /// The article and findings as the file at `path`.
-    func located(at path: String) -> (Article, [Finding]) {
-        ArticleParser.located((article, findings), at: path)
+    /// The article and findings as the file at `path`, read through the policy's layout and
+    /// front-matter mapping (applied on every run: the cache holds what the bytes alone say).
+    func located(at path: String, content layout: ContentRoots = ContentRoots(),
+                 frontMatter mapping: FrontMatterMapping = FrontMatterMapping()) -> (Article, [Finding]) {
+        ArticleParser.located((article, findings), at: path, content: layout, frontMatter: mapping)
     }
 }
 
@@ -34,7 +36,7 @@ typealias ArticleCache = BlobCache<ParsedContentCodec>
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 4"
+    static let magic = "review article cache 5"
 
     // MARK: Encoding
 

@@ -6,11 +6,13 @@ struct ChangeScope {
     let base: ObjectID
     let everything: Bool
     let paths: Set<String>
+    let layout: ContentRoots
 
     init(repository: Repository, since revision: String, head: ObjectID) throws(ReviewError) {
         do {
             base = try repository.resolveCommit(revision)
-            let changed = try repository.changedFiles(from: base, to: head, under: ContentLayout.articlesDirectory)
+            layout = Configuration.layout(in: repository, at: head)
+            let changed = try repository.changedFiles(from: base, to: head, under: layout.walkDirectory).filter(layout.isArticle)
                 + repository.changedFiles(from: base, to: head, under: ContentLayout.reviewsDirectory)
             paths = Set(changed)
             // A changed policy, reviewer list or disclaimer can change every article's verdict.
@@ -22,7 +24,7 @@ struct ChangeScope {
 
     func includes(_ status: ArticleStatus) -> Bool {
         everything || paths.contains(status.path)
-            || paths.contains { $0.hasPrefix("\(ContentLayout.signOffsDirectory)/\(status.slug)/") }
+            || paths.contains { $0.hasPrefix("\(ContentLayout.signOffsDirectory)/\(layout.recordDirectory(of: status.path))/") }
     }
 
     func includesFile(_ path: String) -> Bool { everything || paths.contains(path) }
@@ -33,11 +35,11 @@ struct ChangeScope {
             let parts = path.split(separator: "/")
             return path.hasPrefix(ContentLayout.signOffsDirectory + "/") && parts.count >= 4 ? String(parts[2]) : nil
         })
-        var result = Set(paths.filter { $0.hasPrefix(ContentLayout.articlesDirectory + "/") })
+        var result = Set(paths.filter(layout.isArticle))
         guard !slugs.isEmpty else { return result }
         do {
-            for file in try repository.files(under: ContentLayout.articlesDirectory, inTree: repository.commit(head).tree)
-            where slugs.contains(Slug.of(file.path)) {
+            for file in try repository.files(under: layout.walkDirectory, inTree: repository.commit(head).tree)
+            where layout.isArticle(file.path) && slugs.contains(layout.recordDirectory(of: file.path)) {
                 result.insert(file.path)
             }
         } catch {

@@ -48,7 +48,8 @@ public enum Publisher {
             let previousTree = try previousCommit.map { try repository.commit($0).tree }
             var previous: [String: String] = [:]
             if let previousTree {
-                for file in try repository.files(under: RepositorySnapshot.articlesDirectory, inTree: previousTree) {
+                let layout = snapshot.policy.content
+                for file in try repository.files(under: layout.walkDirectory, inTree: previousTree) where layout.isArticle(file.path) {
                     previous[file.path] = file.id.hex
                 }
             }

@@ -76,9 +76,11 @@ private struct SnapshotLoader {
                                                       partial: partial, pinned: pinnedRoot)
         let configuration = governed.current
         let policy = configuration.policy
+        let layout = policy.content
+        let walk = layout.walkDirectory
 
         var stray: [Finding] = []
-        let wantedSlugs = only.map { Set($0.map { ArticleParser.slug(of: $0) }) }
+        let wantedSlugs = only.map { Set($0.map { layout.recordDirectory(of: $0) }) }
         var log = try RecordLog.read(from: repository, tree: tree, governed: governed, slugs: wantedSlugs, usesCaches: usesCaches)
         let disclaimerFiles = try governed.signedDisclaimerFiles()
             ?? engine.directoryVersions(in: repository, at: revision, under: ContentLayout.disclaimersDirectory, partial: partial)
@@ -95,15 +97,15 @@ private struct SnapshotLoader {
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
         var tracking = records.filter { wanted($0.key) }.mapValues { _ in Set([never]) }
         if trackAll {
-            for file in try repository.files(under: RepositorySnapshot.articlesDirectory, inTree: tree) where wanted(file.path) {
+            for file in try repository.files(under: walk, inTree: tree) where wanted(file.path) && layout.isArticle(file.path) {
                 tracking[file.path] = [never]
             }
         }
-        var report = try engine.lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+        var report = try engine.lastChanges(in: repository, at: revision, under: walk,
                                                      tracking: tracking, since: since)
         if since != nil, report.files.contains(where: { wanted($0.path) && report.unresolved.contains($0.path) }) {
             // Some answer lies before `since` (or sign-offs need older history): walk it all.
-            report = try engine.lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory,
+            report = try engine.lastChanges(in: repository, at: revision, under: walk,
                                                      tracking: tracking)
         }
         // An article whose last change is an ignored revision: follow its history to the change before.
@@ -113,7 +115,7 @@ private struct SnapshotLoader {
         }
         if !throughIgnored.isEmpty {
             for file in throughIgnored { tracking[file.path] = [never] }
-            report = try engine.lastChanges(in: repository, at: revision, under: RepositorySnapshot.articlesDirectory, tracking: tracking)
+            report = try engine.lastChanges(in: repository, at: revision, under: walk, tracking: tracking)
         }
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
             .map { (id) throws(RepositoryError) in try repository.commit(id).tree }
@@ -123,7 +125,7 @@ private struct SnapshotLoader {
         // The published blob of each path, listed once.
         var publishedBlobs: [String: String] = [:]
         if let published {
-            for file in try repository.files(under: RepositorySnapshot.articlesDirectory, inTree: published) {
+            for file in try repository.files(under: walk, inTree: published) where layout.isArticle(file.path) {
                 publishedBlobs[file.path] = file.id.hex
             }
         }
@@ -136,10 +138,9 @@ private struct SnapshotLoader {
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
-            // Hidden files (like .gitkeep) are git's business, not articles.
-            if file.path.split(separator: "/").last?.hasPrefix(".") == true || !wanted(file.path) { continue }
-            // Other files (images, documents) are assets: published beside the articles that link them.
-            guard file.path.hasSuffix(".md") else { continue }
+            // Hidden files (like .gitkeep) are git's business; other files (images, documents,
+            // toc.yml, excluded pages) are assets, published beside the articles that link them.
+            guard wanted(file.path), layout.isArticle(file.path) else { continue }
             guard file.kind == .blob || file.kind == .executable else {
                 stray.append(Finding(.invalidFrontMatter, path: file.path,
                                      "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
@@ -156,15 +157,18 @@ private struct SnapshotLoader {
             let file = input.file
             if input.cached == nil { cache.insert(content, for: file.blob) }
             used.insert(file.blob)
-            var (article, findings) = content.located(at: file.path)
-            findings += try brokenLinks(article, existing: existing, tree: tree)
-            if let other = slugs[article.slug] {
+            var (article, findings) = content.located(at: file.path, content: layout, frontMatter: policy.frontMatter)
+            findings += try brokenLinks(article, existing: existing, tree: tree, walk: walk)
+            // Where slugs must be unique: across all folders, or within each (content: unique-slugs).
+            let scope = layout.uniqueSlugs == .folder ? String(file.path[..<(file.path.lastIndex(of: "/") ?? file.path.startIndex)]) : ""
+            if let other = slugs[scope + "\u{0}" + article.slug] {
                 findings.append(Finding(.invalidFrontMatter, path: file.path,
-                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique across all folders"))
+                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique \(layout.uniqueSlugs == .folder ? "within a folder" : "across all folders")"))
             } else {
-                slugs[article.slug] = file.path
+                slugs[scope + "\u{0}" + article.slug] = file.path
             }
-            let recordFindings = log.findings.removeValue(forKey: article.slug) ?? []
+            let directory = layout.recordDirectory(of: file.path)
+            let recordFindings = log.findings.removeValue(forKey: directory) ?? []
             let history = report.histories[file.path]
             var changes: [ChangeFact] = history.map { $0.map { changeFact($0.commit, blob: $0.blob) } }
                 ?? file.commit.map { [changeFact($0, blob: file.blob)] } ?? []
@@ -174,7 +178,7 @@ private struct SnapshotLoader {
                 let kept = changes.filter { !ignored.contains($0.commit) }
                 changes = kept.isEmpty ? [changes[changes.count - 1]] : kept
             }
-            let mine = log.records.removeValue(forKey: article.slug) ?? []
+            let mine = log.records.removeValue(forKey: directory) ?? []
             var revisions: [String: (article: Article, sha256: String)] = [:]
             let known = Set(changes.compactMap { $0.blobAfter })
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
@@ -187,7 +191,7 @@ private struct SnapshotLoader {
                     cache.insert(old, for: id)
                 }
                 used.insert(id)
-                revisions[record.signOff.blob] = (old.located(at: file.path).0, old.sha256)
+                revisions[record.signOff.blob] = (old.located(at: file.path, content: layout, frontMatter: policy.frontMatter).0, old.sha256)
             }
             var facts = ArticleFacts(
                 article: article, parseFindings: findings, blob: file.blob.hex, sha256: content.sha256,
@@ -201,7 +205,7 @@ private struct SnapshotLoader {
         if only == nil { cache.keep(only: used) }
         if usesCache { cache.save(repository) }
         // Records of articles that are gone (or not read this time) attach to nothing.
-        let readSlugs = Set(articles.map(\.article.slug))
+        let readSlugs = Set(articles.map { layout.recordDirectory(of: $0.article.path) })
         for (slug, list) in log.records where !readSlugs.contains(slug) {
             stray += list.map {
                 Finding(.unattachedRecord, path: $0.path,
@@ -220,7 +224,7 @@ private struct SnapshotLoader {
 
     /// A finding for each relative link or image of the article that leads to nothing at this
     /// revision (files below Articles/ are known; others are looked up in the tree).
-    private func brokenLinks(_ article: Article, existing: Set<String>, tree: ObjectID) throws -> [Finding] {
+    private func brokenLinks(_ article: Article, existing: Set<String>, tree: ObjectID, walk: String) throws -> [Finding] {
         let directory = SiteLinks(articlePath: article.path).directory
         var findings: [Finding] = []
         for link in article.relativeLinks {
@@ -232,7 +236,7 @@ private struct SnapshotLoader {
                 continue
             }
             if existing.contains(path) { continue }
-            if !path.hasPrefix(RepositorySnapshot.articlesDirectory + "/"), try repository.entry(at: path, inTree: tree) != nil { continue }
+            if !(walk.isEmpty || path.hasPrefix(walk + "/")), try repository.entry(at: path, inTree: tree) != nil { continue }
             findings.append(Finding(.brokenLink, path: article.path, line: link.line,
                                     "the link '\(link.url)' leads to \(path), which does not exist at \(revision.short); fix the address or add the file"))
         }
@@ -309,6 +313,14 @@ struct Configuration {
             try ReviewersParser.parse(bytes, roles: policy.roles)
         } ?? []
         return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, ignoredRevisions: ignored)
+    }
+
+    /// Where articles live as the committed policy at `commit` says (the contract's layout when
+    /// it cannot be read: every command that reads it fully reports why).
+    static func layout(in repository: Repository, at commit: ObjectID) -> ContentRoots {
+        guard let tree = try? repository.commit(commit).tree,
+              let configuration = try? read(from: repository, tree: tree, at: commit, readingReviewers: false) else { return ContentRoots() }
+        return configuration.policy.content
     }
 
     /// The bytes of a regular file in `tree`, or `nil` when there is none.

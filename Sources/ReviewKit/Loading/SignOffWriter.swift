@@ -33,20 +33,20 @@ public enum SignOffWriter {
     public static func record(_ request: SignOffRequest, in repository: Repository,
                               key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> (SignOff, ObjectID) {
         let (records, commit) = try record([request], in: repository, key: key)
-        return (records[0], commit)
+        return (records[0].signOff, commit)
     }
 
     /// Several decisions by one key (`review approve` of a list or a folder): each checked
     /// exactly as a single one, one signed record per article, all in one commit. When any is
     /// refused, nothing is written and the error names each refusal.
     public static func record(_ requests: [SignOffRequest], in repository: Repository,
-                              key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> ([SignOff], ObjectID) {
+                              key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> ([SignOffRecord], ObjectID) {
         guard !requests.isEmpty else { throw ReviewError("no article to sign", remedy: "name articles or a --folder with articles in it") }
         return try ReviewError.wrapping { try recordUnchecked(requests, in: repository, key: key) }
     }
 
     private static func recordUnchecked(_ requests: [SignOffRequest], in repository: Repository,
-                                        key: Curve25519.Signing.PrivateKey) throws -> ([SignOff], ObjectID) {
+                                        key: Curve25519.Signing.PrivateKey) throws -> ([SignOffRecord], ObjectID) {
         let branch = try repository.currentBranch()
         let tip = try repository.headCommit()
         // Read only the articles being signed, with their whole history: once a record exists,
@@ -64,7 +64,8 @@ public enum SignOffWriter {
         for (request, article) in zip(requests, found) {
             do {
                 let signOff = try check(request, article: article, snapshot: snapshot, key: key)
-                signed.append((signOff, .write(signOff.canonicalPath, signOff.fileText)))
+                let path = signOff.canonicalPath(in: snapshot.policy.content.recordDirectory(of: signOff.article))
+                signed.append((signOff, .write(path, signOff.fileText)))
             } catch let error as ReviewError {
                 // A problem with the reviewer, role or key is the same for every article: stop.
                 if requests.count == 1 || error.file != article.path { throw error }
@@ -106,7 +107,7 @@ public enum SignOffWriter {
             }
             return changes
         }
-        return (signed.map(\.0), commit)
+        return (signed.map { SignOffRecord(path: $0.1.path, signOff: $0.0) }, commit)
     }
 
     /// One request judged exactly as `status` will judge its record; returns it signed.
@@ -141,7 +142,7 @@ public enum SignOffWriter {
         var signOff = SignOff(article: facts.article.path, blob: facts.blob, sha256: facts.sha256, reviewer: reviewer.id,
                               role: request.role, decision: request.decision, timestamp: request.timestamp, comment: request.comment)
         try signOff.sign(with: key)
-        let record = SignOffRecord(path: signOff.canonicalPath, signOff: signOff)
+        let record = SignOffRecord(path: signOff.canonicalPath(in: snapshot.policy.content.recordDirectory(of: signOff.article)), signOff: signOff)
         if let problem = WorkflowEngine.problem(with: record, for: facts, configuration) {
             throw ReviewError(file: facts.article.path, "refused: \(problem.message) [\(problem.rule.rawValue)]")
         }
@@ -154,9 +155,10 @@ public enum ArticleLookup {
     /// The articles at a commit, by path and slug only (nothing parsed).
     public static func articles(in repository: Repository, at commit: ObjectID) throws(ReviewError) -> [Article] {
         try ReviewError.wrapping {
-            try repository.files(under: RepositorySnapshot.articlesDirectory, inTree: repository.commit(commit).tree)
-                .filter { $0.path.hasSuffix(".md") }
-                .map { Article(path: $0.path, slug: ArticleParser.slug(of: $0.path)) }
+            let layout = Configuration.layout(in: repository, at: commit)
+            return try repository.files(under: layout.walkDirectory, inTree: repository.commit(commit).tree)
+                .filter { layout.isArticle($0.path) }
+                .map { Article(path: $0.path, slug: layout.slug(of: $0.path)) }
         }
     }
 
@@ -168,7 +170,7 @@ public enum ArticleLookup {
         if let match = articles.first(where: { $0.path == path || $0.slug == path }) { return match }
         let close = articles.map(\.slug).filter { $0.contains(path) || path.contains($0) }.prefix(3)
         throw ReviewError("no article '\(wanted)'",
-                          remedy: close.isEmpty ? "give a slug or a path under Articles/ (see 'review status')"
+                          remedy: close.isEmpty ? "give a slug or an article's path (see 'review status')"
                               : "did you mean \(close.joined(separator: ", "))?")
     }
 }

@@ -1,0 +1,204 @@
+/// A path pattern: `*` matches within one folder, `**` any number of folders (`**/` also none),
+/// `?` one character; matched against paths from the repository root, byte by byte.
+public struct Glob: Sendable, Equatable, CustomStringConvertible {
+    public let pattern: String
+    private let bytes: [UInt8]
+
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        bytes = Array(pattern.utf8)
+    }
+
+    public var description: String { pattern }
+
+    public func matches(_ path: String) -> Bool { Self.match(bytes[...], Array(path.utf8)[...]) }
+
+    private static func match(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
+        let star = UInt8(ascii: "*"), slash = UInt8(ascii: "/"), question = UInt8(ascii: "?")
+        guard let first = p.first else { return s.isEmpty }
+        if first == star, p.dropFirst().first == star {
+            var rest = p.dropFirst(2)
+            if rest.first == slash { rest = rest.dropFirst() }
+            // `**` (or `**/`): none or any number of whole folders.
+            if match(rest, s) { return true }
+            var i = s.startIndex
+            while i < s.endIndex {
+                if s[i] == slash, match(rest, s[(i + 1)...]) { return true }
+                i += 1
+            }
+            return rest.isEmpty
+        }
+        if first == star {
+            var i = s.startIndex
+            while true {
+                if match(p.dropFirst(), s[i...]) { return true }
+                guard i < s.endIndex, s[i] != slash else { return false }
+                i += 1
+            }
+        }
+        guard let c = s.first, c == first || (first == question && c != slash) else { return false }
+        return match(p.dropFirst(), s.dropFirst())
+    }
+}
+
+/// `content:` in the policy: where articles live. The default is the contract's layout:
+/// every Markdown file below `Articles/`, slugs unique across all folders.
+public struct ContentRoots: Sendable, Equatable {
+    /// Where slugs must be unique.
+    public enum SlugScope: String, Sendable, Equatable, CaseIterable {
+        /// Across all folders (the contract's rule).
+        case everywhere
+        /// Within each folder (the same slug in each version folder of a docs set).
+        case folder
+    }
+
+    /// Folders holding articles, from the repository root.
+    public var roots: [String] = [ContentLayout.articlesDirectory]
+    /// Globs (from the repository root) an article's path must match (one of), and must not.
+    public var include: [Glob] = [Glob("**/*.md")]
+    public var exclude: [Glob] = []
+    public var uniqueSlugs: SlugScope = .everywhere
+
+    public init() {}
+
+    /// Whether this is the contract's layout (file names must then be valid slugs).
+    public var isDefault: Bool { self == ContentRoots() }
+
+    /// The folder history is walked under: the one root, or the deepest folder holding them all.
+    public var walkDirectory: String {
+        guard var common = roots.first?.split(separator: "/").map(String.init) else { return "" }
+        for root in roots.dropFirst() {
+            let parts = root.split(separator: "/").map(String.init)
+            common = Array(zip(common, parts).prefix { $0 == $1 }.map(\.0))
+        }
+        return common.joined(separator: "/")
+    }
+
+    /// Whether the file at `path` is an article (below a root, included, not excluded, not hidden).
+    public func isArticle(_ path: String) -> Bool {
+        guard isBelowRoot(path), path.hasSuffix(".md"), !(path.split(separator: "/").last ?? "").hasPrefix(".") else { return false }
+        return include.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }
+    }
+
+    public func isBelowRoot(_ path: String) -> Bool {
+        roots.contains { path.hasPrefix($0 + "/") }
+    }
+
+    /// An article's slug: its file name without `.md`, or for a bundle (`index.md`,
+    /// `_index.md`) its folder's name. Outside the contract's layout, a name that is not a slug
+    /// is made one (lowercase, runs of other characters as one hyphen).
+    public func slug(of path: String) -> String {
+        var parts = path.split(separator: "/").map(String.init)
+        var name = parts.popLast() ?? path
+        if name.hasSuffix(".md") { name.removeLast(3) }
+        if !isDefault, name == "index" || name == "_index", let folder = parts.last { name = folder }
+        return isDefault ? name : Self.slugified(name)
+    }
+
+    /// Where an article's sign-off records are filed (`Reviews/signoffs/<this>/`): its slug
+    /// where slugs are unique everywhere, otherwise its path below its root made one name.
+    public func recordDirectory(of path: String) -> String {
+        guard uniqueSlugs == .folder else { return slug(of: path) }
+        var relative = path
+        if let root = roots.first(where: { path.hasPrefix($0 + "/") }) { relative.removeFirst(root.count + 1) }
+        if relative.hasSuffix(".md") { relative.removeLast(3) }
+        return Self.slugified(relative.replacingAll(["/": "--"]))
+    }
+
+    /// Lowercase ASCII letters and digits, other runs as one hyphen, at most 100 characters.
+    public static func slugified(_ name: String) -> String {
+        var out: [UInt8] = []
+        for byte in name.utf8 {
+            let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
+                out.append(lower)
+            } else if byte == UInt8(ascii: "-"), out.count >= 1, out.suffix(2) != [0x2D, 0x2D] {
+                out.append(0x2D)  // hyphens kept, at most two in a row (the folder separator)
+            } else if out.last != 0x2D, !out.isEmpty {
+                out.append(0x2D)
+            }
+        }
+        while out.last == 0x2D { out.removeLast() }
+        return String(decoding: out.prefix(100), as: UTF8.self)
+    }
+}
+
+/// `front-matter:` in the policy: which keys of a repository's own front matter hold what
+/// review reads, so a docs repository is adopted without rewriting its files.
+public struct FrontMatterMapping: Sendable, Equatable {
+    /// How the last-updated key writes its date.
+    public enum DateFormat: String, Sendable, Equatable, CaseIterable {
+        /// `YYYY-MM-DD` (the contract's).
+        case iso = "YYYY-MM-DD"
+        /// `MM/DD/YYYY`, as Microsoft Learn's `ms.date`.
+        case us = "MM/DD/YYYY"
+        /// An ISO 8601 date and time (`2015-10-30T12:00:00.000Z`, Hugo's `date`/`lastmod`), its
+        /// day in UTC.
+        case timestamp
+    }
+
+    public var title = "title"
+    public var lastUpdated = "last-updated"
+    public var dateFormat = DateFormat.iso
+    /// The key holding the category; `nil` when categories come from paths only.
+    public var category: String? = "category"
+    /// Categories by path: the first glob that matches an article's path names its category
+    /// (a front-matter category, when the key is set and present, wins).
+    public var categoriesByPath: [(glob: Glob, category: String)] = []
+    /// Review's optional keys, renamed where a repository uses the name for something else.
+    public var summary = "summary"
+    public var authors = "authors"
+    public var tags = "tags"
+    public var aliases = "aliases"
+    public var status = "status"
+
+    public init() {}
+
+    public var isDefault: Bool { self == FrontMatterMapping() }
+
+    /// The keys an article must have.
+    public var requiredKeys: [String] {
+        [title, lastUpdated] + (category.map { categoriesByPath.isEmpty ? [$0] : [] } ?? [])
+    }
+
+    public static func == (a: FrontMatterMapping, b: FrontMatterMapping) -> Bool { a.key == b.key }
+
+    /// Every setting, for comparing.
+    private var key: [String] {
+        [title, lastUpdated, dateFormat.rawValue, category ?? "\u{0}", summary, authors, tags, aliases, status]
+            + categoriesByPath.map { "\($0.glob)\u{0}\($0.category)" }
+    }
+
+    /// The category assigned to `path` by the path globs, if any.
+    public func category(forPath path: String) -> String? {
+        categoriesByPath.first { $0.glob.matches(path) }?.category
+    }
+
+    /// The day a last-updated value names in this format.
+    public func day(_ text: String) -> Day? {
+        switch dateFormat {
+        case .iso: return Day(text)
+        case .us:
+            let parts = text.split(separator: "/")
+            guard parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), parts[2].count == 4, let y = Int(parts[2]) else { return nil }
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            return Day("\(y)-\(two(m))-\(two(d))")
+        case .timestamp:
+            // The date part; an offset other than Z moves the UTC day.
+            let bytes = Array(text.utf8)
+            guard bytes.count >= 10, let day = Day(String(decoding: bytes[0..<10], as: UTF8.self)) else { return nil }
+            guard bytes.count > 10 else { return day }
+            guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes.count >= 16,
+                  let hour = Int(String(decoding: bytes[11..<13], as: UTF8.self)),
+                  let minute = Int(String(decoding: bytes[14..<16], as: UTF8.self)), hour < 24, minute < 60 else { return nil }
+            var offset = 0
+            if let sign = bytes[16...].lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }), bytes.count - sign == 6,
+               let h = Int(String(decoding: bytes[(sign + 1)..<(sign + 3)], as: UTF8.self)),
+               let m = Int(String(decoding: bytes[(sign + 4)..<(sign + 6)], as: UTF8.self)) {
+                offset = (h * 60 + m) * (bytes[sign] == UInt8(ascii: "-") ? -1 : 1)
+            }
+            let minutes = hour * 60 + minute - offset
+            return day.adding(days: minutes < 0 ? -1 : minutes >= 1440 ? 1 : 0)
+        }
+    }
+}
