@@ -32,7 +32,7 @@ public enum UnknownCategoryRule: ArticleRule {
     public static func check(_ context: ArticleContext) -> [Finding] {
         guard let name = context.article.category, context.category == nil else { return [] }
         let known = context.configuration.policy.categories.keys.sorted().joined(separator: ", ")
-        return [Finding(.unknownCategory, path: context.path, line: context.article.line(of: "category"),
+        return [Finding(.unknownCategory, path: context.path, line: context.article.line(of: context.configuration.policy.frontMatter.category ?? "category"),
                         "category '\(name)' is not in \(Policy.path) (known: \(known))")]
     }
 }
@@ -45,7 +45,7 @@ public enum FutureLastUpdatedRule: ArticleRule {
 
     public static func check(_ context: ArticleContext) -> [Finding] {
         guard let date = context.article.lastUpdated, date > context.asOf else { return [] }
-        return [Finding(.futureLastUpdated, path: context.path, line: context.article.line(of: "last-updated"),
+        return [Finding(.futureLastUpdated, path: context.path, line: context.article.line(of: context.configuration.policy.frontMatter.lastUpdated),
                         "last-updated is \(date), after today (\(context.asOf))")]
     }
 }
@@ -63,7 +63,7 @@ public enum LastUpdatedNotBumpedRule: ArticleRule {
     public static func check(_ context: ArticleContext) -> [Finding] {
         guard let date = context.article.lastUpdated, let change = context.facts.lastChange, change.changedContent,
               min(change.date, change.localDate) > date else { return [] }
-        return [Finding(.lastUpdatedNotBumped, path: context.path, line: context.article.line(of: "last-updated"),
+        return [Finding(.lastUpdatedNotBumped, path: context.path, line: context.article.line(of: context.configuration.policy.frontMatter.lastUpdated),
                         "changed on \(change.date) in commit \(change.commit.prefix(7)) but last-updated says \(date); set it to the date of the change")]
     }
 }
@@ -113,7 +113,7 @@ public enum OverdueRule: ArticleRule {
 
     public static func check(_ context: ArticleContext) -> [Finding] {
         guard !context.article.isRetired, context.outcome.freshness == .overdue, let due = context.outcome.nextReviewDue else { return [] }
-        return [Finding(.overdue, path: context.path, line: context.article.line(of: "last-updated"),
+        return [Finding(.overdue, path: context.path, line: context.article.line(of: context.configuration.policy.frontMatter.lastUpdated),
                         "review was due on \(due), \(due.days(until: context.asOf)) days ago")]
     }
 }
@@ -126,7 +126,7 @@ public enum DueSoonRule: ArticleRule {
 
     public static func check(_ context: ArticleContext) -> [Finding] {
         guard !context.article.isRetired, context.outcome.freshness == .dueSoon, let due = context.outcome.nextReviewDue else { return [] }
-        return [Finding(.dueSoon, path: context.path, line: context.article.line(of: "last-updated"),
+        return [Finding(.dueSoon, path: context.path, line: context.article.line(of: context.configuration.policy.frontMatter.lastUpdated),
                         "review is due on \(due), in \(context.asOf.days(until: due)) days")]
     }
 }

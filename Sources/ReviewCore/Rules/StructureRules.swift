@@ -56,25 +56,34 @@ public enum StructureRules {
     /// space and none at either end, for comparing. Works on UTF-8 bytes: it runs over every
     /// article when it is parsed.
     static func normalized(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var pending = false
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
-            if space || (previous == 0xC2 && byte == 0xA0) {
-                if previous == 0xC2 && byte == 0xA0 {
-                    out.removeLast()  // the no-break space's lead byte, and the space put before it
-                    if out.last == 0x20 { out.removeLast() }
+        var text = text
+        return text.withUTF8 { source in
+            String(unsafeUninitializedCapacity: source.count) { out in
+                var count = 0
+                var pending = false
+                var previous: UInt8 = 0
+                for byte in source {
+                    let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
+                    if space || (previous == 0xC2 && byte == 0xA0) {
+                        if previous == 0xC2 && byte == 0xA0 {
+                            count -= 1  // the no-break space's lead byte, and the space put before it
+                            if count > 0 && out[count - 1] == 0x20 { count -= 1 }
+                        }
+                        pending = count > 0
+                    } else {
+                        if pending {
+                            out[count] = 0x20
+                            count += 1
+                            pending = false
+                        }
+                        out[count] = byte
+                        count += 1
+                    }
+                    previous = byte
                 }
-                pending = !out.isEmpty
-            } else {
-                if pending { out.append(0x20); pending = false }
-                out.append(byte)
+                return count
             }
-            previous = byte
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Sentences of a text: split after `.`, `?` or `!` followed by a space.
