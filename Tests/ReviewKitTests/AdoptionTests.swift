@@ -187,4 +187,21 @@ import TestSupport
         #expect(ContentRoots.slugified("Get-AdfsCertificate") == "get-adfscertificate")
         #expect(ContentRoots.slugified("About_Windows PowerShell 5.1") == "about-windows-powershell-5-1")
     }
+
+    @Test func aBaselineSpreadsFirstReviewsAndClaimsNoReview() throws {
+        var articles: [String: ContentRepository.Category] = [:]
+        for i in 0..<60 { articles["page-\(i)"] = .general }
+        let content = try ContentRepository(articles: articles, reviewers: [.editorial("ed")], on: "2016-12-20")
+        let before = try content.status(asOf: "2026-12-01")
+        #expect(before.articles.allSatisfy { $0.freshness == .overdue })
+        try content.commit("baseline", [.write(Policy.path, ContentRepository.policy + "baseline:\n  from: 2026-12-01\n  spread-weeks: 12\n")],
+                           on: "2026-12-01")
+        let after = try content.status(asOf: "2026-12-01")
+        let due = after.articles.compactMap(\.nextReviewDue)
+        #expect(due.count == 60 && due.allSatisfy { $0 >= Day("2026-12-01")! && $0 < Day("2026-12-01")!.adding(days: 84) })
+        #expect(Set(due).count > 30, "spread over the weeks, not one day")
+        #expect(after.articles.allSatisfy { $0.state == .draft && $0.lastReviewed == nil && $0.freshness != .overdue })
+        // Stable: the same path falls due on the same day in another run.
+        #expect(try content.status(asOf: "2026-12-01").articles.map(\.nextReviewDue) == after.articles.map(\.nextReviewDue))
+    }
 }

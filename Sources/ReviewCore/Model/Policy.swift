@@ -1,3 +1,5 @@
+import Crypto
+
 /// `Reviews/policy.yml`: who must sign off on what, how often, and which disclaimers each
 /// category needs.
 public struct Policy: Sendable, Equatable {
@@ -65,6 +67,29 @@ public struct Policy: Sendable, Equatable {
     public var content = ContentRoots()
     /// `front-matter:`: which keys hold title, last-updated and category.
     public var frontMatter = FrontMatterMapping()
+    /// `baseline:`: when review was adopted, and over how many weeks never-reviewed articles
+    /// first fall due (so thousands of pages do not fall due on one day).
+    public var baseline: Baseline?
+
+    /// See ``baseline``. An article never fully approved is due no earlier than `from` plus a
+    /// spread that depends on its path alone (stable between runs and machines); it stays a
+    /// draft with no review date, so no page ever claims a review that did not happen.
+    public struct Baseline: Sendable, Equatable {
+        public var from: Day
+        public var spreadWeeks: Int
+
+        public init(from: Day, spreadWeeks: Int) {
+            self.from = from
+            self.spreadWeeks = spreadWeeks
+        }
+
+        /// The first due date of the never-reviewed article at `path`.
+        public func firstDue(_ path: String) -> Day {
+            let digest = Array(SHA256.hash(data: Array(path.utf8)))
+            let n = digest.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+            return from.adding(days: n % max(1, spreadWeeks * 7))
+        }
+    }
 
     public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {
         self.roles = roles

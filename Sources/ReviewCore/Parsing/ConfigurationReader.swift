@@ -74,7 +74,7 @@ public enum PolicyParser {
         let root = try reader.root(bytes)
         // A misspelt key (review-intervall-days) would otherwise be ignored silently.
         try reader.refuseUnknownKeys(root, known: ["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
-                                                   "publish-branch", "site", "content", "front-matter"], context: "the policy")
+                                                   "publish-branch", "site", "content", "front-matter", "baseline"], context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -156,6 +156,14 @@ public enum PolicyParser {
             policy.maxUnpublishPercent = try reader.integer(root, "max-unpublish-percent", context: "the policy", range: 0...100)
         }
         if let content = root["content"] { policy.content = try contentRoots(content, reader: reader) }
+        if let baseline = root["baseline"] {
+            guard case .map = baseline else { throw reader.error(baseline.line, "'baseline' must be a mapping (from, spread-weeks)") }
+            try reader.refuseUnknownKeys(baseline, known: ["from", "spread-weeks"], context: "baseline")
+            guard let from = try reader.day(baseline, "from", context: "baseline") else {
+                throw reader.error(baseline.line, "baseline has no 'from'", remedy: "add 'from: YYYY-MM-DD', the day review was adopted")
+            }
+            policy.baseline = Policy.Baseline(from: from, spreadWeeks: try reader.integer(baseline, "spread-weeks", context: "baseline", range: 1...520))
+        }
         if let mapping = root["front-matter"] {
             policy.frontMatter = try frontMatter(mapping, categories: Set(policy.categories.keys), reader: reader)
         }

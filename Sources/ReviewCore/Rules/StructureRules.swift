@@ -87,8 +87,8 @@ public enum StructureRules {
     }
 
     /// Sentences of a text: split after `.`, `?` or `!` followed by a space.
-    static func sentences(_ text: String) -> [String] {
-        let bytes = Array(normalized(text).utf8)
+    static func sentences(_ text: String, normalized alreadyNormalized: Bool = false) -> [String] {
+        let bytes = Array((alreadyNormalized ? text : normalized(text)).utf8)
         var out: [String] = []
         var start = 0
         for i in bytes.indices where bytes[i] == 0x20 && i > 0 && (bytes[i - 1] == 0x2E || bytes[i - 1] == 0x3F || bytes[i - 1] == 0x21) {
@@ -149,7 +149,7 @@ public enum RepeatedTextRule: StructureRule {
         var findings: [Finding] = []
         var seenBlocks: [String: Int] = [:]
         var seenSentences: [String: Int] = [:]
-        for block in StructureRules.blocks(document) where [.paragraph, .heading, .codeBlock, .table].contains(block.kind) {
+        for block in StructureRules.blocks(document) where block.kind == .paragraph || block.kind == .heading || block.kind == .codeBlock || block.kind == .table {
             let line = firstLine + block.line - 1
             let text = StructureRules.normalized(block.plainText)
             guard !text.isEmpty else { continue }
@@ -161,7 +161,7 @@ public enum RepeatedTextRule: StructureRule {
             guard block.kind == .paragraph else { continue }
             var repeats: [Int] = []
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
-            for sentence in StructureRules.sentences(text) where sentence.utf8.lazy.filter({ $0 == 0x20 }).count >= 7 {
+            for sentence in StructureRules.sentences(text, normalized: true) where sentence.utf8.lazy.filter({ $0 == 0x20 }).count >= 7 {
                 if let first = seenSentences[sentence] { repeats.append(first) } else { seenSentences[sentence] = line }
             }
             if let first = repeats.first {

@@ -34,7 +34,12 @@ public enum WorkflowEngine {
 
         let approved = ledger.lastFullApproval()
         let interval = category?.reviewIntervalDays
-        let nextDue = interval.flatMap { days in (approved?.day ?? article.lastUpdated)?.adding(days: days) }
+        var nextDue = interval.flatMap { days in (approved?.day ?? article.lastUpdated)?.adding(days: days) }
+        // Never reviewed, in a repository adopted with a baseline: first due over its spread.
+        if approved == nil, let baseline = configuration.policy.baseline, interval != nil {
+            let first = baseline.firstDue(article.path)
+            nextDue = nextDue.map { max($0, first) } ?? first
+        }
         let freshness: Freshness
         if let nextDue, configuration.asOf > nextDue {
             freshness = .overdue
