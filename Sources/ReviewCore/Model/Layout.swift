@@ -76,7 +76,9 @@ public struct ContentRoots: Sendable, Equatable {
 
     /// Whether the file at `path` is an article (below a root, included, not excluded, not hidden).
     public func isArticle(_ path: String) -> Bool {
-        guard isBelowRoot(path), path.hasSuffix(".md"), !(path.split(separator: "/").last ?? "").hasPrefix(".") else { return false }
+        guard isBelowRoot(path), !(path.split(separator: "/").last ?? "").hasPrefix(".") else { return false }
+        // The contract's layout reads Markdown files only; a policy's include globs decide
+        // otherwise (such as `**/*.mdx`).
         return include.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }
     }
 
@@ -90,7 +92,9 @@ public struct ContentRoots: Sendable, Equatable {
     public func slug(of path: String) -> String {
         var parts = path.split(separator: "/").map(String.init)
         var name = parts.popLast() ?? path
-        if name.hasSuffix(".md") { name.removeLast(3) }
+        if name.hasSuffix(".md") { name.removeLast(3) } else if !isDefault, let dot = name.lastIndex(of: "."), dot != name.startIndex {
+            name = String(name[..<dot])  // another extension a policy includes, such as .mdx
+        }
         if !isDefault, name == "index" || name == "_index", let folder = parts.last { name = folder }
         return isDefault ? name : Self.slugified(name)
     }
