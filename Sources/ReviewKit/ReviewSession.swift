@@ -314,7 +314,8 @@ public final class ReviewSession {
             throw ReviewError(file: relative, "already exists in the work tree", remedy: "choose another slug or edit that file")
         }
         let text = ContentTemplates.article(title: title, category: chosen, date: today,
-                                            author: repository.configuredSignature(time: 0)?.name, disclaimers: snapshot.disclaimers)
+                                            author: repository.configuredSignature(time: 0)?.name, disclaimers: snapshot.disclaimers,
+                                            mapping: snapshot.policy.frontMatter, path: relative)
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)

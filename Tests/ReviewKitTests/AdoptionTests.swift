@@ -204,4 +204,17 @@ import TestSupport
         // Stable: the same path falls due on the same day in another run.
         #expect(try content.status(asOf: "2026-12-01").articles.map(\.nextReviewDue) == after.articles.map(\.nextReviewDue))
     }
+
+    @Test func newWritesTheRepositorysOwnKeys() throws {
+        let content = try docsRepository()
+        let path = try content.session().newArticle(slug: "get-thing", title: "Get-Thing", category: "reference", section: "winserver2025-ps/ADFS",
+                                                    today: Day("2026-05-02")!)
+        #expect(path == "docset/winserver2025-ps/ADFS/get-thing.md")
+        let text = try String(contentsOfFile: content.path + "/" + path, encoding: .utf8)
+        #expect(text.contains("ms.date: 05/02/2026\n") && !text.contains("last-updated") && !text.contains("category:"), "\(text)")
+        let (article, findings) = ArticleParser.parse(path: path, bytes: Array(text.utf8), content: ContentRoots(),
+                                                      frontMatter: try PolicyParser.parse(Array(try content.text(Policy.path).utf8), disclaimerIDs: ["medical"]).frontMatter)
+        #expect(article.lastUpdated == Day("2026-05-02") && article.category == "reference" && findings.filter { $0.rule == .invalidFrontMatter }.isEmpty,
+                "\(findings)")
+    }
 }

@@ -178,6 +178,18 @@ public struct FrontMatterMapping: Sendable, Equatable {
         categoriesByPath.first { $0.glob.matches(path) }?.category
     }
 
+    /// A day written in this format (as `review new` writes it).
+    public func text(of day: Day) -> String {
+        let iso = day.description
+        switch dateFormat {
+        case .iso: return iso
+        case .us:
+            let parts = iso.split(separator: "-")
+            return "\(parts[1])/\(parts[2])/\(parts[0])"
+        case .timestamp: return "'\(iso)T00:00:00Z'"
+        }
+    }
+
     /// The day a last-updated value names in this format.
     public func day(_ text: String) -> Day? {
         switch dateFormat {

@@ -68,13 +68,17 @@ public enum ContentTemplates {
 
     /// A new article: front matter filled in, a placeholder body, then each required disclaimer
     /// as its own final paragraph.
-    public static func article(title: String, category: Policy.Category, date: Day, author: String?, disclaimers: [String: String]) -> String {
+    ///
+    /// - Parameter mapping: the policy's front-matter keys and date format (the contract's by default).
+    public static func article(title: String, category: Policy.Category, date: Day, author: String?, disclaimers: [String: String],
+                               mapping: FrontMatterMapping = FrontMatterMapping(), path: String = "") -> String {
         var text = "---\n"
-        text += "title: \(YAMLText.quoted(title))\n"
-        text += "last-updated: \(date)\n"
-        text += "category: \(category.name)\n"
-        if let author { text += "authors: [\(YAMLText.quoted(author))]\n" }
-        text += "tags: []\n---\n\n"
+        text += "\(mapping.title): \(YAMLText.quoted(title))\n"
+        text += "\(mapping.lastUpdated): \(mapping.text(of: date))\n"
+        // A category the paths already give is not written again.
+        if let key = mapping.category, mapping.category(forPath: path) != category.name { text += "\(key): \(category.name)\n" }
+        if let author { text += "\(mapping.authors): [\(YAMLText.quoted(author))]\n" }
+        text += "\(mapping.tags): []\n---\n\n"
         text += "# \(title)\n\n**Short answer:** …\n"
         for id in category.disclaimers {
             text += "\n" + (disclaimers[id] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
