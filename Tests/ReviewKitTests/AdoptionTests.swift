@@ -217,4 +217,22 @@ import TestSupport
         #expect(article.lastUpdated == Day("2026-05-02") && article.category == "reference" && findings.filter { $0.rule == .invalidFrontMatter }.isEmpty,
                 "\(findings)")
     }
+
+    @Test func pagesWithOneNameInSeveralFoldersArePublishedApart() throws {
+        let content = try docsRepository()
+        try content.commit("link", [.write("docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md",
+                                           "---\ntitle: Get-AdfsCertificate\nms.date: 04/09/2026\n---\n\n# Get-AdfsCertificate\n\n## SYNOPSIS\n\nSee [the 2016 page](../../winserver2016-ps/ADFS/Get-AdfsCertificate.md).\n")],
+                           on: "2026-04-09")
+        try content.builder.checkoutHead()
+        _ = try content.session().record(["docset/winserver2016-ps/ADFS/Get-AdfsCertificate.md", "docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md"].map {
+            SignOffRequest(article: $0, reviewer: "ed", role: "editorial", decision: .approve, comment: "", timestamp: ContentRepository.time("2026-04-10"))
+        }, key: content.key("ed")!)
+        let outcome = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
+        #expect(outcome.plan.entries.count == 2, "\(outcome.plan.summaryLines)")
+        #expect(outcome.plan.entries.map(\.slug) == ["winserver2016-ps--adfs--get-adfscertificate", "winserver2019-ps--adfs--get-adfscertificate"])
+        let site = TemporaryDirectory()
+        #expect(try content.session().renderSite(to: site.path + "/site") == 2)
+        let page = try String(contentsOfFile: site.path + "/site/winserver2019-ps--adfs--get-adfscertificate.html", encoding: .utf8)
+        #expect(page.contains("href=\"winserver2016-ps--adfs--get-adfscertificate.html\""), "\(page)")
+    }
 }

@@ -55,7 +55,7 @@ import TestSupport
         let plan = try publish(content).plan
         #expect(plan.entries.isEmpty)
         #expect(plan.summaryLines.contains { $0.contains("Articles/index.md") && $0.contains("names a page the site generates") })
-        #expect(plan.summaryLines.contains { $0.contains("Articles/pml.md") && $0.contains("another article has the slug 'pml'") })
+        #expect(plan.summaryLines.contains { $0.contains("Articles/pml.md") && $0.contains("another article has the page name 'pml'") })
     }
 
     @Test func aRecordThatDoesNotCountKeepsTheArticleBack() throws {

@@ -109,6 +109,12 @@ public struct ContentRoots: Sendable, Equatable {
         return Self.slugified(relative.replacingAll(["/": "--"]))
     }
 
+    /// The site page of the article at `path` (`<this>.html`): its slug where slugs are unique
+    /// everywhere, otherwise the name its records are filed under (pages all sit at the root).
+    public func pageName(of path: String) -> String {
+        uniqueSlugs == .everywhere ? slug(of: path) : recordDirectory(of: path)
+    }
+
     /// Lowercase ASCII letters and digits, other runs as one hyphen, at most 100 characters.
     public static func slugified(_ name: String) -> String {
         var out: [UInt8] = []

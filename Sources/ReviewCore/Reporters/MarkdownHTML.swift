@@ -145,9 +145,12 @@ public enum MarkdownHTML {
 public struct SiteLinks: Sendable {
     /// The folder of the article's file (`Articles/neurology`); empty when unknown.
     public var directory: String
+    /// Where articles live, to name the page another article is published as.
+    public var content: ContentRoots
 
-    public init(articlePath: String = "") {
+    public init(articlePath: String = "", content: ContentRoots = ContentRoots()) {
         directory = articlePath.split(separator: "/").dropLast().joined(separator: "/")
+        self.content = content
     }
 
     /// The page or asset address for a link as written in the article.
@@ -155,6 +158,9 @@ public struct SiteLinks: Sendable {
         let path = url.prefix { $0 != "#" && $0 != "?" }
         let suffix = url.dropFirst(path.count)
         if path.hasSuffix(".md"), Self.isRelative(url) {
+            if !content.isDefault, let target = Self.resolve(String(path), from: directory), content.isArticle(target) {
+                return content.pageName(of: target) + ".html" + suffix
+            }
             return (path.split(separator: "/").last.map { String($0.dropLast(3)) } ?? "") + ".html" + suffix
         }
         guard !path.isEmpty, let file = Self.resolve(String(path), from: directory) else { return url }

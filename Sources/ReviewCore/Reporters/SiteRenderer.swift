@@ -9,13 +9,15 @@ public enum SiteRenderer {
     ///
     /// - Parameter bundles: slugs whose pages have a verification bundle beside them
     ///   (`<slug>.bundle.json`); their JSON-LD points to it.
-    public static func render(_ manifest: PublishedManifest, bodies: [String: String], bundles: Set<String> = []) -> [String: String] {
+    /// - Parameter content: where articles live (links between them lead to their pages).
+    public static func render(_ manifest: PublishedManifest, bodies: [String: String], bundles: Set<String> = [],
+                              content: ContentRoots = ContentRoots()) -> [String: String] {
         let site = manifest.site ?? Policy.Site()
         var files: [String: String] = ["style.css": style]
         let sorted = manifest.articles.sorted { $0.title.localizedCaseInsensitiveCompare($1.title) == .orderedAscending }
         files["index.html"] = index(sorted, site: site)
         for article in sorted {
-            files["\(article.slug).html"] = page(article, body: bodies[article.path] ?? "", site: site, bundle: bundles.contains(article.slug))
+            files["\(article.slug).html"] = page(article, body: bodies[article.path] ?? "", site: site, bundle: bundles.contains(article.slug), content: content)
         }
         if let sitemap = sitemap(sorted, site: site) { files["sitemap.xml"] = sitemap }
         return files
@@ -69,7 +71,8 @@ public enum SiteRenderer {
             """
     }
 
-    static func page(_ a: PublishedManifest.Article, body: String, site: Policy.Site, bundle: Bool = false) -> String {
+    static func page(_ a: PublishedManifest.Article, body: String, site: Policy.Site, bundle: Bool = false,
+                     content: ContentRoots = ContentRoots()) -> String {
         // The body's own first-level heading repeats the title shown above it.
         var markdown = body
         if let first = body.lines().first(where: { !$0.trimmingSpaces().isEmpty }), first.hasPrefix("# ") {
@@ -103,7 +106,7 @@ public enum SiteRenderer {
             <h1>\(e(a.title))</h1>
             \(reviewLines)
             \(dates)
-            \(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path)))
+            \(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path, content: content)))
             \(aside)</article>
             </main>
             </body>

@@ -215,7 +215,7 @@ public enum BundleVerifier {
             verdict.problems.append("the configuration in the bundle does not read")
             return
         }
-        let (parsed, _) = ArticleParser.parse(path: bundle.articlePath, bytes: article)
+        let (parsed, _) = ArticleParser.parse(path: bundle.articlePath, bytes: article, content: policy.content, frontMatter: policy.frontMatter)
         guard let categoryName = parsed.category, let category = policy.categories[categoryName] else {
             verdict.problems.append("the article's category is not one the policy names")
             return

@@ -55,15 +55,17 @@ public struct PublishPlan: Sendable {
         var entries: [Entry] = []
         var changes: [Change] = []
         let byPath = Dictionary(uniqueKeysWithValues: articles.map { ($0.article.path, $0) })
-        var slugCount: [String: Int] = [:]
-        for status in statuses { slugCount[status.slug, default: 0] += 1 }
+        // Pages are named by slug, or where slugs repeat across folders by path (content: unique-slugs).
+        let page = { (status: ArticleStatus) in configuration.policy.content.pageName(of: status.path) }
+        var pageCount: [String: Int] = [:]
+        for status in statuses { pageCount[page(status), default: 0] += 1 }
         for status in statuses.sorted(by: { $0.path < $1.path }) {
             guard let facts = byPath[status.path] else { continue }
             let decision: Result<Entry, Reason>
-            if reservedSlugs.contains(status.slug) {
-                decision = .failure(Reason(text: "its slug '\(status.slug)' names a page the site generates; rename the file"))
-            } else if slugCount[status.slug, default: 0] > 1 {
-                decision = .failure(Reason(text: "another article has the slug '\(status.slug)', so their pages would overwrite each other"))
+            if reservedSlugs.contains(page(status)) {
+                decision = .failure(Reason(text: "its page name '\(page(status))' names a page the site generates; rename the file"))
+            } else if pageCount[page(status), default: 0] > 1 {
+                decision = .failure(Reason(text: "another article has the page name '\(page(status))', so their pages would overwrite each other"))
             } else if let finding = status.findings.first(where: { holdingRules.contains($0.rule) }) {
                 decision = .failure(Reason(text: "\(finding.rule.rawValue) on \(finding.path): fix the record history first"))
             } else {
@@ -122,7 +124,7 @@ public struct PublishPlan: Sendable {
         // The page must carry every block of the approved text (issue 17): checked on the
         // renderer's own output before anything is published.
         let document = MarkdownParser.parse(article.body)
-        if let lost = RenderIntegrity.problems(document, html: MarkdownHTML.render(document, links: SiteLinks(articlePath: status.path)),
+        if let lost = RenderIntegrity.problems(document, html: MarkdownHTML.render(document, links: SiteLinks(articlePath: status.path, content: configuration.policy.content)),
                                                firstLine: article.bodyFirstLine).first {
             return .failure(Reason(text: "render-integrity: \(lost.message)"))
         }
@@ -146,7 +148,8 @@ public struct PublishPlan: Sendable {
         // in the policy's role order.
         let order = configuration.policy.roles
         let approvals = status.reviews.sorted { (order.firstIndex(of: $0.role) ?? .max) < (order.firstIndex(of: $1.role) ?? .max) }
-        return .success(Entry(path: status.path, slug: status.slug, blob: blob, title: title, category: category.name,
+        // The page name: the slug, or where slugs repeat across folders, a name from the path.
+        return .success(Entry(path: status.path, slug: configuration.policy.content.pageName(of: status.path), blob: blob, title: title, category: category.name,
                               lastUpdated: article.lastUpdated, lastReviewed: reviewed, nextReviewDue: due,
                               approvals: approvals, newerEditWaiting: blob != facts.blob, overdueSince: overdue ? due : nil,
                               summary: article.summary, disclaimers: disclaimers,

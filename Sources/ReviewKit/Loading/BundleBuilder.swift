@@ -42,6 +42,7 @@ enum BundleBuilder {
         var records: [String: SignOff] = [:]
         for list in log.records.values { for record in list { records[record.path] = record.signOff } }
         var out: [String: [UInt8]] = [:]
+        let layout = Configuration.layout(in: repository, at: head)
         for justification in statement.predicate.articles {
             guard let article = try bytes(justification.path) else { continue }
             var texts: [String: String] = [:]
@@ -49,7 +50,7 @@ enum BundleBuilder {
             let bundle = VerificationBundle(firstRoot: path[0].root.fingerprint, chain: elements, configuration: governed.states[path.last!.state].files,
                                             articlePath: justification.path, article: article, records: texts, manifest: manifestBytes,
                                             publication: envelope)
-            out[Slug.of(justification.path)] = bundle.json
+            out[layout.pageName(of: justification.path)] = bundle.json
         }
         return out
     }

@@ -197,7 +197,8 @@ public enum Publisher {
             return (manifest, bodies, assets)
         }
         let bundles = try ReviewError.wrapping { try BundleBuilder.bundles(repository: repository) }
-        var files = SiteRenderer.render(manifest, bodies: bodies, bundles: Set(bundles.keys)).mapValues { Array($0.utf8) }
+        let content = (try? repository.headCommit()).map { Configuration.layout(in: repository, at: $0) } ?? ContentRoots()
+        var files = SiteRenderer.render(manifest, bodies: bodies, bundles: Set(bundles.keys), content: content).mapValues { Array($0.utf8) }
         files.merge(assets) { page, _ in page }
         for (slug, bundle) in bundles { files[VerificationBundle.sitePath(slug: slug)] = bundle }
         try site.replace(with: files)
