@@ -186,6 +186,11 @@ import TestSupport
         #expect(Glob("a/?.md").matches("a/b.md") && !Glob("a/?.md").matches("a/bc.md"))
         #expect(ContentRoots.slugified("Get-AdfsCertificate") == "get-adfscertificate")
         #expect(ContentRoots.slugified("About_Windows PowerShell 5.1") == "about-windows-powershell-5-1")
+        var roots = ContentRoots()
+        roots.roots = ["docs/en", "docs/fr"]
+        roots.uniqueSlugs = .root
+        #expect(roots.slugScope(of: "docs/fr/a/b.md") == "docs/fr" && roots.recordDirectory(of: "docs/fr/a/b.md") == "docs-fr--b")
+        #expect(roots.walkDirectory == "docs" && roots.isArticle("docs/en/x.md") && !roots.isArticle("docs/de/x.md"))
     }
 
     @Test func aBaselineSpreadsFirstReviewsAndClaimsNoReview() throws {

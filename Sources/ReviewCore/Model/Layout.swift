@@ -48,8 +48,19 @@ public struct ContentRoots: Sendable, Equatable {
     public enum SlugScope: String, Sendable, Equatable, CaseIterable {
         /// Across all folders (the contract's rule).
         case everywhere
+        /// Within each root (the same slug under two roots).
+        case root
         /// Within each folder (the same slug in each version folder of a docs set).
         case folder
+    }
+
+    /// The part of `path` within which its slug must be unique (empty: everywhere).
+    public func slugScope(of path: String) -> String {
+        switch uniqueSlugs {
+        case .everywhere: return ""
+        case .root: return roots.first { path.hasPrefix($0 + "/") } ?? ""
+        case .folder: return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        }
     }
 
     /// Folders holding articles, from the repository root.
@@ -102,6 +113,9 @@ public struct ContentRoots: Sendable, Equatable {
     /// Where an article's sign-off records are filed (`Reviews/signoffs/<this>/`): its slug
     /// where slugs are unique everywhere, otherwise its path below its root made one name.
     public func recordDirectory(of path: String) -> String {
+        if uniqueSlugs == .root, let root = roots.first(where: { path.hasPrefix($0 + "/") }), roots.count > 1 {
+            return Self.slugified(root.replacingAll(["/": "--"])) + "--" + slug(of: path)
+        }
         guard uniqueSlugs == .folder else { return slug(of: path) }
         var relative = path
         if let root = roots.first(where: { path.hasPrefix($0 + "/") }) { relative.removeFirst(root.count + 1) }

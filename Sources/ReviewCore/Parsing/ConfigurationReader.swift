@@ -206,7 +206,7 @@ public enum PolicyParser {
         if value["exclude"] != nil { content.exclude = try reader.strings(value, "exclude", context: "content").map(Glob.init) }
         if let scope = value["unique-slugs"] {
             guard let text = scope.string, let parsed = ContentRoots.SlugScope(rawValue: text) else {
-                throw reader.error(scope.line, "'unique-slugs' must be everywhere or folder")
+                throw reader.error(scope.line, "'unique-slugs' must be everywhere, root or folder")
             }
             content.uniqueSlugs = parsed
         }

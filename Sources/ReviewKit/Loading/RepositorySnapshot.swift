@@ -160,10 +160,10 @@ private struct SnapshotLoader {
             var (article, findings) = content.located(at: file.path, content: layout, frontMatter: policy.frontMatter)
             findings += try brokenLinks(article, existing: existing, tree: tree, walk: walk)
             // Where slugs must be unique: across all folders, or within each (content: unique-slugs).
-            let scope = layout.uniqueSlugs == .folder ? String(file.path[..<(file.path.lastIndex(of: "/") ?? file.path.startIndex)]) : ""
+            let scope = layout.slugScope(of: file.path)
             if let other = slugs[scope + "\u{0}" + article.slug] {
                 findings.append(Finding(.invalidFrontMatter, path: file.path,
-                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique \(layout.uniqueSlugs == .folder ? "within a folder" : "across all folders")"))
+                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")"))
             } else {
                 slugs[scope + "\u{0}" + article.slug] = file.path
             }
