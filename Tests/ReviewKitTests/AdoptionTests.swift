@@ -189,7 +189,7 @@ import TestSupport
         var roots = ContentRoots()
         roots.roots = ["docs/en", "docs/fr"]
         roots.uniqueSlugs = .root
-        #expect(roots.slugScope(of: "docs/fr/a/b.md") == "docs/fr" && roots.recordDirectory(of: "docs/fr/a/b.md") == "docs-fr--b")
+        #expect(roots.slugScope(of: "docs/fr/a/b.md") == "docs/fr" && roots.recordDirectory(of: "docs/fr/a/b.md") == "docs--fr--b")
         #expect(roots.walkDirectory == "docs" && roots.isArticle("docs/en/x.md") && !roots.isArticle("docs/de/x.md"))
     }
 
