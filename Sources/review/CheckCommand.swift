@@ -9,9 +9,10 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check every article (or those changed since a revision) and fail on stale or unsafe ones.",
         discussion: """
-            Writes the report to stdout in --format, and to each --output: 'FORMAT:FILE' (like \
-            junit:report.xml) or just FILE in --format. Files are written only after the check \
-            ran, each atomically. Exit 1 when there is a blocking (error) finding.
+            Writes the report to stdout in --format, and to each --output FORMAT:FILE (like \
+            junit:report.xml). Every destination is checked writable before anything is printed; \
+            files are written after the check ran, each atomically. Exit 1 when there is a \
+            blocking (error) finding.
             """
     )
 
@@ -27,31 +28,34 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("changed-since"), help: ArgumentHelp("Check only articles changed between this revision and HEAD.", valueName: "rev"))
     var changedSince: String?
 
-    @Option(help: ArgumentHelp("Also write a report: FORMAT:FILE or FILE. Repeatable.", valueName: "[format:]file"))
+    @Option(help: ArgumentHelp("Also write a report: FORMAT:FILE (like sarif:review.sarif). Repeatable.", valueName: "format:file"))
     var output: [String] = []
 
     func validate() throws {
         do { _ = try outputs() } catch { throw ValidationError(error.problem + (error.remedy.isEmpty ? "" : "; " + error.remedy)) }
     }
 
-    /// The requested files with their formats.
+    /// The requested files with their formats: `FORMAT:FILE` only (a bare `sarif` would
+    /// otherwise become a file named sarif).
     func outputs() throws(ReviewError) -> [(CheckFormat, String)] {
-        try output.map { (spec) throws(ReviewError) -> (CheckFormat, String) in
-            if let colon = spec.firstIndex(of: ":"), let chosen = CheckFormat(rawValue: String(spec[..<colon])) {
-                let file = String(spec[spec.index(after: colon)...])
-                guard !file.isEmpty else { throw ReviewError("--output \(spec) names no file", remedy: "write FORMAT:FILE, like junit:report.xml") }
-                return (chosen, file)
+        let formats = CheckFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        return try output.map { (spec) throws(ReviewError) -> (CheckFormat, String) in
+            guard let colon = spec.firstIndex(of: ":") else {
+                throw ReviewError("--output \(spec) names no format", remedy: "write FORMAT:FILE, like junit:report.xml (formats: \(formats))")
             }
-            if let colon = spec.firstIndex(of: ":"), !spec[..<colon].contains("/") {
-                throw ReviewError("unknown format '\(spec[..<colon])' in --output \(spec)",
-                                  remedy: "use one of \(CheckFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let chosen = CheckFormat(rawValue: String(spec[..<colon])) else {
+                throw ReviewError("unknown format '\(spec[..<colon])' in --output \(spec)", remedy: "use one of \(formats), as FORMAT:FILE")
             }
-            return (format, spec)
+            let file = String(spec[spec.index(after: colon)...])
+            guard !file.isEmpty else { throw ReviewError("--output \(spec) names no file", remedy: "write FORMAT:FILE, like junit:report.xml") }
+            return (chosen, file)
         }
     }
 
     func run() throws {
         let files = try outputs()
+        // Every destination must be writable before anything is printed or written.
+        for (_, path) in files { try OutputFile.checkWritable(path) }
         let progress = ProgressLine()
         let report = try global.session(progress: progress).check(asOf: global.today, changedSince: changedSince,
                                                                             requireTrustRoot: requireTrustRoot)

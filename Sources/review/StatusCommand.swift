@@ -22,10 +22,18 @@ struct StatusCommand: ParsableCommand {
     @Argument(help: "Articles to show (slug or path); all when none.")
     var articles: [String] = []
 
+    @Option(name: .customLong("changed-since"),
+            help: ArgumentHelp("Only articles changed between this revision and HEAD (a pull request's base).", valueName: "rev"))
+    var changedSince: String?
+
     func run() throws {
+        if changedSince != nil, !articles.isEmpty {
+            throw ReviewError("give articles or --changed-since, not both")
+        }
         let progress = ProgressLine()
         let session = try global.session(progress: progress)
-        let report = try session.status(asOf: global.today, articles: articles)
+        let report = try changedSince.map { (base) throws(ReviewError) in try session.check(asOf: global.today, changedSince: base) }
+            ?? session.status(asOf: global.today, articles: articles)
         progress.finish()
         if format == .table, articles.count == 1, let status = report.articles.first {
             emit(DetailReporter.render(status, asOf: report.asOf, changeSummary: try session.changeSummary(status)), terminator: "")

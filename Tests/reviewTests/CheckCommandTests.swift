@@ -43,8 +43,8 @@ import TestSupport
         let out = TemporaryDirectory()
         let run = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-12-10", "--format", "github",
                                  "--output", "junit:\(out.file("report.xml"))", "--output", "sarif:\(out.file("review.sarif"))",
-                                 "--output", out.file("plain.txt")])
-        #expect(run.status == 0)
+                                 "--output", "github:" + out.file("plain.txt")])
+        #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("::warning "))
         #expect(try String(contentsOfFile: out.file("report.xml"), encoding: .utf8).hasPrefix("<?xml"))
         #expect(try String(contentsOfFile: out.file("review.sarif"), encoding: .utf8).contains("\"version\" : \"2.1.0\""))
@@ -57,6 +57,10 @@ import TestSupport
         (["--as-of", "2026-13-01"], "2026-13-01"),
         (["--changed-since", "no-such-rev"], "'no-such-rev' names no commit"),
         (["--output", "yaml:x.out"], "unknown format 'yaml'"),
+        // FORMAT:FILE only: a bare format would have become a file named sarif.
+        (["--output", "sarif"], "--output sarif names no format"),
+        // Every destination writable before anything is printed.
+        (["--output", "sarif:/nonexistent-dir/x.sarif"], "does not exist"),
     ])
     func usageErrorsExitTwoAndWriteNothing(_ arguments: [String], _ mention: String) throws {
         let content = try content()

@@ -1,8 +1,8 @@
 /// `review check --format github`: GitHub Actions workflow commands that annotate files.
 ///
 /// GitHub shows at most 10 error and 10 warning annotations per step (50 per job), so errors
-/// come first, then warnings, each capped at 10, and a last plain line says how many findings
-/// were left out. Messages escape `%`, CR and LF; properties also escape `:` and `,`.
+/// come first, then warnings, each capped at 10; the findings past the caps follow as plain log
+/// lines, and a last line gives the counts. Messages escape `%`, CR and LF; properties also escape `:` and `,`.
 public enum GitHubReporter: Reporter {
     static let perSeverityLimit = 10
 
@@ -23,9 +23,14 @@ public enum GitHubReporter: Reporter {
         }
         let shown = min(errors.count, perSeverityLimit) + min(warnings.count, perSeverityLimit)
         let left = findings.count - shown
-        out += left > 0
-            ? "review: \(left) more finding\(left == 1 ? "" : "s") not annotated (GitHub shows 10 errors and 10 warnings per step); see the text or SARIF report\n"
-            : "review: \(errors.count) error\(errors.count == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")\n"
+        if left > 0 {
+            // The rest as plain log lines (never workflow commands), so none is lost.
+            out += "review: \(left) more finding\(left == 1 ? "" : "s") past GitHub's 10 error and 10 warning annotations per step:\n"
+            for (finding, _) in errors.dropFirst(perSeverityLimit) + warnings.dropFirst(perSeverityLimit) {
+                out += TerminalSafe.withoutWorkflowCommands(finding.textLine) + "\n"
+            }
+        }
+        out += "review: \(errors.count) error\(errors.count == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")\n"
         return out
     }
 
