@@ -149,6 +149,16 @@ import Testing
         #expect(after.count == before.count && after.allSatisfy { $0.severity == .warning })
     }
 
+    @Test func aCategoryCanMakeUnapprovedArticlesBlock() {
+        var configuration = Fixture.configuration
+        let facts = Fixture.facts()
+        let before = WorkflowEngine.evaluate(facts, configuration).findings.first { $0.rule == .awaitingReview }
+        #expect(before?.severity == .warning)
+        configuration.policy.categories["neurology"]!.unapprovedBlocks = true
+        let after = WorkflowEngine.evaluate(facts, configuration).findings.first { $0.rule == .awaitingReview }
+        #expect(after?.severity == .error)
+    }
+
     @Test func invalidFrontMatter() {
         #expect(rules(Fixture.facts("---\ntitle: A\n")).contains(.invalidFrontMatter))
         #expect(!rules(Fixture.facts()).contains(.invalidFrontMatter))

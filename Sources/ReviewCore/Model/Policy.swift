@@ -16,6 +16,10 @@ public struct Policy: Sendable, Equatable {
         public var readingAge: Int?
         /// `rules:`: the severity of content rules in this category (``RuleID/adjustable``).
         public var ruleSeverity: [RuleID: Severity] = [:]
+        /// `unapproved-blocks: true`: a draft, in-review or changes-requested article on the
+        /// checked branch is a blocking finding (`awaiting-review` and `changes-requested`
+        /// become errors), for branches where only approved text may land.
+        public var unapprovedBlocks = false
 
         public init(name: String, requiredRoles: [String], reviewIntervalDays: Int, dueSoonDays: Int, disclaimers: [String],
                     whenOverdue: OverdueAction = .notice) {

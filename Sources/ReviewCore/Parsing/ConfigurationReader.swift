@@ -85,7 +85,7 @@ public enum PolicyParser {
             let context = "category '\(name)'"
             guard case .map = value else { throw reader.error(value.line, "\(context) must be a mapping") }
             try reader.refuseUnknownKeys(value, known: ["required-roles", "review-interval-days", "due-soon-days", "disclaimers", "when-overdue",
-                                                        "reading-age", "rules"], context: context)
+                                                        "reading-age", "rules", "unapproved-blocks"], context: context)
             let required = try reader.strings(value, "required-roles", context: context)
             guard !required.isEmpty else {
                 throw reader.error(value["required-roles"]?.line ?? value.line, "\(context) requires no role, so its articles would be published unreviewed",
@@ -113,6 +113,12 @@ public enum PolicyParser {
                                            dueSoonDays: dueSoon, disclaimers: disclaimers, whenOverdue: whenOverdue)
             if value["reading-age"] != nil {
                 category.readingAge = try reader.integer(value, "reading-age", context: context, range: 5...25)
+            }
+            if let blocks = value["unapproved-blocks"] {
+                guard let flag = blocks.string, flag == "true" || flag == "false" else {
+                    throw reader.error(blocks.line, "'unapproved-blocks' in \(context) must be true or false")
+                }
+                category.unapprovedBlocks = flag == "true"
             }
             if let rules = value["rules"] {
                 guard case .map(let entries, _) = rules else {

@@ -59,6 +59,11 @@ public enum WorkflowEngine {
         if let overrides = category?.ruleSeverity, !overrides.isEmpty {
             for i in findings.indices { findings[i].severityOverride = overrides[findings[i].rule] }
         }
+        if category?.unapprovedBlocks == true {
+            for i in findings.indices where findings[i].rule == .awaitingReview || findings[i].rule == .changesRequested {
+                findings[i].severityOverride = .error
+            }
+        }
 
         func approval(_ record: SignOff) -> Approval {
             let reviewer = configuration.reviewer(record.reviewer)
