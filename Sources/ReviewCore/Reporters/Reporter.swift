@@ -5,7 +5,7 @@ public protocol Reporter {
 
 /// The formats `review check` writes.
 public enum CheckFormat: String, CaseIterable, Sendable {
-    case text, json, junit, sarif, github, checkstyle
+    case text, json, junit, sarif, github, checkstyle, codequality
 
     /// The report in this format; only `github` may contain workflow commands.
     public func render(_ report: StatusReport) -> String {
@@ -22,6 +22,7 @@ public enum CheckFormat: String, CaseIterable, Sendable {
         case .sarif: SARIFReporter.self
         case .github: GitHubReporter.self
         case .checkstyle: CheckstyleReporter.self
+        case .codequality: CodeQualityReporter.self
         }
     }
 }
