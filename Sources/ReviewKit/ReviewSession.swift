@@ -289,6 +289,19 @@ public final class ReviewSession {
         }
     }
 
+    /// `review reviewer retire ID --on DATE` and `review reviewer rotate-key ID`: sets one field
+    /// of a reviewer in reviewers.yml and commits it (a configuration change: where a root
+    /// governs, it counts once signed). Returns the commit id.
+    public func setReviewerField(_ key: String, to value: String, of id: String, message: String, now: Int64) throws(ReviewError) -> String {
+        try commitConfiguration(message, now: now) { (configuration, tree) throws in
+            guard let bytes = try Configuration.fileBytes(Reviewer.path, in: self.repository, tree: tree),
+                  case .success(let text) = TextDecoding.decode(bytes) else {
+                throw ReviewError(file: Reviewer.path, "there is no readable reviewers file", remedy: "add reviewers with 'review reviewer add'")
+            }
+            return [.write(Reviewer.path, try ReviewersEditor.setting(key, to: value, of: id, in: text, roles: configuration.policy.roles))]
+        }
+    }
+
     /// `review new`: writes a new article into the work tree (not committed). Returns its path.
     public func newArticle(slug: String, title: String, category: String, section: String?, today: Day) throws(ReviewError) -> String {
         if let problem = Slug.problem(slug) { throw ReviewError(problem) }

@@ -17,8 +17,15 @@ struct KeygenCommand: ParsableCommand {
     @Argument(help: "The reviewer id, as in Reviews/reviewers.yml.")
     var reviewer: String
 
+    @Flag(help: "Print the public key of the existing private key instead of making a new one.")
+    var show = false
+
     func run() throws {
         let store = KeyStore()
+        if show {
+            emit(KeyStore.publicKeyText(of: try store.privateKey(for: reviewer)))
+            return
+        }
         // Inside a content repository (or with --repo), the keys must live outside it.
         if let session = try? global.session() { try session.checkKeyDirectory(store) }
         let key = try store.generate(for: reviewer)

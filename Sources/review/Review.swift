@@ -24,9 +24,15 @@ struct Review: ParsableCommand {
     static func run(_ arguments: [String]) -> Int32 {
         do {
             let arguments = hoistingGlobalOptions(arguments)
-            if let name = arguments.first, !name.hasPrefix("-"),
-               !configuration.subcommands.contains(where: { $0.configuration.commandName == name }), name != "help" {
-                throw ReviewError("unknown command '\(name)'", remedy: "see 'review --help' for the commands")
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+            if let name = arguments.first, !name.hasPrefix("-"), !names.contains(name), name != "help" {
+                throw ReviewError("unknown command '\(name)'",
+                                  remedy: DidYouMean.suggestion(for: name, among: names).map { "did you mean 'review \($0)'?" } ?? "see 'review --help' for the commands")
+            }
+            // `review help NAME` for a command that does not exist is an error too.
+            if arguments.first == "help", arguments.count > 1, let name = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }), !names.contains(name) {
+                throw ReviewError("no command '\(name)' to show help for",
+                                  remedy: DidYouMean.suggestion(for: name, among: names).map { "did you mean 'review help \($0)'?" } ?? "see 'review --help'")
             }
             var command = try parseAsRoot(arguments)
             try command.run()

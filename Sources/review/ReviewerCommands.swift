@@ -8,7 +8,7 @@ struct ReviewerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reviewer",
         abstract: "Manage who may sign off.",
-        subcommands: [AddReviewerCommand.self]
+        subcommands: [AddReviewerCommand.self, ListReviewersCommand.self, RetireReviewerCommand.self, RotateKeyCommand.self]
     )
 }
 
@@ -58,5 +58,71 @@ struct AddReviewerCommand: ParsableCommand {
             emails: emails, publicKey: Array(key), validFrom: validFrom, validUntil: validUntil)
         let commit = try global.session().addReviewer(entry, now: global.now)
         emit("Added reviewer \(id) to \(Reviewer.path) in commit \(commit.prefix(7)).")
+    }
+}
+
+/// `review reviewer list`: who may sign off, as the configuration in force says.
+struct ListReviewersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the reviewers of the configuration in force: roles, credentials, key validity.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let reviewers = try global.session().evaluate(asOf: global.today).snapshot.reviewers
+        for r in reviewers {
+            let window = "\(r.validFrom?.description ?? "…") to \(r.validUntil?.description ?? "…")"
+            let state = r.isValid(on: global.today) ? "valid" : "not valid on \(global.today)"
+            emit(TerminalSafe.clean("\(r.id)  \(r.name)\(r.credentials.isEmpty ? "" : ", " + r.credentials)  [\(r.roles.joined(separator: ", "))]  key \(window) (\(state))"))
+        }
+        if reviewers.isEmpty { emit("No reviewers: add one with 'review reviewer add'.") }
+    }
+}
+
+/// `review reviewer retire ID --on DATE`: the last day the reviewer's key may sign.
+struct RetireReviewerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retire",
+        abstract: "Set the last day a reviewer's key may sign (valid-until) and commit it; earlier sign-offs stay valid.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The reviewer id.")
+    var id: String
+
+    @Option(help: ArgumentHelp("The last day the key may sign (YYYY-MM-DD).", valueName: "date"))
+    var on: Day
+
+    func run() throws {
+        let commit = try global.session().setReviewerField("valid-until", to: on.description, of: id,
+                                                           message: "Retire reviewer \(id)'s key after \(on)", now: global.now)
+        emit("Set valid-until: \(on) for \(id) in commit \(commit.prefix(7)); where governance keys protect the configuration, it counts once signed ('review governance status').")
+    }
+}
+
+/// `review reviewer rotate-key ID --public-key K`: a reviewer's new key.
+struct RotateKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-key",
+        abstract: "Replace a reviewer's public key (after 'review keygen' made a new one) and commit it.",
+        discussion: "Records signed with the old key stop counting when it is replaced: retire the old key with a date instead when they must keep counting, and add the new key under a new id.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The reviewer id.")
+    var id: String
+
+    @Option(name: .customLong("public-key"), help: "The new base64 public key 'review keygen' printed.")
+    var publicKey: String
+
+    func run() throws {
+        guard let key = Data(base64Encoded: publicKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+            throw ReviewError("--public-key is not a base64 Ed25519 public key (32 bytes)", remedy: "pass the line 'review keygen' printed")
+        }
+        if let problem = PublicKeyCheck.problem(Array(key)) { throw ReviewError("--public-key \(problem)") }
+        let commit = try global.session().setReviewerField("public-key", to: key.base64EncodedString(), of: id,
+                                                           message: "Rotate reviewer \(id)'s key", now: global.now)
+        emit("Replaced \(id)'s public key in commit \(commit.prefix(7)); where governance keys protect the configuration, it counts once signed.")
     }
 }

@@ -52,4 +52,28 @@ public enum ReviewersEditor {
         _ = try ReviewersParser.parse(Array(result.utf8), roles: roles, file: file)
         return result
     }
+
+    /// The text with one field of one reviewer set (`valid-until` to retire a key, `public-key`
+    /// to rotate it), every other line kept; checked by parsing it as `review` will.
+    public static func setting(_ key: String, to value: String, of id: String, in text: String, roles: [String],
+                               file: String = Reviewer.path) throws(ReviewError) -> String {
+        let reader = ConfigurationReader(file: file)
+        let root = try reader.root(Array(text.utf8))
+        guard case .list(let entries, _)? = root["reviewers"],
+              let entry = entries.first(where: { $0["id"]?.string == id }), let idLine = entry["id"]?.line else {
+            throw ReviewError(file: file, "no reviewer '\(id)'", remedy: "see 'review reviewer list'")
+        }
+        var lines = text.replacingCRLF().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let existing = entry[key]?.line, existing - 1 < lines.count, let colon = lines[existing - 1].range(of: key + ":") {
+            lines[existing - 1] = String(lines[existing - 1][..<colon.upperBound]) + " " + value
+        } else {
+            // A new line under the id, at the column the entry's keys start.
+            let line = lines[idLine - 1]
+            let column = line.range(of: "id:").map { line.distance(from: line.startIndex, to: $0.lowerBound) } ?? 4
+            lines.insert(String(repeating: " ", count: column) + key + ": " + value, at: idLine)
+        }
+        let result = lines.joined(separator: "\n")
+        _ = try ReviewersParser.parse(Array(result.utf8), roles: roles, file: file)
+        return result
+    }
 }

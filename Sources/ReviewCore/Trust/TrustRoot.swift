@@ -153,20 +153,27 @@ extension ConfigurationReader {
     func refuseUnknownKeys(_ map: YAMLValue, known: Set<String>, context: String) throws(ReviewError) {
         guard case .map(let pairs, _) = map else { return }
         for pair in pairs where !known.contains(pair.key) {
-            let near = known.min { Self.distance(pair.key, $0) < Self.distance(pair.key, $1) }
-            let hint = near.flatMap { Self.distance(pair.key, $0) <= 3 ? "did you mean '\($0)'?" : nil }
+            let hint = DidYouMean.suggestion(for: pair.key, among: known).map { "did you mean '\($0)'?" }
                 ?? "the keys are \(known.sorted().joined(separator: ", "))"
-            throw error(line(of: pair.key, in: map), "unknown key '\(pair.key)' in \(context)", remedy: hint)
+            throw error(map[pair.key]?.line ?? map.line, "unknown key '\(pair.key)' in \(context)", remedy: hint)
         }
     }
+}
 
-    private func line(of key: String, in map: YAMLValue) -> Int? { map[key]?.line ?? map.line }
+/// The closest of a few known words to a mistyped one, for "did you mean".
+public enum DidYouMean {
+    /// The known word within three edits of `word` (the closest), or `nil`.
+    public static func suggestion(for word: String, among known: some Collection<String>) -> String? {
+        let near = known.min { (distance(word, $0), $0) < (distance(word, $1), $1) }
+        return near.flatMap { distance(word, $0) <= 3 ? $0 : nil }
+    }
 
-    /// Edit distance between two short texts (for did-you-mean).
+    /// Edit distance between two short texts.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)
+        guard !a.isEmpty else { return b.count }
         var row = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
+        for i in 1...a.count {
             var previous = row[0]
             row[0] = i
             for j in stride(from: 1, through: b.count, by: 1) {
@@ -175,7 +182,7 @@ extension ConfigurationReader {
                 previous = current
             }
         }
-        return a.isEmpty ? b.count : row[b.count]
+        return row[b.count]
     }
 }
 
