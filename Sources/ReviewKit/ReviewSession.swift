@@ -160,6 +160,20 @@ public final class ReviewSession {
         }
     }
 
+    /// `review due`: the review queue, for one reviewer (by id) or everyone.
+    public func due(asOf: Day, reviewer: String? = nil, within: Int? = nil) throws(ReviewError) -> ReviewQueue {
+        let evaluation = try evaluate(asOf: asOf)
+        let configuration = evaluation.snapshot.configuration(asOf: asOf)
+        let who = try reviewer.map { (id) throws(ReviewError) -> Reviewer in
+            guard let found = configuration.reviewer(id) else {
+                throw ReviewError(file: Reviewer.path, "no reviewer '\(id)' in the configuration in force", remedy: "see 'review reviewer list'")
+            }
+            return found
+        }
+        return ReviewQueue.make(evaluation.snapshot.articles, statuses: evaluation.report.articles, configuration: configuration,
+                                reviewer: who, within: within)
+    }
+
     /// `review diff`: the article's changes since its last fully approved revision.
     public func diff(_ article: String, asOf: Day) throws(ReviewError) -> ArticleDiff {
         let evaluation = try evaluate(asOf: asOf)

@@ -71,6 +71,20 @@ public struct Policy: Sendable, Equatable {
     public var content = ContentRoots()
     /// `front-matter:`: which keys hold title, last-updated and category.
     public var frontMatter = FrontMatterMapping()
+    /// `owners:`: who answers for the articles below each glob (the first match; an article's
+    /// own front-matter `owners` wins), shown in `review due`.
+    public var owners: [OwnerRule] = []
+
+    public struct OwnerRule: Sendable, Equatable {
+        public var glob: Glob
+        public var owners: [String]
+
+        public init(glob: Glob, owners: [String]) {
+            self.glob = glob
+            self.owners = owners
+        }
+    }
+
     /// `baseline:`: when review was adopted, and over how many weeks never-reviewed articles
     /// first fall due (so thousands of pages do not fall due on one day).
     public var baseline: Baseline?

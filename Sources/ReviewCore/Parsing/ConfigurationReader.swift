@@ -74,7 +74,7 @@ public enum PolicyParser {
         let root = try reader.root(bytes)
         // A misspelt key (review-intervall-days) would otherwise be ignored silently.
         try reader.refuseUnknownKeys(root, known: ["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
-                                                   "publish-branch", "site", "content", "front-matter", "baseline"], context: "the policy")
+                                                   "publish-branch", "site", "content", "front-matter", "baseline", "owners"], context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -162,6 +162,15 @@ public enum PolicyParser {
             policy.maxUnpublishPercent = try reader.integer(root, "max-unpublish-percent", context: "the policy", range: 0...100)
         }
         if let content = root["content"] { policy.content = try contentRoots(content, reader: reader) }
+        if let owners = root["owners"] {
+            guard case .map(let pairs, _) = owners else {
+                throw reader.error(owners.line, "'owners' must map path globs to owners", remedy: "like \"Articles/neurology/**\": [amara-okafor]")
+            }
+            for (glob, value) in pairs {
+                guard let names = value.strings, !names.isEmpty else { throw reader.error(value.line, "the owners of '\(glob)' must be a list of names") }
+                policy.owners.append(Policy.OwnerRule(glob: Glob(glob), owners: names))
+            }
+        }
         if let baseline = root["baseline"] {
             guard case .map = baseline else { throw reader.error(baseline.line, "'baseline' must be a mapping (from, spread-weeks)") }
             try reader.refuseUnknownKeys(baseline, known: ["from", "spread-weeks"], context: "baseline")

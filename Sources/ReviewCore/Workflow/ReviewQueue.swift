@@ -1,0 +1,160 @@
+/// `review due`: what each role (and reviewer) must review, ordered by due date: articles
+/// awaiting a required role now, and approved ones whose periodic review is due soon or overdue.
+public struct ReviewQueue: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        public var path: String
+        public var slug: String
+        public var title: String
+        public var role: String
+        /// When the review is due (today for an article awaiting review).
+        public var due: Day
+        public var overdue: Bool
+        /// Why it is in the queue, in words.
+        public var reason: String
+        /// Reviewers who hold the role with a key valid today.
+        public var reviewers: [String]
+        /// Who answers for the article (front matter `owners`, or the policy's `owners:` globs).
+        public var owners: [String]
+    }
+
+    public var asOf: Day
+    public var items: [Item]
+
+    /// - Parameters:
+    ///   - reviewer: only what this reviewer can do (a role they hold).
+    ///   - within: only periodic reviews due within this many days (awaiting reviews always).
+    public static func make(_ articles: [ArticleFacts], statuses: [ArticleStatus], configuration: WorkflowConfiguration,
+                            reviewer: Reviewer? = nil, within: Int? = nil) -> ReviewQueue {
+        let asOf = configuration.asOf
+        let facts = Dictionary(articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var items: [Item] = []
+        for status in statuses where !status.isRetired {
+            guard let category = status.category.flatMap({ configuration.policy.categories[$0] }) else { continue }
+            var owners = facts[status.path]?.article.frontMatter.first { $0.key == "owners" }?.value.strings ?? []
+            if owners.isEmpty { owners = configuration.policy.owners.first { $0.glob.matches(status.path) }?.owners ?? [] }
+            func item(_ role: String, due: Day, reason: String) -> Item {
+                Item(path: status.path, slug: status.slug, title: status.title ?? status.slug, role: role, due: due, overdue: due < asOf,
+                     reason: reason,
+                     reviewers: configuration.reviewers.filter { $0.roles.contains(role) && $0.isValid(on: asOf) }.map(\.id), owners: owners)
+            }
+            switch status.state {
+            case .draft, .inReview:
+                for role in status.missingRoles { items.append(item(role, due: asOf, reason: "awaiting \(role) review (\(status.state.rawValue))")) }
+            case .changesRequested:
+                for role in status.missingRoles {
+                    items.append(item(role, due: asOf, reason: "changes requested; review the edit once it lands"))
+                }
+            case .approved, .published:
+                guard let due = status.nextReviewDue, status.freshness != .fresh || within.map({ due <= asOf.adding(days: $0) }) == true else { continue }
+                for role in category.requiredRoles {
+                    items.append(item(role, due: due, reason: due < asOf ? "periodic review overdue since \(due)" : "periodic review due \(due)"))
+                }
+            }
+        }
+        if let reviewer { items = items.filter { reviewer.roles.contains($0.role) } }
+        if let within { items = items.filter { $0.due <= asOf.adding(days: within) } }
+        items.sort { ($0.due, $0.path, $0.role) < ($1.due, $1.path, $1.role) }
+        return ReviewQueue(asOf: asOf, items: items)
+    }
+}
+
+/// How `review due` writes its queue.
+public enum QueueFormat: String, CaseIterable, Sendable {
+    case table, json, markdown, ics
+
+    public func render(_ queue: ReviewQueue) -> String {
+        switch self {
+        case .table: QueueReporters.table(queue)
+        case .json: QueueReporters.json(queue)
+        case .markdown: QueueReporters.markdown(queue)
+        case .ics: QueueReporters.calendar(queue)
+        }
+    }
+}
+
+enum QueueReporters {
+    static func table(_ queue: ReviewQueue) -> String {
+        guard !queue.items.isEmpty else { return "Nothing to review as of \(queue.asOf).\n" }
+        var out = ""
+        for item in queue.items {
+            let line = "\(item.due)  \(item.role)  \(item.slug)  \(item.reason)"
+                + (item.reviewers.isEmpty ? "  (no reviewer holds this role)" : "  reviewers: \(item.reviewers.joined(separator: ", "))")
+                + (item.owners.isEmpty ? "" : "  owners: \(item.owners.joined(separator: ", "))")
+            out += TerminalSafe.clean(line) + "\n"
+        }
+        out += "\(queue.items.count) review\(queue.items.count == 1 ? "" : "s") to do as of \(queue.asOf)"
+            + " (\(queue.items.filter(\.overdue).count) overdue)\n"
+        return out
+    }
+
+    static func json(_ queue: ReviewQueue) -> String {
+        JSONValue.object([
+            ("asOf", .string(queue.asOf.description)),
+            ("items", .array(queue.items.map { item in
+                .object([("due", .string(item.due.description)), ("overdue", .bool(item.overdue)), ("owners", .array(item.owners.map { .string($0) })),
+                         ("path", .string(item.path)), ("reason", .string(item.reason)), ("reviewers", .array(item.reviewers.map { .string($0) })),
+                         ("role", .string(item.role)), ("slug", .string(item.slug)), ("title", .string(item.title))])
+            })),
+        ]).rendered
+    }
+
+    static func markdown(_ queue: ReviewQueue) -> String {
+        var out = "### Reviews to do (as of \(queue.asOf))\n\n"
+        guard !queue.items.isEmpty else { return out + "Nothing to review.\n" }
+        out += "| Due | Role | Article | Why | Reviewers | Owners |\n|---|---|---|---|---|---|\n"
+        for item in queue.items {
+            out += "| \(item.overdue ? "**\(item.due)**" : item.due.description) | \(item.role) | \(MarkdownReporter.cell(item.title)) (`\(MarkdownReporter.cell(item.slug))`) "
+                + "| \(MarkdownReporter.cell(item.reason)) | \(item.reviewers.joined(separator: ", ")) | \(item.owners.joined(separator: ", ")) |\n"
+        }
+        return out
+    }
+
+    /// iCalendar (RFC 5545): one all-day event per review on its due day, with a stable UID, so
+    /// a reviewer's calendar subscription updates instead of duplicating.
+    static func calendar(_ queue: ReviewQueue) -> String {
+        let stamp = queue.asOf.description.filter { $0 != "-" } + "T000000Z"
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//review//due queue//EN", "CALSCALE:GREGORIAN", "X-WR-CALNAME:Medical reviews due"]
+        for item in queue.items {
+            let uid = SignOff.sha256Hex(Array("\(item.path)\u{0}\(item.role)\u{0}\(item.due)".utf8)).prefix(32)
+            let day = item.due.description.filter { $0 != "-" }
+            lines += ["BEGIN:VEVENT", "UID:\(uid)@review", "DTSTAMP:\(stamp)", "DTSTART;VALUE=DATE:\(day)",
+                      "SUMMARY:" + escape("Review \(item.title) (\(item.role))"),
+                      "DESCRIPTION:" + escape("\(item.reason). \(item.path)" + (item.reviewers.isEmpty ? "" : ". Reviewers: \(item.reviewers.joined(separator: ", "))")),
+                      "END:VEVENT"]
+        }
+        lines.append("END:VCALENDAR")
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// RFC 5545 TEXT: backslash, semicolon, comma and newline escaped; control characters dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in TerminalSafe.clean(text).unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case ";": out += "\\;"
+            case ",": out += "\\,"
+            case "\n": out += "\\n"
+            default: if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1),
+    /// never splitting a UTF-8 sequence.
+    static func fold(_ line: String) -> String {
+        var out = ""
+        var count = 0
+        for character in line {
+            let size = String(character).utf8.count
+            if count + size > 75 {
+                out += "\r\n "
+                count = 1
+            }
+            out.append(character)
+            count += size
+        }
+        return out
+    }
+}
