@@ -48,8 +48,20 @@ struct Review: ParsableCommand {
                 emit(fullMessage(for: error))
                 return 0
             }
-            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            printError("error: " + message.replacingOccurrences(of: "Error: ", with: "") + "; see 'review --help'")
+            var message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            message = message.replacingOccurrences(of: "Error: ", with: "")
+            if message.hasSuffix(".") { message.removeLast() }
+            if message.contains("<date>") { message += " (a date is written YYYY-MM-DD, like 2026-11-25)" }
+            // Point to the help of the command that was run (`review reviewer add --help`).
+            let arguments = hoistingGlobalOptions(arguments)
+            var command = ["review"]
+            var level: [ParsableCommand.Type] = configuration.subcommands
+            for word in arguments {
+                guard let sub = level.first(where: { $0.configuration.commandName == word }) else { break }
+                command.append(word)
+                level = sub.configuration.subcommands
+            }
+            printError("error: " + message + "; see '\(command.joined(separator: " ")) --help'")
             return 2
         }
     }

@@ -11,6 +11,11 @@ import TestSupport
         let help = try ReviewRun(["help", "nosuch"])
         #expect(help.status == 2 && help.stderr.contains("no command 'nosuch'"))
         #expect(try ReviewRun(["help", "status"]).status == 0)
+        // Errors point to the command's own help; a bad date says how dates are written.
+        let option = try ReviewRun(["check", "--frmat", "x"])
+        #expect(option.status == 2 && option.stderr.hasSuffix("see 'review check --help'\n"), "\(option.stderr)")
+        let date = try ReviewRun(["status", "--as-of", "2026-13-01"])
+        #expect(date.status == 2 && date.stderr.contains("YYYY-MM-DD") && date.stderr.hasSuffix("see 'review status --help'\n"))
     }
 
     @Test func reviewersAreListedRetiredAndRotatedByCommand() throws {
