@@ -39,7 +39,23 @@ public struct MarkdownNode: Sendable, Equatable {
         switch kind {
         case .text, .code, .htmlInline, .htmlBlock, .codeBlock: return literal
         case .softBreak, .lineBreak: return " "
-        default: return children.map(\.plainText).joined(separator: kind == .tableRow ? " " : "")
+        default:
+            var out = ""
+            appendPlainText(to: &out)
+            return out
+        }
+    }
+
+    /// Appends ``plainText`` to `out` (one buffer for the whole subtree).
+    private func appendPlainText(to out: inout String) {
+        switch kind {
+        case .text, .code, .htmlInline, .htmlBlock, .codeBlock: out += literal
+        case .softBreak, .lineBreak: out += " "
+        default:
+            for (i, child) in children.enumerated() {
+                if i > 0 && kind == .tableRow { out += " " }
+                child.appendPlainText(to: &out)
+            }
         }
     }
 }
