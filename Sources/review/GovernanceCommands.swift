@@ -33,7 +33,10 @@ struct GovernanceInitCommand: ParsableCommand {
 
     func run() throws {
         let root = TrustRoot(threshold: threshold, governance: try keys.map(Self.key), publishers: try publishers.map(Self.key))
-        guard root.governance.count >= 1, (1...root.governance.count).contains(threshold) else {
+        guard !root.governance.isEmpty else {
+            throw ReviewError("a root needs governance keys", remedy: "pass --key ID=PUBLIC-KEY for each governance key holder, such as three and --threshold 2")
+        }
+        guard (1...root.governance.count).contains(threshold) else {
             throw ReviewError("--threshold \(threshold) must be from 1 to the number of --key options (\(root.governance.count))",
                               remedy: "for example three --key options and --threshold 2")
         }
