@@ -109,7 +109,7 @@ extension ReviewSession {
                                   remedy: "governance keys are listed in \(TrustRoot.path) of the version in force; use your own governance key (REVIEW_KEY_DIR)")
             }
             var signatures = ConfigurationSignatures(version: pending.version, rootVersion: pending.rootVersion)
-            let statement = signatures.statement(over: tipState.files)
+            let statement = ConfigurationStatement(version: pending.version, rootVersion: pending.rootVersion, files: tipState.digests)
             if let bytes = tipState.signatures, let existing = try? ConfigurationSignatures.parse(bytes),
                existing.version == pending.version, existing.rootVersion == pending.rootVersion {
                 // Keep the signatures that still verify over exactly these files.
@@ -173,7 +173,7 @@ extension GovernedConfiguration {
         let current = chain.current
         if let current, states[current.state].files == committed.files { return status }
         guard let rootBytes = committed.files[TrustRoot.path], let newRoot = try? TrustRootParser.parse(rootBytes) else { return status }
-        let check = committed.check()
+        let check = checks[tipState]
         let rootChanged = current.map { states[$0.state].files[TrustRoot.path] != rootBytes } ?? true
         let parsed = try? committed.signatures.map { (bytes) throws(ReviewError) in try ConfigurationSignatures.parse(bytes) }
         var version = (current?.version ?? 0) + 1

@@ -219,7 +219,7 @@ import TestSupport
                                         Policy.path: Array(try content.text(Policy.path).utf8)]
         files["Reviews/disclaimers/medical.md"] = Array(try content.text("Reviews/disclaimers/medical.md").utf8)
         var signatures = ConfigurationSignatures(version: 1000, rootVersion: 1)
-        let statement = signatures.statement(over: files)
+        let statement = ConfigurationStatement(version: 1000, rootVersion: 1, contents: files)
         signatures.signatures = [.init(publicKey: Array(rogueKey.publicKey.rawRepresentation), signature: Array(try rogueKey.signature(for: statement.encoding)),
                                        signer: "mallory")]
         let rogueFiles: [FileChange] = [.write(TrustRoot.path, TrustRootParser.text(rogueRoot)), .write(Reviewer.path, reviewers),

@@ -93,16 +93,7 @@ public struct SignOff: Sendable, Equatable {
     }
 
     /// Lowercase hex SHA-256 of some bytes.
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).hex }
 }
 
 /// UTC timestamps written `2026-04-08T10:15:00Z`.
@@ -149,5 +140,23 @@ public enum YAMLText {
             }
         }
         return out + "\""
+    }
+}
+
+extension Array where Element == UInt8 {
+    var base64: String { Data(self).base64EncodedString() }
+}
+
+extension Digest {
+    /// Lowercase hex.
+    var hex: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.byteCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

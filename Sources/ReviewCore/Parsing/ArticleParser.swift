@@ -3,10 +3,6 @@
 /// Never fails: whatever is wrong becomes an `invalid-front-matter` finding with its line, and
 /// the article carries what could be read.
 public enum ArticleParser {
-    /// Keys every article must have (with the default front-matter mapping).
-    public static let requiredKeys = ["title", "last-updated", "category"]
-    public static let knownKeys: Set<String> = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status"]
-
     public static func parse(path: String, bytes: [UInt8], content layout: ContentRoots = ContentRoots(),
                              frontMatter mapping: FrontMatterMapping = FrontMatterMapping()) -> (Article, [Finding]) {
         located(parseContent(bytes), at: path, content: layout, frontMatter: mapping)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a configuration file's YAML, turning every problem into a ``ReviewError`` that names
 /// the file and line: a broken configuration stops the run (exit 2) instead of becoming a
 /// finding on every article.
@@ -266,5 +268,30 @@ public enum PolicyParser {
             throw reader.error(value.line, "front-matter maps two of review's keys to '\(twice)'", remedy: "give each its own key")
         }
         return mapping
+    }
+}
+
+extension ConfigurationReader {
+    /// A `public-key` entry: base64 of 32 bytes, and a key worth trusting.
+    func publicKey(_ entry: YAMLValue, context: String) throws(ReviewError) -> [UInt8] {
+        let keyText = try string(entry, "public-key", context: context)!
+        guard let key = Data(base64Encoded: keyText), key.count == 32 else {
+            throw error(entry["public-key"]?.line, "the public key of \(context) is not a base64 Ed25519 key (32 bytes)",
+                        remedy: "paste the key 'review keygen' printed")
+        }
+        if let problem = PublicKeyCheck.problem(Array(key)) {
+            throw error(entry["public-key"]?.line, "the public key of \(context) \(problem)", remedy: "paste the key 'review keygen' printed for them")
+        }
+        return Array(key)
+    }
+
+    /// Refuses a key the file format does not have (a typo would otherwise be ignored silently).
+    func refuseUnknownKeys(_ map: YAMLValue, known: Set<String>, context: String) throws(ReviewError) {
+        guard case .map(let pairs, _) = map else { return }
+        for pair in pairs where !known.contains(pair.key) {
+            let hint = DidYouMean.suggestion(for: pair.key, among: known).map { "did you mean '\($0)'?" }
+                ?? "the keys are \(known.sorted().joined(separator: ", "))"
+            throw error(map[pair.key]?.line ?? map.line, "unknown key '\(pair.key)' in \(context)", remedy: hint)
+        }
     }
 }

@@ -27,16 +27,8 @@ public enum ReviewersParser {
             for role in reviewerRoles where roles.map({ !$0.contains(role) }) ?? false {
                 throw reader.error(entry["roles"]?.line, "unknown role '\(role)' for \(context)", remedy: "use a role from policy.yml's roles:")
             }
-            let keyText = try reader.string(entry, "public-key", context: context)!
-            guard let key = Data(base64Encoded: keyText), key.count == 32 else {
-                throw reader.error(entry["public-key"]?.line, "the public key of \(context) is not a base64 Ed25519 key (32 bytes)",
-                                   remedy: "paste the key 'review keygen' printed")
-            }
-            if let problem = PublicKeyCheck.problem(Array(key)) {
-                throw reader.error(entry["public-key"]?.line, "the public key of \(context) \(problem)",
-                                   remedy: "paste the key 'review keygen' printed for them")
-            }
-            if let other = reviewers.first(where: { $0.publicKey == Array(key) }) {
+            let key = try reader.publicKey(entry, context: context)
+            if let other = reviewers.first(where: { $0.publicKey == key }) {
                 throw reader.error(entry["public-key"]?.line, "\(context) has the same public key as reviewer '\(other.id)'",
                                    remedy: "every reviewer signs with their own key: run 'review keygen \(id)' and use that key")
             }
@@ -54,7 +46,7 @@ public enum ReviewersParser {
                 id: id, name: name,
                 credentials: try reader.string(entry, "credentials", context: context, required: false) ?? "",
                 roles: reviewerRoles, emails: try reader.strings(entry, "emails", context: context, required: false),
-                publicKey: Array(key), validFrom: from, validUntil: until, line: entry.line))
+                publicKey: key, validFrom: from, validUntil: until, line: entry.line))
         }
         return reviewers
     }

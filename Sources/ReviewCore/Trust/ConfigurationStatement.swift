@@ -97,10 +97,6 @@ public struct ConfigurationSignatures: Sendable, Equatable {
         self.signatures = signatures
     }
 
-    /// The statement these signatures claim to sign, over `contents`.
-    public func statement(over contents: [String: [UInt8]]) -> ConfigurationStatement {
-        ConfigurationStatement(version: version, rootVersion: rootVersion, contents: contents)
-    }
 
     /// - Throws: ``ReviewError`` naming the file and line of the first problem.
     public static func parse(_ bytes: [UInt8], file: String = ConfigurationFiles.signaturesPath) throws(ReviewError) -> ConfigurationSignatures {

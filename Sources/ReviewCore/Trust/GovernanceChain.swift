@@ -111,13 +111,13 @@ public struct GovernanceChain: Sendable {
         return version
     }
 
-    /// The chain from the first root to the version in force, oldest first.
-    public var chain: [Version] {
+    /// The chain from the first root to the version at `index`, oldest first.
+    public func chain(endingAt index: Int) -> [Version] {
         var out: [Version] = []
-        var next = current
-        while let version = next {
-            out.append(version)
-            next = version.previous.map { versions[$0] }
+        var next: Int? = index
+        while let i = next {
+            out.append(versions[i])
+            next = versions[i].previous
         }
         return out.reversed()
     }

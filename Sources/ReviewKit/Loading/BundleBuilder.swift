@@ -6,7 +6,10 @@ import ReviewCore
 enum BundleBuilder {
     /// Slug → bundle bytes; empty when the published ref carries no signed publication (an
     /// ungoverned repository, or one published before its root listed publishers).
-    static func bundles(repository: Repository) throws -> [String: [UInt8]] {
+    ///
+    /// - Parameter governed: the configuration history at HEAD, where the chain and the records
+    ///   are read from (and the layout in force, which names the pages).
+    static func bundles(repository: Repository, head: ObjectID, governed: GovernedConfiguration) throws -> [String: [UInt8]] {
         guard let published = try repository.referenceTarget(Publisher.reference) else { return [:] }
         let tree = try repository.commit(published).tree
         func bytes(_ path: String) throws -> [UInt8]? {
@@ -16,22 +19,13 @@ enum BundleBuilder {
         guard let envelopeBytes = try bytes(PublicationStatement.path), let envelope = SignedEnvelope.decode(envelopeBytes),
               let statement = envelope.payloadBytes.flatMap(PublicationStatement.decode),
               let manifestBytes = try bytes(PublishedManifest.path) else { return [:] }
-        let head = try repository.headCommit()
         let headTree = try repository.commit(head).tree
-        let governed = try GovernedConfiguration.read(from: repository, revision: head, tree: headTree, engine: HistoryEngine(usesCache: true),
-                                                      partial: false, pinned: nil)
         let chain = governed.chain
         guard let index = chain.versions.indices.first(where: { chain.versions[$0].statement.digest == statement.predicate.configurationDigest }) else {
             return [:]
         }
         // The chain to that version: the first root, every root change, and the version itself.
-        var path: [GovernanceChain.Version] = []
-        var next: Int? = index
-        while let i = next {
-            path.append(chain.versions[i])
-            next = chain.versions[i].previous
-        }
-        path.reverse()
+        let path = chain.chain(endingAt: index)
         let kept = path.enumerated().filter { i, version in i == 0 || i == path.count - 1 || version.rootVersion != path[i - 1].rootVersion }
         let elements = kept.map { _, version in
             let state = governed.states[version.state]
@@ -42,7 +36,7 @@ enum BundleBuilder {
         var records: [String: SignOff] = [:]
         for list in log.records.values { for record in list { records[record.path] = record.signOff } }
         var out: [String: [UInt8]] = [:]
-        let layout = Configuration.layout(in: repository, at: head)
+        let layout = governed.current.policy.content
         for justification in statement.predicate.articles {
             guard let article = try bytes(justification.path) else { continue }
             var texts: [String: String] = [:]

@@ -11,6 +11,8 @@ struct GovernedConfiguration {
     var chain: GovernanceChain
     /// The configuration's files as each distinct state (parallel to `history.states`).
     var states: [ConfigurationState]
+    /// What each state's files say alone (parsed root and signatures, verified signers).
+    var checks: [ConfigurationState.Check]
     /// The configuration in force at the revision.
     var current: Configuration
     /// Per position, the reviewers in force there (index into `reviewerLists`; -1: none listed).
@@ -88,7 +90,7 @@ struct GovernedConfiguration {
             numberOfState[state] = number
             reviewersAt[position] = number
         }
-        return GovernedConfiguration(history: history, chain: chain, states: states, current: current, reviewersAt: reviewersAt,
+        return GovernedConfiguration(history: history, chain: chain, states: states, checks: checks, current: current, reviewersAt: reviewersAt,
                                      reviewerLists: reviewerLists)
     }
 

@@ -196,8 +196,14 @@ public enum Publisher {
             }
             return (manifest, bodies, assets)
         }
-        let bundles = try ReviewError.wrapping { try BundleBuilder.bundles(repository: repository) }
-        let content = (try? repository.headCommit()).map { Configuration.layout(in: repository, at: $0) } ?? ContentRoots()
+        // The configuration in force at HEAD (never what was last committed): the layout names
+        // the pages, and the chain and records make the bundles.
+        let (bundles, content) = try ReviewError.wrapping { () throws -> ([String: [UInt8]], ContentRoots) in
+            let head = try repository.headCommit()
+            let governed = try GovernedConfiguration.read(from: repository, revision: head, tree: try repository.commit(head).tree,
+                                                          engine: HistoryEngine(usesCache: true), partial: false, pinned: nil)
+            return (try BundleBuilder.bundles(repository: repository, head: head, governed: governed), governed.current.policy.content)
+        }
         var files = SiteRenderer.render(manifest, bodies: bodies, bundles: Set(bundles.keys), content: content).mapValues { Array($0.utf8) }
         files.merge(assets) { page, _ in page }
         for (slug, bundle) in bundles { files[VerificationBundle.sitePath(slug: slug)] = bundle }

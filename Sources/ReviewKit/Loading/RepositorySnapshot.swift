@@ -316,7 +316,10 @@ struct Configuration {
     }
 
     /// Where articles live as the committed policy at `commit` says (the contract's layout when
-    /// it cannot be read: every command that reads it fully reports why).
+    /// it cannot be read: every command that reads it fully reports why). Only for finding
+    /// paths cheaply before the snapshot is read (article lookup, `--changed-since` scope): the
+    /// snapshot then judges with the layout in force, and a committed layout that differs is an
+    /// unsigned change, itself a blocking finding of the same run.
     static func layout(in repository: Repository, at commit: ObjectID) -> ContentRoots {
         guard let tree = try? repository.commit(commit).tree,
               let configuration = try? read(from: repository, tree: tree, at: commit, readingReviewers: false) else { return ContentRoots() }
