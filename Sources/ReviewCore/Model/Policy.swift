@@ -17,9 +17,12 @@ public struct Policy: Sendable, Equatable {
         /// `rules:`: the severity of content rules in this category (``RuleID/adjustable``).
         public var ruleSeverity: [RuleID: Severity] = [:]
         /// `unapproved-blocks: true`: a draft, in-review or changes-requested article on the
-        /// checked branch is a blocking finding (`awaiting-review` and `changes-requested`
-        /// become errors), for branches where only approved text may land.
-        public var unapprovedBlocks = false
+        /// checked branch is a blocking finding, for branches where only approved text may land:
+        /// `awaiting-review` and `changes-requested` take severity error (``ruleSeverity``).
+        public var unapprovedBlocks: Bool {
+            get { ruleSeverity[.awaitingReview] == .error && ruleSeverity[.changesRequested] == .error }
+            set { for rule in [RuleID.awaitingReview, .changesRequested] { ruleSeverity[rule] = newValue ? .error : nil } }
+        }
 
         public init(name: String, requiredRoles: [String], reviewIntervalDays: Int, dueSoonDays: Int, disclaimers: [String],
                     whenOverdue: OverdueAction = .notice) {

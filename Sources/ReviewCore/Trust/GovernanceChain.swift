@@ -94,8 +94,8 @@ public struct GovernanceChain: Sendable {
     public var versions: [Version] = []
     /// Per position, the index into ``versions`` in force, or -1 where none is (ungoverned).
     public var inForceAt: [Int32] = []
-    /// Findings about the tip: a pending (unsigned, under-signed, rolled back) change, a root
-    /// that does not match the pinned fingerprint, an unpinned root, no root at all.
+    /// Findings about the tip, sorted: a pending (unsigned, under-signed, rolled back) change,
+    /// a root that does not match the pinned fingerprint, an unpinned root, no root at all.
     public var findings: [Finding] = []
 
     /// No configuration history at all.
@@ -229,6 +229,7 @@ public struct GovernanceChain: Sendable {
                     "no governance keys protect the configuration, so anyone who can push can enrol a reviewer or change a policy or disclaimer; create a root with 'review governance init' (see README, \"Governance\")"))
             }
         }
+        chain.findings.sort()
         return chain
     }
 

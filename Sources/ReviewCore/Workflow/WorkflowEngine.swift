@@ -55,14 +55,9 @@ public enum WorkflowEngine {
         let context = ArticleContext(facts: facts, configuration: configuration, category: category, outcome: outcome)
         var findings = recordFindings
         for rule in RuleRegistry.articleRules { findings += rule.check(context) }
-        // The category's severities for content rules (`rules:` in the policy).
+        // The category's severities (`rules:` and `unapproved-blocks:` in the policy).
         if let overrides = category?.ruleSeverity, !overrides.isEmpty {
             for i in findings.indices { findings[i].severityOverride = overrides[findings[i].rule] }
-        }
-        if category?.unapprovedBlocks == true {
-            for i in findings.indices where findings[i].rule == .awaitingReview || findings[i].rule == .changesRequested {
-                findings[i].severityOverride = .error
-            }
         }
 
         func approval(_ record: SignOff) -> Approval {

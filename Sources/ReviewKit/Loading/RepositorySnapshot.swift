@@ -16,10 +16,10 @@ public struct RepositorySnapshot: Sendable {
     public var disclaimerHistory: [String: [String]] = [:]
     /// Findings about files that are not articles, or records that belong to no article.
     public var strayFindings: [Finding]
-    /// Findings about the configuration's governance (unsigned changes, the root and its pin).
-    public var trustFindings: [Finding] = []
     /// The configuration chain in force (empty where no root governs).
     public var governance: GovernanceChain = GovernanceChain()
+    /// Findings about the configuration's governance (unsigned changes, the root and its pin).
+    public var trustFindings: [Finding] { governance.findings }
     public var reachedShallowBoundary: Bool
 
     public static let articlesDirectory = ContentLayout.articlesDirectory
@@ -217,7 +217,6 @@ private struct SnapshotLoader {
                                           disclaimers: configuration.disclaimers, strayFindings: stray.sorted(),
                                           reachedShallowBoundary: report.reachedShallowBoundary)
         snapshot.disclaimerHistory = disclaimerHistory
-        snapshot.trustFindings = governed.chain.findings.sorted()
         snapshot.governance = governed.chain
         return snapshot
     }
