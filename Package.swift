@@ -3,8 +3,8 @@ import PackageDescription
 
 // Layers, each a target so the compiler refuses a wrong import (docs/architecture.md):
 //
-//   review (CLI: arguments and printing) ─┐
-//                                         ├─> ReviewKit (repository layer + the façade) ─┬─> GitKit ─> CGit2 (libgit2)
+//   review (CLI: arguments and printing) ─┬─> ReviewServer (review serve: HTTP) ─┐
+//                                         ├──────────────────────────────────────┴─> ReviewKit (repository layer + the façade) ─┬─> GitKit ─> CGit2 (libgit2)
 //                                         │                                              └─> BinaryStore
 //                                         └─> ReviewCore (pure: model, parsing, workflow, rules, reporters)
 //
@@ -25,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // review serve only (the dashboard); without its default traits (swift-configuration, full Foundation).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Already in Hummingbird's graph; named so the server may import them.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -63,10 +69,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // review serve: the dashboard over the façade (HTTP with Hummingbird); holds no key, signs nothing.
+        .target(
+            name: "ReviewServer",
+            dependencies: [
+                "ReviewKit", "ReviewCore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "review",
             dependencies: [
-                "ReviewKit", "ReviewCore",
+                "ReviewKit", "ReviewCore", "ReviewServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

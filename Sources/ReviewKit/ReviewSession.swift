@@ -69,6 +69,23 @@ public final class ReviewSession {
         try ReviewError.wrapping { try repository.headCommit().hex }
     }
 
+    /// What the dashboard watches to know when to read again: `HEAD`'s commit and the
+    /// published ref's, joined (any commit, publication or branch switch changes it).
+    public func watchedRevisions() throws(ReviewError) -> String {
+        try ReviewError.wrapping {
+            let head = try repository.headCommit().hex
+            let published = try repository.referenceTarget(Publisher.reference)?.hex ?? "-"
+            return head + " " + published
+        }
+    }
+
+    /// The bytes of a file revision (a blob id, 40 hex digits), for the dashboard's diff and the
+    /// browser's own check of what it signs.
+    public func blobBytes(_ blob: String) throws(ReviewError) -> [UInt8] {
+        guard let id = ObjectID(hex: blob) else { throw ReviewError("'\(blob)' is not a blob id (40 hex digits)") }
+        return try ReviewError.wrapping { try repository.blob(id) }
+    }
+
     // MARK: Reading
 
     /// Everything at `HEAD`, judged as of `asOf`.
@@ -124,7 +141,11 @@ public final class ReviewSession {
     /// Also proves each article on `refs/heads/published` justified: signed by a publisher key
     /// (when the root lists any), and approved in every required role at HEAD.
     public func verify(asOf: Day) throws(ReviewError) -> VerifyReport {
-        let evaluation = try evaluate(asOf: asOf)
+        try verify(try evaluate(asOf: asOf))
+    }
+
+    /// `review verify` of an evaluation already made (the dashboard keeps one per revision).
+    public func verify(_ evaluation: Evaluation) throws(ReviewError) -> VerifyReport {
         var report = VerifyReport(evaluation.snapshot.articles, statuses: evaluation.report.articles,
                                   strayFindings: evaluation.snapshot.strayFindings, head: evaluation.head)
         report.configurationFindings = evaluation.snapshot.trustFindings.filter { $0.severity == .error }
@@ -162,8 +183,12 @@ public final class ReviewSession {
 
     /// `review due`: the review queue, for one reviewer (by id) or everyone.
     public func due(asOf: Day, reviewer: String? = nil, within: Int? = nil) throws(ReviewError) -> ReviewQueue {
-        let evaluation = try evaluate(asOf: asOf)
-        let configuration = evaluation.snapshot.configuration(asOf: asOf)
+        try Self.queue(try evaluate(asOf: asOf), reviewer: reviewer, within: within)
+    }
+
+    /// The review queue of an evaluation already made, for one reviewer (by id) or everyone.
+    public static func queue(_ evaluation: Evaluation, reviewer: String? = nil, within: Int? = nil) throws(ReviewError) -> ReviewQueue {
+        let configuration = evaluation.snapshot.configuration(asOf: evaluation.report.asOf)
         let who = try reviewer.map { (id) throws(ReviewError) -> Reviewer in
             guard let found = configuration.reviewer(id) else {
                 throw ReviewError(file: Reviewer.path, "no reviewer '\(id)' in the configuration in force", remedy: "see 'review reviewer list'")
@@ -233,6 +258,17 @@ public final class ReviewSession {
     public func record(_ request: SignOffRequest, key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> (SignOff, String) {
         let (signOff, commit) = try SignOffWriter.record(request, in: repository, key: key)
         return (signOff, commit.hex)
+    }
+
+    /// The dashboard's approve and request-changes: a record the reviewer's browser signed,
+    /// checked exactly as ``record(_:key:)`` checks, and committed through the same
+    /// compare-and-swap path. The session holds no key and signs nothing.
+    ///
+    /// - Parameter now: the server's clock; the record must have been signed within
+    ///   ``SignOffWriter/submissionWindow`` of it.
+    public func record(signed signOff: SignOff, now: Int64) throws(ReviewError) -> (SignOffRecord, String) {
+        let (record, commit) = try SignOffWriter.record(signed: signOff, now: now, in: repository)
+        return (record, commit.hex)
     }
 
     /// Bulk `review approve`: one record per article, each checked as a single one, one commit;

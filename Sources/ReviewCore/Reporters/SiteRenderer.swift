@@ -188,7 +188,7 @@ public enum SiteRenderer {
         return json.replacingAll(["<": "\\u003c", ">": "\\u003e", "&": "\\u0026"])
     }
 
-    static let style = """
+    public static let style = """
         body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.55; color: #1d2327; }
         h1 { line-height: 1.2; }
         .reviewed { margin: 0.2rem 0; font-weight: 600; color: #0b5d3b; }

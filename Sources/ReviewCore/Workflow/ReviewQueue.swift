@@ -30,8 +30,7 @@ public struct ReviewQueue: Sendable, Equatable {
         var items: [Item] = []
         for status in statuses where !status.isRetired {
             guard let category = status.category.flatMap({ configuration.policy.categories[$0] }) else { continue }
-            var owners = facts[status.path]?.article.frontMatter.first { $0.key == "owners" }?.value.strings ?? []
-            if owners.isEmpty { owners = configuration.policy.owners.first { $0.glob.matches(status.path) }?.owners ?? [] }
+            let owners = Self.owners(of: status.path, article: facts[status.path]?.article, policy: configuration.policy)
             func item(_ role: String, due: Day, reason: String) -> Item {
                 Item(path: status.path, slug: status.slug, title: status.title ?? status.slug, role: role, due: due, overdue: due < asOf,
                      reason: reason,
@@ -55,6 +54,15 @@ public struct ReviewQueue: Sendable, Equatable {
         if let within { items = items.filter { $0.due <= asOf.adding(days: within) } }
         items.sort { ($0.due, $0.path, $0.role) < ($1.due, $1.path, $1.role) }
         return ReviewQueue(asOf: asOf, items: items)
+    }
+}
+
+extension ReviewQueue {
+    /// Who answers for an article: its front matter's `owners`, else the first of the policy's
+    /// `owners:` globs that matches its path.
+    public static func owners(of path: String, article: Article?, policy: Policy) -> [String] {
+        let own = article?.frontMatter.first { $0.key == "owners" }?.value.strings ?? []
+        return own.isEmpty ? policy.owners.first { $0.glob.matches(path) }?.owners ?? [] : own
     }
 }
 

@@ -23,8 +23,32 @@ public struct SignOffRequest: Sendable {
     }
 }
 
+/// How a record gets its signature: signed here with the reviewer's private key (`review
+/// approve`), or already signed elsewhere (the dashboard: the reviewer's browser signed it, and
+/// the server holds no key).
+public enum SignOffSigning {
+    case key(Curve25519.Signing.PrivateKey)
+    /// A record signed elsewhere; `now` is the server's clock, which the record's time must be
+    /// close to (``SignOffWriter/submissionWindow``): an old signed record cannot be replayed.
+    case signed(SignOff, now: Int64)
+}
+
 /// Writes signed sign-off records and commits them onto the checked-out branch.
 public enum SignOffWriter {
+    /// How far a record signed elsewhere may be from the server's clock when it is submitted.
+    public static let submissionWindow: Int64 = 300
+
+    /// Commits a record signed elsewhere (the dashboard), after exactly the checks `approve`
+    /// makes, plus: the signature verifies with the key the configuration in force lists, the
+    /// record is for the article's current revision, it was signed within
+    /// ``submissionWindow`` of `now`, and the same record is not already in the history.
+    public static func record(signed signOff: SignOff, now: Int64, in repository: Repository) throws(ReviewError) -> (SignOffRecord, ObjectID) {
+        let request = SignOffRequest(article: signOff.article, reviewer: signOff.reviewer, role: signOff.role,
+                                     decision: signOff.decision, comment: signOff.comment, timestamp: signOff.timestamp)
+        let (records, commit) = try ReviewError.wrapping { try recordUnchecked([request], in: repository, signing: .signed(signOff, now: now)) }
+        return (records[0], commit)
+    }
+
     /// Checks the request against the policy, reviewers and history, signs it and commits it.
     ///
     /// Nothing is written when anything is wrong: unknown article, reviewer or role, an expired
@@ -42,11 +66,11 @@ public enum SignOffWriter {
     public static func record(_ requests: [SignOffRequest], in repository: Repository,
                               key: Curve25519.Signing.PrivateKey) throws(ReviewError) -> ([SignOffRecord], ObjectID) {
         guard !requests.isEmpty else { throw ReviewError("no article to sign", remedy: "name articles or a --folder with articles in it") }
-        return try ReviewError.wrapping { try recordUnchecked(requests, in: repository, key: key) }
+        return try ReviewError.wrapping { try recordUnchecked(requests, in: repository, signing: .key(key)) }
     }
 
     private static func recordUnchecked(_ requests: [SignOffRequest], in repository: Repository,
-                                        key: Curve25519.Signing.PrivateKey) throws -> ([SignOffRecord], ObjectID) {
+                                        signing: SignOffSigning) throws -> ([SignOffRecord], ObjectID) {
         let branch = try repository.currentBranch()
         let tip = try repository.headCommit()
         // Read only the articles being signed, with their whole history: once a record exists,
@@ -63,7 +87,7 @@ public enum SignOffWriter {
         var refusals: [ReviewError] = []
         for (request, article) in zip(requests, found) {
             do {
-                let signOff = try check(request, article: article, snapshot: snapshot, key: key)
+                let signOff = try check(request, article: article, snapshot: snapshot, signing: signing)
                 let path = signOff.canonicalPath(in: snapshot.policy.content.recordDirectory(of: signOff.article))
                 signed.append((signOff, .write(path, signOff.fileText)))
             } catch let error as ReviewError {
@@ -112,7 +136,7 @@ public enum SignOffWriter {
 
     /// One request judged exactly as `status` will judge its record; returns it signed.
     private static func check(_ request: SignOffRequest, article found: Article, snapshot: RepositorySnapshot,
-                              key: Curve25519.Signing.PrivateKey) throws -> SignOff {
+                              signing: SignOffSigning) throws -> SignOff {
         guard let facts = snapshot.articles.first(where: { $0.article.path == found.path }) else {
             throw ReviewError(file: found.path, "is not a readable article", remedy: "see 'review status'")
         }
@@ -127,7 +151,7 @@ public enum SignOffWriter {
             throw ReviewError(file: Policy.path, "no role '\(request.role)'",
                               remedy: "use one of: \(configuration.policy.roles.joined(separator: ", "))")
         }
-        guard reviewer.publicKey == Array(key.publicKey.rawRepresentation) else {
+        if case .key(let key) = signing, reviewer.publicKey != Array(key.publicKey.rawRepresentation) {
             throw ReviewError(file: Reviewer.path, line: reviewer.line,
                               "the private key for '\(reviewer.id)' does not match the public key listed for them",
                               remedy: "use the key 'review keygen' made for them, or update their public-key")
@@ -141,12 +165,48 @@ public enum SignOffWriter {
         }
         var signOff = SignOff(article: facts.article.path, blob: facts.blob, sha256: facts.sha256, reviewer: reviewer.id,
                               role: request.role, decision: request.decision, timestamp: request.timestamp, comment: request.comment)
-        try signOff.sign(with: key)
+        switch signing {
+        case .key(let key):
+            try signOff.sign(with: key)
+        case .signed(let submitted, let now):
+            try checkSubmitted(submitted, current: signOff, reviewer: reviewer, now: now)
+            signOff.signature = submitted.signature
+        }
         let record = SignOffRecord(path: signOff.canonicalPath(in: snapshot.policy.content.recordDirectory(of: signOff.article)), signOff: signOff)
+        if facts.signOffs.contains(where: { $0.path == record.path || $0.signOff.signature == signOff.signature }) {
+            throw ReviewError(file: record.path, "is already recorded: the same signed decision cannot count twice",
+                              remedy: "sign a new decision if you mean to decide again")
+        }
         if let problem = WorkflowEngine.problem(with: record, for: facts, configuration) {
             throw ReviewError(file: facts.article.path, "refused: \(problem.message) [\(problem.rule.rawValue)]")
         }
         return signOff
+    }
+}
+
+extension SignOffWriter {
+    /// A record signed elsewhere must be for the revision the branch holds now, signed by the
+    /// key the configuration in force lists for its reviewer, and signed moments ago.
+    static func checkSubmitted(_ submitted: SignOff, current: SignOff, reviewer: Reviewer, now: Int64) throws(ReviewError) {
+        guard submitted.article == current.article else {
+            throw ReviewError(file: current.article, "the signed record names '\(submitted.article)', not the article's path",
+                              remedy: "sign the record for \(current.article)")
+        }
+        guard submitted.blob == current.blob, submitted.sha256 == current.sha256 else {
+            throw ReviewError(file: current.article, "the signed record is for revision \(submitted.blob.prefix(7)), but the article is now at revision \(current.blob.prefix(7))",
+                              remedy: "reload the article, read the new revision and sign again")
+        }
+        guard submitted.isSigned(by: reviewer.publicKey) else {
+            throw ReviewError(file: Reviewer.path, line: reviewer.line,
+                              "the signature does not verify with the public key \(Reviewer.path) lists for '\(reviewer.id)'",
+                              remedy: "sign with \(reviewer.id)'s own key file (the one 'review keygen \(reviewer.id)' made)")
+        }
+        let drift = submitted.timestamp - now
+        guard abs(drift) <= submissionWindow else {
+            throw ReviewError(file: current.article,
+                              "the record says it was signed at \(Timestamp.format(submitted.timestamp)), \(abs(drift) / 60) minutes \(drift < 0 ? "before" : "after") the server's clock (\(Timestamp.format(now))): a stale or replayed record is refused",
+                              remedy: "sign again now (and check this computer's clock)")
+        }
     }
 }
 

@@ -1,0 +1,371 @@
+/// The dashboard's HTML pages. Pure: each takes values and returns a document.
+///
+/// Every value is escaped (``MarkdownHTML/escape(_:)``); pages carry no inline script or
+/// style (the server's Content-Security-Policy forbids them): behaviour is in `/assets/app.js`,
+/// looks in `/assets/dashboard.css`.
+public enum DashboardHTML {
+    /// What every page shares.
+    public struct Frame: Sendable {
+        /// Sent back in the `X-Review-CSRF` header by every change the page makes.
+        public var csrfToken: String
+        /// No approve or request-changes form anywhere.
+        public var readOnly: Bool
+
+        public init(csrfToken: String, readOnly: Bool) {
+            self.csrfToken = csrfToken
+            self.readOnly = readOnly
+        }
+    }
+
+    /// Lists longer than this link to the full, paged list.
+    public static let listLimit = 50
+    /// Rows per page of an article list.
+    public static let pageSize = 100
+
+    static func e(_ text: String) -> String { MarkdownHTML.escape(text) }
+
+    /// A URL query component, percent-encoded.
+    static func q(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let digits = Array("0123456789ABCDEF")
+                out += "%\(digits[Int(byte >> 4)])\(digits[Int(byte & 0xF)])"
+            }
+        }
+        return out
+    }
+
+    /// A path segment or path for an article's pages: its page name, each segment encoded.
+    static func articleHref(_ model: DashboardModel, _ status: ArticleStatus, _ suffix: String = "") -> String {
+        let name = model.configuration.policy.content.pageName(of: status.path)
+        return "/articles/" + name.split(separator: "/").map { q(String($0)) }.joined(separator: "/") + suffix
+    }
+
+    static func document(_ title: String, frame: Frame, model: DashboardModel?, main: String) -> String {
+        let site = model?.configuration.policy.site.title ?? "review"
+        let head = model.map { "<p class=\"revision\">As of \(time($0.report.asOf)) · revision <code>\(e(String($0.report.head.prefix(12))))</code>"
+            + (frame.readOnly ? " · read-only" : "") + "</p>" } ?? ""
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <meta name="review-csrf" content="\(e(frame.csrfToken))"/>
+            <title>\(e(title)) · \(e(site)) review</title>
+            <link rel="stylesheet" href="/assets/dashboard.css"/>
+            <script src="/assets/app.js" defer></script>
+            </head>
+            <body>
+            <a class="skip" href="#main">Skip to content</a>
+            <header>
+            <nav aria-label="Dashboard">
+            <a href="/">Dashboard</a> <a href="/articles">Articles</a> <a href="/queue">Queue</a> <a href="/log">Log</a> <a href="/verify">Verify</a>
+            </nav>
+            \(head)
+            </header>
+            <main id="main">
+            \(main)
+            </main>
+            </body>
+            </html>
+
+            """
+    }
+
+    static func time(_ day: Day) -> String { "<time datetime=\"\(day)\">\(day)</time>" }
+
+    static func stateTag(_ state: ReviewState) -> String { "<span class=\"state state-\(state.rawValue)\">\(state.rawValue)</span>" }
+
+    static func freshnessTag(_ freshness: Freshness) -> String {
+        "<span class=\"freshness freshness-\(freshness.rawValue)\">\(freshness.rawValue)</span>"
+    }
+
+    static func findingItem(_ finding: Finding, article: String?) -> String {
+        let place = (article == finding.path ? "" : finding.path) + (finding.line.map { ":\($0)" } ?? "")
+        return "<li class=\"finding \(finding.severity.rawValue)\"><span class=\"severity\">\(finding.severity.rawValue)</span> "
+            + "<code>\(e(finding.rule.rawValue))</code> \(place.isEmpty ? "" : "<code>\(e(place))</code> ")\(e(finding.message))</li>"
+    }
+
+    /// A table of articles: title, state, freshness, next review, owners.
+    static func articleTable(_ model: DashboardModel, _ rows: some Collection<ArticleStatus>, caption: String) -> String {
+        var out = "<table>\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">Article</th><th scope=\"col\">State</th>"
+            + "<th scope=\"col\">Freshness</th><th scope=\"col\">Next review due</th><th scope=\"col\">Category</th><th scope=\"col\">Owners</th></tr></thead>\n<tbody>\n"
+        for status in rows {
+            out += "<tr><td><a href=\"\(e(articleHref(model, status)))\">\(e(status.title ?? status.slug))</a><br/><code>\(e(status.path))</code></td>"
+                + "<td>\(stateTag(status.state))</td><td>\(freshnessTag(status.freshness))</td>"
+                + "<td>\(status.nextReviewDue.map(time) ?? "")</td><td>\(e(status.category ?? ""))</td>"
+                + "<td>\(e((model.owners[status.path] ?? []).joined(separator: ", ")))</td></tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+
+    static func listLink(_ filter: ArticleFilter, _ text: String) -> String {
+        "<a href=\"/articles?\(e(filter.query.map { "\($0.0)=\(q($0.1))" }.joined(separator: "&")))\">\(e(text))</a>"
+    }
+
+    static func countsTable(_ rows: [(name: String, counts: DashboardModel.Counts)], caption: String, key: (String) -> ArticleFilter) -> String {
+        var out = "<table>\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">\(e(caption.split(separator: " ").last.map(String.init) ?? ""))</th>"
+        for state in ReviewState.allCases { out += "<th scope=\"col\">\(state.rawValue)</th>" }
+        out += "<th scope=\"col\">total</th></tr></thead>\n<tbody>\n"
+        for row in rows {
+            out += "<tr><th scope=\"row\">\(listLink(key(row.name), row.name))</th>"
+            for state in ReviewState.allCases {
+                let n = row.counts.byState[state] ?? 0
+                var filter = key(row.name)
+                filter.state = state
+                out += "<td>\(n == 0 ? "0" : listLink(filter, String(n)))</td>"
+            }
+            out += "<td>\(row.counts.total)</td></tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+
+    // MARK: Pages
+
+    /// `/`: states, overdue, due soon, blocking findings, by category and by owner.
+    public static func dashboard(_ model: DashboardModel, frame: Frame) -> String {
+        let s = model.summary
+        var main = "<h1>Dashboard</h1>\n<ul class=\"totals\">\n"
+        for state in ReviewState.allCases {
+            main += "<li>\(listLink(ArticleFilter(state: state), "\(s.all.byState[state] ?? 0) \(state.rawValue)"))</li>\n"
+        }
+        main += "<li>\(listLink(ArticleFilter(freshness: .overdue), "\(s.byFreshness[.overdue] ?? 0) overdue"))</li>\n"
+        main += "<li>\(listLink(ArticleFilter(freshness: .dueSoon), "\(s.byFreshness[.dueSoon] ?? 0) due soon"))</li>\n</ul>\n"
+        if !model.report.otherFindings.isEmpty {
+            main += "<section aria-labelledby=\"repo\"><h2 id=\"repo\">Repository</h2>\n<ul class=\"findings\">\n"
+                + model.report.otherFindings.map { findingItem($0, article: nil) }.joined(separator: "\n") + "\n</ul>\n</section>\n"
+        }
+        main += "<section aria-labelledby=\"blocking\"><h2 id=\"blocking\">Blocking findings (\(s.blocking.count))</h2>\n"
+        if s.blocking.isEmpty {
+            main += "<p>None: <code>review check</code> passes.</p>\n"
+        } else {
+            main += "<ul class=\"findings\">\n"
+            for (status, finding) in s.blocking.prefix(listLimit) {
+                main += "<li><a href=\"\(e(articleHref(model, status)))\">\(e(status.title ?? status.slug))</a><ul>\(findingItem(finding, article: status.path))</ul></li>\n"
+            }
+            main += "</ul>\n" + (s.blocking.count > listLimit ? "<p>and \(s.blocking.count - listLimit) more.</p>\n" : "")
+        }
+        main += "</section>\n"
+        for (id, title, rows, freshness) in [("overdue", "Overdue", s.overdue, Freshness.overdue), ("due-soon", "Due soon", s.dueSoon, .dueSoon)] {
+            main += "<section aria-labelledby=\"\(id)\"><h2 id=\"\(id)\">\(title) (\(rows.count))</h2>\n"
+            main += rows.isEmpty ? "<p>None.</p>\n" : articleTable(model, rows.prefix(listLimit), caption: "\(title), by due date")
+            if rows.count > listLimit { main += "<p>\(listLink(ArticleFilter(freshness: freshness), "All \(rows.count)"))</p>\n" }
+            main += "</section>\n"
+        }
+        main += "<section aria-labelledby=\"categories\"><h2 id=\"categories\">By category</h2>\n"
+            + countsTable(s.byCategory, caption: "Articles by category") { ArticleFilter(category: $0) } + "</section>\n"
+        main += "<section aria-labelledby=\"owners\"><h2 id=\"owners\">By owner</h2>\n"
+            + countsTable(s.byOwner, caption: "Articles by owner") { ArticleFilter(owner: $0) } + "</section>\n"
+        return document("Dashboard", frame: frame, model: model, main: main)
+    }
+
+    /// `/articles`: a filtered list, `pageSize` rows a page (1-based `page`).
+    public static func articleList(_ model: DashboardModel, filter: ArticleFilter, page: Int, frame: Frame) -> String {
+        let rows = model.articles(filter)
+        let pages = max(1, (rows.count + pageSize - 1) / pageSize)
+        let page = min(max(page, 1), pages)
+        var main = "<h1>Articles (\(rows.count))</h1>\n<form class=\"filter\" method=\"get\" action=\"/articles\">\n"
+        main += select("state", "State", ReviewState.allCases.map(\.rawValue), filter.state?.rawValue)
+        main += select("freshness", "Freshness", Freshness.allCases.map(\.rawValue), filter.freshness?.rawValue)
+        main += select("category", "Category", model.summary.byCategory.map(\.name), filter.category)
+        main += "<label>Title or path <input type=\"search\" name=\"q\" value=\"\(e(filter.text ?? ""))\"/></label>\n"
+        if let owner = filter.owner { main += "<input type=\"hidden\" name=\"owner\" value=\"\(e(owner))\"/>\n" }
+        main += "<button type=\"submit\">Show</button>\n</form>\n"
+        let slice = rows.dropFirst((page - 1) * pageSize).prefix(pageSize)
+        main += articleTable(model, slice, caption: "Page \(page) of \(pages)")
+        if pages > 1 {
+            let base = filter.query.map { "\($0.0)=\(q($0.1))&" }.joined()
+            main += "<nav aria-label=\"Pages\"><p>"
+                + (page > 1 ? "<a href=\"/articles?\(e(base))page=\(page - 1)\" rel=\"prev\">Previous</a> " : "")
+                + "Page \(page) of \(pages)"
+                + (page < pages ? " <a href=\"/articles?\(e(base))page=\(page + 1)\" rel=\"next\">Next</a>" : "") + "</p></nav>\n"
+        }
+        return document("Articles", frame: frame, model: model, main: main)
+    }
+
+    static func select(_ name: String, _ label: String, _ options: [String], _ selected: String?) -> String {
+        var out = "<label>\(e(label)) <select name=\"\(name)\"><option value=\"\">any</option>"
+        for option in options {
+            out += "<option\(option == selected ? " selected" : "") value=\"\(e(option))\">\(e(option))</option>"
+        }
+        return out + "</select></label>\n"
+    }
+
+    /// `/articles/NAME`: the article's state, the page as published, front matter, findings
+    /// with lines, sign-off history, what `published` carries, and (unless read-only) the form
+    /// to sign a decision in the browser.
+    public static func article(_ model: DashboardModel, _ status: ArticleStatus, frame: Frame) -> String {
+        let facts = model.facts[status.path]
+        var main = "<h1>\(e(status.title ?? status.slug))</h1>\n<p><code>\(e(status.path))</code> \(stateTag(status.state)) \(freshnessTag(status.freshness))</p>\n"
+        main += "<dl class=\"facts\">\n"
+        main += "<dt>Revision</dt><dd><code>\(e(status.revision))</code></dd>\n"
+        main += "<dt>Last updated</dt><dd>\(status.lastUpdated.map(time) ?? "unknown")</dd>\n"
+        main += "<dt>Last changed</dt><dd>\(status.lastChanged.map(time) ?? "unknown")\(status.lastChangedBy.map { " by \(e($0))" } ?? "")</dd>\n"
+        main += "<dt>Last reviewed</dt><dd>\(status.lastReviewed.map(time) ?? "never")</dd>\n"
+        main += "<dt>Next review due</dt><dd>\(status.nextReviewDue.map(time) ?? "not scheduled")</dd>\n"
+        main += "<dt>Roles still to approve</dt><dd>\(status.missingRoles.isEmpty ? "none" : e(status.missingRoles.joined(separator: ", ")))</dd>\n"
+        main += "<dt>Owners</dt><dd>\(e((model.owners[status.path] ?? []).joined(separator: ", ")))</dd>\n"
+        main += "<dt>On <code>published</code> now</dt><dd>\(publishedText(facts, status))</dd>\n"
+        main += "</dl>\n"
+        main += "<p><a href=\"\(e(articleHref(model, status, "/diff")))\">Changes since the last approval</a></p>\n"
+        if !frame.readOnly { main += signForm(model, status, frame: frame) }
+        main += "<section aria-labelledby=\"findings\"><h2 id=\"findings\">Findings (\(status.findings.count))</h2>\n"
+        main += status.findings.isEmpty ? "<p>None.</p>\n"
+            : "<ul class=\"findings\">\n" + status.findings.map { findingItem($0, article: status.path) }.joined(separator: "\n") + "\n</ul>\n"
+        main += "</section>\n"
+        main += history(model, status, facts)
+        if let facts, !facts.article.frontMatter.isEmpty {
+            main += "<section aria-labelledby=\"front\"><h2 id=\"front\">Front matter</h2>\n<dl class=\"front-matter\">\n"
+            for (key, value) in facts.article.frontMatter {
+                main += "<dt>\(e(key))</dt><dd>\(e(yamlText(value)))</dd>\n"
+            }
+            main += "</dl>\n</section>\n"
+        }
+        main += "<section aria-labelledby=\"page\"><h2 id=\"page\">The page as it will be published</h2>\n"
+            + "<iframe class=\"preview\" title=\"The published page of \(e(status.title ?? status.slug))\" sandbox=\"\" src=\"\(e(previewHref(model, status)))\"></iframe>\n"
+            + "</section>\n"
+        return document(status.title ?? status.slug, frame: frame, model: model, main: main)
+    }
+
+    static func previewHref(_ model: DashboardModel, _ status: ArticleStatus) -> String {
+        "/preview/" + model.configuration.policy.content.pageName(of: status.path).split(separator: "/").map { q(String($0)) }.joined(separator: "/") + ".html"
+    }
+
+    static func publishedText(_ facts: ArticleFacts?, _ status: ArticleStatus) -> String {
+        guard let published = facts?.publishedBlob else { return "not published" }
+        if published == status.revision { return "this revision (<code>\(e(String(published.prefix(7))))</code>)" }
+        return "an earlier revision, <code>\(e(String(published.prefix(7))))</code>"
+    }
+
+    static func yamlText(_ value: YAMLValue) -> String {
+        switch value {
+        case .scalar(let s, _): s
+        case .list(let items, _): "[" + items.map(yamlText).joined(separator: ", ") + "]"
+        case .map(let pairs, _): "{" + pairs.map { "\($0.key): \(yamlText($0.value))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// Every record, newest first, with whether it counts.
+    static func history(_ model: DashboardModel, _ status: ArticleStatus, _ facts: ArticleFacts?) -> String {
+        let records = (facts?.signOffs ?? []).sorted(by: SignOffRecord.historyOrder).reversed()
+        var out = "<section aria-labelledby=\"history\"><h2 id=\"history\">Sign-off history (\(records.count))</h2>\n"
+        guard !records.isEmpty else { return out + "<p>No decision recorded yet.</p>\n</section>\n" }
+        out += "<table>\n<caption>Signed decisions, newest first</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
+            + "<th scope=\"col\">Role</th><th scope=\"col\">Decision</th><th scope=\"col\">Revision</th><th scope=\"col\">Counts</th><th scope=\"col\">Comment</th></tr></thead>\n<tbody>\n"
+        let problems = Dictionary((status.findings + status.recordFindings).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        for record in records {
+            let s = record.signOff
+            let name = model.configuration.reviewer(s.reviewer)?.name ?? s.reviewer
+            let counts = problems[record.path].map { "no: \(e($0.message))" } ?? (s.blob == status.revision ? "yes" : "yes (earlier revision)")
+            out += "<tr><td>\(e(Timestamp.format(s.timestamp)))</td><td>\(e(name))</td><td>\(e(s.role))</td><td>\(e(s.decision.rawValue))</td>"
+                + "<td><code>\(e(String(s.blob.prefix(7))))</code></td><td>\(counts)</td><td>\(e(s.comment))</td></tr>\n"
+        }
+        return out + "</tbody>\n</table>\n</section>\n"
+    }
+
+    /// The approve / request-changes form. The browser signs; the server only checks.
+    static func signForm(_ model: DashboardModel, _ status: ArticleStatus, frame _: Frame) -> String {
+        guard let facts = model.facts[status.path] else { return "" }
+        let signers = model.signers(of: status)
+        guard !signers.isEmpty else { return "<p>No reviewer holds a required role with a valid key today.</p>\n" }
+        var out = "<section aria-labelledby=\"sign\"><h2 id=\"sign\">Sign a decision on this revision</h2>\n"
+        out += "<form id=\"sign-form\" class=\"sign\" data-article=\"\(e(status.path))\" data-blob=\"\(e(facts.blob))\" data-sha256=\"\(e(facts.sha256))\" data-after=\"\(e(articleHref(model, status)))\">\n"
+        out += "<p>Your browser signs the record with your key; the key never leaves this computer.</p>\n"
+        out += "<label>Reviewer <select name=\"reviewer\" required>"
+        for r in signers { out += "<option value=\"\(e(r.id))\">\(e(r.name)) (\(e(r.id)))</option>" }
+        out += "</select></label>\n<label>Role <select name=\"role\" required>"
+        let roles = model.requiredRoles(of: status)
+        for role in roles { out += "<option\(status.missingRoles.first == role ? " selected" : "") value=\"\(e(role))\">\(e(role))</option>" }
+        out += "</select></label>\n<fieldset><legend>Decision</legend>"
+            + "<label><input type=\"radio\" name=\"decision\" value=\"approve\" checked/> Approve</label> "
+            + "<label><input type=\"radio\" name=\"decision\" value=\"request-changes\"/> Request changes</label></fieldset>\n"
+        out += "<label>Comment <textarea name=\"comment\" rows=\"3\"></textarea></label>\n"
+        out += "<label>Your key file (<code>~/.config/review/keys/ID.key</code>) <input type=\"file\" name=\"key\" required/></label>\n"
+        out += "<button type=\"submit\">Sign and record</button>\n<p id=\"sign-result\" role=\"status\" aria-live=\"polite\"></p>\n</form>\n</section>\n"
+        return out
+    }
+
+    /// `/articles/NAME/diff`: the word-level changes since the last fully approved revision.
+    public static func diff(_ model: DashboardModel, _ status: ArticleStatus, _ diff: ArticleChange, frame: Frame) -> String {
+        var main = "<h1>Changes to \(e(status.title ?? status.slug))</h1>\n<p><a href=\"\(e(articleHref(model, status)))\">Back to the article</a></p>\n"
+        switch diff {
+        case .neverApproved:
+            main += "<p>Never fully approved: the whole text is new to its reviewers.</p>\n"
+        case .unchanged:
+            main += "<p>Unchanged since its approval.</p>\n"
+        case .changed(let from, let words):
+            main += "<p>Since approved revision <code>\(e(String(from.prefix(7))))</code>: \(words.wordsAdded) words added, \(words.wordsRemoved) removed.</p>\n"
+            main += "<pre class=\"diff\">"
+            for run in words.runs {
+                switch run.kind {
+                case .same: main += e(run.text)
+                case .added: main += "<ins>\(e(run.text))</ins>"
+                case .removed: main += "<del>\(e(run.text))</del>"
+                }
+            }
+            main += "</pre>\n"
+        }
+        return document("Changes to \(status.title ?? status.slug)", frame: frame, model: model, main: main)
+    }
+
+    /// `/queue`: every reviewer's queue, or one reviewer's (`reviewer`).
+    public static func queue(_ model: DashboardModel, reviewer: Reviewer?, frame: Frame) -> String {
+        let items = reviewer.map(model.queue(for:)) ?? model.queue.items
+        var main = "<h1>\(reviewer.map { "Queue of \(e($0.name))" } ?? "Review queue") (\(items.count))</h1>\n"
+        main += "<form class=\"filter\" method=\"get\" action=\"/queue\"><label>Reviewer <select name=\"reviewer\"><option value=\"\">everyone</option>"
+        for r in model.configuration.reviewers {
+            main += "<option\(r.id == reviewer?.id ? " selected" : "") value=\"\(e(r.id))\">\(e(r.name))</option>"
+        }
+        main += "</select></label> <button type=\"submit\">Show</button></form>\n"
+        main += "<table>\n<caption>By due date</caption>\n<thead><tr><th scope=\"col\">Due</th><th scope=\"col\">Article</th><th scope=\"col\">Role</th>"
+            + "<th scope=\"col\">Why</th><th scope=\"col\">Reviewers</th></tr></thead>\n<tbody>\n"
+        for item in items.prefix(pageSize * 5) {
+            let href = model.statusByPath[item.path].map { articleHref(model, $0) } ?? "/articles"
+            main += "<tr\(item.overdue ? " class=\"overdue\"" : "")><td>\(time(item.due))</td><td><a href=\"\(e(href))\">\(e(item.title))</a></td>"
+                + "<td>\(e(item.role))</td><td>\(e(item.reason))</td><td>\(e(item.reviewers.joined(separator: ", ")))</td></tr>\n"
+        }
+        main += "</tbody>\n</table>\n"
+        if items.count > pageSize * 5 { main += "<p>The first \(pageSize * 5) of \(items.count); <code>review due</code> lists them all.</p>\n" }
+        return document("Queue", frame: frame, model: model, main: main)
+    }
+
+    /// `/log`: edits and decisions, newest first.
+    public static func log(_ model: DashboardModel, entries: [ReviewLog.Entry], frame: Frame) -> String {
+        var main = "<h1>Log</h1>\n<table>\n<caption>The newest \(entries.count) edits and decisions</caption>\n<thead><tr><th scope=\"col\">When</th>"
+            + "<th scope=\"col\">Article</th><th scope=\"col\">What</th><th scope=\"col\">Who</th><th scope=\"col\">Revision</th><th scope=\"col\">Comment</th></tr></thead>\n<tbody>\n"
+        for entry in entries {
+            let name = model.statusByPath[entry.article].map { "<a href=\"\(e(articleHref(model, $0)))\">\(e(entry.article))</a>" } ?? e(entry.article)
+            main += "<tr><td>\(e(Timestamp.format(entry.time)))</td><td>\(name)</td><td>\(e(entry.action))\(entry.role.map { " (\(e($0)))" } ?? "")</td>"
+                + "<td>\(e(entry.who))</td><td><code>\(e(String((entry.revision ?? "").prefix(7))))</code></td><td>\(e(entry.comment ?? ""))</td></tr>\n"
+        }
+        main += "</tbody>\n</table>\n"
+        return document("Log", frame: frame, model: model, main: main)
+    }
+
+    /// `/verify`: every record and the published ref checked again.
+    public static func verify(_ model: DashboardModel, _ report: VerifyReport, frame: Frame) -> String {
+        var main = "<h1>Verify</h1>\n<p>\(report.failed ? "<strong>Failed.</strong>" : "Passed.") \(report.verified) of \(report.total) records verified.</p>\n"
+        let all = report.configurationFindings + report.publicationFindings + report.findings
+        main += all.isEmpty ? "<p>No finding.</p>\n" : "<ul class=\"findings\">\n" + all.map { findingItem($0, article: nil) }.joined(separator: "\n") + "\n</ul>\n"
+        return document("Verify", frame: frame, model: model, main: main)
+    }
+
+    /// A page for an error (404, 400, 403), with what to do.
+    public static func error(_ title: String, _ message: String, frame: Frame) -> String {
+        document(title, frame: frame, model: nil, main: "<h1>\(e(title))</h1>\n<p>\(e(message))</p>\n<p><a href=\"/\">Back to the dashboard</a></p>\n")
+    }
+}
+
+/// What changed in an article since its last full approval.
+public enum ArticleChange: Sendable {
+    case neverApproved
+    case unchanged
+    /// From the approved revision (a blob id), word by word.
+    case changed(from: String, WordDiff)
+}

@@ -1,0 +1,146 @@
+/// The dashboard's script and stylesheet, served from `/assets/` (no third-party asset, no
+/// inline script or style: the Content-Security-Policy allows only these).
+enum DashboardAssets {
+    /// Signs a decision in the browser: imports the reviewer's key file into WebCrypto
+    /// (Ed25519, not extractable), checks the revision's bytes against the blob id and SHA-256
+    /// the page shows, builds the canonical record exactly as `SignOff.canonicalEncoding`
+    /// does, signs it and sends record and signature. The key never leaves the browser.
+    static let script = #"""
+    "use strict";
+    (function () {
+      const form = document.getElementById("sign-form");
+      if (!form) return;
+      const result = document.getElementById("sign-result");
+      const csrf = document.querySelector('meta[name="review-csrf"]').content;
+      const encoder = new TextEncoder();
+      // PKCS #8 wrapping of a raw 32-byte Ed25519 private key (RFC 8410).
+      const PKCS8 = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+
+      function say(text, bad) {
+        result.textContent = text;
+        result.className = bad ? "refused" : "recorded";
+      }
+      function concat(parts) {
+        const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let at = 0;
+        for (const p of parts) { out.set(p, at); at += p.length; }
+        return out;
+      }
+      function hex(buffer) {
+        return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+      }
+      function base64(bytes) {
+        let s = "";
+        for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
+        return btoa(s);
+      }
+      function timestamp(seconds) {
+        const d = new Date(seconds * 1000);
+        const two = (n) => String(n).padStart(2, "0");
+        return String(d.getUTCFullYear()).padStart(4, "0") + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate()) +
+          "T" + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + ":" + two(d.getUTCSeconds()) + "Z";
+      }
+      // SignOff.canonicalEncoding: a version line, then "name length\nvalue\n" per field.
+      function canonical(record) {
+        const parts = [encoder.encode("review-signoff/1\n")];
+        for (const name of ["article", "blob", "sha256", "reviewer", "role", "decision", "timestamp", "comment"]) {
+          const value = encoder.encode(record[name]);
+          parts.push(encoder.encode(name + " " + value.length + "\n"), value, encoder.encode("\n"));
+        }
+        return concat(parts);
+      }
+      async function importKey(file) {
+        const text = (await file.text()).trim();
+        let seed;
+        try {
+          seed = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+        } catch (e) {
+          throw new Error("the key file is not base64: choose the file 'review keygen' wrote");
+        }
+        if (seed.length !== 32) throw new Error("the key file does not hold a 32-byte Ed25519 key: choose the file 'review keygen' wrote");
+        const pkcs8 = concat([Uint8Array.from(PKCS8), seed]);
+        try {
+          return await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
+        } finally {
+          seed.fill(0);
+          pkcs8.fill(0);
+        }
+      }
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const button = form.querySelector("button[type=submit]");
+        button.disabled = true;
+        try {
+          const file = form.elements.key.files[0];
+          if (!file) throw new Error("choose your key file first");
+          const key = await importKey(file);
+          form.elements.key.value = "";
+          const blob = form.dataset.blob;
+          const fetched = await fetch("/api/blobs/" + blob, { credentials: "same-origin" });
+          if (!fetched.ok) throw new Error("cannot read the revision (" + fetched.status + "): reload the page");
+          const bytes = new Uint8Array(await fetched.arrayBuffer());
+          const gitId = hex(await crypto.subtle.digest("SHA-1", concat([encoder.encode("blob " + bytes.length + "\0"), bytes])));
+          const sha256 = hex(await crypto.subtle.digest("SHA-256", bytes));
+          if (gitId !== blob || sha256 !== form.dataset.sha256) {
+            throw new Error("the revision's bytes do not match the revision shown: nothing was signed; reload the page");
+          }
+          const record = {
+            article: form.dataset.article, blob: blob, sha256: sha256,
+            reviewer: form.elements.reviewer.value, role: form.elements.role.value,
+            decision: form.querySelector("input[name=decision]:checked").value,
+            timestamp: timestamp(Math.floor(Date.now() / 1000)), comment: form.elements.comment.value,
+          };
+          record.signature = base64(await crypto.subtle.sign({ name: "Ed25519" }, key, canonical(record)));
+          const response = await fetch("/api/sign-offs", {
+            method: "POST", credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-Review-CSRF": csrf },
+            body: JSON.stringify(record),
+          });
+          const answer = await response.json();
+          if (!response.ok) throw new Error(answer.error || ("refused (" + response.status + ")"));
+          say("Recorded " + answer.path + " in commit " + answer.commit.slice(0, 7) + "; the article is now " + answer.state + ".", false);
+        } catch (error) {
+          say("Not recorded: " + error.message, true);
+        } finally {
+          button.disabled = false;
+        }
+      });
+    })();
+    """#
+
+    static let style = """
+    :root { color-scheme: light; --ink: #1a1a1a; --muted: #4a4a4a; --line: #c8c8c8; --accent: #0b57a4; --bad: #a4160b; --good: #11622b; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: var(--ink); background: #fff; }
+    header { padding: 0.75rem 1.5rem; border-bottom: 1px solid var(--line); }
+    nav a { margin-right: 1rem; color: var(--accent); }
+    main { padding: 1rem 1.5rem; max-width: 75rem; }
+    a { color: var(--accent); }
+    .skip { position: absolute; left: -999px; }
+    .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: 0.5rem; }
+    .revision { margin: 0.25rem 0 0; color: var(--muted); font-size: 0.9rem; }
+    table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.5rem; }
+    caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+    th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); }
+    .totals { display: flex; flex-wrap: wrap; gap: 0.75rem; list-style: none; padding: 0; }
+    .totals li { border: 1px solid var(--line); padding: 0.5rem 0.75rem; border-radius: 4px; }
+    .state, .freshness, .severity { display: inline-block; padding: 0 0.4rem; border-radius: 3px; font-size: 0.85rem; border: 1px solid var(--line); }
+    .state-approved, .state-published, .freshness-fresh { color: var(--good); }
+    .state-changes-requested, .freshness-overdue, .finding.error .severity { color: var(--bad); }
+    .findings { padding-left: 1.25rem; }
+    .facts dt, .front-matter dt { font-weight: 600; }
+    .facts dd, .front-matter dd { margin: 0 0 0.5rem 0; }
+    form.sign { border: 1px solid var(--line); padding: 1rem; border-radius: 4px; display: grid; gap: 0.75rem; max-width: 40rem; }
+    form.sign label { display: grid; gap: 0.25rem; }
+    form.sign fieldset label { display: inline; }
+    form.filter { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 1rem; }
+    button { font: inherit; padding: 0.4rem 1rem; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; }
+    .recorded { color: var(--good); }
+    .refused { color: var(--bad); }
+    pre.diff { white-space: pre-wrap; border: 1px solid var(--line); padding: 1rem; font-size: 0.95rem; }
+    ins { background: #d7f5dd; color: #0a3d19; text-decoration: underline; }
+    del { background: #fbdcd8; color: #5c0f08; }
+    iframe.preview { width: 100%; height: 40rem; border: 1px solid var(--line); }
+    tr.overdue td:first-child { color: var(--bad); font-weight: 600; }
+    """
+}

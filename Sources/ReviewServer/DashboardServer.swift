@@ -1,0 +1,377 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ReviewCore
+import ReviewKit
+
+/// `review serve`: the editors' dashboard and the reviewers' desk, over the same façade as the
+/// command line. It holds no reviewer key and signs nothing: the browser signs each record with
+/// the reviewer's key (WebCrypto Ed25519) and the server checks it exactly as `approve` does.
+public enum DashboardServer {
+    public struct Options: Sendable {
+        public var repository: String?
+        public var trustRoot: String?
+        public var host: String = "127.0.0.1"
+        public var port: Int = 8080
+        /// Required for any address but loopback (`--allow-remote`).
+        public var allowRemote = false
+        /// The access token every request must carry (required off loopback).
+        public var token: String?
+        public var readOnly = false
+        public var asOf: Day?
+        /// How often to look for new commits.
+        public var pollMilliseconds = 1000
+
+        public init() {}
+    }
+
+    /// Whether `host` is a loopback address.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+
+    /// Refuses unsafe settings before anything is bound.
+    public static func check(_ options: Options) throws(ReviewError) {
+        guard (1...65535).contains(options.port) || options.port == 0 else {
+            throw ReviewError("--port \(options.port) is not a port", remedy: "give a number from 1 to 65535 (0 picks a free one)")
+        }
+        if !isLoopback(options.host) {
+            guard options.allowRemote else {
+                throw ReviewError("--host \(options.host) would serve the dashboard beyond this computer",
+                                  remedy: "add --allow-remote and an access token (--token-file FILE or REVIEW_SERVE_TOKEN), or leave --host out to bind 127.0.0.1")
+            }
+            guard let token = options.token, token.utf8.count >= 32 else {
+                throw ReviewError("serving beyond this computer needs an access token of at least 32 characters",
+                                  remedy: "put one in a file (e.g. 'openssl rand -hex 32 > token') and pass --token-file FILE, or set REVIEW_SERVE_TOKEN")
+            }
+        }
+    }
+
+    /// Reads the repository, binds and serves until the process is stopped.
+    ///
+    /// - Parameter announce: told the address once the server listens.
+    public static func run(_ options: Options, announce: @escaping @Sendable (String) -> Void) async throws {
+        try check(options)
+        let csrf = randomToken()
+        let state = DashboardState(settings: .init(repository: options.repository, trustRoot: options.trustRoot, asOf: options.asOf,
+                                                   frame: DashboardHTML.Frame(csrfToken: csrf, readOnly: options.readOnly)))
+        // The first read fails loudly (not a repository, a broken configuration): exit 2.
+        try await state.refresh()
+        let router = makeRouter(state: state, security: Security(token: options.token, csrfToken: csrf, readOnly: options.readOnly,
+                                                                  loopbackOnly: isLoopback(options.host)))
+        let poll = options.pollMilliseconds
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "review"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+                announce("http://\(host):\(port)/")
+            },
+            logger: quietLogger()
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask {
+                // Follow new commits: a failed read keeps the last good view and tries again.
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(poll))
+                    _ = try? await state.refresh()
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "review-serve")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// 32 random bytes, hex.
+    static func randomToken() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { bytes in bytes.map { String(format: "%02x", $0) }.joined() }
+    }
+
+    // MARK: Routes
+
+    static func makeRouter(state: DashboardState, security: Security) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: security)
+        let pages = Pages(state: state)
+        router.get("/") { _, _ in try await pages.withView { view in .html(view.dashboardHTML) } }
+        router.get("/api/dashboard") { _, _ in try await pages.withView { view in .json(view.dashboardJSON) } }
+        router.get("/articles") { request, _ in try await pages.articleList(request, json: false) }
+        router.get("/api/articles") { request, _ in try await pages.articleList(request, json: true) }
+        router.get("/articles/**") { request, _ in try await pages.article(request, prefix: "/articles/", json: false) }
+        router.get("/api/articles/**") { request, _ in try await pages.article(request, prefix: "/api/articles/", json: true) }
+        router.get("/preview/**") { request, _ in try await pages.preview(request) }
+        router.get("/queue") { request, _ in try await pages.queue(request, json: false) }
+        router.get("/api/queue") { request, _ in try await pages.queue(request, json: true) }
+        router.get("/log") { _, _ in try await pages.log(json: false) }
+        router.get("/api/log") { _, _ in try await pages.log(json: true) }
+        router.get("/verify") { _, _ in try await pages.verify(json: false) }
+        router.get("/api/verify") { _, _ in try await pages.verify(json: true) }
+        router.get("/api/blobs/:id") { _, context in try await pages.blob(context.parameters.get("id") ?? "") }
+        router.post("/api/sign-offs") { request, context in try await pages.signOff(request, context: context) }
+        router.get("/assets/app.js") { _, _ in Reply.asset(DashboardAssets.script, type: "text/javascript; charset=utf-8").response }
+        router.get("/assets/dashboard.css") { _, _ in Reply.asset(DashboardAssets.style, type: "text/css; charset=utf-8").response }
+        router.get("/login") { request, _ in security.login(request) }
+        return router
+    }
+}
+
+/// A page, a JSON answer or an error, as one response.
+struct Reply {
+    var status: HTTPResponse.Status
+    var type: String
+    var body: ByteBuffer
+    var headers: HTTPFields = [:]
+
+    init(status: HTTPResponse.Status, type: String, body: String) {
+        self.status = status
+        self.type = type
+        self.body = ByteBuffer(string: body)
+    }
+
+    init(status: HTTPResponse.Status, type: String, bytes: [UInt8]) {
+        self.status = status
+        self.type = type
+        body = ByteBuffer(bytes: bytes)
+    }
+
+    static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Reply { Reply(status: status, type: "text/html; charset=utf-8", body: body) }
+    static func json(_ body: String, status: HTTPResponse.Status = .ok) -> Reply { Reply(status: status, type: "application/json", body: body) }
+    static func asset(_ body: String, type: String) -> Reply {
+        var reply = Reply(status: .ok, type: type, body: body)
+        reply.headers[.cacheControl] = "no-cache"
+        return reply
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String, json: Bool, frame: DashboardHTML.Frame) -> Reply {
+        json ? .json(DashboardJSON.error(status.code, message), status: status)
+            : .html(DashboardHTML.error(status.reasonPhrase, message, frame: frame), status: status)
+    }
+
+    var response: Response {
+        var headers = headers
+        headers[.contentType] = type
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+}
+
+/// The handlers: each takes the view in force and renders from it.
+struct Pages: Sendable {
+    let state: DashboardState
+    var frame: DashboardHTML.Frame { state.settings.frame }
+
+    func withView(_ body: (DashboardView) async throws -> Reply) async throws -> Response {
+        let view: DashboardView
+        if let current = state.view { view = current } else { view = try await state.refresh() }
+        do {
+            return try await body(view).response
+        } catch let error as ReviewError {
+            return Reply.error(.badRequest, error.description, json: false, frame: frame).response
+        }
+    }
+
+    /// The query's values, `+` read as a space and percent-decoded.
+    static func query(_ request: Request) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if let key = parts.first { out[decode(key)] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return out
+    }
+
+    func articleList(_ request: Request, json: Bool) async throws -> Response {
+        try await withView { view in
+            let query = Self.query(request)
+            let filter: ArticleFilter
+            do throws(ReviewError) { filter = try ArticleFilter(query: query) } catch { return .error(.badRequest, error.description, json: json, frame: frame) }
+            let page = query["page"].flatMap { Int($0) } ?? 1
+            return json ? .json(DashboardJSON.articleList(view.model, filter: filter, page: page))
+                : .html(DashboardHTML.articleList(view.model, filter: filter, page: page, frame: frame))
+        }
+    }
+
+    /// `/articles/NAME`, `/articles/NAME/diff` and their `/api/` twins.
+    func article(_ request: Request, prefix: String, json: Bool) async throws -> Response {
+        try await withView { view in
+            var name = String(request.uri.path.dropFirst(prefix.count)).removingPercentEncoding ?? ""
+            var wantsDiff = false
+            if view.model.status(named: name) == nil, name.hasSuffix("/diff") {
+                name.removeLast("/diff".count)
+                wantsDiff = true
+            }
+            guard let status = view.model.status(named: name) else {
+                return .error(.notFound, "no article '\(name)' at this revision; see the list of articles", json: json, frame: frame)
+            }
+            if !wantsDiff {
+                return json ? .json(view.cached("json:\(status.path)") { DashboardJSON.article(view.model, status) })
+                    : .html(view.cached("html:\(status.path)") { DashboardHTML.article(view.model, status, frame: frame) })
+            }
+            let change = try await diff(status, in: view)
+            return json ? .json(DashboardJSON.diff(view.model, status, change)) : .html(DashboardHTML.diff(view.model, status, change, frame: frame))
+        }
+    }
+
+    func diff(_ status: ArticleStatus, in view: DashboardView) async throws -> ArticleChange {
+        guard let approved = status.lastApprovedRevision else { return .neverApproved }
+        guard approved != status.revision, let facts = view.model.facts[status.path] else { return .unchanged }
+        let settings = state.settings
+        let old = try await state.offload { () throws -> [UInt8] in
+            try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).blobBytes(approved)
+        }
+        // The whole file as reviewers read it: front matter and body.
+        let new = try await state.offload { () throws -> [UInt8] in
+            try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).blobBytes(facts.blob)
+        }
+        return .changed(from: approved, WordDiff(old: String(decoding: old, as: UTF8.self), new: String(decoding: new, as: UTF8.self)))
+    }
+
+    /// `/preview/NAME.html` (the page as published) and `/preview/style.css`.
+    func preview(_ request: Request) async throws -> Response {
+        try await withView { view in
+            let path = String(request.uri.path.dropFirst("/preview/".count)).removingPercentEncoding ?? ""
+            var reply: Reply
+            if path == "style.css" {
+                reply = .asset(SiteRenderer.style, type: "text/css; charset=utf-8")
+            } else if path.hasSuffix(".html"), let status = view.model.status(named: String(path.dropLast(5))),
+                      let facts = view.model.facts[status.path] {
+                reply = .html(view.cached("preview:\(status.path)") {
+                    SitePreview.page(facts, status, configuration: view.model.configuration).html
+                })
+            } else {
+                reply = .html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Not in the preview</title></head><body><p>Only the article's own page is previewed here.</p></body></html>", status: .notFound)
+            }
+            reply.headers[.contentSecurityPolicy] = Security.previewPolicy
+            reply.headers[HTTPField.Name("X-Frame-Options")!] = "SAMEORIGIN"
+            return reply
+        }
+    }
+
+    func queue(_ request: Request, json: Bool) async throws -> Response {
+        try await withView { view in
+            var reviewer: Reviewer?
+            if let id = Self.query(request)["reviewer"], !id.isEmpty {
+                guard let found = view.model.configuration.reviewer(id) else {
+                    return .error(.notFound, "no reviewer '\(id)' in the configuration in force", json: json, frame: frame)
+                }
+                reviewer = found
+            }
+            return json ? .json(DashboardJSON.queue(view.model, reviewer: reviewer)) : .html(DashboardHTML.queue(view.model, reviewer: reviewer, frame: frame))
+        }
+    }
+
+    /// The newest edits and decisions (read with the history of every article: once per revision).
+    func log(json: Bool) async throws -> Response {
+        try await withView { view in
+            let settings = state.settings
+            let page = try await cachedAsync(view, json ? "log.json" : "log.html") {
+                let entries = try await state.offload { () throws -> [ReviewLog.Entry] in
+                    try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).log(article: nil, limit: 200)
+                }
+                return json ? DashboardJSON.log(entries) : DashboardHTML.log(view.model, entries: entries, frame: frame)
+            }
+            return json ? .json(page) : .html(page)
+        }
+    }
+
+    func verify(json: Bool) async throws -> Response {
+        try await withView { view in
+            let settings = state.settings
+            let page = try await cachedAsync(view, json ? "verify.json" : "verify.html") {
+                let evaluation = view.evaluation
+                let report = try await state.offload { () throws -> VerifyReport in
+                    try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).verify(evaluation)
+                }
+                return json ? DashboardJSON.verify(report) : DashboardHTML.verify(view.model, report, frame: frame)
+            }
+            return json ? .json(page) : .html(page)
+        }
+    }
+
+    func cachedAsync(_ view: DashboardView, _ key: String, _ make: () async throws -> String) async throws -> String {
+        if let page = view.page(key) { return page }
+        let page = try await make()
+        return view.cached(key) { page }
+    }
+
+    /// The bytes of an article's current or approved revision (the browser hashes them before
+    /// it signs); no other object of the repository is served.
+    func blob(_ id: String) async throws -> Response {
+        try await withView { view in
+            let known = view.model.facts.values.contains { $0.blob == id || $0.revisions[id] != nil }
+            guard known, id.count == 40 else { return .error(.notFound, "no article revision '\(id)' at this revision", json: true, frame: frame) }
+            let settings = state.settings
+            let bytes = try await state.offload { () throws -> [UInt8] in
+                try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).blobBytes(id)
+            }
+            return Reply(status: .ok, type: "application/octet-stream", bytes: bytes)
+        }
+    }
+
+    /// The signed record the browser sends, as JSON.
+    struct SignedRecord: Decodable {
+        var article: String
+        var blob: String
+        var sha256: String
+        var reviewer: String
+        var role: String
+        var decision: String
+        var timestamp: String
+        var comment: String
+        var signature: String
+    }
+
+    /// `POST /api/sign-offs`: checks the browser's signed record as `approve` would and commits it.
+    func signOff(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: 64 * 1024)
+        } catch {
+            return Reply.error(.contentTooLarge, "a signed record is at most 64 KB", json: true, frame: frame).response
+        }
+        let record: SignOff
+        do {
+            let sent = try JSONDecoder().decode(SignedRecord.self, from: Data(body.readableBytesView))
+            guard let decision = SignOff.Decision(rawValue: sent.decision) else {
+                throw ReviewError("no decision '\(sent.decision)'", remedy: "use approve or request-changes")
+            }
+            guard let timestamp = Timestamp.parse(sent.timestamp) else {
+                throw ReviewError("timestamp '\(sent.timestamp)' is not YYYY-MM-DDTHH:MM:SSZ")
+            }
+            guard let signature = Data(base64Encoded: sent.signature), signature.count == 64 else {
+                throw ReviewError("the signature is not 64 bytes of base64", remedy: "sign the record again in the page")
+            }
+            record = SignOff(article: sent.article, blob: sent.blob, sha256: sent.sha256, reviewer: sent.reviewer, role: sent.role,
+                             decision: decision, timestamp: timestamp, comment: sent.comment, signature: Array(signature))
+        } catch let error as ReviewError {
+            return Reply.error(.badRequest, error.description, json: true, frame: frame).response
+        } catch {
+            return Reply.error(.badRequest, "the request is not a signed record: send the JSON the page sends (see docs/serve.md)", json: true, frame: frame).response
+        }
+        let settings = state.settings
+        let now = Int64(Date().timeIntervalSince1970)
+        do {
+            let (written, commit) = try await state.offload { () throws -> (SignOffRecord, String) in
+                try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).record(signed: record, now: now)
+            }
+            let view = try await state.refresh()
+            let status = view.model.statusByPath[record.article]
+            return Reply.json(JSONValue.object([("path", .string(written.path)), ("commit", .string(commit)),
+                                                ("state", .string(status?.state.rawValue))]).rendered, status: .created).response
+        } catch let error as ReviewError {
+            return Reply.error(.conflict, error.description, json: true, frame: frame).response
+        }
+    }
+}
+

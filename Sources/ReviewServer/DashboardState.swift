@@ -1,0 +1,118 @@
+import Dispatch
+import Foundation
+import ReviewCore
+import ReviewKit
+import Synchronization
+
+/// What the server answers from at one revision: the workflow's results, the pages computed
+/// once, and caches of the pages computed on first request. Replaced whole when the branch or
+/// the published ref moves; never changed in place except for its caches.
+final class DashboardView: Sendable {
+    let evaluation: Evaluation
+    let model: DashboardModel
+    /// `HEAD`, the published ref and the day, as read (the reload key).
+    let key: String
+    let dashboardHTML: String
+    let dashboardJSON: String
+    private let pages = Mutex<[String: String]>([:])
+
+    init(evaluation: Evaluation, key: String, frame: DashboardHTML.Frame) throws(ReviewError) {
+        self.evaluation = evaluation
+        self.key = key
+        let configuration = evaluation.snapshot.configuration(asOf: evaluation.report.asOf)
+        let queue = try ReviewSession.queue(evaluation)
+        model = DashboardModel(articles: evaluation.snapshot.articles, report: evaluation.report, configuration: configuration, queue: queue)
+        dashboardHTML = DashboardHTML.dashboard(model, frame: frame)
+        dashboardJSON = DashboardJSON.dashboard(model)
+    }
+
+    /// A page computed before, if any.
+    func page(_ key: String) -> String? { pages.withLock { $0[key] } }
+
+    /// A page computed once per revision (keyed by what it shows).
+    func cached(_ key: String, _ make: () throws -> String) rethrows -> String {
+        if let page = page(key) { return page }
+        let page = try make()
+        pages.withLock { pages in
+            // Bounded: a crawler walking every article must not grow memory without end.
+            if pages.count > 2048 { pages.removeAll() }
+            pages[key] = page
+        }
+        return page
+    }
+}
+
+/// Reads the repository and keeps the current ``DashboardView``; follows new commits.
+///
+/// libgit2 wants one thread per repository handle, and a read of 10,000 articles takes
+/// seconds: every read opens its own session on a thread of its own (``offload(_:)``), so
+/// requests keep being answered from the previous view meanwhile.
+final class DashboardState: Sendable {
+    struct Settings: Sendable {
+        var repository: String?
+        var trustRoot: String?
+        /// A fixed "today" (tests); `nil` follows the clock.
+        var asOf: Day?
+        var frame: DashboardHTML.Frame
+    }
+
+    let settings: Settings
+    private let current = Mutex<DashboardView?>(nil)
+    /// One read at a time; a caller that finds one running waits for it.
+    private let reading = AsyncLock()
+
+    init(settings: Settings) { self.settings = settings }
+
+    var view: DashboardView? { current.withLock { $0 } }
+
+    var today: Day { settings.asOf ?? Day(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
+
+    func session() throws(ReviewError) -> ReviewSession {
+        try ReviewSession.open(settings.repository, options: ReviewSession.Options(trustRoot: settings.trustRoot))
+    }
+
+    /// Reads again when `HEAD`, the published ref or the day changed; returns the view in force.
+    @discardableResult
+    func refresh() async throws -> DashboardView {
+        try await reading.run {
+            let today = self.today
+            let settings = self.settings
+            let previous = self.view
+            let view = try await offload { () throws -> DashboardView in
+                let session = try ReviewSession.open(settings.repository, options: ReviewSession.Options(trustRoot: settings.trustRoot))
+                let key = try session.watchedRevisions() + " " + today.description
+                if let previous, previous.key == key { return previous }
+                return try DashboardView(evaluation: try session.evaluate(asOf: today), key: key, frame: settings.frame)
+            }
+            self.current.withLock { $0 = view }
+            return view
+        }
+    }
+
+    /// Runs blocking repository work on a thread outside Swift's cooperative pool.
+    func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+}
+
+/// A lock for async code: one body runs at a time, in arrival order.
+actor AsyncLock {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        while busy {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        busy = true
+        defer {
+            busy = false
+            if !waiting.isEmpty { waiting.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}
