@@ -115,6 +115,8 @@ let package = Package(
             ],
             exclude: ["Goldens", "Schemas"]
         ),
+        .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "ReviewKit", "ReviewCore", "GitKit", "TestSupport",
+                                                             .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "ReviewCore", "GitKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -24,6 +24,9 @@ public enum DashboardServer {
         public var asOf: Day?
         /// How often to look for new commits.
         public var pollMilliseconds = 1000
+        /// The server's clock, seconds since the epoch (tests fix it); a signed record must be
+        /// submitted within ``SignOffWriter/submissionWindow`` of it.
+        public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
         public init() {}
     }
@@ -57,7 +60,8 @@ public enum DashboardServer {
         try check(options)
         let csrf = randomToken()
         let state = DashboardState(settings: .init(repository: options.repository, trustRoot: options.trustRoot, asOf: options.asOf,
-                                                   frame: DashboardHTML.Frame(csrfToken: csrf, readOnly: options.readOnly)))
+                                                   frame: DashboardHTML.Frame(csrfToken: csrf, readOnly: options.readOnly),
+                                                   clock: options.clock))
         // The first read fails loudly (not a repository, a broken configuration): exit 2.
         try await state.refresh()
         let router = makeRouter(state: state, security: Security(token: options.token, csrfToken: csrf, readOnly: options.readOnly,
@@ -89,7 +93,7 @@ public enum DashboardServer {
 
     static func quietLogger() -> Logger {
         var logger = Logger(label: "review-serve")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         return logger
     }
 
@@ -360,7 +364,7 @@ struct Pages: Sendable {
             return Reply.error(.badRequest, "the request is not a signed record: send the JSON the page sends (see docs/serve.md)", json: true, frame: frame).response
         }
         let settings = state.settings
-        let now = Int64(Date().timeIntervalSince1970)
+        let now = settings.clock()
         do {
             let (written, commit) = try await state.offload { () throws -> (SignOffRecord, String) in
                 try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).record(signed: record, now: now)

@@ -54,6 +54,7 @@ final class DashboardState: Sendable {
         /// A fixed "today" (tests); `nil` follows the clock.
         var asOf: Day?
         var frame: DashboardHTML.Frame
+        var clock: @Sendable () -> Int64
     }
 
     let settings: Settings
@@ -65,7 +66,7 @@ final class DashboardState: Sendable {
 
     var view: DashboardView? { current.withLock { $0 } }
 
-    var today: Day { settings.asOf ?? Day(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
+    var today: Day { settings.asOf ?? Day(secondsSinceEpoch: settings.clock()) }
 
     func session() throws(ReviewError) -> ReviewSession {
         try ReviewSession.open(settings.repository, options: ReviewSession.Options(trustRoot: settings.trustRoot))

@@ -23,12 +23,12 @@ public struct WordDiff: Sendable, Equatable {
     /// searched for (the group is shown replaced instead).
     public static let maximumEdit = 1000
 
-    /// Words added and removed (whitespace not counted).
+    /// Words added and removed (spaces and punctuation not counted).
     public var wordsAdded: Int { count(.added) }
     public var wordsRemoved: Int { count(.removed) }
 
     private func count(_ kind: Kind) -> Int {
-        runs.filter { $0.kind == kind }.reduce(0) { $0 + WordDiff.tokens(Substring($1.text)).filter { !$0.allSatisfy(\.isWhitespace) }.count }
+        runs.filter { $0.kind == kind }.reduce(0) { $0 + WordDiff.tokens(Substring($1.text)).filter { $0.contains { $0.isLetter || $0.isNumber } }.count }
     }
 
     public init(old: String, new: String) {

@@ -173,9 +173,13 @@ public enum SignOffWriter {
             signOff.signature = submitted.signature
         }
         let record = SignOffRecord(path: signOff.canonicalPath(in: snapshot.policy.content.recordDirectory(of: signOff.article)), signOff: signOff)
-        if facts.signOffs.contains(where: { $0.path == record.path || $0.signOff.signature == signOff.signature }) {
+        if facts.signOffs.contains(where: { $0.signOff.signature == signOff.signature }) {
             throw ReviewError(file: record.path, "is already recorded: the same signed decision cannot count twice",
                               remedy: "sign a new decision if you mean to decide again")
+        }
+        if facts.signOffs.contains(where: { $0.path == record.path }) {
+            throw ReviewError(file: record.path, "already exists (a decision by the same reviewer and role in the same second)",
+                              remedy: "wait a second and run the command again")
         }
         if let problem = WorkflowEngine.problem(with: record, for: facts, configuration) {
             throw ReviewError(file: facts.article.path, "refused: \(problem.message) [\(problem.rule.rawValue)]")

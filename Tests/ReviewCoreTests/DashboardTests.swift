@@ -1,0 +1,96 @@
+import ReviewCore
+import Testing
+import TestSupport
+
+@Suite struct WordDiffTests {
+    static func spelled(_ diff: WordDiff, without kind: WordDiff.Kind) -> String {
+        diff.runs.filter { $0.kind != kind }.map(\.text).joined()
+    }
+
+    @Test func marksOnlyTheWordsThatChanged() {
+        let diff = WordDiff(old: "Most people feel tired and look pale.\nSee a doctor.\n",
+                            new: "Most people feel tired, short of breath and look pale.\nSee a doctor.\n")
+        let added = diff.runs.filter { $0.kind == .added }.map(\.text).joined()
+        #expect(added.split(separator: " ") == [",", "short", "of", "breath"] || added.split(separator: " ") == [",short", "of", "breath"])
+        #expect(diff.runs.filter { $0.kind == .removed }.isEmpty)
+        #expect(diff.wordsAdded == 3)
+        #expect(diff.wordsRemoved == 0)
+    }
+
+    @Test func aReplacedWordIsRemovedThenAdded() {
+        let diff = WordDiff(old: "Take 200 mg daily.", new: "Take 400 mg daily.")
+        #expect(diff.runs.map(\.kind) == [.same, .removed, .added, .same])
+        #expect(diff.runs[1].text == "200")
+        #expect(diff.runs[2].text == "400")
+    }
+
+    /// Whatever the edit, the unchanged and removed runs spell the old text, and the unchanged
+    /// and added runs the new one.
+    @Test func runsSpellBothTexts() {
+        var random = SplitMix(seed: 7)
+        let words = ["iron", "pale", "tired", ",", " ", "\n", "dose", "mg", "200", "—", "é", "the", "\n\n"]
+        for _ in 0..<300 {
+            let old = (0..<random.next(in: 0..<60)).map { _ in words[random.next(in: 0..<words.count)] }.joined()
+            var tokens = Array(old)
+            for _ in 0..<random.next(in: 0..<6) where !tokens.isEmpty {
+                let at = random.next(in: 0..<tokens.count)
+                if random.next(in: 0..<2) == 0 { tokens.remove(at: at) } else { tokens.insert(contentsOf: words[random.next(in: 0..<words.count)], at: at) }
+            }
+            let new = String(tokens)
+            let diff = WordDiff(old: old, new: new)
+            #expect(Self.spelled(diff, without: .added) == old)
+            #expect(Self.spelled(diff, without: .removed) == new)
+            if old == new { #expect(diff.runs.allSatisfy { $0.kind == .same }) }
+        }
+    }
+
+    /// A rewrite beyond the search limit shows old removed and new added, in bounded time.
+    @Test func aWholeRewriteIsShownReplaced() {
+        let old = (0..<3000).map { "line \($0) of the old text\n" }.joined()
+        let new = (0..<3000).map { "row \($0) in a new text\n" }.joined()
+        let diff = WordDiff(old: old, new: new)
+        #expect(Self.spelled(diff, without: .added) == old)
+        #expect(Self.spelled(diff, without: .removed) == new)
+    }
+}
+
+@Suite struct DashboardModelTests {
+    static func model(_ statuses: [(String, ArticleFacts)]) -> DashboardModel {
+        let configuration = Fixture.configuration
+        let facts = statuses.map(\.1)
+        let report = StatusReport(asOf: Fixture.asOf, head: String(repeating: "a", count: 40),
+                                  articles: facts.map { WorkflowEngine.evaluate($0, configuration) })
+        let queue = ReviewQueue.make(facts, statuses: report.articles, configuration: configuration)
+        return DashboardModel(articles: facts, report: report, configuration: configuration, queue: queue)
+    }
+
+    @Test func countsStatesAndFiltersArticles() throws {
+        let facts = Fixture.facts()
+        let model = Self.model([("pml", facts)])
+        #expect(model.summary.all.total == 1)
+        let state = model.report.articles[0].state
+        #expect(model.summary.all.byState[state] == 1)
+        #expect(model.articles(ArticleFilter(state: state)).count == 1)
+        #expect(model.status(named: "pml")?.path == "Articles/pml.md")
+        #expect(model.status(named: "Articles/pml.md") != nil)
+        #expect(model.articles(ArticleFilter(state: .approved)).isEmpty)
+        #expect(model.articles(ArticleFilter(text: "PM")).count == 1)
+        #expect(model.articles(ArticleFilter(owner: "(no owner)")).count == 1)
+        #expect(Set(model.signers(of: model.report.articles[0]).map(\.id)) == ["ed", "bo"])  // ann's key ended 2026-06-30
+        #expect(throws: ReviewError.self) { try ArticleFilter(query: ["state": "nonsense"]) }
+        #expect(try ArticleFilter(query: ["state": "approved", "q": ""]) == ArticleFilter(state: .approved))
+    }
+
+    @Test func pagesEscapeEveryValue() {
+        let text = Fixture.articleText().replacingOccurrences(of: "title: PML", with: "title: \"<img src=x onerror=alert(1)>\"")
+        let model = Self.model([("pml", Fixture.facts(text))])
+        let frame = DashboardHTML.Frame(csrfToken: "t", readOnly: false)
+        let status = model.report.articles[0]
+        for page in [DashboardHTML.dashboard(model, frame: frame), DashboardHTML.article(model, status, frame: frame),
+                     DashboardHTML.articleList(model, filter: ArticleFilter(), page: 1, frame: frame)] {
+            #expect(!page.contains("<img src=x"))
+            #expect(!page.contains("<script>"))
+        }
+        #expect(!DashboardHTML.article(model, status, frame: DashboardHTML.Frame(csrfToken: "t", readOnly: true)).contains("sign-form"))
+    }
+}
