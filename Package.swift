@@ -3,10 +3,10 @@ import PackageDescription
 
 // Layers, each a target so the compiler refuses a wrong import (docs/architecture.md):
 //
-//   review (CLI: arguments and printing) ─┬─> ReviewServer (review serve: HTTP) ─┐
-//                                         ├──────────────────────────────────────┴─> ReviewKit (repository layer + the façade) ─┬─> GitKit ─> CGit2 (libgit2)
-//                                         │                                              └─> BinaryStore
-//                                         └─> ReviewCore (pure: model, parsing, workflow, rules, reporters)
+//   review (CLI: arguments and printing) ─┬─> ReviewServer (review serve: HTTP, Hummingbird) ─┐
+//                                         ├─> ReviewKit (repository layer + the façade) <──────┘ ─┬─> GitKit ─> CGit2 (libgit2)
+//                                         │                                                       └─> BinaryStore
+//                                         └─> ReviewCore (pure: model, parsing, workflow, rules, reporters, dashboard pages)
 //
 // Scripts/check-layers (run by Scripts/test) fails when a target imports what it must not.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]

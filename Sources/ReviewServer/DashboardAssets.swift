@@ -98,7 +98,11 @@ enum DashboardAssets {
           });
           const answer = await response.json();
           if (!response.ok) throw new Error(answer.error || ("refused (" + response.status + ")"));
-          say("Recorded " + answer.path + " in commit " + answer.commit.slice(0, 7) + "; the article is now " + answer.state + ".", false);
+          say("Recorded " + answer.path + " in commit " + answer.commit.slice(0, 7) + "; the article is now " + answer.state + ". ", false);
+          const link = document.createElement("a");
+          link.href = form.dataset.after;
+          link.textContent = "Show the updated article";
+          result.appendChild(link);
         } catch (error) {
           say("Not recorded: " + error.message, true);
         } finally {

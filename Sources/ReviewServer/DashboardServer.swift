@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Glibc
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -51,6 +52,19 @@ public enum DashboardServer {
                                   remedy: "put one in a file (e.g. 'openssl rand -hex 32 > token') and pass --token-file FILE, or set REVIEW_SERVE_TOKEN")
             }
         }
+    }
+
+    /// Tunes the process for a long-running server; call before anything else starts threads.
+    ///
+    /// glibc gives each thread that allocates its own malloc arena (up to 8 per core), and
+    /// freed memory stays in them: at 10,000 articles that doubled the resident memory after
+    /// the first read (278 MB against 168 MB with two arenas, Scripts/bench-serve).
+    public static func prepareProcess() {
+        // mallopt(M_ARENA_MAX, 2); <malloc.h> is not in Swift's Glibc module, so looked up.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let arenaMax: Int32 = -8  // M_ARENA_MAX
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, 2)
     }
 
     /// Reads the repository, binds and serves until the process is stopped.
@@ -149,8 +163,16 @@ struct Reply {
         body = ByteBuffer(bytes: bytes)
     }
 
+    init(status: HTTPResponse.Status, type: String, buffer: ByteBuffer) {
+        self.status = status
+        self.type = type
+        body = buffer
+    }
+
     static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Reply { Reply(status: status, type: "text/html; charset=utf-8", body: body) }
     static func json(_ body: String, status: HTTPResponse.Status = .ok) -> Reply { Reply(status: status, type: "application/json", body: body) }
+    static func html(_ buffer: ByteBuffer) -> Reply { Reply(status: .ok, type: "text/html; charset=utf-8", buffer: buffer) }
+    static func json(_ buffer: ByteBuffer) -> Reply { Reply(status: .ok, type: "application/json", buffer: buffer) }
     static func asset(_ body: String, type: String) -> Reply {
         var reply = Reply(status: .ok, type: type, body: body)
         reply.headers[.cacheControl] = "no-cache"
@@ -303,7 +325,7 @@ struct Pages: Sendable {
         }
     }
 
-    func cachedAsync(_ view: DashboardView, _ key: String, _ make: () async throws -> String) async throws -> String {
+    func cachedAsync(_ view: DashboardView, _ key: String, _ make: () async throws -> String) async throws -> ByteBuffer {
         if let page = view.page(key) { return page }
         let page = try await make()
         return view.cached(key) { page }

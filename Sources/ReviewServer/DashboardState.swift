@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import NIOCore
 import ReviewCore
 import ReviewKit
 import Synchronization
@@ -12,9 +13,10 @@ final class DashboardView: Sendable {
     let model: DashboardModel
     /// `HEAD`, the published ref and the day, as read (the reload key).
     let key: String
-    let dashboardHTML: String
-    let dashboardJSON: String
-    private let pages = Mutex<[String: String]>([:])
+    /// The dashboard and its twin, encoded once (every request sends these same bytes).
+    let dashboardHTML: ByteBuffer
+    let dashboardJSON: ByteBuffer
+    private let pages = Mutex<[String: ByteBuffer]>([:])
 
     init(evaluation: Evaluation, key: String, frame: DashboardHTML.Frame) throws(ReviewError) {
         self.evaluation = evaluation
@@ -22,17 +24,17 @@ final class DashboardView: Sendable {
         let configuration = evaluation.snapshot.configuration(asOf: evaluation.report.asOf)
         let queue = try ReviewSession.queue(evaluation)
         model = DashboardModel(articles: evaluation.snapshot.articles, report: evaluation.report, configuration: configuration, queue: queue)
-        dashboardHTML = DashboardHTML.dashboard(model, frame: frame)
-        dashboardJSON = DashboardJSON.dashboard(model)
+        dashboardHTML = ByteBuffer(string: DashboardHTML.dashboard(model, frame: frame))
+        dashboardJSON = ByteBuffer(string: DashboardJSON.dashboard(model))
     }
 
     /// A page computed before, if any.
-    func page(_ key: String) -> String? { pages.withLock { $0[key] } }
+    func page(_ key: String) -> ByteBuffer? { pages.withLock { $0[key] } }
 
-    /// A page computed once per revision (keyed by what it shows).
-    func cached(_ key: String, _ make: () throws -> String) rethrows -> String {
+    /// A page computed once per revision (keyed by what it shows), encoded once.
+    func cached(_ key: String, _ make: () throws -> String) rethrows -> ByteBuffer {
         if let page = page(key) { return page }
-        let page = try make()
+        let page = ByteBuffer(string: try make())
         pages.withLock { pages in
             // Bounded: a crawler walking every article must not grow memory without end.
             if pages.count > 2048 { pages.removeAll() }

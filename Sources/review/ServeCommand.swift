@@ -53,6 +53,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        DashboardServer.prepareProcess()
         guard (50...600_000).contains(poll) else { throw ReviewError("--poll \(poll) is out of range", remedy: "give 50 to 600000 milliseconds") }
         var options = DashboardServer.Options()
         options.repository = global.repo

@@ -21,9 +21,15 @@ public enum DashboardJSON {
         return JSONValue.object(header(model) + [
             ("counts", counts(s.all)),
             ("freshness", .object(Freshness.allCases.map { ($0.rawValue, .int(s.byFreshness[$0] ?? 0)) })),
-            ("overdue", .array(s.overdue.map(StatusJSONReporter.article))),
-            ("dueSoon", .array(s.dueSoon.map(StatusJSONReporter.article))),
-            ("blocking", .array(s.blocking.map { .object([("path", .string($0.status.path)), ("finding", fileFindingJSON($0.finding))]) })),
+            // As on the page: the first of each list, with its length; /api/articles gives all.
+            ("overdue", .array(s.overdue.prefix(DashboardHTML.listLimit).map(StatusJSONReporter.article))),
+            ("overdueTotal", .int(s.overdue.count)),
+            ("dueSoon", .array(s.dueSoon.prefix(DashboardHTML.listLimit).map(StatusJSONReporter.article))),
+            ("dueSoonTotal", .int(s.dueSoon.count)),
+            ("blocking", .array(s.blocking.prefix(DashboardHTML.listLimit).map {
+                .object([("path", .string($0.status.path)), ("finding", fileFindingJSON($0.finding))])
+            })),
+            ("blockingTotal", .int(s.blocking.count)),
             ("byCategory", named(s.byCategory)),
             ("byOwner", named(s.byOwner)),
             ("repositoryFindings", .array(model.report.otherFindings.map(fileFindingJSON))),
