@@ -85,11 +85,13 @@ public enum ArticleParser {
         // The body's structure (its findings depend on its bytes only, so they are cached with it).
         if !article.body.isEmpty {
             let document = MarkdownParser.parse(article.body)
+            // Each block's text is worked out once, for every rule below.
+            let body = BodyText(document)
             findings += HiddenCharacterRule.check(String(decoding: bytes, as: UTF8.self))
-            findings += StructureRules.check(document, firstLine: article.bodyFirstLine)
-            article.plainParagraphs = StructureRules.plainParagraphs(document)
+            findings += StructureRules.check(body, firstLine: article.bodyFirstLine)
+            article.plainParagraphs = StructureRules.plainParagraphs(body)
             article.relativeLinks = StructureRules.relativeLinks(document, firstLine: article.bodyFirstLine)
-            article.readability = Readability.of(document)
+            article.readability = Readability.of(body)
         }
         return (article, findings)
     }

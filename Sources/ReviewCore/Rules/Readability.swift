@@ -24,10 +24,12 @@ public struct Readability: Sendable, Equatable {
     /// The reading age, rounded to a whole year.
     public var readingAge: Int { Int((grade + 5).rounded()) }
 
-    public static func of(_ document: MarkdownNode) -> Readability {
+    public static func of(_ document: MarkdownNode) -> Readability { of(BodyText(document)) }
+
+    public static func of(_ body: BodyText) -> Readability {
         var result = Readability(words: 0, sentences: 0, syllables: 0)
-        for block in StructureRules.blocks(document) where block.kind == .paragraph {
-            let sentences = StructureRules.sentences(block.plainText)
+        for block in body.paragraphs {
+            let sentences = block.sentences
             result.sentences += sentences.count
             // Bytes, not Characters: this runs over every article when it is parsed.
             for sentence in sentences {

@@ -8,7 +8,49 @@ import Foundation
 public protocol StructureRule: Sendable {
     static var description: RuleDescription { get }
     /// - Parameter firstLine: the file line the body starts on (findings give file lines).
-    static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding]
+    static func check(_ body: BodyText, firstLine: Int) -> [Finding]
+}
+
+/// A parsed body with each block's text worked out once: the blocks in reading order (lists
+/// and quotes entered), each with its whitespace-collapsed plain text and, for paragraphs, its
+/// sentences. Every structure rule, the plain-paragraph digests and the readability count read
+/// these; each used to extract, collapse and split the same text again (issue 21: a fifth of a
+/// cold `status` on a documentation history went to doing so five times).
+public struct BodyText: Sendable {
+    public struct Block: Sendable {
+        public let node: MarkdownNode
+        /// ``StructureRules/normalized(_:)`` of the block's plain text.
+        public let text: String
+        /// The kind of the block after it among its siblings (`nil` for the last).
+        public let nextKind: MarkdownNode.Kind?
+        /// Its sentences (paragraphs only; empty for other blocks).
+        public let sentences: [String]
+    }
+
+    public let document: MarkdownNode
+    public let blocks: [Block]
+
+    public init(_ document: MarkdownNode) {
+        self.document = document
+        var blocks: [Block] = []
+        func visit(_ siblings: [MarkdownNode]) {
+            for (i, node) in siblings.enumerated() {
+                switch node.kind {
+                case .list, .item, .blockQuote:
+                    visit(node.children)
+                default:
+                    let text = StructureRules.normalized(node.plainText)
+                    blocks.append(Block(node: node, text: text, nextKind: i + 1 < siblings.count ? siblings[i + 1].kind : nil,
+                                        sentences: node.kind == .paragraph ? StructureRules.sentences(text, normalized: true) : []))
+                }
+            }
+        }
+        visit(document.children)
+        self.blocks = blocks
+    }
+
+    /// The paragraphs, in reading order.
+    public var paragraphs: some Sequence<Block> { blocks.lazy.filter { $0.node.kind == .paragraph } }
 }
 
 public enum StructureRules {
@@ -18,7 +60,12 @@ public enum StructureRules {
 
     /// Every structure finding for a parsed body (paths are set by the caller).
     public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
-        all.flatMap { $0.check(document, firstLine: firstLine) }
+        check(BodyText(document), firstLine: firstLine)
+    }
+
+    /// Every structure finding for a body whose text is already worked out.
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
+        all.flatMap { $0.check(body, firstLine: firstLine) }
     }
 
     /// Every relative link and image address in the body, with its file line.
@@ -37,6 +84,10 @@ public enum StructureRules {
 
     /// The paragraphs a reader sees as plain text: no link, code, image or raw HTML in them.
     public static func plainParagraphs(_ document: MarkdownNode) -> [PlainParagraph] {
+        plainParagraphs(BodyText(document))
+    }
+
+    public static func plainParagraphs(_ body: BodyText) -> [PlainParagraph] {
         func plain(_ node: MarkdownNode) -> Bool {
             switch node.kind {
             case .text, .softBreak, .lineBreak: return true
@@ -44,7 +95,7 @@ public enum StructureRules {
             default: return false
             }
         }
-        return blocks(document).filter { $0.kind == .paragraph && $0.children.allSatisfy(plain) }.map { PlainParagraph(normalized($0.plainText)) }
+        return body.paragraphs.filter { $0.node.children.allSatisfy(plain) }.map { PlainParagraph($0.text) }
     }
 
     /// Every structure finding for an article body (paths are set by the caller).
@@ -99,17 +150,6 @@ public enum StructureRules {
         return out
     }
 
-    /// The blocks of the document in reading order, with lists and quotes entered.
-    static func blocks(_ node: MarkdownNode) -> [MarkdownNode] {
-        var out: [MarkdownNode] = []
-        for child in node.children {
-            switch child.kind {
-            case .list, .item, .blockQuote: out += blocks(child)
-            default: out.append(child)
-            }
-        }
-        return out
-    }
 }
 
 /// `list-intro-without-list`: a paragraph that introduces a list ("…include:") with no list,
@@ -119,22 +159,14 @@ public enum IntroWithoutListRule: StructureRule {
         ids: [.introWithoutList], summary: "A paragraph ends in a colon, introducing a list, but no list follows.",
         rationale: "The reference page lost both its lists this way: readers saw 'those at highest risk include:' and then nothing.")
 
-    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        func visit(_ siblings: [MarkdownNode]) {
-            for (i, node) in siblings.enumerated() {
-                if [.list, .item, .blockQuote].contains(node.kind) { visit(node.children) }
-                guard node.kind == .paragraph else { continue }
-                let text = StructureRules.normalized(node.plainText)
-                guard text.hasSuffix(":") else { continue }
-                let next = i + 1 < siblings.count ? siblings[i + 1].kind : nil
-                if next == .list || next == .table || next == .codeBlock { continue }
-                let tail = text.split(separator: " ").suffix(4).joined(separator: " ")
-                findings.append(Finding(.introWithoutList, path: "", line: firstLine + node.line - 1,
-                                        "'…\(tail)' introduces a list, but no list follows; restore the list (lines starting '- ') or end the sentence"))
-            }
+        for block in body.paragraphs where block.text.hasSuffix(":") {
+            if block.nextKind == .list || block.nextKind == .table || block.nextKind == .codeBlock { continue }
+            let tail = block.text.split(separator: " ").suffix(4).joined(separator: " ")
+            findings.append(Finding(.introWithoutList, path: "", line: firstLine + block.node.line - 1,
+                                    "'…\(tail)' introduces a list, but no list follows; restore the list (lines starting '- ') or end the sentence"))
         }
-        visit(document.children)
         return findings
     }
 }
@@ -145,13 +177,14 @@ public enum RepeatedTextRule: StructureRule {
         ids: [.repeatedText], summary: "A block, or a sentence of eight or more words, appears twice in the body.",
         rationale: "The reference page printed its summary twice; repeated text is a copy or merge gone wrong.")
 
-    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         var seenBlocks: [String: Int] = [:]
         var seenSentences: [String: Int] = [:]
-        for block in StructureRules.blocks(document) where block.kind == .paragraph || block.kind == .heading || block.kind == .codeBlock || block.kind == .table {
+        for entry in body.blocks where [.paragraph, .heading, .codeBlock, .table].contains(entry.node.kind) {
+            let block = entry.node
             let line = firstLine + block.line - 1
-            let text = StructureRules.normalized(block.plainText)
+            let text = entry.text
             guard !text.isEmpty else { continue }
             if let first = seenBlocks[text] {
                 findings.append(Finding(.repeatedText, path: "", line: line, "this block repeats line \(first) word for word; remove one of them"))
@@ -161,7 +194,7 @@ public enum RepeatedTextRule: StructureRule {
             guard block.kind == .paragraph else { continue }
             var repeats: [Int] = []
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
-            for sentence in StructureRules.sentences(text, normalized: true) where sentence.utf8.lazy.filter({ $0 == 0x20 }).count >= 7 {
+            for sentence in entry.sentences where sentence.utf8.lazy.filter({ $0 == 0x20 }).count >= 7 {
                 if let first = seenSentences[sentence] { repeats.append(first) } else { seenSentences[sentence] = line }
             }
             if let first = repeats.first {
@@ -183,13 +216,13 @@ public enum RunInQuestionRule: StructureRule {
     static let questionWords: Set<String> = ["What", "How", "Why", "When", "Who", "Which", "Where", "Is", "Are", "Can", "Should",
                                              "Do", "Does", "Will"]
 
-    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        for block in StructureRules.blocks(document) where block.kind == .paragraph {
-            let sentences = StructureRules.sentences(block.plainText)
+        for block in body.paragraphs {
+            let sentences = block.sentences
             for (i, sentence) in sentences.enumerated().dropLast() where sentence.hasSuffix("?") {
                 guard let first = sentence.split(separator: " ").first, questionWords.contains(String(first)) else { continue }
-                findings.append(Finding(.runInQuestion, path: "", line: firstLine + block.line - 1,
+                findings.append(Finding(.runInQuestion, path: "", line: firstLine + block.node.line - 1,
                                         "'\(sentence)' reads as a heading run into the paragraph (\(sentences.count - i - 1) more sentence\(sentences.count - i - 1 == 1 ? "" : "s") follow); make it a heading ('## …') on its own line"))
                 break
             }
@@ -205,9 +238,9 @@ public enum HeadingStructureRule: StructureRule {
         ids: [.headingStructure], summary: "Headings skip a level, repeat the title, or head an empty section.",
         rationale: "Screen readers and readers navigate by headings; a broken outline hides or misplaces content.")
 
-    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        let blocks = document.children
+        let blocks = body.document.children
         var previousLevel = 1
         for (i, block) in blocks.enumerated() where block.kind == .heading {
             let line = firstLine + block.line - 1
@@ -235,9 +268,9 @@ public enum ImageAltRule: StructureRule {
         ids: [.imageWithoutAlt], summary: "An image has no alternative text.",
         rationale: "A reader using a screen reader gets nothing from an image without a description.")
 
-    public static func check(_ document: MarkdownNode, firstLine: Int) -> [Finding] {
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        var stack = [document]
+        var stack = [body.document]
         while let node = stack.popLast() {
             if node.kind == .image, StructureRules.normalized(node.plainText).isEmpty {
                 findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + node.line - 1,
@@ -321,8 +354,7 @@ public struct PlainParagraph: Hashable, Sendable {
 
     /// Each paragraph of a Markdown text (such as a disclaimer file), as a reader sees it.
     public static func of(markdown: String) -> [PlainParagraph] {
-        StructureRules.blocks(MarkdownParser.parse(markdown)).filter { $0.kind == .paragraph }
-            .map { PlainParagraph(StructureRules.normalized($0.plainText)) }
+        BodyText(MarkdownParser.parse(markdown)).paragraphs.map { PlainParagraph($0.text) }
     }
 }
 
