@@ -31,13 +31,19 @@ public struct Readability: Sendable, Equatable {
         for block in body.paragraphs {
             let sentences = block.sentences
             result.sentences += sentences.count
-            // Bytes, not Characters: this runs over every article when it is parsed.
-            for sentence in sentences {
-                for word in sentence.utf8.split(separator: 0x20) {
-                    let count = syllables(in: word)
-                    guard count > 0 else { continue }  // no letters: a number or a dash
-                    result.words += 1
-                    result.syllables += count
+            // Bytes, not Characters, and no array per word: this runs over every article when
+            // it is parsed.
+            for var sentence in sentences {
+                sentence.withUTF8 { bytes in
+                    var start = 0
+                    for end in 0...bytes.count where end == bytes.count || bytes[end] == 0x20 {
+                        defer { start = end + 1 }
+                        guard end > start else { continue }
+                        let count = syllables(in: bytes[start..<end])
+                        guard count > 0 else { continue }  // no letters: a number or a dash
+                        result.words += 1
+                        result.syllables += count
+                    }
                 }
             }
         }
