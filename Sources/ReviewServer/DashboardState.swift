@@ -87,7 +87,11 @@ final class DashboardState: Sendable {
                 if let previous, previous.key == key { return previous }
                 return try DashboardView(evaluation: try session.evaluate(asOf: today), key: key, frame: settings.frame)
             }
-            self.current.withLock { $0 = view }
+            let replaced = self.current.withLock { current -> Bool in
+                defer { current = view }
+                return current !== view
+            }
+            if replaced { DashboardServer.returnFreedMemory() }
             return view
         }
     }
