@@ -48,7 +48,7 @@ def commits():
     return int(subprocess.check_output(["git", "-C", repo, "rev-list", "--count", "HEAD"]).strip())
 
 
-def sign(driver, reviewer, role, key_file):
+def sign(driver, reviewer, role, key_file, passphrase=""):
     form = driver.find_element(By.ID, "sign-form")
     Select(form.find_element(By.NAME, "reviewer")).select_by_value(reviewer)
     Select(form.find_element(By.NAME, "role")).select_by_value(role)
@@ -56,6 +56,8 @@ def sign(driver, reviewer, role, key_file):
     form.find_element(By.NAME, "comment").clear()
     form.find_element(By.NAME, "comment").send_keys("Checked the new symptom against current guidance.")
     form.find_element(By.NAME, "key").send_keys(key_file)
+    form.find_element(By.NAME, "passphrase").clear()
+    form.find_element(By.NAME, "passphrase").send_keys(passphrase)
     result = driver.find_element(By.ID, "sign-result")
     driver.execute_script("arguments[0].textContent = ''", result)
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -103,8 +105,16 @@ try:
     if commits() != before:
         fail("a refused record wrote a commit")
 
-    # The reviewer's own key: recorded, the article approved.
-    answer = sign(driver, "ada-lovelace", "medical", os.path.join(keys, "ada-lovelace.key"))
+    # Her key export with a wrong passphrase: refused in the page, nothing sent.
+    export = os.path.join(keys, "ada-lovelace.export.json")
+    answer = sign(driver, "ada-lovelace", "medical", export, "wrong passphrase here")
+    if "passphrase does not open" not in answer:
+        fail(f"a wrong passphrase was not refused: {answer!r}")
+    if commits() != before:
+        fail("a refused passphrase wrote a commit")
+
+    # Her key export with its passphrase: recorded, the article approved.
+    answer = sign(driver, "ada-lovelace", "medical", export, "correct horse battery staple")
     if not answer.startswith("Recorded") or "approved" not in answer:
         fail(f"the approval signed in the page was not recorded: {answer!r}")
     shot(driver, "serve-article.png")

@@ -1,8 +1,8 @@
 /// The dashboard's script and stylesheet, served from `/assets/` (no third-party asset, no
 /// inline script or style: the Content-Security-Policy allows only these).
 enum DashboardAssets {
-    /// Signs a decision in the browser: imports the reviewer's key file into WebCrypto
-    /// (Ed25519, not extractable), checks the revision's bytes against the blob id and SHA-256
+    /// Signs a decision in the browser: imports the reviewer's key file, or opens their key
+    /// export with its passphrase, into WebCrypto (Ed25519, not extractable), checks the revision's bytes against the blob id and SHA-256
     /// the page shows, builds the canonical record exactly as `SignOff.canonicalEncoding`
     /// does, signs it and sends record and signature. The key never leaves the browser.
     static let script = #"""
@@ -49,13 +49,42 @@ enum DashboardAssets {
         }
         return concat(parts);
       }
-      async function importKey(file) {
+      function bytes(base64Text) {
+        return Uint8Array.from(atob(base64Text), (c) => c.charCodeAt(0));
+      }
+      // A key export (KeyExport.swift): PBKDF2-SHA-256, then AES-256-GCM bound to the format
+      // and the reviewer's id.
+      async function openExport(sealed, reviewer, passphrase) {
+        if (sealed.format !== "review-key-export/1" || sealed.kdf !== "PBKDF2-SHA-256") {
+          throw new Error("not a key export 'review keygen --export' wrote");
+        }
+        if (sealed.reviewer !== reviewer) throw new Error("this export holds the key of '" + sealed.reviewer + "', not of '" + reviewer + "'");
+        if (!passphrase) throw new Error("type the passphrase of the key export");
+        const material = await crypto.subtle.importKey("raw", encoder.encode(passphrase), "PBKDF2", false, ["deriveKey"]);
+        const aes = await crypto.subtle.deriveKey(
+          { name: "PBKDF2", hash: "SHA-256", salt: bytes(sealed.salt), iterations: sealed.iterations },
+          material, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
+        try {
+          return new Uint8Array(await crypto.subtle.decrypt(
+            { name: "AES-GCM", iv: bytes(sealed.iv), additionalData: encoder.encode("review-key-export/1 " + reviewer) },
+            aes, bytes(sealed.sealed)));
+        } catch (e) {
+          throw new Error("the passphrase does not open this key export");
+        }
+      }
+      async function importKey(file, reviewer, passphrase) {
         const text = (await file.text()).trim();
         let seed;
-        try {
-          seed = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-        } catch (e) {
-          throw new Error("the key file is not base64: choose the file 'review keygen' wrote");
+        if (text.startsWith("{")) {
+          let sealed;
+          try { sealed = JSON.parse(text); } catch (e) { throw new Error("the key export is not JSON"); }
+          seed = await openExport(sealed, reviewer, passphrase);
+        } else {
+          try {
+            seed = bytes(text);
+          } catch (e) {
+            throw new Error("the key file is not base64: choose the file 'review keygen' wrote");
+          }
         }
         if (seed.length !== 32) throw new Error("the key file does not hold a 32-byte Ed25519 key: choose the file 'review keygen' wrote");
         const pkcs8 = concat([Uint8Array.from(PKCS8), seed]);
@@ -73,8 +102,9 @@ enum DashboardAssets {
         try {
           const file = form.elements.key.files[0];
           if (!file) throw new Error("choose your key file first");
-          const key = await importKey(file);
+          const key = await importKey(file, form.elements.reviewer.value, form.elements.passphrase.value);
           form.elements.key.value = "";
+          form.elements.passphrase.value = "";
           const blob = form.dataset.blob;
           const fetched = await fetch("/api/blobs/" + blob, { credentials: "same-origin" });
           if (!fetched.ok) throw new Error("cannot read the revision (" + fetched.status + "): reload the page");

@@ -286,7 +286,8 @@ public enum DashboardHTML {
             + "<label><input type=\"radio\" name=\"decision\" value=\"approve\" checked/> Approve</label> "
             + "<label><input type=\"radio\" name=\"decision\" value=\"request-changes\"/> Request changes</label></fieldset>\n"
         out += "<label>Comment <textarea name=\"comment\" rows=\"3\"></textarea></label>\n"
-        out += "<label><span>Your key file (<code>~/.config/review/keys/ID.key</code>)</span> <input type=\"file\" name=\"key\" required/></label>\n"
+        out += "<label><span>Your key file (<code>~/.config/review/keys/ID.key</code>), or a key export (<code>review keygen ID --export FILE</code>)</span> <input type=\"file\" name=\"key\" required/></label>\n"
+        out += "<label><span>Passphrase (a key export only)</span> <input type=\"password\" name=\"passphrase\"/></label>\n"
         out += "<button type=\"submit\">Sign and record</button>\n<p id=\"sign-result\" role=\"status\" aria-live=\"polite\"></p>\n</form>\n</section>\n"
         return out
     }

@@ -28,4 +28,20 @@ public enum OutputFile {
             throw ReviewError(file: path, "cannot write the report: \(error.localizedDescription)", remedy: "check the directory exists and is writable")
         }
     }
+
+    /// Creates a new file only its owner can read (mode 0600), refusing to replace one.
+    public static func createPrivate(_ path: String, contents: String) throws(ReviewError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { throw ReviewError(file: path, "already exists", remedy: "choose a new file name, or move the old one away first") }
+            throw ReviewError(file: path, "cannot be created: \(String(cString: strerror(errno)))", remedy: "write it to a directory you can write")
+        }
+        defer { close(fd) }
+        let bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else {
+            unlink(path)
+            throw ReviewError(file: path, "cannot be written: \(String(cString: strerror(errno)))")
+        }
+    }
 }
