@@ -258,13 +258,12 @@ struct Pages: Sendable {
     func diff(_ status: ArticleStatus, in view: DashboardView) async throws -> ArticleChange {
         guard let approved = status.lastApprovedRevision else { return .neverApproved }
         guard approved != status.revision, let facts = view.model.facts[status.path] else { return .unchanged }
-        let settings = state.settings
         let old = try await state.offload { () throws -> [UInt8] in
-            try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).blobBytes(approved)
+            try state.session().blobBytes(approved)
         }
         // The whole file as reviewers read it: front matter and body.
         let new = try await state.offload { () throws -> [UInt8] in
-            try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).blobBytes(facts.blob)
+            try state.session().blobBytes(facts.blob)
         }
         return .changed(from: approved, WordDiff(old: String(decoding: old, as: UTF8.self), new: String(decoding: new, as: UTF8.self)))
     }
@@ -306,12 +305,11 @@ struct Pages: Sendable {
     /// The newest edits and decisions (read with the history of every article: once per revision).
     func log(json: Bool) async throws -> Response {
         try await withView { view in
-            let settings = state.settings
             let page = try await cachedAsync(view, json ? "log.json" : "log.html") {
                 let snapshot = view.evaluation.snapshot
                 let entries = try await state.offload { () throws -> [ReviewLog.Entry] in
                     defer { DashboardServer.returnFreedMemory() }
-                    return try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).log(limit: 200, from: snapshot)
+                    return try state.session().log(limit: 200, from: snapshot)
                 }
                 return json ? DashboardJSON.log(entries) : DashboardHTML.log(view.model, entries: entries, frame: frame)
             }
@@ -321,11 +319,10 @@ struct Pages: Sendable {
 
     func verify(json: Bool) async throws -> Response {
         try await withView { view in
-            let settings = state.settings
             let page = try await cachedAsync(view, json ? "verify.json" : "verify.html") {
                 let evaluation = view.evaluation
                 let report = try await state.offload { () throws -> VerifyReport in
-                    try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).verify(evaluation)
+                    try state.session().verify(evaluation)
                 }
                 return json ? DashboardJSON.verify(report) : DashboardHTML.verify(view.model, report, frame: frame)
             }
@@ -345,9 +342,8 @@ struct Pages: Sendable {
         try await withView { view in
             let known = view.model.facts.values.contains { $0.blob == id || $0.revisions[id] != nil }
             guard known, id.count == 40 else { return .error(.notFound, "no article revision '\(id)' at this revision", json: true, frame: frame) }
-            let settings = state.settings
             let bytes = try await state.offload { () throws -> [UInt8] in
-                try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).blobBytes(id)
+                try state.session().blobBytes(id)
             }
             return Reply(status: .ok, type: "application/octet-stream", bytes: bytes)
         }
@@ -397,7 +393,7 @@ struct Pages: Sendable {
         let now = settings.clock()
         do {
             let (written, commit) = try await state.offload { () throws -> (SignOffRecord, String) in
-                try ReviewSession.open(settings.repository, options: .init(trustRoot: settings.trustRoot)).record(signed: record, now: now)
+                try state.session().record(signed: record, now: now)
             }
             let view = try await state.refresh()
             let status = view.model.statusByPath[record.article]

@@ -82,7 +82,7 @@ final class DashboardState: Sendable {
             let settings = self.settings
             let previous = self.view
             let view = try await offload { () throws -> DashboardView in
-                let session = try ReviewSession.open(settings.repository, options: ReviewSession.Options(trustRoot: settings.trustRoot))
+                let session = try self.session()
                 let key = try session.watchedRevisions() + " " + today.description
                 if let previous, previous.key == key { return previous }
                 return try DashboardView(evaluation: try session.evaluate(asOf: today), key: key, frame: settings.frame)

@@ -56,6 +56,17 @@ import TestSupport
                     "signature": Data(signOff.signature).base64EncodedString()]
         }
 
+        /// Submits a record the server must refuse: the status, the words of its reason, and
+        /// nothing written.
+        func expectRefusal(_ record: [String: String], status: Int, saying words: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let before = try commits
+            let answer = try await submit(record)
+            #expect(answer.status == status, "\(answer.text)", sourceLocation: sourceLocation)
+            #expect(answer.text.contains(words), "\(answer.text)", sourceLocation: sourceLocation)
+            #expect(try commits == before, sourceLocation: sourceLocation)
+        }
+
         /// POSTs a record with the page's CSRF token (or the headers given instead).
         func submit(_ record: [String: String], headers: [String: String]? = nil) async throws -> HTTPAnswer {
             let body = try JSONSerialization.data(withJSONObject: record)
@@ -87,24 +98,16 @@ import TestSupport
     @Test func aForgedRecordIsRefusedAndNothingWritten() async throws {
         let f = try await Fixture()
         defer { f.server.stop() }
-        let before = try f.commits
-        let answer = try await f.submit(try f.record(signedBy: "ed"))
-        #expect(answer.status == 409)
-        #expect(answer.text.contains("does not verify"))
+        try await f.expectRefusal(try f.record(signedBy: "ed"), status: 409, saying: "does not verify")
         var tampered = try f.record()
         tampered["comment"] = "Something else."
-        #expect(try await f.submit(tampered).status == 409)
-        #expect(try f.commits == before)
+        try await f.expectRefusal(tampered, status: 409, saying: "does not verify")
     }
 
     @Test func aStaleRecordIsRefused() async throws {
         let f = try await Fixture()
         defer { f.server.stop() }
-        let before = try f.commits
-        let answer = try await f.submit(try f.record(at: DashboardServerTests.now - 600))
-        #expect(answer.status == 409)
-        #expect(answer.text.contains("stale or replayed"))
-        #expect(try f.commits == before)
+        try await f.expectRefusal(try f.record(at: DashboardServerTests.now - 600), status: 409, saying: "stale or replayed")
     }
 
     @Test func aRecordForAnotherRevisionIsRefused() async throws {
@@ -112,11 +115,7 @@ import TestSupport
         defer { f.server.stop() }
         let old = try f.record()
         try f.content.edit("pml", lastUpdated: "2026-11-29", body: "Edited again.")
-        let before = try f.commits
-        let answer = try await f.submit(old)
-        #expect(answer.status == 409)
-        #expect(answer.text.contains("the article is now at revision"))
-        #expect(try f.commits == before)
+        try await f.expectRefusal(old, status: 409, saying: "the article is now at revision")
     }
 
     @Test func changesNeedTheCSRFTokenJSONAndThisOrigin() async throws {
