@@ -202,13 +202,15 @@ struct Pages: Sendable {
     let state: DashboardState
     var frame: DashboardHTML.Frame { state.settings.frame }
 
-    func withView(_ body: (DashboardView) async throws -> Reply) async throws -> Response {
+    /// Runs `body` on the view in force; a repository error becomes a page (or, for the
+    /// `/api/` twins, JSON) that says what went wrong.
+    func withView(json: Bool = false, _ body: (DashboardView) async throws -> Reply) async throws -> Response {
         let view: DashboardView
         if let current = state.view { view = current } else { view = try await state.refresh() }
         do {
             return try await body(view).response
         } catch let error as ReviewError {
-            return Reply.error(.badRequest, error.description, json: false, frame: frame).response
+            return Reply.error(.internalServerError, error.description, json: json, frame: frame).response
         }
     }
 
@@ -224,7 +226,7 @@ struct Pages: Sendable {
     }
 
     func articleList(_ request: Request, json: Bool) async throws -> Response {
-        try await withView { view in
+        try await withView(json: json) { view in
             let query = Self.query(request)
             let filter: ArticleFilter
             do throws(ReviewError) { filter = try ArticleFilter(query: query) } catch { return .error(.badRequest, error.description, json: json, frame: frame) }
@@ -236,7 +238,7 @@ struct Pages: Sendable {
 
     /// `/articles/NAME`, `/articles/NAME/diff` and their `/api/` twins.
     func article(_ request: Request, prefix: String, json: Bool) async throws -> Response {
-        try await withView { view in
+        try await withView(json: json) { view in
             var name = String(request.uri.path.dropFirst(prefix.count)).removingPercentEncoding ?? ""
             var wantsDiff = false
             if view.model.status(named: name) == nil, name.hasSuffix("/diff") {
@@ -258,12 +260,10 @@ struct Pages: Sendable {
     func diff(_ status: ArticleStatus, in view: DashboardView) async throws -> ArticleChange {
         guard let approved = status.lastApprovedRevision else { return .neverApproved }
         guard approved != status.revision, let facts = view.model.facts[status.path] else { return .unchanged }
-        let old = try await state.offload { () throws -> [UInt8] in
-            try state.session().blobBytes(approved)
-        }
         // The whole file as reviewers read it: front matter and body.
-        let new = try await state.offload { () throws -> [UInt8] in
-            try state.session().blobBytes(facts.blob)
+        let (old, new) = try await state.offload { () throws -> ([UInt8], [UInt8]) in
+            let session = try state.session()
+            return (try session.blobBytes(approved), try session.blobBytes(facts.blob))
         }
         return .changed(from: approved, WordDiff(old: String(decoding: old, as: UTF8.self), new: String(decoding: new, as: UTF8.self)))
     }
@@ -290,7 +290,7 @@ struct Pages: Sendable {
     }
 
     func queue(_ request: Request, json: Bool) async throws -> Response {
-        try await withView { view in
+        try await withView(json: json) { view in
             var reviewer: Reviewer?
             if let id = Self.query(request)["reviewer"], !id.isEmpty {
                 guard let found = view.model.configuration.reviewer(id) else {
@@ -302,9 +302,10 @@ struct Pages: Sendable {
         }
     }
 
-    /// The newest edits and decisions (read with the history of every article: once per revision).
+    /// The newest 200 edits and decisions (whole histories read only where they can be; once
+    /// per revision).
     func log(json: Bool) async throws -> Response {
-        try await withView { view in
+        try await withView(json: json) { view in
             let page = try await cachedAsync(view, json ? "log.json" : "log.html") {
                 let snapshot = view.evaluation.snapshot
                 let entries = try await state.offload { () throws -> [ReviewLog.Entry] in
@@ -318,7 +319,7 @@ struct Pages: Sendable {
     }
 
     func verify(json: Bool) async throws -> Response {
-        try await withView { view in
+        try await withView(json: json) { view in
             let page = try await cachedAsync(view, json ? "verify.json" : "verify.html") {
                 let evaluation = view.evaluation
                 let report = try await state.offload { () throws -> VerifyReport in
@@ -339,7 +340,7 @@ struct Pages: Sendable {
     /// The bytes of an article's current or approved revision (the browser hashes them before
     /// it signs); no other object of the repository is served.
     func blob(_ id: String) async throws -> Response {
-        try await withView { view in
+        try await withView(json: true) { view in
             let known = view.model.facts.values.contains { $0.blob == id || $0.revisions[id] != nil }
             guard known, id.count == 40 else { return .error(.notFound, "no article revision '\(id)' at this revision", json: true, frame: frame) }
             let bytes = try await state.offload { () throws -> [UInt8] in
