@@ -176,5 +176,6 @@ enum DashboardAssets {
     del { background: #fbdcd8; color: #5c0f08; }
     iframe.preview { width: 100%; height: 40rem; border: 1px solid var(--line); }
     tr.overdue td:first-child { color: var(--bad); font-weight: 600; }
+    .warning { color: var(--bad); border: 1px solid var(--bad); padding: 0.5rem; }
     """
 }

@@ -200,7 +200,8 @@ struct Reply {
 /// The handlers: each takes the view in force and renders from it.
 struct Pages: Sendable {
     let state: DashboardState
-    var frame: DashboardHTML.Frame { state.settings.frame }
+    /// The frame of the view in force (it carries the warning when the newest revision cannot be read).
+    var frame: DashboardHTML.Frame { state.view?.frame ?? state.settings.frame }
 
     /// Runs `body` on the view in force; a repository error becomes a page (or, for the
     /// `/api/` twins, JSON) that says what went wrong.
@@ -210,7 +211,7 @@ struct Pages: Sendable {
         do {
             return try await body(view).response
         } catch let error as ReviewError {
-            return Reply.error(.internalServerError, error.description, json: json, frame: frame).response
+            return Reply.error(.internalServerError, error.description, json: json, frame: view.frame).response
         }
     }
 
@@ -229,10 +230,10 @@ struct Pages: Sendable {
         try await withView(json: json) { view in
             let query = Self.query(request)
             let filter: ArticleFilter
-            do throws(ReviewError) { filter = try ArticleFilter(query: query) } catch { return .error(.badRequest, error.description, json: json, frame: frame) }
+            do throws(ReviewError) { filter = try ArticleFilter(query: query) } catch { return .error(.badRequest, error.description, json: json, frame: view.frame) }
             let page = query["page"].flatMap { Int($0) } ?? 1
             return json ? .json(DashboardJSON.articleList(view.model, filter: filter, page: page))
-                : .html(DashboardHTML.articleList(view.model, filter: filter, page: page, frame: frame))
+                : .html(DashboardHTML.articleList(view.model, filter: filter, page: page, frame: view.frame))
         }
     }
 
@@ -246,14 +247,14 @@ struct Pages: Sendable {
                 wantsDiff = true
             }
             guard let status = view.model.status(named: name) else {
-                return .error(.notFound, "no article '\(name)' at this revision; see the list of articles", json: json, frame: frame)
+                return .error(.notFound, "no article '\(name)' at this revision; see the list of articles", json: json, frame: view.frame)
             }
             if !wantsDiff {
                 return json ? .json(view.cached("json:\(status.path)") { DashboardJSON.article(view.model, status) })
-                    : .html(view.cached("html:\(status.path)") { DashboardHTML.article(view.model, status, frame: frame) })
+                    : .html(view.cached("html:\(status.path)") { DashboardHTML.article(view.model, status, frame: view.frame) })
             }
             let change = try await diff(status, in: view)
-            return json ? .json(DashboardJSON.diff(view.model, status, change)) : .html(DashboardHTML.diff(view.model, status, change, frame: frame))
+            return json ? .json(DashboardJSON.diff(view.model, status, change)) : .html(DashboardHTML.diff(view.model, status, change, frame: view.frame))
         }
     }
 
@@ -294,11 +295,11 @@ struct Pages: Sendable {
             var reviewer: Reviewer?
             if let id = Self.query(request)["reviewer"], !id.isEmpty {
                 guard let found = view.model.configuration.reviewer(id) else {
-                    return .error(.notFound, "no reviewer '\(id)' in the configuration in force", json: json, frame: frame)
+                    return .error(.notFound, "no reviewer '\(id)' in the configuration in force", json: json, frame: view.frame)
                 }
                 reviewer = found
             }
-            return json ? .json(DashboardJSON.queue(view.model, reviewer: reviewer)) : .html(DashboardHTML.queue(view.model, reviewer: reviewer, frame: frame))
+            return json ? .json(DashboardJSON.queue(view.model, reviewer: reviewer)) : .html(DashboardHTML.queue(view.model, reviewer: reviewer, frame: view.frame))
         }
     }
 
@@ -312,7 +313,7 @@ struct Pages: Sendable {
                     defer { DashboardServer.returnFreedMemory() }
                     return try state.session().log(limit: 200, from: snapshot)
                 }
-                return json ? DashboardJSON.log(entries) : DashboardHTML.log(view.model, entries: entries, frame: frame)
+                return json ? DashboardJSON.log(entries) : DashboardHTML.log(view.model, entries: entries, frame: view.frame)
             }
             return json ? .json(page) : .html(page)
         }
@@ -325,7 +326,7 @@ struct Pages: Sendable {
                 let report = try await state.offload { () throws -> VerifyReport in
                     try state.session().verify(evaluation)
                 }
-                return json ? DashboardJSON.verify(report) : DashboardHTML.verify(view.model, report, frame: frame)
+                return json ? DashboardJSON.verify(report) : DashboardHTML.verify(view.model, report, frame: view.frame)
             }
             return json ? .json(page) : .html(page)
         }
@@ -342,7 +343,7 @@ struct Pages: Sendable {
     func blob(_ id: String) async throws -> Response {
         try await withView(json: true) { view in
             let known = view.model.facts.values.contains { $0.blob == id || $0.revisions[id] != nil }
-            guard known, id.count == 40 else { return .error(.notFound, "no article revision '\(id)' at this revision", json: true, frame: frame) }
+            guard known, id.count == 40 else { return .error(.notFound, "no article revision '\(id)' at this revision", json: true, frame: view.frame) }
             let bytes = try await state.offload { () throws -> [UInt8] in
                 try state.session().blobBytes(id)
             }

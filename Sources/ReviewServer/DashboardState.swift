@@ -18,14 +18,32 @@ final class DashboardView: Sendable {
     let dashboardJSON: ByteBuffer
     private let pages = Mutex<[String: ByteBuffer]>([:])
 
-    init(evaluation: Evaluation, key: String, frame: DashboardHTML.Frame) throws(ReviewError) {
-        self.evaluation = evaluation
-        self.key = key
+    /// The frame every page of this view is drawn in (with the warning, if any).
+    let frame: DashboardHTML.Frame
+
+    convenience init(evaluation: Evaluation, key: String, frame: DashboardHTML.Frame) throws(ReviewError) {
         let configuration = evaluation.snapshot.configuration(asOf: evaluation.report.asOf)
         let queue = try ReviewSession.queue(evaluation)
-        model = DashboardModel(articles: evaluation.snapshot.articles, report: evaluation.report, configuration: configuration, queue: queue)
+        self.init(evaluation: evaluation, key: key, frame: frame,
+                  model: DashboardModel(articles: evaluation.snapshot.articles, report: evaluation.report, configuration: configuration, queue: queue))
+    }
+
+    private init(evaluation: Evaluation, key: String, frame: DashboardHTML.Frame, model: DashboardModel) {
+        self.evaluation = evaluation
+        self.key = key
+        self.frame = frame
+        self.model = model
         dashboardHTML = ByteBuffer(string: DashboardHTML.dashboard(model, frame: frame))
-        dashboardJSON = ByteBuffer(string: DashboardJSON.dashboard(model))
+        dashboardJSON = ByteBuffer(string: DashboardJSON.dashboard(model, warning: frame.warning))
+    }
+
+    /// This view, saying that the newest revision could not be read and why (a finding never
+    /// silently disappears: the pages must not pass an old revision off as the current one).
+    func warning(_ message: String?) -> DashboardView {
+        guard message != frame.warning else { return self }
+        var frame = frame
+        frame.warning = message
+        return DashboardView(evaluation: evaluation, key: key, frame: frame, model: model)
     }
 
     /// A page computed before, if any.
@@ -81,11 +99,19 @@ final class DashboardState: Sendable {
             let today = self.today
             let settings = self.settings
             let previous = self.view
-            let view = try await offload { () throws -> DashboardView in
-                let session = try self.session()
-                let key = try session.watchedRevisions() + " " + today.description
-                if let previous, previous.key == key { return previous }
-                return try DashboardView(evaluation: try session.evaluate(asOf: today), key: key, frame: settings.frame)
+            let view: DashboardView
+            do {
+                view = try await offload { () throws -> DashboardView in
+                    let session = try self.session()
+                    let key = try session.watchedRevisions() + " " + today.description
+                    if let previous, previous.key == key { return previous.warning(nil) }
+                    return try DashboardView(evaluation: try session.evaluate(asOf: today), key: key, frame: settings.frame)
+                }
+            } catch let error as ReviewError {
+                // The first read must succeed (review serve exits 2); later, keep the last
+                // view and say on every page why the newest revision cannot be read.
+                guard let previous else { throw error }
+                view = previous.warning(error.description)
             }
             let replaced = self.current.withLock { current -> Bool in
                 defer { current = view }

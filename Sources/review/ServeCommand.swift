@@ -85,7 +85,10 @@ struct ServeCommand: ParsableCommand {
         done.wait()
         if let error = outcome.error {
             if let error = error as? ReviewError { throw error }
-            throw ReviewError("cannot serve: \(error)", remedy: "is port \(port) already taken? pick another with --port")
+            if "\(error)".contains("Address already in use") {
+                throw ReviewError("port \(port) on \(host) is already in use", remedy: "pick another with --port (0 picks a free one)")
+            }
+            throw ReviewError("cannot serve on \(host):\(port): \(error)", remedy: "check the address, or pick another port with --port")
         }
     }
 }

@@ -191,6 +191,23 @@ import TestSupport
         #expect(try await f.server.request("GET", "/api/blobs/\(policy)").status == 404)
     }
 
+    /// A revision that cannot be read never passes off the last one read as current: every
+    /// page says so, and the warning goes once the branch is readable again.
+    @Test func anUnreadableNewRevisionIsSaidOnEveryPage() async throws {
+        let f = try await Fixture()
+        defer { f.server.stop() }
+        let head = try f.content.repository.headCommit().hex
+        let policy = try f.content.text(Policy.path)
+        try f.content.commit("Break the policy", [.write(Policy.path, "roles: [medical\n")], on: "2026-11-29")
+        let warned = try await f.server.waitFor("/api/dashboard") { $0.contains("\"warning\" : \"Reviews/policy.yml") }
+        #expect(warned.contains("\"head\" : \"\(head)\""))
+        let page = try await f.server.request("GET", "/articles/pml").text
+        #expect(page.contains("The newest revision cannot be read"))
+        try f.content.commit("Mend the policy", [.write(Policy.path, policy)], on: "2026-11-29")
+        _ = try await f.server.waitFor("/api/dashboard") { $0.contains("\"warning\" : null") }
+        #expect(!(try await f.server.request("GET", "/").text.contains("cannot be read")))
+    }
+
     @Test func unsafeSettingsAreRefusedBeforeBinding() throws {
         var options = DashboardServer.Options()
         options.host = "0.0.0.0"

@@ -43,6 +43,18 @@ final class RunningServer: Sendable {
 
     func stop() { task.cancel() }
 
+    /// GETs `path` until its text satisfies `condition` (the server polls every 100 ms in the
+    /// tests); fails after 10 s.
+    func waitFor(_ path: String, _ condition: (String) -> Bool) async throws -> String {
+        var last = ""
+        for _ in 0..<100 {
+            last = try await request("GET", path).text
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ServerFailure(message: "\(path) never became what the test waits for: \(last.prefix(400))")
+    }
+
     /// The CSRF token the pages carry.
     func csrfToken() async throws -> String {
         let page = try await request("GET", "/").text

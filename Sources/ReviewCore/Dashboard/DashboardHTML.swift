@@ -10,10 +10,13 @@ public enum DashboardHTML {
         public var csrfToken: String
         /// No approve or request-changes form anywhere.
         public var readOnly: Bool
+        /// Why the newest revision could not be read (the pages then show the last one read).
+        public var warning: String?
 
-        public init(csrfToken: String, readOnly: Bool) {
+        public init(csrfToken: String, readOnly: Bool, warning: String? = nil) {
             self.csrfToken = csrfToken
             self.readOnly = readOnly
+            self.warning = warning
         }
     }
 
@@ -68,6 +71,7 @@ public enum DashboardHTML {
             <a href="/">Dashboard</a> <a href="/articles">Articles</a> <a href="/queue">Queue</a> <a href="/log">Log</a> <a href="/verify">Verify</a>
             </nav>
             \(head)
+            \(frame.warning.map { "<p class=\"warning\" role=\"alert\"><strong>The newest revision cannot be read:</strong> \(e($0)). These pages show the last revision read.</p>" } ?? "")
             </header>
             <main id="main">
             \(main)

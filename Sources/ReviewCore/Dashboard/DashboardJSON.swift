@@ -15,10 +15,12 @@ public enum DashboardJSON {
         [("asOf", .string(model.report.asOf.description)), ("head", .string(model.report.head))]
     }
 
-    /// `/api/dashboard`
-    public static func dashboard(_ model: DashboardModel) -> String {
+    /// `/api/dashboard`; `warning` says why the newest revision could not be read (the
+    /// answer is then about the last revision read).
+    public static func dashboard(_ model: DashboardModel, warning: String? = nil) -> String {
         let s = model.summary
         return JSONValue.object(header(model) + [
+            ("warning", .string(warning)),
             ("counts", counts(s.all)),
             ("freshness", .object(Freshness.allCases.map { ($0.rawValue, .int(s.byFreshness[$0] ?? 0)) })),
             // As on the page: the first of each list, with its length; /api/articles gives all.
