@@ -9,16 +9,26 @@ public func readBytes(atPath path: String) -> [UInt8]? {
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { return nil }
-    // Read the size fstat reports in one go, then whatever follows (a file still growing).
-    var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
-    var filled = 0
+    // The size fstat reports, read into memory that is not zeroed first (the article cache is
+    // tens of megabytes: zeroing it was a tenth of a warm status); then whatever follows (a
+    // file still growing), a chunk at a time.
+    let expected = max(Int(info.st_size), 0)
+    var failed = false
+    var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+        while count < expected {
+            let n = read(fd, buffer.baseAddress! + count, expected - count)
+            if n < 0 { failed = true }
+            if n <= 0 { return }
+            count += n
+        }
+    }
+    guard !failed else { return nil }
+    var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
-        if filled == bytes.count { bytes += [UInt8](repeating: 0, count: max(65536, bytes.count)) }
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
         if n < 0 { return nil }
         if n == 0 { break }
-        filled += n
+        bytes += chunk[..<n]
     }
-    bytes.removeSubrange(filled...)
     return bytes
 }
