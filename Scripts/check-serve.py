@@ -85,6 +85,12 @@ try:
     link.click()
     WebDriverWait(driver, 10).until(lambda d: "/articles/iron-deficiency" in d.current_url)
     audit(driver, "article")
+    # The page as it will be published, in its sandboxed frame (CSP frame-src 'self').
+    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "iframe.preview"))
+    framed = driver.find_element(By.TAG_NAME, "body").text
+    driver.switch_to.default_content()
+    if "Iron deficiency" not in framed or "Medical disclaimer" not in framed:
+        fail(f"the published page's preview does not show the article: {framed[:200]!r}")
 
     # The diff since the last approval shows the added words.
     driver.find_element(By.LINK_TEXT, "Changes since the last approval").click()
