@@ -9,7 +9,10 @@ struct KeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Make a reviewer's signing key: the private key stays on this machine, the public key goes in reviewers.yml.",
         discussion: """
-            The private key is written to $REVIEW_KEY_DIR/<reviewer>.key (default ~/.config/review/keys/) with mode 0600; an existing key is never overwritten.             --export FILE seals the existing key under a passphrase (read from $REVIEW_KEY_PASSPHRASE, or the first line of standard input)             for signing in 'review serve' without the key file: the browser opens it, the server never sees it.
+            The private key is written to $REVIEW_KEY_DIR/<reviewer>.key (default ~/.config/review/keys/) with mode 0600; \
+            an existing key is never overwritten. --export FILE seals the existing key under a passphrase (read from \
+            $REVIEW_KEY_PASSPHRASE, or the first line of standard input) for signing in 'review serve' without the key file: \
+            the browser opens it, the server never sees it.
             """
     )
 

@@ -11,8 +11,8 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the editors' dashboard and the reviewers' desk in a browser (127.0.0.1 by default).",
         discussion: """
-            Reviewers approve and request changes in the page: the browser signs the record with their key file, \
-            which never leaves their computer; the server holds no key and checks each record exactly as 'review approve' does. \
+            Reviewers approve and request changes in the page: the browser signs the record with their key file \
+            (or a passphrase-protected export: 'review keygen ID --export FILE'), which never leaves their computer; the server holds no key and checks each record exactly as 'review approve' does. \
             Pages follow new commits without a restart. Every page has a JSON twin under /api/ (docs/serve.md).
             """
     )
