@@ -60,17 +60,14 @@ public enum DashboardServer {
     /// freed memory stays in them: at 10,000 articles that doubled the resident memory after
     /// the first read (278 MB against 168 MB with two arenas, Scripts/bench-serve).
     public static func prepareProcess() {
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         let arenaMax: Int32 = -8  // M_ARENA_MAX
-        if let mallopt = Malloc.function("mallopt", as: Mallopt.self) { _ = mallopt(arenaMax, 2) }
+        _ = Malloc.mallopt?(arenaMax, 2)
     }
 
-    /// Gives memory freed by a large, passing piece of work (a read of every article's whole
-    /// history for the log, a new view replacing the old) back to the system: without it the
-    /// server kept the log's 135 MB peak resident for good.
+    /// Gives memory freed by a large, passing piece of work (a new view replacing the old, the
+    /// whole histories the log reads) back to the system instead of keeping it resident.
     static func returnFreedMemory() {
-        typealias MallocTrim = @convention(c) (Int) -> Int32
-        if let trim = Malloc.function("malloc_trim", as: MallocTrim.self) { _ = trim(0) }
+        _ = Malloc.trim?(0)
     }
 
     /// Reads the repository, binds and serves until the process is stopped.
@@ -279,7 +276,7 @@ struct Pages: Sendable {
             } else if path.hasSuffix(".html"), let status = view.model.status(named: String(path.dropLast(5))),
                       let facts = view.model.facts[status.path] {
                 reply = .html(view.cached("preview:\(status.path)") {
-                    SitePreview.page(facts, status, configuration: view.model.configuration).html
+                    SitePreview.page(facts, status, configuration: view.model.configuration)
                 })
             } else {
                 reply = .html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Not in the preview</title></head><body><p>Only the article's own page is previewed here.</p></body></html>", status: .notFound)
@@ -411,7 +408,11 @@ struct Pages: Sendable {
 /// glibc's malloc tuning calls; `<malloc.h>` is not in Swift's Glibc module, so they are
 /// looked up in the process (and simply not called where they do not exist).
 enum Malloc {
-    static func function<F>(_ name: String, as type: F.Type) -> F? {
+    // Each looked up once; the program's own handle stays open for the life of the process.
+    static let mallopt = function("mallopt", as: (@convention(c) (Int32, Int32) -> Int32).self)
+    static let trim = function("malloc_trim", as: (@convention(c) (Int) -> Int32).self)
+
+    private static func function<F>(_ name: String, as type: F.Type) -> F? {
         guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, name) else { return nil }
         return unsafeBitCast(symbol, to: type)
     }

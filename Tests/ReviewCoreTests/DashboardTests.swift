@@ -92,5 +92,7 @@ import TestSupport
             #expect(!page.contains("<script>"))
         }
         #expect(!DashboardHTML.article(model, status, frame: DashboardHTML.Frame(csrfToken: "t", readOnly: true)).contains("sign-form"))
+        // Nothing approved: the page says it would not be published, and why.
+        #expect(DashboardHTML.article(model, status, frame: frame).contains("Not publishable now:</strong> no revision approved by every required role"))
     }
 }

@@ -80,11 +80,19 @@ import TestSupport
         let f = try await Fixture()
         defer { f.server.stop() }
         let before = try f.commits
-        let record = try f.record()
+        // Signed two minutes before the server's clock: accepted, and committed at the
+        // server's time, not the time the record claims.
+        let record = try f.record(at: DashboardServerTests.now - 120)
+        let current = "\"publishableRevision\" : \"\(record["blob"]!)\""
+        // Until then, publish would keep the revision approved before the edit.
+        let earlier = try await f.server.request("GET", "/api/articles/pml").text
+        #expect(!earlier.contains(current) && earlier.contains("\"heldBack\" : null"))
         let answer = try await f.submit(record)
         #expect(answer.status == 201, "\(answer.text)")
         #expect(answer.text.contains("\"state\" : \"approved\""))
         #expect(try f.commits == before + 1)
+        let committed = try Git.run(["log", "-1", "--format=%ct %at"], in: f.content.path).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(committed == "\(DashboardServerTests.now) \(DashboardServerTests.now)")
         #expect(try f.content.status(asOf: "2026-11-30").articles[0].state == .approved)
         // Replayed: the same signed record again.
         let replay = try await f.submit(record)
@@ -92,7 +100,9 @@ import TestSupport
         #expect(replay.text.contains("already recorded"))
         #expect(try f.commits == before + 1)
         // The pages followed the commit without a restart.
-        #expect(try await f.server.request("GET", "/api/articles/pml").text.contains("\"state\" : \"approved\""))
+        let article = try await f.server.request("GET", "/api/articles/pml").text
+        #expect(article.contains("\"state\" : \"approved\""))
+        #expect(article.contains(current))
     }
 
     @Test func aForgedRecordIsRefusedAndNothingWritten() async throws {

@@ -113,8 +113,9 @@ public enum DashboardHTML {
         "<a href=\"/articles?\(e(filter.query.map { "\($0.0)=\(q($0.1))" }.joined(separator: "&")))\">\(e(text))</a>"
     }
 
-    static func countsTable(_ rows: [(name: String, counts: DashboardModel.Counts)], caption: String, key: (String) -> ArticleFilter) -> String {
-        var out = "<table>\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">\(e(caption.split(separator: " ").last.map(String.init) ?? ""))</th>"
+    static func countsTable(_ rows: [(name: String, counts: DashboardModel.Counts)], caption: String, column: String,
+                            key: (String) -> ArticleFilter) -> String {
+        var out = "<table>\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">\(e(column))</th>"
         for state in ReviewState.allCases { out += "<th scope=\"col\">\(state.rawValue)</th>" }
         out += "<th scope=\"col\">total</th></tr></thead>\n<tbody>\n"
         for row in rows {
@@ -163,9 +164,9 @@ public enum DashboardHTML {
             main += "</section>\n"
         }
         main += "<section aria-labelledby=\"categories\"><h2 id=\"categories\">By category</h2>\n"
-            + countsTable(s.byCategory, caption: "Articles by category") { ArticleFilter(category: $0) } + "</section>\n"
+            + countsTable(s.byCategory, caption: "Articles by category", column: "category") { ArticleFilter(category: $0) } + "</section>\n"
         main += "<section aria-labelledby=\"owners\"><h2 id=\"owners\">By owner</h2>\n"
-            + countsTable(s.byOwner, caption: "Articles by owner") { ArticleFilter(owner: $0) } + "</section>\n"
+            + countsTable(s.byOwner, caption: "Articles by owner", column: "owner") { ArticleFilter(owner: $0) } + "</section>\n"
         return document("Dashboard", frame: frame, model: model, main: main)
     }
 
@@ -231,8 +232,15 @@ public enum DashboardHTML {
             }
             main += "</dl>\n</section>\n"
         }
+        let publication = facts.map { SitePreview.publication($0, status, configuration: model.configuration) }
         main += "<section aria-labelledby=\"page\"><h2 id=\"page\">The page as it will be published</h2>\n"
-            + "<iframe class=\"preview\" title=\"The published page of \(e(status.title ?? status.slug))\" sandbox=\"\" src=\"\(e(previewHref(model, status)))\"></iframe>\n"
+        if let revision = publication?.revision {
+            main += "<p>'review publish' would publish revision <code>\(e(String(revision.prefix(7))))</code>"
+                + (revision == status.revision ? " (this one)." : ", an earlier approved one.") + "</p>\n"
+        } else if let reason = publication?.heldBack {
+            main += "<p><strong>Not publishable now:</strong> \(e(reason)). The frame shows this revision as it would look.</p>\n"
+        }
+        main += "<iframe class=\"preview\" title=\"The published page of \(e(status.title ?? status.slug))\" sandbox=\"\" src=\"\(e(previewHref(model, status)))\"></iframe>\n"
             + "</section>\n"
         return document(status.title ?? status.slug, frame: frame, model: model, main: main)
     }

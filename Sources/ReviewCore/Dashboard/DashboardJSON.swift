@@ -70,6 +70,8 @@ public enum DashboardJSON {
             ("sha256", .string(facts?.sha256)),
             ("records", .array(Array(records))),
             ("frontMatter", .object((facts?.article.frontMatter ?? []).map { ($0.key, .string(DashboardHTML.yamlText($0.value))) })),
+            ("publishableRevision", .string(facts.flatMap { SitePreview.publication($0, status, configuration: model.configuration).revision })),
+            ("heldBack", .string(facts.flatMap { SitePreview.publication($0, status, configuration: model.configuration).heldBack })),
             ("signers", .array(model.signers(of: status).map { .string($0.id) })),
             ("requiredRoles", .array(model.requiredRoles(of: status).map { .string($0) })),
         ]).rendered
@@ -111,32 +113,4 @@ public enum DashboardJSON {
     public static func error(_ status: Int, _ message: String) -> String {
         JSONValue.object([("error", .string(message)), ("status", .int(status))]).rendered
     }
-}
-
-/// The page an article will have on the site, for the dashboard's preview. Pure.
-public enum SitePreview {
-    /// The page `review publish` would write for the article now (its newest publishable
-    /// revision), or, while nothing is publishable, the current revision drawn by the same
-    /// renderer with why it is held back.
-    public static func page(_ facts: ArticleFacts, _ status: ArticleStatus, configuration: WorkflowConfiguration) -> (html: String, heldBack: String?) {
-        let plan = PublishPlan.make([facts], statuses: [status], configuration: configuration, previous: [:])
-        let site = configuration.policy.site
-        let content = configuration.policy.content
-        if let entry = plan.entries.first {
-            let manifest = PublishedManifest(plan: plan, site: site, asOf: configuration.asOf)
-            let body = entry.blob == facts.blob ? facts.article.body : facts.revisions[entry.blob]?.article.body ?? ""
-            return (SiteRenderer.page(manifest.articles[0], body: body, site: site, content: content), nil)
-        }
-        var reason = "not publishable"
-        for change in plan.changes {
-            if case .heldBack(_, let why) = change { reason = why }
-        }
-        let draft = PublishedManifest.Article(path: status.path, slug: content.pageName(of: status.path), title: status.title ?? status.slug,
-                                              category: status.category ?? "", revision: facts.blob, lastUpdated: status.lastUpdated,
-                                              lastReviewed: status.lastReviewed ?? configuration.asOf, nextReviewDue: nil, reviewers: [])
-        return (SiteRenderer.page(draft, body: facts.article.body, site: site, content: content), reason)
-    }
-
-    /// The site's stylesheet, as published.
-    public static var style: String { SiteRenderer.style }
 }

@@ -105,7 +105,11 @@ public enum SignOffWriter {
         let first = signed[0].0
         let reviewer = snapshot.configuration(asOf: first.day).reviewer(first.reviewer)!
         let email = reviewer.emails.first ?? "\(reviewer.id)@reviewers.invalid"
-        let signature = Signature(name: reviewer.name, email: email, time: requests[0].timestamp)
+        // A record signed elsewhere is committed at the server's time, not the time it claims:
+        // the commit is what bounds a record's claimed time (timestamp-out-of-range).
+        var time = requests[0].timestamp
+        if case .signed(_, let now) = signing { time = now }
+        let signature = Signature(name: reviewer.name, email: email, time: time)
         let verb = first.decision == .approve ? "Approve" : "Request changes on"
         var message: String
         if signed.count == 1 {
