@@ -228,14 +228,11 @@ public final class ReviewSession {
 
     /// `review log`: edits and sign-offs, newest first, of one article or all.
     public func log(article: String?, limit: Int) throws(ReviewError) -> [ReviewLog.Entry] {
-        guard article == nil else {
-            return try ReviewError.wrapping {
-                let head = try repository.headCommit()
-                let only = try article.map { Set([try ArticleLookup.find($0, in: ArticleLookup.articles(in: repository, at: head)).path]) }
-                return Array(try entries(only: only, head: head).prefix(limit))
-            }
-        }
         let head = try ReviewError.wrapping { try repository.headCommit() }
+        if let article {
+            let path = try ArticleLookup.find(article, in: ArticleLookup.articles(in: repository, at: head)).path
+            return Array(try entries(only: [path], head: head).prefix(limit))
+        }
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress,
                                                    pinnedRoot: options.trustRoot)
         return try log(limit: limit, from: snapshot)

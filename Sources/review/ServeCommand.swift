@@ -65,9 +65,8 @@ struct ServeCommand: ParsableCommand {
         options.readOnly = readOnly
         options.asOf = global.asOf
         options.pollMilliseconds = poll
-        try DashboardServer.check(options)
-        // Fails here, before binding, on a path that is not a repository.
-        _ = try global.session()
+        // DashboardServer.run checks the options and reads the repository before it binds: a
+        // refused setting or a path that is not a repository ends here with exit 2.
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let readOnly = readOnly

@@ -19,7 +19,8 @@ public protocol StructureRule: Sendable {
 public struct BodyText: Sendable {
     public struct Block: Sendable {
         public let node: MarkdownNode
-        /// ``StructureRules/normalized(_:)`` of the block's plain text.
+        /// ``StructureRules/normalized(_:)`` of the block's plain text (paragraphs, headings,
+        /// code blocks and tables; empty for other blocks).
         public let text: String
         /// The kind of the block after it among its siblings (`nil` for the last).
         public let nextKind: MarkdownNode.Kind?
@@ -30,6 +31,9 @@ public struct BodyText: Sendable {
     public let document: MarkdownNode
     public let blocks: [Block]
 
+    /// The blocks whose text some rule compares.
+    static let textKinds: Set<MarkdownNode.Kind> = [.paragraph, .heading, .codeBlock, .table]
+
     public init(_ document: MarkdownNode) {
         self.document = document
         var blocks: [Block] = []
@@ -39,7 +43,9 @@ public struct BodyText: Sendable {
                 case .list, .item, .blockQuote:
                     visit(node.children)
                 default:
-                    let text = StructureRules.normalized(node.plainText)
+                    // Only the kinds a rule reads have their text worked out (raw HTML, often
+                    // large in MDX pages, is read by none).
+                    let text = Self.textKinds.contains(node.kind) ? StructureRules.normalized(node.plainText) : ""
                     blocks.append(Block(node: node, text: text, nextKind: i + 1 < siblings.count ? siblings[i + 1].kind : nil,
                                         sentences: node.kind == .paragraph ? StructureRules.sentences(text, normalized: true) : []))
                 }
@@ -181,7 +187,7 @@ public enum RepeatedTextRule: StructureRule {
         var findings: [Finding] = []
         var seenBlocks: [String: Int] = [:]
         var seenSentences: [String: Int] = [:]
-        for entry in body.blocks where [.paragraph, .heading, .codeBlock, .table].contains(entry.node.kind) {
+        for entry in body.blocks where BodyText.textKinds.contains(entry.node.kind) {
             let block = entry.node
             let line = firstLine + block.line - 1
             let text = entry.text
