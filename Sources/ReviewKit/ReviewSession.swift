@@ -61,6 +61,10 @@ public final class ReviewSession {
         }
     }
 
+    /// Waits until the cache files this process started writing are written (a command
+    /// calls it before it exits; reads in the process wait for them anyway).
+    public static func finishCacheWrites() { CacheWrites.wait() }
+
     /// The work tree's path, ending in `/` (`nil` for a bare repository).
     public var workingDirectory: String? { repository.workingDirectory }
 

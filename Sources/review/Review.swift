@@ -22,6 +22,8 @@ struct Review: ParsableCommand {
 
     /// Runs a command line and returns the exit code (so tests can call it).
     static func run(_ arguments: [String]) -> Int32 {
+        // Caches are written while the answer is printed; the command ends when they are written.
+        defer { ReviewSession.finishCacheWrites() }
         do {
             let arguments = hoistingGlobalOptions(arguments)
             let names = configuration.subcommands.compactMap { $0.configuration.commandName }

@@ -9,8 +9,11 @@ import TestSupport
 /// The parsed-article cache must never change an answer: with it, without it, after edits,
 /// and from a damaged file, status is identical.
 @Suite struct ArticleCacheTests {
+    /// Status as JSON; the caches it writes are on disk when it returns (as when `review` exits).
     private func statusJSON(_ content: ContentRepository, cache: Bool) throws -> String {
+        ReviewSession.finishCacheWrites()
         if !cache { try? FileManager.default.removeItem(atPath: CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: ArticleCache.name)) }
+        defer { ReviewSession.finishCacheWrites() }
         return StatusJSONReporter.render(try content.status(asOf: "2026-11-25"))
     }
 
@@ -97,6 +100,39 @@ import TestSupport
         // The same file under the user's key would be believed: the defence is the key.
         planted.save(content.repository, key: CacheKey.user)
         #expect(try published() == ["Articles/pml.md"])
+    }
+
+    /// Parsing ahead on other threads gives what parsing on the loader's thread gives, leaves a
+    /// blob it cannot read to the loader, and ends when cancelled.
+    @Test func parsingAheadGivesWhatParsingHereGives() throws {
+        let repo = try RepoBuilder()
+        let bodies = (0..<60).map { "Body \($0). Those at highest risk include:\n\n## What is it?\n\n" + String(repeating: "Words of a sentence here. ", count: $0) }
+        try repo.commit("add", bodies.enumerated().map {
+            .write("Articles/a\($0.offset).md", ContentRepository.article("a\($0.offset)", category: .general, lastUpdated: "2026-04-07", body: $0.element))
+        })
+        let files = try repo.repository.files(under: "Articles", inTree: repo.repository.commit(repo.repository.headCommit()).tree)
+        let missing = ObjectID(hex: String(repeating: "e", count: 40))!
+        func encoded(_ content: ParsedContent?) -> [UInt8]? {
+            guard let content else { return nil }
+            var w = BinaryWriter()
+            ParsedContentCodec.write(content, into: &w)
+            return w.data
+        }
+        let prefetch = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id) + [missing], threads: 3))
+        let parsed = prefetch.finish(reading: repo.repository)
+        #expect(parsed.count == files.count && parsed[missing] == nil)
+        for file in files {
+            #expect(encoded(parsed[file.id]) == encoded(ParsedContent(try repo.repository.blob(file.id))), "\(file.path)")
+        }
+        #expect(try #require(parsed[files[0].id]).findings.contains { $0.rule == .introWithoutList })
+
+        let cancelled = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id), threads: 1))
+        cancelled.cancel()
+        // Whatever was parsed before the cancel is still what parsing here gives.
+        for (blob, content) in cancelled.finish(reading: repo.repository) {
+            #expect(encoded(content) == encoded(parsed[blob]))
+        }
+        #expect(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: [], threads: 1) == nil)
     }
 
     @Test func aCacheFromAnotherFormatIsNotTrusted() throws {

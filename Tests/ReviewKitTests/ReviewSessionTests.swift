@@ -100,6 +100,7 @@ import TestSupport
         try content.edit("flu", category: .general, lastUpdated: "2026-04-10")
         let cacheDirectory = content.repository.gitDirectory + "review"
         func caches() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: cacheDirectory).filter { $0.hasSuffix(".cache") } }
+        ReviewSession.finishCacheWrites()
         for name in try caches() { try FileManager.default.removeItem(atPath: cacheDirectory + "/" + name) }
         let expected = StatusJSONReporter.render(try content.session(usesCaches: false).status(asOf: Day("2026-11-25")!))
         #expect(try caches().isEmpty, "the uncached session wrote a cache")
@@ -111,6 +112,7 @@ import TestSupport
             results.withLock { $0.append(text) }
         }
         #expect(results.withLock { $0 } == Array(repeating: expected, count: 8))
+        ReviewSession.finishCacheWrites()
         let left = try FileManager.default.contentsOfDirectory(atPath: cacheDirectory)
         #expect(left.allSatisfy { !$0.contains(".tmp-") }, "temporary files left: \(left)")
         #expect(try caches().contains("articles.cache"))

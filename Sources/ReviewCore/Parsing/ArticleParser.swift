@@ -87,7 +87,7 @@ public enum ArticleParser {
             let document = MarkdownParser.parse(article.body)
             // Each block's text is worked out once, for every rule below.
             let body = BodyText(document)
-            findings += HiddenCharacterRule.check(String(decoding: bytes, as: UTF8.self))
+            findings += HiddenCharacterRule.check(bytes: bytes)
             findings += StructureRules.check(body, firstLine: article.bodyFirstLine)
             article.plainParagraphs = StructureRules.plainParagraphs(body)
             article.relativeLinks = StructureRules.relativeLinks(document, firstLine: article.bodyFirstLine)

@@ -16,13 +16,19 @@ public enum TextDecoding {
     public static func decode(_ bytes: [UInt8]) -> Result<String, Failure> {
         var slice = bytes[...]
         if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
-        if let nul = slice.firstIndex(of: 0) {
-            return .failure(.nulByte(line: line(of: nul, in: slice)))
+        let nul = slice.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { base in memchr(base, 0, buffer.count).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } }
+        }
+        if let nul {
+            return .failure(.nulByte(line: line(of: slice.startIndex + nul, in: slice)))
         }
         guard let text = String(validating: slice, as: UTF8.self) else {
             return .failure(.invalidUTF8(line: line(of: firstInvalidUTF8(slice), in: slice)))
         }
-        guard text.utf8.contains(0x0D) else { return .success(text) }
+        // memchr on the bytes: a generic search of the string's UTF-8 view costs more than
+        // validating it.
+        let hasCR = slice.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, 0x0D, buffer.count) != nil } ?? false }
+        guard hasCR else { return .success(text) }
         return .success(text.replacingCRLF())
     }
 

@@ -187,6 +187,8 @@ public enum RepeatedTextRule: StructureRule {
         var findings: [Finding] = []
         var seenBlocks: [String: Int] = [:]
         var seenSentences: [String: Int] = [:]
+        seenBlocks.reserveCapacity(body.blocks.count)
+        seenSentences.reserveCapacity(body.blocks.count * 2)
         for entry in body.blocks where BodyText.textKinds.contains(entry.node.kind) {
             let block = entry.node
             let line = firstLine + block.line - 1
@@ -200,7 +202,7 @@ public enum RepeatedTextRule: StructureRule {
             guard block.kind == .paragraph else { continue }
             var repeats: [Int] = []
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
-            for sentence in entry.sentences where sentence.utf8.lazy.filter({ $0 == 0x20 }).count >= 7 {
+            for sentence in entry.sentences where hasEightWords(sentence) {
                 if let first = seenSentences[sentence] { repeats.append(first) } else { seenSentences[sentence] = line }
             }
             if let first = repeats.first {
@@ -210,6 +212,16 @@ public enum RepeatedTextRule: StructureRule {
             }
         }
         return findings
+    }
+
+    /// Whether the whitespace-collapsed `sentence` has eight words or more: seven spaces.
+    static func hasEightWords(_ sentence: String) -> Bool {
+        var spaces = 0
+        for byte in sentence.utf8 where byte == 0x20 {
+            spaces += 1
+            if spaces == 7 { return true }
+        }
+        return false
     }
 }
 
@@ -299,6 +311,16 @@ public enum HiddenCharacterRule {
         // Every such character's UTF-8 begins with one of these bytes; most articles hold none
         // of the sequences, so look at the bytes before splitting into lines.
         guard mayHoldHidden(Array(text.utf8)) else { return [] }
+        return lines(of: text)
+    }
+
+    /// ``check(_:)`` of a file's bytes, decoded only when they may hold such a character.
+    public static func check(bytes: [UInt8]) -> [Finding] {
+        guard mayHoldHidden(bytes) else { return [] }
+        return lines(of: String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func lines(of text: String) -> [Finding] {
         var findings: [Finding] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             // A byte order mark opening the file is an encoding mark, not text.

@@ -1,9 +1,10 @@
 import BinaryStore
+import Dispatch
 import GitKit
 
 /// How one kind of value is kept in a ``BlobCache`` file.
-protocol BlobCacheCodec {
-    associatedtype Value
+protocol BlobCacheCodec: SendableMetatype {
+    associatedtype Value: Sendable
     /// The file's name under `<git dir>/review/`.
     static var name: String { get }
     /// Names the format: change it when the layout or what a value means changes.
@@ -26,7 +27,7 @@ extension BlobCacheCodec {
 /// as the deriving code is the same and the file is ours: a ``CacheFile`` is trusted only when
 /// written by this very build under the user's ``CacheKey`` (no one who can merely write the
 /// git directory can plant values), and ignored when damaged.
-struct BlobCache<Codec: BlobCacheCodec> {
+struct BlobCache<Codec: BlobCacheCodec>: Sendable {
     static var name: String { Codec.name }
     static var magic: String { Codec.magic }
 
@@ -50,6 +51,7 @@ struct BlobCache<Codec: BlobCacheCodec> {
 
     /// The stored cache, or an empty one when there is none that can be trusted.
     static func load(_ repository: Repository, key: CacheKey? = CacheKey.user) -> BlobCache {
+        CacheWrites.wait()
         guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic, key: key),
               let count = r.u32(), count <= UInt32(r.remaining) else { return BlobCache() }
         var cache = BlobCache()
@@ -61,9 +63,15 @@ struct BlobCache<Codec: BlobCacheCodec> {
         return r.remaining == 0 ? cache : BlobCache()
     }
 
-    /// Writes the cache when it changed; a repository that cannot be written keeps none.
+    /// Writes the cache when it changed, after the caller goes on (``CacheWrites``); a
+    /// repository that cannot be written keeps none.
     func save(_ repository: Repository, key: CacheKey? = CacheKey.user) {
         guard isModified else { return }
+        let path = CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name)
+        CacheWrites.start { [self] in write(to: path, key: key) }
+    }
+
+    private func write(to path: String, key: CacheKey?) {
         var w = CacheFile.writer(magic: Self.magic)
         let kept = entries.filter { Codec.keeps($0.value) }
         w.u32(UInt32(kept.count))
@@ -71,6 +79,20 @@ struct BlobCache<Codec: BlobCacheCodec> {
             w.id(blob)
             Codec.write(value, into: &w)
         }
-        CacheFile.store(w, to: CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name), key: key)
+        CacheFile.store(w, to: path, key: key)
     }
+}
+
+/// Cache files being written while the command goes on with its answer (encoding and
+/// authenticating a large site's article cache took a tenth of a cold `status`). Every cache
+/// read waits for them first, so a process always reads what it wrote, and the command line
+/// waits for them before it exits (``ReviewSession/finishCacheWrites()``).
+enum CacheWrites {
+    private static let pending = DispatchGroup()
+
+    static func start(_ write: @escaping @Sendable () -> Void) {
+        DispatchQueue.global(qos: .utility).async(group: pending, execute: write)
+    }
+
+    static func wait() { pending.wait() }
 }

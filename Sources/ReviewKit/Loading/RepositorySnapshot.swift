@@ -69,6 +69,12 @@ private struct SnapshotLoader {
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
+        // Parsed articles come from the cache, then from the threads that parse ahead while the
+        // configuration and history are read here.
+        let usesCache = usesCaches && (only.map { $0.count > 100 } ?? true)
+        var cache = usesCache ? ArticleCache.load(repository) : ArticleCache()
+        let prefetch = only == nil ? parseAhead(tree: tree, skipping: cache) : nil
+        defer { prefetch?.cancel() }
         // One engine for every walk: the history index is read once.
         let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
         let partial = since != nil || !usesCaches
@@ -129,12 +135,13 @@ private struct SnapshotLoader {
                 publishedBlobs[file.path] = file.id.hex
             }
         }
-        // Blobs parsed by an earlier run come from the cache; the others are read on this thread
-        // (libgit2 handles are not shared) and parsed on all cores. A few articles (`approve`,
-        // most `check --changed-since` runs) are parsed directly: loading the whole cache would
-        // cost more than it saves.
-        let usesCache = usesCaches && (only.map { $0.count > 100 } ?? true)
-        var cache = usesCache ? ArticleCache.load(repository) : ArticleCache()
+        // Blobs parsed by an earlier run come from the cache, and most others were parsed ahead;
+        // the rest are read on this thread (libgit2 handles are not shared) and parsed on all
+        // cores. A few articles (`approve`, most `check --changed-since` runs) are parsed
+        // directly: loading the whole cache would cost more than it saves.
+        if let prefetch {
+            for (blob, content) in prefetch.finish(reading: repository) { cache.insert(content, for: blob) }
+        }
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
@@ -219,6 +226,23 @@ private struct SnapshotLoader {
         snapshot.disclaimerHistory = disclaimerHistory
         snapshot.governance = governed.chain
         return snapshot
+    }
+
+    /// Starts parsing, on the other cores, the article blobs of `tree` that `cache` lacks, as
+    /// the committed policy lays articles out (where the policy in force differs, the loader
+    /// parses what it lacks itself). A tree that cannot be listed is left to the loader to report.
+    private func parseAhead(tree: ObjectID, skipping cache: ArticleCache) -> ParsePrefetch? {
+        let threads = ParsePrefetch.spareThreads
+        guard threads > 0 else { return nil }
+        let layout = Configuration.layout(in: repository, at: revision)
+        var seen: Set<ObjectID> = []
+        guard let files = try? repository.files(under: layout.walkDirectory, inTree: tree) else { return nil }
+        let blobs = files.compactMap { file -> ObjectID? in
+            guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), cache[file.id] == nil,
+                  seen.insert(file.id).inserted else { return nil }
+            return file.id
+        }
+        return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads)
     }
 
     /// A finding for each relative link or image of the article that leads to nothing at this

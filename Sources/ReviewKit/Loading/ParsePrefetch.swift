@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+import GitKit
+import ReviewCore
+import Synchronization
+
+/// Reads and parses article blobs on other threads while the loader reads the configuration
+/// and walks history, which it does on one thread: on a cold run a core would otherwise sit
+/// idle for the whole walk (issue 21: a third of a second on a documentation history).
+///
+/// Which blobs to parse is known from the revision's tree alone, and a ``ParsedContent``
+/// depends on its blob's bytes only, so parsing ahead changes no answer: the loader takes what
+/// was parsed here by blob id and parses (or reads, and reports the failure of) anything else
+/// itself. Workers open their own repository handle (libgit2 handles are not shared between
+/// threads); a blob a worker cannot read is left for the loader, which says why.
+final class ParsePrefetch: @unchecked Sendable {
+    private let blobs: [ObjectID]
+    /// One slot per blob; each is written by the one worker that took its index, and read
+    /// only after every worker has finished (``finish(reading:)``).
+    private let slots: UnsafeMutableBufferPointer<ParsedContent?>
+    private let next = Atomic<Int>(0)
+    private let workers = DispatchGroup()
+
+    /// Starts `threads` workers on `blobs` (nothing to do, or no thread to spare: `nil`).
+    init?(gitDirectory: String, blobs: [ObjectID], threads: Int) {
+        guard !blobs.isEmpty, threads > 0 else { return nil }
+        self.blobs = blobs
+        slots = .allocate(capacity: blobs.count)
+        slots.initialize(repeating: nil)
+        for _ in 0..<threads {
+            workers.enter()
+            let thread = Thread { [self] in
+                defer { workers.leave() }
+                guard let repository = try? Repository.open(at: gitDirectory) else { return }
+                work(repository)
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    /// The threads to start beside the calling one: every other core.
+    static var spareThreads: Int { max(ProcessInfo.processInfo.activeProcessorCount - 1, 0) }
+
+    /// Parses what the workers have not taken yet on the calling thread too, waits for them,
+    /// and returns every parsed blob.
+    func finish(reading repository: Repository) -> [ObjectID: ParsedContent] {
+        work(repository)
+        workers.wait()
+        var parsed: [ObjectID: ParsedContent] = [:]
+        parsed.reserveCapacity(blobs.count)
+        for (blob, content) in zip(blobs, slots) { if let content { parsed[blob] = content } }
+        return parsed
+    }
+
+    /// Stops handing out blobs (the load failed): workers finish the one they hold and end.
+    func cancel() {
+        next.store(blobs.count, ordering: .relaxed)
+    }
+
+    private func work(_ repository: Repository) {
+        while true {
+            let i = next.add(1, ordering: .relaxed).oldValue
+            guard i < blobs.count else { return }
+            guard let bytes = try? repository.blob(blobs[i]) else { continue }
+            slots[i] = ParsedContent(bytes)
+        }
+    }
+}
