@@ -2,8 +2,10 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import PropertyBased
 @testable import ReviewCore
 import Testing
+import TestSupport
 
 /// Issue 17, item 1: what the hand-written renderer lost, rendered from cmark-gfm's tree.
 @Suite struct MarkdownRenderingTests {
@@ -156,6 +158,51 @@ import Testing
 
     @Test func sentencesSplitAfterTheirMarks() {
         #expect(StructureRules.sentences("One two. Three? Four! 2.5 ml five") == ["One two.", "Three?", "Four!", "2.5 ml five"])
+        #expect(StructureRules.sentences("One sentence only.") == ["One sentence only."])
+        #expect(StructureRules.sentences("") == [])
+    }
+
+    /// Random text of the characters the fast paths look at (whitespace of every kind, the
+    /// no-break space, control and non-ASCII characters, sentence marks), long enough to cross
+    /// eight-byte steps.
+    static func tricky(_ seed: UInt64) -> String {
+        let alphabet: [String] = [" ", " ", " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{A0}", "\u{01}", "\u{1F}", "a", "b", "e", "l", "Y",
+                                  "é", "ü", "Ā", "\u{2003}", ".", "?", "!", "1", "-", "table", "make", "words "]
+        var rng = SplitMix(seed: seed)
+        // A few of the characters each time, so that texts with only spaces and letters come too.
+        let chosen = (0..<rng.next(in: 2..<8)).map { _ in alphabet[rng.next(in: 0..<alphabet.count)] }
+        return (0..<rng.next(in: 0..<120)).map { _ in chosen[rng.next(in: 0..<chosen.count)] }.joined()
+    }
+
+    /// The fast paths (a text already normalized is kept; eight bytes at a time) give what
+    /// collapsing whitespace character by character gives, and sentences what splitting gives.
+    @Test func normalizingAndSplittingEqualTheirDefinitions() async {
+        let whitespace: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{A0}"]
+        await propertyCheck(count: 2000, input: Gen.uint64()) { seed in
+            let text = Self.tricky(seed)
+            var words: [String] = []
+            var word = ""
+            for scalar in text.unicodeScalars {
+                if whitespace.contains(scalar) {
+                    if !word.isEmpty { words.append(word) }
+                    word = ""
+                } else {
+                    word.unicodeScalars.append(scalar)
+                }
+            }
+            if !word.isEmpty { words.append(word) }
+            let normalized = StructureRules.normalized(text)
+            #expect(normalized == words.joined(separator: " "), "seed \(seed)")
+            #expect(StructureRules.normalized(normalized) == normalized, "seed \(seed)")
+            var sentences: [String] = []
+            var current: [String] = []
+            for (i, word) in words.enumerated() {
+                current.append(word)
+                if let mark = word.last, ".?!".contains(mark), i < words.count - 1 { sentences.append(current.joined(separator: " ")); current = [] }
+            }
+            if !current.isEmpty { sentences.append(current.joined(separator: " ")) }
+            #expect(StructureRules.sentences(text) == sentences, "seed \(seed)")
+        }
     }
 }
 
@@ -191,6 +238,40 @@ import Testing
         #expect(plain.readingAge < 9)
         #expect(clinical.readingAge > 20)
         #expect(Readability.syllables(in: "table") == 2 && Readability.syllables(in: "make") == 1 && Readability.syllables(in: "virus") == 2)
+    }
+
+    /// The counting loop gives what the rule says, counted the plain way: words with a letter
+    /// (every character outside ASCII counts as a consonant), vowel groups of ASCII letters (y
+    /// too), a final "e" after anything but "l" dropped, at least one.
+    @Test func countsEqualTheirDefinition() async {
+        func syllables(_ word: Substring) -> Int {
+            let letters = word.unicodeScalars.filter { !$0.isASCII || ("a"..."z").contains(Character($0).lowercased().first!) }
+            guard !letters.isEmpty else { return 0 }
+            var groups = 0
+            var previousVowel = false
+            for letter in letters {
+                let vowel = letter.isASCII && "aeiouy".contains(Character(letter).lowercased().first!)
+                if vowel && !previousVowel { groups += 1 }
+                previousVowel = vowel
+            }
+            let lower = letters.map { $0.isASCII ? Character($0).lowercased().first! : "·" }
+            if lower.last == "e", lower.dropLast().last != "l", groups > 1 { groups -= 1 }
+            return max(groups, 1)
+        }
+        await propertyCheck(count: 1000, input: Gen.uint64()) { seed in
+            let body = BodyText(MarkdownParser.parse(NormalizedTextTests.tricky(seed) + "\n\nThe table makes sense. Naïve ideas.\n"))
+            var expected = Readability(words: 0, sentences: 0, syllables: 0)
+            for block in body.paragraphs {
+                expected.sentences += block.sentences.count
+                for sentence in block.sentences {
+                    for word in sentence.split(separator: " ") where syllables(word) > 0 {
+                        expected.words += 1
+                        expected.syllables += syllables(word)
+                    }
+                }
+            }
+            #expect(Readability.of(body) == expected, "seed \(seed)")
+        }
     }
 
     @Test func aCategoryTargetTurnsItIntoAWarningWithTheFigure() throws {

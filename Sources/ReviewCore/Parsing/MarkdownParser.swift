@@ -46,6 +46,16 @@ public struct MarkdownNode: Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with this node and then each node below it, parents first, in document
+    /// order. It borrows the nodes rather than copying them (every article's tree is walked
+    /// when it is parsed); the parser bounds the depth (``MarkdownParser/maximumDepth``).
+    public func forEachNode(_ body: (MarkdownNode) -> Void) {
+        body(self)
+        children.withUnsafeBufferPointer { children in
+            for i in children.indices { children[i].forEachNode(body) }
+        }
+    }
+
     /// Appends ``plainText`` to `out` (one buffer for the whole subtree).
     private func appendPlainText(to out: inout String) {
         switch kind {

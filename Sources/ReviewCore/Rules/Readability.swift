@@ -28,21 +28,18 @@ public struct Readability: Sendable, Equatable {
 
     public static func of(_ body: BodyText) -> Readability {
         var result = Readability(words: 0, sentences: 0, syllables: 0)
-        for block in body.paragraphs {
-            let sentences = block.sentences
-            result.sentences += sentences.count
-            // Bytes, not Characters, and no array per word: this runs over every article when
-            // it is parsed.
-            for var sentence in sentences {
-                sentence.withUTF8 { bytes in
-                    var start = 0
-                    for end in 0...bytes.count where end == bytes.count || bytes[end] == 0x20 {
-                        defer { start = end + 1 }
-                        guard end > start else { continue }
-                        let count = syllables(in: bytes[start..<end])
-                        guard count > 0 else { continue }  // no letters: a number or a dash
-                        result.words += 1
-                        result.syllables += count
+        classes.withUnsafeBufferPointer { classes in
+            for block in body.paragraphs {
+                let sentences = block.sentences
+                result.sentences += sentences.count
+                for var sentence in sentences {
+                    sentence.withUTF8 { bytes in
+                        var start = 0
+                        for end in bytes.indices where bytes[end] == 0x20 {
+                            count(UnsafeBufferPointer(rebasing: bytes[start..<end]), classes, into: &result)
+                            start = end + 1
+                        }
+                        count(UnsafeBufferPointer(rebasing: bytes[start...]), classes, into: &result)
                     }
                 }
             }
@@ -50,27 +47,53 @@ public struct Readability: Sendable, Equatable {
         return result
     }
 
+    /// What each byte is to the syllable count: 0 not a letter (punctuation, digits, and the
+    /// continuation bytes of a letter outside ASCII), 1 a consonant (every letter outside
+    /// ASCII, by its lead byte), 2 a vowel (a, e, i, o, u, y in either case).
+    private static let classes: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        if byte >= 0xC0 { return 1 }
+        let lower = byte | 0x20
+        guard byte < 0x80, (0x61...0x7A).contains(lower) else { return 0 }
+        return [0x61, 0x65, 0x69, 0x6F, 0x75, 0x79].contains(lower) ? 2 : 1
+    }
+
+    /// Adds one word's syllables (vowel groups of its ASCII letters, a silent final "e" dropped,
+    /// at least one) to `result`; a word with no letter (a number, a dash) is not counted.
+    /// One pass with no branch on the letters themselves: this runs over every article.
+    @inline(__always)
+    private static func count(_ word: UnsafeBufferPointer<UInt8>, _ classes: UnsafeBufferPointer<UInt8>, into result: inout Readability) {
+        var letters = 0
+        var groups = 0
+        var previousVowel: UInt8 = 0
+        for byte in word {
+            let kind = classes[Int(byte)]
+            guard kind != 0 else { continue }
+            let vowel = kind >> 1
+            letters += 1
+            groups += Int(vowel & ~previousVowel & 1)
+            previousVowel = vowel
+        }
+        guard letters > 0 else { return }
+        result.words += 1
+        result.syllables += max(groups > 1 && endsInSilentE(word, classes) ? groups - 1 : groups, 1)
+    }
+
+    /// Whether the word's last two letters are an "e" after anything but an "l" ("make", but not "table").
+    private static func endsInSilentE(_ word: UnsafeBufferPointer<UInt8>, _ classes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var letters = word.lazy.filter { classes[Int($0)] != 0 }.reversed().makeIterator()
+        guard let last = letters.next(), last | 0x20 == 0x65 else { return false }
+        guard let before = letters.next() else { return true }
+        return before | 0x20 != 0x6C  // (a lead byte outside ASCII is 0xC0 or more: never "l")
+    }
+
     /// Vowel groups of a word's ASCII letters (a silent final "e" dropped, at least one); 0 when
     /// the word has no letter. Letters outside ASCII count as one consonant each.
     static func syllables<Word: Collection<UInt8>>(in word: Word) -> Int {
-        var count = 0
-        var letters = 0
-        var previousVowel = false
-        var last: UInt8 = 0, beforeLast: UInt8 = 0
-        for byte in word {
-            let lower = byte | 0x20
-            let isLetter = (0x61...0x7A).contains(lower) && (0x41...0x5A).contains(byte & ~0x20) || byte >= 0xC0
-            guard isLetter else { continue }
-            letters += 1
-            let vowel = byte < 0x80 && (lower == 0x61 || lower == 0x65 || lower == 0x69 || lower == 0x6F || lower == 0x75 || lower == 0x79)
-            if vowel && !previousVowel { count += 1 }
-            previousVowel = vowel
-            beforeLast = last
-            last = byte < 0x80 ? lower : 0
+        var result = Readability(words: 0, sentences: 0, syllables: 0)
+        Array(word).withUnsafeBufferPointer { word in
+            classes.withUnsafeBufferPointer { classes in count(word, classes, into: &result) }
         }
-        guard letters > 0 else { return 0 }
-        if last == 0x65, beforeLast != 0x6C, count > 1 { count -= 1 }  // "make", but not "table"
-        return max(count, 1)
+        return result.syllables
     }
 
     static func syllables(in word: String) -> Int { syllables(in: Array(word.utf8)) }

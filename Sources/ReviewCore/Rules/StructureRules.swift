@@ -77,14 +77,17 @@ public enum StructureRules {
     /// Every relative link and image address in the body, with its file line.
     public static func relativeLinks(_ document: MarkdownNode, firstLine: Int) -> [RelativeLink] {
         var out: [RelativeLink] = []
-        var stack = [(document, 0)]
-        while let (node, line) = stack.popLast() {
+        // A node without a line of its own (inline nodes) is on its parent's.
+        func visit(_ node: MarkdownNode, line: Int) {
             let here = node.line > 0 ? firstLine + node.line - 1 : line
             if node.kind == .link || node.kind == .image, SiteLinks.isRelative(node.url), !node.url.hasPrefix("#") {
                 out.append(RelativeLink(url: node.url, line: here))
             }
-            stack += node.children.map { ($0, here) }
+            node.children.withUnsafeBufferPointer { children in
+                for i in children.indices { visit(children[i], line: here) }
+            }
         }
+        visit(document, line: 0)
         return out.sorted { ($0.line, $0.url) < ($1.line, $1.url) }
     }
 
@@ -113,9 +116,12 @@ public enum StructureRules {
     /// space and none at either end, for comparing. Works on UTF-8 bytes: it runs over every
     /// article when it is parsed.
     static func normalized(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { source in
-            String(unsafeUninitializedCapacity: source.count) { out in
+        var contiguous = text
+        return contiguous.withUTF8 { source in
+            // Most text is already so (cmark turns line breaks into spaces): then it is kept,
+            // not copied and checked again.
+            if isNormalized(source) { return text }
+            return String(unsafeUninitializedCapacity: source.count) { out in
                 var count = 0
                 var pending = false
                 var previous: UInt8 = 0
@@ -143,17 +149,53 @@ public enum StructureRules {
         }
     }
 
+    /// Whether ``normalized(_:)`` would surely leave these bytes as they are: no whitespace but
+    /// single spaces between words, no no-break space. It may say no to text that is so (a
+    /// control character): the caller then normalizes, which gives the same text.
+    private static func isNormalized(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, let first = bytes.first, let last = bytes.last else { return true }
+        guard first > 0x20, last != 0x20 else { return false }
+        // Eight bytes at a time, each beside the byte before it (this runs over the text of every
+        // block of every article), with the usual bit tricks: whether any byte is zero, or below n.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func anyZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        @inline(__always) func anyBelow(_ v: UInt64, _ n: UInt8) -> Bool { (v &- ones &* UInt64(n)) & ~v & highs != 0 }
+        let raw = UnsafeRawPointer(base)
+        var i = 1
+        while i + 8 <= bytes.count {
+            let here = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let before = raw.loadUnaligned(fromByteOffset: i - 1, as: UInt64.self)
+            if anyBelow(here, 0x20)  // a tab or line break (or another control character)
+                || anyZero((here ^ (ones &* 0x20)) | (before ^ (ones &* 0x20)))  // two spaces
+                || anyZero((here ^ (ones &* 0xA0)) | (before ^ (ones &* 0xC2))) {  // a no-break space
+                return false
+            }
+            i += 8
+        }
+        while i < bytes.count {
+            let (byte, previous) = (bytes[i], bytes[i - 1])
+            if byte < 0x20 || (byte == 0x20 && previous == 0x20) || (byte == 0xA0 && previous == 0xC2) { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// Sentences of a text: split after `.`, `?` or `!` followed by a space.
     static func sentences(_ text: String, normalized alreadyNormalized: Bool = false) -> [String] {
-        let bytes = Array((alreadyNormalized ? text : normalized(text)).utf8)
-        var out: [String] = []
-        var start = 0
-        for i in bytes.indices where bytes[i] == 0x20 && i > 0 && (bytes[i - 1] == 0x2E || bytes[i - 1] == 0x3F || bytes[i - 1] == 0x21) {
-            out.append(String(decoding: bytes[start..<i], as: UTF8.self))
-            start = i + 1
+        let text = alreadyNormalized ? text : normalized(text)
+        var contiguous = text
+        return contiguous.withUTF8 { bytes in
+            var out: [String] = []
+            var start = 0
+            for i in bytes.indices where bytes[i] == 0x20 && i > 0 && (bytes[i - 1] == 0x2E || bytes[i - 1] == 0x3F || bytes[i - 1] == 0x21) {
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                start = i + 1
+            }
+            // A text of one sentence is that sentence (no copy).
+            if start == 0 { return bytes.isEmpty ? [] : [text] }
+            if start < bytes.count { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+            return out
         }
-        if start < bytes.count { out.append(String(decoding: bytes[start...], as: UTF8.self)) }
-        return out
     }
 
 }
@@ -216,12 +258,15 @@ public enum RepeatedTextRule: StructureRule {
 
     /// Whether the whitespace-collapsed `sentence` has eight words or more: seven spaces.
     static func hasEightWords(_ sentence: String) -> Bool {
-        var spaces = 0
-        for byte in sentence.utf8 where byte == 0x20 {
-            spaces += 1
-            if spaces == 7 { return true }
+        var sentence = sentence
+        return sentence.withUTF8 { bytes in
+            var spaces = 0
+            for byte in bytes where byte == 0x20 {
+                spaces += 1
+                if spaces == 7 { return true }
+            }
+            return false
         }
-        return false
     }
 }
 
@@ -288,13 +333,11 @@ public enum ImageAltRule: StructureRule {
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        var stack = [body.document]
-        while let node = stack.popLast() {
+        body.document.forEachNode { node in
             if node.kind == .image, StructureRules.normalized(node.plainText).isEmpty {
                 findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + node.line - 1,
                                         "the image \(node.url) has no description; write one between the brackets: ![what it shows](…)"))
             }
-            stack += node.children
         }
         return findings.sorted()
     }
@@ -375,9 +418,11 @@ public struct PlainParagraph: Hashable, Sendable {
     }
 
     public init(_ normalizedText: String) {
-        let digest = Array(SHA256.hash(data: Array(normalizedText.utf8)))
-        high = digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-        low = digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+        var text = normalizedText
+        let digest = text.withUTF8 { SHA256.hash(data: $0) }
+        (high, low) = digest.withUnsafeBytes { bytes in
+            (bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+        }
     }
 
     /// Each paragraph of a Markdown text (such as a disclaimer file), as a reader sees it.
