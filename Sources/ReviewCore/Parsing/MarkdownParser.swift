@@ -92,8 +92,9 @@ public enum MarkdownParser {
         for name in ["table", "strikethrough", "autolink", "tasklist"] {
             if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, extensionPointer) }
         }
-        var bytes = Array(markdown.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
+        // cmark copies what it is fed: the text's own bytes are fed, not a copy of them.
+        var text = markdown
+        text.withUTF8 { buffer in
             buffer.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) } }
         }
         guard let document = cmark_parser_finish(parser) else { return MarkdownNode(kind: .document) }

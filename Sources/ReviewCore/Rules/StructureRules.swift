@@ -24,8 +24,8 @@ public struct BodyText: Sendable {
         public let text: String
         /// The kind of the block after it among its siblings (`nil` for the last).
         public let nextKind: MarkdownNode.Kind?
-        /// Its sentences (paragraphs only; empty for other blocks).
-        public let sentences: [String]
+        /// Its sentences (paragraphs only; empty for other blocks), as slices of ``text``.
+        public let sentences: [Substring]
     }
 
     public let document: MarkdownNode
@@ -180,22 +180,32 @@ public enum StructureRules {
         return true
     }
 
-    /// Sentences of a text: split after `.`, `?` or `!` followed by a space.
-    static func sentences(_ text: String, normalized alreadyNormalized: Bool = false) -> [String] {
-        let text = alreadyNormalized ? text : normalized(text)
-        var contiguous = text
-        return contiguous.withUTF8 { bytes in
-            var out: [String] = []
-            var start = 0
-            for i in bytes.indices where bytes[i] == 0x20 && i > 0 && (bytes[i - 1] == 0x2E || bytes[i - 1] == 0x3F || bytes[i - 1] == 0x21) {
-                out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
-                start = i + 1
+    /// Sentences of a text: split after `.`, `?` or `!` followed by a space. They are slices of
+    /// the (normalized) text, not copies: every paragraph of every article is split.
+    static func sentences(_ text: String, normalized alreadyNormalized: Bool = false) -> [Substring] {
+        var text = alreadyNormalized ? text : normalized(text)
+        // Where each sentence ends, found in the bytes; each cut is at an ASCII space, so every
+        // slice starts and ends on a character's bytes.
+        let (cuts, count) = text.withUTF8 { bytes in
+            var cuts: [Int] = []
+            for i in bytes.indices.dropFirst() where bytes[i] == 0x20 && (bytes[i - 1] == 0x2E || bytes[i - 1] == 0x3F || bytes[i - 1] == 0x21) {
+                cuts.append(i)
             }
-            // A text of one sentence is that sentence (no copy).
-            if start == 0 { return bytes.isEmpty ? [] : [text] }
-            if start < bytes.count { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
-            return out
+            return (cuts, bytes.count)
         }
+        let utf8 = text.utf8
+        var out: [Substring] = []
+        out.reserveCapacity(cuts.count + 1)
+        func slice(_ start: Int, _ end: Int) -> Substring {
+            Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
+        }
+        var start = 0
+        for cut in cuts {
+            out.append(slice(start, cut))
+            start = cut + 1
+        }
+        if start < count { out.append(slice(start, count)) }
+        return out
     }
 
 }
@@ -228,7 +238,7 @@ public enum RepeatedTextRule: StructureRule {
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         var seenBlocks: [String: Int] = [:]
-        var seenSentences: [String: Int] = [:]
+        var seenSentences: [Substring: Int] = [:]
         seenBlocks.reserveCapacity(body.blocks.count)
         seenSentences.reserveCapacity(body.blocks.count * 2)
         for entry in body.blocks where BodyText.textKinds.contains(entry.node.kind) {
@@ -257,7 +267,7 @@ public enum RepeatedTextRule: StructureRule {
     }
 
     /// Whether the whitespace-collapsed `sentence` has eight words or more: seven spaces.
-    static func hasEightWords(_ sentence: String) -> Bool {
+    static func hasEightWords(_ sentence: Substring) -> Bool {
         var sentence = sentence
         return sentence.withUTF8 { bytes in
             var spaces = 0
