@@ -16,9 +16,13 @@ import Glibc
 /// (enough for a chain of git's default depth of 50), so small repositories stay small.
 ///
 /// It reads version-2 pack indexes and their packs with `pread` (nothing stays mapped, so
-/// memory stays bounded). Whatever it does not know or cannot read — loose objects, alternates,
-/// other index versions, anything malformed — it answers `nil`, and the caller asks libgit2,
-/// which also gives the error a damaged repository deserves.
+/// memory stays bounded: mapping the packs instead doubled the resident memory of a cold walk
+/// over a large history, and was slower there), through a window of 64 KiB it reuses while
+/// the reads stay inside it: the objects one commit needs lie close together in a pack, and a
+/// read per header and per body had spent a fifth of a walk in system calls and copying.
+/// Whatever it does not know or cannot read — loose objects, alternates, other index versions,
+/// anything malformed — it answers `nil`, and the caller asks libgit2, which also gives the
+/// error a damaged repository deserves.
 ///
 /// Owns its file descriptors and index buffers and closes them once, in `deinit`. Not
 /// `Sendable`: one per ``ObjectDatabase``, one of those per thread.
@@ -121,14 +125,56 @@ final class PackReader {
     private var listedAt: timespec?
 
     /// Opens the packs under `<objectsDirectory>/pack`; a pack that cannot be read is skipped.
+    /// One zlib stream, reset for each object (setting one up allocates its window each
+    /// time), on the heap: zlib's state points back at it, so it must never move.
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let streamReady: Bool
+    /// The bytes last read from a pack: `window[0..<windowCount]` are the pack's bytes from
+    /// `windowStart` (never zeroed: only what `pread` wrote is used).
+    private var window: [UInt8] = []
+    private var windowPack = -1
+    private var windowStart = 0
+    private var windowCount = 0
+    static let windowSize = 8 << 10
+
     init(objectsDirectory: String, cacheLimit: Int = 96 << 20) {
         self.cacheLimit = cacheLimit
         packDirectory = objectsDirectory + "/pack/"
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        streamReady = review_inflate_init(stream) == Z_OK
         openNewPacks()
     }
 
     deinit {
         for pack in packs { close(pack.fd) }
+        if streamReady { inflateEnd(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    /// Calls `body` with the pack's bytes from `offset`: at least `wanted` of them where the pack
+    /// has that many (fewer only at its end), through the window. `nil` when nothing can be
+    /// read there.
+    private func withBytes<R>(of p: Int, at offset: Int, wanted: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let pack = packs[p]
+        guard offset >= 0, offset < pack.packSize, wanted > 0 else { return nil }
+        let needed = min(wanted, pack.packSize - offset)
+        if windowPack != p || offset < windowStart || offset + needed > windowStart + windowCount {
+            let size = max(needed, Self.windowSize)
+            if window.count < size { window = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size } }
+            windowPack = -1
+            var count = 0
+            while count < needed {
+                let n = window.withUnsafeMutableBytes { pread(pack.fd, $0.baseAddress! + count, size - count, off_t(offset + count)) }
+                guard n > 0 else { return nil }
+                count += n
+            }
+            (windowPack, windowStart, windowCount) = (p, offset, count)
+        }
+        return window.withUnsafeBufferPointer { all in
+            body(UnsafeBufferPointer(rebasing: all[(offset - windowStart)..<(windowCount)]))
+        }
     }
 
     /// The object's type and bytes, or `nil` when it is not in these packs or cannot be read
@@ -182,10 +228,10 @@ final class PackReader {
                 break
             }
             // git writes chains of at most 50 by default and never more than 4095.
-            guard chain.count <= 4095, let header = readHeader(packs[current.pack], at: current.offset) else { return nil }
+            guard chain.count <= 4095, let header = readHeader(current.pack, at: current.offset) else { return nil }
             switch header.kind {
             case 1...4:
-                guard let bytes = inflate(packs[current.pack], at: header.dataAt, size: header.size) else { return nil }
+                guard let bytes = inflate(current.pack, at: header.dataAt, size: header.size) else { return nil }
                 entry = Entry(type: git_object_t(rawValue: Int32(header.kind)), bytes: bytes, lastUse: clock)
             case 6:
                 guard header.baseOffset >= 12, header.baseOffset < current.offset else { return nil }
@@ -206,7 +252,7 @@ final class PackReader {
         // Rebuild each delta on its base, newest last, keeping the bases for the next reads.
         for (deltaKey, header) in chain.reversed() {
             remember(entry, at: current)
-            guard let delta = inflate(packs[deltaKey.pack], at: header.dataAt, size: header.size),
+            guard let delta = inflate(deltaKey.pack, at: header.dataAt, size: header.size),
                   let bytes = Self.apply(delta, to: entry.bytes) else { return nil }
             entry = Entry(type: entry.type, bytes: bytes, lastUse: clock)
             current = deltaKey
@@ -249,16 +295,16 @@ final class PackReader {
     }
 
     /// Type, size and (for deltas) base of the entry at `offset`.
-    private func readHeader(_ pack: Pack, at offset: Int) -> Header? {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let n = buffer.withUnsafeMutableBytes { pread(pack.fd, $0.baseAddress, 64, off_t(offset)) }
-        guard n > 0 else { return nil }
-        return Self.parseHeader(buffer[..<n], at: offset)
+    private func readHeader(_ pack: Int, at offset: Int) -> Header? {
+        withBytes(of: pack, at: offset, wanted: 64) { Self.parseHeader(UnsafeBufferPointer(rebasing: $0.prefix(64)), at: offset) } ?? nil
     }
 
     /// Parses an entry header from the (up to 64) bytes read at `offset`.
-    static func parseHeader(_ buffer: ArraySlice<UInt8>, at offset: Int) -> Header? {
-        let buffer = Array(buffer)
+    static func parseHeader(_ bytes: ArraySlice<UInt8>, at offset: Int) -> Header? {
+        Array(bytes).withUnsafeBufferPointer { parseHeader($0, at: offset) }
+    }
+
+    static func parseHeader(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) -> Header? {
         let n = buffer.count
         guard n > 0, offset >= 0 else { return nil }
         var i = 0
@@ -288,7 +334,7 @@ final class PackReader {
             header.baseOffset = offset - distance
         case 7:
             guard i + 20 <= n else { return nil }
-            header.baseID = buffer.withUnsafeBytes { ObjectID(rawBytes: $0.baseAddress! + i) }
+            header.baseID = ObjectID(rawBytes: UnsafeRawPointer(buffer.baseAddress! + i))
             i += 20
         default:
             break
@@ -298,38 +344,37 @@ final class PackReader {
     }
 
     /// Inflates the zlib stream at `offset`, which must give exactly `size` bytes.
-    private func inflate(_ pack: Pack, at offset: Int, size: Int) -> [UInt8]? {
-        guard size >= 0, size <= Self.maximumObjectSize else { return nil }
+    private func inflate(_ pack: Int, at offset: Int, size: Int) -> [UInt8]? {
+        guard size >= 0, size <= Self.maximumObjectSize, streamReady, inflateReset(stream) == Z_OK else { return nil }
         // zlib fills every byte or the result is thrown away: no need to zero it first.
         var output = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
-        var input = [UInt8](repeating: 0, count: min(max(size + 64, 4096), 1 << 20))
-        var stream = z_stream()
-        guard review_inflate_init(&stream) == Z_OK else { return nil }
-        defer { inflateEnd(&stream) }
+        let stream = self.stream
         var position = offset
         var status = Z_OK
         output.withUnsafeMutableBufferPointer { out in
             // An empty output still needs a valid pointer for zlib.
             var spare: UInt8 = 0
-            stream.next_out = out.baseAddress ?? withUnsafeMutablePointer(to: &spare) { $0 }
-            stream.avail_out = UInt32(out.count)
+            stream.pointee.next_out = out.baseAddress ?? withUnsafeMutablePointer(to: &spare) { $0 }
+            stream.pointee.avail_out = UInt32(out.count)
             while status == Z_OK {
-                let n = input.withUnsafeMutableBytes { pread(pack.fd, $0.baseAddress, $0.count, off_t(position)) }
-                guard n > 0 else { status = Z_DATA_ERROR; break }
-                position += n
-                status = input.withUnsafeMutableBufferPointer { inBuffer -> Int32 in
-                    stream.next_in = inBuffer.baseAddress
-                    stream.avail_in = UInt32(n)
+                // Compressed, an object is rarely more than its size and a little: ask for that
+                // much at once (a megabyte at most; the loop asks again).
+                let step = withBytes(of: pack, at: position, wanted: min(size + 64, 1 << 20)) { input -> (Int32, Int) in
+                    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress!)
+                    stream.pointee.avail_in = UInt32(input.count)
                     var result = Z_OK
-                    while stream.avail_in > 0, result == Z_OK {
-                        result = CGit2.inflate(&stream, Z_NO_FLUSH)
-                        if result == Z_BUF_ERROR, stream.avail_out == 0 { result = Z_DATA_ERROR }  // more than `size`
+                    while stream.pointee.avail_in > 0, result == Z_OK {
+                        result = CGit2.inflate(stream, Z_NO_FLUSH)
+                        if result == Z_BUF_ERROR, stream.pointee.avail_out == 0 { result = Z_DATA_ERROR }  // more than `size`
                     }
-                    return result == Z_BUF_ERROR ? Z_OK : result
+                    return (result == Z_BUF_ERROR ? Z_OK : result, input.count - Int(stream.pointee.avail_in))
                 }
+                guard let (result, used) = step, used > 0 || result != Z_OK else { status = Z_DATA_ERROR; break }
+                position += used
+                status = result
             }
         }
-        guard status == Z_STREAM_END, Int(stream.total_out) == size else { return nil }
+        guard status == Z_STREAM_END, Int(stream.pointee.total_out) == size else { return nil }
         return output
     }
 
