@@ -122,15 +122,17 @@ import TestSupport
         let parsed = prefetch.finish(reading: repo.repository)
         #expect(parsed.count == files.count && parsed[missing] == nil)
         for file in files {
-            #expect(encoded(parsed[file.id]) == encoded(ParsedContent(try repo.repository.blob(file.id))), "\(file.path)")
+            let here = ParsedContent(try repo.repository.blob(file.id))
+            #expect(encoded(parsed[file.id]?.content) == encoded(here), "\(file.path)")
+            #expect(parsed[file.id]?.encoded == encoded(here), "\(file.path)")
         }
-        #expect(try #require(parsed[files[0].id]).findings.contains { $0.rule == .introWithoutList })
+        #expect(try #require(parsed[files[0].id]).content.findings.contains { $0.rule == .introWithoutList })
 
         let cancelled = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id), threads: 1))
         cancelled.cancel()
         // Whatever was parsed before the cancel is still what parsing here gives.
-        for (blob, content) in cancelled.finish(reading: repo.repository) {
-            #expect(encoded(content) == encoded(parsed[blob]))
+        for (blob, slot) in cancelled.finish(reading: repo.repository) {
+            #expect(encoded(slot.content) == encoded(parsed[blob]?.content))
         }
         #expect(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: [], threads: 1) == nil)
     }

@@ -32,6 +32,8 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
     static var magic: String { Codec.magic }
 
     private(set) var entries: [ObjectID: Codec.Value] = [:]
+    /// Entries already encoded (by the threads that parsed them), written as they are.
+    private var encoded: [ObjectID: [UInt8]] = [:]
     /// Whether entries were added or dropped since loading.
     private(set) var isModified = false
 
@@ -39,14 +41,32 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
 
     mutating func insert(_ value: Codec.Value, for blob: ObjectID) {
         entries[blob] = value
+        encoded[blob] = nil
         isModified = true
+    }
+
+    /// Inserts a value with its encoding (``encoding(_:)``), so that saving only copies it.
+    mutating func insert(_ value: Codec.Value, encoded bytes: [UInt8], for blob: ObjectID) {
+        entries[blob] = value
+        encoded[blob] = bytes
+        isModified = true
+    }
+
+    /// What ``save(_:key:)`` writes for `value`.
+    static func encoding(_ value: Codec.Value) -> [UInt8] {
+        var w = BinaryWriter()
+        Codec.write(value, into: &w)
+        return w.data
     }
 
     /// Keeps only the entries for `blobs` (what the repository's tip still uses).
     mutating func keep(only blobs: Set<ObjectID>) {
         let before = entries.count
         entries = entries.filter { blobs.contains($0.key) }
-        if entries.count != before { isModified = true }
+        if entries.count != before {
+            encoded = encoded.filter { blobs.contains($0.key) }
+            isModified = true
+        }
     }
 
     /// The stored cache, or an empty one when there is none that can be trusted.
@@ -73,11 +93,14 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
 
     private func write(to path: String, key: CacheKey?) {
         var w = CacheFile.writer(magic: Self.magic)
+        // Room for what is already encoded and the trailer, so tens of megabytes are not
+        // copied again and again as the buffer grows.
+        w.data.reserveCapacity(encoded.values.reduce(w.data.count + 4096) { $0 + $1.count + 20 })
         let kept = entries.filter { Codec.keeps($0.value) }
         w.u32(UInt32(kept.count))
         for (blob, value) in kept {
             w.id(blob)
-            Codec.write(value, into: &w)
+            if let bytes = encoded[blob] { w.raw(bytes) } else { Codec.write(value, into: &w) }
         }
         CacheFile.store(w, to: path, key: key)
     }

@@ -17,7 +17,7 @@ final class ParsePrefetch: @unchecked Sendable {
     private let blobs: [ObjectID]
     /// One slot per blob; each is written by the one worker that took its index, and read
     /// only after every worker has finished (``finish(reading:)``).
-    private let slots: UnsafeMutableBufferPointer<ParsedContent?>
+    private let slots: UnsafeMutableBufferPointer<(content: ParsedContent, encoded: [UInt8])?>
     private let next = Atomic<Int>(0)
     private let workers = DispatchGroup()
 
@@ -48,13 +48,14 @@ final class ParsePrefetch: @unchecked Sendable {
     static var spareThreads: Int { max(ProcessInfo.processInfo.activeProcessorCount - 1, 0) }
 
     /// Parses what the workers have not taken yet on the calling thread too, waits for them,
-    /// and returns every parsed blob.
-    func finish(reading repository: Repository) -> [ObjectID: ParsedContent] {
+    /// and returns every parsed blob, each with its encoding for the article cache (made here
+    /// too, on all cores, rather than by the one thread that writes the cache at the end).
+    func finish(reading repository: Repository) -> [ObjectID: (content: ParsedContent, encoded: [UInt8])] {
         work(repository)
         workers.wait()
-        var parsed: [ObjectID: ParsedContent] = [:]
+        var parsed: [ObjectID: (content: ParsedContent, encoded: [UInt8])] = [:]
         parsed.reserveCapacity(blobs.count)
-        for (blob, content) in zip(blobs, slots) { if let content { parsed[blob] = content } }
+        for (blob, slot) in zip(blobs, slots) { if let slot { parsed[blob] = slot } }
         return parsed
     }
 
@@ -68,7 +69,8 @@ final class ParsePrefetch: @unchecked Sendable {
             let i = next.add(1, ordering: .relaxed).oldValue
             guard i < blobs.count else { return }
             guard let bytes = try? repository.blob(blobs[i]) else { continue }
-            slots[i] = ParsedContent(bytes)
+            let content = ParsedContent(bytes)
+            slots[i] = (content, ArticleCache.encoding(content))
         }
     }
 }

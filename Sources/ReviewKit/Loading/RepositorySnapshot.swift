@@ -140,7 +140,7 @@ private struct SnapshotLoader {
         // cores. A few articles (`approve`, most `check --changed-since` runs) are parsed
         // directly: loading the whole cache would cost more than it saves.
         if let prefetch {
-            for (blob, content) in prefetch.finish(reading: repository) { cache.insert(content, for: blob) }
+            for (blob, parsed) in prefetch.finish(reading: repository) { cache.insert(parsed.content, encoded: parsed.encoded, for: blob) }
         }
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         for (done, file) in report.files.enumerated() {
