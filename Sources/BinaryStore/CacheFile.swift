@@ -183,7 +183,7 @@ public struct BinaryWriter {
 
 /// Reads what ``BinaryWriter`` wrote; every read returns `nil` past the end or on bad data,
 /// so a damaged file can never crash a reader.
-public struct BinaryReader {
+public struct BinaryReader: Sendable {
     @usableFromInline let data: ArraySlice<UInt8>
     @usableFromInline var offset: Int
 
@@ -222,6 +222,11 @@ public struct BinaryReader {
         guard count >= 0, remaining >= count else { return nil }
         defer { offset += count }
         return data[offset..<(offset + count)]
+    }
+    /// A reader of the next `count` bytes (sharing them, not copying), or `nil` past the end.
+    public mutating func reader(_ count: Int) -> BinaryReader? {
+        guard let bytes = raw(count) else { return nil }
+        return BinaryReader(bytes)
     }
     @inlinable public mutating func string() -> String? {
         guard let n = u32(), Int(n) <= remaining else { return nil }

@@ -137,6 +137,35 @@ import TestSupport
         #expect(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: [], threads: 1) == nil)
     }
 
+    /// Entries are decoded apart (on all cores) by their stated lengths: an entry that is not
+    /// exactly one value, even in a file that authenticates, makes the whole file ignored.
+    @Test func anEntryThatIsNotExactlyOneValueVoidsTheFile() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let expected = try statusJSON(content, cache: true)
+        let loaded = ArticleCache.load(content.repository)
+        let (blob, value) = try #require(loaded.entries.first)
+        let good = ArticleCache.encoding(value)
+        let path = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: ArticleCache.name)
+        for bytes in [good + [0], Array(good.dropLast()), [1, 2, 3]] {
+            var w = CacheFile.writer(magic: ArticleCache.magic)
+            w.u32(1)
+            w.id(blob)
+            w.u32(UInt32(bytes.count))
+            w.raw(bytes)
+            CacheFile.store(w, to: path)
+            #expect(ArticleCache.load(content.repository).isEmpty)
+            #expect(try statusJSON(content, cache: true) == expected)
+        }
+        // Written the same way with the value as it is, it is read back.
+        var w = CacheFile.writer(magic: ArticleCache.magic)
+        w.u32(1)
+        w.id(blob)
+        w.u32(UInt32(good.count))
+        w.raw(good)
+        CacheFile.store(w, to: path)
+        #expect(ArticleCache.load(content.repository).entries.keys.map { $0 } == [blob])
+    }
+
     @Test func aCacheFromAnotherFormatIsNotTrusted() throws {
         let repo = try RepoBuilder()
         var w = CacheFile.writer(magic: "review article cache 0")

@@ -62,11 +62,24 @@ public enum JSONValue: Sendable {
         out.append(0x0A)
         for (i, member) in members.enumerated() {
             if i > 0 { out.append(contentsOf: ",\n".utf8) }
-            out.append(contentsOf: repeatElement(0x20, count: indent + 2))
+            appendSpaces(indent + 2, to: &out)
             writeOne(member, &out)
         }
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent))
+        appendSpaces(indent, to: &out)
+    }
+
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+
+    /// Indentation, copied from a row of spaces (a generic repetition per line cost a tenth of
+    /// writing a large report).
+    private static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
+        var left = count
+        while left > 0 {
+            let n = min(left, spaces.count)
+            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<n])) }
+            left -= n
+        }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)

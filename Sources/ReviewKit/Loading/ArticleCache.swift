@@ -36,7 +36,7 @@ typealias ArticleCache = BlobCache<ParsedContentCodec>
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 5"
+    static let magic = "review article cache 6"
 
     // MARK: Encoding
 

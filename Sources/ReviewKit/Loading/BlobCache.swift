@@ -39,6 +39,8 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
 
     subscript(blob: ObjectID) -> Codec.Value? { entries[blob] }
 
+    var isEmpty: Bool { entries.isEmpty }
+
     mutating func insert(_ value: Codec.Value, for blob: ObjectID) {
         entries[blob] = value
         encoded[blob] = nil
@@ -70,17 +72,32 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
     }
 
     /// The stored cache, or an empty one when there is none that can be trusted.
+    ///
+    /// Each entry is its blob id, its length and its value, so the values are decoded on all
+    /// cores (a large site's article cache is tens of megabytes).
     static func load(_ repository: Repository, key: CacheKey? = CacheKey.user) -> BlobCache {
         CacheWrites.wait()
         guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic, key: key),
               let count = r.u32(), count <= UInt32(r.remaining) else { return BlobCache() }
+        var stored: [(blob: ObjectID, value: BinaryReader)] = []
+        stored.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let blob = r.id(), let length = r.u32(), let value = r.reader(Int(length)) else { return BlobCache() }
+            stored.append((blob, value))
+        }
+        guard r.remaining == 0 else { return BlobCache() }
+        let values = stored.parallelMap { entry -> Codec.Value? in
+            var r = entry.value
+            guard let value = Codec.read(&r), r.remaining == 0 else { return nil }
+            return value
+        }
         var cache = BlobCache()
         cache.entries.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            guard let blob = r.id(), let value = Codec.read(&r) else { return BlobCache() }
-            cache.entries[blob] = value
+        for (entry, value) in zip(stored, values) {
+            guard let value else { return BlobCache() }
+            cache.entries[entry.blob] = value
         }
-        return r.remaining == 0 ? cache : BlobCache()
+        return cache
     }
 
     /// Writes the cache when it changed, after the caller goes on (``CacheWrites``); a
@@ -100,7 +117,17 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
         w.u32(UInt32(kept.count))
         for (blob, value) in kept {
             w.id(blob)
-            if let bytes = encoded[blob] { w.raw(bytes) } else { Codec.write(value, into: &w) }
+            if let bytes = encoded[blob] {
+                w.u32(UInt32(bytes.count))
+                w.raw(bytes)
+            } else {
+                // The length is known once the value is written.
+                let at = w.data.count
+                w.u32(0)
+                Codec.write(value, into: &w)
+                let length = UInt32(w.data.count - at - 4).littleEndian
+                withUnsafeBytes(of: length) { w.data.replaceSubrange(at..<(at + 4), with: $0) }
+            }
         }
         CacheFile.store(w, to: path, key: key)
     }

@@ -10,7 +10,7 @@ typealias RecordCache = BlobCache<RecordCodec>
 
 enum RecordCodec: BlobCacheCodec {
     static let name = "records.cache"
-    static let magic = "review record cache 1"
+    static let magic = "review record cache 2"
 
     struct Entry: Sendable {
         var signOff: SignOff

@@ -69,11 +69,12 @@ private struct SnapshotLoader {
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
-        // Parsed articles come from the cache, then from the threads that parse ahead while the
-        // configuration and history are read here.
+        // Parsed articles come from the cache, then (when there is none: a first run, or a new
+        // build) from the threads that parse ahead while the configuration and history are read
+        // here. With a cache, the few articles that changed are parsed below, on all cores.
         let usesCache = usesCaches && (only.map { $0.count > 100 } ?? true)
         var cache = usesCache ? ArticleCache.load(repository) : ArticleCache()
-        let prefetch = only == nil ? parseAhead(tree: tree, skipping: cache) : nil
+        let prefetch = only == nil && cache.isEmpty ? parseAhead(tree: tree) : nil
         defer { prefetch?.cancel() }
         // One engine for every walk: the history index is read once.
         let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
@@ -228,18 +229,17 @@ private struct SnapshotLoader {
         return snapshot
     }
 
-    /// Starts parsing, on the other cores, the article blobs of `tree` that `cache` lacks, as
-    /// the committed policy lays articles out (where the policy in force differs, the loader
-    /// parses what it lacks itself). A tree that cannot be listed is left to the loader to report.
-    private func parseAhead(tree: ObjectID, skipping cache: ArticleCache) -> ParsePrefetch? {
+    /// Starts parsing, on the other cores, the article blobs of `tree`, as the committed policy
+    /// lays articles out (where the policy in force differs, the loader parses what it lacks
+    /// itself). A tree that cannot be listed is left to the loader to report.
+    private func parseAhead(tree: ObjectID) -> ParsePrefetch? {
         let threads = ParsePrefetch.spareThreads
         guard threads > 0 else { return nil }
         let layout = Configuration.layout(in: repository, at: revision)
         var seen: Set<ObjectID> = []
         guard let files = try? repository.files(under: layout.walkDirectory, inTree: tree) else { return nil }
         let blobs = files.compactMap { file -> ObjectID? in
-            guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), cache[file.id] == nil,
-                  seen.insert(file.id).inserted else { return nil }
+            guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), seen.insert(file.id).inserted else { return nil }
             return file.id
         }
         return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads)
