@@ -65,6 +65,13 @@ public final class ReviewSession {
     /// calls it before it exits; reads in the process wait for them anyway).
     public static func finishCacheWrites() { CacheWrites.wait() }
 
+    /// `status` in `format`; JSON writes its articles on all cores (tens of megabytes for a
+    /// large site), the same text as ``StatusJSONReporter/render(_:)``.
+    public static func render(_ report: StatusReport, as format: StatusFormat) -> String {
+        guard format == .json else { return format.reporter.render(report) }
+        return StatusJSONReporter.render(report) { articles, write in articles.parallelMap(write) }
+    }
+
     /// The work tree's path, ending in `/` (`nil` for a bare repository).
     public var workingDirectory: String? { repository.workingDirectory }
 

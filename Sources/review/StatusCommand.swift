@@ -39,7 +39,7 @@ struct StatusCommand: ParsableCommand {
             emit(DetailReporter.render(status, asOf: report.asOf, changeSummary: try session.changeSummary(status)), terminator: "")
             return
         }
-        var text = format.reporter.render(report)
+        var text = ReviewSession.render(report, as: format)
         if format == .table { text = TerminalStyle.current.colourStates(text) }
         emit(text, terminator: "")
     }

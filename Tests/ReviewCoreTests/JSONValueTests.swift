@@ -36,6 +36,19 @@ import TestSupport
         }
     }
 
+    /// A value written apart for the place it goes, then joined, reads exactly as the value
+    /// written in place (how large reports are written on several cores).
+    @Test func fragmentsWrittenApartJoinAsTheWhole() async {
+        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+            var rng = SplitMix(seed: seed)
+            let values = (0..<rng.next(in: 0..<4)).map { _ in Self.randomValue(&rng, depth: 0) }
+            let whole = JSONValue.object([("list", .array(values)), ("one", values.first ?? .null)])
+            let apart = JSONValue.object([("list", .array(values.map { .written($0.fragment(indent: 4)) })),
+                                          ("one", .written((values.first ?? .null).fragment(indent: 2)))])
+            #expect(apart.rendered == whole.rendered, "seed \(seed)")
+        }
+    }
+
     @Test func emptyContainersAndEscapes() {
         let value = JSONValue.object([("b", .array([])), ("a", .object([])), ("c", .string("\u{8}\u{C}\u{1}"))])
         #expect(value.rendered == "{\n  \"a\" : {\n\n  },\n  \"b\" : [\n\n  ],\n  \"c\" : \"\\b\\f\\u0001\"\n}\n")

@@ -81,6 +81,23 @@ enum ReporterFixture {
                                                                       .unjustifiedPublication]))
     }
 
+    /// `status --format json` writes its articles on all cores: the text is the reporter's,
+    /// for the fixture and for a report large enough to be spread (the map goes parallel from
+    /// 256 items).
+    @Test func statusJSONWrittenOnAllCoresIsTheReportersText() {
+        #expect(ReviewSession.render(Self.report, as: .json) == StatusJSONReporter.render(Self.report))
+        var large = Self.report
+        large.articles = (0..<600).map { i in
+            var status = Self.report.articles[i % Self.report.articles.count]
+            status.path += "-\(i)"
+            return status
+        }
+        #expect(ReviewSession.render(large, as: .json) == StatusJSONReporter.render(large))
+        for format in StatusFormat.allCases where format != .json {
+            #expect(ReviewSession.render(large, as: format) == format.reporter.render(large))
+        }
+    }
+
     /// Each reporter's output is compared with its golden file; `REVIEW_RECORD_GOLDENS=1` rewrites them.
     @Test(arguments: CheckFormat.allCases.map(\.rawValue) + StatusFormat.allCases.map { "status-\($0.rawValue)" })
     func matchesGolden(_ name: String) throws {

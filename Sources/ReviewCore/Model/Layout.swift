@@ -114,13 +114,23 @@ public struct ContentRoots: Sendable, Equatable {
     /// where slugs are unique everywhere, otherwise its path below its root made one name.
     public func recordDirectory(of path: String) -> String {
         if uniqueSlugs == .root, let root = roots.first(where: { path.hasPrefix($0 + "/") }), roots.count > 1 {
-            return Self.slugified(root.replacingAll(["/": "--"])) + "--" + slug(of: path)
+            return Self.slugified(Self.foldersJoined(root)) + "--" + slug(of: path)
         }
         guard uniqueSlugs == .folder else { return slug(of: path) }
         var relative = path
         if let root = roots.first(where: { path.hasPrefix($0 + "/") }) { relative.removeFirst(root.count + 1) }
         if relative.hasSuffix(".md") { relative.removeLast(3) }
-        return Self.slugified(relative.replacingAll(["/": "--"]))
+        return Self.slugified(Self.foldersJoined(relative))
+    }
+
+    /// The path with each `/` made `--` (bytes: `/` is never part of another character in UTF-8).
+    static func foldersJoined(_ path: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(path.utf8.count + 8)
+        for byte in path.utf8 {
+            if byte == 0x2F { out.append(0x2D); out.append(0x2D) } else { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The site page of the article at `path` (`<this>.html`): its slug where slugs are unique
@@ -136,7 +146,7 @@ public struct ContentRoots: Sendable, Equatable {
             let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
             if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
                 out.append(lower)
-            } else if byte == UInt8(ascii: "-"), out.count >= 1, out.suffix(2) != [0x2D, 0x2D] {
+            } else if byte == UInt8(ascii: "-"), out.count >= 1, !(out.count >= 2 && out[out.count - 1] == 0x2D && out[out.count - 2] == 0x2D) {
                 out.append(0x2D)  // hyphens kept, at most two in a row (the folder separator)
             } else if out.last != 0x2D, !out.isEmpty {
                 out.append(0x2D)

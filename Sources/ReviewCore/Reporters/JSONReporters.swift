@@ -42,9 +42,18 @@ public enum StatusJSONReporter: Reporter {
     }
 
     public static func render(_ report: StatusReport) -> String {
-        JSONValue.object([
+        render(report) { articles, write in articles.map(write) }
+    }
+
+    /// The same text, with each article written by `map` (which a caller may spread over
+    /// cores: every article's object is written apart, then they are joined in order).
+    public static func render(_ report: StatusReport,
+                              map: ([ArticleStatus], @Sendable (ArticleStatus) -> [UInt8]) -> [[UInt8]]) -> String {
+        // The articles are elements of an array that is the top object's member: indent 4.
+        let articles = map(report.articles) { article($0).fragment(indent: 4) }
+        return JSONValue.object([
             ("asOf", .string(report.asOf.description)), ("head", .string(report.head)),
-            ("articles", .array(report.articles.map(article))),
+            ("articles", .array(articles.map { .written($0) })),
             ("summary", .object(report.summary.map { ($0.key, .int($0.value)) })),
             // Added by the project: findings about no single article (governance, stray records).
             ("repositoryFindings", .array(report.otherFindings.map(fileFindingJSON))),

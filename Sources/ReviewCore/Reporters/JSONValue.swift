@@ -13,6 +13,17 @@ public enum JSONValue: Sendable {
     case array([JSONValue])
     /// Members in any order; they are written sorted by key.
     case object([(key: String, value: JSONValue)])
+    /// A value already written by ``fragment(indent:)`` for the place it goes (the indent an
+    /// array's elements or an object's values get there), copied as it is: so the parts of a
+    /// large document can be written apart, on several cores, and joined.
+    case written([UInt8])
+
+    /// The value written as it appears at `indent`, for ``written(_:)``.
+    public func fragment(indent: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        write(into: &out, indent: indent)
+        return out
+    }
 
     /// `.string(text)`, or `.null` for `nil`.
     public static func string(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
@@ -34,6 +45,7 @@ public enum JSONValue: Sendable {
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
         case .int(let value): out.append(contentsOf: String(value).utf8)
         case .string(let text): Self.writeString(text, into: &out)
+        case .written(let bytes): out.append(contentsOf: bytes)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             Self.writeMembers(elements, into: &out, indent: indent) { element, out in
@@ -135,6 +147,9 @@ extension JSONValue: Encodable {
         case .object(let members):
             var c = encoder.container(keyedBy: AnyKey.self)
             for member in members { try c.encode(member.value, forKey: AnyKey(stringValue: member.key)) }
+        case .written:
+            throw EncodingError.invalidValue(self, EncodingError.Context(codingPath: encoder.codingPath,
+                                                                         debugDescription: "an already written fragment has no Encodable form"))
         }
     }
 
