@@ -161,12 +161,27 @@ private struct SnapshotLoader {
         // The files of the revision below Articles/, for the articles' relative links.
         let existing = Set(report.files.map(\.path))
         var used: Set<ObjectID> = []
-        for (input, content) in zip(inputs, parsed) {
+        // Each article as the file at its path, and its links checked against the revision's
+        // files, on all cores (pure); links that leave the articles' folder are looked up here.
+        let frontMatter = policy.frontMatter
+        let revisionName = revision.short
+        let placed = zip(inputs, parsed).map { (path: $0.file.path, content: $1) }.parallelMap { item in
+            let (article, findings) = item.content.located(at: item.path, content: layout, frontMatter: frontMatter)
+            return (article: article, findings: findings,
+                    links: Self.linkChecks(article, existing: existing, walk: walk, revision: revisionName))
+        }
+        for ((input, content), place) in zip(zip(inputs, parsed), placed) {
             let file = input.file
             if input.cached == nil { cache.insert(content, for: file.blob) }
             used.insert(file.blob)
-            var (article, findings) = content.located(at: file.path, content: layout, frontMatter: policy.frontMatter)
-            findings += try brokenLinks(article, existing: existing, tree: tree, walk: walk)
+            let article = place.article
+            var findings = place.findings
+            for check in place.links {
+                switch check {
+                case .broken(let finding): findings.append(finding)
+                case .brokenUnlessInTree(let path, let finding): if try repository.entry(at: path, inTree: tree) == nil { findings.append(finding) }
+                }
+            }
             // Where slugs must be unique: across all folders, or within each (content: unique-slugs).
             let scope = layout.slugScope(of: file.path)
             if let other = slugs[scope + "\u{0}" + article.slug] {
@@ -245,25 +260,33 @@ private struct SnapshotLoader {
         return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads)
     }
 
-    /// A finding for each relative link or image of the article that leads to nothing at this
-    /// revision (files below Articles/ are known; others are looked up in the tree).
-    private func brokenLinks(_ article: Article, existing: Set<String>, tree: ObjectID, walk: String) throws -> [Finding] {
+    /// A link that leads nowhere, or may: one outside the articles' folder is broken only if
+    /// the revision's tree has nothing at its path (looked up by the caller).
+    enum LinkCheck: Sendable {
+        case broken(Finding)
+        case brokenUnlessInTree(path: String, Finding)
+    }
+
+    /// The relative links and images of the article that lead to nothing at this revision
+    /// (files below the articles' folder are `existing`; others are for the caller to look up
+    /// in the tree), in the article's order.
+    private static func linkChecks(_ article: Article, existing: Set<String>, walk: String, revision: String) -> [LinkCheck] {
         let directory = SiteLinks(articlePath: article.path).directory
-        var findings: [Finding] = []
+        var checks: [LinkCheck] = []
         for link in article.relativeLinks {
             let target = String(link.url.prefix { $0 != "#" && $0 != "?" })
             guard !target.isEmpty else { continue }
             guard let path = SiteLinks.resolve(target, from: directory) else {
-                findings.append(Finding(.brokenLink, path: article.path, line: link.line,
-                                        "the link '\(link.url)' leads outside the repository; link inside it or use a full https address"))
+                checks.append(.broken(Finding(.brokenLink, path: article.path, line: link.line,
+                                              "the link '\(link.url)' leads outside the repository; link inside it or use a full https address")))
                 continue
             }
             if existing.contains(path) { continue }
-            if !(walk.isEmpty || path.hasPrefix(walk + "/")), try repository.entry(at: path, inTree: tree) != nil { continue }
-            findings.append(Finding(.brokenLink, path: article.path, line: link.line,
-                                    "the link '\(link.url)' leads to \(path), which does not exist at \(revision.short); fix the address or add the file"))
+            let finding = Finding(.brokenLink, path: article.path, line: link.line,
+                                  "the link '\(link.url)' leads to \(path), which does not exist at \(revision); fix the address or add the file")
+            checks.append(walk.isEmpty || path.hasPrefix(walk + "/") ? .broken(finding) : .brokenUnlessInTree(path: path, finding))
         }
-        return findings
+        return checks
     }
 
     /// Every earlier wording each disclaimer file held (in a stable order), without the current one.
