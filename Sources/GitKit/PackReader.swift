@@ -17,9 +17,9 @@ import Glibc
 ///
 /// It reads version-2 pack indexes and their packs with `pread` (nothing stays mapped, so
 /// memory stays bounded: mapping the packs instead doubled the resident memory of a cold walk
-/// over a large history, and was slower there), through a window of 64 KiB it reuses while
-/// the reads stay inside it: the objects one commit needs lie close together in a pack, and a
-/// read per header and per body had spent a fifth of a walk in system calls and copying.
+/// over a large history, and was slower there), through a reused window of 8 KiB, so an entry's
+/// header and a small body come in one read (a zeroed buffer and a read for each had spent a
+/// fifth of a walk in system calls and copying; a larger window reads more than is used).
 /// Whatever it does not know or cannot read — loose objects, alternates, other index versions,
 /// anything malformed — it answers `nil`, and the caller asks libgit2, which also gives the
 /// error a damaged repository deserves.
@@ -124,7 +124,6 @@ final class PackReader {
     private var seen: Set<String> = []
     private var listedAt: timespec?
 
-    /// Opens the packs under `<objectsDirectory>/pack`; a pack that cannot be read is skipped.
     /// One zlib stream, reset for each object (setting one up allocates its window each
     /// time), on the heap: zlib's state points back at it, so it must never move.
     private let stream: UnsafeMutablePointer<z_stream>
@@ -137,6 +136,7 @@ final class PackReader {
     private var windowCount = 0
     static let windowSize = 8 << 10
 
+    /// Opens the packs under `<objectsDirectory>/pack`; a pack that cannot be read is skipped.
     init(objectsDirectory: String, cacheLimit: Int = 96 << 20) {
         self.cacheLimit = cacheLimit
         packDirectory = objectsDirectory + "/pack/"

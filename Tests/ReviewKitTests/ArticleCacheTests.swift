@@ -146,23 +146,22 @@ import TestSupport
         let (blob, value) = try #require(loaded.entries.first)
         let good = ArticleCache.encoding(value)
         let path = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: ArticleCache.name)
-        for bytes in [good + [0], Array(good.dropLast()), [1, 2, 3]] {
+        /// A file of one entry: the blob, the length of `bytes`, then `bytes`.
+        func store(_ bytes: [UInt8]) {
             var w = CacheFile.writer(magic: ArticleCache.magic)
             w.u32(1)
             w.id(blob)
             w.u32(UInt32(bytes.count))
             w.raw(bytes)
             CacheFile.store(w, to: path)
+        }
+        for bytes in [good + [0], Array(good.dropLast()), [1, 2, 3]] {
+            store(bytes)
             #expect(ArticleCache.load(content.repository).isEmpty)
             #expect(try statusJSON(content, cache: true) == expected)
         }
         // Written the same way with the value as it is, it is read back.
-        var w = CacheFile.writer(magic: ArticleCache.magic)
-        w.u32(1)
-        w.id(blob)
-        w.u32(UInt32(good.count))
-        w.raw(good)
-        CacheFile.store(w, to: path)
+        store(good)
         #expect(ArticleCache.load(content.repository).entries.keys.map { $0 } == [blob])
     }
 
