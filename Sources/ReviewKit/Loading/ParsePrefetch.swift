@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import GitKit
 import ReviewCore
-import Synchronization
 
 /// Reads and parses article blobs on other threads while the loader reads the configuration
 /// and walks history, which it does on one thread: on a cold run a core would otherwise sit
@@ -18,7 +17,9 @@ final class ParsePrefetch: @unchecked Sendable {
     /// One slot per blob; each is written by the one worker that took its index, and read
     /// only after every worker has finished (``finish(reading:)``).
     private let slots: UnsafeMutableBufferPointer<(content: ParsedContent, encoded: [UInt8])?>
-    private let next = Atomic<Int>(0)
+    /// The next index to hand out, under `lock`.
+    private var next = 0
+    private let lock = NSLock()
     private let workers = DispatchGroup()
 
     /// Starts `threads` workers on `blobs` (nothing to do, or no thread to spare: `nil`).
@@ -61,12 +62,15 @@ final class ParsePrefetch: @unchecked Sendable {
 
     /// Stops handing out blobs (the load failed): workers finish the one they hold and end.
     func cancel() {
-        next.store(blobs.count, ordering: .relaxed)
+        lock.withLock { next = blobs.count }
     }
 
     private func work(_ repository: Repository) {
         while true {
-            let i = next.add(1, ordering: .relaxed).oldValue
+            let i = lock.withLock {
+                defer { next += 1 }
+                return next
+            }
             guard i < blobs.count else { return }
             guard let bytes = try? repository.blob(blobs[i]) else { continue }
             let content = ParsedContent(bytes)
