@@ -18,6 +18,16 @@ public enum JSONValue: Sendable {
     /// large document can be written apart, on several cores, and joined.
     case written([UInt8])
 
+    /// The bytes of the fragments (``written(_:)``) in this value.
+    private var writtenBytes: Int {
+        switch self {
+        case .written(let bytes): bytes.count
+        case .array(let elements): elements.reduce(0) { $0 + $1.writtenBytes }
+        case .object(let members): members.reduce(0) { $0 + $1.value.writtenBytes }
+        case .null, .bool, .int, .string: 0
+        }
+    }
+
     /// The value written as it appears at `indent`, for ``written(_:)``.
     public func fragment(indent: Int) -> [UInt8] {
         var out: [UInt8] = []
@@ -33,7 +43,9 @@ public enum JSONValue: Sendable {
     /// The pretty-printed text, with a final newline.
     public var rendered: String {
         var out: [UInt8] = []
-        out.reserveCapacity(4096)
+        // Room for the fragments written apart (tens of megabytes for a large site's status)
+        // and a little more, so the buffer is not copied as it grows.
+        out.reserveCapacity(4096 + writtenBytes + writtenBytes / 8)
         write(into: &out, indent: 0)
         out.append(0x0A)
         return String(decoding: out, as: UTF8.self)
