@@ -11,10 +11,9 @@ import sys
 from urllib.parse import urlparse, unquote
 
 from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from chromium import chromium
 
 site = os.path.abspath(sys.argv[1])
 screenshot = sys.argv[2] if len(sys.argv) > 2 else None
@@ -25,11 +24,7 @@ def fail(message):
     failures.append(message)
 
 
-options = Options()
-for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--user-data-dir={site}.chrome"):
-    options.add_argument(argument)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = chromium(site + ".chrome")
 try:
     pages = sorted(name for name in os.listdir(site) if name.endswith(".html"))
     serious = 0

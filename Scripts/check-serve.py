@@ -14,11 +14,10 @@ import time
 import urllib.request
 
 from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from chromium import chromium
 
 url, keys, repo = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 shots = sys.argv[4] if len(sys.argv) > 4 else None
@@ -65,11 +64,7 @@ def sign(driver, reviewer, role, key_file, passphrase=""):
     return result.text
 
 
-options = Options()
-for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--user-data-dir={repo}.chrome"):
-    options.add_argument(argument)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver = chromium(repo + ".chrome")
 try:
     driver.set_window_size(1200, 1400)
     # The dashboard: one article, in review.
