@@ -59,7 +59,7 @@ public struct Readability: Sendable, Equatable {
 
     /// Adds one word's syllables (vowel groups of its ASCII letters, a silent final "e" dropped,
     /// at least one) to `result`; a word with no letter (a number, a dash) is not counted.
-    /// One pass with no branch on the letters themselves: this runs over every article.
+    /// One pass, with no branch on whether a letter is a vowel: this runs over every article.
     @inline(__always)
     private static func count(_ word: UnsafeBufferPointer<UInt8>, _ classes: UnsafeBufferPointer<UInt8>, into result: inout Readability) {
         var letters = 0
