@@ -54,6 +54,19 @@ public enum CacheFile {
         return reader
     }
 
+    /// Whether the file at `path` starts as one this build writes with `magic` does: a quick
+    /// look at its first bytes, to decide early how to spend a run, never to trust its content
+    /// (only ``read(_:magic:key:)`` authenticates).
+    public static func hasHeader(_ path: String, magic: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let expected = writer(magic: magic).data
+        var head = [UInt8](repeating: 0, count: expected.count)
+        let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+        return n == expected.count && head == expected
+    }
+
     /// Writes `body` (from ``writer(magic:)``) to `path`, authenticated with `key`. Failures (a
     /// read-only repository, a full disk, no key) are ignored: a cache only saves time.
     public static func store(_ body: BinaryWriter, to path: String, key: CacheKey? = CacheKey.user) {

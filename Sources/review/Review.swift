@@ -17,6 +17,8 @@ struct Review: ParsableCommand {
     )
 
     static func main() {
+        // One command, then exit: what it read is let go of by exiting, not freed piece by piece.
+        Teardown.keepUntilExit()
         Foundation.exit(run(Array(CommandLine.arguments.dropFirst())))
     }
 

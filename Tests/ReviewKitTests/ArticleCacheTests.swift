@@ -174,3 +174,28 @@ import TestSupport
         #expect(CacheFile.read(CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleCache.name), magic: "review article cache 0") != nil)
     }
 }
+
+/// ``Teardown``: a one-command process keeps what it read until it exits; every other process
+/// (these tests, the dashboard server) frees it as usual.
+@Suite struct TeardownTests {
+    final class Tracked {}
+
+    @Test func aKeeperHoldsValuesOnlyOnceEnabled() {
+        let keeper = Teardown.Keeper()
+        weak var dropped: Tracked?
+        do {
+            let value = Tracked()
+            dropped = value
+            keeper.keep(value)
+        }
+        #expect(dropped == nil)
+        keeper.enable()
+        weak var kept: Tracked?
+        do {
+            let value = Tracked()
+            kept = value
+            keeper.keep((value, [1, 2, 3]))
+        }
+        #expect(kept != nil)
+    }
+}

@@ -11,9 +11,14 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { pattern }
 
-    public func matches(_ path: String) -> Bool { Self.match(bytes[...], Array(path.utf8)[...]) }
+    public func matches(_ path: String) -> Bool {
+        // The path's own bytes (a native string is stored as UTF-8), not a copy per call: a
+        // large site matches every file of every revision it reads.
+        var path = path
+        return path.withUTF8 { s in bytes.withUnsafeBufferPointer { p in Self.match(p[...], s[...]) } }
+    }
 
-    private static func match(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
+    private static func match(_ p: Slice<UnsafeBufferPointer<UInt8>>, _ s: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         let star = UInt8(ascii: "*"), slash = UInt8(ascii: "/"), question = UInt8(ascii: "?")
         guard let first = p.first else { return s.isEmpty }
         if first == star, p.dropFirst().first == star {
@@ -58,7 +63,7 @@ public struct ContentRoots: Sendable, Equatable {
     public func slugScope(of path: String) -> String {
         switch uniqueSlugs {
         case .everywhere: return ""
-        case .root: return roots.first { path.hasPrefix($0 + "/") } ?? ""
+        case .root: return roots.first { Self.isBelow($0, path) } ?? ""
         case .folder: return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         }
     }
@@ -73,7 +78,9 @@ public struct ContentRoots: Sendable, Equatable {
     public init() {}
 
     /// Whether this is the contract's layout (file names must then be valid slugs).
-    public var isDefault: Bool { self == ContentRoots() }
+    public var isDefault: Bool { self == Self.contract }
+
+    private static let contract = ContentRoots()
 
     /// The folder history is walked under: the one root, or the deepest folder holding them all.
     public var walkDirectory: String {
@@ -87,38 +94,58 @@ public struct ContentRoots: Sendable, Equatable {
 
     /// Whether the file at `path` is an article (below a root, included, not excluded, not hidden).
     public func isArticle(_ path: String) -> Bool {
-        guard isBelowRoot(path), !(path.split(separator: "/").last ?? "").hasPrefix(".") else { return false }
+        guard isBelowRoot(path), path.utf8[Self.nameStart(path)...].first != UInt8(ascii: ".") else { return false }
         // The contract's layout reads Markdown files only; a policy's include globs decide
         // otherwise (such as `**/*.mdx`).
         return include.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }
     }
 
     public func isBelowRoot(_ path: String) -> Bool {
-        roots.contains { path.hasPrefix($0 + "/") }
+        roots.contains { Self.isBelow($0, path) }
+    }
+
+    /// Whether `path` is below the folder `root`: byte for byte, as git names files.
+    static func isBelow(_ root: String, _ path: String) -> Bool {
+        let r = root.utf8, p = path.utf8
+        guard p.count > r.count, p.starts(with: r) else { return false }
+        return p[p.index(p.startIndex, offsetBy: r.count)] == UInt8(ascii: "/")
+    }
+
+    /// Where the file name of `path` starts: after its last `/` (a byte never part of another
+    /// character in UTF-8).
+    static func nameStart(_ path: String) -> String.Index {
+        path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
     }
 
     /// An article's slug: its file name without `.md`, or for a bundle (`index.md`,
     /// `_index.md`) its folder's name. Outside the contract's layout, a name that is not a slug
     /// is made one (lowercase, runs of other characters as one hyphen).
     public func slug(of path: String) -> String {
-        var parts = path.split(separator: "/").map(String.init)
-        var name = parts.popLast() ?? path
-        if name.hasSuffix(".md") { name.removeLast(3) } else if !isDefault, let dot = name.lastIndex(of: "."), dot != name.startIndex {
-            name = String(name[..<dot])  // another extension a policy includes, such as .mdx
+        let isDefault = isDefault
+        let start = Self.nameStart(path)
+        var name = path[start...]
+        if name.utf8.last == UInt8(ascii: "d"), name.hasSuffix(".md") {
+            name = name.dropLast(3)
+        } else if !isDefault, let dot = name.lastIndex(of: "."), dot != name.startIndex {
+            name = name[..<dot]  // another extension a policy includes, such as .mdx
         }
-        if !isDefault, name == "index" || name == "_index", let folder = parts.last { name = folder }
-        return isDefault ? name : Self.slugified(name)
+        if !isDefault, name == "index" || name == "_index", start > path.startIndex {
+            // A bundle: the folder's name (empty folder names, as in `a//b`, are skipped).
+            let folders = path[..<path.index(before: start)].split(separator: "/")
+            if let folder = folders.last { name = folder }
+        }
+        return isDefault ? String(name) : Self.slugified(String(name))
     }
 
     /// Where an article's sign-off records are filed (`Reviews/signoffs/<this>/`): its slug
     /// where slugs are unique everywhere, otherwise its path below its root made one name.
     public func recordDirectory(of path: String) -> String {
-        if uniqueSlugs == .root, let root = roots.first(where: { path.hasPrefix($0 + "/") }), roots.count > 1 {
+        if uniqueSlugs == .root, let root = roots.first(where: { Self.isBelow($0, path) }), roots.count > 1 {
             return Self.slugified(Self.foldersJoined(root)) + "--" + slug(of: path)
         }
         guard uniqueSlugs == .folder else { return slug(of: path) }
         var relative = path
-        if let root = roots.first(where: { path.hasPrefix($0 + "/") }) { relative.removeFirst(root.count + 1) }
+        if let root = roots.first(where: { Self.isBelow($0, path) }) { relative = String(path[path.utf8.index(path.startIndex, offsetBy: root.utf8.count + 1)...]) }
         if relative.hasSuffix(".md") { relative.removeLast(3) }
         return Self.slugified(Self.foldersJoined(relative))
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A pure renderer of a report into one output format. No I/O, no configuration, no throwing.
 public protocol Reporter {
     static func render(_ report: StatusReport) -> String
@@ -115,8 +119,9 @@ public enum TerminalSafe {
                 let lineStart = i
                 while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
                 if i + 1 < bytes.count, bytes[i] == 0x3A, bytes[i + 1] == 0x3A { starts.append(lineStart) }
-                while i < bytes.count, bytes[i] != 0x0A { i += 1 }
-                i += 1
+                // To the next line: memchr, as tens of megabytes of a large site's JSON go by here.
+                guard i < bytes.count, let base = bytes.baseAddress, let newline = memchr(base + i, 0x0A, bytes.count - i) else { break }
+                i = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
             }
             return starts
         }

@@ -17,11 +17,21 @@ public struct StatusReport: Sendable {
 
     /// Counts per state, plus overdue, due soon and blocking findings (the contract's `summary`).
     public var summary: [String: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: ReviewState.allCases.map { ($0.rawValue, 0) })
-        for article in articles { counts[article.state.rawValue, default: 0] += 1 }
-        counts["overdue"] = articles.filter { $0.freshness == .overdue && !$0.isRetired }.count
-        counts["dueSoon"] = articles.filter { $0.freshness == .dueSoon && !$0.isRetired }.count
-        counts["blocking"] = allFindings.filter { $0.severity == .error }.count
+        // Counted in one pass over the articles: a large site has a hundred thousand findings,
+        // which need not be gathered and sorted (``allFindings``) to be counted.
+        var states = [ReviewState: Int](uniqueKeysWithValues: ReviewState.allCases.map { ($0, 0) })
+        var overdue = 0, dueSoon = 0
+        var blocking = otherFindings.reduce(0) { $0 + ($1.severity == .error ? 1 : 0) }
+        for article in articles {
+            states[article.state, default: 0] += 1
+            if !article.isRetired, article.freshness == .overdue { overdue += 1 }
+            if !article.isRetired, article.freshness == .dueSoon { dueSoon += 1 }
+            for finding in article.findings where finding.severity == .error { blocking += 1 }
+        }
+        var counts = Dictionary(uniqueKeysWithValues: states.map { ($0.key.rawValue, $0.value) })
+        counts["overdue"] = overdue
+        counts["dueSoon"] = dueSoon
+        counts["blocking"] = blocking
         return counts
     }
 }

@@ -76,8 +76,20 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
     /// Each entry is its blob id, its length and its value, so the values are decoded on all
     /// cores (a large site's article cache is tens of megabytes).
     static func load(_ repository: Repository, key: CacheKey? = CacheKey.user) -> BlobCache {
+        load(gitDirectory: repository.gitDirectory, key: key)
+    }
+
+    /// Whether the git directory holds a cache file this build wrote (its header only: it may
+    /// still fail its check when loaded).
+    static func isPresent(gitDirectory: String) -> Bool {
         CacheWrites.wait()
-        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: repository.gitDirectory, name: name), magic: magic, key: key),
+        return CacheFile.hasHeader(CacheFile.path(inGitDirectory: gitDirectory, name: name), magic: magic)
+    }
+
+    /// ``load(_:key:)`` by the git directory's path, for a thread without a repository handle.
+    static func load(gitDirectory: String, key: CacheKey? = CacheKey.user) -> BlobCache {
+        CacheWrites.wait()
+        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: gitDirectory, name: name), magic: magic, key: key),
               let count = r.u32(), count <= UInt32(r.remaining) else { return BlobCache() }
         var stored: [(blob: ObjectID, value: BinaryReader)] = []
         stored.reserveCapacity(Int(count))

@@ -26,3 +26,23 @@ extension Array where Element: Sendable {
         }
     }
 }
+
+/// A value computed on another thread while the caller goes on; ``value`` waits for it.
+final class Eventually<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    /// Written once, by the computing thread, before `done` is left; read only after waiting.
+    private var result: Value?
+
+    init(_ compute: @escaping @Sendable () -> Value) {
+        done.enter()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            result = compute()
+            done.leave()
+        }
+    }
+
+    var value: Value {
+        done.wait()
+        return result!
+    }
+}

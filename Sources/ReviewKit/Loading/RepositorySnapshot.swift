@@ -69,12 +69,15 @@ private struct SnapshotLoader {
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
-        // Parsed articles come from the cache, then (when there is none: a first run, or a new
-        // build) from the threads that parse ahead while the configuration and history are read
-        // here. With a cache, the few articles that changed are parsed below, on all cores.
+        // Parsed articles come from the cache, read and decoded on another thread while the
+        // configuration and history are read here; or (when there is none: a first run, or a
+        // new build) from the threads that parse ahead meanwhile. With a cache, the few articles
+        // that changed are parsed below, on all cores.
         let usesCache = usesCaches && (only.map { $0.count > 100 } ?? true)
-        var cache = usesCache ? ArticleCache.load(repository) : ArticleCache()
-        let prefetch = only == nil && cache.isEmpty ? parseAhead(tree: tree) : nil
+        let gitDirectory = repository.gitDirectory
+        let stored = usesCache && ArticleCache.isPresent(gitDirectory: gitDirectory)
+            ? Eventually { ArticleCache.load(gitDirectory: gitDirectory) } : nil
+        let prefetch = only == nil && stored == nil ? parseAhead(tree: tree) : nil
         defer { prefetch?.cancel() }
         // One engine for every walk: the history index is read once.
         let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
@@ -140,6 +143,7 @@ private struct SnapshotLoader {
         // the rest are read on this thread (libgit2 handles are not shared) and parsed on all
         // cores. A few articles (`approve`, most `check --changed-since` runs) are parsed
         // directly: loading the whole cache would cost more than it saves.
+        var cache = stored?.value ?? ArticleCache()
         if let prefetch {
             for (blob, parsed) in prefetch.finish(reading: repository) { cache.insert(parsed.content, encoded: parsed.encoded, for: blob) }
         }
@@ -241,6 +245,9 @@ private struct SnapshotLoader {
                                           reachedShallowBoundary: report.reachedShallowBoundary)
         snapshot.disclaimerHistory = disclaimerHistory
         snapshot.governance = governed.chain
+        // What only the reading needed (the history index, the cache, the parsed files) is let
+        // go of by a process that exits next, not freed object by object (``Teardown``).
+        Teardown.release((engine, report, cache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
         return snapshot
     }
 

@@ -1,0 +1,102 @@
+import PropertyBased
+@testable import ReviewCore
+import Testing
+import TestSupport
+
+/// Issue 21, item 5: the shortcuts a large site's warm `status` takes give what the plain
+/// definitions give.
+@Suite struct LargeSiteFastPathTests {
+    /// Paths that stress the byte-level layout functions: nested folders, bundles, hidden
+    /// files, other extensions, non-ASCII names, roots that are prefixes of other folders.
+    static func path(_ random: inout SplitMix) -> String {
+        let folders = ["Articles", "Articles-old", "docs", "docs/en", "Artículos", "a", "", "x y", ".hidden", "café"]
+        let names = ["index.md", "_index.md", "page.md", "page.mdx", ".gitkeep", "Été.md", "README", "a.b.md", "x.md\u{301}", "md", ".md"]
+        var parts: [String] = []
+        for _ in 0..<random.next(in: 0..<4) { parts.append(folders[random.next(in: 0..<folders.count)]) }
+        parts.append(names[random.next(in: 0..<names.count)])
+        return parts.filter { !$0.isEmpty }.joined(separator: "/")
+    }
+
+    static func layout(_ random: inout SplitMix) -> ContentRoots {
+        var layout = ContentRoots()
+        let roots = [["Articles"], ["docs"], ["docs/en", "Articles"], ["Artículos"], ["a", "Articles"]]
+        layout.roots = roots[random.next(in: 0..<roots.count)]
+        let includes = [["**/*.md"], ["**/*.md", "**/*.mdx"], ["docs/**"], ["**/index.md"]]
+        layout.include = includes[random.next(in: 0..<includes.count)].map(Glob.init)
+        layout.exclude = random.next(in: 0..<2) == 0 ? [] : [Glob("**/_index.md")]
+        layout.uniqueSlugs = ContentRoots.SlugScope.allCases[random.next(in: 0..<3)]
+        return layout
+    }
+
+    @Test func layoutAnswersEqualTheirDefinitions() async {
+        await propertyCheck(count: 3000, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            let layout = Self.layout(&random)
+            let path = Self.path(&random)
+            let root = layout.roots.first { path.hasPrefix($0 + "/") }
+            // The definitions, written plainly (as before the byte-level versions).
+            #expect(layout.isBelowRoot(path) == (root != nil), "\(path)")
+            let hidden = (path.split(separator: "/").last ?? "").hasPrefix(".")
+            let included = layout.include.contains { $0.matches(path) } && !layout.exclude.contains { $0.matches(path) }
+            #expect(layout.isArticle(path) == (root != nil && !hidden && included), "\(path)")
+            var parts = path.split(separator: "/").map(String.init)
+            var name = parts.popLast() ?? path
+            let isDefault = layout == ContentRoots()
+            if name.hasSuffix(".md") { name.removeLast(3) } else if !isDefault, let dot = name.lastIndex(of: "."), dot != name.startIndex {
+                name = String(name[..<dot])
+            }
+            if !isDefault, name == "index" || name == "_index", let folder = parts.last { name = folder }
+            #expect(layout.slug(of: path) == (isDefault ? name : ContentRoots.slugified(name)), "\(path)")
+            if layout.uniqueSlugs == .root { #expect(layout.slugScope(of: path) == (root ?? ""), "\(path)") }
+        }
+    }
+
+    @Test func globsMatchAsTheirPatternsSay() {
+        let cases: [(String, String, Bool)] = [
+            ("**/*.md", "a.md", true), ("**/*.md", "a/b/c.md", true), ("**/*.md", "a/b/c.mdx", false), ("**/*.md", ".md", true),
+            ("docs/*.md", "docs/a.md", true), ("docs/*.md", "docs/a/b.md", false), ("docs/**", "docs/a/b", true),
+            ("a?c", "abc", true), ("a?c", "a/c", false), ("**/index.md", "index.md", true), ("**/index.md", "x/yindex.md", false),
+            ("Artículos/*.md", "Artículos/été.md", true), ("*", "", true), ("", "", true), ("", "a", false),
+        ]
+        for (pattern, path, expected) in cases { #expect(Glob(pattern).matches(path) == expected, "\(pattern) \(path)") }
+    }
+
+    @Test func summaryCountsEqualTheirDefinition() async {
+        let rules: [RuleID] = [.awaitingReview, .overdue, .repeatedText, .brokenLink, .invalidFrontMatter]
+        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            func finding() -> Finding {
+                var finding = Finding(rules[random.next(in: 0..<rules.count)], path: "Articles/x.md", "m")
+                if random.next(in: 0..<4) == 0 { finding.severityOverride = random.next(in: 0..<2) == 0 ? .error : .warning }
+                return finding
+            }
+            let articles = (0..<random.next(in: 0..<40)).map { i in
+                ArticleStatus(slug: "a\(i)", path: "Articles/a\(i).md", state: ReviewState.allCases[random.next(in: 0..<5)],
+                              freshness: Freshness.allCases[random.next(in: 0..<3)], revision: "r", approvals: [], missingRoles: [],
+                              findings: (0..<random.next(in: 0..<6)).map { _ in finding() }, isRetired: random.next(in: 0..<5) == 0)
+            }
+            let report = StatusReport(asOf: Day("2026-11-30")!, head: "h", articles: articles,
+                                      otherFindings: (0..<random.next(in: 0..<4)).map { _ in finding() })
+            var expected = Dictionary(uniqueKeysWithValues: ReviewState.allCases.map { ($0.rawValue, 0) })
+            for article in articles { expected[article.state.rawValue, default: 0] += 1 }
+            expected["overdue"] = articles.filter { $0.freshness == .overdue && !$0.isRetired }.count
+            expected["dueSoon"] = articles.filter { $0.freshness == .dueSoon && !$0.isRetired }.count
+            expected["blocking"] = report.allFindings.filter { $0.severity == .error }.count
+            #expect(report.summary == expected, "seed \(seed)")
+        }
+    }
+
+    @Test func workflowCommandLinesAreFoundWhereverTheyAre() async {
+        let pieces = ["::error::x", "  ::warning", "\t::", "a::b", ":", "::", "\r::set-output", "", "text", " :: "]
+        await propertyCheck(count: 500, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            let lines = (0..<random.next(in: 0..<8)).map { _ in pieces[random.next(in: 0..<pieces.count)] }
+            let text = lines.joined(separator: "\n") + (random.next(in: 0..<2) == 0 ? "\n" : "")
+            // The definition: a line whose first non-blank characters are `::` gets a backslash.
+            let expected = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }.hasPrefix("::") ? "\\" + line : String(line)
+            }.joined(separator: "\n")
+            #expect(TerminalSafe.withoutWorkflowCommands(text) == expected, "\(text.debugDescription)")
+        }
+    }
+}
