@@ -17,13 +17,15 @@ struct Review: ParsableCommand {
     )
 
     static func main() {
-        // One command, then exit: what it read is let go of by exiting, not freed piece by piece.
-        Teardown.keepUntilExit()
-        Foundation.exit(run(Array(CommandLine.arguments.dropFirst())))
+        Foundation.exit(run(Array(CommandLine.arguments.dropFirst()), exitsAfterward: true))
     }
 
     /// Runs a command line and returns the exit code (so tests can call it).
-    static func run(_ arguments: [String]) -> Int32 {
+    ///
+    /// - Parameter exitsAfterward: the process ends with this command (`main`); what a command
+    ///   other than `serve` reads is then let go of by exiting, not freed piece by piece
+    ///   (``Teardown``).
+    static func run(_ arguments: [String], exitsAfterward: Bool = false) -> Int32 {
         // Caches are written while the answer is printed; the command ends when they are written.
         defer { ReviewSession.finishCacheWrites() }
         do {
@@ -39,6 +41,7 @@ struct Review: ParsableCommand {
                                   remedy: DidYouMean.suggestion(for: name, among: names).map { "did you mean 'review help \($0)'?" } ?? "see 'review --help'")
             }
             var command = try parseAsRoot(arguments)
+            if exitsAfterward, !(command is ServeCommand) { Teardown.keepUntilExit() }
             try command.run()
             return 0
         } catch let error as ReviewError {
