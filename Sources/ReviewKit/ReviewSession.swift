@@ -72,6 +72,13 @@ public final class ReviewSession {
         return StatusJSONReporter.render(report) { articles, write in articles.parallelMap(write) }
     }
 
+    /// ``render(_:as:)``'s bytes in parts, in order (JSON: each article's object is a part), for
+    /// writing out a large site's status without joining tens of megabytes first.
+    public static func renderParts(_ report: StatusReport, as format: StatusFormat) -> [[UInt8]] {
+        guard format == .json else { return [Array(format.reporter.render(report).utf8)] }
+        return StatusJSONReporter.renderParts(report) { articles, write in articles.parallelMap(write) }
+    }
+
     /// The work tree's path, ending in `/` (`nil` for a bare repository).
     public var workingDirectory: String? { repository.workingDirectory }
 

@@ -108,6 +108,34 @@ func emit(_ text: String, terminator: String = "\n") {
     print(TerminalSafe.withoutWorkflowCommands(text), terminator: terminator)
 }
 
+/// ``emit(_:terminator:)`` for a text in parts (``ReviewSession/renderParts(_:as:)``), with no
+/// terminator: tens of megabytes go out part by part, not joined and copied into a string first.
+func emit(parts: [[UInt8]]) {
+    guard !TerminalSafe.containsWorkflowCommands(parts) else {
+        return emit(String(decoding: parts.joined(), as: UTF8.self), terminator: "")
+    }
+    // After what `print` buffered, a megabyte at a time (a write per part would be tens of
+    // thousands of calls).
+    fflush(nil)
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    func flush() {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + done, $0.count - done) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }  // a closed pipe: the rest is not wanted
+            done += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+    for part in parts {
+        if buffer.count + part.count > 1 << 20 { flush() }
+        buffer += part
+    }
+    flush()
+}
+
 /// A command's result that is not success but not an error either: blocking findings (1).
 struct Outcome: Error {
     let code: Int32

@@ -39,9 +39,8 @@ struct StatusCommand: ParsableCommand {
             emit(DetailReporter.render(status, asOf: report.asOf, changeSummary: try session.changeSummary(status)), terminator: "")
             return
         }
-        var text = ReviewSession.render(report, as: format)
-        if format == .table { text = TerminalStyle.current.colourStates(text) }
-        emit(text, terminator: "")
+        guard format == .table else { return emit(parts: ReviewSession.renderParts(report, as: format)) }
+        emit(TerminalStyle.current.colourStates(ReviewSession.render(report, as: format)), terminator: "")
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 @testable import ReviewCore
 import Testing
@@ -97,6 +98,95 @@ import TestSupport
                 line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }.hasPrefix("::") ? "\\" + line : String(line)
             }.joined(separator: "\n")
             #expect(TerminalSafe.withoutWorkflowCommands(text) == expected, "\(text.debugDescription)")
+            // Read in parts cut anywhere, the text is found to hold such a line exactly when it does.
+            var parts: [[UInt8]] = []
+            var rest = Array(text.utf8)[...]
+            while !rest.isEmpty {
+                let n = random.next(in: 0..<(rest.count + 1))
+                parts.append(Array(rest.prefix(n)))
+                rest = rest.dropFirst(n)
+            }
+            #expect(TerminalSafe.containsWorkflowCommands(parts) == (expected != text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func relativeLinksResolveAsTheirDefinitionSays() async {
+        let parts = ["a", "b.md", ".", "..", "", "%20x", "é", "c:d", "x#frag", "y?q=1", "Über", "%2F"]
+        await propertyCheck(count: 3000, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            func joined(_ count: Int) -> String { (0..<count).map { _ in parts[random.next(in: 0..<parts.count)] }.joined(separator: "/") }
+            let url = (random.next(in: 0..<4) == 0 ? "/" : "") + joined(random.next(in: 1..<5))
+            let articlePath = (random.next(in: 0..<5) == 0 ? "/" : "") + joined(random.next(in: 0..<4)) + "/page.md"
+            // The definitions: the folder is every non-empty part but the last; the address's
+            // parts are steps from it (`.` none, `..` up, anything else down, percent-decoded).
+            let folder = articlePath.split(separator: "/").dropLast().joined(separator: "/")
+            #expect(SiteLinks(articlePath: articlePath).directory == folder, "\(articlePath)")
+            var expected: String?
+            if SiteLinks.isRelative(url), !url.hasPrefix("#") {
+                var stack = folder.split(separator: "/").map(String.init)
+                var inside = true
+                for part in url.split(separator: "/") {
+                    if part == "." { continue }
+                    if part == ".." { if stack.isEmpty { inside = false; break }; stack.removeLast(); continue }
+                    stack.append(part.contains("%") ? part.removingPercentEncoding ?? String(part) : String(part))
+                }
+                expected = inside && !stack.isEmpty ? stack.joined(separator: "/") : nil
+            }
+            #expect(SiteLinks.resolve(url, from: folder) == expected, "\(url) from \(folder)")
+            #expect(SiteLinks.withoutQueryOrFragment(url) == String(url.prefix { $0 != "#" && $0 != "?" }), "\(url)")
+        }
+    }
+
+    /// The definition of an article's status JSON: its object as a tree of values, keys sorted
+    /// by the tree's writer (as before the writer wrote it directly).
+    static func articleValue(_ status: ArticleStatus) -> JSONValue {
+        .object([
+            ("title", .string(status.title)), ("state", .string(status.state.rawValue)), ("slug", .string(status.slug)),
+            ("revision", .string(status.revision)), ("path", .string(status.path)), ("nextReviewDue", .string(status.nextReviewDue?.description)),
+            ("missingRoles", .array(status.missingRoles.map { .string($0) })), ("lastUpdated", .string(status.lastUpdated?.description)),
+            ("lastReviewed", .string(status.lastReviewed?.description)), ("lastChangedCommit", .string(status.lastChangedCommit)),
+            ("lastChangedBy", .string(status.lastChangedBy)), ("lastChanged", .string(status.lastChanged?.description)),
+            ("freshness", .string(status.freshness.rawValue)),
+            ("findings", .array(status.findings.map { finding in
+                .object([("severity", .string(finding.severity.rawValue)), ("rule", .string(finding.rule.rawValue)),
+                         ("message", .string(finding.path == status.path ? finding.message : "\(finding.path): \(finding.message)")),
+                         ("line", .int(finding.line))])
+            })),
+            ("category", .string(status.category)),
+            ("approvals", .array(status.approvals.map { approval in
+                .object([("role", .string(approval.role)), ("revision", .string(approval.revision)), ("reviewer", .string(approval.reviewer)),
+                         ("date", .string(approval.date.description)), ("current", .bool(approval.current))])
+            })),
+        ])
+    }
+
+    @Test func statusJSONWrittenDirectlyIsTheValuesText() async {
+        let texts = ["", "plain", "quote \" \\", "line\nbreak\t", "\u{1}\u{7F}", "Ünïcödé 🩺", "::error::x", "a/b.md"]
+        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            func text() -> String { texts[random.next(in: 0..<texts.count)] }
+            func maybe() -> String? { random.next(in: 0..<3) == 0 ? nil : text() }
+            func day() -> Day? { random.next(in: 0..<3) == 0 ? nil : Day("2026-0\(random.next(in: 1..<10))-1\(random.next(in: 0..<10))") }
+            let path = text()
+            var status = ArticleStatus(slug: text(), path: path, title: maybe(), category: maybe(),
+                                       state: ReviewState.allCases[random.next(in: 0..<5)], freshness: Freshness.allCases[random.next(in: 0..<3)],
+                                       lastUpdated: day(), lastChanged: day(), lastChangedCommit: maybe(), lastChangedBy: maybe(),
+                                       lastReviewed: day(), nextReviewDue: day(), revision: text(), approvals: [],
+                                       missingRoles: (0..<random.next(in: 0..<3)).map { _ in text() }, findings: [], isRetired: false)
+            status.approvals = (0..<random.next(in: 0..<3)).map { _ in
+                Approval(reviewer: text(), role: text(), date: day() ?? Day("2026-01-01")!, revision: text(), current: random.next(in: 0..<2) == 0,
+                         comment: "")
+            }
+            status.findings = (0..<random.next(in: 0..<4)).map { _ in
+                Finding(.repeatedText, path: random.next(in: 0..<3) == 0 ? "Reviews/x.yml" : path, line: random.next(in: 0..<2) == 0 ? nil : 7, text())
+            }
+            for indent in [0, 4] {
+                var writer = JSONWriter(indent: indent)
+                StatusJSONReporter.write(status, into: &writer)
+                #expect(writer.bytes == Self.articleValue(status).fragment(indent: indent), "seed \(seed)")
+            }
+            // In a document of values (the dashboard's), it writes itself at its place.
+            #expect(JSONValue.array([StatusJSONReporter.article(status)]).rendered == JSONValue.array([Self.articleValue(status)]).rendered)
         }
     }
 }

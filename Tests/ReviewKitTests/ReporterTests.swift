@@ -96,6 +96,12 @@ enum ReporterFixture {
         for format in StatusFormat.allCases where format != .json {
             #expect(ReviewSession.render(large, as: format) == format.reporter.render(large))
         }
+        // The parts the command line writes out one by one join to the same text.
+        for format in StatusFormat.allCases {
+            let parts = ReviewSession.renderParts(large, as: format)
+            #expect(String(decoding: parts.joined(), as: UTF8.self) == format.reporter.render(large))
+            #expect(format != .json || parts.count > large.articles.count)
+        }
     }
 
     /// Each reporter's output is compared with its golden file; `REVIEW_RECORD_GOLDENS=1` rewrites them.

@@ -11,34 +11,69 @@ enum JSONOutput {
     }
 }
 
-/// A finding as the contract's JSON shows it, reported under `article` (a record's findings
+/// A finding's message as the contract's JSON shows it under `article` (a record's findings
 /// name the record too).
-func findingJSON(_ finding: Finding, article: String?) -> JSONValue {
-    let message = article == nil || article == finding.path ? finding.message : "\(finding.path): \(finding.message)"
-    return .object([("line", .int(finding.line)), ("message", .string(message)), ("rule", .string(finding.rule.rawValue)),
-                    ("severity", .string(finding.severity.rawValue))])
+func findingMessage(_ finding: Finding, article: String?) -> String {
+    article == nil || article == finding.path ? finding.message : "\(finding.path): \(finding.message)"
 }
 
 /// `review status --format json`: exactly the contract's fields; unknown values are `null`.
 public enum StatusJSONReporter: Reporter {
-    /// Members listed in key order, so writing them needs no sort.
+    /// An article's object, for documents built of values (the dashboard's).
     static func article(_ status: ArticleStatus) -> JSONValue {
-        .object([
-            ("approvals", .array(status.approvals.map(approval))), ("category", .string(status.category)),
-            ("findings", .array(status.findings.map { findingJSON($0, article: status.path) })),
-            ("freshness", .string(status.freshness.rawValue)), ("lastChanged", .string(status.lastChanged?.description)),
-            ("lastChangedBy", .string(status.lastChangedBy)), ("lastChangedCommit", .string(status.lastChangedCommit)),
-            ("lastReviewed", .string(status.lastReviewed?.description)), ("lastUpdated", .string(status.lastUpdated?.description)),
-            ("missingRoles", .array(status.missingRoles.map { .string($0) })),
-            ("nextReviewDue", .string(status.nextReviewDue?.description)), ("path", .string(status.path)),
-            ("revision", .string(status.revision)), ("slug", .string(status.slug)), ("state", .string(status.state.rawValue)),
-            ("title", .string(status.title)),
-        ])
+        .writing { write(status, into: &$0) }
     }
 
-    static func approval(_ approval: Approval) -> JSONValue {
-        .object([("current", .bool(approval.current)), ("date", .string(approval.date.description)),
-                 ("reviewer", .string(approval.reviewer)), ("revision", .string(approval.revision)), ("role", .string(approval.role))])
+    /// An article's object, written straight into bytes (a large site's status is tens of
+    /// megabytes of these); members in key order, as ``JSONValue`` sorts them.
+    static func write(_ status: ArticleStatus, into w: inout JSONWriter) {
+        w.beginObject()
+        w.key("approvals")
+        w.beginArray()
+        for approval in status.approvals {
+            w.element()
+            w.beginObject()
+            w.key("current"); w.bool(approval.current)
+            w.key("date"); w.string(approval.date.description)
+            w.key("reviewer"); w.string(approval.reviewer)
+            w.key("revision"); w.string(approval.revision)
+            w.key("role"); w.string(approval.role)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("category"); w.string(status.category)
+        w.key("findings")
+        w.beginArray()
+        for finding in status.findings {
+            w.element()
+            w.beginObject()
+            w.key("line"); if let line = finding.line { w.int(line) } else { w.null() }
+            w.key("message"); w.string(findingMessage(finding, article: status.path))
+            w.key("rule"); w.string(finding.rule.rawValue)
+            w.key("severity"); w.string(finding.severity.rawValue)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("freshness"); w.string(status.freshness.rawValue)
+        w.key("lastChanged"); w.string(status.lastChanged?.description)
+        w.key("lastChangedBy"); w.string(status.lastChangedBy)
+        w.key("lastChangedCommit"); w.string(status.lastChangedCommit)
+        w.key("lastReviewed"); w.string(status.lastReviewed?.description)
+        w.key("lastUpdated"); w.string(status.lastUpdated?.description)
+        w.key("missingRoles")
+        w.beginArray()
+        for role in status.missingRoles {
+            w.element()
+            w.string(role)
+        }
+        w.endArray()
+        w.key("nextReviewDue"); w.string(status.nextReviewDue?.description)
+        w.key("path"); w.string(status.path)
+        w.key("revision"); w.string(status.revision)
+        w.key("slug"); w.string(status.slug)
+        w.key("state"); w.string(status.state.rawValue)
+        w.key("title"); w.string(status.title)
+        w.endObject()
     }
 
     public static func render(_ report: StatusReport) -> String {
@@ -49,15 +84,32 @@ public enum StatusJSONReporter: Reporter {
     /// cores: every article's object is written apart, then they are joined in order).
     public static func render(_ report: StatusReport,
                               map: ([ArticleStatus], @Sendable (ArticleStatus) -> [UInt8]) -> [[UInt8]]) -> String {
+        document(report, map: map).rendered
+    }
+
+    /// The same text in parts (``JSONValue/renderedParts``): each article's object is a part.
+    public static func renderParts(_ report: StatusReport,
+                                   map: ([ArticleStatus], @Sendable (ArticleStatus) -> [UInt8]) -> [[UInt8]]) -> [[UInt8]] {
+        document(report, map: map).renderedParts
+    }
+
+    private static func document(_ report: StatusReport,
+                                 map: ([ArticleStatus], @Sendable (ArticleStatus) -> [UInt8]) -> [[UInt8]]) -> JSONValue {
         // The articles are elements of an array that is the top object's member: indent 4.
-        let articles = map(report.articles) { article($0).fragment(indent: 4) }
+        let articles = map(report.articles) { status in
+            var writer = JSONWriter(indent: 4)
+            // About the size of an article's object with a few findings, so it is rarely regrown.
+            writer.bytes.reserveCapacity(1024 + 256 * status.findings.count)
+            write(status, into: &writer)
+            return writer.bytes
+        }
         return JSONValue.object([
             ("asOf", .string(report.asOf.description)), ("head", .string(report.head)),
             ("articles", .array(articles.map { .written($0) })),
             ("summary", .object(report.summary.map { ($0.key, .int($0.value)) })),
             // Added by the project: findings about no single article (governance, stray records).
             ("repositoryFindings", .array(report.otherFindings.map(fileFindingJSON))),
-        ]).rendered
+        ])
     }
 }
 

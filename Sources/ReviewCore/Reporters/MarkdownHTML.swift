@@ -149,7 +149,13 @@ public struct SiteLinks: Sendable {
     public var content: ContentRoots
 
     public init(articlePath: String = "", content: ContentRoots = ContentRoots()) {
-        directory = Self.slashSeparated(articlePath).dropLast().joined(separator: "/")
+        let bytes = articlePath.utf8
+        if Self.isPlainPath(articlePath) {
+            // A path as git names files (ASCII, no empty part): its folder is what precedes the last slash.
+            directory = bytes.lastIndex(of: 0x2F).map { String(articlePath[..<$0]) } ?? ""
+        } else {
+            directory = Self.slashSeparated(articlePath).dropLast().joined(separator: "/")
+        }
         self.content = content
     }
 
@@ -202,6 +208,7 @@ public struct SiteLinks: Sendable {
     /// relative or climbs out of the repository.
     public static func resolve(_ url: String, from directory: String) -> String? {
         guard isRelative(url), !url.hasPrefix("#") else { return nil }
+        if let resolved = resolvedPlain(url, from: directory) { return resolved }
         // Slices, not copies; only a part with a percent sign is decoded (every link of every
         // article is resolved on every run).
         var parts = slashSeparated(directory)
@@ -213,6 +220,63 @@ public struct SiteLinks: Sendable {
             }
         }
         return parts.isEmpty ? nil : parts.joined(separator: "/")
+    }
+
+    /// ``resolve(_:from:)`` for the addresses nearly every link has (ASCII, no percent sign),
+    /// worked out on the bytes with no list of parts: `.some` of its answer, or `nil` for any
+    /// other address.
+    private static func resolvedPlain(_ url: String, from directory: String) -> String?? {
+        var url = url, directory = directory
+        return url.withUTF8 { u -> String?? in
+            directory.withUTF8 { d -> String?? in
+                guard !u.contains(where: { $0 >= 0x80 || $0 == 0x25 }), !d.contains(where: { $0 >= 0x80 }) else { return nil }
+                var out: [UInt8] = []
+                out.reserveCapacity(d.count + u.count + 1)
+                func forEachPart(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+                    var start = 0
+                    for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x2F {
+                        if i > start, !body(UnsafeBufferPointer(rebasing: bytes[start..<i])) { return false }
+                        start = i + 1
+                    }
+                    return true
+                }
+                func append(_ part: UnsafeBufferPointer<UInt8>) {
+                    if !out.isEmpty { out.append(0x2F) }
+                    out.append(contentsOf: part)
+                }
+                // The directory's parts as they are; the address's `.` and `..` are steps.
+                _ = forEachPart(d) { append($0); return true }
+                let inside = forEachPart(u) { part in
+                    if part.count == 1, part[0] == 0x2E { return true }
+                    if part.count == 2, part[0] == 0x2E, part[1] == 0x2E {
+                        guard !out.isEmpty else { return false }
+                        out.removeSubrange((out.lastIndex(of: 0x2F) ?? 0)...)
+                        return true
+                    }
+                    append(part)
+                    return true
+                }
+                return .some(inside && !out.isEmpty ? String(decoding: out, as: UTF8.self) : nil)
+            }
+        }
+    }
+
+    /// The address without its query and fragment (`a.md?x#y` is `a.md`); cut at the bytes
+    /// when it is ASCII, where that is the same.
+    public static func withoutQueryOrFragment(_ url: String) -> String {
+        guard url.utf8.allSatisfy({ $0 < 0x80 }) else { return String(url.prefix { $0 != "#" && $0 != "?" }) }
+        return String(url[..<(url.utf8.firstIndex { $0 == 0x23 || $0 == 0x3F } ?? url.endIndex)])
+    }
+
+    /// Whether `path` is ASCII with no empty part (no leading, trailing or doubled slash): its
+    /// parts are then its bytes between slashes.
+    static func isPlainPath(_ path: String) -> Bool {
+        var previous: UInt8 = 0x2F
+        for byte in path.utf8 {
+            if byte >= 0x80 || (byte == 0x2F && previous == 0x2F) { return false }
+            previous = byte
+        }
+        return previous != 0x2F
     }
 
     /// The non-empty parts between slashes (cut at the bytes when the text is ASCII, where

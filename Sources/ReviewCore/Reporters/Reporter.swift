@@ -140,6 +140,39 @@ public enum TerminalSafe {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether a line of the text made of `parts` (joined in order) is one that
+    /// ``withoutWorkflowCommands(_:)`` would change; the parts are read as they are, not joined.
+    public static func containsWorkflowCommands(_ parts: [[UInt8]]) -> Bool {
+        enum Place { case lineStart, firstColon, inLine }
+        var place = Place.lineStart
+        for part in parts {
+            let found = part.withUnsafeBufferPointer { bytes -> Bool in
+                guard let base = bytes.baseAddress else { return false }
+                var i = 0
+                while i < bytes.count {
+                    switch place {
+                    case .lineStart:
+                        switch bytes[i] {
+                        case 0x20, 0x09, 0x0D, 0x0A: i += 1  // blanks, or an empty line
+                        case 0x3A: place = .firstColon; i += 1
+                        default: place = .inLine
+                        }
+                    case .firstColon:
+                        if bytes[i] == 0x3A { return true }
+                        place = .inLine
+                    case .inLine:
+                        guard let newline = memchr(base + i, 0x0A, bytes.count - i) else { i = bytes.count; continue }
+                        i = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                        place = .lineStart
+                    }
+                }
+                return false
+            }
+            if found { return true }
+        }
+        return false
+    }
+
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)

@@ -281,7 +281,7 @@ private struct SnapshotLoader {
         let directory = SiteLinks(articlePath: article.path).directory
         var checks: [LinkCheck] = []
         for link in article.relativeLinks {
-            let target = String(link.url.prefix { $0 != "#" && $0 != "?" })
+            let target = SiteLinks.withoutQueryOrFragment(link.url)
             guard !target.isEmpty else { continue }
             guard let path = SiteLinks.resolve(target, from: directory) else {
                 checks.append(.broken(Finding(.brokenLink, path: article.path, line: link.line,
