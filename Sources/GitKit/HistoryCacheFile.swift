@@ -58,7 +58,6 @@ enum HistoryCacheFile {
         var index = HistoryIndex(directory: directory, shallow: shallow)
         index.strings = InternTable(strings)
         index.paths = InternTable(paths)
-        guard index.strings.count == strings.count, index.paths.count == paths.count else { return nil }
         index.ids.reserveCapacity(Int(count))
         for c in 0..<Int(count) {
             guard let id = r.id(), let tree = r.id(), let hasScope = r.u8() else { return nil }

@@ -150,10 +150,12 @@ public struct HistoryEngine {
 
     /// Pass 1 from the persistent index: its changes restricted to the revision's files.
     func project(_ index: HistoryIndex, revision: ObjectID, files: [TreeFile], tracked: Set<Int32>) -> Pass1 {
-        var toFile = [Int32](repeating: -1, count: index.paths.count)
-        for (i, file) in files.enumerated() {
-            if let n = index.paths.number(of: file.path) { toFile[Int(n)] = Int32(i) }
-        }
+        // Each indexed path's file, looked up among the revision's files (fewer than the paths
+        // history ever had, so this builds the smaller table).
+        var fileNumbers: [String: Int32] = [:]
+        fileNumbers.reserveCapacity(files.count)
+        for (i, file) in files.enumerated() { fileNumbers[file.path] = Int32(i) }
+        let toFile = index.paths.values.map { fileNumbers[$0] ?? -1 }
         var changes = [[[Int32]]](repeating: [], count: index.count)
         var moved = [Set<Int32>](repeating: [], count: index.count)
         var blobs: [UInt64: ObjectID?] = [:]
@@ -320,11 +322,13 @@ struct PathScope {
         var directories: Set<String> = [prefix]
         for (i, path) in files.enumerated() {
             index[path] = Int32(i)
-            var dir = path[...]
-            while let slash = dir.lastIndex(of: "/") {
+            // Up from the file, folder by folder, until one already known or above the scope
+            // (at the bytes: git's paths are bytes, and a slash is never part of another character).
+            var dir = path.utf8[...]
+            while let slash = dir.lastIndex(of: UInt8(ascii: "/")) {
                 dir = dir[..<slash]
-                let withSlash = String(dir) + "/"
-                if withSlash.count < prefix.count || !directories.insert(withSlash).inserted { break }
+                guard dir.count + 1 >= prefix.utf8.count, let folder = String(dir),
+                      directories.insert(folder + "/").inserted else { break }
             }
         }
         self.index = index

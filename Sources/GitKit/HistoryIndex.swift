@@ -148,21 +148,24 @@ struct HistoryIndex {
 /// Strings numbered in the order first seen.
 struct InternTable {
     private(set) var values: [String] = []
-    private var numbers: [String: Int32] = [:]
+    /// Each value's number, made on the first ``intern(_:)``: an index loaded from its file
+    /// that gains no commits never needs it (tens of thousands of paths on a large site).
+    private var numbers: [String: Int32]?
 
     init(_ values: [String] = []) {
-        for value in values { _ = intern(value) }
+        self.values = values
     }
 
     mutating func intern(_ value: String) -> Int32 {
+        var numbers = self.numbers ?? Dictionary(values.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        defer { self.numbers = numbers }
+        self.numbers = nil  // the local copy is the only one while it changes
         if let n = numbers[value] { return n }
         let n = Int32(values.count)
         values.append(value)
         numbers[value] = n
         return n
     }
-
-    func number(of value: String) -> Int32? { numbers[value] }
 
     subscript(n: Int32) -> String { values[Int(n)] }
 

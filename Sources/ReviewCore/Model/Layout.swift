@@ -64,7 +64,7 @@ public struct ContentRoots: Sendable, Equatable {
         switch uniqueSlugs {
         case .everywhere: return ""
         case .root: return roots.first { Self.isBelow($0, path) } ?? ""
-        case .folder: return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        case .folder: return String(path[..<(path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.startIndex)])
         }
     }
 

@@ -63,6 +63,8 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
 
     /// Keeps only the entries for `blobs` (what the repository's tip still uses).
     mutating func keep(only blobs: Set<ObjectID>) {
+        // Most runs drop nothing: the cache is then not rebuilt.
+        guard entries.keys.contains(where: { !blobs.contains($0) }) else { return }
         let before = entries.count
         entries = entries.filter { blobs.contains($0.key) }
         if entries.count != before {

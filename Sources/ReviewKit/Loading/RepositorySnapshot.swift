@@ -165,46 +165,53 @@ private struct SnapshotLoader {
         // The files of the revision below Articles/, for the articles' relative links.
         let existing = Set(report.files.map(\.path))
         var used: Set<ObjectID> = []
+        // Where the records of the articles read are filed.
+        var readSlugs: Set<String> = []
         // Each article as the file at its path, and its links checked against the revision's
         // files, on all cores (pure); links that leave the articles' folder are looked up here.
         let frontMatter = policy.frontMatter
         let revisionName = revision.short
-        let placed = zip(inputs, parsed).map { (path: $0.file.path, content: $1) }.parallelMap { item in
-            let (article, findings) = item.content.located(at: item.path, content: layout, frontMatter: frontMatter)
-            return (article: article, findings: findings,
-                    links: Self.linkChecks(article, existing: existing, walk: walk, revision: revisionName))
-        }
-        for ((input, content), place) in zip(zip(inputs, parsed), placed) {
-            let file = input.file
-            if input.cached == nil { cache.insert(content, for: file.blob) }
-            used.insert(file.blob)
-            let article = place.article
-            var findings = place.findings
-            for check in place.links {
-                switch check {
-                case .broken(let finding): findings.append(finding)
-                case .brokenUnlessInTree(let path, let finding): if try repository.entry(at: path, inTree: tree) == nil { findings.append(finding) }
-                }
-            }
-            // Where slugs must be unique: across all folders, or within each (content: unique-slugs).
-            let scope = layout.slugScope(of: file.path)
-            if let other = slugs[scope + "\u{0}" + article.slug] {
-                findings.append(Finding(.invalidFrontMatter, path: file.path,
-                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")"))
-            } else {
-                slugs[scope + "\u{0}" + article.slug] = file.path
-            }
-            let directory = layout.recordDirectory(of: file.path)
-            let recordFindings = log.findings.removeValue(forKey: directory) ?? []
-            let history = report.histories[file.path]
-            var changes: [ChangeFact] = history.map { $0.map { changeFact($0.commit, blob: $0.blob) } }
-                ?? file.commit.map { [changeFact($0, blob: file.blob)] } ?? []
+        let histories = report.histories
+        let placed = zip(inputs, parsed).map { (file: $0.file, content: $1) }.parallelMap { item in
+            let file = item.file
+            let (article, findings) = item.content.located(at: file.path, content: layout, frontMatter: frontMatter)
+            // The article's changes, newest first (its whole history when followed).
+            var changes: [ChangeFact] = histories[file.path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
+                ?? file.commit.map { [Self.changeFact($0, blob: file.blob)] } ?? []
             if file.onlyMoved, !changes.isEmpty { changes[0].changedContent = false }
             if !ignored.isEmpty, changes.contains(where: { ignored.contains($0.commit) }) {
                 // Ignored revisions are skipped; an article only they ever changed keeps its first.
                 let kept = changes.filter { !ignored.contains($0.commit) }
                 changes = kept.isEmpty ? [changes[changes.count - 1]] : kept
             }
+            return (article: article, findings: findings, changes: changes,
+                    links: Self.linkChecks(article, existing: existing, walk: walk, revision: revisionName),
+                    // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
+                    // and where the article's records are filed.
+                    slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: layout.recordDirectory(of: file.path))
+        }
+        for i in inputs.indices {
+            let file = inputs[i].file
+            if inputs[i].cached == nil { cache.insert(parsed[i], for: file.blob) }
+            used.insert(file.blob)
+            let article = placed[i].article
+            var findings = placed[i].findings
+            for check in placed[i].links {
+                switch check {
+                case .broken(let finding): findings.append(finding)
+                case .brokenUnlessInTree(let path, let finding): if try repository.entry(at: path, inTree: tree) == nil { findings.append(finding) }
+                }
+            }
+            if let other = slugs[placed[i].slugKey] {
+                findings.append(Finding(.invalidFrontMatter, path: file.path,
+                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")"))
+            } else {
+                slugs[placed[i].slugKey] = file.path
+            }
+            let directory = placed[i].directory
+            readSlugs.insert(directory)
+            let recordFindings = log.findings.removeValue(forKey: directory) ?? []
+            let changes = placed[i].changes
             let mine = log.records.removeValue(forKey: directory) ?? []
             var revisions: [String: (article: Article, sha256: String)] = [:]
             let known = Set(changes.compactMap { $0.blobAfter })
@@ -221,7 +228,7 @@ private struct SnapshotLoader {
                 revisions[record.signOff.blob] = (old.located(at: file.path, content: layout, frontMatter: policy.frontMatter).0, old.sha256)
             }
             var facts = ArticleFacts(
-                article: article, parseFindings: findings, blob: file.blob.hex, sha256: content.sha256,
+                article: article, parseFindings: findings, blob: file.blob.hex, sha256: parsed[i].sha256,
                 changes: changes, historyTruncated: file.commit == nil || report.unresolved.contains(file.path),
                 signOffs: mine, revisions: revisions, publishedBlob: publishedBlobs[file.path])
             facts.recordFindings = recordFindings
@@ -232,7 +239,7 @@ private struct SnapshotLoader {
         if only == nil { cache.keep(only: used) }
         if usesCache { cache.save(repository) }
         // Records of articles that are gone (or not read this time) attach to nothing.
-        let readSlugs = Set(articles.map { layout.recordDirectory(of: $0.article.path) })
+
         for (slug, list) in log.records where !readSlugs.contains(slug) {
             stray += list.map {
                 Finding(.unattachedRecord, path: $0.path,
@@ -308,7 +315,7 @@ private struct SnapshotLoader {
         return out
     }
 
-    private func changeFact(_ commit: CommitInfo, blob: ObjectID?) -> ChangeFact {
+    private static func changeFact(_ commit: CommitInfo, blob: ObjectID?) -> ChangeFact {
         var fact = ChangeFact(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
                               date: Day(secondsSinceEpoch: commit.committer.time),
                               localDate: Day(secondsSinceEpoch: commit.committer.time + Int64(commit.committer.offsetMinutes) * 60),
