@@ -9,7 +9,10 @@ import TestSupport
 @Suite struct JSONValueTests {
     static let keys = ["a", "b", "B", "lastChanged", "lastChangedBy", "line", "path", "", "ü", "a b", "\"q\"", "x/y", "10", "9"]
     static let texts = ["", "plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}", "slash / and </script>",
-                        "Ünïcödé ✓ 🩺", "\u{2028}\u{2029}", "%0A ::", "  spaced  "]
+                        "Ünïcödé ✓ 🩺", "\u{2028}\u{2029}", "%0A ::", "  spaced  ",
+                        // Longer than a word (eight bytes), with the byte to escape in each position of one.
+                        "seven b\"", "eight by\\tes", "a longer text with a tab\tand a quote\" near its end", "0123456789abcdef\u{1F}",
+                        "a plain text longer than two words of eight bytes, with nothing to escape at all"]
 
     static func randomValue(_ rng: inout SplitMix, depth: Int) -> JSONValue {
         switch rng.next(in: 0..<(depth > 3 ? 4 : 7)) {

@@ -199,11 +199,32 @@ public struct JSONWriter {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
+    /// Whether `text` has a byte ``string(_:)`` escapes: `"`, `\` or a control character.
+    static func needsEscape(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if ByteWords.anyBelow(word, 0x20) || ByteWords.any(word, is: UInt8(ascii: "\"")) || ByteWords.any(word, is: UInt8(ascii: "\\")) {
+                return true
+            }
+            i += 8
+        }
+        while i < text.count {
+            if text[i] < 0x20 || text[i] == UInt8(ascii: "\"") || text[i] == UInt8(ascii: "\\") { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Quotes and escapes: `"` and `\`, and control characters (short forms where JSON has them).
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { text in
+            // Most strings need no escape: found eight bytes at a time, copied whole.
+            guard Self.needsEscape(text) else { return bytes.append(contentsOf: text) }
             var start = 0
             for (i, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i]))

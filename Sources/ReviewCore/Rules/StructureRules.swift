@@ -156,18 +156,16 @@ public enum StructureRules {
         guard let base = bytes.baseAddress, let first = bytes.first, let last = bytes.last else { return true }
         guard first > 0x20, last != 0x20 else { return false }
         // Eight bytes at a time, each beside the byte before it (this runs over the text of every
-        // block of every article), with the usual bit tricks: whether any byte is zero, or below n.
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func anyZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-        @inline(__always) func anyBelow(_ v: UInt64, _ n: UInt8) -> Bool { (v &- ones &* UInt64(n)) & ~v & highs != 0 }
+        // block of every article).
+        let ones = ByteWords.ones
         let raw = UnsafeRawPointer(base)
         var i = 1
         while i + 8 <= bytes.count {
             let here = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             let before = raw.loadUnaligned(fromByteOffset: i - 1, as: UInt64.self)
-            if anyBelow(here, 0x20)  // a tab or line break (or another control character)
-                || anyZero((here ^ (ones &* 0x20)) | (before ^ (ones &* 0x20)))  // two spaces
-                || anyZero((here ^ (ones &* 0xA0)) | (before ^ (ones &* 0xC2))) {  // a no-break space
+            if ByteWords.anyBelow(here, 0x20)  // a tab or line break (or another control character)
+                || ByteWords.anyZero((here ^ (ones &* 0x20)) | (before ^ (ones &* 0x20)))  // two spaces
+                || ByteWords.anyZero((here ^ (ones &* 0xA0)) | (before ^ (ones &* 0xC2))) {  // a no-break space
                 return false
             }
             i += 8

@@ -1,0 +1,15 @@
+/// Eight bytes at a time: the usual bit tricks over a 64-bit word, for loops that run over
+/// every byte of a large site (whitespace of every block, every string of a status report).
+enum ByteWords {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether any byte of `word` is zero.
+    @inline(__always) static func anyZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+
+    /// Whether any byte of `word` is below `n` (at most 128).
+    @inline(__always) static func anyBelow(_ word: UInt64, _ n: UInt8) -> Bool { (word &- ones &* UInt64(n)) & ~word & highs != 0 }
+
+    /// Whether any byte of `word` is `byte`.
+    @inline(__always) static func any(_ word: UInt64, is byte: UInt8) -> Bool { anyZero(word ^ (ones &* UInt64(byte))) }
+}
