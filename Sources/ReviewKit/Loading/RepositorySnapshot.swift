@@ -239,7 +239,6 @@ private struct SnapshotLoader {
         if only == nil { cache.keep(only: used) }
         if usesCache { cache.save(repository) }
         // Records of articles that are gone (or not read this time) attach to nothing.
-
         for (slug, list) in log.records where !readSlugs.contains(slug) {
             stray += list.map {
                 Finding(.unattachedRecord, path: $0.path,
