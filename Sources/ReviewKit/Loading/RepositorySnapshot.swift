@@ -148,11 +148,13 @@ private struct SnapshotLoader {
             for (blob, parsed) in prefetch.finish(reading: repository) { cache.insert(parsed.content, encoded: parsed.encoded, for: blob) }
         }
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
+        // Hidden files (like .gitkeep) are git's business; other files (images, documents,
+        // toc.yml, excluded pages) are assets, published beside the articles that link them.
+        let only = only
+        let isArticle = report.files.parallelMap { file in (only?.contains(file.path) ?? true) && layout.isArticle(file.path) }
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
-            // Hidden files (like .gitkeep) are git's business; other files (images, documents,
-            // toc.yml, excluded pages) are assets, published beside the articles that link them.
-            guard wanted(file.path), layout.isArticle(file.path) else { continue }
+            guard isArticle[done] else { continue }
             guard file.kind == .blob || file.kind == .executable else {
                 stray.append(Finding(.invalidFrontMatter, path: file.path,
                                      "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
@@ -172,9 +174,10 @@ private struct SnapshotLoader {
         let frontMatter = policy.frontMatter
         let revisionName = revision.short
         let histories = report.histories
-        let placed = zip(inputs, parsed).map { (file: $0.file, content: $1) }.parallelMap { item in
-            let file = item.file
-            let (article, findings) = item.content.located(at: file.path, content: layout, frontMatter: frontMatter)
+        let files = inputs.map(\.file)
+        let placed = Array(inputs.indices).parallelMap { i in
+            let file = files[i]
+            let (article, findings) = parsed[i].located(at: file.path, content: layout, frontMatter: frontMatter)
             // The article's changes, newest first (its whole history when followed).
             var changes: [ChangeFact] = histories[file.path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
                 ?? file.commit.map { [Self.changeFact($0, blob: file.blob)] } ?? []
