@@ -108,9 +108,14 @@ public final class ReviewSession {
 
     /// Everything at `HEAD`, judged as of `asOf`.
     public func evaluate(asOf: Day) throws(ReviewError) -> Evaluation {
+        try evaluate(asOf: asOf, bodies: .all)
+    }
+
+    /// ``evaluate(asOf:)``, with the articles' bodies only where `bodies` says.
+    private func evaluate(asOf: Day, bodies: BodyNeed) throws(ReviewError) -> Evaluation {
         let head = try ReviewError.wrapping { try repository.headCommit() }
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress,
-                                                   pinnedRoot: options.trustRoot)
+                                                   pinnedRoot: options.trustRoot, bodies: bodies)
         let evaluation = Evaluation(snapshot: snapshot, asOf: asOf)
         // Every command that evaluates the site answers from it and ends (``Teardown``).
         Teardown.release(evaluation)
@@ -119,7 +124,8 @@ public final class ReviewSession {
 
     /// `review status`: every article (or the named ones, by slug or path, in that order).
     public func status(asOf: Day, articles names: [String] = []) throws(ReviewError) -> StatusReport {
-        let evaluation = try evaluate(asOf: asOf)
+        // A report of what was evaluated: bodies are read only where evaluating reads them.
+        let evaluation = try evaluate(asOf: asOf, bodies: .whereEvaluationReadsThem)
         guard !names.isEmpty else { return evaluation.report }
         var report = evaluation.report
         report.articles = try evaluation.selecting(names)
@@ -141,7 +147,7 @@ public final class ReviewSession {
     }
 
     private func check(asOf: Day, changedSince: String?) throws(ReviewError) -> StatusReport {
-        guard let changedSince else { return try evaluate(asOf: asOf).report }
+        guard let changedSince else { return try evaluate(asOf: asOf, bodies: .whereEvaluationReadsThem).report }
         return try ReviewError.wrapping {
             let head = try repository.headCommit()
             let scope = try ChangeScope(repository: repository, since: changedSince, head: head)
@@ -149,7 +155,8 @@ public final class ReviewSession {
             let paths = scope.everything ? nil : try scope.articlePaths(repository: repository, head: head)
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: paths,
                                                        since: scope.everything ? nil : scope.base,
-                                                       usesCaches: options.usesCaches, progress: progress, pinnedRoot: options.trustRoot)
+                                                       usesCaches: options.usesCaches, progress: progress, pinnedRoot: options.trustRoot,
+                                                       bodies: .whereEvaluationReadsThem)
             var report = Evaluation(snapshot: snapshot, asOf: asOf).report
             report.articles = report.articles.filter { scope.includes($0) }
             // Governance findings concern every article, whatever the change touched.

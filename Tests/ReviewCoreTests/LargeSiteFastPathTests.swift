@@ -137,6 +137,47 @@ import TestSupport
         }
     }
 
+    /// Loaders leave bodies unread where ``WorkflowEngine/readsBodies(_:signOffs:)`` says
+    /// evaluating reads none: there, an article without its body is judged exactly as with it.
+    @Test func evaluationReadsNoBodyWhereItSaysSo() {
+        let text = Fixture.articleText(category: "general", body: "First paragraph.\n\n" + Fixture.disclaimer)
+        let older = Fixture.articleText(category: "general", tags: "[b]", body: "Older text.\n\n" + Fixture.disclaimer)
+        let sha = SignOff.sha256Hex(Array(text.utf8)), olderSha = SignOff.sha256Hex(Array(older.utf8))
+        for disclaimers in [[String](), ["medical"]] {
+            for unreviewed in [Set<String>(), ["tags"]] {
+                for signed in [false, true] {
+                    var policy = Fixture.policy
+                    for name in policy.categories.keys { policy.categories[name]?.disclaimers = disclaimers }
+                    policy.unreviewedFields = unreviewed
+                    let configuration = WorkflowConfiguration(policy: policy, reviewers: Fixture.reviewers,
+                                                              disclaimers: ["medical": Fixture.disclaimer], asOf: Fixture.asOf)
+                    var facts = Fixture.facts(text, blob: "b2", changes: [Fixture.change("c2", by: "Writer", on: "2026-05-01", blob: "b2"),
+                                                                         Fixture.change("c1", by: "Writer", on: "2026-04-07", blob: "b1")])
+                    if signed {
+                        facts.signOffs = [Fixture.record("ed", "editorial", on: "2026-04-09", blob: "b1", sha256: olderSha),
+                                          Fixture.record("ed", "editorial", on: "2026-05-02", blob: "b2", sha256: sha)]
+                        facts.revisions = ["b1": (ArticleParser.parse(path: "Articles/pml.md", bytes: Array(older.utf8)).0, olderSha)]
+                    }
+                    var bodiless = facts
+                    bodiless.article.body = ""
+                    bodiless.revisions = bodiless.revisions.mapValues { revision in
+                        var article = revision.article
+                        article.body = ""
+                        return (article, revision.sha256)
+                    }
+                    let same = "\(WorkflowEngine.evaluate(facts, configuration))" == "\(WorkflowEngine.evaluate(bodiless, configuration))"
+                    if !WorkflowEngine.readsBodies(policy, signOffs: signed) {
+                        #expect(same, "disclaimers \(disclaimers), unreviewed \(unreviewed), signed \(signed)")
+                    } else {
+                        // Where it does read them, the body matters: the disclaimer is in it, and
+                        // without bodies the older revision would pass for the current one.
+                        #expect(!same, "disclaimers \(disclaimers), unreviewed \(unreviewed), signed \(signed)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The definition of an article's status JSON: its object as a tree of values, keys sorted
     /// by the tree's writer (as before the writer wrote it directly).
     static func articleValue(_ status: ArticleStatus) -> JSONValue {

@@ -64,10 +64,14 @@ import TestSupport
         let repo = try RepoBuilder()
         try repo.commit("one", [.write("Articles/a.md", text)])
         let blob = try #require(try repo.repository.entry(at: "Articles/a.md", inCommit: repo.repository.headCommit())).id
-        var cache = ArticleCache()
+        var cache = ArticleCache(), bodies = BodyCache()
         cache.insert(ParsedContent(Array(text.utf8)), for: blob)
+        bodies.insert(ParsedContent(Array(text.utf8)).article.body, for: blob)
         cache.save(repo.repository)
-        let stored = try #require(ArticleCache.load(repo.repository)[blob])
+        bodies.save(repo.repository)
+        let bodiless = try #require(ArticleCache.load(repo.repository)[blob])
+        #expect(!bodiless.hasBody && bodiless.article.body.isEmpty)  // bodies are kept apart
+        let stored = bodiless.with(body: try #require(BodyCache.load(repo.repository)[blob]))
         let original = ParsedContent(Array(text.utf8))
         let (a, b) = (stored.article, original.article)
         #expect(a == b)
@@ -172,6 +176,74 @@ import TestSupport
         CacheFile.store(w, to: CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleCache.name))
         #expect(CacheFile.read(CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleCache.name), magic: ArticleCache.magic) == nil)
         #expect(CacheFile.read(CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleCache.name), magic: "review article cache 0") != nil)
+    }
+}
+
+/// Bodies are cached apart and read only where something reads them; no answer changes.
+@Suite struct BodyCacheTests {
+    /// The contract's fixture policy without disclaimers or unreviewed fields: evaluating reads no body.
+    static let policyReadingNoBody = ContentRepository.policy
+        .replacingOccurrences(of: "    disclaimers: [medical]\n", with: "")
+        .replacingOccurrences(of: "unreviewed-fields: [tags]\n", with: "")
+
+    private func statusJSON(_ content: ContentRepository, caches: Bool = true) throws -> String {
+        ReviewSession.finishCacheWrites()
+        defer { ReviewSession.finishCacheWrites() }
+        return StatusJSONReporter.render(try content.session(usesCaches: caches).status(asOf: Day("2026-11-25")!))
+    }
+
+    /// Every article of the snapshot carries the body its file at HEAD has.
+    private func expectEveryBody(_ content: ContentRepository) throws {
+        ReviewSession.finishCacheWrites()
+        let evaluation = try content.session().evaluate(asOf: Day("2026-11-25")!)
+        #expect(!evaluation.snapshot.articles.isEmpty)
+        for facts in evaluation.snapshot.articles {
+            let bytes = Array(try Git.run(["show", "HEAD:" + facts.article.path], in: content.path).utf8)
+            #expect(facts.article.body == ArticleParser.parse(path: facts.article.path, bytes: bytes).0.body, "\(facts.article.path)")
+            #expect(!facts.article.body.isEmpty)
+        }
+    }
+
+    @Test func statusWithoutBodiesAnswersAsWithThem() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology, "flu": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.commit("policy", [.write(Policy.path, Self.policyReadingNoBody)], on: "2026-04-08")
+        let bodies = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: BodyCache.name)
+        let uncached = try statusJSON(content, caches: false)
+        #expect(try statusJSON(content) == uncached)  // the first run writes both caches
+        #expect(FileManager.default.fileExists(atPath: bodies))
+        #expect(try statusJSON(content) == uncached)  // warm: no body read
+        try expectEveryBody(content)  // what shows text reads them
+
+        // An edit read by a run that reads no body: that run leaves the body cache as it was,
+        // and the next run that needs the edited body parses it again.
+        try content.edit("flu", category: .general, lastUpdated: "2026-05-01", on: "2026-05-01", body: "New text.")
+        let before = try Data(contentsOf: URL(fileURLWithPath: bodies))
+        #expect(try statusJSON(content) == (try statusJSON(content, caches: false)))
+        ReviewSession.finishCacheWrites()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bodies)) == before)
+        try expectEveryBody(content)
+
+        // No body cache at all: whatever needs bodies reads them again, and keeps them.
+        try FileManager.default.removeItem(atPath: bodies)
+        try expectEveryBody(content)
+        ReviewSession.finishCacheWrites()
+        #expect(FileManager.default.fileExists(atPath: bodies))
+        #expect(try statusJSON(content) == (try statusJSON(content, caches: false)))
+    }
+
+    @Test func bodiesAreReadWhereEvaluationReadsThem() throws {
+        // The fixture policy: a category requires a disclaimer, and tags are unreviewed.
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let uncached = try statusJSON(content, caches: false)
+        #expect(try statusJSON(content) == uncached)
+        #expect(try statusJSON(content) == uncached)
+        #expect(!uncached.contains("missing-disclaimer"))
+        // A damaged body cache is ignored: the bodies are read again.
+        let bodies = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: BodyCache.name)
+        var damaged = try Data(contentsOf: URL(fileURLWithPath: bodies))
+        damaged[damaged.count / 2] ^= 0xFF
+        try damaged.write(to: URL(fileURLWithPath: bodies))
+        #expect(try statusJSON(content) == uncached)
     }
 }
 

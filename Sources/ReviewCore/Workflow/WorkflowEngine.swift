@@ -8,6 +8,15 @@ public enum WorkflowEngine {
         articles.map { evaluate($0, configuration) }
     }
 
+    /// Whether evaluating articles under `policy` reads their bodies, so that a loader may leave
+    /// them unread otherwise: the disclaimer rule reads them where a category requires a
+    /// disclaimer, and revisions are compared by content (``RevisionClasses``) where the policy
+    /// lists unreviewed fields and there are sign-offs. Nothing else decided here reads a body
+    /// (the content rules ran when it was parsed).
+    public static func readsBodies(_ policy: Policy, signOffs: Bool) -> Bool {
+        policy.categories.values.contains { !$0.disclaimers.isEmpty } || (signOffs && !policy.unreviewedFields.isEmpty)
+    }
+
     public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {
         let article = facts.article
         let category = article.category.flatMap { configuration.policy.categories[$0] }

@@ -8,16 +8,30 @@ struct ParsedContent: Sendable {
     var article: Article
     var findings: [Finding]
     var sha256: String
+    /// Whether `article.body` is the body. The article cache keeps bodies apart (a large site's
+    /// are nine tenths of it), so what it gives has none until one is set from the body cache
+    /// (``BodyCache``); the loader never places an article without its body where anything
+    /// reads it (``WorkflowEngine/readsBodies(_:signOffs:)``).
+    var hasBody = true
 
     init(_ bytes: [UInt8]) {
         (article, findings) = ArticleParser.parseContent(bytes)
         sha256 = SignOff.sha256Hex(bytes)
     }
 
-    init(article: Article, findings: [Finding], sha256: String) {
+    init(article: Article, findings: [Finding], sha256: String, hasBody: Bool = true) {
         self.article = article
         self.findings = findings
         self.sha256 = sha256
+        self.hasBody = hasBody
+    }
+
+    /// This content with `body`, its body as the article cache's counterpart kept it.
+    func with(body: String) -> ParsedContent {
+        var content = self
+        content.article.body = body
+        content.hasBody = true
+        return content
     }
 
     /// The article and findings as the file at `path`, read through the policy's layout and
@@ -30,13 +44,28 @@ struct ParsedContent: Sendable {
 
 /// Parsed article contents by blob id, kept in `<git dir>/review/articles.cache` so a run where
 /// little changed reads and parses only the blobs it has not seen (``BlobCache``: a
-/// ``ParsedContent`` depends on its blob's bytes only).
+/// ``ParsedContent`` depends on its blob's bytes only). Without their bodies: see ``BodyCache``.
 typealias ArticleCache = BlobCache<ParsedContentCodec>
+
+/// Article bodies by blob id, in `<git dir>/review/article-bodies.cache`: apart from the rest of
+/// the parsed contents, because a run reads them only when something will (a category that
+/// requires disclaimers, sign-offs to compare revisions by, the site, the dashboard), and on a
+/// large documentation site they are nine tenths of what was parsed.
+typealias BodyCache = BlobCache<ArticleBodyCodec>
+
+/// How an article's body is kept in the ``BodyCache``.
+enum ArticleBodyCodec: BlobCacheCodec {
+    static let name = "article-bodies.cache"
+    static let magic = "review article bodies 1"
+
+    static func write(_ body: String, into w: inout BinaryWriter) { w.string(body) }
+    static func read(_ r: inout BinaryReader) -> String? { r.string() }
+}
 
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 6"
+    static let magic = "review article cache 7"
 
     // MARK: Encoding
 
@@ -55,7 +84,7 @@ enum ParsedContentCodec: BlobCacheCodec {
             w.string(key)
             write(value, into: &w)
         }
-        w.string(a.body)
+        // The body is kept in the body cache.
         w.u32(UInt32(a.bodyFirstLine))
         w.u32(UInt32(a.relativeLinks.count))
         for link in a.relativeLinks {
@@ -117,7 +146,7 @@ enum ParsedContentCodec: BlobCacheCodec {
             guard let key = r.string(), let value = readValue(&r, depth: 0) else { return nil }
             a.frontMatter.append((key, value))
         }
-        guard let body = r.string(), let bodyFirstLine = r.u32(), let linkCount = r.u32(), linkCount <= UInt32(r.remaining) else { return nil }
+        guard let bodyFirstLine = r.u32(), let linkCount = r.u32(), linkCount <= UInt32(r.remaining) else { return nil }
         for _ in 0..<linkCount {
             guard let url = r.string(), let line = r.u32() else { return nil }
             a.relativeLinks.append(RelativeLink(url: url, line: Int(line)))
@@ -139,7 +168,6 @@ enum ParsedContentCodec: BlobCacheCodec {
             a.plainParagraphs = paragraphs
         }
         guard let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
-        a.body = body
         a.bodyFirstLine = Int(bodyFirstLine)
         var findings: [Finding] = []
         for _ in 0..<count {
@@ -153,7 +181,7 @@ enum ParsedContentCodec: BlobCacheCodec {
             findings.append(Finding(rule, path: "", line: line, message))
         }
         guard let sha256 = r.string() else { return nil }
-        return ParsedContent(article: a, findings: findings, sha256: sha256)
+        return ParsedContent(article: a, findings: findings, sha256: sha256, hasBody: false)
     }
 
     private static func readValue(_ r: inout BinaryReader, depth: Int) -> YAMLValue? {

@@ -44,14 +44,25 @@ public struct RepositorySnapshot: Sendable {
     ///   - usesCaches: read and extend the history index and the article cache under the git
     ///     directory (the answers are the same without them).
     ///   - pinnedRoot: the trust root's fingerprint, given outside the repository.
+    ///   - bodies: which articles must come with their bodies.
     public static func load(from repository: Repository, revision: ObjectID, only: Set<String>? = nil,
                             since: ObjectID? = nil, trackAll: Bool = false, usesCaches: Bool = true,
-                            progress: ProgressHandler? = nil, pinnedRoot: String? = nil) throws(ReviewError) -> RepositorySnapshot {
+                            progress: ProgressHandler? = nil, pinnedRoot: String? = nil,
+                            bodies: BodyNeed = .all) throws(ReviewError) -> RepositorySnapshot {
         try ReviewError.wrapping {
             try SnapshotLoader(repository: repository, revision: revision, only: only, since: since, trackAll: trackAll,
-                               usesCaches: usesCaches, progress: progress, pinnedRoot: pinnedRoot).load()
+                               usesCaches: usesCaches, progress: progress, pinnedRoot: pinnedRoot, bodies: bodies).load()
         }
     }
+}
+
+/// Which articles a read must hold with their bodies.
+public enum BodyNeed: Sendable {
+    /// Every one (the site, the dashboard, anything that shows or compares text).
+    case all
+    /// Only where evaluating them reads them (``WorkflowEngine/readsBodies(_:signOffs:)``): for
+    /// `status` and `check`, which report what was evaluated. The others' bodies are empty.
+    case whereEvaluationReadsThem
 }
 
 /// Does the reading for ``RepositorySnapshot/load(from:revision:)``.
@@ -64,6 +75,7 @@ private struct SnapshotLoader {
     let usesCaches: Bool
     let progress: ProgressHandler?
     let pinnedRoot: String?
+    let bodies: BodyNeed
 
     func wanted(_ path: String) -> Bool { only?.contains(path) ?? true }
 
@@ -79,6 +91,13 @@ private struct SnapshotLoader {
             ? Eventually { ArticleCache.load(gitDirectory: gitDirectory) } : nil
         let prefetch = only == nil && stored == nil ? parseAhead(tree: tree) : nil
         defer { prefetch?.cancel() }
+        // Bodies are kept apart (``BodyCache``), read on another thread too: from the start when
+        // every article needs one, else once the configuration in force says evaluating reads
+        // them (below). A body cache that was not read is not written over either, unless there
+        // is none.
+        let bodyCacheExists = usesCache && BodyCache.isPresent(gitDirectory: gitDirectory)
+        func readBodies() -> Eventually<BodyCache>? { bodyCacheExists ? Eventually { BodyCache.load(gitDirectory: gitDirectory) } : nil }
+        var storedBodies = bodies == .all ? readBodies() : nil
         // One engine for every walk: the history index is read once.
         let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
         let partial = since != nil || !usesCaches
@@ -92,6 +111,8 @@ private struct SnapshotLoader {
         var stray: [Finding] = []
         let wantedSlugs = only.map { Set($0.map { layout.recordDirectory(of: $0) }) }
         var log = try RecordLog.read(from: repository, tree: tree, governed: governed, slugs: wantedSlugs, usesCaches: usesCaches)
+        let needsBodies = bodies == .all || WorkflowEngine.readsBodies(policy, signOffs: !log.records.isEmpty)
+        if needsBodies, storedBodies == nil { storedBodies = readBodies() }
         let disclaimerFiles = try governed.signedDisclaimerFiles()
             ?? engine.directoryVersions(in: repository, at: revision, under: ContentLayout.disclaimersDirectory, partial: partial)
             .sorted { ($0.path, $0.blob) < ($1.path, $1.blob) }
@@ -144,8 +165,20 @@ private struct SnapshotLoader {
         // cores. A few articles (`approve`, most `check --changed-since` runs) are parsed
         // directly: loading the whole cache would cost more than it saves.
         var cache = stored?.value ?? ArticleCache()
+        var bodyCache = storedBodies?.value ?? BodyCache()
+        let keepsBodies = usesCache && (storedBodies != nil || !bodyCacheExists)
+        // The content of `blob` as cached, with its body where one is needed (`nil`: parse it again).
+        func cachedContent(_ blob: ObjectID) -> ParsedContent? {
+            guard let content = cache[blob] else { return nil }
+            guard needsBodies, !content.hasBody else { return content }
+            return bodyCache[blob].map { content.with(body: $0) }
+        }
+        func remember(_ content: ParsedContent, for blob: ObjectID, encoded: [UInt8]? = nil) {
+            if let encoded { cache.insert(content, encoded: encoded, for: blob) } else { cache.insert(content, for: blob) }
+            if keepsBodies { bodyCache.insert(content.article.body, for: blob) }
+        }
         if let prefetch {
-            for (blob, parsed) in prefetch.finish(reading: repository) { cache.insert(parsed.content, encoded: parsed.encoded, for: blob) }
+            for (blob, parsed) in prefetch.finish(reading: repository) { remember(parsed.content, for: blob, encoded: parsed.encoded) }
         }
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         // Hidden files (like .gitkeep) are git's business; other files (images, documents,
@@ -160,7 +193,7 @@ private struct SnapshotLoader {
                                      "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
                 continue
             }
-            let cached = cache[file.blob]
+            let cached = cachedContent(file.blob)
             inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
         }
         let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes) }
@@ -195,7 +228,7 @@ private struct SnapshotLoader {
         }
         for i in inputs.indices {
             let file = inputs[i].file
-            if inputs[i].cached == nil { cache.insert(parsed[i], for: file.blob) }
+            if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
             used.insert(file.blob)
             let article = placed[i].article
             var findings = placed[i].findings
@@ -221,11 +254,11 @@ private struct SnapshotLoader {
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
                 guard revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
                 let old: ParsedContent
-                if let cached = cache[id] {
+                if let cached = cachedContent(id) {
                     old = cached
                 } else {
                     old = ParsedContent(try repository.blob(id))
-                    cache.insert(old, for: id)
+                    remember(old, for: id)
                 }
                 used.insert(id)
                 revisions[record.signOff.blob] = (old.located(at: file.path, content: layout, frontMatter: policy.frontMatter).0, old.sha256)
@@ -239,8 +272,12 @@ private struct SnapshotLoader {
             articles.append(facts)
         }
         // A full read keeps only what the tip uses, so the cache does not grow with history.
-        if only == nil { cache.keep(only: used) }
+        if only == nil {
+            cache.keep(only: used)
+            bodyCache.keep(only: used)
+        }
         if usesCache { cache.save(repository) }
+        if keepsBodies { bodyCache.save(repository) }
         // Records of articles that are gone (or not read this time) attach to nothing.
         for (slug, list) in log.records where !readSlugs.contains(slug) {
             stray += list.map {
@@ -256,7 +293,7 @@ private struct SnapshotLoader {
         snapshot.governance = governed.chain
         // What only the reading needed (the history index, the cache, the parsed files) is let
         // go of by a process that exits next, not freed object by object (``Teardown``).
-        Teardown.release((engine, report, cache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
+        Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
         return snapshot
     }
 
