@@ -113,8 +113,8 @@ public struct JSONWriter {
     /// The same for the containers around it, outermost first.
     private var outer: [Bool] = []
 
-    /// Set, fragments (``fragment(_:)``) are kept as ``parts`` of their own instead of
-    /// copied into ``bytes``; the text is then the parts, in order, then the bytes.
+    /// When set, fragments (``fragment(_:)``) are kept as ``parts`` of their own instead of
+    /// being copied into ``bytes``; the text is then the parts, in order, then the bytes.
     public var keepsFragmentsApart = false
     public var parts: [[UInt8]] = []
 
