@@ -171,6 +171,15 @@ public struct BinaryWriter {
 
     @inlinable public init() {}
 
+    /// Room for `count` more bytes, in huge pages where the kernel offers them (a large
+    /// site's cache is tens of megabytes, written in one buffer).
+    public mutating func reserve(_ count: Int) {
+        data.reserveCapacity(data.count + count)
+        // The whole allocation, written or not (the advice reads and writes nothing).
+        let capacity = data.capacity
+        data.withUnsafeMutableBufferPointer { adviseHugePages(UnsafeMutableBufferPointer(start: $0.baseAddress, count: capacity)) }
+    }
+
     @inlinable public mutating func u8(_ v: UInt8) { data.append(v) }
     @inlinable public mutating func bool(_ v: Bool) { data.append(v ? 1 : 0) }
     @inlinable public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data += $0 } }

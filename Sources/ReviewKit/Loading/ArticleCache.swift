@@ -59,6 +59,7 @@ enum ArticleBodyCodec: BlobCacheCodec {
     static let magic = "review article bodies 1"
 
     static func write(_ body: String, into w: inout BinaryWriter) { w.string(body) }
+    static func estimatedSize(_ body: String) -> Int { 4 + body.utf8.count }
     static func read(_ r: inout BinaryReader) -> String? { r.string() }
 }
 

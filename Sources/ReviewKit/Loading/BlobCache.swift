@@ -14,10 +14,13 @@ protocol BlobCacheCodec: SendableMetatype {
     static func read(_ r: inout BinaryReader) -> Value?
     /// Whether a value is worth keeping (default: every one).
     static func keeps(_ value: Value) -> Bool
+    /// About how many bytes `write` takes for `value`, to size the file's buffer once.
+    static func estimatedSize(_ value: Value) -> Int
 }
 
 extension BlobCacheCodec {
     static func keeps(_ value: Value) -> Bool { true }
+    static func estimatedSize(_ value: Value) -> Int { 256 }
 }
 
 /// Values derived from blobs, by blob id, in a ``CacheFile`` under the git directory: the
@@ -124,9 +127,9 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
 
     private func write(to path: String, key: CacheKey?) {
         var w = CacheFile.writer(magic: Self.magic)
-        // Room for what is already encoded and the trailer, so tens of megabytes are not
-        // copied again and again as the buffer grows.
-        w.data.reserveCapacity(encoded.values.reduce(w.data.count + 4096) { $0 + $1.count + 20 })
+        // Room for every entry and the trailer, so tens of megabytes are not copied again and
+        // again as the buffer grows.
+        w.reserve(entries.reduce(w.data.count + 4096) { $0 + 24 + (encoded[$1.key]?.count ?? Codec.estimatedSize($1.value)) })
         let kept = entries.filter { Codec.keeps($0.value) }
         w.u32(UInt32(kept.count))
         for (blob, value) in kept {
