@@ -161,7 +161,7 @@ import TestSupport
         }
         for bytes in [good + [0], Array(good.dropLast()), [1, 2, 3]] {
             store(bytes)
-            #expect(ArticleCache.load(content.repository).isEmpty)
+            #expect(ArticleCache.load(content.repository).entries.isEmpty)
             #expect(try statusJSON(content, cache: true) == expected)
         }
         // Written the same way with the value as it is, it is read back.

@@ -195,7 +195,7 @@ public struct SiteLinks: Sendable {
     }
 
     public static func isRelative(_ url: String) -> Bool {
-        if url.utf8.allSatisfy({ $0 < 0x80 }) {
+        if isASCII(url) {
             // ASCII (nearly every address): each byte is a character, so bytes answer alike, faster.
             let head = url.utf8.prefix { $0 != 0x2F && $0 != 0x3F && $0 != 0x23 }
             return !head.contains(0x3A) && url.utf8.first != 0x2F && url.utf8.first != 0x23
@@ -264,7 +264,7 @@ public struct SiteLinks: Sendable {
     /// The address without its query and fragment (`a.md?x#y` is `a.md`); cut at the bytes
     /// when it is ASCII, where that is the same.
     public static func withoutQueryOrFragment(_ url: String) -> String {
-        guard url.utf8.allSatisfy({ $0 < 0x80 }) else { return String(url.prefix { $0 != "#" && $0 != "?" }) }
+        guard isASCII(url) else { return String(url.prefix { $0 != "#" && $0 != "?" }) }
         return String(url[..<(url.utf8.firstIndex { $0 == 0x23 || $0 == 0x3F } ?? url.endIndex)])
     }
 
@@ -282,7 +282,11 @@ public struct SiteLinks: Sendable {
     /// The non-empty parts between slashes (cut at the bytes when the text is ASCII, where
     /// that is the same and faster than cutting at characters).
     private static func slashSeparated(_ text: String) -> [Substring] {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: "/") }
+        guard isASCII(text) else { return text.split(separator: "/") }
         return text.utf8.split(separator: 0x2F).map { Substring($0) }
     }
+
+    /// Whether `text` is ASCII: each byte is then a character, and cutting at bytes is cutting at
+    /// characters.
+    private static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
 }

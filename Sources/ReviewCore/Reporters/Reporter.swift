@@ -112,26 +112,16 @@ public enum TerminalSafe {
     /// may issue commands.
     public static func withoutWorkflowCommands(_ output: String) -> String {
         // One pass over the bytes, in place; most output has no such line and is returned as it is.
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
-            var starts: [Int] = []  // where a backslash goes
-            var i = 0
-            while i < bytes.count {
-                let lineStart = i
-                while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
-                if i + 1 < bytes.count, bytes[i] == 0x3A, bytes[i + 1] == 0x3A { starts.append(lineStart) }
-                // To the next line: memchr, as tens of megabytes of a large site's JSON go by here.
-                guard i < bytes.count, let base = bytes.baseAddress, let newline = memchr(base + i, 0x0A, bytes.count - i) else { break }
-                i = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-            }
-            return starts
+        var lines = WorkflowCommandLines()
+        if output.utf8.withContiguousStorageIfAvailable({ lines.read($0) }) == nil {
+            Array(output.utf8).withUnsafeBufferPointer { lines.read($0) }
         }
-        let starts = output.utf8.withContiguousStorageIfAvailable(scan) ?? Array(output.utf8).withUnsafeBufferPointer(scan)
-        guard !starts.isEmpty else { return output }
+        guard !lines.starts.isEmpty else { return output }
         let bytes = Array(output.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + starts.count)
+        out.reserveCapacity(bytes.count + lines.starts.count)
         var from = 0
-        for start in starts {
+        for start in lines.starts {
             out += bytes[from..<start]
             out.append(0x5C)
             from = start
@@ -143,34 +133,49 @@ public enum TerminalSafe {
     /// Whether a line of the text made of `parts` (joined in order) is one that
     /// ``withoutWorkflowCommands(_:)`` would change; the parts are read as they are, not joined.
     public static func containsWorkflowCommands(_ parts: [[UInt8]]) -> Bool {
-        enum Place { case lineStart, firstColon, inLine }
-        var place = Place.lineStart
+        var lines = WorkflowCommandLines()
         for part in parts {
-            let found = part.withUnsafeBufferPointer { bytes -> Bool in
-                guard let base = bytes.baseAddress else { return false }
-                var i = 0
-                while i < bytes.count {
-                    switch place {
-                    case .lineStart:
-                        switch bytes[i] {
-                        case 0x20, 0x09, 0x0D, 0x0A: i += 1  // blanks, or an empty line
-                        case 0x3A: place = .firstColon; i += 1
-                        default: place = .inLine
-                        }
-                    case .firstColon:
-                        if bytes[i] == 0x3A { return true }
-                        place = .inLine
-                    case .inLine:
-                        guard let newline = memchr(base + i, 0x0A, bytes.count - i) else { i = bytes.count; continue }
-                        i = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-                        place = .lineStart
-                    }
-                }
-                return false
-            }
-            if found { return true }
+            part.withUnsafeBufferPointer { lines.read($0) }
+            if !lines.starts.isEmpty { return true }
         }
         return false
+    }
+
+    /// The lines a GitHub Actions runner would read as workflow commands (`::` after leading
+    /// blanks) in a text read piece by piece, in order: ``starts`` are their offsets from the
+    /// text's start (where a backslash goes).
+    private struct WorkflowCommandLines {
+        private enum Place { case lineStart, firstColon, inLine }
+        private var place = Place.lineStart
+        /// Where the current line starts, and how many bytes came before this piece.
+        private var lineStart = 0, offset = 0
+        private(set) var starts: [Int] = []
+
+        mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let base = bytes.baseAddress else { return }
+            var i = 0
+            while i < bytes.count {
+                switch place {
+                case .lineStart:
+                    switch bytes[i] {
+                    case 0x20, 0x09, 0x0D: i += 1
+                    case 0x0A: i += 1; lineStart = offset + i  // an empty line
+                    case 0x3A: place = .firstColon; i += 1
+                    default: place = .inLine
+                    }
+                case .firstColon:
+                    if bytes[i] == 0x3A { starts.append(lineStart) }
+                    place = .inLine
+                case .inLine:
+                    // To the next line: memchr, as tens of megabytes of a large site's JSON go by here.
+                    guard let newline = memchr(base + i, 0x0A, bytes.count - i) else { i = bytes.count; continue }
+                    i = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                    place = .lineStart
+                    lineStart = offset + i
+                }
+            }
+            offset += bytes.count
+        }
     }
 
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {

@@ -358,20 +358,12 @@ public enum HiddenCharacterRule {
         ids: [.hiddenCharacters], summary: "The article holds bidirectional control or invisible characters.",
         rationale: "They can reorder or hide text on screen (Trojan Source): what was reviewed must be what is seen.")
 
-    public static func check(_ text: String) -> [Finding] {
-        // Every such character's UTF-8 begins with one of these bytes; most articles hold none
-        // of the sequences, so look at the bytes before splitting into lines.
-        guard mayHoldHidden(Array(text.utf8)) else { return [] }
-        return lines(of: text)
-    }
-
-    /// ``check(_:)`` of a file's bytes, decoded only when they may hold such a character.
+    /// The lines of a file's bytes that hold such a character. Every such character's UTF-8
+    /// begins with one of a few bytes; most articles hold none of the sequences, so the bytes
+    /// are looked at before they are decoded and split into lines.
     public static func check(bytes: [UInt8]) -> [Finding] {
         guard mayHoldHidden(bytes) else { return [] }
-        return lines(of: String(decoding: bytes, as: UTF8.self))
-    }
-
-    private static func lines(of text: String) -> [Finding] {
+        let text = String(decoding: bytes, as: UTF8.self)
         var findings: [Finding] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             // A byte order mark opening the file is an encoding mark, not text.

@@ -42,8 +42,6 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
 
     subscript(blob: ObjectID) -> Codec.Value? { entries[blob] }
 
-    var isEmpty: Bool { entries.isEmpty }
-
     mutating func insert(_ value: Codec.Value, for blob: ObjectID) {
         entries[blob] = value
         encoded[blob] = nil
