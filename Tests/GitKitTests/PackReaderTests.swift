@@ -53,6 +53,33 @@ import TestSupport
         }
     }
 
+    /// An index large enough that lookups interpolate (more than 16 names share a first byte):
+    /// every packed object is found, and a name beside each (its last byte changed) is not.
+    @Test func lookupsInALargeIndexFindEveryObjectAndNoOther() throws {
+        let repo = try RepoBuilder()
+        try FileManager.default.createDirectory(atPath: repo.path + "/many", withIntermediateDirectories: true)
+        for i in 0..<12_000 { try Data("object \(i)\n".utf8).write(to: URL(fileURLWithPath: repo.path + "/many/f\(i).txt")) }
+        try Git.run(["add", "many"], in: repo.path)
+        try Git.run(["commit", "-q", "-m", "many objects"], in: repo.path)
+        try Git.run(["repack", "-a", "-d", "-q"], in: repo.path)
+        let ids = try allObjects(repo)
+        #expect(ids.count > 12_000)
+        let reader = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects")
+        let missed = ids.filter { reader.read($0) == nil }
+        #expect(missed.count == 0, "not found: \(missed.prefix(5).map(\.hex))")
+        let known = Set(ids)
+        var found: [ObjectID] = []
+        for id in ids {
+            for flip: UInt8 in [0x01, 0x80] {
+                var bytes = id.bytes
+                bytes[19] ^= flip
+                let neighbour = try #require(ObjectID(bytes: bytes[...]))
+                if !known.contains(neighbour), reader.read(neighbour) != nil { found.append(neighbour) }
+            }
+        }
+        #expect(found.count == 0, "found objects that are not there: \(found.prefix(5).map(\.hex))")
+    }
+
     @Test func looseObjectsAreLeftToLibgit2() throws {
         let repo = try packedRepository([])
         let loose = try repo.commit("after the pack", [.write("Articles/new.md", "new\n")])

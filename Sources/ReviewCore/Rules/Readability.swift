@@ -30,18 +30,11 @@ public struct Readability: Sendable, Equatable {
         var result = Readability(words: 0, sentences: 0, syllables: 0)
         classes.withUnsafeBufferPointer { classes in
             for block in body.paragraphs {
-                let sentences = block.sentences
-                result.sentences += sentences.count
-                for var sentence in sentences {
-                    sentence.withUTF8 { bytes in
-                        var start = 0
-                        for end in bytes.indices where bytes[end] == 0x20 {
-                            count(UnsafeBufferPointer(rebasing: bytes[start..<end]), classes, into: &result)
-                            start = end + 1
-                        }
-                        count(UnsafeBufferPointer(rebasing: bytes[start...]), classes, into: &result)
-                    }
-                }
+                result.sentences += block.sentences.count
+                // The sentences are the text cut at spaces, so its words are theirs: the text is
+                // counted in one pass.
+                var text = block.text
+                text.withUTF8 { count(words: $0, classes, into: &result) }
             }
         }
         return result
@@ -57,33 +50,40 @@ public struct Readability: Sendable, Equatable {
         return [0x61, 0x65, 0x69, 0x6F, 0x75, 0x79].contains(lower) ? 2 : 1
     }
 
-    /// Adds one word's syllables (vowel groups of its ASCII letters, a silent final "e" dropped,
-    /// at least one) to `result`; a word with no letter (a number, a dash) is not counted.
-    /// One pass, with no branch on whether a letter is a vowel: this runs over every article.
+    /// Adds the words of a text (cut at spaces) and their syllables to `result`: per word, the
+    /// vowel groups of its ASCII letters, a silent final "e" (after anything but an "l": "make",
+    /// but not "table") dropped, at least one; a word with no letter (a number, a dash) is not
+    /// counted. One pass, with no branch on whether a letter is a vowel: this runs over every
+    /// article.
     @inline(__always)
-    private static func count(_ word: UnsafeBufferPointer<UInt8>, _ classes: UnsafeBufferPointer<UInt8>, into result: inout Readability) {
+    private static func count(words text: UnsafeBufferPointer<UInt8>, _ classes: UnsafeBufferPointer<UInt8>, into result: inout Readability) {
         var letters = 0
         var groups = 0
         var previousVowel: UInt8 = 0
-        for byte in word {
+        // The word's last two letters (a lead byte outside ASCII is 0xC0 or more: never "e" or "l").
+        var last: UInt8 = 0
+        var beforeLast: UInt8 = 0
+        @inline(__always) func endWord() {
+            guard letters > 0 else { return }
+            result.words += 1
+            let silentE = groups > 1 && last | 0x20 == 0x65 && beforeLast | 0x20 != 0x6C
+            result.syllables += max(silentE ? groups - 1 : groups, 1)
+            (letters, groups, previousVowel) = (0, 0, 0)
+        }
+        for byte in text {
+            if byte == 0x20 {
+                endWord()
+                continue
+            }
             let kind = classes[Int(byte)]
             guard kind != 0 else { continue }
             let vowel = kind >> 1
             letters += 1
             groups += Int(vowel & ~previousVowel & 1)
             previousVowel = vowel
+            (beforeLast, last) = (last, byte)
         }
-        guard letters > 0 else { return }
-        result.words += 1
-        result.syllables += max(groups > 1 && endsInSilentE(word, classes) ? groups - 1 : groups, 1)
-    }
-
-    /// Whether the word's last two letters are an "e" after anything but an "l" ("make", but not "table").
-    private static func endsInSilentE(_ word: UnsafeBufferPointer<UInt8>, _ classes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var letters = word.lazy.filter { classes[Int($0)] != 0 }.reversed().makeIterator()
-        guard let last = letters.next(), last | 0x20 == 0x65 else { return false }
-        guard let before = letters.next() else { return true }
-        return before | 0x20 != 0x6C  // (a lead byte outside ASCII is 0xC0 or more: never "l")
+        endWord()
     }
 
     /// Vowel groups of a word's ASCII letters (a silent final "e" dropped, at least one); 0 when
@@ -91,7 +91,7 @@ public struct Readability: Sendable, Equatable {
     static func syllables<Word: Collection<UInt8>>(in word: Word) -> Int {
         var result = Readability(words: 0, sentences: 0, syllables: 0)
         Array(word).withUnsafeBufferPointer { word in
-            classes.withUnsafeBufferPointer { classes in count(word, classes, into: &result) }
+            classes.withUnsafeBufferPointer { classes in count(words: word, classes, into: &result) }
         }
         return result.syllables
     }

@@ -31,8 +31,14 @@ public struct BodyText: Sendable {
     public let document: MarkdownNode
     public let blocks: [Block]
 
-    /// The blocks whose text some rule compares.
-    static let textKinds: Set<MarkdownNode.Kind> = [.paragraph, .heading, .codeBlock, .table]
+    /// Whether some rule compares the text of blocks of this kind (paragraphs, headings, code
+    /// blocks, tables). A switch, not a set: a set of these kinds hashes each one's name.
+    static func isTextKind(_ kind: MarkdownNode.Kind) -> Bool {
+        switch kind {
+        case .paragraph, .heading, .codeBlock, .table: true
+        default: false
+        }
+    }
 
     public init(_ document: MarkdownNode) {
         self.document = document
@@ -45,7 +51,7 @@ public struct BodyText: Sendable {
                 default:
                     // Only the kinds a rule reads have their text worked out (raw HTML, often
                     // large in MDX pages, is read by none).
-                    let text = Self.textKinds.contains(node.kind) ? StructureRules.normalized(node.plainText) : ""
+                    let text = Self.isTextKind(node.kind) ? StructureRules.normalized(node.plainText) : ""
                     blocks.append(Block(node: node, text: text, nextKind: i + 1 < siblings.count ? siblings[i + 1].kind : nil,
                                         sentences: node.kind == .paragraph ? StructureRules.sentences(text, normalized: true) : []))
                 }
@@ -239,21 +245,21 @@ public enum RepeatedTextRule: StructureRule {
         var seenSentences: [Substring: Int] = [:]
         seenBlocks.reserveCapacity(body.blocks.count)
         seenSentences.reserveCapacity(body.blocks.count * 2)
-        for entry in body.blocks where BodyText.textKinds.contains(entry.node.kind) {
+        for entry in body.blocks where BodyText.isTextKind(entry.node.kind) {
             let block = entry.node
             let line = firstLine + block.line - 1
             let text = entry.text
             guard !text.isEmpty else { continue }
-            if let first = seenBlocks[text] {
+            // One lookup each: the text is hashed once whether it is new or a repeat.
+            if let first = claim(&seenBlocks[text, default: -1], for: line) {
                 findings.append(Finding(.repeatedText, path: "", line: line, "this block repeats line \(first) word for word; remove one of them"))
                 continue
             }
-            seenBlocks[text] = line
             guard block.kind == .paragraph else { continue }
             var repeats: [Int] = []
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
             for sentence in entry.sentences where hasEightWords(sentence) {
-                if let first = seenSentences[sentence] { repeats.append(first) } else { seenSentences[sentence] = line }
+                if let first = claim(&seenSentences[sentence, default: -1], for: line) { repeats.append(first) }
             }
             if let first = repeats.first {
                 let what = repeats.count == 1 ? "a sentence" : "\(repeats.count) sentences"
@@ -262,6 +268,15 @@ public enum RepeatedTextRule: StructureRule {
             }
         }
         return findings
+    }
+
+    /// The line a text was first seen on (`slot` holds it, or -1 for a text not seen before: it
+    /// is then claimed for `line`, and `nil` returned).
+    @inline(__always)
+    private static func claim(_ slot: inout Int, for line: Int) -> Int? {
+        if slot >= 0 { return slot }
+        slot = line
+        return nil
     }
 
     /// Whether the whitespace-collapsed `sentence` has eight words or more: seven spaces.
