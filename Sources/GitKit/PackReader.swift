@@ -55,20 +55,19 @@ final class PackReader {
                 // Object names are uniformly spread, so a few steps of interpolation on their
                 // first eight bytes land beside the name (a walk looks up several objects per
                 // commit in an index of hundreds of thousands, and each probe of a plain binary
-                // search is a cache miss). The steps are bounded and each keeps the name inside
-                // [low, high), so a crafted index costs at most three more probes; the binary
-                // search finishes.
+                // search is a cache miss). The range's first and last keys are not read: they start
+                // as the bounds the first byte gives, and become the keys of the probes made. The
+                // steps are bounded and each keeps the name inside [low, high), so a crafted index
+                // costs at most four more probes; the binary search finishes.
+                var (lowest, highest) = (UInt64(first) << 56, UInt64(first) << 56 | (1 << 56 - 1))
                 var steps = 0
-                while high - low > 16 && steps < 3 {
+                while high - low > 8 && steps < 4, lowest <= id.a, id.a <= highest {
                     steps += 1
-                    let (lowest, highest) = (name(low).a, name(high - 1).a)
-                    guard lowest <= id.a, id.a <= highest else { return nil }
-                    guard lowest < highest else { break }
-                    let share = Double(id.a - lowest) / Double(highest - lowest)
-                    let probe = min(max(low + Int(share * Double(high - 1 - low)), low), high - 1)
+                    let share = Double(id.a - lowest) / (Double(highest - lowest) + 1)
+                    let probe = min(max(low + Int(share * Double(high - low)), low), high - 1)
                     let here = name(probe)
                     if here == id { return probe }
-                    if here < id { low = probe + 1 } else { high = probe }
+                    if here < id { (low, lowest) = (probe + 1, here.a) } else { (high, highest) = (probe, here.a) }
                 }
                 while low < high {
                     let middle = (low + high) / 2

@@ -39,6 +39,8 @@ public struct MarkdownNode: Sendable, Equatable {
         switch kind {
         case .text, .code, .htmlInline, .htmlBlock, .codeBlock: return literal
         case .softBreak, .lineBreak: return " "
+        // One child (a paragraph of one run of text, mostly): its text, not a copy of it.
+        case _ where children.count == 1: return children[0].plainText
         default:
             var out = ""
             appendPlainText(to: &out)
@@ -128,14 +130,14 @@ public enum MarkdownParser {
                 }
                 let value = describe(node)
                 if isLeaf {
-                    if stack.isEmpty { result = value } else { stack[stack.count - 1].children.append(value) }
+                    if stack.isEmpty { result = value } else { stack[stack.count - 1].children.append(consume value) }
                 } else {
-                    stack.append(value)
+                    stack.append(consume value)
                 }
             } else if event == CMARK_EVENT_EXIT {
                 if flattening > 0 { flattening -= 1; continue }
                 guard let finished = stack.popLast() else { continue }
-                if stack.isEmpty { result = finished } else { stack[stack.count - 1].children.append(finished) }
+                if stack.isEmpty { result = finished } else { stack[stack.count - 1].children.append(consume finished) }
             }
         }
         return result

@@ -17,8 +17,12 @@ public protocol StructureRule: Sendable {
 /// these; each used to extract, collapse and split the same text again (issue 21: a fifth of a
 /// cold `status` on a documentation history went to doing so five times).
 public struct BodyText: Sendable {
+    /// What the rules read of a block: not the node itself (copying a node, or a block holding
+    /// one, retains each of its strings and its children; every rule reads every block).
     public struct Block: Sendable {
-        public let node: MarkdownNode
+        public let kind: MarkdownNode.Kind
+        /// The line it starts on, counted in the body.
+        public let line: Int
         /// ``StructureRules/normalized(_:)`` of the block's plain text (paragraphs, headings,
         /// code blocks and tables; empty for other blocks).
         public let text: String
@@ -26,6 +30,9 @@ public struct BodyText: Sendable {
         public let nextKind: MarkdownNode.Kind?
         /// Its sentences (paragraphs only; empty for other blocks), as slices of ``text``.
         public let sentences: [Substring]
+        /// A paragraph a reader sees as plain text: nothing but text, breaks, emphasis and
+        /// strong emphasis in it (no link, code, image or raw HTML). `false` for other blocks.
+        public let isPlain: Bool
     }
 
     public let document: MarkdownNode
@@ -43,26 +50,42 @@ public struct BodyText: Sendable {
     public init(_ document: MarkdownNode) {
         self.document = document
         var blocks: [Block] = []
-        func visit(_ siblings: [MarkdownNode]) {
-            for (i, node) in siblings.enumerated() {
-                switch node.kind {
+        // The nodes are borrowed, not copied, as they are visited.
+        func visit(_ siblings: UnsafeBufferPointer<MarkdownNode>) {
+            for i in siblings.indices {
+                let kind = siblings[i].kind
+                switch kind {
                 case .list, .item, .blockQuote:
-                    visit(node.children)
+                    siblings[i].children.withUnsafeBufferPointer(visit)
                 default:
                     // Only the kinds a rule reads have their text worked out (raw HTML, often
                     // large in MDX pages, is read by none).
-                    let text = Self.isTextKind(node.kind) ? StructureRules.normalized(node.plainText) : ""
-                    blocks.append(Block(node: node, text: text, nextKind: i + 1 < siblings.count ? siblings[i + 1].kind : nil,
-                                        sentences: node.kind == .paragraph ? StructureRules.sentences(text, normalized: true) : []))
+                    let text = Self.isTextKind(kind) ? StructureRules.normalized(siblings[i].plainText) : ""
+                    blocks.append(Block(kind: kind, line: siblings[i].line, text: text, nextKind: i + 1 < siblings.count ? siblings[i + 1].kind : nil,
+                                        sentences: kind == .paragraph ? StructureRules.sentences(text, normalized: true) : [],
+                                        isPlain: kind == .paragraph && Self.allPlain(siblings[i].children)))
                 }
             }
         }
-        visit(document.children)
+        document.children.withUnsafeBufferPointer(visit)
         self.blocks = blocks
     }
 
+    /// Whether every node is text, a break, or emphasis of such nodes.
+    private static func allPlain(_ nodes: [MarkdownNode]) -> Bool {
+        nodes.withUnsafeBufferPointer { nodes in
+            nodes.indices.allSatisfy { i in
+                switch nodes[i].kind {
+                case .text, .softBreak, .lineBreak: true
+                case .emphasis, .strong: allPlain(nodes[i].children)
+                default: false
+                }
+            }
+        }
+    }
+
     /// The paragraphs, in reading order.
-    public var paragraphs: some Sequence<Block> { blocks.lazy.filter { $0.node.kind == .paragraph } }
+    public var paragraphs: some Sequence<Block> { blocks.lazy.filter { $0.kind == .paragraph } }
 }
 
 public enum StructureRules {
@@ -103,14 +126,7 @@ public enum StructureRules {
     }
 
     public static func plainParagraphs(_ body: BodyText) -> [PlainParagraph] {
-        func plain(_ node: MarkdownNode) -> Bool {
-            switch node.kind {
-            case .text, .softBreak, .lineBreak: return true
-            case .emphasis, .strong: return node.children.allSatisfy(plain)
-            default: return false
-            }
-        }
-        return body.paragraphs.filter { $0.node.children.allSatisfy(plain) }.map { PlainParagraph($0.text) }
+        body.paragraphs.filter(\.isPlain).map { PlainParagraph($0.text) }
     }
 
     /// Every structure finding for an article body (paths are set by the caller).
@@ -190,13 +206,7 @@ public enum StructureRules {
         var text = alreadyNormalized ? text : normalized(text)
         // Where each sentence ends, found in the bytes; each cut is at an ASCII space, so every
         // slice starts and ends on a character's bytes.
-        let (cuts, count) = text.withUTF8 { bytes in
-            var cuts: [Int] = []
-            for i in bytes.indices.dropFirst() where bytes[i] == 0x20 && (bytes[i - 1] == 0x2E || bytes[i - 1] == 0x3F || bytes[i - 1] == 0x21) {
-                cuts.append(i)
-            }
-            return (cuts, bytes.count)
-        }
+        let (cuts, count) = text.withUTF8 { bytes in (sentenceCuts(bytes), bytes.count) }
         let utf8 = text.utf8
         var out: [Substring] = []
         out.reserveCapacity(cuts.count + 1)
@@ -212,6 +222,30 @@ public enum StructureRules {
         return out
     }
 
+
+    /// Where sentences end: each space after a `.`, `?` or `!`. Eight bytes are looked at a time
+    /// (sentence marks are rare beside the bytes between them; every paragraph is split).
+    static func sentenceCuts(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var cuts: [Int] = []
+        guard let base = bytes.baseAddress, bytes.count > 1 else { return cuts }
+        @inline(__always) func isMark(_ byte: UInt8) -> Bool { byte == 0x2E || byte == 0x3F || byte == 0x21 }
+        let raw = UnsafeRawPointer(base)
+        // The byte at i is a mark followed by a space at i + 1 (so the last byte is never a mark looked at).
+        var i = 0
+        let last = bytes.count - 1
+        while i + 8 <= last {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if ByteWords.any(word, is: 0x2E) || ByteWords.any(word, is: 0x3F) || ByteWords.any(word, is: 0x21) {
+                for j in i..<(i + 8) where isMark(base[j]) && base[j + 1] == 0x20 { cuts.append(j + 1) }
+            }
+            i += 8
+        }
+        while i < last {
+            if isMark(base[i]) && base[i + 1] == 0x20 { cuts.append(i + 1) }
+            i += 1
+        }
+        return cuts
+    }
 }
 
 /// `list-intro-without-list`: a paragraph that introduces a list ("…include:") with no list,
@@ -226,7 +260,7 @@ public enum IntroWithoutListRule: StructureRule {
         for block in body.paragraphs where block.text.hasSuffix(":") {
             if block.nextKind == .list || block.nextKind == .table || block.nextKind == .codeBlock { continue }
             let tail = block.text.split(separator: " ").suffix(4).joined(separator: " ")
-            findings.append(Finding(.introWithoutList, path: "", line: firstLine + block.node.line - 1,
+            findings.append(Finding(.introWithoutList, path: "", line: firstLine + block.line - 1,
                                     "'…\(tail)' introduces a list, but no list follows; restore the list (lines starting '- ') or end the sentence"))
         }
         return findings
@@ -245,9 +279,8 @@ public enum RepeatedTextRule: StructureRule {
         var seenSentences: [Substring: Int] = [:]
         seenBlocks.reserveCapacity(body.blocks.count)
         seenSentences.reserveCapacity(body.blocks.count * 2)
-        for entry in body.blocks where BodyText.isTextKind(entry.node.kind) {
-            let block = entry.node
-            let line = firstLine + block.line - 1
+        for entry in body.blocks where BodyText.isTextKind(entry.kind) {
+            let line = firstLine + entry.line - 1
             let text = entry.text
             guard !text.isEmpty else { continue }
             // One lookup each: the text is hashed once whether it is new or a repeat.
@@ -255,7 +288,7 @@ public enum RepeatedTextRule: StructureRule {
                 findings.append(Finding(.repeatedText, path: "", line: line, "this block repeats line \(first) word for word; remove one of them"))
                 continue
             }
-            guard block.kind == .paragraph else { continue }
+            guard entry.kind == .paragraph else { continue }
             var repeats: [Int] = []
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
             for sentence in entry.sentences where hasEightWords(sentence) {
@@ -308,7 +341,7 @@ public enum RunInQuestionRule: StructureRule {
             let sentences = block.sentences
             for (i, sentence) in sentences.enumerated().dropLast() where sentence.hasSuffix("?") {
                 guard let first = sentence.split(separator: " ").first, questionWords.contains(String(first)) else { continue }
-                findings.append(Finding(.runInQuestion, path: "", line: firstLine + block.node.line - 1,
+                findings.append(Finding(.runInQuestion, path: "", line: firstLine + block.line - 1,
                                         "'\(sentence)' reads as a heading run into the paragraph (\(sentences.count - i - 1) more sentence\(sentences.count - i - 1 == 1 ? "" : "s") follow); make it a heading ('## …') on its own line"))
                 break
             }
@@ -326,23 +359,27 @@ public enum HeadingStructureRule: StructureRule {
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        let blocks = body.document.children
         var previousLevel = 1
-        for (i, block) in blocks.enumerated() where block.kind == .heading {
-            let line = firstLine + block.line - 1
-            let text = StructureRules.normalized(block.plainText)
-            if block.level == 1, i > 0 {
-                findings.append(Finding(.headingStructure, path: "", line: line,
-                                        "'# \(text)' is a second title; the title comes from the front matter, so use '## ' for sections"))
-            } else if block.level > previousLevel + 1 {
-                findings.append(Finding(.headingStructure, path: "", line: line,
-                                        "'\(text)' jumps from level \(previousLevel) to \(block.level); use level \(previousLevel + 1)"))
+        // The top-level nodes are borrowed; only headings are looked into.
+        body.document.children.withUnsafeBufferPointer { blocks in
+            for i in blocks.indices where blocks[i].kind == .heading {
+                let block = blocks[i]
+                let line = firstLine + block.line - 1
+                // Its text only goes into a finding (most headings have none).
+                var text: String { StructureRules.normalized(block.plainText) }
+                if block.level == 1, i > 0 {
+                    findings.append(Finding(.headingStructure, path: "", line: line,
+                                            "'# \(text)' is a second title; the title comes from the front matter, so use '## ' for sections"))
+                } else if block.level > previousLevel + 1 {
+                    findings.append(Finding(.headingStructure, path: "", line: line,
+                                            "'\(text)' jumps from level \(previousLevel) to \(block.level); use level \(previousLevel + 1)"))
+                }
+                let isLast = i + 1 == blocks.count
+                if block.level > 1, isLast || (blocks[i + 1].kind == .heading && blocks[i + 1].level <= block.level) {
+                    findings.append(Finding(.headingStructure, path: "", line: line, "the section '\(text)' is empty; write it or remove the heading"))
+                }
+                previousLevel = block.level
             }
-            let next = i + 1 < blocks.count ? blocks[i + 1] : nil
-            if block.level > 1, next == nil || (next?.kind == .heading && next!.level <= block.level) {
-                findings.append(Finding(.headingStructure, path: "", line: line, "the section '\(text)' is empty; write it or remove the heading"))
-            }
-            previousLevel = block.level
         }
         return findings
     }
