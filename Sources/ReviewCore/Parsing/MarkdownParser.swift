@@ -48,13 +48,17 @@ public struct MarkdownNode: Sendable, Equatable {
         }
     }
 
-    /// Calls `body` with this node and then each node below it, parents first, in document
-    /// order. It borrows the nodes rather than copying them (every article's tree is walked
-    /// when it is parsed); the parser bounds the depth (``MarkdownParser/maximumDepth``).
-    public func forEachNode(_ body: (MarkdownNode) -> Void) {
-        body(self)
-        children.withUnsafeBufferPointer { children in
-            for i in children.indices { children[i].forEachNode(body) }
+    /// Calls `body` with this node's address and then each node's below it, parents first, in
+    /// document order. The nodes are read in place, never copied (every article's tree is
+    /// walked when it is parsed); the parser bounds the depth (``MarkdownParser/maximumDepth``).
+    public func forEachNode(_ body: (UnsafePointer<MarkdownNode>) -> Void) {
+        withUnsafePointer(to: self) { Self.forEach(in: $0, body) }
+    }
+
+    private static func forEach(in node: UnsafePointer<MarkdownNode>, _ body: (UnsafePointer<MarkdownNode>) -> Void) {
+        body(node)
+        node.pointee.children.withBorrowedNodes { nodes, count in
+            for i in 0..<count { forEach(in: nodes + i, body) }
         }
     }
 
@@ -64,11 +68,22 @@ public struct MarkdownNode: Sendable, Equatable {
         case .text, .code, .htmlInline, .htmlBlock, .codeBlock: out += literal
         case .softBreak, .lineBreak: out += " "
         default:
-            for (i, child) in children.enumerated() {
-                if i > 0 && kind == .tableRow { out += " " }
-                child.appendPlainText(to: &out)
+            children.withBorrowedNodes { children, count in
+                for i in 0..<count {
+                    if i > 0 && kind == .tableRow { out += " " }
+                    children[i].appendPlainText(to: &out)
+                }
             }
         }
+    }
+}
+
+extension [MarkdownNode] {
+    /// Calls `body` with the nodes' first address and count: `nodes[i]` reads a node in place,
+    /// where a buffer's subscript would copy it (retaining each of its strings and children).
+    @inline(__always) @discardableResult
+    func withBorrowedNodes<R>(_ body: (UnsafePointer<MarkdownNode>, Int) -> R) -> R? {
+        withUnsafeBufferPointer { buffer in buffer.baseAddress.map { body($0, buffer.count) } }
     }
 }
 
@@ -159,10 +174,11 @@ public enum MarkdownParser {
     }
 
     private static func describe(_ node: OpaquePointer) -> MarkdownNode {
-        var value = MarkdownNode(kind: kind(of: node))
+        let kind = kind(of: node)
+        var value = MarkdownNode(kind: kind)
         value.literal = literal(node)
         value.line = Int(cmark_node_get_start_line(node))
-        switch value.kind {
+        switch kind {
         case .link, .image:
             value.url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
             value.title = cmark_node_get_title(node).map { String(cString: $0) } ?? ""

@@ -50,38 +50,39 @@ public struct BodyText: Sendable {
     public init(_ document: MarkdownNode) {
         self.document = document
         var blocks: [Block] = []
+        blocks.reserveCapacity(document.children.count)
         // The nodes are borrowed, not copied, as they are visited.
-        func visit(_ siblings: UnsafeBufferPointer<MarkdownNode>) {
-            for i in siblings.indices {
+        func visit(_ siblings: UnsafePointer<MarkdownNode>, _ count: Int) {
+            for i in 0..<count {
                 let kind = siblings[i].kind
                 switch kind {
                 case .list, .item, .blockQuote:
-                    siblings[i].children.withUnsafeBufferPointer(visit)
+                    siblings[i].children.withBorrowedNodes(visit)
                 default:
                     // Only the kinds a rule reads have their text worked out (raw HTML, often
                     // large in MDX pages, is read by none).
                     let text = Self.isTextKind(kind) ? StructureRules.normalized(siblings[i].plainText) : ""
-                    blocks.append(Block(kind: kind, line: siblings[i].line, text: text, nextKind: i + 1 < siblings.count ? siblings[i + 1].kind : nil,
+                    blocks.append(Block(kind: kind, line: siblings[i].line, text: text, nextKind: i + 1 < count ? siblings[i + 1].kind : nil,
                                         sentences: kind == .paragraph ? StructureRules.sentences(text, normalized: true) : [],
                                         isPlain: kind == .paragraph && Self.allPlain(siblings[i].children)))
                 }
             }
         }
-        document.children.withUnsafeBufferPointer(visit)
+        document.children.withBorrowedNodes(visit)
         self.blocks = blocks
     }
 
     /// Whether every node is text, a break, or emphasis of such nodes.
     private static func allPlain(_ nodes: [MarkdownNode]) -> Bool {
-        nodes.withUnsafeBufferPointer { nodes in
-            nodes.indices.allSatisfy { i in
+        nodes.withBorrowedNodes { nodes, count in
+            (0..<count).allSatisfy { i in
                 switch nodes[i].kind {
                 case .text, .softBreak, .lineBreak: true
                 case .emphasis, .strong: allPlain(nodes[i].children)
                 default: false
                 }
             }
-        }
+        } ?? true
     }
 
     /// The paragraphs, in reading order.
@@ -107,16 +108,18 @@ public enum StructureRules {
     public static func relativeLinks(_ document: MarkdownNode, firstLine: Int) -> [RelativeLink] {
         var out: [RelativeLink] = []
         // A node without a line of its own (inline nodes) is on its parent's.
-        func visit(_ node: MarkdownNode, line: Int) {
-            let here = node.line > 0 ? firstLine + node.line - 1 : line
-            if node.kind == .link || node.kind == .image, SiteLinks.isRelative(node.url), !node.url.hasPrefix("#") {
-                out.append(RelativeLink(url: node.url, line: here))
+        // The nodes are read in place (a node passed by value would be copied).
+        func visit(_ node: UnsafePointer<MarkdownNode>, line: Int) {
+            let here = node.pointee.line > 0 ? firstLine + node.pointee.line - 1 : line
+            if node.pointee.kind == .link || node.pointee.kind == .image {
+                let url = node.pointee.url
+                if SiteLinks.isRelative(url), !url.hasPrefix("#") { out.append(RelativeLink(url: url, line: here)) }
             }
-            node.children.withUnsafeBufferPointer { children in
-                for i in children.indices { visit(children[i], line: here) }
+            node.pointee.children.withBorrowedNodes { children, count in
+                for i in 0..<count { visit(children + i, line: here) }
             }
         }
-        visit(document, line: 0)
+        withUnsafePointer(to: document) { visit($0, line: 0) }
         return out.sorted { ($0.line, $0.url) < ($1.line, $1.url) }
     }
 
@@ -361,8 +364,8 @@ public enum HeadingStructureRule: StructureRule {
         var findings: [Finding] = []
         var previousLevel = 1
         // The top-level nodes are borrowed; only headings are looked into.
-        body.document.children.withUnsafeBufferPointer { blocks in
-            for i in blocks.indices where blocks[i].kind == .heading {
+        body.document.children.withBorrowedNodes { blocks, count in
+            for i in 0..<count where blocks[i].kind == .heading {
                 let block = blocks[i]
                 let line = firstLine + block.line - 1
                 // Its text only goes into a finding (most headings have none).
@@ -374,7 +377,7 @@ public enum HeadingStructureRule: StructureRule {
                     findings.append(Finding(.headingStructure, path: "", line: line,
                                             "'\(text)' jumps from level \(previousLevel) to \(block.level); use level \(previousLevel + 1)"))
                 }
-                let isLast = i + 1 == blocks.count
+                let isLast = i + 1 == count
                 if block.level > 1, isLast || (blocks[i + 1].kind == .heading && blocks[i + 1].level <= block.level) {
                     findings.append(Finding(.headingStructure, path: "", line: line, "the section '\(text)' is empty; write it or remove the heading"))
                 }
@@ -394,9 +397,9 @@ public enum ImageAltRule: StructureRule {
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         body.document.forEachNode { node in
-            if node.kind == .image, StructureRules.normalized(node.plainText).isEmpty {
-                findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + node.line - 1,
-                                        "the image \(node.url) has no description; write one between the brackets: ![what it shows](…)"))
+            if node.pointee.kind == .image, StructureRules.normalized(node.pointee.plainText).isEmpty {
+                findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + node.pointee.line - 1,
+                                        "the image \(node.pointee.url) has no description; write one between the brackets: ![what it shows](…)"))
             }
         }
         return findings.sorted()
