@@ -30,7 +30,7 @@ int main(void) {
         if (!data || fread(data, 1, size, stdin) != (size_t)size) return 2;
         fgetc(stdin); /* the newline after each object */
         double start = now();
-        cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS);
+        cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
         for (int i = 0; i < 4; i++) {
             cmark_syntax_extension *extension = cmark_find_syntax_extension(names[i]);
             if (extension) cmark_parser_attach_syntax_extension(parser, extension);

@@ -3,6 +3,8 @@ import Foundation
 import PropertyBased
 @testable import ReviewCore
 import Testing
+import Synchronization
+import TestSupport
 
 @Suite struct PolicyParserTests {
     static let valid = """
@@ -299,6 +301,45 @@ import Testing
         // Outside a block scalar the screen still refuses them.
         let alias = text.replacingOccurrences(of: "tags: >-\n  *folded", with: "tags: *folded")
         #expect(ArticleParser.parse(path: "Articles/pml.md", bytes: Array(alias.utf8)).1.contains { $0.message.contains("aliases") })
+    }
+
+    /// Issue 21, item 5: `key: value` front matter is read without Yams; whatever the shortcut
+    /// accepts, it reads as Yams does (values, keys, their order and every line), and it leaves
+    /// the rest to Yams.
+    @Test func theSimpleMappingShortcutReadsWhatYamsReads() async {
+        let keys = ["title", "ms.date", "Module Name", "external help file", "a_b-c", "x", "2fa", "title"]
+        let values = ["PML", "12/27/2016", "https://learn.microsoft.com/x?view=a&b=c", "a  b", "C# and F#", "a,b", "x:y", "yes", "null", "~",
+                      "1e3", "a]b", "it's", "say \"hi\""]
+        // Keys and values the shortcut must leave to Yams (or read as Yams does).
+        let riskyKeys = keys + [" lead", "trail ", "a:b", "-k", "é", "<<", "? k", String(repeating: "k", count: 1100)]
+        let riskyValues = values + ["a #b", "a: b", "a:", "- a", "'q'", "\"q\"", "[a, b]", "{a: b}", "&x", "*x", "!t", "|", ">", "%x", "@x",
+                                    "`x", "x\ty", "x ", "", "é", "a\u{2028}b", "a\u{85}b", "#c", "?x", ":x", "ü", "-1", "a\u{7F}"]
+        let accepted = Mutex(0)
+        await propertyCheck(count: 5000, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            func pick(_ options: [String]) -> String { options[random.next(in: 0..<options.count)] }
+            var lines: [String] = []
+            for _ in 0..<random.next(in: 1..<6) {
+                switch random.next(in: 0..<20) {
+                case 0: lines.append("")
+                case 1: lines.append("  continued")
+                case 2: lines.append("# comment")
+                // Mostly lines the shortcut may take, so that texts of several lines are taken too.
+                case 3...15: lines.append(pick(keys) + ": " + pick(values))
+                default: lines.append(pick(riskyKeys) + ":" + pick([" ", " ", " ", "  ", "", "\t"]) + pick(riskyValues) + pick(["", "", "", "\r", " # note"]))
+                }
+            }
+            let text = lines.joined(separator: "\n") + (random.next(in: 0..<2) == 0 ? "\n" : "")
+            let firstLine = random.next(in: 1..<4)
+            guard let simple = YAMLDocument.simpleMapping(text, firstLine: firstLine) else { return }
+            accepted.withLock { $0 += 1 }
+            // `==` on values ignores lines; their descriptions hold every line.
+            let yams = YAMLDocument.composed(text, firstLine: firstLine)
+            #expect("\(yams)" == "\(Result<YAMLValue?, YAMLDocument.Failure>.success(simple))", "\(text.debugDescription)")
+        }
+        #expect(accepted.withLock { $0 } > 300, "too few texts the shortcut takes to hold it to anything")
+        // It does take the usual front matter.
+        #expect(YAMLDocument.simpleMapping("title: PML\nms.date: 12/27/2016\nonline version: https://x.org/a?b=c\n", firstLine: 2) != nil)
     }
 
     @Test func reviewerAddKeepsAListWhoseItemsStartInColumnOne() throws {

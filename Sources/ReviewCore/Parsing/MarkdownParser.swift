@@ -102,7 +102,9 @@ public enum MarkdownParser {
 
     public static func parse(_ markdown: String) -> MarkdownNode {
         precondition(extensionsRegistered)
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS) else {
+        // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy it
+        // byte by byte checking it again). NUL bytes are replaced by cmark either way.
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else {
             return MarkdownNode(kind: .document)
         }
         defer { cmark_parser_free(parser) }

@@ -76,6 +76,12 @@ public enum YAMLDocument {
         if let problem = screen(text) {
             return .failure(Failure(line: firstLine + problem.line - 1, message: problem.message))
         }
+        if let simple = simpleMapping(text, firstLine: firstLine) { return .success(simple) }
+        return composed(text, firstLine: firstLine)
+    }
+
+    /// What Yams reads in `text` (screened already).
+    static func composed(_ text: String, firstLine: Int) -> Result<YAMLValue?, Failure> {
         do {
             guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .success(nil) }
             return .success(convert(node, firstLine: firstLine))
@@ -84,6 +90,60 @@ public enum YAMLDocument {
         } catch {
             return .failure(Failure(line: firstLine, message: "\(error)"))
         }
+    }
+
+    /// YAML that is nothing but `key: value` lines of plain printable ASCII (most front matter:
+    /// `title: …`, `ms.date: 12/27/2016`), read without Yams, which composes a node tree for it;
+    /// `nil` for anything else, which Yams reads. For the text it accepts it gives what Yams gives
+    /// (a property test holds it to that): a value starts with no indicator and holds no comment
+    /// (` #`) and no `: `, a key is letters, digits, spaces inside, `_`, `.` and `-`, no key is
+    /// repeated, and lines are `key: value` or empty.
+    static func simpleMapping(_ text: String, firstLine: Int) -> YAMLValue? {
+        var text = text
+        return text.withUTF8 { bytes -> YAMLValue? in
+            var pairs: [(key: String, value: YAMLValue)] = []
+            var mapLine = 0
+            var line = 0
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                line += 1
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                guard let colon = (start..<end).first(where: { bytes[$0] == 0x3A }), colon > start, colon + 2 < end,
+                      bytes[colon + 1] == 0x20, isSimpleKey(UnsafeBufferPointer(rebasing: bytes[start..<colon])),
+                      isSimpleValue(UnsafeBufferPointer(rebasing: bytes[(colon + 2)..<end])) else { return nil }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<colon]), as: UTF8.self)
+                guard !pairs.contains(where: { $0.key == key }) else { return nil }  // Yams reports the repeat
+                if pairs.isEmpty { mapLine = line }
+                pairs.append((key, .scalar(String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 2)..<end]), as: UTF8.self),
+                                          line: line + firstLine - 1)))
+            }
+            return pairs.isEmpty ? nil : .map(pairs, line: mapLine + firstLine - 1)
+        }
+    }
+
+    private static func isSimpleKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        // (libyaml allows an implicit key 1,024 characters at most.)
+        guard key.count <= 128, let first = key.first, let last = key.last, isAlphanumeric(first), last != 0x20 else { return false }
+        return key.allSatisfy { isAlphanumeric($0) || $0 == 0x20 || $0 == 0x5F || $0 == 0x2E || $0 == 0x2D }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    /// Printable ASCII that YAML reads as one plain scalar, exactly as written.
+    private static func isSimpleValue(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = value.first, let last = value.last, last != 0x20, last != 0x3A,
+              !"-?:,[]{}#&*!|>'\"%@` ".utf8.contains(first) else { return false }
+        var previous: UInt8 = 0
+        for byte in value {
+            guard (0x20...0x7E).contains(byte), !(previous == 0x20 && byte == 0x23), !(previous == 0x3A && byte == 0x20) else { return false }
+            previous = byte
+        }
+        return true
     }
 
     private static func convert(_ node: Node, firstLine: Int) -> YAMLValue {
