@@ -202,6 +202,15 @@ import TestSupport
             }
             if !current.isEmpty { sentences.append(current.joined(separator: " ")) }
             #expect(StructureRules.sentences(text).map(String.init) == sentences, "seed \(seed)")
+            // Eight words or more: seven spaces, counted eight bytes at a time.
+            for sentence in StructureRules.sentences(text) {
+                #expect(RepeatedTextRule.hasEightWords(sentence) == (sentence.utf8.count { $0 == 0x20 } >= 7), "seed \(seed)")
+            }
+            let bytes = Array(text.utf8.prefix(8)) + Array(repeating: 0x20, count: max(0, 8 - text.utf8.count))
+            let eight = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            for byte: UInt8 in [0x20, 0x00, 0x80, 0xA0, UInt8(ascii: "e")] {
+                #expect(ByteWords.count(eight, of: byte) == bytes.count { $0 == byte }, "seed \(seed)")
+            }
         }
     }
 }

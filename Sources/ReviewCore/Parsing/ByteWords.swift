@@ -10,6 +10,15 @@ enum ByteWords {
     /// Whether any byte of `word` is below `n` (at most 128).
     @inline(__always) static func anyBelow(_ word: UInt64, _ n: UInt8) -> Bool { (word &- ones &* UInt64(n)) & ~word & highs != 0 }
 
+    /// How many bytes of `word` are `byte` (exactly: no carry crosses from one byte to the next).
+    @inline(__always) static func count(_ word: UInt64, of byte: UInt8) -> Int {
+        let x = word ^ (ones &* UInt64(byte))
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // A byte's high bit is set here when the byte of x is not zero.
+        let nonZero = ((x & lows) &+ lows) | x
+        return (~nonZero & highs).nonzeroBitCount
+    }
+
     /// Whether any byte of `word` is `byte`.
     @inline(__always) static func any(_ word: UInt64, is byte: UInt8) -> Bool { anyZero(word ^ (ones &* UInt64(byte))) }
 }

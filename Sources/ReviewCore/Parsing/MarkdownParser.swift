@@ -145,7 +145,18 @@ public enum MarkdownParser {
                     }
                     continue
                 }
-                let value = describe(node)
+                var value = describe(node)
+                if !isLeaf {
+                    // Room for every child at once (an array grown one append at a time is copied
+                    // as it doubles).
+                    var count = 0
+                    var child = cmark_node_first_child(node)
+                    while let next = child {
+                        count += 1
+                        child = cmark_node_next(next)
+                    }
+                    value.children.reserveCapacity(count)
+                }
                 if isLeaf {
                     if stack.isEmpty { result = value } else { stack[stack.count - 1].children.append(consume value) }
                 } else {

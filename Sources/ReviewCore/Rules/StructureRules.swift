@@ -319,12 +319,21 @@ public enum RepeatedTextRule: StructureRule {
     static func hasEightWords(_ sentence: Substring) -> Bool {
         var sentence = sentence
         return sentence.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            // Spaces counted eight bytes at a time (every sentence of every paragraph is looked at).
+            let raw = UnsafeRawPointer(base)
             var spaces = 0
-            for byte in bytes where byte == 0x20 {
-                spaces += 1
-                if spaces == 7 { return true }
+            var i = 0
+            while i + 8 <= bytes.count {
+                spaces += ByteWords.count(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), of: 0x20)
+                if spaces >= 7 { return true }
+                i += 8
             }
-            return false
+            while i < bytes.count {
+                if base[i] == 0x20 { spaces += 1 }
+                i += 1
+            }
+            return spaces >= 7
         }
     }
 }
