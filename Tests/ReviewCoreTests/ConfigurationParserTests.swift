@@ -309,11 +309,26 @@ import TestSupport
     @Test func theSimpleMappingShortcutReadsWhatYamsReads() async {
         let keys = ["title", "ms.date", "Module Name", "external help file", "a_b-c", "x", "2fa", "title"]
         let values = ["PML", "12/27/2016", "https://learn.microsoft.com/x?view=a&b=c", "a  b", "C# and F#", "a,b", "x:y", "yes", "null", "~",
-                      "1e3", "a]b", "it's", "say \"hi\""]
+                      "1e3", "a]b", "it's", "say \"hi\"", "'2013-06-13T18:34:24.000Z'", "\"Node.js 0.10.11 (Stable)\"", "''", "'a #b'",
+                      "\"x: y\"", "'  padded '", "[generated]", "[a, b]", "[]", "[ ]", "[ a ,b ]", "[a b]", "[it's]", "[a\"b]", "[1e3, null, ~]"]
         // Keys and values the shortcut must leave to Yams (or read as Yams does).
         let riskyKeys = keys + [" lead", "trail ", "a:b", "-k", "é", "<<", "? k", String(repeating: "k", count: 1100)]
         let riskyValues = values + ["a #b", "a: b", "a:", "- a", "'q'", "\"q\"", "[a, b]", "{a: b}", "&x", "*x", "!t", "|", ">", "%x", "@x",
-                                    "`x", "x\ty", "x ", "", "é", "a\u{2028}b", "a\u{85}b", "#c", "?x", ":x", "ü", "-1", "a\u{7F}"]
+                                    "`x", "x\ty", "x ", "", "é", "a\u{2028}b", "a\u{85}b", "#c", "?x", ":x", "ü", "-1", "a\u{7F}",
+                                    "'it''s'", "\"a\\\"b\"", "\"a\\tb\"", "'a' 'b'", "'open", "\"open", "'é'", "[a,, b]", "[a, ]", "[, a]",
+                                    "[a: b]", "[a:b]", "[a #b]", "[-a]", "[- a]", "['a']", "[\"a\"]", "[a] x", "[a, [b]]", "[a, {b: c}]", "[a", "a]",
+                                    "[&x]", "[*x]", "[!t a]", "[?a]", "[a?]", "[%a]", "[é]", "[a\tb]", "[a, b:]", "'", "\""]
+        // Each value once on its own line (the random texts below mix them).
+        func check(_ text: String, firstLine: Int) -> Bool {
+            guard let simple = YAMLDocument.simpleMapping(text, firstLine: firstLine) else { return false }
+            // `==` on values ignores lines; their descriptions hold every line.
+            let yams = YAMLDocument.composed(text, firstLine: firstLine)
+            #expect("\(yams)" == "\(Result<YAMLValue?, YAMLDocument.Failure>.success(simple))", "\(text.debugDescription)")
+            return true
+        }
+        for key in riskyKeys {
+            for value in riskyValues { _ = check("\(key): \(value)\n", firstLine: 2) }
+        }
         let accepted = Mutex(0)
         await propertyCheck(count: 5000, input: Gen.uint64()) { seed in
             var random = SplitMix(seed: seed)
@@ -330,12 +345,7 @@ import TestSupport
                 }
             }
             let text = lines.joined(separator: "\n") + (random.next(in: 0..<2) == 0 ? "\n" : "")
-            let firstLine = random.next(in: 1..<4)
-            guard let simple = YAMLDocument.simpleMapping(text, firstLine: firstLine) else { return }
-            accepted.withLock { $0 += 1 }
-            // `==` on values ignores lines; their descriptions hold every line.
-            let yams = YAMLDocument.composed(text, firstLine: firstLine)
-            #expect("\(yams)" == "\(Result<YAMLValue?, YAMLDocument.Failure>.success(simple))", "\(text.debugDescription)")
+            if check(text, firstLine: random.next(in: 1..<4)) { accepted.withLock { $0 += 1 } }
         }
         #expect(accepted.withLock { $0 } > 300, "too few texts the shortcut takes to hold it to anything")
         // It does take the usual front matter.

@@ -92,12 +92,13 @@ public enum YAMLDocument {
         }
     }
 
-    /// YAML that is nothing but `key: value` lines of plain printable ASCII (most front matter:
-    /// `title: …`, `ms.date: 12/27/2016`), read without Yams, which composes a node tree for it;
-    /// `nil` for anything else, which Yams reads. For the text it accepts it gives what Yams gives
-    /// (a property test holds it to that): a value starts with no indicator and holds no comment
-    /// (` #`) and no `: `, a key is letters, digits, spaces inside, `_`, `.` and `-`, no key is
-    /// repeated, and lines are `key: value` or empty.
+    /// YAML that is nothing but `key: value` lines of printable ASCII (most front matter:
+    /// `title: …`, `ms.date: 12/27/2016`, `date: '2013-06-13'`, `tags: [a, b]`), read without
+    /// Yams, which composes a node tree for it; `nil` for anything else, which Yams reads. For the
+    /// text it accepts it gives what Yams gives (a property test holds it to that). A key is
+    /// letters, digits, spaces inside, `_`, `.` and `-`, and none is repeated; a value is a plain
+    /// scalar that starts with no indicator and holds no comment (` #`) and no `: `, a quoted one
+    /// with no escape, or a one-line list of plain items; lines are `key: value` or empty.
     static func simpleMapping(_ text: String, firstLine: Int) -> YAMLValue? {
         var text = text
         return text.withUTF8 { bytes -> YAMLValue? in
@@ -113,12 +114,12 @@ public enum YAMLDocument {
                 guard end > start else { continue }
                 guard let colon = (start..<end).first(where: { bytes[$0] == 0x3A }), colon > start, colon + 2 < end,
                       bytes[colon + 1] == 0x20, isSimpleKey(UnsafeBufferPointer(rebasing: bytes[start..<colon])),
-                      isSimpleValue(UnsafeBufferPointer(rebasing: bytes[(colon + 2)..<end])) else { return nil }
+                      let value = simpleValue(UnsafeBufferPointer(rebasing: bytes[(colon + 2)..<end]), line: line + firstLine - 1)
+                else { return nil }
                 let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<colon]), as: UTF8.self)
                 guard !pairs.contains(where: { $0.key == key }) else { return nil }  // Yams reports the repeat
                 if pairs.isEmpty { mapLine = line }
-                pairs.append((key, .scalar(String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 2)..<end]), as: UTF8.self),
-                                          line: line + firstLine - 1)))
+                pairs.append((key, value))
             }
             return pairs.isEmpty ? nil : .map(pairs, line: mapLine + firstLine - 1)
         }
@@ -134,13 +135,44 @@ public enum YAMLDocument {
         (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
+    /// The value a line's text after `key: ` holds, when it is one the shortcut reads.
+    private static func simpleValue(_ value: UnsafeBufferPointer<UInt8>, line: Int) -> YAMLValue? {
+        guard let first = value.first, let last = value.last, value.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        let inner = UnsafeBufferPointer(rebasing: value.dropFirst().dropLast())
+        switch first {
+        case UInt8(ascii: "'"), UInt8(ascii: "\""):
+            // Quoted, with nothing escaped: the text between the quotes, spaces and all.
+            guard value.count >= 2, last == first, !inner.contains(first), !inner.contains(UInt8(ascii: "\\")) else { return nil }
+            return .scalar(text(inner), line: line)
+        case UInt8(ascii: "["):
+            // A list on its one line, of plain items (a flow item ends at `,` `[` `]` `{` `}`,
+            // and `:` or `#` mean more than text there).
+            guard last == UInt8(ascii: "]") else { return nil }
+            let items = inner.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { item in
+                item.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed()
+            }
+            if items.count == 1, items[0].isEmpty { return .list([], line: line) }
+            var list: [YAMLValue] = []
+            for item in items {
+                let bytes = Array(item)
+                guard let head = bytes.first, !"-?:,[]{}#&*!|>'\"%@`".utf8.contains(head),
+                      !bytes.contains(where: { "[]{}:#".utf8.contains($0) }) else { return nil }
+                list.append(.scalar(String(decoding: bytes, as: UTF8.self), line: line))
+            }
+            return .list(list, line: line)
+        default:
+            return isPlain(value) ? .scalar(text(value), line: line) : nil
+        }
+    }
+
     /// Printable ASCII that YAML reads as one plain scalar, exactly as written.
-    private static func isSimpleValue(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func isPlain(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = value.first, let last = value.last, last != 0x20, last != 0x3A,
               !"-?:,[]{}#&*!|>'\"%@` ".utf8.contains(first) else { return false }
         var previous: UInt8 = 0
         for byte in value {
-            guard (0x20...0x7E).contains(byte), !(previous == 0x20 && byte == 0x23), !(previous == 0x3A && byte == 0x20) else { return false }
+            guard !(previous == 0x20 && byte == 0x23), !(previous == 0x3A && byte == 0x20) else { return false }
             previous = byte
         }
         return true
