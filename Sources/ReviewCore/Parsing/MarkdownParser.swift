@@ -49,9 +49,10 @@ public struct MarkdownNode: Sendable, Equatable {
     }
 
     /// Calls `body` with this node's address and then each node's below it, parents first, in
-    /// document order. The nodes are read in place, never copied (every article's tree is
-    /// walked when it is parsed); the parser bounds the depth (``MarkdownParser/maximumDepth``).
-    public func forEachNode(_ body: (UnsafePointer<MarkdownNode>) -> Void) {
+    /// document order; an address is valid only during its call. The nodes are read in place,
+    /// never copied (every article's tree is walked when it is parsed); the parser bounds the
+    /// depth (``MarkdownParser/maximumDepth``).
+    func forEachNode(_ body: (UnsafePointer<MarkdownNode>) -> Void) {
         withUnsafePointer(to: self) { Self.forEach(in: $0, body) }
     }
 

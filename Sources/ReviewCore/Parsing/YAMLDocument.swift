@@ -103,6 +103,7 @@ public enum YAMLDocument {
         var text = text
         return text.withUTF8 { bytes -> YAMLValue? in
             var pairs: [(key: String, value: YAMLValue)] = []
+            var keys: Set<String> = []
             var mapLine = 0
             var line = 0
             var start = 0
@@ -117,7 +118,7 @@ public enum YAMLDocument {
                       let value = simpleValue(UnsafeBufferPointer(rebasing: bytes[(colon + 2)..<end]), line: line + firstLine - 1)
                 else { return nil }
                 let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<colon]), as: UTF8.self)
-                guard !pairs.contains(where: { $0.key == key }) else { return nil }  // Yams reports the repeat
+                guard keys.insert(key).inserted else { return nil }  // Yams reports the repeat
                 if pairs.isEmpty { mapLine = line }
                 pairs.append((key, value))
             }

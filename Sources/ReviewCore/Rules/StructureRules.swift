@@ -225,7 +225,6 @@ public enum StructureRules {
         return out
     }
 
-
     /// Where sentences end: each space after a `.`, `?` or `!`. Eight bytes are looked at a time
     /// (sentence marks are rare beside the bytes between them; every paragraph is split).
     static func sentenceCuts(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
