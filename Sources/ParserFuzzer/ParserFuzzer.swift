@@ -4,11 +4,13 @@ import ReviewCore
 
 /// Runs one input through the parser `FUZZ_PARSER` names: article, policy, reviewers,
 /// signoff, governance (root and configuration signatures) or bundle (a page's verification
-/// bundle, offline), or idx, packentry, tree or commit (repository data read without libgit2);
-/// default article. Every parser must return a value, a finding or an error for any
-/// bytes: a crash, a trap or a hang is a bug.
+/// bundle, offline), frontmatter (the front-matter shortcut against Yams), or idx,
+/// packentry, tree or commit (repository data read without libgit2); default article. Every
+/// parser must return a value, a finding or an error for any bytes: a crash, a trap or a hang
+/// is a bug.
 func parseOne(_ bytes: [UInt8], parser: String) {
     switch parser {
+    case "frontmatter": YAMLDocument.checkShortcutAgainstYams(bytes)
     case "markdown": _ = MarkdownHTML.render(String(decoding: bytes, as: UTF8.self), links: SiteLinks(articlePath: "Articles/a/fuzz.md"))
     case "pipeline": pipeline(bytes)
     case "idx": FormatFuzzing.packIndex(bytes)

@@ -80,6 +80,16 @@ public enum YAMLDocument {
         return composed(text, firstLine: firstLine)
     }
 
+    /// For the fuzzer (`FUZZ_PARSER=frontmatter`, Scripts/fuzz): whatever the shortcut reads in
+    /// `bytes` must be what Yams reads, lines included; a difference stops the process, which
+    /// the fuzzer reports as a crash with its input.
+    public static func checkShortcutAgainstYams(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.utf8.count <= maximumBytes, screen(text) == nil, let simple = simpleMapping(text, firstLine: 2) else { return }
+        let yams = composed(text, firstLine: 2)
+        precondition("\(yams)" == "\(Result<YAMLValue?, Failure>.success(simple))", "the front-matter shortcut and Yams differ")
+    }
+
     /// What Yams reads in `text` (screened already).
     static func composed(_ text: String, firstLine: Int) -> Result<YAMLValue?, Failure> {
         do {
