@@ -146,6 +146,9 @@ public enum YAMLDocument {
         (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
+    /// The bytes that may not start a plain scalar (YAML's indicators).
+    private static let indicators = Array("-?:,[]{}#&*!|>'\"%@`".utf8)
+
     /// The value a line's text after `key: ` holds, when it is one the shortcut reads.
     private static func simpleValue(_ value: UnsafeBufferPointer<UInt8>, line: Int) -> YAMLValue? {
         guard let first = value.first, let last = value.last, value.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
@@ -167,7 +170,7 @@ public enum YAMLDocument {
             var list: [YAMLValue] = []
             for item in items {
                 let bytes = Array(item)
-                guard let head = bytes.first, !"-?:,[]{}#&*!|>'\"%@`".utf8.contains(head),
+                guard let head = bytes.first, !indicators.contains(head),
                       !bytes.contains(where: { "[]{}:#".utf8.contains($0) }) else { return nil }
                 list.append(.scalar(String(decoding: bytes, as: UTF8.self), line: line))
             }
@@ -179,8 +182,8 @@ public enum YAMLDocument {
 
     /// Printable ASCII that YAML reads as one plain scalar, exactly as written.
     private static func isPlain(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = value.first, let last = value.last, last != 0x20, last != 0x3A,
-              !"-?:,[]{}#&*!|>'\"%@` ".utf8.contains(first) else { return false }
+        guard let first = value.first, let last = value.last, first != 0x20, last != 0x20, last != 0x3A,
+              !indicators.contains(first) else { return false }
         var previous: UInt8 = 0
         for byte in value {
             guard !(previous == 0x20 && byte == 0x23), !(previous == 0x3A && byte == 0x20) else { return false }

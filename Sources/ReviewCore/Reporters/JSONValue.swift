@@ -141,14 +141,6 @@ public struct JSONWriter {
         bytes.append(contentsOf: " : ".utf8)
     }
 
-    /// Starts the next member of an object whose key needs no escaping (a name in the code).
-    public mutating func key(_ key: StaticString) {
-        next()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: "\" : ".utf8)
-    }
-
     /// Starts the next element of an array.
     public mutating func element() { next() }
 

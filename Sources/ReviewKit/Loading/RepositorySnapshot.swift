@@ -77,7 +77,10 @@ private struct SnapshotLoader {
     let pinnedRoot: String?
     let bodies: BodyNeed
 
-    func wanted(_ path: String) -> Bool { only?.contains(path) ?? true }
+    func wanted(_ path: String) -> Bool { Self.wanted(path, only: only) }
+
+    /// Whether a read limited to `only` (all: `nil`) reads the file at `path`.
+    static func wanted(_ path: String, only: Set<String>?) -> Bool { only?.contains(path) ?? true }
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
@@ -184,7 +187,7 @@ private struct SnapshotLoader {
         // Hidden files (like .gitkeep) are git's business; other files (images, documents,
         // toc.yml, excluded pages) are assets, published beside the articles that link them.
         let only = only
-        let isArticle = report.files.parallelMap { file in (only?.contains(file.path) ?? true) && layout.isArticle(file.path) }
+        let isArticle = report.files.parallelMap { file in Self.wanted(file.path, only: only) && layout.isArticle(file.path) }
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             guard isArticle[done] else { continue }
