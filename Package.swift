@@ -45,16 +45,19 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // A repository path as git keeps it: bytes, compared and hashed by bytes (GitPath). The
+        // only type a path crosses a module boundary as; no dependencies.
+        .target(name: "Paths", swiftSettings: strict),
         // Authenticated binary files under <git dir>/review/ (the history index, the article cache).
         .target(name: "BinaryStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // libgit2, and the history engine over it. Nothing about articles or reviews.
-        .target(name: "GitKit", dependencies: ["CGit2", "BinaryStore", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "GitKit", dependencies: ["CGit2", "Paths", "BinaryStore", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         // Values in, values out: no GitKit, no files, no threads, no clock.
         .target(
             name: "ReviewCore",
             dependencies: [
-                "CCmarkGFM",
+                "CCmarkGFM", "Paths",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "ReviewKit",
             dependencies: [
-                "ReviewCore", "GitKit", "BinaryStore",
+                "ReviewCore", "GitKit", "BinaryStore", "Paths",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -73,7 +76,7 @@ let package = Package(
         .target(
             name: "ReviewServer",
             dependencies: [
-                "ReviewKit", "ReviewCore", .product(name: "Hummingbird", package: "hummingbird"),
+                "ReviewKit", "ReviewCore", "Paths", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -82,25 +85,25 @@ let package = Package(
         .executableTarget(
             name: "review",
             dependencies: [
-                "ReviewKit", "ReviewCore", "ReviewServer",
+                "ReviewKit", "ReviewCore", "ReviewServer", "Paths",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         // A libFuzzer target for the parsers and the raw git readers (Scripts/fuzz); without
         // -DFUZZING it replays a corpus.
-        .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewCore", "GitKit"], swiftSettings: strict),
+        .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewCore", "GitKit", "Paths"], swiftSettings: strict),
         // Shared by the test targets: builds temporary repositories through GitKit.
         .target(
             name: "TestSupport",
-            dependencies: ["GitKit", "ReviewCore", "ReviewKit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["GitKit", "ReviewCore", "ReviewKit", "Paths", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "BinaryStore", "TestSupport"]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "BinaryStore", "Paths", "TestSupport"]),
         .testTarget(
             name: "ReviewCoreTests",
             dependencies: [
-                "ReviewCore", "TestSupport",
+                "ReviewCore", "Paths", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -109,15 +112,15 @@ let package = Package(
         .testTarget(
             name: "ReviewKitTests",
             dependencies: [
-                "ReviewKit", "ReviewCore", "GitKit", "BinaryStore", "TestSupport",
+                "ReviewKit", "ReviewCore", "GitKit", "BinaryStore", "Paths", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Goldens", "Schemas"]
         ),
-        .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "ReviewKit", "ReviewCore", "GitKit", "TestSupport",
+        .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "ReviewKit", "ReviewCore", "GitKit", "Paths", "TestSupport",
                                                              .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "ReviewCore", "GitKit", "TestSupport"]),
+        .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "ReviewCore", "GitKit", "Paths", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

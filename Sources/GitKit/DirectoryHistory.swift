@@ -1,3 +1,5 @@
+import Paths
+
 /// Every version of every file below a directory that the history of a revision ever held,
 /// each with the first commit (in history order) that held it: what an append-only record
 /// needs to notice a file deleted, renamed, edited or replaced by a symlink since.
@@ -7,11 +9,11 @@
 public struct DirectoryHistory: Sendable {
     /// One version of one file: its path, blob and kind.
     public struct Version: Hashable, Sendable {
-        public var path: String
+        public var path: GitPath
         public var blob: ObjectID
         public var kind: EntryKind
 
-        public init(path: String, blob: ObjectID, kind: EntryKind) {
+        public init(path: GitPath, blob: ObjectID, kind: EntryKind) {
             self.path = path
             self.blob = blob
             self.kind = kind
@@ -41,7 +43,7 @@ public struct DirectoryHistory: Sendable {
     /// Each version any of these commits held, with the position of the first commit holding it.
     public var firstHeld: [Version: Int]
     /// The watched files (regular files only) as each distinct state they were in: path → blob.
-    public var states: [[String: ObjectID]]
+    public var states: [[GitPath: ObjectID]]
     /// Per position, the index into ``states`` of the watched files at that commit.
     public var stateAt: [Int32]
     /// Whether history ends at a shallow clone's boundary: versions first held there may be older.
@@ -52,7 +54,7 @@ extension HistoryEngine {
     /// The index to read `directory` (and `watching`) from: the persistent whole-tree one, or
     /// (for a `partial` run without it, or without caches) one of just the top directory
     /// holding them, built in memory.
-    private func index(for directory: String, watching: [String], in repository: Repository, database: ObjectDatabase,
+    private func index(for directory: String, watching: [GitPath], in repository: Repository, database: ObjectDatabase,
                        at revision: ObjectID, partial: Bool) throws(RepositoryError) -> HistoryIndex {
         let wholeTree = loaded.index != nil
             || usesCache && (!partial || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))
@@ -72,7 +74,7 @@ extension HistoryEngine {
         let database = try ObjectDatabase(repository)
         let index = try index(for: directory, watching: [], in: repository, database: database, at: revision, partial: partial)
         guard let tip = index.index[revision] else { throw .corruptObject(revision, "the commit is missing from the history index") }
-        let prefix = directory.isEmpty ? "" : directory + "/"
+        let prefix = GitPath(directory).appendingSlash
         let inScope = index.paths.values.map { $0.hasPrefix(prefix) }
         let components = directory.split(separator: "/").map(String.init)
         var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))
@@ -115,10 +117,10 @@ extension HistoryEngine {
     ///   off), compare only the subtree that holds `directory` and the watched paths, in
     ///   memory, rather than build the whole-tree index.
     public func directoryHistory(in repository: Repository, at revision: ObjectID, under directory: String,
-                                 watching: [String] = [], partial: Bool = false) throws(RepositoryError) -> DirectoryHistory {
+                                 watching: [GitPath] = [], partial: Bool = false) throws(RepositoryError) -> DirectoryHistory {
         let database = try ObjectDatabase(repository)
         let index = try index(for: directory, watching: watching, in: repository, database: database, at: revision, partial: partial)
-        let prefix = directory.isEmpty ? "" : directory + "/"
+        let prefix = GitPath(directory).appendingSlash
         let components = directory.split(separator: "/").map(String.init)
         var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))
         // Which of the index's paths lie below the directory, decided once per path.
@@ -152,12 +154,12 @@ extension HistoryEngine {
         var position = [Int](repeating: -1, count: index.count)
         for (i, c) in order.enumerated() { position[Int(c)] = i }
 
-        func isWatched(_ path: String) -> Bool {
+        func isWatched(_ path: GitPath) -> Bool {
             watching.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
         }
         precondition(watching.allSatisfy { $0.hasPrefix(prefix) }, "watched paths lie below the directory")
         let watchedNumber = index.paths.values.map(isWatched)
-        var states: [[String: ObjectID]] = []
+        var states: [[GitPath: ObjectID]] = []
         var stateAt = [Int32](repeating: 0, count: order.count)
         var firstHeld: [DirectoryHistory.Version: Int] = [:]
         var commits = DirectoryHistory.Commits()
@@ -181,7 +183,7 @@ extension HistoryEngine {
                 if let tree = try differ.subtree(at: components, of: index.trees[commit]) {
                     try database.listFiles(tree: tree, prefix: prefix, into: &files)
                 }
-                var state: [String: ObjectID] = [:]
+                var state: [GitPath: ObjectID] = [:]
                 for file in files {
                     let version = DirectoryHistory.Version(path: file.path, blob: file.id, kind: file.kind)
                     if firstHeld[version] == nil { firstHeld[version] = i }
@@ -190,7 +192,7 @@ extension HistoryEngine {
                 stateAt[i] = Int32(Self.stateNumber(state, in: &states))
                 continue
             }
-            var state: [String: ObjectID]?
+            var state: [GitPath: ObjectID]?
             for (n, list) in index.changes[commit].enumerated() {
                 for change in list where inScope[Int(change.path)] {
                     if n == 0 && watchedNumber[Int(change.path)] {
@@ -209,7 +211,7 @@ extension HistoryEngine {
 
     /// The index of `state` in `states`, appending it when new (states are few: the watched
     /// files change in few commits, so a linear search from the end is enough).
-    private static func stateNumber(_ state: [String: ObjectID], in states: inout [[String: ObjectID]]) -> Int {
+    private static func stateNumber(_ state: [GitPath: ObjectID], in states: inout [[GitPath: ObjectID]]) -> Int {
         if let last = states.indices.last, states[last] == state { return last }
         states.append(state)
         return states.count - 1

@@ -1,3 +1,5 @@
+import Paths
+
 /// Entry points for the libFuzzer target (`ParserFuzzer`, `Scripts/fuzz`): each runs one input
 /// through one of the readers of repository data. None may crash, trap or hang on any bytes;
 /// a damaged object is an answer of `nil` or a ``RepositoryError``.
@@ -31,7 +33,7 @@ public enum FormatFuzzing {
             var cursor = RawTreeCursor(bytes: raw, treeID: ObjectID(bytes: [UInt8](repeating: 0, count: 20)[...])!)
             while let entry = try? cursor.next() {
                 _ = entry.kind
-                _ = entry.name
+                _ = entry.path(under: "")
                 _ = entry.id
             }
         }

@@ -1,4 +1,5 @@
 import BinaryStore
+import Paths
 
 /// Stores a ``HistoryIndex`` under the repository's git directory
 /// (`<git dir>/review/history-<directory>.cache`) as a ``CacheFile``.
@@ -8,7 +9,7 @@ import BinaryStore
 enum HistoryCacheFile {
     /// Names the format and the engine: change it when the layout or the engine's answers for
     /// the same history could change (a rebuilt binary is never trusted anyway).
-    static let magic = "review history index 5, engine review-history-2"
+    static let magic = "review history index 6 (paths as bytes), engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
         CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
@@ -22,7 +23,9 @@ enum HistoryCacheFile {
         w.u32(UInt32(index.shallow.count))
         for id in index.shallow.sorted() { w.id(id) }
         w.strings(index.strings.values)
-        w.strings(index.paths.values)
+        // Paths as their bytes (a path need not be UTF-8).
+        w.u32(UInt32(index.paths.count))
+        for path in index.paths.values { path.withBytes { w.u32(UInt32($0.count)); w.raw($0) } }
         w.u32(UInt32(index.count))
         for c in 0..<index.count {
             w.id(index.ids[c])
@@ -54,7 +57,7 @@ enum HistoryCacheFile {
         guard var r = CacheFile.read(path, magic: magic), r.string() == directory, let shallowCount = r.u32() else { return nil }
         var storedShallow: Set<ObjectID> = []
         for _ in 0..<shallowCount { guard let id = r.id() else { return nil }; storedShallow.insert(id) }
-        guard storedShallow == shallow, let strings = r.strings(), let paths = r.strings(), let count = r.u32() else { return nil }
+        guard storedShallow == shallow, let strings = r.strings(), let paths = Self.paths(&r), let count = r.u32() else { return nil }
         var index = HistoryIndex(directory: directory, shallow: shallow)
         index.strings = InternTable(strings)
         index.paths = InternTable(paths)
@@ -111,6 +114,18 @@ extension HistoryCacheFile {
         case .submodule: 3
         case .tree: 4
         }
+    }
+
+    /// The paths as ``save(_:to:)`` wrote them: a count, then each path's length and bytes.
+    static func paths(_ r: inout BinaryReader) -> [GitPath]? {
+        guard let n = r.u32(), n <= UInt32(r.remaining) else { return nil }
+        var list: [GitPath] = []
+        list.reserveCapacity(Int(n))
+        for _ in 0..<n {
+            guard let length = r.u32(), let bytes = r.raw(Int(length)) else { return nil }
+            list.append(GitPath(bytes: bytes))
+        }
+        return list
     }
 
     static func kind(bits: UInt8) -> EntryKind {

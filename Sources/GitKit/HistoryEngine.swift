@@ -1,4 +1,5 @@
 import CGit2
+import Paths
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,10 +65,10 @@ public struct HistoryEngine {
     ///   persistent index already exists (it makes the whole walk cheap).
     /// - Throws: ``RepositoryError`` naming a missing or corrupt object.
     public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String,
-                            tracking: [String: Set<ObjectID>] = [:], since: ObjectID? = nil) throws(RepositoryError) -> LastChangeReport {
+                            tracking: [GitPath: Set<ObjectID>] = [:], since: ObjectID? = nil) throws(RepositoryError) -> LastChangeReport {
         let database = try ObjectDatabase(repository)
         let headTree = try CommitGraph.parse(revision, database: database).0
-        let files = try repository.files(under: directory, inTree: headTree)
+        let files = try repository.files(under: GitPath(directory), inTree: headTree)
         let scope = PathScope(directory: directory, files: files.map(\.path))
         var wanted: [Int32: Set<ObjectID>] = [:]
         for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
@@ -85,14 +86,14 @@ public struct HistoryEngine {
             pass1 = try changedPaths(graph: graph, scope: scope, database: database, wantBlobs: Set(wanted.keys), repository: repository)
         }
         let graph = pass1.graph
-        var rootFiles: [Int32: [String: ObjectID]] = [:]
+        var rootFiles: [Int32: [GitPath: ObjectID]] = [:]
         let walk = try propagate(graph: graph, order: graph.childrenFirstOrder(), changes: pass1.changes, pathCount: files.count,
                                  tracking: wanted) { (path: Int32, commit: Int32) throws(RepositoryError) -> ObjectID? in
             if let known = pass1.blobs[UInt64(UInt32(commit)) << 32 | UInt64(UInt32(path))] { return known }
             // A root commit was compared with nothing: list its files once.
             if rootFiles[commit] == nil {
-                var map: [String: ObjectID] = [:]
-                for file in try repository.files(under: directory, inTree: graph.trees[Int(commit)]) { map[file.path] = file.id }
+                var map: [GitPath: ObjectID] = [:]
+                for file in try repository.files(under: GitPath(directory), inTree: graph.trees[Int(commit)]) { map[file.path] = file.id }
                 rootFiles[commit] = map
             }
             return rootFiles[commit]?[files[Int(path)].path]
@@ -112,7 +113,7 @@ public struct HistoryEngine {
                                          commit: try answer.map { (c) throws(RepositoryError) in try info(c) },
                                          onlyMoved: answer.map { pass1.moved[Int($0)].contains(Int32(i)) } ?? false))
         }
-        var histories: [String: [FileRevision]] = [:]
+        var histories: [GitPath: [FileRevision]] = [:]
         for (path, steps) in walk.histories {
             histories[files[Int(path)].path] = try steps.map { (step) throws(RepositoryError) in
                 FileRevision(commit: try info(step.commit), blob: step.blob)
@@ -152,7 +153,7 @@ public struct HistoryEngine {
     func project(_ index: HistoryIndex, revision: ObjectID, files: [TreeFile], tracked: Set<Int32>) -> Pass1 {
         // Each indexed path's file, looked up among the revision's files (fewer than the paths
         // history ever had, so this builds the smaller table).
-        var fileNumbers: [String: Int32] = [:]
+        var fileNumbers: [GitPath: Int32] = [:]
         fileNumbers.reserveCapacity(files.count)
         for (i, file) in files.enumerated() { fileNumbers[file.path] = Int32(i) }
         let toFile = index.paths.values.map { fileNumbers[$0] ?? -1 }
@@ -309,26 +310,26 @@ struct PathScope {
     /// The directory's path components, such as `["Articles"]`.
     let components: [String]
     /// The directory with a trailing slash, such as `Articles/`.
-    let prefix: String
+    let prefix: GitPath
     /// Path → index into the file list.
-    let index: [String: Int32]
+    let index: [GitPath: Int32]
     /// Every directory (with trailing slash) that holds a path in scope, including `prefix`.
-    let directories: Set<String>
+    let directories: Set<GitPath>
 
-    init(directory: String, files: [String]) {
+    init(directory: String, files: [GitPath]) {
         components = directory.split(separator: "/").map(String.init)
-        prefix = components.isEmpty ? "" : components.joined(separator: "/") + "/"
-        var index: [String: Int32] = [:]
-        var directories: Set<String> = [prefix]
+        prefix = GitPath(components.joined(separator: "/")).appendingSlash
+        var index: [GitPath: Int32] = [:]
+        var directories: Set<GitPath> = [prefix]
         for (i, path) in files.enumerated() {
             index[path] = Int32(i)
             // Up from the file, folder by folder, until one already known or above the scope
             // (at the bytes: git's paths are bytes, and a slash is never part of another character).
-            var dir = path.utf8[...]
-            while let slash = dir.lastIndex(of: UInt8(ascii: "/")) {
-                dir = dir[..<slash]
-                guard dir.count + 1 >= prefix.utf8.count, let folder = String(dir),
-                      directories.insert(folder + "/").inserted else { break }
+            let bytes = path.bytes
+            var end = bytes.endIndex
+            while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) {
+                end = slash
+                guard slash + 1 >= prefix.byteCount, directories.insert(GitPath(bytes: bytes[...slash])).inserted else { break }
             }
         }
         self.index = index

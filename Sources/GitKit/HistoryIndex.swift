@@ -1,4 +1,5 @@
 import CGit2
+import Paths
 
 /// Pass 1 of the history engine for every commit seen so far, for all paths below one
 /// directory, kept across runs (see ``HistoryCacheFile``) and extended with new commits only.
@@ -44,8 +45,8 @@ struct HistoryIndex {
     /// Per commit, per parent: what changed below ``directory``.
     var changes: [[[Change]]] = []
     var meta: [Meta] = []
-    var paths = InternTable()
-    var strings = InternTable()
+    var paths = InternTable<GitPath>()
+    var strings = InternTable<String>()
 
     init(directory: String, shallow: Set<ObjectID>) {
         self.directory = directory
@@ -145,18 +146,18 @@ struct HistoryIndex {
     }
 }
 
-/// Strings numbered in the order first seen.
-struct InternTable {
-    private(set) var values: [String] = []
+/// Values numbered in the order first seen: paths (by their bytes) or strings.
+struct InternTable<Value: Hashable> {
+    private(set) var values: [Value] = []
     /// Each value's number, made on the first ``intern(_:)``: an index loaded from its file
     /// that gains no commits never needs it (tens of thousands of paths on a large site).
-    private var numbers: [String: Int32]?
+    private var numbers: [Value: Int32]?
 
-    init(_ values: [String] = []) {
+    init(_ values: [Value] = []) {
         self.values = values
     }
 
-    mutating func intern(_ value: String) -> Int32 {
+    mutating func intern(_ value: Value) -> Int32 {
         var numbers = self.numbers ?? Dictionary(values.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
         defer { self.numbers = numbers }
         self.numbers = nil  // the local copy is the only one while it changes
@@ -167,7 +168,7 @@ struct InternTable {
         return n
     }
 
-    subscript(n: Int32) -> String { values[Int(n)] }
+    subscript(n: Int32) -> Value { values[Int(n)] }
 
     var count: Int { values.count }
 }

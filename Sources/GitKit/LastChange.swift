@@ -1,7 +1,9 @@
+import Paths
+
 /// The commit that last changed one file, as `git log -1 -- <path>` names it.
 public struct FileLastChange: Sendable, Hashable {
     /// Path from the repository root.
-    public var path: String
+    public var path: GitPath
     /// The file's blob at the revision asked about.
     public var blob: ObjectID
     public var kind: EntryKind
@@ -23,10 +25,10 @@ public struct LastChangeReport: Sendable {
     /// How many commits were walked.
     public var commitsWalked: Int
     /// For the paths asked to be tracked: the commits that changed them, newest first.
-    public var histories: [String: [FileRevision]] = [:]
+    public var histories: [GitPath: [FileRevision]] = [:]
     /// Paths whose walk reached the edge of the walked history (a shallow boundary, or the
     /// `since` commit) before it was done: their answer or tracked history is incomplete.
-    public var unresolved: Set<String> = []
+    public var unresolved: Set<GitPath> = []
 }
 
 /// One commit that changed a file, and the blob the file had after it (`nil`: deleted).

@@ -1,4 +1,5 @@
 import CGit2
+import Paths
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,18 +62,18 @@ final class ObjectDatabase {
 
     /// Appends every file below the tree `id` to `out` in git's tree order, with paths
     /// prefixed by `prefix`.
-    func listFiles(tree id: ObjectID, prefix: String, into out: inout [TreeFile]) throws(RepositoryError) {
+    func listFiles(tree id: ObjectID, prefix: GitPath, into out: inout [TreeFile]) throws(RepositoryError) {
         let object = try read(id, expected: GIT_OBJECT_TREE)
         let entries = try object.withTree(id) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> [TreeFile] in
             var entries: [TreeFile] = []
             while let entry = try cursor.next() {
-                entries.append(TreeFile(path: prefix + entry.name, id: entry.id, kind: entry.kind))
+                entries.append(TreeFile(path: entry.path(under: prefix), id: entry.id, kind: entry.kind))
             }
             return entries
         }
         for entry in entries {
             if entry.kind == .tree {
-                try listFiles(tree: entry.id, prefix: entry.path + "/", into: &out)
+                try listFiles(tree: entry.id, prefix: entry.path.appendingSlash, into: &out)
             } else {
                 out.append(entry)
             }
@@ -132,8 +133,16 @@ struct RawTreeEntry {
     var nameEnd: Int
     var mode: UInt32
 
-    var name: String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
+    /// The entry's path below a folder (`prefix` ends in `/`, or is empty at the root): bytes,
+    /// as the tree holds them.
+    func path(under prefix: GitPath) -> GitPath {
+        prefix.withBytes { folder in
+            var joined = [UInt8]()
+            joined.reserveCapacity(folder.count + nameEnd - nameStart)
+            joined.append(contentsOf: folder)
+            joined.append(contentsOf: nameBytes)
+            return GitPath(bytes: joined)
+        }
     }
     var nameBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]) }
     var id: ObjectID { ObjectID(rawBytes: bytes.baseAddress! + nameEnd + 1) }

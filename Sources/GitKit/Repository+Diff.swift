@@ -1,4 +1,5 @@
 import CGit2
+import Paths
 
 /// A unified diff between two revisions of one file.
 public struct FilePatch: Sendable, Equatable {
@@ -25,14 +26,14 @@ extension Repository {
     /// three lines of context.
     ///
     /// Wraps `git_patch_from_blobs`, `git_patch_line_stats` and `git_patch_to_buf`.
-    public func patch(from old: ObjectID?, to new: ObjectID?, path: String) throws(RepositoryError) -> FilePatch {
+    public func patch(from old: ObjectID?, to new: ObjectID?, path: GitPath) throws(RepositoryError) -> FilePatch {
         let oldBlob = try lookupBlob(old)
         let newBlob = try lookupBlob(new)
         var options = git_diff_options()
         git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         options.context_lines = 3
         var raw: OpaquePointer?
-        let made = git_patch_from_blobs(&raw, oldBlob.raw, path, newBlob.raw, path, &options)
+        let made = path.withCString { git_patch_from_blobs(&raw, oldBlob.raw, $0, newBlob.raw, $0, &options) }
         guard made >= 0, let raw else { throw .git(GitError.last(code: made)) }
         let patch = PatchHandle(raw: raw)
         var context = 0, added = 0, removed = 0
@@ -59,14 +60,14 @@ extension Repository {
 
     /// Paths below `directory` whose entries differ between the trees of two commits (`nil`:
     /// none), compared entry by entry with equal subtrees skipped by id.
-    public func changedFiles(from old: ObjectID?, to new: ObjectID?, under directory: String) throws(RepositoryError) -> [String] {
+    public func changedFiles(from old: ObjectID?, to new: ObjectID?, under directory: String) throws(RepositoryError) -> [GitPath] {
         let database = try ObjectDatabase(self)
         let components = directory.split(separator: "/").map(String.init)
         var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))
         let oldTree = try old.flatMap { (c) throws(RepositoryError) in try differ.subtree(at: components, of: commit(c).tree) }
         let newTree = try new.flatMap { (c) throws(RepositoryError) in try differ.subtree(at: components, of: commit(c).tree) }
-        var changed: [String] = []
-        try database.diff(oldTree, newTree, prefix: components.isEmpty ? "" : directory + "/", into: &changed)
+        var changed: [GitPath] = []
+        try database.diff(oldTree, newTree, prefix: GitPath(components.joined(separator: "/")).appendingSlash, into: &changed)
         return changed.sorted()
     }
 }
@@ -74,13 +75,16 @@ extension Repository {
 extension ObjectDatabase {
     /// Appends the paths whose entries differ between two trees, descending only into
     /// subtrees whose ids differ.
-    func diff(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into out: inout [String]) throws(RepositoryError) {
+    func diff(_ old: ObjectID?, _ new: ObjectID?, prefix: GitPath, into out: inout [GitPath]) throws(RepositoryError) {
         guard old != new else { return }
-        func entries(_ id: ObjectID?) throws(RepositoryError) -> [String: TreeFile] {
+        func entries(_ id: ObjectID?) throws(RepositoryError) -> [GitPath: TreeFile] {
             guard let id else { return [:] }
-            return try read(id, expected: GIT_OBJECT_TREE).withTree(id) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> [String: TreeFile] in
-                var map: [String: TreeFile] = [:]
-                while let entry = try cursor.next() { map[entry.name] = TreeFile(path: entry.name, id: entry.id, kind: entry.kind) }
+            return try read(id, expected: GIT_OBJECT_TREE).withTree(id) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> [GitPath: TreeFile] in
+                var map: [GitPath: TreeFile] = [:]
+                while let entry = try cursor.next() {
+                    let name = entry.path(under: "")
+                    map[name] = TreeFile(path: name, id: entry.id, kind: entry.kind)
+                }
                 return map
             }
         }

@@ -1,4 +1,5 @@
 import CGit2
+import Paths
 
 /// What kind of object a tree entry names.
 public enum EntryKind: Sendable, Hashable {
@@ -20,7 +21,7 @@ public enum EntryKind: Sendable, Hashable {
 
 /// A file found in a tree: its path from the tree's root, its kind and its object id.
 public struct TreeFile: Sendable, Hashable {
-    public var path: String
+    public var path: GitPath
     public var id: ObjectID
     public var kind: EntryKind
 }
@@ -84,19 +85,21 @@ extension Repository {
     /// The entry at `path` in a commit's tree, or `nil` when there is none.
     ///
     /// Wraps `git_tree_entry_bypath`.
-    public func entry(at path: String, inCommit commitID: ObjectID) throws(RepositoryError) -> TreeFile? {
+    public func entry(at path: GitPath, inCommit commitID: ObjectID) throws(RepositoryError) -> TreeFile? {
         try entry(at: path, inTree: commit(commitID).tree)
     }
 
     /// The entry at `path` in a tree, or `nil` when there is none.
-    public func entry(at path: String, inTree treeID: ObjectID) throws(RepositoryError) -> TreeFile? {
+    public func entry(at path: GitPath, inTree treeID: ObjectID) throws(RepositoryError) -> TreeFile? {
         var oid = treeID.oid
         var tree: OpaquePointer?
         let result = git_tree_lookup(&tree, raw, &oid)
         guard result >= 0, let tree else { throw classify(GitError.last(code: result), id: treeID) }
         defer { git_tree_free(tree) }
         var entry: OpaquePointer?
-        let found = git_tree_entry_bypath(&entry, tree, path)
+        // A path with a NUL byte cannot be in a tree (git's names end at NUL).
+        guard !path.bytes.contains(0) else { return nil }
+        let found = path.withCString { git_tree_entry_bypath(&entry, tree, $0) }
         if found == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             return nil
@@ -111,7 +114,7 @@ extension Repository {
     }
 
     /// The bytes of the blob at `path` in a commit, or `nil` when the path is absent or not a file.
-    public func fileContents(at path: String, inCommit commitID: ObjectID) throws(RepositoryError) -> (id: ObjectID, bytes: [UInt8])? {
+    public func fileContents(at path: GitPath, inCommit commitID: ObjectID) throws(RepositoryError) -> (id: ObjectID, bytes: [UInt8])? {
         guard let entry = try entry(at: path, inCommit: commitID),
               entry.kind == .blob || entry.kind == .executable else { return nil }
         return (entry.id, try blob(entry.id))
@@ -120,7 +123,7 @@ extension Repository {
     /// Every entry below `prefix` (a directory path without trailing slash; empty for the root)
     /// in a tree, recursively, in git's tree order. Subtrees are listed by their files;
     /// submodules and symlinks are listed as entries of their kind.
-    public func files(under prefix: String, inTree treeID: ObjectID) throws(RepositoryError) -> [TreeFile] {
+    public func files(under prefix: GitPath, inTree treeID: ObjectID) throws(RepositoryError) -> [TreeFile] {
         let start: ObjectID
         if prefix.isEmpty {
             start = treeID
@@ -130,7 +133,7 @@ extension Repository {
         }
         let odb = try ObjectDatabase(self)
         var out: [TreeFile] = []
-        try odb.listFiles(tree: start, prefix: prefix.isEmpty ? "" : prefix + "/", into: &out)
+        try odb.listFiles(tree: start, prefix: prefix.appendingSlash, into: &out)
         return out
     }
 

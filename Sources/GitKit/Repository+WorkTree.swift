@@ -1,5 +1,6 @@
 import BinaryStore
 import CGit2
+import Paths
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -103,7 +104,7 @@ extension Repository {
     private func finishWorkTreeSync(branch: String, oldTree: ObjectID?, newCommit: ObjectID) throws(RepositoryError) {
         guard !isBare, case .branch(let headBranch, let tip) = try head(), headBranch == branch, tip == newCommit else { return }
         let newTree = try commit(newCommit).tree
-        var paths: [String] = []
+        var paths: [GitPath] = []
         try ObjectDatabase(self).diff(oldTree, newTree, prefix: "", into: &paths)
         let changes = try paths.map { (path) throws(RepositoryError) -> FileChange in
             let entry = try entry(at: path, inTree: newTree)
@@ -143,11 +144,13 @@ extension Repository {
         try check(index: git_index_read(index, 1))
 
         for change in changes {
-            let file = workdir + change.path
+            // The work-tree file is named by the path's bytes; one that is not UTF-8 is left as
+            // it is (the index still gets the new blob, so it shows as modified).
+            let file = workdir + change.path.text
             let old = try oldTree.flatMap { (t) throws(RepositoryError) in try entry(at: change.path, inTree: t) }
             let oldBytes = try old.map { (o) throws(RepositoryError) in try blob(o.id) }
             let current = readBytes(atPath: file)
-            let untouched = current == oldBytes
+            let untouched = current == oldBytes && change.path.isUTF8
             if let contents = change.contents {
                 if untouched { try writeAtomically(contents, to: file) }
                 var entry = git_index_entry()
@@ -171,7 +174,7 @@ extension Repository {
                 try check(index: result)
             } else {
                 if untouched, current != nil { unlink(file) }
-                let result = git_index_remove_bypath(index, change.path)
+                let result = change.path.withCString { git_index_remove_bypath(index, $0) }
                 try check(index: result)
             }
         }

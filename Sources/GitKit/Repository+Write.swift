@@ -1,23 +1,24 @@
 import CGit2
+import Paths
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One change to a tree: write `contents` at `path`, or remove `path` when `contents` is `nil`.
 public struct FileChange: Sendable, Hashable {
-    public var path: String
+    public var path: GitPath
     public var contents: [UInt8]?
 
-    public init(path: String, contents: [UInt8]?) {
+    public init(path: GitPath, contents: [UInt8]?) {
         self.path = path
         self.contents = contents
     }
 
-    public static func write(_ path: String, _ text: String) -> FileChange {
+    public static func write(_ path: GitPath, _ text: String) -> FileChange {
         FileChange(path: path, contents: Array(text.utf8))
     }
 
-    public static func remove(_ path: String) -> FileChange {
+    public static func remove(_ path: GitPath) -> FileChange {
         FileChange(path: path, contents: nil)
     }
 }
@@ -36,7 +37,7 @@ extension Repository {
     ///
     /// Wraps `git_tree_create_updated`.
     public func buildTree(base: ObjectID?, changes: [FileChange]) throws(RepositoryError) -> ObjectID {
-        var blobs: [(path: String, blob: ObjectID?)] = []
+        var blobs: [(path: GitPath, blob: ObjectID?)] = []
         for change in changes {
             blobs.append((change.path, try change.contents.map { (c) throws(RepositoryError) in try writeBlob(c) }))
         }
@@ -189,9 +190,9 @@ extension Repository {
     /// Whether a path differs between HEAD, the index and the work tree (anything `git status`
     /// would list for it, untracked files included; ignored files are not the user's work).
     /// Wraps `git_status_file`.
-    func hasUncommittedChange(_ path: String) throws(RepositoryError) -> Bool {
+    func hasUncommittedChange(_ path: GitPath) throws(RepositoryError) -> Bool {
         var flags: UInt32 = 0
-        let result = git_status_file(&flags, raw, path)
+        let result = path.withCString { git_status_file(&flags, raw, $0) }
         if result == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             return false
@@ -222,7 +223,7 @@ extension Repository {
     /// each path set to its blob, or removed when the blob is `nil`.
     ///
     /// Wraps `git_tree_create_updated`.
-    public func buildTree(base: ObjectID?, blobs: [(path: String, blob: ObjectID?)]) throws(RepositoryError) -> ObjectID {
+    public func buildTree(base: ObjectID?, blobs: [(path: GitPath, blob: ObjectID?)]) throws(RepositoryError) -> ObjectID {
         let baseID: ObjectID
         if let base { baseID = base } else { baseID = try emptyTree() }
         var baseOID = baseID.oid
@@ -230,7 +231,7 @@ extension Repository {
         let found = git_tree_lookup(&tree, raw, &baseOID)
         guard found >= 0, let tree else { throw classify(GitError.last(code: found), id: baseID) }
         defer { git_tree_free(tree) }
-        let paths = blobs.map { strdup($0.path) }
+        let paths = blobs.map { $0.path.withCString { strdup($0) } }
         defer { paths.forEach { free($0) } }
         var updates: [git_tree_update] = blobs.indices.map { i in
             git_tree_update(action: blobs[i].blob == nil ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT,

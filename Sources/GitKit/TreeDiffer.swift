@@ -1,4 +1,5 @@
 import CGit2
+import Paths
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ struct TreeDiffer {
     var wantBlobs: Set<Int32> = []
     /// When set, every file path below the directory is followed and numbered here (the
     /// history index's mode), instead of only the scope's paths.
-    var table: InternTable?
+    var table: InternTable<GitPath>?
     private(set) var newBlobs: [(Int32, ObjectID?, EntryKind)] = []
     private let cacheLimit = 16
 
@@ -59,7 +60,7 @@ struct TreeDiffer {
 
     /// Indices of the scope's paths below `directory` whose entries differ between two trees
     /// (`nil` meaning absent).
-    mutating func changes(from old: ObjectID?, to new: ObjectID?, directory: String) throws(RepositoryError) -> (changed: [Int32], moved: [Int32]) {
+    mutating func changes(from old: ObjectID?, to new: ObjectID?, directory: GitPath) throws(RepositoryError) -> (changed: [Int32], moved: [Int32]) {
         var out: [Int32] = []
         added.removeAll(keepingCapacity: true)
         removedBlobs.removeAll(keepingCapacity: true)
@@ -69,13 +70,13 @@ struct TreeDiffer {
         return (out, moved)
     }
 
-    private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, directory: String, into out: inout [Int32]) throws(RepositoryError) {
+    private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, directory: GitPath, into out: inout [Int32]) throws(RepositoryError) {
         guard old != new, table != nil || scope.directories.contains(directory) else { return }
         let oldObject = try old.map { (id) throws(RepositoryError) in try tree(id) }
         let newObject = try new.map { (id) throws(RepositoryError) in try tree(id) }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         // Subtrees to descend into once these two objects' bytes are no longer borrowed.
-        var descend: [(ObjectID?, ObjectID?, String)] = []
+        var descend: [(ObjectID?, ObjectID?, GitPath)] = []
         try withBytes(oldObject, empty) { (oldBytes) throws(RepositoryError) in
             try withBytes(newObject, empty) { (newBytes) throws(RepositoryError) in
                 var a = RawTreeCursor(bytes: oldBytes, treeID: old ?? new!)
@@ -121,19 +122,19 @@ struct TreeDiffer {
     }
 
     /// Notes one differing entry: a file in scope by index, a subtree for later descent.
-    private mutating func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, directory: String, into out: inout [Int32], descend: inout [(ObjectID?, ObjectID?, String)]) {
-        let name = (new ?? old)!.name
+    private mutating func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, directory: GitPath, into out: inout [Int32], descend: inout [(ObjectID?, ObjectID?, GitPath)]) {
+        let path = (new ?? old)!.path(under: directory)
         let oldIsTree = old?.isTree ?? false
         let newIsTree = new?.isTree ?? false
         let oldFile = old != nil && !oldIsTree, newFile = new != nil && !newIsTree
         if oldFile && !newFile { removedBlobs.insert(old!.id) }
-        if oldFile || newFile, let i = table != nil ? table!.intern(directory + name) : scope.index[directory + name] {
+        if oldFile || newFile, let i = table != nil ? table!.intern(path) : scope.index[path] {
             out.append(i)
             if newFile && !oldFile { added.append((i, new!.id)) }
             if table != nil || wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil, newFile ? new!.kind : .tree)) }
         }
         if oldIsTree || newIsTree {
-            descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, directory + name + "/"))
+            descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, path + "/"))
         }
     }
 

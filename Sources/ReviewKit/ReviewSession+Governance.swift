@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import GitKit
 import ReviewCore
@@ -10,7 +11,7 @@ public struct GovernanceStatus: Sendable {
         public var version: Int
         public var rootVersion: Int
         /// Configuration files that differ from the version in force (all, for a first root).
-        public var changedPaths: [String]
+        public var changedPaths: [GitPath]
         /// Governance key ids whose valid signatures count, and how many are needed.
         public var signedBy: [String]
         public var needed: Int
@@ -43,7 +44,7 @@ public struct GovernanceStatus: Sendable {
             out += "No signed configuration is in force: the committed configuration counts (ungoverned).\n"
         }
         if let pending {
-            out += "Pending: version \(pending.version) changes \(pending.changedPaths.joined(separator: ", ")); "
+            out += "Pending: version \(pending.version) changes \(pending.changedPaths.map(\.text).joined(separator: ", ")); "
             out += "signed by \(pending.signedBy.count) of the \(pending.needed) governance keys it needs"
             out += pending.signedBy.isEmpty ? "" : " (\(pending.signedBy.joined(separator: ", ")))"
             if let own = pending.signedByNewRoot, let needed = pending.neededFromNewRoot {

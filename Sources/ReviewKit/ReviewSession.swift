@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 import GitKit
@@ -186,7 +187,7 @@ public final class ReviewSession {
         try ReviewError.wrapping { () throws -> [Finding] in
             guard let published = try repository.referenceTarget(Publisher.reference) else { return [] }
             let tree = try repository.commit(published).tree
-            var files: [String: String] = [:]
+            var files: [GitPath: String] = [:]
             for file in try repository.files(under: "", inTree: tree) { files[file.path] = file.id.hex }
             let envelope = try files[PublicationStatement.path].flatMap(ObjectID.init(hex:)).map { try repository.blob($0) }
             let layout = evaluation.snapshot.policy.content
@@ -258,7 +259,8 @@ public final class ReviewSession {
     public func log(article: String?, limit: Int) throws(ReviewError) -> [ReviewLog.Entry] {
         let head = try ReviewError.wrapping { try repository.headCommit() }
         if let article {
-            let path = try ArticleLookup.find(article, in: ArticleLookup.articles(in: repository, at: head)).path
+            let all = try ArticleLookup.articles(in: repository, at: head)
+            let path = try ArticleLookup.find(article, in: all.articles, content: all.content).path
             return Array(try entries(only: [path], head: head).prefix(limit))
         }
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress,
@@ -276,7 +278,7 @@ public final class ReviewSession {
     /// histories cost the dashboard's log 135 MB).
     public func log(limit: Int, from snapshot: RepositorySnapshot) throws(ReviewError) -> [ReviewLog.Entry] {
         let known = ReviewLog.entries(snapshot.articles)
-        var only: Set<String>?
+        var only: Set<GitPath>?
         if limit > 0, known.count >= limit {
             let threshold = known[limit - 1].time
             only = Set(known.prefix { $0.time >= threshold }.map(\.article))
@@ -285,7 +287,7 @@ public final class ReviewSession {
     }
 
     /// Every edit and decision of the `only` articles (all when `nil`), from their whole histories.
-    private func entries(only: Set<String>?, head: ObjectID) throws(ReviewError) -> [ReviewLog.Entry] {
+    private func entries(only: Set<GitPath>?, head: ObjectID) throws(ReviewError) -> [ReviewLog.Entry] {
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: only, trackAll: true,
                                                    usesCaches: options.usesCaches, progress: progress, pinnedRoot: options.trustRoot)
         return ReviewLog.entries(snapshot.articles)
@@ -333,10 +335,10 @@ public final class ReviewSession {
     }
 
     /// The paths of the articles at `HEAD` below `folder` (a path from the repository root).
-    public func articlePaths(inFolder folder: String) throws(ReviewError) -> [String] {
+    public func articlePaths(inFolder folder: String) throws(ReviewError) -> [GitPath] {
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         let head = try ReviewError.wrapping { try repository.headCommit() }
-        let paths = try ArticleLookup.articles(in: repository, at: head).map(\.path).filter { $0.hasPrefix(prefix) }.sorted()
+        let paths = try ArticleLookup.articles(in: repository, at: head).articles.map(\.path).filter { $0.hasPrefix(prefix) }.sorted()
         guard !paths.isEmpty else {
             throw ReviewError(file: folder, "holds no article at HEAD", remedy: "give a folder under \(RepositorySnapshot.articlesDirectory)/ that holds articles")
         }
@@ -432,7 +434,7 @@ public final class ReviewSession {
         }
         let text = ContentTemplates.article(title: title, category: chosen, date: today,
                                             author: repository.configuredSignature(time: 0)?.name, disclaimers: snapshot.disclaimers,
-                                            mapping: snapshot.policy.frontMatter, path: relative)
+                                            mapping: snapshot.policy.frontMatter, path: GitPath(relative))
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
@@ -466,7 +468,7 @@ public final class ReviewSession {
         }
         guard !repository.isBare else { throw ReviewError("init needs a work tree, and \(path) is a bare repository") }
         let root = repository.workingDirectory ?? path
-        for change in ContentTemplates.initialFiles where FileManager.default.fileExists(atPath: root + change.path) {
+        for change in ContentTemplates.initialFiles where FileManager.default.fileExists(atPath: root + change.path.text) {
             throw ReviewError(file: change.path, "already exists; this is a content repository already", remedy: "edit the file instead")
         }
         let session = ReviewSession(repository: repository, options: Options())
@@ -525,7 +527,7 @@ public struct Evaluation: Sendable {
     public func selecting(_ names: [String]) throws(ReviewError) -> [ArticleStatus] {
         let all = snapshot.articles.map(\.article)
         return try names.map { (name) throws(ReviewError) -> ArticleStatus in
-            let path = try ArticleLookup.find(name, in: all).path
+            let path = try ArticleLookup.find(name, in: all, content: snapshot.policy.content).path
             guard let status = report.articles.first(where: { $0.path == path }) else {
                 throw ReviewError(file: path, "is not a readable article", remedy: "see 'review status'")
             }
@@ -543,7 +545,7 @@ public enum ArticleDiff: Sendable {
 
 /// One line of `review last-changes`.
 public struct LastChangeLine: Sendable, Equatable {
-    public var path: String
+    public var path: GitPath
     /// `nil` past a shallow clone's boundary.
     public var commit: String?
     public var committerTime: Int64?

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// Large values a command-line process lets go of by exiting instead of freeing them one by one.

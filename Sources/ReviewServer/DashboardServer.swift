@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 import Glibc
@@ -244,11 +245,18 @@ struct Pages: Sendable {
                 wantsDiff = true
             }
             guard let status = view.model.status(named: name) else {
+                // Never a guess: a name two articles share lists both (409), an unknown one is 404.
+                if case .ambiguous(let candidates) = view.model.resolve(name) {
+                    return .error(.conflict, "'\(name)' names \(candidates.count) articles (\(candidates.map(\.escaped).joined(separator: ", "))); open one by its path",
+                                  json: json, frame: view.frame)
+                }
                 return .error(.notFound, "no article '\(name)' at this revision; see the list of articles", json: json, frame: view.frame)
             }
             if !wantsDiff {
-                return json ? .json(view.cached("json:\(status.path)") { DashboardJSON.article(view.model, status) })
-                    : .html(view.cached("html:\(status.path)") { DashboardHTML.article(view.model, status, frame: view.frame) })
+                // Cached by the path's bytes (escaped), never its text: two articles whose paths
+                // differ only in normalization have two pages.
+                return json ? .json(view.cached("json:\(status.path.escaped)") { DashboardJSON.article(view.model, status) })
+                    : .html(view.cached("html:\(status.path.escaped)") { DashboardHTML.article(view.model, status, frame: view.frame) })
             }
             let change = try await diff(status, in: view)
             return json ? .json(DashboardJSON.diff(view.model, status, change)) : .html(DashboardHTML.diff(view.model, status, change, frame: view.frame))
@@ -275,7 +283,7 @@ struct Pages: Sendable {
                 reply = .asset(SiteRenderer.style, type: "text/css; charset=utf-8")
             } else if path.hasSuffix(".html"), let status = view.model.status(named: String(path.dropLast(5))),
                       let facts = view.model.facts[status.path] {
-                reply = .html(view.cached("preview:\(status.path)") {
+                reply = .html(view.cached("preview:\(status.path.escaped)") {
                     SitePreview.page(facts, status, configuration: view.model.configuration)
                 })
             } else {
@@ -381,7 +389,7 @@ struct Pages: Sendable {
             guard let signature = Data(base64Encoded: sent.signature), signature.count == 64 else {
                 throw ReviewError("the signature is not 64 bytes of base64", remedy: "sign the record again in the page")
             }
-            record = SignOff(article: sent.article, blob: sent.blob, sha256: sent.sha256, reviewer: sent.reviewer, role: sent.role,
+            record = SignOff(article: GitPath(sent.article), blob: sent.blob, sha256: sent.sha256, reviewer: sent.reviewer, role: sent.role,
                              decision: decision, timestamp: timestamp, comment: sent.comment, signature: Array(signature))
         } catch let error as ReviewError {
             return Reply.error(.badRequest, error.description, json: true, frame: frame).response

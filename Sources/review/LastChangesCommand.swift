@@ -1,3 +1,4 @@
+import Paths
 import ArgumentParser
 import ReviewCore
 import ReviewKit

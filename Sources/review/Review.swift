@@ -1,3 +1,4 @@
+import Paths
 import ArgumentParser
 import Foundation
 import ReviewCore

@@ -1,3 +1,4 @@
+import Paths
 import ArgumentParser
 import Dispatch
 import Foundation

@@ -1,3 +1,4 @@
+import Paths
 import ArgumentParser
 import Foundation
 import ReviewCore
@@ -31,7 +32,7 @@ struct SignOffOptions: ParsableArguments {
         }
         let session = try global.session()
         var names = articles
-        if let folder { names += try session.articlePaths(inFolder: folder) }
+        if let folder { names += try session.articlePaths(inFolder: folder).map(\.text) }
         guard !names.isEmpty else { throw ReviewError("name the article to sign (a slug or a path), or --folder DIR") }
         let store = KeyStore()
         try session.checkKeyDirectory(store)

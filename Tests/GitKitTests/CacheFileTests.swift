@@ -1,3 +1,4 @@
+import Paths
 import BinaryStore
 import Dispatch
 import Foundation

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 @testable import GitKit
 import Testing
@@ -6,14 +7,14 @@ import TestSupport
 /// The persistent history index must never change an answer: cached, uncached, extended,
 /// rebuilt from a damaged file — all identical.
 @Suite struct HistoryCacheTests {
-    private func answers(_ repo: Repository, cache: Bool, tracking: [String: Set<ObjectID>] = [:]) throws -> [String] {
+    private func answers(_ repo: Repository, cache: Bool, tracking: [GitPath: Set<ObjectID>] = [:]) throws -> [String] {
         let report = try HistoryEngine(usesCache: cache).lastChanges(in: repo, at: repo.headCommit(), under: "Articles", tracking: tracking)
-        return report.files.map { "\($0.path) \($0.commit?.id.hex ?? "-") \($0.commit?.author.name ?? "") \($0.onlyMoved)" }
+        return report.files.map { "\($0.path.text) \($0.commit?.id.hex ?? "-") \($0.commit?.author.name ?? "") \($0.onlyMoved)" }
             + report.histories.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map { "\($0.commit.id.short)/\($0.blob?.short ?? "-")" })" }
     }
 
     /// A random history like HistoryEngineTests', grown in two halves.
-    private func grow(_ repo: RepoBuilder, steps: Range<Int>, rng: inout SplitMix, files: inout [String]) throws {
+    private func grow(_ repo: RepoBuilder, steps: Range<Int>, rng: inout SplitMix, files: inout [GitPath]) throws {
         var sides: [ObjectID] = []
         for step in steps {
             let pick = files[rng.next(in: 0..<files.count)]
@@ -22,7 +23,7 @@ import TestSupport
                 files.removeAll { $0 == pick }
                 try repo.commit("delete", [.remove(pick)])
             case 1:
-                let renamed = "Articles/r\(step).md"
+                let renamed = GitPath("Articles/r\(step).md")
                 let text = try repo.repository.fileContents(at: pick, inCommit: repo.repository.headCommit())?.bytes ?? []
                 files.removeAll { $0 == pick }
                 files.append(renamed)
@@ -40,7 +41,7 @@ import TestSupport
     @Test(arguments: 1...6) func cachedAnswersEqualUncachedOnesAsHistoryGrows(seed: UInt64) throws {
         var rng = SplitMix(seed: seed)
         let repo = try RepoBuilder()
-        var files = (0..<6).map { "Articles/\($0 % 2 == 0 ? "" : "s/")f\($0).md" }
+        var files = (0..<6).map { GitPath("Articles/\($0 % 2 == 0 ? "" : "s/")f\($0).md") }
         try repo.commit("import", files.map { .write($0, "v0 \($0)") })
         try grow(repo, steps: 0..<25, rng: &rng, files: &files)
         let never = ObjectID(hex: String(repeating: "f", count: 40))!

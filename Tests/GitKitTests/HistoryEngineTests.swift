@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import Testing
@@ -8,11 +9,11 @@ import TestSupport
     private func crossCheck(_ repo: RepoBuilder, at revision: String = "HEAD", sourceLocation: SourceLocation = #_sourceLocation) throws {
         let head = try repo.repository.resolveCommit(revision)
         let report = try HistoryEngine().lastChanges(in: repo.repository, at: head, under: "Articles")
-        let listed = try Git.run(["ls-tree", "-r", "--name-only", head.hex, "--", "Articles/"], in: repo.path)
-            .split(separator: "\n").map(String.init)
+        let listed = try Git.run(["-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", head.hex, "--", "Articles/"], in: repo.path)
+            .split(separator: "\n").map { GitPath(String($0)) }
         #expect(report.files.map(\.path) == listed, sourceLocation: sourceLocation)
         for file in report.files {
-            let expected = try Git.lastChange(of: file.path, at: head.hex, in: repo.path)
+            let expected = try Git.lastChange(of: file.path.text, at: head.hex, in: repo.path)
             #expect(file.commit?.id.hex == expected, "\(file.path)", sourceLocation: sourceLocation)
         }
         // Tracking a blob that never existed follows every path's whole history: the commits
@@ -21,7 +22,7 @@ import TestSupport
         let tracked = try HistoryEngine().lastChanges(in: repo.repository, at: head, under: "Articles",
                                                       tracking: Dictionary(uniqueKeysWithValues: listed.map { ($0, [never]) }))
         for path in listed {
-            let expected = try Git.run(["log", "--format=%H", head.hex, "--", path], in: repo.path).split(separator: "\n").map(String.init)
+            let expected = try Git.run(["log", "--format=%H", head.hex, "--", path.text], in: repo.path).split(separator: "\n").map(String.init)
             let history = tracked.histories[path] ?? []
             #expect(Set(history.map(\.commit.id.hex)) == Set(expected), "\(path)", sourceLocation: sourceLocation)
             #expect(history.count == expected.count, "\(path)", sourceLocation: sourceLocation)
@@ -124,7 +125,7 @@ import TestSupport
     @Test(arguments: 1...12) func randomHistoriesMatchGit(seed: UInt64) throws {
         var rng = SplitMix(seed: seed)
         let repo = try RepoBuilder()
-        var files = (0..<8).map { "Articles/\($0 % 2 == 0 ? "" : "s\($0 % 3)/")f\($0).md" }
+        var files = (0..<8).map { GitPath("Articles/\($0 % 2 == 0 ? "" : "s\($0 % 3)/")f\($0).md") }
         try repo.commit("import", files.map { .write($0, "v0 \($0)") })
         var sides: [ObjectID] = []
         for step in 0..<40 {
@@ -138,7 +139,7 @@ import TestSupport
                 files.removeAll { $0 == pick }
                 try repo.commit("delete", [.remove(pick)], time: time)
             case 1:
-                let renamed = "Articles/r\(step).md"
+                let renamed = GitPath("Articles/r\(step).md")
                 let text = try repo.repository.fileContents(at: pick, inCommit: repo.repository.headCommit())?.bytes ?? []
                 files.removeAll { $0 == pick }
                 files.append(renamed)
@@ -157,7 +158,7 @@ import TestSupport
                 }
                 try repo.merge(side, resolution, time: time)
             case 4:
-                files.append("Articles/new\(step).md")
+                files.append(GitPath("Articles/new\(step).md"))
                 try repo.commit("add", [.write(files.last!, "new \(step)")], time: time)
             default:
                 try repo.commit("edit", [.write(pick, "edit \(step) \(rng.next(in: 0..<3))")], time: time)
@@ -174,7 +175,7 @@ import TestSupport
     /// A clone sharing its objects through `objects/info/alternates`: those are libgit2's to read.
     @Test func aCloneUsingAlternatesAnswersLikeItsSource() throws {
         let repo = try RepoBuilder()
-        for i in 0..<12 { try repo.commit("edit \(i)", [.write("Articles/f\(i % 4).md", "v\(i)")]) }
+        for i in 0..<12 { try repo.commit("edit \(i)", [.write(GitPath("Articles/f\(i % 4).md"), "v\(i)")]) }
         try Git.run(["repack", "-a", "-d", "-q"], in: repo.path)
         let clone = TemporaryDirectory()
         try Git.run(["clone", "-q", "--shared", repo.path, clone.path + "/c"], in: clone.path)

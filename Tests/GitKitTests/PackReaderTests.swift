@@ -1,3 +1,4 @@
+import Paths
 import CGit2
 import Foundation
 @testable import GitKit
@@ -11,7 +12,7 @@ import TestSupport
     private func packedRepository(_ configuration: [String]) throws -> RepoBuilder {
         let repo = try RepoBuilder()
         for i in 0..<60 {
-            var changes: [FileChange] = [.write("Articles/a\(i).md", "article \(i)\n" + String(repeating: "line \(i)\n", count: i))]
+            var changes: [FileChange] = [.write(GitPath("Articles/a\(i).md"), "article \(i)\n" + String(repeating: "line \(i)\n", count: i))]
             if i % 3 == 0 { changes.append(.write("Articles/shared.md", "version \(i)\n" + String(repeating: "text\n", count: 200))) }
             if i % 7 == 0 { changes.append(.write("Reviews/policy.yml", "roles: [r\(i)]\n")) }
             try repo.commit("commit \(i)", changes)

@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
         """
 
     private func parse(_ text: String, path: String = "Articles/migraine.md") -> (Article, [Finding]) {
-        ArticleParser.parse(path: path, bytes: Array(text.utf8))
+        ArticleParser.parse(path: GitPath(path), bytes: Array(text.utf8))
     }
 
     @Test func readsTheFrontMatterAndBody() {

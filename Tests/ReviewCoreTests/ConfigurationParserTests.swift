@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 import PropertyBased
@@ -157,7 +158,7 @@ import TestSupport
 
     @Test func aSignatureOverAnotherEncodingOfTheSameRecordIsRejected() throws {
         var signOff = sample()
-        let json = try JSONEncoder().encode(["article": signOff.article, "blob": signOff.blob, "role": signOff.role])
+        let json = try JSONEncoder().encode(["article": signOff.article.text, "blob": signOff.blob, "role": signOff.role])
         signOff.signature = Array(try Fixture.key(1).signature(for: json))
         #expect(!signOff.isSigned(by: Array(Fixture.key(1).publicKey.rawRepresentation)))
     }

@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import PropertyBased
 @testable import ReviewCore
@@ -36,10 +37,10 @@ import TestSupport
             let path = Self.path(&random)
             let root = layout.roots.first { path.hasPrefix($0 + "/") }
             // The definitions, written plainly (as before the byte-level versions).
-            #expect(layout.isBelowRoot(path) == (root != nil), "\(path)")
+            #expect(layout.isBelowRoot(GitPath(path)) == (root != nil), "\(path)")
             let hidden = (path.split(separator: "/").last ?? "").hasPrefix(".")
-            let included = layout.include.contains { $0.matches(path) } && !layout.exclude.contains { $0.matches(path) }
-            #expect(layout.isArticle(path) == (root != nil && !hidden && included), "\(path)")
+            let included = layout.include.contains { $0.matches(GitPath(path)) } && !layout.exclude.contains { $0.matches(GitPath(path)) }
+            #expect(layout.isArticle(GitPath(path)) == (root != nil && !hidden && included), "\(path)")
             var parts = path.split(separator: "/").map(String.init)
             var name = parts.popLast() ?? path
             let isDefault = layout == ContentRoots()
@@ -47,8 +48,8 @@ import TestSupport
                 name = String(name[..<dot])
             }
             if !isDefault, name == "index" || name == "_index", let folder = parts.last { name = folder }
-            #expect(layout.slug(of: path) == (isDefault ? name : ContentRoots.slugified(name)), "\(path)")
-            if layout.uniqueSlugs == .root { #expect(layout.slugScope(of: path) == (root ?? ""), "\(path)") }
+            #expect(layout.slug(of: GitPath(path)) == (isDefault ? name : ContentRoots.slugified(name)), "\(path)")
+            if layout.uniqueSlugs == .root { #expect(layout.slugScope(of: GitPath(path)) == GitPath(root ?? ""), "\(path)") }
         }
     }
 
@@ -59,7 +60,7 @@ import TestSupport
             ("a?c", "abc", true), ("a?c", "a/c", false), ("**/index.md", "index.md", true), ("**/index.md", "x/yindex.md", false),
             ("Artículos/*.md", "Artículos/été.md", true), ("*", "", true), ("", "", true), ("", "a", false),
         ]
-        for (pattern, path, expected) in cases { #expect(Glob(pattern).matches(path) == expected, "\(pattern) \(path)") }
+        for (pattern, path, expected) in cases { #expect(Glob(pattern).matches(GitPath(path)) == expected, "\(pattern) \(path)") }
     }
 
     @Test func summaryCountsEqualTheirDefinition() async {
@@ -72,7 +73,7 @@ import TestSupport
                 return finding
             }
             let articles = (0..<random.next(in: 0..<40)).map { i in
-                ArticleStatus(slug: "a\(i)", path: "Articles/a\(i).md", state: ReviewState.allCases[random.next(in: 0..<5)],
+                ArticleStatus(slug: "a\(i)", path: GitPath("Articles/a\(i).md"), state: ReviewState.allCases[random.next(in: 0..<5)],
                               freshness: Freshness.allCases[random.next(in: 0..<3)], revision: "r", approvals: [], missingRoles: [],
                               findings: (0..<random.next(in: 0..<6)).map { _ in finding() }, isRetired: random.next(in: 0..<5) == 0)
             }
@@ -120,7 +121,7 @@ import TestSupport
             // The definitions: the folder is every non-empty part but the last; the address's
             // parts are steps from it (`.` none, `..` up, anything else down, percent-decoded).
             let folder = articlePath.split(separator: "/").dropLast().joined(separator: "/")
-            #expect(SiteLinks(articlePath: articlePath).directory == folder, "\(articlePath)")
+            #expect(SiteLinks(articlePath: GitPath(articlePath)).directory == folder, "\(articlePath)")
             var expected: String?
             if SiteLinks.isRelative(url), !url.hasPrefix("#") {
                 var stack = folder.split(separator: "/").map(String.init)
@@ -209,7 +210,7 @@ import TestSupport
             func maybe() -> String? { random.next(in: 0..<3) == 0 ? nil : text() }
             func day() -> Day? { random.next(in: 0..<3) == 0 ? nil : Day("2026-0\(random.next(in: 1..<10))-1\(random.next(in: 0..<10))") }
             let path = text()
-            var status = ArticleStatus(slug: text(), path: path, title: maybe(), category: maybe(),
+            var status = ArticleStatus(slug: text(), path: GitPath(path), title: maybe(), category: maybe(),
                                        state: ReviewState.allCases[random.next(in: 0..<5)], freshness: Freshness.allCases[random.next(in: 0..<3)],
                                        lastUpdated: day(), lastChanged: day(), lastChangedCommit: maybe(), lastChangedBy: maybe(),
                                        lastReviewed: day(), nextReviewDue: day(), revision: text(), approvals: [],
@@ -219,7 +220,7 @@ import TestSupport
                          comment: "")
             }
             status.findings = (0..<random.next(in: 0..<4)).map { _ in
-                Finding(.repeatedText, path: random.next(in: 0..<3) == 0 ? "Reviews/x.yml" : path, line: random.next(in: 0..<2) == 0 ? nil : 7, text())
+                Finding(.repeatedText, path: random.next(in: 0..<3) == 0 ? "Reviews/x.yml" : GitPath(path), line: random.next(in: 0..<2) == 0 ? nil : 7, text())
             }
             for indent in [0, 4] {
                 var writer = JSONWriter(indent: indent)

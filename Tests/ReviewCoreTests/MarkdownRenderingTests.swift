@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -10,7 +11,7 @@ import TestSupport
 /// Issue 17, item 1: what the hand-written renderer lost, rendered from cmark-gfm's tree.
 @Suite struct MarkdownRenderingTests {
     private func html(_ markdown: String, article: String = "Articles/respiratory/x.md") -> String {
-        MarkdownHTML.render(markdown, links: SiteLinks(articlePath: article))
+        MarkdownHTML.render(markdown, links: SiteLinks(articlePath: GitPath(article)))
     }
 
     @Test func aDosageTableIsATable() throws {

@@ -1,3 +1,4 @@
+import Paths
 @testable import ReviewCore
 import Testing
 
@@ -5,10 +6,10 @@ import Testing
 @Suite struct MarkdownReportTests {
     @Test func markdownStaysUnderAPullRequestCommentsLimit() {
         let statuses = (0..<3000).map { i in
-            ArticleStatus(slug: "article-\(i)", path: "Articles/article-\(i).md", title: "A rather long title for article number \(i)",
+            ArticleStatus(slug: "article-\(i)", path: GitPath("Articles/article-\(i).md"), title: "A rather long title for article number \(i)",
                           category: "general", state: .draft, freshness: .fresh, lastUpdated: nil, lastChanged: nil, lastChangedCommit: nil,
                           lastChangedBy: nil, lastReviewed: nil, nextReviewDue: nil, revision: "b\(i)", approvals: [], missingRoles: ["editorial"],
-                          findings: i >= 2995 ? [Finding(.missingDisclaimer, path: "Articles/article-\(i).md", line: 9, "add the disclaimer")] : [],
+                          findings: i >= 2995 ? [Finding(.missingDisclaimer, path: GitPath("Articles/article-\(i).md"), line: 9, "add the disclaimer")] : [],
                           lastApprovedRevision: nil, isRetired: false)
         }
         let text = MarkdownReporter.render(StatusReport(asOf: Day("2026-11-25")!, head: "0", articles: statuses))

@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import Testing
 
@@ -261,7 +262,7 @@ import Testing
     @Test func aRecordCopiedToAnotherPathIsBad() {
         let status = signedOff {
             var record = Fixture.record("ann", "medical", sha256: $0)
-            record.path = "Reviews/signoffs/other/" + record.path.split(separator: "/").last!
+            record.path = GitPath("Reviews/signoffs/other/") + record.path.lastComponent
             return record
         }
         #expect(status.findings.first { $0.rule == .badSignature }?.message.contains("moved or copied") == true)

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import ReviewCore
@@ -217,7 +218,7 @@ import TestSupport
         #expect(path == "docset/winserver2025-ps/ADFS/get-thing.md")
         let text = try String(contentsOfFile: content.path + "/" + path, encoding: .utf8)
         #expect(text.contains("ms.date: 05/02/2026\n") && !text.contains("last-updated") && !text.contains("category:"), "\(text)")
-        let (article, findings) = ArticleParser.parse(path: path, bytes: Array(text.utf8), content: ContentRoots(),
+        let (article, findings) = ArticleParser.parse(path: GitPath(path), bytes: Array(text.utf8), content: ContentRoots(),
                                                       frontMatter: try PolicyParser.parse(Array(try content.text(Policy.path).utf8), disclaimerIDs: ["medical"]).frontMatter)
         #expect(article.lastUpdated == Day("2026-05-02") && article.category == "reference" && findings.filter { $0.rule == .invalidFrontMatter }.isEmpty,
                 "\(findings)")

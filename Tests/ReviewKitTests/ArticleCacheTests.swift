@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import BinaryStore
@@ -96,7 +97,7 @@ import TestSupport
         var planted = ArticleCache()
         planted.insert(ParsedContent(article: lie.article, findings: lie.findings, sha256: real.sha256), for: entry.id)
         func published() throws -> [String] {
-            try content.session().publish(asOf: Day("2026-11-25")!, dryRun: true, now: ContentRepository.time("2026-11-25")).plan.entries.map(\.path)
+            try content.session().publish(asOf: Day("2026-11-25")!, dryRun: true, now: ContentRepository.time("2026-11-25")).plan.entries.map(\.path.text)
         }
         planted.save(content.repository, key: CacheKey(bytes: [UInt8](repeating: 7, count: 32)))
         #expect(try published().isEmpty)
@@ -112,7 +113,7 @@ import TestSupport
         let repo = try RepoBuilder()
         let bodies = (0..<60).map { "Body \($0). Those at highest risk include:\n\n## What is it?\n\n" + String(repeating: "Words of a sentence here. ", count: $0) }
         try repo.commit("add", bodies.enumerated().map {
-            .write("Articles/a\($0.offset).md", ContentRepository.article("a\($0.offset)", category: .general, lastUpdated: "2026-04-07", body: $0.element))
+            .write(GitPath("Articles/a\($0.offset).md"), ContentRepository.article("a\($0.offset)", category: .general, lastUpdated: "2026-04-07", body: $0.element))
         })
         let files = try repo.repository.files(under: "Articles", inTree: repo.repository.commit(repo.repository.headCommit()).tree)
         let missing = ObjectID(hex: String(repeating: "e", count: 40))!
@@ -198,7 +199,7 @@ import TestSupport
         let evaluation = try content.session().evaluate(asOf: Day("2026-11-25")!)
         #expect(!evaluation.snapshot.articles.isEmpty)
         for facts in evaluation.snapshot.articles {
-            let bytes = Array(try Git.run(["show", "HEAD:" + facts.article.path], in: content.path).utf8)
+            let bytes = Array(try Git.run(["show", "HEAD:" + facts.article.path.text], in: content.path).utf8)
             #expect(facts.article.body == ArticleParser.parse(path: facts.article.path, bytes: bytes).0.body, "\(facts.article.path)")
             #expect(!facts.article.body.isEmpty)
         }

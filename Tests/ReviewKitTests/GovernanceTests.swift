@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 import GitKit
@@ -215,7 +216,7 @@ import TestSupport
         let rogueKey = ContentRepository.governanceKey(6)
         let rogueRoot = TrustRoot(threshold: 1, governance: [.init(id: "mallory", name: "Mallory", publicKey: Array(rogueKey.publicKey.rawRepresentation))])
         let reviewers = try content.text(Reviewer.path) + entry("mallory", name: "Dr Mallory", role: "medical", key: Self.mallory)
-        var files: [String: [UInt8]] = [TrustRoot.path: Array(TrustRootParser.text(rogueRoot).utf8), Reviewer.path: Array(reviewers.utf8),
+        var files: [GitPath: [UInt8]] = [TrustRoot.path: Array(TrustRootParser.text(rogueRoot).utf8), Reviewer.path: Array(reviewers.utf8),
                                         Policy.path: Array(try content.text(Policy.path).utf8)]
         files["Reviews/disclaimers/medical.md"] = Array(try content.text("Reviews/disclaimers/medical.md").utf8)
         var signatures = ConfigurationSignatures(version: 1000, rootVersion: 1)
@@ -410,8 +411,8 @@ import TestSupport
         }
         #expect(!BundleVerifier.verify(record, pinned: pin).verified)
         let reviewers = try edited(bundle) { b in
-            let text = String(decoding: Data(base64Encoded: b.configuration[Reviewer.path]!)!, as: UTF8.self)
-            b.configuration[Reviewer.path] = Data(text.replacingOccurrences(of: "name: Ann", with: "name: Prof Ann").utf8).base64EncodedString()
+            let text = String(decoding: Data(base64Encoded: b.configuration[Reviewer.path.text]!)!, as: UTF8.self)
+            b.configuration[Reviewer.path.text] = Data(text.replacingOccurrences(of: "name: Ann", with: "name: Prof Ann").utf8).base64EncodedString()
         }
         #expect(BundleVerifier.verify(reviewers, pinned: pin).problems.contains { $0.contains("is not the file configuration version") })
         let unsigned = try edited(bundle) { b in b.publication.signatures = [] }

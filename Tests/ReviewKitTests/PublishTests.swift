@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -12,7 +13,7 @@ import TestSupport
 @Suite struct PublishTests {
     private let author = Signature(name: "Publisher", email: "pub@example.org", time: 1_800_000_000)
 
-    private func published(_ content: ContentRepository) throws -> [String: ObjectID] {
+    private func published(_ content: ContentRepository) throws -> [GitPath: ObjectID] {
         guard let commit = try content.repository.referenceTarget(Publisher.reference) else { return [:] }
         let files = try content.repository.files(under: "Articles", inTree: content.repository.commit(commit).tree)
         return Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.id) })

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import ReviewCore
@@ -24,13 +25,13 @@ import TestSupport
     }
 
     private func published(_ content: ContentRepository, asOf: String = asOf) throws -> [String] {
-        try content.session().publish(asOf: Day(asOf)!, dryRun: true, now: ContentRepository.time(asOf)).plan.entries.map(\.path)
+        try content.session().publish(asOf: Day(asOf)!, dryRun: true, now: ContentRepository.time(asOf)).plan.entries.map(\.path.text)
     }
 
     @Test(arguments: ["delete", "rename to .yaml", "move", "chmod +x", "symlink", "edit"])
     func aTamperedObjectionStillCountsAndIsAFinding(_ how: String) throws {
         let (content, objection) = try objected()
-        let path = objection.canonicalPath
+        let path = objection.canonicalPath.text
         let file = content.path + "/" + path
         switch how {
         case "delete":
@@ -54,17 +55,17 @@ import TestSupport
         }
         let pml = try status(content)
         #expect(pml.state == .changesRequested, "\(how)")
-        #expect(pml.findings.contains { $0.rule == .recordTampered && $0.path == path && $0.severity == .error }, "\(how)")
+        #expect(pml.findings.contains { $0.rule == .recordTampered && $0.path == GitPath(path) && $0.severity == .error }, "\(how)")
         #expect(try published(content).isEmpty, "\(how)")
         let report = try content.session().verify(asOf: Day(Self.asOf)!)
-        #expect(report.findings.contains { $0.rule == .recordTampered && $0.path == path }, "\(how)")
+        #expect(report.findings.contains { $0.rule == .recordTampered && $0.path == GitPath(path) }, "\(how)")
     }
 
     @Test func aRestoredRecordIsInPlaceAgain() throws {
         let (content, objection) = try objected()
         let added = try content.repository.headCommit()
-        try content.gitCommit("drop it", [["rm", "-q", objection.canonicalPath]])
-        try content.gitCommit("restore", [["checkout", added.hex, "--", objection.canonicalPath]])
+        try content.gitCommit("drop it", [["rm", "-q", objection.canonicalPath.text]])
+        try content.gitCommit("restore", [["checkout", added.hex, "--", objection.canonicalPath.text]])
         let pml = try status(content)
         #expect(pml.state == .changesRequested)
         #expect(!pml.findings.contains { $0.rule == .recordTampered })
@@ -78,7 +79,7 @@ import TestSupport
     func anUnreadableRecordIsABlockingFindingVerifyCounts(_ what: String, _ text: String) throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         let good = try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
-        let junk = "Reviews/signoffs/pml/20260412T120000Z-ann-medical.yml"
+        let junk: GitPath = "Reviews/signoffs/pml/20260412T120000Z-ann-medical.yml"
         let body = good.fileText.components(separatedBy: "\n").filter { !$0.hasPrefix("timestamp:") && !$0.hasPrefix("decision:") }.joined(separator: "\n")
         try content.commit("hand-written", [.write(junk, what == "junk" ? text : text + body)], on: "2026-04-12")
         let pml = try status(content)

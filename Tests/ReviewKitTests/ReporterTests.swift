@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -74,11 +75,12 @@ enum ReporterFixture {
         let rules = Set(Self.report.allFindings.map(\.rule))
         // Shallow clones have their own tests (history-missing, unknown-history).
         // render-integrity reports a renderer bug, which no article can cause (its own tests).
-        // The fixture is ungoverned; governance has its own tests (GovernanceTests).
+        // The fixture is ungoverned; governance has its own tests (GovernanceTests), and so do
+        // confusable paths (PathIdentityTests).
         #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory, .historyMissing, .outdatedDisclaimer, .renderIntegrity,
                                                                       .readingLevel, .unsignedConfiguration, .configurationRollback,
                                                                       .trustRootMismatch, .trustRootRequired, .unpinnedTrustRoot,
-                                                                      .unjustifiedPublication]))
+                                                                      .unjustifiedPublication, .confusablePaths]))
     }
 
     /// `status --format json` writes its articles on all cores: the text is the reporter's,
@@ -89,7 +91,7 @@ enum ReporterFixture {
         var large = Self.report
         large.articles = (0..<600).map { i in
             var status = Self.report.articles[i % Self.report.articles.count]
-            status.path += "-\(i)"
+            status.path = status.path + "-\(i)"
             return status
         }
         #expect(ReviewSession.render(large, as: .json) == StatusJSONReporter.render(large))
@@ -169,8 +171,8 @@ enum ReporterFixture {
     }
 
     @Test func githubCapsAnnotationsAndPrintsTheRestAsLogLines() {
-        let findings = (0..<25).map { Finding(.overdue, path: "Articles/a\($0).md", "late") }
-            + (0..<12).map { Finding(.dueSoon, path: "Articles/b\($0).md", "soon") }
+        let findings = (0..<25).map { Finding(.overdue, path: GitPath("Articles/a\($0).md"), "late") }
+            + (0..<12).map { Finding(.dueSoon, path: GitPath("Articles/b\($0).md"), "soon") }
         let out = GitHubReporter.render(StatusReport(asOf: Day("2026-11-25")!, head: "0", articles: [], otherFindings: findings))
         let lines = out.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("::error ") }.count == 10)

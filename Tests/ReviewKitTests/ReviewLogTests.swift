@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import ReviewCore
 import ReviewKit

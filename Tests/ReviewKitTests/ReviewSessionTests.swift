@@ -1,3 +1,4 @@
+import Paths
 import Dispatch
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import ReviewCore
@@ -70,7 +71,7 @@ import TestSupport
     @Test func aRecordCopiedToAnotherArticleDoesNotCountThere() throws {
         let content = try ContentRepository(articles: ["pml": .neurology, "ms": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         let record = try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
-        let copy = record.canonicalPath.replacingOccurrences(of: "/pml/", with: "/ms/")
+        let copy = GitPath(record.canonicalPath.text.replacingOccurrences(of: "/pml/", with: "/ms/"))
         try content.builder.commit("copy", [.write(copy, record.fileText)])
         let report = try content.status(asOf: "2026-11-25")
         let ms = try #require(report.articles.first { $0.slug == "ms" })
@@ -87,7 +88,7 @@ import TestSupport
             try content.status(asOf: "2026-11-25")
         } throws: { error in
             guard let error = error as? ReviewError else { return false }
-            return error.file == Policy.path && error.line != nil
+            return error.file == Policy.path.text && error.line != nil
         }
     }
 }

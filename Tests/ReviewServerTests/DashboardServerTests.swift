@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 import GitKit
@@ -51,7 +52,7 @@ import TestSupport
             var signOff = SignOff(article: "Articles/pml.md", blob: blob ?? entry.id.hex, sha256: SignOff.sha256Hex(bytes), reviewer: reviewer,
                                   role: role, decision: .approve, timestamp: time, comment: "Read it.")
             try signOff.sign(with: content.key(signer ?? reviewer)!)
-            return ["article": signOff.article, "blob": signOff.blob, "sha256": signOff.sha256, "reviewer": reviewer, "role": role,
+            return ["article": signOff.article.text, "blob": signOff.blob, "sha256": signOff.sha256, "reviewer": reviewer, "role": role,
                     "decision": "approve", "timestamp": Timestamp.format(time), "comment": signOff.comment,
                     "signature": Data(signOff.signature).base64EncodedString()]
         }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GitKit
+import Paths
 import ReviewCore
 import ReviewKit
 
@@ -69,7 +70,7 @@ public final class ContentRepository {
             .write("Reviews/disclaimers/medical.md", Self.disclaimer + "\n"),
         ]
         for (slug, category) in articles.sorted(by: { $0.key < $1.key }) {
-            changes.append(.write("Articles/\(slug).md", Self.article(slug, category: category, lastUpdated: date)))
+            changes.append(.write(GitPath("Articles/\(slug).md"), Self.article(slug, category: category, lastUpdated: date)))
         }
         try builder.commit("Import", changes, time: Self.time(date), author: "Writer")
         try builder.checkoutHead()
@@ -86,7 +87,7 @@ public final class ContentRepository {
     @discardableResult
     public func edit(_ slug: String, category: Category = .neurology, lastUpdated: String, on day: String? = nil,
                      body: String = "Edited text.", tags: String = "[a]", author: String = "Writer") throws -> ObjectID {
-        let id = try builder.commit("Edit \(slug)", [.write("Articles/\(slug).md", Self.article(slug, category: category, lastUpdated: lastUpdated, body: body, tags: tags))],
+        let id = try builder.commit("Edit \(slug)", [.write(GitPath("Articles/\(slug).md"), Self.article(slug, category: category, lastUpdated: lastUpdated, body: body, tags: tags))],
                                     time: Self.time(day ?? lastUpdated), author: author)
         try builder.checkoutHead()
         return id
@@ -175,7 +176,7 @@ public final class ContentRepository {
     }
 
     /// A configuration file's text at HEAD.
-    public func text(_ path: String) throws -> String {
+    public func text(_ path: GitPath) throws -> String {
         String(decoding: try repository.blob(try repository.entry(at: path, inCommit: repository.headCommit())!.id), as: UTF8.self)
     }
 

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import ReviewCore
@@ -85,7 +86,7 @@ import TestSupport
         #expect(json["articles"] as? Int == 1)
         let paths = Set((json["findings"] as! [[String: Any]]).map { $0["path"] as! String })
         // Governance findings (here: no root) concern every change.
-        #expect(paths == ["Articles/soon.md", TrustRoot.path])
+        #expect(paths == ["Articles/soon.md", TrustRoot.path.text])
         // Sign-offs after the base bring their article into scope, and the limited walk gives the
         // same verdict as a full check.
         try content.signOff("soon", as: "ann", role: "medical", on: "2026-03-02")

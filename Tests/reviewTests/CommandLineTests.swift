@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import Testing

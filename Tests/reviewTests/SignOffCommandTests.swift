@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import ReviewCore
@@ -100,7 +101,7 @@ import TestSupport
         try site.content.commit("tamper", [.write(record.path, text.replacingOccurrences(of: "2026-04-0", with: "2026-03-0"))], on: "2026-05-02")
         let bad = try site.run(["verify"])
         #expect(bad.status == 1)
-        #expect(bad.stdout.contains(record.path.components(separatedBy: "/").dropLast().joined(separator: "/")), "\(bad.stdout)")
+        #expect(bad.stdout.contains(record.path.text.components(separatedBy: "/").dropLast().joined(separator: "/")), "\(bad.stdout)")
     }
 
     @Test func refusalsWriteNothing() throws {

@@ -1,3 +1,5 @@
+import Paths
+
 /// The dashboard's HTML pages. Pure: each takes values and returns a document.
 ///
 /// Every value is escaped (``MarkdownHTML/escape(_:)``); pages carry no inline script or
@@ -26,6 +28,7 @@ public enum DashboardHTML {
     public static let pageSize = 100
 
     static func e(_ text: String) -> String { MarkdownHTML.escape(text) }
+    static func e(_ path: GitPath) -> String { MarkdownHTML.escape(path.text) }
 
     /// A URL query component, percent-encoded.
     static func q(_ text: String) -> String {
@@ -90,8 +93,8 @@ public enum DashboardHTML {
         "<span class=\"freshness freshness-\(freshness.rawValue)\">\(freshness.rawValue)</span>"
     }
 
-    static func findingItem(_ finding: Finding, article: String?) -> String {
-        let place = (article == finding.path ? "" : finding.path) + (finding.line.map { ":\($0)" } ?? "")
+    static func findingItem(_ finding: Finding, article: GitPath?) -> String {
+        let place = (article == finding.path ? "" : finding.path.text) + (finding.line.map { ":\($0)" } ?? "")
         return "<li class=\"finding \(finding.severity.rawValue)\"><span class=\"severity\">\(finding.severity.rawValue)</span> "
             + "<code>\(e(finding.rule.rawValue))</code> \(place.isEmpty ? "" : "<code>\(e(place))</code> ")\(e(finding.message))</li>"
     }

@@ -1,3 +1,5 @@
+import Paths
+
 /// The JSON twin of each dashboard page (`/api/...`, documented in docs/serve.md). Pure.
 ///
 /// Articles are written exactly as `review status --format json` writes them, so a script

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// What the dashboard shows at one revision, computed once per revision from the workflow's
@@ -6,14 +7,15 @@ public struct DashboardModel: Sendable {
     public let report: StatusReport
     public let configuration: WorkflowConfiguration
     /// Articles by path, with their facts (records, bodies, the published blob).
-    public let facts: [String: ArticleFacts]
-    /// Statuses by path and by slug or page name.
-    public let statusByPath: [String: ArticleStatus]
-    let pathByName: [String: String]
+    public let facts: [GitPath: ArticleFacts]
+    /// Statuses by path.
+    public let statusByPath: [GitPath: ArticleStatus]
+    /// How a URL's name picks an article (path, or a slug or page name only one article has).
+    public let names: ArticleNames
     /// The whole queue (every role), ordered by due date.
     public let queue: ReviewQueue
     /// Each article's owners.
-    public let owners: [String: [String]]
+    public let owners: [GitPath: [String]]
     /// Counts by state, by freshness, by category and by owner.
     public let summary: Summary
 
@@ -43,13 +45,8 @@ public struct DashboardModel: Sendable {
         self.queue = queue
         facts = Dictionary(articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
         statusByPath = Dictionary(report.articles.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        var names: [String: String] = [:]
-        for status in report.articles {
-            names[configuration.policy.content.pageName(of: status.path)] = status.path
-            if names[status.slug] == nil { names[status.slug] = status.path }
-        }
-        pathByName = names
-        var owners: [String: [String]] = [:]
+        names = ArticleNames(report.articles.map { (path: $0.path, slug: $0.slug, page: configuration.policy.content.pageName(of: $0.path)) })
+        var owners: [GitPath: [String]] = [:]
         var summary = Summary()
         var categories: [String: Counts] = [:], byOwner: [String: Counts] = [:]
         for status in report.articles {
@@ -72,9 +69,13 @@ public struct DashboardModel: Sendable {
         self.summary = summary
     }
 
-    /// An article by slug, page name or path.
+    /// An article by path, or by a slug or page name exactly one article has (``ArticleNames``).
+    public func resolve(_ name: String) -> ArticleNames.Resolution { names.resolve(name) }
+
+    /// The article `name` picks, or `nil` when it picks none or several (``resolve(_:)`` says which).
     public func status(named name: String) -> ArticleStatus? {
-        statusByPath[name] ?? pathByName[name].flatMap { statusByPath[$0] }
+        guard case .found(let path) = names.resolve(name) else { return nil }
+        return statusByPath[path]
     }
 
     /// The articles a list shows: filtered by state, freshness, category, owner and a
@@ -89,7 +90,7 @@ public struct DashboardModel: Sendable {
                     return own.isEmpty ? owner == "(no owner)" : own.contains(owner)
                 } ?? true)
                 && (filter.text.map { text in
-                    status.path.localizedCaseInsensitiveContains(text) || (status.title?.localizedCaseInsensitiveContains(text) ?? false)
+                    status.path.text.localizedCaseInsensitiveContains(text) || (status.title?.localizedCaseInsensitiveContains(text) ?? false)
                 } ?? true)
         }
     }

@@ -1,3 +1,5 @@
+import Paths
+
 /// The page an article will have on the site, for the dashboard's preview. Pure.
 public enum SitePreview {
     /// What `review publish` would do with the article now.

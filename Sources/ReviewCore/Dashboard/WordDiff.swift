@@ -1,3 +1,5 @@
+import Paths
+
 /// A word-level comparison of two texts, for the dashboard's "what changed since the last
 /// approval": runs of unchanged, removed and added text that together spell both texts. Pure.
 ///

@@ -1,9 +1,11 @@
+import Paths
+
 /// One article as parsed from `Articles/…/<slug>.md` at one revision.
 ///
 /// Fields the front matter lacks or gets wrong are `nil`; the matching findings say why.
 public struct Article: Sendable, Equatable {
     /// Path from the repository root, such as `Articles/neurology/pml.md`.
-    public var path: String
+    public var path: GitPath
     /// The file name without `.md`.
     public var slug: String
     public var title: String?
@@ -29,7 +31,7 @@ public struct Article: Sendable, Equatable {
     /// Words, sentences and syllables of the body's prose (``Readability``); `nil` when not parsed.
     public var readability: Readability?
 
-    public init(path: String, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
+    public init(path: GitPath, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
                 summary: String? = nil, authors: [String] = [], tags: [String] = [], aliases: [String] = [],
                 isRetired: Bool = false, frontMatter: [(key: String, value: YAMLValue)] = [], body: String = "",
                 bodyFirstLine: Int = 1) {

@@ -1,3 +1,5 @@
+import Paths
+
 /// Where things live in a content repository (the contract's file layout), spelled once.
 public enum ContentLayout {
     /// Articles: `Articles/…/<slug>.md`.

@@ -1,3 +1,5 @@
+import Paths
+
 /// A calendar date in UTC (`YYYY-MM-DD`), without a time of day.
 ///
 /// Stored as days since 1970-01-01 so arithmetic and comparison are exact.

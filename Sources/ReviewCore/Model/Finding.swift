@@ -1,3 +1,5 @@
+import Paths
+
 /// The contract's rule ids (see `design/contract.md`), plus the project's additions.
 public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case overdue
@@ -63,6 +65,9 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case trustRootRequired = "trust-root-required"
     /// The published ref holds an article no signed publication or approval justifies.
     case unjustifiedPublication = "unjustified-publication"
+    /// Two files whose paths a reader could take for one another (equal up to Unicode
+    /// normalization or letter case) but that git keeps apart.
+    case confusablePaths = "confusable-paths"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -72,7 +77,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
-             .trustRootMismatch, .trustRootRequired, .unjustifiedPublication:
+             .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
              .unpinnedTrustRoot, .ungovernedConfiguration:
@@ -102,7 +107,7 @@ public enum Severity: String, Codable, Sendable, Comparable {
 /// report lists them in the same order.
 public struct Finding: Sendable, Hashable, Codable, Comparable {
     public var rule: RuleID
-    public var path: String
+    public var path: GitPath
     public var line: Int?
     public var message: String
 
@@ -111,7 +116,7 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
 
     public var severity: Severity { severityOverride ?? rule.severity }
 
-    public init(_ rule: RuleID, path: String, line: Int? = nil, _ message: String) {
+    public init(_ rule: RuleID, path: GitPath, line: Int? = nil, _ message: String) {
         self.rule = rule
         self.path = path
         self.line = line

@@ -1,3 +1,5 @@
+import Paths
+
 /// A path pattern: `*` matches within one folder, `**` any number of folders (`**/` also none),
 /// `?` one character; matched against paths from the repository root, byte by byte.
 public struct Glob: Sendable, Equatable, CustomStringConvertible {
@@ -11,11 +13,10 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { pattern }
 
-    public func matches(_ path: String) -> Bool {
-        // The path's own bytes (a native string is stored as UTF-8), not a copy per call: a
-        // large site matches every file of every revision it reads.
-        var path = path
-        return path.withUTF8 { s in bytes.withUnsafeBufferPointer { p in Self.match(p[...], s[...]) } }
+    public func matches(_ path: GitPath) -> Bool {
+        // The path's own bytes, not a copy per call: a large site matches every file of every
+        // revision it reads.
+        path.withBytes { s in bytes.withUnsafeBufferPointer { p in Self.match(p[...], s[...]) } }
     }
 
     private static func match(_ p: Slice<UnsafeBufferPointer<UInt8>>, _ s: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
@@ -60,11 +61,11 @@ public struct ContentRoots: Sendable, Equatable {
     }
 
     /// The part of `path` within which its slug must be unique (empty: everywhere).
-    public func slugScope(of path: String) -> String {
+    public func slugScope(of path: GitPath) -> GitPath {
         switch uniqueSlugs {
         case .everywhere: return ""
-        case .root: return roots.first { Self.isBelow($0, path) } ?? ""
-        case .folder: return String(path[..<(path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.startIndex)])
+        case .root: return roots.first { Self.isBelow($0, path) }.map { GitPath($0) } ?? ""
+        case .folder: return path.parent
         }
     }
 
@@ -93,22 +94,21 @@ public struct ContentRoots: Sendable, Equatable {
     }
 
     /// Whether the file at `path` is an article (below a root, included, not excluded, not hidden).
-    public func isArticle(_ path: String) -> Bool {
-        guard isBelowRoot(path), path.utf8[Self.nameStart(path)...].first != UInt8(ascii: ".") else { return false }
+    public func isArticle(_ path: GitPath) -> Bool {
+        guard isBelowRoot(path), path.lastComponent.withBytes({ $0.first }) != UInt8(ascii: ".") else { return false }
         // The contract's layout reads Markdown files only; a policy's include globs decide
         // otherwise (such as `**/*.mdx`).
         return include.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }
     }
 
-    public func isBelowRoot(_ path: String) -> Bool {
+    public func isBelowRoot(_ path: GitPath) -> Bool {
         roots.contains { Self.isBelow($0, path) }
     }
 
     /// Whether `path` is below the folder `root`: byte for byte, as git names files.
-    static func isBelow(_ root: String, _ path: String) -> Bool {
-        let r = root.utf8, p = path.utf8
-        guard p.count > r.count, p.starts(with: r) else { return false }
-        return p[p.index(p.startIndex, offsetBy: r.count)] == UInt8(ascii: "/")
+    static func isBelow(_ root: String, _ path: GitPath) -> Bool {
+        let r = root.utf8
+        return path.withBytes { p in p.count > r.count && p.starts(with: r) && p[r.count] == UInt8(ascii: "/") }
     }
 
     /// Where the file name of `path` starts: after its last `/` (a byte never part of another
@@ -120,7 +120,9 @@ public struct ContentRoots: Sendable, Equatable {
     /// An article's slug: its file name without `.md`, or for a bundle (`index.md`,
     /// `_index.md`) its folder's name. Outside the contract's layout, a name that is not a slug
     /// is made one (lowercase, runs of other characters as one hyphen).
-    public func slug(of path: String) -> String {
+    public func slug(of path: GitPath) -> String { slug(ofText: path.text) }
+
+    private func slug(ofText path: String) -> String {
         let isDefault = isDefault
         let start = Self.nameStart(path)
         var name = path[start...]
@@ -139,13 +141,13 @@ public struct ContentRoots: Sendable, Equatable {
 
     /// Where an article's sign-off records are filed (`Reviews/signoffs/<this>/`): its slug
     /// where slugs are unique everywhere, otherwise its path below its root made one name.
-    public func recordDirectory(of path: String) -> String {
+    public func recordDirectory(of path: GitPath) -> String {
         if uniqueSlugs == .root, let root = roots.first(where: { Self.isBelow($0, path) }), roots.count > 1 {
             return Self.slugified(Self.foldersJoined(root)) + "--" + slug(of: path)
         }
         guard uniqueSlugs == .folder else { return slug(of: path) }
-        var relative = path
-        if let root = roots.first(where: { Self.isBelow($0, path) }) { relative = String(path[path.utf8.index(path.startIndex, offsetBy: root.utf8.count + 1)...]) }
+        var relative = path.text
+        if let root = roots.first(where: { Self.isBelow($0, path) }) { relative = path.dropping(first: root.utf8.count + 1).text }
         if relative.hasSuffix(".md") { relative.removeLast(3) }
         return Self.slugified(Self.foldersJoined(relative))
     }
@@ -162,7 +164,7 @@ public struct ContentRoots: Sendable, Equatable {
 
     /// The site page of the article at `path` (`<this>.html`): its slug where slugs are unique
     /// everywhere, otherwise the name its records are filed under (pages all sit at the root).
-    public func pageName(of path: String) -> String {
+    public func pageName(of path: GitPath) -> String {
         uniqueSlugs == .everywhere ? slug(of: path) : recordDirectory(of: path)
     }
 
@@ -231,7 +233,7 @@ public struct FrontMatterMapping: Sendable, Equatable {
     }
 
     /// The category assigned to `path` by the path globs, if any.
-    public func category(forPath path: String) -> String? {
+    public func category(forPath path: GitPath) -> String? {
         categoriesByPath.first { $0.glob.matches(path) }?.category
     }
 

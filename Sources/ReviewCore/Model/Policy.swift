@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 
 /// `Reviews/policy.yml`: who must sign off on what, how often, and which disclaimers each
@@ -105,8 +106,8 @@ public struct Policy: Sendable, Equatable {
         }
 
         /// The first due date of the never-reviewed article at `path`.
-        public func firstDue(_ path: String) -> Day {
-            let digest = Array(SHA256.hash(data: Array(path.utf8)))
+        public func firstDue(_ path: GitPath) -> Day {
+            let digest = Array(SHA256.hash(data: path.bytes))
             let n = digest.prefix(4).reduce(0) { $0 << 8 | Int($1) }
             return from.adding(days: n % max(1, spreadWeeks * 7))
         }
@@ -119,5 +120,5 @@ public struct Policy: Sendable, Equatable {
         self.separateRoles = separateRoles
     }
 
-    public static let path = "Reviews/policy.yml"
+    public static let path: GitPath = "Reviews/policy.yml"
 }

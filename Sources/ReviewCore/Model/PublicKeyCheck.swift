@@ -1,3 +1,5 @@
+import Paths
+
 /// Ed25519 public keys that must never be trusted: points of small order (with either sign
 /// bit) and non-canonical encodings (a y coordinate of p or more).
 ///

@@ -1,3 +1,5 @@
+import Paths
+
 /// What the `published` ref records about each published article (`published.json` at the
 /// root of its tree), so the site can be rendered from the ref alone.
 public struct PublishedManifest: Codable, Sendable, Equatable {
@@ -36,7 +38,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
     }
 
     public struct Article: Codable, Sendable, Equatable {
-        public var path: String
+        public var path: GitPath
         public var slug: String
         public var title: String
         public var category: String
@@ -54,7 +56,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         /// Repository paths of the files published beside the page (under `assets/` on the site).
         public var assets: [String]?
 
-        public init(path: String, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
+        public init(path: GitPath, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
                     lastReviewed: Day, nextReviewDue: Day?, reviewers: [Reviewer]) {
             self.path = path
             self.slug = slug
@@ -72,7 +74,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
     /// The site's title, language and base URL, as the policy said at publishing.
     public var site: Policy.Site?
 
-    public static let path = "published.json"
+    public static let path: GitPath = "published.json"
 
     public init(articles: [Article], site: Policy.Site? = nil) {
         self.articles = articles
@@ -93,7 +95,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
             article.summary = entry.summary
             article.firstPublished = first[entry.slug] ?? asOf
             article.disclaimers = entry.disclaimers.isEmpty ? nil : entry.disclaimers
-            article.assets = entry.linkedFiles.isEmpty ? nil : entry.linkedFiles
+            article.assets = entry.linkedFiles.isEmpty ? nil : entry.linkedFiles.map(\.text)
             return article
         }
         self.site = site

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 /// An error a person must fix before `review` can run: bad arguments, configuration or repository.
 ///
@@ -16,6 +17,11 @@ public struct ReviewError: Error, Sendable, Equatable, CustomStringConvertible {
         self.line = line
         self.problem = problem
         self.remedy = remedy
+    }
+
+    /// An error about the repository file at `path` (named by its text).
+    public init(file path: GitPath, line: Int? = nil, _ problem: String, remedy: String = "") {
+        self.init(file: path.text, line: line, problem, remedy: remedy)
     }
 
     /// The one line printed on stderr.

@@ -1,3 +1,5 @@
+import Paths
+
 /// Someone who may sign off, from `Reviews/reviewers.yml`.
 public struct Reviewer: Sendable, Equatable {
     public var id: String
@@ -33,5 +35,5 @@ public struct Reviewer: Sendable, Equatable {
         (validFrom.map { $0 <= day } ?? true) && (validUntil.map { day <= $0 } ?? true)
     }
 
-    public static let path = "Reviews/reviewers.yml"
+    public static let path: GitPath = "Reviews/reviewers.yml"
 }

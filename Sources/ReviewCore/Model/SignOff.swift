@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 
@@ -12,7 +13,7 @@ public struct SignOff: Sendable, Equatable {
     }
 
     /// The article's path from the repository root.
-    public var article: String
+    public var article: GitPath
     /// The git blob id of the exact revision reviewed.
     public var blob: String
     /// SHA-256 of that revision's bytes, lowercase hex.
@@ -26,7 +27,7 @@ public struct SignOff: Sendable, Equatable {
     /// Ed25519 signature over ``canonicalEncoding`` (64 bytes).
     public var signature: [UInt8]
 
-    public init(article: String, blob: String, sha256: String, reviewer: String, role: String, decision: Decision,
+    public init(article: GitPath, blob: String, sha256: String, reviewer: String, role: String, decision: Decision,
                 timestamp: Int64, comment: String, signature: [UInt8] = []) {
         self.article = article
         self.blob = blob
@@ -46,22 +47,24 @@ public struct SignOff: Sendable, Equatable {
     /// in a fixed order. Lengths make the encoding unambiguous whatever the values contain.
     public var canonicalEncoding: [UInt8] {
         var out = Array("review-signoff/1\n".utf8)
-        for (name, value) in [("article", article), ("blob", blob), ("sha256", sha256), ("reviewer", reviewer),
+        for (name, value) in [("article", article.text), ("blob", blob), ("sha256", sha256), ("reviewer", reviewer),
                               ("role", role), ("decision", decision.rawValue),
                               ("timestamp", Timestamp.format(timestamp)), ("comment", comment)] {
-            let bytes = Array(value.utf8)
+            // The article's path as its bytes (its text is exact for a UTF-8 path; a record can
+            // name no other, since it is YAML).
+            let bytes = name == "article" ? article.bytes : Array(value.utf8)
             out += Array("\(name) \(bytes.count)\n".utf8) + bytes + [0x0A]
         }
         return out
     }
 
     /// Where the record belongs: `Reviews/signoffs/<slug>/<UTC time>-<reviewer>-<role>.yml`.
-    public var canonicalPath: String { canonicalPath(in: Slug.of(article)) }
+    public var canonicalPath: GitPath { canonicalPath(in: Slug.of(article.text)) }
 
     /// The record's path filed under `directory` (``ContentRoots/recordDirectory(of:)``).
-    public func canonicalPath(in directory: String) -> String {
+    public func canonicalPath(in directory: String) -> GitPath {
         let compact = Timestamp.format(timestamp).filter { $0 != "-" && $0 != ":" }
-        return "\(ContentLayout.signOffsDirectory)/\(directory)/\(compact)-\(reviewer)-\(role).yml"
+        return GitPath("\(ContentLayout.signOffsDirectory)/\(directory)/\(compact)-\(reviewer)-\(role).yml")
     }
 
     /// Whether the signature verifies against a raw Ed25519 public key.
@@ -79,7 +82,7 @@ public struct SignOff: Sendable, Equatable {
     public var fileText: String {
         """
         # A signed review decision; see README.md ("Sign-off records"). Do not edit: any change breaks the signature.
-        article: \(YAMLText.quoted(article))
+        article: \(YAMLText.quoted(article.text))
         blob: \(blob)
         sha256: \(sha256)
         reviewer: \(YAMLText.quoted(reviewer))

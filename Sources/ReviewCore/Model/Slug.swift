@@ -1,3 +1,5 @@
+import Paths
+
 /// Article slugs: the file name without `.md`, `[a-z0-9]+(-[a-z0-9]+)*`, at most 100 characters.
 public enum Slug {
     /// The file name without directories and without `.md`.

@@ -1,9 +1,11 @@
+import Paths
+
 /// Parses an article file: YAML front matter between `---` lines, then Markdown.
 ///
 /// Never fails: whatever is wrong becomes an `invalid-front-matter` finding with its line, and
 /// the article carries what could be read.
 public enum ArticleParser {
-    public static func parse(path: String, bytes: [UInt8], content layout: ContentRoots = ContentRoots(),
+    public static func parse(path: GitPath, bytes: [UInt8], content layout: ContentRoots = ContentRoots(),
                              frontMatter mapping: FrontMatterMapping = FrontMatterMapping()) -> (Article, [Finding]) {
         located(parseContent(bytes), at: path, content: layout, frontMatter: mapping)
     }
@@ -11,7 +13,7 @@ public enum ArticleParser {
     /// The article and findings of `content` (from ``parseContent(_:)``) as the file at `path`:
     /// its slug (a finding first when, in the contract's layout, the file name is not one), and
     /// its front matter read through the policy's mapping.
-    public static func located(_ content: (Article, [Finding]), at path: String, content layout: ContentRoots = ContentRoots(),
+    public static func located(_ content: (Article, [Finding]), at path: GitPath, content layout: ContentRoots = ContentRoots(),
                                frontMatter mapping: FrontMatterMapping = FrontMatterMapping()) -> (Article, [Finding]) {
         var (article, findings) = content
         article.path = path
@@ -168,7 +170,7 @@ public enum ArticleParser {
     }
 
     /// The file name without `.md` (``Slug/of(_:)``).
-    public static func slug(of path: String) -> String { Slug.of(path) }
+    public static func slug(of path: GitPath) -> String { Slug.of(path.text) }
 
     /// Why a slug is not valid (``Slug/problem(_:)``), or `nil`.
     public static func slugProblem(_ slug: String) -> String? { Slug.problem(slug) }

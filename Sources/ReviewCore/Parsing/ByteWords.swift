@@ -1,3 +1,5 @@
+import Paths
+
 /// Eight bytes at a time: the usual bit tricks over a 64-bit word, for loops that run over
 /// every byte of a large site (whitespace of every block, every string of a status report).
 enum ByteWords {

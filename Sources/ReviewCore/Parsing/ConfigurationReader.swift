@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// Reads a configuration file's YAML, turning every problem into a ``ReviewError`` that names
@@ -71,7 +72,7 @@ struct ConfigurationReader {
 public enum PolicyParser {
     /// - Parameter disclaimerIDs: the disclaimers that exist (`Reviews/disclaimers/<id>.md`).
     /// - Throws: ``ReviewError`` naming the file and line of the first problem.
-    public static func parse(_ bytes: [UInt8], disclaimerIDs: Set<String>, file: String = Policy.path) throws(ReviewError) -> Policy {
+    public static func parse(_ bytes: [UInt8], disclaimerIDs: Set<String>, file: String = Policy.path.text) throws(ReviewError) -> Policy {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
         // A misspelt key (review-intervall-days) would otherwise be ignored silently.

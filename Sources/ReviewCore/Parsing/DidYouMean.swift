@@ -1,3 +1,5 @@
+import Paths
+
 /// The closest of a few known words to a mistyped one, for "did you mean".
 public enum DidYouMean {
     /// The known word within three edits of `word` (the closest), or `nil`.

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// `Reviews/ignore-revisions`: commits that changed articles mechanically (a bulk conversion,
@@ -6,11 +7,11 @@ import Foundation
 /// an ignored commit that changed an approved article still leaves it in review. Part of the
 /// signed configuration where a root governs.
 public enum IgnoreRevisions {
-    public static let path = "Reviews/ignore-revisions"
+    public static let path: GitPath = "Reviews/ignore-revisions"
 
     /// One full commit id (40 hex digits) per line; `#` starts a comment.
     /// - Throws: ``ReviewError`` naming the line of anything else.
-    public static func parse(_ bytes: [UInt8], file: String = path) throws(ReviewError) -> Set<String> {
+    public static func parse(_ bytes: [UInt8], file: String = path.text) throws(ReviewError) -> Set<String> {
         var out: Set<String> = []
         for (n, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces)

@@ -1,3 +1,4 @@
+import Paths
 import CCmarkGFM
 
 /// One node of an article's Markdown, as cmark-gfm (CommonMark with GitHub's table,

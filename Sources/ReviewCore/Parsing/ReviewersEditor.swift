@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// Adds a reviewer to the text of reviewers.yml, keeping every other line (and comment) as it was.
@@ -21,7 +22,7 @@ public enum ReviewersEditor {
     ///
     /// - Throws: ``ReviewError`` when the id exists, a role is unknown, the key is malformed, or
     ///   the file has no `reviewers:` list to add to.
-    public static func adding(_ entry: Reviewer, to text: String?, roles: [String], file: String = Reviewer.path) throws(ReviewError) -> String {
+    public static func adding(_ entry: Reviewer, to text: String?, roles: [String], file: String = Reviewer.path.text) throws(ReviewError) -> String {
         let current = text ?? "reviewers: []\n"
         if let existing = try? ReviewersParser.parse(Array(current.utf8), roles: roles, file: file),
            let same = existing.first(where: { $0.id == entry.id }) {
@@ -56,7 +57,7 @@ public enum ReviewersEditor {
     /// The text with one field of one reviewer set (`valid-until` to retire a key, `public-key`
     /// to rotate it), every other line kept; checked by parsing it as `review` will.
     public static func setting(_ key: String, to value: String, of id: String, in text: String, roles: [String],
-                               file: String = Reviewer.path) throws(ReviewError) -> String {
+                               file: String = Reviewer.path.text) throws(ReviewError) -> String {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(Array(text.utf8))
         guard case .list(let entries, _)? = root["reviewers"],

@@ -1,10 +1,11 @@
+import Paths
 import Foundation
 
 /// Parses `Reviews/reviewers.yml`: a `reviewers:` list of entries.
 public enum ReviewersParser {
     /// - Parameter roles: the roles the policy knows (`nil`: any, for reading older versions).
     /// - Throws: ``ReviewError`` naming the file and line of the first problem.
-    public static func parse(_ bytes: [UInt8], roles: [String]?, file: String = Reviewer.path) throws(ReviewError) -> [Reviewer] {
+    public static func parse(_ bytes: [UInt8], roles: [String]?, file: String = Reviewer.path.text) throws(ReviewError) -> [Reviewer] {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
         try reader.refuseUnknownKeys(root, known: ["reviewers"], context: "the reviewers file")

@@ -1,9 +1,10 @@
+import Paths
 import Foundation
 
 /// Parses a sign-off record file. A record that cannot be read is a finding, not a stop: one
 /// broken record must not hide every other article's state.
 public enum SignOffParser {
-    public static func parse(path: String, bytes: [UInt8]) -> Result<SignOff, Finding> {
+    public static func parse(path: GitPath, bytes: [UInt8]) -> Result<SignOff, Finding> {
         func failure(_ line: Int?, _ message: String) -> Result<SignOff, Finding> {
             .failure(Finding(.unreadableRecord, path: path, line: line, "unreadable sign-off record: \(message)"))
         }
@@ -29,7 +30,7 @@ public enum SignOffParser {
         guard let signature = Data(base64Encoded: values["signature"]!), signature.count == 64 else {
             return failure(root["signature"]?.line, "the signature is not 64 bytes of base64")
         }
-        return .success(SignOff(article: values["article"]!, blob: values["blob"]!, sha256: values["sha256"]!,
+        return .success(SignOff(article: GitPath(values["article"]!), blob: values["blob"]!, sha256: values["sha256"]!,
                                 reviewer: values["reviewer"]!, role: values["role"]!, decision: decision,
                                 timestamp: timestamp, comment: comment, signature: Array(signature)))
     }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Paths
 import Glibc
 #endif
 

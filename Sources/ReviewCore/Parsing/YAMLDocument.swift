@@ -1,3 +1,4 @@
+import Paths
 import Yams
 
 /// A YAML value reduced to what review's files use, with 1-based line numbers of the file.

@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 
 /// `review check --format codequality`: GitLab Code Quality (a subset of the Code Climate
@@ -18,7 +19,7 @@ public enum CodeQualityReporter: Reporter {
                 ("check_name", .string(finding.rule.rawValue)),
                 ("fingerprint", .string(fingerprint)),
                 ("severity", .string(finding.severity == .error ? "critical" : "minor")),
-                ("location", .object([("path", .string(finding.path)), ("lines", .object([("begin", .int(finding.line ?? 1))]))])),
+                ("location", .object([("path", .string(finding.path.text)), ("lines", .object([("begin", .int(finding.line ?? 1))]))])),
             ])
         }
         return JSONValue.array(issues).rendered

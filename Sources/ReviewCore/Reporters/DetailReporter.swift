@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 /// `review status ARTICLE`: everything about one article, for an editor.
 public enum DetailReporter {
@@ -7,7 +8,7 @@ public enum DetailReporter {
         let safe = TerminalSafe.clean
         lines.append("\(safe(status.slug)): \(safe(status.title ?? "(no title)"))")
         func row(_ label: String, _ value: String) { lines.append("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + safe(value)) }
-        row("path", status.path)
+        row("path", status.path.text)
         row("category", status.category ?? "-")
         row("state", (status.isRetired ? "retired, " : "") + "\(status.state.rawValue), \(status.freshness.rawValue) as of \(asOf)")
         row("revision", String(status.revision.prefix(7)))

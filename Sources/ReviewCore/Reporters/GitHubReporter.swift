@@ -1,3 +1,5 @@
+import Paths
+
 /// `review check --format github`: GitHub Actions workflow commands that annotate files.
 ///
 /// GitHub shows at most 10 error and 10 warning annotations per step (50 per job), so errors
@@ -15,7 +17,7 @@ public enum GitHubReporter: Reporter {
         let warnings = titled.filter { $0.0.severity == .warning }
         var out = ""
         for (finding, title) in errors.prefix(perSeverityLimit) + warnings.prefix(perSeverityLimit) {
-            var properties = ["file=\(escapeProperty(TerminalSafe.cleanLines(finding.path, keepingCarriageReturns: true)))"]
+            var properties = ["file=\(escapeProperty(TerminalSafe.cleanLines(finding.path.text, keepingCarriageReturns: true)))"]
             if let line = finding.line { properties.append("line=\(line)") }
             properties.append("title=\(escapeProperty(TerminalSafe.cleanLines(finding.rule.rawValue + (title.map { ": \($0)" } ?? ""), keepingCarriageReturns: true)))")
             out += "::\(finding.severity == .error ? "error" : "warning") \(properties.joined(separator: ","))::"

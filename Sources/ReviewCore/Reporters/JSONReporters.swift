@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// JSON with sorted keys and explicit `null`s, from `Encodable` values.
@@ -13,7 +14,7 @@ enum JSONOutput {
 
 /// A finding's message as the contract's JSON shows it under `article` (a record's findings
 /// name the record too).
-func findingMessage(_ finding: Finding, article: String?) -> String {
+func findingMessage(_ finding: Finding, article: GitPath?) -> String {
     article == nil || article == finding.path ? finding.message : "\(finding.path): \(finding.message)"
 }
 
@@ -68,7 +69,7 @@ public enum StatusJSONReporter: Reporter {
         }
         w.endArray()
         w.key("nextReviewDue"); w.string(status.nextReviewDue?.description)
-        w.key("path"); w.string(status.path)
+        w.key("path"); w.string(status.path.text)
         w.key("revision"); w.string(status.revision)
         w.key("slug"); w.string(status.slug)
         w.key("state"); w.string(status.state.rawValue)
@@ -116,7 +117,7 @@ public enum StatusJSONReporter: Reporter {
 /// A finding with its file, as `check --format json` lists it.
 func fileFindingJSON(_ finding: Finding) -> JSONValue {
     .object([("rule", .string(finding.rule.rawValue)), ("severity", .string(finding.severity.rawValue)),
-             ("path", .string(finding.path)), ("line", .int(finding.line)), ("message", .string(finding.message))])
+             ("path", .string(finding.path.text)), ("line", .int(finding.line)), ("message", .string(finding.message))])
 }
 
 /// `review check --format json`: every finding with its file, plus counts.

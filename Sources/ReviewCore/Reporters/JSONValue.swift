@@ -1,3 +1,5 @@
+import Paths
+
 /// A JSON document built directly, for the outputs that grow with the repository (`status` and
 /// `check` JSON are 12 MB for 10,000 articles, where `JSONEncoder`'s per-value machinery took
 /// 40 % of a warm run).
@@ -41,6 +43,8 @@ public enum JSONValue: Sendable {
 
     /// `.string(text)`, or `.null` for `nil`.
     public static func string(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
+    /// A repository path as JSON text (``GitPath/text``).
+    public static func string(_ path: GitPath) -> JSONValue { .string(path.text) }
     /// `.int(number)`, or `.null` for `nil`.
     public static func int(_ number: Int?) -> JSONValue { number.map { .int($0) } ?? .null }
 

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 /// Renders an article's Markdown to HTML from cmark-gfm's syntax tree (``MarkdownParser``):
 /// CommonMark with GitHub's tables, strikethrough, autolinks and task lists.
@@ -148,7 +149,8 @@ public struct SiteLinks: Sendable {
     /// Where articles live, to name the page another article is published as.
     public var content: ContentRoots
 
-    public init(articlePath: String = "", content: ContentRoots = ContentRoots()) {
+    public init(articlePath path: GitPath = "", content: ContentRoots = ContentRoots()) {
+        let articlePath = path.text
         let bytes = articlePath.utf8
         if Self.isPlainPath(articlePath) {
             // A path as git names files (ASCII, no empty part): its folder is what precedes the last slash.
@@ -164,7 +166,7 @@ public struct SiteLinks: Sendable {
         let path = url.prefix { $0 != "#" && $0 != "?" }
         let suffix = url.dropFirst(path.count)
         if path.hasSuffix(".md"), Self.isRelative(url) {
-            if !content.isDefault, let target = Self.resolve(String(path), from: directory), content.isArticle(target) {
+            if !content.isDefault, let target = Self.resolve(String(path), from: directory).map({ GitPath($0) }), content.isArticle(target) {
                 return content.pageName(of: target) + ".html" + suffix
             }
             return (path.split(separator: "/").last.map { String($0.dropLast(3)) } ?? "") + ".html" + suffix
@@ -183,12 +185,13 @@ public struct SiteLinks: Sendable {
     /// The repository paths of the files (not articles) an article links or shows: what
     /// publishing must carry beside its page. Read from the links the parse found
     /// (``Article/relativeLinks``), so exactly what the page renders.
-    public static func assetPaths(of article: Article) -> [String] {
+    public static func assetPaths(of article: Article) -> [GitPath] {
         let directory = SiteLinks(articlePath: article.path).directory
-        var out: [String] = []
+        var out: [GitPath] = []
         for link in article.relativeLinks {
             let path = link.url.prefix { $0 != "#" && $0 != "?" }
-            guard !path.isEmpty, !path.hasSuffix(".md"), let file = resolve(String(path), from: directory), !out.contains(file) else { continue }
+            guard !path.isEmpty, !path.hasSuffix(".md"), let file = resolve(String(path), from: directory).map({ GitPath($0) }),
+                  !out.contains(file) else { continue }
             out.append(file)
         }
         return out

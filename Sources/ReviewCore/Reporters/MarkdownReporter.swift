@@ -1,3 +1,5 @@
+import Paths
+
 /// `review status --format markdown`: a table and the findings, for a pull-request comment.
 public enum MarkdownReporter: Reporter {
     /// GitHub's limit for a pull-request comment (characters); the report stays under it.

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Paths
 import Glibc
 #endif
 
@@ -46,7 +47,7 @@ public enum StatusFormat: String, CaseIterable, Sendable {
 
 extension Finding {
     /// `path:line` (or just the path), as compilers print locations.
-    public var location: String { path + (line.map { ":\($0)" } ?? "") }
+    public var location: String { path.text + (line.map { ":\($0)" } ?? "") }
 }
 
 /// Escaping for XML text and attribute values (JUnit, Checkstyle).

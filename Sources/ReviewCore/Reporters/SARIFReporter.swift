@@ -1,3 +1,5 @@
+import Paths
+
 /// `review check --format sarif`: SARIF 2.1.0, with every rule described and each finding
 /// located by file and line.
 public enum SARIFReporter: Reporter {
@@ -74,7 +76,7 @@ public enum SARIFReporter: Reporter {
             Result(ruleId: finding.rule.rawValue, ruleIndex: ids.firstIndex(of: finding.rule)!, level: level(finding.severity),
                    message: Text(text: finding.message),
                    locations: [Location(physicalLocation: PhysicalLocation(
-                       artifactLocation: ArtifactLocation(uri: uriEscaped(finding.path), uriBaseId: "SRCROOT"),
+                       artifactLocation: ArtifactLocation(uri: uriEscaped(finding.path.text), uriBaseId: "SRCROOT"),
                        region: finding.line.map { Region(startLine: max(1, $0)) }))])
         }
         let run = Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results,

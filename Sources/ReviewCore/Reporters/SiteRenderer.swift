@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// Renders the published articles to static HTML: an index and one page per article. Pure.
@@ -10,7 +11,7 @@ public enum SiteRenderer {
     /// - Parameter bundles: slugs whose pages have a verification bundle beside them
     ///   (`<slug>.bundle.json`); their JSON-LD points to it.
     /// - Parameter content: where articles live (links between them lead to their pages).
-    public static func render(_ manifest: PublishedManifest, bodies: [String: String], bundles: Set<String> = [],
+    public static func render(_ manifest: PublishedManifest, bodies: [GitPath: String], bundles: Set<String> = [],
                               content: ContentRoots = ContentRoots()) -> [String: String] {
         let site = manifest.site ?? Policy.Site()
         var files: [String: String] = ["style.css": style]

@@ -1,10 +1,16 @@
+import Paths
+
 /// `review status --format table`: aligned columns for a terminal, then a summary line.
 public enum TableReporter: Reporter {
     public static func render(_ report: StatusReport) -> String {
         let header = ["ARTICLE", "STATE", "FRESHNESS", "NEXT DUE", "LAST CHANGED", "BY", "FINDINGS"]
+        // Where two articles share a slug (or slugs that read alike), the row names the path,
+        // escaped so that paths differing only in normalization read apart.
+        var bySlug: [String: Int] = [:]
+        for status in report.articles { bySlug[status.slug, default: 0] += 1 }
         let rows = report.articles.map { status in
             [
-                status.slug,
+                bySlug[status.slug, default: 0] > 1 ? status.path.escaped : status.slug,
                 status.isRetired ? "retired" : status.state.rawValue,
                 status.freshness.rawValue,
                 status.nextReviewDue?.description ?? "-",

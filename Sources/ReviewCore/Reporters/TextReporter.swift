@@ -1,3 +1,5 @@
+import Paths
+
 /// `review check --format text`: one compiler-style line per finding, then a summary.
 public enum TextReporter: Reporter {
     public static func render(_ report: StatusReport) -> String {

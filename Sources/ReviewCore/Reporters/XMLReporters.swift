@@ -1,10 +1,12 @@
+import Paths
+
 /// `review check --format junit`: one test case per article, one failure per blocking finding;
 /// warnings go to the test case's `system-out`. Findings outside articles form a test case of
 /// their own.
 public enum JUnitReporter: Reporter {
     public static func render(_ report: StatusReport) -> String {
         var cases: [(name: String, classname: String, file: String, findings: [Finding])] = report.articles.map {
-            ($0.slug, className(for: $0.path), $0.path, $0.findings)
+            ($0.slug, className(for: $0.path.text), $0.path.text, $0.findings)
         }
         if !report.otherFindings.isEmpty {
             cases.append(("(repository)", "review", "", report.otherFindings))
@@ -51,7 +53,7 @@ public enum CheckstyleReporter: Reporter {
         let byFile = Dictionary(grouping: report.allFindings, by: \.path)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n"
         for path in byFile.keys.sorted() {
-            out += "<file name=\"\(XMLEscaping.escape(path))\">\n"
+            out += "<file name=\"\(XMLEscaping.escape(path.text))\">\n"
             for finding in byFile[path]! {
                 out += "<error line=\"\(finding.line ?? 1)\" column=\"1\" severity=\"\(finding.severity.rawValue)\" "
                     + "message=\"\(XMLEscaping.escape(finding.message))\" source=\"review.rules.\(finding.rule.rawValue)\"/>\n"

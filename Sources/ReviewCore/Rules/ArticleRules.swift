@@ -1,3 +1,5 @@
+import Paths
+
 /// `invalid-front-matter`: what the article parser found wrong (missing `---`, bad YAML,
 /// impossible dates, duplicate keys, an invalid slug…).
 public enum InvalidFrontMatterRule: ArticleRule {

@@ -1,3 +1,5 @@
+import Paths
+
 /// How hard an article is to read, by the Flesch–Kincaid grade level:
 /// `0.39 × words per sentence + 11.8 × syllables per word − 15.59`, reported as a reading age
 /// (grade + 5, the UK convention the Patient Information Forum's "reading age 9 to 11" uses).

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 
 /// Render integrity (issue 17, item 3): every heading, list item, table row, code block and

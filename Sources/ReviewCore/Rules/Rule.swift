@@ -1,3 +1,5 @@
+import Paths
+
 /// What a rule checks and why, for documentation and for SARIF rule metadata.
 public struct RuleDescription: Sendable {
     /// The contract ids this rule reports.
@@ -14,7 +16,7 @@ public struct ArticleContext: Sendable {
     public var outcome: ReviewOutcome
 
     public var article: Article { facts.article }
-    public var path: String { facts.article.path }
+    public var path: GitPath { facts.article.path }
     public var asOf: Day { configuration.asOf }
 }
 
@@ -73,6 +75,7 @@ public enum RuleRegistry {
         InvalidFrontMatterRule.self, UnknownCategoryRule.self, FutureLastUpdatedRule.self, LastUpdatedNotBumpedRule.self,
         DisclaimerRule.self, OverdueRule.self, DueSoonRule.self, AwaitingReviewRule.self, ChangesRequestedRule.self,
         UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self, StructureFindingsRule.self, ReadingLevelRule.self,
+        ConfusablePathRule.self,
     ]
 
     public static var descriptions: [RuleDescription] {

@@ -1,3 +1,5 @@
+import Paths
+
 /// `unknown-reviewer`: the record names a reviewer reviewers.yml does not list.
 public enum UnknownReviewerRule: SignOffRule {
     public static let description = RuleDescription(

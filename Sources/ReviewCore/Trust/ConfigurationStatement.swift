@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 
@@ -5,14 +6,14 @@ import Foundation
 /// reviewers, the ignored revisions and every file below the disclaimers folder. One statement covers all of them.
 public enum ConfigurationFiles {
     /// The signatures over the configuration (not itself part of what is signed).
-    public static let signaturesPath = "Reviews/configuration-signatures.yml"
+    public static let signaturesPath: GitPath = "Reviews/configuration-signatures.yml"
 
     /// Paths watched in history: single files, and folders ending in `/`.
-    public static let watched = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path, ContentLayout.disclaimersDirectory + "/",
-                                 signaturesPath]
+    public static let watched: [GitPath] = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path,
+                                            GitPath(ContentLayout.disclaimersDirectory + "/"), signaturesPath]
 
     /// Whether `path` is part of the signed configuration.
-    public static func isConfiguration(_ path: String) -> Bool {
+    public static func isConfiguration(_ path: GitPath) -> Bool {
         path == TrustRoot.path || path == Policy.path || path == Reviewer.path || path == IgnoreRevisions.path
             || path.hasPrefix(ContentLayout.disclaimersDirectory + "/")
     }
@@ -28,27 +29,27 @@ public struct ConfigurationStatement: Sendable, Equatable {
     /// unchanged, one more when it changed (so a bundle's chain of roots has no gaps).
     public var rootVersion: Int
     /// Path → lowercase hex SHA-256 of the file's bytes.
-    public var files: [String: String]
+    public var files: [GitPath: String]
 
-    public init(version: Int, rootVersion: Int, files: [String: String]) {
+    public init(version: Int, rootVersion: Int, files: [GitPath: String]) {
         self.version = version
         self.rootVersion = rootVersion
         self.files = files
     }
 
     /// The statement over these file bytes.
-    public init(version: Int, rootVersion: Int, contents: [String: [UInt8]]) {
+    public init(version: Int, rootVersion: Int, contents: [GitPath: [UInt8]]) {
         self.init(version: version, rootVersion: rootVersion, files: contents.mapValues { SHA256.hash(data: $0).hex })
     }
 
     /// The signed bytes: a type line, the versions, then one `file <sha256> <path>` line per
     /// file in byte order of the paths. Paths hold no newline (git trees cannot).
     public var encoding: [UInt8] {
-        var text = "review-configuration/1\nversion \(version)\nroot-version \(rootVersion)\n"
-        for path in files.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-            text += "file \(files[path]!) \(path)\n"
+        var bytes = Array("review-configuration/1\nversion \(version)\nroot-version \(rootVersion)\n".utf8)
+        for path in files.keys.sorted() {
+            bytes += Array("file \(files[path]!) ".utf8) + path.bytes + [0x0a]
         }
-        return Array(text.utf8)
+        return bytes
     }
 
     /// `sha256:` and the hex SHA-256 of ``encoding``: how a version is named in findings and bundles.
@@ -99,7 +100,7 @@ public struct ConfigurationSignatures: Sendable, Equatable {
 
 
     /// - Throws: ``ReviewError`` naming the file and line of the first problem.
-    public static func parse(_ bytes: [UInt8], file: String = ConfigurationFiles.signaturesPath) throws(ReviewError) -> ConfigurationSignatures {
+    public static func parse(_ bytes: [UInt8], file: String = ConfigurationFiles.signaturesPath.text) throws(ReviewError) -> ConfigurationSignatures {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
         try reader.refuseUnknownKeys(root, known: ["version", "root-version", "signatures"], context: "the configuration signatures")

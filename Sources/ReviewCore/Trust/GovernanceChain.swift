@@ -1,17 +1,18 @@
+import Paths
 import Crypto
 
 /// The configuration's files at one or more commits: every file of the signed configuration
 /// (``ConfigurationFiles``) with its bytes, and the signatures file.
 public struct ConfigurationState: Sendable, Equatable {
     /// Path → bytes; empty when the commit holds no configuration.
-    public var files: [String: [UInt8]]
+    public var files: [GitPath: [UInt8]]
     public var signatures: [UInt8]?
     /// Path → hex SHA-256 of each file.
-    public var digests: [String: String]
+    public var digests: [GitPath: String]
 
     /// - Parameter digests: the files' SHA-256 digests when the caller knows them (a history
     ///   shares most files between states); computed otherwise.
-    public init(files: [String: [UInt8]], signatures: [UInt8]? = nil, digests: [String: String]? = nil) {
+    public init(files: [GitPath: [UInt8]], signatures: [UInt8]? = nil, digests: [GitPath: String]? = nil) {
         self.files = files
         self.signatures = signatures
         self.digests = digests ?? files.mapValues { SHA256.hash(data: $0).hex }
@@ -87,7 +88,7 @@ public struct GovernanceChain: Sendable {
     /// Why a configuration change did not take effect.
     public struct Refusal: Sendable, Equatable {
         public var rule: RuleID
-        public var path: String
+        public var path: GitPath
         public var message: String
     }
 
@@ -241,16 +242,16 @@ public struct GovernanceChain: Sendable {
     ///   root is taken as it stands (a provisional first root, reported as history missing).
     private mutating func consider(state: Int, states: [ConfigurationState], check: ConfigurationState.Check, inherited: Int?,
                                    commit: String, cutOff: Bool) -> Result<Int, RefusalBox> {
-        func refuse(_ path: String, _ message: String, rule: RuleID = .unsignedConfiguration) -> Result<Int, RefusalBox> {
+        func refuse(_ path: GitPath, _ message: String, rule: RuleID = .unsignedConfiguration) -> Result<Int, RefusalBox> {
             .failure(RefusalBox(refusal: Refusal(rule: rule, path: path, message: message)))
         }
         let previous = inherited.map { versions[$0] }
         // Words for a refusal (computed only when one is made).
         var keep: String { previous.map { "; version \($0.version) (commit \($0.commit.prefix(7))) stays in force" } ?? "; the configuration is ungoverned until it is" }
-        var changed: [String] { previous.map { Self.changedPaths(states[state].files, states[$0.state].files) } ?? [TrustRoot.path] }
+        var changed: [GitPath] { previous.map { Self.changedPaths(states[state].files, states[$0.state].files) } ?? [TrustRoot.path] }
         var changedText: String {
             let changed = changed
-            return changed.isEmpty ? "" : " (\(changed.prefix(4).joined(separator: ", "))\(changed.count > 4 ? ", …" : ""))"
+            return changed.isEmpty ? "" : " (\(changed.prefix(4).map(\.text).joined(separator: ", "))\(changed.count > 4 ? ", …" : ""))"
         }
         guard let rootResult = check.root else {
             return refuse(TrustRoot.path, "it deletes the trust root\(changedText)\(keep); restore \(TrustRoot.path)")
@@ -306,7 +307,7 @@ public struct GovernanceChain: Sendable {
     }
 
     /// The configuration paths whose bytes differ between two states, sorted.
-    public static func changedPaths(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> [String] {
+    public static func changedPaths(_ a: [GitPath: [UInt8]], _ b: [GitPath: [UInt8]]) -> [GitPath] {
         Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
     }
 }

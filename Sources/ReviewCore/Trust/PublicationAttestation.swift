@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 
@@ -20,12 +21,12 @@ public struct PublicationStatement: Codable, Sendable, Equatable {
     /// A sign-off record that justifies an article: its path and the SHA-256 of its canonical
     /// (signed) encoding, so a reformatted file is still the same record.
     public struct RecordReference: Codable, Sendable, Equatable, Hashable {
-        public var path: String
+        public var path: GitPath
         public var reviewer: String
         public var role: String
         public var sha256: String
 
-        public init(path: String, signOff: SignOff) {
+        public init(path: GitPath, signOff: SignOff) {
             self.path = path
             reviewer = signOff.reviewer
             role = signOff.role
@@ -34,11 +35,11 @@ public struct PublicationStatement: Codable, Sendable, Equatable {
     }
 
     public struct Justification: Codable, Sendable, Equatable {
-        public var path: String
+        public var path: GitPath
         public var blob: String
         public var records: [RecordReference]
 
-        public init(path: String, blob: String, records: [RecordReference]) {
+        public init(path: GitPath, blob: String, records: [RecordReference]) {
             self.path = path
             self.blob = blob
             self.records = records
@@ -77,7 +78,7 @@ public struct PublicationStatement: Codable, Sendable, Equatable {
     /// The envelope's payload type.
     public static let payloadType = "application/vnd.in-toto+json"
     /// Where the envelope lies in the published tree.
-    public static let path = "publication.intoto.json"
+    public static let path: GitPath = "publication.intoto.json"
 
     enum CodingKeys: String, CodingKey {
         case type = "_type", subject, predicateType, predicate
@@ -163,9 +164,9 @@ public struct SignedEnvelope: Codable, Sendable, Equatable {
 public enum PublicationCheck {
     /// One published article, as the tree holds it.
     public struct PublishedArticle: Sendable {
-        public var path: String
+        public var path: GitPath
         public var blob: String
-        public init(path: String, blob: String) {
+        public init(path: GitPath, blob: String) {
             self.path = path
             self.blob = blob
         }
@@ -177,7 +178,7 @@ public enum PublicationCheck {
     ///   - root: the root in force at HEAD (`nil`: ungoverned).
     ///   - justified: whether an article's published blob has counting approvals in every
     ///     required role (decided by the caller from HEAD's evaluation).
-    public static func findings(envelope: [UInt8]?, files: [String: String], articles: [PublishedArticle], root: TrustRoot?,
+    public static func findings(envelope: [UInt8]?, files: [GitPath: String], articles: [PublishedArticle], root: TrustRoot?,
                                 justified: (PublishedArticle) -> String?) -> [Finding] {
         var findings: [Finding] = []
         let ref = ContentLayout.publishedReference
@@ -192,7 +193,7 @@ public enum PublicationCheck {
                 findings.append(Finding(.unjustifiedPublication, path: PublicationStatement.path,
                                         "the publication attestation on \(ref) is not signed by a publisher key the root lists; it was not made by 'review publish': publish again"))
             }
-            let subjects = Dictionary(statement.subject.map { ($0.name, $0.digest["gitBlob"] ?? "") }, uniquingKeysWith: { a, _ in a })
+            let subjects = Dictionary(statement.subject.map { (GitPath($0.name), $0.digest["gitBlob"] ?? "") }, uniquingKeysWith: { a, _ in a })
             for (path, blob) in files.sorted(by: { $0.key < $1.key }) where path != PublicationStatement.path && subjects[path] != blob {
                 findings.append(Finding(.unjustifiedPublication, path: path,
                                         "\(ref) holds this file at \(blob.prefix(7)), which the signed publication does not name; it was pushed, not published: run 'review publish'"))

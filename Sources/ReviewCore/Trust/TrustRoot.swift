@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 
@@ -27,7 +28,7 @@ public struct TrustRoot: Sendable, Equatable {
     /// Keys that may sign publications (`review publish`).
     public var publishers: [Key]
 
-    public static let path = "Reviews/root.yml"
+    public static let path: GitPath = "Reviews/root.yml"
 
     public init(threshold: Int, governance: [Key], publishers: [Key] = []) {
         self.threshold = threshold
@@ -65,7 +66,7 @@ public struct TrustRoot: Sendable, Equatable {
 /// Parses `Reviews/root.yml`.
 public enum TrustRootParser {
     /// - Throws: ``ReviewError`` naming the file and line of the first problem.
-    public static func parse(_ bytes: [UInt8], file: String = TrustRoot.path) throws(ReviewError) -> TrustRoot {
+    public static func parse(_ bytes: [UInt8], file: String = TrustRoot.path.text) throws(ReviewError) -> TrustRoot {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
         try reader.refuseUnknownKeys(root, known: ["threshold", "governance", "publishers"], context: "the trust root")

@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 
@@ -18,12 +19,19 @@ public struct VerificationBundle: Codable, Sendable, Equatable {
         public var root: String
         public var signatures: String
 
-        public init(version: Int, rootVersion: Int, files: [String: String], root: [UInt8], signatures: [UInt8]) {
+        /// - Parameter files: path → digest. JSON keys are text: paths equal as text (up to
+        ///   normalization) would be one key, and the bundle then fails to verify (fails closed).
+        public init(version: Int, rootVersion: Int, files: [GitPath: String], root: [UInt8], signatures: [UInt8]) {
             self.version = version
             self.rootVersion = rootVersion
-            self.files = files
+            self.files = VerificationBundle.textKeyed(files)
             self.root = Data(root).base64EncodedString()
             self.signatures = Data(signatures).base64EncodedString()
+        }
+
+        /// ``files`` by path (JSON keys are text; the statement compares paths as bytes).
+        public var paths: [GitPath: String] {
+            Dictionary(files.map { (GitPath($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -45,14 +53,20 @@ public struct VerificationBundle: Codable, Sendable, Equatable {
 
     public static let typeName = "review-bundle/1"
 
-    public init(firstRoot: String, chain: [ConfigurationVersion], configuration: [String: [UInt8]], articlePath: String, article: [UInt8],
-                records: [String: String], manifest: [UInt8], publication: SignedEnvelope) {
+    /// A map by path as JSON holds it (keys are text). Paths equal as text keep the first by
+    /// byte order; the verifier then finds a file missing and refuses the bundle.
+    static func textKeyed<V>(_ map: [GitPath: V]) -> [String: V] {
+        Dictionary(map.sorted { $0.key < $1.key }.map { ($0.key.text, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public init(firstRoot: String, chain: [ConfigurationVersion], configuration: [GitPath: [UInt8]], articlePath: GitPath, article: [UInt8],
+                records: [GitPath: String], manifest: [UInt8], publication: SignedEnvelope) {
         self.firstRoot = firstRoot
         self.chain = chain
-        self.configuration = configuration.mapValues { Data($0).base64EncodedString() }
-        self.articlePath = articlePath
+        self.configuration = Self.textKeyed(configuration.mapValues { Data($0).base64EncodedString() })
+        self.articlePath = articlePath.text
         self.article = Data(article).base64EncodedString()
-        self.records = records
+        self.records = Self.textKeyed(records)
         self.manifest = Data(manifest).base64EncodedString()
         self.publication = publication
     }
@@ -114,7 +128,7 @@ public enum BundleVerifier {
         for element in bundle.chain {
             let name = "configuration version \(element.version)"
             guard let rootBytes = decode(element.root), let signatureBytes = decode(element.signatures),
-                  SHA256.hash(data: rootBytes).hex == element.files[TrustRoot.path] else {
+                  SHA256.hash(data: rootBytes).hex == element.files[TrustRoot.path.text] else {
                 verdict.problems.append("\(name): its root does not match the digest its statement signs")
                 return nil
             }
@@ -123,9 +137,9 @@ public enum BundleVerifier {
                 verdict.problems.append("\(name): its root or signatures do not read, or name another version")
                 return nil
             }
-            let statement = ConfigurationStatement(version: element.version, rootVersion: element.rootVersion, files: element.files)
+            let statement = ConfigurationStatement(version: element.version, rootVersion: element.rootVersion, files: element.paths)
             let signers = statement.verifiedSigners(signatures.signatures)
-            let rootChanged = previous.map { $0.files[TrustRoot.path] != element.files[TrustRoot.path] } ?? true
+            let rootChanged = previous.map { $0.files[TrustRoot.path.text] != element.files[TrustRoot.path.text] } ?? true
             if let previous {
                 guard element.version > previous.version else {
                     verdict.problems.append("\(name) does not come after version \(previous.version) (rollback)")
@@ -162,16 +176,18 @@ public enum BundleVerifier {
 
     /// The last version's files, each checked against its statement.
     private static func configurationFiles(_ bundle: VerificationBundle, last: VerificationBundle.ConfigurationVersion,
-                                           into verdict: inout Verdict) -> [String: [UInt8]]? {
-        var files: [String: [UInt8]] = [:]
-        for (path, base64) in bundle.configuration {
-            guard let bytes = decode(base64), SHA256.hash(data: bytes).hex == last.files[path] else {
+                                           into verdict: inout Verdict) -> [GitPath: [UInt8]]? {
+        var files: [GitPath: [UInt8]] = [:]
+        let signed = last.paths
+        for (text, base64) in bundle.configuration {
+            let path = GitPath(text)
+            guard let bytes = decode(base64), SHA256.hash(data: bytes).hex == signed[path] else {
                 verdict.problems.append("\(path) is not the file configuration version \(last.version) signed")
                 return nil
             }
             files[path] = bytes
         }
-        guard Set(files.keys) == Set(last.files.keys) else {
+        guard Set(files.keys) == Set(signed.keys) else {
             verdict.problems.append("the bundle lacks configuration files version \(last.version) signed")
             return nil
         }
@@ -179,7 +195,7 @@ public enum BundleVerifier {
     }
 
     private static func verifyPublication(_ bundle: VerificationBundle, root: TrustRoot, last: VerificationBundle.ConfigurationVersion,
-                                          configuration: [String: [UInt8]], into verdict: inout Verdict) {
+                                          configuration: [GitPath: [UInt8]], into verdict: inout Verdict) {
         let envelope = bundle.publication
         let publishers = root.publishers.filter { envelope.verifiedKeys().contains($0.publicKey) }
         guard !publishers.isEmpty, envelope.payloadType == PublicationStatement.payloadType,
@@ -188,7 +204,7 @@ public enum BundleVerifier {
             return
         }
         verdict.facts.append("publication of \(statement.predicate.publishedOn): signed by publisher \(publishers.map(\.id).joined(separator: ", "))")
-        let lastStatement = ConfigurationStatement(version: last.version, rootVersion: last.rootVersion, files: last.files)
+        let lastStatement = ConfigurationStatement(version: last.version, rootVersion: last.rootVersion, files: last.paths)
         if statement.predicate.configurationDigest != lastStatement.digest {
             verdict.problems.append("the publication names another configuration version than the bundle's last")
         }
@@ -197,32 +213,33 @@ public enum BundleVerifier {
             return
         }
         let blob = gitBlobID(article)
-        let subjects = Dictionary(statement.subject.map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
-        if subjects[bundle.articlePath] != ["gitBlob": blob, "sha256": SHA256.hash(data: article).hex] {
+        let articlePath = GitPath(bundle.articlePath)
+        let subjects = Dictionary(statement.subject.map { (GitPath($0.name), $0.digest) }, uniquingKeysWith: { a, _ in a })
+        if subjects[articlePath] != ["gitBlob": blob, "sha256": SHA256.hash(data: article).hex] {
             verdict.problems.append("\(bundle.articlePath) is not the text that was published (its digests differ from the signed statement)")
         }
         if subjects[PublishedManifest.path]?["sha256"] != SHA256.hash(data: manifest).hex {
             verdict.problems.append("the manifest (the reviewer names the page shows) is not the one that was published")
         }
-        guard let justification = statement.predicate.articles.first(where: { $0.path == bundle.articlePath && $0.blob == blob }) else {
+        guard let justification = statement.predicate.articles.first(where: { $0.path == articlePath && $0.blob == blob }) else {
             verdict.problems.append("the publication does not justify \(bundle.articlePath) at \(blob.prefix(7))")
             return
         }
         // The configuration the article was judged by.
-        let disclaimerIDs = Set(configuration.keys.filter { $0.hasPrefix(ContentLayout.disclaimersDirectory + "/") && $0.hasSuffix(".md") }.map(Slug.of))
+        let disclaimerIDs = Set(configuration.keys.filter { $0.hasPrefix(ContentLayout.disclaimersDirectory + "/") && $0.hasSuffix(".md") }.map { Slug.of($0.text) })
         guard let policyBytes = configuration[Policy.path], let policy = try? PolicyParser.parse(policyBytes, disclaimerIDs: disclaimerIDs),
               let reviewers = try? ReviewersParser.parse(configuration[Reviewer.path] ?? Array("reviewers: []\n".utf8), roles: policy.roles) else {
             verdict.problems.append("the configuration in the bundle does not read")
             return
         }
-        let (parsed, _) = ArticleParser.parse(path: bundle.articlePath, bytes: article, content: policy.content, frontMatter: policy.frontMatter)
+        let (parsed, _) = ArticleParser.parse(path: articlePath, bytes: article, content: policy.content, frontMatter: policy.frontMatter)
         guard let categoryName = parsed.category, let category = policy.categories[categoryName] else {
             verdict.problems.append("the article's category is not one the policy names")
             return
         }
         var approvedBy: [String: String] = [:]
         for reference in justification.records {
-            guard let text = bundle.records[reference.path], case .success(let signOff) = SignOffParser.parse(path: reference.path, bytes: Array(text.utf8)),
+            guard let text = bundle.records[reference.path.text], case .success(let signOff) = SignOffParser.parse(path: reference.path, bytes: Array(text.utf8)),
                   SHA256.hash(data: signOff.canonicalEncoding).hex == reference.sha256 else {
                 verdict.problems.append("the record \(reference.path) is missing or not the one the publication names")
                 continue

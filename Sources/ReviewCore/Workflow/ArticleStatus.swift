@@ -1,3 +1,5 @@
+import Paths
+
 /// Where an article stands in review (the contract's `state`).
 public enum ReviewState: String, Sendable, Codable, CaseIterable {
     case draft
@@ -31,7 +33,7 @@ public struct Approval: Sendable, Equatable {
 /// The workflow engine's verdict on one article.
 public struct ArticleStatus: Sendable {
     public var slug: String
-    public var path: String
+    public var path: GitPath
     public var title: String?
     public var category: String?
     public var state: ReviewState

@@ -1,3 +1,5 @@
+import Paths
+
 /// The decisions that count for one article, added in history order, and what follows from
 /// them: each role's newest decision on each revision class, which classes every required
 /// role approved, and each role's own review date.

@@ -1,3 +1,5 @@
+import Paths
+
 /// Decides whether a body carries a disclaimer verbatim (up to whitespace and line wrapping),
 /// nearly (altered), or not at all.
 public enum DisclaimerMatcher {

@@ -1,10 +1,12 @@
+import Paths
+
 /// What `review publish` puts on the `published` ref: for each article, its newest revision
 /// that every required role approved, that is not overdue, whose front matter is valid and that
 /// carries every required disclaimer. Pure: decided from the workflow's inputs and results.
 public struct PublishPlan: Sendable {
     /// One article as published.
     public struct Entry: Sendable, Equatable {
-        public var path: String
+        public var path: GitPath
         public var slug: String
         public var blob: String
         public var title: String
@@ -25,7 +27,7 @@ public struct PublishPlan: Sendable {
         /// The category's disclaimers, with the current canonical wording the page shows.
         public var disclaimers: [PublishedManifest.Disclaimer] = []
         /// Repository paths of the files (images, documents) the approved text links or shows.
-        public var linkedFiles: [String] = []
+        public var linkedFiles: [GitPath] = []
     }
 
     /// File names the site generates itself: no article's page may take one.
@@ -35,15 +37,15 @@ public struct PublishPlan: Sendable {
     /// revision would be published: a record that does not count never lets an article out.
     static let holdingRules: Set<RuleID> = [
         .recordTampered, .unreadableRecord, .badSignature, .unknownReviewer, .roleNotHeld, .keyExpired, .selfApproval,
-        .timestampOutOfRange, .separationOfDuties, .historyMissing,
+        .timestampOutOfRange, .separationOfDuties, .historyMissing, .confusablePaths,
     ]
 
     public enum Change: Sendable, Equatable {
         case added(Entry)
         case updated(Entry, from: String)
         case unchanged(Entry)
-        case removed(path: String, reason: String)
-        case heldBack(path: String, reason: String)
+        case removed(path: GitPath, reason: String)
+        case heldBack(path: GitPath, reason: String)
     }
 
     public var entries: [Entry]
@@ -51,10 +53,10 @@ public struct PublishPlan: Sendable {
 
     /// Decides the plan. `previous` maps each path on the current published ref to its blob.
     public static func make(_ articles: [ArticleFacts], statuses: [ArticleStatus], configuration: WorkflowConfiguration,
-                            previous: [String: String]) -> PublishPlan {
+                            previous: [GitPath: String]) -> PublishPlan {
         var entries: [Entry] = []
         var changes: [Change] = []
-        let byPath = Dictionary(uniqueKeysWithValues: articles.map { ($0.article.path, $0) })
+        let byPath = Dictionary(articles.map { ($0.article.path, $0) }, uniquingKeysWith: { first, _ in first })
         // Pages are named by slug, or where slugs repeat across folders by path (content: unique-slugs).
         let page = { (status: ArticleStatus) in configuration.policy.content.pageName(of: status.path) }
         var pageCount: [String: Int] = [:]
@@ -67,7 +69,9 @@ public struct PublishPlan: Sendable {
             } else if pageCount[page(status), default: 0] > 1 {
                 decision = .failure(Reason(text: "another article has the page name '\(page(status))', so their pages would overwrite each other"))
             } else if let finding = status.findings.first(where: { holdingRules.contains($0.rule) }) {
-                decision = .failure(Reason(text: "\(finding.rule.rawValue) on \(finding.path): fix the record history first"))
+                decision = .failure(Reason(text: finding.rule == .confusablePaths
+                    ? "confusable-paths: its path reads like another article's; rename one of them first"
+                    : "\(finding.rule.rawValue) on \(finding.path): fix the record history first"))
             } else {
                 decision = decide(facts, status, configuration)
             }
@@ -161,7 +165,7 @@ public struct PublishPlan: Sendable {
     public var removals: Int {
         let kept = Set(entries.map(\.slug))
         return changes.filter { change in
-            if case .removed(let path, _) = change { return !kept.contains(Slug.of(path)) }
+            if case .removed(let path, _) = change { return !kept.contains(Slug.of(path.text)) }
             return false
         }.count
     }

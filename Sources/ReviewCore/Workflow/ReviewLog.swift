@@ -1,9 +1,11 @@
+import Paths
+
 /// `review log`: an article's edits and sign-offs, interleaved, newest first (``LogReporter`` prints them).
 public enum ReviewLog {
     public struct Entry: Sendable, Encodable, Equatable {
         /// Seconds since the epoch: the commit time of an edit, the signing time of a sign-off.
         public var time: Int64
-        public var article: String
+        public var article: GitPath
         /// `created`, `edited`, `moved`, `removed`, `approved` or `requested-changes`.
         public var action: String
         public var who: String

@@ -1,8 +1,10 @@
+import Paths
+
 /// `review due`: what each role (and reviewer) must review, ordered by due date: articles
 /// awaiting a required role now, and approved ones whose periodic review is due soon or overdue.
 public struct ReviewQueue: Sendable, Equatable {
     public struct Item: Sendable, Equatable {
-        public var path: String
+        public var path: GitPath
         public var slug: String
         public var title: String
         public var role: String
@@ -60,7 +62,7 @@ public struct ReviewQueue: Sendable, Equatable {
 extension ReviewQueue {
     /// Who answers for an article: its front matter's `owners`, else the first of the policy's
     /// `owners:` globs that matches its path.
-    public static func owners(of path: String, article: Article?, policy: Policy) -> [String] {
+    public static func owners(of path: GitPath, article: Article?, policy: Policy) -> [String] {
         let own = article?.frontMatter.first { $0.key == "owners" }?.value.strings ?? []
         return own.isEmpty ? policy.owners.first { $0.glob.matches(path) }?.owners ?? [] : own
     }
@@ -100,7 +102,7 @@ enum QueueReporters {
             ("asOf", .string(queue.asOf.description)),
             ("items", .array(queue.items.map { item in
                 .object([("due", .string(item.due.description)), ("overdue", .bool(item.overdue)), ("owners", .array(item.owners.map { .string($0) })),
-                         ("path", .string(item.path)), ("reason", .string(item.reason)), ("reviewers", .array(item.reviewers.map { .string($0) })),
+                         ("path", .string(item.path.text)), ("reason", .string(item.reason)), ("reviewers", .array(item.reviewers.map { .string($0) })),
                          ("role", .string(item.role)), ("slug", .string(item.slug)), ("title", .string(item.title))])
             })),
         ]).rendered

@@ -1,3 +1,5 @@
+import Paths
+
 /// Which of an article's revisions count as the same reviewed content: revisions that differ
 /// only in the policy's `unreviewed-fields` (same body, same other front matter, in order).
 ///

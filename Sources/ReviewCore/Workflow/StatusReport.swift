@@ -1,3 +1,5 @@
+import Paths
+
 /// What `review status` and `review check` report: every article's status at one revision.
 public struct StatusReport: Sendable {
     public var asOf: Day

@@ -1,3 +1,5 @@
+import Paths
+
 /// `review verify`: every sign-off record, and a finding for each one that does not count.
 public struct VerifyReport: Sendable, Equatable {
     /// The commit verified, as 40 hex digits.

@@ -1,3 +1,5 @@
+import Paths
+
 /// Decides, for each article, its review state, freshness, approvals and findings.
 ///
 /// A pure function of its inputs: the same facts, configuration and `asOf` always give the

@@ -1,3 +1,5 @@
+import Paths
+
 /// One commit that changed an article's file, as the workflow needs it.
 public struct ChangeFact: Sendable, Equatable {
     public var commit: String
@@ -31,7 +33,7 @@ public struct ChangeFact: Sendable, Equatable {
 
 /// A sign-off record, where it was found, and where history put it.
 public struct SignOffRecord: Sendable, Equatable {
-    public var path: String
+    public var path: GitPath
     public var signOff: SignOff
     /// The position in history of the commit that first added the record (parents before
     /// children); decisions are ordered by it, never by the time a signer claims. `Int.max`
@@ -48,7 +50,7 @@ public struct SignOffRecord: Sendable, Equatable {
     /// loader on all cores), so the engine need not check it again against that same key.
     public var verifiedWith: [UInt8]?
 
-    public init(path: String, signOff: SignOff, position: Int = .max, addedBy: String? = nil, addedTime: Int64? = nil,
+    public init(path: GitPath, signOff: SignOff, position: Int = .max, addedBy: String? = nil, addedTime: Int64? = nil,
                 keyEndedBy: String? = nil) {
         self.path = path
         self.signOff = signOff

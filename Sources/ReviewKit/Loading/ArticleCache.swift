@@ -1,3 +1,4 @@
+import Paths
 import BinaryStore
 import GitKit
 import ReviewCore
@@ -36,7 +37,7 @@ struct ParsedContent: Sendable {
 
     /// The article and findings as the file at `path`, read through the policy's layout and
     /// front-matter mapping (applied on every run: the cache holds what the bytes alone say).
-    func located(at path: String, content layout: ContentRoots = ContentRoots(),
+    func located(at path: GitPath, content layout: ContentRoots = ContentRoots(),
                  frontMatter mapping: FrontMatterMapping = FrontMatterMapping()) -> (Article, [Finding]) {
         ArticleParser.located((article, findings), at: path, content: layout, frontMatter: mapping)
     }

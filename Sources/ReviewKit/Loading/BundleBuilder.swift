@@ -1,3 +1,4 @@
+import Paths
 import GitKit
 import ReviewCore
 
@@ -12,7 +13,7 @@ enum BundleBuilder {
     static func bundles(repository: Repository, head: ObjectID, governed: GovernedConfiguration) throws -> [String: [UInt8]] {
         guard let published = try repository.referenceTarget(Publisher.reference) else { return [:] }
         let tree = try repository.commit(published).tree
-        func bytes(_ path: String) throws -> [UInt8]? {
+        func bytes(_ path: GitPath) throws -> [UInt8]? {
             guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .blob else { return nil }
             return try repository.blob(entry.id)
         }
@@ -33,13 +34,13 @@ enum BundleBuilder {
                                                            root: state.files[TrustRoot.path] ?? [], signatures: state.signatures ?? [])
         }
         let log = try RecordLog.read(from: repository, tree: headTree, governed: governed, slugs: nil, usesCaches: true)
-        var records: [String: SignOff] = [:]
+        var records: [GitPath: SignOff] = [:]
         for list in log.records.values { for record in list { records[record.path] = record.signOff } }
         var out: [String: [UInt8]] = [:]
         let layout = governed.current.policy.content
         for justification in statement.predicate.articles {
             guard let article = try bytes(justification.path) else { continue }
-            var texts: [String: String] = [:]
+            var texts: [GitPath: String] = [:]
             for reference in justification.records { texts[reference.path] = records[reference.path]?.fileText }
             let bundle = VerificationBundle(firstRoot: path[0].root.fingerprint, chain: elements, configuration: governed.states[path.last!.state].files,
                                             articlePath: justification.path, article: article, records: texts, manifest: manifestBytes,

@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import Foundation
 import GitKit
@@ -62,8 +63,8 @@ public enum ContentTemplates {
     /// The files `review init` commits.
     public static var initialFiles: [FileChange] {
         [.write(Policy.path, policy), .write(Reviewer.path, reviewers),
-         .write(RepositorySnapshot.disclaimersDirectory + "/medical.md", medicalDisclaimer),
-         .write(RepositorySnapshot.articlesDirectory + "/.gitkeep", "")]
+         .write(GitPath(RepositorySnapshot.disclaimersDirectory + "/medical.md"), medicalDisclaimer),
+         .write(GitPath(RepositorySnapshot.articlesDirectory + "/.gitkeep"), "")]
     }
 
     /// A new article: front matter filled in, a placeholder body, then each required disclaimer
@@ -71,7 +72,7 @@ public enum ContentTemplates {
     ///
     /// - Parameter mapping: the policy's front-matter keys and date format (the contract's by default).
     public static func article(title: String, category: Policy.Category, date: Day, author: String?, disclaimers: [String: String],
-                               mapping: FrontMatterMapping = FrontMatterMapping(), path: String = "") -> String {
+                               mapping: FrontMatterMapping = FrontMatterMapping(), path: GitPath = "") -> String {
         var text = "---\n"
         text += "\(mapping.title): \(YAMLText.quoted(title))\n"
         text += "\(mapping.lastUpdated): \(mapping.text(of: date))\n"

@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import GitKit
 
@@ -36,7 +37,7 @@ struct GovernedConfiguration {
         var roots: [ObjectID: Result<TrustRoot, ReviewError>] = [:]
         var rootOf: [Result<TrustRoot, ReviewError>?] = []
         let states = try history.states.map { files in
-            var contents: [String: [UInt8]] = [:], digests: [String: String] = [:]
+            var contents: [GitPath: [UInt8]] = [:], digests: [GitPath: String] = [:]
             var signatures: [UInt8]?
             var root: Result<TrustRoot, ReviewError>?
             for (path, blob) in files {
@@ -96,10 +97,10 @@ struct GovernedConfiguration {
 
     /// Every disclaimer file of every signed version (`nil` when no root governs): where a root
     /// governs, only a signed wording is ever a disclaimer's earlier wording.
-    func signedDisclaimerFiles() -> [(path: String, bytes: [UInt8])]? {
+    func signedDisclaimerFiles() -> [(path: GitPath, bytes: [UInt8])]? {
         guard !chain.versions.isEmpty else { return nil }
         var seen: Set<Int> = []
-        var out: [(path: String, bytes: [UInt8])] = []
+        var out: [(path: GitPath, bytes: [UInt8])] = []
         for version in chain.versions where seen.insert(version.state).inserted {
             for (path, bytes) in states[version.state].files where path.hasPrefix(ContentLayout.disclaimersDirectory + "/") {
                 out.append((path, bytes))

@@ -1,3 +1,4 @@
+import Paths
 import Crypto
 import Foundation
 import ReviewCore

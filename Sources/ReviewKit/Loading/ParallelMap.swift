@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import Dispatch
 import Foundation

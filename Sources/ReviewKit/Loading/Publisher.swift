@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import Crypto
 import Foundation
@@ -46,16 +47,16 @@ public enum Publisher {
             let statuses = Evaluation(snapshot: snapshot, asOf: asOf).report.articles
             let previousCommit = try repository.referenceTarget(reference)
             let previousTree = try previousCommit.map { try repository.commit($0).tree }
-            var previous: [String: String] = [:]
+            var previous: [GitPath: String] = [:]
             if let previousTree {
                 let layout = snapshot.policy.content
-                for file in try repository.files(under: layout.walkDirectory, inTree: previousTree) where layout.isArticle(file.path) {
+                for file in try repository.files(under: GitPath(layout.walkDirectory), inTree: previousTree) where layout.isArticle(file.path) {
                     previous[file.path] = file.id.hex
                 }
             }
             var plan = PublishPlan.make(snapshot.articles, statuses: statuses, configuration: configuration, previous: previous)
             let refusal = allowRemovals ? nil
-                : plan.removalRefusal(previousCount: Set(previous.keys.map(Slug.of)).count, percent: snapshot.policy.maxUnpublishPercent)
+                : plan.removalRefusal(previousCount: Set(previous.keys.map { Slug.of($0.text) }).count, percent: snapshot.policy.maxUnpublishPercent)
             // Nothing to publish and nothing published before: no empty ref is created. (When
             // articles were published before, an empty tree is committed: they must come down.)
             if dryRun || refusal != nil || (plan.entries.isEmpty && previousCommit == nil) {
@@ -69,7 +70,7 @@ public enum Publisher {
             // Files the approved texts link (images, documents) go beside them, as HEAD has them;
             // a link to nothing is left out (and stays a dead link).
             let headTree = try repository.commit(head).tree
-            var assets: [String: ObjectID] = [:]
+            var assets: [GitPath: ObjectID] = [:]
             for i in plan.entries.indices {
                 plan.entries[i].linkedFiles = try plan.entries[i].linkedFiles.filter { path in
                     guard !path.hasSuffix(".md"), let entry = try repository.entry(at: path, inTree: headTree),
@@ -81,7 +82,7 @@ public enum Publisher {
             let manifest = PublishedManifest(plan: plan, site: snapshot.policy.site, previous: previousManifest, asOf: asOf)
             let manifestBytes = Array(manifest.json.utf8)
             let manifestBlob = try repository.writeBlob(manifestBytes)
-            var blobs: [(path: String, blob: ObjectID?)] = plan.entries.map { ($0.path, ObjectID(hex: $0.blob)) }
+            var blobs: [(path: GitPath, blob: ObjectID?)] = plan.entries.map { ($0.path, ObjectID(hex: $0.blob)) }
             blobs += assets.filter { path, _ in !plan.entries.contains { $0.path == path } }.sorted { $0.key < $1.key }
                 .map { ($0.key, Optional($0.value)) }
             blobs.append((PublishedManifest.path, manifestBlob))
@@ -146,9 +147,9 @@ public enum Publisher {
 
     /// The signed statement of a publication: every file, and what justifies each article.
     private static func attestation(_ repository: Repository, plan: PublishPlan, snapshot: RepositorySnapshot, head: ObjectID, asOf: Day,
-                                    files: [(String, ObjectID)]) throws -> PublicationStatement {
+                                    files: [(GitPath, ObjectID)]) throws -> PublicationStatement {
         let subjects = try files.map { path, blob in
-            PublicationStatement.Subject(name: path, gitBlob: blob.hex, sha256: SignOff.sha256Hex(try repository.blob(blob)))
+            PublicationStatement.Subject(name: path.text, gitBlob: blob.hex, sha256: SignOff.sha256Hex(try repository.blob(blob)))
         }
         let facts = Dictionary(snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
         let articles = plan.entries.map { entry in
@@ -174,7 +175,7 @@ public enum Publisher {
     ///   (they are kept); without it such a directory is refused.
     public static func renderSite(repository: Repository, to directory: String, intoExisting: Bool = false) throws(ReviewError) -> Int {
         let site = try SiteDirectory(directory, repository: repository, intoExisting: intoExisting)
-        let (manifest, bodies, assets) = try ReviewError.wrapping { () throws -> (PublishedManifest, [String: String], [String: [UInt8]]) in
+        let (manifest, bodies, assets) = try ReviewError.wrapping { () throws -> (PublishedManifest, [GitPath: String], [GitPath: [UInt8]]) in
             guard let published = try repository.referenceTarget(reference) else {
                 throw ReviewError("nothing is published yet", remedy: "run 'review publish' first")
             }
@@ -183,15 +184,16 @@ public enum Publisher {
                 throw ReviewError("\(reference) has no \(PublishedManifest.path)", remedy: "run 'review publish' again")
             }
             let manifest = try JSONDecoder().decode(PublishedManifest.self, from: Data(try repository.blob(manifestEntry.id)))
-            var bodies: [String: String] = [:]
-            var assets: [String: [UInt8]] = [:]
+            var bodies: [GitPath: String] = [:]
+            // Site file (its path below the site, as bytes) → contents.
+            var assets: [GitPath: [UInt8]] = [:]
             for article in manifest.articles {
                 guard let entry = try repository.entry(at: article.path, inTree: tree) else { continue }
                 let (parsed, _) = ArticleParser.parse(path: article.path, bytes: try repository.blob(entry.id))
                 bodies[article.path] = parsed.body
-                for path in article.assets ?? [] {
+                for path in (article.assets ?? []).map({ GitPath($0) }) {
                     guard let file = try repository.entry(at: path, inTree: tree) else { continue }
-                    assets[SiteLinks.assetPath(path)] = try repository.blob(file.id)
+                    assets[GitPath(SiteLinks.assetPath(path.text))] = try repository.blob(file.id)
                 }
             }
             return (manifest, bodies, assets)
@@ -204,9 +206,10 @@ public enum Publisher {
                                                           engine: HistoryEngine(usesCache: true), partial: false, pinned: nil)
             return (try BundleBuilder.bundles(repository: repository, head: head, governed: governed), governed.current.policy.content)
         }
-        var files = SiteRenderer.render(manifest, bodies: bodies, bundles: Set(bundles.keys), content: content).mapValues { Array($0.utf8) }
+        let pages = SiteRenderer.render(manifest, bodies: bodies, bundles: Set(bundles.keys), content: content)
+        var files = Dictionary(pages.map { (GitPath($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
         files.merge(assets) { page, _ in page }
-        for (slug, bundle) in bundles { files[VerificationBundle.sitePath(slug: slug)] = bundle }
+        for (slug, bundle) in bundles { files[GitPath(VerificationBundle.sitePath(slug: slug))] = bundle }
         try site.replace(with: files)
         return manifest.articles.count
     }

@@ -1,3 +1,4 @@
+import Paths
 import BinaryStore
 import GitKit
 import ReviewCore
@@ -25,7 +26,7 @@ enum RecordCodec: BlobCacheCodec {
 
     static func write(_ entry: Entry, into w: inout BinaryWriter) {
         let s = entry.signOff
-        for text in [s.article, s.blob, s.sha256, s.reviewer, s.role, s.decision.rawValue] { w.string(text) }
+        for text in [s.article.text, s.blob, s.sha256, s.reviewer, s.role, s.decision.rawValue] { w.string(text) }
         w.i64(s.timestamp)
         w.string(s.comment)
         w.raw(s.signature)
@@ -43,7 +44,7 @@ enum RecordCodec: BlobCacheCodec {
             guard let key = r.raw(32) else { return nil }
             verifiedWith = Array(key)
         }
-        let signOff = SignOff(article: article, blob: revision, sha256: sha256, reviewer: reviewer, role: role, decision: decision,
+        let signOff = SignOff(article: GitPath(article), blob: revision, sha256: sha256, reviewer: reviewer, role: role, decision: decision,
                               timestamp: timestamp, comment: comment, signature: Array(signature))
         return Entry(signOff: signOff, verifiedWith: verifiedWith)
     }

@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import GitKit
 
@@ -10,10 +11,10 @@ import GitKit
 /// Each record also learns whether a reviewers file in its adding commit's history had already
 /// ended its signing key.
 struct RecordLog {
-    /// Readable records, by the slug directory they are filed under.
-    var records: [String: [SignOffRecord]] = [:]
+    /// Readable records, by the slug directory they are filed under (its name's bytes).
+    var records: [GitPath: [SignOffRecord]] = [:]
     /// Tampered and unreadable records, by slug directory.
-    var findings: [String: [Finding]] = [:]
+    var findings: [GitPath: [Finding]] = [:]
     /// Whether the records' history is cut by a shallow clone.
     var truncated = false
 
@@ -25,15 +26,15 @@ struct RecordLog {
     ///     (its reviewers name the keys records are checked with, and when keys ended).
     ///   - slugs: the slug directories wanted (all when `nil`).
     static func read(from repository: Repository, tree: ObjectID, governed: GovernedConfiguration,
-                     slugs: Set<String>?, usesCaches: Bool) throws -> RecordLog {
+                     slugs: Set<GitPath>?, usesCaches: Bool) throws -> RecordLog {
         let history = governed.history
         let reviewers = governed.current.reviewers
-        var tip: [String: TreeFile] = [:]
-        for file in try repository.files(under: ContentLayout.signOffsDirectory, inTree: tree) { tip[file.path] = file }
+        var tip: [GitPath: TreeFile] = [:]
+        for file in try repository.files(under: GitPath(ContentLayout.signOffsDirectory), inTree: tree) { tip[file.path] = file }
 
         // Every version each record path ever held, oldest first.
         let prefix = ContentLayout.signOffsDirectory + "/"
-        var versions: [String: [(version: DirectoryHistory.Version, position: Int)]] = [:]
+        var versions: [GitPath: [(version: DirectoryHistory.Version, position: Int)]] = [:]
         for (version, position) in history.firstHeld where version.path.hasPrefix(prefix) {
             if let slugs, !slugs.contains(slugDirectory(of: version.path)) { continue }
             versions[version.path, default: []].append((version, position))
@@ -48,12 +49,12 @@ struct RecordLog {
         let keys = Dictionary(reviewers.map { ($0.id, $0.publicKey) }, uniquingKeysWith: { first, _ in first })
         let usesCache = usesCaches && slugs == nil
         var cache = usesCache ? RecordCache.load(repository) : RecordCache()
-        var parsedByPath: [String: (Result<SignOff, Finding>, verified: Bool)] = [:]
-        var toParse: [(path: String, blob: ObjectID, bytes: [UInt8])] = []
+        var parsedByPath: [GitPath: (Result<SignOff, Finding>, verified: Bool)] = [:]
+        var toParse: [(path: GitPath, blob: ObjectID, bytes: [UInt8])] = []
         var used: Set<ObjectID> = []
         for (path, held) in versions {
             guard let first = held.min(by: { $0.position < $1.position }), first.version.kind == .blob || first.version.kind == .executable,
-                  path.hasSuffix(".yml"), !(path.split(separator: "/").last ?? "").hasPrefix(".") else { continue }
+                  path.hasSuffix(".yml"), !path.lastComponent.hasPrefix(".") else { continue }
             let blob = first.version.blob
             used.insert(blob)
             if let hit = cache[blob], let key = keys[hit.signOff.reviewer], hit.verifiedWith == key {
@@ -78,8 +79,7 @@ struct RecordLog {
             cache.save(repository)
         }
         for (path, held) in versions.sorted(by: { $0.key < $1.key }) {
-            let name = path.split(separator: "/").last ?? ""
-            guard path.hasSuffix(".yml"), !name.hasPrefix(".") else { continue }
+            guard path.hasSuffix(".yml"), !path.lastComponent.hasPrefix(".") else { continue }
             let ordered = held.sorted { $0.position < $1.position }
             let (original, position) = ordered[0]
             let added = history.commits.isBoundary[position] ? nil : history.commits.ids[position]
@@ -111,6 +111,10 @@ struct RecordLog {
                 log.findings[slug, default: []].append(finding)
             }
         }
+        // Records whose paths read alike (each counts on its own; both are flagged).
+        for finding in ConfusablePathRule.findings(tip.keys.filter { $0.hasPrefix(prefix) }, what: "sign-off record") {
+            log.findings[slugDirectory(of: finding.path), default: []].append(finding)
+        }
         return log
     }
 
@@ -124,12 +128,9 @@ struct RecordLog {
         return nil
     }
 
-    static func slugDirectory(of path: String) -> String {
-        let utf8 = path.utf8
-        guard let last = utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
-        let directory = utf8[..<last]
-        let start = directory.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? directory.startIndex
-        return String(path[start..<last])
+    /// The name of the folder a record is filed in (`Reviews/signoffs/<this>/…`), as bytes.
+    static func slugDirectory(of path: GitPath) -> GitPath {
+        path.parent.lastComponent
     }
 }
 

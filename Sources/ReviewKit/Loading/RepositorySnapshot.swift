@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import GitKit
 
@@ -45,7 +46,7 @@ public struct RepositorySnapshot: Sendable {
     ///     directory (the answers are the same without them).
     ///   - pinnedRoot: the trust root's fingerprint, given outside the repository.
     ///   - bodies: which articles must come with their bodies.
-    public static func load(from repository: Repository, revision: ObjectID, only: Set<String>? = nil,
+    public static func load(from repository: Repository, revision: ObjectID, only: Set<GitPath>? = nil,
                             since: ObjectID? = nil, trackAll: Bool = false, usesCaches: Bool = true,
                             progress: ProgressHandler? = nil, pinnedRoot: String? = nil,
                             bodies: BodyNeed = .all) throws(ReviewError) -> RepositorySnapshot {
@@ -69,7 +70,7 @@ public enum BodyNeed: Sendable {
 private struct SnapshotLoader {
     let repository: Repository
     let revision: ObjectID
-    let only: Set<String>?
+    let only: Set<GitPath>?
     let since: ObjectID?
     let trackAll: Bool
     let usesCaches: Bool
@@ -77,10 +78,10 @@ private struct SnapshotLoader {
     let pinnedRoot: String?
     let bodies: BodyNeed
 
-    func wanted(_ path: String) -> Bool { Self.wanted(path, only: only) }
+    func wanted(_ path: GitPath) -> Bool { Self.wanted(path, only: only) }
 
     /// Whether a read limited to `only` (all: `nil`) reads the file at `path`.
-    static func wanted(_ path: String, only: Set<String>?) -> Bool { only?.contains(path) ?? true }
+    static func wanted(_ path: GitPath, only: Set<GitPath>?) -> Bool { only?.contains(path) ?? true }
 
     func load() throws -> RepositorySnapshot {
         let tree = try repository.commit(revision).tree
@@ -112,7 +113,7 @@ private struct SnapshotLoader {
         let walk = layout.walkDirectory
 
         var stray: [Finding] = []
-        let wantedSlugs = only.map { Set($0.map { layout.recordDirectory(of: $0) }) }
+        let wantedSlugs = only.map { Set($0.map { GitPath(layout.recordDirectory(of: $0)) }) }
         var log = try RecordLog.read(from: repository, tree: tree, governed: governed, slugs: wantedSlugs, usesCaches: usesCaches)
         let needsBodies = bodies == .all || WorkflowEngine.readsBodies(policy, signOffs: !log.records.isEmpty)
         if needsBodies, storedBodies == nil { storedBodies = readBodies() }
@@ -123,7 +124,7 @@ private struct SnapshotLoader {
             .map { (path: $0.path, bytes: try repository.blob($0.blob)) }
         let disclaimerHistory = Self.disclaimerHistory(disclaimerFiles, current: configuration.disclaimers)
         // Records are filed by slug; their history is followed under the paths they name.
-        var records: [String: [SignOffRecord]] = [:]
+        var records: [GitPath: [SignOffRecord]] = [:]
         for list in log.records.values { for record in list { records[record.signOff.article, default: []].append(record) } }
 
         // Follow the whole history of articles that have sign-offs (for self-approval and to
@@ -131,7 +132,7 @@ private struct SnapshotLoader {
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
         var tracking = records.filter { wanted($0.key) }.mapValues { _ in Set([never]) }
         if trackAll {
-            for file in try repository.files(under: walk, inTree: tree) where wanted(file.path) && layout.isArticle(file.path) {
+            for file in try repository.files(under: GitPath(walk), inTree: tree) where wanted(file.path) && layout.isArticle(file.path) {
                 tracking[file.path] = [never]
             }
         }
@@ -155,11 +156,12 @@ private struct SnapshotLoader {
             .map { (id) throws(RepositoryError) in try repository.commit(id).tree }
 
         var articles: [ArticleFacts] = []
-        var slugs: [String: String] = [:]
+        // Slug scope (bytes), NUL, slug → the first article with it.
+        var slugs: [GitPath: GitPath] = [:]
         // The published blob of each path, listed once.
-        var publishedBlobs: [String: String] = [:]
+        var publishedBlobs: [GitPath: String] = [:]
         if let published {
-            for file in try repository.files(under: walk, inTree: published) where layout.isArticle(file.path) {
+            for file in try repository.files(under: GitPath(walk), inTree: published) where layout.isArticle(file.path) {
                 publishedBlobs[file.path] = file.id.hex
             }
         }
@@ -187,7 +189,12 @@ private struct SnapshotLoader {
         // Hidden files (like .gitkeep) are git's business; other files (images, documents,
         // toc.yml, excluded pages) are assets, published beside the articles that link them.
         let only = only
-        let isArticle = report.files.parallelMap { file in Self.wanted(file.path, only: only) && layout.isArticle(file.path) }
+        let isAnyArticle = report.files.parallelMap { file in layout.isArticle(file.path) }
+        let isArticle = report.files.indices.map { isAnyArticle[$0] && Self.wanted(report.files[$0].path, only: only) }
+        // Articles whose paths read alike (every article at the revision, read or not): each
+        // keeps its own history and records, and each gets a blocking finding.
+        let confusable = Dictionary(grouping: ConfusablePathRule.findings(report.files.indices.filter { isAnyArticle[$0] }.map { report.files[$0].path },
+                                                                          what: "article"), by: \.path)
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             guard isArticle[done] else { continue }
@@ -204,7 +211,7 @@ private struct SnapshotLoader {
         let existing = Set(report.files.map(\.path))
         var used: Set<ObjectID> = []
         // Where the records of the articles read are filed.
-        var readSlugs: Set<String> = []
+        var readSlugs: Set<GitPath> = []
         // Each article as the file at its path, and its links checked against the revision's
         // files, on all cores (pure); links that leave the articles' folder are looked up here.
         let frontMatter = policy.frontMatter
@@ -227,14 +234,15 @@ private struct SnapshotLoader {
                     links: Self.linkChecks(article, existing: existing, walk: walk, revision: revisionName),
                     // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
                     // and where the article's records are filed.
-                    slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: layout.recordDirectory(of: file.path))
+                    slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
         }
+        let recordsOf = Self.recordOwners(log.records, files: files, placed: placed.map { ($0.directory, $0.changes) })
         for i in inputs.indices {
             let file = inputs[i].file
             if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
             used.insert(file.blob)
             let article = placed[i].article
-            var findings = placed[i].findings
+            var findings = placed[i].findings + (confusable[file.path] ?? [])
             for check in placed[i].links {
                 switch check {
                 case .broken(let finding): findings.append(finding)
@@ -251,7 +259,7 @@ private struct SnapshotLoader {
             readSlugs.insert(directory)
             let recordFindings = log.findings.removeValue(forKey: directory) ?? []
             let changes = placed[i].changes
-            let mine = log.records.removeValue(forKey: directory) ?? []
+            let mine = recordsOf[i]
             var revisions: [String: (article: Article, sha256: String)] = [:]
             let known = Set(changes.compactMap { $0.blobAfter })
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
@@ -289,6 +297,9 @@ private struct SnapshotLoader {
             }
         }
         for findings in log.findings.values { stray += findings }
+        // Disclaimer files whose paths read alike (the other configuration files have fixed names).
+        stray += ConfusablePathRule.findings(try repository.files(under: GitPath(ContentLayout.disclaimersDirectory), inTree: tree).map(\.path),
+                                             what: "disclaimer file")
         var snapshot = RepositorySnapshot(revision: revision, articles: articles, policy: policy, reviewers: configuration.reviewers,
                                           disclaimers: configuration.disclaimers, strayFindings: stray.sorted(),
                                           reachedShallowBoundary: report.reachedShallowBoundary)
@@ -300,6 +311,31 @@ private struct SnapshotLoader {
         return snapshot
     }
 
+    /// The records each article read owns (by index into `files`). Records are filed by the
+    /// folder ``ContentRoots/recordDirectory(of:)`` names; where several articles share one
+    /// (paths that differ only in normalization or case, or a repeated slug), a record belongs
+    /// to the article whose path it names byte for byte, else to the one whose history holds the
+    /// revision it names (a renamed article), else to the first (where it applies to nothing
+    /// and says so). No record is given to two articles, and none is lost.
+    private static func recordOwners(_ records: [GitPath: [SignOffRecord]], files: [FileLastChange],
+                                     placed: [(directory: GitPath, changes: [ChangeFact])]) -> [[SignOffRecord]] {
+        var out = [[SignOffRecord]](repeating: [], count: files.count)
+        var byDirectory: [GitPath: [Int]] = [:]
+        for i in files.indices { byDirectory[placed[i].directory, default: []].append(i) }
+        for (directory, sharing) in byDirectory {
+            guard let filed = records[directory] else { continue }
+            guard sharing.count > 1 else { out[sharing[0]] = filed; continue }
+            for record in filed {
+                let named = sharing.first { files[$0].path == record.signOff.article }
+                let holding = sharing.first { i in
+                    files[i].blob.hex == record.signOff.blob || placed[i].changes.contains { $0.blobAfter == record.signOff.blob }
+                }
+                out[named ?? holding ?? sharing[0]].append(record)
+            }
+        }
+        return out
+    }
+
     /// Starts parsing, on the other cores, the article blobs of `tree`, as the committed policy
     /// lays articles out (where the policy in force differs, the loader parses what it lacks
     /// itself). A tree that cannot be listed is left to the loader to report.
@@ -308,7 +344,7 @@ private struct SnapshotLoader {
         guard threads > 0 else { return nil }
         let layout = Configuration.layout(in: repository, at: revision)
         var seen: Set<ObjectID> = []
-        guard let files = try? repository.files(under: layout.walkDirectory, inTree: tree) else { return nil }
+        guard let files = try? repository.files(under: GitPath(layout.walkDirectory), inTree: tree) else { return nil }
         let blobs = files.compactMap { file -> ObjectID? in
             guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), seen.insert(file.id).inserted else { return nil }
             return file.id
@@ -320,19 +356,19 @@ private struct SnapshotLoader {
     /// the revision's tree has nothing at its path (looked up by the caller).
     enum LinkCheck: Sendable {
         case broken(Finding)
-        case brokenUnlessInTree(path: String, Finding)
+        case brokenUnlessInTree(path: GitPath, Finding)
     }
 
     /// The relative links and images of the article that lead to nothing at this revision
     /// (files below the articles' folder are `existing`; others are for the caller to look up
     /// in the tree), in the article's order.
-    private static func linkChecks(_ article: Article, existing: Set<String>, walk: String, revision: String) -> [LinkCheck] {
+    private static func linkChecks(_ article: Article, existing: Set<GitPath>, walk: String, revision: String) -> [LinkCheck] {
         let directory = SiteLinks(articlePath: article.path).directory
         var checks: [LinkCheck] = []
         for link in article.relativeLinks {
             let target = SiteLinks.withoutQueryOrFragment(link.url)
             guard !target.isEmpty else { continue }
-            guard let path = SiteLinks.resolve(target, from: directory) else {
+            guard let path = SiteLinks.resolve(target, from: directory).map({ GitPath($0) }) else {
                 checks.append(.broken(Finding(.brokenLink, path: article.path, line: link.line,
                                               "the link '\(link.url)' leads outside the repository; link inside it or use a full https address")))
                 continue
@@ -346,10 +382,10 @@ private struct SnapshotLoader {
     }
 
     /// Every earlier wording each disclaimer file held (in a stable order), without the current one.
-    private static func disclaimerHistory(_ files: [(path: String, bytes: [UInt8])], current: [String: String]) -> [String: [String]] {
+    private static func disclaimerHistory(_ files: [(path: GitPath, bytes: [UInt8])], current: [String: String]) -> [String: [String]] {
         var out: [String: [String]] = [:]
         for file in files where file.path.hasSuffix(".md") {
-            let id = Slug.of(file.path)
+            let id = Slug.of(file.path.text)
             guard case .success(let text) = TextDecoding.decode(file.bytes),
                   text.contains(where: { !$0.isWhitespace }), text != current[id], out[id]?.contains(text) != true else { continue }
             out[id, default: []].append(text)
@@ -382,30 +418,30 @@ struct Configuration {
     /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
     ///   instead, and can repair a reviewers file that does not parse).
     static func read(from repository: Repository, tree: ObjectID, at revision: ObjectID, readingReviewers: Bool = true) throws -> Configuration {
-        var files: [String: [UInt8]] = [:]
+        var files: [GitPath: [UInt8]] = [:]
         for path in [Policy.path, Reviewer.path, IgnoreRevisions.path] { files[path] = try fileBytes(path, in: repository, tree: tree) }
-        for entry in try repository.files(under: ContentLayout.disclaimersDirectory, inTree: tree) where entry.kind == .blob {
+        for entry in try repository.files(under: GitPath(ContentLayout.disclaimersDirectory), inTree: tree) where entry.kind == .blob {
             files[entry.path] = try repository.blob(entry.id)
         }
         return try parse(files, at: revision, readingReviewers: readingReviewers)
     }
 
     /// The configuration in `files` (path → bytes: the policy, reviewers and disclaimer files).
-    static func parse(_ files: [String: [UInt8]], at revision: ObjectID, readingReviewers: Bool = true) throws(ReviewError) -> Configuration {
+    static func parse(_ files: [GitPath: [UInt8]], at revision: ObjectID, readingReviewers: Bool = true) throws(ReviewError) -> Configuration {
         var disclaimers: [String: String] = [:]
         let prefix = ContentLayout.disclaimersDirectory + "/"
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) where path.hasPrefix(prefix) && path.hasSuffix(".md") {
             guard case .success(let text) = TextDecoding.decode(bytes) else {
-                throw ReviewError(file: path, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
+                throw ReviewError(file: path.text, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
             }
             guard text.contains(where: { !$0.isWhitespace }) else {
-                throw ReviewError(file: path, line: 1, "the disclaimer is empty, so every article would carry it trivially",
+                throw ReviewError(file: path.text, line: 1, "the disclaimer is empty, so every article would carry it trivially",
                                   remedy: "write the disclaimer's text into it")
             }
-            disclaimers[Slug.of(path)] = text
+            disclaimers[Slug.of(path.text)] = text
         }
         guard let policyBytes = files[Policy.path] else {
-            throw ReviewError(file: Policy.path, "there is no review policy at \(revision.short)",
+            throw ReviewError(file: Policy.path.text, "there is no review policy at \(revision.short)",
                               remedy: "run 'review init' or commit \(Policy.path)")
         }
         let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
@@ -429,7 +465,7 @@ struct Configuration {
     }
 
     /// The bytes of a regular file in `tree`, or `nil` when there is none.
-    static func fileBytes(_ path: String, in repository: Repository, tree: ObjectID) throws -> [UInt8]? {
+    static func fileBytes(_ path: GitPath, in repository: Repository, tree: ObjectID) throws -> [UInt8]? {
         guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .blob || entry.kind == .executable else { return nil }
         return try repository.blob(entry.id)
     }

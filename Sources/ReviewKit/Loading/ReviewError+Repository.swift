@@ -1,3 +1,4 @@
+import Paths
 import GitKit
 import ReviewCore
 

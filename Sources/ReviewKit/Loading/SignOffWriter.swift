@@ -1,3 +1,4 @@
+import Paths
 import ReviewCore
 import Crypto
 import GitKit
@@ -43,7 +44,7 @@ public enum SignOffWriter {
     /// record is for the article's current revision, it was signed within
     /// ``submissionWindow`` of `now`, and the same record is not already in the history.
     public static func record(signed signOff: SignOff, now: Int64, in repository: Repository) throws(ReviewError) -> (SignOffRecord, ObjectID) {
-        let request = SignOffRequest(article: signOff.article, reviewer: signOff.reviewer, role: signOff.role,
+        let request = SignOffRequest(article: signOff.article.text, reviewer: signOff.reviewer, role: signOff.role,
                                      decision: signOff.decision, comment: signOff.comment, timestamp: signOff.timestamp)
         let (records, commit) = try ReviewError.wrapping { try recordUnchecked([request], in: repository, signing: .signed(signOff, now: now)) }
         return (records[0], commit)
@@ -77,8 +78,8 @@ public enum SignOffWriter {
         // status follows that history too (for self-approval), so the judgement here is the
         // one status will make.
         let all = try ArticleLookup.articles(in: repository, at: tip)
-        let found = try requests.map { (request) throws(ReviewError) in try ArticleLookup.find(request.article, in: all) }
-        var seen: Set<String> = []
+        let found = try requests.map { (request) throws(ReviewError) in try ArticleLookup.find(request.article, in: all.articles, content: all.content) }
+        var seen: Set<GitPath> = []
         for article in found where !seen.insert(article.path).inserted {
             throw ReviewError(file: article.path, "is named twice", remedy: "name each article once")
         }
@@ -92,7 +93,7 @@ public enum SignOffWriter {
                 signed.append((signOff, .write(path, signOff.fileText)))
             } catch let error as ReviewError {
                 // A problem with the reviewer, role or key is the same for every article: stop.
-                if requests.count == 1 || error.file != article.path { throw error }
+                if requests.count == 1 || error.file != article.path.text { throw error }
                 refusals.append(error)
             }
         }
@@ -113,7 +114,7 @@ public enum SignOffWriter {
         let verb = first.decision == .approve ? "Approve" : "Request changes on"
         var message: String
         if signed.count == 1 {
-            message = "\(verb) \(Slug.of(first.article)) (\(first.role)) by \(reviewer.id)\n\n"
+            message = "\(verb) \(Slug.of(first.article.text)) (\(first.role)) by \(reviewer.id)\n\n"
                 + "Revision \(first.blob) of \(first.article).\n" + (first.comment.isEmpty ? "" : "\n\(first.comment)\n")
         } else {
             message = "\(verb) \(signed.count) articles (\(first.role)) by \(reviewer.id)\n\n"
@@ -220,25 +221,28 @@ extension SignOffWriter {
 
 /// Finds an article by slug or path, with errors that say what to type instead.
 public enum ArticleLookup {
-    /// The articles at a commit, by path and slug only (nothing parsed).
-    public static func articles(in repository: Repository, at commit: ObjectID) throws(ReviewError) -> [Article] {
+    /// The articles at a commit, by path and slug only (nothing parsed), and where the
+    /// committed policy puts them (which names their pages).
+    public static func articles(in repository: Repository, at commit: ObjectID) throws(ReviewError) -> (articles: [Article], content: ContentRoots) {
         try ReviewError.wrapping {
             let layout = Configuration.layout(in: repository, at: commit)
-            return try repository.files(under: layout.walkDirectory, inTree: repository.commit(commit).tree)
+            let articles = try repository.files(under: GitPath(layout.walkDirectory), inTree: repository.commit(commit).tree)
                 .filter { layout.isArticle($0.path) }
                 .map { Article(path: $0.path, slug: layout.slug(of: $0.path)) }
+            return (articles, layout)
         }
     }
 
-    public static func find(_ wanted: String, in articles: [Article]) throws(ReviewError) -> Article {
+    /// The article `wanted` names: its path, or a slug or page name exactly one article has
+    /// (``ArticleNames``). Two candidates, or none, are an error listing them; nothing is guessed.
+    public static func find(_ wanted: String, in articles: [Article], content: ContentRoots) throws(ReviewError) -> Article {
         if wanted.hasPrefix("/") || wanted.split(separator: "/").contains("..") {
             throw ReviewError("'\(wanted)' is not an article: give a slug or a path inside the repository, like Articles/<slug>.md")
         }
-        let path = wanted.hasPrefix("./") ? String(wanted.dropFirst(2)) : wanted
-        if let match = articles.first(where: { $0.path == path || $0.slug == path }) { return match }
-        let close = articles.map(\.slug).filter { $0.contains(path) || path.contains($0) }.prefix(3)
-        throw ReviewError("no article '\(wanted)'",
-                          remedy: close.isEmpty ? "give a slug or an article's path (see 'review status')"
-                              : "did you mean \(close.joined(separator: ", "))?")
+        let resolution = ArticleNames(articles: articles, content: content).resolve(wanted)
+        guard case .found(let path) = resolution, let match = articles.first(where: { $0.path == path }) else {
+            throw ArticleNames.problem(wanted, resolution) ?? ReviewError("no article '\(wanted)'")
+        }
+        return match
     }
 }

@@ -1,3 +1,4 @@
+import Paths
 import Foundation
 import GitKit
 import ReviewCore
@@ -17,8 +18,9 @@ struct SiteDirectory {
     static let manifestHeader = "# Files written by 'review publish --site'; the others here are kept. Do not edit."
 
     let target: URL
-    /// Files review wrote last time (relative paths).
-    private let owned: Set<String>
+    /// Files review wrote last time (relative paths, compared as bytes: a file of the user's
+    /// whose name differs only in normalization is the user's, and kept).
+    private let owned: Set<GitPath>
     /// Whether the directory exists now.
     private let exists: Bool
 
@@ -48,7 +50,7 @@ struct SiteDirectory {
         if exists && !isDirectory.boolValue { throw refuse("is a file, not a directory") }
         let manifest = path + "/" + Self.manifestName
         if let text = try? String(contentsOfFile: manifest, encoding: .utf8), text.hasPrefix(Self.manifestHeader + "\n") {
-            owned = Set(text.split(separator: "\n").dropFirst().map(String.init).filter(Self.isSafeRelativePath))
+            owned = Set(text.split(separator: "\n").dropFirst().map(String.init).filter(Self.isSafeRelativePath).map { GitPath($0) })
         } else {
             owned = []
             let contents = exists ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []) : []
@@ -61,11 +63,11 @@ struct SiteDirectory {
 
     /// Writes `files` (relative path → text) as the new site, keeping every file review did not
     /// write; files review wrote before and no longer generates are dropped.
-    func replace(with files: [String: [UInt8]]) throws(ReviewError) {
+    func replace(with files: [GitPath: [UInt8]]) throws(ReviewError) {
         let fm = FileManager.default
         let kept = try foreignFiles()
-        if let clash = kept.keys.sorted().first(where: { files[$0] != nil || $0 == Self.manifestName }) {
-            throw ReviewError(file: target.path + "/" + clash, "the site would overwrite this file, which review did not write",
+        if let clash = kept.keys.sorted().first(where: { files[$0] != nil || $0 == GitPath(Self.manifestName) }) {
+            throw ReviewError(file: target.path + "/" + clash.text, "the site would overwrite this file, which review did not write",
                               remedy: "move it out of the site directory, then publish again")
         }
         let parent = target.deletingLastPathComponent()
@@ -75,15 +77,15 @@ struct SiteDirectory {
             try? fm.removeItem(at: staging)
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
             for (name, bytes) in files {
-                let url = staging.appendingPathComponent(name)
+                let url = staging.appendingPathComponent(name.text)
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(bytes).write(to: url)
             }
-            try Data((([Self.manifestHeader] + files.keys.sorted()).joined(separator: "\n") + "\n").utf8)
+            try Data((([Self.manifestHeader] + files.keys.sorted().map(\.text)).joined(separator: "\n") + "\n").utf8)
                 .write(to: staging.appendingPathComponent(Self.manifestName))
             // The files review did not write move over as hard links (copies across devices).
             for (name, kind) in kept.sorted(by: { $0.key < $1.key }) {
-                let from = target.appendingPathComponent(name), to = staging.appendingPathComponent(name)
+                let from = target.appendingPathComponent(name.text), to = staging.appendingPathComponent(name.text)
                 switch kind {
                 case .directory:
                     try fm.createDirectory(at: to, withIntermediateDirectories: true)
@@ -118,9 +120,9 @@ struct SiteDirectory {
     enum Kind { case file, directory, symbolicLink }
 
     /// Everything under the target that review did not write, by relative path.
-    private func foreignFiles() throws(ReviewError) -> [String: Kind] {
+    private func foreignFiles() throws(ReviewError) -> [GitPath: Kind] {
         guard exists else { return [:] }
-        var result: [String: Kind] = [:]
+        var result: [GitPath: Kind] = [:]
         let fm = FileManager.default
         var pending = [""]
         while let relative = pending.popLast() {
@@ -130,14 +132,15 @@ struct SiteDirectory {
                 throw ReviewError(file: directory, "cannot read the site directory: \(error.localizedDescription)")
             }
             for name in names {
-                let path = relative.isEmpty ? name : relative + "/" + name
-                if relative.isEmpty && name == Self.manifestName { continue }
+                let text = relative.isEmpty ? name : relative + "/" + name
+                let path = GitPath(text)
+                if relative.isEmpty && path == GitPath(Self.manifestName) { continue }
                 if owned.contains(path) { continue }
                 let type = (try? fm.attributesOfItem(atPath: directory + "/" + name))?[.type] as? FileAttributeType
                 switch type {
                 case .typeDirectory?:
                     result[path] = .directory
-                    pending.append(path)
+                    pending.append(text)
                 case .typeSymbolicLink?:
                     result[path] = .symbolicLink
                 default:
