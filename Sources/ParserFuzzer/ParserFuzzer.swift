@@ -5,7 +5,8 @@ import ReviewCore
 
 /// Runs one input through the parser `FUZZ_PARSER` names: article, policy, reviewers,
 /// signoff, governance (root and configuration signatures) or bundle (a page's verification
-/// bundle, offline), frontmatter (the front-matter shortcut against Yams), or idx,
+/// bundle, offline), frontmatter (the front-matter shortcut against Yams), paths (article
+/// paths of any bytes through naming, the publish plan and the site's pages), or idx,
 /// packentry, tree or commit (repository data read without libgit2); default article. Every
 /// parser must return a value, a finding or an error for any bytes: a crash, a trap or a hang
 /// is a bug.
@@ -14,6 +15,7 @@ func parseOne(_ bytes: [UInt8], parser: String) {
     case "frontmatter": YAMLDocument.checkShortcutAgainstYams(bytes)
     case "markdown": _ = MarkdownHTML.render(String(decoding: bytes, as: UTF8.self), links: SiteLinks(articlePath: "Articles/a/fuzz.md"))
     case "pipeline": pipeline(bytes)
+    case "paths": PathFuzzing.paths(bytes)
     case "idx": FormatFuzzing.packIndex(bytes)
     case "packentry": FormatFuzzing.packEntry(bytes)
     case "tree": FormatFuzzing.tree(bytes)

@@ -172,6 +172,68 @@ import TestSupport
         try crossCheck(repo)
     }
 
+    /// Random histories over names that are equal as Swift strings but not as bytes (NFC and
+    /// NFD spellings, letter case, bytes that are not UTF-8): adds, edits, deletes, renames
+    /// between twins and merges. Every answer is `git log -1 -- <exact bytes>` (issue 30).
+    @Test(arguments: 1...10) func randomHistoriesOfLookAlikeNamesMatchGit(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed)
+        let repo = try RepoBuilder()
+        let stems: [[UInt8]] = [Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8), Array("Caf\u{E9}".utf8), Array("CAFE\u{301}".utf8),
+                                Array("flu".utf8), Array("Flu".utf8), [0x66, 0xFF], [0x66, 0xFE]]
+        let folders: [[UInt8]] = [[], Array("\u{C5}se/".utf8), Array("A\u{30A}se/".utf8)]
+        func name() -> GitPath {
+            GitPath(bytes: Array("Articles/".utf8) + folders[rng.next(in: 0..<folders.count)] + stems[rng.next(in: 0..<stems.count)] + Array(".md".utf8))
+        }
+        var files = Set((0..<4).map { _ in name() })
+        try repo.commit("import", files.map { .write($0, "v0 \($0.escaped)") })
+        var sides: [ObjectID] = []
+        for step in 0..<30 {
+            let pick = files.sorted()[rng.next(in: 0..<files.count)]
+            switch rng.next(in: 0..<6) {
+            case 0 where files.count > 2:
+                files.remove(pick)
+                try repo.commit("delete", [.remove(pick)])
+            case 1:
+                // A rename, often to the file's own look-alike.
+                let twin = name()
+                guard !files.contains(twin) else { fallthrough }
+                let text = try repo.repository.fileContents(at: pick, inCommit: repo.repository.headCommit())?.bytes ?? []
+                files.remove(pick)
+                files.insert(twin)
+                try repo.commit("rename", [.remove(pick), FileChange(path: twin, contents: text)])
+            case 2:
+                sides.append(try repo.commit("side", [.write(pick, "side \(step)")], parents: [repo.repository.headCommit()], moveBranch: false))
+            case 3 where !sides.isEmpty:
+                try repo.merge(sides.removeFirst(), [.write(pick, "merged \(step)")])
+            case 4:
+                let new = name()
+                files.insert(new)
+                try repo.commit("add", [.write(new, "new \(step)")])
+            default:
+                try repo.commit("edit", [.write(pick, "edit \(step) \(rng.next(in: 0..<3))")])
+            }
+        }
+        try crossCheckBytes(repo)
+        try Git.run(["repack", "-d", "-q"], in: repo.path)
+        try FileManager.default.removeItem(atPath: repo.repository.gitDirectory + "review")
+        try crossCheckBytes(repo)
+    }
+
+    /// ``crossCheck(_:at:sourceLocation:)`` for paths of any bytes: git lists them NUL-separated
+    /// and is asked about each as a literal pathspec.
+    private func crossCheckBytes(_ repo: RepoBuilder, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let head = try repo.repository.headCommit()
+        let report = try HistoryEngine().lastChanges(in: repo.repository, at: head, under: "Articles")
+        let listed = try Git.runBytes(["ls-tree", "-r", "-z", "--name-only", head.hex, "--", "Articles/"], in: repo.path)
+            .split(separator: 0).map { GitPath(bytes: $0) }
+        #expect(report.files.map(\.path) == listed, sourceLocation: sourceLocation)
+        for file in report.files {
+            let expected = try Git.runBytes(["log", "-1", "--format=%H", head.hex, "--"], pathspec: file.path.bytes, in: repo.path)
+            #expect(file.commit?.id.hex == String(decoding: expected, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+                    "\(file.path.escaped)", sourceLocation: sourceLocation)
+        }
+    }
+
     /// A clone sharing its objects through `objects/info/alternates`: those are libgit2's to read.
     @Test func aCloneUsingAlternatesAnswersLikeItsSource() throws {
         let repo = try RepoBuilder()

@@ -109,6 +109,32 @@ public enum Git {
         return result.stdout
     }
 
+    /// Runs git and returns what it printed as bytes (paths need not be UTF-8). With
+    /// `pathspec`, those exact bytes follow the arguments as one literal pathspec (passed
+    /// through a file and the shell, since a process's arguments here are strings).
+    public static func runBytes(_ arguments: [String], pathspec: [UInt8]? = nil, in directory: String) throws -> [UInt8] {
+        let process = Process()
+        let scratch = NSTemporaryDirectory() + "review-pathspec-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var command = ["/usr/bin/git", "-C", directory, "-c", "core.quotePath=false", "-c", "safe.directory=*"] + arguments
+        if let pathspec {
+            try Data(pathspec).write(to: URL(fileURLWithPath: scratch))
+            command = ["/bin/sh", "-c", "exec \"$@\" \":(literal)$(cat \"$SPEC\")\"", "sh"] + command
+        }
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.environment = ["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "HOME": NSTemporaryDirectory(),
+                               "PATH": "/usr/bin:/bin", "SPEC": scratch]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure(arguments: arguments, status: process.terminationStatus, stderr: "") }
+        return Array(data)
+    }
+
     /// `git log -1 --format=%H -- path` at `revision`: the definition of "last changed".
     public static func lastChange(of path: String, at revision: String = "HEAD", in directory: String) throws -> String {
         try run(["log", "-1", "--format=%H", revision, "--", path], in: directory)
