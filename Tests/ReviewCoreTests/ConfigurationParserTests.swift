@@ -144,7 +144,12 @@ import TestSupport
         #expect(parsed == signOff)
         #expect(parsed.isSigned(by: Array(Fixture.key(1).publicKey.rawRepresentation)))
         #expect(!parsed.isSigned(by: Array(Fixture.key(2).publicKey.rawRepresentation)))
-        #expect(signOff.canonicalPath == "Reviews/signoffs/pml/20260409T100000Z-ann-medical.yml")
+        // Named with the first eight hex digits of the SHA-256 of the signed bytes (issue 39);
+        // the name records had before stays where such a record belongs.
+        let digest = SHA256.hash(data: signOff.canonicalEncoding).map { String(format: "%02x", $0) }.joined().prefix(8)
+        #expect(signOff.canonicalPath == GitPath("Reviews/signoffs/pml/20260409T100000Z-ann-medical-\(digest).yml"))
+        #expect(signOff.belongs(at: "Reviews/signoffs/pml/20260409T100000Z-ann-medical.yml", in: "pml"))
+        #expect(!signOff.belongs(at: "Reviews/signoffs/pml/20260409T100000Z-ann-medical-00000000.yml", in: "pml"))
     }
 
     @Test func theEncodingIsUnambiguous() {

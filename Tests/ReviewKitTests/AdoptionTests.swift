@@ -147,7 +147,7 @@ import TestSupport
         let (records, _) = try content.session().record([SignOffRequest(
             article: "docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md", reviewer: "ed", role: "editorial", decision: .approve, comment: "",
             timestamp: ContentRepository.time("2026-04-09"))], key: content.key("ed")!)
-        #expect(records.map(\.path) == ["Reviews/signoffs/winserver2019-ps--adfs--get-adfscertificate/20260409T120000Z-ed-editorial.yml"])
+        #expect(records.map(\.path) == ["Reviews/signoffs/winserver2019-ps--adfs--get-adfscertificate/20260409T120000Z-ed-editorial-7e84c3d7.yml"])
         let after = try content.status(asOf: "2026-05-01")
         #expect(after.articles.map(\.state) == [.draft, .approved])
     }

@@ -58,13 +58,31 @@ public struct SignOff: Sendable, Equatable {
         return out
     }
 
-    /// Where the record belongs: `Reviews/signoffs/<slug>/<UTC time>-<reviewer>-<role>.yml`.
+    /// Where the record belongs:
+    /// `Reviews/signoffs/<slug>/<UTC time>-<reviewer>-<role>-<digest>.yml`, where the digest is
+    /// the first eight hex digits of the SHA-256 of ``canonicalEncoding``: two different
+    /// decisions never share a name, even by one reviewer and role in one second (or on one
+    /// `--as-of` day), and the same decision always has the same one.
     public var canonicalPath: GitPath { canonicalPath(in: Slug.of(article.text)) }
 
     /// The record's path filed under `directory` (``ContentRoots/recordDirectory(of:)``).
     public func canonicalPath(in directory: String) -> GitPath {
-        let compact = Timestamp.format(timestamp).filter { $0 != "-" && $0 != ":" }
-        return GitPath("\(ContentLayout.signOffsDirectory)/\(directory)/\(compact)-\(reviewer)-\(role).yml")
+        GitPath("\(ContentLayout.signOffsDirectory)/\(directory)/\(fileStem)-\(SHA256.hash(data: canonicalEncoding).hex.prefix(8)).yml")
+    }
+
+    /// The name records had before they carried a digest (`<UTC time>-<reviewer>-<role>.yml`):
+    /// still where such a record belongs, read as before.
+    public func legacyPath(in directory: String) -> GitPath {
+        GitPath("\(ContentLayout.signOffsDirectory)/\(directory)/\(fileStem).yml")
+    }
+
+    /// Whether `path` is where this record belongs under `directory`, in either form.
+    public func belongs(at path: GitPath, in directory: String) -> Bool {
+        path == canonicalPath(in: directory) || path == legacyPath(in: directory)
+    }
+
+    private var fileStem: String {
+        Timestamp.format(timestamp).filter { $0 != "-" && $0 != ":" } + "-\(reviewer)-\(role)"
     }
 
     /// Whether the signature verifies against a raw Ed25519 public key.

@@ -26,8 +26,9 @@ public enum BadSignatureRule: SignOffRule {
             return Finding(.badSignature, path: path,
                            "the signature does not verify with \(reviewer.id)'s key: the record was edited or signed by someone else")
         }
-        let canonical = signOff.canonicalPath(in: context.configuration.policy.content.recordDirectory(of: signOff.article))
-        if path != canonical {
+        let directory = context.configuration.policy.content.recordDirectory(of: signOff.article)
+        if !signOff.belongs(at: path, in: directory) {
+            let canonical = signOff.canonicalPath(in: directory)
             return Finding(.badSignature, path: path,
                            "this record belongs at \(canonical): it was moved or copied, so it does not count here")
         }

@@ -131,7 +131,7 @@ public enum SignOffWriter {
                     throw .aborted("\(signOff.article) changed while this ran; review the new revision and run the command again")
                 }
                 guard try repository.entry(at: change.path, inCommit: current) == nil else {
-                    throw .aborted("\(change.path) already exists; wait a second and run the command again")
+                    throw .aborted("\(change.path) is already recorded (another writer landed the same decision first)")
                 }
             }
             return changes
@@ -182,9 +182,11 @@ public enum SignOffWriter {
             throw ReviewError(file: record.path, "is already recorded: the same signed decision cannot count twice",
                               remedy: "sign a new decision if you mean to decide again")
         }
+        // The name carries the decision's digest: a file already there holds this very
+        // decision (a second, different decision in the same second gets another name).
         if facts.signOffs.contains(where: { $0.path == record.path }) {
-            throw ReviewError(file: record.path, "already exists (a decision by the same reviewer and role in the same second)",
-                              remedy: "wait a second and run the command again")
+            throw ReviewError(file: record.path, "is already recorded: the same decision cannot count twice",
+                              remedy: "sign a new decision if you mean to decide again")
         }
         if let problem = WorkflowEngine.problem(with: record, for: facts, configuration) {
             throw ReviewError(file: facts.article.path, "refused: \(problem.message) [\(problem.rule.rawValue)]")
