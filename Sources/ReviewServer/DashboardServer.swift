@@ -34,8 +34,20 @@ public enum DashboardServer {
     }
 
     /// Whether `host` is a loopback address.
+    /// Whether an address to bind is loopback: `localhost`, `::1`, or an IPv4 address in
+    /// 127.0.0.0/8 written as four decimal numbers.
     public static func isLoopback(_ host: String) -> Bool {
-        host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+        if isLoopbackName(host) { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127"
+            && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }
+    }
+
+    /// Whether a `Host` header names this computer: exactly `localhost`, `127.0.0.1` or `::1`.
+    /// A name that merely starts with `127.` (`127.attacker.example`) is a name anyone can
+    /// point anywhere: a DNS-rebinding page would use it to read drafts and the CSRF token.
+    public static func isLoopbackName(_ host: String) -> Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost"
     }
 
     /// Refuses unsafe settings before anything is bound.

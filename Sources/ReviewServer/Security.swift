@@ -55,7 +55,7 @@ struct Security: RouterMiddleware {
     func refusal(_ request: Request) -> (HTTPResponse.Status, String)? {
         if loopbackOnly {
             let host = request.head.authority.map(Self.hostName) ?? ""
-            guard DashboardServer.isLoopback(host) else {
+            guard DashboardServer.isLoopbackName(host) else {
                 return (.misdirectedRequest, "this dashboard answers only to 127.0.0.1 or localhost, not '\(host)'")
             }
         }

@@ -150,6 +150,11 @@ import TestSupport
         #expect(try f.commits == before)
         // Another site's name for this computer (DNS rebinding) is refused too.
         #expect(try await f.server.request("GET", "/", headers: ["Host": "evil.example"]).status == 421)
+        // A name that only starts like a loopback address is anyone's name (issue 31, item 10).
+        for host in ["127.attacker.example", "127.0.0.1.nip.io", "localhost.attacker.example"] {
+            #expect(try await f.server.request("GET", "/", headers: ["Host": host]).status == 421, "\(host)")
+        }
+        #expect(try await f.server.request("GET", "/", headers: ["Host": "localhost:8080"]).status == 200)
     }
 
     @Test func aTokenIsNeededForEveryRequestWhenSet() async throws {
@@ -230,5 +235,6 @@ import TestSupport
         options.token = String(repeating: "x", count: 32)
         try DashboardServer.check(options)
         #expect(DashboardServer.isLoopback("127.0.0.1") && DashboardServer.isLoopback("::1") && !DashboardServer.isLoopback("10.0.0.1"))
+        #expect(DashboardServer.isLoopback("127.0.0.2") && !DashboardServer.isLoopback("127.attacker.example") && !DashboardServer.isLoopback("127.0.0.1.nip.io"))
     }
 }

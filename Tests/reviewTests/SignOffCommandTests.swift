@@ -47,6 +47,16 @@ import TestSupport
         let refused = try site.run(["approve", "pml", "--as", "bob", "--role", "medical", "--as-of", "2026-04-09"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("can be read by other users"), "\(refused.stderr)")
+        // A key directory others can write is refused too (issue 31, item 12): they could swap a key.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: site.keys.file("bob.key"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: site.keys.path)
+        let head = try site.content.repository.headCommit()
+        let open = try site.run(["approve", "pml", "--as", "bob", "--role", "medical", "--as-of", "2026-04-09"])
+        #expect(open.status == 2 && open.stderr.contains("can be written by other users"), "\(open.stderr)")
+        #expect(try site.run(["keygen", "carol"]).status == 2)
+        #expect(try site.content.repository.headCommit() == head)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: site.keys.path)
+        #expect(try site.run(["approve", "pml", "--as", "bob", "--role", "medical", "--as-of", "2026-04-09"]).status == 0)
     }
 
     /// A key directory inside the content repository is one `git add` away from publishing a

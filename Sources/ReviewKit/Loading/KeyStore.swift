@@ -38,6 +38,7 @@ public struct KeyStore: Sendable {
         } catch {
             throw ReviewError(file: directory, "cannot create the key directory: \(error.localizedDescription)", remedy: "set REVIEW_KEY_DIR to a writable directory")
         }
+        try checkDirectory()
         let key = Curve25519.Signing.PrivateKey()
         let text = Array((key.rawRepresentation.base64EncodedString() + "\n").utf8)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -56,9 +57,22 @@ public struct KeyStore: Sendable {
         return key
     }
 
-    /// Reads a reviewer's private key, refusing one that other users can read.
+    /// Refuses a key directory other users may write to: they could replace or remove a key
+    /// in it (the same care as for a key file others can read).
+    func checkDirectory() throws(ReviewError) {
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return }
+        guard info.st_mode & 0o022 == 0 else {
+            throw ReviewError(file: directory, "the key directory can be written by other users (mode \(String(info.st_mode & 0o777, radix: 8)))",
+                              remedy: "anyone who can write it could replace a key: run 'chmod 700 \(directory)', and make new keys if they may have been changed")
+        }
+    }
+
+    /// Reads a reviewer's private key, refusing one that other users can read, or one in a
+    /// directory they can write.
     public func privateKey(for reviewer: String) throws(ReviewError) -> Curve25519.Signing.PrivateKey {
         let path = path(for: reviewer)
+        try checkDirectory()
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw ReviewError(file: path, "no private key for '\(reviewer)' on this machine",

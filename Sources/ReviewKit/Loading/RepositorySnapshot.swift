@@ -251,7 +251,7 @@ private struct SnapshotLoader {
             }
             if let other = slugs[placed[i].slugKey] {
                 findings.append(Finding(.invalidFrontMatter, path: file.path,
-                                        "slug '\(article.slug)' is also used by \(other); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")"))
+                                        "slug '\(article.slug)' is also used by \(other.escaped); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")"))
             } else {
                 slugs[placed[i].slugKey] = file.path
             }
