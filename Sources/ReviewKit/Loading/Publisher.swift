@@ -55,6 +55,7 @@ public enum Publisher {
                 }
             }
             var plan = PublishPlan.make(snapshot.articles, statuses: statuses, configuration: configuration, previous: previous)
+            try checkDates(plan, snapshot: snapshot, asOf: asOf)
             let refusal = allowRemovals ? nil
                 : plan.removalRefusal(previousCount: Set(previous.keys.map { Slug.of($0.text) }).count, percent: snapshot.policy.maxUnpublishPercent)
             // Nothing to publish and nothing published before: no empty ref is created. (When
@@ -121,16 +122,6 @@ public enum Publisher {
             throw ReviewError(file: Policy.path, "publish runs only from the branch '\(snapshot.policy.publishBranch)', and HEAD is on '\(branch.replacingOccurrences(of: "refs/heads/", with: ""))'",
                               remedy: "check out \(snapshot.policy.publishBranch), or set 'publish-branch:' in the policy (a signed change)")
         }
-        // The content's own date: the newest commit that changed an article or added a record
-        // (a commit of code beside the content, or of configuration, publishes nothing new).
-        let newest = snapshot.articles.reduce(Int64(0)) { newest, facts in
-            facts.signOffs.reduce(max(newest, facts.lastChange?.time ?? 0)) { max($0, $1.addedTime ?? 0) }
-        }
-        let contentDay = Day(secondsSinceEpoch: newest)
-        guard asOf >= contentDay else {
-            throw ReviewError("--as-of \(asOf) is before \(contentDay), when the content at HEAD last changed; a publication cannot be dated before what it publishes",
-                              remedy: "use today's date or leave --as-of out")
-        }
         if let mismatch = snapshot.trustFindings.first(where: { $0.rule == .trustRootMismatch }) {
             throw ReviewError(file: mismatch.path, mismatch.message)
         }
@@ -143,6 +134,26 @@ public enum Publisher {
             throw ReviewError(file: TrustRoot.path, "the key of '\(signer.id)' is not a publisher key of the root in force",
                               remedy: "use a key listed under publishers: (\(root.publishers.map(\.id).joined(separator: ", ")))")
         }
+    }
+
+    /// A publication cannot be dated before what it publishes: the commits that made each
+    /// published revision and added its approvals (issue 31: a draft committed with a date in
+    /// 2099 refused every page). Names the commit; blames no option.
+    private static func checkDates(_ plan: PublishPlan, snapshot: RepositorySnapshot, asOf: Day) throws(ReviewError) {
+        let facts = Dictionary(snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var newest: (time: Int64, commit: String?, path: GitPath)?
+        for entry in plan.entries {
+            guard let article = facts[entry.path] else { continue }
+            var times = article.changes.first { $0.blobAfter == entry.blob }.map { [($0.time, Optional($0.commit))] } ?? []
+            times += article.signOffs.filter { $0.signOff.blob == entry.blob && $0.signOff.decision == .approve }
+                .compactMap { record in record.addedTime.map { ($0, record.addedBy) } }
+            for (time, commit) in times where time > (newest?.time ?? .min) { newest = (time, commit, entry.path) }
+        }
+        guard let newest, Day(secondsSinceEpoch: newest.time) > asOf else { return }
+        let day = Day(secondsSinceEpoch: newest.time)
+        throw ReviewError(file: newest.path,
+                          "the publication is dated \(asOf), but commit \(newest.commit.map { String($0.prefix(7)) } ?? "?") that it would publish is dated \(day); a publication cannot be dated before what it publishes",
+                          remedy: "check that commit's date (a clock set wrong when it was made), or date the publication \(day) or later")
     }
 
     /// The signed statement of a publication: every file, and what justifies each article.
