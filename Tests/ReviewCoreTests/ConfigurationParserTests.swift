@@ -43,6 +43,11 @@ import TestSupport
         ("unreviewed-fields: [tags]", "unreviewed-fields: [body]", 8, "'body' cannot be an unreviewed field"),
         ("unreviewed-fields: [tags]", "unreviewed-fields: [category]", 8, "'category' cannot be an unreviewed field"),
         ("unreviewed-fields: [tags]", "unreviewed-fields: [last-updated]", 8, "'last-updated' cannot be an unreviewed field"),
+        // … under any name the front matter gives it (issue 31, item 8).
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [headline]\nfront-matter:\n  title: headline", 8,
+         "'headline' cannot be an unreviewed field: front-matter maps review's 'title' to it"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [ms.date]\nfront-matter:\n  last-updated: ms.date\n  date-format: MM/DD/YYYY", 8,
+         "front-matter maps review's 'last-updated' to it"),
         ("required-roles: [medical, editorial]", "required-roles: []", 4, "requires no role"),
         ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nseparate-roles: maybe", 9, "'separate-roles' must be true or false"),
         // No silent configuration: a misspelt key is an error with a did-you-mean (issue 18).

@@ -184,6 +184,19 @@ public enum PolicyParser {
         }
         if let mapping = root["front-matter"] {
             policy.frontMatter = try frontMatter(mapping, categories: Set(policy.categories.keys), reader: reader)
+            // The check above, after the mapping: a repository key that holds what review reads
+            // as a title, summary, date, category, authors, aliases or status is reviewed content
+            // under any name (issue 31: `title: headline` with `headline` unreviewed let a new
+            // title stay approved).
+            let m = policy.frontMatter
+            let mapped: [(review: String, key: String?)] = [("title", m.title), ("last-updated", m.lastUpdated), ("category", m.category),
+                                                            ("summary", m.summary), ("authors", m.authors), ("aliases", m.aliases), ("status", m.status)]
+            for field in unreviewed {
+                guard let hit = mapped.first(where: { $0.key == field }) else { continue }
+                throw reader.error(root["unreviewed-fields"]?.line,
+                                   "'\(field)' cannot be an unreviewed field: front-matter maps review's '\(hit.review)' to it, and readers see it as reviewed content",
+                                   remedy: "remove it from unreviewed-fields")
+            }
         }
         if let site = root["site"] {
             guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url)") }
