@@ -45,9 +45,10 @@ struct RawCommit: Sendable {
                     }
                     parents.append(parent)
                 } else if line.starts(with: "author ".utf8) {
-                    author = signature(line.dropFirst(7))
+                    // The first header counts, as git reads it: a second one cannot hide who wrote it.
+                    if author == nil { author = signature(line.dropFirst(7)) }
                 } else if line.starts(with: "committer ".utf8) {
-                    committer = signature(line.dropFirst(10))
+                    if committer == nil { committer = signature(line.dropFirst(10)) }
                 }
             } else if !line.isEmpty {
                 summary = String(decoding: line, as: UTF8.self)

@@ -14,6 +14,49 @@ import TestSupport
     /// A first approval by a reviewer who wrote an earlier (not the last) revision: `approve`
     /// once judged it with the last change only and committed it, and `status` then called it
     /// a self-approval.
+    /// The committer is an author too (issue 31, item 11): an edit Ann committed under the
+    /// writer's name is hers to not approve.
+    @Test func aReviewerWhoCommittedAnEditCannotApproveIt() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.builder.commit("Edit pml", [.write("Articles/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-08", body: "Ann's edit."))],
+                                   time: ContentRepository.time("2026-04-08"), author: "Writer", committer: "Ann")
+        try content.builder.checkoutHead()
+        let tip = try content.repository.headCommit()
+        #expect {
+            try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-10")
+        } throws: { error in (error as? ReviewError)?.description.contains("self-approval") == true }
+        #expect(try content.repository.headCommit() == tip)
+    }
+
+    /// git reads a commit's first `author` header; a second one appended cannot put another
+    /// name on the edit (issue 31, item 11).
+    @Test func aSecondAuthorHeaderDoesNotHideTheFirst() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let head = try content.repository.headCommit()
+        let tree = try content.repository.buildTree(base: content.repository.commit(head).tree, changes: [
+            .write("Articles/pml.md", ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-08", body: "Ann's edit.")),
+        ])
+        let time = ContentRepository.time("2026-04-08")
+        let raw = "tree \(tree.hex)\nparent \(head.hex)\nauthor Ann <ann@example.org> \(time) +0000\nauthor Writer <writer@example.org> \(time) +0000\n"
+            + "committer Writer <writer@example.org> \(time) +0000\n\nEdit pml\n"
+        let file = content.path + "/../raw-commit"
+        try Data(raw.utf8).write(to: URL(fileURLWithPath: file))
+        let id = try Git.run(["hash-object", "-t", "commit", "-w", "--literally", file], in: content.path).trimmingCharacters(in: .whitespacesAndNewlines)
+        try Git.run(["update-ref", "refs/heads/main", id], in: content.path)
+        try content.builder.checkoutHead()
+        try content.writeRecord("pml", as: "ann", role: "medical", on: "2026-04-10")
+        let status = try #require(try content.status(asOf: "2026-04-11").articles.first)
+        #expect(status.lastChangedBy == "Ann", "\(String(describing: status.lastChangedBy))")
+        #expect(status.findings.contains { $0.rule == .selfApproval }, "\(status.findings)")
+        // Read without the history index (through libgit2): the same answer, or a refusal.
+        do {
+            let uncached = try #require(try content.session(usesCaches: false).status(asOf: Day("2026-04-11")!).articles.first)
+            #expect(uncached.findings.contains { $0.rule == .selfApproval }, "\(uncached.findings)")
+        } catch let error as ReviewError {
+            #expect(error.description.contains("corrupt") || error.description.contains(id.prefix(7)), "\(error)")
+        }
+    }
+
     @Test func approveRefusesAFirstApprovalThatStatusWouldCallSelfApproval() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         try content.edit("pml", lastUpdated: "2026-04-08", body: "Ann's draft.\n\n" + ContentRepository.disclaimer, author: "Ann")

@@ -44,7 +44,7 @@ public final class RepoBuilder {
     /// Commits `changes` on top of `parents` (default: the branch tip) and moves `branch` to it.
     @discardableResult
     public func commit(_ message: String, _ changes: [FileChange], on branch: String = RepoBuilder.main,
-                       parents: [ObjectID]? = nil, time: Int64? = nil, author: String = "Ann Author",
+                       parents: [ObjectID]? = nil, time: Int64? = nil, author: String = "Ann Author", committer: String? = nil,
                        offsetMinutes: Int32 = 0, moveBranch: Bool = true) throws -> ObjectID {
         let tip = try repository.referenceTarget(branch)
         let parentIDs = parents ?? (tip.map { [$0] } ?? [])
@@ -52,7 +52,8 @@ public final class RepoBuilder {
         let tree = try repository.buildTree(base: base, changes: changes)
         let when = time ?? advance()
         let sig = Self.signature(author, time: when, offsetMinutes: offsetMinutes)
-        let id = try repository.createCommit(tree: tree, parents: parentIDs, author: sig, committer: sig, message: message)
+        let id = try repository.createCommit(tree: tree, parents: parentIDs, author: sig,
+                                             committer: committer.map { Self.signature($0, time: when, offsetMinutes: offsetMinutes) } ?? sig, message: message)
         if moveBranch { try repository.updateReference(branch, to: id, expected: tip, message: message) }
         return id
     }

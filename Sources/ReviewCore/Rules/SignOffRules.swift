@@ -164,14 +164,16 @@ public enum RoleNotHeldRule: SignOffRule {
 /// `self-approval`: the reviewer authored a change since the last approved revision.
 public enum SelfApprovalRule: SignOffRule {
     public static let description = RuleDescription(
-        ids: [.selfApproval], summary: "A reviewer approved text they changed since the last approved revision.",
+        ids: [.selfApproval], summary: "A reviewer approved text they authored, co-authored or committed since the last approved revision.",
         rationale: "Review means a second person: an author cannot approve their own edit.")
 
     public static func check(_ context: SignOffContext) -> Finding? {
         guard context.signOff.decision == .approve, let reviewer = context.reviewer else { return nil }
         let emails = Set(reviewer.emails.map { $0.lowercased() })
+        // The author, the committer and every co-author made the change.
         guard let change = context.changesSinceLastApproval.first(where: { change in
             emails.contains(change.authorEmail.lowercased()) || change.authorName == reviewer.name
+                || emails.contains(change.committerEmail.lowercased()) || (!change.committerName.isEmpty && change.committerName == reviewer.name)
                 || change.coAuthors.contains(where: emails.contains)
         }) else { return nil }
         return Finding(.selfApproval, path: context.record.path,

@@ -16,6 +16,10 @@ public struct ChangeFact: Sendable, Equatable {
     public var authorTime: Int64 = 0
     /// Addresses of the commit's `Co-authored-by:` trailers, lowercased: authors too.
     public var coAuthors: [String] = []
+    /// Who committed it: an author too, for self-approval (a reviewer who commits an edit
+    /// under a colleague's author name still made it).
+    public var committerName: String = ""
+    public var committerEmail: String = ""
     /// The file's blob after this commit.
     public var blobAfter: String?
     /// `false` when the commit only moved the file (a rename), leaving its content as it was.

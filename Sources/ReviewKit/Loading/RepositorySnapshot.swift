@@ -401,6 +401,8 @@ private struct SnapshotLoader {
         fact.time = commit.committer.time
         fact.authorTime = commit.author.time
         fact.coAuthors = commit.coAuthors
+        fact.committerName = commit.committer.name
+        fact.committerEmail = commit.committer.email
         return fact
     }
 }
