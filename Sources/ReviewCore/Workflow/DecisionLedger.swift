@@ -9,6 +9,10 @@ import Paths
 struct DecisionLedger {
     let required: [String]
     let revisions: RevisionClasses
+    let ancestry: CommitAncestry
+    /// Per revision class and role: the decisions no later decision of that role was made on
+    /// top of (more than one only where history forked), with their positions.
+    private var heads: [String: [String: [(position: Int, decision: SignOff)]]] = [:]
     /// Every counted decision, in history order.
     private(set) var counted: [SignOff] = []
     /// Per revision class: each role's newest counted decision.
@@ -19,16 +23,25 @@ struct DecisionLedger {
     /// that (last) completed it, oldest completion first.
     private var complete: [(sequence: Int, key: String)] = []
 
-    init(required: [String], revisions: RevisionClasses) {
+    init(required: [String], revisions: RevisionClasses, ancestry: CommitAncestry = .line) {
         self.required = required
         self.revisions = revisions
+        self.ancestry = ancestry
     }
 
-    /// Adds a decision that counts; it is newer than every decision added before it.
-    mutating func add(_ decision: SignOff) {
+    /// Adds a decision that counts, added at `position` in history (after every decision added
+    /// before it in history order). It supersedes the decisions of its role it was made on top
+    /// of; one made side by side on another branch (neither commit descends from the other) is
+    /// concurrent: a concurrent request for changes stands until a decision that descends from
+    /// both, whichever branch was merged into which (issue 31).
+    mutating func add(_ decision: SignOff, position: Int = .max) {
         counted.append(decision)
         let key = revisions.key(decision.blob)
-        newest[key, default: [:]][decision.role] = decision
+        var roleHeads = heads[key, default: [:]][decision.role, default: []]
+        roleHeads.removeAll { ancestry.isAncestor($0.position, of: position) }
+        roleHeads.append((position, decision))
+        heads[key, default: [:]][decision.role] = roleHeads
+        newest[key, default: [:]][decision.role] = roleHeads.last { $0.decision.decision == .requestChanges }?.decision ?? decision
         newestMember[key] = decision.blob
         let roles = newest[key]!
         let isComplete = !required.isEmpty && required.allSatisfy { roles[$0]?.decision == .approve }

@@ -114,7 +114,7 @@ public enum WorkflowEngine {
                        revisions: RevisionClasses? = nil) -> (DecisionLedger, [Finding]) {
         let required = required ?? requiredRoles(facts, configuration)
         let revisions = revisions ?? RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
-        var ledger = DecisionLedger(required: required, revisions: revisions)
+        var ledger = DecisionLedger(required: required, revisions: revisions, ancestry: facts.ancestry)
         var findings: [Finding] = []
         // Where each revision first appears (changes are newest first, so the last one wins),
         // and each change's index, for the self-approval window.
@@ -139,7 +139,7 @@ public enum WorkflowEngine {
             if let finding = RuleRegistry.signOffRules.lazy.compactMap({ $0.check(context) }).first {
                 findings.append(finding)
             } else {
-                ledger.add(record.signOff)
+                ledger.add(record.signOff, position: record.position)
             }
         }
         return (ledger, findings)

@@ -85,6 +85,8 @@ public struct ArticleFacts: Sendable {
     public var historyTruncated: Bool
     /// Sign-off records that name this article.
     public var signOffs: [SignOffRecord]
+    /// How the commits that added the records descend from one another (records' positions).
+    public var ancestry: CommitAncestry = .line
     /// What the append-only record log found wrong with this article's records: records
     /// deleted, moved, edited or unreadable (each blocks; the records still count), and
     /// whether the history the records need is cut short.
