@@ -135,7 +135,10 @@ import TestSupport
         #expect(pml.findings.contains { $0.rule == .keyExpired && $0.path == late.canonicalPath })
     }
 
-    @Test func aRecordSignedBeforeRetirementOnABranchStillCounts() throws {
+    /// Judged where it enters the branch (the merge), an honest record signed on a branch before
+    /// the retirement and merged after it no longer counts: it must be approved again with a
+    /// current key (issue 31, item 2; it used to count).
+    @Test func aRecordSignedBeforeRetirementOnABranchAndMergedAfterIsKeyExpired() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         let base = try content.repository.headCommit()
         let record = try content.writeRecord("pml", as: "ann", role: "medical", on: "2026-04-20")
@@ -143,7 +146,9 @@ import TestSupport
         try content.builder.branch(RepoBuilder.main, at: base)
         try content.commit("retire ann", [.write(Reviewer.path, try content.reviewersFile(retiring: "ann", on: "2026-05-01"))], on: "2026-05-01")
         try content.builder.merge(side, [.write(record.canonicalPath, record.fileText)], time: ContentRepository.time("2026-05-02"))
-        #expect(try status(content).approvals.map(\.reviewer) == ["ann"])
+        let pml = try status(content)
+        #expect(pml.approvals.isEmpty)
+        #expect(pml.findings.contains { $0.rule == .keyExpired && $0.message.contains("approve again with the current key") })
     }
 
     /// The editor re-approving never refreshes the cardiologist's review.

@@ -136,10 +136,16 @@ public enum KeyExpiredRule: SignOffRule {
     public static func check(_ context: SignOffContext) -> Finding? {
         guard let reviewer = context.reviewer else { return nil }
         if reviewer.isValid(on: context.signOff.day), let ended = context.record.keyEndedBy {
-            let when = ended == context.record.addedBy ? "the key had ended by commit \(ended.prefix(7)), which added it"
-                : "commit \(context.record.addedBy?.prefix(7) ?? "?") added it after \(Reviewer.path) ended the key in commit \(ended.prefix(7))"
+            let when: String
+            if let merge = context.record.enteredBy {
+                when = "commit \(context.record.addedBy?.prefix(7) ?? "?") added it on a branch, merged in commit \(merge.prefix(7)) after \(Reviewer.path) ended the key in commit \(ended.prefix(7))"
+            } else if ended == context.record.addedBy {
+                when = "the key had ended by commit \(ended.prefix(7)), which added it"
+            } else {
+                when = "commit \(context.record.addedBy?.prefix(7) ?? "?") added it after \(Reviewer.path) ended the key in commit \(ended.prefix(7))"
+            }
             return Finding(.keyExpired, path: context.record.path,
-                           "\(reviewer.id)'s key is no longer valid where this record entered history: \(when); a record added after a key ends never counts, whatever time it claims")
+                           "\(reviewer.id)'s key is no longer valid where this record entered history: \(when); a record that enters after a key ends never counts, whatever time it claims: approve again with the current key")
         }
         guard !reviewer.isValid(on: context.signOff.day) else { return nil }
         let window = "\(reviewer.validFrom?.description ?? "…") to \(reviewer.validUntil?.description ?? "…")"

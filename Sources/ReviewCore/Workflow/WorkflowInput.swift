@@ -50,6 +50,9 @@ public struct SignOffRecord: Sendable, Equatable {
     /// The commit whose reviewers file had ended the signing key's validity before this
     /// record was added (it is an ancestor of the adding commit), if any.
     public var keyEndedBy: String?
+    /// The commit where the record entered the checked branch's first-parent line, when that is
+    /// not the commit that added it (a record added on a branch enters with the merge).
+    public var enteredBy: String?
     /// A public key this record's signature is already known to verify with (checked by the
     /// loader on all cores), so the engine need not check it again against that same key.
     public var verifiedWith: [UInt8]?

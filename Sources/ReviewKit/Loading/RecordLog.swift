@@ -107,7 +107,12 @@ struct RecordLog {
                 var record = SignOffRecord(path: path, signOff: signOff, position: position, addedBy: added?.hex,
                                            addedTime: added == nil ? nil : history.commits.times[position])
                 if let key = keys[signOff.reviewer] {
-                    record.keyEndedBy = ended.endedBefore(position, id: signOff.reviewer, key: key)?.hex
+                    // Judged where the record entered the branch's first-parent line (the merge,
+                    // for a record added on a branch): a branch forked before a key ended and
+                    // merged after it does not carry the key past its end (issue 31).
+                    let entry = ended.entry(of: position)
+                    record.keyEndedBy = ended.endedBefore(entry, id: signOff.reviewer, key: key)?.hex
+                    if entry != position { record.enteredBy = history.commits.ids[entry].hex }
                     if verified { record.verifiedWith = key }
                 }
                 log.records[slug, default: []].append(record)
@@ -151,10 +156,41 @@ private struct KeyEnding {
     /// Per reviewer id: the key computed for, and per position the ending commit's position or -1.
     private var endings: [String: (key: [UInt8], ended: [Int32])] = [:]
 
+    /// Per position: the commit of the revision's first-parent line where it entered (itself
+    /// for a commit on that line; the oldest merge on it that reaches it, otherwise).
+    private let entries: [Int32]
+
     init(history: DirectoryHistory, reviewersAt: [Int32], lists: [[Reviewer]?]) {
         self.history = history
         self.reviewersAt = reviewersAt
         self.lists = lists
+        entries = Self.entries(history.commits)
+    }
+
+    func entry(of position: Int) -> Int { position < entries.count && entries[position] >= 0 ? Int(entries[position]) : position }
+
+    private static func entries(_ commits: DirectoryHistory.Commits) -> [Int32] {
+        guard commits.count > 0 else { return [] }
+        var entry = [Int32](repeating: -1, count: commits.count)
+        // The first-parent line from the revision (the last position) back to a root.
+        var line: [Int] = []
+        var c = commits.count - 1
+        while true {
+            line.append(c)
+            guard let first = commits.parents(c).first else { break }
+            c = Int(first)
+        }
+        // Oldest first, so a commit reachable from two merges enters with the older one.
+        for l in line.reversed() { entry[l] = Int32(l) }
+        for l in line.reversed() {
+            var stack = commits.parents(l).dropFirst().map(Int.init)
+            while let x = stack.popLast() {
+                guard entry[x] < 0 else { continue }
+                entry[x] = Int32(l)
+                stack += commits.parents(x).map(Int.init)
+            }
+        }
+        return entry
     }
 
     /// The commit that ended `key` in the history of the commit at `position`, if any.

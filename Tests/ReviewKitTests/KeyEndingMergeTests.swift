@@ -1,0 +1,47 @@
+import Foundation
+import GitKit
+import Paths
+import ReviewCore
+import ReviewKit
+import Testing
+import TestSupport
+
+/// A key ends where history says, on every path into the branch (issue 31, item 2): a record
+/// made on a branch forked before the key ended, back-dated, and merged after, does not count.
+@Suite struct KeyEndingMergeTests {
+    @Test func aRecordMergedAfterItsKeyEndedIsKeyExpired() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .medical("mo"), .editorial("ed")])
+        let fork = try content.repository.headCommit()
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-07")
+        // Ann's key is retired on main.
+        try content.commit("Retire ann", [.write(Reviewer.path, try content.reviewersFile(retiring: "ann", on: "2026-04-08"))], on: "2026-04-08")
+        // On a branch forked before that, back-dated, her approval; then the branch is merged.
+        let entry = try #require(try content.repository.entry(at: "Articles/pml.md", inCommit: fork))
+        var signOff = SignOff(article: "Articles/pml.md", blob: entry.id.hex, sha256: SignOff.sha256Hex(try content.repository.blob(entry.id)),
+                              reviewer: "ann", role: "medical", decision: .approve, timestamp: ContentRepository.time("2026-04-07"), comment: "")
+        try signOff.sign(with: try #require(content.key("ann")))
+        let side = try content.builder.commit("Approve pml", [.write(signOff.canonicalPath, signOff.fileText)], parents: [fork],
+                                              time: ContentRepository.time("2026-04-07"), author: "Ann", moveBranch: false)
+        let merge = try content.builder.merge(side, [.write(signOff.canonicalPath, signOff.fileText)], time: ContentRepository.time("2026-04-09"))
+        try content.builder.checkoutHead()
+
+        let status = try #require(try content.status(asOf: "2026-04-10").articles.first)
+        #expect(status.state != .approved)
+        let finding = try #require(status.recordFindings.first { $0.rule == .keyExpired }, "\(status.recordFindings)")
+        #expect(finding.message.contains("merged in commit \(merge.short)") && finding.message.contains("approve again with the current key"), "\(finding.message)")
+        #expect(try content.session().verify(asOf: Day("2026-04-10")!).findings.contains { $0.rule == .keyExpired })
+
+        // Approved again with a key still valid, it is approved.
+        try content.signOff("pml", as: "mo", role: "medical", on: "2026-04-10")
+        #expect(try content.status(asOf: "2026-04-11").articles.first?.state == .approved)
+    }
+
+    /// An honest record made on the main line before the key ended keeps counting.
+    @Test func aRecordOnTheLineBeforeTheEndingStillCounts() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-07")
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-07")
+        try content.commit("Retire ann", [.write(Reviewer.path, try content.reviewersFile(retiring: "ann", on: "2026-04-08"))], on: "2026-04-08")
+        #expect(try content.status(asOf: "2026-04-10").articles.first?.state == .approved)
+    }
+}
