@@ -4,6 +4,23 @@ import Testing
 
 /// Issue 19, item 3: a status report fits a pull-request comment.
 @Suite struct MarkdownReportTests {
+    /// Repository values cannot carry markup into a pull-request comment (issue 35): rendered
+    /// as GitHub renders Markdown (cmark-gfm with autolinks), a hostile title and finding
+    /// make no image, link or HTML, and mentions and issue references are escaped.
+    @Test func repositoryValuesAreEscapedAsMarkdown() {
+        let hostile = "![pixel](https://t.example/p.png) [click](https://evil.example) <img src=x> https://bare.example *em* @org/team #12 `code` | pipe"
+        let status = ArticleStatus(slug: "flu", path: "Articles/flu.md", title: hostile, state: .draft, freshness: .fresh, revision: "r",
+                                   approvals: [], missingRoles: [], findings: [Finding(.invalidFrontMatter, path: "Articles/flu.md", line: 2, hostile)],
+                                   isRetired: false)
+        let report = StatusReport(asOf: Day("2026-11-30")!, head: "h", articles: [status], otherFindings: [Finding(.ungovernedConfiguration, path: "Reviews/root.yml", hostile)])
+        let markdown = MarkdownReporter.render(report)
+        let html = MarkdownHTML.render(markdown)
+        #expect(!html.contains("<img") && !html.contains("<a ") && !html.contains("<em>") && !html.contains("<code>code"), "\(html)")
+        #expect(!markdown.contains(" @org") && markdown.contains("\\@org") && markdown.contains("\\#12"))
+        // The words are all still there for a reader.
+        #expect(html.contains("pixel") && html.contains("click") && html.contains("org/team"))
+    }
+
     @Test func markdownStaysUnderAPullRequestCommentsLimit() {
         let statuses = (0..<3000).map { i in
             ArticleStatus(slug: "article-\(i)", path: GitPath("Articles/article-\(i).md"), title: "A rather long title for article number \(i)",

@@ -48,8 +48,18 @@ public enum MarkdownReporter: Reporter {
         return out + other
     }
 
-    /// Keeps text from breaking the table or turning into markup.
+    /// Keeps repository text (titles, messages, paths) from breaking the table or turning into
+    /// markup in a pull-request comment: no image (a tracking pixel), link, mention
+    /// (`@org/team`), issue reference, emphasis or HTML. Every Markdown punctuation character is
+    /// escaped with a backslash (CommonMark's rule: any ASCII punctuation may be), `<` and `>`
+    /// as entities, and a backtick becomes a quote.
     static func cell(_ text: String) -> String {
-        TerminalSafe.clean(text).replacingAll(["|": "\\|", "<": "&lt;", ">": "&gt;", "`": "'"])
+        TerminalSafe.clean(text).replacingAll(escapes)
     }
+
+    private static let escapes: [Unicode.Scalar: String] = {
+        var table: [Unicode.Scalar: String] = ["<": "&lt;", ">": "&gt;", "`": "'"]
+        for character in "\\|*_{}[]()#+!~@:&" { table[character.unicodeScalars.first!] = "\\" + String(character) }
+        return table
+    }()
 }
