@@ -50,6 +50,60 @@ import TestSupport
         #expect(run.stderr.contains("checking every article") && run.stdout.contains("Articles/pml.md: warning"))
     }
 
+    /// Outside CI (the pre-push hook) the reports go under the git directory, never into the
+    /// work tree (issue 35, item 3).
+    @Test func theHookWritesNoReportIntoTheWorkTree() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann")])
+        try content.builder.checkoutHead()
+        let run = try ciCheck(["--base", "@{upstream}"], in: content.path, environment: [:])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Git.run(["status", "--porcelain"], in: content.path).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: content.repository.gitDirectory + "review/reports/review.sarif"))
+    }
+
+    /// A base that cannot be had is an error, never a silent check of everything.
+    @Test func aBaseThatDoesNotResolveFails() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann")])
+        try content.builder.checkoutHead()
+        let out = TemporaryDirectory()
+        let run = try ciCheck(in: content.path, environment: ["REVIEW_BASE": "origin/nothing", "REVIEW_OUT": out.path])
+        #expect(run.status == 2 && run.stderr.contains("names no commit here"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path + "/review.sarif"))
+    }
+
+    /// In a single-branch clone of a pull request, the target branch is fetched with an explicit
+    /// refspec, and the range checked is said.
+    @Test func aSingleBranchCloneGetsItsBaseAndSaysTheRange() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology, "easy": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        let base = try content.repository.headCommit()
+        try Git.run(["branch", "feature"], in: content.path)
+        try Git.run(["checkout", "-q", "feature"], in: content.path)
+        try Git.run(["commit", "-q", "--allow-empty", "-m", "feature work"], in: content.path)
+        let clone = TemporaryDirectory()
+        try Git.run(["clone", "-q", "--single-branch", "--branch", "feature", content.path, clone.path + "/repo"], in: clone.path)
+        let out = TemporaryDirectory()
+        let run = try ciCheck(in: clone.path + "/repo", environment: ["CI": "true", "GITHUB_BASE_REF": "main", "REVIEW_OUT": out.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("checking what \(base.short)..") && run.stderr.contains("base refs/remotes/origin/main"), "\(run.stderr)")
+    }
+
+    /// In CI a governed repository is read against a pinned root: an empty secret fails.
+    @Test func aGovernedRepositoryNeedsItsPinInCI() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.governWith(on: "2026-04-07")
+        try content.builder.checkoutHead()
+        let out = TemporaryDirectory()
+        let unpinned = try ciCheck(in: content.path, environment: ["CI": "true", "REVIEW_OUT": out.path, "REVIEW_TRUST_ROOT": ""])
+        #expect(unpinned.status == 2 && unpinned.stderr.contains("no trust root is pinned"), "\(unpinned.stderr)")
+        let fingerprint = ContentRepository.root().fingerprint
+        let pinned = try ciCheck(in: content.path, environment: ["CI": "true", "REVIEW_OUT": out.path, "REVIEW_TRUST_ROOT": fingerprint])
+        #expect(pinned.status != 2, "\(pinned.stderr)")
+        #expect(!pinned.stdout.contains("trust-root-required") && !pinned.stdout.contains("unpinned-trust-root"), "\(pinned.stdout)")
+        let wrong = try ciCheck(in: content.path, environment: ["CI": "true", "REVIEW_OUT": out.path,
+                                                                "REVIEW_TRUST_ROOT": "sha256:" + String(repeating: "0", count: 64)])
+        #expect(wrong.status == 1 && wrong.stdout.contains("trust-root-mismatch"), "\(wrong.stdout)")
+    }
+
     @Test func theActionRunsTheSameScript() throws {
         let action = try String(contentsOfFile: Self.root + "/action.yml", encoding: .utf8)
         #expect(action.contains("\"$GITHUB_ACTION_PATH/Scripts/ci-check\"") && action.contains("Scripts/package"))
