@@ -158,7 +158,8 @@ extension HistoryEngine {
             watching.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
         }
         precondition(watching.allSatisfy { $0.hasPrefix(prefix) }, "watched paths lie below the directory")
-        let watchedNumber = index.paths.values.map(isWatched)
+        // Only paths below the directory can be watched (most of a whole-tree index is not).
+        let watchedNumber = index.paths.values.indices.map { inScope[$0] && isWatched(index.paths.values[$0]) }
         var states: [[GitPath: ObjectID]] = []
         var stateAt = [Int32](repeating: 0, count: order.count)
         var firstHeld: [DirectoryHistory.Version: Int] = [:]

@@ -321,15 +321,17 @@ struct PathScope {
         prefix = GitPath(components.joined(separator: "/")).appendingSlash
         var index: [GitPath: Int32] = [:]
         var directories: Set<GitPath> = [prefix]
+        let prefixCount = prefix.byteCount
         for (i, path) in files.enumerated() {
             index[path] = Int32(i)
             // Up from the file, folder by folder, until one already known or above the scope
             // (at the bytes: git's paths are bytes, and a slash is never part of another character).
-            let bytes = path.bytes
-            var end = bytes.endIndex
-            while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) {
-                end = slash
-                guard slash + 1 >= prefix.byteCount, directories.insert(GitPath(bytes: bytes[...slash])).inserted else { break }
+            path.withBytes { bytes in
+                var end = bytes.endIndex
+                while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) {
+                    end = slash
+                    guard slash + 1 >= prefixCount, directories.insert(GitPath(bytes: bytes[...slash])).inserted else { break }
+                }
             }
         }
         self.index = index

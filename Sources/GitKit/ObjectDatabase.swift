@@ -136,13 +136,7 @@ struct RawTreeEntry {
     /// The entry's path below a folder (`prefix` ends in `/`, or is empty at the root): bytes,
     /// as the tree holds them.
     func path(under prefix: GitPath) -> GitPath {
-        prefix.withBytes { folder in
-            var joined = [UInt8]()
-            joined.reserveCapacity(folder.count + nameEnd - nameStart)
-            joined.append(contentsOf: folder)
-            joined.append(contentsOf: nameBytes)
-            return GitPath(bytes: joined)
-        }
+        GitPath(prefix, appending: nameBytes)
     }
     var nameBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]) }
     var id: ObjectID { ObjectID(rawBytes: bytes.baseAddress! + nameEnd + 1) }

@@ -12,24 +12,46 @@ public struct GitPath: Sendable, Hashable, Comparable, CustomStringConvertible, 
     /// The path for display; exactly the bytes when they are UTF-8.
     public let text: String
     /// The bytes, when they are not UTF-8 (``text`` is then only a likeness).
-    private let undecodable: [UInt8]?
+    @usableFromInline let undecodable: [UInt8]?
 
-    /// A path from its bytes, as a tree or the index holds it.
-    public init<Bytes: Collection<UInt8>>(bytes: Bytes) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        if text.utf8.count == bytes.count, text.utf8.elementsEqual(bytes) {
-            self.text = text
-            undecodable = nil
+    @usableFromInline init(text: String, undecodable: [UInt8]?) {
+        self.text = text
+        self.undecodable = undecodable
+    }
+
+    /// A path from its bytes, as a tree or the index holds it. (Inlinable, so callers in other
+    /// modules get it specialized for their collection: the history index makes one per path.)
+    @inlinable public init<Bytes: Collection<UInt8>>(bytes: Bytes) {
+        if let path = bytes.withContiguousStorageIfAvailable({ GitPath(buffer: $0) }) {
+            self = path
         } else {
-            self.text = text
-            undecodable = Array(bytes)
+            self = Array(bytes).withUnsafeBufferPointer { GitPath(buffer: $0) }
+        }
+    }
+
+    /// A path from bytes in memory: validated once, kept as text when it is UTF-8.
+    public init(buffer: UnsafeBufferPointer<UInt8>) {
+        if let text = String(validating: buffer, as: UTF8.self) {
+            self.init(text: text, undecodable: nil)
+        } else {
+            self.init(text: String(decoding: buffer, as: UTF8.self), undecodable: Array(buffer))
+        }
+    }
+
+    /// `prefix` followed by a tree entry's name, as the history engine builds each path it
+    /// meets (one string, no intermediate array).
+    public init(_ prefix: GitPath, appending name: UnsafeRawBufferPointer) {
+        let bytes = UnsafeBufferPointer(start: name.baseAddress?.assumingMemoryBound(to: UInt8.self), count: name.count)
+        if prefix.undecodable == nil, let text = String(validating: bytes, as: UTF8.self) {
+            self.init(text: prefix.text + text, undecodable: nil)
+        } else {
+            self.init(bytes: prefix.bytes + Array(bytes))
         }
     }
 
     /// A path from text: its UTF-8 bytes, exactly as given (no normalization).
     public init(_ text: String) {
-        self.text = text
-        undecodable = nil
+        self.init(text: text, undecodable: nil)
     }
 
     public init(stringLiteral value: String) { self.init(value) }
@@ -38,8 +60,10 @@ public struct GitPath: Sendable, Hashable, Comparable, CustomStringConvertible, 
     public var bytes: [UInt8] { undecodable ?? Array(text.utf8) }
 
     /// Calls `body` with the path's bytes, without copying them where they are already contiguous.
-    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    @inlinable public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         if let undecodable { return try undecodable.withUnsafeBufferPointer(body) }
+        // A native string lends its UTF-8 in place (no copy, no retain of a mutable copy).
+        if let result = try text.utf8.withContiguousStorageIfAvailable(body) { return result }
         var text = text
         return try text.withUTF8(body)
     }
@@ -76,8 +100,34 @@ public struct GitPath: Sendable, Hashable, Comparable, CustomStringConvertible, 
     }
 
     public static func == (a: GitPath, b: GitPath) -> Bool {
-        guard a.undecodable == b.undecodable else { return false }
-        return a.undecodable != nil || a.text.utf8.elementsEqual(b.text.utf8)
+        guard a.undecodable == nil, b.undecodable == nil else { return a.undecodable == b.undecodable }
+        guard a.text.utf8.count == b.text.utf8.count else { return false }
+        return a.withBytes { x in b.withBytes { y in same(x, y) } }
+    }
+
+    /// Whether two byte runs are equal, eight bytes at a time (paths are compared on every
+    /// dictionary hit of a large site's history).
+    static func same(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard x.count == y.count else { return false }
+        let a = UnsafeRawBufferPointer(x), b = UnsafeRawBufferPointer(y)
+        var i = 0
+        while i + 8 <= a.count {
+            guard a.loadUnaligned(fromByteOffset: i, as: UInt64.self) == b.loadUnaligned(fromByteOffset: i, as: UInt64.self) else { return false }
+            i += 8
+        }
+        while i < a.count {
+            guard a[i] == b[i] else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The first byte of the last component (the file's name), if it has one.
+    public var firstByteOfName: UInt8? {
+        withBytes { b in
+            let start = (b.lastIndex(of: 0x2f) ?? -1) + 1
+            return start < b.count ? b[start] : nil
+        }
     }
 
     public func hash(into hasher: inout Hasher) {

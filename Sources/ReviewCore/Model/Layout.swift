@@ -95,7 +95,7 @@ public struct ContentRoots: Sendable, Equatable {
 
     /// Whether the file at `path` is an article (below a root, included, not excluded, not hidden).
     public func isArticle(_ path: GitPath) -> Bool {
-        guard isBelowRoot(path), path.lastComponent.withBytes({ $0.first }) != UInt8(ascii: ".") else { return false }
+        guard isBelowRoot(path), path.firstByteOfName != UInt8(ascii: ".") else { return false }
         // The contract's layout reads Markdown files only; a policy's include globs decide
         // otherwise (such as `**/*.mdx`).
         return include.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }

@@ -57,7 +57,7 @@ struct RecordLog {
         var used: Set<ObjectID> = []
         for (path, held) in versions {
             guard let first = held.min(by: { $0.position < $1.position }), first.version.kind == .blob || first.version.kind == .executable,
-                  path.hasSuffix(".yml"), !path.lastComponent.hasPrefix(".") else { continue }
+                  path.hasSuffix(".yml"), path.firstByteOfName != UInt8(ascii: ".") else { continue }
             let blob = first.version.blob
             used.insert(blob)
             if let hit = cache[blob] {
@@ -84,7 +84,7 @@ struct RecordLog {
             cache.save(repository)
         }
         for (path, held) in versions.sorted(by: { $0.key < $1.key }) {
-            guard path.hasSuffix(".yml"), !path.lastComponent.hasPrefix(".") else { continue }
+            guard path.hasSuffix(".yml"), path.firstByteOfName != UInt8(ascii: ".") else { continue }
             let ordered = held.sorted { $0.position < $1.position }
             let (original, position) = ordered[0]
             let added = history.commits.isBoundary[position] ? nil : history.commits.ids[position]
