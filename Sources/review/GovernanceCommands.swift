@@ -26,14 +26,16 @@ struct GovernanceInitCommand: ParsableCommand {
                                                          valueName: "id=public-key"))
     var keys: [String] = []
 
-    @Option(help: "How many distinct governance keys must sign each configuration change.")
-    var threshold: Int
+    @Option(help: "How many distinct governance keys must sign each configuration change (default: a majority that survives one lost key, such as 2 of 3).")
+    var threshold: Int?
 
     @Option(name: .customLong("publisher"), help: ArgumentHelp("A key that may sign publications (repeatable).", valueName: "id=public-key"))
     var publishers: [String] = []
 
     func run() throws {
-        let root = TrustRoot(threshold: threshold, governance: try keys.map(Self.key), publishers: try publishers.map(Self.key))
+        let governance = try keys.map(Self.key)
+        let threshold = self.threshold ?? ThresholdAdvice.defaultThreshold(keys: governance.count)
+        let root = TrustRoot(threshold: threshold, governance: governance, publishers: try publishers.map(Self.key))
         guard !root.governance.isEmpty else {
             throw ReviewError("a root needs governance keys", remedy: "pass --key ID=PUBLIC-KEY for each governance key holder, such as three and --threshold 2")
         }
@@ -41,6 +43,7 @@ struct GovernanceInitCommand: ParsableCommand {
             throw ReviewError("--threshold \(threshold) must be from 1 to the number of --key options (\(root.governance.count))",
                               remedy: "for example three --key options and --threshold 2")
         }
+        for warning in ThresholdAdvice.warnings(threshold: threshold, keys: root.governance.count) { Review.printError("review: warning: " + warning) }
         let commit = try global.session().createRoot(root, now: global.now)
         emit("Created \(TrustRoot.path) in commit \(commit.prefix(7)): \(threshold) of \(root.governance.count) governance keys.")
         emit("Fingerprint to pin (CI secret REVIEW_TRUST_ROOT, or --trust-root): \(root.fingerprint)")

@@ -21,7 +21,7 @@ struct InitCommand: ParsableCommand {
                                                                 valueName: "id=public-key"))
     var governance: [String] = []
 
-    @Option(help: "How many governance keys must sign each configuration change (default: a majority).")
+    @Option(help: "How many governance keys must sign each configuration change (default: a majority that survives one lost key, such as 2 of 3).")
     var threshold: Int?
 
     func run() throws {
@@ -29,11 +29,12 @@ struct InitCommand: ParsableCommand {
         var trustRoot: TrustRoot?
         if !governance.isEmpty {
             let keys = try governance.map(GovernanceInitCommand.key)
-            let threshold = self.threshold ?? keys.count / 2 + 1
+            let threshold = self.threshold ?? ThresholdAdvice.defaultThreshold(keys: keys.count)
             guard (1...keys.count).contains(threshold) else {
                 throw ReviewError("--threshold \(threshold) must be from 1 to the number of --governance keys (\(keys.count))")
             }
             trustRoot = TrustRoot(threshold: threshold, governance: keys)
+            for warning in ThresholdAdvice.warnings(threshold: threshold, keys: keys.count) { Review.printError("review: warning: " + warning) }
         } else if threshold != nil {
             throw ReviewError("--threshold needs --governance keys", remedy: "pass --governance ID=PUBLIC-KEY for each governance key holder")
         }

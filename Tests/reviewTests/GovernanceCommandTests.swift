@@ -21,6 +21,8 @@ import TestSupport
         }
         let initialised = try run(["init", repo] + ["gov-a", "gov-b", "gov-c"].flatMap { ["--governance", "\($0)=\(publicKeys[$0]!)"] })
         #expect(initialised.status == 0, "\(initialised.stderr)")
+        // Three keys default to 2 of 3, which survives a lost key: no warning.
+        #expect(initialised.stdout.contains("2 of 3") && !initialised.stderr.contains("warning"), "\(initialised.stdout) \(initialised.stderr)")
         let fingerprint = try #require(initialised.stdout.split(separator: "\n").first { $0.hasPrefix("sha256:") }.map(String.init))
         // On main, the branch publish uses by default (libgit2 alone would have made master).
         #expect(try Git.run(["symbolic-ref", "HEAD"], in: repo).trimmingCharacters(in: .whitespacesAndNewlines) == "refs/heads/main")
@@ -51,5 +53,30 @@ import TestSupport
         #expect(try run(["verify", "--bundle", repo + "/Reviews/root.yml"]).status == 2)
         let junk = try run(["verify", "--bundle", repo + "/Reviews/root.yml", "--trust-root", fingerprint])
         #expect(junk.status == 1 && junk.stdout.contains("not a review verification bundle"), "\(junk.stdout)")
+    }
+
+    /// Safe defaults (issue 34, item 1): n of n and a single key are warned about, and two keys
+    /// default to a threshold that survives a lost key.
+    @Test func thresholdsThatLockOrLetOneDecideAreWarnedAbout() throws {
+        #expect(ThresholdAdvice.defaultThreshold(keys: 3) == 2 && ThresholdAdvice.defaultThreshold(keys: 4) == 3 && ThresholdAdvice.defaultThreshold(keys: 5) == 3)
+        #expect(ThresholdAdvice.defaultThreshold(keys: 2) == 1 && ThresholdAdvice.defaultThreshold(keys: 1) == 1)
+        #expect(ThresholdAdvice.warnings(threshold: 2, keys: 3).isEmpty && ThresholdAdvice.warnings(threshold: 3, keys: 5).isEmpty)
+        #expect(ThresholdAdvice.warnings(threshold: 2, keys: 2).first?.contains("locks every configuration change") == true)
+        #expect(ThresholdAdvice.warnings(threshold: 3, keys: 3).first?.contains("--threshold 2") == true)
+        #expect(ThresholdAdvice.warnings(threshold: 1, keys: 1).first?.contains("a single governance key") == true)
+        #expect(ThresholdAdvice.warnings(threshold: 1, keys: 2).first?.contains("alone") == true)
+
+        let keys = TemporaryDirectory(), work = TemporaryDirectory()
+        let env = ["REVIEW_KEY_DIR": keys.path + "/keys"]
+        var publicKeys: [String: String] = [:]
+        for id in ["gov-a", "gov-b"] {
+            publicKeys[id] = try ReviewRun(["keygen", id], in: work.path, environment: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let two = try ReviewRun(["init", work.path + "/two"] + ["gov-a", "gov-b"].flatMap { ["--governance", "\($0)=\(publicKeys[$0]!)"] } + ["--threshold", "2"],
+                                in: work.path, environment: env)
+        #expect(two.status == 0 && two.stderr.contains("warning: 2 of 2: losing any one governance key locks"), "\(two.stderr)")
+        let defaulted = try ReviewRun(["init", work.path + "/default"] + ["gov-a", "gov-b"].flatMap { ["--governance", "\($0)=\(publicKeys[$0]!)"] },
+                                      in: work.path, environment: env)
+        #expect(defaulted.status == 0 && defaulted.stdout.contains("1 of 2") && defaulted.stderr.contains("alone"), "\(defaulted.stdout) \(defaulted.stderr)")
     }
 }

@@ -135,3 +135,26 @@ public enum TrustRootParser {
         "  - id: \(key.id)\n    name: \(YAMLText.quoted(key.name))\n    public-key: \(key.publicKey.base64)\n"
     }
 }
+
+/// What a threshold of governance keys can survive (issue 34): a small team must not lock itself
+/// out by losing one key, nor let one holder change the configuration alone without knowing it.
+public enum ThresholdAdvice {
+    /// The default for `keys` governance keys: a majority that survives one lost key (2 of 3,
+    /// 3 of 4, 3 of 5); with two keys, 1 (2 of 2 would lock on one loss); with one, 1.
+    public static func defaultThreshold(keys: Int) -> Int {
+        keys >= 3 ? keys / 2 + 1 : 1
+    }
+
+    /// Warnings for a threshold of `keys` keys, each with what to do; empty for a safe one.
+    public static func warnings(threshold: Int, keys: Int) -> [String] {
+        var out: [String] = []
+        if keys == 1 {
+            out.append("a single governance key: its holder alone decides every configuration change, and losing it locks the configuration for good; use three keys and --threshold 2")
+        } else if threshold == keys {
+            out.append("\(threshold) of \(keys): losing any one governance key locks every configuration change for good (the only way out is a new first root, which changes every pin); use --threshold \(max(1, keys - 1)) or more keys (2 of 3 survives one lost key)")
+        } else if threshold == 1 {
+            out.append("1 of \(keys): any one holder can change the configuration alone; add keys and raise the threshold (2 of 3 needs two people and survives one lost key)")
+        }
+        return out
+    }
+}
