@@ -9,12 +9,12 @@ public enum ConfigurationFiles {
     public static let signaturesPath: GitPath = "Reviews/configuration-signatures.yml"
 
     /// Paths watched in history: single files, and folders ending in `/`.
-    public static let watched: [GitPath] = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path,
+    public static let watched: [GitPath] = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path,
                                             GitPath(ContentLayout.disclaimersDirectory + "/"), signaturesPath]
 
     /// Whether `path` is part of the signed configuration.
     public static func isConfiguration(_ path: GitPath) -> Bool {
-        path == TrustRoot.path || path == Policy.path || path == Reviewer.path || path == IgnoreRevisions.path
+        path == TrustRoot.path || path == Policy.path || path == Reviewer.path || path == IgnoreRevisions.path || path == AcknowledgedRecords.path
             || path.hasPrefix(ContentLayout.disclaimersDirectory + "/")
     }
 }

@@ -68,7 +68,7 @@ public struct PublishPlan: Sendable {
                 decision = .failure(Reason(text: "its page name '\(page(status))' names a page the site generates; rename the file"))
             } else if pageCount[page(status), default: 0] > 1 {
                 decision = .failure(Reason(text: "another article has the page name '\(page(status))', so their pages would overwrite each other"))
-            } else if let finding = status.findings.first(where: { holdingRules.contains($0.rule) }) {
+            } else if let finding = status.findings.first(where: { holdingRules.contains($0.rule) && $0.severity == .error }) {
                 decision = .failure(Reason(text: finding.rule == .confusablePaths
                     ? "confusable-paths: its path reads like another article's; rename one of them first"
                     : "\(finding.rule.rawValue) on \(finding.path): fix the record history first"))

@@ -14,8 +14,12 @@ public struct VerifyReport: Sendable, Equatable {
     /// without counting approvals.
     public var publicationFindings: [Finding] = []
 
-    /// Whether anything failed (exit 1).
-    public var failed: Bool { !findings.isEmpty || !configurationFindings.isEmpty || !publicationFindings.isEmpty }
+    /// Whether anything failed (exit 1). A record the configuration acknowledges (its finding
+    /// made a warning: ``AcknowledgedRecords``) still does not count, and is still listed, but
+    /// no longer fails.
+    public var failed: Bool {
+        findings.contains { $0.severityOverride != .warning } || !configurationFindings.isEmpty || !publicationFindings.isEmpty
+    }
 
     public init(head: String, total: Int, findings: [Finding]) {
         self.head = head

@@ -83,6 +83,19 @@ struct RecordLog {
             cache.keep(only: used)
             cache.save(repository)
         }
+        // A record the configuration acknowledges (its path and first bytes' SHA-256) keeps its
+        // finding, as a warning: it never counts, and no longer blocks.
+        let acknowledged = governed.current.acknowledgedRecords
+        func judged(_ finding: Finding, blob: ObjectID) throws -> Finding {
+            guard !acknowledged.isEmpty,
+                  acknowledged.contains(AcknowledgedRecords.Entry(path: finding.path, sha256: SignOff.sha256Hex(try repository.blob(blob)))) else {
+                return finding
+            }
+            var finding = finding
+            finding.severityOverride = .warning
+            finding.message += "; acknowledged in \(AcknowledgedRecords.path): it never counts, and no longer blocks"
+            return finding
+        }
         for (path, held) in versions.sorted(by: { $0.key < $1.key }) {
             guard path.hasSuffix(".yml"), path.firstByteOfName != UInt8(ascii: ".") else { continue }
             let ordered = held.sorted { $0.position < $1.position }
@@ -91,14 +104,15 @@ struct RecordLog {
             let addedText = added.map { "commit \($0.short)" } ?? "a commit beyond the shallow clone's history"
             let slug = slugDirectory(of: path)
             if let problem = tampering(original, now: tip[path], later: ordered.dropFirst().first.map { history.commits.ids[$0.position] }) {
-                log.findings[slug, default: []].append(Finding(
+                log.findings[slug, default: []].append(try judged(Finding(
                     .recordTampered, path: path,
                     "this sign-off record, added in \(addedText), \(problem); records are never removed or changed, and it still counts as committed; restore it"
-                        + (added.map { " with 'git checkout \($0.short) -- \(path)'" } ?? "")))
+                        + (added.map { " with 'git checkout \($0.short) -- \(path)'" } ?? "")), blob: original.blob))
             }
             guard original.kind == .blob || original.kind == .executable else {
-                log.findings[slug, default: []].append(Finding(.unreadableRecord, path: path,
-                                                               "a \(original.kind) added in \(addedText) is not a sign-off record and never counts"))
+                log.findings[slug, default: []].append(try judged(Finding(.unreadableRecord, path: path,
+                                                                         "a \(original.kind) added in \(addedText) is not a sign-off record and never counts"),
+                                                                 blob: original.blob))
                 continue
             }
             guard let (result, verified) = parsedByPath[path] else { continue }
@@ -118,7 +132,7 @@ struct RecordLog {
                 log.records[slug, default: []].append(record)
             case .failure(var finding):
                 finding.message += " (added in \(addedText)); it does not count, and it stays in the record: a new decision needs a new record"
-                log.findings[slug, default: []].append(finding)
+                log.findings[slug, default: []].append(try judged(finding, blob: original.blob))
             }
         }
         // Records whose paths read alike (each counts on its own; both are flagged).

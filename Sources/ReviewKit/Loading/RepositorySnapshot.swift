@@ -420,12 +420,14 @@ struct Configuration {
     var disclaimers: [String: String]
     /// Commits that are never an article's last change (`Reviews/ignore-revisions`).
     var ignoredRevisions: Set<String> = []
+    /// Record files that cannot count and no longer block (`Reviews/acknowledged-records`).
+    var acknowledgedRecords: Set<AcknowledgedRecords.Entry> = []
 
     /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
     ///   instead, and can repair a reviewers file that does not parse).
     static func read(from repository: Repository, tree: ObjectID, at revision: ObjectID, readingReviewers: Bool = true) throws -> Configuration {
         var files: [GitPath: [UInt8]] = [:]
-        for path in [Policy.path, Reviewer.path, IgnoreRevisions.path] { files[path] = try fileBytes(path, in: repository, tree: tree) }
+        for path in [Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path] { files[path] = try fileBytes(path, in: repository, tree: tree) }
         for entry in try repository.files(under: GitPath(ContentLayout.disclaimersDirectory), inTree: tree) where entry.kind == .blob {
             files[entry.path] = try repository.blob(entry.id)
         }
@@ -452,11 +454,14 @@ struct Configuration {
         }
         let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
         let ignored = try files[IgnoreRevisions.path].map { (bytes) throws(ReviewError) in try IgnoreRevisions.parse(bytes) } ?? []
-        guard readingReviewers else { return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers, ignoredRevisions: ignored) }
+        let acknowledged = try files[AcknowledgedRecords.path].map { (bytes) throws(ReviewError) in try AcknowledgedRecords.parse(bytes) } ?? []
+        guard readingReviewers else {
+            return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged)
+        }
         let reviewers = try files[Reviewer.path].map { (bytes) throws(ReviewError) in
             try ReviewersParser.parse(bytes, roles: policy.roles)
         } ?? []
-        return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, ignoredRevisions: ignored)
+        return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged)
     }
 
     /// Where articles live as the committed policy at `commit` says (the contract's layout when
