@@ -341,6 +341,22 @@ import TestSupport
         #expect(report.publicationFindings.contains { $0.message.contains("no approval that counts in the medical and editorial roles") })
     }
 
+    /// A publisher key signs only for a root that lists it (issue 31, item 7): a history with no
+    /// root, or a root of its own that lists no publisher, is not signed with the real key.
+    @Test func aPublisherKeySignsOnlyForARootThatListsIt() throws {
+        for governed in [false, true] {
+            let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+            if governed { try content.governWith(ContentRepository.root(), on: "2026-04-07") }
+            try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+            try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+            #expect {
+                try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+                                              signer: Publisher.Signer(id: "press", key: Self.press))
+            } throws: { error in (error as? ReviewError)?.description.contains("is not a publisher key of the root in force here") == true }
+            #expect(try content.repository.referenceTarget(Publisher.reference) == nil)
+        }
+    }
+
     @Test func publishingNeedsThePublisherKeyTheBranchAndAHonestDate() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         try content.governWith(Self.pressRoot, on: "2026-04-07")

@@ -125,6 +125,16 @@ public enum Publisher {
         if let mismatch = snapshot.trustFindings.first(where: { $0.rule == .trustRootMismatch }) {
             throw ReviewError(file: mismatch.path, mismatch.message)
         }
+        // A publisher key signs only for a root that lists it (issue 31: an attacker's rewritten
+        // history with a root of its own, listing no publisher, was signed with the real key).
+        if let signer {
+            let listed = snapshot.governance.current?.root.publishers ?? []
+            guard listed.contains(where: { $0.publicKey == Array(signer.key.publicKey.rawRepresentation) }) else {
+                throw ReviewError(file: TrustRoot.path,
+                                  "the key of '\(signer.id)' is not a publisher key of the root in force here (\(listed.isEmpty ? "it lists none" : "it lists " + listed.map(\.id).joined(separator: ", "))), so it signs nothing here",
+                                  remedy: "check this is the real repository (pin its root with --trust-root), or publish without --as where no root lists publishers")
+            }
+        }
         guard !dryRun, let root = snapshot.governance.current?.root, !root.publishers.isEmpty else { return }
         guard let signer else {
             throw ReviewError(file: TrustRoot.path, "the root lists publisher keys (\(root.publishers.map(\.id).joined(separator: ", "))), so every publication must be signed",
