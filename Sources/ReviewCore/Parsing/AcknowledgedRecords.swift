@@ -26,14 +26,12 @@ public enum AcknowledgedRecords {
     /// - Throws: ``ReviewError`` naming the line of anything else.
     public static func parse(_ bytes: [UInt8], file: String = path.text) throws(ReviewError) -> Set<Entry> {
         var out: Set<Entry> = []
-        for (n, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces)
-            guard !line.isEmpty else { continue }
+        for (n, line) in IgnoreRevisions.lines(bytes) {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
             let digest = parts.first?.lowercased() ?? ""
             guard parts.count == 2, digest.utf8.count == 64, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
                   parts[1].hasPrefix(ContentLayout.signOffsDirectory + "/") else {
-                throw ReviewError(file: file, line: n + 1, "'\(line)' is not '<sha256> <record path>'",
+                throw ReviewError(file: file, line: n, "'\(line)' is not '<sha256> <record path>'",
                                   remedy: "write the record's SHA-256 (sha256sum FILE), a space and its path under \(ContentLayout.signOffsDirectory)/, one per line")
             }
             out.insert(Entry(path: GitPath(parts[1]), sha256: digest))
