@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The README's quickstart runs as written (issue 35, item 4): its code block is turned into a
+/// shell script, command for command, with only what a reader supplies filled in (the public
+/// keys `keygen` printed, the article's body and its commit) and the day fixed with `--as-of`.
+@Suite struct ReadmeQuickstartTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func theQuickstartRunsAsWritten() throws {
+        let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Quickstart").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        // Continuation lines joined, comments dropped, each command kept as written.
+        var commands: [String] = []
+        var pending = ""
+        for raw in block.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(raw)
+            if let comment = line.range(of: "  #") ?? (line.hasPrefix("#") ? line.range(of: "#") : nil) { line = String(line[..<comment.lowerBound]) }
+            line = line.trimmingCharacters(in: .whitespaces)
+            if line.hasSuffix("\\") { pending += line.dropLast() + " "; continue }
+            line = pending + line
+            pending = ""
+            if !line.isEmpty { commands.append(line) }
+        }
+        #expect(commands.count >= 12, "\(commands)")
+        #expect(commands.allSatisfy { $0.hasPrefix("review ") }, "\(commands)")
+        var script = """
+            set -euo pipefail
+            review() { "$REVIEW_BIN" --as-of 2026-04-09 "$@"; }
+            export GIT_AUTHOR_DATE=2026-04-09T10:00:00Z GIT_COMMITTER_DATE=2026-04-09T10:00:00Z
+            export GIT_AUTHOR_NAME=Writer GIT_AUTHOR_EMAIL=w@example.org GIT_COMMITTER_NAME=Writer GIT_COMMITTER_EMAIL=w@example.org
+
+            """
+        var lastKeygen: [String] = []
+        for command in commands {
+            var line = command
+            if line.hasPrefix("review keygen "), let id = line.split(separator: " ").dropFirst(2).first {
+                lastKeygen.append(String(id))
+                line += " > \"$HOME/\(id).pub\""
+            }
+            if line.hasPrefix("review reviewer add "), let id = line.split(separator: " ").dropFirst(3).first {
+                line = line.replacingOccurrences(of: "--public-key KEY", with: "--public-key \"$(cat \"$HOME/\(id).pub\")\"")
+            }
+            script += line + "\n"
+            // What the reader does after `review new`: write the body and commit it.
+            if line.hasPrefix("review new "), let slug = line.split(separator: " ").dropFirst(2).first {
+                script += "sed -i 's/^\\*\\*Short answer:\\*\\* …/**Short answer:** Drink water often./' Articles/\(slug).md\n"
+                script += "git add -A && git commit -qm 'Write \(slug)'\n"
+            }
+        }
+        #expect(lastKeygen.count == 2)
+        let work = TemporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = URL(fileURLWithPath: work.path)
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": work.path, "REVIEW_BIN": ReviewRun.binary,
+                               "REVIEW_KEY_DIR": work.path + "/keys", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]
+        let result = try ProcessResult(process)
+        // Every command succeeds (the script stops at the first that does not): the article ends
+        // approved, `check` passes, and the site has its page.
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: work.path + "/health/public/dehydration.html"), "\(result.stdout)")
+    }
+}
