@@ -42,6 +42,10 @@ public struct DirectoryHistory: Sendable {
     public var commits: Commits
     /// Each version any of these commits held, with the position of the first commit holding it.
     public var firstHeld: [Version: Int]
+    /// Each version's introductions: the commits holding it that none of their parents held
+    /// (a merge that brings it from one side is not one). Several where the same bytes were
+    /// committed on two branches (a copy): order between them is the graph's, never a position.
+    public var introducedAt: [Version: [Int]] = [:]
     /// The watched files (regular files only) as each distinct state they were in: path → blob.
     public var states: [[GitPath: ObjectID]]
     /// Per position, the index into ``states`` of the watched files at that commit.
@@ -163,6 +167,7 @@ extension HistoryEngine {
         var states: [[GitPath: ObjectID]] = []
         var stateAt = [Int32](repeating: 0, count: order.count)
         var firstHeld: [DirectoryHistory.Version: Int] = [:]
+        var introducedAt: [DirectoryHistory.Version: [Int]] = [:]
         var commits = DirectoryHistory.Commits()
         commits.ids.reserveCapacity(order.count)
         commits.times.reserveCapacity(order.count)
@@ -188,12 +193,15 @@ extension HistoryEngine {
                 for file in files {
                     let version = DirectoryHistory.Version(path: file.path, blob: file.id, kind: file.kind)
                     if firstHeld[version] == nil { firstHeld[version] = i }
+                    introducedAt[version, default: []].append(i)
                     if (file.kind == .blob || file.kind == .executable) && isWatched(file.path) { state[file.path] = file.id }
                 }
                 stateAt[i] = Int32(Self.stateNumber(state, in: &states))
                 continue
             }
             var state: [GitPath: ObjectID]?
+            // How many parents each new version differs from: all of them makes this an introduction.
+            var differsFrom: [DirectoryHistory.Version: Int] = [:]
             for (n, list) in index.changes[commit].enumerated() {
                 for change in list where inScope[Int(change.path)] {
                     if n == 0 && watchedNumber[Int(change.path)] {
@@ -203,11 +211,15 @@ extension HistoryEngine {
                     guard let blob = change.blob else { continue }
                     let version = DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind)
                     if firstHeld[version] == nil { firstHeld[version] = i }
+                    differsFrom[version, default: 0] += 1
                 }
             }
+            for (version, count) in differsFrom where count == parents.count { introducedAt[version, default: []].append(i) }
             stateAt[i] = state.map { Int32(Self.stateNumber($0, in: &states)) } ?? stateAt[position[Int(parents[0])]]
         }
-        return DirectoryHistory(commits: commits, firstHeld: firstHeld, states: states, stateAt: stateAt, reachedShallowBoundary: cutOff)
+        var history = DirectoryHistory(commits: commits, firstHeld: firstHeld, states: states, stateAt: stateAt, reachedShallowBoundary: cutOff)
+        history.introducedAt = introducedAt
+        return history
     }
 
     /// The index of `state` in `states`, appending it when new (states are few: the watched

@@ -45,6 +45,39 @@ import TestSupport
         #expect(try content.status(asOf: "2026-04-11").articles[0].state == .approved)
     }
 
+    /// Found attacking the first cut (issue 31): an approval, then a request for changes; a
+    /// pusher then (1) commits a copy of the approval under its other valid name, (2) re-adds
+    /// both files on a branch from before them and merges it (its commits sort first), or
+    /// (3) rewrites history so the request comes first. The request still stands each time.
+    @Test(arguments: ["replay", "side branch", "rewrite"])
+    func copiesAndReorderingsNeverOutrankARequestForChanges(_ how: String) throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let base = try content.repository.headCommit()
+        let editorial = try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let approval = try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        let request = try content.signOff("pml", as: "ann", role: "medical", .requestChanges, on: "2026-04-10", comment: "Wrong dose")
+        #expect(try content.status(asOf: "2026-04-11").articles[0].state == .changesRequested)
+        switch how {
+        case "replay":
+            try content.commit("replay", [.write(approval.legacyPath(in: "pml"), approval.fileText)], on: "2026-04-11", author: "Mallory")
+        case "side branch":
+            let side = try content.builder.commit("side: request", [.write(request.canonicalPath, request.fileText)], parents: [base],
+                                                  time: ContentRepository.time("2026-04-10"), author: "Mallory", moveBranch: false)
+            let side2 = try content.builder.commit("side: approval", [.write(approval.canonicalPath, approval.fileText)], parents: [side],
+                                                   time: ContentRepository.time("2026-04-10"), author: "Mallory", moveBranch: false)
+            try content.builder.merge(side2, time: ContentRepository.time("2026-04-11"))
+        default:
+            // History rewritten from before the records: the request committed first, then the approval.
+            let first = try content.builder.commit("records", [.write(editorial.canonicalPath, editorial.fileText), .write(request.canonicalPath, request.fileText)],
+                                                   parents: [base], time: ContentRepository.time("2026-04-10"), author: "Mallory", moveBranch: false)
+            let back = try content.builder.commit("approval", [.write(approval.canonicalPath, approval.fileText)], parents: [first],
+                                                  time: ContentRepository.time("2026-04-11"), author: "Mallory", moveBranch: false)
+            try content.repository.updateReference(RepoBuilder.main, to: back, expected: try content.repository.headCommit(), message: "force")
+        }
+        try content.builder.checkoutHead()
+        #expect(try content.status(asOf: "2026-04-12").articles[0].state == .changesRequested, "\(how)")
+    }
+
     @Test func ancestryFollowsMergesAndLines() {
         // 0 ← 1 ← 2, 0 ← 3, merge 4 of 2 and 3, 5 on 4.
         let parents: [[Int32]] = [[], [0], [1], [0], [2, 3], [4]]

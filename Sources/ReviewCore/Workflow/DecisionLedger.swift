@@ -12,7 +12,7 @@ struct DecisionLedger {
     let ancestry: CommitAncestry
     /// Per revision class and role: the decisions no later decision of that role was made on
     /// top of (more than one only where history forked), with their positions.
-    private var heads: [String: [String: [(position: Int, decision: SignOff)]]] = [:]
+    private var heads: [String: [String: [(introductions: [Int], decision: SignOff)]]] = [:]
     /// Every counted decision, in history order.
     private(set) var counted: [SignOff] = []
     /// Per revision class: each role's newest counted decision.
@@ -29,17 +29,22 @@ struct DecisionLedger {
         self.ancestry = ancestry
     }
 
-    /// Adds a decision that counts, added at `position` in history (after every decision added
-    /// before it in history order). It supersedes the decisions of its role it was made on top
-    /// of; one made side by side on another branch (neither commit descends from the other) is
-    /// concurrent: a concurrent request for changes stands until a decision that descends from
-    /// both, whichever branch was merged into which (issue 31).
-    mutating func add(_ decision: SignOff, position: Int = .max) {
+    /// Adds a decision that counts, introduced at `introductions` in history (after every
+    /// decision added before it in history order). It supersedes a decision of its role only
+    /// when it was made on top of it, on every path (each of its introductions descends from one
+    /// of the other's), and signed no earlier. One made side by side on another branch is
+    /// concurrent, and so is a copy of an older decision committed again later, or on a branch
+    /// that sorts first: a concurrent request for changes stands until a decision that
+    /// descends from it and was signed after it, whichever way branches were merged (issue 31).
+    mutating func add(_ decision: SignOff, introductions: [Int] = [.max]) {
         counted.append(decision)
         let key = revisions.key(decision.blob)
         var roleHeads = heads[key, default: [:]][decision.role, default: []]
-        roleHeads.removeAll { ancestry.isAncestor($0.position, of: position) }
-        roleHeads.append((position, decision))
+        roleHeads.removeAll { head in
+            head.decision.timestamp <= decision.timestamp
+                && introductions.allSatisfy { mine in head.introductions.contains { ancestry.isAncestor($0, of: mine) } }
+        }
+        roleHeads.append((introductions, decision))
         heads[key, default: [:]][decision.role] = roleHeads
         newest[key, default: [:]][decision.role] = roleHeads.last { $0.decision.decision == .requestChanges }?.decision ?? decision
         newestMember[key] = decision.blob

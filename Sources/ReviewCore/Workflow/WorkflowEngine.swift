@@ -139,7 +139,7 @@ public enum WorkflowEngine {
             if let finding = RuleRegistry.signOffRules.lazy.compactMap({ $0.check(context) }).first {
                 findings.append(finding)
             } else {
-                ledger.add(record.signOff, position: record.position)
+                ledger.add(record.signOff, introductions: record.introductions.isEmpty ? [record.position] : record.introductions)
             }
         }
         return (ledger, findings)

@@ -50,6 +50,9 @@ public struct SignOffRecord: Sendable, Equatable {
     /// The commit whose reviewers file had ended the signing key's validity before this
     /// record was added (it is an ancestor of the adding commit), if any.
     public var keyEndedBy: String?
+    /// Every commit that introduced the record's bytes at its path (none of its parents held
+    /// them): several when the same file was committed on two branches. Empty: just ``position``.
+    public var introductions: [Int] = []
     /// The commit where the record entered the checked branch's first-parent line, when that is
     /// not the commit that added it (a record added on a branch enters with the merge).
     public var enteredBy: String?

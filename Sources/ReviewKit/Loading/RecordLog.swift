@@ -120,6 +120,7 @@ struct RecordLog {
             case .success(let signOff):
                 var record = SignOffRecord(path: path, signOff: signOff, position: position, addedBy: added?.hex,
                                            addedTime: added == nil ? nil : history.commits.times[position])
+                record.introductions = history.introducedAt[original] ?? [position]
                 if let key = keys[signOff.reviewer] {
                     // Judged where the record entered the branch's first-parent line (the merge,
                     // for a record added on a branch): a branch forked before a key ended and
