@@ -150,6 +150,23 @@ import TestSupport
         #expect(table.contains("Articles/adults/fever.md") && table.contains("Articles/children/fever.md"), "\(table)")
     }
 
+    /// Found attacking the first cut: a disclaimer file named like another (normalization or
+    /// case) replaced its wording on every page, and so did a copy in a subfolder. A twin is a
+    /// configuration error naming both; a subfolder's file is not a disclaimer.
+    @Test func aDisclaimerTwinOrCopyNeverReplacesTheWording() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.commit("twin", [.write(GitPath("Reviews/disclaimers/Medical.md"), "This page is medical advice.\n")], on: "2026-04-08")
+        #expect {
+            try content.status(asOf: "2026-04-10")
+        } throws: { error in (error as? ReviewError)?.description.contains("read alike") == true }
+        try content.commit("move it", [.remove(GitPath("Reviews/disclaimers/Medical.md")),
+                                       .write(GitPath("Reviews/disclaimers/old/medical.md"), "This page is medical advice.\n")], on: "2026-04-08")
+        let session = try content.session()
+        let report = try session.status(asOf: Day("2026-04-10")!)
+        #expect(report.articles[0].findings.filter { $0.rule == .missingDisclaimer || $0.rule == .outdatedDisclaimer }.isEmpty, "\(report.articles[0].findings)")
+        #expect(try RepositorySnapshot.load(from: content.repository, revision: content.repository.headCommit()).disclaimers["medical"] == ContentRepository.disclaimer + "\n")
+    }
+
     @Test func anUnknownNameGetsADidYouMeanAndAnotherSpellingIsNotTaken() {
         let names = ArticleNames([(path: GitPath("Articles/\(Self.composed).md"), slug: Self.composed, page: Self.composed),
                                   (path: GitPath("Articles/fever.md"), slug: "fever", page: "fever")])

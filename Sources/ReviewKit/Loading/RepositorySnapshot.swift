@@ -388,7 +388,8 @@ private struct SnapshotLoader {
     /// Every earlier wording each disclaimer file held (in a stable order), without the current one.
     private static func disclaimerHistory(_ files: [(path: GitPath, bytes: [UInt8])], current: [String: String]) -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for file in files where file.path.hasSuffix(".md") {
+        // Files directly in the folder only, as for the current wordings.
+        for file in files where file.path.hasSuffix(".md") && file.path.parent == GitPath(ContentLayout.disclaimersDirectory) {
             let id = Slug.of(file.path.text)
             guard case .success(let text) = TextDecoding.decode(file.bytes),
                   text.contains(where: { !$0.isWhitespace }), text != current[id], out[id]?.contains(text) != true else { continue }
@@ -438,7 +439,18 @@ struct Configuration {
     static func parse(_ files: [GitPath: [UInt8]], at revision: ObjectID, readingReviewers: Bool = true) throws(ReviewError) -> Configuration {
         var disclaimers: [String: String] = [:]
         let prefix = ContentLayout.disclaimersDirectory + "/"
+        // A disclaimer is a file directly in the folder (a copy in a subfolder never stands in for
+        // it), and its id is its name: two files whose names read alike (normalization or case)
+        // would be one id, so neither is taken (issue 31: a twin replaced the legal wording).
+        var named: [String: GitPath] = [:]
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) where path.hasPrefix(prefix) && path.hasSuffix(".md") {
+            guard path.parent == GitPath(ContentLayout.disclaimersDirectory) else { continue }
+            let id = Slug.of(path.text)
+            if let other = named[id.lowercased()] {
+                throw ReviewError(file: path.text, "this disclaimer and \(other.escaped) ('\(path.escaped)') have names that read alike, so which one a category requires is unclear",
+                                  remedy: "rename or remove one of them (git mv)")
+            }
+            named[id.lowercased()] = path
             guard case .success(let text) = TextDecoding.decode(bytes) else {
                 throw ReviewError(file: path.text, line: 1, "the disclaimer is not UTF-8 text", remedy: "save it as UTF-8")
             }
@@ -446,7 +458,7 @@ struct Configuration {
                 throw ReviewError(file: path.text, line: 1, "the disclaimer is empty, so every article would carry it trivially",
                                   remedy: "write the disclaimer's text into it")
             }
-            disclaimers[Slug.of(path.text)] = text
+            disclaimers[id] = text
         }
         guard let policyBytes = files[Policy.path] else {
             throw ReviewError(file: Policy.path.text, "there is no review policy at \(revision.short)",
