@@ -137,8 +137,8 @@ public enum KeyExpiredRule: SignOffRule {
         guard let reviewer = context.reviewer else { return nil }
         if reviewer.isValid(on: context.signOff.day), let ended = context.record.keyEndedBy {
             let when: String
-            if let merge = context.record.enteredBy {
-                when = "commit \(context.record.addedBy?.prefix(7) ?? "?") added it on a branch, merged in commit \(merge.prefix(7)) after \(Reviewer.path) ended the key in commit \(ended.prefix(7))"
+            if context.record.madeBesideEnding {
+                when = "commit \(context.record.addedBy?.prefix(7) ?? "?") added it on a branch beside commit \(ended.prefix(7)), where \(Reviewer.path) ended the key, so it was not made before the key ended"
             } else if ended == context.record.addedBy {
                 when = "the key had ended by commit \(ended.prefix(7)), which added it"
             } else {

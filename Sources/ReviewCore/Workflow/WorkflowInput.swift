@@ -53,9 +53,9 @@ public struct SignOffRecord: Sendable, Equatable {
     /// Every commit that introduced the record's bytes at its path (none of its parents held
     /// them): several when the same file was committed on two branches. Empty: just ``position``.
     public var introductions: [Int] = []
-    /// The commit where the record entered the checked branch's first-parent line, when that is
-    /// not the commit that added it (a record added on a branch enters with the merge).
-    public var enteredBy: String?
+    /// Whether the record was made on a branch beside the commit that ended its key (neither
+    /// descends from the other), rather than after it.
+    public var madeBesideEnding = false
     /// A public key this record's signature is already known to verify with (checked by the
     /// loader on all cores), so the engine need not check it again against that same key.
     public var verifiedWith: [UInt8]?

@@ -122,12 +122,10 @@ struct RecordLog {
                                            addedTime: added == nil ? nil : history.commits.times[position])
                 record.introductions = history.introducedAt[original] ?? [position]
                 if let key = keys[signOff.reviewer] {
-                    // Judged where the record entered the branch's first-parent line (the merge,
-                    // for a record added on a branch): a branch forked before a key ended and
-                    // merged after it does not carry the key past its end (issue 31).
-                    let entry = ended.entry(of: position)
-                    record.keyEndedBy = ended.endedBefore(entry, id: signOff.reviewer, key: key)?.hex
-                    if entry != position { record.enteredBy = history.commits.ids[entry].hex }
+                    if let ending = ended.ending(id: signOff.reviewer, key: key, introductions: record.introductions) {
+                        record.keyEndedBy = ending.commit.hex
+                        record.madeBesideEnding = ending.concurrent
+                    }
                     if verified { record.verifiedWith = key }
                 }
                 log.records[slug, default: []].append(record)
@@ -161,8 +159,9 @@ struct RecordLog {
 
 /// When a reviewers file in history ended a key's validity: the reviewer removed, their key
 /// replaced, a `valid-until` already past at a commit, or one set to that commit's day or
-/// earlier. A record added at a commit whose history holds such an ending does not count,
-/// whatever time it claims. Computed per key on first use, over all commits once.
+/// earlier. A record counts only if it was made before such an ending on every path: one of the
+/// commits that introduced it is an ancestor of the ending, whatever time it claims. Computed per
+/// key on first use, over all commits once.
 private struct KeyEnding {
     let history: DirectoryHistory
     /// Per position: index into `lists` (the reviewers in force there), or -1 when none are listed.
@@ -171,48 +170,29 @@ private struct KeyEnding {
     /// Per reviewer id: the key computed for, and per position the ending commit's position or -1.
     private var endings: [String: (key: [UInt8], ended: [Int32])] = [:]
 
-    /// Per position: the commit of the revision's first-parent line where it entered (itself
-    /// for a commit on that line; the oldest merge on it that reaches it, otherwise).
-    private let entries: [Int32]
+    /// Which commits descend from which.
+    private let ancestry: CommitAncestry
 
     init(history: DirectoryHistory, reviewersAt: [Int32], lists: [[Reviewer]?]) {
         self.history = history
         self.reviewersAt = reviewersAt
         self.lists = lists
-        entries = Self.entries(history.commits)
+        let commits = history.commits
+        ancestry = CommitAncestry(count: commits.count, parents: { commits.parents($0) })
     }
 
-    func entry(of position: Int) -> Int { position < entries.count && entries[position] >= 0 ? Int(entries[position]) : position }
-
-    private static func entries(_ commits: DirectoryHistory.Commits) -> [Int32] {
-        guard commits.count > 0 else { return [] }
-        var entry = [Int32](repeating: -1, count: commits.count)
-        // The first-parent line from the revision (the last position) back to a root.
-        var line: [Int] = []
-        var c = commits.count - 1
-        while true {
-            line.append(c)
-            guard let first = commits.parents(c).first else { break }
-            c = Int(first)
-        }
-        // Oldest first, so a commit reachable from two merges enters with the older one.
-        for l in line.reversed() { entry[l] = Int32(l) }
-        for l in line.reversed() {
-            var stack = commits.parents(l).dropFirst().map(Int.init)
-            while let x = stack.popLast() {
-                guard entry[x] < 0 else { continue }
-                entry[x] = Int32(l)
-                stack += commits.parents(x).map(Int.init)
-            }
-        }
-        return entry
-    }
-
-    /// The commit that ended `key` in the history of the commit at `position`, if any.
-    mutating func endedBefore(_ position: Int, id: String, key: [UInt8]) -> ObjectID? {
+    /// The commit that ended `key` in the revision's history, unless the record was made before
+    /// it on every path: one of the commits that introduced the record is an ancestor of the
+    /// ending (issue 31: a record on a branch forked before the key ended, back-dated and merged
+    /// after it in either direction, was not). `concurrent` says the record was made beside the
+    /// ending rather than after it.
+    mutating func ending(id: String, key: [UInt8], introductions: [Int]) -> (commit: ObjectID, concurrent: Bool)? {
         if endings[id]?.key != key { endings[id] = (key, compute(id: id, key: key)) }
-        let at = endings[id]!.ended[position]
-        return at < 0 ? nil : history.commits.ids[Int(at)]
+        guard let tip = history.commits.ids.indices.last else { return nil }
+        let at = Int(endings[id]!.ended[tip])
+        guard at >= 0, !introductions.contains(where: { ancestry.isAncestor($0, of: at) }) else { return nil }
+        let after = introductions.allSatisfy { ancestry.isAncestor(at, of: $0) }
+        return (history.commits.ids[at], !after)
     }
 
     /// Per position: the position of the first commit in its history that ended the key, or -1.
