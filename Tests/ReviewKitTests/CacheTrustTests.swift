@@ -1,5 +1,5 @@
 import Foundation
-import GitKit
+@testable import GitKit
 import Paths
 import ReviewCore
 @testable import ReviewKit
@@ -33,5 +33,37 @@ import TestSupport
         #expect(report.articles[0].state != .approved)
         #expect(report.articles[0].recordFindings.contains { $0.rule == .badSignature }, "\(report.articles[0].recordFindings)")
         #expect(try content.session().verify(asOf: Day("2026-04-10")!).findings.contains { $0.rule == .badSignature })
+    }
+
+    /// Found attacking the first cut: the history index (a cache under the git directory, written
+    /// with the user's key) rewritten so the commit of a request for changes seems to change the
+    /// approval's file instead. The record at HEAD that the history does not show now fails closed.
+    @Test func aForgedHistoryIndexCannotHideARecord() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        let approval = try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        let request = try content.signOff("pml", as: "ann", role: "medical", .requestChanges, on: "2026-04-10", comment: "Wrong dose")
+        #expect(try content.status(asOf: "2026-04-11").articles[0].state == .changesRequested)
+
+        let repository = content.repository
+        let file = HistoryCacheFile.path(in: repository, directory: HistoryEngine.indexDirectory)
+        var index = try #require(HistoryCacheFile.load(from: file, directory: HistoryEngine.indexDirectory, shallow: repository.shallowBoundary()))
+        let requestNumber = try #require(index.paths.values.firstIndex(of: request.canonicalPath))
+        let approvalNumber = try #require(index.paths.values.firstIndex(of: approval.canonicalPath))
+        var patched = 0
+        for c in index.changes.indices {
+            for k in index.changes[c].indices {
+                for j in index.changes[c][k].indices where index.changes[c][k][j].path == Int32(requestNumber) {
+                    index.changes[c][k][j].path = Int32(approvalNumber)
+                    patched += 1
+                }
+            }
+        }
+        #expect(patched > 0)
+        HistoryCacheFile.save(index, to: file)
+
+        let status = try content.status(asOf: "2026-04-11").articles[0]
+        #expect(status.findings.contains { $0.rule == .historyMissing && $0.path == request.canonicalPath }, "\(status.findings)")
+        #expect(try content.session().publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11")).plan.entries.isEmpty)
     }
 }

@@ -167,6 +167,19 @@ import TestSupport
         #expect(try RepositorySnapshot.load(from: content.repository, revision: content.repository.headCommit()).disclaimers["medical"] == ContentRepository.disclaimer + "\n")
     }
 
+    /// Found attacking the first cut: approving an article whose path is not UTF-8 committed a
+    /// record that could never verify (YAML holds text). It is refused, nothing written.
+    @Test func anArticleWhosePathIsNotUTF8CannotBeApproved() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann"), .editorial("ed")])
+        let path = GitPath(bytes: Array("Articles/x".utf8) + [0xFF] + Array("/flu.md".utf8))
+        try content.commit("Add flu", [.write(path, ContentRepository.article("flu", category: .general, lastUpdated: "2026-04-08"))], on: "2026-04-08")
+        let head = try content.repository.headCommit()
+        #expect {
+            try content.signOff("flu", as: "ed", role: "editorial", on: "2026-04-09")
+        } throws: { error in (error as? ReviewError)?.description.contains("not UTF-8") == true }
+        #expect(try content.repository.headCommit() == head)
+    }
+
     @Test func anUnknownNameGetsADidYouMeanAndAnotherSpellingIsNotTaken() {
         let names = ArticleNames([(path: GitPath("Articles/\(Self.composed).md"), slug: Self.composed, page: Self.composed),
                                   (path: GitPath("Articles/fever.md"), slug: "fever", page: "fever")])

@@ -41,6 +41,15 @@ struct RecordLog {
         }
 
         var log = RecordLog(truncated: history.reachedShallowBoundary)
+        // Every record file at the revision must be one the history read shows: the history comes
+        // from an index under the git directory that a job running as the same user can write,
+        // and a cache never decides (issue 31). One it does not show fails closed.
+        for (path, file) in tip where path.hasSuffix(".yml") && path.firstByteOfName != UInt8(ascii: ".") {
+            if let slugs, !slugs.contains(slugDirectory(of: path)) { continue }
+            guard !(versions[path]?.contains { $0.version.blob == file.id } ?? false) else { continue }
+            log.findings[slugDirectory(of: path), default: []].append(Finding(.historyMissing, path: path,
+                "this record is at \(ContentLayout.signOffsDirectory) but not in the history review read, so when it was added cannot be known: the history index under the git directory is damaged or was changed; delete <git dir>/review/ and run again"))
+        }
         var ended = KeyEnding(history: history, reviewersAt: governed.reviewersAt, lists: governed.reviewerLists)
         // Records parsed and verified by an earlier run come from the cache (a full read only:
         // for a few articles, loading it costs more than it saves). The others are read on

@@ -161,6 +161,12 @@ public enum SignOffWriter {
                               "the private key for '\(reviewer.id)' does not match the public key listed for them",
                               remedy: "use the key 'review keygen' made for them, or update their public-key")
         }
+        // A record names its article's path as text (YAML): a path that is not UTF-8 cannot be
+        // named, and a record signed over its bytes would never verify.
+        guard facts.article.path.isUTF8 else {
+            throw ReviewError(file: facts.article.path, "the article's path is not UTF-8 text (\(facts.article.path.escaped)), so no record can name it",
+                              remedy: "rename the file to a UTF-8 name (git mv), then approve it")
+        }
         if request.decision == .approve, let broken = facts.parseFindings.first(where: { $0.rule == .invalidFrontMatter }) {
             throw ReviewError(file: broken.path, line: broken.line, "cannot approve an article with broken front matter: \(broken.message)",
                               remedy: "fix it first, or use request-changes")
