@@ -20,6 +20,9 @@ public struct GovernanceStatus: Sendable {
         public var neededFromNewRoot: Int?
         /// Keys that may still sign (id and name).
         public var mayStillSign: [String]
+        /// The digest of the statement a signer would sign (`sha256:…`): what `governance sign
+        /// --expect` checks, so a change slipped in after a signer read it is not signed.
+        public var digest: String = ""
     }
 
     public var head: String
@@ -51,6 +54,7 @@ public struct GovernanceStatus: Sendable {
                 out += ", and by \(own.count) of the \(needed) keys of the new root it needs"
             }
             out += ".\n"
+            out += "Statement to sign: \(pending.digest) (sign with 'review governance sign --as ID --expect \(pending.digest)').\n"
             if !pending.mayStillSign.isEmpty {
                 out += "Still to sign ('review governance sign --as ID'): \(pending.mayStillSign.joined(separator: ", ")).\n"
             }
@@ -92,7 +96,10 @@ extension ReviewSession {
     /// Refuses a key that may not sign it, a second signature by one key, and a configuration
     /// that is already the version in force.
     /// - Returns: the commit and the status after it.
-    public func signConfiguration(as signer: String, key: Curve25519.Signing.PrivateKey, now: Int64) throws(ReviewError) -> (String, GovernanceStatus) {
+    /// - Parameter expect: the statement digest the signer read (`governance status`); when the
+    ///   branch's configuration is another by the time it is signed, nothing is signed.
+    public func signConfiguration(as signer: String, key: Curve25519.Signing.PrivateKey, now: Int64,
+                                  expect: String? = nil) throws(ReviewError) -> (String, GovernanceStatus) {
         let commit = try commitChange("Sign the configuration as \(signer)", now: now) { tip, _ in
             let governed = try self.readGoverned(at: tip)
             let status = governed.status(head: tip.hex, pinned: nil)
@@ -111,6 +118,11 @@ extension ReviewSession {
             }
             var signatures = ConfigurationSignatures(version: pending.version, rootVersion: pending.rootVersion)
             let statement = ConfigurationStatement(version: pending.version, rootVersion: pending.rootVersion, files: tipState.digests)
+            if let expect, !Self.sameDigest(expect, statement.digest) {
+                throw ReviewError(file: ConfigurationFiles.signaturesPath,
+                                  "the configuration on the branch is statement \(statement.digest), not the \(expect) you read: it changed since (\(pending.changedPaths.map(\.text).joined(separator: ", ")))",
+                                  remedy: "read 'review governance status' again, and sign what it shows")
+            }
             if let bytes = tipState.signatures, let existing = try? ConfigurationSignatures.parse(bytes),
                existing.version == pending.version, existing.rootVersion == pending.rootVersion {
                 // Keep the signatures that still verify over exactly these files.
@@ -126,6 +138,12 @@ extension ReviewSession {
             return [.write(ConfigurationFiles.signaturesPath, signatures.text)]
         }
         return (commit, try governanceStatus())
+    }
+
+    /// Whether two statement digests are the same (`sha256:` optional, any case).
+    static func sameDigest(_ a: String, _ b: String) -> Bool {
+        func bare(_ s: String) -> String { (s.lowercased().hasPrefix("sha256:") ? String(s.dropFirst(7)) : s).lowercased() }
+        return bare(a) == bare(b)
     }
 
     /// The governed configuration at `revision`, read from its whole history.
@@ -196,6 +214,7 @@ extension GovernedConfiguration {
             still += newRoot.governance.filter { key in !signers.contains(key.publicKey) && !still.contains { $0.publicKey == key.publicKey } }
         }
         pending.mayStillSign = still.map { $0.name == $0.id ? $0.id : "\($0.id) (\($0.name))" }
+        pending.digest = ConfigurationStatement(version: version, rootVersion: rootVersion, files: committed.digests).digest
         status.pending = pending
         return status
     }

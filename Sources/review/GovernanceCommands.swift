@@ -71,13 +71,21 @@ struct GovernanceSignCommand: ParsableCommand {
     @Option(name: .customLong("as"), help: "Your governance key id (the key is read from $REVIEW_KEY_DIR/<id>.key).")
     var signer: String
 
+    @Option(help: ArgumentHelp("The statement digest you read ('review governance status'): nothing is signed when the branch holds another.",
+                               valueName: "sha256:…"))
+    var expect: String?
+
     func run() throws {
         let session = try global.session()
         let store = KeyStore()
         try session.checkKeyDirectory(store)
         let key = try store.privateKey(for: signer)
-        let (commit, status) = try session.signConfiguration(as: signer, key: key, now: global.now)
-        emit("Signed the configuration as \(signer) in commit \(commit.prefix(7)).")
+        let before = try session.governanceStatus().pending
+        let (commit, status) = try session.signConfiguration(as: signer, key: key, now: global.now, expect: expect)
+        // With --expect the statement signed is exactly the one named; without, the one read just
+        // before (the branch may have moved between: --expect makes sure).
+        let what = before.map { " version \($0.version) (\($0.changedPaths.map(\.text).joined(separator: ", "))), statement \(expect ?? $0.digest)" } ?? ""
+        emit("Signed the configuration\(what) as \(signer) in commit \(commit.prefix(7))\(expect == nil ? "; next time pass --expect with the statement you read" : "").")
         emit(status.text, terminator: "")
     }
 }

@@ -341,6 +341,31 @@ import TestSupport
         #expect(report.publicationFindings.contains { $0.message.contains("no approval that counts in the medical and editorial roles") })
     }
 
+    /// Sign what you read (issue 34, item 4): the status names the statement to sign; a change
+    /// slipped in after the first signer read it is refused with --expect, nothing written.
+    @Test func aSignerWhoExpectsAStatementSignsNothingElse() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.governWith(on: "2026-04-07")
+        try content.commit("a policy change", [.write(Policy.path, ContentRepository.policy + "max-unpublish-percent: 30\n")], on: "2026-04-08")
+        let read = try #require(try content.session().governanceStatus().pending)
+        #expect(read.digest.hasPrefix("sha256:") && read.digest.count == 71)
+        #expect(try content.session().governanceStatus().text.contains("Statement to sign: \(read.digest)"))
+        // Someone slips another change in before the signer signs.
+        try content.commit("slipped in", [.write(Policy.path, ContentRepository.policy + "max-unpublish-percent: 100\n")], on: "2026-04-08")
+        try content.builder.checkoutHead()
+        let head = try content.repository.headCommit()
+        #expect {
+            try content.session().signConfiguration(as: "gov-1", key: ContentRepository.governanceKey(1), now: ContentRepository.time("2026-04-08"),
+                                                    expect: read.digest)
+        } throws: { error in (error as? ReviewError)?.description.contains("changed since") == true }
+        #expect(try content.repository.headCommit() == head)
+        // The statement now pending signs with its own digest (with or without the prefix, any case).
+        let now = try #require(try content.session().governanceStatus().pending)
+        _ = try content.session().signConfiguration(as: "gov-1", key: ContentRepository.governanceKey(1), now: ContentRepository.time("2026-04-08"),
+                                                    expect: String(now.digest.dropFirst(7)).uppercased())
+        #expect(try content.session().governanceStatus().pending?.signedBy == ["gov-1"])
+    }
+
     /// A publisher key signs only for a root that lists it (issue 31, item 7): a history with no
     /// root, or a root of its own that lists no publisher, is not signed with the real key.
     @Test func aPublisherKeySignsOnlyForARootThatListsIt() throws {
