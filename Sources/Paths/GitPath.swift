@@ -141,12 +141,6 @@ public struct GitPath: Sendable, Hashable, Comparable, CustomStringConvertible, 
 
     // MARK: Building and taking apart
 
-    /// `self/component` (`component` alone when `self` is empty).
-    public func appending(_ component: GitPath) -> GitPath {
-        if isEmpty { return component }
-        return GitPath(bytes: bytes + [0x2f] + component.bytes)
-    }
-
     /// `self/`, or empty when `self` is (a folder as the prefix of the paths below it).
     public var appendingSlash: GitPath { isEmpty ? self : self + "/" }
 

@@ -9,6 +9,18 @@ import TestSupport
 /// A key ends where history says, on every path into the branch (issue 31, item 2): a record
 /// made on a branch forked before the key ended, back-dated, and merged after, does not count.
 @Suite struct KeyEndingMergeTests {
+    /// Ann's approval of pml as it was at `fork`, signed and committed on a branch from there,
+    /// dated 2026-04-07 (before the retirement the tests make on main).
+    private func backDatedApproval(_ content: ContentRepository, on fork: ObjectID) throws -> (SignOff, ObjectID) {
+        let entry = try #require(try content.repository.entry(at: "Articles/pml.md", inCommit: fork))
+        var signOff = SignOff(article: "Articles/pml.md", blob: entry.id.hex, sha256: SignOff.sha256Hex(try content.repository.blob(entry.id)),
+                              reviewer: "ann", role: "medical", decision: .approve, timestamp: ContentRepository.time("2026-04-07"), comment: "")
+        try signOff.sign(with: try #require(content.key("ann")))
+        let side = try content.builder.commit("Approve pml", [.write(signOff.canonicalPath, signOff.fileText)], parents: [fork],
+                                              time: ContentRepository.time("2026-04-07"), author: "Ann", moveBranch: false)
+        return (signOff, side)
+    }
+
     @Test func aRecordMergedAfterItsKeyEndedIsKeyExpired() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .medical("mo"), .editorial("ed")])
         let fork = try content.repository.headCommit()
@@ -16,12 +28,7 @@ import TestSupport
         // Ann's key is retired on main.
         try content.commit("Retire ann", [.write(Reviewer.path, try content.reviewersFile(retiring: "ann", on: "2026-04-08"))], on: "2026-04-08")
         // On a branch forked before that, back-dated, her approval; then the branch is merged.
-        let entry = try #require(try content.repository.entry(at: "Articles/pml.md", inCommit: fork))
-        var signOff = SignOff(article: "Articles/pml.md", blob: entry.id.hex, sha256: SignOff.sha256Hex(try content.repository.blob(entry.id)),
-                              reviewer: "ann", role: "medical", decision: .approve, timestamp: ContentRepository.time("2026-04-07"), comment: "")
-        try signOff.sign(with: try #require(content.key("ann")))
-        let side = try content.builder.commit("Approve pml", [.write(signOff.canonicalPath, signOff.fileText)], parents: [fork],
-                                              time: ContentRepository.time("2026-04-07"), author: "Ann", moveBranch: false)
+        let (signOff, side) = try backDatedApproval(content, on: fork)
         let merge = try content.builder.merge(side, [.write(signOff.canonicalPath, signOff.fileText)], time: ContentRepository.time("2026-04-09"))
         try content.builder.checkoutHead()
 
@@ -45,12 +52,7 @@ import TestSupport
         let retiredFile = try content.reviewersFile(retiring: "ann", on: "2026-04-08")
         try content.commit("Retire ann", [.write(Reviewer.path, retiredFile)], on: "2026-04-08")
         let retired = try content.repository.headCommit()
-        let entry = try #require(try content.repository.entry(at: "Articles/pml.md", inCommit: fork))
-        var signOff = SignOff(article: "Articles/pml.md", blob: entry.id.hex, sha256: SignOff.sha256Hex(try content.repository.blob(entry.id)),
-                              reviewer: "ann", role: "medical", decision: .approve, timestamp: ContentRepository.time("2026-04-07"), comment: "")
-        try signOff.sign(with: try #require(content.key("ann")))
-        let side = try content.builder.commit("Approve pml", [.write(signOff.canonicalPath, signOff.fileText)], parents: [fork],
-                                              time: ContentRepository.time("2026-04-07"), author: "Ann", moveBranch: false)
+        let (_, side) = try backDatedApproval(content, on: fork)
         // The branch merges main (the branch first), and main moves to that merge.
         let merged = try content.builder.commit("Merge main into the branch", [.write(Reviewer.path, retiredFile)],
                                                 parents: [side, retired], time: ContentRepository.time("2026-04-09"), moveBranch: false)

@@ -17,6 +17,8 @@ struct RecordLog {
     var findings: [GitPath: [Finding]] = [:]
     /// Whether the records' history is cut by a shallow clone.
     var truncated = false
+    /// Which commits of the records' history descend from which (built once per read).
+    var ancestry = CommitAncestry.line
 
     /// Reads the log as seen from the revision `governed` was read at.
     ///
@@ -40,7 +42,9 @@ struct RecordLog {
             versions[version.path, default: []].append((version, position))
         }
 
-        var log = RecordLog(truncated: history.reachedShallowBoundary)
+        let commits = history.commits
+        var log = RecordLog(truncated: history.reachedShallowBoundary,
+                            ancestry: commits.count == 0 ? .line : CommitAncestry(count: commits.count, parents: { commits.parents($0) }))
         // Every record file at the revision must be one the history read shows: the history comes
         // from an index under the git directory that a job running as the same user can write,
         // and a cache never decides (issue 31). One it does not show fails closed.
@@ -50,7 +54,7 @@ struct RecordLog {
             log.findings[slugDirectory(of: path), default: []].append(Finding(.historyMissing, path: path,
                 "this record is at \(ContentLayout.signOffsDirectory) but not in the history review read, so when it was added cannot be known: the history index under the git directory is damaged or was changed; delete <git dir>/review/ and run again"))
         }
-        var ended = KeyEnding(history: history, reviewersAt: governed.reviewersAt, lists: governed.reviewerLists)
+        var ended = KeyEnding(history: history, reviewersAt: governed.reviewersAt, lists: governed.reviewerLists, ancestry: log.ancestry)
         // Records parsed and verified by an earlier run come from the cache (a full read only:
         // for a few articles, loading it costs more than it saves). The others are read on
         // this thread (libgit2 handles are not shared), then parsed and checked against the
@@ -182,12 +186,11 @@ private struct KeyEnding {
     /// Which commits descend from which.
     private let ancestry: CommitAncestry
 
-    init(history: DirectoryHistory, reviewersAt: [Int32], lists: [[Reviewer]?]) {
+    init(history: DirectoryHistory, reviewersAt: [Int32], lists: [[Reviewer]?], ancestry: CommitAncestry) {
         self.history = history
         self.reviewersAt = reviewersAt
         self.lists = lists
-        let commits = history.commits
-        ancestry = CommitAncestry(count: commits.count, parents: { commits.parents($0) })
+        self.ancestry = ancestry
     }
 
     /// The commit that ended `key` in the revision's history, unless the record was made before

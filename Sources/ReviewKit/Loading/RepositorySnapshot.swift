@@ -237,9 +237,6 @@ private struct SnapshotLoader {
                     slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
         }
         let recordsOf = Self.recordOwners(log.records, files: files, placed: placed.map { ($0.directory, $0.changes) })
-        // Which record-adding commits descend from which (decisions on two branches are concurrent).
-        let commits = governed.history.commits
-        let ancestry = commits.count == 0 ? CommitAncestry.line : CommitAncestry(count: commits.count, parents: { commits.parents($0) })
         for i in inputs.indices {
             let file = inputs[i].file
             if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
@@ -282,7 +279,8 @@ private struct SnapshotLoader {
                 changes: changes, historyTruncated: file.commit == nil || report.unresolved.contains(file.path),
                 signOffs: mine, revisions: revisions, publishedBlob: publishedBlobs[file.path])
             facts.recordFindings = recordFindings
-            facts.ancestry = ancestry
+            // Which record-adding commits descend from which (decisions on two branches are concurrent).
+            facts.ancestry = log.ancestry
             facts.recordHistoryTruncated = log.truncated
             articles.append(facts)
         }
