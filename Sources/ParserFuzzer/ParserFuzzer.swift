@@ -27,7 +27,7 @@ func parseOne(_ bytes: [UInt8], parser: String) {
         _ = try? TrustRootParser.parse(bytes)
         _ = try? ConfigurationSignatures.parse(bytes)
     // Pinned to the first root of the corpus bundle (Tests/FuzzCorpus/bundle), so inputs get past the pin.
-    case "bundle": _ = BundleVerifier.verify(bytes, pinned: "sha256:b1b7f650730e06efd96ed21dabd53460cb65e1eb7bed98092abfbb9b61e964da")
+    case "bundle": _ = BundleVerifier.verify(bytes, pinned: "sha256:b1b7f650730e06efd96ed21dabd53460cb65e1eb7bed98092abfbb9b61e964da", page: bytes)
     default: _ = ArticleParser.parse(path: "Articles/fuzz.md", bytes: bytes)
     }
 }

@@ -18,6 +18,9 @@ struct VerifyCommand: ParsableCommand {
                                valueName: "file"))
     var bundle: String?
 
+    @Option(help: ArgumentHelp("With --bundle: the rendered page to check against it (default: the .html beside the bundle).", valueName: "file"))
+    var page: String?
+
     func run() throws {
         if let bundle {
             guard let pinned = try global.pinnedRoot() else {
@@ -26,7 +29,12 @@ struct VerifyCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: bundle) else {
                 throw ReviewError(file: bundle, "cannot read the bundle", remedy: "pass the path of a .bundle.json file")
             }
-            let verdict = BundleVerifier.verify(Array(data), pinned: pinned)
+            // The page beside the bundle (flu.bundle.json → flu.html), unless one is named.
+            let pagePath = page ?? (bundle.hasSuffix(".bundle.json") ? String(bundle.dropLast(".bundle.json".count)) + ".html" : bundle + ".html")
+            if page != nil, !FileManager.default.fileExists(atPath: pagePath) {
+                throw ReviewError(file: pagePath, "cannot read the page", remedy: "pass the path of the rendered .html page")
+            }
+            let verdict = BundleVerifier.verify(Array(data), pinned: pinned, page: FileManager.default.contents(atPath: pagePath).map(Array.init))
             emit(verdict.text, terminator: "")
             if !verdict.verified { throw Outcome.blockingFindings }
             return

@@ -408,12 +408,12 @@ import TestSupport
     // MARK: Bundles (item 5)
 
     /// Renders the site of `content` and returns pml's bundle and page.
-    private func renderedBundle(_ content: ContentRepository) throws -> (bundle: [UInt8], page: String) {
+    private func renderedBundle(_ content: ContentRepository) throws -> (bundle: [UInt8], page: [UInt8]) {
         let site = TemporaryDirectory()
         _ = try content.session().renderSite(to: site.path + "/site")
         let bundle = try #require(FileManager.default.contents(atPath: site.path + "/site/pml.bundle.json"))
-        let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
-        return (Array(bundle), page)
+        let page = try #require(FileManager.default.contents(atPath: site.path + "/site/pml.html"))
+        return (Array(bundle), Array(page))
     }
 
     /// The bundle with one field changed.
@@ -426,39 +426,47 @@ import TestSupport
     @Test func aPageBundleVerifiesOfflineAgainstThePinnedRoot() throws {
         let content = try published()
         let (bundle, page) = try renderedBundle(content)
-        #expect(page.contains("\"subjectOf\":{\"@type\":\"DigitalDocument\"") && page.contains("pml.bundle.json"))
-        let verdict = BundleVerifier.verify(bundle, pinned: Self.pressRoot.fingerprint)
+        let html = String(decoding: page, as: UTF8.self)
+        #expect(html.contains("\"subjectOf\":{\"@type\":\"DigitalDocument\"") && html.contains("pml.bundle.json"))
+        let verdict = BundleVerifier.verify(bundle, pinned: Self.pressRoot.fingerprint, page: page)
         #expect(verdict.verified, "\(verdict.text)")
         #expect(verdict.facts.contains("medical review: Ann, MD on 2026-04-09"), "\(verdict.facts)")
+        #expect(verdict.facts.contains { $0.hasPrefix("article: Articles/pml.md at revision ") }, "\(verdict.facts)")
+        #expect(verdict.facts.contains { $0.hasPrefix("page: pml.html, sha256 ") }, "\(verdict.facts)")
         // Another root, as a rewritten repository would have, is refused.
-        let other = BundleVerifier.verify(bundle, pinned: ContentRepository.root(threshold: 1, keys: 4...4).fingerprint)
+        let other = BundleVerifier.verify(bundle, pinned: ContentRepository.root(threshold: 1, keys: 4...4).fingerprint, page: page)
         #expect(!other.verified && other.problems.first?.contains("not the pinned") == true)
     }
 
     @Test func aBundleEditedAfterSigningFails() throws {
-        let (bundle, _) = try renderedBundle(try published())
+        let (bundle, page) = try renderedBundle(try published())
         let pin = Self.pressRoot.fingerprint
+        // The page itself, edited by someone who can write the site (issue 31, item 9), or missing.
+        let defaced = Array(String(decoding: page, as: UTF8.self).replacingOccurrences(of: "</main>", with: "<p>Stop your statins.</p></main>").utf8)
+        #expect(defaced != page)
+        #expect(BundleVerifier.verify(bundle, pinned: pin, page: defaced).problems.contains { $0.contains("it was changed after publication") })
+        #expect(BundleVerifier.verify(bundle, pinned: pin, page: nil).problems.contains { $0.contains("no page to check") })
         let article = try edited(bundle) { b in
             b.article = Data((String(decoding: Data(base64Encoded: b.article)!, as: UTF8.self) + "\nA miracle cure.\n").utf8).base64EncodedString()
         }
-        #expect(BundleVerifier.verify(article, pinned: pin).problems.contains { $0.contains("is not the text that was published") })
+        #expect(BundleVerifier.verify(article, pinned: pin, page: page).problems.contains { $0.contains("is not the text that was published") })
         let manifest = try edited(bundle) { b in
             b.manifest = Data(String(decoding: Data(base64Encoded: b.manifest)!, as: UTF8.self)
                 .replacingOccurrences(of: "\"MD\"", with: "\"MD, PhD\"").utf8).base64EncodedString()
         }
-        #expect(BundleVerifier.verify(manifest, pinned: pin).problems.contains { $0.contains("manifest") })
+        #expect(BundleVerifier.verify(manifest, pinned: pin, page: page).problems.contains { $0.contains("manifest") })
         let record = try edited(bundle) { b in
             let path = b.records.keys.sorted()[0]
             b.records[path] = b.records[path]!.replacingOccurrences(of: "comment: \"ok\"", with: "comment: \"fine\"")
         }
-        #expect(!BundleVerifier.verify(record, pinned: pin).verified)
+        #expect(!BundleVerifier.verify(record, pinned: pin, page: page).verified)
         let reviewers = try edited(bundle) { b in
             let text = String(decoding: Data(base64Encoded: b.configuration[Reviewer.path.text]!)!, as: UTF8.self)
             b.configuration[Reviewer.path.text] = Data(text.replacingOccurrences(of: "name: Ann", with: "name: Prof Ann").utf8).base64EncodedString()
         }
-        #expect(BundleVerifier.verify(reviewers, pinned: pin).problems.contains { $0.contains("is not the file configuration version") })
+        #expect(BundleVerifier.verify(reviewers, pinned: pin, page: page).problems.contains { $0.contains("is not the file configuration version") })
         let unsigned = try edited(bundle) { b in b.publication.signatures = [] }
-        #expect(BundleVerifier.verify(unsigned, pinned: pin).problems.contains { $0.contains("not signed by a publisher key") })
+        #expect(BundleVerifier.verify(unsigned, pinned: pin, page: page).problems.contains { $0.contains("not signed by a publisher key") })
     }
 
     @Test func aBundleCarriesEveryRootVersion() throws {
@@ -475,12 +483,12 @@ import TestSupport
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
         _ = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                           signer: Publisher.Signer(id: "press", key: Self.press))
-        let (bundle, _) = try renderedBundle(content)
+        let (bundle, page) = try renderedBundle(content)
         let decoded = try JSONDecoder().decode(VerificationBundle.self, from: Data(bundle))
         #expect(decoded.chain.map(\.version) == [1, 2, 3] && decoded.chain.map(\.rootVersion) == [1, 2, 2])
-        #expect(BundleVerifier.verify(bundle, pinned: Self.pressRoot.fingerprint).verified)
+        #expect(BundleVerifier.verify(bundle, pinned: Self.pressRoot.fingerprint, page: page).verified)
         // Dropping the root change leaves version 3 signed by keys the first root does not hold.
         let gap = try edited(bundle) { b in b.chain.remove(at: 1) }
-        #expect(!BundleVerifier.verify(gap, pinned: Self.pressRoot.fingerprint).verified)
+        #expect(!BundleVerifier.verify(gap, pinned: Self.pressRoot.fingerprint, page: page).verified)
     }
 }

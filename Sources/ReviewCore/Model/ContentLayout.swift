@@ -12,4 +12,7 @@ public enum ContentLayout {
     public static let signOffsDirectory = "Reviews/signoffs"
     /// The ref `review publish` moves.
     public static let publishedReference = "refs/heads/published"
+    /// The rendered site on the published ref (`_site/<page>.html`, the index, the sitemap, the
+    /// stylesheet): made by `publish`, named by its signed statement, copied by `--site`.
+    public static let publishedSiteDirectory: GitPath = "_site"
 }

@@ -274,34 +274,32 @@ public struct GovernanceChain: Sendable {
         }
         let statement = check.statement
             ?? ConfigurationStatement(version: signatures.version, rootVersion: signatures.rootVersion, files: states[state].digests)
-        let rootChanged = previous.map { states[$0.state].files[TrustRoot.path] != states[state].files[TrustRoot.path] } ?? true
-        let expectedRootVersion = previous.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? (cutOff ? signatures.rootVersion : 1)
-        if let previous, signatures.version <= previous.version {
+        let inForce = previous.map {
+            ChainStep.Previous(version: $0.version, rootVersion: $0.rootVersion, root: $0.root, rootDigest: states[$0.state].digests[TrustRoot.path])
+        }
+        let counted: [String]
+        switch ChainStep.check(previous: inForce, root: root, rootDigest: states[state].digests[TrustRoot.path], version: signatures.version,
+                               rootVersion: signatures.rootVersion, signers: check.signers, firstRootVersion: cutOff ? signatures.rootVersion : 1) {
+        case .success(let ids):
+            counted = ids
+        case .failure(.rollback(let version, let inForce)):
             return refuse(ConfigurationFiles.signaturesPath,
-                          "it is signed as version \(signatures.version), but version \(previous.version) is already in force, and versions only go up (an older configuration cannot come back)\(changedText)\(keep); to return to older settings, sign them again as version \(previous.version + 1)",
+                          "it is signed as version \(version), but version \(inForce) is already in force, and versions only go up (an older configuration cannot come back)\(changedText)\(keep); to return to older settings, sign them again as version \(inForce + 1)",
                           rule: .configurationRollback)
-        }
-        guard signatures.rootVersion == expectedRootVersion else {
+        case .failure(.rootVersion(let named, let expected, let rootChanged)):
             return refuse(ConfigurationFiles.signaturesPath,
-                          "it names root version \(signatures.rootVersion), but \(rootChanged ? "a changed root is" : "an unchanged root keeps") root version \(expectedRootVersion)\(keep); sign it again with 'review governance sign'")
-        }
-        let signingRoot = previous?.root ?? root
-        let counted = signingRoot.governance.filter { check.signers.contains($0.publicKey) }
-        if counted.count < signingRoot.threshold {
-            let who = counted.isEmpty ? "" : " (\(counted.map(\.id).joined(separator: ", ")))"
+                          "it names root version \(named), but \(rootChanged ? "a changed root is" : "an unchanged root keeps") root version \(expected)\(keep); sign it again with 'review governance sign'")
+        case .failure(.underSigned(let ids, let needed, _)):
+            let who = ids.isEmpty ? "" : " (\(ids.joined(separator: ", ")))"
             let whose = previous.map { "of version \($0.version)" } ?? "of the new root itself"
             return refuse(changed.first ?? ConfigurationFiles.signaturesPath,
-                          "version \(signatures.version)\(changedText) is signed by \(counted.count) of the \(signingRoot.threshold) distinct governance keys \(whose) it needs\(who)\(keep); \(signingRoot.threshold - counted.count) more must run 'review governance sign'")
-        }
-        if previous != nil && rootChanged {
-            let own = root.governance.filter { check.signers.contains($0.publicKey) }
-            if own.count < root.threshold {
-                return refuse(TrustRoot.path,
-                              "the new root is signed by \(own.count) of the \(root.threshold) of its own governance keys it needs (a new root must be signed by the old keys and the new)\(keep); the new keys' holders must run 'review governance sign'")
-            }
+                          "version \(signatures.version)\(changedText) is signed by \(ids.count) of the \(needed) distinct governance keys \(whose) it needs\(who)\(keep); \(needed - ids.count) more must run 'review governance sign'")
+        case .failure(.newRootUnderSigned(let own, let needed)):
+            return refuse(TrustRoot.path,
+                          "the new root is signed by \(own) of the \(needed) of its own governance keys it needs (a new root must be signed by the old keys and the new)\(keep); the new keys' holders must run 'review governance sign'")
         }
         versions.append(Version(version: signatures.version, rootVersion: signatures.rootVersion, root: root, state: state, commit: commit,
-                                signers: counted.map(\.id), previous: inherited, genesis: inherited.map { versions[$0].genesis } ?? versions.count,
+                                signers: counted, previous: inherited, genesis: inherited.map { versions[$0].genesis } ?? versions.count,
                                 statement: statement, cutByShallowClone: cutOff))
         return .success(versions.count - 1)
     }
@@ -328,4 +326,68 @@ public enum GovernanceRules {
             summary: "The published ref holds an article that no signed publication and no counting approvals justify.",
             rationale: "Only approved revisions may be published; a pushed ref proves nothing by itself."),
     ]
+}
+
+/// The one rule for whether a configuration version may follow the version in force (or start
+/// a chain as its first root). ``GovernanceChain`` (a repository's history) and
+/// ``BundleVerifier`` (one page, offline) both call it, so a bundle can never accept a chain the
+/// repository refuses.
+public enum ChainStep {
+    /// The version in force before the step.
+    public struct Previous: Sendable {
+        public var version: Int
+        public var rootVersion: Int
+        public var root: TrustRoot
+        /// The SHA-256 of its root file, as its statement signs it.
+        public var rootDigest: String?
+
+        public init(version: Int, rootVersion: Int, root: TrustRoot, rootDigest: String?) {
+            self.version = version
+            self.rootVersion = rootVersion
+            self.root = root
+            self.rootDigest = rootDigest
+        }
+    }
+
+    /// Why a step is refused.
+    public enum Refusal: Sendable, Equatable, Error {
+        /// Versions only go up.
+        case rollback(version: Int, inForce: Int)
+        /// The root version must go up by one exactly when the root changes (from 1, or from
+        /// what a shallow clone's boundary shows).
+        case rootVersion(named: Int, expected: Int, rootChanged: Bool)
+        /// Too few distinct governance keys of the signing root (the version in force, or the
+        /// new root itself when there is none).
+        case underSigned(counted: [String], needed: Int, ofNewRoot: Bool)
+        /// A changed root must also be signed by a threshold of its own keys.
+        case newRootUnderSigned(counted: Int, needed: Int)
+    }
+
+    /// - Parameters:
+    ///   - root: the new version's root, parsed; `rootDigest` the SHA-256 of its file.
+    ///   - signers: the public keys whose signatures verify over the new version's statement.
+    ///   - firstRootVersion: the root version a chain's first root must carry (1; a shallow
+    ///     clone's boundary takes what it shows).
+    /// - Returns: the ids of the signing root's governance keys that counted.
+    public static func check(previous: Previous?, root: TrustRoot, rootDigest: String?, version: Int, rootVersion: Int,
+                             signers: Set<[UInt8]>, firstRootVersion: Int = 1) -> Result<[String], Refusal> {
+        let rootChanged = previous.map { $0.rootDigest != rootDigest } ?? true
+        if let previous, version <= previous.version {
+            return .failure(.rollback(version: version, inForce: previous.version))
+        }
+        let expected = previous.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? firstRootVersion
+        guard rootVersion == expected else {
+            return .failure(.rootVersion(named: rootVersion, expected: expected, rootChanged: rootChanged))
+        }
+        let signing = previous?.root ?? root
+        let counted = signing.governance.filter { signers.contains($0.publicKey) }
+        guard counted.count >= signing.threshold else {
+            return .failure(.underSigned(counted: counted.map(\.id), needed: signing.threshold, ofNewRoot: previous == nil))
+        }
+        if previous != nil && rootChanged {
+            let own = root.governance.filter { signers.contains($0.publicKey) }.count
+            guard own >= root.threshold else { return .failure(.newRootUnderSigned(counted: own, needed: root.threshold)) }
+        }
+        return .success(counted.map(\.id))
+    }
 }

@@ -38,11 +38,15 @@ public struct PublicationStatement: Codable, Sendable, Equatable {
         public var path: GitPath
         public var blob: String
         public var records: [RecordReference]
+        /// The article's rendered page in the site (`flu.html`); the statement's subject
+        /// `_site/flu.html` gives its digest. `nil` in publications made before pages were signed.
+        public var page: String?
 
-        public init(path: GitPath, blob: String, records: [RecordReference]) {
+        public init(path: GitPath, blob: String, records: [RecordReference], page: String? = nil) {
             self.path = path
             self.blob = blob
             self.records = records
+            self.page = page
         }
     }
 

@@ -103,7 +103,9 @@ public enum BundleVerifier {
         }
     }
 
-    public static func verify(_ bytes: [UInt8], pinned: String) -> Verdict {
+    /// - Parameter page: the rendered page the bundle is for (`nil` when there is none to read:
+    ///   a problem, since a page edited after publication is what a reader would see).
+    public static func verify(_ bytes: [UInt8], pinned: String, page: [UInt8]?) -> Verdict {
         var verdict = Verdict()
         guard let bundle = try? JSONDecoder().decode(VerificationBundle.self, from: Data(bytes)), bundle.type == VerificationBundle.typeName else {
             verdict.problems.append("not a review verification bundle (\(VerificationBundle.typeName))")
@@ -115,7 +117,7 @@ public enum BundleVerifier {
         }
         guard let root = verifyChain(bundle, pin: pin, into: &verdict), let last = bundle.chain.last else { return verdict }
         guard let configuration = configurationFiles(bundle, last: last, into: &verdict) else { return verdict }
-        verifyPublication(bundle, root: root, last: last, configuration: configuration, into: &verdict)
+        verifyPublication(bundle, root: root, last: last, configuration: configuration, page: page, into: &verdict)
         return verdict
     }
 
@@ -123,8 +125,7 @@ public enum BundleVerifier {
 
     /// The chain from the pinned first root; returns the root in force at its end.
     private static func verifyChain(_ bundle: VerificationBundle, pin: String, into verdict: inout Verdict) -> TrustRoot? {
-        var trusted: TrustRoot?
-        var previous: VerificationBundle.ConfigurationVersion?
+        var previous: ChainStep.Previous?
         for element in bundle.chain {
             let name = "configuration version \(element.version)"
             guard let rootBytes = decode(element.root), let signatureBytes = decode(element.signatures),
@@ -138,39 +139,33 @@ public enum BundleVerifier {
                 return nil
             }
             let statement = ConfigurationStatement(version: element.version, rootVersion: element.rootVersion, files: element.paths)
-            let signers = statement.verifiedSigners(signatures.signatures)
-            let rootChanged = previous.map { $0.files[TrustRoot.path.text] != element.files[TrustRoot.path.text] } ?? true
-            if let previous {
-                guard element.version > previous.version else {
-                    verdict.problems.append("\(name) does not come after version \(previous.version) (rollback)")
-                    return nil
-                }
-                guard element.rootVersion == previous.rootVersion + (rootChanged ? 1 : 0) else {
-                    verdict.problems.append("\(name): root version \(element.rootVersion) leaves a gap after \(previous.rootVersion)")
-                    return nil
-                }
-            } else {
-                guard root.matches(fingerprint: pin) else {
-                    verdict.problems.append("the bundle's first root has fingerprint \(root.fingerprint), not the pinned \(pin)")
-                    return nil
-                }
-                guard element.rootVersion == 1 else {
-                    verdict.problems.append("\(name): the first root must be root version 1")
-                    return nil
-                }
-            }
-            let signing = trusted ?? root
-            let counted = signing.governance.filter { signers.contains($0.publicKey) }
-            guard counted.count >= signing.threshold,
-                  !rootChanged || previous == nil || root.governance.filter({ signers.contains($0.publicKey) }).count >= root.threshold else {
-                verdict.problems.append("\(name) is signed by \(counted.count) of the \(signing.threshold) governance keys it needs")
+            if previous == nil, !root.matches(fingerprint: pin) {
+                verdict.problems.append("the bundle's first root has fingerprint \(root.fingerprint), not the pinned \(pin)")
                 return nil
             }
-            verdict.facts.append("\(name): signed by \(counted.map(\.id).joined(separator: ", ")) (\(signing.threshold) of \(signing.governance.count) needed)")
-            trusted = root
-            previous = element
+            // The repository's own rule (GovernanceChain calls the same function).
+            let inForce = previous
+            switch ChainStep.check(previous: inForce, root: root, rootDigest: element.files[TrustRoot.path.text], version: element.version,
+                                   rootVersion: element.rootVersion, signers: statement.verifiedSigners(signatures.signatures)) {
+            case .success(let counted):
+                let signing = inForce?.root ?? root
+                verdict.facts.append("\(name): signed by \(counted.joined(separator: ", ")) (\(signing.threshold) of \(signing.governance.count) needed)")
+            case .failure(.rollback(_, let inForce)):
+                verdict.problems.append("\(name) does not come after version \(inForce) (rollback)")
+                return nil
+            case .failure(.rootVersion(let named, let expected, _)):
+                verdict.problems.append("\(name): root version \(named) where the chain needs \(expected) (a gap, or a first root that is not root version 1)")
+                return nil
+            case .failure(.underSigned(let counted, let needed, _)):
+                verdict.problems.append("\(name) is signed by \(counted.count) of the \(needed) governance keys it needs")
+                return nil
+            case .failure(.newRootUnderSigned(let counted, let needed)):
+                verdict.problems.append("\(name): its new root is signed by \(counted) of the \(needed) of its own keys it needs")
+                return nil
+            }
+            previous = ChainStep.Previous(version: element.version, rootVersion: element.rootVersion, root: root, rootDigest: element.files[TrustRoot.path.text])
         }
-        guard let trusted else { verdict.problems.append("the bundle holds no configuration version"); return nil }
+        guard let trusted = previous?.root else { verdict.problems.append("the bundle holds no configuration version"); return nil }
         return trusted
     }
 
@@ -195,7 +190,7 @@ public enum BundleVerifier {
     }
 
     private static func verifyPublication(_ bundle: VerificationBundle, root: TrustRoot, last: VerificationBundle.ConfigurationVersion,
-                                          configuration: [GitPath: [UInt8]], into verdict: inout Verdict) {
+                                          configuration: [GitPath: [UInt8]], page: [UInt8]?, into verdict: inout Verdict) {
         let envelope = bundle.publication
         let publishers = root.publishers.filter { envelope.verifiedKeys().contains($0.publicKey) }
         guard !publishers.isEmpty, envelope.payloadType == PublicationStatement.payloadType,
@@ -224,6 +219,23 @@ public enum BundleVerifier {
         guard let justification = statement.predicate.articles.first(where: { $0.path == articlePath && $0.blob == blob }) else {
             verdict.problems.append("the publication does not justify \(bundle.articlePath) at \(blob.prefix(7))")
             return
+        }
+        verdict.facts.append("article: \(bundle.articlePath) at revision \(blob.prefix(12))")
+        // The page the reader sees: its digest is in the signed statement.
+        if let name = justification.page {
+            let signed = statement.subject.first { $0.name == (ContentLayout.publishedSiteDirectory + "/" + name).text }?.digest["sha256"]
+            if let page {
+                let digest = SHA256.hash(data: page).hex
+                if digest == signed {
+                    verdict.facts.append("page: \(name), sha256 \(digest.prefix(16))…, as published")
+                } else {
+                    verdict.problems.append("the page is not \(name) as it was published (its SHA-256 differs from the signed statement's): it was changed after publication; publish the site again from the published ref")
+                }
+            } else {
+                verdict.problems.append("no page to check: \(name) is not beside the bundle; pass it with --page FILE")
+            }
+        } else {
+            verdict.problems.append("the publication names no rendered page for \(bundle.articlePath) (it was made by an older review); publish again")
         }
         // The configuration the article was judged by.
         let disclaimerIDs = Set(configuration.keys.filter { $0.hasPrefix(ContentLayout.disclaimersDirectory + "/") && $0.hasSuffix(".md") }.map { Slug.of($0.text) })

@@ -87,6 +87,13 @@ public enum Publisher {
             blobs += assets.filter { path, _ in !plan.entries.contains { $0.path == path } }.sorted { $0.key < $1.key }
                 .map { ($0.key, Optional($0.value)) }
             blobs.append((PublishedManifest.path, manifestBlob))
+            // The rendered site goes on the ref, so the signed statement names every page's
+            // digest and a page edited after publication no longer verifies (issue 31, item 9).
+            // A signed publication gets a bundle beside each page, which the page points to.
+            let pages = try renderPages(repository, manifest: manifest, bundled: signer != nil, content: snapshot.policy.content)
+            for (name, bytes) in pages.sorted(by: { $0.key < $1.key }) {
+                blobs.append((ContentLayout.publishedSiteDirectory + "/" + name, try repository.writeBlob(bytes)))
+            }
             if let signer {
                 let statement = try attestation(repository, plan: plan, snapshot: snapshot, head: head, asOf: asOf,
                                                 files: blobs.compactMap { file in file.blob.map { (file.path, $0) } })
@@ -180,7 +187,7 @@ public enum Publisher {
                         && $0.signOff.decision == .approve && $0.signOff.day == approval.date
                 }.map { PublicationStatement.RecordReference(path: $0.path, signOff: $0.signOff) }
             }
-            return PublicationStatement.Justification(path: entry.path, blob: entry.blob, records: records)
+            return PublicationStatement.Justification(path: entry.path, blob: entry.blob, records: records, page: entry.slug + ".html")
         }
         let chain = snapshot.governance
         return PublicationStatement(subject: subjects, predicate: .init(
@@ -196,7 +203,7 @@ public enum Publisher {
     ///   (they are kept); without it such a directory is refused.
     public static func renderSite(repository: Repository, to directory: String, intoExisting: Bool = false) throws(ReviewError) -> Int {
         let site = try SiteDirectory(directory, repository: repository, intoExisting: intoExisting)
-        let (manifest, bodies, assets) = try ReviewError.wrapping { () throws -> (PublishedManifest, [GitPath: String], [GitPath: [UInt8]]) in
+        let (count, pages, assets) = try ReviewError.wrapping { () throws -> (Int, [GitPath: [UInt8]], [GitPath: [UInt8]]) in
             guard let published = try repository.referenceTarget(reference) else {
                 throw ReviewError("nothing is published yet", remedy: "run 'review publish' first")
             }
@@ -205,33 +212,52 @@ public enum Publisher {
                 throw ReviewError("\(reference) has no \(PublishedManifest.path)", remedy: "run 'review publish' again")
             }
             let manifest = try JSONDecoder().decode(PublishedManifest.self, from: Data(try repository.blob(manifestEntry.id)))
-            var bodies: [GitPath: String] = [:]
+            // The pages as publish rendered and signed them, byte for byte.
+            var pages: [GitPath: [UInt8]] = [:]
+            for file in try repository.files(under: ContentLayout.publishedSiteDirectory, inTree: tree) {
+                pages[file.path.dropping(first: ContentLayout.publishedSiteDirectory.byteCount + 1)] = try repository.blob(file.id)
+            }
+            guard !pages.isEmpty || manifest.articles.isEmpty else {
+                throw ReviewError("\(reference) was published by an older review, without its rendered pages",
+                                  remedy: "run 'review publish' again: it adds them (and signs them, with --as)")
+            }
             // Site file (its path below the site, as bytes) → contents.
             var assets: [GitPath: [UInt8]] = [:]
             for article in manifest.articles {
-                guard let entry = try repository.entry(at: article.path, inTree: tree) else { continue }
-                let (parsed, _) = ArticleParser.parse(path: article.path, bytes: try repository.blob(entry.id))
-                bodies[article.path] = parsed.body
                 for path in (article.assets ?? []).map({ GitPath($0) }) {
                     guard let file = try repository.entry(at: path, inTree: tree) else { continue }
                     assets[GitPath(SiteLinks.assetPath(path.text))] = try repository.blob(file.id)
                 }
             }
-            return (manifest, bodies, assets)
+            return (manifest.articles.count, pages, assets)
         }
-        // The configuration in force at HEAD (never what was last committed): the layout names
-        // the pages, and the chain and records make the bundles.
-        let (bundles, content) = try ReviewError.wrapping { () throws -> ([String: [UInt8]], ContentRoots) in
+        // Each page's bundle, from the history at HEAD (its configuration chain and records).
+        let bundles = try ReviewError.wrapping { () throws -> [String: [UInt8]] in
             let head = try repository.headCommit()
             let governed = try GovernedConfiguration.read(from: repository, revision: head, tree: try repository.commit(head).tree,
                                                           engine: HistoryEngine(usesCache: true), partial: false, pinned: nil)
-            return (try BundleBuilder.bundles(repository: repository, head: head, governed: governed), governed.current.policy.content)
+            return try BundleBuilder.bundles(repository: repository, head: head, governed: governed)
         }
-        let pages = SiteRenderer.render(manifest, bodies: bodies, bundles: Set(bundles.keys), content: content)
-        var files = Dictionary(pages.map { (GitPath($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
+        var files = pages
         files.merge(assets) { page, _ in page }
         for (slug, bundle) in bundles { files[GitPath(VerificationBundle.sitePath(slug: slug))] = bundle }
         try site.replace(with: files)
-        return manifest.articles.count
+        return count
+    }
+
+    /// The site's files for `manifest`: each article's page from its published revision, the
+    /// index, the sitemap and the stylesheet (file name → bytes).
+    ///
+    /// - Parameter bundled: whether each page gets a verification bundle beside it (a signed
+    ///   publication), which its JSON-LD then points to.
+    static func renderPages(_ repository: Repository, manifest: PublishedManifest, bundled: Bool, content: ContentRoots) throws -> [GitPath: [UInt8]] {
+        var bodies: [GitPath: String] = [:]
+        for article in manifest.articles {
+            guard let id = ObjectID(hex: article.revision) else { continue }
+            bodies[article.path] = ArticleParser.parse(path: article.path, bytes: try repository.blob(id)).0.body
+        }
+        let bundles = bundled ? Set(manifest.articles.map(\.slug)) : []
+        let pages = SiteRenderer.render(manifest, bodies: bodies, bundles: bundles, content: content)
+        return Dictionary(pages.map { (GitPath($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
     }
 }
