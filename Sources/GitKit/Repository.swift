@@ -192,3 +192,22 @@ func readFile(atPath path: String) throws -> String? {
     }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+extension Repository {
+    /// A configuration value as git reads it (the repository's, the user's, the system's), or
+    /// `nil` when unset. Wraps `git_repository_config_snapshot` and `git_config_get_string`.
+    public func configurationValue(_ name: String) -> String? {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, raw) >= 0, let config else {
+            git_error_clear()
+            return nil
+        }
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        guard git_config_get_string(&value, config, name) >= 0, let value else {
+            git_error_clear()
+            return nil
+        }
+        return String(cString: value)
+    }
+}

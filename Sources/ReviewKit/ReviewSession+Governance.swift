@@ -29,7 +29,7 @@ public struct GovernanceStatus: Sendable {
     public var current: GovernanceChain.Version?
     /// The first root's fingerprint (what to pin), when a root is in force.
     public var firstRootFingerprint: String?
-    public var pinned: String?
+    public var pinned: TrustPin?
     public var pending: Pending?
     public var findings: [Finding]
 
@@ -41,7 +41,7 @@ public struct GovernanceStatus: Sendable {
             out += "Root: \(current.root.threshold) of \(current.root.governance.count) governance keys (\(current.root.governance.map(\.id).joined(separator: ", ")))"
             out += current.root.publishers.isEmpty ? "; no publisher keys.\n" : "; publishers: \(current.root.publishers.map(\.id).joined(separator: ", ")).\n"
             if let first = firstRootFingerprint {
-                out += pinned == nil ? "First root fingerprint (not pinned): \(first)\n" : "First root fingerprint: \(first), pinned.\n"
+                out += pinned.map { "First root fingerprint: \(first), \($0.origin).\n" } ?? "First root fingerprint (not pinned): \(first)\n"
             }
         } else {
             out += "No signed configuration is in force: the committed configuration counts (ungoverned).\n"
@@ -72,7 +72,7 @@ extension ReviewSession {
         try ReviewError.wrapping {
             let head = try repository.headCommit()
             let governed = try readGoverned(at: head)
-            return governed.status(head: head.hex, pinned: options.trustRoot)
+            return governed.status(head: head.hex, pinned: pin)
         }
     }
 
@@ -149,7 +149,7 @@ extension ReviewSession {
     /// The governed configuration at `revision`, read from its whole history.
     func readGoverned(at revision: ObjectID) throws -> GovernedConfiguration {
         try GovernedConfiguration.read(from: repository, revision: revision, tree: try repository.commit(revision).tree,
-                                       engine: HistoryEngine(usesCache: options.usesCaches), partial: false, pinned: options.trustRoot)
+                                       engine: HistoryEngine(usesCache: options.usesCaches), partial: false, pinned: pin)
     }
 
     /// Commits files computed from the checked-out branch's tip (compare-and-swap: recomputed
@@ -183,7 +183,7 @@ extension ReviewSession {
 
 extension GovernedConfiguration {
     /// The governance status at the tip of this history.
-    func status(head: String, pinned: String?) -> GovernanceStatus {
+    func status(head: String, pinned: TrustPin?) -> GovernanceStatus {
         let chain = self.chain
         var status = GovernanceStatus(head: head, current: chain.current, firstRootFingerprint: chain.genesis?.root.fingerprint,
                                       pinned: pinned, pending: nil, findings: chain.findings)

@@ -22,9 +22,16 @@ public final class ReviewSession {
         /// Use and extend the caches under `<git dir>/review/` (the history index and parsed
         /// articles). Answers are the same without them, only slower.
         public var usesCaches: Bool
-        /// The trust root's fingerprint, pinned outside the repository (`--trust-root`,
-        /// `REVIEW_TRUST_ROOT`); without one the root is trusted on first use, and said so.
+        /// The trust root's fingerprint given outside the repository (`--trust-root`, or
+        /// `REVIEW_TRUST_ROOT` as ``trustRootSource`` says).
         public var trustRoot: String?
+        public var trustRootSource: TrustPin.Source = .option
+        /// The per-user known-roots file, consulted when no fingerprint is given and written
+        /// on first use outside CI (`nil`: none; what library callers and tests get).
+        public var knownRoots: KnownRoots?
+        /// Running in CI (`CI=true`): nothing is trusted on first use, and `check` of a governed
+        /// repository read against no pin is a blocking `trust-root-required`.
+        public var inCI = false
 
         public init(usesCaches: Bool = true, trustRoot: String? = nil) {
             self.usesCaches = usesCaches
@@ -37,12 +44,17 @@ public final class ReviewSession {
 
     let repository: Repository
     public let options: Options
+    /// The pin every read of this session uses, and where it came from (``TrustPins``).
+    public let pin: TrustPin?
+    /// Said once, when this session recorded the root in the known-roots file.
+    public let pinNotice: String?
     /// Called on the calling thread during long reads (for a progress line).
     public var progress: Progress?
 
-    init(repository: Repository, options: Options) {
+    init(repository: Repository, options: Options) throws(ReviewError) {
         self.repository = repository
         self.options = options
+        (pin, pinNotice) = try TrustPins.resolve(repository, options: options)
     }
 
     /// Opens the repository at `path` (a work tree, its `.git`, or a bare repository), or the one
@@ -54,12 +66,13 @@ public final class ReviewSession {
         if let path, !FileManager.default.fileExists(atPath: path) {
             throw ReviewError(file: path, "no such file or directory", remedy: "pass --repo the path of a content repository (or a folder in it)")
         }
+        let repository: Repository
         do {
-            let repository = try Repository.discover(startingAt: path ?? FileManager.default.currentDirectoryPath)
-            return ReviewSession(repository: repository, options: options)
+            repository = try Repository.discover(startingAt: path ?? FileManager.default.currentDirectoryPath)
         } catch {
             throw ReviewError(error)
         }
+        return try ReviewSession(repository: repository, options: options)
     }
 
     /// Waits until the cache files this process started writing are written (a command
@@ -116,7 +129,7 @@ public final class ReviewSession {
     private func evaluate(asOf: Day, bodies: BodyNeed) throws(ReviewError) -> Evaluation {
         let head = try ReviewError.wrapping { try repository.headCommit() }
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress,
-                                                   pinnedRoot: options.trustRoot, bodies: bodies)
+                                                   pinnedRoot: pin, bodies: bodies)
         let evaluation = Evaluation(snapshot: snapshot, asOf: asOf)
         // Every command that evaluates the site answers from it and ends (``Teardown``).
         Teardown.release(evaluation)
@@ -137,11 +150,15 @@ public final class ReviewSession {
     /// `review check`: every article, or only those a change since `changedSince` touches.
     ///
     /// - Parameter requireTrustRoot: a root that is missing or not pinned is a blocking finding.
+    ///   In CI (``Options/inCI``) a repository with a root read against no pin is one anyway.
     public func check(asOf: Day, changedSince: String? = nil, requireTrustRoot: Bool = false) throws(ReviewError) -> StatusReport {
         var report = try check(asOf: asOf, changedSince: changedSince)
-        if requireTrustRoot, let weak = report.otherFindings.first(where: { $0.rule == .unpinnedTrustRoot || $0.rule == .ungovernedConfiguration }) {
-            report.otherFindings.append(Finding(.trustRootRequired, path: weak.path,
-                                                "this check requires a pinned trust root: " + weak.message))
+        let weak = report.otherFindings.first { finding in
+            finding.rule == .unpinnedTrustRoot || (requireTrustRoot && finding.rule == .ungovernedConfiguration)
+        }
+        if let weak, requireTrustRoot || options.inCI {
+            let why = requireTrustRoot ? "this check requires a pinned trust root: " : "in CI (CI=true) a governed repository is read against a pinned root: "
+            report.otherFindings.append(Finding(.trustRootRequired, path: weak.path, why + weak.message))
             report.otherFindings.sort()
         }
         return report
@@ -156,7 +173,7 @@ public final class ReviewSession {
             let paths = scope.everything ? nil : try scope.articlePaths(repository: repository, head: head)
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: paths,
                                                        since: scope.everything ? nil : scope.base,
-                                                       usesCaches: options.usesCaches, progress: progress, pinnedRoot: options.trustRoot,
+                                                       usesCaches: options.usesCaches, progress: progress, pinnedRoot: pin,
                                                        bodies: .whereEvaluationReadsThem)
             var report = Evaluation(snapshot: snapshot, asOf: asOf).report
             report.articles = report.articles.filter { scope.includes($0) }
@@ -264,7 +281,7 @@ public final class ReviewSession {
             return Array(try entries(only: [path], head: head).prefix(limit))
         }
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress,
-                                                   pinnedRoot: options.trustRoot)
+                                                   pinnedRoot: pin)
         return try log(limit: limit, from: snapshot)
     }
 
@@ -289,7 +306,7 @@ public final class ReviewSession {
     /// Every edit and decision of the `only` articles (all when `nil`), from their whole histories.
     private func entries(only: Set<GitPath>?, head: ObjectID) throws(ReviewError) -> [ReviewLog.Entry] {
         let snapshot = try RepositorySnapshot.load(from: repository, revision: head, only: only, trackAll: true,
-                                                   usesCaches: options.usesCaches, progress: progress, pinnedRoot: options.trustRoot)
+                                                   usesCaches: options.usesCaches, progress: progress, pinnedRoot: pin)
         return ReviewLog.entries(snapshot.articles)
     }
 
@@ -351,7 +368,7 @@ public final class ReviewSession {
     public func publish(asOf: Day, dryRun: Bool, now: Int64, allowRemovals: Bool = false,
                         signer: Publisher.Signer? = nil) throws(ReviewError) -> Publisher.Outcome {
         try Publisher.publish(repository: repository, asOf: asOf, dryRun: dryRun, author: committer(now), allowRemovals: allowRemovals,
-                              signer: signer, pinnedRoot: options.trustRoot)
+                              signer: signer, pinnedRoot: pin)
     }
 
     /// Renders what `refs/heads/published` holds into `directory`; returns the page count.
@@ -471,7 +488,7 @@ public final class ReviewSession {
         for change in ContentTemplates.initialFiles where FileManager.default.fileExists(atPath: root + change.path.text) {
             throw ReviewError(file: change.path, "already exists; this is a content repository already", remedy: "edit the file instead")
         }
-        let session = ReviewSession(repository: repository, options: Options())
+        let session = try ReviewSession(repository: repository, options: Options())
         let me = session.committer(now)
         return try ReviewError.wrapping {
             let branch = try repository.currentBranch()

@@ -15,7 +15,8 @@ import ReviewKit
 public enum DashboardServer {
     public struct Options: Sendable {
         public var repository: String?
-        public var trustRoot: String?
+        /// The pin and where reads take it from (as the CLI's other commands).
+        public var session = ReviewSession.Options()
         public var host: String = "127.0.0.1"
         public var port: Int = 8080
         /// Required for any address but loopback (`--allow-remote`).
@@ -89,7 +90,7 @@ public enum DashboardServer {
     public static func run(_ options: Options, announce: @escaping @Sendable (String) -> Void) async throws {
         try check(options)
         let csrf = randomToken()
-        let state = DashboardState(settings: .init(repository: options.repository, trustRoot: options.trustRoot, asOf: options.asOf,
+        let state = DashboardState(settings: .init(repository: options.repository, session: options.session, asOf: options.asOf,
                                                    frame: DashboardHTML.Frame(csrfToken: csrf, readOnly: options.readOnly),
                                                    clock: options.clock))
         // The first read fails loudly (not a repository, a broken configuration): exit 2.

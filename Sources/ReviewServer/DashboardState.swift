@@ -71,7 +71,7 @@ final class DashboardView: Sendable {
 final class DashboardState: Sendable {
     struct Settings: Sendable {
         var repository: String?
-        var trustRoot: String?
+        var session: ReviewSession.Options
         /// A fixed "today" (tests); `nil` follows the clock.
         var asOf: Day?
         var frame: DashboardHTML.Frame
@@ -90,7 +90,7 @@ final class DashboardState: Sendable {
     var today: Day { settings.asOf ?? Day(secondsSinceEpoch: settings.clock()) }
 
     func session() throws(ReviewError) -> ReviewSession {
-        try ReviewSession.open(settings.repository, options: ReviewSession.Options(trustRoot: settings.trustRoot))
+        try ReviewSession.open(settings.repository, options: settings.session)
     }
 
     /// Reads again when `HEAD`, the published ref or the day changed; returns the view in force.

@@ -21,6 +21,23 @@ struct GlobalOptions: ParsableArguments {
                                valueName: "sha256:…"))
     var trustRoot: String?
 
+    /// How commands open the repository: caches on; the pin from `--trust-root`,
+    /// `REVIEW_TRUST_ROOT`, or the per-user known-roots file (written on first use unless
+    /// `CI=true`), else the published ref's latest signed publication (``TrustPins``).
+    func sessionOptions() throws(ReviewError) -> ReviewSession.Options {
+        let environment = ProcessInfo.processInfo.environment
+        var options = ReviewSession.Options(trustRoot: try pinnedRoot())
+        options.trustRootSource = trustRoot != nil ? .option : .environment
+        options.knownRoots = KnownRoots.file(environment: environment)
+        options.inCI = Self.isCI(environment)
+        return options
+    }
+
+    /// `CI=true` (or `1`), as GitHub Actions, GitLab CI and most CI services set it.
+    static func isCI(_ environment: [String: String]) -> Bool {
+        ["true", "1", "yes"].contains(environment["CI"]?.lowercased() ?? "")
+    }
+
     /// `--trust-root`, or `$REVIEW_TRUST_ROOT`, checked for form.
     func pinnedRoot() throws(ReviewError) -> String? {
         let environment = ProcessInfo.processInfo.environment["REVIEW_TRUST_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
@@ -43,7 +60,8 @@ struct GlobalOptions: ParsableArguments {
     /// The session over `--repo`, or the repository containing the current directory; caches
     /// on, and a progress line on a terminal.
     func session(progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
-        let session = try ReviewSession.open(repo, options: ReviewSession.Options(trustRoot: try pinnedRoot()))
+        let session = try ReviewSession.open(repo, options: try sessionOptions())
+        if let notice = session.pinNotice { Review.printError("review: " + notice) }
         session.progress = progress?.handler
         return session
     }

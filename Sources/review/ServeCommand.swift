@@ -58,7 +58,7 @@ struct ServeCommand: ParsableCommand {
         guard (50...600_000).contains(poll) else { throw ReviewError("--poll \(poll) is out of range", remedy: "give 50 to 600000 milliseconds") }
         var options = DashboardServer.Options()
         options.repository = global.repo
-        options.trustRoot = try global.pinnedRoot()
+        options.session = try global.sessionOptions()
         options.host = host
         options.port = port
         options.allowRemote = allowRemote

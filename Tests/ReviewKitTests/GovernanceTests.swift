@@ -303,7 +303,7 @@ import TestSupport
         try content.governWith(Self.pressRoot, on: "2026-04-07")
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
-        let outcome = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+        let outcome = try content.session(trustRoot: Self.pressRoot.fingerprint).publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                                     signer: Publisher.Signer(id: "press", key: Self.press))
         #expect(outcome.commit != nil)
         return content
@@ -318,6 +318,11 @@ import TestSupport
         let statement = envelope?.payloadBytes.flatMap(PublicationStatement.decode)
         #expect(statement?.predicate.articles.first?.records.map(\.role).sorted() == ["editorial", "medical"])
         #expect(statement?.predicate.configurationVersion == 1 && statement?.predicate.firstRoot == Self.pressRoot.fingerprint)
+        // With nothing else pinned, the signed publication pins the root, and says so (issue 31, item 7).
+        let session = try content.session()
+        #expect(session.pin?.fingerprint == Self.pressRoot.fingerprint)
+        #expect(try session.governanceStatus().text.contains("pinned by the latest signed publication on refs/heads/published"))
+        #expect(!report.text.contains("unpinned-trust-root"), "\(report.text)")
     }
 
     @Test func aPushedFakePublishedRefIsFlagged() throws {
@@ -375,7 +380,7 @@ import TestSupport
             try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
             try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
             #expect {
-                try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+                try content.session(trustRoot: governed ? ContentRepository.root().fingerprint : nil).publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                               signer: Publisher.Signer(id: "press", key: Self.press))
             } throws: { error in (error as? ReviewError)?.description.contains("is not a publisher key of the root in force here") == true }
             #expect(try content.repository.referenceTarget(Publisher.reference) == nil)
@@ -387,7 +392,7 @@ import TestSupport
         try content.governWith(Self.pressRoot, on: "2026-04-07")
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
-        let session = try content.session()
+        let session = try content.session(trustRoot: Self.pressRoot.fingerprint)
         let day = Day("2026-04-10")!, now = ContentRepository.time("2026-04-10")
         #expect(throws: ReviewError.self) { try session.publish(asOf: day, dryRun: false, now: now) }
         #expect(throws: ReviewError.self) {
@@ -481,7 +486,7 @@ import TestSupport
         for n in [3, 4] { try content.sign(as: n, on: "2026-04-08") }
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
-        _ = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+        _ = try content.session(trustRoot: Self.pressRoot.fingerprint).publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                           signer: Publisher.Signer(id: "press", key: Self.press))
         let (bundle, page) = try renderedBundle(content)
         let decoded = try JSONDecoder().decode(VerificationBundle.self, from: Data(bundle))

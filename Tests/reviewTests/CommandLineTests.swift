@@ -23,7 +23,7 @@ struct ReviewRun {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ["HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"].merging(environment) { $1 }
+        process.environment = ["HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "REVIEW_KNOWN_ROOTS": "/dev/null"].merging(environment) { $1 }
         let result = try ProcessResult(process)
         status = result.status
         stdout = result.stdout

@@ -138,11 +138,11 @@ public struct GovernanceChain: Sendable {
     ///   - commitID: a commit's id (for findings).
     ///   - stateAt: per position, the index into `states` of its configuration.
     ///   - checks: `states[i].check()`, computed by the caller (on all cores).
-    ///   - pinned: the fingerprint given outside the repository, if any.
+    ///   - pinned: the fingerprint pinned outside the repository, and where from, if any.
     ///   - isBoundary: whether a commit's parents lie beyond a shallow clone's boundary.
     public static func evaluate(count: Int, parents: (Int) -> ArraySlice<Int32>, commitID: (Int) -> String,
                                 stateAt: [Int32], states: [ConfigurationState], checks: [ConfigurationState.Check],
-                                pinned: String?, isBoundary: (Int) -> Bool = { _ in false }) -> GovernanceChain {
+                                pinned: TrustPin?, isBoundary: (Int) -> Bool = { _ in false }) -> GovernanceChain {
         var chain = GovernanceChain()
         chain.inForceAt = [Int32](repeating: -1, count: count)
         var pendingSince = [Int32](repeating: -1, count: count)
@@ -213,9 +213,9 @@ public struct GovernanceChain: Sendable {
         }
         if let genesis = chain.genesis {
             if let pinned {
-                if !genesis.root.matches(fingerprint: pinned) {
+                if !genesis.root.matches(fingerprint: pinned.fingerprint) {
                     chain.findings.append(Finding(.trustRootMismatch, path: TrustRoot.path,
-                        "the repository's first root (commit \(genesis.commit.prefix(7))) has fingerprint \(genesis.root.fingerprint), not the pinned \(pinned); nothing here can be trusted: fetch the repository from its real origin, or pin the right fingerprint"))
+                        "the repository's first root (commit \(genesis.commit.prefix(7))) has fingerprint \(genesis.root.fingerprint), not \(pinned.fingerprint) (\(pinned.origin)); nothing here can be trusted: \(pinned.mismatchRemedy)"))
                 }
             } else {
                 chain.findings.append(Finding(.unpinnedTrustRoot, path: TrustRoot.path,
@@ -224,7 +224,7 @@ public struct GovernanceChain: Sendable {
         } else if refusalAtTip == nil {
             if let pinned {
                 chain.findings.append(Finding(.trustRootMismatch, path: TrustRoot.path,
-                    "the trust root \(pinned) is pinned, but this history has no signed root; fetch the repository from its real origin"))
+                    "the trust root \(pinned.fingerprint) is \(pinned.origin), but this history has no signed root; \(pinned.mismatchRemedy)"))
             } else {
                 chain.findings.append(Finding(.ungovernedConfiguration, path: TrustRoot.path,
                     "no governance keys protect the configuration, so anyone who can push can enrol a reviewer or change a policy or disclaimer; create a root with 'review governance init' (see README, \"Governance\")"))

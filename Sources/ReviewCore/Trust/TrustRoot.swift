@@ -158,3 +158,51 @@ public enum ThresholdAdvice {
         return out
     }
 }
+
+/// A first-root fingerprint pinned outside the repository, and where it came from: every
+/// command reads a governed repository against one and says which.
+public struct TrustPin: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        /// `--trust-root`.
+        case option
+        /// `REVIEW_TRUST_ROOT`.
+        case environment
+        /// The per-user known-roots file (as SSH's `known_hosts`), and the line.
+        case knownRoots(file: String, line: Int)
+        /// Not pinned before: this run recorded it in the known-roots file.
+        case firstUse(file: String)
+        /// The first root named by the latest signed publication on the published ref.
+        case publication(commit: String)
+    }
+
+    public var fingerprint: String
+    public var source: Source
+
+    public init(fingerprint: String, source: Source) {
+        self.fingerprint = fingerprint
+        self.source = source
+    }
+
+    /// "pinned by …", for findings and `governance status`.
+    public var origin: String {
+        switch source {
+        case .option: "pinned by --trust-root"
+        case .environment: "pinned by REVIEW_TRUST_ROOT"
+        case .knownRoots(let file, let line): "pinned by the known-roots file \(file), line \(line)"
+        case .firstUse(let file): "trusted on first use and recorded in \(file)"
+        case .publication(let commit): "pinned by the latest signed publication on \(ContentLayout.publishedReference) (commit \(commit.prefix(7)))"
+        }
+    }
+
+    /// What to do when the repository's first root does not match.
+    public var mismatchRemedy: String {
+        switch source {
+        case .knownRoots(let file, let line):
+            "fetch the repository from its real origin; only if its governance really started over, delete line \(line) of \(file)"
+        case .publication:
+            "fetch the repository from its real origin, or pin the right fingerprint with --trust-root"
+        case .option, .environment, .firstUse:
+            "fetch the repository from its real origin, or pin the right fingerprint"
+        }
+    }
+}

@@ -22,7 +22,7 @@ struct GovernedConfiguration {
     var reviewerLists: [[Reviewer]?]
 
     static func read(from repository: Repository, revision: ObjectID, tree: ObjectID, engine: HistoryEngine, partial: Bool,
-                     pinned: String?) throws -> GovernedConfiguration {
+                     pinned: TrustPin?) throws -> GovernedConfiguration {
         let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.reviewsDirectory,
                                                   watching: ConfigurationFiles.watched, partial: partial)
         // Most files are shared between states: each blob is read, hashed and (a root) parsed once.

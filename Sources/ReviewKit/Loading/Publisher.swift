@@ -38,7 +38,7 @@ public enum Publisher {
 
     /// - Parameter signer: required when the root in force lists publisher keys.
     public static func publish(repository: Repository, asOf: Day, dryRun: Bool, author: Signature,
-                               allowRemovals: Bool = false, signer: Signer? = nil, pinnedRoot: String? = nil) throws(ReviewError) -> Outcome {
+                               allowRemovals: Bool = false, signer: Signer? = nil, pinnedRoot: TrustPin? = nil) throws(ReviewError) -> Outcome {
         try ReviewError.wrapping {
             let head = try repository.headCommit()
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head, pinnedRoot: pinnedRoot)
@@ -131,6 +131,14 @@ public enum Publisher {
         }
         if let mismatch = snapshot.trustFindings.first(where: { $0.rule == .trustRootMismatch }) {
             throw ReviewError(file: mismatch.path, mismatch.message)
+        }
+        // A governed repository is published only against a pinned root (issue 31, item 7):
+        // unpinned, a rewritten history with another root would be signed and shipped. (A dry
+        // run, which moves and signs nothing, may look.)
+        if !dryRun, let genesis = snapshot.governance.genesis, snapshot.trustFindings.contains(where: { $0.rule == .unpinnedTrustRoot }) {
+            throw ReviewError(file: TrustRoot.path,
+                              "publish reads a governed repository only against a pinned root, and none is pinned (no --trust-root, REVIEW_TRUST_ROOT, known-roots entry or signed publication)",
+                              remedy: "pin the fingerprint your team publishes: --trust-root \(genesis.root.fingerprint) if that is it, or REVIEW_TRUST_ROOT in CI")
         }
         // A publisher key signs only for a root that lists it (issue 31: an attacker's rewritten
         // history with a root of its own, listing no publisher, was signed with the real key).

@@ -48,7 +48,7 @@ public struct RepositorySnapshot: Sendable {
     ///   - bodies: which articles must come with their bodies.
     public static func load(from repository: Repository, revision: ObjectID, only: Set<GitPath>? = nil,
                             since: ObjectID? = nil, trackAll: Bool = false, usesCaches: Bool = true,
-                            progress: ProgressHandler? = nil, pinnedRoot: String? = nil,
+                            progress: ProgressHandler? = nil, pinnedRoot: TrustPin? = nil,
                             bodies: BodyNeed = .all) throws(ReviewError) -> RepositorySnapshot {
         try ReviewError.wrapping {
             try SnapshotLoader(repository: repository, revision: revision, only: only, since: since, trackAll: trackAll,
@@ -75,7 +75,7 @@ private struct SnapshotLoader {
     let trackAll: Bool
     let usesCaches: Bool
     let progress: ProgressHandler?
-    let pinnedRoot: String?
+    let pinnedRoot: TrustPin?
     let bodies: BodyNeed
 
     func wanted(_ path: GitPath) -> Bool { Self.wanted(path, only: only) }
