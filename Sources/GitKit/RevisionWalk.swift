@@ -61,3 +61,16 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// Whether `descendant` is `ancestor` or descends from it; `false` when either commit is
+    /// not in the repository (history rewritten and the old commits gone). Wraps
+    /// `git_graph_descendant_of`.
+    public func contains(_ ancestor: ObjectID, in descendant: ObjectID) -> Bool {
+        if ancestor == descendant { return true }
+        var a = ancestor.oid, d = descendant.oid
+        let result = git_graph_descendant_of(raw, &d, &a)
+        if result < 0 { git_error_clear() }
+        return result == 1
+    }
+}

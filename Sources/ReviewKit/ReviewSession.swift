@@ -195,7 +195,9 @@ public final class ReviewSession {
         var report = VerifyReport(evaluation.snapshot.articles, statuses: evaluation.report.articles,
                                   strayFindings: evaluation.snapshot.strayFindings, head: evaluation.head)
         report.configurationFindings = evaluation.snapshot.trustFindings.filter { $0.severity == .error }
-        report.publicationFindings = try publicationFindings(evaluation)
+        // A rewrite that erased what the last signed publication attests is about the published
+        // record, not about a record file the branch holds.
+        report.publicationFindings = try publicationFindings(evaluation) + evaluation.snapshot.strayFindings.filter { $0.rule == .historyRewritten }
         return report
     }
 
@@ -365,10 +367,13 @@ public final class ReviewSession {
     /// `review publish`: plans and (unless `dryRun`) commits the published tree.
     ///
     /// - Parameter signer: a publisher key the root lists (required when it lists any).
+    /// - Parameter acceptRewrite: publish from a history rewritten since the last signed
+    ///   publication (``RuleID/historyRewritten``), with a publisher key: the new signed
+    ///   publication attests the new history.
     public func publish(asOf: Day, dryRun: Bool, now: Int64, allowRemovals: Bool = false,
-                        signer: Publisher.Signer? = nil) throws(ReviewError) -> Publisher.Outcome {
+                        signer: Publisher.Signer? = nil, acceptRewrite: Bool = false) throws(ReviewError) -> Publisher.Outcome {
         try Publisher.publish(repository: repository, asOf: asOf, dryRun: dryRun, author: committer(now), allowRemovals: allowRemovals,
-                              signer: signer, pinnedRoot: pin)
+                              signer: signer, pinnedRoot: pin, acceptRewrite: acceptRewrite)
     }
 
     /// Renders what `refs/heads/published` holds into `directory`; returns the page count.

@@ -32,6 +32,10 @@ struct PublishCommand: ParsableCommand {
     @Flag(name: .customLong("allow-removals"), help: "Take down more published articles than the policy's max-unpublish-percent allows.")
     var allowRemovals = false
 
+    @Flag(name: .customLong("accept-rewrite"),
+          help: "Publish although the branch no longer holds what the last signed publication attests (history-rewritten): only for a rewrite that was meant; needs --as.")
+    var acceptRewrite = false
+
     @Option(name: .customLong("as"), help: ArgumentHelp("A publisher key the root lists, to sign the publication (read from $REVIEW_KEY_DIR/<id>.key).", valueName: "id"))
     var publisher: String?
 
@@ -47,7 +51,8 @@ struct PublishCommand: ParsableCommand {
             try session.checkKeyDirectory(store)
             return Publisher.Signer(id: id, key: try store.privateKey(for: id))
         }
-        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now, allowRemovals: allowRemovals, signer: signer)
+        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now, allowRemovals: allowRemovals, signer: signer,
+                                          acceptRewrite: acceptRewrite)
         if list {
             for line in outcome.plan.summaryLines { emit(TerminalSafe.clean(line)) }
         }

@@ -496,4 +496,70 @@ import TestSupport
         let gap = try edited(bundle) { b in b.chain.remove(at: 1) }
         #expect(!BundleVerifier.verify(gap, pinned: Self.pressRoot.fingerprint, page: page).verified)
     }
+
+    // MARK: Rewrites (issue 31, item 3)
+
+    /// Filtering a request for changes out of history and force-pushing made the article
+    /// approved and publish put the objected text live. The signed publication attests the
+    /// record log, so the branch no longer holding it is a blocking history-rewritten finding.
+    @Test func aRewriteThatErasesAnAttestedDecisionIsDetected() throws {
+        let content = try published()
+        let repository = content.repository
+        let pin = Self.pressRoot.fingerprint
+        // New text, approved in both roles; then the medical reviewer objects.
+        try content.edit("pml", lastUpdated: "2026-04-11", body: "Take 40 mg daily.")
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-11")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-11")
+        let beforeObjection = try #require(try repository.referenceTarget(RepoBuilder.main))
+        try content.signOff("pml", as: "ann", role: "medical", .requestChanges, on: "2026-04-12", comment: "the dose is wrong")
+        let objected = try content.session(trustRoot: pin).publish(asOf: Day("2026-04-12")!, dryRun: false, now: ContentRepository.time("2026-04-12"),
+                                                                  signer: Publisher.Signer(id: "press", key: Self.press))
+        #expect(objected.commit != nil)
+        let tree = try repository.commit(try #require(try repository.referenceTarget(Publisher.reference))).tree
+        let envelope = SignedEnvelope.decode(try repository.blob(try #require(try repository.entry(at: PublicationStatement.path, inTree: tree)).id))
+        let statement = try #require(envelope?.payloadBytes.flatMap(PublicationStatement.decode))
+        #expect(statement.predicate.recordCount == 5, "\(String(describing: statement.predicate.recordCount))")
+        #expect(try content.session().check(asOf: Day("2026-04-12")!).allFindings.allSatisfy { $0.rule != .historyRewritten })
+
+        // The objection's commit filtered out, and the branch force-pushed.
+        try repository.updateReference(RepoBuilder.main, to: beforeObjection, expected: try repository.referenceTarget(RepoBuilder.main), message: "force-push")
+        try content.builder.checkoutHead()
+        let session = try content.session(trustRoot: pin)
+        let status = try session.check(asOf: Day("2026-04-13")!)
+        #expect(status.articles.first?.state == .approved)  // what the rewrite achieved
+        let rewritten = status.allFindings.filter { $0.rule == .historyRewritten }
+        #expect(rewritten.contains { $0.path == PublicationStatement.path && $0.message.contains("no longer contains commit") }, "\(rewritten)")
+        #expect(rewritten.contains { $0.path.hasPrefix("Reviews/signoffs/") && $0.message.contains("is gone from the branch's history") }, "\(rewritten)")
+        #expect(rewritten.allSatisfy { $0.severity == .error })
+        let verify = try session.verify(asOf: Day("2026-04-13")!)
+        #expect(verify.failed && verify.publicationFindings.contains { $0.rule == .historyRewritten }, "\(verify.text)")
+        // publish refuses, and nothing moves; a meant rewrite is published with the key, and then stands.
+        let published = try repository.referenceTarget(Publisher.reference)
+        #expect(throws: ReviewError.self) {
+            try session.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"),
+                                signer: Publisher.Signer(id: "press", key: Self.press))
+        }
+        #expect(throws: ReviewError.self) {
+            try session.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"), acceptRewrite: true)
+        }
+        #expect(try repository.referenceTarget(Publisher.reference) == published)
+        let accepted = try session.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"),
+                                           signer: Publisher.Signer(id: "press", key: Self.press), acceptRewrite: true)
+        #expect(accepted.commit != nil)
+        #expect(try content.session(trustRoot: pin).check(asOf: Day("2026-04-13")!).allFindings.allSatisfy { $0.rule != .historyRewritten })
+    }
+
+    /// The record log reads back as written, whatever bytes its paths hold, and refuses junk.
+    @Test func theRecordLogRoundTrips() {
+        let entries = [
+            RecordLogAttestation.Entry(path: "Reviews/signoffs/flu/a.yml", gitBlob: String(repeating: "a", count: 40), sha256: String(repeating: "b", count: 64)),
+            RecordLogAttestation.Entry(path: GitPath(bytes: Array("Reviews/signoffs/fl\u{0}".utf8).dropLast() + [0xFF, 0x0A, 0x20]),
+                                       gitBlob: String(repeating: "c", count: 40), sha256: String(repeating: "d", count: 64)),
+        ]
+        let log = RecordLogAttestation(entries: entries)
+        #expect(RecordLogAttestation.parse(log.bytes) == log)
+        #expect(RecordLogAttestation.parse(Array(log.bytes.dropLast())) == nil)
+        #expect(RecordLogAttestation.parse(Array("review-record-log/1\nzz".utf8) + [0]) == nil)
+        #expect(RecordLogAttestation.parse([]) == nil)
+    }
 }

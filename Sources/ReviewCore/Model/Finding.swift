@@ -29,6 +29,9 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case timestampOutOfRange = "timestamp-out-of-range"
     /// The history a decision needs is missing (a shallow clone): fail closed.
     case historyMissing = "history-missing"
+    /// The branch no longer holds the source commit, or a sign-off record, that the latest
+    /// signed publication attests: its history was rewritten (a decision may have been erased).
+    case historyRewritten = "history-rewritten"
     /// One reviewer approved one revision in two required roles.
     case separationOfDuties = "separation-of-duties"
     /// A record names a revision that is not one of its article's (or an article that is gone).
@@ -74,7 +77,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
         switch self {
         case .overdue, .missingDisclaimer, .alteredDisclaimer, .invalidFrontMatter, .unknownCategory,
              .futureLastUpdated, .lastUpdatedNotBumped, .badSignature, .unknownReviewer, .selfApproval,
-             .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing,
+             .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing, .historyRewritten,
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
              .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths:

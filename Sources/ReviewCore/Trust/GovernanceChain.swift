@@ -325,6 +325,10 @@ public enum GovernanceRules {
             ids: [.unjustifiedPublication],
             summary: "The published ref holds an article that no signed publication and no counting approvals justify.",
             rationale: "Only approved revisions may be published; a pushed ref proves nothing by itself."),
+        RuleDescription(
+            ids: [.historyRewritten],
+            summary: "The branch no longer holds the source commit, or a sign-off record, that the latest signed publication attests.",
+            rationale: "A rewrite (a filtered commit, a force-push) must not erase a decision: a publication attests the record log, and what it attested must still be there."),
     ]
 }
 

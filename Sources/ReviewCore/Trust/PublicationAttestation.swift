@@ -61,15 +61,22 @@ public struct PublicationStatement: Codable, Sendable, Equatable {
         /// The day given as today (`--as-of`).
         public var publishedOn: String
         public var articles: [Justification]
+        /// The SHA-256 of the record log the source's history held (``RecordLogAttestation``,
+        /// on the published ref beside the statement) and how many records it names; `nil` in
+        /// publications made before the log was attested.
+        public var recordLog: String?
+        public var recordCount: Int?
 
         public init(source: String, configurationVersion: Int?, configurationDigest: String?, firstRoot: String?,
-                    publishedOn: String, articles: [Justification]) {
+                    publishedOn: String, articles: [Justification], recordLog: RecordLogAttestation? = nil) {
             self.source = source
             self.configurationVersion = configurationVersion
             self.configurationDigest = configurationDigest
             self.firstRoot = firstRoot
             self.publishedOn = publishedOn
             self.articles = articles
+            self.recordLog = recordLog?.digest
+            self.recordCount = recordLog?.entries.count
         }
     }
 

@@ -38,11 +38,20 @@ public enum Publisher {
 
     /// - Parameter signer: required when the root in force lists publisher keys.
     public static func publish(repository: Repository, asOf: Day, dryRun: Bool, author: Signature,
-                               allowRemovals: Bool = false, signer: Signer? = nil, pinnedRoot: TrustPin? = nil) throws(ReviewError) -> Outcome {
+                               allowRemovals: Bool = false, signer: Signer? = nil, pinnedRoot: TrustPin? = nil,
+                               acceptRewrite: Bool = false) throws(ReviewError) -> Outcome {
         try ReviewError.wrapping {
             let head = try repository.headCommit()
             let snapshot = try RepositorySnapshot.load(from: repository, revision: head, pinnedRoot: pinnedRoot)
             try checkPublishing(repository, snapshot: snapshot, head: head, asOf: asOf, signer: signer, dryRun: dryRun)
+            // A branch rewritten since the last signed publication (a decision it attested may be
+            // erased) is published only when the rewrite is accepted, by a new signed publication.
+            let rewritten = snapshot.strayFindings.filter { $0.rule == .historyRewritten }
+            if let first = rewritten.first, !acceptRewrite || signer == nil {
+                throw ReviewError(file: first.path,
+                                  "\(rewritten.count) history-rewritten finding\(rewritten.count == 1 ? "" : "s"): \(first.message)",
+                                  remedy: "see 'review verify'; publish from the rewritten history only if the rewrite was meant: 'review publish --accept-rewrite --as PUBLISHER'")
+            }
             let configuration = snapshot.configuration(asOf: asOf)
             let statuses = Evaluation(snapshot: snapshot, asOf: asOf).report.articles
             let previousCommit = try repository.referenceTarget(reference)
@@ -95,7 +104,11 @@ public enum Publisher {
                 blobs.append((ContentLayout.publishedSiteDirectory + "/" + name, try repository.writeBlob(bytes)))
             }
             if let signer {
-                let statement = try attestation(repository, plan: plan, snapshot: snapshot, head: head, asOf: asOf,
+                // The record log the branch held, attested, so a later rewrite that erases a
+                // decision is seen (issue 31, item 3).
+                let log = try PublishedRecordLog.attestation(repository, held: snapshot.recordHistory)
+                blobs.append((RecordLogAttestation.path, try repository.writeBlob(log.bytes)))
+                let statement = try attestation(repository, plan: plan, snapshot: snapshot, head: head, asOf: asOf, recordLog: log,
                                                 files: blobs.compactMap { file in file.blob.map { (file.path, $0) } })
                 let envelope = try SignedEnvelope.sign(statement.json, type: PublicationStatement.payloadType, keyID: signer.id, key: signer.key)
                 blobs.append((PublicationStatement.path, try repository.writeBlob(envelope.json)))
@@ -183,7 +196,7 @@ public enum Publisher {
 
     /// The signed statement of a publication: every file, and what justifies each article.
     private static func attestation(_ repository: Repository, plan: PublishPlan, snapshot: RepositorySnapshot, head: ObjectID, asOf: Day,
-                                    files: [(GitPath, ObjectID)]) throws -> PublicationStatement {
+                                    recordLog: RecordLogAttestation, files: [(GitPath, ObjectID)]) throws -> PublicationStatement {
         let subjects = try files.map { path, blob in
             PublicationStatement.Subject(name: path.text, gitBlob: blob.hex, sha256: SignOff.sha256Hex(try repository.blob(blob)))
         }
@@ -200,7 +213,7 @@ public enum Publisher {
         let chain = snapshot.governance
         return PublicationStatement(subject: subjects, predicate: .init(
             source: head.hex, configurationVersion: chain.current?.version, configurationDigest: chain.current?.statement.digest,
-            firstRoot: chain.genesis?.root.fingerprint, publishedOn: asOf.description, articles: articles))
+            firstRoot: chain.genesis?.root.fingerprint, publishedOn: asOf.description, articles: articles, recordLog: recordLog))
     }
 
     /// Renders the tree on the published ref to static HTML in `directory`, atomically: the

@@ -22,6 +22,9 @@ public struct RepositorySnapshot: Sendable {
     /// Findings about the configuration's governance (unsigned changes, the root and its pin).
     public var trustFindings: [Finding] { governance.findings }
     public var reachedShallowBoundary: Bool
+    /// Every sign-off record file the branch's history ever held, in history order (what a
+    /// signed publication attests).
+    var recordHistory: [(path: GitPath, blob: ObjectID)] = []
 
     public static let articlesDirectory = ContentLayout.articlesDirectory
     public static let disclaimersDirectory = ContentLayout.disclaimersDirectory
@@ -112,7 +115,9 @@ private struct SnapshotLoader {
         let layout = policy.content
         let walk = layout.walkDirectory
 
-        var stray: [Finding] = []
+        // A rewrite that erased what the latest signed publication attests (issue 31, item 3).
+        let recordHistory = PublishedRecordLog.held(governed)
+        var stray = try PublishedRecordLog.rewriteFindings(repository, revision: revision, governed: governed, held: recordHistory)
         let wantedSlugs = only.map { Set($0.map { GitPath(layout.recordDirectory(of: $0)) }) }
         var log = try RecordLog.read(from: repository, tree: tree, governed: governed, slugs: wantedSlugs, usesCaches: usesCaches)
         let needsBodies = bodies == .all || WorkflowEngine.readsBodies(policy, signOffs: !log.records.isEmpty)
@@ -307,6 +312,7 @@ private struct SnapshotLoader {
                                           reachedShallowBoundary: report.reachedShallowBoundary)
         snapshot.disclaimerHistory = disclaimerHistory
         snapshot.governance = governed.chain
+        snapshot.recordHistory = recordHistory
         // What only the reading needed (the history index, the cache, the parsed files) is let
         // go of by a process that exits next, not freed object by object (``Teardown``).
         Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
