@@ -53,10 +53,22 @@ import TestSupport
         // No silent configuration: a misspelt key is an error with a did-you-mean (issue 18).
         ("review-interval-days: 365", "review-intervall-days: 365", 5, "unknown key 'review-intervall-days' in category 'neurology'; did you mean 'review-interval-days'?"),
         ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\narticles-root: Docs", 9, "unknown key 'articles-root' in the policy"),
-        // A category may set the severity of content rules only.
+        // A category, or the policy for every category, may set the level of content rules only
+        // (issue 32): a fixed rule is refused by name, with the content rules listed.
         ("    disclaimers: [medical]\n", "    disclaimers: [medical]\n    rules:\n      missing-disclaimer: warning\n", 9,
-         "unknown key 'missing-disclaimer' in 'rules' of category 'neurology'"),
-        ("    disclaimers: [medical]\n", "    disclaimers: [medical]\n    rules:\n      repeated-text: off\n", 9, "must be error or warning"),
+         "'missing-disclaimer' in the rules of category 'neurology' is not a content rule: the contract's, the record's and governance's rules cannot be tuned; remove it; the content rules are list-intro-without-list"),
+        ("    disclaimers: [medical]\n", "    disclaimers: [medical]\n    rules:\n      repeated-text: loud\n", 9,
+         "'repeated-text' in the rules of category 'neurology' must be off, warning or error"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nrules:\n  hidden-characters: warning\n  last-updated-not-bumped: off", 11,
+         "'last-updated-not-bumped' in the rules of the policy is not a content rule"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nrules:\n  record-tampered: off", 10, "'record-tampered' in the rules of the policy is not a content rule"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nrules:\n  unsigned-configuration: warning", 10,
+         "'unsigned-configuration' in the rules of the policy is not a content rule"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nrules:\n  repeated-texts: off", 10,
+         "unknown rule 'repeated-texts' in the rules of the policy; did you mean 'repeated-text'?"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nrules: off", 9, "'rules' in the policy must map content rules to off, warning or error"),
+        ("unreviewed-fields: [tags]", "unreviewed-fields: [tags]\nsuppressible: [reading-level, overdue]", 9,
+         "'overdue' in suppressible is not a content rule"),
     ])
     func brokenPoliciesNameFileAndLine(_ find: String, _ replace: String, _ line: Int, _ message: String) {
         let text = Self.valid.replacingOccurrences(of: find, with: replace)
@@ -66,6 +78,25 @@ import TestSupport
             guard let error = error as? ReviewError else { return false }
             return error.file == "Reviews/policy.yml" && error.line == line && error.description.contains(message)
         }
+    }
+
+    /// The policy's `rules:` is every category's default; a category's own `rules:` sets a rule
+    /// over it, and may switch a rule off or back on.
+    @Test func thePolicySetsContentRuleLevelsAndACategoryOverridesThem() throws {
+        let text = Self.valid.replacingOccurrences(of: "    disclaimers: [medical]\n",
+                                                   with: "    disclaimers: [medical]\n    rules:\n      hidden-characters: error\n      broken-link: off\n")
+            + "\nrules:\n  hidden-characters: off\n  reading-level: error\n  image-without-alt: warning\nsuppressible: [broken-link, reading-level]\n"
+        let policy = try PolicyParser.parse(Array(text.utf8), disclaimerIDs: ["medical"])
+        #expect(policy.ruleLevels == [.hiddenCharacters: .off, .readingLevel: .error, .imageWithoutAlt: .warning])
+        #expect(policy.suppressible == [.brokenLink, .readingLevel])
+        let neurology = try #require(policy.categories["neurology"])
+        #expect(neurology.ruleSeverity == [.hiddenCharacters: .error] && neurology.switchedOff == [.brokenLink])
+        #expect(policy.level(of: .hiddenCharacters, in: neurology) == .error)
+        #expect(policy.level(of: .brokenLink, in: neurology) == .off)
+        #expect(policy.level(of: .readingLevel, in: neurology) == .error)
+        #expect(policy.level(of: .hiddenCharacters, in: nil) == .off)
+        #expect(policy.level(of: .repeatedText, in: neurology) == nil)
+        #expect(policy.isSuppressible(.brokenLink) && !policy.isSuppressible(.repeatedText))
     }
 
     @Test func aCategorySetsTheSeverityOfContentRules() throws {

@@ -195,6 +195,8 @@ import TestSupport
                          ("line", .int(finding.line))])
             })),
             ("category", .string(status.category)),
+            ("suppressed", .object([("policy", .int(status.suppressed.byPolicy.count)), ("comments", .int(status.suppressed.byComment.count)),
+                                    ("baseline", .int(status.suppressed.inBaseline.count))])),
             ("approvals", .array(status.approvals.map { approval in
                 .object([("role", .string(approval.role)), ("revision", .string(approval.revision)), ("reviewer", .string(approval.reviewer)),
                          ("date", .string(approval.date.description)), ("current", .bool(approval.current))])
@@ -222,6 +224,10 @@ import TestSupport
             status.findings = (0..<random.next(in: 0..<4)).map { _ in
                 Finding(.repeatedText, path: random.next(in: 0..<3) == 0 ? "Reviews/x.yml" : GitPath(path), line: random.next(in: 0..<2) == 0 ? nil : 7, text())
             }
+            let silenced = Finding(.hiddenCharacters, path: GitPath(path), line: 3, text())
+            status.suppressed.byPolicy = Array(repeating: silenced, count: random.next(in: 0..<3))
+            status.suppressed.byComment = Array(repeating: silenced, count: random.next(in: 0..<3))
+            status.suppressed.inBaseline = Array(repeating: silenced, count: random.next(in: 0..<3))
             for indent in [0, 4] {
                 var writer = JSONWriter(indent: indent)
                 StatusJSONReporter.write(status, into: &writer)

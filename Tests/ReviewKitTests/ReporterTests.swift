@@ -57,6 +57,15 @@ enum ReporterFixture {
             + "#### Too deep\n\nA hidden\u{200B}space and ![](chart.png)."  // heading-structure, hidden-characters, image-without-alt
             + " See [the leaflet](leaflet.pdf)."                                 // broken-link
         try content.edit("damaged", lastUpdated: "2026-02-13", body: damaged)  // repeated-text, run-in-question, list-intro-without-list
+        // invalid-suppression (no reason: the first space is still reported), and a space
+        // suppressed in the article (counted, not shown).
+        try content.commit("quiet", [.write("Articles/quiet.md", ContentRepository.article("quiet", category: .neurology, lastUpdated: "2026-02-14", body: """
+            <!-- review-ignore hidden-characters -->
+            A zero\u{200B}width space.
+
+            <!-- review-ignore hidden-characters: quoted from the leaflet -->
+            Another zero\u{200B}width space.
+            """))], on: "2026-02-14")
         return try content.status(asOf: asOf)
     }
 }

@@ -107,12 +107,14 @@ import TestSupport
         let run = try ReviewRun(["status", "--repo", content.path, "--as-of", "2026-12-10", "--format", "json"])
         #expect(run.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
-        // The contract's fields, and one the project added (README): findings about no one article.
-        #expect(Set(json.keys) == ["asOf", "head", "articles", "summary", "repositoryFindings"])
+        // The contract's fields, and those the project added (README, docs/state.md): findings
+        // about no one article, and what the team's switches silenced (issue 32), in all and per article.
+        #expect(Set(json.keys) == ["asOf", "head", "articles", "summary", "repositoryFindings", "suppressed"])
+        #expect(json["suppressed"] as? [String: Int] == ["policy": 0, "comments": 0, "baseline": 0])
         let article = (json["articles"] as! [[String: Any]])[0]
         #expect(Set(article.keys) == ["slug", "path", "title", "category", "state", "freshness", "lastUpdated", "lastChanged",
                                       "lastChangedCommit", "lastChangedBy", "lastReviewed", "nextReviewDue", "revision",
-                                      "approvals", "missingRoles", "findings"])
+                                      "approvals", "missingRoles", "findings", "suppressed"])
         let approval = (article["approvals"] as! [[String: Any]])[0]
         #expect(Set(approval.keys) == ["reviewer", "role", "date", "revision", "current"])
         let summary = json["summary"] as! [String: Int]

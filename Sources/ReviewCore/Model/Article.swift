@@ -30,6 +30,8 @@ public struct Article: Sendable, Equatable {
     public var relativeLinks: [RelativeLink] = []
     /// Words, sentences and syllables of the body's prose (``Readability``); `nil` when not parsed.
     public var readability: Readability?
+    /// The body's `<!-- review-ignore … -->` comments that silence findings (``SuppressionComments``).
+    public var suppressions: [Suppression] = []
 
     public init(path: GitPath, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
                 summary: String? = nil, authors: [String] = [], tags: [String] = [], aliases: [String] = [],

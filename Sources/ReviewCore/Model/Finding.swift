@@ -64,6 +64,9 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case unpinnedTrustRoot = "unpinned-trust-root"
     /// No root governs the configuration: the committed one counts.
     case ungovernedConfiguration = "ungoverned-configuration"
+    /// A `<!-- review-ignore … -->` comment that silences nothing: no reason, an unknown or
+    /// fixed rule, a rule the policy keeps from being silenced, or no block after it.
+    case invalidSuppression = "invalid-suppression"
     /// `check --require-trust-root` without a pinned, matching root.
     case trustRootRequired = "trust-root-required"
     /// The published ref holds an article no signed publication or approval justifies.
@@ -83,17 +86,38 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
-             .unpinnedTrustRoot, .ungovernedConfiguration:
+             .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression:
             .warning
         }
     }
 
     public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The content rules whose severity a category may set (`rules:` in the policy). The
-    /// contract's rules, the record's and governance's are fixed: they decide what is approved.
+    /// The content rules: the team's to tune (`off`, `warning` or `error` under `rules:` in the
+    /// policy, `<!-- review-ignore … -->` comments in articles, the accepted-findings baseline).
+    /// The contract's rules, the record's and governance's are fixed: they decide what is approved.
     public static let adjustable: [RuleID] = [.introWithoutList, .repeatedText, .runInQuestion, .headingStructure, .imageWithoutAlt,
-                                              .brokenLink, .readingLevel]
+                                              .hiddenCharacters, .brokenLink, .readingLevel]
+
+    /// Whether this is one of the content rules (``adjustable``).
+    public var isContent: Bool { Self.adjustable.contains(self) }
+}
+
+/// What the policy's `rules:` sets a content rule to: switched off (its findings are counted,
+/// not shown), or shown with this severity.
+public enum RuleLevel: String, Sendable, Equatable, CaseIterable {
+    case off
+    case warning
+    case error
+
+    /// The severity findings take at this level (`nil`: switched off).
+    public var severity: Severity? {
+        switch self {
+        case .off: nil
+        case .warning: .warning
+        case .error: .error
+        }
+    }
 }
 
 public enum Severity: String, Codable, Sendable, Comparable {

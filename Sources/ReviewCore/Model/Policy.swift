@@ -15,8 +15,11 @@ public struct Policy: Sendable, Equatable {
         /// `reading-age`: the highest reading age (Flesch–Kincaid grade + 5) before a
         /// `reading-level` warning; `nil` for no target.
         public var readingAge: Int?
-        /// `rules:`: the severity of content rules in this category (``RuleID/adjustable``).
+        /// `rules:`: the severity of content rules in this category (``RuleID/adjustable``);
+        /// over the policy-wide ``Policy/ruleLevels``.
         public var ruleSeverity: [RuleID: Severity] = [:]
+        /// `rules:`: the content rules set to `off` in this category (over ``Policy/ruleLevels``).
+        public var switchedOff: Set<RuleID> = []
         /// `unapproved-blocks: true`: a draft, in-review or changes-requested article on the
         /// checked branch is a blocking finding, for branches where only approved text may land:
         /// `awaiting-review` and `changes-requested` take severity error (``ruleSeverity``).
@@ -75,6 +78,26 @@ public struct Policy: Sendable, Equatable {
     public var content = ContentRoots()
     /// `front-matter:`: which keys hold title, last-updated and category.
     public var frontMatter = FrontMatterMapping()
+    /// `rules:` at the top level: each content rule's level (`off`, `warning`, `error`) in every
+    /// category, unless the category's own `rules:` sets it.
+    public var ruleLevels: [RuleID: RuleLevel] = [:]
+    /// `suppressible:`: the content rules a `<!-- review-ignore … -->` comment may silence
+    /// (`nil`: every content rule).
+    public var suppressible: Set<RuleID>?
+
+    /// The level of a content `rule` in `category` (its own `rules:`, then the policy's), or
+    /// `nil` for the rule's own severity.
+    public func level(of rule: RuleID, in category: Category?) -> RuleLevel? {
+        if let severity = category?.ruleSeverity[rule] { return severity == .error ? .error : .warning }
+        if category?.switchedOff.contains(rule) == true { return .off }
+        return ruleLevels[rule]
+    }
+
+    /// Whether a suppression comment may silence `rule`.
+    public func isSuppressible(_ rule: RuleID) -> Bool {
+        rule.isContent && (suppressible?.contains(rule) ?? true)
+    }
+
     /// `owners:`: who answers for the articles below each glob (the first match; an article's
     /// own front-matter `owners` wins), shown in `review due`.
     public var owners: [OwnerRule] = []

@@ -94,6 +94,9 @@ public enum ArticleParser {
             article.plainParagraphs = StructureRules.plainParagraphs(body)
             article.relativeLinks = StructureRules.relativeLinks(document, firstLine: article.bodyFirstLine)
             article.readability = Readability.of(body)
+            let comments = SuppressionComments.read(document, body: article.body, firstLine: article.bodyFirstLine)
+            article.suppressions = comments.suppressions
+            findings += comments.findings
         }
         return (article, findings)
     }

@@ -77,7 +77,8 @@ public enum PolicyParser {
         let root = try reader.root(bytes)
         // A misspelt key (review-intervall-days) would otherwise be ignored silently.
         try reader.refuseUnknownKeys(root, known: ["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
-                                                   "publish-branch", "site", "content", "front-matter", "baseline", "owners"], context: "the policy")
+                                                   "publish-branch", "site", "content", "front-matter", "baseline", "owners", "rules",
+                                                   "suppressible"], context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -124,16 +125,8 @@ public enum PolicyParser {
                 category.unapprovedBlocks = flag == "true"
             }
             if let rules = value["rules"] {
-                guard case .map(let entries, _) = rules else {
-                    throw reader.error(rules.line, "'rules' in \(context) must map rule ids to error or warning", remedy: "like 'repeated-text: warning'")
-                }
-                let names = RuleID.adjustable.map(\.rawValue)
-                try reader.refuseUnknownKeys(rules, known: Set(names), context: "'rules' of \(context) (the content rules a category may set)")
-                for (key, level) in entries {
-                    guard let rule = RuleID(rawValue: key), let severity = level.string.flatMap(Severity.init(rawValue:)) else {
-                        throw reader.error(level.line, "'\(key)' in the rules of \(context) must be error or warning")
-                    }
-                    category.ruleSeverity[rule] = severity
+                for (rule, level) in try reader.ruleLevels(rules, context: context) {
+                    if let severity = level.severity { category.ruleSeverity[rule] = severity } else { category.switchedOff.insert(rule) }
                 }
             }
             categories[name] = category
@@ -165,6 +158,13 @@ public enum PolicyParser {
             policy.maxUnpublishPercent = try reader.integer(root, "max-unpublish-percent", context: "the policy", range: 0...100)
         }
         if let content = root["content"] { policy.content = try contentRoots(content, reader: reader) }
+        if let rules = root["rules"] { policy.ruleLevels = try reader.ruleLevels(rules, context: "the policy") }
+        if let suppressible = root["suppressible"] {
+            guard let names = suppressible.strings else {
+                throw reader.error(suppressible.line, "'suppressible' must be a list of content rules", remedy: "like [reading-level, broken-link], or [] for none")
+            }
+            policy.suppressible = Set(try names.map { (name) throws(ReviewError) in try reader.contentRule(name, line: suppressible.line, context: "suppressible") })
+        }
         if let owners = root["owners"] {
             guard case .map(let pairs, _) = owners else {
                 throw reader.error(owners.line, "'owners' must map path globs to owners", remedy: "like \"Articles/neurology/**\": [amara-okafor]")
@@ -297,6 +297,37 @@ extension ConfigurationReader {
             throw error(entry["public-key"]?.line, "the public key of \(context) \(problem)", remedy: "paste the key 'review keygen' printed for them")
         }
         return Array(key)
+    }
+
+    /// A `rules:` mapping (the policy's or a category's): content rule → `off`, `warning` or
+    /// `error`. A fixed rule (the contract's, the record's, governance's) is refused by name.
+    func ruleLevels(_ rules: YAMLValue, context: String) throws(ReviewError) -> [RuleID: RuleLevel] {
+        guard case .map(let entries, _) = rules else {
+            throw error(rules.line, "'rules' in \(context) must map content rules to off, warning or error", remedy: "like 'repeated-text: warning'")
+        }
+        var levels: [RuleID: RuleLevel] = [:]
+        for (key, value) in entries {
+            let rule = try contentRule(key, line: value.line, context: "the rules of \(context)")
+            guard let level = value.string.flatMap(RuleLevel.init(rawValue:)) else {
+                throw error(value.line, "'\(key)' in the rules of \(context) must be off, warning or error")
+            }
+            levels[rule] = level
+        }
+        return levels
+    }
+
+    /// The content rule named `name`; a fixed or unknown rule is refused, naming the content rules.
+    func contentRule(_ name: String, line: Int, context: String) throws(ReviewError) -> RuleID {
+        let names = RuleID.adjustable.map(\.rawValue)
+        guard let rule = RuleID(rawValue: name) else {
+            let hint = DidYouMean.suggestion(for: name, among: Set(names)).map { "did you mean '\($0)'?" } ?? "the content rules are \(names.joined(separator: ", "))"
+            throw error(line, "unknown rule '\(name)' in \(context)", remedy: hint)
+        }
+        guard rule.isContent else {
+            throw error(line, "'\(name)' in \(context) is not a content rule: the contract's, the record's and governance's rules cannot be tuned",
+                        remedy: "remove it; the content rules are \(names.joined(separator: ", "))")
+        }
+        return rule
     }
 
     /// Refuses a key the file format does not have (a typo would otherwise be ignored silently).

@@ -31,6 +31,8 @@ public struct MarkdownNode: Sendable, Equatable {
     public var info: String = ""
     /// The line it starts on, counted in the Markdown given to the parser.
     public var line: Int = 0
+    /// The line it ends on, likewise (blocks; 0 where cmark gives none).
+    public var endLine: Int = 0
     public var children: [MarkdownNode] = []
 
     public init(kind: Kind) { self.kind = kind }
@@ -193,6 +195,7 @@ public enum MarkdownParser {
         var value = MarkdownNode(kind: kind)
         value.literal = literal(node)
         value.line = Int(cmark_node_get_start_line(node))
+        value.endLine = Int(cmark_node_get_end_line(node))
         switch kind {
         case .link, .image:
             value.url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""

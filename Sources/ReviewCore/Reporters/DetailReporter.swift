@@ -28,6 +28,13 @@ public enum DetailReporter {
         lines.append("  findings")
         if status.findings.isEmpty { lines.append("    none") }
         for f in status.findings { lines.append("    " + f.textLine) }
+        // What the team's switches silenced, each with how, so nothing disappears unseen.
+        let silenced = [("switched off by policy", status.suppressed.byPolicy), ("suppressed in the article", status.suppressed.byComment),
+                        ("in the baseline", status.suppressed.inBaseline)]
+        for (how, findings) in silenced where !findings.isEmpty {
+            lines.append("  \(how)")
+            for f in findings.sorted() { lines.append("    " + f.textLine) }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -18,7 +18,9 @@ func findingMessage(_ finding: Finding, article: GitPath?) -> String {
     article == nil || article == finding.path ? finding.message : "\(finding.path): \(finding.message)"
 }
 
-/// `review status --format json`: exactly the contract's fields; unknown values are `null`.
+/// `review status --format json`: the contract's fields (unknown values are `null`), and the
+/// project's additions: `repositoryFindings`, and `suppressed` (in all and per article: what the
+/// team's switches silenced, counted by how).
 public enum StatusJSONReporter: Reporter {
     /// An article's object, for documents built of values (the dashboard's).
     static func article(_ status: ArticleStatus) -> JSONValue {
@@ -73,6 +75,14 @@ public enum StatusJSONReporter: Reporter {
         w.key("revision"); w.string(status.revision)
         w.key("slug"); w.string(status.slug)
         w.key("state"); w.string(status.state.rawValue)
+        // Added by the project: what the team's switches silenced (counted, never dropped).
+        let counts = status.suppressed.counts
+        w.key("suppressed")
+        w.beginObject()
+        w.key("baseline"); w.int(counts.baseline)
+        w.key("comments"); w.int(counts.comments)
+        w.key("policy"); w.int(counts.policy)
+        w.endObject()
         w.key("title"); w.string(status.title)
         w.endObject()
     }
@@ -110,8 +120,16 @@ public enum StatusJSONReporter: Reporter {
             ("summary", .object(report.summary.map { ($0.key, .int($0.value)) })),
             // Added by the project: findings about no single article (governance, stray records).
             ("repositoryFindings", .array(report.otherFindings.map(fileFindingJSON))),
+            // Added by the project: findings the team's switches silenced, over all articles.
+            ("suppressed", suppressedJSON(report.suppressed)),
         ])
     }
+}
+
+/// `{ "policy": n, "comments": n, "baseline": n }`: findings switched off by the policy's
+/// `rules:`, silenced by review-ignore comments, and accepted in the baseline.
+func suppressedJSON(_ counts: SuppressedCounts) -> JSONValue {
+    .object([("policy", .int(counts.policy)), ("comments", .int(counts.comments)), ("baseline", .int(counts.baseline))])
 }
 
 /// A finding with its file, as `check --format json` lists it.
@@ -129,6 +147,7 @@ public enum CheckJSONReporter: Reporter {
             ("asOf", .string(report.asOf.description)), ("head", .string(report.head)),
             ("articles", .int(report.articles.count)), ("errors", .int(errors)), ("warnings", .int(findings.count - errors)),
             ("findings", .array(findings.map(fileFindingJSON))),
+            ("suppressed", suppressedJSON(report.suppressed)),
         ]).rendered
     }
 }

@@ -9,6 +9,8 @@ public enum MarkdownReporter: Reporter {
     /// rest by state), then a line saying how many more were left out to stay under ``limit``.
     public static func render(_ report: StatusReport) -> String {
         var out = "### Medical review status\n\n" + TableReporter.summaryLine(report) + "\n\n"
+        let suppressed = report.suppressed
+        if suppressed.total > 0 { out += "Not shown: \(suppressed.sentence).\n\n" }
         let header = "| Article | State | Freshness | Next review | Last reviewed | Missing roles |\n|---|---|---|---|---|---|\n"
         let ordered = report.articles.sorted { a, b in
             let (ea, eb) = (a.findings.contains { $0.severity == .error }, b.findings.contains { $0.severity == .error })

@@ -22,6 +22,8 @@ public enum TableReporter: Reporter {
         var out = align([header] + rows.map { $0.map(TerminalSafe.clean) })
         for finding in report.otherFindings { out += finding.textLine + "\n" }
         out += "\n" + summaryLine(report) + "\n"
+        let suppressed = report.suppressed
+        if suppressed.total > 0 { out += "Not shown: \(suppressed.sentence).\n" }
         return out
     }
 

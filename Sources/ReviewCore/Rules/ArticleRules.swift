@@ -20,7 +20,7 @@ public enum StructureFindingsRule: ArticleRule {
 
     public static func check(_ context: ArticleContext) -> [Finding] {
         let ids = Set(StructureRules.all.flatMap { $0.description.ids } + HiddenCharacterRule.description.ids + BrokenLinkRule.description.ids
-                      + RenderIntegrity.description.ids)
+                      + RenderIntegrity.description.ids + SuppressionComments.description.ids)
         return context.facts.parseFindings.filter { ids.contains($0.rule) }
     }
 }

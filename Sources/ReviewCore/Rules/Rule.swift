@@ -80,7 +80,8 @@ public enum RuleRegistry {
 
     public static var descriptions: [RuleDescription] {
         (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description }
-         + [HiddenCharacterRule.description, BrokenLinkRule.description, RenderIntegrity.description] + GovernanceRules.descriptions)
+         + [HiddenCharacterRule.description, BrokenLinkRule.description, RenderIntegrity.description, SuppressionComments.description]
+         + GovernanceRules.descriptions)
             .filter { !$0.ids.isEmpty }
     }
 

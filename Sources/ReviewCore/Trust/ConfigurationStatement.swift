@@ -3,19 +3,20 @@ import Crypto
 import Foundation
 
 /// Which files make up the configuration that governance keys sign: the root, the policy, the
-/// reviewers, the ignored revisions and every file below the disclaimers folder. One statement covers all of them.
+/// reviewers, the ignored revisions, the acknowledged records, the accepted findings and every
+/// file below the disclaimers folder. One statement covers all of them.
 public enum ConfigurationFiles {
     /// The signatures over the configuration (not itself part of what is signed).
     public static let signaturesPath: GitPath = "Reviews/configuration-signatures.yml"
 
     /// Paths watched in history: single files, and folders ending in `/`.
     public static let watched: [GitPath] = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path,
-                                            GitPath(ContentLayout.disclaimersDirectory + "/"), signaturesPath]
+                                            AcceptedFindings.path, GitPath(ContentLayout.disclaimersDirectory + "/"), signaturesPath]
 
     /// Whether `path` is part of the signed configuration.
     public static func isConfiguration(_ path: GitPath) -> Bool {
         path == TrustRoot.path || path == Policy.path || path == Reviewer.path || path == IgnoreRevisions.path || path == AcknowledgedRecords.path
-            || path.hasPrefix(ContentLayout.disclaimersDirectory + "/")
+            || path == AcceptedFindings.path || path.hasPrefix(ContentLayout.disclaimersDirectory + "/")
     }
 }
 

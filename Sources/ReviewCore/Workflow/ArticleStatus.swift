@@ -57,4 +57,7 @@ public struct ArticleStatus: Sendable {
     /// One finding per record of this article that does not count or that the record log
     /// flags (for `review verify`).
     public var recordFindings: [Finding] = []
+    /// The findings the team's switches silenced (switched off, suppressed in the article, in
+    /// the baseline): not in ``findings``, and counted in every report.
+    public var suppressed = SuppressedFindings()
 }

@@ -17,6 +17,11 @@ public struct StatusReport: Sendable {
 
     public var allFindings: [Finding] { (articles.flatMap(\.findings) + otherFindings).sorted() }
 
+    /// How many findings the team's switches silenced, over every article.
+    public var suppressed: SuppressedCounts {
+        articles.reduce(SuppressedCounts()) { $0 + $1.suppressed.counts }
+    }
+
     /// Counts per state, plus overdue, due soon and blocking findings (the contract's `summary`).
     public var summary: [String: Int] {
         // Counted in one pass over the articles: a large site has a hundred thousand findings,

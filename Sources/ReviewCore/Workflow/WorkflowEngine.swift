@@ -64,12 +64,13 @@ public enum WorkflowEngine {
                                     lastReviewed: approved?.day, nextReviewDue: nextDue, freshness: freshness,
                                     changeRequests: requests)
         let context = ArticleContext(facts: facts, configuration: configuration, category: category, outcome: outcome)
-        var findings = recordFindings
-        for rule in RuleRegistry.articleRules { findings += rule.check(context) }
-        // The category's severities (`rules:` and `unapproved-blocks:` in the policy).
-        if let overrides = category?.ruleSeverity, !overrides.isEmpty {
-            for i in findings.indices { findings[i].severityOverride = overrides[findings[i].rule] }
-        }
+        var found = recordFindings
+        for rule in RuleRegistry.articleRules { found += rule.check(context) }
+        // The team's switches: the policy's and the category's `rules:` (and `unapproved-blocks:`),
+        // the article's suppression comments, the accepted-findings baseline. What they silence
+        // is kept and counted.
+        let (findings, suppressed) = FindingSwitches.apply(found, article: article, category: category, policy: configuration.policy,
+                                                           accepted: configuration.acceptedFindings)
 
         func approval(_ record: SignOff) -> Approval {
             let reviewer = configuration.reviewer(record.reviewer)
@@ -86,7 +87,8 @@ public enum WorkflowEngine {
             lastReviewed: approved?.day, nextReviewDue: nextDue, revision: facts.blob,
             approvals: approvals, missingRoles: missing, findings: findings.sorted(),
             lastApprovedRevision: approved?.blob, isRetired: article.isRetired,
-            reviews: approved?.reviews.map(approval) ?? [], recordFindings: (recordFindings + facts.recordFindings).sorted())
+            reviews: approved?.reviews.map(approval) ?? [], recordFindings: (recordFindings + facts.recordFindings).sorted(),
+            suppressed: suppressed)
     }
 
     /// One finding for each of the article's records that does not count (for `review verify`).

@@ -134,6 +134,8 @@ public struct WorkflowConfiguration: Sendable {
     public var asOf: Day
     /// Each disclaimer's paragraphs as readers see them, computed once per configuration.
     public let disclaimerParagraphs: [String: [PlainParagraph]]
+    /// The accepted-findings baseline in force (`Reviews/accepted-findings.yml`).
+    public var acceptedFindings = AcceptedFindings()
 
     public init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], disclaimerHistory: [String: [String]] = [:],
                 asOf: Day) {

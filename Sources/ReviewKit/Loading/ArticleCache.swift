@@ -67,7 +67,7 @@ enum ArticleBodyCodec: BlobCacheCodec {
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 7"
+    static let magic = "review article cache 8"
 
     // MARK: Encoding
 
@@ -105,6 +105,17 @@ enum ParsedContentCodec: BlobCacheCodec {
             for paragraph in paragraphs {
                 w.u64(paragraph.high)
                 w.u64(paragraph.low)
+            }
+        }
+        w.u32(UInt32(a.suppressions.count))
+        for suppression in a.suppressions {
+            w.strings(suppression.rules.map(\.rawValue))
+            w.string(suppression.reason)
+            w.u32(UInt32(suppression.line))
+            w.bool(suppression.lines != nil)
+            if let lines = suppression.lines {
+                w.u32(UInt32(lines.lowerBound))
+                w.u32(UInt32(lines.upperBound))
             }
         }
         w.u32(UInt32(content.findings.count))
@@ -168,6 +179,21 @@ enum ParsedContentCodec: BlobCacheCodec {
                 paragraphs.append(PlainParagraph(high: high, low: low))
             }
             a.plainParagraphs = paragraphs
+        }
+        guard let suppressionCount = r.u32(), suppressionCount <= UInt32(r.remaining) else { return nil }
+        for _ in 0..<suppressionCount {
+            guard let names = r.strings(), let reason = r.string(), let line = r.u32(), let hasLines = r.bool() else { return nil }
+            var rules: [RuleID] = []
+            for name in names {
+                guard let rule = RuleID(rawValue: name) else { return nil }
+                rules.append(rule)
+            }
+            var lines: ClosedRange<Int>?
+            if hasLines {
+                guard let low = r.u32(), let high = r.u32(), low <= high else { return nil }
+                lines = Int(low)...Int(high)
+            }
+            a.suppressions.append(Suppression(rules: rules, reason: reason, line: Int(line), lines: lines))
         }
         guard let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
         a.bodyFirstLine = Int(bodyFirstLine)

@@ -25,6 +25,9 @@ public struct RepositorySnapshot: Sendable {
     /// Every sign-off record file the branch's history ever held, in history order (what a
     /// signed publication attests).
     var recordHistory: [(path: GitPath, blob: ObjectID)] = []
+    /// The accepted-findings baseline in force (`Reviews/accepted-findings.yml`; signed where a
+    /// root governs).
+    public var acceptedFindings = AcceptedFindings()
 
     public static let articlesDirectory = ContentLayout.articlesDirectory
     public static let disclaimersDirectory = ContentLayout.disclaimersDirectory
@@ -33,7 +36,10 @@ public struct RepositorySnapshot: Sendable {
 
     /// The workflow configuration with `asOf` as today.
     public func configuration(asOf: Day) -> WorkflowConfiguration {
-        WorkflowConfiguration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory, asOf: asOf)
+        var configuration = WorkflowConfiguration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory,
+                                                  asOf: asOf)
+        configuration.acceptedFindings = acceptedFindings
+        return configuration
     }
 
     /// Reads the revision: configuration first (a broken one stops here), then every article
@@ -313,6 +319,7 @@ private struct SnapshotLoader {
         snapshot.disclaimerHistory = disclaimerHistory
         snapshot.governance = governed.chain
         snapshot.recordHistory = recordHistory
+        snapshot.acceptedFindings = configuration.acceptedFindings
         // What only the reading needed (the history index, the cache, the parsed files) is let
         // go of by a process that exits next, not freed object by object (``Teardown``).
         Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
@@ -427,12 +434,16 @@ struct Configuration {
     var ignoredRevisions: Set<String> = []
     /// Record files that cannot count and no longer block (`Reviews/acknowledged-records`).
     var acknowledgedRecords: Set<AcknowledgedRecords.Entry> = []
+    /// Content-rule findings counted as in the baseline (`Reviews/accepted-findings.yml`).
+    var acceptedFindings = AcceptedFindings()
 
     /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
     ///   instead, and can repair a reviewers file that does not parse).
     static func read(from repository: Repository, tree: ObjectID, at revision: ObjectID, readingReviewers: Bool = true) throws -> Configuration {
         var files: [GitPath: [UInt8]] = [:]
-        for path in [Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path] { files[path] = try fileBytes(path, in: repository, tree: tree) }
+        for path in [Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path, AcceptedFindings.path] {
+            files[path] = try fileBytes(path, in: repository, tree: tree)
+        }
         for entry in try repository.files(under: GitPath(ContentLayout.disclaimersDirectory), inTree: tree) where entry.kind == .blob {
             files[entry.path] = try repository.blob(entry.id)
         }
@@ -471,13 +482,16 @@ struct Configuration {
         let policy = try PolicyParser.parse(policyBytes, disclaimerIDs: Set(disclaimers.keys))
         let ignored = try files[IgnoreRevisions.path].map { (bytes) throws(ReviewError) in try IgnoreRevisions.parse(bytes) } ?? []
         let acknowledged = try files[AcknowledgedRecords.path].map { (bytes) throws(ReviewError) in try AcknowledgedRecords.parse(bytes) } ?? []
+        let accepted = try files[AcceptedFindings.path].map { (bytes) throws(ReviewError) in try AcceptedFindings.parse(bytes) } ?? AcceptedFindings()
         guard readingReviewers else {
-            return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged)
+            return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged,
+                                 acceptedFindings: accepted)
         }
         let reviewers = try files[Reviewer.path].map { (bytes) throws(ReviewError) in
             try ReviewersParser.parse(bytes, roles: policy.roles)
         } ?? []
-        return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged)
+        return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged,
+                             acceptedFindings: accepted)
     }
 
     /// Where articles live as the committed policy at `commit` says (the contract's layout when
