@@ -20,6 +20,9 @@ public struct GovernanceStatus: Sendable {
         public var neededFromNewRoot: Int?
         /// Keys that may still sign (id and name).
         public var mayStillSign: [String]
+        /// Keys whose signature of this version is over another statement (the configuration
+        /// changed after they signed): it does not count, and they must sign again.
+        public var signedAnotherStatement: [String] = []
         /// The digest of the statement a signer would sign (`sha256:…`): what `governance sign
         /// --expect` checks, so a change slipped in after a signer read it is not signed.
         public var digest: String = ""
@@ -55,6 +58,9 @@ public struct GovernanceStatus: Sendable {
             }
             out += ".\n"
             out += "Statement to sign: \(pending.digest) (sign with 'review governance sign --as ID --expect \(pending.digest)').\n"
+            if !pending.signedAnotherStatement.isEmpty {
+                out += "Signed over another statement of version \(pending.version), so not counted (the configuration changed after they signed; they sign again): \(pending.signedAnotherStatement.joined(separator: ", ")).\n"
+            }
             if !pending.mayStillSign.isEmpty {
                 out += "Still to sign ('review governance sign --as ID'): \(pending.mayStillSign.joined(separator: ", ")).\n"
             }
@@ -125,17 +131,20 @@ extension ReviewSession {
             }
             if let bytes = tipState.signatures, let existing = try? ConfigurationSignatures.parse(bytes),
                existing.version == pending.version, existing.rootVersion == pending.rootVersion {
-                // Keep the signatures that still verify over exactly these files.
+                // A key counts once: a signature of its over exactly these files is already there.
                 let valid = statement.verifiedSigners(existing.signatures)
-                signatures.signatures = existing.signatures.filter { valid.contains($0.publicKey) }
+                if valid.contains(publicKey) {
+                    throw ReviewError(file: ConfigurationFiles.signaturesDirectory, "'\(signer)' already signed version \(pending.version); a key counts once",
+                                      remedy: "other governance key holders must sign: \(pending.mayStillSign.joined(separator: ", "))")
+                }
             }
-            if signatures.signatures.contains(where: { $0.publicKey == publicKey }) {
-                throw ReviewError(file: ConfigurationFiles.signaturesPath, "'\(signer)' already signed version \(pending.version); a key counts once",
-                                  remedy: "other governance key holders must sign: \(pending.mayStillSign.joined(separator: ", "))")
-            }
+            // One file per signature (issue 34, item 3): two holders signing on two branches add two
+            // files and merge cleanly. Nothing else is touched: files of older versions (and the
+            // one-file form earlier versions wrote) are ignored once a higher version is signed,
+            // and deleting them on two branches would read to git as two renames that conflict.
             let signature = try key.signature(for: statement.encoding)
-            signatures.signatures.append(ConfigurationSignatures.Signature(publicKey: publicKey, signature: Array(signature), signer: signer))
-            return [.write(ConfigurationFiles.signaturesPath, signatures.text)]
+            signatures.signatures = [ConfigurationSignatures.Signature(publicKey: publicKey, signature: Array(signature), signer: signer)]
+            return [.write(ConfigurationFiles.signaturePath(version: pending.version, signer: signer, publicKey: publicKey), signatures.text)]
         }
         return (commit, try governanceStatus())
     }
@@ -214,6 +223,16 @@ extension GovernedConfiguration {
             still += newRoot.governance.filter { key in !signers.contains(key.publicKey) && !still.contains { $0.publicKey == key.publicKey } }
         }
         pending.mayStillSign = still.map { $0.name == $0.id ? $0.id : "\($0.id) (\($0.name))" }
+        // Signatures of this version over another statement are reported, never dropped silently.
+        if let parsed, parsed.version == version, parsed.rootVersion == rootVersion {
+            let keys = signingRoot.governance + (pending.signedByNewRoot != nil ? newRoot.governance : [])
+            var stale: [String] = []
+            for signature in parsed.signatures where !signers.contains(signature.publicKey) {
+                let id = keys.first { $0.publicKey == signature.publicKey }?.id ?? "an unknown key (\(signature.signer))"
+                if !stale.contains(id) { stale.append(id) }
+            }
+            pending.signedAnotherStatement = stale
+        }
         pending.digest = ConfigurationStatement(version: version, rootVersion: rootVersion, files: committed.digests).digest
         status.pending = pending
         return status

@@ -158,11 +158,11 @@ import TestSupport
         try content.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
                                                 + entry("mallory", name: "Dr Mallory", role: "medical", key: Self.mallory))], on: "2026-04-08")
         try content.sign(as: 1, on: "2026-04-08")
-        // Duplicate gov-1's valid signature in the file.
-        var signatures = try ConfigurationSignatures.parse(Array(try content.text(ConfigurationFiles.signaturesPath).utf8))
-        signatures.signatures.append(signatures.signatures[0])
-        signatures.signatures[1].signer = "gov-2"
-        try content.commit("twice", [.write(ConfigurationFiles.signaturesPath, signatures.text)], on: "2026-04-08")
+        // Copy gov-1's valid signature into a second file, claimed by gov-2.
+        let own = ConfigurationFiles.signaturePath(version: 2, signer: "gov-1", publicKey: Array(ContentRepository.governanceKey(1).publicKey.rawRepresentation))
+        var signatures = try ConfigurationSignatures.parse(Array(try content.text(own).utf8))
+        signatures.signatures[0].signer = "gov-2"
+        try content.commit("twice", [.write(GitPath(ConfigurationFiles.signaturesDirectory + "/v2-gov-2-copy.yml"), signatures.text)], on: "2026-04-08")
         let report = try content.status(asOf: Self.asOf)
         #expect(report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("signed by 1 of the 2") })
         // A root listing one key under two ids is refused outright.
@@ -195,7 +195,7 @@ import TestSupport
                            on: "2026-04-08")
         try content.sign(as: 1, on: "2026-04-08")
         try content.sign(as: 2, on: "2026-04-08")
-        let version2 = (try content.text(Reviewer.path), try content.text(ConfigurationFiles.signaturesPath))
+        let version2 = (try content.text(Reviewer.path), try content.signatureFiles())
         // Version 3 removes zoe again (her key was compromised).
         try content.commit("remove zoe", [.write(Reviewer.path, version2.0.replacingOccurrences(of: entry("zoe", name: "Dr Zoe", role: "medical", key: zoe), with: ""))],
                            on: "2026-04-09")
@@ -203,7 +203,9 @@ import TestSupport
         try content.sign(as: 3, on: "2026-04-09")
         #expect(try content.session().governanceStatus().current?.version == 3)
         // The pusher restores version 2's files and signatures, all validly signed.
-        try content.commit("restore", [.write(Reviewer.path, version2.0), .write(ConfigurationFiles.signaturesPath, version2.1)], on: "2026-04-10")
+        let version3 = try content.signatureFiles()
+        try content.commit("restore", [.write(Reviewer.path, version2.0)] + version3.keys.filter { version2.1[$0] == nil }.map { FileChange(path: $0, contents: nil) },
+                           on: "2026-04-10")
         let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
         #expect(evaluation.snapshot.reviewers.map(\.id) == ["ann", "ed"])
         #expect(evaluation.report.otherFindings.contains { $0.rule == .configurationRollback })
@@ -561,5 +563,43 @@ import TestSupport
         #expect(RecordLogAttestation.parse(Array(log.bytes.dropLast())) == nil)
         #expect(RecordLogAttestation.parse(Array("review-record-log/1\nzz".utf8) + [0]) == nil)
         #expect(RecordLogAttestation.parse([]) == nil)
+    }
+
+    // MARK: Signing in parallel (issue 34, items 3 and 4)
+
+    /// Two governance key holders sign one change on two branches: one file per signature, so
+    /// git merges them without a conflict and the merge has both signatures.
+    @Test func twoSignersOnTwoBranchesMergeCleanly() throws {
+        let content = try governed()
+        try content.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))], on: "2026-04-08")
+        try Git.run(["branch", "second-signer"], in: content.path)
+        try content.sign(as: 1, on: "2026-04-08")
+        try Git.run(["checkout", "-q", "second-signer"], in: content.path)
+        try content.sign(as: 2, on: "2026-04-08")
+        try Git.run(["checkout", "-q", "main"], in: content.path)
+        try Git.run(["merge", "-q", "--no-edit", "second-signer"], in: content.path)  // throws on a conflict
+        #expect(try content.signatureFiles().keys.filter { $0.lastComponent.text.hasPrefix("v2-") }.count == 2)
+        let status = try content.session().governanceStatus()
+        #expect(status.current?.version == 2 && status.pending == nil, "\(status.text)")
+        #expect(try content.session().evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers.map(\.id).contains("zoe"))
+    }
+
+    /// A signature over an earlier statement of the same version is reported, not dropped.
+    @Test func aSignatureOverAnotherStatementIsReported() throws {
+        let content = try governed()
+        try content.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))], on: "2026-04-08")
+        try content.sign(as: 1, on: "2026-04-08")
+        // A change slipped in after gov-1 signed.
+        try content.commit("slip", [.write(Policy.path, ContentRepository.policy + "# slipped in\n")], on: "2026-04-08")
+        let pending = try #require(try content.session().governanceStatus().pending)
+        #expect(pending.signedBy.isEmpty && pending.signedAnotherStatement == ["gov-1"])
+        #expect(try content.session().governanceStatus().text.contains("Signed over another statement of version 2, so not counted"))
+        // gov-1 signs again: the old file is replaced, not added to.
+        try content.sign(as: 1, on: "2026-04-08")
+        let again = try #require(try content.session().governanceStatus().pending)
+        #expect(again.signedBy == ["gov-1"] && again.signedAnotherStatement.isEmpty)
+        #expect(try content.signatureFiles().keys.filter { $0.lastComponent.text.hasPrefix("v2-") }.count == 1)
     }
 }

@@ -180,6 +180,15 @@ public final class ContentRepository {
         String(decoding: try repository.blob(try repository.entry(at: path, inCommit: repository.headCommit())!.id), as: UTF8.self)
     }
 
+    /// The governance signature files at HEAD (one per signature), path → bytes.
+    public func signatureFiles() throws -> [GitPath: [UInt8]] {
+        var out: [GitPath: [UInt8]] = [:]
+        for file in try repository.files(under: GitPath(ConfigurationFiles.signaturesDirectory), inTree: try repository.commit(try repository.headCommit()).tree) {
+            out[file.path] = try repository.blob(file.id)
+        }
+        return out
+    }
+
     /// Reviewer `id`'s private key.
     public func key(_ id: String) -> Curve25519.Signing.PrivateKey? { keys[id] }
 

@@ -6,12 +6,28 @@ import Foundation
 /// reviewers, the ignored revisions, the acknowledged records, the accepted findings and every
 /// file below the disclaimers folder. One statement covers all of them.
 public enum ConfigurationFiles {
-    /// The signatures over the configuration (not itself part of what is signed).
+    /// The signatures over the configuration in one file, as earlier versions wrote them (read,
+    /// never written now; not itself part of what is signed).
     public static let signaturesPath: GitPath = "Reviews/configuration-signatures.yml"
+    /// One file per signature (`<folder>/v<version>-<signer>-<key digest>.yml`), so two
+    /// governance key holders who sign on two branches merge without a conflict.
+    public static let signaturesDirectory = "Reviews/configuration-signatures"
 
     /// Paths watched in history: single files, and folders ending in `/`.
     public static let watched: [GitPath] = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path,
-                                            AcceptedFindings.path, GitPath(ContentLayout.disclaimersDirectory + "/"), signaturesPath]
+                                            AcceptedFindings.path, GitPath(ContentLayout.disclaimersDirectory + "/"), signaturesPath,
+                                            GitPath(signaturesDirectory + "/")]
+
+    /// Whether `path` holds governance signatures (the one file, or a file of the folder).
+    public static func isSignatures(_ path: GitPath) -> Bool {
+        path == signaturesPath || (path.hasPrefix(signaturesDirectory + "/") && path.hasSuffix(".yml") && path.parent == GitPath(signaturesDirectory))
+    }
+
+    /// Where one key's signature of `version` is written.
+    public static func signaturePath(version: Int, signer: String, publicKey: [UInt8]) -> GitPath {
+        let name = ContentRoots.slugified(signer)
+        return GitPath("\(signaturesDirectory)/v\(version)-\(name.isEmpty ? "key" : name)-\(SHA256.hash(data: publicKey).hex.prefix(8)).yml")
+    }
 
     /// Whether `path` is part of the signed configuration.
     public static func isConfiguration(_ path: GitPath) -> Bool {
@@ -126,6 +142,28 @@ public struct ConfigurationSignatures: Sendable, Equatable {
             }
         }
         return ConfigurationSignatures(version: version, rootVersion: rootVersion, signatures: signatures)
+    }
+
+    /// The signature files of one commit read as one: the signatures of every file that names
+    /// the highest version (and root version) any of them names. Files left from older versions
+    /// are ignored; `nil` when there are none. A file that does not read fails them all (named).
+    public static func merged(_ files: [GitPath: [UInt8]]) -> Result<ConfigurationSignatures, ReviewError>? {
+        guard !files.isEmpty else { return nil }
+        var parsed: [ConfigurationSignatures] = []
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            do {
+                parsed.append(try ConfigurationSignatures.parse(bytes, file: path.text))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let newest = parsed.map { ($0.version, $0.rootVersion) }.max { $0 < $1 }!
+        var merged = ConfigurationSignatures(version: newest.0, rootVersion: newest.1)
+        for file in parsed where file.version == newest.0 && file.rootVersion == newest.1 {
+            for signature in file.signatures where !merged.signatures.contains(signature) { merged.signatures.append(signature) }
+        }
+        merged.signatures.sort { ($0.publicKey.base64, $0.signer) < ($1.publicKey.base64, $1.signer) }
+        return .success(merged)
     }
 
     /// The file's text.

@@ -6,15 +6,27 @@ import Crypto
 public struct ConfigurationState: Sendable, Equatable {
     /// Path → bytes; empty when the commit holds no configuration.
     public var files: [GitPath: [UInt8]]
+    /// The governance signatures as one file's text (``ConfigurationSignatures/merged(_:)`` of
+    /// the signature files), or the bytes of the first that does not read.
     public var signatures: [UInt8]?
+    /// Why the signature files do not read, naming the file.
+    public var signatureFailure: ReviewError?
     /// Path → hex SHA-256 of each file.
     public var digests: [GitPath: String]
 
-    /// - Parameter digests: the files' SHA-256 digests when the caller knows them (a history
-    ///   shares most files between states); computed otherwise.
-    public init(files: [GitPath: [UInt8]], signatures: [UInt8]? = nil, digests: [GitPath: String]? = nil) {
+    /// - Parameters:
+    ///   - signatureFiles: the commit's signature files (``ConfigurationFiles/isSignatures(_:)``).
+    ///   - digests: the files' SHA-256 digests when the caller knows them (a history shares
+    ///     most files between states); computed otherwise.
+    public init(files: [GitPath: [UInt8]], signatureFiles: [GitPath: [UInt8]] = [:], digests: [GitPath: String]? = nil) {
         self.files = files
-        self.signatures = signatures
+        switch ConfigurationSignatures.merged(signatureFiles) {
+        case .success(let merged): signatures = Array(merged.text.utf8)
+        case .failure(let error):
+            signatures = signatureFiles.sorted { $0.key < $1.key }.flatMap(\.value)
+            signatureFailure = error
+        case nil: signatures = nil
+        }
         self.digests = digests ?? files.mapValues { SHA256.hash(data: $0).hex }
     }
 
@@ -32,7 +44,8 @@ public struct ConfigurationState: Sendable, Equatable {
             check.root = root ?? Result { () throws(ReviewError) in try TrustRootParser.parse(bytes) }
         }
         if let bytes = signatures {
-            let parsed = Result { () throws(ReviewError) in try ConfigurationSignatures.parse(bytes) }
+            let parsed = signatureFailure.map { Result<ConfigurationSignatures, ReviewError>.failure($0) }
+                ?? Result { () throws(ReviewError) in try ConfigurationSignatures.parse(bytes) }
             check.signatures = parsed
             if case .success(let signatures) = parsed {
                 let statement = ConfigurationStatement(version: signatures.version, rootVersion: signatures.rootVersion, files: digests)
@@ -270,7 +283,7 @@ public struct GovernanceChain: Sendable {
         switch signaturesResult {
         case .success(let parsed): signatures = parsed
         case .failure(let error):
-            return refuse(ConfigurationFiles.signaturesPath, "the signatures file does not read: \(error.description)\(keep)")
+            return refuse(ConfigurationFiles.signaturesPath, "the signatures do not read: \(error.description)\(keep)")
         }
         let statement = check.statement
             ?? ConfigurationStatement(version: signatures.version, rootVersion: signatures.rootVersion, files: states[state].digests)

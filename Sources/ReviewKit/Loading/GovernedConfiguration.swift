@@ -38,11 +38,11 @@ struct GovernedConfiguration {
         var rootOf: [Result<TrustRoot, ReviewError>?] = []
         let states = try history.states.map { files in
             var contents: [GitPath: [UInt8]] = [:], digests: [GitPath: String] = [:]
-            var signatures: [UInt8]?
+            var signatures: [GitPath: [UInt8]] = [:]
             var root: Result<TrustRoot, ReviewError>?
             for (path, blob) in files {
-                if path == ConfigurationFiles.signaturesPath {
-                    signatures = try read(blob).bytes
+                if ConfigurationFiles.isSignatures(path) {
+                    signatures[path] = try read(blob).bytes
                 } else if ConfigurationFiles.isConfiguration(path) {
                     let file = try read(blob)
                     contents[path] = file.bytes
@@ -54,7 +54,7 @@ struct GovernedConfiguration {
                 }
             }
             rootOf.append(root)
-            return ConfigurationState(files: contents, signatures: signatures, digests: digests)
+            return ConfigurationState(files: contents, signatureFiles: signatures, digests: digests)
         }
         let checks = Array(zip(states, rootOf)).parallelMap { state, root in state.check(root: root) }
         let commits = history.commits
