@@ -23,6 +23,8 @@ public struct GovernanceStatus: Sendable {
         /// Keys whose signature of this version is over another statement (the configuration
         /// changed after they signed): it does not count, and they must sign again.
         public var signedAnotherStatement: [String] = []
+        /// A new first root (`governance reroot`), signed by its own keys alone; its fingerprint.
+        public var reroot: String?
         /// The digest of the statement a signer would sign (`sha256:…`): what `governance sign
         /// --expect` checks, so a change slipped in after a signer read it is not signed.
         public var digest: String = ""
@@ -48,6 +50,9 @@ public struct GovernanceStatus: Sendable {
             }
         } else {
             out += "No signed configuration is in force: the committed configuration counts (ungoverned).\n"
+        }
+        if let pending, let fingerprint = pending.reroot {
+            out += "Pending: a REROOT to a new first root, fingerprint \(fingerprint). Once \(pending.needed) of its own keys sign it, every pin of the old root (CI secrets, known-roots files, the fingerprint you published) must be updated to it, or those checks fail with trust-root-mismatch.\n"
         }
         if let pending {
             out += "Pending: version \(pending.version) changes \(pending.changedPaths.map(\.text).joined(separator: ", ")); "
@@ -96,6 +101,36 @@ extension ReviewSession {
         }
     }
 
+    /// `review governance reroot`: the way out when the threshold of the governance keys in
+    /// force can no longer be met (keys lost). Commits `root` as a new first root and marks it
+    /// as a reroot (a signatures file of the next version with none yet): once a threshold of
+    /// its own keys signs it, it starts a new chain with a new fingerprint, which every pin of
+    /// the old root then refuses until it is updated. Refuses where no root is in force.
+    public func reroot(_ root: TrustRoot, now: Int64) throws(ReviewError) -> (commit: String, old: String, new: String) {
+        var old = ""
+        let commit = try commitChange("Reroot the configuration: a new first root (\(root.threshold) of \(root.governance.count) governance keys)", now: now) { tip, _ in
+            let governed = try self.readGoverned(at: tip)
+            let status = governed.status(head: tip.hex, pinned: nil)
+            guard let current = status.current, let genesis = status.firstRootFingerprint else {
+                throw ReviewError(file: TrustRoot.path, "no signed root is in force, so there is nothing to reroot",
+                                  remedy: "create the first root with 'review governance init'")
+            }
+            guard root.fingerprint != genesis, root != current.root else {
+                throw ReviewError(file: TrustRoot.path, "the new root is the root in force", remedy: "pass the new governance keys with --key")
+            }
+            old = genesis
+            let text = TrustRootParser.text(root)
+            _ = try TrustRootParser.parse(Array(text.utf8))
+            // Above every version signed so far, pending ones included (their files stay).
+            let signed = governed.history.stateAt.last.flatMap { governed.states[Int($0)].signatures }.flatMap { try? ConfigurationSignatures.parse($0) }
+            let next = max(current.version, status.pending?.version ?? 0, signed?.version ?? 0) + 1
+            let marker = ConfigurationSignatures(version: next, rootVersion: 1, reroot: true)
+            return [.write(TrustRoot.path, text),
+                    .write(GitPath("\(ConfigurationFiles.signaturesDirectory)/v\(next)-reroot.yml"), marker.text)]
+        }
+        return (commit, old, root.fingerprint)
+    }
+
     /// `review governance sign --as ID`: adds this governance key's signature over the whole
     /// committed configuration, as the next version, and commits it.
     ///
@@ -116,13 +151,13 @@ extension ReviewSession {
             let tipState = governed.states[Int(governed.history.stateAt.last!)]
             let publicKey = Array(key.publicKey.rawRepresentation)
             let newRoot = try tipState.files[TrustRoot.path].map { (bytes) throws(ReviewError) in try TrustRootParser.parse(bytes) }
-            var allowed = status.current?.root.governance ?? []
-            if status.current == nil || pending.signedByNewRoot != nil { allowed += newRoot?.governance ?? [] }
+            var allowed = pending.reroot != nil ? [] : status.current?.root.governance ?? []
+            if status.current == nil || pending.signedByNewRoot != nil || pending.reroot != nil { allowed += newRoot?.governance ?? [] }
             guard allowed.contains(where: { $0.publicKey == publicKey }) else {
                 throw ReviewError(file: TrustRoot.path, "the key of '\(signer)' is not a governance key that may sign version \(pending.version)",
                                   remedy: "governance keys are listed in \(TrustRoot.path) of the version in force; use your own governance key (REVIEW_KEY_DIR)")
             }
-            var signatures = ConfigurationSignatures(version: pending.version, rootVersion: pending.rootVersion)
+            var signatures = ConfigurationSignatures(version: pending.version, rootVersion: pending.rootVersion, reroot: pending.reroot != nil)
             let statement = ConfigurationStatement(version: pending.version, rootVersion: pending.rootVersion, files: tipState.digests)
             if let expect, !Self.sameDigest(expect, statement.digest) {
                 throw ReviewError(file: ConfigurationFiles.signaturesPath,
@@ -130,7 +165,7 @@ extension ReviewSession {
                                   remedy: "read 'review governance status' again, and sign what it shows")
             }
             if let bytes = tipState.signatures, let existing = try? ConfigurationSignatures.parse(bytes),
-               existing.version == pending.version, existing.rootVersion == pending.rootVersion {
+               existing.version == pending.version, existing.rootVersion == pending.rootVersion, existing.reroot == signatures.reroot {
                 // A key counts once: a signature of its over exactly these files is already there.
                 let valid = statement.verifiedSigners(existing.signatures)
                 if valid.contains(publicKey) {
@@ -206,18 +241,21 @@ extension GovernedConfiguration {
         let parsed = try? committed.signatures.map { (bytes) throws(ReviewError) in try ConfigurationSignatures.parse(bytes) }
         var version = (current?.version ?? 0) + 1
         if let claimed = parsed?.version, claimed > version - 1 { version = claimed }
-        let rootVersion = current.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? 1
+        // A reroot still to sign (not the one in force, whose files stay beside later versions').
+        let reroot = current != nil && parsed?.reroot == true && (parsed?.version ?? 0) > (current?.version ?? 0)
+        let rootVersion = reroot ? 1 : current.map { $0.rootVersion + (rootChanged ? 1 : 0) } ?? 1
         // Signatures count only over the statement of this version (check.signers verified them
         // over the statement the signatures file names).
         let signers = (parsed?.version == version && parsed?.rootVersion == rootVersion) ? check.signers : []
-        let signingRoot = current?.root ?? newRoot
+        let signingRoot = reroot ? newRoot : current?.root ?? newRoot
         let signedBy = signingRoot.governance.filter { signers.contains($0.publicKey) }
         var pending = GovernanceStatus.Pending(
             version: version, rootVersion: rootVersion,
             changedPaths: GovernanceChain.changedPaths(committed.files, current.map { states[$0.state].files } ?? [:]),
             signedBy: signedBy.map(\.id), needed: signingRoot.threshold, mayStillSign: [])
         var still = signingRoot.governance.filter { !signers.contains($0.publicKey) }
-        if current != nil && rootChanged {
+        if reroot { pending.reroot = newRoot.fingerprint }
+        if current != nil && rootChanged && !reroot {
             pending.signedByNewRoot = newRoot.governance.filter { signers.contains($0.publicKey) }.map(\.id)
             pending.neededFromNewRoot = newRoot.threshold
             still += newRoot.governance.filter { key in !signers.contains(key.publicKey) && !still.contains { $0.publicKey == key.publicKey } }

@@ -10,7 +10,8 @@ struct GovernanceCommand: ParsableCommand {
         commandName: "governance",
         abstract: "Govern the configuration: a root of governance keys signs every change to policy, reviewers and disclaimers.",
         discussion: "See README, \"Governance\".",
-        subcommands: [GovernanceInitCommand.self, GovernanceSignCommand.self, GovernanceStatusCommand.self, GovernanceFingerprintCommand.self]
+        subcommands: [GovernanceInitCommand.self, GovernanceSignCommand.self, GovernanceStatusCommand.self, GovernanceFingerprintCommand.self,
+                      GovernanceRerootCommand.self]
     )
 }
 
@@ -118,5 +119,49 @@ struct GovernanceFingerprintCommand: ParsableCommand {
                               remedy: "create one with 'review governance init' and have its keys sign it ('review governance status' shows what is pending)")
         }
         emit(fingerprint)
+    }
+}
+
+/// `review governance reroot --key ID=PUBLIC-KEY … [--threshold N] [--publisher ID=PUBLIC-KEY]…`:
+/// a new first root, for when the threshold of the keys in force can no longer be met.
+struct GovernanceRerootCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reroot",
+        abstract: "Replace the first root when too many governance keys are lost to sign a rotation: a new fingerprint, which every pin must be updated to.",
+        discussion: """
+            A lost or compromised key is normally rotated out by editing Reviews/root.yml and having the remaining \
+            threshold sign it ('review governance sign'). When that threshold can no longer be met, reroot commits a new \
+            first root; once a threshold of its own keys signs it, it is in force, with a new fingerprint. Every check \
+            pinned to the old one (CI secrets, known-roots files, the fingerprint you published) then fails with \
+            trust-root-mismatch until its pin is updated: that is the point.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("A governance key of the new root (repeatable).", valueName: "id=public-key"))
+    var keys: [String] = []
+
+    @Option(help: "How many distinct governance keys of the new root must sign each change (default: a majority that survives one lost key).")
+    var threshold: Int?
+
+    @Option(name: .customLong("publisher"), help: ArgumentHelp("A key that may sign publications (repeatable).", valueName: "id=public-key"))
+    var publishers: [String] = []
+
+    func run() throws {
+        let governance = try keys.map(GovernanceInitCommand.key)
+        guard !governance.isEmpty else {
+            throw ReviewError("a new root needs governance keys", remedy: "pass --key ID=PUBLIC-KEY for each governance key holder of the new root")
+        }
+        let threshold = self.threshold ?? ThresholdAdvice.defaultThreshold(keys: governance.count)
+        guard (1...governance.count).contains(threshold) else {
+            throw ReviewError("--threshold \(threshold) must be from 1 to the number of --key options (\(governance.count))")
+        }
+        for warning in ThresholdAdvice.warnings(threshold: threshold, keys: governance.count) { Review.printError("review: warning: " + warning) }
+        let root = TrustRoot(threshold: threshold, governance: governance, publishers: try publishers.map(GovernanceInitCommand.key))
+        let (commit, old, new) = try global.session().reroot(root, now: global.now)
+        emit("Committed a REROOT in \(commit.prefix(7)): a new first root, \(threshold) of \(governance.count) governance keys.")
+        emit("Old fingerprint: \(old)")
+        emit("New fingerprint: \(new)")
+        emit("It counts once \(threshold) of its own keys signed it ('review governance sign --as ID'). Then update every pin to the new fingerprint: the CI secret REVIEW_TRUST_ROOT, each known-roots file (delete the repository's line; it is recorded again), and wherever you published the old one. Until then those checks fail with trust-root-mismatch.")
     }
 }

@@ -602,4 +602,75 @@ import TestSupport
         #expect(again.signedBy == ["gov-1"] && again.signedAnotherStatement.isEmpty)
         #expect(try content.signatureFiles().keys.filter { $0.lastComponent.text.hasPrefix("v2-") }.count == 1)
     }
+
+    // MARK: Recovery (issue 34, item 2)
+
+    /// A lost governance key is rotated out by a new root the remaining threshold signs: the
+    /// first root, and so every pin, stays the same, and the lost key signs nothing any more.
+    @Test func aLostKeyIsRotatedOutByTheRemainingThreshold() throws {
+        let content = try governed()
+        let pin = ContentRepository.root().fingerprint
+        var rotated = ContentRepository.root()
+        rotated.governance[0] = ContentRepository.root(keys: 4...4).governance[0]  // gov-1 lost: gov-4 replaces it
+        try content.commit("rotate out gov-1", [.write(TrustRoot.path, TrustRootParser.text(rotated))], on: "2026-04-08")
+        try content.sign(as: 2, on: "2026-04-08")
+        try content.sign(as: 3, on: "2026-04-08")
+        let status = try content.session(trustRoot: pin).governanceStatus()
+        #expect(status.current?.root == rotated && status.pending == nil, "\(status.text)")
+        #expect(status.firstRootFingerprint == pin && !status.findings.contains { $0.rule == .trustRootMismatch })
+        // The lost key may not sign the next change; the new one may.
+        try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# after the rotation\n")], on: "2026-04-09")
+        #expect(throws: ReviewError.self) { try content.sign(as: 1, on: "2026-04-09") }
+        try content.sign(as: 4, on: "2026-04-09")
+        try content.sign(as: 3, on: "2026-04-09")
+        #expect(try content.session(trustRoot: pin).governanceStatus().current?.version == 3)
+    }
+
+    /// With two of three keys lost, 2 of 3 can never be met again: the way out is a new first
+    /// root, loud and explicit, and every check pinned to the old one fails until it is updated.
+    @Test func aRerootIsTheWayOutWhenTheThresholdCannotBeMet() throws {
+        let content = try governed()
+        let old = ContentRepository.root().fingerprint
+        // gov-1 and gov-2 are lost: a rotation signed by gov-3 alone stays pending.
+        let fresh = ContentRepository.root(keys: 4...6)
+        try content.commit("rotate", [.write(TrustRoot.path, TrustRootParser.text(fresh))], on: "2026-04-08")
+        try content.sign(as: 3, on: "2026-04-08")
+        #expect(try content.session(trustRoot: old).governanceStatus().pending?.signedBy == ["gov-3"])
+        try content.commit("undo", [.write(TrustRoot.path, TrustRootParser.text(ContentRepository.root()))], on: "2026-04-08")
+        // The reroot: committed, pending until 2 of the new keys sign it, and said loudly.
+        try content.builder.checkoutHead()
+        let (_, was, now) = try content.session().reroot(fresh, now: ContentRepository.time("2026-04-09"))
+        #expect(was == old && now == fresh.fingerprint)
+        let pending = try content.session(trustRoot: old).governanceStatus()
+        #expect(pending.pending?.reroot == fresh.fingerprint && pending.text.contains("REROOT"), "\(pending.text)")
+        #expect(throws: ReviewError.self) { try content.sign(as: 3, on: "2026-04-09") }  // an old key signs no reroot
+        try content.sign(as: 4, on: "2026-04-09")
+        #expect(try content.session(trustRoot: old).governanceStatus().current?.root == ContentRepository.root())  // 1 of 2: not yet
+        try content.sign(as: 5, on: "2026-04-09")
+        // In force, with a new fingerprint: the old pin fails, naming the reroot; the new one holds.
+        let pinnedOld = try content.session(trustRoot: old).governanceStatus()
+        #expect(pinnedOld.current?.root == fresh && pinnedOld.firstRootFingerprint == fresh.fingerprint)
+        let mismatch = try #require(pinnedOld.findings.first { $0.rule == .trustRootMismatch })
+        #expect(mismatch.message.contains("rerooted at commit") && mismatch.message.contains(fresh.fingerprint), "\(mismatch.message)")
+        #expect(!(try content.session(trustRoot: fresh.fingerprint).governanceStatus().findings.contains { $0.rule == .trustRootMismatch }))
+        #expect(try content.session().governanceStatus().findings.contains { $0.rule == .unpinnedTrustRoot && $0.message.contains("rerooted") })
+        // Changes after it are signed by the new keys.
+        try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# after the reroot\n")], on: "2026-04-10")
+        try content.sign(as: 5, on: "2026-04-10")
+        try content.sign(as: 6, on: "2026-04-10")
+        let after = try content.session(trustRoot: fresh.fingerprint).governanceStatus()
+        #expect(after.pending == nil, "\(after.text)")
+    }
+
+    /// A reroot signed by fewer than the threshold of its own keys has no effect.
+    @Test func anUndersignedRerootHasNoEffect() throws {
+        let content = try governed()
+        let rogue = ContentRepository.root(threshold: 2, keys: 6...7)
+        try content.builder.checkoutHead()
+        _ = try content.session().reroot(rogue, now: ContentRepository.time("2026-04-09"))
+        try content.sign(as: 6, on: "2026-04-09")
+        let status = try content.session().governanceStatus()
+        #expect(status.current?.root == ContentRepository.root())
+        #expect(status.findings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("reroot") }, "\(status.findings)")
+    }
 }

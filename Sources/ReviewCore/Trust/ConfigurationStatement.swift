@@ -108,11 +108,16 @@ public struct ConfigurationSignatures: Sendable, Equatable {
     public var version: Int
     public var rootVersion: Int
     public var signatures: [Signature]
+    /// A new first root (`governance reroot`): signed by its own keys alone, it starts a new
+    /// chain, which changes the fingerprint every pin names (the way out when the threshold of
+    /// the old keys can no longer be met).
+    public var reroot = false
 
-    public init(version: Int, rootVersion: Int, signatures: [Signature] = []) {
+    public init(version: Int, rootVersion: Int, signatures: [Signature] = [], reroot: Bool = false) {
         self.version = version
         self.rootVersion = rootVersion
         self.signatures = signatures
+        self.reroot = reroot
     }
 
 
@@ -120,7 +125,12 @@ public struct ConfigurationSignatures: Sendable, Equatable {
     public static func parse(_ bytes: [UInt8], file: String = ConfigurationFiles.signaturesPath.text) throws(ReviewError) -> ConfigurationSignatures {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
-        try reader.refuseUnknownKeys(root, known: ["version", "root-version", "signatures"], context: "the configuration signatures")
+        try reader.refuseUnknownKeys(root, known: ["version", "root-version", "signatures", "reroot"], context: "the configuration signatures")
+        var reroot = false
+        if let flag = root["reroot"] {
+            guard let text = flag.string, text == "true" || text == "false" else { throw reader.error(flag.line, "'reroot' must be true or false") }
+            reroot = text == "true"
+        }
         let version = try reader.integer(root, "version", context: "the configuration signatures", range: 1...1_000_000_000)
         let rootVersion = try reader.integer(root, "root-version", context: "the configuration signatures", range: 1...1_000_000_000)
         var signatures: [Signature] = []
@@ -141,7 +151,7 @@ public struct ConfigurationSignatures: Sendable, Equatable {
                                             signer: try reader.string(entry, "signer", context: "a signature", required: false) ?? ""))
             }
         }
-        return ConfigurationSignatures(version: version, rootVersion: rootVersion, signatures: signatures)
+        return ConfigurationSignatures(version: version, rootVersion: rootVersion, signatures: signatures, reroot: reroot)
     }
 
     /// The signature files of one commit read as one: the signatures of every file that names
@@ -157,9 +167,9 @@ public struct ConfigurationSignatures: Sendable, Equatable {
                 return .failure(error)
             }
         }
-        let newest = parsed.map { ($0.version, $0.rootVersion) }.max { $0 < $1 }!
-        var merged = ConfigurationSignatures(version: newest.0, rootVersion: newest.1)
-        for file in parsed where file.version == newest.0 && file.rootVersion == newest.1 {
+        let newest = parsed.map { ($0.version, $0.rootVersion, $0.reroot ? 1 : 0) }.max { $0 < $1 }!
+        var merged = ConfigurationSignatures(version: newest.0, rootVersion: newest.1, reroot: newest.2 == 1)
+        for file in parsed where file.version == newest.0 && file.rootVersion == newest.1 && file.reroot == merged.reroot {
             for signature in file.signatures where !merged.signatures.contains(signature) { merged.signatures.append(signature) }
         }
         merged.signatures.sort { ($0.publicKey.base64, $0.signer) < ($1.publicKey.base64, $1.signer) }
@@ -172,7 +182,7 @@ public struct ConfigurationSignatures: Sendable, Equatable {
         # Governance signatures over the whole configuration (root.yml, policy.yml, reviewers.yml,
         # disclaimers/) as version \(version). Written by 'review governance sign'; see README, "Governance".
         version: \(version)
-        root-version: \(rootVersion)
+        root-version: \(rootVersion)\(reroot ? "\nreroot: true" : "")
         signatures:\(signatures.isEmpty ? " []" : "")
 
         """

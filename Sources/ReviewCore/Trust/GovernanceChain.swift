@@ -96,6 +96,8 @@ public struct GovernanceChain: Sendable {
         public var statement: ConfigurationStatement
         /// Taken as it stands at a shallow clone's boundary, not proved from the first root.
         public var cutByShallowClone = false
+        /// A new first root (`governance reroot`): the version in force it replaced.
+        public var rerootOf: Int?
     }
 
     /// Why a configuration change did not take effect.
@@ -121,6 +123,13 @@ public struct GovernanceChain: Sendable {
     /// The first root of the tip's chain (what a team pins).
     public var genesis: Version? {
         guard var version = current else { return nil }
+        while let previous = version.previous { version = versions[previous] }
+        return version
+    }
+
+    /// The first root of the chain holding the version at `index`.
+    public func chainGenesis(of index: Int) -> Version {
+        var version = versions[index]
         while let previous = version.previous { version = versions[previous] }
         return version
     }
@@ -224,15 +233,21 @@ public struct GovernanceChain: Sendable {
             chain.findings.append(Finding(.historyMissing, path: TrustRoot.path,
                 "the configuration's history is cut by a shallow clone at commit \(genesis.commit.prefix(7)) (version \(genesis.version)), so the chain back to the first root cannot be checked; fetch the whole history (git fetch --unshallow)"))
         }
+        // A chain that starts at a reroot says so wherever the pin is not already its own.
+        let rerooted = chain.genesis.flatMap { genesis in
+            genesis.rerootOf.map { old in
+                " (the configuration was rerooted at commit \(genesis.commit.prefix(7)): a new first root \(genesis.root.fingerprint) replaced \(chain.chainGenesis(of: old).root.fingerprint); if your governance did that, update every pin to the new fingerprint)"
+            }
+        } ?? ""
         if let genesis = chain.genesis {
             if let pinned {
                 if !genesis.root.matches(fingerprint: pinned.fingerprint) {
                     chain.findings.append(Finding(.trustRootMismatch, path: TrustRoot.path,
-                        "the repository's first root (commit \(genesis.commit.prefix(7))) has fingerprint \(genesis.root.fingerprint), not \(pinned.fingerprint) (\(pinned.origin)); nothing here can be trusted: \(pinned.mismatchRemedy)"))
+                        "the repository's first root (commit \(genesis.commit.prefix(7))) has fingerprint \(genesis.root.fingerprint), not \(pinned.fingerprint) (\(pinned.origin))\(rerooted); nothing here can be trusted: \(pinned.mismatchRemedy)"))
                 }
             } else {
                 chain.findings.append(Finding(.unpinnedTrustRoot, path: TrustRoot.path,
-                    "the trust root is not pinned, so a rewritten history with another root would go unnoticed; pin it with --trust-root \(genesis.root.fingerprint) or REVIEW_TRUST_ROOT (for CI, a secret)"))
+                    "the trust root is not pinned, so a rewritten history with another root would go unnoticed\(rerooted); pin it with --trust-root \(genesis.root.fingerprint) or REVIEW_TRUST_ROOT (for CI, a secret)"))
             }
         } else if refusalAtTip == nil {
             if let pinned {
@@ -287,6 +302,29 @@ public struct GovernanceChain: Sendable {
         }
         let statement = check.statement
             ?? ConfigurationStatement(version: signatures.version, rootVersion: signatures.rootVersion, files: states[state].digests)
+        // A reroot: a new first root, signed by its own keys alone, starts a new chain (and a
+        // new fingerprint, which every pin of the old one then refuses, loudly).
+        if signatures.reroot, let previous, let inherited {
+            let rootChanged = states[previous.state].digests[TrustRoot.path] != states[state].digests[TrustRoot.path]
+            guard signatures.version > previous.version, rootChanged else {
+                return refuse(ConfigurationFiles.signaturesPath,
+                              "a reroot must bring a new root and a version above \(previous.version)\(keep); run 'review governance reroot' again")
+            }
+            switch ChainStep.check(previous: nil, root: root, rootDigest: states[state].digests[TrustRoot.path], version: signatures.version,
+                                   rootVersion: signatures.rootVersion, signers: check.signers) {
+            case .success(let ids):
+                versions.append(Version(version: signatures.version, rootVersion: signatures.rootVersion, root: root, state: state, commit: commit,
+                                        signers: ids, previous: nil, genesis: versions.count, statement: statement, rerootOf: inherited))
+                return .success(versions.count - 1)
+            case .failure(.rootVersion(let named, _, _)):
+                return refuse(ConfigurationFiles.signaturesPath, "a reroot is root version 1, not \(named)\(keep); run 'review governance reroot' again")
+            case .failure(let refusal):
+                let ids: [String]
+                if case .underSigned(let counted, _, _) = refusal { ids = counted } else { ids = [] }
+                return refuse(TrustRoot.path,
+                              "the reroot to a new first root is signed by \(ids.count) of the \(root.threshold) of its own governance keys it needs\(keep); the new keys' holders run 'review governance sign'")
+            }
+        }
         let inForce = previous.map {
             ChainStep.Previous(version: $0.version, rootVersion: $0.rootVersion, root: $0.root, rootDigest: states[$0.state].digests[TrustRoot.path])
         }
