@@ -37,3 +37,22 @@ review_release_build() {
 review_release_binary() {
     echo "$(cd "$root" && swift build -c release --scratch-path "$review_release_scratch" --show-bin-path)/review"
 }
+
+# The two real histories of issue 18 and their example policies: "<mirror folder> <name> <root>".
+review_real_histories=("MicrosoftDocs+windows-powershell-docs windows-powershell-docs docset" "nodejs+nodejs.org nodejs-org apps/site/pages")
+
+# review_adopt_mirror MIRROR NAME DEST [COMMIT]: clones the mirror to DEST (at COMMIT, default
+# its HEAD) and adopts it as docs/adoption.md says: docs/examples/NAME.policy.yml as
+# Reviews/policy.yml, no reviewers, one commit "Adopt review" dated 2026-11-29. Scripts/check-real-histories
+# and Scripts/precision adopt the same way through this, so their numbers are about one setup.
+review_adopt_mirror() {
+    local mirror=$1 name=$2 dest=$3 commit=${4:-}
+    git clone -q "$mirror" "$dest"
+    if [ -n "$commit" ]; then git -C "$dest" checkout -q -B adopted "$commit"; fi
+    mkdir -p "$dest/Reviews"
+    cp "$root/docs/examples/$name.policy.yml" "$dest/Reviews/policy.yml"
+    printf 'reviewers: []\n' >"$dest/Reviews/reviewers.yml"
+    git -C "$dest" add Reviews
+    GIT_AUTHOR_DATE=2026-11-29T00:00:00Z GIT_COMMITTER_DATE=2026-11-29T00:00:00Z \
+        git -C "$dest" -c user.name=adopt -c user.email=adopt@example.org commit -qm "Adopt review"
+}

@@ -104,6 +104,10 @@ import TestSupport
 
             ## What causes it?
 
+            The JC virus, which most adults carry.
+
+            ## Who is at risk?
+
             Those at highest risk include:
 
             - people with HIV;

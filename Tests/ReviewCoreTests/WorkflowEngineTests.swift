@@ -135,7 +135,7 @@ import Testing
 
     @Test func severitiesFollowTheContract() {
         let warnings: Set<RuleID> = [.dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
-                                     .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression]
+                                     .linkCaseMismatch, .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression]
         for rule in RuleID.allCases { #expect((rule.severity == .warning) == warnings.contains(rule), "\(rule)") }
     }
 
@@ -178,9 +178,11 @@ import Testing
 
     @Test(arguments: [
         ("2026-04-07", "2026-04-07", "2026-04-07", false),
-        ("2026-04-07", "2026-04-08", "2026-04-08", true),
-        // Committed just after midnight UTC but still the 7th in the committer's time zone.
-        ("2026-04-07", "2026-04-08", "2026-04-07", false),
+        ("2026-04-07", "2026-04-11", "2026-04-11", true),
+        // Within the tolerance: the writer dated the edit, the commit landed three days later.
+        ("2026-04-07", "2026-04-10", "2026-04-10", false),
+        // Committed just after midnight UTC but still the 10th in the committer's time zone.
+        ("2026-04-07", "2026-04-11", "2026-04-10", false),
         ("2026-04-07", "2026-04-06", "2026-04-06", false),
     ])
     func lastUpdatedNotBumped(lastUpdated: String, utc: String, local: String, flagged: Bool) {

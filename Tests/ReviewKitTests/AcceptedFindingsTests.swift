@@ -108,7 +108,7 @@ import TestSupport
         try content.commit("switch off hidden characters", [
             .write(Policy.path, policy),
             .write("Articles/flu.md", ContentRepository.article("flu", category: .general, lastUpdated: "2026-04-09",
-                                                                body: "<!-- review-ignore repeated-text: the warning is meant twice -->\n\(Self.sentence) \(Self.sentence)")),
+                                                                body: "<!-- review-ignore repeated-text: the warning is meant three times -->\n\(Self.sentence) \(Self.sentence) \(Self.sentence)")),
         ], on: "2026-04-09")
         let report = try content.status(asOf: "2026-04-10")
         #expect(!report.articles.flatMap(\.findings).contains { $0.rule == .hiddenCharacters })
@@ -123,6 +123,6 @@ import TestSupport
         // `status ARTICLE` lists each silenced finding under how it was silenced.
         let pml = try #require(report.articles.first { $0.slug == "pml" })
         let detail = DetailReporter.render(pml, asOf: report.asOf, changeSummary: "never fully approved")
-        #expect(detail.contains("  switched off by policy\n    Articles/pml.md:8: error: an invisible or direction-changing character (U+200B)"), "\(detail)")
+        #expect(detail.contains("  switched off by policy\n    Articles/pml.md:8: error: an invisible or direction-changing character in this line: U+200B"), "\(detail)")
     }
 }

@@ -73,14 +73,15 @@ import TestSupport
     @Test func anIgnoredBulkCommitIsNeverTheLastChange() throws {
         let content = try ContentRepository(articles: ["a": .neurology, "b": .neurology], reviewers: [.medical("ann")])
         let real = try content.edit("a", lastUpdated: "2026-04-08", body: "Real change.")
-        // A mechanical conversion on 2026-04-10 touches both, without bumping last-updated.
-        let bulk = try content.builder.commit("Convert line endings", [
-            .write("Articles/a.md", ContentRepository.article("a", category: .neurology, lastUpdated: "2026-04-08", body: "Real change. ")),
-            .write("Articles/b.md", ContentRepository.article("b", category: .neurology, lastUpdated: "2026-04-07", body: "Text. ")),
-        ], time: ContentRepository.time("2026-04-10"))
+        // A bulk conversion on 2026-04-20 touches both (and the text readers see), without
+        // bumping last-updated.
+        let bulk = try content.builder.commit("Convert the notation", [
+            .write("Articles/a.md", ContentRepository.article("a", category: .neurology, lastUpdated: "2026-04-08", body: "Real change, converted.")),
+            .write("Articles/b.md", ContentRepository.article("b", category: .neurology, lastUpdated: "2026-04-07", body: "Text, converted.")),
+        ], time: ContentRepository.time("2026-04-20"))
         let before = try content.status(asOf: "2026-05-01")
         #expect(before.articles.allSatisfy { $0.lastChangedCommit == bulk.hex && $0.findings.contains { $0.rule == .lastUpdatedNotBumped } })
-        try content.commit("ignore the conversion", [.write(IgnoreRevisions.path, "# line endings\n\(bulk.hex)\n")], on: "2026-04-11")
+        try content.commit("ignore the conversion", [.write(IgnoreRevisions.path, "# notation\n\(bulk.hex)\n")], on: "2026-04-21")
         let after = try content.status(asOf: "2026-05-01")
         let a = after.articles.first { $0.slug == "a" }!, b = after.articles.first { $0.slug == "b" }!
         #expect(a.lastChangedCommit == real.hex && b.lastChangedCommit != bulk.hex)

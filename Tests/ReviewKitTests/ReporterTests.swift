@@ -52,10 +52,11 @@ enum ReporterFixture {
         try content.writeRecord("twice", as: "duo", role: "editorial", on: "2026-02-10")                    // separation-of-duties
         try content.signOff("gone", as: "ann", role: "medical", on: "2026-02-11")
         try content.commit("remove gone", [.remove("Articles/gone.md")], on: "2026-02-12")                 // unattached-record
-        let damaged = "PML is a rare infection of the brain caused by the JC virus. What causes it? The virus stays dormant.\n\n"
-            + "PML is a rare infection of the brain caused by the JC virus.\n\nThose at highest risk include:\n\nPeople with HIV.\n\n"
+        let damaged = "PML is a rare infection of the brain caused by the JC virus. What causes this infection of the brain? The virus stays dormant.\n\n"
+            + "PML is a rare infection of the brain caused by the JC virus.\n\n## Risk\n\nThose at highest risk include:\n\n-- people with HIV;\n\n-- people on some medicines.\n\n"
             + "#### Too deep\n\nA hidden\u{200B}space and ![](chart.png)."  // heading-structure, hidden-characters, image-without-alt
             + " See [the leaflet](leaflet.pdf)."                                 // broken-link
+            + " Print [this page](Damaged.md)."                                  // link-case-mismatch
         try content.edit("damaged", lastUpdated: "2026-02-13", body: damaged)  // repeated-text, run-in-question, list-intro-without-list
         // invalid-suppression (no reason: the first space is still reported), and a space
         // suppressed in the article (counted, not shown).

@@ -10,6 +10,9 @@ public struct Article: Sendable, Equatable {
     public var slug: String
     public var title: String?
     public var lastUpdated: Day?
+    /// The date the article was first published, where the policy maps a key to it
+    /// (`front-matter: published:`); it never asks for a bump.
+    public var published: Day?
     public var category: String?
     public var summary: String?
     public var authors: [String]
@@ -32,6 +35,9 @@ public struct Article: Sendable, Equatable {
     public var readability: Readability?
     /// The body's `<!-- review-ignore … -->` comments that silence findings (``SuppressionComments``).
     public var suppressions: [Suppression] = []
+    /// The body's sections with nothing in them (``HeadingStructureRule/emptySections(_:firstLine:)``),
+    /// reported as the policy's `headings:` says.
+    public var emptySections: [EmptySection] = []
 
     public init(path: GitPath, slug: String, title: String? = nil, lastUpdated: Day? = nil, category: String? = nil,
                 summary: String? = nil, authors: [String] = [], tags: [String] = [], aliases: [String] = [],

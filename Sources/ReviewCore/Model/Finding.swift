@@ -49,6 +49,10 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case hiddenCharacters = "hidden-characters"
     /// A link or image to another article or file that does not exist at the revision.
     case brokenLink = "broken-link"
+    /// A link whose target exists with other letter case (`./activedirectory.md` for
+    /// `ActiveDirectory.md`): it works on case-insensitive hosts (Microsoft Learn, Windows,
+    /// macOS) and breaks on case-sensitive ones (GitHub's file view, a Linux server).
+    case linkCaseMismatch = "link-case-mismatch"
     /// The rendered page lost a block of the source (a bug: the page is held back).
     case renderIntegrity = "render-integrity"
     /// The article reads above its category's `reading-age` (a warning with the figure).
@@ -85,7 +89,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
              .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths:
             .error
-        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
+        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel, .linkCaseMismatch,
              .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression:
             .warning
         }
@@ -97,7 +101,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     /// policy, `<!-- review-ignore … -->` comments in articles, the accepted-findings baseline).
     /// The contract's rules, the record's and governance's are fixed: they decide what is approved.
     public static let adjustable: [RuleID] = [.introWithoutList, .repeatedText, .runInQuestion, .headingStructure, .imageWithoutAlt,
-                                              .hiddenCharacters, .brokenLink, .readingLevel]
+                                              .hiddenCharacters, .brokenLink, .linkCaseMismatch, .readingLevel]
 
     /// Whether this is one of the content rules (``adjustable``).
     public var isContent: Bool { Self.adjustable.contains(self) }

@@ -215,13 +215,36 @@ public struct FrontMatterMapping: Sendable, Equatable {
     public var aliases = "aliases"
     public var status = "status"
 
+    // MARK: Dates (issue 32)
+
+    /// `published`: a key holding the date the article was first published (nodejs.org's blog
+    /// `date`). It is read and checked as a date in ``dateFormat``, and never asks for a bump:
+    /// a publication date does not move when the text does.
+    public var published: String?
+    /// `last-updated-from: history`: an article whose front matter has no last-updated key
+    /// takes the date of its last change (``Reviews/ignore-revisions`` skips mechanical ones),
+    /// and the key is not required. The default, `front-matter`, requires the key.
+    public var lastUpdatedFromHistory = false
+    /// `required-by-path`: keys required of the articles below a glob, besides ``requiredKeys``
+    /// (every matching glob adds its keys).
+    public var requiredByPath: [(glob: Glob, keys: [String])] = []
+
     public init() {}
 
     public var isDefault: Bool { self == FrontMatterMapping() }
 
     /// The keys an article must have.
     public var requiredKeys: [String] {
-        [title, lastUpdated] + (category.map { categoriesByPath.isEmpty ? [$0] : [] } ?? [])
+        [title] + (lastUpdatedFromHistory ? [] : [lastUpdated]) + (category.map { categoriesByPath.isEmpty ? [$0] : [] } ?? [])
+    }
+
+    /// The keys the article at `path` must have: ``requiredKeys`` and those `required-by-path` adds.
+    public func requiredKeys(forPath path: GitPath) -> [String] {
+        var keys = requiredKeys
+        for rule in requiredByPath where rule.glob.matches(path) {
+            for key in rule.keys where !keys.contains(key) { keys.append(key) }
+        }
+        return keys
     }
 
     public static func == (a: FrontMatterMapping, b: FrontMatterMapping) -> Bool { a.key == b.key }
@@ -230,6 +253,8 @@ public struct FrontMatterMapping: Sendable, Equatable {
     private var key: [String] {
         [title, lastUpdated, dateFormat.rawValue, category ?? "\u{0}", summary, authors, tags, aliases, status]
             + categoriesByPath.map { "\($0.glob)\u{0}\($0.category)" }
+            + [published ?? "\u{0}", lastUpdatedFromHistory ? "history" : "front-matter"]
+            + requiredByPath.map { "\($0.glob)\u{0}\($0.keys.joined(separator: "\u{0}"))" }
     }
 
     /// The category assigned to `path` by the path globs, if any.

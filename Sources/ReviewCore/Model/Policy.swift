@@ -136,6 +136,33 @@ public struct Policy: Sendable, Equatable {
         }
     }
 
+    // MARK: Content-rule tuning (issue 32): `headings:`
+
+    /// `headings:`: headings a template requires, which `heading-structure` lets be empty
+    /// (`may-be-empty`, like PlatyPS's NOTES), and sections whose sub-headings are their content
+    /// (`content-under`, like INPUTS and OUTPUTS, whose `### None` or type name is the entry).
+    /// Compared without letter case and without a trailing colon.
+    public var headings = Headings()
+
+    public struct Headings: Sendable, Equatable {
+        public var mayBeEmpty: [String]
+        public var contentUnder: [String]
+
+        public init(mayBeEmpty: [String] = [], contentUnder: [String] = []) {
+            self.mayBeEmpty = mayBeEmpty.map(Self.key)
+            self.contentUnder = contentUnder.map(Self.key)
+        }
+
+        public func mayBeEmpty(_ heading: String) -> Bool { !mayBeEmpty.isEmpty && mayBeEmpty.contains(Self.key(heading)) }
+        public func namesContent(under heading: String) -> Bool { !contentUnder.isEmpty && contentUnder.contains(Self.key(heading)) }
+
+        static func key(_ heading: String) -> String {
+            var text = heading.lowercased()
+            while text.hasSuffix(":") || text.hasSuffix(" ") { text.removeLast() }
+            return text
+        }
+    }
+
     public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {
         self.roles = roles
         self.categories = categories

@@ -30,19 +30,22 @@ public enum ArticleParser {
     /// through `mapping`; a finding for each missing or malformed one. Nothing is read when the
     /// front matter itself could not be (its finding says why).
     static func interpret(_ article: inout Article, mapping: FrontMatterMapping) -> [Finding] {
+        // The category a path gives needs no front matter: an article whose front matter does not
+        // parse still has it, so its one broken front matter is one finding, not the category's
+        // rules at the wrong severity too.
+        let pathCategory = mapping.category(forPath: article.path)
+        article.category = pathCategory
         guard !article.frontMatter.isEmpty else { return [] }
         var findings: [Finding] = []
         func problem(_ line: Int?, _ message: String) {
             findings.append(Finding(.invalidFrontMatter, path: article.path, line: line, message))
         }
         let close = article.bodyFirstLine - 1
-        var required = mapping.requiredKeys
-        let pathCategory = mapping.category(forPath: article.path)
+        var required = mapping.requiredKeys(forPath: article.path)
         if pathCategory != nil, let key = mapping.category { required.removeAll { $0 == key } }
         for key in required where article.line(of: key) == nil {
             problem(close, "missing required key '\(key)'; add '\(key): …' to the front matter")
         }
-        article.category = pathCategory
         for (key, value) in article.frontMatter {
             switch key {
             case mapping.title, mapping.summary, mapping.category:
@@ -59,6 +62,12 @@ public enum ArticleParser {
                     continue
                 }
                 article.lastUpdated = day
+            case mapping.published where mapping.published != nil:
+                guard let string = value.string, let day = mapping.day(string) else {
+                    problem(value.line, "'\(key)' must be a real date written \(mapping.dateFormat == .timestamp ? "as an ISO 8601 date and time" : mapping.dateFormat.rawValue), not '\(value.string ?? "a list")'")
+                    continue
+                }
+                article.published = day
             case mapping.authors, mapping.tags, mapping.aliases:
                 guard let strings = value.strings else {
                     problem(value.line, "'\(key)' must be a list of texts")
@@ -97,8 +106,37 @@ public enum ArticleParser {
             let comments = SuppressionComments.read(document, body: article.body, firstLine: article.bodyFirstLine)
             article.suppressions = comments.suppressions
             findings += comments.findings
+            article.emptySections = HeadingStructureRule.emptySections(body, firstLine: article.bodyFirstLine)
         }
         return (article, findings)
+    }
+
+    /// What a reader of the file sees as text, for telling whether a change altered it: the
+    /// title and summary, and the body's text (link targets left out, image
+    /// addresses kept), as lowercase letters and digits only. A change to other front-matter
+    /// keys, to whitespace, punctuation, letter case, line wrapping or link targets leaves it
+    /// equal. `nil` for bytes that are not a UTF-8 text.
+    public static func readerText(_ bytes: [UInt8], mapping: FrontMatterMapping = FrontMatterMapping()) -> String? {
+        guard case .success = TextDecoding.decode(bytes) else { return nil }
+        let article = parseParts(bytes).0
+        var out = String.UnicodeScalarView()
+        func keep(_ text: String) {
+            for scalar in text.lowercased().unicodeScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                out.append(scalar)
+            }
+        }
+        for key in [mapping.title, mapping.summary] {
+            if let value = article.frontMatter.first(where: { $0.key == key })?.value.string { keep(value) }
+            out.append("\u{1}")
+        }
+        MarkdownParser.parse(article.body).forEachNode { node in
+            switch node.pointee.kind {
+            case .text, .code, .codeBlock, .htmlBlock, .htmlInline: keep(node.pointee.literal)
+            case .image: out.append("\u{2}"); keep(node.pointee.url)
+            default: break
+            }
+        }
+        return String(out)
     }
 
     /// The front matter and the body, and the findings about them.

@@ -76,9 +76,10 @@ public enum PolicyParser {
         let reader = ConfigurationReader(file: file)
         let root = try reader.root(bytes)
         // A misspelt key (review-intervall-days) would otherwise be ignored silently.
-        try reader.refuseUnknownKeys(root, known: ["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
+        try reader.refuseUnknownKeys(root, known: Set(["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
                                                    "publish-branch", "site", "content", "front-matter", "baseline", "owners", "rules",
-                                                   "suppressible"], context: "the policy")
+                                                   "suppressible"])
+                                    .union(contentRuleKeys), context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -182,6 +183,7 @@ public enum PolicyParser {
             }
             policy.baseline = Policy.Baseline(from: from, spreadWeeks: try reader.integer(baseline, "spread-weeks", context: "baseline", range: 1...520))
         }
+        try readContentRuleKeys(root, into: &policy, reader: reader)
         if let mapping = root["front-matter"] {
             policy.frontMatter = try frontMatter(mapping, categories: Set(policy.categories.keys), reader: reader)
             // The check above, after the mapping: a repository key that holds what review reads
@@ -248,7 +250,7 @@ public enum PolicyParser {
     static func frontMatter(_ value: YAMLValue, categories: Set<String>, reader: ConfigurationReader) throws(ReviewError) -> FrontMatterMapping {
         guard case .map = value else { throw reader.error(value.line, "'front-matter' must be a mapping of review's keys to yours") }
         let renamable = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status"]
-        try reader.refuseUnknownKeys(value, known: Set(renamable + ["date-format", "categories-by-path"]), context: "front-matter")
+        try reader.refuseUnknownKeys(value, known: Set(renamable + ["date-format", "categories-by-path"]).union(frontMatterDateKeys), context: "front-matter")
         var mapping = FrontMatterMapping()
         func key(_ name: String) throws(ReviewError) -> String? { try reader.string(value, name, context: "front-matter", required: false) }
         if let k = try key("title") { mapping.title = k }
@@ -276,8 +278,9 @@ public enum PolicyParser {
                 mapping.categoriesByPath.append((Glob(glob), name))
             }
         }
+        try readFrontMatterDateKeys(value, into: &mapping, reader: reader)
         let used = [mapping.title, mapping.lastUpdated, mapping.summary, mapping.authors, mapping.tags, mapping.aliases, mapping.status]
-            + (mapping.category.map { [$0] } ?? [])
+            + (mapping.category.map { [$0] } ?? []) + (mapping.published.map { [$0] } ?? [])
         if let twice = used.first(where: { name in used.filter { $0 == name }.count > 1 }) {
             throw reader.error(value.line, "front-matter maps two of review's keys to '\(twice)'", remedy: "give each its own key")
         }

@@ -20,7 +20,7 @@ public enum StructureFindingsRule: ArticleRule {
 
     public static func check(_ context: ArticleContext) -> [Finding] {
         let ids = Set(StructureRules.all.flatMap { $0.description.ids } + HiddenCharacterRule.description.ids + BrokenLinkRule.description.ids
-                      + RenderIntegrity.description.ids + SuppressionComments.description.ids)
+                      + LinkCaseRule.description.ids + RenderIntegrity.description.ids + SuppressionComments.description.ids)
         return context.facts.parseFindings.filter { ids.contains($0.rule) }
     }
 }
@@ -52,21 +52,45 @@ public enum FutureLastUpdatedRule: ArticleRule {
     }
 }
 
-/// `last-updated-not-bumped`: the content changed in a commit dated after `last-updated`.
+/// `last-updated-not-bumped`: what readers see changed in a commit dated after `last-updated`.
 ///
-/// The commit's date is read both in UTC and in the committer's time zone; only when both are
-/// after `last-updated` is it flagged, so an edit near midnight is not. A commit that only
-/// renamed the file did not change its content and is not flagged.
+/// Only a change to the text readers see counts (``ArticleFacts/textChange``, which the loader
+/// finds by comparing each change with the revision before it): a change to front matter
+/// outside the title and summary, to whitespace or wrapping, to punctuation or
+/// letter case, or to link targets only needs no bump, and neither does the commit that created
+/// the file. The finding cites the newest change that did alter the text. Writers date their
+/// edit when they write it and the commit lands days later, so a change up to
+/// ``toleranceDays`` after `last-updated` is not flagged; the commit's date is read both in UTC
+/// and in the committer's time zone, and only when both are later is it flagged. A commit that
+/// only renamed the file did not change its content. Where `last-updated` comes from history
+/// (`last-updated-from: history`) there is nothing to bump, and a `published` date never is.
 public enum LastUpdatedNotBumpedRule: ArticleRule {
     public static let description = RuleDescription(
-        ids: [.lastUpdatedNotBumped], summary: "The article changed after its last-updated date without bumping it.",
+        ids: [.lastUpdatedNotBumped], summary: "The text readers see changed after its last-updated date without bumping it.",
         rationale: "Readers rely on 'Last updated' to know how current the text is.")
 
+    /// How many days after `last-updated` a change may land unflagged.
+    public static let toleranceDays = 3
+
+    /// Whether a change lands late enough after `date` to need a bump.
+    public static func isLate(_ change: ChangeFact, after date: Day) -> Bool {
+        min(change.date, change.localDate) > date.adding(days: toleranceDays)
+    }
+
     public static func check(_ context: ArticleContext) -> [Finding] {
-        guard let date = context.article.lastUpdated, let change = context.facts.lastChange, change.changedContent,
-              min(change.date, change.localDate) > date else { return [] }
-        return [Finding(.lastUpdatedNotBumped, path: context.path, line: context.article.line(of: context.configuration.policy.frontMatter.lastUpdated),
-                        "changed on \(change.date) in commit \(change.commit.prefix(7)) but last-updated says \(date); set it to the date of the change")]
+        let mapping = context.configuration.policy.frontMatter
+        guard let date = context.article.lastUpdated, context.article.line(of: mapping.lastUpdated) != nil else { return [] }
+        let change: ChangeFact
+        switch context.facts.textChange {
+        case .none: return []
+        case .change(let found): change = found
+        case .notLookedFor:
+            guard let last = context.facts.lastChange, last.changedContent else { return [] }
+            change = last
+        }
+        guard isLate(change, after: date) else { return [] }
+        return [Finding(.lastUpdatedNotBumped, path: context.path, line: context.article.line(of: mapping.lastUpdated),
+                        "the text readers see changed on \(change.date) in commit \(change.commit.prefix(7)) but last-updated says \(date); set it to \(change.date) (the date of that change)")]
     }
 }
 

@@ -74,13 +74,14 @@ public enum RuleRegistry {
     public static let articleRules: [any ArticleRule.Type] = [
         InvalidFrontMatterRule.self, UnknownCategoryRule.self, FutureLastUpdatedRule.self, LastUpdatedNotBumpedRule.self,
         DisclaimerRule.self, OverdueRule.self, DueSoonRule.self, AwaitingReviewRule.self, ChangesRequestedRule.self,
-        UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self, StructureFindingsRule.self, ReadingLevelRule.self,
+        UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self, StructureFindingsRule.self, EmptySectionRule.self, ReadingLevelRule.self,
         ConfusablePathRule.self,
     ]
 
     public static var descriptions: [RuleDescription] {
         (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description }
-         + [HiddenCharacterRule.description, BrokenLinkRule.description, RenderIntegrity.description, SuppressionComments.description]
+         + [HiddenCharacterRule.description, BrokenLinkRule.description, LinkCaseRule.description, RenderIntegrity.description,
+            SuppressionComments.description]
          + GovernanceRules.descriptions)
             .filter { !$0.ids.isEmpty }
     }

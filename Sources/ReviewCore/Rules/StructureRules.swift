@@ -34,6 +34,20 @@ public struct BodyText: Sendable {
         /// A paragraph a reader sees as plain text: nothing but text, breaks, emphasis and
         /// strong emphasis in it (no link, code, image or raw HTML). `false` for other blocks.
         public let isPlain: Bool
+        /// How many lists, items and quotes it is inside (0: a block of the document itself).
+        public var depth: Int = 0
+        /// Whether it is inside a list item.
+        public var inItem = false
+        /// A heading's level (0 for other blocks).
+        public var level: Int = 0
+        /// The kind of a paragraph's first inline (`nil` for other blocks): a paragraph that
+        /// opens with code, a link, an image or strong text is a syntax line, an entry or a label.
+        public var lead: MarkdownNode.Kind?
+        /// A paragraph that is only strong or emphasized text or a link, with at most a colon
+        /// after it: a label (`**Using pkgsrc**:`), not a sentence.
+        public var isLabel = false
+        /// An HTML block that is a comment (`<!-- markdownlint-disable -->`).
+        public var isComment = false
     }
 
     public let document: MarkdownNode
@@ -53,23 +67,33 @@ public struct BodyText: Sendable {
         var blocks: [Block] = []
         blocks.reserveCapacity(document.children.count)
         // The nodes are borrowed, not copied, as they are visited.
-        func visit(_ siblings: UnsafePointer<MarkdownNode>, _ count: Int) {
+        func visit(_ siblings: UnsafePointer<MarkdownNode>, _ count: Int, depth: Int, inItem: Bool) {
             for i in 0..<count {
                 let kind = siblings[i].kind
                 switch kind {
                 case .list, .item, .blockQuote:
-                    siblings[i].children.withBorrowedNodes(visit)
+                    siblings[i].children.withBorrowedNodes { visit($0, $1, depth: depth + 1, inItem: inItem || kind == .item) }
                 default:
                     // Only the kinds a rule reads have their text worked out (raw HTML, often
                     // large in MDX pages, is read by none).
                     let text = Self.isTextKind(kind) ? StructureRules.normalized(siblings[i].plainText) : ""
-                    blocks.append(Block(kind: kind, line: siblings[i].line, text: text, nextKind: i + 1 < count ? siblings[i + 1].kind : nil,
-                                        sentences: kind == .paragraph ? StructureRules.sentences(text, normalized: true) : [],
-                                        isPlain: kind == .paragraph && Self.allPlain(siblings[i].children)))
+                    var block = Block(kind: kind, line: siblings[i].line, text: text, nextKind: i + 1 < count ? siblings[i + 1].kind : nil,
+                                      sentences: kind == .paragraph ? StructureRules.sentences(text, normalized: true) : [],
+                                      isPlain: kind == .paragraph && Self.allPlain(siblings[i].children))
+                    block.depth = depth
+                    block.inItem = inItem
+                    block.level = siblings[i].level
+                    if kind == .paragraph {
+                        let inlines = siblings[i].children
+                        block.lead = inlines.first?.kind
+                        block.isLabel = Self.isLabel(inlines)
+                    }
+                    if kind == .htmlBlock { block.isComment = siblings[i].literal.drop { $0 == " " }.hasPrefix("<!--") }
+                    blocks.append(block)
                 }
             }
         }
-        document.children.withBorrowedNodes(visit)
+        document.children.withBorrowedNodes { visit($0, $1, depth: 0, inItem: false) }
         self.blocks = blocks
     }
 
@@ -84,6 +108,13 @@ public struct BodyText: Sendable {
                 }
             }
         } ?? true
+    }
+
+    /// Whether a paragraph's inlines are one strong, emphasized or linked run with at most a
+    /// colon (and spaces) after it.
+    private static func isLabel(_ inlines: [MarkdownNode]) -> Bool {
+        guard let first = inlines.first, [.strong, .emphasis, .link].contains(first.kind), inlines.count <= 2 else { return false }
+        return inlines.count == 1 || (inlines[1].kind == .text && inlines[1].literal.allSatisfy { $0 == ":" || $0 == " " })
     }
 
     /// The paragraphs, in reading order.
@@ -251,51 +282,163 @@ public enum StructureRules {
     }
 }
 
-/// `list-intro-without-list`: a paragraph that introduces a list ("…include:") with no list,
-/// table or code block after it.
+/// `list-intro-without-list`: a paragraph that introduces a list ("…include:") whose list is
+/// lost.
+///
+/// A colon introduces many things besides a list: a code block, a table, a quotation, an image,
+/// raw HTML (`<pre>`), a syntax line in inline code, a further intro (`Domain name values:`)
+/// and its list, a heading whose section holds the list, or prose entries that each open with
+/// code, a link or strong text. None of those is reported. What is reported is the lost list
+/// itself:
+/// - nothing follows the colon (the end of the article, or a heading whose section holds no list);
+/// - the items follow as paragraphs starting `--`, `–`, `—` or `•`, which render as loose text;
+/// - code follows written as paragraphs (`{`, `@{`, `[{`), not in a fenced block;
+/// - a plain prose paragraph of two sentences or more follows, as on the reference page ("those
+///   at highest risk include:", then the next topic).
+/// A colon paragraph that closes a list item is followed by the list's next item, and a one- or
+/// two-word label (`Syntax:`) or a strong label (`**Using pkgsrc**:`) introduces what follows,
+/// whatever it is.
 public enum IntroWithoutListRule: StructureRule {
     public static let description = RuleDescription(
-        ids: [.introWithoutList], summary: "A paragraph ends in a colon, introducing a list, but no list follows.",
-        rationale: "The reference page lost both its lists this way: readers saw 'those at highest risk include:' and then nothing.")
+        ids: [.introWithoutList], summary: "A paragraph ends in a colon, introducing a list, but the list is lost.",
+        rationale: "The reference page lost both its lists this way: readers saw 'those at highest risk include:' and then the next topic.")
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        for block in body.paragraphs where block.text.hasSuffix(":") {
-            if block.nextKind == .list || block.nextKind == .table || block.nextKind == .codeBlock { continue }
+        let blocks = body.blocks
+        for k in blocks.indices where blocks[k].kind == .paragraph && blocks[k].text.hasSuffix(":") {
+            guard let problem = problem(blocks, at: k, firstLine: firstLine) else { continue }
+            let block = blocks[k]
             let tail = block.text.split(separator: " ").suffix(4).joined(separator: " ")
-            findings.append(Finding(.introWithoutList, path: "", line: firstLine + block.line - 1,
-                                    "'…\(tail)' introduces a list, but no list follows; restore the list (lines starting '- ') or end the sentence"))
+            findings.append(Finding(.introWithoutList, path: "", line: firstLine + block.line - 1, "'…\(tail)' \(problem)"))
         }
         return findings
     }
+
+    /// What is wrong after the colon paragraph `blocks[k]`, or `nil` when it introduced what follows.
+    static func problem(_ blocks: [BodyText.Block], at k: Int, firstLine: Int) -> String? {
+        let intro = blocks[k]
+        // A label introduces anything; so does the last paragraph of a list item or quote (the
+        // list's next item, or the text after the quote, follows).
+        if intro.isLabel || wordCount(intro.text) <= 2 { return nil }
+        switch intro.nextKind {
+        case .list?, .table?, .codeBlock?, .blockQuote?, .thematicBreak?: return nil
+        case nil where intro.depth > 0: return nil
+        default: break
+        }
+        // The next block, past HTML comments.
+        var n = k + 1
+        while n < blocks.count, blocks[n].kind == .htmlBlock, blocks[n].isComment { n += 1 }
+        guard n < blocks.count else {
+            return "introduces a list, but nothing follows it; restore the list (lines starting '- ' or '1. ') or end the sentence"
+        }
+        let next = blocks[n]
+        switch next.kind {
+        case .heading:
+            // Sub-sections (one per CVE, one per codemod) are what the colon introduced: a heading
+            // deeper than the intro's own section. Before the first heading, the first heading is
+            // the article's section level, so it ends the introduction.
+            if let section = blocks[..<k].last(where: { $0.kind == .heading }), next.level > section.level { return nil }
+            // A heading whose section opens with the list (or with a further intro and its list).
+            if next.nextKind == .list || next.nextKind == .table || next.nextKind == .codeBlock { return nil }
+            if n + 1 < blocks.count, blocks[n + 1].kind == .paragraph, blocks[n + 1].text.hasSuffix(":") || blocks[n + 1].isLabel { return nil }
+            return "introduces a list, but the section ends there (the heading '\(next.text)' follows); restore the list (lines starting '- ' or '1. ') or end the sentence"
+        case .paragraph:
+            let text = next.text
+            if next.isLabel { return nil }
+            if text.hasSuffix(":") {
+                // A further intro ("Domain name values:"): fine when its own list follows.
+                guard problem(blocks, at: n, firstLine: firstLine) != nil else { return nil }
+                return "introduces a list, but the paragraph after it (line \(firstLine + next.line - 1)) introduces another and no list follows either; restore the list (lines starting '- ') or end the sentence"
+            }
+            if let marker = pseudoItemMarkers.first(where: { text.hasPrefix($0) }) {
+                return "introduces a list, but its items are paragraphs starting '\(marker)', which readers see as loose text; start each item with '- ' on its own line"
+            }
+            // JSON or a hashtable opening a paragraph (not a GUID in braces, not a code span).
+            if next.lead != .code, ["{\"", "{ \"", "@{", "[{"].contains(where: { text.hasPrefix($0) }) {
+                return "introduces code that is written as paragraphs, so readers see it reflowed; put it in a fenced code block (```)"
+            }
+            if next.lead == .code || next.lead == .link || next.lead == .image || next.lead == .strong || next.lead == .emphasis
+                || next.lead == .htmlInline || !next.isPlain || next.depth != intro.depth { return nil }
+            // Prose of its own, the next topic, where the list of members was ("those at highest risk
+            // include:"). After "as follows:" or "to break it down:" prose is what was promised.
+            let promise = intro.text.dropLast().split(separator: " ").last.map { $0.lowercased() } ?? ""
+            guard listPromises.contains(promise), next.sentences.count >= 2, wordCount(text) >= 20 else { return nil }
+            return "introduces a list, but the paragraph after it (line \(firstLine + next.line - 1)) is prose of its own; restore the list (lines starting '- ') or end the sentence"
+        default:
+            return nil
+        }
+    }
+
+    static func wordCount(_ text: String) -> Int { text.split(separator: " ").count }
+
+    /// How items written as paragraphs begin (legacy conversions' `--`).
+    static let pseudoItemMarkers = ["--", "–", "—", "•"]
+
+    /// Last words of an intro that promise members, not an explanation.
+    static let listPromises: Set<String> = ["include", "includes", "including", "are", "were", "following", "these"]
 }
 
-/// `repeated-text`: a block, or a sentence of eight words or more, printed twice.
+/// `repeated-text`: a prose paragraph, or a sentence of eight words or more, printed twice
+/// within one section (or repeating the text before the first heading).
+///
+/// Only prose is compared: paragraphs outside list items, of eight words or more. Code blocks,
+/// tables, headings and list items repeat by design in reference pages and changelogs (a
+/// PlatyPS parameter's metadata block, a notable change listed again among the commits, a table
+/// of contents). Parallel sections (each parameter, each input type, each CVE) are read on their
+/// own, so a sentence they share is meant; the scope is the section, the text under one heading
+/// down to the next heading of any level, and the text before the first heading, which every
+/// section is compared with (the reference page has no heading at all).
 public enum RepeatedTextRule: StructureRule {
     public static let description = RuleDescription(
-        ids: [.repeatedText], summary: "A block, or a sentence of eight or more words, appears twice in the body.",
-        rationale: "The reference page printed its summary twice; repeated text is a copy or merge gone wrong.")
+        ids: [.repeatedText], summary: "A prose paragraph, or a sentence of eight or more words, appears twice in one section.",
+        rationale: "The reference page printed its summary twice; repeated prose is a copy or merge gone wrong.")
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        var seenBlocks: [String: Int] = [:]
-        var seenSentences: [Substring: Int] = [:]
-        seenBlocks.reserveCapacity(body.blocks.count)
-        seenSentences.reserveCapacity(body.blocks.count * 2)
-        for entry in body.blocks where BodyText.isTextKind(entry.kind) {
-            let line = firstLine + entry.line - 1
-            let text = entry.text
-            guard !text.isEmpty else { continue }
-            // One lookup each: the text is hashed once whether it is new or a repeat.
-            if let first = claim(&seenBlocks[text, default: -1], for: line) {
-                findings.append(Finding(.repeatedText, path: "", line: line, "this block repeats line \(first) word for word; remove one of them"))
+        // The text before the first heading, and the current section's.
+        var preambleBlocks: [String: Int] = [:]
+        var preambleSentences: [Substring: Int] = [:]
+        var sectionBlocks: [String: Int] = [:]
+        var sectionSentences: [Substring: Int] = [:]
+        var inPreamble = true
+        for entry in body.blocks {
+            if entry.kind == .heading {
+                inPreamble = false
+                sectionBlocks.removeAll(keepingCapacity: true)
+                sectionSentences.removeAll(keepingCapacity: true)
                 continue
             }
-            guard entry.kind == .paragraph else { continue }
+            // Prose only: not a label, not an item written as a paragraph ('-- …', '• …'), not a
+            // quoted message or syntax line opening with code.
+            guard entry.kind == .paragraph, !entry.inItem, !entry.isLabel, entry.lead != .code, hasEightWords(entry.text[...]),
+                  !IntroWithoutListRule.pseudoItemMarkers.contains(where: { entry.text.hasPrefix($0) }) else { continue }
+            let line = firstLine + entry.line - 1
+            let text = entry.text
+            // One lookup each where possible: the text is hashed once whether it is new or a repeat.
+            let earlier = inPreamble ? claim(&preambleBlocks[text, default: -1], for: line)
+                : preambleBlocks[text] ?? claim(&sectionBlocks[text, default: -1], for: line)
+            if let first = earlier {
+                findings.append(Finding(.repeatedText, path: "", line: line,
+                                        "this paragraph repeats line \(first) word for word\(inPreamble || preambleBlocks[text] == nil ? " in the same section" : ""); remove the copy that does not belong"))
+                continue
+            }
             var repeats: [Int] = []
+            // How often each sentence came again within this paragraph (rarely any).
+            var again: [Substring: Int] = [:]
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
             for sentence in entry.sentences where hasEightWords(sentence) {
-                if let first = claim(&seenSentences[sentence, default: -1], for: line) { repeats.append(first) }
+                let seen = inPreamble ? claim(&preambleSentences[sentence, default: -1], for: line)
+                    : preambleSentences[sentence] ?? claim(&sectionSentences[sentence, default: -1], for: line)
+                // A sentence said twice in one paragraph is parallel wording ("…; specifying any
+                // other value results in an error" after each case), not a copy; a third time is.
+                guard let first = seen else { continue }
+                if first != line {
+                    repeats.append(first)
+                } else {
+                    again[sentence, default: 0] += 1
+                    if again[sentence] == 2 { repeats.append(first) }
+                }
             }
             if let first = repeats.first {
                 let what = repeats.count == 1 ? "a sentence" : "\(repeats.count) sentences"
@@ -339,31 +482,59 @@ public enum RepeatedTextRule: StructureRule {
 }
 
 /// `run-in-question`: a question that reads as a heading ("What is …?") runs into a paragraph.
+///
+/// Questions are ordinary prose (a hook opening a post, a call to action in a list), so only a
+/// question where a heading was lost is reported, in a context that reads as questions and
+/// answers:
+/// - the article has two question headings or more (an FAQ), or three paragraphs or more open with a question
+///   (a collapsed FAQ): a paragraph that opens with a question and goes on with its answer;
+/// - or, anywhere, a question run into the middle of a paragraph of three sentences or more
+///   (the end of one section, the lost heading, the start of the next), as on the reference page.
+/// Never inside list items or quotations.
 public enum RunInQuestionRule: StructureRule {
     public static let description = RuleDescription(
         ids: [.runInQuestion], summary: "A question heading is run into the text of a paragraph.",
         rationale: "The reference page lost its 'What is the underlying cause …?' heading into the summary.")
 
-    static let questionWords: Set<String> = ["What", "How", "Why", "When", "Who", "Which", "Where", "Is", "Are", "Can", "Should",
-                                             "Do", "Does", "Will"]
+    static let questionWords: Set<Substring> = ["What", "How", "Why", "When", "Who", "Which", "Where", "Is", "Are", "Can", "Should",
+                                                "Do", "Does", "Will"]
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
+        let paragraphs = body.paragraphs.filter { $0.depth == 0 }
+        let questionHeadings = body.blocks.filter { $0.kind == .heading && $0.text.hasSuffix("?") }.count
+        let questionLed = paragraphs.filter { $0.sentences.first.map(isQuestion) == true }.count
+        let faq = questionHeadings >= 2 || questionLed >= 3
         var findings: [Finding] = []
-        for block in body.paragraphs {
+        for block in paragraphs {
             let sentences = block.sentences
-            for (i, sentence) in sentences.enumerated().dropLast() where sentence.hasSuffix("?") {
-                guard let first = sentence.split(separator: " ").first, questionWords.contains(String(first)) else { continue }
+            for (i, sentence) in sentences.enumerated().dropLast() where isQuestion(sentence) {
+                let runIn = i > 0 && sentences.count >= 3 && sentence.split(separator: " ").count >= 6
+                guard (faq && i == 0) || runIn else { continue }
+                let more = sentences.count - i - 1
                 findings.append(Finding(.runInQuestion, path: "", line: firstLine + block.line - 1,
-                                        "'\(sentence)' reads as a heading run into the paragraph (\(sentences.count - i - 1) more sentence\(sentences.count - i - 1 == 1 ? "" : "s") follow); make it a heading ('## …') on its own line"))
+                                        "'\(sentence)' reads as a heading run into the paragraph (\(more == 1 ? "1 more sentence follows" : "\(more) more sentences follow")); make it a heading ('## …') on its own line"))
                 break
             }
         }
         return findings
     }
+
+    /// A sentence that asks, opening with a question word.
+    static func isQuestion(_ sentence: Substring) -> Bool {
+        guard sentence.hasSuffix("?"), let first = sentence.split(separator: " ", maxSplits: 1).first else { return false }
+        return questionWords.contains(first)
+    }
 }
 
 /// `heading-structure`: at most one first-level heading (the title) and only as the first
 /// block, no skipped levels, no heading without a section.
+///
+/// Levels are checked relative to the first heading, as markdownlint's MD001 does: a site whose
+/// layout renders the title and whose posts start at `###` is not told to re-level each post.
+/// Empty sections are found when the body is parsed (``emptySections(_:firstLine:)``) and
+/// reported by ``EmptySectionRule``, which knows the policy: headings a template requires may
+/// stay empty (`headings: may-be-empty`), and the headings under some sections are their
+/// content (`headings: content-under`, PlatyPS's `### None` or a type name under INPUTS).
 public enum HeadingStructureRule: StructureRule {
     public static let description = RuleDescription(
         ids: [.headingStructure], summary: "Headings skip a level, repeat the title, or head an empty section.",
@@ -371,7 +542,7 @@ public enum HeadingStructureRule: StructureRule {
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        var previousLevel = 1
+        var previousLevel: Int?
         // The top-level nodes are borrowed; only headings are looked into.
         body.document.children.withBorrowedNodes { blocks, count in
             for i in 0..<count where blocks[i].kind == .heading {
@@ -381,19 +552,89 @@ public enum HeadingStructureRule: StructureRule {
                 var text: String { StructureRules.normalized(block.plainText) }
                 if block.level == 1, i > 0 {
                     findings.append(Finding(.headingStructure, path: "", line: line,
-                                            "'# \(text)' is a second title; the title comes from the front matter, so use '## ' for sections"))
-                } else if block.level > previousLevel + 1 {
+                                            "'# \(text)' is a second title; the title comes from the front matter or the first heading, so use '## ' for sections"))
+                } else if let previous = previousLevel, block.level > previous + 1 {
                     findings.append(Finding(.headingStructure, path: "", line: line,
-                                            "'\(text)' jumps from level \(previousLevel) to \(block.level); use level \(previousLevel + 1)"))
-                }
-                let isLast = i + 1 == count
-                if block.level > 1, isLast || (blocks[i + 1].kind == .heading && blocks[i + 1].level <= block.level) {
-                    findings.append(Finding(.headingStructure, path: "", line: line, "the section '\(text)' is empty; write it or remove the heading"))
+                                            "'\(text)' jumps from level \(previous) to \(block.level); use level \(previous + 1) (or raise the headings above it)"))
                 }
                 previousLevel = block.level
             }
         }
         return findings
+    }
+
+    /// The sections of a body with nothing in them: a heading (below the title level) followed
+    /// directly by a heading of its level or above, or by the end.
+    public static func emptySections(_ body: BodyText, firstLine: Int) -> [EmptySection] {
+        var out: [EmptySection] = []
+        // The enclosing headings: (level, text).
+        var open: [(level: Int, text: String)] = []
+        body.document.children.withBorrowedNodes { blocks, count in
+            for i in 0..<count where blocks[i].kind == .heading {
+                let block = blocks[i]
+                // One of a series: a heading of its level came before it in its parent's section.
+                let inSeries = open.last?.level == block.level
+                while let last = open.last, last.level >= block.level { open.removeLast() }
+                let isLast = i + 1 == count
+                if block.level > 1, isLast || (blocks[i + 1].kind == .heading && blocks[i + 1].level <= block.level) {
+                    out.append(EmptySection(line: firstLine + block.line - 1, level: block.level, heading: StructureRules.normalized(block.plainText),
+                                            parent: open.last?.text, nextIsSameLevel: !isLast && blocks[i + 1].level == block.level && !inSeries))
+                }
+                open.append((block.level, block.level > 1 || open.isEmpty ? StructureRules.normalized(block.plainText) : ""))
+            }
+        }
+        return out
+    }
+}
+
+/// A heading with nothing under it before the next heading of its level or above (or the end
+/// of the body), as ``HeadingStructureRule/emptySections(_:firstLine:)`` finds it.
+public struct EmptySection: Sendable, Equatable {
+    /// The heading's file line.
+    public var line: Int
+    public var level: Int
+    /// Its text, whitespace-collapsed.
+    public var heading: String
+    /// The text of the heading whose section holds it, if any.
+    public var parent: String?
+    /// Whether the next heading is of the same level and this one opens its series (the next
+    /// ones are its would-be sub-sections, perhaps); an empty entry among its siblings is not.
+    public var nextIsSameLevel: Bool
+
+    public init(line: Int, level: Int, heading: String, parent: String?, nextIsSameLevel: Bool) {
+        self.line = line
+        self.level = level
+        self.heading = heading
+        self.parent = parent
+        self.nextIsSameLevel = nextIsSameLevel
+    }
+}
+
+/// The empty-section half of `heading-structure`, reported with the policy's `headings:` in hand.
+public enum EmptySectionRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [], summary: "Reports the empty sections the parse found.", rationale: "See heading-structure.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        let headings = context.configuration.policy.headings
+        return context.article.emptySections.compactMap { section in
+            guard let message = message(section, headings: headings) else { return nil }
+            return Finding(.headingStructure, path: context.path, line: section.line, message)
+        }
+    }
+
+    /// What to say about an empty section, or `nil` where the policy lets it be.
+    public static func message(_ section: EmptySection, headings: Policy.Headings) -> String? {
+        if headings.mayBeEmpty(section.heading) { return nil }
+        if let parent = section.parent, headings.namesContent(under: parent) { return nil }
+        let hashes = String(repeating: "#", count: section.level)
+        if headings.namesContent(under: section.heading) {
+            return "the section '\(section.heading)' is empty; add a heading naming what it holds ('\(hashes)# None' if nothing)"
+        }
+        if section.nextIsSameLevel {
+            return "the section '\(section.heading)' is empty and the heading after it is level \(section.level) too; if the headings after it are its sub-sections, make them level \(section.level + 1) ('\(hashes)# '), otherwise write the section"
+        }
+        return "the section '\(section.heading)' is empty; write it, or remove the heading (where a template requires it, list it under headings: may-be-empty in \(Policy.path))"
     }
 }
 
@@ -412,59 +653,6 @@ public enum ImageAltRule: StructureRule {
             }
         }
         return findings.sorted()
-    }
-}
-
-/// `hidden-characters`: bidirectional controls or invisible characters in an article, which
-/// can make what a reviewer read differ from what a reader sees (or from what a rule matched).
-public enum HiddenCharacterRule {
-    public static let description = RuleDescription(
-        ids: [.hiddenCharacters], summary: "The article holds bidirectional control or invisible characters.",
-        rationale: "They can reorder or hide text on screen (Trojan Source): what was reviewed must be what is seen.")
-
-    /// The lines of a file's bytes that hold such a character. Every such character's UTF-8
-    /// begins with one of a few bytes; most articles hold none of the sequences, so the bytes
-    /// are looked at before they are decoded and split into lines.
-    public static func check(bytes: [UInt8]) -> [Finding] {
-        guard mayHoldHidden(bytes) else { return [] }
-        let text = String(decoding: bytes, as: UTF8.self)
-        var findings: [Finding] = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            // A byte order mark opening the file is an encoding mark, not text.
-            let scalars = i == 0 && line.unicodeScalars.first == "\u{FEFF}" ? line.unicodeScalars.dropFirst()[...] : line.unicodeScalars[...]
-            guard let scalar = scalars.first(where: isHidden) else { continue }
-            findings.append(Finding(.hiddenCharacters, path: "", line: i + 1,
-                                    String(format: "an invisible or direction-changing character (U+%04X) is in this line; delete it", scalar.value)))
-        }
-        return findings
-    }
-
-    /// Whether the bytes hold the UTF-8 of any character ``isHidden(_:)`` names.
-    static func mayHoldHidden(_ bytes: [UInt8]) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            switch bytes[i] {
-            case 0xE2 where i + 2 < n:
-                let (b1, b2) = (bytes[i + 1], bytes[i + 2])
-                if b1 == 0x80 && ((0x8B...0x8F).contains(b2) || (0xAA...0xAE).contains(b2)) { return true }
-                if b1 == 0x81 && ((0xA0...0xA4).contains(b2) || (0xA6...0xA9).contains(b2)) { return true }
-            case 0xEF where i + 2 < n: if bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF { return true }
-            case 0xD8 where i + 1 < n: if bytes[i + 1] == 0x9C { return true }
-            case 0xC2 where i + 1 < n: if bytes[i + 1] == 0xAD { return true }
-            case 0xE1 where i + 2 < n: if bytes[i + 1] == 0xA0 && bytes[i + 2] == 0x8E { return true }
-            default: break
-            }
-            i += 1
-        }
-        return false
-    }
-
-    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0x061C, 0x00AD, 0xFEFF, 0x180E: true
-        default: false
-        }
     }
 }
 
@@ -513,4 +701,16 @@ public enum BrokenLinkRule {
     public static let description = RuleDescription(
         ids: [.brokenLink], summary: "A link or image leads to an article or file that does not exist at the revision.",
         rationale: "Readers follow links between articles; a page must not send them nowhere, or show a missing image.")
+}
+
+/// `link-case-mismatch`: a link whose target exists, but with other letter case. A finding of
+/// its own, a warning, rather than `broken-link`: the link works where the site is built
+/// case-insensitively (Microsoft Learn lowercases every URL; Windows and macOS checkouts) and
+/// breaks only where paths are case-sensitive, so a team can turn it off per category
+/// (`rules: link-case-mismatch: …`) without losing the links that lead nowhere. The remedy is
+/// to write the real file's name, never to add a file whose name differs only in case.
+public enum LinkCaseRule {
+    public static let description = RuleDescription(
+        ids: [.linkCaseMismatch], summary: "A link's target exists, but with other letter case.",
+        rationale: "It works on case-insensitive hosts and breaks on case-sensitive ones (GitHub, a Linux server); adding the file in the link's case would collide with the real one on Windows and macOS.")
 }

@@ -119,6 +119,22 @@ public struct ArticleFacts: Sendable {
     }
 
     public var lastChange: ChangeFact? { changes.first }
+
+    /// The newest change readers can see (``ArticleParser/readerText(_:mapping:)`` differs from
+    /// the revision before it), as far as the loader looked: for ``LastUpdatedNotBumpedRule``.
+    public var textChange: TextChange = .notLookedFor
+}
+
+/// What the loader found of an article's newest change readers can see.
+public enum TextChange: Sendable, Equatable {
+    /// It did not look (the last change is within the tolerance of last-updated, or the facts
+    /// were not built from history): the last change stands for it.
+    case notLookedFor
+    /// No change after last-updated (and its tolerance) altered what readers see: only
+    /// mechanical ones (metadata, whitespace, link targets), or the commit that created the file.
+    case none
+    /// This change did.
+    case change(ChangeFact)
 }
 
 /// The repository-wide inputs: configuration and the date that counts as today.

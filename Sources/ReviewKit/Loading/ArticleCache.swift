@@ -67,7 +67,7 @@ enum ArticleBodyCodec: BlobCacheCodec {
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 8"
+    static let magic = "review article cache 9"
 
     // MARK: Encoding
 
@@ -117,6 +117,14 @@ enum ParsedContentCodec: BlobCacheCodec {
                 w.u32(UInt32(lines.lowerBound))
                 w.u32(UInt32(lines.upperBound))
             }
+        }
+        w.u32(UInt32(a.emptySections.count))
+        for section in a.emptySections {
+            w.u32(UInt32(section.line))
+            w.u8(UInt8(clamping: section.level))
+            w.string(section.heading)
+            w.optionalString(section.parent)
+            w.bool(section.nextIsSameLevel)
         }
         w.u32(UInt32(content.findings.count))
         for finding in content.findings {
@@ -194,6 +202,12 @@ enum ParsedContentCodec: BlobCacheCodec {
                 lines = Int(low)...Int(high)
             }
             a.suppressions.append(Suppression(rules: rules, reason: reason, line: Int(line), lines: lines))
+        }
+        guard let sections = r.u32(), sections <= UInt32(r.remaining) else { return nil }
+        for _ in 0..<sections {
+            guard let line = r.u32(), let level = r.u8(), let heading = r.string(), let parent = r.optionalString(),
+                  let nextIsSameLevel = r.bool() else { return nil }
+            a.emptySections.append(EmptySection(line: Int(line), level: Int(level), heading: heading, parent: parent, nextIsSameLevel: nextIsSameLevel))
         }
         guard let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
         a.bodyFirstLine = Int(bodyFirstLine)

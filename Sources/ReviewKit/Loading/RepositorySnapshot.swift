@@ -220,6 +220,9 @@ private struct SnapshotLoader {
         let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes) }
         // The files of the revision below Articles/, for the articles' relative links.
         let existing = Set(report.files.map(\.path))
+        // The same files by their case-folded key, for links whose target differs only in case.
+        let allPaths = report.files.map(\.path)
+        let byFoldedCase = Eventually { Dictionary(grouping: allPaths, by: ConfusablePaths.key) }
         var used: Set<ObjectID> = []
         // Where the records of the articles read are filed.
         var readSlugs: Set<GitPath> = []
@@ -242,17 +245,21 @@ private struct SnapshotLoader {
                 changes = kept.isEmpty ? [changes[changes.count - 1]] : kept
             }
             return (article: article, findings: findings, changes: changes,
-                    links: Self.linkChecks(article, existing: existing, walk: walk, revision: revisionName),
+                    links: Self.linkChecks(article, existing: existing, byFoldedCase: byFoldedCase, walk: walk, revision: revisionName),
                     // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
                     // and where the article's records are filed.
                     slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
         }
         let recordsOf = Self.recordOwners(log.records, files: files, placed: placed.map { ($0.directory, $0.changes) })
+        let textChanges = try textChanges(placed: placed.map { ($0.article, $0.changes) }, files: files, tracking: tracking, engine: engine,
+                                          walk: walk, ignored: ignored, shallow: report.reachedShallowBoundary, mapping: frontMatter)
         for i in inputs.indices {
             let file = inputs[i].file
             if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
             used.insert(file.blob)
-            let article = placed[i].article
+            var article = placed[i].article
+            // `last-updated-from: history`: the last change stands for a last-updated the front matter lacks.
+            if frontMatter.lastUpdatedFromHistory, article.lastUpdated == nil, let last = placed[i].changes.first { article.lastUpdated = last.date }
             var findings = placed[i].findings + (confusable[file.path] ?? [])
             for check in placed[i].links {
                 switch check {
@@ -290,6 +297,7 @@ private struct SnapshotLoader {
                 changes: changes, historyTruncated: file.commit == nil || report.unresolved.contains(file.path),
                 signOffs: mine, revisions: revisions, publishedBlob: publishedBlobs[file.path])
             facts.recordFindings = recordFindings
+            facts.textChange = textChanges[i] ?? .notLookedFor
             // Which record-adding commits descend from which (decisions on two branches are concurrent).
             facts.ancestry = log.ancestry
             facts.recordHistoryTruncated = log.truncated
@@ -324,6 +332,65 @@ private struct SnapshotLoader {
         // go of by a process that exits next, not freed object by object (``Teardown``).
         Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
         return snapshot
+    }
+
+    /// For each article whose last change lands after its last-updated (and the rule's
+    /// tolerance), the newest change readers can see (``ArticleFacts/textChange``): its history is
+    /// followed (one more walk, for those articles only) and each change compared with the
+    /// revision before it, newest first, until one altered the text, or the changes reach
+    /// last-updated, or the commit that created the file. Keyed by index into `files`.
+    private func textChanges(placed: [(article: Article, changes: [ChangeFact])], files: [FileLastChange], tracking: [GitPath: Set<ObjectID>],
+                             engine: HistoryEngine, walk: String, ignored: Set<String>, shallow: Bool,
+                             mapping: FrontMatterMapping) throws -> [Int: TextChange] {
+        let candidates = placed.indices.filter { i in
+            guard let date = placed[i].article.lastUpdated, placed[i].article.line(of: mapping.lastUpdated) != nil,
+                  let last = placed[i].changes.first, last.changedContent else { return false }
+            return LastUpdatedNotBumpedRule.isLate(last, after: date)
+        }
+        guard !candidates.isEmpty else { return [:] }
+        let never = ObjectID(hex: String(repeating: "f", count: 40))!
+        var histories: [GitPath: [ChangeFact]] = [:]
+        let untracked = candidates.filter { tracking[files[$0].path] == nil }
+        if !untracked.isEmpty {
+            var more = tracking
+            for i in untracked { more[files[i].path] = [never] }
+            let report = try engine.lastChanges(in: repository, at: revision, under: walk, tracking: more)
+            for i in untracked {
+                guard let steps = report.histories[files[i].path] else { continue }
+                let changes = steps.map { Self.changeFact($0.commit, blob: $0.blob) }
+                let kept = changes.filter { !ignored.contains($0.commit) }
+                histories[files[i].path] = kept.isEmpty ? Array(changes.suffix(1)) : kept
+            }
+        }
+        var texts: [String: String?] = [:]
+        func text(_ blob: String?) throws -> String? {
+            guard let blob, let id = ObjectID(hex: blob) else { return nil }
+            if let known = texts[blob] { return known }
+            let found = ArticleParser.readerText(try repository.blob(id), mapping: mapping)
+            texts[blob] = found
+            return found
+        }
+        var out: [Int: TextChange] = [:]
+        for i in candidates {
+            let changes = histories[files[i].path] ?? placed[i].changes
+            guard let date = placed[i].article.lastUpdated else { continue }
+            var answer = TextChange.none
+            for (n, change) in changes.enumerated() {
+                guard LastUpdatedNotBumpedRule.isLate(change, after: date) else { break }
+                guard n + 1 < changes.count else {
+                    // The oldest change known: the file's creation, unless history is cut short.
+                    if shallow || changes.count == 1 && histories[files[i].path] == nil { answer = .change(change) }
+                    break
+                }
+                guard change.changedContent else { continue }
+                if try text(change.blobAfter) != text(changes[n + 1].blobAfter) {
+                    answer = .change(change)
+                    break
+                }
+            }
+            out[i] = answer
+        }
+        return out
     }
 
     /// The records each article read owns (by index into `files`). Records are filed by the
@@ -377,7 +444,8 @@ private struct SnapshotLoader {
     /// The relative links and images of the article that lead to nothing at this revision
     /// (files below the articles' folder are `existing`; others are for the caller to look up
     /// in the tree), in the article's order.
-    private static func linkChecks(_ article: Article, existing: Set<GitPath>, walk: String, revision: String) -> [LinkCheck] {
+    private static func linkChecks(_ article: Article, existing: Set<GitPath>, byFoldedCase: Eventually<[String: [GitPath]]>, walk: String,
+                                   revision: String) -> [LinkCheck] {
         let directory = SiteLinks(articlePath: article.path).directory
         var checks: [LinkCheck] = []
         for link in article.relativeLinks {
@@ -389,11 +457,48 @@ private struct SnapshotLoader {
                 continue
             }
             if existing.contains(path) { continue }
+            let folded = byFoldedCase.value[ConfusablePaths.key(path)] ?? []
+            if folded.count == 1, let real = folded.first {
+                checks.append(.broken(Finding(.linkCaseMismatch, path: article.path, line: link.line,
+                                              "the link '\(link.url)' differs only in letter case from \(real.escaped): it works on case-insensitive hosts and breaks on case-sensitive ones; write the link as '\(Self.recased(link.url, to: real))'")))
+                continue
+            }
+            // A link to another extension of a file that exists (Set-MpPreference.yml for .md).
+            let sibling = Self.withOtherExtension(path, in: existing)
             let finding = Finding(.brokenLink, path: article.path, line: link.line,
-                                  "the link '\(link.url)' leads to \(path), which does not exist at \(revision); fix the address or add the file")
+                                  "the link '\(link.url)' leads to \(path), which does not exist at \(revision)"
+                                  + (sibling.map { "; \($0.escaped) exists beside it: link to that" } ?? "; fix the address or add the file"))
             checks.append(walk.isEmpty || path.hasPrefix(walk + "/") ? .broken(finding) : .brokenUnlessInTree(path: path, finding))
         }
         return checks
+    }
+
+    /// The link `url` with its path's last components spelt as in `real` (the query and fragment kept).
+    static func recased(_ url: String, to real: GitPath) -> String {
+        let target = SiteLinks.withoutQueryOrFragment(url)
+        let rest = url.dropFirst(target.count)
+        var parts = target.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let realParts = real.text.split(separator: "/").map(String.init)
+        // Walk back from the end: each component that names a real one (up to case) takes its spelling.
+        var r = realParts.count - 1
+        for i in parts.indices.reversed() where r >= 0 {
+            let part = parts[i]
+            if part == "." || part == ".." || part.isEmpty { break }
+            guard part.lowercased() == realParts[r].lowercased() else { break }
+            parts[i] = realParts[r]
+            r -= 1
+        }
+        return parts.joined(separator: "/") + rest
+    }
+
+    /// A file beside `path` with the same name but another extension (`.md` for `.yml`), if
+    /// exactly one exists.
+    static func withOtherExtension(_ path: GitPath, in existing: Set<GitPath>) -> GitPath? {
+        let text = path.text
+        guard let dot = text.lastIndex(of: "."), !text[dot...].contains("/") else { return nil }
+        let stem = text[..<dot]
+        let found = [".md", ".mdx", ".yml", ".yaml"].map { GitPath(stem + $0) }.filter { $0 != path && existing.contains($0) }
+        return found.count == 1 ? found[0] : nil
     }
 
     /// Every earlier wording each disclaimer file held (in a stable order), without the current one.

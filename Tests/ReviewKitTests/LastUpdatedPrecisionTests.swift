@@ -1,0 +1,97 @@
+import Paths
+import GitKit
+import ReviewCore
+import ReviewKit
+import Testing
+import TestSupport
+
+/// Issue 32, item 3: `last-updated-not-bumped` asks for a bump only when the text readers see
+/// changed, never for the creating commit, cites the newest such change, tolerates a few days;
+/// a publication date never asks for one, and last-updated may come from history.
+@Suite struct LastUpdatedPrecisionTests {
+    private func notBumped(_ content: ContentRepository, _ slug: String, asOf: String = "2026-06-01") throws -> [Finding] {
+        try content.status(asOf: asOf).articles.first { $0.slug == slug }!.findings.filter { $0.rule == .lastUpdatedNotBumped }
+    }
+
+    private func write(_ content: ContentRepository, _ slug: String, _ text: String, on day: String) throws -> ObjectID {
+        let id = try content.builder.commit("Edit \(slug)", [.write(GitPath("Articles/\(slug).md"), text)], time: ContentRepository.time(day))
+        try content.builder.checkoutHead()
+        return id
+    }
+
+    private func page(title: String = "A", lastUpdated: String = "2026-01-01", tags: String = "[a]", body: String) -> String {
+        "---\ntitle: \(title)\nlast-updated: \(lastUpdated)\ncategory: neurology\ntags: \(tags)\n---\n\n\(body)\n\n\(ContentRepository.disclaimer)\n"
+    }
+
+    @Test func aChangeReadersCannotSeeNeedsNoBump() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        _ = try write(content, "a", page(body: "The virus stays dormant. See [the leaflet](leaflet.md)."), on: "2026-01-01")
+        // Front matter outside the reviewed fields, rewrapped text, a new link target: no bump.
+        _ = try write(content, "a", page(tags: "[b, c]", body: "The virus stays\ndormant.  See [the leaflet](https://example.org/leaflet)."), on: "2026-03-01")
+        #expect(try notBumped(content, "a").isEmpty)
+        // A word readers read changes: that needs one.
+        let real = try write(content, "a", page(tags: "[b, c]", body: "The virus stays latent. See [the leaflet](https://example.org/leaflet)."), on: "2026-04-01")
+        _ = try write(content, "a", page(tags: "[d]", body: "The virus stays latent. See [the leaflet](https://example.org/leaflet)."), on: "2026-04-20")
+        let found = try notBumped(content, "a")
+        // The newest change readers can see is cited, not the later metadata commit.
+        #expect(found.count == 1 && found[0].message.contains("2026-04-01") && found[0].message.contains(String(real.hex.prefix(7))), "\(found)")
+    }
+
+    @Test func theCreatingCommitNeverNeedsABump() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        // Written and dated on the 1st of March, merged ten days later.
+        _ = try write(content, "a", page(lastUpdated: "2026-03-01", body: "New article."), on: "2026-03-11")
+        #expect(try notBumped(content, "a").isEmpty)
+        // Its next real edit, a month on, does.
+        _ = try write(content, "a", page(lastUpdated: "2026-03-01", body: "New article, corrected."), on: "2026-04-11")
+        #expect(try notBumped(content, "a").count == 1)
+    }
+
+    @Test func aFewDaysBetweenTheDateAndTheCommitAreTolerated() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        _ = try write(content, "a", page(lastUpdated: "2026-01-01", body: "First."), on: "2026-01-01")
+        _ = try write(content, "a", page(lastUpdated: "2026-03-01", body: "Second."), on: "2026-03-04")
+        #expect(try notBumped(content, "a").isEmpty)
+        _ = try write(content, "a", page(lastUpdated: "2026-03-01", body: "Third."), on: "2026-03-05")
+        #expect(try notBumped(content, "a").count == 1)
+    }
+
+    /// nodejs.org's blog `date` is the day a post was published: mapped to `published`, it is read
+    /// and checked, never bumped; pages without a last-updated take their last change.
+    @Test func aPublicationDateNeverAsksForABumpAndLastUpdatedMayComeFromHistory() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.editorial("ed")], on: "2026-01-01")
+        try content.commit("import site", [
+            .write(Policy.path, """
+                roles: [medical, editorial]
+                categories:
+                  blog:
+                    required-roles: [editorial]
+                    review-interval-days: 730
+                    due-soon-days: 30
+                content:
+                  roots: [pages]
+                front-matter:
+                  published: date
+                  last-updated-from: history
+                  date-format: timestamp
+                  categories-by-path:
+                    "**": blog
+                  required-by-path:
+                    "pages/blog/*/**": [date]
+
+                """),
+            .write("pages/blog/release/v1.md", "---\ntitle: v1\ndate: '2026-01-05T10:00:00Z'\n---\n\nReleased.\n"),
+            .write("pages/blog/index.md", "---\ntitle: Blog\n---\n\nAll posts.\n"),
+            .write("pages/blog/release/v2.md", "---\ntitle: v2\n---\n\nReleased.\n"),
+        ], on: "2026-01-06")
+        try content.commit("retitle", [.write("pages/blog/release/v1.md", "---\ntitle: Node v1\ndate: '2026-01-05T10:00:00Z'\n---\n\nReleased today.\n")],
+                           on: "2026-03-01")
+        let report = try content.status(asOf: "2026-06-01")
+        let v1 = report.articles.first { $0.path == "pages/blog/release/v1.md" }!
+        #expect(!v1.findings.contains { $0.rule == .lastUpdatedNotBumped || $0.rule == .invalidFrontMatter }, "\(v1.findings)")
+        #expect(v1.lastUpdated == Day("2026-03-01"))
+        // Only posts must have the date: not the blog's index page.
+        let missing = report.articles.filter { $0.findings.contains { $0.rule == .invalidFrontMatter } }.map(\.path)
+        #expect(missing == ["pages/blog/release/v2.md"])
+    }
+}
