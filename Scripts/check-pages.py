@@ -28,6 +28,7 @@ driver = chromium(site + ".chrome")
 try:
     pages = sorted(name for name in os.listdir(site) if name.endswith(".html"))
     serious = 0
+    widths = []
     for name in pages:
         driver.set_window_size(1000, 1400)
         driver.get(f"file://{site}/{name}")
@@ -43,6 +44,15 @@ try:
             if violation["impact"] in ("serious", "critical"):
                 serious += 1
                 fail(f"{name}: axe {violation['impact']}: {violation['id']}: {violation['help']}")
+        # No horizontal scroll on a phone (390 px) or a laptop (1280 px): the document is no
+        # wider than the viewport.
+        for width in (390, 1280):
+            driver.set_window_size(width, 900)
+            scroll, viewport = driver.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            widths.append(f"{name}@{width}: {scroll}/{viewport}")
+            if scroll > viewport:
+                fail(f"{name}: {scroll} px wide in a {viewport} px viewport at {width} px: it scrolls sideways")
         # On a narrow screen, no date breaks across lines.
         driver.set_window_size(360, 800)
         for element in driver.find_elements(By.TAG_NAME, "time"):
@@ -53,8 +63,9 @@ try:
     driver.set_window_size(1000, 1400)
     driver.get(f"file://{site}/{page}")
     text = " ".join(driver.find_element(By.TAG_NAME, "body").text.split())
-    for expected in ("Medically reviewed by Dr Amara Okafor, MD, consultant neurologist on 2026-04-09",
-                     "Last updated 2026-04-07", "Next review due 2027-04-09"):
+    for expected in ("Medically reviewed by Dr Amara Okafor, MD, consultant neurologist on 9 April 2026",
+                     "Edited by Lucia Moreau, MSc, medical editor on 10 April 2026",
+                     "Last updated 7 April 2026", "Next review due 9 April 2027"):
         if expected not in text:
             fail(f"{page}: not visible: {expected}")
     regions = driver.find_elements(By.CSS_SELECTOR, "aside.disclaimer[aria-label]")
@@ -62,7 +73,9 @@ try:
         fail(f"{page}: the disclaimer is not in its own labelled region")
     if screenshot:
         driver.save_screenshot(screenshot)
-    print(f"check-pages: {len(pages)} pages in Chromium: links resolve, dates do not wrap, axe: {serious} serious or critical")
+    print(f"check-pages: {len(pages)} pages in Chromium: links resolve, dates do not wrap, no sideways scroll at 390 and 1280 px, "
+          f"axe: {serious} serious or critical")
+    print("check-pages: scroll width / viewport: " + ", ".join(widths))
 finally:
     driver.quit()
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Drives `review serve` in headless Chromium (selenium + chromedriver), as a medical reviewer
-would: queue, article, diff, signing an approval in the page with the key file, the new state
-in the dashboard. Also: a key file of another reviewer is refused in the page. axe-core audits
-every page (no serious or critical violation).
+would: queue, article (the revision the form signs, drawn as the site draws it, beside its
+changes), diff (with the same form), signing an approval in the page with the key file, the new
+state in the dashboard. Also: a key file of another reviewer, a wrong passphrase and a page older
+than the article are refused in the page. axe-core audits every page (no serious or critical
+violation), and no page scrolls sideways at 390 or 1280 px.
 
 Usage: Scripts/check-serve.py URL KEY_DIR REPO [SCREENSHOT_DIR]
 """
@@ -35,6 +37,23 @@ def audit(driver, name):
     for violation in axe.run()["violations"]:
         if violation["impact"] in ("serious", "critical"):
             fail(f"{name}: axe {violation['impact']}: {violation['id']}: {violation['help']}")
+
+
+widths = []
+
+
+def fits(driver, name):
+    """No sideways scroll on a phone (390 px) or a laptop (1280 px): the document is no wider
+    than the viewport. Puts the window back as it was."""
+    before = driver.get_window_size()
+    for width in (390, 1280):
+        driver.set_window_size(width, 900)
+        scroll, viewport = driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        widths.append(f"{name}@{width}: {scroll}/{viewport}")
+        if scroll > viewport:
+            fail(f"{name}: {scroll} px wide in a {viewport} px viewport at {width} px: it scrolls sideways")
+    driver.set_window_size(before["width"], before["height"])
 
 
 def shot(driver, name):
@@ -72,30 +91,75 @@ try:
     if "1 in-review" not in driver.find_element(By.TAG_NAME, "main").text:
         fail("the dashboard does not show the article in review")
     audit(driver, "dashboard")
+    fits(driver, "dashboard")
+
+    # The reviewer's start page: what needs her, by title; remembered by the browser.
+    driver.get(url + "/?reviewer=ada-lovelace")
+    mine = driver.find_element(By.TAG_NAME, "main").text
+    if "What needs your review, Dr Ada Test" not in mine or "Iron deficiency" not in mine:
+        fail(f"the reviewer's start page does not list what needs her: {mine[:300]!r}")
+    audit(driver, "start page")
+    fits(driver, "start page")
+    shot(driver, "serve-start.png")
+    driver.get(url + "/")
+    try:
+        WebDriverWait(driver, 10).until(lambda d: "reviewer=ada-lovelace" in d.current_url)
+    except Exception:
+        fail(f"the dashboard does not remember the reviewer: {driver.current_url}")
+    driver.get(url + "/?reviewer=")
 
     # The medical reviewer's queue leads to the article.
     driver.get(url + "/queue?reviewer=ada-lovelace")
     audit(driver, "queue")
+    fits(driver, "queue")
+    if "Dr Ada Test" not in driver.find_element(By.TAG_NAME, "main").text:
+        fail("the queue does not name the reviewer")
     link = driver.find_element(By.LINK_TEXT, "Iron deficiency")
     link.click()
     WebDriverWait(driver, 10).until(lambda d: "/articles/iron-deficiency" in d.current_url)
     audit(driver, "article")
-    # The page as it will be published, in its sandboxed frame (CSP frame-src 'self').
-    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "iframe.preview"))
+    fits(driver, "article")
+    # The revision the form signs, as readers would see it, in its sandboxed frame (CSP
+    # frame-src 'self'): the edited text, not the approved one (issue 33).
+    frame = driver.find_element(By.CSS_SELECTOR, "iframe.preview")
+    blob = driver.find_element(By.ID, "sign-form").get_attribute("data-blob")
+    if not frame.get_attribute("src").endswith("?revision=" + blob):
+        fail(f"the frame shows {frame.get_attribute('src')!r}, not the revision the form signs ({blob})")
+    driver.switch_to.frame(frame)
     framed = driver.find_element(By.TAG_NAME, "body").text
     driver.switch_to.default_content()
-    if "Iron deficiency" not in framed or "Medical disclaimer" not in framed:
-        fail(f"the published page's preview does not show the article: {framed[:200]!r}")
+    if "Iron deficiency" not in framed or "Medical disclaimer" not in framed or "short of breath" not in framed:
+        fail(f"the desk's frame does not show the revision it signs: {framed[:300]!r}")
+    # The changes since the last full approval are beside it.
+    if not any("short" in e.text for e in driver.find_elements(By.CSS_SELECTOR, "pre.diff ins")):
+        fail("the desk does not show the changes since the last approval beside the text")
 
     # The diff since the last approval shows the added words.
-    driver.find_element(By.LINK_TEXT, "Changes since the last approval").click()
+    driver.find_element(By.LINK_TEXT, "The changes on a page of their own").click()
     WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/diff"))
     added = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "pre.diff ins")]
     if not any("short" in text for text in added):
         fail(f"the diff does not mark the added words: {added}")
     audit(driver, "diff")
+    fits(driver, "diff")
     shot(driver, "serve-diff.png")
+    # The diff page signs the same revision.
+    forms = driver.find_elements(By.ID, "sign-form")
+    if not forms or forms[0].get_attribute("data-blob") != blob:
+        fail("the diff page has no sign form for the revision it shows")
     driver.back()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "sign-form"))
+
+    # A page loaded before a new commit (here: its revision made an older one) signs nothing
+    # and says why.
+    before = commits()
+    driver.execute_script("document.getElementById('sign-form').dataset.blob = arguments[0]", "0" * 40)
+    answer = sign(driver, "ada-lovelace", "medical", os.path.join(keys, "ada-lovelace.export.json"), "correct horse battery staple")
+    if not answer.startswith("Not recorded") or "is now at revision" not in answer or "Reload the article" not in answer:
+        fail(f"a page older than the article signed, or did not say why not: {answer!r}")
+    if commits() != before:
+        fail("a stale page wrote a commit")
+    driver.refresh()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "sign-form"))
 
     # Another reviewer's key: refused, nothing written.
@@ -138,9 +202,11 @@ try:
     for page in ("/articles", "/log", "/verify", "/articles/iron-deficiency"):
         driver.get(url + page)
         audit(driver, page)
+        fits(driver, page)
 finally:
     driver.quit()
 
 if failures:
     sys.exit(1)
+print("check-serve.py: scroll width / viewport: " + ", ".join(widths))
 print(f"check-serve.py: ok (signed in the page; {len(failures)} failures)")

@@ -7,6 +7,24 @@ enum DashboardAssets {
     /// does, signs it and sends record and signature. The key never leaves the browser.
     static let script = #"""
     "use strict";
+    // The reviewer's start page: the dashboard remembers who you are (in this browser only)
+    // and opens on what needs your review; "show everything" forgets it.
+    (function () {
+      const me = document.getElementById("me-form");
+      if (!me) return;
+      const key = "review-reviewer";
+      const chosen = new URLSearchParams(location.search).get("reviewer");
+      try {
+        if (chosen === null) {
+          const remembered = localStorage.getItem(key);
+          if (remembered) location.replace("/?reviewer=" + encodeURIComponent(remembered));
+        } else if (chosen === "") {
+          localStorage.removeItem(key);
+        } else {
+          localStorage.setItem(key, chosen);
+        }
+      } catch (e) { /* storage refused: the query parameter still works */ }
+    })();
     (function () {
       const form = document.getElementById("sign-form");
       if (!form) return;
@@ -100,6 +118,18 @@ enum DashboardAssets {
         const button = form.querySelector("button[type=submit]");
         button.disabled = true;
         try {
+          // Sign only the text this page shows: if the article moved on since the page was
+          // loaded, say so and sign nothing (the server refuses such a record too).
+          const checked = await fetch(form.dataset.check, { credentials: "same-origin" });
+          if (checked.ok) {
+            const now = (await checked.json()).article;
+            if (now && now.revision !== form.dataset.blob) {
+              const stale = new Error("this page shows revision " + form.dataset.blob.slice(0, 7) + ", and the article is now at revision " +
+                now.revision.slice(0, 7) + ": it changed after you opened this page, so nothing was signed. ");
+              stale.stale = true;
+              throw stale;
+            }
+          }
           const file = form.elements.key.files[0];
           if (!file) throw new Error("choose your key file first");
           const key = await importKey(file, form.elements.reviewer.value, form.elements.passphrase.value);
@@ -135,6 +165,13 @@ enum DashboardAssets {
           result.appendChild(link);
         } catch (error) {
           say("Not recorded: " + error.message, true);
+          if (error.stale || /is now at revision/.test(error.message)) {
+            const link = document.createElement("a");
+            link.href = form.dataset.after;
+            link.textContent = "Reload the article to read the new text and its changes";
+            result.appendChild(document.createTextNode(" "));
+            result.appendChild(link);
+          }
         } finally {
           button.disabled = false;
         }
@@ -142,14 +179,18 @@ enum DashboardAssets {
     })();
     """#
 
+    /// The dashboard's looks. Every page fits a 390 px phone with no horizontal scroll: long
+    /// ids and paths wrap, and the data tables become one card per row below 48rem (each cell
+    /// names its column, `data-label`).
     static let style = """
     :root { color-scheme: light; --ink: #1a1a1a; --muted: #4a4a4a; --line: #c8c8c8; --accent: #0b57a4; --bad: #a4160b; --good: #11622b; }
     * { box-sizing: border-box; }
     body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: var(--ink); background: #fff; }
     header { padding: 0.75rem 1.5rem; border-bottom: 1px solid var(--line); }
-    nav a { margin-right: 1rem; color: var(--accent); }
+    nav a { margin-right: 1rem; color: var(--accent); display: inline-block; }
     main { padding: 1rem 1.5rem; max-width: 75rem; }
     a { color: var(--accent); }
+    code, .finding, td { overflow-wrap: anywhere; }
     .skip { position: absolute; left: -999px; }
     .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: 0.5rem; }
     .revision { margin: 0.25rem 0 0; color: var(--muted); font-size: 0.9rem; }
@@ -164,18 +205,38 @@ enum DashboardAssets {
     .findings { padding-left: 1.25rem; }
     .facts dt, .front-matter dt { font-weight: 600; }
     .facts dd, .front-matter dd { margin: 0 0 0.5rem 0; }
-    form.sign { border: 1px solid var(--line); padding: 1rem; border-radius: 4px; display: grid; gap: 0.75rem; max-width: 40rem; }
-    form.sign label { display: grid; gap: 0.25rem; }
+    .desk { display: grid; gap: 0 2rem; }
+    .desk > section { min-width: 0; }
+    form.sign { border: 1px solid var(--line); padding: 1rem; border-radius: 4px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.75rem; max-width: 40rem; }
+    form.sign label { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.25rem; }
+    form.sign fieldset { min-inline-size: 0; }
     form.sign fieldset label { display: inline; }
+    form.sign select, form.sign textarea, form.sign input[type=file], form.sign input[type=password] { width: 100%; font: inherit; }
     form.filter { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 1rem; }
+    form.filter select, form.filter input { max-width: 100%; font: inherit; }
     button { font: inherit; padding: 0.4rem 1rem; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; }
     .recorded { color: var(--good); }
     .refused { color: var(--bad); }
-    pre.diff { white-space: pre-wrap; border: 1px solid var(--line); padding: 1rem; font-size: 0.95rem; }
+    pre.diff { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid var(--line); padding: 1rem; font-size: 0.95rem; }
     ins { background: #d7f5dd; color: #0a3d19; text-decoration: underline; }
     del { background: #fbdcd8; color: #5c0f08; }
     iframe.preview { width: 100%; height: 40rem; border: 1px solid var(--line); }
     tr.overdue td:first-child { color: var(--bad); font-weight: 600; }
     .warning { color: var(--bad); border: 1px solid var(--bad); padding: 0.5rem; }
+    .next { padding-left: 1.25rem; }
+    .next li { margin: 0 0 0.5rem; }
+    .late { color: var(--bad); }
+    @media (min-width: 72rem) { .desk { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
+    @media (max-width: 48rem) {
+      header, main { padding-left: 0.75rem; padding-right: 0.75rem; }
+      iframe.preview { height: 32rem; }
+      table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+      table.stack, table.stack caption, table.stack tbody, table.stack tr, table.stack td { display: block; width: auto; }
+      table.stack tr { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 0.75rem; padding: 0.4rem 0.6rem; }
+      table.stack td { border: 0; padding: 0.1rem 0; }
+      table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+      table.counts th, table.counts td { padding: 0.3rem 0.25rem; font-size: 0.9rem; }
+      table.counts thead th { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; vertical-align: bottom; }
+    }
     """
 }

@@ -139,7 +139,7 @@ public enum DashboardServer {
         let router = Router()
         router.add(middleware: security)
         let pages = Pages(state: state)
-        router.get("/") { _, _ in try await pages.withView { view in .html(view.dashboardHTML) } }
+        router.get("/") { request, _ in try await pages.dashboard(request) }
         router.get("/api/dashboard") { _, _ in try await pages.withView { view in .json(view.dashboardJSON) } }
         router.get("/articles") { request, _ in try await pages.articleList(request, json: false) }
         router.get("/api/articles") { request, _ in try await pages.articleList(request, json: true) }
@@ -237,6 +237,17 @@ struct Pages: Sendable {
         return out
     }
 
+    /// `/`, or a reviewer's start page: `/?reviewer=ID` lists what needs their review first.
+    func dashboard(_ request: Request) async throws -> Response {
+        try await withView { view in
+            guard let id = Self.query(request)["reviewer"], !id.isEmpty else { return .html(view.dashboardHTML) }
+            guard let reviewer = view.model.configuration.reviewer(id) else {
+                return .error(.notFound, "no reviewer '\(id)' in the configuration in force; pick yourself in the list", json: false, frame: view.frame)
+            }
+            return .html(view.cached("dashboard:\(id)") { DashboardHTML.dashboard(view.model, frame: view.frame, reviewer: reviewer) })
+        }
+    }
+
     func articleList(_ request: Request, json: Bool) async throws -> Response {
         try await withView(json: json) { view in
             let query = Self.query(request)
@@ -268,8 +279,12 @@ struct Pages: Sendable {
             if !wantsDiff {
                 // Cached by the path's bytes (escaped), never its text: two articles whose paths
                 // differ only in normalization have two pages.
-                return json ? .json(view.cached("json:\(status.path.escaped)") { DashboardJSON.article(view.model, status) })
-                    : .html(view.cached("html:\(status.path.escaped)") { DashboardHTML.article(view.model, status, frame: view.frame) })
+                if json { return .json(view.cached("json:\(status.path.escaped)") { DashboardJSON.article(view.model, status) }) }
+                // The desk shows the changes since the last full approval beside the revision
+                // it signs: both revisions are read once per view.
+                return .html(try await cachedAsync(view, "html:\(status.path.escaped)") {
+                    DashboardHTML.article(view.model, status, change: try await diff(status, in: view), frame: view.frame)
+                })
             }
             let change = try await diff(status, in: view)
             return json ? .json(DashboardJSON.diff(view.model, status, change)) : .html(DashboardHTML.diff(view.model, status, change, frame: view.frame))
@@ -287,24 +302,68 @@ struct Pages: Sendable {
         return .changed(from: approved, WordDiff(old: String(decoding: old, as: UTF8.self), new: String(decoding: new, as: UTF8.self)))
     }
 
-    /// `/preview/NAME.html` (the page as published) and `/preview/style.css`.
+    /// `/preview/NAME.html` (the page as `review publish` would write it now),
+    /// `/preview/NAME.html?revision=BLOB` (one revision the article page names: the current one,
+    /// the one on `published`, drawn as the site draws it) and `/preview/style.css`.
     func preview(_ request: Request) async throws -> Response {
         try await withView { view in
             let path = String(request.uri.path.dropFirst("/preview/".count)).removingPercentEncoding ?? ""
+            let revision = Self.query(request)["revision"]
             var reply: Reply
-            if path == "style.css" {
-                reply = .asset(SiteRenderer.style, type: "text/css; charset=utf-8")
+            let site = view.model.configuration.policy.site
+            if path == "style.css" || path == SiteRenderer.logoFile(site) {
+                // The site's stylesheet (the repository's own, Reviews/site/style.css, or the
+                // default) and its logo, as publish would put them beside the pages: the
+                // sandboxed frame (an opaque origin) may load them.
+                let head = view.evaluation.report.head
+                let file = path == "style.css" ? SiteRenderer.stylesheetPath : GitPath(site.logo ?? "")
+                let bytes = try await state.offload { () throws -> [UInt8]? in try state.session().fileBytes(file, at: head) }
+                if path == "style.css" {
+                    reply = .asset(bytes.map { String(decoding: $0, as: UTF8.self) } ?? SiteRenderer.style, type: "text/css; charset=utf-8")
+                } else if let bytes {
+                    reply = Reply(status: .ok, type: Self.imageType(path), bytes: bytes)
+                } else {
+                    reply = .html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>No logo</title></head><body><p>The policy's logo is not in the repository.</p></body></html>", status: .notFound)
+                }
+                reply.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "cross-origin"
             } else if path.hasSuffix(".html"), let status = view.model.status(named: String(path.dropLast(5))),
                       let facts = view.model.facts[status.path] {
-                reply = .html(view.cached("preview:\(status.path.escaped)") {
-                    SitePreview.page(facts, status, configuration: view.model.configuration)
+                // The repository's footer, read once per view ("" when it has none).
+                let footerText = String(buffer: try await cachedAsync(view, "site-footer") {
+                    let head = view.evaluation.report.head
+                    let bytes = try await state.offload { () throws -> [UInt8]? in try state.session().fileBytes(SiteRenderer.footerPath, at: head) }
+                    return bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
                 })
+                let footer = footerText.isEmpty ? nil : footerText
+                if let revision {
+                    // Never another text than the one asked for: a page loaded before a new
+                    // commit asks for a revision this view may no longer show.
+                    guard let page = SitePreview.page(facts, status, configuration: view.model.configuration, revision: revision, footer: footer) else {
+                        var gone = Reply.html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Revision not shown</title></head><body><p>Revision \(MarkdownHTML.escape(String(revision.prefix(12)))) of this article is not one the desk shows now (the article has changed since the page was opened): reload the article's page.</p></body></html>", status: .notFound)
+                        gone.headers[.contentSecurityPolicy] = Security.previewPolicy
+                        return gone
+                    }
+                    reply = .html(view.cached("preview:\(status.path.escaped)@\(revision)") { page })
+                } else {
+                    reply = .html(view.cached("preview:\(status.path.escaped)") {
+                        SitePreview.page(facts, status, configuration: view.model.configuration, footer: footer)
+                    })
+                }
             } else {
                 reply = .html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Not in the preview</title></head><body><p>Only the article's own page is previewed here.</p></body></html>", status: .notFound)
             }
             reply.headers[.contentSecurityPolicy] = Security.previewPolicy
             reply.headers[HTTPField.Name("X-Frame-Options")!] = "SAMEORIGIN"
             return reply
+        }
+    }
+
+    static func imageType(_ name: String) -> String {
+        switch name.split(separator: ".").last.map({ $0.lowercased() }) {
+        case "svg": "image/svg+xml"
+        case "jpg", "jpeg": "image/jpeg"
+        case "webp": "image/webp"
+        default: "image/png"
         }
     }
 

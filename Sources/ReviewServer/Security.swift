@@ -129,7 +129,11 @@ struct Security: RouterMiddleware {
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
-        response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
+        // Same-origin everywhere but the preview's constant stylesheet, which the sandboxed
+        // preview frame (an opaque origin) loads.
+        if response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] == nil {
+            response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
+        }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

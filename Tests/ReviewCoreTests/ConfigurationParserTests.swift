@@ -106,6 +106,35 @@ import TestSupport
         #expect(policy.categories["neurology"]?.ruleSeverity == [.repeatedText: .warning, .readingLevel: .error])
     }
 
+    /// Issue 33: the site's brand and wording come from the policy's `site:` and each
+    /// category's `title:`, checked like every other key.
+    @Test func theSiteTakesItsLogoRoleLabelsAndSectionNamesFromThePolicy() throws {
+        let text = Self.valid.replacingOccurrences(of: "  neurology:\n", with: "  neurology:\n    title: Brain and nerves\n")
+            + "\nsite:\n  title: Example Health\n  logo: Reviews/site/logo.svg\n  authors-label: By\n  role-labels:\n    medical: Medically reviewed by\n    editorial: Fact-checked by\n"
+        let policy = try PolicyParser.parse(Array(text.utf8), disclaimerIDs: ["medical"])
+        #expect(policy.site.logo == "Reviews/site/logo.svg")
+        #expect(policy.site.roleLabels == ["medical": "Medically reviewed by", "editorial": "Fact-checked by"])
+        #expect(policy.site.sections == ["neurology": "Brain and nerves"])
+        #expect(policy.site.authorsLabel == "By")
+        let refusals: [(String, String)] = [
+            ("site:\n  role-labels:\n    pharmacist: Checked by\n", "unknown role 'pharmacist' in site role-labels"),
+            ("site:\n  role-labels: [medical]\n", "'role-labels' in site must map each role to its label"),
+            ("site:\n  role-labels:\n    medical: [a]\n", "the label of 'medical' in site role-labels must be text"),
+            ("site:\n  logo: ../logo.png\n", "'logo' in site must be a path inside the repository"),
+            ("site:\n  logo: Reviews/site/logo.gif\n", "'logo' in site must be a path inside the repository to a .png, .svg, .jpg or .webp file"),
+            ("site:\n  colour: red\n", "colour"),
+        ]
+        for (tail, words) in refusals {
+            #expect {
+                _ = try PolicyParser.parse(Array((Self.valid + "\n" + tail).utf8), disclaimerIDs: ["medical"])
+            } throws: { error in
+                (error as? ReviewError)?.description.contains(words) == true && (error as? ReviewError)?.description.hasPrefix("Reviews/policy.yml:") == true
+            }
+        }
+        let empty = Self.valid.replacingOccurrences(of: "  neurology:\n", with: "  neurology:\n    title: \"\"\n")
+        #expect(throws: ReviewError.self) { try PolicyParser.parse(Array(empty.utf8), disclaimerIDs: ["medical"]) }
+    }
+
     @Test func theErrorIsOneCompilerStyleLine() {
         let error = ReviewError(file: "Reviews/policy.yml", line: 12, "unknown role 'pharmacist' in category 'drugs'", remedy: "add it under roles:")
         #expect(error.description == "Reviews/policy.yml:12: error: unknown role 'pharmacist' in category 'drugs'; add it under roles:")

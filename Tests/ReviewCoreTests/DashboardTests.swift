@@ -96,4 +96,54 @@ import TestSupport
         // Nothing approved: the page says it would not be published, and why.
         #expect(DashboardHTML.article(model, status, frame: frame).contains("Not publishable now:</strong> no revision approved by every required role"))
     }
+
+    /// Issue 33: the desk draws the revision its form signs (as the site draws pages), with
+    /// the changes since the last full approval beside it; the diff page signs the same one.
+    @Test func theDeskShowsAndSignsOneRevision() throws {
+        let model = Self.model([("pml", Fixture.facts(blob: "b2"))])
+        let status = model.report.articles[0]
+        let frame = DashboardHTML.Frame(csrfToken: "t", readOnly: false)
+        let words = WordDiff(old: "Most people feel tired.", new: "Most people feel tired, short of breath.")
+        let page = DashboardHTML.article(model, status, change: .changed(from: "b1", words), frame: frame)
+        #expect(page.contains("src=\"/preview/pml.html?revision=b2\""))
+        #expect(page.contains("data-blob=\"b2\""))
+        #expect(page.contains("data-check=\"/api/articles/pml\""))
+        #expect(page.contains("<ins>"))
+        #expect(page.contains("Revision <code>b2</code>, the one you sign"))
+        let diff = DashboardHTML.diff(model, status, .changed(from: "b1", words), frame: frame)
+        #expect(diff.contains("id=\"sign-form\"") && diff.contains("data-blob=\"b2\""))
+        #expect(!DashboardHTML.diff(model, status, .neverApproved, frame: DashboardHTML.Frame(csrfToken: "t", readOnly: true)).contains("sign-form"))
+        // The preview of that revision is its text; a revision the facts do not hold is none.
+        let facts = try #require(model.facts[status.path])
+        let shown = try #require(SitePreview.page(facts, status, configuration: model.configuration, revision: "b2"))
+        #expect(shown.contains(MarkdownHTML.escape(facts.article.title ?? "")))
+        #expect(SitePreview.page(facts, status, configuration: model.configuration, revision: "gone") == nil)
+    }
+
+    @Test func theQueueNamesPeople() {
+        let model = Self.model([("pml", Fixture.facts())])
+        let page = DashboardHTML.queue(model, reviewer: nil, frame: DashboardHTML.Frame(csrfToken: "t", readOnly: false))
+        for reviewer in Fixture.reviewers where model.queue.items.contains(where: { $0.reviewers.contains(reviewer.id) }) {
+            #expect(page.contains(MarkdownHTML.escape(reviewer.name)))
+        }
+        #expect(!model.queue.items.isEmpty)
+    }
+
+    /// Issue 33, item 4: a reviewer's start page lists what needs them, most urgent first, by
+    /// title and with people's names; the dashboard's counts lead to what they count.
+    @Test func aReviewersStartPageListsWhatNeedsThem() throws {
+        let model = Self.model([("pml", Fixture.facts())])
+        let frame = DashboardHTML.Frame(csrfToken: "t", readOnly: false)
+        let reviewer = try #require(Fixture.reviewers.first { r in model.queue.items.contains { r.roles.contains($0.role) } })
+        let page = DashboardHTML.dashboard(model, frame: frame, reviewer: reviewer)
+        #expect(page.contains("What needs your review, \(MarkdownHTML.escape(reviewer.name))"))
+        #expect(page.contains("<ol class=\"next\">"))
+        #expect(page.contains(">\(MarkdownHTML.escape(model.queue(for: reviewer)[0].title))</a>"))
+        #expect(page.contains("<option selected value=\"\(reviewer.id)\">"))
+        let everyone = DashboardHTML.dashboard(model, frame: frame)
+        #expect(!everyone.contains("What needs your review"))
+        #expect(everyone.contains("id=\"me-form\""))
+    }
 }
+
+

@@ -108,7 +108,7 @@ import TestSupport
         let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
         let xml = try XMLDocument(data: Data(page.utf8))
         let reviewed = try xml.nodes(forXPath: "//p[@class='reviewed']").map { $0.stringValue ?? "" }
-        #expect(reviewed == ["Medically reviewed by Ann, MD on 2026-04-10", "Reviewed (editorial) by Ed, Editor on 2026-04-09"])
+        #expect(reviewed == ["Medically reviewed by Ann, MD on 10 April 2026", "Edited by Ed, Editor on 9 April 2026"])
         #expect(try xml.nodes(forXPath: "//p[@class='reviewed']/time/@datetime").map { $0.stringValue } == ["2026-04-10", "2026-04-09"])
         #expect(try xml.nodes(forXPath: "//html/@lang").first?.stringValue == "en-GB")
         #expect(try xml.nodes(forXPath: "//meta[@name='description']/@content").first?.stringValue == "What PML is.")
@@ -156,6 +156,31 @@ import TestSupport
         #expect(page.contains("<a href=\"assets/leaflets/pml%20leaflet.pdf#page=2\">leaflet</a>"))
     }
 
+    /// Issue 33: the repository brands its site: its own stylesheet (`Reviews/site/style.css`)
+    /// and the logo the policy names go onto the published ref and into the site.
+    @Test func theSiteTakesTheRepositorysStylesheetAndLogo() throws {
+        let content = try approvedSite(["pml"])
+        let policy = ContentRepository.policy + "site:\n  title: Example Health\n  logo: Reviews/site/logo.svg\n"
+        try content.commit("brand the site", [.write(Policy.path, policy), .write("Reviews/site/style.css", "body { color: navy; }\n"),
+                                              .write("Reviews/site/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
+                                              .write("Reviews/site/footer.md", "Example Health · [Editorial policy](https://health.example.org/policy)\n")], on: "2026-04-10")
+        _ = try publish(content)
+        let site = TemporaryDirectory()
+        _ = try content.session().renderSite(to: site.path + "/site")
+        #expect(try String(contentsOfFile: site.path + "/site/style.css", encoding: .utf8) == "body { color: navy; }\n")
+        #expect(FileManager.default.fileExists(atPath: site.path + "/site/logo.svg"))
+        let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
+        #expect(page.contains("<img class=\"logo\" src=\"logo.svg\" alt=\"\"/><span>Example Health</span>"))
+        #expect(page.contains("<footer class=\"site\">\n<p>Example Health · <a href=\"https://health.example.org/policy\">Editorial policy</a></p>"))
+        // A logo the policy names but the repository lacks: nothing is published.
+        try content.commit("lose the logo", [.remove("Reviews/site/logo.svg")], on: "2026-04-11")
+        #expect {
+            try publish(content, asOf: "2026-04-12")
+        } throws: { error in
+            (error as? ReviewError)?.description.contains("the site's logo 'Reviews/site/logo.svg' is not a file at HEAD") == true
+        }
+    }
+
     @Test func anOverduePageStaysWithAVisibleNotice() throws {
         let content = try approvedSite(["pml"])
         _ = try publish(content, asOf: "2027-05-01")
@@ -164,6 +189,6 @@ import TestSupport
         let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
         #expect(page.contains("<p class=\"overdue\" role=\"note\"><strong>Review overdue.</strong> This page was due for medical review on <time datetime=\"2027-04-09\">"))
         let index = try String(contentsOfFile: site.path + "/site/index.html", encoding: .utf8)
-        #expect(index.contains("review overdue"))
+        #expect(index.contains("Review overdue"))
     }
 }

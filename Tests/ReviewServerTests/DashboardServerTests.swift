@@ -129,6 +129,66 @@ import TestSupport
         try await f.expectRefusal(old, status: 409, saying: "the article is now at revision")
     }
 
+    /// Issue 33: the desk shows the revision its form signs, drawn as the site draws it, with
+    /// the changes since the last full approval beside it; the diff page signs the same one; a
+    /// page loaded before a new commit shows and signs nothing newer.
+    @Test func theDeskShowsTheRevisionItSigns() async throws {
+        let f = try await Fixture()
+        defer { f.server.stop() }
+        let blob = try f.record()["blob"]!
+        let page = try await f.server.request("GET", "/articles/pml").text
+        #expect(page.contains("src=\"/preview/pml.html?revision=\(blob)\""))
+        #expect(page.contains("data-blob=\"\(blob)\""))
+        #expect(page.contains("<ins>"), "the changes since the last approval are beside it")
+        let shown = try await f.server.request("GET", "/preview/pml.html?revision=\(blob)")
+        #expect(shown.status == 200)
+        #expect(shown.text.contains("Edited text with &lt;script&gt;"))
+        // What publish would write now is still the text approved before the edit.
+        #expect(!(try await f.server.request("GET", "/preview/pml.html").text.contains("Edited text")))
+        let diff = try await f.server.request("GET", "/articles/pml/diff").text
+        #expect(diff.contains("id=\"sign-form\"") && diff.contains("data-blob=\"\(blob)\""))
+        // A new commit: a record of the old revision is refused.
+        let old = try f.record()
+        try f.content.edit("pml", lastUpdated: "2026-11-29", body: "Edited again.")
+        _ = try await f.server.waitFor("/api/articles/pml") { $0.contains("\"lastUpdated\" : \"2026-11-29\"") }
+        // The old page's frame still shows the text that page signs, never the newer one.
+        let framed = try await f.server.request("GET", "/preview/pml.html?revision=\(blob)").text
+        #expect(framed.contains("Edited text with") && !framed.contains("Edited again"))
+        #expect(try await f.server.request("GET", "/preview/pml.html?revision=\(String(repeating: "0", count: 40))").status == 404)
+        try await f.expectRefusal(old, status: 409, saying: "the article is now at revision")
+        #expect(!(try await f.server.request("GET", "/articles/pml").text.contains("data-blob=\"\(blob)\"")))
+    }
+
+    /// The preview draws pages with the site's own stylesheet and logo, as publish would.
+    @Test func thePreviewUsesTheSitesOwnStylesheetAndLogo() async throws {
+        let f = try await Fixture()
+        defer { f.server.stop() }
+        #expect(try await f.server.request("GET", "/preview/style.css").text == SiteRenderer.style)
+        let policy = try f.content.text(Policy.path) + "site:\n  logo: Reviews/site/logo.svg\n"
+        try f.content.commit("brand", [.write(Policy.path, policy), .write("Reviews/site/style.css", "body { color: navy; }\n"),
+                                       .write("Reviews/site/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
+                                       .write("Reviews/site/footer.md", "About [us](https://example.org/about)\n")], on: "2026-11-29")
+        _ = try await f.server.waitFor("/preview/style.css") { $0 == "body { color: navy; }\n" }
+        let logo = try await f.server.request("GET", "/preview/logo.svg")
+        #expect(logo.status == 200 && logo.text.hasPrefix("<svg"))
+        #expect(logo.headers.contains { $0.hasPrefix("Content-Security-Policy: default-src 'none'") })
+        let page = try await f.server.request("GET", "/preview/pml.html").text
+        #expect(page.contains("<img class=\"logo\" src=\"logo.svg\" alt=\"\"/>"))
+        #expect(page.contains("<footer class=\"site\">\n<p>About <a href=\"https://example.org/about\">us</a></p>"))
+    }
+
+    /// Issue 33, item 4: `/?reviewer=ID` is that reviewer's start page.
+    @Test func aReviewersStartPage() async throws {
+        let f = try await Fixture()
+        defer { f.server.stop() }
+        let page = try await f.server.request("GET", "/?reviewer=ann")
+        #expect(page.status == 200)
+        #expect(page.text.contains("What needs your review, "))
+        #expect(page.text.contains("/articles/pml"))
+        #expect(try await f.server.request("GET", "/?reviewer=nobody").status == 404)
+        #expect(try await f.server.request("GET", "/?reviewer=").text.contains("<h1>Dashboard</h1>"))
+    }
+
     @Test func changesNeedTheCSRFTokenJSONAndThisOrigin() async throws {
         let f = try await Fixture()
         defer { f.server.stop() }

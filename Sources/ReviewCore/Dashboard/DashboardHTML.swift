@@ -101,13 +101,13 @@ public enum DashboardHTML {
 
     /// A table of articles: title, state, freshness, next review, owners.
     static func articleTable(_ model: DashboardModel, _ rows: some Collection<ArticleStatus>, caption: String) -> String {
-        var out = "<table>\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">Article</th><th scope=\"col\">State</th>"
+        var out = "<table class=\"stack\">\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">Article</th><th scope=\"col\">State</th>"
             + "<th scope=\"col\">Freshness</th><th scope=\"col\">Next review due</th><th scope=\"col\">Category</th><th scope=\"col\">Owners</th></tr></thead>\n<tbody>\n"
         for status in rows {
             out += "<tr><td><a href=\"\(e(articleHref(model, status)))\">\(e(status.title ?? status.slug))</a><br/><code>\(e(status.path))</code></td>"
-                + "<td>\(stateTag(status.state))</td><td>\(freshnessTag(status.freshness))</td>"
-                + "<td>\(status.nextReviewDue.map(time) ?? "")</td><td>\(e(status.category ?? ""))</td>"
-                + "<td>\(e((model.owners[status.path] ?? []).joined(separator: ", ")))</td></tr>\n"
+                + "<td data-label=\"State\">\(stateTag(status.state))</td><td data-label=\"Freshness\">\(freshnessTag(status.freshness))</td>"
+                + "<td data-label=\"Next review due\">\(status.nextReviewDue.map(time) ?? "")</td><td data-label=\"Category\">\(e(status.category ?? ""))</td>"
+                + "<td data-label=\"Owners\">\(e((model.owners[status.path] ?? []).joined(separator: ", ")))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }
@@ -118,7 +118,7 @@ public enum DashboardHTML {
 
     static func countsTable(_ rows: [(name: String, counts: DashboardModel.Counts)], caption: String, column: String,
                             key: (String) -> ArticleFilter) -> String {
-        var out = "<table>\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">\(e(column))</th>"
+        var out = "<table class=\"counts\">\n<caption>\(e(caption))</caption>\n<thead><tr><th scope=\"col\">\(e(column))</th>"
         for state in ReviewState.allCases { out += "<th scope=\"col\">\(state.rawValue)</th>" }
         out += "<th scope=\"col\">total</th></tr></thead>\n<tbody>\n"
         for row in rows {
@@ -129,17 +129,20 @@ public enum DashboardHTML {
                 filter.state = state
                 out += "<td>\(n == 0 ? "0" : listLink(filter, String(n)))</td>"
             }
-            out += "<td>\(row.counts.total)</td></tr>\n"
+            out += "<td>\(row.counts.total == 0 ? "0" : listLink(key(row.name), String(row.counts.total)))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }
 
     // MARK: Pages
 
-    /// `/`: states, overdue, due soon, blocking findings, by category and by owner.
-    public static func dashboard(_ model: DashboardModel, frame: Frame) -> String {
+    /// `/`: states, overdue, due soon, blocking findings, by category and by owner; for a
+    /// reviewer (`/?reviewer=ID`, remembered by the browser), first what needs their review.
+    public static func dashboard(_ model: DashboardModel, frame: Frame, reviewer: Reviewer? = nil) -> String {
         let s = model.summary
-        var main = "<h1>Dashboard</h1>\n<ul class=\"totals\">\n"
+        var main = "<h1>\(reviewer == nil ? "Dashboard" : "Your reviews")</h1>\n" + reviewerPicker(model, reviewer)
+        if let reviewer { main += nextSteps(model, reviewer) }
+        main += "<h2 class=\"totals-heading\">All articles</h2>\n<ul class=\"totals\">\n"
         for state in ReviewState.allCases {
             main += "<li>\(listLink(ArticleFilter(state: state), "\(s.all.byState[state] ?? 0) \(state.rawValue)"))</li>\n"
         }
@@ -161,7 +164,7 @@ public enum DashboardHTML {
         }
         main += "</section>\n"
         for (id, title, rows, freshness) in [("overdue", "Overdue", s.overdue, Freshness.overdue), ("due-soon", "Due soon", s.dueSoon, .dueSoon)] {
-            main += "<section aria-labelledby=\"\(id)\"><h2 id=\"\(id)\">\(title) (\(rows.count))</h2>\n"
+            main += "<section aria-labelledby=\"\(id)\"><h2 id=\"\(id)\">\(title) (\(rows.isEmpty ? "0" : listLink(ArticleFilter(freshness: freshness), String(rows.count))))</h2>\n"
             main += rows.isEmpty ? "<p>None.</p>\n" : articleTable(model, rows.prefix(listLimit), caption: "\(title), by due date")
             if rows.count > listLimit { main += "<p>\(listLink(ArticleFilter(freshness: freshness), "All \(rows.count)"))</p>\n" }
             main += "</section>\n"
@@ -171,6 +174,38 @@ public enum DashboardHTML {
         main += "<section aria-labelledby=\"owners\"><h2 id=\"owners\">By owner</h2>\n"
             + countsTable(s.byOwner, caption: "Articles by owner", column: "owner") { ArticleFilter(owner: $0) } + "</section>\n"
         return document("Dashboard", frame: frame, model: model, main: main)
+    }
+
+    /// "I am …": picks the reviewer whose reviews the dashboard lists first (the browser
+    /// remembers the choice: `/assets/app.js`).
+    static func reviewerPicker(_ model: DashboardModel, _ reviewer: Reviewer?) -> String {
+        guard !model.configuration.reviewers.isEmpty else { return "" }
+        var out = "<form id=\"me-form\" class=\"filter\" method=\"get\" action=\"/\"><label>I am <select name=\"reviewer\"><option value=\"\">not a reviewer: show everything</option>"
+        for r in model.configuration.reviewers where r.isValid(on: model.configuration.asOf) || r.id == reviewer?.id {
+            out += "<option\(r.id == reviewer?.id ? " selected" : "") value=\"\(e(r.id))\">\(e(r.name))</option>"
+        }
+        return out + "</select></label> <button type=\"submit\">Show my reviews</button></form>\n"
+    }
+
+    /// What needs this reviewer, most urgent first: each article with its title, the role,
+    /// why and by when, who answers for it and who else may sign.
+    static func nextSteps(_ model: DashboardModel, _ reviewer: Reviewer) -> String {
+        let items = model.queue(for: reviewer).sorted { ($0.due, $0.title, $0.role) < ($1.due, $1.title, $1.role) }
+        var out = "<section aria-labelledby=\"mine\"><h2 id=\"mine\">What needs your review, \(e(reviewer.name)) (\(items.count))</h2>\n"
+        guard !items.isEmpty else { return out + "<p>Nothing: every article in your roles is reviewed and up to date.</p>\n</section>\n" }
+        out += "<ol class=\"next\">\n"
+        for item in items.prefix(listLimit) {
+            let href = model.statusByPath[item.path].map { articleHref(model, $0) } ?? "/articles"
+            let others = item.reviewers.filter { $0 != reviewer.id }.map { model.configuration.reviewer($0)?.name ?? $0 }
+            let when = item.overdue ? "<strong class=\"late\">overdue since \(time(item.due))</strong>"
+                : item.due == model.configuration.asOf ? "now" : "due \(time(item.due))"
+            out += "<li><a href=\"\(e(href))\">\(e(item.title))</a>: \(e(item.role)) review, \(when). \(e(item.reason.prefix(1).uppercased() + item.reason.dropFirst()))."
+                + (item.owners.isEmpty ? "" : " Owners: \(e(item.owners.joined(separator: ", "))).")
+                + (others.isEmpty ? "" : " Also may sign: \(e(others.joined(separator: ", "))).") + "</li>\n"
+        }
+        out += "</ol>\n"
+        if items.count > listLimit { out += "<p><a href=\"/queue?reviewer=\(e(q(reviewer.id)))\">All \(items.count) in your queue</a></p>\n" }
+        return out + "</section>\n"
     }
 
     /// `/articles`: a filtered list, `pageSize` rows a page (1-based `page`).
@@ -205,13 +240,31 @@ public enum DashboardHTML {
         return out + "</select></label>\n"
     }
 
-    /// `/articles/NAME`: the article's state, the page as published, front matter, findings
-    /// with lines, sign-off history, what `published` carries, and (unless read-only) the form
-    /// to sign a decision in the browser.
-    public static func article(_ model: DashboardModel, _ status: ArticleStatus, frame: Frame) -> String {
+    /// `/articles/NAME`: the reviewer's desk. The revision the form signs, drawn as the site
+    /// draws pages, with its changes since the last full approval beside it and the published
+    /// page one click away; then (unless read-only) the form to sign a decision on exactly
+    /// that revision in the browser; the article's state, dates, findings with lines, sign-off
+    /// history, front matter, and what `review publish` would do now.
+    ///
+    /// - Parameter change: the changes since the last full approval (the server reads both
+    ///   revisions); `nil` leaves a link to them instead.
+    public static func article(_ model: DashboardModel, _ status: ArticleStatus, change: ArticleChange? = nil, frame: Frame) -> String {
         let facts = model.facts[status.path]
-        var main = "<h1>\(e(status.title ?? status.slug))</h1>\n<p><code>\(e(status.path))</code> \(stateTag(status.state)) \(freshnessTag(status.freshness))</p>\n"
-        main += "<dl class=\"facts\">\n"
+        let shown = String(status.revision.prefix(7))
+        var main = "<h1>\(e(status.title ?? status.slug))</h1>\n<p><code class=\"path\">\(e(status.path))</code> \(stateTag(status.state)) \(freshnessTag(status.freshness))</p>\n"
+        if !frame.readOnly, facts != nil { main += "<p><a href=\"#sign\">Sign a decision on this revision</a></p>\n" }
+        // The desk: what the form signs, as readers would see it, beside what changed since the
+        // last full approval (issue 33: the preview showed the approved text while the form
+        // signed the new one).
+        main += "<div class=\"desk\">\n<section class=\"shown\" aria-labelledby=\"shown\"><h2 id=\"shown\">Revision <code>\(e(shown))</code>, the one you sign</h2>\n"
+        main += "<p>As readers would see it, drawn by the site's renderer\(status.approvals.contains { $0.current } ? ", with the approvals it has so far" : "").</p>\n"
+        main += "<p>\(publishedLink(model, status, facts))</p>\n"
+        main += "<iframe class=\"preview\" title=\"Revision \(e(shown)) of \(e(status.title ?? status.slug)) as readers would see it\" sandbox=\"\" src=\"\(e(previewHref(model, status, revision: status.revision)))\"></iframe>\n"
+        main += "</section>\n<section class=\"changes\" aria-labelledby=\"changes\"><h2 id=\"changes\">Changes since the last full approval</h2>\n"
+        main += change.map(changeText) ?? ""
+        main += "<p><a href=\"\(e(articleHref(model, status, "/diff")))\">\(change == nil ? "Changes since the last approval" : "The changes on a page of their own")</a></p>\n</section>\n</div>\n"
+        if !frame.readOnly { main += signForm(model, status, frame: frame) }
+        main += "<section aria-labelledby=\"facts\"><h2 id=\"facts\">State and dates</h2>\n<dl class=\"facts\">\n"
         main += "<dt>Revision</dt><dd><code>\(e(status.revision))</code></dd>\n"
         main += "<dt>Last updated</dt><dd>\(status.lastUpdated.map(time) ?? "unknown")</dd>\n"
         main += "<dt>Last changed</dt><dd>\(status.lastChanged.map(time) ?? "unknown")\(status.lastChangedBy.map { " by \(e($0))" } ?? "")</dd>\n"
@@ -220,9 +273,7 @@ public enum DashboardHTML {
         main += "<dt>Roles still to approve</dt><dd>\(status.missingRoles.isEmpty ? "none" : e(status.missingRoles.joined(separator: ", ")))</dd>\n"
         main += "<dt>Owners</dt><dd>\(e((model.owners[status.path] ?? []).joined(separator: ", ")))</dd>\n"
         main += "<dt>On <code>published</code> now</dt><dd>\(publishedText(facts, status))</dd>\n"
-        main += "</dl>\n"
-        main += "<p><a href=\"\(e(articleHref(model, status, "/diff")))\">Changes since the last approval</a></p>\n"
-        if !frame.readOnly { main += signForm(model, status, frame: frame) }
+        main += "</dl>\n</section>\n"
         main += "<section aria-labelledby=\"findings\"><h2 id=\"findings\">Findings (\(status.findings.count))</h2>\n"
         main += status.findings.isEmpty ? "<p>None.</p>\n"
             : "<ul class=\"findings\">\n" + status.findings.map { findingItem($0, article: status.path) }.joined(separator: "\n") + "\n</ul>\n"
@@ -236,20 +287,51 @@ public enum DashboardHTML {
             main += "</dl>\n</section>\n"
         }
         let publication = facts.map { SitePreview.publication($0, status, configuration: model.configuration) }
-        main += "<section aria-labelledby=\"page\"><h2 id=\"page\">The page as it will be published</h2>\n"
+        main += "<section aria-labelledby=\"page\"><h2 id=\"page\">What 'review publish' would do</h2>\n"
         if let revision = publication?.revision {
-            main += "<p>'review publish' would publish revision <code>\(e(String(revision.prefix(7))))</code>"
-                + (revision == status.revision ? " (this one)." : ", an earlier approved one.") + "</p>\n"
+            main += "<p>It would publish revision <code>\(e(String(revision.prefix(7))))</code>"
+                + (revision == status.revision ? " (this one)" : ", an earlier approved one")
+                + ": <a href=\"\(e(previewHref(model, status)))\">the page it would write</a>.</p>\n"
         } else if let reason = publication?.heldBack {
-            main += "<p><strong>Not publishable now:</strong> \(e(reason)). The frame shows this revision as it would look.</p>\n"
+            main += "<p><strong>Not publishable now:</strong> \(e(reason)).</p>\n"
         }
-        main += "<iframe class=\"preview\" title=\"The published page of \(e(status.title ?? status.slug))\" sandbox=\"\" src=\"\(e(previewHref(model, status)))\"></iframe>\n"
-            + "</section>\n"
+        main += "</section>\n"
         return document(status.title ?? status.slug, frame: frame, model: model, main: main)
     }
 
-    static func previewHref(_ model: DashboardModel, _ status: ArticleStatus) -> String {
+    /// Where the page readers see now is, one click away: the revision on `published`.
+    static func publishedLink(_ model: DashboardModel, _ status: ArticleStatus, _ facts: ArticleFacts?) -> String {
+        guard let published = facts?.publishedBlob else { return "Not published yet." }
+        if published == status.revision { return "This revision is the one on <code>published</code>." }
+        return "<a href=\"\(e(previewHref(model, status, revision: published)))\">The page readers see now</a> (revision <code>\(e(String(published.prefix(7))))</code>, on <code>published</code>)."
+    }
+
+    /// The changes since the last full approval, word by word.
+    static func changeText(_ change: ArticleChange) -> String {
+        switch change {
+        case .neverApproved:
+            return "<p>Never fully approved: the whole text is new to its reviewers.</p>\n"
+        case .unchanged:
+            return "<p>Unchanged since its last full approval.</p>\n"
+        case .changed(let from, let words):
+            var out = "<p>Since approved revision <code>\(e(String(from.prefix(7))))</code>: \(words.wordsAdded) words added, \(words.wordsRemoved) removed.</p>\n"
+            out += "<pre class=\"diff\">"
+            for run in words.runs {
+                switch run.kind {
+                case .same: out += e(run.text)
+                case .added: out += "<ins>\(e(run.text))</ins>"
+                case .removed: out += "<del>\(e(run.text))</del>"
+                }
+            }
+            return out + "</pre>\n"
+        }
+    }
+
+    /// The preview of the page `review publish` would write now, or of one `revision` drawn
+    /// as the site draws it.
+    static func previewHref(_ model: DashboardModel, _ status: ArticleStatus, revision: String? = nil) -> String {
         "/preview/" + model.configuration.policy.content.pageName(of: status.path).split(separator: "/").map { q(String($0)) }.joined(separator: "/") + ".html"
+            + (revision.map { "?revision=" + q($0) } ?? "")
     }
 
     static func publishedText(_ facts: ArticleFacts?, _ status: ArticleStatus) -> String {
@@ -271,26 +353,32 @@ public enum DashboardHTML {
         let records = (facts?.signOffs ?? []).sorted(by: SignOffRecord.historyOrder).reversed()
         var out = "<section aria-labelledby=\"history\"><h2 id=\"history\">Sign-off history (\(records.count))</h2>\n"
         guard !records.isEmpty else { return out + "<p>No decision recorded yet.</p>\n</section>\n" }
-        out += "<table>\n<caption>Signed decisions, newest first</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
+        out += "<table class=\"stack\">\n<caption>Signed decisions, newest first</caption>\n<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
             + "<th scope=\"col\">Role</th><th scope=\"col\">Decision</th><th scope=\"col\">Revision</th><th scope=\"col\">Counts</th><th scope=\"col\">Comment</th></tr></thead>\n<tbody>\n"
         let problems = Dictionary((status.findings + status.recordFindings).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         for record in records {
             let s = record.signOff
             let name = model.configuration.reviewer(s.reviewer)?.name ?? s.reviewer
             let counts = problems[record.path].map { "no: \(e($0.message))" } ?? (s.blob == status.revision ? "yes" : "yes (earlier revision)")
-            out += "<tr><td>\(e(Timestamp.format(s.timestamp)))</td><td>\(e(name))</td><td>\(e(s.role))</td><td>\(e(s.decision.rawValue))</td>"
-                + "<td><code>\(e(String(s.blob.prefix(7))))</code></td><td>\(counts)</td><td>\(e(s.comment))</td></tr>\n"
+            out += "<tr><td>\(e(Timestamp.format(s.timestamp)))</td><td data-label=\"Who\">\(e(name))</td><td data-label=\"Role\">\(e(s.role))</td><td data-label=\"Decision\">\(e(s.decision.rawValue))</td>"
+                + "<td data-label=\"Revision\"><code>\(e(String(s.blob.prefix(7))))</code></td><td data-label=\"Counts\">\(counts)</td><td data-label=\"Comment\">\(e(s.comment))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n</section>\n"
     }
 
-    /// The approve / request-changes form. The browser signs; the server only checks.
+    /// The approve / request-changes form, for exactly the revision the page shows (its blob id
+    /// and SHA-256 are what the browser checks and signs). The browser signs; the server only
+    /// checks. Before signing, the browser asks whether the article moved on since the page was
+    /// loaded (`data-check`), and refuses to sign what the reviewer has not seen.
     static func signForm(_ model: DashboardModel, _ status: ArticleStatus, frame _: Frame) -> String {
         guard let facts = model.facts[status.path] else { return "" }
         let signers = model.signers(of: status)
         guard !signers.isEmpty else { return "<p>No reviewer holds a required role with a valid key today.</p>\n" }
-        var out = "<section aria-labelledby=\"sign\"><h2 id=\"sign\">Sign a decision on this revision</h2>\n"
-        out += "<form id=\"sign-form\" class=\"sign\" data-article=\"\(e(status.path))\" data-blob=\"\(e(facts.blob))\" data-sha256=\"\(e(facts.sha256))\" data-after=\"\(e(articleHref(model, status)))\">\n"
+        let shown = String(facts.blob.prefix(7))
+        var out = "<section aria-labelledby=\"sign\"><h2 id=\"sign\">Sign a decision on revision <code>\(e(shown))</code></h2>\n"
+        out += "<form id=\"sign-form\" class=\"sign\" data-article=\"\(e(status.path))\" data-blob=\"\(e(facts.blob))\" data-sha256=\"\(e(facts.sha256))\" data-after=\"\(e(articleHref(model, status)))\" data-check=\"/api\(e(articleHref(model, status)))\">\n"
+        out += "<p>You sign revision <code>\(e(shown))</code>, the text this page shows (SHA-256 <code class=\"digest\">\(e(facts.sha256))</code>). "
+            + "If the article changes after you opened this page, nothing is signed: reload to read the new text.</p>\n"
         out += "<p>Your browser signs the record with your key; the key never leaves this computer.</p>\n"
         out += "<label>Reviewer <select name=\"reviewer\" required>"
         for r in signers { out += "<option value=\"\(e(r.id))\">\(e(r.name)) (\(e(r.id)))</option>" }
@@ -307,26 +395,13 @@ public enum DashboardHTML {
         return out
     }
 
-    /// `/articles/NAME/diff`: the word-level changes since the last fully approved revision.
+    /// `/articles/NAME/diff`: the word-level changes since the last fully approved revision,
+    /// and (unless read-only) the same form as the article page, for the same revision.
     public static func diff(_ model: DashboardModel, _ status: ArticleStatus, _ diff: ArticleChange, frame: Frame) -> String {
-        var main = "<h1>Changes to \(e(status.title ?? status.slug))</h1>\n<p><a href=\"\(e(articleHref(model, status)))\">Back to the article</a></p>\n"
-        switch diff {
-        case .neverApproved:
-            main += "<p>Never fully approved: the whole text is new to its reviewers.</p>\n"
-        case .unchanged:
-            main += "<p>Unchanged since its approval.</p>\n"
-        case .changed(let from, let words):
-            main += "<p>Since approved revision <code>\(e(String(from.prefix(7))))</code>: \(words.wordsAdded) words added, \(words.wordsRemoved) removed.</p>\n"
-            main += "<pre class=\"diff\">"
-            for run in words.runs {
-                switch run.kind {
-                case .same: main += e(run.text)
-                case .added: main += "<ins>\(e(run.text))</ins>"
-                case .removed: main += "<del>\(e(run.text))</del>"
-                }
-            }
-            main += "</pre>\n"
-        }
+        var main = "<h1>Changes to \(e(status.title ?? status.slug))</h1>\n<p><a href=\"\(e(articleHref(model, status)))\">Back to the article</a>"
+            + " · <a href=\"\(e(previewHref(model, status, revision: status.revision)))\">Revision <code>\(e(String(status.revision.prefix(7))))</code> as readers would see it</a></p>\n"
+        main += changeText(diff)
+        if !frame.readOnly { main += signForm(model, status, frame: frame) }
         return document("Changes to \(status.title ?? status.slug)", frame: frame, model: model, main: main)
     }
 
@@ -339,12 +414,14 @@ public enum DashboardHTML {
             main += "<option\(r.id == reviewer?.id ? " selected" : "") value=\"\(e(r.id))\">\(e(r.name))</option>"
         }
         main += "</select></label> <button type=\"submit\">Show</button></form>\n"
-        main += "<table>\n<caption>By due date</caption>\n<thead><tr><th scope=\"col\">Due</th><th scope=\"col\">Article</th><th scope=\"col\">Role</th>"
+        main += "<table class=\"stack\">\n<caption>By due date</caption>\n<thead><tr><th scope=\"col\">Due</th><th scope=\"col\">Article</th><th scope=\"col\">Role</th>"
             + "<th scope=\"col\">Why</th><th scope=\"col\">Reviewers</th></tr></thead>\n<tbody>\n"
         for item in items.prefix(pageSize * 5) {
             let href = model.statusByPath[item.path].map { articleHref(model, $0) } ?? "/articles"
-            main += "<tr\(item.overdue ? " class=\"overdue\"" : "")><td>\(time(item.due))</td><td><a href=\"\(e(href))\">\(e(item.title))</a></td>"
-                + "<td>\(e(item.role))</td><td>\(e(item.reason))</td><td>\(e(item.reviewers.joined(separator: ", ")))</td></tr>\n"
+            // People by name (issue 33: the queue showed reviewer ids).
+            let names = item.reviewers.map { model.configuration.reviewer($0)?.name ?? $0 }
+            main += "<tr\(item.overdue ? " class=\"overdue\"" : "")><td data-label=\"Due\">\(time(item.due))</td><td data-label=\"Article\"><a href=\"\(e(href))\">\(e(item.title))</a></td>"
+                + "<td data-label=\"Role\">\(e(item.role))</td><td data-label=\"Why\">\(e(item.reason))</td><td data-label=\"Reviewers\">\(e(names.joined(separator: ", ")))</td></tr>\n"
         }
         main += "</tbody>\n</table>\n"
         if items.count > pageSize * 5 { main += "<p>The first \(pageSize * 5) of \(items.count); <code>review due</code> lists them all.</p>\n" }
@@ -353,12 +430,12 @@ public enum DashboardHTML {
 
     /// `/log`: edits and decisions, newest first.
     public static func log(_ model: DashboardModel, entries: [ReviewLog.Entry], frame: Frame) -> String {
-        var main = "<h1>Log</h1>\n<table>\n<caption>The newest \(entries.count) edits and decisions</caption>\n<thead><tr><th scope=\"col\">When</th>"
+        var main = "<h1>Log</h1>\n<table class=\"stack\">\n<caption>The newest \(entries.count) edits and decisions</caption>\n<thead><tr><th scope=\"col\">When</th>"
             + "<th scope=\"col\">Article</th><th scope=\"col\">What</th><th scope=\"col\">Who</th><th scope=\"col\">Revision</th><th scope=\"col\">Comment</th></tr></thead>\n<tbody>\n"
         for entry in entries {
             let name = model.statusByPath[entry.article].map { "<a href=\"\(e(articleHref(model, $0)))\">\(e(entry.article))</a>" } ?? e(entry.article)
-            main += "<tr><td>\(e(Timestamp.format(entry.time)))</td><td>\(name)</td><td>\(e(entry.action))\(entry.role.map { " (\(e($0)))" } ?? "")</td>"
-                + "<td>\(e(entry.who))</td><td><code>\(e(String((entry.revision ?? "").prefix(7))))</code></td><td>\(e(entry.comment ?? ""))</td></tr>\n"
+            main += "<tr><td>\(e(Timestamp.format(entry.time)))</td><td data-label=\"Article\">\(name)</td><td data-label=\"What\">\(e(entry.action))\(entry.role.map { " (\(e($0)))" } ?? "")</td>"
+                + "<td data-label=\"Who\">\(e(model.configuration.reviewer(entry.who)?.name ?? entry.who))</td><td data-label=\"Revision\"><code>\(e(String((entry.revision ?? "").prefix(7))))</code></td><td data-label=\"Comment\">\(e(entry.comment ?? ""))</td></tr>\n"
         }
         main += "</tbody>\n</table>\n"
         return document("Log", frame: frame, model: model, main: main)

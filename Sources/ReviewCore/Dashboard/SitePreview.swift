@@ -29,18 +29,44 @@ public enum SitePreview {
     /// The page `review publish` would write for the article now (its newest publishable
     /// revision), or, while nothing is publishable, the current revision drawn by the same
     /// renderer (``publication(_:_:configuration:)`` says why it is held back).
-    public static func page(_ facts: ArticleFacts, _ status: ArticleStatus, configuration: WorkflowConfiguration) -> String {
+    /// - Parameter footer: the repository's footer (`Reviews/site/footer.md`), as publish adds it.
+    public static func page(_ facts: ArticleFacts, _ status: ArticleStatus, configuration: WorkflowConfiguration, footer: String? = nil) -> String {
         let plan = plan(facts, status, configuration)
-        let site = configuration.policy.site
+        return page(facts, status, configuration: configuration, revision: plan.entries.first?.blob ?? facts.blob, footer: footer) ?? ""
+    }
+
+    /// One revision of the article drawn as the site draws pages: the revision `review publish`
+    /// would publish, exactly as it would write it; the current revision (the one the desk's
+    /// form signs), with the reviewers who approved it so far; or an earlier revision the
+    /// records name (the one on `published`, say), with no reviewer line. `nil` for a revision
+    /// the article's facts do not hold (the page that asked was loaded before a new commit).
+    public static func page(_ facts: ArticleFacts, _ status: ArticleStatus, configuration: WorkflowConfiguration, revision: String,
+                            footer: String? = nil) -> String? {
+        let plan = plan(facts, status, configuration)
         let content = configuration.policy.content
-        if let entry = plan.entries.first {
+        var site = configuration.policy.site
+        site.footer = footer.map { MarkdownHTML.render($0, links: SiteLinks(articlePath: SiteRenderer.footerPath, content: content)) }
+        if let entry = plan.entries.first, entry.blob == revision {
             let manifest = PublishedManifest(plan: plan, site: site, asOf: configuration.asOf)
             let body = entry.blob == facts.blob ? facts.article.body : facts.revisions[entry.blob]?.article.body ?? ""
             return SiteRenderer.page(manifest.articles[0], body: body, site: site, content: content)
         }
-        let draft = PublishedManifest.Article(path: status.path, slug: content.pageName(of: status.path), title: status.title ?? status.slug,
-                                              category: status.category ?? "", revision: facts.blob, lastUpdated: status.lastUpdated,
-                                              lastReviewed: status.lastReviewed ?? configuration.asOf, nextReviewDue: nil, reviewers: [])
-        return SiteRenderer.page(draft, body: facts.article.body, site: site, content: content)
+        let article: Article
+        var reviewers: [PublishedManifest.Reviewer] = []
+        if revision == facts.blob {
+            article = facts.article
+            reviewers = PublishedManifest.reviewers(status.approvals.filter { $0.current && $0.revision == revision })
+        } else if let earlier = facts.revisions[revision]?.article {
+            article = earlier
+        } else {
+            return nil
+        }
+        var draft = PublishedManifest.Article(path: status.path, slug: content.pageName(of: status.path), title: article.title ?? status.title ?? status.slug,
+                                              category: article.category ?? status.category ?? "", revision: revision,
+                                              lastUpdated: article.lastUpdated, lastReviewed: status.lastReviewed ?? configuration.asOf,
+                                              nextReviewDue: nil, reviewers: reviewers)
+        draft.summary = article.summary
+        draft.authors = article.authors.isEmpty ? nil : article.authors
+        return SiteRenderer.page(draft, body: article.body, site: site, content: content)
     }
 }

@@ -54,6 +54,22 @@ public struct Policy: Sendable, Equatable {
         /// The absolute URL the site is served from, ending in `/` (for sitemap.xml and
         /// JSON-LD `url`); without it, no sitemap is written.
         public var baseURL: String?
+        /// `role-labels`: role → the words before a reviewer's name on a page ("Medically
+        /// reviewed by", "Edited by"); roles not named get ``SiteRenderer/defaultLabel(for:)``.
+        public var roleLabels: [String: String]?
+        /// Category → the name readers see for its section (each category's `title:`); a
+        /// category without one is named from its id ("infectious-disease": "Infectious disease").
+        public var sections: [String: String]?
+        /// `logo`: the repository path of the site's logo (PNG, SVG, JPEG or WebP), shown beside
+        /// its title on every page and published as `logo.<extension>`.
+        public var logo: String?
+        /// `authors-label`: the words before the authors' names (default "Written by").
+        public var authorsLabel: String?
+        /// The footer's HTML, rendered from `Reviews/site/footer.md` when the site is rendered
+        /// (never read from the policy, never stored in the manifest).
+        public var footer: String?
+
+        enum CodingKeys: String, CodingKey { case title, language, baseURL, roleLabels, sections, logo, authorsLabel }
 
         public init(title: String = "Health articles", language: String = "en", baseURL: String? = nil) {
             self.title = title

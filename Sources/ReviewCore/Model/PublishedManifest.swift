@@ -55,6 +55,8 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         public var disclaimers: [Disclaimer]?
         /// Repository paths of the files published beside the page (under `assets/` on the site).
         public var assets: [String]?
+        /// The front matter's `authors` of the published revision (the page's byline).
+        public var authors: [String]?
 
         public init(path: GitPath, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
                     lastReviewed: Day, nextReviewDue: Day?, reviewers: [Reviewer]) {
@@ -96,6 +98,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
             article.firstPublished = first[entry.slug] ?? asOf
             article.disclaimers = entry.disclaimers.isEmpty ? nil : entry.disclaimers
             article.assets = entry.linkedFiles.isEmpty ? nil : entry.linkedFiles.map(\.text)
+            article.authors = entry.authors.isEmpty ? nil : entry.authors
             return article
         }
         self.site = site

@@ -86,11 +86,18 @@ public enum PolicyParser {
             throw reader.error(root["categories"]?.line ?? root.line, "the policy has no 'categories' mapping", remedy: "add 'categories:' with one entry per category")
         }
         var categories: [String: Policy.Category] = [:]
+        var sectionTitles: [String: String] = [:]
         for (name, value) in pairs {
             let context = "category '\(name)'"
             guard case .map = value else { throw reader.error(value.line, "\(context) must be a mapping") }
             try reader.refuseUnknownKeys(value, known: ["required-roles", "review-interval-days", "due-soon-days", "disclaimers", "when-overdue",
-                                                        "reading-age", "rules", "unapproved-blocks"], context: context)
+                                                        "reading-age", "rules", "unapproved-blocks", "title"], context: context)
+            if let title = try reader.string(value, "title", context: context, required: false) {
+                guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw reader.error(value["title"]?.line, "'title' in \(context) is empty", remedy: "give the name readers see for its section, like Neurology")
+                }
+                sectionTitles[name] = title
+            }
             let required = try reader.strings(value, "required-roles", context: context)
             guard !required.isEmpty else {
                 throw reader.error(value["required-roles"]?.line ?? value.line, "\(context) requires no role, so its articles would be published unreviewed",
@@ -200,9 +207,40 @@ public enum PolicyParser {
                                    remedy: "remove it from unreviewed-fields")
             }
         }
+        if !sectionTitles.isEmpty { policy.site.sections = sectionTitles }
         if let site = root["site"] {
-            guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url)") }
-            try reader.refuseUnknownKeys(site, known: ["title", "language", "base-url"], context: "site")
+            guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url, logo, role-labels, authors-label)") }
+            try reader.refuseUnknownKeys(site, known: ["title", "language", "base-url", "logo", "role-labels", "authors-label"], context: "site")
+            if let logo = try reader.string(site, "logo", context: "site", required: false) {
+                let ext = logo.split(separator: ".").last.map { $0.lowercased() } ?? ""
+                guard !logo.hasPrefix("/"), !logo.split(separator: "/").contains(".."), SiteRenderer.logoTypes.contains(ext) else {
+                    throw reader.error(site["logo"]?.line, "'logo' in site must be a path inside the repository to a .png, .svg, .jpg or .webp file",
+                                       remedy: "like Reviews/site/logo.svg")
+                }
+                policy.site.logo = logo
+            }
+            if let label = try reader.string(site, "authors-label", context: "site", required: false) {
+                guard !label.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw reader.error(site["authors-label"]?.line, "'authors-label' in site is empty", remedy: "like Written by")
+                }
+                policy.site.authorsLabel = label
+            }
+            if let labels = site["role-labels"] {
+                guard case .map(let pairs, _) = labels else {
+                    throw reader.error(labels.line, "'role-labels' in site must map each role to its label", remedy: "like medical: Medically reviewed by")
+                }
+                var out: [String: String] = [:]
+                for (role, value) in pairs {
+                    guard policy.roles.contains(role) else {
+                        throw reader.error(value.line, "unknown role '\(role)' in site role-labels", remedy: "use a role under roles: (\(policy.roles.joined(separator: ", ")))")
+                    }
+                    guard let label = value.string, !label.trimmingCharacters(in: .whitespaces).isEmpty else {
+                        throw reader.error(value.line, "the label of '\(role)' in site role-labels must be text", remedy: "like Medically reviewed by")
+                    }
+                    out[role] = label
+                }
+                policy.site.roleLabels = out
+            }
             if let title = try reader.string(site, "title", context: "site", required: false) { policy.site.title = title }
             if let language = try reader.string(site, "language", context: "site", required: false) {
                 guard language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {

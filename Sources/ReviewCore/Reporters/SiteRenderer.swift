@@ -11,10 +11,17 @@ public enum SiteRenderer {
     /// - Parameter bundles: slugs whose pages have a verification bundle beside them
     ///   (`<slug>.bundle.json`); their JSON-LD points to it.
     /// - Parameter content: where articles live (links between them lead to their pages).
+    /// - Parameter stylesheet: the repository's own stylesheet (`Reviews/site/style.css`), in
+    ///   place of ``style``.
+    /// - Parameter footer: the repository's footer (`Reviews/site/footer.md`, Markdown: about,
+    ///   contact, editorial policy), at the foot of every page; rendered like article bodies,
+    ///   so it carries no raw HTML.
     public static func render(_ manifest: PublishedManifest, bodies: [GitPath: String], bundles: Set<String> = [],
-                              content: ContentRoots = ContentRoots()) -> [String: String] {
-        let site = manifest.site ?? Policy.Site()
-        var files: [String: String] = ["style.css": style]
+                              content: ContentRoots = ContentRoots(), stylesheet: String? = nil, footer: String? = nil) -> [String: String] {
+        var site = manifest.site ?? Policy.Site()
+        // Links to articles lead to their pages (as from an article at Reviews/site/footer.md).
+        site.footer = footer.map { MarkdownHTML.render($0, links: SiteLinks(articlePath: footerPath, content: content)) }
+        var files: [String: String] = ["style.css": stylesheet ?? style]
         let sorted = manifest.articles.sorted { $0.title.localizedCaseInsensitiveCompare($1.title) == .orderedAscending }
         files["index.html"] = index(sorted, site: site)
         for article in sorted {
@@ -22,6 +29,23 @@ public enum SiteRenderer {
         }
         if let sitemap = sitemap(sorted, site: site) { files["sitemap.xml"] = sitemap }
         return files
+    }
+
+    /// Where the repository's own stylesheet lives; when present it replaces ``style``.
+    public static let stylesheetPath: GitPath = "Reviews/site/style.css"
+    /// Where the repository's footer lives (Markdown), when it has one.
+    public static let footerPath: GitPath = "Reviews/site/footer.md"
+
+    /// The footer every page ends with, when the repository has one.
+    static func footer(_ site: Policy.Site) -> String {
+        site.footer.map { "<footer class=\"site\">\n\($0)</footer>\n" } ?? ""
+    }
+    /// The logo's file types (by extension).
+    public static let logoTypes: Set<String> = ["png", "svg", "jpg", "jpeg", "webp"]
+
+    /// The logo's file name on the site, when the policy names one.
+    public static func logoFile(_ site: Policy.Site) -> String? {
+        site.logo.map { "logo." + ($0.split(separator: ".").last.map { $0.lowercased() } ?? "png") }
     }
 
     static func e(_ text: String) -> String { MarkdownHTML.escape(text) }
@@ -39,34 +63,122 @@ public enum SiteRenderer {
         """
     }
 
+    /// The site's name (and logo) at the top of every page, leading to the index.
+    static func banner(_ site: Policy.Site) -> String {
+        let logo = logoFile(site).map { "<img class=\"logo\" src=\"\(e($0))\" alt=\"\"/>" } ?? ""
+        return "<header class=\"site\"><a class=\"brand\" href=\"index.html\">\(logo)<span>\(e(site.title))</span></a></header>"
+    }
+
     /// "Dr Amara Okafor, MD, neurology"
     static func who(_ reviewer: PublishedManifest.Reviewer) -> String {
         reviewer.credentials.isEmpty ? reviewer.name : "\(reviewer.name), \(reviewer.credentials)"
     }
 
-    /// A date as readers see it, machine-readable and never wrapped mid-date.
-    static func time(_ day: Day) -> String { "<time datetime=\"\(day)\">\(day)</time>" }
+    /// A date as readers see it, in the site's language ("9 April 2026"), machine-readable in
+    /// `datetime` and never wrapped mid-date.
+    static func time(_ day: Day, _ site: Policy.Site = Policy.Site()) -> String {
+        "<time datetime=\"\(day)\">\(e(humanDate(day, language: site.language)))</time>"
+    }
 
+    /// A date written out in `language` (a BCP 47 tag): English, French, German, Spanish,
+    /// Italian, Dutch and Portuguese; any other language gets the ISO date. Pure: no locale
+    /// data of the machine, so the same inputs give the same bytes everywhere.
+    public static func humanDate(_ day: Day, language: String) -> String {
+        let tag = language.lowercased()
+        let base = String(tag.split(separator: "-").first ?? "")
+        let (year, number, date) = day.components
+        guard let months = monthNames[base], (1...12).contains(number) else { return day.description }
+        let month = months[number - 1]
+        switch base {
+        case "en": return tag == "en-us" ? "\(month) \(date), \(year)" : "\(date) \(month) \(year)"
+        case "de": return "\(date). \(month) \(year)"
+        case "es", "pt": return "\(date) de \(month) de \(year)"
+        default: return "\(date) \(month) \(year)"
+        }
+    }
+
+    static let monthNames: [String: [String]] = [
+        "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+        "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
+        "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+        "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"],
+        "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+        "pt": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"],
+    ]
+
+    /// "A", "A and B", "A, B and C", with the site's language's "and".
+    static func names(_ list: [String], language: String) -> String {
+        let and = ["fr": "et", "de": "und", "es": "y", "it": "e", "nl": "en", "pt": "e"][String(language.lowercased().split(separator: "-").first ?? "")] ?? "and"
+        guard list.count > 1 else { return list.first ?? "" }
+        return list.dropLast().joined(separator: ", ") + " \(and) " + list[list.count - 1]
+    }
+
+    /// The words before a reviewer's name for a role the policy gives no label.
+    public static func defaultLabel(for role: String) -> String {
+        switch role {
+        case "medical": return "Medically reviewed by"
+        case "editorial": return "Edited by"
+        case "legal": return "Legally reviewed by"
+        case "pharmacy", "pharmacist": return "Pharmacist reviewed by"
+        default:
+            let words = role.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+            return words.prefix(1).uppercased() + words.dropFirst() + " review by"
+        }
+    }
+
+    /// The words before a reviewer's name: the policy's label for the role, or the default; a
+    /// reviewer in two roles gets both ("Medically reviewed and edited by").
+    static func label(_ reviewer: PublishedManifest.Reviewer, site: Policy.Site) -> String {
+        let roles = reviewer.role.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let labels = roles.map { site.roleLabels?[$0] ?? defaultLabel(for: $0) }
+        guard labels.count > 1 else { return labels.first ?? "Reviewed by" }
+        if labels.allSatisfy({ $0.hasSuffix(" by") }) {
+            let stems = labels.map { String($0.dropLast(3)) }
+            return stems[0] + stems.dropFirst().map { " and " + $0.prefix(1).lowercased() + $0.dropFirst() }.joined() + " by"
+        }
+        return labels.joined(separator: "; ")
+    }
+
+    /// The name readers see for a category's section.
+    public static func sectionName(_ category: String, site: Policy.Site) -> String {
+        if let title = site.sections?[category] { return title }
+        let words = category.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    /// An `id` for a section heading: the category id, with anything but letters, digits and
+    /// hyphens replaced.
+    static func sectionID(_ category: String) -> String {
+        "section-" + String(category.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "-" })
+    }
+
+    /// The index: articles grouped by section (the category's name), each with its title,
+    /// summary, who reviewed it and when.
     static func index(_ articles: [PublishedManifest.Article], site: Policy.Site) -> String {
-        var rows = ""
-        for a in articles {
-            let reviewed = a.reviewers.filter(\.isMedical).map(who)
-            rows += "<tr><td><a href=\"\(e(a.slug)).html\">\(e(a.title))</a>"
-                + (a.overdueSince != nil ? " <span class=\"overdue-tag\">review overdue</span>" : "") + "</td><td>\(e(a.category))</td>"
-                + "<td>\(a.lastUpdated.map(time) ?? "")</td>"
-                + "<td>\(e((reviewed.isEmpty ? a.reviewers.map(who) : reviewed).joined(separator: "; ")))</td></tr>\n"
+        let groups = Dictionary(grouping: articles, by: \.category)
+        let order = groups.keys.sorted { (sectionName($0, site: site).lowercased(), $0) < (sectionName($1, site: site).lowercased(), $1) }
+        var sections = ""
+        for category in order {
+            let id = sectionID(category)
+            sections += "<section aria-labelledby=\"\(e(id))\">\n<h2 id=\"\(e(id))\">\(e(sectionName(category, site: site)))</h2>\n<ul class=\"articles\">\n"
+            for a in groups[category] ?? [] {
+                let lead = a.reviewers.first { isClinical($0) } ?? a.reviewers.first
+                sections += "<li><a href=\"\(e(a.slug)).html\">\(e(a.title))</a>"
+                    + (a.overdueSince != nil ? " <span class=\"overdue-tag\">Review overdue</span>" : "")
+                    + (a.summary.map { "<p class=\"summary\">\(e($0))</p>" } ?? "")
+                    + (lead.map { "<p class=\"meta\">\(e(label($0, site: site))) \(e($0.name)) on \(time($0.date, site))</p>" } ?? "")
+                    + "</li>\n"
+            }
+            sections += "</ul>\n</section>\n"
         }
         return head(site.title, site: site) + """
             <body>
+            \(banner(site))
             <main>
-            <h1>\(e(site.title))</h1>
-            <table>
-            <thead><tr><th scope="col">Article</th><th scope="col">Category</th><th scope="col">Last updated</th><th scope="col">Reviewed by</th></tr></thead>
-            <tbody>
-            \(rows)</tbody>
-            </table>
-            </main>
-            </body>
+            <h1>All articles</h1>
+            \(sections)</main>
+            \(footer(site))</body>
             </html>
 
             """
@@ -87,30 +199,36 @@ public enum SiteRenderer {
             markdown = markdown.components(separatedBy: "\n\n").filter { !wordings.contains(StructureRules.normalized($0)) }
                 .joined(separator: "\n\n")
         }
+        let byline = (a.authors ?? []).isEmpty ? ""
+            : "<p class=\"byline\">\(e(site.authorsLabel ?? "Written by")) \(e(names(a.authors ?? [], language: site.language)))</p>\n"
         let reviewLines = a.reviewers.map { r in
-            "<p class=\"reviewed\">\(r.isMedical ? "Medically reviewed by" : "Reviewed (\(e(r.role))) by") \(e(who(r))) on \(time(r.date))</p>"
+            "<p class=\"reviewed\">\(e(label(r, site: site))) \(e(who(r))) on \(time(r.date, site))</p>"
         }.joined(separator: "\n")
-        let dates = "<p class=\"dates\">Last updated \(a.lastUpdated.map(time) ?? "unknown")"
-            + (a.nextReviewDue.map { " · Next review due \(time($0))" } ?? "") + "</p>"
+        let dates = "<p class=\"dates\">Last updated \(a.lastUpdated.map { time($0, site) } ?? "unknown")"
+            + (a.nextReviewDue.map { " · Next review due \(time($0, site))" } ?? "") + "</p>"
         let overdue = a.overdueSince.map {
-            "<p class=\"overdue\" role=\"note\"><strong>Review overdue.</strong> This page was due for medical review on \(time($0)); "
+            "<p class=\"overdue\" role=\"note\"><strong>Review overdue.</strong> This page was due for medical review on \(time($0, site)); "
                 + "its content may be out of date.</p>\n"
         } ?? ""
         let aside = disclaimers.isEmpty ? "" : "<aside class=\"disclaimer\" aria-label=\"Disclaimer\">\n"
             + disclaimers.map { MarkdownHTML.render($0.text) }.joined() + "</aside>\n"
+        let section = a.category.isEmpty ? ""
+            : "<p class=\"section\"><a href=\"index.html#\(e(sectionID(a.category)))\">\(e(sectionName(a.category, site: site)))</a></p>\n"
         return head("\(a.title) · \(site.title)", site: site, description: a.summary,
                     extra: "<script type=\"application/ld+json\">\(jsonLD(a, site: site, bundle: bundle))</script>\n") + """
             <body>
-            <header><a href="index.html">\(e(site.title))</a></header>
+            \(banner(site))
             <main>
             <article>
-            <h1>\(e(a.title))</h1>
+            \(section)<h1>\(e(a.title))</h1>
+            \(byline)<div class="review">
             \(reviewLines)
             \(dates)
+            </div>
             \(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path, content: content)))
             \(aside)</article>
             </main>
-            </body>
+            \(footer(site))</body>
             </html>
 
             """
@@ -189,18 +307,38 @@ public enum SiteRenderer {
         return json.replacingAll(["<": "\\u003c", ">": "\\u003e", "&": "\\u0026"])
     }
 
+    /// The default stylesheet: readable on a phone (no horizontal scroll at 320 px), contrast
+    /// above WCAG AA. A repository replaces it with `Reviews/site/style.css`.
     public static let style = """
-        body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.55; color: #1d2327; }
-        h1 { line-height: 1.2; }
+        *, *::before, *::after { box-sizing: border-box; }
+        body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 0 auto; padding: 0 1rem 2rem; line-height: 1.55; color: #1d2327; background: #fff; }
+        header.site { padding: 0.9rem 0; border-bottom: 1px solid #dcdcde; margin-bottom: 1.5rem; }
+        .brand { display: inline-flex; align-items: center; gap: 0.6rem; color: #1d2327; font-weight: 700; font-size: 1.15rem; text-decoration: none; }
+        .brand:hover span, .brand:focus span { text-decoration: underline; }
+        .logo { height: 2.25rem; width: auto; }
+        h1 { line-height: 1.2; font-size: clamp(1.6rem, 6vw, 2.2rem); overflow-wrap: break-word; hyphens: auto; margin: 0.3rem 0 0.6rem; }
+        h2 { line-height: 1.25; overflow-wrap: break-word; }
+        main { overflow-wrap: break-word; }
+        a { color: #135e96; }
+        .section { margin: 0; font-size: 0.95rem; }
+        .byline { margin: 0 0 0.4rem; color: #3c434a; }
+        .review { border-left: 4px solid #0b5d3b; padding: 0.1rem 0 0.1rem 0.8rem; margin: 0.8rem 0 1.5rem; }
         .reviewed { margin: 0.2rem 0; font-weight: 600; color: #0b5d3b; }
         time { white-space: nowrap; }
         .overdue { border-left: 4px solid #b32d2e; background: #fcf0f1; padding: 0.6rem 0.9rem; }
-        .overdue-tag { color: #b32d2e; font-size: 0.85em; }
+        .overdue-tag { color: #b32d2e; font-size: 0.85em; font-weight: 600; }
         .disclaimer { margin-top: 2rem; border-top: 1px solid #dcdcde; padding-top: 0.8rem; color: #3c434a; font-size: 0.95em; }
-        .dates { margin: 0.2rem 0 1.5rem; color: #50575e; }
-        table { border-collapse: collapse; width: 100%; }
+        .dates { margin: 0.3rem 0 0; color: #50575e; }
+        img { max-width: 100%; height: auto; }
+        pre { white-space: pre-wrap; }
+        table { border-collapse: collapse; width: 100%; display: block; overflow-x: auto; }
         th, td { text-align: left; padding: 0.4rem 0.6rem; border-bottom: 1px solid #dcdcde; }
-        header a { color: #2271b1; }
+        ul.articles { list-style: none; padding: 0; }
+        ul.articles li { padding: 0.7rem 0; border-bottom: 1px solid #dcdcde; }
+        ul.articles li > a { font-weight: 600; font-size: 1.1rem; }
+        .summary { margin: 0.2rem 0; }
+        .meta { margin: 0.2rem 0 0; color: #50575e; font-size: 0.95rem; }
+        footer.site { margin-top: 2.5rem; border-top: 1px solid #dcdcde; padding-top: 0.8rem; color: #3c434a; font-size: 0.95rem; }
 
         """
 }

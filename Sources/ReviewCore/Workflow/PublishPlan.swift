@@ -28,6 +28,8 @@ public struct PublishPlan: Sendable {
         public var disclaimers: [PublishedManifest.Disclaimer] = []
         /// Repository paths of the files (images, documents) the approved text links or shows.
         public var linkedFiles: [GitPath] = []
+        /// The approved revision's front-matter `authors`, for the page's byline.
+        public var authors: [String] = []
     }
 
     /// File names the site generates itself: no article's page may take one.
@@ -157,7 +159,7 @@ public struct PublishPlan: Sendable {
                               lastUpdated: article.lastUpdated, lastReviewed: reviewed, nextReviewDue: due,
                               approvals: approvals, newerEditWaiting: blob != facts.blob, overdueSince: overdue ? due : nil,
                               summary: article.summary, disclaimers: disclaimers,
-                              linkedFiles: SiteLinks.assetPaths(of: article)))
+                              linkedFiles: SiteLinks.assetPaths(of: article), authors: article.authors))
     }
 
     /// How many previously published articles this plan takes down (a moved article, same

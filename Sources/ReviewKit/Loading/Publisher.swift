@@ -278,7 +278,23 @@ public enum Publisher {
             bodies[article.path] = ArticleParser.parse(path: article.path, bytes: try repository.blob(id)).0.body
         }
         let bundles = bundled ? Set(manifest.articles.map(\.slug)) : []
-        let pages = SiteRenderer.render(manifest, bodies: bodies, bundles: bundles, content: content)
-        return Dictionary(pages.map { (GitPath($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
+        // The repository's own stylesheet and logo, as HEAD has them (issue 33).
+        let headTree = try repository.commit(try repository.headCommit()).tree
+        func file(_ path: GitPath) throws -> [UInt8]? {
+            guard let entry = try repository.entry(at: path, inTree: headTree), entry.kind == .blob || entry.kind == .executable else { return nil }
+            return try repository.blob(entry.id)
+        }
+        let stylesheet = try file(SiteRenderer.stylesheetPath).map { String(decoding: $0, as: UTF8.self) }
+        let footer = try file(SiteRenderer.footerPath).map { String(decoding: $0, as: UTF8.self) }
+        let pages = SiteRenderer.render(manifest, bodies: bodies, bundles: bundles, content: content, stylesheet: stylesheet, footer: footer)
+        var out = Dictionary(pages.map { (GitPath($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
+        if let site = manifest.site, let logo = site.logo, let name = SiteRenderer.logoFile(site) {
+            guard let bytes = try file(GitPath(logo)) else {
+                throw ReviewError(file: Policy.path, "the site's logo '\(logo)' is not a file at HEAD",
+                                  remedy: "commit the logo there, or fix 'logo:' under site: in the policy")
+            }
+            out[GitPath(name)] = bytes
+        }
+        return out
     }
 }
