@@ -315,9 +315,9 @@ struct Pages: Sendable {
                 // The site's stylesheet (the repository's own, Reviews/site/style.css, or the
                 // default) and its logo, as publish would put them beside the pages: the
                 // sandboxed frame (an opaque origin) may load them.
-                let head = view.evaluation.report.head
+                // As the configuration in force has them (signed where a root governs).
                 let file = path == "style.css" ? SiteRenderer.stylesheetPath : GitPath(site.logo ?? "")
-                let bytes = try await state.offload { () throws -> [UInt8]? in try state.session().fileBytes(file, at: head) }
+                let bytes = view.evaluation.snapshot.siteFiles[file]
                 if path == "style.css" {
                     reply = .asset(bytes.map { String(decoding: $0, as: UTF8.self) } ?? SiteRenderer.style, type: "text/css; charset=utf-8")
                 } else if let bytes {
@@ -329,12 +329,7 @@ struct Pages: Sendable {
             } else if path.hasSuffix(".html"), let status = view.model.status(named: String(path.dropLast(5))),
                       let facts = view.model.facts[status.path] {
                 // The repository's footer, read once per view ("" when it has none).
-                let footerText = String(buffer: try await cachedAsync(view, "site-footer") {
-                    let head = view.evaluation.report.head
-                    let bytes = try await state.offload { () throws -> [UInt8]? in try state.session().fileBytes(SiteRenderer.footerPath, at: head) }
-                    return bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                })
-                let footer = footerText.isEmpty ? nil : footerText
+                let footer = view.evaluation.snapshot.siteFiles[SiteRenderer.footerPath].map { String(decoding: $0, as: UTF8.self) }
                 if let revision {
                     // Never another text than the one asked for: a page loaded before a new
                     // commit asks for a revision this view may no longer show.

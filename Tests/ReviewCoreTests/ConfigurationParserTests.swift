@@ -120,8 +120,9 @@ import TestSupport
             ("site:\n  role-labels:\n    pharmacist: Checked by\n", "unknown role 'pharmacist' in site role-labels"),
             ("site:\n  role-labels: [medical]\n", "'role-labels' in site must map each role to its label"),
             ("site:\n  role-labels:\n    medical: [a]\n", "the label of 'medical' in site role-labels must be text"),
-            ("site:\n  logo: ../logo.png\n", "'logo' in site must be a path inside the repository"),
-            ("site:\n  logo: Reviews/site/logo.gif\n", "'logo' in site must be a path inside the repository to a .png, .svg, .jpg or .webp file"),
+            ("site:\n  logo: ../logo.png\n", "'logo' in site must be a .png, .svg, .jpg or .webp file under Reviews/site/"),
+            ("site:\n  logo: images/logo.png\n", "'logo' in site must be a .png, .svg, .jpg or .webp file under Reviews/site/"),
+            ("site:\n  logo: Reviews/site/logo.gif\n", "'logo' in site must be a .png, .svg, .jpg or .webp file under Reviews/site/"),
             ("site:\n  colour: red\n", "colour"),
         ]
         for (tail, words) in refusals {

@@ -673,4 +673,26 @@ import TestSupport
         #expect(status.current?.root == ContentRepository.root())
         #expect(status.findings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("reroot") }, "\(status.findings)")
     }
+
+    // MARK: The site's own files are configuration (issue 33, with the record issue's rule)
+
+    /// A stylesheet can hide the disclaimer on every page: where a root governs, an unsigned
+    /// change to Reviews/site/ has no effect on what is published, and is a finding.
+    @Test func anUnsignedStylesheetChangeDoesNotReachThePages() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        try content.commit("style", [.write("Reviews/site/style.css", "body { color: navy; }\n")], on: "2026-04-06")
+        try content.governWith(Self.pressRoot, on: "2026-04-07")
+        try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
+        try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
+        try content.commit("hide the disclaimer", [.write("Reviews/site/style.css", ".disclaimer { display: none }\n")], on: "2026-04-09")
+        let session = try content.session(trustRoot: Self.pressRoot.fingerprint)
+        let report = try session.check(asOf: Day("2026-04-10")!)
+        #expect(report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("Reviews/site/style.css") }, "\(report.otherFindings)")
+        #expect(try session.evaluate(asOf: Day("2026-04-10")!).snapshot.siteFiles[SiteRenderer.stylesheetPath] == Array("body { color: navy; }\n".utf8))
+        _ = try session.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+                                signer: Publisher.Signer(id: "press", key: Self.press))
+        let site = TemporaryDirectory()
+        _ = try content.session().renderSite(to: site.path + "/site")
+        #expect(try String(contentsOfFile: site.path + "/site/style.css", encoding: .utf8) == "body { color: navy; }\n")
+    }
 }

@@ -177,7 +177,7 @@ import TestSupport
         #expect {
             try publish(content, asOf: "2026-04-12")
         } throws: { error in
-            (error as? ReviewError)?.description.contains("the site's logo 'Reviews/site/logo.svg' is not a file at HEAD") == true
+            (error as? ReviewError)?.description.contains("the site's logo 'Reviews/site/logo.svg' is not a file of the configuration in force") == true
         }
     }
 

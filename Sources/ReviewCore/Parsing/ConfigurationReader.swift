@@ -213,8 +213,8 @@ public enum PolicyParser {
             try reader.refuseUnknownKeys(site, known: ["title", "language", "base-url", "logo", "role-labels", "authors-label"], context: "site")
             if let logo = try reader.string(site, "logo", context: "site", required: false) {
                 let ext = logo.split(separator: ".").last.map { $0.lowercased() } ?? ""
-                guard !logo.hasPrefix("/"), !logo.split(separator: "/").contains(".."), SiteRenderer.logoTypes.contains(ext) else {
-                    throw reader.error(site["logo"]?.line, "'logo' in site must be a path inside the repository to a .png, .svg, .jpg or .webp file",
+                guard logo.hasPrefix(ConfigurationFiles.siteDirectory + "/"), !logo.split(separator: "/").contains(".."), SiteRenderer.logoTypes.contains(ext) else {
+                    throw reader.error(site["logo"]?.line, "'logo' in site must be a .png, .svg, .jpg or .webp file under \(ConfigurationFiles.siteDirectory)/ (signed configuration where a root governs)",
                                        remedy: "like Reviews/site/logo.svg")
                 }
                 policy.site.logo = logo

@@ -16,7 +16,11 @@ public enum ConfigurationFiles {
     /// Paths watched in history: single files, and folders ending in `/`.
     public static let watched: [GitPath] = [TrustRoot.path, Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path,
                                             AcceptedFindings.path, GitPath(ContentLayout.disclaimersDirectory + "/"), signaturesPath,
-                                            GitPath(signaturesDirectory + "/")]
+                                            GitPath(signaturesDirectory + "/"), GitPath(siteDirectory + "/")]
+
+    /// The site's own stylesheet, footer and logo (`Reviews/site/`): signed configuration too,
+    /// since a stylesheet can hide a disclaimer or an overdue notice from every page.
+    public static let siteDirectory = "Reviews/site"
 
     /// Whether `path` holds governance signatures (the one file, or a file of the folder).
     public static func isSignatures(_ path: GitPath) -> Bool {
@@ -32,7 +36,7 @@ public enum ConfigurationFiles {
     /// Whether `path` is part of the signed configuration.
     public static func isConfiguration(_ path: GitPath) -> Bool {
         path == TrustRoot.path || path == Policy.path || path == Reviewer.path || path == IgnoreRevisions.path || path == AcknowledgedRecords.path
-            || path == AcceptedFindings.path || path.hasPrefix(ContentLayout.disclaimersDirectory + "/")
+            || path == AcceptedFindings.path || path.hasPrefix(ContentLayout.disclaimersDirectory + "/") || path.hasPrefix(siteDirectory + "/")
     }
 }
 

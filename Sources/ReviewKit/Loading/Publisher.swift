@@ -99,7 +99,8 @@ public enum Publisher {
             // The rendered site goes on the ref, so the signed statement names every page's
             // digest and a page edited after publication no longer verifies (issue 31, item 9).
             // A signed publication gets a bundle beside each page, which the page points to.
-            let pages = try renderPages(repository, manifest: manifest, bundled: signer != nil, content: snapshot.policy.content)
+            let pages = try renderPages(manifest: manifest, bundled: signer != nil, content: snapshot.policy.content, siteFiles: snapshot.siteFiles,
+                                        repository: repository)
             for (name, bytes) in pages.sorted(by: { $0.key < $1.key }) {
                 blobs.append((ContentLayout.publishedSiteDirectory + "/" + name, try repository.writeBlob(bytes)))
             }
@@ -271,27 +272,24 @@ public enum Publisher {
     ///
     /// - Parameter bundled: whether each page gets a verification bundle beside it (a signed
     ///   publication), which its JSON-LD then points to.
-    static func renderPages(_ repository: Repository, manifest: PublishedManifest, bundled: Bool, content: ContentRoots) throws -> [GitPath: [UInt8]] {
+    static func renderPages(manifest: PublishedManifest, bundled: Bool, content: ContentRoots, siteFiles: [GitPath: [UInt8]],
+                            repository: Repository) throws -> [GitPath: [UInt8]] {
         var bodies: [GitPath: String] = [:]
         for article in manifest.articles {
             guard let id = ObjectID(hex: article.revision) else { continue }
             bodies[article.path] = ArticleParser.parse(path: article.path, bytes: try repository.blob(id)).0.body
         }
         let bundles = bundled ? Set(manifest.articles.map(\.slug)) : []
-        // The repository's own stylesheet and logo, as HEAD has them (issue 33).
-        let headTree = try repository.commit(try repository.headCommit()).tree
-        func file(_ path: GitPath) throws -> [UInt8]? {
-            guard let entry = try repository.entry(at: path, inTree: headTree), entry.kind == .blob || entry.kind == .executable else { return nil }
-            return try repository.blob(entry.id)
-        }
-        let stylesheet = try file(SiteRenderer.stylesheetPath).map { String(decoding: $0, as: UTF8.self) }
-        let footer = try file(SiteRenderer.footerPath).map { String(decoding: $0, as: UTF8.self) }
+        // The repository's own stylesheet, footer and logo, as the configuration in force has
+        // them (signed where a root governs: a stylesheet can hide a disclaimer).
+        let stylesheet = siteFiles[SiteRenderer.stylesheetPath].map { String(decoding: $0, as: UTF8.self) }
+        let footer = siteFiles[SiteRenderer.footerPath].map { String(decoding: $0, as: UTF8.self) }
         let pages = SiteRenderer.render(manifest, bodies: bodies, bundles: bundles, content: content, stylesheet: stylesheet, footer: footer)
         var out = Dictionary(pages.map { (GitPath($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { first, _ in first })
         if let site = manifest.site, let logo = site.logo, let name = SiteRenderer.logoFile(site) {
-            guard let bytes = try file(GitPath(logo)) else {
-                throw ReviewError(file: Policy.path, "the site's logo '\(logo)' is not a file at HEAD",
-                                  remedy: "commit the logo there, or fix 'logo:' under site: in the policy")
+            guard let bytes = siteFiles[GitPath(logo)] else {
+                throw ReviewError(file: Policy.path, "the site's logo '\(logo)' is not a file of the configuration in force",
+                                  remedy: "commit the logo there (and have governance sign it, where a root governs), or fix 'logo:' under site: in the policy")
             }
             out[GitPath(name)] = bytes
         }

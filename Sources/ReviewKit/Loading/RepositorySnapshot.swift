@@ -25,6 +25,9 @@ public struct RepositorySnapshot: Sendable {
     /// Every sign-off record file the branch's history ever held, in history order (what a
     /// signed publication attests).
     var recordHistory: [(path: GitPath, blob: ObjectID)] = []
+    /// The site's stylesheet, footer and logo (`Reviews/site/`) of the configuration in force:
+    /// what publish and the desk's preview draw pages with (never what was merely committed).
+    public var siteFiles: [GitPath: [UInt8]] = [:]
     /// The accepted-findings baseline in force (`Reviews/accepted-findings.yml`; signed where a
     /// root governs).
     public var acceptedFindings = AcceptedFindings()
@@ -327,6 +330,7 @@ private struct SnapshotLoader {
         snapshot.disclaimerHistory = disclaimerHistory
         snapshot.governance = governed.chain
         snapshot.recordHistory = recordHistory
+        snapshot.siteFiles = configuration.siteFiles
         snapshot.acceptedFindings = configuration.acceptedFindings
         // What only the reading needed (the history index, the cache, the parsed files) is let
         // go of by a process that exits next, not freed object by object (``Teardown``).
@@ -541,6 +545,8 @@ struct Configuration {
     var acknowledgedRecords: Set<AcknowledgedRecords.Entry> = []
     /// Content-rule findings counted as in the baseline (`Reviews/accepted-findings.yml`).
     var acceptedFindings = AcceptedFindings()
+    /// The site's stylesheet, footer and logo (`Reviews/site/`), as the configuration in force has them.
+    var siteFiles: [GitPath: [UInt8]] = [:]
 
     /// - Parameter readingReviewers: parse reviewers.yml too (`reviewer add` edits its text
     ///   instead, and can repair a reviewers file that does not parse).
@@ -549,8 +555,10 @@ struct Configuration {
         for path in [Policy.path, Reviewer.path, IgnoreRevisions.path, AcknowledgedRecords.path, AcceptedFindings.path] {
             files[path] = try fileBytes(path, in: repository, tree: tree)
         }
-        for entry in try repository.files(under: GitPath(ContentLayout.disclaimersDirectory), inTree: tree) where entry.kind == .blob {
-            files[entry.path] = try repository.blob(entry.id)
+        for directory in [ContentLayout.disclaimersDirectory, ConfigurationFiles.siteDirectory] {
+            for entry in try repository.files(under: GitPath(directory), inTree: tree) where entry.kind == .blob {
+                files[entry.path] = try repository.blob(entry.id)
+            }
         }
         return try parse(files, at: revision, readingReviewers: readingReviewers)
     }
@@ -588,15 +596,16 @@ struct Configuration {
         let ignored = try files[IgnoreRevisions.path].map { (bytes) throws(ReviewError) in try IgnoreRevisions.parse(bytes) } ?? []
         let acknowledged = try files[AcknowledgedRecords.path].map { (bytes) throws(ReviewError) in try AcknowledgedRecords.parse(bytes) } ?? []
         let accepted = try files[AcceptedFindings.path].map { (bytes) throws(ReviewError) in try AcceptedFindings.parse(bytes) } ?? AcceptedFindings()
+        let site = files.filter { $0.key.hasPrefix(ConfigurationFiles.siteDirectory + "/") }
         guard readingReviewers else {
             return Configuration(policy: policy, reviewers: [], disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged,
-                                 acceptedFindings: accepted)
+                                 acceptedFindings: accepted, siteFiles: site)
         }
         let reviewers = try files[Reviewer.path].map { (bytes) throws(ReviewError) in
             try ReviewersParser.parse(bytes, roles: policy.roles)
         } ?? []
         return Configuration(policy: policy, reviewers: reviewers, disclaimers: disclaimers, ignoredRevisions: ignored, acknowledgedRecords: acknowledged,
-                             acceptedFindings: accepted)
+                             acceptedFindings: accepted, siteFiles: site)
     }
 
     /// Where articles live as the committed policy at `commit` says (the contract's layout when
