@@ -27,7 +27,7 @@ import Testing
     @Test func theFixedRulesAreNotContentRules() {
         // The contract's content rules: structure, readability, links, hidden characters.
         #expect(Set(RuleID.adjustable) == [.introWithoutList, .repeatedText, .runInQuestion, .headingStructure, .imageWithoutAlt,
-                                           .hiddenCharacters, .brokenLink, .linkCaseMismatch, .readingLevel])
+                                           .hiddenCharacters, .brokenLink, .linkCaseMismatch, .readingLevel, .rawHTMLShown])
         for rule: RuleID in [.missingDisclaimer, .overdue, .lastUpdatedNotBumped, .recordTampered, .unsignedConfiguration, .renderIntegrity,
                              .confusablePaths, .invalidSuppression] {
             #expect(!rule.isContent, "\(rule)")

@@ -135,7 +135,7 @@ import Testing
 
     @Test func severitiesFollowTheContract() {
         let warnings: Set<RuleID> = [.dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
-                                     .linkCaseMismatch, .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression]
+                                     .linkCaseMismatch, .rawHTMLShown, .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression]
         for rule in RuleID.allCases { #expect((rule.severity == .warning) == warnings.contains(rule), "\(rule)") }
     }
 

@@ -45,6 +45,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case runInQuestion = "run-in-question"
     case headingStructure = "heading-structure"
     case imageWithoutAlt = "image-without-alt"
+    /// Raw HTML a page shows as literal text (pages never pass it through).
+    case rawHTMLShown = "raw-html-shown"
     /// Bidirectional controls or invisible characters anywhere in an article.
     case hiddenCharacters = "hidden-characters"
     /// A link or image to another article or file that does not exist at the revision.
@@ -89,7 +91,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
              .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths:
             .error
-        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel, .linkCaseMismatch,
+        case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel, .linkCaseMismatch, .rawHTMLShown,
              .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression:
             .warning
         }
@@ -101,7 +103,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     /// policy, `<!-- review-ignore … -->` comments in articles, the accepted-findings baseline).
     /// The contract's rules, the record's and governance's are fixed: they decide what is approved.
     public static let adjustable: [RuleID] = [.introWithoutList, .repeatedText, .runInQuestion, .headingStructure, .imageWithoutAlt,
-                                              .hiddenCharacters, .brokenLink, .linkCaseMismatch, .readingLevel]
+                                              .hiddenCharacters, .brokenLink, .linkCaseMismatch, .readingLevel, .rawHTMLShown]
 
     /// Whether this is one of the content rules (``adjustable``).
     public var isContent: Bool { Self.adjustable.contains(self) }

@@ -33,6 +33,13 @@ public enum MarkdownHTML {
             let level = min(max(node.level, 1), 6)
             out += "<h\(level)>"; children(); out += "</h\(level)>\n"
         case .blockQuote:
+            // A GitHub alert (`> [!WARNING]` on the quote's first line) is a callout, titled.
+            if let alert = Alert.of(node) {
+                out += "<div class=\"callout \(alert.kind)\" role=\"note\">\n<p class=\"callout-title\"><strong>\(alert.title)</strong></p>\n"
+                for child in alert.rest { render(child, links, into: &out) }
+                out += "</div>\n"
+                return
+            }
             out += "<blockquote>\n"; children(); out += "</blockquote>\n"
         case .list:
             let isTight = node.children.allSatisfy { item in item.children.count <= 1 }
@@ -54,6 +61,9 @@ public enum MarkdownHTML {
         case .codeBlock:
             out += "<pre><code>" + escape(node.literal) + "</code></pre>\n"
         case .htmlBlock:
+            // A comment is for authors (review-ignore, notes), never shown; other raw HTML is
+            // shown as text, never passed through (the raw-html-shown rule reports it).
+            if Alert.isComment(node.literal) { return }
             out += "<p>" + escape(node.literal) + "</p>\n"
         case .thematicBreak:
             out += "<hr/>\n"
@@ -81,6 +91,7 @@ public enum MarkdownHTML {
         case .code:
             out += "<code>" + escape(node.literal) + "</code>"
         case .htmlInline:
+            if Alert.isComment(node.literal) { return }
             out += escape(node.literal)
         case .emphasis:
             out += "<em>"; children(); out += "</em>"
@@ -292,4 +303,43 @@ public struct SiteLinks: Sendable {
     /// Whether `text` is ASCII: each byte is then a character, and cutting at bytes is cutting at
     /// characters.
     private static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+}
+
+/// GitHub's alerts: a block quote whose first line is `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`,
+/// `[!WARNING]` or `[!CAUTION]` renders as a titled callout (what readers of GitHub see), not
+/// as a quote starting with the marker's text.
+enum Alert {
+    static let titles = ["note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"]
+
+    /// The kind (lowercase), its title, and the quote's blocks after the marker.
+    static func of(_ quote: MarkdownNode) -> (kind: String, title: String, rest: [MarkdownNode])? {
+        guard var first = quote.children.first, first.kind == .paragraph else { return nil }
+        // The marker is the paragraph's first line: text nodes up to the first line break.
+        var marker = ""
+        var consumed = 0
+        for child in first.children {
+            if child.kind == .softBreak || child.kind == .lineBreak { consumed += 1; break }
+            guard child.kind == .text else { return nil }
+            marker += child.literal
+            consumed += 1
+        }
+        let trimmed = marker.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("[!"), trimmed.hasSuffix("]"),
+              let title = titles[String(trimmed.dropFirst(2).dropLast()).lowercased()] else { return nil }
+        first.children.removeFirst(consumed)
+        var rest = Array(quote.children.dropFirst())
+        if !first.children.isEmpty { rest.insert(first, at: 0) }
+        return (String(trimmed.dropFirst(2).dropLast()).lowercased(), title, rest)
+    }
+
+    /// Whether raw HTML is nothing but comments (and white space).
+    static func isComment(_ html: String) -> Bool {
+        var rest = Substring(html).drop { $0.isWhitespace }
+        guard !rest.isEmpty else { return false }
+        while !rest.isEmpty {
+            guard rest.hasPrefix("<!--"), let end = rest.range(of: "-->") else { return false }
+            rest = rest[end.upperBound...].drop { $0.isWhitespace }
+        }
+        return true
+    }
 }

@@ -326,6 +326,10 @@ public enum SiteRenderer {
         .reviewed { margin: 0.2rem 0; font-weight: 600; color: #0b5d3b; }
         time { white-space: nowrap; }
         .overdue { border-left: 4px solid #b32d2e; background: #fcf0f1; padding: 0.6rem 0.9rem; }
+        .callout { border-left: 4px solid #1d4f91; background: #eef3fa; padding: 0.6rem 0.9rem; margin: 1rem 0; }
+        .callout.warning, .callout.caution { border-left-color: #b32d2e; background: #fcf0f1; }
+        .callout.important { border-left-color: #6b3fa0; background: #f4effa; }
+        .callout-title { margin: 0 0 0.3rem; }
         .overdue-tag { color: #b32d2e; font-size: 0.85em; font-weight: 600; }
         .disclaimer { margin-top: 2rem; border-top: 1px solid #dcdcde; padding-top: 0.8rem; color: #3c434a; font-size: 0.95em; }
         .dates { margin: 0.3rem 0 0; color: #50575e; }

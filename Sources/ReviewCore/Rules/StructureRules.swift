@@ -124,6 +124,7 @@ public struct BodyText: Sendable {
 public enum StructureRules {
     public static let all: [any StructureRule.Type] = [
         IntroWithoutListRule.self, RepeatedTextRule.self, RunInQuestionRule.self, HeadingStructureRule.self, ImageAltRule.self,
+        RawHTMLRule.self,
     ]
 
     /// Every structure finding for a parsed body (paths are set by the caller).
@@ -651,6 +652,30 @@ public enum ImageAltRule: StructureRule {
                 findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + node.pointee.line - 1,
                                         "the image \(node.pointee.url) has no description; write one between the brackets: ![what it shows](…)"))
             }
+        }
+        return findings.sorted()
+    }
+}
+
+/// `raw-html-shown`: raw HTML in an article is never passed through to pages (it could carry
+/// script), so a reader sees it as literal text (`<div class="callout">` on a patient's page).
+/// Comments are not shown, and are not reported.
+public enum RawHTMLRule: StructureRule {
+    public static let description = RuleDescription(
+        ids: [.rawHTMLShown], summary: "Raw HTML that published pages show as literal text.",
+        rationale: "Pages never pass raw HTML through, so readers would see the tags themselves.")
+
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
+        var findings: [Finding] = []
+        var lines: Set<Int> = []
+        body.document.forEachNode { node in
+            let kind = node.pointee.kind
+            guard kind == .htmlBlock || kind == .htmlInline, !Alert.isComment(node.pointee.literal) else { return }
+            let line = firstLine + node.pointee.line - 1
+            guard lines.insert(line).inserted else { return }
+            let tag = node.pointee.literal.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40)
+            findings.append(Finding(.rawHTMLShown, path: "", line: line,
+                                    "raw HTML '\(tag)' is shown to readers as text, since pages never pass HTML through; write it in Markdown (a callout is '> [!NOTE]', a line break a blank line)"))
         }
         return findings.sorted()
     }

@@ -1,0 +1,32 @@
+import Paths
+import Testing
+@testable import ReviewCore
+
+/// What readers would see (issue 32, item 4): GitHub alerts render as callouts; raw HTML a page
+/// would show as literal text is a finding; comments (review-ignore, authors' notes) are never shown.
+@Suite struct RawHTMLAndAlertTests {
+    @Test(arguments: [("NOTE", "note", "Note"), ("WARNING", "warning", "Warning"), ("tip", "tip", "Tip"),
+                      ("IMPORTANT", "important", "Important"), ("CAUTION", "caution", "Caution")])
+    func alertsRenderAsCallouts(marker: String, kind: String, title: String) {
+        let html = MarkdownHTML.render("> [!\(marker)]\n> Do not take it with alcohol.\n")
+        #expect(html == "<div class=\"callout \(kind)\" role=\"note\">\n<p class=\"callout-title\"><strong>\(title)</strong></p>\n<p>Do not take it with alcohol.</p>\n</div>\n", "\(html)")
+    }
+
+    @Test func aQuoteIsStillAQuoteAndAnUnknownMarkerIsText() {
+        #expect(MarkdownHTML.render("> Plain quote.\n") == "<blockquote>\n<p>Plain quote.</p>\n</blockquote>\n")
+        #expect(MarkdownHTML.render("> [!DANGER]\n> text\n").hasPrefix("<blockquote>"))
+    }
+
+    @Test func commentsAreNeverShownAndOtherHTMLIsReported() {
+        let body = "<!-- review-ignore repeated-text: quoted twice on purpose -->\nText.\n\n<div class=\"callout\">Warning</div>\n\nInline <b>bold</b> and <!-- a note --> here.\n"
+        let html = MarkdownHTML.render(body)
+        #expect(!html.contains("review-ignore") && !html.contains("a note"), "\(html)")
+        #expect(html.contains("&lt;div class=&quot;callout&quot;&gt;"), "\(html)")
+        let findings = RawHTMLRule.check(BodyText(MarkdownParser.parse(body)), firstLine: 5)
+        #expect(findings.map(\.rule) == [.rawHTMLShown, .rawHTMLShown], "\(findings)")
+        #expect(findings.map(\.line) == [8, 10])
+        #expect(findings.first?.message.contains("shown to readers as text") == true)
+        #expect(findings.allSatisfy { $0.severity == .warning } && RuleID.rawHTMLShown.isContent)
+        #expect(RawHTMLRule.check(BodyText(MarkdownParser.parse("<!-- only a comment -->\n\nText.\n")), firstLine: 1).isEmpty)
+    }
+}
