@@ -30,3 +30,25 @@ import Testing
         #expect(RawHTMLRule.check(BodyText(MarkdownParser.parse("<!-- only a comment -->\n\nText.\n")), firstLine: 1).isEmpty)
     }
 }
+
+/// Unfinished text is a finding (issue 32, item 6): what `review new` writes, and what PlatyPS
+/// leaves, blocks and holds the article back until it is written.
+@Suite struct UnfilledPlaceholderTests {
+    private func findings(_ body: String) -> [Finding] {
+        UnfilledPlaceholderRule.check(BodyText(MarkdownParser.parse(body)), firstLine: 1)
+    }
+
+    @Test func theNewArticleTemplateAndPlatyPSPlaceholdersAreFound() {
+        #expect(findings("# Flu\n\n**Short answer:** …\n").map(\.line) == [3])
+        #expect(findings("## DESCRIPTION\n\n{{ Fill in the Description }}\n").map(\.line) == [3])
+        #expect(findings("...\n").count == 1)
+        #expect(findings("# Flu\n\n**Short answer:** …\n").allSatisfy { $0.severity == .error && !$0.rule.isContent })
+    }
+
+    @Test func writtenTextAndCodeAreNot() {
+        #expect(findings("# Flu\n\n**Short answer:** rest and fluids usually help within a week.\n").isEmpty)
+        #expect(findings("The list goes on…\n").isEmpty)
+        #expect(findings("Use `{{ name }}` in the template.\n\n```\n{{ Fill in }}\n```\n").isEmpty)
+        #expect(findings("Symptoms include: fever, cough…\n").isEmpty)
+    }
+}

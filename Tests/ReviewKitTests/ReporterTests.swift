@@ -87,7 +87,7 @@ enum ReporterFixture {
         // render-integrity reports a renderer bug, which no article can cause (its own tests).
         // The fixture is ungoverned; governance has its own tests (GovernanceTests), and so do
         // confusable paths (PathIdentityTests).
-        #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory, .historyMissing, .historyRewritten, .rawHTMLShown, .outdatedDisclaimer, .renderIntegrity,
+        #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory, .historyMissing, .historyRewritten, .rawHTMLShown, .unfilledPlaceholder, .outdatedDisclaimer, .renderIntegrity,
                                                                       .readingLevel, .unsignedConfiguration, .configurationRollback,
                                                                       .trustRootMismatch, .trustRootRequired, .unpinnedTrustRoot,
                                                                       .unjustifiedPublication, .confusablePaths]))

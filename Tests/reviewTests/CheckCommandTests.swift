@@ -137,8 +137,15 @@ import TestSupport
         #expect(duplicate.status == 2)
         let unknown = try ReviewRun(["new", "other", "--title", "x", "--category", "astrology"], in: site)
         #expect(unknown.status == 2 && unknown.stderr.contains("no category 'astrology'"))
-        // Parsed by the same parser that checks it: no findings but "awaiting review".
+        // Parsed by the same parser that checks it: its one finding is the placeholder it leaves
+        // to be written (issue 32, item 6), which blocks until the text is there.
         let (_, findings) = ArticleParser.parse(path: "Articles/migraine.md", bytes: Array(text.utf8))
-        #expect(findings.isEmpty)
+        #expect(findings.map(\.rule) == [.unfilledPlaceholder], "\(findings)")
+        let written = text.replacingOccurrences(of: "**Short answer:** …", with: "**Short answer:** most migraines settle with rest and simple painkillers.")
+        #expect(ArticleParser.parse(path: "Articles/migraine.md", bytes: Array(written.utf8)).1.isEmpty)
+        try Git.run(["add", "-A"], in: site)
+        try Git.run(["commit", "-qm", "A new article, not yet written"], in: site)
+        let check = try ReviewRun(["check", "--as-of", "2026-11-25"], in: site)
+        #expect(check.status == 1 && check.stdout.contains("[unfilled-placeholder]"), "\(check.stdout)")
     }
 }

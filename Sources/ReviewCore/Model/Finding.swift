@@ -47,6 +47,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case imageWithoutAlt = "image-without-alt"
     /// Raw HTML a page shows as literal text (pages never pass it through).
     case rawHTMLShown = "raw-html-shown"
+    /// Text a template left to be written (`**Short answer:** …`, `{{ Fill in the Description }}`).
+    case unfilledPlaceholder = "unfilled-placeholder"
     /// Bidirectional controls or invisible characters anywhere in an article.
     case hiddenCharacters = "hidden-characters"
     /// A link or image to another article or file that does not exist at the revision.
@@ -89,7 +91,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing, .historyRewritten,
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
-             .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths:
+             .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths, .unfilledPlaceholder:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel, .linkCaseMismatch, .rawHTMLShown,
              .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression:

@@ -124,7 +124,7 @@ public struct BodyText: Sendable {
 public enum StructureRules {
     public static let all: [any StructureRule.Type] = [
         IntroWithoutListRule.self, RepeatedTextRule.self, RunInQuestionRule.self, HeadingStructureRule.self, ImageAltRule.self,
-        RawHTMLRule.self,
+        RawHTMLRule.self, UnfilledPlaceholderRule.self,
     ]
 
     /// Every structure finding for a parsed body (paths are set by the caller).
@@ -654,6 +654,39 @@ public enum ImageAltRule: StructureRule {
             }
         }
         return findings.sorted()
+    }
+}
+
+/// `unfilled-placeholder`: text a template left to be written: a paragraph that is only a label
+/// and an ellipsis (`**Short answer:** …`, what `review new` writes) or a `{{ … }}` placeholder
+/// (`{{ Fill in the Description }}`, as PlatyPS writes) outside code. Blocking, and it holds the
+/// article back from publishing until the text is written.
+public enum UnfilledPlaceholderRule: StructureRule {
+    public static let description = RuleDescription(
+        ids: [.unfilledPlaceholder], summary: "Text a template left to be written is still a placeholder.",
+        rationale: "A reader would get '…' or '{{ Fill in the Description }}' where the answer should be.")
+
+    public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
+        var found: [Int: String] = [:]
+        // A paragraph that is only a label and an ellipsis.
+        for block in body.blocks where block.kind == .paragraph || block.kind == .heading {
+            let text = block.text
+            guard text.hasSuffix("…") || text.hasSuffix("...") else { continue }
+            let label = String(text.dropLast(text.hasSuffix("…") ? 1 : 3)).trimmingCharacters(in: .whitespaces)
+            if label.isEmpty || (label.hasSuffix(":") && label.count <= 40) { found[block.line] = text }
+        }
+        // `{{ … }}` in text (never in code, which is a node of its own).
+        body.document.forEachNode { node in
+            guard node.pointee.kind == .text else { return }
+            let text = node.pointee.literal
+            guard let open = text.range(of: "{{"), let close = text.range(of: "}}", range: open.upperBound..<text.endIndex),
+                  text[open.upperBound..<close.lowerBound].contains(where: \.isLetter), found[node.pointee.line] == nil else { return }
+            found[node.pointee.line] = String(text[open.lowerBound..<close.upperBound])
+        }
+        return found.map { line, placeholder in
+            Finding(.unfilledPlaceholder, path: "", line: firstLine + line - 1,
+                    "'\(placeholder.prefix(60))' is a placeholder a template left; write the text readers need here (the article is held back from publishing until then)")
+        }.sorted()
     }
 }
 

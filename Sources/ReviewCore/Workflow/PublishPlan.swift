@@ -39,7 +39,7 @@ public struct PublishPlan: Sendable {
     /// revision would be published: a record that does not count never lets an article out.
     static let holdingRules: Set<RuleID> = [
         .recordTampered, .unreadableRecord, .badSignature, .unknownReviewer, .roleNotHeld, .keyExpired, .selfApproval,
-        .timestampOutOfRange, .separationOfDuties, .historyMissing, .confusablePaths,
+        .timestampOutOfRange, .separationOfDuties, .historyMissing, .confusablePaths, .unfilledPlaceholder,
     ]
 
     public enum Change: Sendable, Equatable {
@@ -73,6 +73,8 @@ public struct PublishPlan: Sendable {
             } else if let finding = status.findings.first(where: { holdingRules.contains($0.rule) && $0.severity == .error }) {
                 decision = .failure(Reason(text: finding.rule == .confusablePaths
                     ? "confusable-paths: its path reads like another article's; rename one of them first"
+                    : finding.rule == .unfilledPlaceholder
+                    ? "unfilled-placeholder on line \(finding.line ?? 0): write the text the template left first"
                     : "\(finding.rule.rawValue) on \(finding.path): fix the record history first"))
             } else {
                 decision = decide(facts, status, configuration)
