@@ -254,7 +254,8 @@ private struct SnapshotLoader {
                     slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
         }
         let recordsOf = Self.recordOwners(log.records, files: files, placed: placed.map { ($0.directory, $0.changes) })
-        let textChanges = try textChanges(placed: placed.map { ($0.article, $0.changes) }, files: files, tracking: tracking, engine: engine,
+        let textChanges = try textChanges(placed: placed.map { ($0.article, $0.changes) }, files: files, tracking: tracking,
+                                          followed: histories, engine: engine,
                                           walk: walk, ignored: ignored, shallow: report.reachedShallowBoundary, mapping: frontMatter)
         for i in inputs.indices {
             let file = inputs[i].file
@@ -343,24 +344,45 @@ private struct SnapshotLoader {
     /// followed (one more walk, for those articles only) and each change compared with the
     /// revision before it, newest first, until one altered the text, or the changes reach
     /// last-updated, or the commit that created the file. Keyed by index into `files`.
+    /// Answers found by an earlier run are taken from the ``TextChangeCache`` (when caches are
+    /// used), so a run where those articles did not change neither walks nor reads for them.
     private func textChanges(placed: [(article: Article, changes: [ChangeFact])], files: [FileLastChange], tracking: [GitPath: Set<ObjectID>],
-                             engine: HistoryEngine, walk: String, ignored: Set<String>, shallow: Bool,
-                             mapping: FrontMatterMapping) throws -> [Int: TextChange] {
+                             followed: [GitPath: [FileRevision]], engine: HistoryEngine, walk: String, ignored: Set<String>,
+                             shallow: Bool, mapping: FrontMatterMapping) throws -> [Int: TextChange] {
         let candidates = placed.indices.filter { i in
             guard let date = placed[i].article.lastUpdated, placed[i].article.line(of: mapping.lastUpdated) != nil,
                   let last = placed[i].changes.first, last.changedContent else { return false }
             return LastUpdatedNotBumpedRule.isLate(last, after: date)
         }
         guard !candidates.isEmpty else { return [:] }
+        // What each answer depends on (a history cut short by a shallow clone is not stored).
+        var store = usesCaches && !shallow ? TextChangeCache.load(gitDirectory: repository.gitDirectory) : nil
+        let ignoredDigest = TextChangeCodec.digest(ignored: ignored)
+        var keys: [Int: TextChangeCodec.Key] = [:]
+        var out: [Int: TextChange] = [:]
+        if store != nil {
+            for i in candidates {
+                guard let last = files[i].commit?.id, let date = placed[i].article.lastUpdated else { continue }
+                let key = TextChangeCodec.key(path: files[i].path, lastChange: last, blob: files[i].blob, lastUpdated: date, mapping: mapping,
+                                              ignored: ignoredDigest, followed: tracking[files[i].path] != nil, onlyMoved: files[i].onlyMoved)
+                keys[i] = key
+                if let entry = store?[key.id], entry.key == key.material { out[i] = entry.answer }
+            }
+        }
+        let searched = candidates.filter { out[$0] == nil }
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
         var histories: [GitPath: [ChangeFact]] = [:]
-        let untracked = candidates.filter { tracking[files[$0].path] == nil }
+        // Merges among the changes followed (by commit), whose two sides' order may depend on later commits.
+        var merges: Set<String> = []
+        for i in searched { for step in followed[files[i].path] ?? [] where step.commit.parents.count > 1 { merges.insert(step.commit.id.hex) } }
+        let untracked = searched.filter { tracking[files[$0].path] == nil }
         if !untracked.isEmpty {
             var more = tracking
             for i in untracked { more[files[i].path] = [never] }
             let report = try engine.lastChanges(in: repository, at: revision, under: walk, tracking: more)
             for i in untracked {
                 guard let steps = report.histories[files[i].path] else { continue }
+                for step in steps where step.commit.parents.count > 1 { merges.insert(step.commit.id.hex) }
                 let changes = steps.map { Self.changeFact($0.commit, blob: $0.blob) }
                 let kept = changes.filter { !ignored.contains($0.commit) }
                 histories[files[i].path] = kept.isEmpty ? Array(changes.suffix(1)) : kept
@@ -374,11 +396,12 @@ private struct SnapshotLoader {
             texts[blob] = found
             return found
         }
-        var out: [Int: TextChange] = [:]
-        for i in candidates {
+        for i in searched {
             let changes = histories[files[i].path] ?? placed[i].changes
             guard let date = placed[i].article.lastUpdated else { continue }
             var answer = TextChange.none
+            // The changes looked at; none a merge: the answer does not depend on their order.
+            var orderFixed = true
             for (n, change) in changes.enumerated() {
                 guard LastUpdatedNotBumpedRule.isLate(change, after: date) else { break }
                 guard n + 1 < changes.count else {
@@ -386,6 +409,7 @@ private struct SnapshotLoader {
                     if shallow || changes.count == 1 && histories[files[i].path] == nil { answer = .change(change) }
                     break
                 }
+                if merges.contains(change.commit) { orderFixed = false }
                 guard change.changedContent else { continue }
                 if try text(change.blobAfter) != text(changes[n + 1].blobAfter) {
                     answer = .change(change)
@@ -393,6 +417,12 @@ private struct SnapshotLoader {
                 }
             }
             out[i] = answer
+            if orderFixed, let key = keys[i] { store?.insert(TextChangeCodec.Entry(key: key.material, answer: answer), for: key.id) }
+        }
+        if var store {
+            // A full read keeps only what this revision's articles use, so the cache does not grow with history.
+            if only == nil { store.keep(only: Set(keys.values.map(\.id))) }
+            store.save(repository)
         }
         return out
     }

@@ -1,0 +1,101 @@
+import Paths
+import BinaryStore
+import Crypto
+import GitKit
+import ReviewCore
+
+/// The answers of the loader's search for the newest change readers can see
+/// (``ArticleFacts/textChange``), in `<git dir>/review/text-changes.cache` (a ``BlobCache``),
+/// so a run at a revision where those articles did not change neither follows their history
+/// again nor reads and compares their old revisions.
+///
+/// An answer is looked up by everything it depends on (``key(path:lastChange:blob:lastUpdated:mapping:ignored:followed:onlyMoved:)``):
+/// the article's path and the commit that last changed it at the revision read (which fix the
+/// path's history: the walk reaches the older commits only through that one), the revisions
+/// ignored (skipped in it), whether that history was already followed and whether the last
+/// change only moved the file, its current blob, its last-updated day (where the search stops)
+/// and the front-matter keys readers see (title, summary). Only answers the order of that
+/// history cannot change are stored (the loader stores none that passed a merge which changed
+/// the file, whose two sides the walk lists in an order later commits may change). Like every
+/// cache here it only saves time, on a content rule: a missing, damaged or foreign file, or an
+/// entry whose key does not match, means searching again, with the same answer.
+typealias TextChangeCache = BlobCache<TextChangeCodec>
+
+enum TextChangeCodec: BlobCacheCodec {
+    static let name = "text-changes.cache"
+    static let magic = "review text changes 1"
+
+    struct Entry: Sendable, Equatable {
+        /// The key's bytes, compared on every lookup (the entry is filed under their digest).
+        var key: [UInt8]
+        /// `.none` or `.change` (never `.notLookedFor`).
+        var answer: TextChange
+    }
+
+    /// Where an answer is filed, and the bytes it must have been stored under.
+    struct Key: Sendable, Hashable {
+        var id: ObjectID
+        var material: [UInt8]
+    }
+
+    /// A digest of the revisions ignored, for ``key(path:lastChange:blob:lastUpdated:mapping:ignored:followed:onlyMoved:)``.
+    static func digest(ignored: Set<String>) -> [UInt8] {
+        Array(SHA256.hash(data: Array(ignored.sorted().joined(separator: "\n").utf8)))
+    }
+
+    static func key(path: GitPath, lastChange: ObjectID, blob: ObjectID, lastUpdated: Day, mapping: FrontMatterMapping,
+                    ignored: [UInt8], followed: Bool, onlyMoved: Bool) -> Key {
+        var w = BinaryWriter()
+        w.u32(UInt32(path.byteCount))
+        w.raw(path.bytes)
+        w.raw(lastChange.bytes)
+        w.raw(blob.bytes)
+        w.i64(Int64(lastUpdated.daysSinceEpoch))
+        w.string(mapping.title)
+        w.string(mapping.summary)
+        w.raw(ignored)
+        w.bool(followed)
+        w.bool(onlyMoved)
+        let digest = Array(SHA256.hash(data: w.data))
+        return Key(id: ObjectID(bytes: digest[0..<20])!, material: w.data)
+    }
+
+    static func write(_ entry: Entry, into w: inout BinaryWriter) {
+        w.u32(UInt32(entry.key.count))
+        w.raw(entry.key)
+        guard case .change(let c) = entry.answer else { w.u8(0); return }
+        w.u8(1)
+        for text in [c.commit, c.authorName, c.authorEmail] { w.string(text) }
+        w.i64(Int64(c.date.daysSinceEpoch))
+        w.i64(Int64(c.localDate.daysSinceEpoch))
+        w.i64(c.time)
+        w.i64(c.authorTime)
+        w.strings(c.coAuthors)
+        w.string(c.committerName)
+        w.string(c.committerEmail)
+        w.optionalString(c.blobAfter)
+        w.bool(c.changedContent)
+    }
+
+    static func read(_ r: inout BinaryReader) -> Entry? {
+        guard let length = r.u32(), let key = r.raw(Int(length)), let kind = r.u8() else { return nil }
+        switch kind {
+        case 0: return Entry(key: Array(key), answer: .none)
+        case 1:
+            guard let commit = r.string(), let authorName = r.string(), let authorEmail = r.string(),
+                  let date = r.i64(), let localDate = r.i64(), let time = r.i64(), let authorTime = r.i64(),
+                  let coAuthors = r.strings(), let committerName = r.string(), let committerEmail = r.string(),
+                  let blobAfter = r.optionalString(), let changedContent = r.bool() else { return nil }
+            var fact = ChangeFact(commit: commit, authorName: authorName, authorEmail: authorEmail,
+                                  date: Day(daysSinceEpoch: Int(date)), localDate: Day(daysSinceEpoch: Int(localDate)), blobAfter: blobAfter)
+            fact.time = time
+            fact.authorTime = authorTime
+            fact.coAuthors = coAuthors
+            fact.committerName = committerName
+            fact.committerEmail = committerEmail
+            fact.changedContent = changedContent
+            return Entry(key: Array(key), answer: .change(fact))
+        default: return nil
+        }
+    }
+}
