@@ -47,6 +47,16 @@ import TestSupport
         #expect(try notBumped(content, "a").count == 1)
     }
 
+    /// The same for an article whose whole history is followed anyway (it has a sign-off): its
+    /// one change is its creation (it had been flagged).
+    @Test func theCreatingCommitOfAnArticleWithSignOffsNeedsNoBumpEither() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        _ = try write(content, "b", page(lastUpdated: "2026-03-01", body: "New article."), on: "2026-03-11")
+        try content.signOff("b", as: "ann", role: "medical", on: "2026-03-12")
+        #expect(try notBumped(content, "b").isEmpty)
+        #expect(try content.session(usesCaches: false).status(asOf: Day("2026-06-01")!).articles[0].findings.allSatisfy { $0.rule != .lastUpdatedNotBumped })
+    }
+
     @Test func aFewDaysBetweenTheDateAndTheCommitAreTolerated() throws {
         let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
         _ = try write(content, "a", page(lastUpdated: "2026-01-01", body: "First."), on: "2026-01-01")

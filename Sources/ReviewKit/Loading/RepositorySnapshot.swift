@@ -405,8 +405,10 @@ private struct SnapshotLoader {
             for (n, change) in changes.enumerated() {
                 guard LastUpdatedNotBumpedRule.isLate(change, after: date) else { break }
                 guard n + 1 < changes.count else {
-                    // The oldest change known: the file's creation, unless history is cut short.
-                    if shallow || changes.count == 1 && histories[files[i].path] == nil { answer = .change(change) }
+                    // The oldest change known: the file's creation (never a reason to bump), unless
+                    // history is cut short. (Both the followed history and the one searched here
+                    // reach the creation: an article with a single change was created by it.)
+                    if shallow { answer = .change(change) }
                     break
                 }
                 if merges.contains(change.commit) { orderFixed = false }
