@@ -15,14 +15,8 @@ struct GovernanceCommand: ParsableCommand {
     )
 }
 
-/// `review governance init --key ID=PUBLIC-KEY … --threshold N [--publisher ID=PUBLIC-KEY]…`.
-struct GovernanceInitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init",
-        abstract: "Create Reviews/root.yml and commit it; it counts once a threshold of its own keys signed it.")
-
-    @OptionGroup var global: GlobalOptions
-
+/// The keys of a new root, as `governance init` and `governance reroot` take them.
+struct RootKeyOptions: ParsableArguments {
     @Option(name: .customLong("key"), help: ArgumentHelp("A governance key: its holder's id and the public key 'review keygen' printed (repeatable).",
                                                          valueName: "id=public-key"))
     var keys: [String] = []
@@ -33,18 +27,35 @@ struct GovernanceInitCommand: ParsableCommand {
     @Option(name: .customLong("publisher"), help: ArgumentHelp("A key that may sign publications (repeatable).", valueName: "id=public-key"))
     var publishers: [String] = []
 
-    func run() throws {
-        let governance = try keys.map(Self.key)
-        let threshold = self.threshold ?? ThresholdAdvice.defaultThreshold(keys: governance.count)
-        let root = TrustRoot(threshold: threshold, governance: governance, publishers: try publishers.map(Self.key))
-        guard !root.governance.isEmpty else {
+    /// The root they describe, checked; warns (on stderr) about thresholds that lock or let one decide.
+    func root() throws -> TrustRoot {
+        let governance = try keys.map(GovernanceInitCommand.key)
+        guard !governance.isEmpty else {
             throw ReviewError("a root needs governance keys", remedy: "pass --key ID=PUBLIC-KEY for each governance key holder, such as three and --threshold 2")
         }
-        guard (1...root.governance.count).contains(threshold) else {
-            throw ReviewError("--threshold \(threshold) must be from 1 to the number of --key options (\(root.governance.count))",
+        let threshold = self.threshold ?? ThresholdAdvice.defaultThreshold(keys: governance.count)
+        guard (1...governance.count).contains(threshold) else {
+            throw ReviewError("--threshold \(threshold) must be from 1 to the number of --key options (\(governance.count))",
                               remedy: "for example three --key options and --threshold 2")
         }
-        for warning in ThresholdAdvice.warnings(threshold: threshold, keys: root.governance.count) { Review.printError("review: warning: " + warning) }
+        for warning in ThresholdAdvice.warnings(threshold: threshold, keys: governance.count) { Review.printError("review: warning: " + warning) }
+        return TrustRoot(threshold: threshold, governance: governance, publishers: try publishers.map(GovernanceInitCommand.key))
+    }
+}
+
+/// `review governance init --key ID=PUBLIC-KEY … --threshold N [--publisher ID=PUBLIC-KEY]…`.
+struct GovernanceInitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create Reviews/root.yml and commit it; it counts once a threshold of its own keys signed it.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var keys: RootKeyOptions
+
+    func run() throws {
+        let root = try keys.root()
+        let threshold = root.threshold
         let commit = try global.session().createRoot(root, now: global.now)
         emit("Created \(TrustRoot.path) in commit \(commit.prefix(7)): \(threshold) of \(root.governance.count) governance keys.")
         emit("Fingerprint to pin (CI secret REVIEW_TRUST_ROOT, or --trust-root): \(root.fingerprint)")
@@ -138,26 +149,11 @@ struct GovernanceRerootCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("A governance key of the new root (repeatable).", valueName: "id=public-key"))
-    var keys: [String] = []
-
-    @Option(help: "How many distinct governance keys of the new root must sign each change (default: a majority that survives one lost key).")
-    var threshold: Int?
-
-    @Option(name: .customLong("publisher"), help: ArgumentHelp("A key that may sign publications (repeatable).", valueName: "id=public-key"))
-    var publishers: [String] = []
+    @OptionGroup var keys: RootKeyOptions
 
     func run() throws {
-        let governance = try keys.map(GovernanceInitCommand.key)
-        guard !governance.isEmpty else {
-            throw ReviewError("a new root needs governance keys", remedy: "pass --key ID=PUBLIC-KEY for each governance key holder of the new root")
-        }
-        let threshold = self.threshold ?? ThresholdAdvice.defaultThreshold(keys: governance.count)
-        guard (1...governance.count).contains(threshold) else {
-            throw ReviewError("--threshold \(threshold) must be from 1 to the number of --key options (\(governance.count))")
-        }
-        for warning in ThresholdAdvice.warnings(threshold: threshold, keys: governance.count) { Review.printError("review: warning: " + warning) }
-        let root = TrustRoot(threshold: threshold, governance: governance, publishers: try publishers.map(GovernanceInitCommand.key))
+        let root = try keys.root()
+        let threshold = root.threshold, governance = root.governance
         let (commit, old, new) = try global.session().reroot(root, now: global.now)
         emit("Committed a REROOT in \(commit.prefix(7)): a new first root, \(threshold) of \(governance.count) governance keys.")
         emit("Old fingerprint: \(old)")
