@@ -87,6 +87,25 @@ extension ReviewSession {
         }
     }
 
+    /// The pending configuration change as a unified diff of each changed file, from the version
+    /// in force to HEAD (empty when nothing is pending): what a signer reads before signing.
+    public func pendingConfigurationDiff() throws(ReviewError) -> String {
+        try ReviewError.wrapping {
+            let head = try repository.headCommit()
+            let status = try readGoverned(at: head).status(head: head.hex, pinned: pin)
+            guard let pending = status.pending else { return "" }
+            let headTree = try repository.commit(head).tree
+            let baseTree = try status.current.flatMap { ObjectID(hex: $0.commit) }.map { try repository.commit($0).tree }
+            var out = ""
+            for path in pending.changedPaths {
+                let old = try baseTree.flatMap { try repository.entry(at: path, inTree: $0)?.id }
+                let new = try repository.entry(at: path, inTree: headTree)?.id
+                out += try repository.patch(from: old, to: new, path: path).text
+            }
+            return out
+        }
+    }
+
     /// `review governance init`: commits a new root (to be signed by its own keys before it
     /// counts). Refuses when the repository already has one.
     public func createRoot(_ root: TrustRoot, now: Int64) throws(ReviewError) -> String {

@@ -93,7 +93,10 @@ struct GovernanceSignCommand: ParsableCommand {
         try session.checkKeyDirectory(store)
         let key = try store.privateKey(for: signer)
         let before = try session.governanceStatus().pending
+        // What is signed, as a diff from the version in force (read it; --expect pins it).
+        let diff = try session.pendingConfigurationDiff()
         let (commit, status) = try session.signConfiguration(as: signer, key: key, now: global.now, expect: expect)
+        if !diff.isEmpty { emit("The change signed, from the version in force:\n" + TerminalStyle.current.colourDiff(TerminalSafe.cleanLines(diff)), terminator: diff.hasSuffix("\n") ? "" : "\n") }
         // With --expect the statement signed is exactly the one named; without, the one read just
         // before (the branch may have moved between: --expect makes sure).
         let what = before.map { " version \($0.version) (\($0.changedPaths.map(\.text).joined(separator: ", "))), statement \(expect ?? $0.digest)" } ?? ""
@@ -110,8 +113,16 @@ struct GovernanceStatusCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(help: "Also print the pending change as a diff of the configuration files from the version in force (what a signer signs).")
+    var diff = false
+
     func run() throws {
-        emit(try global.session().governanceStatus().text, terminator: "")
+        let session = try global.session()
+        emit(try session.governanceStatus().text, terminator: "")
+        if diff {
+            let text = try session.pendingConfigurationDiff()
+            emit(text.isEmpty ? "Nothing pending: no change to show." : TerminalStyle.current.colourDiff(TerminalSafe.cleanLines(text)), terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
     }
 }
 

@@ -45,7 +45,12 @@ import TestSupport
         #expect(added.status == 0, "\(added.stderr)")
         let waiting = try run(["governance", "status"])
         #expect(waiting.stdout.contains("Pending: version 2 changes Reviews/reviewers.yml"), "\(waiting.stdout)")
-        #expect(try run(["governance", "sign", "--as", "gov-c"]).status == 0)
+        // What a signer reads before signing: the change itself, as a diff from the version in force.
+        let diff = try run(["governance", "status", "--diff"])
+        #expect(diff.stdout.contains("diff --git a/Reviews/reviewers.yml b/Reviews/reviewers.yml"), "\(diff.stdout)")
+        #expect(diff.stdout.split(separator: "\n").contains { $0.hasPrefix("+") && $0.contains("Dr Ann") }, "\(diff.stdout)")
+        let signed = try run(["governance", "sign", "--as", "gov-c"])
+        #expect(signed.status == 0 && signed.stdout.contains("The change signed, from the version in force:\ndiff --git a/Reviews/reviewers.yml"), "\(signed.stdout)")
         let twice = try run(["governance", "sign", "--as", "gov-c"])
         #expect(twice.status == 2 && twice.stderr.contains("a key counts once"), "\(twice.stderr)")
         #expect(try run(["governance", "sign", "--as", "gov-a"]).stdout.contains("Configuration version 2 is in force"))
