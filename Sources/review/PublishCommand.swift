@@ -57,6 +57,9 @@ struct PublishCommand: ParsableCommand {
             for line in outcome.plan.summaryLines { emit(TerminalSafe.clean(line)) }
         }
         emit(outcome.plan.countsLine + (list || outcome.plan.summaryLines.isEmpty ? "" : " (--list shows each)"))
+        if let pending = outcome.pendingConfiguration {
+            Review.printError("review: note: this publication uses the configuration version in force; a change waits for governance signatures: \(TerminalSafe.clean(pending))")
+        }
         if let refusal = outcome.refusal {
             Review.printError("error: refused: \(refusal); \(Publisher.reference) was not moved")
             throw Outcome.blockingFindings

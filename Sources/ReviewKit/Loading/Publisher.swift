@@ -16,6 +16,9 @@ public enum Publisher {
         /// Why nothing was moved although there was something to publish: the plan takes down
         /// more published articles than the policy allows in one run.
         public var refusal: String? = nil
+        /// A configuration change waiting for governance signatures: this publication used the
+        /// version in force, not it (said, never silent: issue 34).
+        public var pendingConfiguration: String? = nil
     }
 
     public static let reference = RepositorySnapshot.publishedReference
@@ -53,6 +56,7 @@ public enum Publisher {
                                   remedy: "see 'review verify'; publish from the rewritten history only if the rewrite was meant: 'review publish --accept-rewrite --as PUBLISHER'")
             }
             let configuration = snapshot.configuration(asOf: asOf)
+            let pending = snapshot.trustFindings.first { $0.rule == .unsignedConfiguration || $0.rule == .configurationRollback }?.message
             let statuses = Evaluation(snapshot: snapshot, asOf: asOf).report.articles
             let previousCommit = try repository.referenceTarget(reference)
             let previousTree = try previousCommit.map { try repository.commit($0).tree }
@@ -70,7 +74,7 @@ public enum Publisher {
             // Nothing to publish and nothing published before: no empty ref is created. (When
             // articles were published before, an empty tree is committed: they must come down.)
             if dryRun || refusal != nil || (plan.entries.isEmpty && previousCommit == nil) {
-                return Outcome(plan: plan, commit: nil, upToDate: false, refusal: refusal)
+                return Outcome(plan: plan, commit: nil, upToDate: false, refusal: refusal, pendingConfiguration: pending)
             }
 
             let previousManifest = try previousTree.flatMap { (tree) throws -> PublishedManifest? in
@@ -115,7 +119,7 @@ public enum Publisher {
                 blobs.append((PublicationStatement.path, try repository.writeBlob(envelope.json)))
             }
             let tree = try repository.buildTree(base: nil, blobs: blobs)
-            if tree == previousTree { return Outcome(plan: plan, commit: nil, upToDate: true) }
+            if tree == previousTree { return Outcome(plan: plan, commit: nil, upToDate: true, pendingConfiguration: pending) }
             var message = "Publish \(plan.entries.count) article\(plan.entries.count == 1 ? "" : "s") from \(head.short)\n\n"
             for entry in plan.entries {
                 let approvals = entry.approvals.map { "\($0.role) by \($0.reviewer) on \($0.date)" }.joined(separator: ", ")
@@ -128,7 +132,7 @@ public enum Publisher {
             try repository.withWriteLock(lockFiles: [reference + ".lock"]) { () throws(RepositoryError) in
                 try repository.updateReference(reference, to: commit, expected: previousCommit, message: "review publish")
             }
-            return Outcome(plan: plan, commit: commit.hex, upToDate: false)
+            return Outcome(plan: plan, commit: commit.hex, upToDate: false, pendingConfiguration: pending)
         }
     }
 
