@@ -5,19 +5,28 @@ import ReviewCore
 /// The record log a signed publication attests, and the check that the branch still holds the
 /// latest one (issue 31, item 3).
 enum PublishedRecordLog {
-    /// Every sign-off record file the history of `Reviews/` ever held, as first held, in history
-    /// order (then by path): what a publication attests, before the SHA-256s are read.
-    static func held(_ governed: GovernedConfiguration) -> [(path: GitPath, blob: ObjectID)] {
+    /// Every sign-off record file the history of `Reviews/` ever held, as first held, with the
+    /// position of the commit that first held it (unordered: most runs only need it as a set).
+    static func held(_ governed: GovernedConfiguration) -> [HeldRecord] {
         let prefix = ContentLayout.signOffsDirectory + "/"
-        return governed.history.firstHeld
-            .filter { version, _ in version.path.hasPrefix(prefix) && version.path.hasSuffix(".yml") && version.path.firstByteOfName != UInt8(ascii: ".") }
-            .sorted { ($0.value, $0.key.path, $0.key.blob.hex) < ($1.value, $1.key.path, $1.key.blob.hex) }
-            .map { ($0.key.path, $0.key.blob) }
+        return governed.history.firstHeld.compactMap { version, position in
+            guard version.path.hasPrefix(prefix), version.path.hasSuffix(".yml"), version.path.firstByteOfName != UInt8(ascii: ".") else { return nil }
+            return HeldRecord(path: version.path, blob: version.blob, position: position)
+        }
+    }
+
+    /// `held` in history order, then by path and blob: what a publication attests.
+    static func ordered(_ held: [HeldRecord]) -> [HeldRecord] {
+        held.sorted { a, b in
+            if a.position != b.position { return a.position < b.position }
+            if a.path != b.path { return a.path < b.path }
+            return a.blob.hex < b.blob.hex
+        }
     }
 
     /// The attestation of `held`, with each record's SHA-256 read from its blob.
-    static func attestation(_ repository: Repository, held: [(path: GitPath, blob: ObjectID)]) throws -> RecordLogAttestation {
-        RecordLogAttestation(entries: try held.map { record in
+    static func attestation(_ repository: Repository, held: [HeldRecord]) throws -> RecordLogAttestation {
+        RecordLogAttestation(entries: try ordered(held).map { record in
             RecordLogAttestation.Entry(path: record.path, gitBlob: record.blob.hex, sha256: SignOff.sha256Hex(try repository.blob(record.blob)))
         })
     }
@@ -45,7 +54,7 @@ enum PublishedRecordLog {
     /// `history-rewritten` findings for the branch at `revision`: empty when no signed
     /// publication is found, or the branch holds everything the latest one attests.
     static func rewriteFindings(_ repository: Repository, revision: ObjectID, governed: GovernedConfiguration,
-                                held: [(path: GitPath, blob: ObjectID)]) throws -> [Finding] {
+                                held: [HeldRecord]) throws -> [Finding] {
         guard let root = governed.chain.current?.root, let (statement, tree) = try latestSigned(repository, root: root) else { return [] }
         // The source still there: everything its history held, the branch's history holds too
         // (the log itself is a file the statement names, which 'verify' checks). Only a rewrite
@@ -60,6 +69,13 @@ enum PublishedRecordLog {
                                      held: { path, blob in ever.contains(.init(path: path, blob: blob)) },
                                      complete: !governed.history.reachedShallowBoundary)
     }
+}
+
+/// A record file the branch's history held: its path, blob and the position of the first commit holding it.
+struct HeldRecord: Sendable {
+    var path: GitPath
+    var blob: ObjectID
+    var position: Int
 }
 
 extension DirectoryHistory.Version {

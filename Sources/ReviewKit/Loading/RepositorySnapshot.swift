@@ -24,7 +24,7 @@ public struct RepositorySnapshot: Sendable {
     public var reachedShallowBoundary: Bool
     /// Every sign-off record file the branch's history ever held, in history order (what a
     /// signed publication attests).
-    var recordHistory: [(path: GitPath, blob: ObjectID)] = []
+    var recordHistory: [HeldRecord] = []
     /// The site's stylesheet, footer and logo (`Reviews/site/`) of the configuration in force:
     /// what publish and the desk's preview draw pages with (never what was merely committed).
     public var siteFiles: [GitPath: [UInt8]] = [:]
