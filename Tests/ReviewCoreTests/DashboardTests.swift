@@ -144,6 +144,16 @@ import TestSupport
         #expect(!everyone.contains("What needs your review"))
         #expect(everyone.contains("id=\"me-form\""))
     }
+
+    /// Issue 32, item 5: the dashboard's blocking count names its unit, and gives the findings
+    /// as `check` counts them beside the articles.
+    @Test func theBlockingCountNamesItsUnits() {
+        let model = Self.model([("pml", Fixture.facts())])
+        let articles = model.report.articles.filter { $0.findings.contains { $0.severity == .error } }.count
+        let findings = model.report.articles.reduce(0) { $0 + $1.findings.filter { $0.severity == .error }.count }
+        let page = DashboardHTML.dashboard(model, frame: DashboardHTML.Frame(csrfToken: "t", readOnly: false))
+        #expect(page.contains("Articles with blocking findings (\(articles) article\(articles == 1 ? "" : "s"), \(findings) finding\(findings == 1 ? "" : "s"))"), "\(page)")
+    }
 }
 
 

@@ -152,7 +152,9 @@ public enum DashboardHTML {
             main += "<section aria-labelledby=\"repo\"><h2 id=\"repo\">Repository</h2>\n<ul class=\"findings\">\n"
                 + model.report.otherFindings.map { findingItem($0, article: nil) }.joined(separator: "\n") + "\n</ul>\n</section>\n"
         }
-        main += "<section aria-labelledby=\"blocking\"><h2 id=\"blocking\">Blocking findings (\(s.blocking.count))</h2>\n"
+        // One count, one unit (issue 32, item 5): articles here, findings as check counts them beside.
+        let blockingFindings = model.report.articles.reduce(0) { $0 + $1.findings.filter { $0.severity == .error }.count }
+        main += "<section aria-labelledby=\"blocking\"><h2 id=\"blocking\">Articles with blocking findings (\(s.blocking.count) article\(s.blocking.count == 1 ? "" : "s"), \(blockingFindings) finding\(blockingFindings == 1 ? "" : "s"))</h2>\n"
         if s.blocking.isEmpty {
             main += "<p>None: <code>review check</code> passes.</p>\n"
         } else {
