@@ -118,16 +118,6 @@ public final class ReviewSession {
         return try ReviewError.wrapping { try repository.blob(id) }
     }
 
-    /// The bytes of the file at `path` in `commit` (40 hex digits), or `nil` where it has no
-    /// such file: the site's own stylesheet and logo, for the dashboard's preview.
-    public func fileBytes(_ path: GitPath, at commit: String) throws(ReviewError) -> [UInt8]? {
-        guard let id = ObjectID(hex: commit) else { throw ReviewError("'\(commit)' is not a commit id (40 hex digits)") }
-        return try ReviewError.wrapping { () throws -> [UInt8]? in
-            guard let entry = try repository.entry(at: path, inCommit: id), entry.kind == .blob || entry.kind == .executable else { return nil }
-            return try repository.blob(entry.id)
-        }
-    }
-
     // MARK: Reading
 
     /// Everything at `HEAD`, judged as of `asOf`.

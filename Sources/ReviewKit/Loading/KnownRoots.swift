@@ -108,21 +108,11 @@ enum TrustPins {
         }
     }
 
-    /// The first root named by the newest signed publication on the published ref.
+    /// The first root named by the newest publication on the published ref that names one.
     static func publishedPin(_ repository: Repository) throws -> TrustPin? {
-        var next = try repository.referenceTarget(ContentLayout.publishedReference)
-        var depth = 0
-        while let commitID = next, depth < publicationSearchDepth {
-            let commit = try repository.commit(commitID)
-            if let entry = try repository.entry(at: PublicationStatement.path, inTree: commit.tree),
-               let envelope = SignedEnvelope.decode(try repository.blob(entry.id)),
-               let statement = envelope.payloadBytes.flatMap(PublicationStatement.decode),
-               let first = statement.predicate.firstRoot.flatMap(TrustRoot.normalised(fingerprint:)) {
-                return TrustPin(fingerprint: first, source: .publication(commit: commitID.hex))
-            }
-            next = commit.parents.first
-            depth += 1
+        try PublishedRecordLog.newestPublication(repository) { commit, _, _, statement in
+            statement.predicate.firstRoot.flatMap(TrustRoot.normalised(fingerprint:))
+                .map { TrustPin(fingerprint: $0, source: .publication(commit: commit.hex)) }
         }
-        return nil
     }
 }

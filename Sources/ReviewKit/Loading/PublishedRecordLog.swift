@@ -31,24 +31,35 @@ enum PublishedRecordLog {
         })
     }
 
-    /// The newest publication on the published ref signed by a publisher key of `root`, with
-    /// the commit holding it (searched back as far as ``TrustPins/publicationSearchDepth``).
-    static func latestSigned(_ repository: Repository, root: TrustRoot) throws -> (statement: PublicationStatement, tree: ObjectID)? {
-        guard !root.publishers.isEmpty else { return nil }
+    /// Walks the published ref's first-parent line, newest first (as far back as
+    /// ``TrustPins/publicationSearchDepth``), and returns the first answer `match` gives for a
+    /// commit holding a readable publication statement.
+    static func newestPublication<T>(_ repository: Repository,
+                                     _ match: (ObjectID, ObjectID, SignedEnvelope, PublicationStatement) throws -> T?) throws -> T? {
         var next = try repository.referenceTarget(ContentLayout.publishedReference)
         var depth = 0
         while let commitID = next, depth < TrustPins.publicationSearchDepth {
             let commit = try repository.commit(commitID)
             if let entry = try repository.entry(at: PublicationStatement.path, inTree: commit.tree),
                let envelope = SignedEnvelope.decode(try repository.blob(entry.id)), envelope.payloadType == PublicationStatement.payloadType,
-               let statement = envelope.payloadBytes.flatMap(PublicationStatement.decode) {
-                let keys = envelope.verifiedKeys()
-                if root.publishers.contains(where: { keys.contains($0.publicKey) }) { return (statement, commit.tree) }
+               let statement = envelope.payloadBytes.flatMap(PublicationStatement.decode),
+               let found = try match(commitID, commit.tree, envelope, statement) {
+                return found
             }
             next = commit.parents.first
             depth += 1
         }
         return nil
+    }
+
+    /// The newest publication on the published ref signed by a publisher key of `root`, with
+    /// the tree holding it.
+    static func latestSigned(_ repository: Repository, root: TrustRoot) throws -> (statement: PublicationStatement, tree: ObjectID)? {
+        guard !root.publishers.isEmpty else { return nil }
+        return try newestPublication(repository) { _, tree, envelope, statement in
+            let keys = envelope.verifiedKeys()
+            return root.publishers.contains(where: { keys.contains($0.publicKey) }) ? (statement, tree) : nil
+        }
     }
 
     /// `history-rewritten` findings for the branch at `revision`: empty when no signed
