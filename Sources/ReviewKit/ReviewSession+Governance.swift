@@ -87,6 +87,25 @@ extension ReviewSession {
         }
     }
 
+    /// For `--sign-as` on a command that changes the configuration: refuses, before anything is
+    /// written, a key that could not sign the change it is about to commit (not a governance key
+    /// of the version in force) and a repository no root governs. While a root change is pending
+    /// its new keys may sign too, and `signConfiguration` decides.
+    public func checkMayGovern(_ signer: Publisher.Signer) throws(ReviewError) {
+        let status = try governanceStatus()
+        guard let current = status.current else {
+            if status.pending != nil { return }  // a first root still to sign: its own keys sign it
+            throw ReviewError(file: TrustRoot.path, "--sign-as \(signer.id): no root of trust governs this configuration, so there is nothing to sign",
+                              remedy: "leave out --sign-as, or create a root first ('review governance init')")
+        }
+        if status.pending?.signedByNewRoot != nil || status.pending?.reroot != nil { return }
+        let publicKey = KeyStore.publicKeyBytes(of: signer.key)
+        guard current.root.governance.contains(where: { $0.publicKey == publicKey }) else {
+            throw ReviewError(file: TrustRoot.path, "--sign-as \(signer.id): that key is not a governance key of version \(current.version), so it cannot sign the change",
+                              remedy: "use your own governance key, or leave out --sign-as and have governance sign later ('review governance status' lists who may)")
+        }
+    }
+
     /// The pending configuration change as a unified diff of each changed file, from the version
     /// in force to HEAD (empty when nothing is pending): what a signer reads before signing.
     public func pendingConfigurationDiff() throws(ReviewError) -> String {

@@ -57,10 +57,10 @@ struct GlobalOptions: ParsableArguments {
     /// The current time, seconds since the epoch.
     var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
-    /// The session over `--repo`, or the repository containing the current directory; caches
+    /// The session over `path`, `--repo`, or the repository containing the current directory; caches
     /// on, and a progress line on a terminal.
-    func session(progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
-        let session = try ReviewSession.open(repo, options: try sessionOptions())
+    func session(at path: String? = nil, progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
+        let session = try ReviewSession.open(path ?? repo, options: try sessionOptions())
         if let notice = session.pinNotice { Review.printError("review: " + notice) }
         session.progress = progress?.handler
         return session

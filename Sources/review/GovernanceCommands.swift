@@ -17,8 +17,8 @@ struct GovernanceCommand: ParsableCommand {
 
 /// The keys of a new root, as `governance init` and `governance reroot` take them.
 struct RootKeyOptions: ParsableArguments {
-    @Option(name: .customLong("key"), help: ArgumentHelp("A governance key: its holder's id and the public key 'review keygen' printed (repeatable).",
-                                                         valueName: "id=public-key"))
+    @Option(name: .customLong("key"), help: ArgumentHelp("A governance key: its holder's id and the public key 'review keygen' printed, or an id alone for this machine's key of that id, made if there is none (repeatable).",
+                                                         valueName: "id[=public-key]"))
     var keys: [String] = []
 
     @Option(help: "How many distinct governance keys must sign each configuration change (default: a majority that survives one lost key, such as 2 of 3).")
@@ -43,6 +43,49 @@ struct RootKeyOptions: ParsableArguments {
     }
 }
 
+/// `--sign-as ID` on a command that changes the configuration: the governance key holder who
+/// runs it signs what it committed in the same run, as `review governance sign --as ID` would,
+/// so a small team's change takes effect in one command.
+struct SignAsOptions: ParsableArguments {
+    @Option(name: .customLong("sign-as"),
+            help: ArgumentHelp("Also sign the changed configuration with this governance key ($REVIEW_KEY_DIR/<id>.key), as 'review governance sign --as ID' would (repeatable).",
+                               valueName: "id"))
+    var ids: [String] = []
+
+    /// The keys, read and checked before anything is written: a missing key or one that may not
+    /// sign refuses the command, not just its signature.
+    func signers(for session: ReviewSession) throws -> [Publisher.Signer] {
+        guard !ids.isEmpty else { return [] }
+        let store = KeyStore()
+        try session.checkKeyDirectory(store)
+        return try ids.map { (id) throws -> Publisher.Signer in
+            let signer = Publisher.Signer(id: id, key: try store.privateKey(for: id))
+            try session.checkMayGovern(signer)
+            return signer
+        }
+    }
+
+    /// Signs the committed configuration with each key in turn until nothing is pending, and
+    /// prints the governance status after (read by `statusSession` when given: a session opened
+    /// after the signing, which pins a root that was not in force before).
+    static func sign(_ signers: [Publisher.Signer], in session: ReviewSession, now: Int64,
+                     statusSession: (() throws -> ReviewSession)? = nil) throws {
+        guard !signers.isEmpty else { return }
+        var status = try session.governanceStatus()
+        for signer in signers {
+            guard status.pending != nil else {
+                emit("Not signed as \(signer.id): the configuration is already in force.")
+                continue
+            }
+            let (commit, after) = try session.signConfiguration(as: signer.id, key: signer.key, now: now)
+            emit("Signed the configuration as \(signer.id) in commit \(commit.prefix(7)).")
+            status = after
+        }
+        if let statusSession { status = try statusSession().governanceStatus() }
+        emit(status.text, terminator: "")
+    }
+}
+
 /// `review governance init --key ID=PUBLIC-KEY … --threshold N [--publisher ID=PUBLIC-KEY]…`.
 struct GovernanceInitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,12 +106,22 @@ struct GovernanceInitCommand: ParsableCommand {
     }
 
     static func key(_ text: String) throws -> TrustRoot.Key {
+        if !text.contains("=") { return try localKey(text) }
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, let raw = Data(base64Encoded: parts[1].trimmingCharacters(in: .whitespaces)), raw.count == 32 else {
             throw ReviewError("'\(text)' is not ID=PUBLIC-KEY", remedy: "pass the id and the base64 public key 'review keygen ID' printed")
         }
         if let problem = PublicKeyCheck.problem(Array(raw)) { throw ReviewError("the key of '\(parts[0])' \(problem)") }
         return TrustRoot.Key(id: parts[0], name: parts[0], publicKey: Array(raw))
+    }
+
+    /// A governance key given by id alone: the key of that id on this machine, made (and said)
+    /// when there is none, so one person starting a site needs no separate `keygen`.
+    static func localKey(_ id: String) throws -> TrustRoot.Key {
+        let store = KeyStore()
+        let (key, made) = try store.existingOrNew(for: id)
+        if made { Review.printError("review: made a key for \(id): \(store.path(for: id)); back it up and never commit it") }
+        return TrustRoot.Key(id: id, name: id, publicKey: KeyStore.publicKeyBytes(of: key))
     }
 }
 

@@ -71,7 +71,7 @@ struct PublishCommand: ParsableCommand {
         } else if let commit = outcome.commit {
             emit("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.prefix(7)) on \(Publisher.reference)")
         }
-        if let site, !dryRun {
+        if let site, !dryRun, outcome.commit != nil || outcome.upToDate {
             let count = try session.renderSite(to: site, intoExisting: intoExisting)
             emit("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
         }

@@ -34,8 +34,8 @@ struct AddReviewerCommand: ParsableCommand {
     @Option(help: "Credentials shown after the name, like \"MD, neurology\".")
     var credentials: String
 
-    @Option(name: .customLong("public-key"), help: "The base64 public key 'review keygen' printed.")
-    var publicKey: String
+    @Option(name: .customLong("public-key"), help: "The base64 public key 'review keygen' printed (default: the public half of this machine's key of ID).")
+    var publicKey: String?
 
     @Option(name: .customLong("email"), help: "A commit author address of this reviewer (repeatable).")
     var emails: [String] = []
@@ -46,7 +46,19 @@ struct AddReviewerCommand: ParsableCommand {
     @Option(name: .customLong("valid-until"), help: "Last day the key may sign (YYYY-MM-DD).")
     var validUntil: Day?
 
+    @OptionGroup var signing: SignAsOptions
+
     func run() throws {
+        let session = try global.session()
+        let signers = try signing.signers(for: session)
+        let publicKey = try self.publicKey ?? {
+            let store = KeyStore()
+            guard store.hasKey(for: id) else {
+                throw ReviewError(file: store.path(for: id), "no --public-key, and no key of '\(id)' on this machine",
+                                  remedy: "pass --public-key with the line 'review keygen \(id)' printed on the reviewer's machine")
+            }
+            return KeyStore.publicKeyText(of: try store.privateKey(for: id))
+        }()
         guard let key = Data(base64Encoded: publicKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
             throw ReviewError("--public-key is not a base64 Ed25519 public key (32 bytes)", remedy: "pass the line 'review keygen' printed")
         }
@@ -57,8 +69,9 @@ struct AddReviewerCommand: ParsableCommand {
             id: id, name: name, credentials: credentials,
             roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             emails: emails, publicKey: Array(key), validFrom: validFrom, validUntil: validUntil)
-        let commit = try global.session().addReviewer(entry, now: global.now)
+        let commit = try session.addReviewer(entry, now: global.now)
         emit("Added reviewer \(id) to \(Reviewer.path) in commit \(commit.prefix(7)).")
+        try SignAsOptions.sign(signers, in: session, now: global.now)
     }
 }
 
@@ -95,10 +108,15 @@ struct RetireReviewerCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The last day the key may sign (YYYY-MM-DD).", valueName: "date"))
     var on: Day
 
+    @OptionGroup var signing: SignAsOptions
+
     func run() throws {
-        let commit = try global.session().setReviewerField("valid-until", to: on.description, of: id,
-                                                           message: "Retire reviewer \(id)'s key after \(on)", now: global.now)
+        let session = try global.session()
+        let signers = try signing.signers(for: session)
+        let commit = try session.setReviewerField("valid-until", to: on.description, of: id,
+                                                  message: "Retire reviewer \(id)'s key after \(on)", now: global.now)
         emit("Set valid-until: \(on) for \(id) in commit \(commit.prefix(7)); where governance keys protect the configuration, it counts once signed ('review governance status').")
+        try SignAsOptions.sign(signers, in: session, now: global.now)
     }
 }
 
@@ -117,13 +135,18 @@ struct RotateKeyCommand: ParsableCommand {
     @Option(name: .customLong("public-key"), help: "The new base64 public key 'review keygen' printed.")
     var publicKey: String
 
+    @OptionGroup var signing: SignAsOptions
+
     func run() throws {
+        let session = try global.session()
+        let signers = try signing.signers(for: session)
         guard let key = Data(base64Encoded: publicKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
             throw ReviewError("--public-key is not a base64 Ed25519 public key (32 bytes)", remedy: "pass the line 'review keygen' printed")
         }
         if let problem = PublicKeyCheck.problem(Array(key)) { throw ReviewError("--public-key \(problem)") }
-        let commit = try global.session().setReviewerField("public-key", to: key.base64EncodedString(), of: id,
-                                                           message: "Rotate reviewer \(id)'s key", now: global.now)
+        let commit = try session.setReviewerField("public-key", to: key.base64EncodedString(), of: id,
+                                                  message: "Rotate reviewer \(id)'s key", now: global.now)
         emit("Replaced \(id)'s public key in commit \(commit.prefix(7)); where governance keys protect the configuration, it counts once signed.")
+        try SignAsOptions.sign(signers, in: session, now: global.now)
     }
 }

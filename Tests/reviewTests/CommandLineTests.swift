@@ -146,4 +146,15 @@ struct ReviewRun {
         #expect(FileManager.default.fileExists(atPath: content.path + "/Articles/pml.md"))
         #expect(try Git.run(["status", "--porcelain"], in: content.path) == "")
     }
+
+    /// When nothing can be published, `publish --site` says so and renders nothing: it used to go
+    /// on to render, and fail with "nothing is published yet; run 'review publish' first".
+    @Test func publishingNothingRendersNothingAndSaysWhy() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
+        let site = TemporaryDirectory().path + "/public"
+        let run = try ReviewRun(["publish", "--as-of", "2026-04-10", "--site", site], in: content.path)
+        #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("1 held back") && !run.stderr.contains("run 'review publish' first"), "\(run.stdout) \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: site + "/index.html"))
+    }
 }

@@ -84,4 +84,41 @@ import TestSupport
                                       in: work.path, environment: env)
         #expect(defaulted.status == 0 && defaulted.stdout.contains("1 of 2") && defaulted.stderr.contains("alone"), "\(defaulted.stdout) \(defaulted.stderr)")
     }
+
+    /// Fewer steps (issue 34, item 5): `init --governance ID` makes the key when this machine has
+    /// none, `--sign-as` signs the change a command commits, and a key that may not sign refuses
+    /// the command before anything is written.
+    @Test func initMakesKeysAndSignAsSignsWhatACommandCommits() throws {
+        let keys = TemporaryDirectory(), work = TemporaryDirectory()
+        let repo = work.path + "/site"
+        let env = ["REVIEW_KEY_DIR": keys.path + "/keys"]
+        func run(_ arguments: [String]) throws -> ReviewRun {
+            try ReviewRun(arguments, in: FileManager.default.fileExists(atPath: repo) ? repo : work.path, environment: env)
+        }
+        // --sign-as must name one of the root's keys: refused before any file or key is made.
+        let stranger = try run(["init", repo, "--governance", "gov-a", "--governance", "gov-b", "--sign-as", "gov-c"])
+        #expect(stranger.status == 2 && stranger.stderr.contains("--sign-as gov-c is not one of the --governance keys"), "\(stranger.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: repo + "/Reviews"))
+        let made = try run(["init", repo, "--governance", "gov-a", "--governance", "gov-b", "--sign-as", "gov-a"])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stderr.contains("made a key for gov-a") && made.stderr.contains("made a key for gov-b"), "\(made.stderr)")
+        #expect(made.stdout.contains("Signed the configuration as gov-a") && made.stdout.contains("Configuration version 1 is in force"), "\(made.stdout)")
+        // The key made is the one the root lists; a second run would use it, not make another.
+        #expect(FileManager.default.fileExists(atPath: keys.path + "/keys/gov-a.key"))
+        // A reviewer's key defaults to this machine's key of that id; --sign-as signs the change.
+        let added = try run(["reviewer", "add", "gov-a", "--name", "Dr A", "--roles", "medical", "--credentials", "MD", "--sign-as", "gov-b"])
+        #expect(added.status == 0 && added.stdout.contains("Configuration version 2 is in force"), "\(added.stdout) \(added.stderr)")
+        #expect(try run(["reviewer", "list"]).stdout.contains("gov-a  Dr A, MD  [medical]"))
+        // A reviewer key is not a governance key: nothing is committed.
+        #expect(try run(["keygen", "ann"]).status == 0)
+        let head = try Git.run(["rev-parse", "HEAD"], in: repo)
+        let refused = try run(["reviewer", "add", "bob", "--name", "Bob", "--roles", "editorial", "--credentials", "MSc", "--public-key",
+                               try #require(try run(["keygen", "bob"]).stdout.split(separator: "\n").last.map(String.init)), "--sign-as", "ann"])
+        #expect(refused.status == 2 && refused.stderr.contains("--sign-as ann: that key is not a governance key of version 2"), "\(refused.stderr)")
+        #expect(try Git.run(["rev-parse", "HEAD"], in: repo) == head)
+        // No --public-key and no key of that id here: a clear refusal, nothing committed.
+        let keyless = try run(["reviewer", "add", "carol", "--name", "Carol", "--roles", "editorial", "--credentials", "MSc"])
+        #expect(keyless.status == 2 && keyless.stderr.contains("no --public-key, and no key of 'carol' on this machine"), "\(keyless.stderr)")
+        #expect(try Git.run(["rev-parse", "HEAD"], in: repo) == head)
+    }
 }

@@ -292,7 +292,7 @@ public struct GovernanceChain: Sendable {
         // The signatures of the version in force, left as they were: the change is simply unsigned.
         let unchangedSignatures = previous.map { states[$0.state].signatures == states[state].signatures } ?? false
         guard let signaturesResult = check.signatures, !unchangedSignatures else {
-            return refuse(changed.first ?? TrustRoot.path, "it is not signed\(changedText)\(keep); governance key holders sign it with 'review governance sign --as ID'")
+            return refuse(changed.first ?? TrustRoot.path, "it is not signed\(changedText)\(keep); 'review governance status --diff' shows the change, and governance key holders sign it with 'review governance sign --as ID'")
         }
         let signatures: ConfigurationSignatures
         switch signaturesResult {

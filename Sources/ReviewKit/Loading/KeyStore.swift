@@ -26,6 +26,11 @@ public struct KeyStore: Sendable {
         key.publicKey.rawRepresentation.base64EncodedString()
     }
 
+    /// The public half of a key as raw bytes, as roots and records compare it.
+    public static func publicKeyBytes(of key: Curve25519.Signing.PrivateKey) -> [UInt8] {
+        Array(key.publicKey.rawRepresentation)
+    }
+
     /// Creates a new key pair, stores the private key (refusing to overwrite one) and returns it.
     public func generate(for reviewer: String) throws(ReviewError) -> Curve25519.Signing.PrivateKey {
         guard ArticleParser.slugProblem(reviewer) == nil else {
@@ -88,5 +93,15 @@ public struct KeyStore: Sendable {
             throw ReviewError(file: path, "not a review private key (one base64 line of 32 bytes)", remedy: "restore it from your backup or run 'review keygen' for a new one")
         }
         return key
+    }
+
+    /// Whether this machine holds a private key for `id` (a file exists; `privateKey(for:)`
+    /// still checks it).
+    public func hasKey(for id: String) -> Bool { FileManager.default.fileExists(atPath: path(for: id)) }
+
+    /// The key of `id` on this machine, made when there is none (`init --governance ID`, which
+    /// may make the first keys): the key, and whether it was made now.
+    public func existingOrNew(for id: String) throws(ReviewError) -> (key: Curve25519.Signing.PrivateKey, made: Bool) {
+        hasKey(for: id) ? (try privateKey(for: id), false) : (try generate(for: id), true)
     }
 }
