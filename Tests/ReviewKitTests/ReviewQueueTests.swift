@@ -54,4 +54,24 @@ import TestSupport
         #expect(uids(text).intersection(uids(again)).count >= 2)
         withExtendedLifetime(repository) {}
     }
+
+    /// One count, one meaning (issue 32, item 5): `due` said "14141 reviews, 0 overdue" where
+    /// `status` said 193 overdue, because an article still awaiting review was always due
+    /// "today". Its reviews are now due on its review date, and `due` counts articles as
+    /// `status` does, naming both units.
+    @Test func dueAndStatusCountTheSameOverdueArticles() throws {
+        let repository = try content()
+        let session = try repository.session()
+        let late = Day("2027-06-01")!
+        let queue = try session.due(asOf: late)
+        let overdue = try session.status(asOf: late).summary["overdue"]
+        // pml (approved 2026-04-09) and new (never reviewed) are both past their review date.
+        #expect(overdue == 2 && queue.overdueArticleCount == 2, "status \(String(describing: overdue)), due \(queue.overdueArticleCount)")
+        let awaiting = try #require(queue.items.first { $0.slug == "new" })
+        #expect(awaiting.overdue && awaiting.due < late && awaiting.reason.contains("review overdue since"), "\(awaiting)")
+        let table = QueueFormat.table.render(queue)
+        #expect(table.contains("reviews to do for \(queue.articleCount) articles as of 2027-06-01 (2 articles overdue, "), "\(table)")
+        #expect(QueueFormat.json.render(queue).contains("\"overdueArticles\" : 2"))
+        withExtendedLifetime(repository) {}
+    }
 }

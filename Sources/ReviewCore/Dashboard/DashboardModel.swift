@@ -56,8 +56,9 @@ public struct DashboardModel: Sendable {
             summary.byFreshness[status.freshness, default: 0] += 1
             categories[status.category ?? "(none)", default: Counts()].add(status.state)
             for owner in own.isEmpty ? ["(no owner)"] : own { byOwner[owner, default: Counts()].add(status.state) }
-            if status.freshness == .overdue { summary.overdue.append(status) }
-            if status.freshness == .dueSoon { summary.dueSoon.append(status) }
+            // As `status` counts them: a retired article is never overdue or due soon.
+            if !status.isRetired, status.freshness == .overdue { summary.overdue.append(status) }
+            if !status.isRetired, status.freshness == .dueSoon { summary.dueSoon.append(status) }
             if let error = status.findings.first(where: { $0.severity == .error }) { summary.blocking.append((status, error)) }
         }
         let byDue = { (a: ArticleStatus, b: ArticleStatus) in (a.nextReviewDue ?? Day(daysSinceEpoch: .max), a.path) < (b.nextReviewDue ?? Day(daysSinceEpoch: .max), b.path) }

@@ -18,11 +18,15 @@ public enum DetailReporter {
         row("next review", status.nextReviewDue?.description ?? "-")
         row("missing roles", status.missingRoles.isEmpty ? "none" : status.missingRoles.joined(separator: ", "))
         row("since approval", changeSummary)
-        lines.append("  approvals")
-        if status.approvals.isEmpty { lines.append("    none") }
-        for a in status.approvals.reversed() {
+        // Every decision that counts, newest first: approvals and change requests alike (a
+        // request answered by a later approval is history, and stays in it).
+        lines.append("  decisions")
+        let decisions = (status.approvals.map { ($0, "approved") } + status.changeRequests.map { ($0, "requested changes") })
+            .enumerated().sorted { ($0.element.0.date, $0.offset) > ($1.element.0.date, $1.offset) }.map(\.element)
+        if decisions.isEmpty { lines.append("    none") }
+        for (a, what) in decisions {
             let who = safe(a.reviewerName.map { "\($0)" + (a.credentials.map { $0.isEmpty ? "" : ", \($0)" } ?? "") } ?? a.reviewer)
-            lines.append("    \(a.date)  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0))  \(who)  revision \(a.revision.prefix(7))  "
+            lines.append("    \(a.date)  \(a.role.padding(toLength: 10, withPad: " ", startingAt: 0))  \(what.padding(toLength: 17, withPad: " ", startingAt: 0))  \(who)  revision \(a.revision.prefix(7))  "
                          + (a.current ? "current" : "earlier revision") + (a.comment.isEmpty ? "" : "  \"\(safe(a.comment))\""))
         }
         lines.append("  findings")

@@ -54,6 +54,9 @@ public struct ArticleStatus: Sendable {
     /// For the newest fully approved revision: each required role's own latest approval of
     /// it (its review clock), in the policy's role order; empty when there is none.
     public var reviews: [Approval] = []
+    /// Every counted `request-changes` decision, on any revision, in history order: the detail
+    /// view tells the history as it is, not only the approvals.
+    public var changeRequests: [Approval] = []
     /// One finding per record of this article that does not count or that the record log
     /// flags (for `review verify`).
     public var recordFindings: [Finding] = []

@@ -38,12 +38,18 @@ public struct ReviewQueue: Sendable, Equatable {
                      reason: reason,
                      reviewers: configuration.reviewers.filter { $0.roles.contains(role) && $0.isValid(on: asOf) }.map(\.id), owners: owners)
             }
+            // An article awaiting review whose review date has passed is overdue as `status` counts
+            // it: its reviews are due on that date, not today, so the two commands agree.
+            let late = status.freshness == .overdue ? status.nextReviewDue.flatMap { $0 < asOf ? $0 : nil } : nil
+            let lateText = late.map { "; review overdue since \($0)" } ?? ""
             switch status.state {
             case .draft, .inReview:
-                for role in status.missingRoles { items.append(item(role, due: asOf, reason: "awaiting \(role) review (\(status.state.rawValue))")) }
+                for role in status.missingRoles {
+                    items.append(item(role, due: late ?? asOf, reason: "awaiting \(role) review (\(status.state.rawValue))" + lateText))
+                }
             case .changesRequested:
                 for role in status.missingRoles {
-                    items.append(item(role, due: asOf, reason: "changes requested; review the edit once it lands"))
+                    items.append(item(role, due: late ?? asOf, reason: "changes requested; review the edit once it lands" + lateText))
                 }
             case .approved, .published:
                 guard let due = status.nextReviewDue, status.freshness != .fresh || within.map({ due <= asOf.adding(days: $0) }) == true else { continue }
@@ -57,6 +63,13 @@ public struct ReviewQueue: Sendable, Equatable {
         items.sort { ($0.due, $0.path, $0.role) < ($1.due, $1.path, $1.role) }
         return ReviewQueue(asOf: asOf, items: items)
     }
+
+    /// How many articles the reviews are for (a review is one role's, so an article needing
+    /// two roles is two reviews).
+    public var articleCount: Int { Set(items.map(\.path)).count }
+
+    /// How many of those articles are overdue: the unit `status` counts `overdue` in.
+    public var overdueArticleCount: Int { Set(items.filter(\.overdue).map(\.path)).count }
 }
 
 extension ReviewQueue {
@@ -92,19 +105,22 @@ enum QueueReporters {
                 + (item.owners.isEmpty ? "" : "  owners: \(item.owners.joined(separator: ", "))")
             out += TerminalSafe.clean(line) + "\n"
         }
-        out += "\(queue.items.count) review\(queue.items.count == 1 ? "" : "s") to do as of \(queue.asOf)"
-            + " (\(queue.items.filter(\.overdue).count) overdue)\n"
+        let articles = queue.articleCount, overdue = queue.overdueArticleCount
+        out += "\(queue.items.count) review\(queue.items.count == 1 ? "" : "s") to do for \(articles) article\(articles == 1 ? "" : "s") as of \(queue.asOf)"
+            + " (\(overdue) article\(overdue == 1 ? "" : "s") overdue, \(queue.items.filter(\.overdue).count) of the reviews)\n"
         return out
     }
 
     static func json(_ queue: ReviewQueue) -> String {
         JSONValue.object([
+            ("articles", .int(queue.articleCount)),
             ("asOf", .string(queue.asOf.description)),
             ("items", .array(queue.items.map { item in
                 .object([("due", .string(item.due.description)), ("overdue", .bool(item.overdue)), ("owners", .array(item.owners.map { .string($0) })),
                          ("path", .string(item.path.text)), ("reason", .string(item.reason)), ("reviewers", .array(item.reviewers.map { .string($0) })),
                          ("role", .string(item.role)), ("slug", .string(item.slug)), ("title", .string(item.title))])
             })),
+            ("overdueArticles", .int(queue.overdueArticleCount)),
         ]).rendered
     }
 

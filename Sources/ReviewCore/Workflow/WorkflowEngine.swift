@@ -87,8 +87,9 @@ public enum WorkflowEngine {
             lastReviewed: approved?.day, nextReviewDue: nextDue, revision: facts.blob,
             approvals: approvals, missingRoles: missing, findings: findings.sorted(),
             lastApprovedRevision: approved?.blob, isRetired: article.isRetired,
-            reviews: approved?.reviews.map(approval) ?? [], recordFindings: (recordFindings + facts.recordFindings).sorted(),
-            suppressed: suppressed)
+            reviews: approved?.reviews.map(approval) ?? [],
+            changeRequests: ledger.counted.filter { $0.decision == .requestChanges }.map(approval),
+            recordFindings: (recordFindings + facts.recordFindings).sorted(), suppressed: suppressed)
     }
 
     /// One finding for each of the article's records that does not count (for `review verify`).
