@@ -43,7 +43,7 @@ review_real_histories=("MicrosoftDocs+windows-powershell-docs windows-powershell
 
 # review_adopt_mirror MIRROR NAME DEST [COMMIT]: clones the mirror to DEST (at COMMIT, default
 # its HEAD) and adopts it as docs/adoption.md says: docs/examples/NAME.policy.yml as
-# Reviews/policy.yml, no reviewers, one commit "Adopt review" dated 2026-11-29. Scripts/check-real-histories
+# Reviews/policy.yml, docs/examples/NAME.ignore-revisions (if any) as Reviews/ignore-revisions, no reviewers, one commit "Adopt review" dated 2026-11-29. Scripts/check-real-histories
 # and Scripts/precision adopt the same way through this, so their numbers are about one setup.
 review_adopt_mirror() {
     local mirror=$1 name=$2 dest=$3 commit=${4:-}
@@ -52,6 +52,10 @@ review_adopt_mirror() {
     mkdir -p "$dest/Reviews"
     cp "$root/docs/examples/$name.policy.yml" "$dest/Reviews/policy.yml"
     printf 'reviewers: []\n' >"$dest/Reviews/reviewers.yml"
+    # The team's list of mechanical commits, when the example has one (docs/adoption.md).
+    if [ -f "$root/docs/examples/$name.ignore-revisions" ]; then
+        cp "$root/docs/examples/$name.ignore-revisions" "$dest/Reviews/ignore-revisions"
+    fi
     git -C "$dest" add Reviews
     GIT_AUTHOR_DATE=2026-11-29T00:00:00Z GIT_COMMITTER_DATE=2026-11-29T00:00:00Z \
         git -C "$dest" -c user.name=adopt -c user.email=adopt@example.org commit -qm "Adopt review"

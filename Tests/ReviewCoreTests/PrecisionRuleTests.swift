@@ -223,4 +223,40 @@ import Testing
         #expect(before != ArticleParser.readerText(Array("---\ntitle: B\n---\n\nThe virus stays dormant. See [it](a.md).\n".utf8)))
         #expect(before != ArticleParser.readerText(Array("---\ntitle: A\n---\n\nThe virus stays latent. See [it](a.md).\n".utf8)))
     }
+
+    /// Housekeeping labelled "not a change" on windows-powershell-docs: an unfilled placeholder
+    /// removed, a prompt dropped from an example, a bare address swapped, a type heading split in
+    /// two. Each leaves the reader's text equal; a real edit beside each does not.
+    @Test func templateHousekeepingIsNotAChangeReadersSee() {
+        func text(_ body: String) -> String? { ArticleParser.readerText(Array("---\ntitle: A\n---\n\n\(body)".utf8)) }
+        let base = "# Get-Thing\n\n## SYNOPSIS\nGets a thing.\n\n## EXAMPLES\n\n```powershell\nGet-Thing -Name x\n```\n\nSee https://docs.example.com/a.\n"
+        let housekept = "# Get-Thing\n\n## SYNOPSIS\nGets a thing. {{ Fill in the Synopsis }}\n\n## EXAMPLES\n\n```powershell\nPS C:\\> Get-Thing -Name x\n```\n\n"
+            + "See https://learn.example.com/a.\n"
+        #expect(text(base) != nil && text(base) == text(housekept))
+        // Each housekeeping kind alone, with a real change beside it, is still a change.
+        #expect(text(base) != text(housekept.replacingOccurrences(of: "Gets a thing.", with: "Gets two things.")))
+        #expect(text(base) != text(housekept.replacingOccurrences(of: "-Name x", with: "-Name y")))
+        #expect(text(base) != text(housekept + "\nA note readers need.\n"))
+        // A type heading split in two is the same text; a heading added is a change.
+        #expect(text(base + "## INPUTS\n\n### System.Guid, System.String\n\nThe id.\n")
+                == text(base + "## INPUTS\n\n### System.Guid\n\n### System.String\n\nThe id.\n"))
+        #expect(text(base) != text(base + "\n## NOTES\n"))
+        // A link whose text is not its address is text.
+        #expect(text(base) != text(base.replacingOccurrences(of: "See https://docs.example.com/a.", with: "See [the guide](https://docs.example.com/a).")))
+    }
+
+    /// `unfilled-placeholder` (blocking) fired on every MDX style object on nodejs.org
+    /// (`style={{ display: 'inline' }}`, 33 blocking findings, none real); PlatyPS's
+    /// `{{ Fill X Description }}` on windows-powershell-docs is what it is for.
+    @Test func aPlaceholderIsWordsNotCode() {
+        #expect(UnfilledPlaceholderRule.placeholder(in: "Gets it. {{ Fill Name Description }}") == "{{ Fill Name Description }}")
+        #expect(UnfilledPlaceholderRule.placeholder(in: "{{Add example description here}}") == "{{Add example description here}}")
+        #expect(UnfilledPlaceholderRule.placeholder(in: "style={{ display: 'inline-flex' }}") == nil)
+        #expect(UnfilledPlaceholderRule.placeholder(in: "{{< figure src=\"a.png\" >}}") == nil)
+        #expect(UnfilledPlaceholderRule.placeholder(in: "{{ 12 }} and {{ }}") == nil)
+        // A style object first does not hide a placeholder after it.
+        #expect(UnfilledPlaceholderRule.placeholder(in: "style={{ a: 1 }} then {{ Fill Id Description }}") == "{{ Fill Id Description }}")
+        let findings = UnfilledPlaceholderRule.check(BodyText(MarkdownParser.parse("<img style={{ display: 'inline' }} />\n\nText {{ Fill in the Synopsis }}\n")), firstLine: 1)
+        #expect(findings.map(\.line) == [3], "\(findings)")
+    }
 }

@@ -104,4 +104,26 @@ import TestSupport
         let missing = report.articles.filter { $0.findings.contains { $0.rule == .invalidFrontMatter } }.map(\.path)
         #expect(missing == ["pages/blog/release/v2.md"])
     }
+
+    /// A deletion is not a change of text: a file deleted and put back with the same text (a
+    /// folder renamed in letter case and back, on windows-powershell-docs) read as "the text
+    /// changed" at the deletion, since the deleted file compared as having no text.
+    @Test func aFileDeletedAndPutBackUnchangedNeedsNoBump() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        let text = page(body: "The virus stays dormant.")
+        _ = try write(content, "a", text, on: "2026-01-01")
+        try content.builder.commit("Move away", [.remove("Articles/a.md"), .write("Articles/old/a.md", text)], time: ContentRepository.time("2026-03-01"))
+        try content.builder.commit("Move back", [.remove("Articles/old/a.md"), .write("Articles/a.md", text)], time: ContentRepository.time("2026-03-02"))
+        try content.builder.checkoutHead()
+        #expect(try notBumped(content, "a").isEmpty)
+        // Listing the commit that put it back in ignore-revisions leaves the deletion as the newest
+        // change at the path: still no text change.
+        let back = try content.repository.headCommit()
+        try content.builder.commit("ignore", [.write("Reviews/ignore-revisions", back.hex + "\n")], time: ContentRepository.time("2026-03-03"))
+        try content.builder.checkoutHead()
+        #expect(try notBumped(content, "a").isEmpty)
+        // Put back saying something else: that is a change readers see.
+        _ = try write(content, "a", page(body: "The virus stays latent."), on: "2026-04-01")
+        #expect(try notBumped(content, "a").count == 1)
+    }
 }

@@ -19,6 +19,9 @@ public enum ArticleParser {
         article.path = path
         article.slug = layout.slug(of: path)
         for i in findings.indices { findings[i].path = path }
+        // In MDX, tags are the format's own syntax (components and elements its compiler
+        // renders), not raw HTML shown as text: labelled on nodejs.org, 618 warnings, none real.
+        if path.hasSuffix(".mdx") { findings.removeAll { $0.rule == .rawHTMLShown } }
         findings += interpret(&article, mapping: mapping)
         if layout.isDefault, let slugProblem = slugProblem(article.slug) {
             findings.insert(Finding(.invalidFrontMatter, path: path, slugProblem), at: 0)
@@ -115,7 +118,12 @@ public enum ArticleParser {
     /// title and summary, and the body's text (link targets left out, image
     /// addresses kept), as lowercase letters and digits only. A change to other front-matter
     /// keys, to whitespace, punctuation, letter case, line wrapping or link targets leaves it
-    /// equal. `nil` for bytes that are not a UTF-8 text.
+    /// equal. So does housekeeping a reader does not read as new content (labelled on
+    /// windows-powershell-docs, Tests/Precision): an unfilled `{{ … }}` placeholder removed, a
+    /// shell prompt (`PS C:\>`, `C:\>`) added to or dropped from a code example, and a bare
+    /// address shown as its own link text (a site's address swapped across every page). Empty
+    /// headings still count: dropping them made a heading split in two (`### A, B` into `### A`
+    /// and `### B`) read as a change. `nil` for bytes that are not a UTF-8 text.
     public static func readerText(_ bytes: [UInt8], mapping: FrontMatterMapping = FrontMatterMapping()) -> String? {
         guard case .success = TextDecoding.decode(bytes) else { return nil }
         let article = parseParts(bytes).0
@@ -129,13 +137,19 @@ public enum ArticleParser {
             if let value = article.frontMatter.first(where: { $0.key == key })?.value.string { keep(value) }
             out.append("\u{1}")
         }
-        MarkdownParser.parse(article.body).forEachNode { node in
+        func walk(_ node: UnsafePointer<MarkdownNode>) {
             switch node.pointee.kind {
-            case .text, .code, .codeBlock, .htmlBlock, .htmlInline: keep(node.pointee.literal)
+            case .text, .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal))
+            case .codeBlock: keep(ReaderHousekeeping.withoutPrompts(node.pointee.literal))
             case .image: out.append("\u{2}"); keep(node.pointee.url)
+            case .link where ReaderHousekeeping.isBareAddress(node.pointee): return
             default: break
             }
+            node.pointee.children.withBorrowedNodes { children, count in
+                for i in 0..<count { walk(children + i) }
+            }
         }
+        withUnsafePointer(to: MarkdownParser.parse(article.body)) { walk($0) }
         return String(out)
     }
 
@@ -234,3 +248,29 @@ extension StringProtocol {
         return s
     }
 }
+
+/// What ``ArticleParser/readerText(_:mapping:)`` leaves out as housekeeping rather than text.
+enum ReaderHousekeeping {
+    /// The text without `{{ … }}` placeholders (what templates such as PlatyPS leave unfilled;
+    /// `unfilled-placeholder` reports them).
+    static func withoutPlaceholders(_ text: String) -> String {
+        guard text.utf8.contains(0x7B) else { return text }
+        return text.replacing(/\{\{[^}\n]*\}\}/, with: "")
+    }
+
+    /// A code example without the shell prompts at the start of its lines (`PS C:\>`, `PS>`,
+    /// `C:\Users\x>`): a prompt added or removed changes no command.
+    static func withoutPrompts(_ code: String) -> String {
+        guard code.utf8.contains(0x3E) else { return code }
+        return code.replacing(/(?m)^[ \t]*(?:PS(?: [^>\n]*)?>|[A-Za-z]:\\[^>\n]*>)/, with: "")
+    }
+
+    /// A link whose only text is its own address (an autolink or a bare URL): the address is
+    /// the link target, which readers' text leaves out.
+    static func isBareAddress(_ node: MarkdownNode) -> Bool {
+        guard node.children.count == 1, node.children[0].kind == .text else { return false }
+        let text = node.children[0].literal
+        return text == node.url || "mailto:" + text == node.url
+    }
+}
+

@@ -92,7 +92,9 @@ public enum MarkdownHTML {
             out += "<code>" + escape(node.literal) + "</code>"
         case .htmlInline:
             if Alert.isComment(node.literal) { return }
-            out += escape(node.literal)
+            // `<br>` alone (no attributes) is a line break, the only one a table cell can hold;
+            // any other HTML is shown as text.
+            out += Self.isLineBreakTag(node.literal) ? "<br/>" : escape(node.literal)
         case .emphasis:
             out += "<em>"; children(); out += "</em>"
         case .strong:
@@ -146,6 +148,12 @@ public enum MarkdownHTML {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `<br>`, `<br/>` or `<br />`, in any letter case, with nothing else: a line break.
+    public static func isLineBreakTag(_ html: String) -> Bool {
+        let bytes = Array(html.utf8.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+        return bytes == Array("<br>".utf8) || bytes == Array("<br/>".utf8) || bytes == Array("<br />".utf8)
     }
 }
 

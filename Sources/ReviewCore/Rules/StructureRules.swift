@@ -677,11 +677,8 @@ public enum UnfilledPlaceholderRule: StructureRule {
         }
         // `{{ … }}` in text (never in code, which is a node of its own).
         body.document.forEachNode { node in
-            guard node.pointee.kind == .text else { return }
-            let text = node.pointee.literal
-            guard let open = text.range(of: "{{"), let close = text.range(of: "}}", range: open.upperBound..<text.endIndex),
-                  text[open.upperBound..<close.lowerBound].contains(where: \.isLetter), found[node.pointee.line] == nil else { return }
-            found[node.pointee.line] = String(text[open.lowerBound..<close.upperBound])
+            guard node.pointee.kind == .text, found[node.pointee.line] == nil else { return }
+            if let placeholder = Self.placeholder(in: node.pointee.literal) { found[node.pointee.line] = placeholder }
         }
         return found.map { line, placeholder in
             Finding(.unfilledPlaceholder, path: "", line: firstLine + line - 1,
@@ -690,9 +687,30 @@ public enum UnfilledPlaceholderRule: StructureRule {
     }
 }
 
+extension UnfilledPlaceholderRule {
+    /// The first `{{ words }}` in a text a template left to be filled: words, not code. Not an
+    /// MDX/JSX attribute value (`style={{ display: 'inline' }}`, preceded by `=`), nor a
+    /// template expression or shortcode (`{{< figure >}}`, `{{ "a" | upcase }}`): the inside
+    /// holds a letter and none of `' " : ; < > % = | { }` (labelled on nodejs.org, where every
+    /// `{{ … }}` found was a JSX style object).
+    public static func placeholder(in text: String) -> String? {
+        var rest = text[...]
+        while let open = rest.range(of: "{{"), let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) {
+            let inside = rest[open.upperBound..<close.lowerBound]
+            let attribute = open.lowerBound > rest.startIndex && rest[rest.index(before: open.lowerBound)] == "="
+            if !attribute, inside.contains(where: \.isLetter), !inside.contains(where: { "'\":;<>%=|{}".contains($0) }) {
+                return String(rest[open.lowerBound..<close.upperBound])
+            }
+            rest = rest[close.upperBound...]
+        }
+        return nil
+    }
+}
+
 /// `raw-html-shown`: raw HTML in an article is never passed through to pages (it could carry
 /// script), so a reader sees it as literal text (`<div class="callout">` on a patient's page).
-/// Comments are not shown, and are not reported.
+/// Comments are not shown, and are not reported; nor is `<br>`, which pages render as a line
+/// break (the only way to break a line inside a table cell).
 public enum RawHTMLRule: StructureRule {
     public static let description = RuleDescription(
         ids: [.rawHTMLShown], summary: "Raw HTML that published pages show as literal text.",
@@ -703,7 +721,8 @@ public enum RawHTMLRule: StructureRule {
         var lines: Set<Int> = []
         body.document.forEachNode { node in
             let kind = node.pointee.kind
-            guard kind == .htmlBlock || kind == .htmlInline, !Alert.isComment(node.pointee.literal) else { return }
+            guard kind == .htmlBlock || kind == .htmlInline, !Alert.isComment(node.pointee.literal),
+                  !(kind == .htmlInline && MarkdownHTML.isLineBreakTag(node.pointee.literal)) else { return }
             let line = firstLine + node.pointee.line - 1
             guard lines.insert(line).inserted else { return }
             let tag = node.pointee.literal.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40)

@@ -397,7 +397,12 @@ private struct SnapshotLoader {
             return found
         }
         for i in searched {
-            let changes = histories[files[i].path] ?? placed[i].changes
+            // A deletion is not text anyone reads: the file at this path was gone until a later
+            // change put it back (a folder renamed in letter case and back, say), and what counts
+            // is whether it came back saying something else. Compared as "no text", every
+            // deletion read as a change (windows-powershell-docs: 24 false findings once the
+            // re-creating commits were listed in ignore-revisions).
+            let changes = (histories[files[i].path] ?? placed[i].changes).filter { $0.blobAfter != nil }
             guard let date = placed[i].article.lastUpdated else { continue }
             var answer = TextChange.none
             // The changes looked at; none a merge: the answer does not depend on their order.
