@@ -213,15 +213,17 @@ public final class ReviewSession {
             let articles = files.filter { layout.isArticle($0.key) }
                 .map { PublicationCheck.PublishedArticle(path: $0.key, blob: $0.value) }.sorted { $0.path < $1.path }
             let policy = evaluation.snapshot.policy
+            let configuration = evaluation.snapshot.configuration(asOf: evaluation.report.asOf)
             let facts = Dictionary(evaluation.snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
             let statuses = Dictionary(evaluation.report.articles.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
             return PublicationCheck.findings(envelope: envelope, files: files, articles: articles, root: evaluation.snapshot.governance.current?.root) { article in
                 guard let facts = facts[article.path], let status = statuses[article.path] else {
                     return "is not an article on the branch any more"
                 }
-                guard let category = status.category.flatMap({ policy.categories[$0] }) else { return "has no category the policy knows" }
+                guard status.category.flatMap({ policy.categories[$0] }) != nil else { return "has no category the policy knows" }
                 let classes = RevisionClasses(facts, unreviewedFields: policy.unreviewedFields)
-                let missing = category.requiredRoles.filter { role in
+                // The roles the article needs: its category's, and a translation's own (issue 37).
+                let missing = WorkflowEngine.requiredRoles(facts, configuration).filter { role in
                     !status.approvals.contains { $0.role == role && classes.key($0.revision) == classes.key(article.blob) }
                 }
                 return missing.isEmpty ? nil : "has no approval that counts in the \(missing.joined(separator: " and ")) role\(missing.count == 1 ? "" : "s")"
@@ -533,7 +535,9 @@ public struct Evaluation: Sendable {
     init(snapshot: RepositorySnapshot, asOf: Day) {
         self.snapshot = snapshot
         let configuration = snapshot.configuration(asOf: asOf)
-        let statuses = snapshot.articles.parallelMap { WorkflowEngine.evaluate($0, configuration) }
+        // Translations are judged against their sources' approvals once every article has its own (issue 37).
+        let statuses = TranslationCheck.apply(snapshot.articles.parallelMap { WorkflowEngine.evaluate($0, configuration) },
+                                              facts: snapshot.articles, configuration: configuration)
         report = StatusReport(asOf: asOf, head: snapshot.revision.hex, articles: Self.byPath(statuses),
                               otherFindings: (snapshot.strayFindings + snapshot.trustFindings).sorted())
     }

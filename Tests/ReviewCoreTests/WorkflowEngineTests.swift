@@ -135,7 +135,8 @@ import Testing
 
     @Test func severitiesFollowTheContract() {
         let warnings: Set<RuleID> = [.dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
-                                     .linkCaseMismatch, .rawHTMLShown, .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression]
+                                     .linkCaseMismatch, .rawHTMLShown, .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression,
+                                     .translationOutdated, .translationSource]
         for rule in RuleID.allCases { #expect((rule.severity == .warning) == warnings.contains(rule), "\(rule)") }
     }
 

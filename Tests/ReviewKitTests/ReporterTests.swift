@@ -20,7 +20,7 @@ enum ReporterFixture {
                        "deleted": .neurology, "junk": .neurology, "later": .neurology, "twice": .neurology, "gone": .neurology,
                        "damaged": .neurology],
             reviewers: [.medical("ann"), .editorial("ed"), .medical("old", validUntil: "2026-01-31"), .both("duo")],
-            on: "2026-01-01")
+            on: "2026-01-01", policy: ContentRepository.policy + "translations:\n  source-key: translation-of\n")
         try content.signOff("ok", as: "ann", role: "medical", on: "2026-01-02")
         try content.signOff("ok", as: "ed", role: "editorial", on: "2026-01-02")
         // Overdue and due soon: reviewed long ago / a year less 20 days ago.
@@ -52,6 +52,19 @@ enum ReporterFixture {
         try content.writeRecord("twice", as: "duo", role: "editorial", on: "2026-02-10")                    // separation-of-duties
         try content.signOff("gone", as: "ann", role: "medical", on: "2026-02-11")
         try content.commit("remove gone", [.remove("Articles/gone.md")], on: "2026-02-12")                 // unattached-record
+        // translation-outdated: the English dose changed and was approved again after the French
+        // page was made from it; translation-source: a translation of no article.
+        let translation = { (slug: String, source: String) in
+            ContentRepository.article(slug, category: .general, lastUpdated: "2026-02-14")
+                .replacingOccurrences(of: "tags: [a]\n", with: "tags: [a]\ntranslation-of: \(source)\nlang: fr\n")
+        }
+        try content.commit("translations", [.write("Articles/dose.md", ContentRepository.article("dose", category: .general, lastUpdated: "2026-02-14")),
+                                            .write("Articles/dose-fr.md", translation("dose-fr", "Articles/dose.md")),
+                                            .write("Articles/orphan-fr.md", translation("orphan-fr", "Articles/orphan.md"))], on: "2026-02-14")
+        try content.builder.checkoutHead()
+        try content.signOff("dose", as: "ed", role: "editorial", on: "2026-02-15")
+        try content.edit("dose", category: .general, lastUpdated: "2026-02-16", body: "Take two tablets.")
+        try content.signOff("dose", as: "ed", role: "editorial", on: "2026-02-17")
         let damaged = "PML is a rare infection of the brain caused by the JC virus. What causes this infection of the brain? The virus stays dormant.\n\n"
             + "PML is a rare infection of the brain caused by the JC virus.\n\n## Risk\n\nThose at highest risk include:\n\n-- people with HIV;\n\n-- people on some medicines.\n\n"
             + "#### Too deep\n\nA hidden\u{200B}space and ![](chart.png)."  // heading-structure, hidden-characters, image-without-alt

@@ -24,6 +24,8 @@ public final class ContentRepository {
         public static func editorial(_ id: String) -> ReviewerSpec { .init(id: id, role: "editorial") }
         /// A reviewer who holds both roles.
         public static func both(_ id: String) -> ReviewerSpec { .init(id: id, role: "medical, editorial") }
+        /// A reviewer who holds `role` (one the test's own policy names, like clinician-fr).
+        public static func holding(_ id: String, _ role: String) -> ReviewerSpec { .init(id: id, role: role) }
     }
 
     public let builder: RepoBuilder
@@ -48,7 +50,7 @@ public final class ContentRepository {
 
         """
 
-    public init(articles: [String: Category], reviewers: [ReviewerSpec], on date: String = "2026-04-07") throws {
+    public init(articles: [String: Category], reviewers: [ReviewerSpec], on date: String = "2026-04-07", policy: String = ContentRepository.policy) throws {
         builder = try RepoBuilder()
         var yaml = "reviewers:\n"
         for (i, spec) in reviewers.enumerated() {
@@ -66,7 +68,7 @@ public final class ContentRepository {
                 """ + (spec.validUntil.map { "    valid-until: \($0)\n" } ?? "")
         }
         var changes: [FileChange] = [
-            .write(Policy.path, Self.policy), .write(Reviewer.path, yaml),
+            .write(Policy.path, policy), .write(Reviewer.path, yaml),
             .write("Reviews/disclaimers/medical.md", Self.disclaimer + "\n"),
         ]
         for (slug, category) in articles.sorted(by: { $0.key < $1.key }) {

@@ -108,9 +108,11 @@ public struct DashboardModel: Sendable {
         return configuration.reviewers.filter { $0.isValid(on: configuration.asOf) && !Set($0.roles).isDisjoint(with: roles) }
     }
 
-    /// The roles whose approval the article needs (its category's; every role while unknown).
+    /// The roles whose approval the article needs (its category's, and a translation's own;
+    /// every role while the category is unknown).
     public func requiredRoles(of status: ArticleStatus) -> [String] {
-        status.category.flatMap { configuration.policy.categories[$0] }?.requiredRoles ?? configuration.policy.roles
+        if let facts = facts[status.path] { return WorkflowEngine.requiredRoles(facts, configuration) }
+        return status.category.flatMap { configuration.policy.categories[$0] }?.requiredRoles ?? configuration.policy.roles
     }
 }
 

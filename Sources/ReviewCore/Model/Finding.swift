@@ -82,6 +82,10 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     /// Two files whose paths a reader could take for one another (equal up to Unicode
     /// normalization or letter case) but that git keeps apart.
     case confusablePaths = "confusable-paths"
+    /// A translation's reviewed source moved on since it was made (or its basis is unknown).
+    case translationOutdated = "translation-outdated"
+    /// A translation's source is not an article, or its `translated-from` is no revision of it.
+    case translationSource = "translation-source"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -94,7 +98,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths, .unfilledPlaceholder:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel, .linkCaseMismatch, .rawHTMLShown,
-             .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression:
+             .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression, .translationOutdated, .translationSource:
             .warning
         }
     }

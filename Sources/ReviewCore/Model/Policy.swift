@@ -20,6 +20,12 @@ public struct Policy: Sendable, Equatable {
         public var ruleSeverity: [RuleID: Severity] = [:]
         /// `rules:`: the content rules set to `off` in this category (over ``Policy/ruleLevels``).
         public var switchedOff: Set<RuleID> = []
+        /// `translation-outdated:` (issue 37) the severity of `translation-outdated` for this
+        /// category's translations (warning by default; error makes it block).
+        public var translationOutdated: Severity = .warning
+        /// `translation-roles:` (issue 37) roles a translation in this category needs besides
+        /// `required-roles`; `{lang}` stands for the translation's language (`clinician-{lang}`).
+        public var translationRoles: [String] = []
         /// `unapproved-blocks: true`: a draft, in-review or changes-requested article on the
         /// checked branch is a blocking finding, for branches where only approved text may land:
         /// `awaiting-review` and `changes-requested` take severity error (``ruleSeverity``).
@@ -94,6 +100,8 @@ public struct Policy: Sendable, Equatable {
     public var content = ContentRoots()
     /// `front-matter:`: which keys hold title, last-updated and category.
     public var frontMatter = FrontMatterMapping()
+    /// `translations:` (issue 37): which articles translate which, and how their basis is named.
+    public var translations = Translations()
     /// `rules:` at the top level: each content rule's level (`off`, `warning`, `error`) in every
     /// category, unless the category's own `rules:` sets it.
     public var ruleLevels: [RuleID: RuleLevel] = [:]

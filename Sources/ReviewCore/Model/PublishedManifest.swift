@@ -37,6 +37,21 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// A translation's source, as its page names it: "Translated from the English version
+    /// reviewed on 9 April 2026" (issue 37). `reviewed`: the day the source revision the
+    /// translation was made from became fully approved (`nil`: not known, or never).
+    public struct TranslatedFrom: Codable, Sendable, Equatable {
+        public var source: GitPath
+        public var language: String
+        public var reviewed: Day?
+
+        public init(source: GitPath, language: String, reviewed: Day?) {
+            self.source = source
+            self.language = language
+            self.reviewed = reviewed
+        }
+    }
+
     public struct Article: Codable, Sendable, Equatable {
         public var path: GitPath
         public var slug: String
@@ -57,6 +72,8 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         public var assets: [String]?
         /// The front matter's `authors` of the published revision (the page's byline).
         public var authors: [String]?
+        /// Where the article is a translation: its source (issue 37).
+        public var translatedFrom: TranslatedFrom?
 
         public init(path: GitPath, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
                     lastReviewed: Day, nextReviewDue: Day?, reviewers: [Reviewer]) {
@@ -99,6 +116,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
             article.disclaimers = entry.disclaimers.isEmpty ? nil : entry.disclaimers
             article.assets = entry.linkedFiles.isEmpty ? nil : entry.linkedFiles.map(\.text)
             article.authors = entry.authors.isEmpty ? nil : entry.authors
+            article.translatedFrom = entry.translatedFrom
             return article
         }
         self.site = site

@@ -79,7 +79,7 @@ public enum PolicyParser {
         try reader.refuseUnknownKeys(root, known: Set(["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
                                                    "publish-branch", "site", "content", "front-matter", "baseline", "owners", "rules",
                                                    "suppressible"])
-                                    .union(contentRuleKeys), context: "the policy")
+                                    .union(contentRuleKeys).union(translationKeys), context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -90,8 +90,9 @@ public enum PolicyParser {
         for (name, value) in pairs {
             let context = "category '\(name)'"
             guard case .map = value else { throw reader.error(value.line, "\(context) must be a mapping") }
-            try reader.refuseUnknownKeys(value, known: ["required-roles", "review-interval-days", "due-soon-days", "disclaimers", "when-overdue",
-                                                        "reading-age", "rules", "unapproved-blocks", "title"], context: context)
+            try reader.refuseUnknownKeys(value, known: Set(["required-roles", "review-interval-days", "due-soon-days", "disclaimers", "when-overdue",
+                                                        "reading-age", "rules", "unapproved-blocks", "title"]).union(categoryTranslationKeys),
+                                        context: context)
             if let title = try reader.string(value, "title", context: context, required: false) {
                 guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw reader.error(value["title"]?.line, "'title' in \(context) is empty", remedy: "give the name readers see for its section, like Neurology")
@@ -137,6 +138,7 @@ public enum PolicyParser {
                     if let severity = level.severity { category.ruleSeverity[rule] = severity } else { category.switchedOff.insert(rule) }
                 }
             }
+            try readCategoryTranslationKeys(value, into: &category, roles: roles, reader: reader, context: context)
             categories[name] = category
         }
         let unreviewed = try reader.strings(root, "unreviewed-fields", context: "the policy", required: false)
@@ -191,6 +193,7 @@ public enum PolicyParser {
             policy.baseline = Policy.Baseline(from: from, spreadWeeks: try reader.integer(baseline, "spread-weeks", context: "baseline", range: 1...520))
         }
         try readContentRuleKeys(root, into: &policy, reader: reader)
+        try readTranslations(root, into: &policy, reader: reader)
         if let mapping = root["front-matter"] {
             policy.frontMatter = try frontMatter(mapping, categories: Set(policy.categories.keys), reader: reader)
             // The check above, after the mapping: a repository key that holds what review reads

@@ -18,6 +18,13 @@ public enum DetailReporter {
         row("next review", status.nextReviewDue?.description ?? "-")
         row("missing roles", status.missingRoles.isEmpty ? "none" : status.missingRoles.joined(separator: ", "))
         row("since approval", changeSummary)
+        if let t = status.translation {
+            // Issue 37: the source, the revision it was made from and where that was read, and whether it is behind.
+            let basis = t.basis.map { "\($0.prefix(7)) (\(t.basisFrom?.rawValue ?? "?"))" } ?? "unknown"
+            let standing = t.outdated ? "behind: source approved " + (t.sourceReviewed?.description ?? "since")
+                : t.sourceApproved == nil ? "source never approved" : "current"
+            row("translation of", "\(t.source.text) (\(t.language.isEmpty ? "?" : t.language)), made from \(basis); \(standing)")
+        }
         // Every decision that counts, newest first: approvals and change requests alike (a
         // request answered by a later approval is history, and stays in it).
         lines.append("  decisions")

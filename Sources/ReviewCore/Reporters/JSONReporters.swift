@@ -84,6 +84,21 @@ public enum StatusJSONReporter: Reporter {
         w.key("policy"); w.int(counts.policy)
         w.endObject()
         w.key("title"); w.string(status.title)
+        // Added by the project (issue 37), for translations only: the source, the revision the
+        // translation was made from and where that was read, and whether it fell behind.
+        if let t = status.translation {
+            w.key("translation")
+            w.beginObject()
+            w.key("basis"); w.string(t.basis)
+            w.key("basisFrom"); w.string(t.basisFrom?.rawValue)
+            w.key("basisReviewed"); w.string(t.basisReviewed?.description)
+            w.key("language"); w.string(t.language)
+            w.key("outdated"); w.bool(t.outdated)
+            w.key("source"); w.string(t.source.text)
+            w.key("sourceApproved"); w.string(t.sourceApproved)
+            w.key("sourceReviewed"); w.string(t.sourceReviewed?.description)
+            w.endObject()
+        }
         w.endObject()
     }
 

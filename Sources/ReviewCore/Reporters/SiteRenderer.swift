@@ -206,6 +206,9 @@ public enum SiteRenderer {
         }.joined(separator: "\n")
         let dates = "<p class=\"dates\">Last updated \(a.lastUpdated.map { time($0, site) } ?? "unknown")"
             + (a.nextReviewDue.map { " · Next review due \(time($0, site))" } ?? "") + "</p>"
+        let translated = a.translatedFrom.map { t in
+            "<p class=\"translated\">Translated from the \(e(t.language)) version" + (t.reviewed.map { " reviewed on \(time($0, site))" } ?? "") + "</p>\n"
+        } ?? ""
         let overdue = a.overdueSince.map {
             "<p class=\"overdue\" role=\"note\"><strong>Review overdue.</strong> This page was due for medical review on \(time($0, site)); "
                 + "its content may be out of date.</p>\n"
@@ -225,7 +228,7 @@ public enum SiteRenderer {
             \(reviewLines)
             \(dates)
             </div>
-            \(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path, content: content)))
+            \(translated)\(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path, content: content)))
             \(aside)</article>
             </main>
             \(footer(site))</body>

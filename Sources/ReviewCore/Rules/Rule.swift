@@ -81,7 +81,7 @@ public enum RuleRegistry {
     public static var descriptions: [RuleDescription] {
         (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description }
          + [HiddenCharacterRule.description, BrokenLinkRule.description, LinkCaseRule.description, RenderIntegrity.description,
-            SuppressionComments.description]
+            SuppressionComments.description, TranslationOutdatedRule.description]
          + GovernanceRules.descriptions)
             .filter { !$0.ids.isEmpty }
     }

@@ -63,4 +63,6 @@ public struct ArticleStatus: Sendable {
     /// The findings the team's switches silenced (switched off, suppressed in the article, in
     /// the baseline): not in ``findings``, and counted in every report.
     public var suppressed = SuppressedFindings()
+    /// Where the article is a translation: its source, basis and whether it fell behind (issue 37).
+    public var translation: TranslationStatus?
 }

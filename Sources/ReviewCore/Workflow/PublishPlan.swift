@@ -30,6 +30,9 @@ public struct PublishPlan: Sendable {
         public var linkedFiles: [GitPath] = []
         /// The approved revision's front-matter `authors`, for the page's byline.
         public var authors: [String] = []
+        /// Where the article is a translation: its source and the review day of the source
+        /// revision it was made from (issue 37).
+        public var translatedFrom: PublishedManifest.TranslatedFrom? = nil
     }
 
     /// File names the site generates itself: no article's page may take one.
@@ -161,7 +164,12 @@ public struct PublishPlan: Sendable {
                               lastUpdated: article.lastUpdated, lastReviewed: reviewed, nextReviewDue: due,
                               approvals: approvals, newerEditWaiting: blob != facts.blob, overdueSince: overdue ? due : nil,
                               summary: article.summary, disclaimers: disclaimers,
-                              linkedFiles: SiteLinks.assetPaths(of: article), authors: article.authors))
+                              linkedFiles: SiteLinks.assetPaths(of: article), authors: article.authors,
+                              translatedFrom: status.translation.map { t in
+                                  // The basis is known for the current revision; an older published one says no date.
+                                  PublishedManifest.TranslatedFrom(source: t.source, language: configuration.policy.translations.sourceLanguage,
+                                                                   reviewed: blob == facts.blob ? t.basisReviewed : nil)
+                              }))
     }
 
     /// How many previously published articles this plan takes down (a moved article, same

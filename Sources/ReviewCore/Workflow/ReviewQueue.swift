@@ -58,6 +58,27 @@ public struct ReviewQueue: Sendable, Equatable {
                 }
             }
         }
+        // Translations behind their reviewed source (issue 37): due since the source's newer
+        // revision was approved, for each role the translation needs.
+        for status in statuses where !status.isRetired && status.translation?.outdated == true {
+            guard let translation = status.translation, let article = facts[status.path],
+                  status.category.flatMap({ configuration.policy.categories[$0] }) != nil else { continue }
+            let why = "translation behind \(translation.source)"
+                + (translation.sourceReviewed.map { ", approved \($0)" } ?? "") + "; update it, then review"
+            let due = min(translation.sourceReviewed ?? asOf, asOf)
+            for role in WorkflowEngine.requiredRoles(article, configuration) {
+                if let i = items.firstIndex(where: { $0.path == status.path && $0.role == role }) {
+                    items[i].reason += "; " + why
+                    items[i].due = min(items[i].due, due)
+                    items[i].overdue = items[i].due < asOf
+                } else {
+                    items.append(Item(path: status.path, slug: status.slug, title: status.title ?? status.slug, role: role, due: due,
+                                      overdue: due < asOf, reason: why,
+                                      reviewers: configuration.reviewers.filter { $0.roles.contains(role) && $0.isValid(on: asOf) }.map(\.id),
+                                      owners: Self.owners(of: status.path, article: article.article, policy: configuration.policy)))
+                }
+            }
+        }
         if let reviewer { items = items.filter { reviewer.roles.contains($0.role) } }
         if let within { items = items.filter { $0.due <= asOf.adding(days: within) } }
         items.sort { ($0.due, $0.path, $0.role) < ($1.due, $1.path, $1.role) }

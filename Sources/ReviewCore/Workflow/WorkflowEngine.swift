@@ -106,8 +106,13 @@ public enum WorkflowEngine {
 
     /// The roles that must approve the article: its category's, or, while the category is
     /// unknown (already an error), every role in the policy.
-    static func requiredRoles(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [String] {
-        facts.article.category.flatMap { configuration.policy.categories[$0] }?.requiredRoles ?? configuration.policy.roles
+    /// A translation in a category with `translation-roles` needs those roles too (issue 37).
+    public static func requiredRoles(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [String] {
+        guard let category = facts.article.category.flatMap({ configuration.policy.categories[$0] }) else { return configuration.policy.roles }
+        guard !category.translationRoles.isEmpty, let language = configuration.policy.translations.locate(facts.article)?.language else {
+            return category.requiredRoles
+        }
+        return category.requiredRoles + category.translationRoles(language: language)
     }
 
     /// Checks each record in history order (the commit that added it, never the time it

@@ -103,6 +103,8 @@ public struct ArticleFacts: Sendable {
     public var revisions: [String: (article: Article, sha256: String)]
     /// The blob the published ref carries for this path, if any.
     public var publishedBlob: String?
+    /// Where the article is a translation (the policy's `translations:`): its source and basis.
+    public var translation: TranslationFacts?
 
     public init(article: Article, parseFindings: [Finding] = [], blob: String, sha256: String = "", changes: [ChangeFact] = [],
                 historyTruncated: Bool = false, signOffs: [SignOffRecord] = [],

@@ -307,6 +307,12 @@ private struct SnapshotLoader {
             facts.recordHistoryTruncated = log.truncated
             articles.append(facts)
         }
+        // Each translation's source and basis (issue 37).
+        if !policy.translations.isEmpty {
+            let articlePaths = Set(report.files.indices.filter { isAnyArticle[$0] }.map { report.files[$0].path })
+            try TranslationBasis(repository: repository, revision: revision, walk: walk, engine: engine, policy: policy)
+                .attach(&articles, articlePaths: articlePaths)
+        }
         // A full read keeps only what the tip uses, so the cache does not grow with history.
         if only == nil {
             cache.keep(only: used)
