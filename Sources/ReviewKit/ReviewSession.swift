@@ -175,8 +175,20 @@ public final class ReviewSession {
                                                        since: scope.everything ? nil : scope.base,
                                                        usesCaches: options.usesCaches, progress: progress, pinnedRoot: pin,
                                                        bodies: .whereEvaluationReadsThem)
-            var report = Evaluation(snapshot: snapshot, asOf: asOf).report
-            report.articles = report.articles.filter { scope.includes($0) }
+            // With fragments on, an article is judged with its fragments, which a read limited to
+            // the changed files may not hold: read everything, and keep the articles whose
+            // fragments changed too.
+            let full = snapshot.policy.fragments.isOn && paths != nil
+                ? try RepositorySnapshot.load(from: repository, revision: head, usesCaches: options.usesCaches, progress: progress,
+                                              pinnedRoot: pin, bodies: .whereEvaluationReadsThem)
+                : snapshot
+            let evaluation = Evaluation(snapshot: full, asOf: asOf)
+            var report = evaluation.report
+            report.articles = report.articles.filter { status in
+                scope.includes(status) || evaluation.fragmentGraph.map { graph in
+                    graph.closure(of: status.path).fragments.contains { scope.includesFile($0.path) || scope.includes(fragment: $0.path) }
+                } == true
+            }
             // Governance findings concern every article, whatever the change touched.
             report.otherFindings = report.otherFindings.filter { scope.includesFile($0.path) || snapshot.trustFindings.contains($0) }
             return report
@@ -192,7 +204,8 @@ public final class ReviewSession {
 
     /// `review verify` of an evaluation already made (the dashboard keeps one per revision).
     public func verify(_ evaluation: Evaluation) throws(ReviewError) -> VerifyReport {
-        var report = VerifyReport(evaluation.snapshot.articles, statuses: evaluation.report.articles,
+        // Fragments' records are records too (docs/fragments.md).
+        var report = VerifyReport(evaluation.snapshot.articles, statuses: evaluation.report.articles + evaluation.fragments,
                                   strayFindings: evaluation.snapshot.strayFindings, head: evaluation.head)
         report.configurationFindings = evaluation.snapshot.trustFindings.filter { $0.severity == .error }
         // A rewrite that erased what the last signed publication attests is about the published
@@ -210,13 +223,28 @@ public final class ReviewSession {
             for file in try repository.files(under: "", inTree: tree) { files[file.path] = file.id.hex }
             let envelope = try files[PublicationStatement.path].flatMap(ObjectID.init(hex:)).map { try repository.blob($0) }
             let layout = evaluation.snapshot.policy.content
-            let articles = files.filter { layout.isArticle($0.key) }
-                .map { PublicationCheck.PublishedArticle(path: $0.key, blob: $0.value) }.sorted { $0.path < $1.path }
             let policy = evaluation.snapshot.policy
             let configuration = evaluation.snapshot.configuration(asOf: evaluation.report.asOf)
+            let articles = files.filter { layout.isArticle($0.key) && !policy.fragments.isFragment($0.key) }
+                .map { PublicationCheck.PublishedArticle(path: $0.key, blob: $0.value) }.sorted { $0.path < $1.path }
+            // A fragment on the ref must be at a revision approved in every role its category requires.
+            var fragmentFindings: [Finding] = []
+            let fragmentStatuses = Dictionary(evaluation.fragments.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            let allFacts = Dictionary(evaluation.snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
+            for (path, blob) in files.sorted(by: { $0.key < $1.key }) where layout.isArticle(path) && policy.fragments.isFragment(path) {
+                let required = fragmentStatuses[path].map { status in status.category.flatMap { policy.categories[$0] }?.requiredRoles ?? policy.roles } ?? policy.roles
+                let approved = fragmentStatuses[path].flatMap { status in allFacts[path].map { facts in
+                    let classes = RevisionClasses(facts, unreviewedFields: policy.unreviewedFields)
+                    return required.allSatisfy { role in status.approvals.contains { $0.role == role && classes.key($0.revision) == classes.key(blob) } }
+                } } ?? false
+                if !approved {
+                    fragmentFindings.append(Finding(.unjustifiedPublication, path: path,
+                                                    "the published ref holds the fragment \(path.escaped) at \(blob.prefix(7)), which is not approved in every required role (\(required.joined(separator: ", "))); publish again from approved revisions"))
+                }
+            }
             let facts = Dictionary(evaluation.snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
             let statuses = Dictionary(evaluation.report.articles.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-            return PublicationCheck.findings(envelope: envelope, files: files, articles: articles, root: evaluation.snapshot.governance.current?.root) { article in
+            return fragmentFindings + PublicationCheck.findings(envelope: envelope, files: files, articles: articles, root: evaluation.snapshot.governance.current?.root) { article in
                 guard let facts = facts[article.path], let status = statuses[article.path] else {
                     return "is not an article on the branch any more"
                 }
@@ -245,14 +273,35 @@ public final class ReviewSession {
             }
             return found
         }
-        return ReviewQueue.make(evaluation.snapshot.articles, statuses: evaluation.report.articles, configuration: configuration,
+        // A fragment awaiting review is on the queue too (its periodic review is its includers').
+        let fragments = evaluation.fragments.filter { $0.state != .approved && $0.state != .published }
+        return ReviewQueue.make(evaluation.snapshot.articles, statuses: evaluation.report.articles + fragments, configuration: configuration,
                                 reviewer: who, within: within)
     }
 
     /// `review diff`: the article's changes since its last fully approved revision.
     public func diff(_ article: String, asOf: Day) throws(ReviewError) -> ArticleDiff {
+        try diffWithFragments(article, asOf: asOf).article
+    }
+
+    /// ``diff(_:asOf:)``, and the same for each fragment the article includes (transitively)
+    /// that is not approved at its current revision (docs/fragments.md): what readers would see
+    /// change that no approval covers yet.
+    public func diffWithFragments(_ article: String, asOf: Day) throws(ReviewError) -> (article: ArticleDiff, fragments: [ArticleDiff]) {
         let evaluation = try evaluate(asOf: asOf)
         let status = try evaluation.selecting([article])[0]
+        var fragments: [ArticleDiff] = []
+        if let graph = evaluation.fragmentGraph {
+            let byPath = Dictionary(evaluation.fragments.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            for fragment in graph.closure(of: status.path).fragments {
+                guard let state = byPath[fragment.path], state.state != .approved, state.state != .published else { continue }
+                fragments.append(try diff(state))
+            }
+        }
+        return (try diff(status), fragments)
+    }
+
+    private func diff(_ status: ArticleStatus) throws(ReviewError) -> ArticleDiff {
         guard let approved = status.lastApprovedRevision else { return .neverApproved(status) }
         guard approved != status.revision else { return .unchanged(status) }
         let patch = try patch(status, from: approved)
@@ -530,16 +579,47 @@ public struct Evaluation: Sendable {
     public let report: StatusReport
     public var head: String { snapshot.revision.hex }
 
+    /// The fragments' own statuses (their state, approvals, last approved revision), sorted by
+    /// path: not articles, so not in ``report`` (docs/fragments.md). Empty when fragments are off.
+    public let fragments: [ArticleStatus]
+    /// The include graph, when the policy turns fragments on.
+    public let fragmentGraph: FragmentGraph?
+
     /// Runs the workflow engine over every article of the snapshot, on all cores; articles
-    /// sorted by path.
+    /// sorted by path. Where the policy names fragments, they are judged first (each under the
+    /// strictest category of the articles that include it), and each article's state and
+    /// findings then take its fragments into account (``FragmentGraph/apply(to:fragments:)``).
     init(snapshot: RepositorySnapshot, asOf: Day) {
         self.snapshot = snapshot
         let configuration = snapshot.configuration(asOf: asOf)
-        // Translations are judged against their sources' approvals once every article has its own (issue 37).
-        let statuses = TranslationCheck.apply(snapshot.articles.parallelMap { WorkflowEngine.evaluate($0, configuration) },
-                                              facts: snapshot.articles, configuration: configuration)
+        let settings = snapshot.policy.fragments
+        guard settings.isOn else {
+            // Translations are judged against their sources' approvals once every article has its own (issue 37).
+            let statuses = TranslationCheck.apply(snapshot.articles.parallelMap { WorkflowEngine.evaluate($0, configuration) },
+                                                  facts: snapshot.articles, configuration: configuration)
+            report = StatusReport(asOf: asOf, head: snapshot.revision.hex, articles: Self.byPath(statuses),
+                                  otherFindings: (snapshot.strayFindings + snapshot.trustFindings).sorted())
+            fragments = []
+            fragmentGraph = nil
+            return
+        }
+        let graph = FragmentGraph(snapshot.articles, settings: settings)
+        let articles = snapshot.articles.filter { !settings.isFragment($0.article.path) }
+        var fragmentFacts = snapshot.articles.filter { settings.isFragment($0.article.path) }
+        let categories = graph.categories(Dictionary(articles.map { ($0.article.path, $0.article.category) }, uniquingKeysWith: { a, _ in a }),
+                                          policy: snapshot.policy)
+        for i in fragmentFacts.indices { fragmentFacts[i].article.category = categories[fragmentFacts[i].article.path] }
+        let fragmentStatuses = Self.byPath(fragmentFacts.parallelMap { WorkflowEngine.evaluate($0, configuration) })
+        let byPath = Dictionary(fragmentStatuses.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let statuses = TranslationCheck.apply(graph.apply(to: articles.parallelMap { WorkflowEngine.evaluate($0, configuration) }, fragments: byPath),
+                                              facts: articles, configuration: configuration)
+        // A fragment's records and content findings are reported on its own path; what concerns
+        // only articles (front matter, disclaimers, review dates) does not apply to it.
+        let fragmentFindings = fragmentStatuses.flatMap { $0.findings.filter { !FragmentGraph.notForFragments.contains($0.rule) } }
         report = StatusReport(asOf: asOf, head: snapshot.revision.hex, articles: Self.byPath(statuses),
-                              otherFindings: (snapshot.strayFindings + snapshot.trustFindings).sorted())
+                              otherFindings: (snapshot.strayFindings + snapshot.trustFindings + fragmentFindings).sorted())
+        fragments = fragmentStatuses
+        fragmentGraph = graph
     }
 
     /// Statuses sorted by path. Articles are read in git's tree order, which is already that
@@ -554,7 +634,7 @@ public struct Evaluation: Sendable {
         let all = snapshot.articles.map(\.article)
         return try names.map { (name) throws(ReviewError) -> ArticleStatus in
             let path = try ArticleLookup.find(name, in: all, content: snapshot.policy.content).path
-            guard let status = report.articles.first(where: { $0.path == path }) else {
+            guard let status = report.articles.first(where: { $0.path == path }) ?? fragments.first(where: { $0.path == path }) else {
                 throw ReviewError(file: path, "is not a readable article", remedy: "see 'review status'")
             }
             return status

@@ -60,7 +60,18 @@ struct DiffCommand: ParsableCommand {
     var article: String
 
     func run() throws {
-        switch try global.session().diff(article, asOf: global.today) {
+        let (diff, fragments) = try global.session().diffWithFragments(article, asOf: global.today)
+        show(diff)
+        // The included fragments not approved at their current revision (docs/fragments.md).
+        for fragment in fragments {
+            emit("")
+            emit("Included fragment:")
+            show(fragment)
+        }
+    }
+
+    private func show(_ diff: ArticleDiff) {
+        switch diff {
         case .neverApproved(let status):
             emit("\(status.path) has no fully approved revision yet; every line of it is unreviewed.")
         case .unchanged(let status):

@@ -103,7 +103,9 @@ enum ReporterFixture {
         #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory, .historyMissing, .historyRewritten, .rawHTMLShown, .unfilledPlaceholder, .outdatedDisclaimer, .renderIntegrity,
                                                                       .readingLevel, .unsignedConfiguration, .configurationRollback,
                                                                       .trustRootMismatch, .trustRootRequired, .unpinnedTrustRoot,
-                                                                      .unjustifiedPublication, .confusablePaths]))
+                                                                      .unjustifiedPublication, .confusablePaths,
+                                                                      // Fragments (FragmentTests).
+                                                                      .fragmentChanged, .fragmentMissing, .fragmentCycle]))
     }
 
     /// `status --format json` writes its articles on all cores: the text is the reporter's,

@@ -86,6 +86,13 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case translationOutdated = "translation-outdated"
     /// A translation's source is not an article, or its `translated-from` is no revision of it.
     case translationSource = "translation-source"
+    /// An included fragment is not approved at its current revision (issue 37).
+    case fragmentChanged = "fragment-changed"
+    /// An include names no fragment: a missing file, a file outside `fragments: paths`, or a
+    /// path out of the repository.
+    case fragmentMissing = "fragment-missing"
+    /// Fragments that include each other.
+    case fragmentCycle = "fragment-cycle"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -95,7 +102,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .roleNotHeld, .keyExpired, .recordTampered, .unreadableRecord, .timestampOutOfRange, .historyMissing, .historyRewritten,
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
-             .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths, .unfilledPlaceholder:
+             .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths, .unfilledPlaceholder,
+             .fragmentChanged, .fragmentMissing, .fragmentCycle:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel, .linkCaseMismatch, .rawHTMLShown,
              .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression, .translationOutdated, .translationSource:

@@ -98,6 +98,8 @@ public struct Policy: Sendable, Equatable {
     public var site = Site()
     /// `content:`: where articles live (default: every Markdown file below `Articles/`).
     public var content = ContentRoots()
+    /// `fragments:`: where shared fragments live and how articles include them (issue 37).
+    public var fragments = FragmentSettings()
     /// `front-matter:`: which keys hold title, last-updated and category.
     public var frontMatter = FrontMatterMapping()
     /// `translations:` (issue 37): which articles translate which, and how their basis is named.

@@ -79,7 +79,7 @@ public enum PolicyParser {
         try reader.refuseUnknownKeys(root, known: Set(["roles", "categories", "unreviewed-fields", "separate-roles", "max-unpublish-percent",
                                                    "publish-branch", "site", "content", "front-matter", "baseline", "owners", "rules",
                                                    "suppressible"])
-                                    .union(contentRuleKeys).union(translationKeys), context: "the policy")
+                                    .union(contentRuleKeys).union(translationKeys).union(fragmentKeys), context: "the policy")
         let roles = try reader.strings(root, "roles", context: "the policy")
         guard !roles.isEmpty else { throw reader.error(root["roles"]?.line, "'roles' lists no role", remedy: "name at least one, like [medical, editorial]") }
         guard case .map(let pairs, _)? = root["categories"] else {
@@ -194,6 +194,7 @@ public enum PolicyParser {
         }
         try readContentRuleKeys(root, into: &policy, reader: reader)
         try readTranslations(root, into: &policy, reader: reader)
+        try readFragments(root, into: &policy, reader: reader)
         if let mapping = root["front-matter"] {
             policy.frontMatter = try frontMatter(mapping, categories: Set(policy.categories.keys), reader: reader)
             // The check above, after the mapping: a repository key that holds what review reads

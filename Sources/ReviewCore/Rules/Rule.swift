@@ -82,7 +82,7 @@ public enum RuleRegistry {
         (signOffRules.map { $0.description } + articleRules.map { $0.description } + StructureRules.all.map { $0.description }
          + [HiddenCharacterRule.description, BrokenLinkRule.description, LinkCaseRule.description, RenderIntegrity.description,
             SuppressionComments.description, TranslationOutdatedRule.description]
-         + GovernanceRules.descriptions)
+         + GovernanceRules.descriptions + FragmentGraph.descriptions)
             .filter { !$0.ids.isEmpty }
     }
 

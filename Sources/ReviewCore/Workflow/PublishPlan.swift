@@ -134,7 +134,8 @@ public struct PublishPlan: Sendable {
         }
         // The page must carry every block of the approved text (issue 17): checked on the
         // renderer's own output before anything is published.
-        let document = MarkdownParser.parse(article.body)
+        // (An include line becomes its fragment's text on the page: docs/fragments.md.)
+        let document = MarkdownParser.parse(IncludeScanner.withoutIncludeLines(article.body, syntaxes: configuration.policy.fragments.syntaxes))
         if let lost = RenderIntegrity.problems(document, html: MarkdownHTML.render(document, links: SiteLinks(articlePath: status.path, content: configuration.policy.content)),
                                                firstLine: article.bodyFirstLine).first {
             return .failure(Reason(text: "render-integrity: \(lost.message)"))

@@ -17,6 +17,7 @@ public enum WorkflowEngine {
     /// (the content rules ran when it was parsed).
     public static func readsBodies(_ policy: Policy, signOffs: Bool) -> Bool {
         policy.categories.values.contains { !$0.disclaimers.isEmpty } || (signOffs && !policy.unreviewedFields.isEmpty)
+            || policy.fragments.isOn  // includes are found in the bodies
     }
 
     public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {

@@ -31,6 +31,11 @@ struct ChangeScope {
 
     func includesFile(_ path: GitPath) -> Bool { everything || paths.contains(path) }
 
+    /// Whether the fragment at `path` changed, or its records did.
+    func includes(fragment path: GitPath) -> Bool {
+        paths.contains(path) || paths.contains { $0.hasPrefix(GitPath("\(ContentLayout.signOffsDirectory)/\(layout.recordDirectory(of: path))/")) }
+    }
+
     /// The article files in scope: changed ones, and those whose sign-offs changed.
     func articlePaths(repository: Repository, head: ObjectID) throws(ReviewError) -> Set<GitPath> {
         // The folders (`Reviews/signoffs/<this>/…`) whose records changed, as bytes.

@@ -57,17 +57,32 @@ public enum Publisher {
             }
             let configuration = snapshot.configuration(asOf: asOf)
             let pending = snapshot.trustFindings.first { $0.rule == .unsignedConfiguration || $0.rule == .configurationRollback }?.message
-            let statuses = Evaluation(snapshot: snapshot, asOf: asOf).report.articles
+            let evaluation = Evaluation(snapshot: snapshot, asOf: asOf)
+            let statuses = evaluation.report.articles
+            let fragmentSettings = snapshot.policy.fragments
             let previousCommit = try repository.referenceTarget(reference)
             let previousTree = try previousCommit.map { try repository.commit($0).tree }
             var previous: [GitPath: String] = [:]
             if let previousTree {
                 let layout = snapshot.policy.content
-                for file in try repository.files(under: GitPath(layout.walkDirectory), inTree: previousTree) where layout.isArticle(file.path) {
+                for file in try repository.files(under: GitPath(layout.walkDirectory), inTree: previousTree)
+                where layout.isArticle(file.path) && !fragmentSettings.isFragment(file.path) {
                     previous[file.path] = file.id.hex
                 }
             }
             var plan = PublishPlan.make(snapshot.articles, statuses: statuses, configuration: configuration, previous: previous)
+            // Each article goes out with the fragment revisions that were approved (issue 37).
+            var fragments: [GitPath: FragmentPublication.Approved] = [:]
+            if fragmentSettings.isOn {
+                let facts = Dictionary(snapshot.articles.map { ($0.article.path, $0) }, uniquingKeysWith: { a, _ in a })
+                var bodies: [GitPath: String] = [:]
+                for entry in plan.entries {
+                    guard let article = facts[entry.path] else { continue }
+                    bodies[entry.path] = entry.blob == article.blob ? article.article.body : article.revisions[entry.blob]?.article.body
+                }
+                let approved = FragmentPublication.approved(evaluation.fragments, facts: snapshot.articles.filter { fragmentSettings.isFragment($0.article.path) })
+                (plan, fragments) = FragmentPublication.apply(plan, bodies: bodies, approved: approved, settings: fragmentSettings, previous: previous)
+            }
             try checkDates(plan, snapshot: snapshot, asOf: asOf)
             let refusal = allowRemovals ? nil
                 : plan.removalRefusal(previousCount: Set(previous.keys.map { Slug.of($0.text) }).count, percent: snapshot.policy.maxUnpublishPercent)
@@ -97,14 +112,15 @@ public enum Publisher {
             let manifestBytes = Array(manifest.json.utf8)
             let manifestBlob = try repository.writeBlob(manifestBytes)
             var blobs: [(path: GitPath, blob: ObjectID?)] = plan.entries.map { ($0.path, ObjectID(hex: $0.blob)) }
-            blobs += assets.filter { path, _ in !plan.entries.contains { $0.path == path } }.sorted { $0.key < $1.key }
+            blobs += assets.filter { path, _ in !plan.entries.contains { $0.path == path } && fragments[path] == nil }.sorted { $0.key < $1.key }
                 .map { ($0.key, Optional($0.value)) }
+            blobs += fragments.sorted { $0.key < $1.key }.map { ($0.key, ObjectID(hex: $0.value.blob)) }
             blobs.append((PublishedManifest.path, manifestBlob))
             // The rendered site goes on the ref, so the signed statement names every page's
             // digest and a page edited after publication no longer verifies (issue 31, item 9).
             // A signed publication gets a bundle beside each page, which the page points to.
             let pages = try renderPages(manifest: manifest, bundled: signer != nil, content: snapshot.policy.content, siteFiles: snapshot.siteFiles,
-                                        repository: repository)
+                                        repository: repository, fragments: fragments.mapValues(\.body), fragmentSettings: fragmentSettings)
             for (name, bytes) in pages.sorted(by: { $0.key < $1.key }) {
                 blobs.append((ContentLayout.publishedSiteDirectory + "/" + name, try repository.writeBlob(bytes)))
             }
@@ -276,12 +292,16 @@ public enum Publisher {
     ///
     /// - Parameter bundled: whether each page gets a verification bundle beside it (a signed
     ///   publication), which its JSON-LD then points to.
+    /// - Parameter fragments: the approved text of each fragment the articles include, shown in
+    ///   place of its include (docs/fragments.md).
     static func renderPages(manifest: PublishedManifest, bundled: Bool, content: ContentRoots, siteFiles: [GitPath: [UInt8]],
-                            repository: Repository) throws -> [GitPath: [UInt8]] {
+                            repository: Repository, fragments: [GitPath: String] = [:],
+                            fragmentSettings: FragmentSettings = FragmentSettings()) throws -> [GitPath: [UInt8]] {
         var bodies: [GitPath: String] = [:]
         for article in manifest.articles {
             guard let id = ObjectID(hex: article.revision) else { continue }
-            bodies[article.path] = ArticleParser.parse(path: article.path, bytes: try repository.blob(id)).0.body
+            let body = ArticleParser.parse(path: article.path, bytes: try repository.blob(id)).0.body
+            bodies[article.path] = IncludeScanner.expand(body, from: article.path, syntaxes: fragmentSettings.syntaxes, fragments: fragments)
         }
         let bundles = bundled ? Set(manifest.articles.map(\.slug)) : []
         // The repository's own stylesheet, footer and logo, as the configuration in force has

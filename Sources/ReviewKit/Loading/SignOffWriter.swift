@@ -167,7 +167,9 @@ public enum SignOffWriter {
             throw ReviewError(file: facts.article.path, "the article's path is not UTF-8 text (\(facts.article.path.escaped)), so no record can name it",
                               remedy: "rename the file to a UTF-8 name (git mv), then approve it")
         }
-        if request.decision == .approve, let broken = facts.parseFindings.first(where: { $0.rule == .invalidFrontMatter }) {
+        // A fragment needs no front matter (docs/fragments.md).
+        if request.decision == .approve, !snapshot.policy.fragments.isFragment(facts.article.path),
+           let broken = facts.parseFindings.first(where: { $0.rule == .invalidFrontMatter }) {
             throw ReviewError(file: broken.path, line: broken.line, "cannot approve an article with broken front matter: \(broken.message)",
                               remedy: "fix it first, or use request-changes")
         }
