@@ -447,8 +447,10 @@ struct Pages: Sendable {
         let record: SignOff
         do {
             let sent = try JSONDecoder().decode(SignedRecord.self, from: Data(body.readableBytesView))
-            guard let decision = SignOff.Decision(rawValue: sent.decision) else {
-                throw ReviewError("no decision '\(sent.decision)'", remedy: "use approve or request-changes")
+            guard let decision = SignOff.Decision(rawValue: sent.decision), decision != .retract else {
+                throw ReviewError("no decision '\(sent.decision)' here", remedy: sent.decision == SignOff.Decision.retract.rawValue
+                    ? "the dashboard does not sign retractions yet: run 'review retract ARTICLE --as ID --reason TEXT'"
+                    : "use approve or request-changes")
             }
             guard let timestamp = Timestamp.parse(sent.timestamp) else {
                 throw ReviewError("timestamp '\(sent.timestamp)' is not YYYY-MM-DDTHH:MM:SSZ")

@@ -75,6 +75,9 @@ struct PublishCommand: ParsableCommand {
             let count = try session.renderSite(to: site, intoExisting: intoExisting)
             emit("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
         }
-        if outcome.plan.entries.isEmpty { throw Outcome.blockingFindings }
+        // A run whose only work is taking pages down by retraction succeeded (issue 38): a deploy
+        // step gated on exit 0 must ship the withdrawal notices.
+        let withdrew = !outcome.plan.withdrawals.isEmpty && (dryRun || outcome.commit != nil || outcome.upToDate)
+        if outcome.plan.entries.isEmpty && !withdrew { throw Outcome.blockingFindings }
     }
 }

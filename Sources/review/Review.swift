@@ -14,7 +14,7 @@ struct Review: ParsableCommand {
         commandName: "review",
         abstract: "Medical review, staleness and publishing for articles kept in git.",
         version: "0.1.0",
-        subcommands: [StatusCommand.self, CheckCommand.self, DueCommand.self, VerifyCommand.self, DiffCommand.self, LogCommand.self, PublishCommand.self, ApproveCommand.self, RequestChangesCommand.self, KeygenCommand.self, ReviewerCommand.self, GovernanceCommand.self, InitCommand.self, NewCommand.self, BaselineCommand.self, LastChangesCommand.self, ServeCommand.self]
+        subcommands: [StatusCommand.self, CheckCommand.self, DueCommand.self, VerifyCommand.self, DiffCommand.self, LogCommand.self, PublishCommand.self, ApproveCommand.self, RequestChangesCommand.self, RetractCommand.self, KeygenCommand.self, ReviewerCommand.self, GovernanceCommand.self, InitCommand.self, NewCommand.self, BaselineCommand.self, LastChangesCommand.self, ServeCommand.self]
     )
 
     static func main() {

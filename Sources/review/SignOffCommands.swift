@@ -26,7 +26,7 @@ struct SignOffOptions: ParsableArguments {
         return global.now
     }
 
-    func record(_ decision: SignOff.Decision, comment: String) throws {
+    func record(_ decision: SignOff.Decision, comment: String, changeNote: String? = nil) throws {
         if decision == .requestChanges, articles.count != 1 || folder != nil {
             throw ReviewError("request-changes takes exactly one article", remedy: "each request needs its own comment")
         }
@@ -38,7 +38,9 @@ struct SignOffOptions: ParsableArguments {
         try session.checkKeyDirectory(store)
         let key = try store.privateKey(for: reviewer)
         let requests = names.map {
-            SignOffRequest(article: $0, reviewer: reviewer, role: role, decision: decision, comment: comment, timestamp: timestamp)
+            var request = SignOffRequest(article: $0, reviewer: reviewer, role: role, decision: decision, comment: comment, timestamp: timestamp)
+            request.changeNote = changeNote
+            return request
         }
         let (records, commit) = try session.record(requests, key: key)
         let verb = decision == .approve ? "Approved" : "Requested changes on"
@@ -64,7 +66,10 @@ struct ApproveCommand: ParsableCommand {
     @Option(help: "A note kept with the approval.")
     var comment: String = ""
 
-    func run() throws { try options.record(.approve, comment: comment) }
+    @Option(name: .customLong("change-note"), help: "A public note on what changed in this revision, signed with the approval (the page's \"What changed\").")
+    var changeNote: String?
+
+    func run() throws { try options.record(.approve, comment: comment, changeNote: changeNote) }
 }
 
 /// `review request-changes ARTICLE --as REVIEWER --role ROLE --comment TEXT`.

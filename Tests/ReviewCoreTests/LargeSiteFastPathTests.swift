@@ -195,6 +195,10 @@ import TestSupport
                          ("line", .int(finding.line))])
             })),
             ("category", .string(status.category)),
+            ("retraction", status.retraction.map { r in
+                .object([("role", .string(r.role)), ("revision", .string(r.revision)), ("reviewer", .string(r.reviewer)),
+                         ("reason", .string(r.reason)), ("date", .string(r.date.description))])
+            } ?? .null),
             ("suppressed", .object([("policy", .int(status.suppressed.byPolicy.count)), ("comments", .int(status.suppressed.byComment.count)),
                                     ("baseline", .int(status.suppressed.inBaseline.count))])),
             ("approvals", .array(status.approvals.map { approval in
@@ -220,6 +224,9 @@ import TestSupport
             status.approvals = (0..<random.next(in: 0..<3)).map { _ in
                 Approval(reviewer: text(), role: text(), date: day() ?? Day("2026-01-01")!, revision: text(), current: random.next(in: 0..<2) == 0,
                          comment: "")
+            }
+            if random.next(in: 0..<2) == 0 {
+                status.retraction = Retraction(reviewer: text(), role: text(), date: day() ?? Day("2026-01-01")!, revision: text(), reason: text())
             }
             status.findings = (0..<random.next(in: 0..<4)).map { _ in
                 Finding(.repeatedText, path: random.next(in: 0..<3) == 0 ? "Reviews/x.yml" : GitPath(path), line: random.next(in: 0..<2) == 0 ? nil : 7, text())

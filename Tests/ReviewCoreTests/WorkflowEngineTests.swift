@@ -136,7 +136,7 @@ import Testing
     @Test func severitiesFollowTheContract() {
         let warnings: Set<RuleID> = [.dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel,
                                      .linkCaseMismatch, .rawHTMLShown, .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression,
-                                     .translationOutdated, .translationSource]
+                                     .translationOutdated, .translationSource, .retracted]
         for rule in RuleID.allCases { #expect((rule.severity == .warning) == warnings.contains(rule), "\(rule)") }
     }
 

@@ -99,8 +99,8 @@ enum ReporterFixture {
         // Shallow clones have their own tests (history-missing, unknown-history).
         // render-integrity reports a renderer bug, which no article can cause (its own tests).
         // The fixture is ungoverned; governance has its own tests (GovernanceTests), and so do
-        // confusable paths (PathIdentityTests).
-        #expect(rules == Set(RuleID.allCases).subtracting([.unknownHistory, .historyMissing, .historyRewritten, .rawHTMLShown, .unfilledPlaceholder, .outdatedDisclaimer, .renderIntegrity,
+        // confusable paths (PathIdentityTests), and retractions (EditorialLifecycleTests).
+        #expect(rules == Set(RuleID.allCases).subtracting([.retracted, .retractionNotAuthorized, .unknownHistory, .historyMissing, .historyRewritten, .rawHTMLShown, .unfilledPlaceholder, .outdatedDisclaimer, .renderIntegrity,
                                                                       .readingLevel, .unsignedConfiguration, .configurationRollback,
                                                                       .trustRootMismatch, .trustRootRequired, .unpinnedTrustRoot,
                                                                       .unjustifiedPublication, .confusablePaths,

@@ -76,7 +76,7 @@ import TestSupport
         try "stale".write(toFile: site + "/old.html", atomically: true, encoding: .utf8)
         #expect(try session.renderSite(to: site) == 1)
         let listed = try FileManager.default.contentsOfDirectory(atPath: site).sorted()
-        #expect(listed == [SiteDirectory.manifestName, "CNAME", "images", "index.html", "pml.html", "style.css"], "\(listed)")
+        #expect(listed == [SiteDirectory.manifestName, "CNAME", "feed.xml", "images", "index.html", "pml.html", "style.css"], "\(listed)")
         #expect(try String(contentsOfFile: site + "/images/logo.png", encoding: .utf8) == "PNG")
     }
 

@@ -114,7 +114,7 @@ import TestSupport
         let article = (json["articles"] as! [[String: Any]])[0]
         #expect(Set(article.keys) == ["slug", "path", "title", "category", "state", "freshness", "lastUpdated", "lastChanged",
                                       "lastChangedCommit", "lastChangedBy", "lastReviewed", "nextReviewDue", "revision",
-                                      "approvals", "missingRoles", "findings", "suppressed"])
+                                      "approvals", "missingRoles", "findings", "suppressed", "retraction"])
         let approval = (article["approvals"] as! [[String: Any]])[0]
         #expect(Set(approval.keys) == ["reviewer", "role", "date", "revision", "current"])
         let summary = json["summary"] as! [String: Int]

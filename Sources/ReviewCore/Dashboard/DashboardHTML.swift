@@ -148,6 +148,14 @@ public enum DashboardHTML {
         }
         main += "<li>\(listLink(ArticleFilter(freshness: .overdue), "\(s.byFreshness[.overdue] ?? 0) overdue"))</li>\n"
         main += "<li>\(listLink(ArticleFilter(freshness: .dueSoon), "\(s.byFreshness[.dueSoon] ?? 0) due soon"))</li>\n</ul>\n"
+        if !model.queue.schedule.isEmpty {
+            main += "<section aria-labelledby=\"scheduled\"><h2 id=\"scheduled\">Going live or coming down in the next \(ReviewQueue.scheduleDays) days (\(model.queue.schedule.count))</h2>\n<ul class=\"scheduled\">\n"
+            for item in model.queue.schedule {
+                let href = model.statusByPath[item.path].map { articleHref(model, $0) } ?? "/articles"
+                main += "<li>\(time(item.day)) <a href=\"\(e(href))\">\(e(item.title))</a>: \(e(item.note))</li>\n"
+            }
+            main += "</ul>\n</section>\n"
+        }
         if !model.report.otherFindings.isEmpty {
             main += "<section aria-labelledby=\"repo\"><h2 id=\"repo\">Repository</h2>\n<ul class=\"findings\">\n"
                 + model.report.otherFindings.map { findingItem($0, article: nil) }.joined(separator: "\n") + "\n</ul>\n</section>\n"

@@ -22,6 +22,9 @@ public enum SitePreview {
         if let entry = plan.entries.first { return Publication(revision: entry.blob) }
         for change in plan.changes {
             if case .heldBack(_, let why) = change { return Publication(heldBack: why) }
+            if case .withdrawn(let w, _) = change {
+                return Publication(heldBack: "withdrawn: retracted on \(w.date) by \(w.reviewerName) (\(w.role)): \(w.reason)")
+            }
         }
         return Publication(heldBack: "not publishable")
     }

@@ -13,6 +13,11 @@ public struct Article: Sendable, Equatable {
     /// The date the article was first published, where the policy maps a key to it
     /// (`front-matter: published:`); it never asks for a bump.
     public var published: Day?
+    /// `publish-on` (mapped like the other keys): before this UTC day the approved article is
+    /// held back (embargoed); on and after it, `publish` includes it.
+    public var publishOn: Day?
+    /// `unpublish-on`: from this UTC day on, `publish` takes the article down.
+    public var unpublishOn: Day?
     public var category: String?
     public var summary: String?
     public var authors: [String]

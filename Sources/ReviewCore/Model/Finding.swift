@@ -93,6 +93,11 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
     case fragmentMissing = "fragment-missing"
     /// Fragments that include each other.
     case fragmentCycle = "fragment-cycle"
+    /// A signed retraction stands: the article is taken down at the next `publish` and its
+    /// page says it was withdrawn, until every required role approves a newer revision.
+    case retracted
+    /// A retraction by a role the article's category does not require: it does not count.
+    case retractionNotAuthorized = "retraction-not-authorized"
 
     /// Errors block `review check`; warnings do not.
     public var severity: Severity {
@@ -103,10 +108,10 @@ public enum RuleID: String, CaseIterable, Codable, Sendable, Comparable {
              .separationOfDuties, .introWithoutList, .repeatedText, .runInQuestion, .headingStructure,
              .imageWithoutAlt, .hiddenCharacters, .brokenLink, .renderIntegrity, .unsignedConfiguration, .configurationRollback,
              .trustRootMismatch, .trustRootRequired, .unjustifiedPublication, .confusablePaths, .unfilledPlaceholder,
-             .fragmentChanged, .fragmentMissing, .fragmentCycle:
+             .fragmentChanged, .fragmentMissing, .fragmentCycle, .retractionNotAuthorized:
             .error
         case .dueSoon, .awaitingReview, .changesRequested, .unknownHistory, .unattachedRecord, .outdatedDisclaimer, .readingLevel, .linkCaseMismatch, .rawHTMLShown,
-             .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression, .translationOutdated, .translationSource:
+             .unpinnedTrustRoot, .ungovernedConfiguration, .invalidSuppression, .translationOutdated, .translationSource, .retracted:
             .warning
         }
     }

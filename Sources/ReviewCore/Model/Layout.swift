@@ -214,6 +214,10 @@ public struct FrontMatterMapping: Sendable, Equatable {
     public var tags = "tags"
     public var aliases = "aliases"
     public var status = "status"
+    /// `publish-on` and `unpublish-on` (issue 38): the UTC days an approved article goes live
+    /// and comes down, written in ``dateFormat``.
+    public var publishOn = "publish-on"
+    public var unpublishOn = "unpublish-on"
 
     // MARK: Dates (issue 32)
 
@@ -251,7 +255,7 @@ public struct FrontMatterMapping: Sendable, Equatable {
 
     /// Every setting, for comparing.
     private var key: [String] {
-        [title, lastUpdated, dateFormat.rawValue, category ?? "\u{0}", summary, authors, tags, aliases, status]
+        [title, lastUpdated, dateFormat.rawValue, category ?? "\u{0}", summary, authors, tags, aliases, status, publishOn, unpublishOn]
             + categoriesByPath.map { "\($0.glob)\u{0}\($0.category)" }
             + [published ?? "\u{0}", lastUpdatedFromHistory ? "history" : "front-matter"]
             + requiredByPath.map { "\($0.glob)\u{0}\($0.keys.joined(separator: "\u{0}"))" }

@@ -26,6 +26,9 @@ public struct Policy: Sendable, Equatable {
         /// `translation-roles:` (issue 37) roles a translation in this category needs besides
         /// `required-roles`; `{lang}` stands for the translation's language (`clinician-{lang}`).
         public var translationRoles: [String] = []
+        /// `change-note: required`: an approval of a revision whose reviewed text changed since
+        /// the last approved one must carry a public change note (`approve --change-note`).
+        public var requiresChangeNote = false
         /// `unapproved-blocks: true`: a draft, in-review or changes-requested article on the
         /// checked branch is a blocking finding, for branches where only approved text may land:
         /// `awaiting-review` and `changes-requested` take severity error (``ruleSeverity``).

@@ -74,6 +74,11 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
         public var authors: [String]?
         /// Where the article is a translation: its source (issue 37).
         public var translatedFrom: TranslatedFrom?
+        /// The reviewed revisions' public change notes, most recent first ("What changed").
+        public var changes: [PublishPlan.ChangeNote]?
+        /// The day of the publication that last replaced its revision after it was first
+        /// published (the feed's "Updated"); `nil` while it is as first published.
+        public var updatedOn: Day?
 
         public init(path: GitPath, slug: String, title: String, category: String, revision: String, lastUpdated: Day?,
                     lastReviewed: Day, nextReviewDue: Day?, reviewers: [Reviewer]) {
@@ -90,6 +95,9 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
     }
 
     public var articles: [Article]
+    /// Articles a signed retraction keeps down: each keeps a page saying it was withdrawn,
+    /// when and why (absent when there are none, so older manifests read the same).
+    public var withdrawn: [PublishPlan.Withdrawal]?
     /// The site's title, language and base URL, as the policy said at publishing.
     public var site: Policy.Site?
 
@@ -104,6 +112,7 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
     ///   - previous: the manifest published before, for each article's first publication day.
     ///   - asOf: today, the first publication day of articles new to the site.
     public init(plan: PublishPlan, site: Policy.Site? = nil, previous: PublishedManifest? = nil, asOf: Day? = nil) {
+        let before = Dictionary((previous?.articles ?? []).map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
         let first = Dictionary((previous?.articles ?? []).compactMap { a in a.firstPublished.map { (a.slug, $0) } },
                                uniquingKeysWith: { a, _ in a })
         articles = plan.entries.map { entry in
@@ -117,8 +126,11 @@ public struct PublishedManifest: Codable, Sendable, Equatable {
             article.assets = entry.linkedFiles.isEmpty ? nil : entry.linkedFiles.map(\.text)
             article.authors = entry.authors.isEmpty ? nil : entry.authors
             article.translatedFrom = entry.translatedFrom
+            article.changes = entry.changeNotes.isEmpty ? nil : entry.changeNotes
+            article.updatedOn = before[entry.slug].flatMap { $0.revision != entry.blob ? asOf : $0.updatedOn }
             return article
         }
+        withdrawn = plan.withdrawals.isEmpty ? nil : plan.withdrawals
         self.site = site
     }
 

@@ -10,6 +10,9 @@ public struct SignOff: Sendable, Equatable {
     public enum Decision: String, Sendable, CaseIterable {
         case approve
         case requestChanges = "request-changes"
+        /// A clinician's "this is dangerous": the article comes down at the next `publish`,
+        /// whatever its approvals, until every required role approves a newer revision.
+        case retract
     }
 
     /// The article's path from the repository root.
@@ -26,6 +29,12 @@ public struct SignOff: Sendable, Equatable {
     public var comment: String
     /// Ed25519 signature over ``canonicalEncoding`` (64 bytes).
     public var signature: [UInt8]
+    /// A retraction's public reason (shown on the withdrawn page). Signed when present; a
+    /// record without it encodes exactly as records did before it existed.
+    public var reason: String? = nil
+    /// An approval's public change note ("What changed" on the page). Signed when present;
+    /// a record without it encodes exactly as records did before it existed.
+    public var changeNote: String? = nil
 
     public init(article: GitPath, blob: String, sha256: String, reviewer: String, role: String, decision: Decision,
                 timestamp: Int64, comment: String, signature: [UInt8] = []) {
@@ -47,9 +56,14 @@ public struct SignOff: Sendable, Equatable {
     /// in a fixed order. Lengths make the encoding unambiguous whatever the values contain.
     public var canonicalEncoding: [UInt8] {
         var out = Array("review-signoff/1\n".utf8)
-        for (name, value) in [("article", article.text), ("blob", blob), ("sha256", sha256), ("reviewer", reviewer),
-                              ("role", role), ("decision", decision.rawValue),
-                              ("timestamp", Timestamp.format(timestamp)), ("comment", comment)] {
+        // Fields added later follow, each only when present: every record made before them
+        // keeps its bytes, so its signature still verifies.
+        var fields = [("article", article.text), ("blob", blob), ("sha256", sha256), ("reviewer", reviewer),
+                      ("role", role), ("decision", decision.rawValue),
+                      ("timestamp", Timestamp.format(timestamp)), ("comment", comment)]
+        if let reason { fields.append(("reason", reason)) }
+        if let changeNote { fields.append(("change-note", changeNote)) }
+        for (name, value) in fields {
             // The article's path as its bytes (its text is exact for a UTF-8 path; a record can
             // name no other, since it is YAML).
             let bytes = name == "article" ? article.bytes : Array(value.utf8)
@@ -108,7 +122,7 @@ public struct SignOff: Sendable, Equatable {
         decision: \(decision.rawValue)
         timestamp: \(Timestamp.format(timestamp))
         comment: \(YAMLText.quoted(comment))
-        signature: \(Data(signature).base64EncodedString())
+        \(reason.map { "reason: \(YAMLText.quoted($0))\n" } ?? "")\(changeNote.map { "change-note: \(YAMLText.quoted($0))\n" } ?? "")signature: \(Data(signature).base64EncodedString())
 
         """
     }

@@ -71,6 +71,12 @@ public enum ArticleParser {
                     continue
                 }
                 article.published = day
+            case mapping.publishOn, mapping.unpublishOn:
+                guard let string = value.string, let day = mapping.day(string) else {
+                    problem(value.line, "'\(key)' must be a real date written \(mapping.dateFormat == .timestamp ? "as an ISO 8601 date and time" : mapping.dateFormat.rawValue), not '\(value.string ?? "a list")'")
+                    continue
+                }
+                if key == mapping.publishOn { article.publishOn = day } else { article.unpublishOn = day }
             case mapping.authors, mapping.tags, mapping.aliases:
                 guard let strings = value.strings else {
                     problem(value.line, "'\(key)' must be a list of texts")

@@ -91,7 +91,7 @@ public enum PolicyParser {
             let context = "category '\(name)'"
             guard case .map = value else { throw reader.error(value.line, "\(context) must be a mapping") }
             try reader.refuseUnknownKeys(value, known: Set(["required-roles", "review-interval-days", "due-soon-days", "disclaimers", "when-overdue",
-                                                        "reading-age", "rules", "unapproved-blocks", "title"]).union(categoryTranslationKeys),
+                                                        "reading-age", "rules", "unapproved-blocks", "title", "change-note"]).union(categoryTranslationKeys),
                                         context: context)
             if let title = try reader.string(value, "title", context: context, required: false) {
                 guard !title.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -132,6 +132,13 @@ public enum PolicyParser {
                     throw reader.error(blocks.line, "'unapproved-blocks' in \(context) must be true or false")
                 }
                 category.unapprovedBlocks = flag == "true"
+            }
+            if let note = value["change-note"] {
+                guard let text = note.string, text == "required" || text == "optional" else {
+                    throw reader.error(note.line, "'change-note' in \(context) must be required or optional",
+                                       remedy: "required: an approval of changed text must carry --change-note, shown to readers")
+                }
+                category.requiresChangeNote = text == "required"
             }
             if let rules = value["rules"] {
                 for (rule, level) in try reader.ruleLevels(rules, context: context) {
@@ -291,7 +298,7 @@ public enum PolicyParser {
     /// `front-matter:` — the keys holding what review reads, the date format, categories by path.
     static func frontMatter(_ value: YAMLValue, categories: Set<String>, reader: ConfigurationReader) throws(ReviewError) -> FrontMatterMapping {
         guard case .map = value else { throw reader.error(value.line, "'front-matter' must be a mapping of review's keys to yours") }
-        let renamable = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status"]
+        let renamable = ["title", "last-updated", "category", "summary", "authors", "tags", "aliases", "status", "publish-on", "unpublish-on"]
         try reader.refuseUnknownKeys(value, known: Set(renamable + ["date-format", "categories-by-path"]).union(frontMatterDateKeys), context: "front-matter")
         var mapping = FrontMatterMapping()
         func key(_ name: String) throws(ReviewError) -> String? { try reader.string(value, name, context: "front-matter", required: false) }
@@ -303,6 +310,8 @@ public enum PolicyParser {
         if let k = try key("tags") { mapping.tags = k }
         if let k = try key("aliases") { mapping.aliases = k }
         if let k = try key("status") { mapping.status = k }
+        if let k = try key("publish-on") { mapping.publishOn = k }
+        if let k = try key("unpublish-on") { mapping.unpublishOn = k }
         if let format = value["date-format"] {
             guard let text = format.string, let parsed = FrontMatterMapping.DateFormat(rawValue: text) else {
                 throw reader.error(format.line, "'date-format' must be YYYY-MM-DD, MM/DD/YYYY or timestamp")
@@ -321,7 +330,8 @@ public enum PolicyParser {
             }
         }
         try readFrontMatterDateKeys(value, into: &mapping, reader: reader)
-        let used = [mapping.title, mapping.lastUpdated, mapping.summary, mapping.authors, mapping.tags, mapping.aliases, mapping.status]
+        let used = [mapping.title, mapping.lastUpdated, mapping.summary, mapping.authors, mapping.tags, mapping.aliases, mapping.status,
+                    mapping.publishOn, mapping.unpublishOn]
             + (mapping.category.map { [$0] } ?? []) + (mapping.published.map { [$0] } ?? [])
         if let twice = used.first(where: { name in used.filter { $0 == name }.count > 1 }) {
             throw reader.error(value.line, "front-matter maps two of review's keys to '\(twice)'", remedy: "give each its own key")

@@ -22,7 +22,17 @@ public enum SignOffParser {
         }
         let comment = root["comment"]?.string ?? ""
         guard let decision = SignOff.Decision(rawValue: values["decision"]!) else {
-            return failure(root["decision"]?.line, "decision must be 'approve' or 'request-changes'")
+            return failure(root["decision"]?.line, "decision must be 'approve', 'request-changes' or 'retract'")
+        }
+        // Fields signed only when present (a record without them is read as before).
+        var optional: [String: String] = [:]
+        for key in ["reason", "change-note"] {
+            guard let value = root[key] else { continue }
+            guard let text = value.string else { return failure(value.line, "'\(key)' must be a text") }
+            optional[key] = text
+        }
+        if decision == .retract, optional["reason"]?.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) ?? true {
+            return failure(root.line, "a retraction needs a 'reason' (it is shown to readers)")
         }
         guard let timestamp = Timestamp.parse(values["timestamp"]!) else {
             return failure(root["timestamp"]?.line, "timestamp must be written YYYY-MM-DDTHH:MM:SSZ")
@@ -30,8 +40,11 @@ public enum SignOffParser {
         guard let signature = Data(base64Encoded: values["signature"]!), signature.count == 64 else {
             return failure(root["signature"]?.line, "the signature is not 64 bytes of base64")
         }
-        return .success(SignOff(article: GitPath(values["article"]!), blob: values["blob"]!, sha256: values["sha256"]!,
-                                reviewer: values["reviewer"]!, role: values["role"]!, decision: decision,
-                                timestamp: timestamp, comment: comment, signature: Array(signature)))
+        var signOff = SignOff(article: GitPath(values["article"]!), blob: values["blob"]!, sha256: values["sha256"]!,
+                              reviewer: values["reviewer"]!, role: values["role"]!, decision: decision,
+                              timestamp: timestamp, comment: comment, signature: Array(signature))
+        signOff.reason = optional["reason"]
+        signOff.changeNote = optional["change-note"]
+        return .success(signOff)
     }
 }

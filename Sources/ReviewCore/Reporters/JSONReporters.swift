@@ -72,6 +72,19 @@ public enum StatusJSONReporter: Reporter {
         w.endArray()
         w.key("nextReviewDue"); w.string(status.nextReviewDue?.description)
         w.key("path"); w.string(status.path.text)
+        // Added by the project (issue 38): the signed retraction that stands, or null.
+        w.key("retraction")
+        if let r = status.retraction {
+            w.beginObject()
+            w.key("date"); w.string(r.date.description)
+            w.key("reason"); w.string(r.reason)
+            w.key("reviewer"); w.string(r.reviewer)
+            w.key("revision"); w.string(r.revision)
+            w.key("role"); w.string(r.role)
+            w.endObject()
+        } else {
+            w.null()
+        }
         w.key("revision"); w.string(status.revision)
         w.key("slug"); w.string(status.slug)
         w.key("state"); w.string(status.state.rawValue)

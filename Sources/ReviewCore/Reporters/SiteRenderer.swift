@@ -27,7 +27,11 @@ public enum SiteRenderer {
         for article in sorted {
             files["\(article.slug).html"] = page(article, body: bodies[article.path] ?? "", site: site, bundle: bundles.contains(article.slug), content: content)
         }
-        if let sitemap = sitemap(sorted, site: site) { files["sitemap.xml"] = sitemap }
+        // A withdrawn article keeps its address: the page says it was withdrawn, when and why.
+        let withdrawn = (manifest.withdrawn ?? []).filter { w in files["\(w.slug).html"] == nil }
+        for w in withdrawn { files["\(w.slug).html"] = withdrawnPage(w, site: site) }
+        if let sitemap = sitemap(sorted, withdrawn: withdrawn, site: site) { files["sitemap.xml"] = sitemap }
+        if let feed = feed(sorted, withdrawn: withdrawn, site: site) { files["feed.xml"] = feed }
         return files
     }
 
@@ -215,6 +219,17 @@ public enum SiteRenderer {
         } ?? ""
         let aside = disclaimers.isEmpty ? "" : "<aside class=\"disclaimer\" aria-label=\"Disclaimer\">\n"
             + disclaimers.map { MarkdownHTML.render($0.text) }.joined() + "</aside>\n"
+        // "What changed" under the reviewed-by lines (issue 33, 38): the last few reviewed
+        // revisions' public notes, most recent first, then a link to the full list.
+        let changes = a.changes ?? []
+        func noteItem(_ c: PublishPlan.ChangeNote) -> String { "<li>\(time(c.date, site)): \(e(c.note))</li>" }
+        let whatChanged = changes.isEmpty ? ""
+            : "<section class=\"changes\" aria-labelledby=\"what-changed\">\n<h2 id=\"what-changed\">What changed</h2>\n<ul>\n"
+                + changes.prefix(changesShown).map(noteItem).joined(separator: "\n") + "\n</ul>\n"
+                + (changes.count > changesShown ? "<p><a href=\"#all-changes\">All \(changes.count) changes</a></p>\n" : "") + "</section>\n"
+        let allChanges = changes.count <= changesShown ? ""
+            : "<section id=\"all-changes\" class=\"changes\" aria-labelledby=\"all-changes-heading\">\n<h2 id=\"all-changes-heading\">All changes</h2>\n<ul>\n"
+                + changes.map(noteItem).joined(separator: "\n") + "\n</ul>\n</section>\n"
         let section = a.category.isEmpty ? ""
             : "<p class=\"section\"><a href=\"index.html#\(e(sectionID(a.category)))\">\(e(sectionName(a.category, site: site)))</a></p>\n"
         return head("\(a.title) · \(site.title)", site: site, description: a.summary,
@@ -228,8 +243,8 @@ public enum SiteRenderer {
             \(reviewLines)
             \(dates)
             </div>
-            \(translated)\(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path, content: content)))
-            \(aside)</article>
+            \(translated)\(whatChanged)\(overdue)\(MarkdownHTML.render(markdown, links: SiteLinks(articlePath: a.path, content: content)))
+            \(aside)\(allChanges)</article>
             </main>
             \(footer(site))</body>
             </html>
@@ -239,14 +254,102 @@ public enum SiteRenderer {
 
     /// `sitemap.xml`, when the policy gives the site's base URL: each page with `lastmod` equal
     /// to its JSON-LD `dateModified`.
-    static func sitemap(_ articles: [PublishedManifest.Article], site: Policy.Site) -> String? {
+    /// How many change notes a page shows before its link to the full list.
+    static let changesShown = 3
+
+    /// `feed.xml`: an Atom feed (RFC 4287) of published changes: each page as new (dated its
+    /// first publication) or updated (dated the publication that replaced its revision, with its
+    /// newest change note), and each withdrawal with its reason. Built from the
+    /// manifest alone, so the same publication always gives the same bytes; `nil` when the
+    /// site has nothing to list.
+    static func feed(_ articles: [PublishedManifest.Article], withdrawn: [PublishPlan.Withdrawal], site: Policy.Site) -> String? {
+        struct Entry { var id, title, link, summary: String; var updated: Day; var slug: String }
+        func id(_ slug: String, _ suffix: String = "") -> String {
+            site.baseURL.map { $0 + slug + ".html" + suffix }
+                ?? "urn:review:page:" + (slug.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? slug) + suffix
+        }
+        var entries: [Entry] = []
+        for a in articles {
+            let first = a.firstPublished ?? a.lastReviewed
+            if let updated = a.updatedOn {
+                entries.append(Entry(id: id(a.slug), title: "Updated: \(a.title)", link: a.slug + ".html",
+                                     summary: a.changes?.first?.note ?? "Reviewed and updated.", updated: updated, slug: a.slug))
+            } else {
+                entries.append(Entry(id: id(a.slug), title: "New: \(a.title)", link: a.slug + ".html",
+                                     summary: a.changes?.first?.note ?? a.summary ?? a.title, updated: first, slug: a.slug))
+            }
+        }
+        for w in withdrawn {
+            entries.append(Entry(id: id(w.slug, "#withdrawn-\(w.date)"), title: "Withdrawn: \(w.title)", link: w.slug + ".html",
+                                 summary: "Withdrawn on \(w.date): \(w.reason)", updated: w.date, slug: w.slug))
+        }
+        guard let newest = entries.map(\.updated).max() else { return nil }
+        entries.sort { ($1.updated, $0.slug, $0.title) < ($0.updated, $1.slug, $1.title) }
+        func stamp(_ day: Day) -> String { "\(day)T00:00:00Z" }
+        let x = XMLEscaping.escape
+        var out = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(x(site.language))">
+              <title>\(x(site.title)): changes</title>
+              <id>\(x(site.baseURL.map { $0 + "feed.xml" } ?? "urn:review:feed"))</id>
+              <updated>\(stamp(newest))</updated>
+              <link rel="self" href="\(x((site.baseURL ?? "") + "feed.xml"))"/>
+              <link rel="alternate" type="text/html" href="\(x((site.baseURL ?? "") + "index.html"))"/>
+              <author><name>\(x(site.title))</name></author>
+
+            """
+        for entry in entries {
+            out += """
+                  <entry>
+                    <id>\(x(entry.id))</id>
+                    <title>\(x(entry.title))</title>
+                    <updated>\(stamp(entry.updated))</updated>
+                    <link rel="alternate" type="text/html" href="\(x((site.baseURL ?? "") + entry.link))"/>
+                    <summary>\(x(entry.summary))</summary>
+                  </entry>
+
+                """
+        }
+        return out + "</feed>\n"
+    }
+
+    /// Withdrawn pages stay listed, with `lastmod` the day of the retraction, so crawlers
+    /// fetch the notice that replaced the page.
+    static func sitemap(_ articles: [PublishedManifest.Article], withdrawn: [PublishPlan.Withdrawal] = [], site: Policy.Site) -> String? {
         guard let base = site.baseURL else { return nil }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for a in articles {
             out += "  <url><loc>\(XMLEscaping.escape(base + a.slug + ".html"))</loc>"
                 + (a.lastUpdated.map { "<lastmod>\($0)</lastmod>" } ?? "") + "</url>\n"
         }
+        for w in withdrawn.sorted(by: { $0.slug < $1.slug }) {
+            out += "  <url><loc>\(XMLEscaping.escape(base + w.slug + ".html"))</loc><lastmod>\(w.date)</lastmod></url>\n"
+        }
         return out + "</urlset>\n"
+    }
+
+    /// The page left where a retracted article was: it was withdrawn, when, by whom and why
+    /// (the reason is public). Nothing of the article's text remains; search engines are told
+    /// not to index it.
+    static func withdrawnPage(_ w: PublishPlan.Withdrawal, site: Policy.Site) -> String {
+        let by = w.credentials.isEmpty ? w.reviewerName : "\(w.reviewerName), \(w.credentials)"
+        return head("Withdrawn: \(w.title) · \(site.title)", site: site, extra: "<meta name=\"robots\" content=\"noindex\"/>\n") + """
+            <body>
+            \(banner(site))
+            <main>
+            <article class="withdrawn">
+            <h1>\(e(w.title))</h1>
+            <div class="withdrawn-notice" role="alert">
+            <p><strong>This page has been withdrawn.</strong> It was withdrawn on \(time(w.date, site)) by \(e(by)).</p>
+            <p class="reason">Reason: \(e(w.reason))</p>
+            <p>Do not rely on any earlier copy of it. <a href="index.html">See all current articles</a>.</p>
+            </div>
+            </article>
+            </main>
+            \(footer(site))</body>
+            </html>
+
+            """
     }
 
     struct LD: Encodable {
@@ -274,6 +377,14 @@ public enum SiteRenderer {
         let editor: [Person]?
         /// The page's verification bundle (`review verify --bundle`).
         var subjectOf: Document? = nil
+        /// The reviewed revisions' public change notes, most recent first.
+        var correction: [Correction]? = nil
+        struct Correction: Encodable {
+            let type = "CorrectionComment"
+            let text: String
+            let datePublished: String
+            enum CodingKeys: String, CodingKey { case type = "@type", text, datePublished }
+        }
         struct Document: Encodable {
             let type = "DigitalDocument"
             let name = "Review verification bundle: check with 'review verify --bundle FILE --trust-root FINGERPRINT'"
@@ -283,7 +394,7 @@ public enum SiteRenderer {
         }
         enum CodingKeys: String, CodingKey {
             case context = "@context", type = "@type", name, url, description, inLanguage, datePublished, dateModified, lastReviewed, reviewedBy, editor,
-                 subjectOf
+                 subjectOf, correction
         }
     }
 
@@ -303,6 +414,9 @@ public enum SiteRenderer {
                     datePublished: a.firstPublished?.description, dateModified: a.lastUpdated?.description,
                     lastReviewed: a.lastReviewed.description, reviewedBy: a.reviewers.filter(isClinical).map(person),
                     editor: editors.isEmpty ? nil : editors)
+        if let changes = a.changes, !changes.isEmpty {
+            ld.correction = changes.map { LD.Correction(text: $0.note, datePublished: $0.date.description) }
+        }
         if bundle { ld.subjectOf = LD.Document(url: (site.baseURL ?? "") + VerificationBundle.sitePath(slug: a.slug)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -333,6 +447,9 @@ public enum SiteRenderer {
         .callout.warning, .callout.caution { border-left-color: #b32d2e; background: #fcf0f1; }
         .callout.important { border-left-color: #6b3fa0; background: #f4effa; }
         .callout-title { margin: 0 0 0.3rem; }
+        .changes h2 { font-size: 1.05rem; margin: 0 0 0.3rem; }
+        .changes ul { margin: 0 0 1.2rem; padding-left: 1.2rem; }
+        .withdrawn-notice { border-left: 4px solid #b32d2e; background: #fcf0f1; padding: 0.6rem 0.9rem; }
         .overdue-tag { color: #b32d2e; font-size: 0.85em; font-weight: 600; }
         .disclaimer { margin-top: 2rem; border-top: 1px solid #dcdcde; padding-top: 0.8rem; color: #3c434a; font-size: 0.95em; }
         .dates { margin: 0.3rem 0 0; color: #50575e; }

@@ -188,6 +188,20 @@ public enum ChangesRequestedRule: ArticleRule {
     }
 }
 
+/// `retracted`: a signed retraction stands over the article.
+public enum RetractedRule: ArticleRule {
+    public static let description = RuleDescription(
+        ids: [.retracted], summary: "A reviewer signed a retraction: the article is taken down at the next publish and its page says it was withdrawn.",
+        rationale: "A dangerous page must come down at once, on a clinician's word, without editing it; it stays down until the text is fixed and approved again.")
+
+    public static func check(_ context: ArticleContext) -> [Finding] {
+        guard let r = context.outcome.retraction else { return [] }
+        return [Finding(.retracted, path: context.path,
+                        "retracted on \(r.date) by \(r.reviewer) (\(r.role)): \(r.reason); the next publish takes the page down and shows a withdrawal notice; "
+                            + "to lift it, edit the article and have every required role approve the new revision")]
+    }
+}
+
 /// `unknown-history`: history ends at a shallow clone's boundary before the article's last change.
 public enum UnknownHistoryRule: ArticleRule {
     public static let description = RuleDescription(

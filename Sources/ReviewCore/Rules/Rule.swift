@@ -29,6 +29,8 @@ public struct ReviewOutcome: Sendable {
     public var freshness: Freshness
     /// The newest `request-changes` decisions on the current revision, one per role.
     public var changeRequests: [SignOff]
+    /// The signed retraction that stands, if any (``RetractedRule``).
+    public var retraction: Retraction? = nil
 }
 
 /// A rule over one article: pure, no I/O, no clock.
@@ -69,13 +71,14 @@ public enum RuleRegistry {
     public static let signOffRules: [any SignOffRule.Type] = [
         HistoryMissingRule.self, UnknownReviewerRule.self, BadSignatureRule.self, UnattachedRecordRule.self,
         KeyExpiredRule.self, TimestampRule.self, RoleNotHeldRule.self, SelfApprovalRule.self, SeparationOfDutiesRule.self,
+        RetractionAuthorityRule.self,
     ]
 
     public static let articleRules: [any ArticleRule.Type] = [
         InvalidFrontMatterRule.self, UnknownCategoryRule.self, FutureLastUpdatedRule.self, LastUpdatedNotBumpedRule.self,
         DisclaimerRule.self, OverdueRule.self, DueSoonRule.self, AwaitingReviewRule.self, ChangesRequestedRule.self,
         UnknownHistoryRule.self, RecordLogRule.self, ShallowHistoryRule.self, StructureFindingsRule.self, EmptySectionRule.self, ReadingLevelRule.self,
-        ConfusablePathRule.self,
+        ConfusablePathRule.self, RetractedRule.self,
     ]
 
     public static var descriptions: [RuleDescription] {

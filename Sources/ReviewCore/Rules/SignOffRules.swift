@@ -186,3 +186,18 @@ public enum SelfApprovalRule: SignOffRule {
                        "\(reviewer.id) approved a revision they edited (commit \(change.commit.prefix(7)) on \(change.date)); another reviewer must approve it")
     }
 }
+
+/// `retraction-not-authorized`: a retraction by a role the article's category does not require.
+public enum RetractionAuthorityRule: SignOffRule {
+    public static let description = RuleDescription(
+        ids: [.retractionNotAuthorized], summary: "A retraction was signed in a role the article's category does not require.",
+        rationale: "Taking a page down on a clinician's word takes the same authority as approving it: a required role of its category.")
+
+    public static func check(_ context: SignOffContext) -> Finding? {
+        guard context.signOff.decision == .retract else { return nil }
+        let required = WorkflowEngine.requiredRoles(context.facts, context.configuration)
+        guard !required.contains(context.signOff.role) else { return nil }
+        return Finding(.retractionNotAuthorized, path: context.record.path,
+                       "retraction signed as '\(context.signOff.role)', which \(context.facts.article.category.map { "category '\($0)'" } ?? "the article's category") does not require (\(required.joined(separator: ", "))); it does not count: retract as one of those roles")
+    }
+}

@@ -28,6 +28,34 @@ public struct Approval: Sendable, Equatable {
     public var reviewerName: String?
     public var credentials: String?
     public var comment: String
+    /// The approval's public change note, when it carries one.
+    public var changeNote: String? = nil
+}
+
+/// A signed retraction that stands: who took the article down, when, in which role, and the
+/// public reason. It stands until every required role approves a newer revision (one whose
+/// reviewed text differs from the retracted one) after it; re-approving the retracted text
+/// never lifts it.
+public struct Retraction: Sendable, Equatable, Codable {
+    public var reviewer: String
+    public var role: String
+    public var date: Day
+    /// The revision the retraction names (the one that was published when it was signed).
+    public var revision: String
+    public var reason: String
+    public var reviewerName: String?
+    public var credentials: String?
+
+    public init(reviewer: String, role: String, date: Day, revision: String, reason: String, reviewerName: String? = nil,
+                credentials: String? = nil) {
+        self.reviewer = reviewer
+        self.role = role
+        self.date = date
+        self.revision = revision
+        self.reason = reason
+        self.reviewerName = reviewerName
+        self.credentials = credentials
+    }
 }
 
 /// The workflow engine's verdict on one article.
@@ -65,4 +93,6 @@ public struct ArticleStatus: Sendable {
     public var suppressed = SuppressedFindings()
     /// Where the article is a translation: its source, basis and whether it fell behind (issue 37).
     public var translation: TranslationStatus?
+    /// The signed retraction that stands, if any: the article is not published while it does.
+    public var retraction: Retraction? = nil
 }

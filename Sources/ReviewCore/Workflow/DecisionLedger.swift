@@ -22,6 +22,9 @@ struct DecisionLedger {
     /// Classes every required role approved, each with the sequence number of the decision
     /// that (last) completed it, oldest completion first.
     private var complete: [(sequence: Int, key: String)] = []
+    /// Counted retractions, in history order, each with the number of decisions counted
+    /// before it (a completion with a higher sequence came after it).
+    private(set) var retractions: [(sequence: Int, decision: SignOff)] = []
 
     init(required: [String], revisions: RevisionClasses, ancestry: CommitAncestry = .line) {
         self.required = required
@@ -37,6 +40,12 @@ struct DecisionLedger {
     /// that sorts first: a concurrent request for changes stands until a decision that
     /// descends from it and was signed after it, whichever way branches were merged (issue 31).
     mutating func add(_ decision: SignOff, introductions: [Int] = [.max]) {
+        // A retraction takes the article down; it approves nothing and requests nothing, so it
+        // touches no role's decisions (``standingRetraction``).
+        if decision.decision == .retract {
+            retractions.append((counted.count, decision))
+            return
+        }
         counted.append(decision)
         let key = revisions.key(decision.blob)
         var roleHeads = heads[key, default: [:]][decision.role, default: []]
@@ -58,6 +67,18 @@ struct DecisionLedger {
         } else if !isComplete, let wasAt {
             complete.remove(at: wasAt)
         }
+    }
+
+    /// The newest retraction no later full approval lifted: it is lifted only when every
+    /// required role approved, after it in history, a revision whose class differs from the
+    /// one it names. Re-approving the retracted text (or text equal to it up to unreviewed
+    /// fields) never lifts it: a retraction is a clinician's "this is dangerous".
+    func standingRetraction() -> SignOff? {
+        for (sequence, retraction) in retractions.reversed() {
+            let retracted = revisions.key(retraction.blob)
+            if !complete.contains(where: { $0.sequence > sequence && $0.key != retracted }) { return retraction }
+        }
+        return nil
     }
 
     /// The required roles' approvers so far on a class: role → reviewer id.

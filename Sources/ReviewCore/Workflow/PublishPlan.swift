@@ -33,6 +33,36 @@ public struct PublishPlan: Sendable {
         /// Where the article is a translation: its source and the review day of the source
         /// revision it was made from (issue 37).
         public var translatedFrom: PublishedManifest.TranslatedFrom? = nil
+        /// The public change notes of the reviewed revisions up to this one, most recent first.
+        public var changeNotes: [ChangeNote] = []
+    }
+
+    /// One reviewed revision's public change note ("What changed"), signed with its approval.
+    public struct ChangeNote: Sendable, Equatable, Codable {
+        public var date: Day
+        public var note: String
+        public var revision: String
+
+        public init(date: Day, note: String, revision: String) {
+            self.date = date
+            self.note = note
+            self.revision = revision
+        }
+    }
+
+    /// The change notes of the revisions reviewed up to and including `blob`, one per revision
+    /// (its newest note), most recent first. `published`: the published blob and the revisions
+    /// whose approvals make its class approved. `approvals` are in history order; notes on
+    /// revisions approved after the published one (not published yet) are left out.
+    static func changeNotes(_ approvals: [Approval], upTo published: Set<String>) -> [ChangeNote] {
+        guard let last = approvals.lastIndex(where: { published.contains($0.revision) }) else { return [] }
+        var notes: [ChangeNote] = []
+        for approval in approvals[...last] {
+            guard let note = approval.changeNote, !note.isEmpty else { continue }
+            notes.removeAll { $0.revision == approval.revision }
+            notes.append(ChangeNote(date: approval.date, note: note, revision: approval.revision))
+        }
+        return notes.reversed()
     }
 
     /// File names the site generates itself: no article's page may take one.
@@ -42,8 +72,25 @@ public struct PublishPlan: Sendable {
     /// revision would be published: a record that does not count never lets an article out.
     static let holdingRules: Set<RuleID> = [
         .recordTampered, .unreadableRecord, .badSignature, .unknownReviewer, .roleNotHeld, .keyExpired, .selfApproval,
-        .timestampOutOfRange, .separationOfDuties, .historyMissing, .confusablePaths, .unfilledPlaceholder,
+        .timestampOutOfRange, .separationOfDuties, .historyMissing, .confusablePaths, .unfilledPlaceholder, .retractionNotAuthorized,
     ]
+
+    /// An article taken down by a signed retraction: its page says it was withdrawn, when and
+    /// why (the reason is public), and the sitemap and feed list it as removed.
+    public struct Withdrawal: Sendable, Equatable, Codable {
+        public var path: GitPath
+        public var slug: String
+        public var title: String
+        public var category: String
+        public var date: Day
+        public var reason: String
+        /// Who retracted it, as readers see them.
+        public var reviewerName: String
+        public var credentials: String
+        public var role: String
+        /// The revision the retraction names.
+        public var revision: String
+    }
 
     public enum Change: Sendable, Equatable {
         case added(Entry)
@@ -51,16 +98,22 @@ public struct PublishPlan: Sendable {
         case unchanged(Entry)
         case removed(path: GitPath, reason: String)
         case heldBack(path: GitPath, reason: String)
+        /// Taken down (or kept down) by a signed retraction; `wasPublished` when the published
+        /// ref held it until now.
+        case withdrawn(Withdrawal, wasPublished: Bool)
     }
 
     public var entries: [Entry]
     public var changes: [Change]
+    /// The articles a standing retraction keeps down, each with its notice page.
+    public var withdrawals: [Withdrawal] = []
 
     /// Decides the plan. `previous` maps each path on the current published ref to its blob.
     public static func make(_ articles: [ArticleFacts], statuses: [ArticleStatus], configuration: WorkflowConfiguration,
                             previous: [GitPath: String]) -> PublishPlan {
         var entries: [Entry] = []
         var changes: [Change] = []
+        var withdrawals: [Withdrawal] = []
         let byPath = Dictionary(articles.map { ($0.article.path, $0) }, uniquingKeysWith: { first, _ in first })
         // Pages are named by slug, or where slugs repeat across folders by path (content: unique-slugs).
         let page = { (status: ArticleStatus) in configuration.policy.content.pageName(of: status.path) }
@@ -69,7 +122,16 @@ public struct PublishPlan: Sendable {
         for status in statuses.sorted(by: { $0.path < $1.path }) {
             guard let facts = byPath[status.path] else { continue }
             let decision: Result<Entry, Reason>
-            if reservedSlugs.contains(page(status)) {
+            if let withdrawal = withdrawal(facts, status, configuration, page: page(status), wasPublished: previous[status.path] != nil) {
+                // A standing retraction takes the page down at once, whatever its approvals
+                // (and whatever max-unpublish-percent says: it is not counted as a removal).
+                withdrawals.append(withdrawal)
+                changes.append(.withdrawn(withdrawal, wasPublished: previous[status.path] != nil))
+                continue
+            } else if status.retraction != nil {
+                // Retracted before it was ever public and still under embargo: nothing reveals it.
+                decision = .failure(Reason(text: "retracted, and embargoed (publish-on): no withdrawal notice before it would have gone live"))
+            } else if reservedSlugs.contains(page(status)) {
                 decision = .failure(Reason(text: "its page name '\(page(status))' names a page the site generates; rename the file"))
             } else if pageCount[page(status), default: 0] > 1 {
                 decision = .failure(Reason(text: "another article has the page name '\(page(status))', so their pages would overwrite each other"))
@@ -102,10 +164,31 @@ public struct PublishPlan: Sendable {
         for path in previous.keys.sorted() where !kept.contains(path) {
             changes.append(.removed(path: path, reason: "no longer an article at this revision"))
         }
-        return PublishPlan(entries: entries, changes: changes)
+        return PublishPlan(entries: entries, changes: changes, withdrawals: withdrawals)
     }
 
     struct Reason: Error { let text: String }
+
+    /// The withdrawal a standing retraction makes, or `nil` when none stands or the article is
+    /// still under embargo and was never published (a notice would reveal it before its day).
+    static func withdrawal(_ facts: ArticleFacts, _ status: ArticleStatus, _ configuration: WorkflowConfiguration, page: String,
+                           wasPublished: Bool) -> Withdrawal? {
+        guard let r = status.retraction else { return nil }
+        let retracted = r.revision == facts.blob ? facts.article : facts.revisions[r.revision]?.article ?? facts.article
+        let embargoed = [retracted.publishOn, facts.article.publishOn].contains { $0.map { configuration.asOf < $0 } ?? false }
+        if embargoed, !wasPublished { return nil }
+        return Withdrawal(path: status.path, slug: page, title: retracted.title ?? facts.article.title ?? status.slug,
+                          category: retracted.category ?? facts.article.category ?? "", date: r.date, reason: r.reason,
+                          reviewerName: r.reviewerName ?? r.reviewer, credentials: r.credentials ?? "", role: r.role, revision: r.revision)
+    }
+
+    /// Why an article's approved revision is not public on `asOf`: before its `publish-on`
+    /// (embargoed), or on or after its `unpublish-on`. Days are UTC, as `--as-of` is.
+    public static func schedule(_ article: Article, asOf: Day) -> String? {
+        if let on = article.publishOn, asOf < on { return "embargoed until \(on) (publish-on)" }
+        if let off = article.unpublishOn, asOf >= off { return "unpublished on \(off) (unpublish-on)" }
+        return nil
+    }
 
     private static func decide(_ facts: ArticleFacts, _ status: ArticleStatus, _ configuration: WorkflowConfiguration) -> Result<Entry, Reason> {
         if status.isRetired { return .failure(Reason(text: "retired (status: retired)")) }
@@ -127,6 +210,7 @@ public struct PublishPlan: Sendable {
             return .failure(Reason(text: "category '\(article.category ?? "none")' is not in the policy"))
         }
         guard let title = article.title else { return .failure(Reason(text: "its approved revision has no title")) }
+        if let scheduled = schedule(article, asOf: configuration.asOf) { return .failure(Reason(text: scheduled)) }
         let due = reviewed.adding(days: category.reviewIntervalDays)
         let overdue = configuration.asOf > due
         if overdue, category.whenOverdue == .unpublish {
@@ -170,7 +254,8 @@ public struct PublishPlan: Sendable {
                                   // The basis is known for the current revision; an older published one says no date.
                                   PublishedManifest.TranslatedFrom(source: t.source, language: configuration.policy.translations.sourceLanguage,
                                                                    reviewed: blob == facts.blob ? t.basisReviewed : nil)
-                              }))
+                              },
+                              changeNotes: changeNotes(status.approvals, upTo: Set([blob] + status.reviews.map(\.revision)))))
     }
 
     /// How many previously published articles this plan takes down (a moved article, same
@@ -194,7 +279,7 @@ public struct PublishPlan: Sendable {
 
     /// One line of counts: "12 published: 2 added, 1 updated, 0 removed; 3 held back; 1 overdue (shown with a notice)".
     public var countsLine: String {
-        var added = 0, updated = 0, unchanged = 0, removed = 0, held = 0
+        var added = 0, updated = 0, unchanged = 0, removed = 0, held = 0, withdrawn = 0
         for change in changes {
             switch change {
             case .added: added += 1
@@ -202,11 +287,13 @@ public struct PublishPlan: Sendable {
             case .unchanged: unchanged += 1
             case .removed: removed += 1
             case .heldBack: held += 1
+            case .withdrawn: withdrawn += 1
             }
         }
         let overdue = entries.filter { $0.overdueSince != nil }.count
         return "\(entries.count) article\(entries.count == 1 ? "" : "s") to publish: \(added) added, \(updated) updated, "
             + "\(unchanged) unchanged, \(removed) taken down; \(held) held back"
+            + (withdrawn > 0 ? "; \(withdrawn) withdrawn by retraction" : "")
             + (overdue > 0 ? "; \(overdue) overdue, shown with a notice" : "")
     }
 
@@ -222,6 +309,9 @@ public struct PublishPlan: Sendable {
             case .unchanged: nil
             case .removed(let path, let reason): "remove   \(path): \(reason)"
             case .heldBack(let path, let reason): "hold     \(path): \(reason)"
+            case .withdrawn(let w, let wasPublished):
+                (wasPublished ? "withdraw \(w.path): " : "withdrawn \(w.path) (kept down): ")
+                    + "retracted on \(w.date) by \(w.reviewerName) (\(w.role)): \(w.reason)"
             }
         }
     }

@@ -19,8 +19,26 @@ public struct ReviewQueue: Sendable, Equatable {
         public var owners: [String]
     }
 
+    /// An article that goes live (`publish-on`), comes down (`unpublish-on`) or was retracted
+    /// within the window ``scheduleDays`` from today (issue 38).
+    public struct Scheduled: Sendable, Equatable {
+        public enum Kind: String, Sendable { case goesLive = "goes-live", comesDown = "comes-down" }
+        public var path: GitPath
+        public var slug: String
+        public var title: String
+        public var kind: Kind
+        public var day: Day
+        /// In words, with whether it is approved to go live.
+        public var note: String
+    }
+
+    /// How far ahead `due` and the dashboard look for scheduled publishing.
+    public static let scheduleDays = 30
+
     public var asOf: Day
     public var items: [Item]
+    /// What goes live or comes down in the next ``scheduleDays`` days, by day.
+    public var schedule: [Scheduled] = []
 
     /// - Parameters:
     ///   - reviewer: only what this reviewer can do (a role they hold).
@@ -82,7 +100,31 @@ public struct ReviewQueue: Sendable, Equatable {
         if let reviewer { items = items.filter { reviewer.roles.contains($0.role) } }
         if let within { items = items.filter { $0.due <= asOf.adding(days: within) } }
         items.sort { ($0.due, $0.path, $0.role) < ($1.due, $1.path, $1.role) }
-        return ReviewQueue(asOf: asOf, items: items)
+        return ReviewQueue(asOf: asOf, items: items, schedule: schedule(facts, statuses: statuses, asOf: asOf))
+    }
+
+    /// What goes live or comes down from today to ``scheduleDays`` days ahead: the dates of the
+    /// revision `publish` would use (the approved one), else of the current text.
+    static func schedule(_ facts: [GitPath: ArticleFacts], statuses: [ArticleStatus], asOf: Day) -> [Scheduled] {
+        let end = asOf.adding(days: scheduleDays)
+        var out: [Scheduled] = []
+        for status in statuses where !status.isRetired {
+            guard let fact = facts[status.path] else { continue }
+            let approved = status.state == .approved || status.state == .published
+            let article = approved ? fact.article : status.lastApprovedRevision.flatMap { fact.revisions[$0]?.article } ?? fact.article
+            let ready = approved || status.lastApprovedRevision != nil
+            let title = article.title ?? status.slug
+            if let on = article.publishOn, on >= asOf, on <= end {
+                out.append(Scheduled(path: status.path, slug: status.slug, title: title, kind: .goesLive, day: on,
+                                     note: "goes live \(on) (publish-on)" + (status.retraction != nil ? "; retracted, so it stays down"
+                                         : ready ? "" : "; not approved yet (\(status.state.rawValue))")))
+            }
+            if let off = article.unpublishOn, off >= asOf, off <= end {
+                out.append(Scheduled(path: status.path, slug: status.slug, title: title, kind: .comesDown, day: off,
+                                     note: "comes down \(off) (unpublish-on)"))
+            }
+        }
+        return out.sorted { ($0.day, $0.path) < ($1.day, $1.path) }
     }
 
     /// How many articles the reviews are for (a review is one role's, so an article needing
@@ -118,7 +160,7 @@ public enum QueueFormat: String, CaseIterable, Sendable {
 
 enum QueueReporters {
     static func table(_ queue: ReviewQueue) -> String {
-        guard !queue.items.isEmpty else { return "Nothing to review as of \(queue.asOf).\n" }
+        guard !queue.items.isEmpty else { return "Nothing to review as of \(queue.asOf).\n" + scheduleTable(queue) }
         var out = ""
         for item in queue.items {
             let line = "\(item.due)  \(item.role)  \(item.slug)  \(item.reason)"
@@ -129,7 +171,14 @@ enum QueueReporters {
         let articles = queue.articleCount, overdue = queue.overdueArticleCount
         out += "\(queue.items.count) review\(queue.items.count == 1 ? "" : "s") to do for \(articles) article\(articles == 1 ? "" : "s") as of \(queue.asOf)"
             + " (\(overdue) article\(overdue == 1 ? "" : "s") overdue, \(queue.items.filter(\.overdue).count) of the reviews)\n"
-        return out
+        return out + scheduleTable(queue)
+    }
+
+    /// "Scheduled in the next 30 days:" and a line each, when anything is.
+    static func scheduleTable(_ queue: ReviewQueue) -> String {
+        guard !queue.schedule.isEmpty else { return "" }
+        return "Scheduled in the next \(ReviewQueue.scheduleDays) days:\n"
+            + queue.schedule.map { TerminalSafe.clean("\($0.day)  \($0.kind.rawValue)  \($0.slug)  \($0.note)") + "\n" }.joined()
     }
 
     static func json(_ queue: ReviewQueue) -> String {
@@ -142,18 +191,24 @@ enum QueueReporters {
                          ("role", .string(item.role)), ("slug", .string(item.slug)), ("title", .string(item.title))])
             })),
             ("overdueArticles", .int(queue.overdueArticleCount)),
+            ("schedule", .array(queue.schedule.map { item in
+                .object([("day", .string(item.day.description)), ("kind", .string(item.kind.rawValue)), ("note", .string(item.note)),
+                         ("path", .string(item.path.text)), ("slug", .string(item.slug)), ("title", .string(item.title))])
+            })),
         ]).rendered
     }
 
     static func markdown(_ queue: ReviewQueue) -> String {
         var out = "### Reviews to do (as of \(queue.asOf))\n\n"
-        guard !queue.items.isEmpty else { return out + "Nothing to review.\n" }
+        let scheduled = queue.schedule.isEmpty ? "" : "\n### Scheduled in the next \(ReviewQueue.scheduleDays) days\n\n"
+            + queue.schedule.map { "- \($0.day): \(MarkdownReporter.cell($0.title)) (`\(MarkdownReporter.cell($0.slug))`) \(MarkdownReporter.cell($0.note))\n" }.joined()
+        guard !queue.items.isEmpty else { return out + "Nothing to review.\n" + scheduled }
         out += "| Due | Role | Article | Why | Reviewers | Owners |\n|---|---|---|---|---|---|\n"
         for item in queue.items {
             out += "| \(item.overdue ? "**\(item.due)**" : item.due.description) | \(item.role) | \(MarkdownReporter.cell(item.title)) (`\(MarkdownReporter.cell(item.slug))`) "
                 + "| \(MarkdownReporter.cell(item.reason)) | \(item.reviewers.joined(separator: ", ")) | \(item.owners.joined(separator: ", ")) |\n"
         }
-        return out
+        return out + scheduled
     }
 
     /// iCalendar (RFC 5545): one all-day event per review on its due day, with a stable UID, so

@@ -61,9 +61,14 @@ public enum WorkflowEngine {
             freshness = .fresh
         }
 
+        let retraction = ledger.standingRetraction().map { record in
+            let reviewer = configuration.reviewer(record.reviewer)
+            return Retraction(reviewer: record.reviewer, role: record.role, date: record.day, revision: record.blob,
+                              reason: record.reason ?? "", reviewerName: reviewer?.name, credentials: reviewer?.credentials)
+        }
         let outcome = ReviewOutcome(state: state, missingRoles: missing,
                                     lastReviewed: approved?.day, nextReviewDue: nextDue, freshness: freshness,
-                                    changeRequests: requests)
+                                    changeRequests: requests, retraction: retraction)
         let context = ArticleContext(facts: facts, configuration: configuration, category: category, outcome: outcome)
         var found = recordFindings
         for rule in RuleRegistry.articleRules { found += rule.check(context) }
@@ -77,7 +82,7 @@ public enum WorkflowEngine {
             let reviewer = configuration.reviewer(record.reviewer)
             return Approval(reviewer: record.reviewer, role: record.role, date: record.day, revision: record.blob,
                             current: isCurrent(record.blob), reviewerName: reviewer?.name, credentials: reviewer?.credentials,
-                            comment: record.comment)
+                            comment: record.comment, changeNote: record.changeNote)
         }
         let approvals = ledger.counted.filter { $0.decision == .approve }.map(approval)
         let last = facts.lastChange
@@ -90,7 +95,7 @@ public enum WorkflowEngine {
             lastApprovedRevision: approved?.blob, isRetired: article.isRetired,
             reviews: approved?.reviews.map(approval) ?? [],
             changeRequests: ledger.counted.filter { $0.decision == .requestChanges }.map(approval),
-            recordFindings: (recordFindings + facts.recordFindings).sorted(), suppressed: suppressed)
+            recordFindings: (recordFindings + facts.recordFindings).sorted(), suppressed: suppressed, retraction: retraction)
     }
 
     /// One finding for each of the article's records that does not count (for `review verify`).

@@ -11,7 +11,7 @@ typealias RecordCache = BlobCache<RecordCodec>
 
 enum RecordCodec: BlobCacheCodec {
     static let name = "records.cache"
-    static let magic = "review record cache 3"
+    static let magic = "review record cache 4"
 
     struct Entry: Sendable {
         var signOff: SignOff
@@ -28,15 +28,20 @@ enum RecordCodec: BlobCacheCodec {
         w.i64(s.timestamp)
         w.string(s.comment)
         w.raw(s.signature)
+        // Version 4: the fields signed only when present (a retraction's reason, a change note).
+        w.optionalString(s.reason)
+        w.optionalString(s.changeNote)
     }
 
     static func read(_ r: inout BinaryReader) -> Entry? {
         guard let article = r.string(), let revision = r.string(), let sha256 = r.string(),
               let reviewer = r.string(), let role = r.string(), let decisionText = r.string(),
               let decision = SignOff.Decision(rawValue: decisionText), let timestamp = r.i64(), let comment = r.string(),
-              let signature = r.raw(64) else { return nil }
-        let signOff = SignOff(article: GitPath(article), blob: revision, sha256: sha256, reviewer: reviewer, role: role, decision: decision,
+              let signature = r.raw(64), let reason = r.optionalString(), let changeNote = r.optionalString() else { return nil }
+        var signOff = SignOff(article: GitPath(article), blob: revision, sha256: sha256, reviewer: reviewer, role: role, decision: decision,
                               timestamp: timestamp, comment: comment, signature: Array(signature))
+        signOff.reason = reason
+        signOff.changeNote = changeNote
         return Entry(signOff: signOff)
     }
 }

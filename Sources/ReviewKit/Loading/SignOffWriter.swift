@@ -13,6 +13,10 @@ public struct SignOffRequest: Sendable {
     public var comment: String
     /// Seconds since the epoch (UTC): when the decision is signed.
     public var timestamp: Int64
+    /// A retraction's public reason (required for `retract`).
+    public var reason: String? = nil
+    /// An approval's public change note ("What changed" on the page).
+    public var changeNote: String? = nil
 
     public init(article: String, reviewer: String, role: String, decision: SignOff.Decision, comment: String, timestamp: Int64) {
         self.article = article
@@ -44,8 +48,10 @@ public enum SignOffWriter {
     /// record is for the article's current revision, it was signed within
     /// ``submissionWindow`` of `now`, and the same record is not already in the history.
     public static func record(signed signOff: SignOff, now: Int64, in repository: Repository) throws(ReviewError) -> (SignOffRecord, ObjectID) {
-        let request = SignOffRequest(article: signOff.article.text, reviewer: signOff.reviewer, role: signOff.role,
+        var request = SignOffRequest(article: signOff.article.text, reviewer: signOff.reviewer, role: signOff.role,
                                      decision: signOff.decision, comment: signOff.comment, timestamp: signOff.timestamp)
+        request.reason = signOff.reason
+        request.changeNote = signOff.changeNote
         let (records, commit) = try ReviewError.wrapping { try recordUnchecked([request], in: repository, signing: .signed(signOff, now: now)) }
         return (records[0], commit)
     }
@@ -111,11 +117,16 @@ public enum SignOffWriter {
         var time = requests[0].timestamp
         if case .signed(_, let now) = signing { time = now }
         let signature = Signature(name: reviewer.name, email: email, time: time)
-        let verb = first.decision == .approve ? "Approve" : "Request changes on"
+        let verb = switch first.decision {
+        case .approve: "Approve"
+        case .requestChanges: "Request changes on"
+        case .retract: "Retract"
+        }
         var message: String
         if signed.count == 1 {
             message = "\(verb) \(Slug.of(first.article.text)) (\(first.role)) by \(reviewer.id)\n\n"
                 + "Revision \(first.blob) of \(first.article).\n" + (first.comment.isEmpty ? "" : "\n\(first.comment)\n")
+                + (first.reason.map { "\nReason (public): \($0)\n" } ?? "") + (first.changeNote.map { "\nChange note (public): \($0)\n" } ?? "")
         } else {
             message = "\(verb) \(signed.count) articles (\(first.role)) by \(reviewer.id)\n\n"
             for (signOff, _) in signed { message += "Revision \(signOff.blob) of \(signOff.article).\n" }
@@ -127,7 +138,8 @@ public enum SignOffWriter {
             guard let current, current != tip else { return changes }
             for (signOff, change) in signed {
                 let blob = try repository.entry(at: signOff.article, inCommit: current)?.id.hex
-                guard blob == signOff.blob else {
+                // (A retraction names the published revision, whatever the branch holds.)
+                guard blob == signOff.blob || signOff.decision == .retract else {
                     throw .aborted("\(signOff.article) changed while this ran; review the new revision and run the command again")
                 }
                 guard try repository.entry(at: change.path, inCommit: current) == nil else {
@@ -152,6 +164,22 @@ public enum SignOffWriter {
                               remedy: unsigned ? "a configuration change is waiting for governance signatures; see 'review governance status'"
                                   : "use an id from \(Reviewer.path), or add one with 'review reviewer add'")
         }
+        var request = request
+        if request.decision == .retract {
+            // Who may retract: a reviewer holding a required role of the article's category
+            // (the same authority as approving it); without --role, the first such role they hold.
+            let required = facts.article.category.flatMap { configuration.policy.categories[$0] }?.requiredRoles ?? configuration.policy.roles
+            if request.role.isEmpty {
+                guard let role = required.first(where: reviewer.roles.contains) else {
+                    throw ReviewError(file: found.path, "\(reviewer.id) holds none of the roles its category requires (\(required.joined(separator: ", "))), so they cannot retract it",
+                                      remedy: "ask a reviewer who holds one of them")
+                }
+                request.role = role
+            }
+            guard let reason = request.reason, !reason.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) else {
+                throw ReviewError("retract needs a --reason: it is shown to readers on the withdrawn page")
+            }
+        }
         guard configuration.policy.roles.contains(request.role) else {
             throw ReviewError(file: Policy.path, "no role '\(request.role)'",
                               remedy: "use one of: \(configuration.policy.roles.joined(separator: ", "))")
@@ -173,11 +201,29 @@ public enum SignOffWriter {
             throw ReviewError(file: broken.path, line: broken.line, "cannot approve an article with broken front matter: \(broken.message)",
                               remedy: "fix it first, or use request-changes")
         }
+        if request.decision == .approve, request.changeNote?.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) ?? true,
+           let category = facts.article.category.flatMap({ configuration.policy.categories[$0] }), category.requiresChangeNote {
+            // The reviewed text changed since the last approved revision: readers are told what.
+            let status = WorkflowEngine.evaluate(facts, configuration)
+            if let approved = status.lastApprovedRevision, approved != facts.blob, status.state != .approved, status.state != .published {
+                throw ReviewError(file: Policy.path, "category '\(category.name)' requires a change note when the reviewed text changed (change-note: required), and it changed since revision \(approved.prefix(7))",
+                                  remedy: "approve with --change-note \"what changed, for readers\"")
+            }
+        }
         if request.decision == .requestChanges, request.comment.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) {
             throw ReviewError("request-changes needs a --comment saying what to change")
         }
-        var signOff = SignOff(article: facts.article.path, blob: facts.blob, sha256: facts.sha256, reviewer: reviewer.id,
+        // A retraction names the revision readers see: the published one (when its bytes are
+        // known here), else the current one.
+        var (blob, sha256) = (facts.blob, facts.sha256)
+        if request.decision == .retract, let published = facts.publishedBlob, published != facts.blob,
+           let known = facts.revisions[published]?.sha256, !known.isEmpty {
+            (blob, sha256) = (published, known)
+        }
+        var signOff = SignOff(article: facts.article.path, blob: blob, sha256: sha256, reviewer: reviewer.id,
                               role: request.role, decision: request.decision, timestamp: request.timestamp, comment: request.comment)
+        signOff.reason = request.decision == .retract ? request.reason : nil
+        signOff.changeNote = request.decision == .approve ? request.changeNote.flatMap { $0.isEmpty ? nil : $0 } : nil
         switch signing {
         case .key(let key):
             try signOff.sign(with: key)

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Checks the editorial lifecycle's pages as a reader sees them, in headless Chromium: the
+embargoed page is in no page of the site published before its day (index, links, text) and is
+there after; the withdrawn page says it was withdrawn, when and why; the updated page shows
+"What changed"; and feed.xml is a valid Atom feed (RFC 4287: the required elements, RFC 3339
+dates, one id per entry) listing the withdrawal and the update.
+
+Usage: Scripts/check-lifecycle.py BEFORE_SITE AFTER_SITE TODAY [SCREENSHOT_DIR]
+"""
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+from axe_selenium_python import Axe
+from selenium.webdriver.common.by import By
+
+from chromium import chromium
+
+before, after, today = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3])
+shots = sys.argv[4] if len(sys.argv) > 4 else None
+failures = []
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def fail(message):
+    failures.append(message)
+
+
+def validate_atom(path, label):
+    """RFC 4287's rules that a validator checks: root atom:feed; feed id, title, updated; an
+    author on the feed or on every entry; each entry with id, title, updated and a link or
+    content; dates in RFC 3339; ids unique. Returns the entries as (title, summary)."""
+    try:
+        feed = ET.parse(path).getroot()
+    except ET.ParseError as error:
+        fail(f"{label}: feed.xml is not well-formed XML: {error}")
+        return []
+    if feed.tag != ATOM + "feed":
+        fail(f"{label}: feed.xml's root is {feed.tag}, not atom:feed")
+    for name in ("id", "title", "updated"):
+        if len(feed.findall(ATOM + name)) != 1:
+            fail(f"{label}: the feed needs exactly one {name}")
+    entries = feed.findall(ATOM + "entry")
+    ids = set()
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            if len(entry.findall(ATOM + name)) != 1:
+                fail(f"{label}: an entry needs exactly one {name}")
+        if entry.find(ATOM + "link") is None and entry.find(ATOM + "content") is None:
+            fail(f"{label}: an entry has neither link nor content")
+        if feed.find(ATOM + "author") is None and entry.find(ATOM + "author") is None:
+            fail(f"{label}: an entry has no author and the feed names none")
+        ids.add(entry.findtext(ATOM + "id"))
+    for element in feed.iter():
+        if element.tag in (ATOM + "updated", ATOM + "published") and not RFC3339.match(element.text or ""):
+            fail(f"{label}: {element.text!r} is not an RFC 3339 date")
+    if len(ids) != len(entries):
+        fail(f"{label}: entry ids repeat")
+    return [(e.findtext(ATOM + "title"), e.findtext(ATOM + "summary")) for e in entries]
+
+
+driver = chromium(after + ".chrome")
+try:
+    def body(site, page):
+        driver.set_window_size(1000, 1400)
+        driver.get(f"file://{site}/{page}")
+        return " ".join(driver.find_element(By.TAG_NAME, "body").text.split())
+
+    # Before its day, the embargoed page is nowhere: no file, no index entry, no link, no word.
+    if os.path.exists(f"{before}/flu-vaccine.html"):
+        fail("before: flu-vaccine.html exists before its publish-on day")
+    for name in sorted(os.listdir(before)):
+        if name.endswith(".html"):
+            text = body(before, name)
+            links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a[href]")]
+            if "Flu vaccine" in text or any("flu-vaccine" in (href or "") for href in links):
+                fail(f"before: {name} reveals the embargoed page")
+    if any("Flu" in (title or "") for title, _ in validate_atom(f"{before}/feed.xml", "before")):
+        fail("before: the feed lists the embargoed page")
+
+    # On its day it is there, in the index and the feed.
+    if "Flu vaccine 2027" not in body(after, "flu-vaccine.html"):
+        fail("after: the flu page does not show its title")
+    if "Flu vaccine 2027" not in body(after, "index.html"):
+        fail("after: the index does not list the flu page")
+    if shots:
+        driver.save_screenshot(os.path.join(shots, "lifecycle-index.png"))
+
+    # The withdrawn page: withdrawn, when, by whom and why; nothing of the old advice.
+    text = body(after, "ibuprofen.html")
+    for expected in ("This page has been withdrawn.", "Dr Ada Test", "Reason: The dose advice was wrong for children"):
+        if expected not in text:
+            fail(f"after: ibuprofen.html does not show: {expected}")
+    if "Take the dose on the packet" in text:
+        fail("after: the withdrawn page still shows the retracted advice")
+    notice = driver.find_elements(By.CSS_SELECTOR, ".withdrawn-notice time")
+    if not notice or notice[0].get_attribute("datetime") != today:
+        fail(f"after: the withdrawal is not dated {today}")
+    if shots:
+        driver.save_screenshot(os.path.join(shots, "lifecycle-withdrawn.png"))
+
+    # What changed, under the reviewed-by lines.
+    text = body(after, "iron-deficiency.html")
+    if "What changed" not in text or "Added shortness of breath to the symptoms." not in text:
+        fail("after: iron-deficiency.html does not show what changed")
+    reviewed = driver.find_elements(By.CSS_SELECTOR, ".review")
+    changes = driver.find_elements(By.CSS_SELECTOR, "section.changes")
+    if not reviewed or not changes or reviewed[0].location["y"] >= changes[0].location["y"]:
+        fail("after: 'What changed' is not under the reviewed-by lines")
+    if shots:
+        driver.save_screenshot(os.path.join(shots, "lifecycle-changes.png"))
+
+    # axe-core on the new kinds of page: no serious or critical violation.
+    for page in ("ibuprofen.html", "iron-deficiency.html", "flu-vaccine.html"):
+        body(after, page)
+        axe = Axe(driver)
+        axe.inject()
+        for violation in axe.run()["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                fail(f"after: {page}: axe {violation['impact']}: {violation['id']}: {violation['help']}")
+
+    entries = validate_atom(f"{after}/feed.xml", "after")
+    titles = [title for title, _ in entries]
+    for expected in ("Withdrawn: Ibuprofen", "Updated: Iron deficiency", "New: Flu vaccine 2027"):
+        if expected not in titles:
+            fail(f"after: the feed has no entry '{expected}' ({titles})")
+    if ("Updated: Iron deficiency", "Added shortness of breath to the symptoms.") not in entries:
+        fail("after: the feed's update does not carry its change note")
+    sitemap = open(f"{after}/sitemap.xml").read()
+    if "ibuprofen.html</loc><lastmod>" + today not in sitemap:
+        fail("after: the sitemap does not list the withdrawn page, dated its withdrawal")
+    print(f"check-lifecycle: before and after in Chromium; feed entries: {titles}")
+finally:
+    driver.quit()
+
+if failures:
+    for message in failures:
+        print(f"check-lifecycle: {message}", file=sys.stderr)
+    sys.exit(1)
