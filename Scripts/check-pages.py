@@ -72,7 +72,11 @@ try:
     if not regions or "not medical advice" not in regions[0].text:
         fail(f"{page}: the disclaimer is not in its own labelled region")
     if screenshot:
-        driver.save_screenshot(screenshot)
+        # The page as a laptop (1280 px) and a phone (390 px) show it: SHOT-1280.png, SHOT-390.png.
+        stem = screenshot[:-4] if screenshot.endswith(".png") else screenshot
+        for width, height in ((1280, 1100), (390, 1500)):
+            driver.set_window_size(width, height)
+            driver.save_screenshot(f"{stem}-{width}.png")
     print(f"check-pages: {len(pages)} pages in Chromium: links resolve, dates do not wrap, no sideways scroll at 390 and 1280 px, "
           f"axe: {serious} serious or critical")
     print("check-pages: scroll width / viewport: " + ", ".join(widths))
