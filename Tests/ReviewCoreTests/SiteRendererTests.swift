@@ -43,6 +43,41 @@ import Testing
         #expect(SiteRenderer.logoFile(site) == "logo.svg")
     }
 
+    /// Non-English pages (issue 33): `site: words:` gives every fixed phrase in the site's
+    /// language, dates follow `language`, and a phrase not named stays in English.
+    @Test func aSiteSaysItsFixedPhrasesInItsOwnLanguage() throws {
+        let policy = try PolicyParser.parse(Array("""
+            roles: [medical, editorial]
+            categories:
+              neurology: { required-roles: [medical], review-interval-days: 365, due-soon-days: 30 }
+            site:
+              language: de
+              role-labels: { medical: Medizinisch geprüft von }
+              words:
+                on: am
+                last-updated: Zuletzt aktualisiert
+                next-review-due: Nächste Prüfung fällig
+                overdue-notice: "Diese Seite hätte am {date} geprüft werden sollen."
+                all-articles: Alle Artikel
+
+            """.utf8), disclaimerIDs: [])
+        var article = Self.article("pml", title: "PML", category: "neurology")
+        article.overdueSince = Day("2027-04-09")
+        let page = SiteRenderer.page(article, body: "Text.", site: policy.site)
+        #expect(page.contains("Medizinisch geprüft von Dr Ann &lt;Medic&gt;, MD am <time datetime=\"2026-04-09\">9. April 2026</time>"), "\(page)")
+        #expect(page.contains("Zuletzt aktualisiert <time datetime=\"2026-04-07\">7. April 2026</time>"))
+        #expect(page.contains("Diese Seite hätte am <time datetime=\"2027-04-09\">9. April 2027</time> geprüft werden sollen."))
+        #expect(page.contains("<strong>Review overdue.</strong>"))  // not named: the English default
+        #expect(SiteRenderer.index([article], site: policy.site).contains("<h1>Alle Artikel</h1>"))
+        // An unknown phrase key is refused with its line and the keys there are.
+        #expect {
+            try PolicyParser.parse(Array("roles: [medical]\ncategories: {}\nsite:\n  words:\n    last-updatd: Zuletzt\n".utf8), disclaimerIDs: [])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(":5:") && text.contains("last-updatd") && text.contains("last-updated")
+        }
+    }
+
     @Test func theIndexGroupsArticlesBySectionWithReviewDates() throws {
         var site = Policy.Site(title: "Example Health")
         site.sections = ["neurology": "Brain & nerves"]

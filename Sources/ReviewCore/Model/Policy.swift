@@ -77,8 +77,11 @@ public struct Policy: Sendable, Equatable {
         /// The footer's HTML, rendered from `Reviews/site/footer.md` when the site is rendered
         /// (never read from the policy, never stored in the manifest).
         public var footer: String?
+        /// `words`: the page's fixed phrases in the site's own language, by key
+        /// (``SiteRenderer/defaultWords``); a phrase not named keeps its English default.
+        public var words: [String: String]?
 
-        enum CodingKeys: String, CodingKey { case title, language, baseURL, roleLabels, sections, logo, authorsLabel }
+        enum CodingKeys: String, CodingKey { case title, language, baseURL, roleLabels, sections, logo, authorsLabel, words }
 
         public init(title: String = "Health articles", language: String = "en", baseURL: String? = nil) {
             self.title = title

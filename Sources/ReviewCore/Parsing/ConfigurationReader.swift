@@ -220,8 +220,22 @@ public enum PolicyParser {
         }
         if !sectionTitles.isEmpty { policy.site.sections = sectionTitles }
         if let site = root["site"] {
-            guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url, logo, role-labels, authors-label)") }
-            try reader.refuseUnknownKeys(site, known: ["title", "language", "base-url", "logo", "role-labels", "authors-label"], context: "site")
+            guard case .map = site else { throw reader.error(site.line, "'site' must be a mapping (title, language, base-url, logo, role-labels, authors-label, words)") }
+            try reader.refuseUnknownKeys(site, known: ["title", "language", "base-url", "logo", "role-labels", "authors-label", "words"], context: "site")
+            if let words = site["words"] {
+                guard case .map(let pairs, _) = words else {
+                    throw reader.error(words.line, "'words' in site must map each phrase's key to its words", remedy: "like last-updated: Zuletzt aktualisiert")
+                }
+                try reader.refuseUnknownKeys(words, known: Set(SiteRenderer.defaultWords.keys), context: "site words")
+                var out: [String: String] = [:]
+                for (key, value) in pairs {
+                    guard let text = value.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                        throw reader.error(value.line, "the words of '\(key)' in site words must be text", remedy: "like \(key): \(SiteRenderer.defaultWords[key] ?? "…")")
+                    }
+                    out[key] = text
+                }
+                policy.site.words = out
+            }
             if let logo = try reader.string(site, "logo", context: "site", required: false) {
                 let ext = logo.split(separator: ".").last.map { $0.lowercased() } ?? ""
                 guard logo.hasPrefix(ConfigurationFiles.siteDirectory + "/"), !logo.split(separator: "/").contains(".."), SiteRenderer.logoTypes.contains(ext) else {

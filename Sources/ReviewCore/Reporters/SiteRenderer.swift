@@ -54,6 +54,26 @@ public enum SiteRenderer {
 
     static func e(_ text: String) -> String { MarkdownHTML.escape(text) }
 
+    /// The page's fixed phrases, in English, by the key `site: words:` gives them in the site's
+    /// own language. `{date}`, `{language}`, `{name}` and `{count}` stand for what they say.
+    public static let defaultWords: [String: String] = [
+        "on": "on", "last-updated": "Last updated", "next-review-due": "Next review due", "unknown": "unknown",
+        "translated-from": "Translated from the {language} version", "translated-reviewed": "reviewed on {date}",
+        "review-overdue": "Review overdue.", "overdue-notice": "This page was due for medical review on {date}; its content may be out of date.",
+        "overdue-tag": "Review overdue", "what-changed": "What changed", "all-changes": "All changes", "all-changes-link": "All {count} changes",
+        "all-articles": "All articles", "disclaimer": "Disclaimer", "withdrawn": "This page has been withdrawn.",
+        "withdrawn-on": "It was withdrawn on {date} by {name}.", "reason": "Reason:", "do-not-rely": "Do not rely on any earlier copy of it.",
+        "see-all": "See all current articles",
+    ]
+
+    /// The site's words for `key` as HTML: escaped, then each `{placeholder}` replaced by its
+    /// HTML (a `<time>` element, an escaped name).
+    static func words(_ key: String, _ site: Policy.Site, _ values: [String: String] = [:]) -> String {
+        var html = e(site.words?[key] ?? defaultWords[key] ?? key)
+        for (name, value) in values { html = html.replacingOccurrences(of: "{\(name)}", with: value) }
+        return html
+    }
+
     static func head(_ title: String, site: Policy.Site, description: String? = nil, extra: String = "") -> String {
         """
         <!DOCTYPE html>
@@ -169,9 +189,9 @@ public enum SiteRenderer {
             for a in groups[category] ?? [] {
                 let lead = a.reviewers.first { isClinical($0) } ?? a.reviewers.first
                 sections += "<li><a href=\"\(e(a.slug)).html\">\(e(a.title))</a>"
-                    + (a.overdueSince != nil ? " <span class=\"overdue-tag\">Review overdue</span>" : "")
+                    + (a.overdueSince != nil ? " <span class=\"overdue-tag\">\(words("overdue-tag", site))</span>" : "")
                     + (a.summary.map { "<p class=\"summary\">\(e($0))</p>" } ?? "")
-                    + (lead.map { "<p class=\"meta\">\(e(label($0, site: site))) \(e($0.name)) on \(time($0.date, site))</p>" } ?? "")
+                    + (lead.map { "<p class=\"meta\">\(e(label($0, site: site))) \(e($0.name)) \(words("on", site)) \(time($0.date, site))</p>" } ?? "")
                     + "</li>\n"
             }
             sections += "</ul>\n</section>\n"
@@ -180,7 +200,7 @@ public enum SiteRenderer {
             <body>
             \(banner(site))
             <main>
-            <h1>All articles</h1>
+            <h1>\(words("all-articles", site))</h1>
             \(sections)</main>
             \(footer(site))</body>
             </html>
@@ -206,29 +226,30 @@ public enum SiteRenderer {
         let byline = (a.authors ?? []).isEmpty ? ""
             : "<p class=\"byline\">\(e(site.authorsLabel ?? "Written by")) \(e(names(a.authors ?? [], language: site.language)))</p>\n"
         let reviewLines = a.reviewers.map { r in
-            "<p class=\"reviewed\">\(e(label(r, site: site))) \(e(who(r))) on \(time(r.date, site))</p>"
+            "<p class=\"reviewed\">\(e(label(r, site: site))) \(e(who(r))) \(words("on", site)) \(time(r.date, site))</p>"
         }.joined(separator: "\n")
-        let dates = "<p class=\"dates\">Last updated \(a.lastUpdated.map { time($0, site) } ?? "unknown")"
-            + (a.nextReviewDue.map { " · Next review due \(time($0, site))" } ?? "") + "</p>"
+        let dates = "<p class=\"dates\">\(words("last-updated", site)) \(a.lastUpdated.map { time($0, site) } ?? words("unknown", site))"
+            + (a.nextReviewDue.map { " · \(words("next-review-due", site)) \(time($0, site))" } ?? "") + "</p>"
         let translated = a.translatedFrom.map { t in
-            "<p class=\"translated\">Translated from the \(e(t.language)) version" + (t.reviewed.map { " reviewed on \(time($0, site))" } ?? "") + "</p>\n"
+            "<p class=\"translated\">\(words("translated-from", site, ["language": e(t.language)]))"
+                + (t.reviewed.map { " " + words("translated-reviewed", site, ["date": time($0, site)]) } ?? "") + "</p>\n"
         } ?? ""
         let overdue = a.overdueSince.map {
-            "<p class=\"overdue\" role=\"note\"><strong>Review overdue.</strong> This page was due for medical review on \(time($0, site)); "
-                + "its content may be out of date.</p>\n"
+            "<p class=\"overdue\" role=\"note\"><strong>\(words("review-overdue", site))</strong> "
+                + words("overdue-notice", site, ["date": time($0, site)]) + "</p>\n"
         } ?? ""
-        let aside = disclaimers.isEmpty ? "" : "<aside class=\"disclaimer\" aria-label=\"Disclaimer\">\n"
+        let aside = disclaimers.isEmpty ? "" : "<aside class=\"disclaimer\" aria-label=\"\(words("disclaimer", site))\">\n"
             + disclaimers.map { MarkdownHTML.render($0.text) }.joined() + "</aside>\n"
         // "What changed" under the reviewed-by lines (issue 33, 38): the last few reviewed
         // revisions' public notes, most recent first, then a link to the full list.
         let changes = a.changes ?? []
         func noteItem(_ c: PublishPlan.ChangeNote) -> String { "<li>\(time(c.date, site)): \(e(c.note))</li>" }
         let whatChanged = changes.isEmpty ? ""
-            : "<section class=\"changes\" aria-labelledby=\"what-changed\">\n<h2 id=\"what-changed\">What changed</h2>\n<ul>\n"
+            : "<section class=\"changes\" aria-labelledby=\"what-changed\">\n<h2 id=\"what-changed\">\(words("what-changed", site))</h2>\n<ul>\n"
                 + changes.prefix(changesShown).map(noteItem).joined(separator: "\n") + "\n</ul>\n"
-                + (changes.count > changesShown ? "<p><a href=\"#all-changes\">All \(changes.count) changes</a></p>\n" : "") + "</section>\n"
+                + (changes.count > changesShown ? "<p><a href=\"#all-changes\">\(words("all-changes-link", site, ["count": String(changes.count)]))</a></p>\n" : "") + "</section>\n"
         let allChanges = changes.count <= changesShown ? ""
-            : "<section id=\"all-changes\" class=\"changes\" aria-labelledby=\"all-changes-heading\">\n<h2 id=\"all-changes-heading\">All changes</h2>\n<ul>\n"
+            : "<section id=\"all-changes\" class=\"changes\" aria-labelledby=\"all-changes-heading\">\n<h2 id=\"all-changes-heading\">\(words("all-changes", site))</h2>\n<ul>\n"
                 + changes.map(noteItem).joined(separator: "\n") + "\n</ul>\n</section>\n"
         let section = a.category.isEmpty ? ""
             : "<p class=\"section\"><a href=\"index.html#\(e(sectionID(a.category)))\">\(e(sectionName(a.category, site: site)))</a></p>\n"
@@ -340,9 +361,9 @@ public enum SiteRenderer {
             <article class="withdrawn">
             <h1>\(e(w.title))</h1>
             <div class="withdrawn-notice" role="alert">
-            <p><strong>This page has been withdrawn.</strong> It was withdrawn on \(time(w.date, site)) by \(e(by)).</p>
-            <p class="reason">Reason: \(e(w.reason))</p>
-            <p>Do not rely on any earlier copy of it. <a href="index.html">See all current articles</a>.</p>
+            <p><strong>\(words("withdrawn", site))</strong> \(words("withdrawn-on", site, ["date": time(w.date, site), "name": e(by)]))</p>
+            <p class="reason">\(words("reason", site)) \(e(w.reason))</p>
+            <p>\(words("do-not-rely", site)) <a href="index.html">\(words("see-all", site))</a>.</p>
             </div>
             </article>
             </main>

@@ -67,7 +67,7 @@ enum ArticleBodyCodec: BlobCacheCodec {
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 10"
+    static let magic = "review article cache 11"
 
     // MARK: Encoding
 
