@@ -258,17 +258,52 @@ extension StringProtocol {
 /// What ``ArticleParser/readerText(_:mapping:)`` leaves out as housekeeping rather than text.
 enum ReaderHousekeeping {
     /// The text without `{{ … }}` placeholders (what templates such as PlatyPS leave unfilled;
-    /// `unfilled-placeholder` reports them).
+    /// `unfilled-placeholder` reports them): `{{`, then no `}` or newline, then `}}`. Scanned as
+    /// bytes (a Regex here cost seconds over a history's revisions).
     static func withoutPlaceholders(_ text: String) -> String {
-        guard text.utf8.contains(0x7B) else { return text }
-        return text.replacing(/\{\{[^}\n]*\}\}/, with: "")
+        let bytes = Array(text.utf8)
+        guard let first = bytes.indices.first(where: { bytes[$0] == 0x7B && $0 + 1 < bytes.count && bytes[$0 + 1] == 0x7B }) else { return text }
+        var out: [UInt8] = Array(bytes[..<first])
+        var i = first
+        while i < bytes.count {
+            if bytes[i] == 0x7B, i + 1 < bytes.count, bytes[i + 1] == 0x7B {
+                var j = i + 2
+                while j < bytes.count, bytes[j] != 0x7D, bytes[j] != 0x0A { j += 1 }
+                if j + 1 < bytes.count, bytes[j] == 0x7D, bytes[j + 1] == 0x7D { i = j + 2; continue }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A code example without the shell prompts at the start of its lines (`PS C:\>`, `PS>`,
-    /// `C:\Users\x>`): a prompt added or removed changes no command.
+    /// `C:\Users\x>`): a prompt added or removed changes no command. Scanned as bytes.
     static func withoutPrompts(_ code: String) -> String {
         guard code.utf8.contains(0x3E) else { return code }
-        return code.replacing(/(?m)^[ \t]*(?:PS(?: [^>\n]*)?>|[A-Za-z]:\\[^>\n]*>)/, with: "")
+        let bytes = Array(code.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            var i = start
+            while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+            var prompt = false
+            if i + 1 < end, bytes[i] == 0x50, bytes[i + 1] == 0x53, i + 2 < end, bytes[i + 2] == 0x3E || bytes[i + 2] == 0x20 {
+                prompt = true  // PS> or PS <path>>
+            } else if i + 2 < end, (bytes[i] | 0x20) >= 0x61, (bytes[i] | 0x20) <= 0x7A, bytes[i + 1] == 0x3A, bytes[i + 2] == 0x5C {
+                prompt = true  // C:\…>
+            }
+            if prompt, let close = bytes[i..<end].firstIndex(of: 0x3E) {
+                out.append(contentsOf: bytes[(close + 1)..<end])
+            } else {
+                out.append(contentsOf: bytes[start..<end])
+            }
+            if end < bytes.count { out.append(0x0A) }
+            start = end + 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A link whose only text is its own address (an autolink or a bare URL): the address is
