@@ -694,6 +694,7 @@ extension UnfilledPlaceholderRule {
     /// holds a letter and none of `' " : ; < > % = | { }` (labelled on nodejs.org, where every
     /// `{{ … }}` found was a JSX style object).
     public static func placeholder(in text: String) -> String? {
+        guard text.utf8.contains(0x7B) else { return nil }  // no `{`: most text, found without Foundation's search
         var rest = text[...]
         while let open = rest.range(of: "{{"), let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) {
             let inside = rest[open.upperBound..<close.lowerBound]
