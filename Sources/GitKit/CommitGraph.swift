@@ -62,6 +62,41 @@ struct CommitGraph {
         return (commit.tree, commit.parents)
     }
 
+    /// For each commit, the commit of the tip's first-parent chain (its main line) through which
+    /// it reached the tip: the oldest commit of that chain that has it as an ancestor (itself,
+    /// for a commit on the chain; the merge that brought it in, for a commit of a merged
+    /// branch). `-1` for a commit the tip does not reach (the persistent index may hold others).
+    ///
+    /// One pass: the chain oldest first, each of its commits claiming every unclaimed ancestor
+    /// it reaches through its other parents; whatever an older commit of the chain reaches is
+    /// claimed already.
+    func mainLineArrivals() -> [Int32] {
+        var chain: [Int32] = []
+        var c = tip
+        // A chain never revisits a commit; the bound keeps damaged parent data from looping.
+        while chain.count < count {
+            chain.append(c)
+            guard let first = parents[Int(c)].first else { break }
+            c = first
+        }
+        var arrival = [Int32](repeating: -1, count: count)
+        var stack: [Int32] = []
+        for m in chain.reversed() {
+            arrival[Int(m)] = m
+            for p in parents[Int(m)].dropFirst() where arrival[Int(p)] < 0 {
+                arrival[Int(p)] = m
+                stack.append(p)
+            }
+            while let x = stack.popLast() {
+                for p in parents[Int(x)] where arrival[Int(p)] < 0 {
+                    arrival[Int(p)] = m
+                    stack.append(p)
+                }
+            }
+        }
+        return arrival
+    }
+
     /// Commit indices with every commit before all of its parents (children first).
     ///
     /// Kahn's algorithm on the child counts; a stack keeps chains of history together,

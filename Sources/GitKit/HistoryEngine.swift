@@ -119,9 +119,11 @@ public struct HistoryEngine {
                 FileRevision(commit: try info(step.commit), blob: step.blob)
             }
         }
-        return LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff && (since == nil || useIndex),
-                                commitsWalked: graph.count, histories: histories,
-                                unresolved: Set(walk.cut.map { files[Int($0)].path }))
+        var report = LastChangeReport(revision: revision, files: result, reachedShallowBoundary: walk.cutOff && (since == nil || useIndex),
+                                      commitsWalked: graph.count, histories: histories,
+                                      unresolved: Set(walk.cut.map { files[Int($0)].path }))
+        report.mainLine = MainLine(index: graph.index, ids: graph.ids, arrivals: graph.mainLineArrivals())
+        return report
     }
 
     /// The persistent index covers the whole tree (every path from the root), so one file and

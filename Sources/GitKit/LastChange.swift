@@ -26,9 +26,41 @@ public struct LastChangeReport: Sendable {
     public var commitsWalked: Int
     /// For the paths asked to be tracked: the commits that changed them, newest first.
     public var histories: [GitPath: [FileRevision]] = [:]
+    /// Which main-line commit brought each commit walked to the revision (``MainLine``).
+    public var mainLine = MainLine()
     /// Paths whose walk reached the edge of the walked history (a shallow boundary, or the
     /// `since` commit) before it was done: their answer or tracked history is incomplete.
     public var unresolved: Set<GitPath> = []
+}
+
+/// How each commit reached a revision: through which commit of the revision's first-parent
+/// chain (its main line), the chain a team's merges land on and readers' pages are built from.
+/// A commit made on a branch and merged arrives with the merge; a commit on the chain arrives
+/// as itself. Two changes with the same arrival reached the main line together.
+public struct MainLine: Sendable {
+    let index: [ObjectID: Int32]
+    let ids: [ObjectID]
+    let arrivals: [Int32]
+
+    public init() {
+        index = [:]
+        ids = []
+        arrivals = []
+    }
+
+    init(index: [ObjectID: Int32], ids: [ObjectID], arrivals: [Int32]) {
+        self.index = index
+        self.ids = ids
+        self.arrivals = arrivals
+    }
+
+    /// The main-line commit that brought `commit`; `nil` when it was not walked (a history cut
+    /// at a shallow boundary or at `since`) or the revision does not reach it.
+    public func arrival(of commit: ObjectID) -> ObjectID? {
+        guard let i = index[commit], Int(i) < arrivals.count else { return nil }
+        let a = arrivals[Int(i)]
+        return a >= 0 && Int(a) < ids.count ? ids[Int(a)] : nil
+    }
 }
 
 /// One commit that changed a file, and the blob the file had after it (`nil`: deleted).

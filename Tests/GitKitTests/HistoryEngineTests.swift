@@ -274,3 +274,44 @@ import TestSupport
         #expect(report.reachedShallowBoundary)
     }
 }
+
+/// Which main-line commit brought each commit (``MainLine``), against git: the commits a
+/// first-parent commit `M` brought are `git rev-list M ^M^1` (all of them, for the root).
+@Suite struct MainLineTests {
+    @Test func eachCommitArrivesWithTheMainLineCommitGitSaysBroughtIt() throws {
+        let repo = try RepoBuilder()
+        let root = try repo.commit("import", [.write("Articles/a.md", "1")])
+        // A branch with a branch of its own, merged into it, then into main; main merged into
+        // another branch, which main then merges (so main's own commits come back through it).
+        let b1 = try repo.commit("b1", [.write("Articles/b.md", "1")], on: "refs/heads/b", parents: [root])
+        let c1 = try repo.commit("c1", [.write("Articles/c.md", "1")], on: "refs/heads/c", parents: [b1])
+        let b2 = try repo.commit("b2", [.write("Articles/b.md", "2")], on: "refs/heads/b")
+        let bMerge = try repo.commit("merge c into b", [.write("Articles/c.md", "1")], on: "refs/heads/b", parents: [b2, c1])
+        let m1 = try repo.commit("m1", [.write("Articles/a.md", "2")])
+        let mainMerge = try repo.merge(bMerge, [.write("Articles/b.md", "2"), .write("Articles/c.md", "1")])
+        let d1 = try repo.commit("d1", [.write("Articles/d.md", "1")], on: "refs/heads/d", parents: [m1])
+        let dMerge = try repo.commit("merge main into d", [.write("Articles/b.md", "2"), .write("Articles/c.md", "1")],
+                                     on: "refs/heads/d", parents: [d1, mainMerge])
+        let m2 = try repo.commit("m2", [.write("Articles/a.md", "3")])
+        let last = try repo.merge(dMerge, [.write("Articles/d.md", "1")])
+        let report = try HistoryEngine().lastChanges(in: repo.repository, at: last, under: "Articles")
+        let chain = try Git.run(["rev-list", "--first-parent", "--reverse", last.hex], in: repo.path).split(separator: "\n").map(String.init)
+        var expected: [String: String] = [:]
+        for (n, m) in chain.enumerated() {
+            let brought = try Git.run(n == 0 ? ["rev-list", m] : ["rev-list", m, "^\(m)^1"], in: repo.path).split(separator: "\n")
+            for commit in brought where expected[String(commit)] == nil { expected[String(commit)] = m }
+        }
+        let all = try Git.run(["rev-list", last.hex], in: repo.path).split(separator: "\n").map(String.init)
+        #expect(all.count == 11)
+        for commit in all {
+            #expect(report.mainLine.arrival(of: ObjectID(hex: commit)!)?.hex == expected[commit], "\(commit)")
+        }
+        // Spelled out: a commit of a branch's branch arrives with main's merge of the branch; main's
+        // own commits arrive as themselves, also when a branch merged them first.
+        #expect(report.mainLine.arrival(of: c1) == mainMerge && report.mainLine.arrival(of: b1) == mainMerge)
+        #expect(report.mainLine.arrival(of: m1) == m1 && report.mainLine.arrival(of: d1) == last && report.mainLine.arrival(of: m2) == m2)
+        // A commit the revision does not reach has no arrival.
+        let elsewhere = try repo.commit("elsewhere", [.write("Articles/e.md", "1")], on: "refs/heads/e", parents: [root])
+        #expect(report.mainLine.arrival(of: elsewhere) == nil)
+    }
+}

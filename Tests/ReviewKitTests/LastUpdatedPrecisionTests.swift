@@ -126,4 +126,70 @@ import TestSupport
         _ = try write(content, "a", page(body: "The virus stays latent."), on: "2026-04-01")
         #expect(try notBumped(content, "a").count == 1)
     }
+
+    /// A pull request that dates the page on its first day and edits the text on its seventh,
+    /// merged on its eighth, shows readers the new text with the new date: readers never saw that
+    /// text under an older one (windows-powershell-docs: six findings, all one pull request). A
+    /// later pull request that changes the text without a bump is still a finding.
+    @Test func aChangeThatArrivedWithItsDateNeedsNoBump() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        let base = try write(content, "a", page(lastUpdated: "2026-01-01", body: "First."), on: "2026-01-01")
+        let path = GitPath("Articles/a.md")
+        let dated = try content.builder.commit("Date it", [.write(path, page(lastUpdated: "2026-03-01", body: "Second."))],
+                                               on: "refs/heads/pr", parents: [base], time: ContentRepository.time("2026-03-01"))
+        let edited = page(lastUpdated: "2026-03-01", body: "Second, corrected.")
+        _ = try content.builder.commit("Review feedback", [.write(path, edited)], on: "refs/heads/pr", time: ContentRepository.time("2026-03-08"))
+        _ = try content.builder.commit("Elsewhere", [.write("Articles/b.md", page(body: "Other."))], time: ContentRepository.time("2026-03-05"))
+        let pr = try #require(try content.repository.referenceTarget("refs/heads/pr"))
+        try content.builder.merge(pr, [.write(path, edited)], time: ContentRepository.time("2026-03-09"))
+        try content.builder.checkoutHead()
+        #expect(try notBumped(content, "a").isEmpty)
+        // The same answer from the cache, and without caches.
+        #expect(try notBumped(content, "a").isEmpty)
+        #expect(try content.session(usesCaches: false).status(asOf: Day("2026-06-01")!).articles.first { $0.slug == "a" }!
+            .findings.allSatisfy { $0.rule != .lastUpdatedNotBumped })
+        // Had the edit landed on the main line on its own, it would need the bump.
+        let line = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        _ = try write(line, "a", page(lastUpdated: "2026-01-01", body: "First."), on: "2026-01-01")
+        _ = try write(line, "a", page(lastUpdated: "2026-03-01", body: "Second."), on: "2026-03-01")
+        _ = try write(line, "a", edited, on: "2026-03-08")
+        #expect(try notBumped(line, "a").count == 1)
+        _ = dated
+        // A second pull request, later, that edits the text and keeps the date: a finding, citing it.
+        let later = try content.builder.commit("Edit", [.write(path, page(lastUpdated: "2026-03-01", body: "Third."))],
+                                               on: "refs/heads/pr2", parents: [try content.repository.headCommit()],
+                                               time: ContentRepository.time("2026-04-10"))
+        try content.builder.merge(later, [.write(path, page(lastUpdated: "2026-03-01", body: "Third."))], time: ContentRepository.time("2026-04-11"))
+        try content.builder.checkoutHead()
+        let found = try notBumped(content, "a")
+        #expect(found.count == 1 && found[0].message.contains(String(later.hex.prefix(7))), "\(found)")
+    }
+
+    /// A commit that edits the text and sets last-updated to the day it was written, landing ten
+    /// days later, did bump it.
+    @Test func anEditThatSetsItsOwnDateNeedsNoOtherBump() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        _ = try write(content, "a", page(lastUpdated: "2026-01-01", body: "First."), on: "2026-01-01")
+        _ = try write(content, "a", page(lastUpdated: "2026-03-01", body: "Second."), on: "2026-03-11")
+        #expect(try notBumped(content, "a").isEmpty)
+    }
+
+    /// A revision listed in ignore-revisions is not the answer, and its edits are not blamed on
+    /// the next commit: that one is compared with the ignored revision's text, not the text before
+    /// it (windows-powershell-docs: a commit that only blanked front-matter fields was cited for
+    /// the cmdlet list an ignored commit had added, on four pages).
+    @Test func anIgnoredRevisionsEditIsNotBlamedOnTheNextCommit() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        _ = try write(content, "a", page(body: "The virus stays dormant."), on: "2026-01-01")
+        let bulk = try write(content, "a", page(body: "The virus stays dormant. Bulk template text."), on: "2026-03-01")
+        _ = try write(content, "a", page(tags: "[b]", body: "The virus stays dormant. Bulk template text."), on: "2026-03-10")
+        try content.builder.commit("ignore", [.write("Reviews/ignore-revisions", bulk.hex + "\n")], time: ContentRepository.time("2026-03-11"))
+        try content.builder.checkoutHead()
+        #expect(try notBumped(content, "a").isEmpty)
+        // Not ignored, the bulk commit is what changed the text.
+        try content.builder.commit("unignore", [.write("Reviews/ignore-revisions", "\n")], time: ContentRepository.time("2026-03-12"))
+        try content.builder.checkoutHead()
+        let found = try notBumped(content, "a")
+        #expect(found.count == 1 && found[0].message.contains(String(bulk.hex.prefix(7))), "\(found)")
+    }
 }

@@ -131,8 +131,15 @@ public enum ArticleParser {
     /// headings still count: dropping them made a heading split in two (`### A, B` into `### A`
     /// and `### B`) read as a change. `nil` for bytes that are not a UTF-8 text.
     public static func readerText(_ bytes: [UInt8], mapping: FrontMatterMapping = FrontMatterMapping()) -> String? {
+        readerView(bytes, mapping: mapping)?.text
+    }
+
+    /// ``readerText(_:mapping:)`` and the front matter's last-updated value as written (`nil`
+    /// when absent), from one parse.
+    public static func readerView(_ bytes: [UInt8], mapping: FrontMatterMapping = FrontMatterMapping()) -> (text: String, lastUpdated: String?)? {
         guard case .success = TextDecoding.decode(bytes) else { return nil }
         let article = parseParts(bytes).0
+        let lastUpdated = article.frontMatter.first(where: { $0.key == mapping.lastUpdated })?.value.string
         var out = String.UnicodeScalarView()
         func keep(_ text: String) {
             for scalar in text.lowercased().unicodeScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
@@ -156,7 +163,7 @@ public enum ArticleParser {
             }
         }
         withUnsafePointer(to: MarkdownParser.parse(article.body)) { walk($0) }
-        return String(out)
+        return (String(out), lastUpdated)
     }
 
     /// The front matter and the body, and the findings about them.

@@ -62,7 +62,10 @@ public enum FutureLastUpdatedRule: ArticleRule {
 /// edit when they write it and the commit lands days later, so a change up to
 /// ``toleranceDays`` after `last-updated` is not flagged; the commit's date is read both in UTC
 /// and in the committer's time zone, and only when both are later is it flagged. A commit that
-/// only renamed the file did not change its content. Where `last-updated` comes from history
+/// only renamed the file did not change its content. A change that reached the main line in the
+/// same merge as the commit that set `last-updated` to its value was dated with it
+/// (``TextChangeArrival``): readers never saw that text under an older date, however many days
+/// the pull request stayed open. Where `last-updated` comes from history
 /// (`last-updated-from: history`) there is nothing to bump, and a `published` date never is.
 public enum LastUpdatedNotBumpedRule: ArticleRule {
     public static let description = RuleDescription(
@@ -88,7 +91,7 @@ public enum LastUpdatedNotBumpedRule: ArticleRule {
             guard let last = context.facts.lastChange, last.changedContent else { return [] }
             change = last
         }
-        guard isLate(change, after: date) else { return [] }
+        guard isLate(change, after: date), context.facts.textChangeArrival?.datedTogether != true else { return [] }
         return [Finding(.lastUpdatedNotBumped, path: context.path, line: context.article.line(of: mapping.lastUpdated),
                         "the text readers see changed on \(change.date) in commit \(change.commit.prefix(7)) but last-updated says \(date); set it to \(change.date) (the date of that change)")]
     }

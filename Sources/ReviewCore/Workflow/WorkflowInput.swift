@@ -125,6 +125,32 @@ public struct ArticleFacts: Sendable {
     /// The newest change readers can see (``ArticleParser/readerText(_:mapping:)`` differs from
     /// the revision before it), as far as the loader looked: for ``LastUpdatedNotBumpedRule``.
     public var textChange: TextChange = .notLookedFor
+
+    /// How ``textChange`` and the last-updated date it is measured against reached the main line
+    /// (the revision's first-parent chain), where the loader could tell.
+    public var textChangeArrival: TextChangeArrival?
+}
+
+/// How an article's newest change readers can see reached the main line, and how its
+/// last-updated date did: a pull request that sets the date on its first day and edits the text
+/// on its sixth, merged on its seventh, shows readers the new text and the new date together.
+public struct TextChangeArrival: Sendable, Equatable {
+    /// The main-line commit that brought the change: the merge of its branch, or itself.
+    public var change: String
+    /// The change that set last-updated to its current value, when one was found among the
+    /// changes around that day.
+    public var dateSetBy: String?
+    /// The main-line commit that brought ``dateSetBy``.
+    public var dateArrival: String?
+
+    public init(change: String, dateSetBy: String?, dateArrival: String?) {
+        self.change = change
+        self.dateSetBy = dateSetBy
+        self.dateArrival = dateArrival
+    }
+
+    /// Whether the text and its date reached readers together.
+    public var datedTogether: Bool { dateArrival == change }
 }
 
 /// What the loader found of an article's newest change readers can see.

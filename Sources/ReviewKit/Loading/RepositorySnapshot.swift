@@ -256,7 +256,8 @@ private struct SnapshotLoader {
         let recordsOf = Self.recordOwners(log.records, files: files, placed: placed.map { ($0.directory, $0.changes) })
         let textChanges = try textChanges(placed: placed.map { ($0.article, $0.changes) }, files: files, tracking: tracking,
                                           followed: histories, engine: engine,
-                                          walk: walk, ignored: ignored, shallow: report.reachedShallowBoundary, mapping: frontMatter)
+                                          walk: walk, ignored: ignored, shallow: report.reachedShallowBoundary, mapping: frontMatter,
+                                          mainLine: report.mainLine)
         for i in inputs.indices {
             let file = inputs[i].file
             if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
@@ -301,7 +302,8 @@ private struct SnapshotLoader {
                 changes: changes, historyTruncated: file.commit == nil || report.unresolved.contains(file.path),
                 signOffs: mine, revisions: revisions, publishedBlob: publishedBlobs[file.path])
             facts.recordFindings = recordFindings
-            facts.textChange = textChanges[i] ?? .notLookedFor
+            facts.textChange = textChanges[i]?.change ?? .notLookedFor
+            facts.textChangeArrival = textChanges[i]?.arrival
             // Which record-adding commits descend from which (decisions on two branches are concurrent).
             facts.ancestry = log.ancestry
             facts.recordHistoryTruncated = log.truncated
@@ -349,30 +351,44 @@ private struct SnapshotLoader {
     /// tolerance), the newest change readers can see (``ArticleFacts/textChange``): its history is
     /// followed (one more walk, for those articles only) and each change compared with the
     /// revision before it, newest first, until one altered the text, or the changes reach
-    /// last-updated, or the commit that created the file. Keyed by index into `files`.
-    /// Answers found by an earlier run are taken from the ``TextChangeCache`` (when caches are
-    /// used), so a run where those articles did not change neither walks nor reads for them.
+    /// last-updated, or the commit that created the file. A revision listed in ignore-revisions
+    /// is never the answer, but stays in the history as what the next change is compared with:
+    /// skipping it compared that change with the text before the ignored one, so the ignored
+    /// commit's edits were blamed on the next commit (windows-powershell-docs: a front-matter
+    /// cleanup cited for the cmdlet list an ignored commit had added). For the change found,
+    /// also how it and the date reached the main line (``TextChangeArrival``). Keyed by index
+    /// into `files`. Answers found by an earlier run are taken from the ``TextChangeCache`` (when
+    /// caches are used), so a run where those articles did not change neither walks nor reads for
+    /// them; how the change arrived is checked again against this revision's main line.
     private func textChanges(placed: [(article: Article, changes: [ChangeFact])], files: [FileLastChange], tracking: [GitPath: Set<ObjectID>],
                              followed: [GitPath: [FileRevision]], engine: HistoryEngine, walk: String, ignored: Set<String>,
-                             shallow: Bool, mapping: FrontMatterMapping) throws -> [Int: TextChange] {
+                             shallow: Bool, mapping: FrontMatterMapping,
+                             mainLine: MainLine) throws -> [Int: (change: TextChange, arrival: TextChangeArrival?)] {
         let candidates = placed.indices.filter { i in
             guard let date = placed[i].article.lastUpdated, placed[i].article.line(of: mapping.lastUpdated) != nil,
                   let last = placed[i].changes.first, last.changedContent else { return false }
             return LastUpdatedNotBumpedRule.isLate(last, after: date)
         }
         guard !candidates.isEmpty else { return [:] }
+        func arrival(_ commit: String) -> String? { ObjectID(hex: commit).flatMap { mainLine.arrival(of: $0)?.hex } }
         // What each answer depends on (a history cut short by a shallow clone is not stored).
         var store = usesCaches && !shallow ? TextChangeCache.load(gitDirectory: repository.gitDirectory) : nil
         let ignoredDigest = TextChangeCodec.digest(ignored: ignored)
         var keys: [Int: TextChangeCodec.Key] = [:]
-        var out: [Int: TextChange] = [:]
+        var out: [Int: (change: TextChange, arrival: TextChangeArrival?)] = [:]
         if store != nil {
             for i in candidates {
                 guard let last = files[i].commit?.id, let date = placed[i].article.lastUpdated else { continue }
                 let key = TextChangeCodec.key(path: files[i].path, lastChange: last, blob: files[i].blob, lastUpdated: date, mapping: mapping,
                                               ignored: ignoredDigest, followed: tracking[files[i].path] != nil, onlyMoved: files[i].onlyMoved)
                 keys[i] = key
-                if let entry = store?[key.id], entry.key == key.material { out[i] = entry.answer }
+                guard let entry = store?[key.id], entry.key == key.material else { continue }
+                guard case .change(let found) = entry.answer else { out[i] = (.none, nil); continue }
+                // Which changes arrived with it is fixed by the main-line commit that brought it:
+                // the answer holds while that is the same one.
+                let brought = arrival(found.commit)
+                guard brought == entry.arrival else { continue }
+                out[i] = (entry.answer, brought.map { TextChangeArrival(change: $0, dateSetBy: entry.dateSetBy, dateArrival: entry.dateSetBy == nil ? nil : $0) })
             }
         }
         let searched = candidates.filter { out[$0] == nil }
@@ -389,28 +405,31 @@ private struct SnapshotLoader {
             for i in untracked {
                 guard let steps = report.histories[files[i].path] else { continue }
                 for step in steps where step.commit.parents.count > 1 { merges.insert(step.commit.id.hex) }
-                let changes = steps.map { Self.changeFact($0.commit, blob: $0.blob) }
-                let kept = changes.filter { !ignored.contains($0.commit) }
-                histories[files[i].path] = kept.isEmpty ? Array(changes.suffix(1)) : kept
+                histories[files[i].path] = steps.map { Self.changeFact($0.commit, blob: $0.blob) }
             }
         }
-        var texts: [String: String?] = [:]
-        func text(_ blob: String?) throws -> String? {
+        var views: [String: (text: String, lastUpdated: String?)?] = [:]
+        func view(_ blob: String?) throws -> (text: String, lastUpdated: String?)? {
             guard let blob, let id = ObjectID(hex: blob) else { return nil }
-            if let known = texts[blob] { return known }
-            let found = ArticleParser.readerText(try repository.blob(id), mapping: mapping)
-            texts[blob] = found
+            if let known = views[blob] { return known }
+            let found = ArticleParser.readerView(try repository.blob(id), mapping: mapping)
+            views[blob] = found
             return found
         }
         for i in searched {
-            // A deletion is not text anyone reads: the file at this path was gone until a later
-            // change put it back (a folder renamed in letter case and back, say), and what counts
-            // is whether it came back saying something else. Compared as "no text", every
-            // deletion read as a change (windows-powershell-docs: 24 false findings once the
-            // re-creating commits were listed in ignore-revisions).
-            let changes = (histories[files[i].path] ?? placed[i].changes).filter { $0.blobAfter != nil }
+            // The whole history, ignored revisions included (they are what the next change is
+            // compared with). A deletion is not text anyone reads: the file at this path was gone
+            // until a later change put it back (a folder renamed in letter case and back, say),
+            // and what counts is whether it came back saying something else. Compared as "no
+            // text", every deletion read as a change (windows-powershell-docs: 24 false findings
+            // once the re-creating commits were listed in ignore-revisions).
+            var history = histories[files[i].path] ?? followed[files[i].path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
+                ?? placed[i].changes
+            if histories[files[i].path] == nil, followed[files[i].path] != nil, files[i].onlyMoved, !history.isEmpty { history[0].changedContent = false }
+            let changes = history.filter { $0.blobAfter != nil }
             guard let date = placed[i].article.lastUpdated else { continue }
             var answer = TextChange.none
+            var foundAt: Int?
             // The changes looked at; none a merge: the answer does not depend on their order.
             var orderFixed = true
             for (n, change) in changes.enumerated() {
@@ -419,18 +438,39 @@ private struct SnapshotLoader {
                     // The oldest change known: the file's creation (never a reason to bump), unless
                     // history is cut short. (Both the followed history and the one searched here
                     // reach the creation: an article with a single change was created by it.)
-                    if shallow { answer = .change(change) }
+                    if shallow, !ignored.contains(change.commit) { answer = .change(change); foundAt = n }
                     break
                 }
                 if merges.contains(change.commit) { orderFixed = false }
-                guard change.changedContent else { continue }
-                if try text(change.blobAfter) != text(changes[n + 1].blobAfter) {
+                guard change.changedContent, !ignored.contains(change.commit) else { continue }
+                if try view(change.blobAfter)?.text != view(changes[n + 1].blobAfter)?.text {
                     answer = .change(change)
+                    foundAt = n
                     break
                 }
             }
-            out[i] = answer
-            if orderFixed, let key = keys[i] { store?.insert(TextChangeCodec.Entry(key: key.material, answer: answer), for: key.id) }
+            var arrived: TextChangeArrival?
+            if let foundAt, let brought = arrival(changes[foundAt].commit) {
+                // The change that set last-updated to its value, among those that reached the
+                // main line with the change found: the end of a run of revisions with that value.
+                let current = try view(changes[0].blobAfter)?.lastUpdated
+                var setter: String?
+                if let current {
+                    for k in changes.indices where arrival(changes[k].commit) == brought {
+                        guard try view(changes[k].blobAfter)?.lastUpdated == current else { continue }
+                        // The oldest change known set it only if it created the file (not at a shallow boundary).
+                        if try k + 1 == changes.count ? !shallow : view(changes[k + 1].blobAfter)?.lastUpdated != current {
+                            setter = changes[k].commit
+                            break
+                        }
+                    }
+                }
+                arrived = TextChangeArrival(change: brought, dateSetBy: setter, dateArrival: setter == nil ? nil : brought)
+            }
+            out[i] = (answer, arrived)
+            if orderFixed, let key = keys[i] {
+                store?.insert(TextChangeCodec.Entry(key: key.material, answer: answer, arrival: arrived?.change, dateSetBy: arrived?.dateSetBy), for: key.id)
+            }
         }
         if var store {
             // A full read keeps only what this revision's articles use, so the cache does not grow with history.

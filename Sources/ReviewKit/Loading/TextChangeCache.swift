@@ -16,20 +16,28 @@ import ReviewCore
 /// change only moved the file, its current blob, its last-updated day (where the search stops)
 /// and the front-matter keys readers see (title, summary). Only answers the order of that
 /// history cannot change are stored (the loader stores none that passed a merge which changed
-/// the file, whose two sides the walk lists in an order later commits may change). Like every
+/// the file, whose two sides the walk lists in an order later commits may change). A change
+/// found is stored with the main-line commit that brought it and is used again only while this
+/// revision's main line still brings it through that commit (what arrived with it, and so
+/// whether the date arrived with it, depends on that commit alone). Like every
 /// cache here it only saves time, on a content rule: a missing, damaged or foreign file, or an
 /// entry whose key does not match, means searching again, with the same answer.
 typealias TextChangeCache = BlobCache<TextChangeCodec>
 
 enum TextChangeCodec: BlobCacheCodec {
     static let name = "text-changes.cache"
-    static let magic = "review text changes 3"
+    static let magic = "review text changes 4"
 
     struct Entry: Sendable, Equatable {
         /// The key's bytes, compared on every lookup (the entry is filed under their digest).
         var key: [UInt8]
         /// `.none` or `.change` (never `.notLookedFor`).
         var answer: TextChange
+        /// For a change: the main-line commit that brought it when the answer was found (the
+        /// answer is used again only while it still does), and the change that set last-updated
+        /// among those that arrived with it (``TextChangeArrival``).
+        var arrival: String? = nil
+        var dateSetBy: String? = nil
     }
 
     /// Where an answer is filed, and the bytes it must have been stored under.
@@ -75,6 +83,8 @@ enum TextChangeCodec: BlobCacheCodec {
         w.string(c.committerEmail)
         w.optionalString(c.blobAfter)
         w.bool(c.changedContent)
+        w.optionalString(entry.arrival)
+        w.optionalString(entry.dateSetBy)
     }
 
     static func read(_ r: inout BinaryReader) -> Entry? {
@@ -85,7 +95,8 @@ enum TextChangeCodec: BlobCacheCodec {
             guard let commit = r.string(), let authorName = r.string(), let authorEmail = r.string(),
                   let date = r.i64(), let localDate = r.i64(), let time = r.i64(), let authorTime = r.i64(),
                   let coAuthors = r.strings(), let committerName = r.string(), let committerEmail = r.string(),
-                  let blobAfter = r.optionalString(), let changedContent = r.bool() else { return nil }
+                  let blobAfter = r.optionalString(), let changedContent = r.bool(),
+                  let arrival = r.optionalString(), let dateSetBy = r.optionalString() else { return nil }
             var fact = ChangeFact(commit: commit, authorName: authorName, authorEmail: authorEmail,
                                   date: Day(daysSinceEpoch: Int(date)), localDate: Day(daysSinceEpoch: Int(localDate)), blobAfter: blobAfter)
             fact.time = time
@@ -94,7 +105,7 @@ enum TextChangeCodec: BlobCacheCodec {
             fact.committerName = committerName
             fact.committerEmail = committerEmail
             fact.changedContent = changedContent
-            return Entry(key: Array(key), answer: .change(fact))
+            return Entry(key: Array(key), answer: .change(fact), arrival: arrival, dateSetBy: dateSetBy)
         default: return nil
         }
     }
