@@ -8,7 +8,7 @@ import PackageDescription
 //                                         │                                                       └─> BinaryStore
 //                                         └─> ReviewCore (pure: model, parsing, workflow, rules, reporters, dashboard pages)
 //
-// Scripts/check-layers (run by Scripts/test) fails when a target imports what it must not.
+// Scripts/check/check-layers (run by Scripts/test) fails when a target imports what it must not.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
 let package = Package(
@@ -90,7 +90,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // A libFuzzer target for the parsers and the raw git readers (Scripts/fuzz); without
+        // A libFuzzer target for the parsers and the raw git readers (Scripts/check/fuzz); without
         // -DFUZZING it replays a corpus.
         .executableTarget(name: "ParserFuzzer", dependencies: ["ReviewCore", "GitKit", "Paths"], swiftSettings: strict),
         // Shared by the test targets: builds temporary repositories through GitKit.

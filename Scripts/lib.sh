@@ -1,4 +1,4 @@
-# Shared by Scripts/review, Scripts/test and Scripts/bench: make sure what the build needs is
+# Shared by Scripts/review, Scripts/test and Scripts/bench/bench: make sure what the build needs is
 # installed. Sourced, not run. On failure: one line saying what is missing and what to do, exit 2.
 
 review_install_prerequisites() {
@@ -43,8 +43,8 @@ review_real_histories=("MicrosoftDocs+windows-powershell-docs windows-powershell
 
 # review_adopt_mirror MIRROR NAME DEST [COMMIT]: clones the mirror to DEST (at COMMIT, default
 # its HEAD) and adopts it as docs/adoption.md says: docs/examples/NAME.policy.yml as
-# Reviews/policy.yml, docs/examples/NAME.ignore-revisions (if any) as Reviews/ignore-revisions, no reviewers, one commit "Adopt review" dated 2026-11-29. Scripts/check-real-histories
-# and Scripts/precision adopt the same way through this, so their numbers are about one setup.
+# Reviews/policy.yml, docs/examples/NAME.ignore-revisions (if any) as Reviews/ignore-revisions, no reviewers, one commit "Adopt review" dated 2026-11-29. Scripts/check/check-real-histories
+# and Scripts/bench/precision adopt the same way through this, so their numbers are about one setup.
 review_adopt_mirror() {
     local mirror=$1 name=$2 dest=$3 commit=${4:-}
     git clone -q "$mirror" "$dest"

@@ -1,6 +1,6 @@
 import Paths
 
-/// Entry points for the libFuzzer target (`ParserFuzzer`, `Scripts/fuzz`): each runs one input
+/// Entry points for the libFuzzer target (`ParserFuzzer`, `Scripts/check/fuzz`): each runs one input
 /// through one of the readers of repository data. None may crash, trap or hang on any bytes;
 /// a damaged object is an answer of `nil` or a ``RepositoryError``.
 public enum FormatFuzzing {

@@ -43,7 +43,7 @@ func pipeline(_ bytes: [UInt8]) {
 let selectedParser = ProcessInfo.processInfo.environment["FUZZ_PARSER"] ?? "article"
 
 #if FUZZING
-/// libFuzzer's entry point (built with `-sanitize=fuzzer -parse-as-library -DFUZZING`; see Scripts/fuzz).
+/// libFuzzer's entry point (built with `-sanitize=fuzzer -parse-as-library -DFUZZING`; see Scripts/check/fuzz).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     parseOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)), parser: selectedParser)
@@ -85,7 +85,7 @@ struct ReplayCorpus {
             }
         }
         print("replayed \(count) inputs through the \(selectedParser) parser")
-        // FUZZ_TIMING=1: per input, the median, the 99th percentile and the worst (Scripts/bench-articles).
+        // FUZZ_TIMING=1: per input, the median, the 99th percentile and the worst (Scripts/bench/bench-articles).
         if ProcessInfo.processInfo.environment["FUZZ_TIMING"] == "1", !times.isEmpty {
             let sorted = times.sorted { $0.micros < $1.micros }
             func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))].micros }

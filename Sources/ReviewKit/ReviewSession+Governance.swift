@@ -78,8 +78,27 @@ public struct GovernanceStatus: Sendable {
 }
 
 extension ReviewSession {
+    /// Governance: the root of trust (`governance init`, `reroot`), the signatures that make a
+    /// configuration change count (`governance sign`, `--sign-as`), what is pending, and the
+    /// configuration changes that need them, such as the reviewers list (`reviewer add`,
+    /// `retire`, `rotate-key`).
+    public struct Governance: SessionUseCase {
+        let session: ReviewSession
+    }
+}
+
+extension ReviewSession.Governance {
+    /// Opens the repository at `path` (``ReviewSession/open(_:options:)``) for this use case alone.
+    public static func open(_ path: String?, options: ReviewSession.Options = ReviewSession.Options()) throws(ReviewError) -> Self {
+        Self(session: try ReviewSession.open(path, options: options))
+    }
+
+    /// Refuses a key directory inside this repository's work tree or git directory: a private
+    /// key there is one `git add` away from being published.
+    public func checkKeyDirectory(_ store: KeyStore) throws(ReviewError) { try session.checkKeyDirectory(store) }
+
     /// `review governance status`.
-    public func governanceStatus() throws(ReviewError) -> GovernanceStatus {
+    public func status() throws(ReviewError) -> GovernanceStatus {
         try ReviewError.wrapping {
             let head = try repository.headCommit()
             let governed = try readGoverned(at: head)
@@ -90,9 +109,9 @@ extension ReviewSession {
     /// For `--sign-as` on a command that changes the configuration: refuses, before anything is
     /// written, a key that could not sign the change it is about to commit (not a governance key
     /// of the version in force) and a repository no root governs. While a root change is pending
-    /// its new keys may sign too, and `signConfiguration` decides.
+    /// its new keys may sign too, and ``sign(as:key:now:expect:)`` decides.
     public func checkMayGovern(_ signer: Publisher.Signer) throws(ReviewError) {
-        let status = try governanceStatus()
+        let status = try self.status()
         guard let current = status.current else {
             if status.pending != nil { return }  // a first root still to sign: its own keys sign it
             throw ReviewError(file: TrustRoot.path, "--sign-as \(signer.id): no root of trust governs this configuration, so there is nothing to sign",
@@ -108,7 +127,7 @@ extension ReviewSession {
 
     /// The pending configuration change as a unified diff of each changed file, from the version
     /// in force to HEAD (empty when nothing is pending): what a signer reads before signing.
-    public func pendingConfigurationDiff() throws(ReviewError) -> String {
+    public func pendingDiff() throws(ReviewError) -> String {
         try ReviewError.wrapping {
             let head = try repository.headCommit()
             let status = try readGoverned(at: head).status(head: head.hex, pinned: pin)
@@ -177,7 +196,7 @@ extension ReviewSession {
     /// - Returns: the commit and the status after it.
     /// - Parameter expect: the statement digest the signer read (`governance status`); when the
     ///   branch's configuration is another by the time it is signed, nothing is signed.
-    public func signConfiguration(as signer: String, key: Curve25519.Signing.PrivateKey, now: Int64,
+    public func sign(as signer: String, key: Curve25519.Signing.PrivateKey, now: Int64,
                                   expect: String? = nil) throws(ReviewError) -> (String, GovernanceStatus) {
         let commit = try commitChange("Sign the configuration as \(signer)", now: now) { tip, _ in
             let governed = try self.readGoverned(at: tip)
@@ -219,7 +238,7 @@ extension ReviewSession {
             signatures.signatures = [ConfigurationSignatures.Signature(publicKey: publicKey, signature: Array(signature), signer: signer)]
             return [.write(ConfigurationFiles.signaturePath(version: pending.version, signer: signer, publicKey: publicKey), signatures.text)]
         }
-        return (commit, try governanceStatus())
+        return (commit, try status())
     }
 
     /// Whether two statement digests are the same (`sha256:` optional, any case).
@@ -259,6 +278,42 @@ extension ReviewSession {
             return commit.hex
         } catch {
             throw failure ?? ReviewError(error)
+        }
+    }
+
+    /// `review reviewer add`: adds the reviewer to reviewers.yml (validated against the policy
+    /// read exactly as every other command reads it) and commits it. Returns the commit id.
+    public func addReviewer(_ reviewer: Reviewer, now: Int64) throws(ReviewError) -> String {
+        try commitConfiguration("Add reviewer \(reviewer.id)", now: now) { (configuration, tree) throws in
+            let text = try Configuration.fileBytes(Reviewer.path, in: self.repository, tree: tree).map { (bytes) throws(ReviewError) -> String in
+                guard case .success(let text) = TextDecoding.decode(bytes) else {
+                    throw ReviewError(file: Reviewer.path, "is not UTF-8 text", remedy: "save it as UTF-8")
+                }
+                return text
+            }
+            return [.write(Reviewer.path, try ReviewersEditor.adding(reviewer, to: text, roles: configuration.policy.roles))]
+        }
+    }
+
+    /// `review reviewer retire ID --on DATE` and `review reviewer rotate-key ID`: sets one field
+    /// of a reviewer in reviewers.yml and commits it (a configuration change: where a root
+    /// governs, it counts once signed). Returns the commit id.
+    public func setReviewerField(_ key: String, to value: String, of id: String, message: String, now: Int64) throws(ReviewError) -> String {
+        try commitConfiguration(message, now: now) { (configuration, tree) throws in
+            guard let bytes = try Configuration.fileBytes(Reviewer.path, in: self.repository, tree: tree),
+                  case .success(let text) = TextDecoding.decode(bytes) else {
+                throw ReviewError(file: Reviewer.path, "there is no readable reviewers file", remedy: "add reviewers with 'review reviewer add'")
+            }
+            return [.write(Reviewer.path, try ReviewersEditor.setting(key, to: value, of: id, in: text, roles: configuration.policy.roles))]
+        }
+    }
+
+    /// Commits a change to the configuration onto the checked-out branch, computed from the
+    /// configuration at the branch's tip as ``RepositorySnapshot`` reads it.
+    private func commitConfiguration(_ message: String, now: Int64,
+                                     _ change: @escaping (Configuration, ObjectID) throws -> [FileChange]) throws(ReviewError) -> String {
+        try commitChange(message, now: now) { tip, tree in
+            try change(try Configuration.read(from: self.repository, tree: tree, at: tip, readingReviewers: false), tree)
         }
     }
 }

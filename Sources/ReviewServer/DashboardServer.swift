@@ -72,7 +72,7 @@ public enum DashboardServer {
     ///
     /// glibc gives each thread that allocates its own malloc arena (up to 8 per core), and
     /// freed memory stays in them: at 10,000 articles that doubled the resident memory after
-    /// the first read (278 MB against 168 MB with two arenas, Scripts/bench-serve).
+    /// the first read (278 MB against 168 MB with two arenas, Scripts/bench/bench-serve).
     public static func prepareProcess() {
         let arenaMax: Int32 = -8  // M_ARENA_MAX
         _ = Malloc.mallopt?(arenaMax, 2)
@@ -296,8 +296,8 @@ struct Pages: Sendable {
         guard approved != status.revision, let facts = view.model.facts[status.path] else { return .unchanged }
         // The whole file as reviewers read it: front matter and body.
         let (old, new) = try await state.offload { () throws -> ([UInt8], [UInt8]) in
-            let session = try state.session()
-            return (try session.blobBytes(approved), try session.blobBytes(facts.blob))
+            let reading = try state.reader()
+            return (try reading.blobBytes(approved), try reading.blobBytes(facts.blob))
         }
         return .changed(from: approved, WordDiff(old: String(decoding: old, as: UTF8.self), new: String(decoding: new, as: UTF8.self)))
     }
@@ -383,7 +383,7 @@ struct Pages: Sendable {
                 let snapshot = view.evaluation.snapshot
                 let entries = try await state.offload { () throws -> [ReviewLog.Entry] in
                     defer { DashboardServer.returnFreedMemory() }
-                    return try state.session().log(limit: 200, from: snapshot)
+                    return try state.reader().log(limit: 200, from: snapshot)
                 }
                 return json ? DashboardJSON.log(entries) : DashboardHTML.log(view.model, entries: entries, frame: view.frame)
             }
@@ -396,7 +396,7 @@ struct Pages: Sendable {
             let page = try await cachedAsync(view, json ? "verify.json" : "verify.html") {
                 let evaluation = view.evaluation
                 let report = try await state.offload { () throws -> VerifyReport in
-                    try state.session().verify(evaluation)
+                    try state.reader().verify(evaluation)
                 }
                 return json ? DashboardJSON.verify(report) : DashboardHTML.verify(view.model, report, frame: view.frame)
             }
@@ -417,7 +417,7 @@ struct Pages: Sendable {
             let known = view.model.facts.values.contains { $0.blob == id || $0.revisions[id] != nil }
             guard known, id.count == 40 else { return .error(.notFound, "no article revision '\(id)' at this revision", json: true, frame: view.frame) }
             let bytes = try await state.offload { () throws -> [UInt8] in
-                try state.session().blobBytes(id)
+                try state.reader().blobBytes(id)
             }
             return Reply(status: .ok, type: "application/octet-stream", bytes: bytes)
         }
@@ -469,7 +469,7 @@ struct Pages: Sendable {
         let now = settings.clock()
         do {
             let (written, commit) = try await state.offload { () throws -> (SignOffRecord, String) in
-                try state.session().record(signed: record, now: now)
+                try state.recorder().record(signed: record, now: now)
             }
             let view = try await state.refresh()
             let status = view.model.statusByPath[record.article]

@@ -24,7 +24,7 @@ final class DashboardView: Sendable {
 
     convenience init(evaluation: Evaluation, key: String, frame: DashboardHTML.Frame) throws(ReviewError) {
         let configuration = evaluation.snapshot.configuration(asOf: evaluation.report.asOf)
-        let queue = try ReviewSession.queue(evaluation)
+        let queue = try ReviewSession.Reading.queue(evaluation)
         self.init(evaluation: evaluation, key: key, frame: frame,
                   model: DashboardModel(articles: evaluation.snapshot.articles, report: evaluation.report, configuration: configuration, queue: queue))
     }
@@ -66,7 +66,7 @@ final class DashboardView: Sendable {
 /// Reads the repository and keeps the current ``DashboardView``; follows new commits.
 ///
 /// libgit2 wants one thread per repository handle, and a read of 10,000 articles takes
-/// seconds: every read opens its own session on a thread of its own (``offload(_:)``), so
+/// seconds: every read opens its own session (``reader()``) on a thread of its own (``offload(_:)``), so
 /// requests keep being answered from the previous view meanwhile.
 final class DashboardState: Sendable {
     struct Settings: Sendable {
@@ -89,8 +89,17 @@ final class DashboardState: Sendable {
 
     var today: Day { settings.asOf ?? Day(secondsSinceEpoch: settings.clock()) }
 
-    func session() throws(ReviewError) -> ReviewSession {
-        try ReviewSession.open(settings.repository, options: settings.session)
+    /// The dashboard's two use cases of the repository, each over a session of its own (one
+    /// libgit2 handle per thread): it reads state and records the decisions reviewers sign in
+    /// their browsers. It never holds a whole ``ReviewSession``, so the compiler refuses it
+    /// governance, publishing and authoring.
+    func reader() throws(ReviewError) -> ReviewSession.Reading {
+        try .open(settings.repository, options: settings.session)
+    }
+
+    /// See ``reader()``.
+    func recorder() throws(ReviewError) -> ReviewSession.Decisions {
+        try .open(settings.repository, options: settings.session)
     }
 
     /// Reads again when `HEAD`, the published ref or the day changed; returns the view in force.
@@ -103,10 +112,10 @@ final class DashboardState: Sendable {
             let view: DashboardView
             do {
                 view = try await offload { () throws -> DashboardView in
-                    let session = try self.session()
-                    let key = try session.watchedRevisions() + " " + today.description
+                    let reading = try self.reader()
+                    let key = try reading.watchedRevisions() + " " + today.description
                     if let previous, previous.key == key { return previous.warning(nil) }
-                    return try DashboardView(evaluation: try session.evaluate(asOf: today), key: key, frame: settings.frame)
+                    return try DashboardView(evaluation: try reading.evaluate(asOf: today), key: key, frame: settings.frame)
                 }
             } catch let error as ReviewError {
                 // The first read must succeed (review serve exits 2); later, keep the last

@@ -18,7 +18,7 @@ struct BaselineCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let (baseline, _) = try global.session().writeBaseline(asOf: global.today)
+        let (baseline, _) = try global.authoring().writeBaseline(asOf: global.today)
         let articles = baseline.entries.count
         emit("Wrote \(AcceptedFindings.path): \(baseline.count) finding\(baseline.count == 1 ? "" : "s") in \(articles) article\(articles == 1 ? "" : "s"); "
              + "review it, commit it, and where a root governs have it signed ('review governance sign').")

@@ -58,7 +58,7 @@ struct CheckCommand: ParsableCommand {
         // Every destination must be writable before anything is printed or written.
         for (_, path) in files { try OutputFile.checkWritable(path) }
         let progress = ProgressLine()
-        let report = try global.session(progress: progress).check(asOf: global.today, changedSince: changedSince,
+        let report = try global.reading(progress: progress).check(asOf: global.today, changedSince: changedSince,
                                                                             requireTrustRoot: requireTrustRoot)
         progress.finish()
         print(format.render(report), terminator: "")

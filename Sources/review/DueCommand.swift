@@ -35,7 +35,7 @@ struct DueCommand: ParsableCommand {
 
     func run() throws {
         let progress = ProgressLine()
-        let queue = try global.session(progress: progress).due(asOf: global.today, reviewer: reviewer, within: within)
+        let queue = try global.reading(progress: progress).due(asOf: global.today, reviewer: reviewer, within: within)
         progress.finish()
         emit(format.render(queue), terminator: "")
     }

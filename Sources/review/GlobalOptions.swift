@@ -57,9 +57,27 @@ struct GlobalOptions: ParsableArguments {
     /// The current time, seconds since the epoch.
     var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
+    /// Reading state over `--repo` (or the repository containing the current directory), with a
+    /// progress line on a terminal: `status`, `check`, `verify`, `due`, `diff`, `log`, `last-changes`.
+    func reading(progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession.Reading {
+        try session(progress: progress).reading
+    }
+
+    /// Recording decisions: `approve`, `request-changes`, `retract`.
+    func decisions() throws(ReviewError) -> ReviewSession.Decisions { try session().decisions }
+
+    /// Governance over `path` (default `--repo`): `governance …`, the reviewer commands, `init --sign-as`.
+    func governance(at path: String? = nil) throws(ReviewError) -> ReviewSession.Governance { try session(at: path).governance }
+
+    /// Publishing: `publish`.
+    func publishing() throws(ReviewError) -> ReviewSession.Publishing { try session().publishing }
+
+    /// Authoring and setup: `new`, `baseline`, `keygen`.
+    func authoring() throws(ReviewError) -> ReviewSession.Authoring { try session().authoring }
+
     /// The session over `path`, `--repo`, or the repository containing the current directory; caches
-    /// on, and a progress line on a terminal.
-    func session(at path: String? = nil, progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
+    /// on, and a progress line on a terminal. Commands take the use case they need from it (above).
+    private func session(at path: String? = nil, progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
         let session = try ReviewSession.open(path ?? repo, options: try sessionOptions())
         if let notice = session.pinNotice { Review.printError("review: " + notice) }
         session.progress = progress?.handler

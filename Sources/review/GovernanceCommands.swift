@@ -54,13 +54,13 @@ struct SignAsOptions: ParsableArguments {
 
     /// The keys, read and checked before anything is written: a missing key or one that may not
     /// sign refuses the command, not just its signature.
-    func signers(for session: ReviewSession) throws -> [Publisher.Signer] {
+    func signers(for governance: ReviewSession.Governance) throws -> [Publisher.Signer] {
         guard !ids.isEmpty else { return [] }
         let store = KeyStore()
-        try session.checkKeyDirectory(store)
+        try governance.checkKeyDirectory(store)
         return try ids.map { (id) throws -> Publisher.Signer in
             let signer = Publisher.Signer(id: id, key: try store.privateKey(for: id))
-            try session.checkMayGovern(signer)
+            try governance.checkMayGovern(signer)
             return signer
         }
     }
@@ -68,20 +68,20 @@ struct SignAsOptions: ParsableArguments {
     /// Signs the committed configuration with each key in turn until nothing is pending, and
     /// prints the governance status after (read by `statusSession` when given: a session opened
     /// after the signing, which pins a root that was not in force before).
-    static func sign(_ signers: [Publisher.Signer], in session: ReviewSession, now: Int64,
-                     statusSession: (() throws -> ReviewSession)? = nil) throws {
+    static func sign(_ signers: [Publisher.Signer], in governance: ReviewSession.Governance, now: Int64,
+                     statusSession: (() throws -> ReviewSession.Governance)? = nil) throws {
         guard !signers.isEmpty else { return }
-        var status = try session.governanceStatus()
+        var status = try governance.status()
         for signer in signers {
             guard status.pending != nil else {
                 emit("Not signed as \(signer.id): the configuration is already in force.")
                 continue
             }
-            let (commit, after) = try session.signConfiguration(as: signer.id, key: signer.key, now: now)
+            let (commit, after) = try governance.sign(as: signer.id, key: signer.key, now: now)
             emit("Signed the configuration as \(signer.id) in commit \(commit.prefix(7)).")
             status = after
         }
-        if let statusSession { status = try statusSession().governanceStatus() }
+        if let statusSession { status = try statusSession().status() }
         emit(status.text, terminator: "")
     }
 }
@@ -99,7 +99,7 @@ struct GovernanceInitCommand: ParsableCommand {
     func run() throws {
         let root = try keys.root()
         let threshold = root.threshold
-        let commit = try global.session().createRoot(root, now: global.now)
+        let commit = try global.governance().createRoot(root, now: global.now)
         emit("Created \(TrustRoot.path) in commit \(commit.prefix(7)): \(threshold) of \(root.governance.count) governance keys.")
         emit("Fingerprint to pin (CI secret REVIEW_TRUST_ROOT, or --trust-root): \(root.fingerprint)")
         emit("It counts once \(threshold) of its keys signed it: each runs 'review governance sign --as ID'.")
@@ -141,14 +141,14 @@ struct GovernanceSignCommand: ParsableCommand {
     var expect: String?
 
     func run() throws {
-        let session = try global.session()
+        let governance = try global.governance()
         let store = KeyStore()
-        try session.checkKeyDirectory(store)
+        try governance.checkKeyDirectory(store)
         let key = try store.privateKey(for: signer)
-        let before = try session.governanceStatus().pending
+        let before = try governance.status().pending
         // What is signed, as a diff from the version in force (read it; --expect pins it).
-        let diff = try session.pendingConfigurationDiff()
-        let (commit, status) = try session.signConfiguration(as: signer, key: key, now: global.now, expect: expect)
+        let diff = try governance.pendingDiff()
+        let (commit, status) = try governance.sign(as: signer, key: key, now: global.now, expect: expect)
         if !diff.isEmpty { emit("The change signed, from the version in force:\n" + TerminalStyle.current.colourDiff(TerminalSafe.cleanLines(diff)), terminator: diff.hasSuffix("\n") ? "" : "\n") }
         // With --expect the statement signed is exactly the one named; without, the one read just
         // before (the branch may have moved between: --expect makes sure).
@@ -170,10 +170,10 @@ struct GovernanceStatusCommand: ParsableCommand {
     var diff = false
 
     func run() throws {
-        let session = try global.session()
-        emit(try session.governanceStatus().text, terminator: "")
+        let governance = try global.governance()
+        emit(try governance.status().text, terminator: "")
         if diff {
-            let text = try session.pendingConfigurationDiff()
+            let text = try governance.pendingDiff()
             emit(text.isEmpty ? "Nothing pending: no change to show." : TerminalStyle.current.colourDiff(TerminalSafe.cleanLines(text)), terminator: text.hasSuffix("\n") ? "" : "\n")
         }
     }
@@ -188,7 +188,7 @@ struct GovernanceFingerprintCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let status = try global.session().governanceStatus()
+        let status = try global.governance().status()
         guard let fingerprint = status.firstRootFingerprint else {
             throw ReviewError(file: TrustRoot.path, "no signed root is in force",
                               remedy: "create one with 'review governance init' and have its keys sign it ('review governance status' shows what is pending)")
@@ -218,7 +218,7 @@ struct GovernanceRerootCommand: ParsableCommand {
     func run() throws {
         let root = try keys.root()
         let threshold = root.threshold, governance = root.governance
-        let (commit, old, new) = try global.session().reroot(root, now: global.now)
+        let (commit, old, new) = try global.governance().reroot(root, now: global.now)
         emit("Committed a REROOT in \(commit.prefix(7)): a new first root, \(threshold) of \(governance.count) governance keys.")
         emit("Old fingerprint: \(old)")
         emit("New fingerprint: \(new)")

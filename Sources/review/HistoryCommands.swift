@@ -40,7 +40,7 @@ struct VerifyCommand: ParsableCommand {
             return
         }
         let progress = ProgressLine()
-        let report = try global.session(progress: progress).verify(asOf: global.today)
+        let report = try global.reading(progress: progress).verify(asOf: global.today)
         progress.finish()
         emit(report.text, terminator: "")
         if report.failed { throw Outcome.blockingFindings }
@@ -60,7 +60,7 @@ struct DiffCommand: ParsableCommand {
     var article: String
 
     func run() throws {
-        let (diff, fragments) = try global.session().diffWithFragments(article, asOf: global.today)
+        let (diff, fragments) = try global.reading().diffWithFragments(article, asOf: global.today)
         show(diff)
         // The included fragments not approved at their current revision (docs/fragments.md).
         for fragment in fragments {
@@ -108,7 +108,7 @@ struct LogCommand: ParsableCommand {
     }
 
     func run() throws {
-        let entries = try global.session().log(article: article, limit: limit)
+        let entries = try global.reading().log(article: article, limit: limit)
         switch format {
         case .text: emit(LogReporter.text(entries), terminator: "")
         case .json: emit(LogReporter.json(entries), terminator: "")

@@ -62,7 +62,7 @@ struct InitCommand: ParsableCommand {
             }
             return signer
         }
-        let (root, commit) = try ReviewSession.initialise(at: path, now: global.now, root: trustRoot)
+        let (root, commit) = try ReviewSession.Authoring.initialise(at: path, now: global.now, root: trustRoot)
         emit("Initialised a review content repository in \(root) (commit \(commit.prefix(7))).")
         if let trustRoot {
             emit("Root of trust: \(trustRoot.threshold) of \(trustRoot.governance.count) governance keys. Fingerprint to pin outside the repository (CI secret REVIEW_TRUST_ROOT):")
@@ -70,8 +70,8 @@ struct InitCommand: ParsableCommand {
             if signers.isEmpty {
                 emit("The configuration counts once \(trustRoot.threshold) of them ran 'review governance sign --as ID'.")
             } else {
-                try SignAsOptions.sign(signers, in: try global.session(at: root), now: global.now,
-                                       statusSession: { try global.session(at: root) })
+                try SignAsOptions.sign(signers, in: try global.governance(at: root), now: global.now,
+                                       statusSession: { try global.governance(at: root) })
             }
         } else {
             emit("The configuration is ungoverned: add a root of trust with 'review governance init' (see README, \"Governance\").")
@@ -103,7 +103,7 @@ struct NewCommand: ParsableCommand {
     var section: String?
 
     func run() throws {
-        let relative = try global.session().newArticle(slug: slug, title: title, category: category, section: section, today: global.today)
+        let relative = try global.authoring().newArticle(slug: slug, title: title, category: category, section: section, today: global.today)
         emit("Created \(relative); write the body, then commit it and ask for review.")
     }
 }

@@ -46,7 +46,7 @@ struct KeygenCommand: ParsableCommand {
             return
         }
         // Inside a content repository (or with --repo), the keys must live outside it.
-        if let session = try? global.session() { try session.checkKeyDirectory(store) }
+        if let authoring = try? global.authoring() { try authoring.checkKeyDirectory(store) }
         let key = try store.generate(for: reviewer)
         emit(KeyStore.publicKeyText(of: key))
         Review.printError("review: private key written to \(store.path(for: reviewer)); back it up and never commit it")

@@ -22,7 +22,7 @@ struct LastChangesCommand: ParsableCommand {
 
     func run() throws {
         var out = ""
-        for line in try global.session().lastChanges(at: revision, under: under) {
+        for line in try global.reading().lastChanges(at: revision, under: under) {
             if let commit = line.commit, let time = line.committerTime, let offset = line.committerOffsetMinutes {
                 out += "\(line.path)\t\(ISO8601.format(time: time, offsetMinutes: offset))\t\(commit)\n"
             } else {

@@ -43,15 +43,15 @@ struct PublishCommand: ParsableCommand {
     var list = false
 
     func run() throws {
-        let session = try global.session()
+        let publishing = try global.publishing()
         // A site directory review may not write stops the run before the published ref moves.
-        if let site, !dryRun { try session.checkSiteDirectory(site, intoExisting: intoExisting) }
+        if let site, !dryRun { try publishing.checkSiteDirectory(site, intoExisting: intoExisting) }
         let signer = try publisher.map { (id) throws -> Publisher.Signer in
             let store = KeyStore()
-            try session.checkKeyDirectory(store)
+            try publishing.checkKeyDirectory(store)
             return Publisher.Signer(id: id, key: try store.privateKey(for: id))
         }
-        let outcome = try session.publish(asOf: global.today, dryRun: dryRun, now: global.now, allowRemovals: allowRemovals, signer: signer,
+        let outcome = try publishing.publish(asOf: global.today, dryRun: dryRun, now: global.now, allowRemovals: allowRemovals, signer: signer,
                                           acceptRewrite: acceptRewrite)
         if list {
             for line in outcome.plan.summaryLines { emit(TerminalSafe.clean(line)) }
@@ -72,7 +72,7 @@ struct PublishCommand: ParsableCommand {
             emit("published \(outcome.plan.entries.count) article\(outcome.plan.entries.count == 1 ? "" : "s") in \(commit.prefix(7)) on \(Publisher.reference)")
         }
         if let site, !dryRun, outcome.commit != nil || outcome.upToDate {
-            let count = try session.renderSite(to: site, intoExisting: intoExisting)
+            let count = try publishing.renderSite(to: site, intoExisting: intoExisting)
             emit("rendered \(count) article page\(count == 1 ? "" : "s") and the index into \(site)")
         }
         // A run whose only work is taking pages down by retraction succeeded (issue 38): a deploy

@@ -34,16 +34,16 @@ struct RetractCommand: ParsableCommand {
     var comment: String = ""
 
     func run() throws {
-        let session = try global.session()
+        let decisions = try global.decisions()
         let store = KeyStore()
-        try session.checkKeyDirectory(store)
+        try decisions.checkKeyDirectory(store)
         let key = try store.privateKey(for: reviewer)
         // When the decision is signed: now, or noon UTC on `--as-of` (for reproducible runs).
         let timestamp = global.asOf.map { Int64($0.daysSinceEpoch) * 86400 + 12 * 3600 } ?? global.now
         var request = SignOffRequest(article: article, reviewer: reviewer, role: role ?? "", decision: .retract, comment: comment,
                                      timestamp: timestamp)
         request.reason = reason
-        let (records, commit) = try session.record([request], key: key)
+        let (records, commit) = try decisions.record([request], key: key)
         let signOff = records[0].signOff
         emit(TerminalSafe.clean("Retracted \(signOff.article) (revision \(signOff.blob.prefix(7))) as \(signOff.role): \(records[0].path) in commit \(commit.prefix(7))"))
         emit("The next 'review publish' takes the page down and leaves a notice with the reason.")

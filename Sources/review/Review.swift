@@ -109,7 +109,7 @@ func emit(_ text: String, terminator: String = "\n") {
     print(TerminalSafe.withoutWorkflowCommands(text), terminator: terminator)
 }
 
-/// ``emit(_:terminator:)`` for a text in parts (``ReviewSession/renderParts(_:as:)``), with no
+/// ``emit(_:terminator:)`` for a text in parts (``ReviewSession/Reading/renderParts(_:as:)``), with no
 /// terminator: tens of megabytes go out part by part, not joined and copied into a string first.
 func emit(parts: [[UInt8]]) {
     guard !TerminalSafe.containsWorkflowCommands(parts) else {

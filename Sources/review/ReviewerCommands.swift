@@ -49,8 +49,8 @@ struct AddReviewerCommand: ParsableCommand {
     @OptionGroup var signing: SignAsOptions
 
     func run() throws {
-        let session = try global.session()
-        let signers = try signing.signers(for: session)
+        let governance = try global.governance()
+        let signers = try signing.signers(for: governance)
         let publicKey = try self.publicKey ?? {
             let store = KeyStore()
             guard store.hasKey(for: id) else {
@@ -69,9 +69,9 @@ struct AddReviewerCommand: ParsableCommand {
             id: id, name: name, credentials: credentials,
             roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             emails: emails, publicKey: Array(key), validFrom: validFrom, validUntil: validUntil)
-        let commit = try session.addReviewer(entry, now: global.now)
+        let commit = try governance.addReviewer(entry, now: global.now)
         emit("Added reviewer \(id) to \(Reviewer.path) in commit \(commit.prefix(7)).")
-        try SignAsOptions.sign(signers, in: session, now: global.now)
+        try SignAsOptions.sign(signers, in: governance, now: global.now)
     }
 }
 
@@ -84,7 +84,7 @@ struct ListReviewersCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let reviewers = try global.session().evaluate(asOf: global.today).snapshot.reviewers
+        let reviewers = try global.reading().evaluate(asOf: global.today).snapshot.reviewers
         for r in reviewers {
             let window = "\(r.validFrom?.description ?? "…") to \(r.validUntil?.description ?? "…")"
             let state = r.isValid(on: global.today) ? "valid" : "not valid on \(global.today)"
@@ -111,12 +111,12 @@ struct RetireReviewerCommand: ParsableCommand {
     @OptionGroup var signing: SignAsOptions
 
     func run() throws {
-        let session = try global.session()
-        let signers = try signing.signers(for: session)
-        let commit = try session.setReviewerField("valid-until", to: on.description, of: id,
+        let governance = try global.governance()
+        let signers = try signing.signers(for: governance)
+        let commit = try governance.setReviewerField("valid-until", to: on.description, of: id,
                                                   message: "Retire reviewer \(id)'s key after \(on)", now: global.now)
         emit("Set valid-until: \(on) for \(id) in commit \(commit.prefix(7)); where governance keys protect the configuration, it counts once signed ('review governance status').")
-        try SignAsOptions.sign(signers, in: session, now: global.now)
+        try SignAsOptions.sign(signers, in: governance, now: global.now)
     }
 }
 
@@ -138,15 +138,15 @@ struct RotateKeyCommand: ParsableCommand {
     @OptionGroup var signing: SignAsOptions
 
     func run() throws {
-        let session = try global.session()
-        let signers = try signing.signers(for: session)
+        let governance = try global.governance()
+        let signers = try signing.signers(for: governance)
         guard let key = Data(base64Encoded: publicKey.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
             throw ReviewError("--public-key is not a base64 Ed25519 public key (32 bytes)", remedy: "pass the line 'review keygen' printed")
         }
         if let problem = PublicKeyCheck.problem(Array(key)) { throw ReviewError("--public-key \(problem)") }
-        let commit = try session.setReviewerField("public-key", to: key.base64EncodedString(), of: id,
+        let commit = try governance.setReviewerField("public-key", to: key.base64EncodedString(), of: id,
                                                   message: "Rotate reviewer \(id)'s key", now: global.now)
         emit("Replaced \(id)'s public key in commit \(commit.prefix(7)); where governance keys protect the configuration, it counts once signed.")
-        try SignAsOptions.sign(signers, in: session, now: global.now)
+        try SignAsOptions.sign(signers, in: governance, now: global.now)
     }
 }

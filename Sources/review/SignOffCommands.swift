@@ -30,19 +30,19 @@ struct SignOffOptions: ParsableArguments {
         if decision == .requestChanges, articles.count != 1 || folder != nil {
             throw ReviewError("request-changes takes exactly one article", remedy: "each request needs its own comment")
         }
-        let session = try global.session()
+        let decisions = try global.decisions()
         var names = articles
-        if let folder { names += try session.articlePaths(inFolder: folder).map(\.text) }
+        if let folder { names += try decisions.articlePaths(inFolder: folder).map(\.text) }
         guard !names.isEmpty else { throw ReviewError("name the article to sign (a slug or a path), or --folder DIR") }
         let store = KeyStore()
-        try session.checkKeyDirectory(store)
+        try decisions.checkKeyDirectory(store)
         let key = try store.privateKey(for: reviewer)
         let requests = names.map {
             var request = SignOffRequest(article: $0, reviewer: reviewer, role: role, decision: decision, comment: comment, timestamp: timestamp)
             request.changeNote = changeNote
             return request
         }
-        let (records, commit) = try session.record(requests, key: key)
+        let (records, commit) = try decisions.record(requests, key: key)
         let verb = decision == .approve ? "Approved" : "Requested changes on"
         if records.count == 1, let record = records.first {
             let signOff = record.signOff

@@ -32,16 +32,16 @@ struct StatusCommand: ParsableCommand {
             throw ReviewError("give articles or --changed-since, not both")
         }
         let progress = ProgressLine()
-        let session = try global.session(progress: progress)
-        let report = try changedSince.map { (base) throws(ReviewError) in try session.check(asOf: global.today, changedSince: base) }
-            ?? session.status(asOf: global.today, articles: articles)
+        let reading = try global.reading(progress: progress)
+        let report = try changedSince.map { (base) throws(ReviewError) in try reading.check(asOf: global.today, changedSince: base) }
+            ?? reading.status(asOf: global.today, articles: articles)
         progress.finish()
         if format == .table, articles.count == 1, let status = report.articles.first {
-            emit(DetailReporter.render(status, asOf: report.asOf, changeSummary: try session.changeSummary(status)), terminator: "")
+            emit(DetailReporter.render(status, asOf: report.asOf, changeSummary: try reading.changeSummary(status)), terminator: "")
             return
         }
-        guard format == .table else { return emit(parts: ReviewSession.renderParts(report, as: format)) }
-        emit(TerminalStyle.current.colourStates(ReviewSession.render(report, as: format)), terminator: "")
+        guard format == .table else { return emit(parts: ReviewSession.Reading.renderParts(report, as: format)) }
+        emit(TerminalStyle.current.colourStates(ReviewSession.Reading.render(report, as: format)), terminator: "")
     }
 }
 

@@ -24,7 +24,7 @@ import TestSupport
 
     /// Commits the baseline `review baseline` wrote into the work tree.
     private func commitBaseline(_ content: ContentRepository, on day: String) throws -> String {
-        let (_, file) = try content.session().writeBaseline(asOf: Day(day)!)
+        let (_, file) = try content.session().authoring.writeBaseline(asOf: Day(day)!)
         let text = try String(contentsOfFile: file, encoding: .utf8)
         try content.commit("Accept the findings there are", [.write(AcceptedFindings.path, text)], on: day)
         try content.builder.checkoutHead()
@@ -41,7 +41,7 @@ import TestSupport
         let text = try commitBaseline(content, on: "2026-04-09")
         #expect(text.contains("rule: hidden-characters") && text.contains("path: \"Articles/pml.md\""))
         // Deterministic: the same findings write the same bytes.
-        #expect(try String(contentsOfFile: try content.session().writeBaseline(asOf: Day("2026-04-10")!).path, encoding: .utf8) == text)
+        #expect(try String(contentsOfFile: try content.session().authoring.writeBaseline(asOf: Day("2026-04-10")!).path, encoding: .utf8) == text)
 
         let after = try content.status(asOf: "2026-04-10")
         #expect(contentFindings(after).isEmpty, "\(contentFindings(after))")
@@ -54,7 +54,7 @@ import TestSupport
         #expect(beyond.map(\.rule) == [.hiddenCharacters] && beyond.map(\.line) == [18], "\(beyond)")
         #expect(edited.suppressed.baseline == 2)
         // check agrees, and says what it did not show.
-        let check = try content.session().check(asOf: Day("2026-04-11")!)
+        let check = try content.session().reading.check(asOf: Day("2026-04-11")!)
         #expect(TextReporter.render(check).contains("Not shown: 0 findings switched off by policy, 0 suppressed in articles, 2 in the baseline."))
     }
 

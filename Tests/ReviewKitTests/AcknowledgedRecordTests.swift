@@ -29,7 +29,7 @@ import TestSupport
         let day = Day("2026-04-11")!, now = ContentRepository.time("2026-04-11")
         var status = try #require(try content.status(asOf: "2026-04-11").articles.first)
         #expect(status.findings.contains { $0.rule == .unreadableRecord && $0.severity == .error })
-        #expect(try content.session().publish(asOf: day, dryRun: true, now: now).plan.entries.isEmpty)
+        #expect(try content.session().publishing.publish(asOf: day, dryRun: true, now: now).plan.entries.isEmpty)
 
         try content.commit("acknowledge", [acknowledgement()], on: "2026-04-11")
         status = try #require(try content.status(asOf: "2026-04-12").articles.first)
@@ -37,8 +37,8 @@ import TestSupport
         #expect(finding.severity == .warning && finding.message.contains("acknowledged"), "\(finding)")
         #expect(status.state == .approved)
         #expect(!status.findings.contains { $0.severity == .error }, "\(status.findings)")
-        #expect(try content.session().publish(asOf: Day("2026-04-12")!, dryRun: true, now: ContentRepository.time("2026-04-12")).plan.entries.count == 1)
-        let verify = try content.session().verify(asOf: Day("2026-04-12")!)
+        #expect(try content.session().publishing.publish(asOf: Day("2026-04-12")!, dryRun: true, now: ContentRepository.time("2026-04-12")).plan.entries.count == 1)
+        let verify = try content.session().reading.verify(asOf: Day("2026-04-12")!)
         #expect(verify.findings.contains { $0.path == Self.junk } && !verify.failed)
         // Deleting the junk afterwards is a deleted record, acknowledged too (its first bytes).
         try content.commit("delete junk", [.remove(Self.junk)], on: "2026-04-12")

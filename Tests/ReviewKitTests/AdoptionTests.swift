@@ -19,7 +19,7 @@ import TestSupport
         let content = try ContentRepository(articles: ["a": .neurology, "b": .neurology, "c": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         try content.builder.checkoutHead()
         let before = try content.repository.headCommit()
-        let (signOffs, commit) = try content.session().record(requests(["a", "b", "c"]), key: content.key("ann")!)
+        let (signOffs, commit) = try content.session().decisions.record(requests(["a", "b", "c"]), key: content.key("ann")!)
         #expect(signOffs.map(\.signOff.article) == ["Articles/a.md", "Articles/b.md", "Articles/c.md"])
         let made = try content.repository.commit(ObjectID(hex: commit)!)
         #expect(made.parents == [before])
@@ -33,7 +33,7 @@ import TestSupport
         try content.builder.checkoutHead()
         let before = try content.repository.headCommit()
         #expect {
-            try content.session().record(requests(["a", "b"]), key: content.key("ann")!)
+            try content.session().decisions.record(requests(["a", "b"]), key: content.key("ann")!)
         } throws: { error in
             let text = (error as? ReviewError)?.description ?? ""
             return text.contains("refused 1 of 2 articles, so nothing was written") && text.contains("Articles/b.md") && text.contains("self-approval")
@@ -46,14 +46,14 @@ import TestSupport
         try content.commit("nested", [.write("Articles/neuro/x.md", ContentRepository.article("x", category: .neurology, lastUpdated: "2026-04-07")),
                                       .write("Articles/neuro/deep/y.md", ContentRepository.article("y", category: .neurology, lastUpdated: "2026-04-07"))],
                            on: "2026-04-07")
-        #expect(try content.session().articlePaths(inFolder: "Articles/neuro") == ["Articles/neuro/deep/y.md", "Articles/neuro/x.md"])
-        #expect(throws: ReviewError.self) { try content.session().articlePaths(inFolder: "Articles/none") }
+        #expect(try content.session().decisions.articlePaths(inFolder: "Articles/neuro") == ["Articles/neuro/deep/y.md", "Articles/neuro/x.md"])
+        #expect(throws: ReviewError.self) { try content.session().decisions.articlePaths(inFolder: "Articles/none") }
     }
 
     @Test func repoNamingASubfolderOrNothing() throws {
         let content = try ContentRepository(articles: ["a": .neurology], reviewers: [.medical("ann")])
         try content.builder.checkoutHead()
-        #expect(try ReviewSession.open(content.path + "/Articles").status(asOf: Self.asOf).articles.map(\.slug) == ["a"])
+        #expect(try ReviewSession.open(content.path + "/Articles").reading.status(asOf: Self.asOf).articles.map(\.slug) == ["a"])
         #expect {
             try ReviewSession.open(content.path + "/missing")
         } throws: { error in
@@ -65,9 +65,9 @@ import TestSupport
         let content = try ContentRepository(articles: ["a": .neurology], reviewers: [.medical("ann")])
         try content.builder.checkoutHead()
         let session = try content.session()
-        #expect(throws: ReviewError.self) { try session.newArticle(slug: "b", title: "  ", category: "neurology", section: nil, today: Self.asOf) }
-        #expect(throws: ReviewError.self) { try session.newArticle(slug: "a", title: "A", category: "neurology", section: "other", today: Self.asOf) }
-        #expect(throws: ReviewError.self) { try session.newArticle(slug: "B", title: "B", category: "neurology", section: nil, today: Self.asOf) }
+        #expect(throws: ReviewError.self) { try session.authoring.newArticle(slug: "b", title: "  ", category: "neurology", section: nil, today: Self.asOf) }
+        #expect(throws: ReviewError.self) { try session.authoring.newArticle(slug: "a", title: "A", category: "neurology", section: "other", today: Self.asOf) }
+        #expect(throws: ReviewError.self) { try session.authoring.newArticle(slug: "B", title: "B", category: "neurology", section: nil, today: Self.asOf) }
     }
 
     @Test func anIgnoredBulkCommitIsNeverTheLastChange() throws {
@@ -145,7 +145,7 @@ import TestSupport
         #expect(report.articles.flatMap(\.findings).filter { $0.rule == .invalidFrontMatter }.isEmpty, "\(report.articles.flatMap(\.findings))")
         #expect(report.otherFindings.allSatisfy { $0.rule == .ungovernedConfiguration }, "\(report.otherFindings)")
         // One version's page approved by path: its record is filed under its own path.
-        let (records, _) = try content.session().record([SignOffRequest(
+        let (records, _) = try content.session().decisions.record([SignOffRequest(
             article: "docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md", reviewer: "ed", role: "editorial", decision: .approve, comment: "",
             timestamp: ContentRepository.time("2026-04-09"))], key: content.key("ed")!)
         #expect(records.map(\.path) == ["Reviews/signoffs/winserver2019-ps--adfs--get-adfscertificate/20260409T120000Z-ed-editorial-7e84c3d7.yml"])
@@ -214,7 +214,7 @@ import TestSupport
 
     @Test func newWritesTheRepositorysOwnKeys() throws {
         let content = try docsRepository()
-        let path = try content.session().newArticle(slug: "get-thing", title: "Get-Thing", category: "reference", section: "winserver2025-ps/ADFS",
+        let path = try content.session().authoring.newArticle(slug: "get-thing", title: "Get-Thing", category: "reference", section: "winserver2025-ps/ADFS",
                                                     today: Day("2026-05-02")!)
         #expect(path == "docset/winserver2025-ps/ADFS/get-thing.md")
         let text = try String(contentsOfFile: content.path + "/" + path, encoding: .utf8)
@@ -231,14 +231,14 @@ import TestSupport
                                            "---\ntitle: Get-AdfsCertificate\nms.date: 04/09/2026\n---\n\n# Get-AdfsCertificate\n\n## SYNOPSIS\n\nSee [the 2016 page](../../winserver2016-ps/ADFS/Get-AdfsCertificate.md).\n")],
                            on: "2026-04-09")
         try content.builder.checkoutHead()
-        _ = try content.session().record(["docset/winserver2016-ps/ADFS/Get-AdfsCertificate.md", "docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md"].map {
+        _ = try content.session().decisions.record(["docset/winserver2016-ps/ADFS/Get-AdfsCertificate.md", "docset/winserver2019-ps/ADFS/Get-AdfsCertificate.md"].map {
             SignOffRequest(article: $0, reviewer: "ed", role: "editorial", decision: .approve, comment: "", timestamp: ContentRepository.time("2026-04-10"))
         }, key: content.key("ed")!)
-        let outcome = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
+        let outcome = try content.session().publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
         #expect(outcome.plan.entries.count == 2, "\(outcome.plan.summaryLines)")
         #expect(outcome.plan.entries.map(\.slug) == ["winserver2016-ps--adfs--get-adfscertificate", "winserver2019-ps--adfs--get-adfscertificate"])
         let site = TemporaryDirectory()
-        #expect(try content.session().renderSite(to: site.path + "/site") == 2)
+        #expect(try content.session().publishing.renderSite(to: site.path + "/site") == 2)
         let page = try String(contentsOfFile: site.path + "/site/winserver2019-ps--adfs--get-adfscertificate.html", encoding: .utf8)
         #expect(page.contains("href=\"winserver2016-ps--adfs--get-adfscertificate.html\""), "\(page)")
     }

@@ -97,7 +97,7 @@ import TestSupport
         var planted = ArticleCache()
         planted.insert(ParsedContent(article: lie.article, findings: lie.findings, sha256: real.sha256), for: entry.id)
         func published() throws -> [String] {
-            try content.session().publish(asOf: Day("2026-11-25")!, dryRun: true, now: ContentRepository.time("2026-11-25")).plan.entries.map(\.path.text)
+            try content.session().publishing.publish(asOf: Day("2026-11-25")!, dryRun: true, now: ContentRepository.time("2026-11-25")).plan.entries.map(\.path.text)
         }
         planted.save(content.repository, key: CacheKey(bytes: [UInt8](repeating: 7, count: 32)))
         #expect(try published().isEmpty)
@@ -190,13 +190,13 @@ import TestSupport
     private func statusJSON(_ content: ContentRepository, caches: Bool = true) throws -> String {
         ReviewSession.finishCacheWrites()
         defer { ReviewSession.finishCacheWrites() }
-        return StatusJSONReporter.render(try content.session(usesCaches: caches).status(asOf: Day("2026-11-25")!))
+        return StatusJSONReporter.render(try content.session(usesCaches: caches).reading.status(asOf: Day("2026-11-25")!))
     }
 
     /// Every article of the snapshot carries the body its file at HEAD has.
     private func expectEveryBody(_ content: ContentRepository) throws {
         ReviewSession.finishCacheWrites()
-        let evaluation = try content.session().evaluate(asOf: Day("2026-11-25")!)
+        let evaluation = try content.session().reading.evaluate(asOf: Day("2026-11-25")!)
         #expect(!evaluation.snapshot.articles.isEmpty)
         for facts in evaluation.snapshot.articles {
             let bytes = Array(try Git.run(["show", "HEAD:" + facts.article.path.text], in: content.path).utf8)

@@ -32,7 +32,7 @@ import TestSupport
         let report = try content.status(asOf: "2026-04-10")
         #expect(report.articles[0].state != .approved)
         #expect(report.articles[0].recordFindings.contains { $0.rule == .badSignature }, "\(report.articles[0].recordFindings)")
-        #expect(try content.session().verify(asOf: Day("2026-04-10")!).findings.contains { $0.rule == .badSignature })
+        #expect(try content.session().reading.verify(asOf: Day("2026-04-10")!).findings.contains { $0.rule == .badSignature })
     }
 
     /// Found attacking the first cut: the history index (a cache under the git directory, written
@@ -64,6 +64,6 @@ import TestSupport
 
         let status = try content.status(asOf: "2026-04-11").articles[0]
         #expect(status.findings.contains { $0.rule == .historyMissing && $0.path == request.canonicalPath }, "\(status.findings)")
-        #expect(try content.session().publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11")).plan.entries.isEmpty)
+        #expect(try content.session().publishing.publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11")).plan.entries.isEmpty)
     }
 }

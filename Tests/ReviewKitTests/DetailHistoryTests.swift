@@ -18,9 +18,9 @@ import TestSupport
         // Only the unreviewed `tags` change: the approval still covers the article.
         try content.edit("pml", lastUpdated: "2026-04-09", on: "2026-04-11", body: "The dose is checked.", tags: "[b]")
         let session = try content.session()
-        let status = try #require(try session.status(asOf: Day("2026-04-12")!).articles.first)
+        let status = try #require(try session.reading.status(asOf: Day("2026-04-12")!).articles.first)
         #expect(status.state == .approved)
-        let summary = try session.changeSummary(status)
+        let summary = try session.reading.changeSummary(status)
         #expect(summary == "unchanged since its approval", "\(summary)")
         let detail = DetailReporter.render(status, asOf: Day("2026-04-12")!, changeSummary: summary)
         let lines = detail.components(separatedBy: "\n")
@@ -32,8 +32,8 @@ import TestSupport
         // An edit of reviewed text is a change since approval, counted in lines (the body line and
         // the tags line, against the revision approved).
         try content.edit("pml", lastUpdated: "2026-04-09", on: "2026-04-12", body: "The dose is halved.", tags: "[b]")
-        let edited = try #require(try content.session().status(asOf: Day("2026-04-13")!).articles.first)
-        let changed = try content.session().changeSummary(edited)
+        let edited = try #require(try content.session().reading.status(asOf: Day("2026-04-13")!).articles.first)
+        let changed = try content.session().reading.changeSummary(edited)
         #expect(changed.hasPrefix("+2 -2 lines since approved revision"), "\(changed)")
         withExtendedLifetime(content) {}
     }

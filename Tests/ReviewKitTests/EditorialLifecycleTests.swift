@@ -39,7 +39,7 @@ import TestSupport
         var request = SignOffRequest(article: slug, reviewer: reviewer, role: role, decision: .retract, comment: "",
                                      timestamp: ContentRepository.time(day))
         request.reason = reason
-        return try content.session().record([request], key: content.key(reviewer)!).0[0].signOff
+        return try content.session().decisions.record([request], key: content.key(reviewer)!).0[0].signOff
     }
 
     // MARK: Retraction
@@ -70,14 +70,14 @@ import TestSupport
                 && notice.contains("Reason: Wrong dose in the table: 10 mg, not 100 mg.") && !notice.contains("Text."))
         #expect(try #require(files["published.json"]).contains("\"withdrawn\""))
         // The reviewers' desk says why publish would not put it up.
-        let evaluation = try content.session().evaluate(asOf: Day("2026-04-11")!)
+        let evaluation = try content.session().reading.evaluate(asOf: Day("2026-04-11")!)
         let facts = try #require(evaluation.snapshot.articles.first { $0.article.slug == "pml" })
         let current = try #require(evaluation.report.articles.first { $0.slug == "pml" })
         let preview = SitePreview.publication(facts, current, configuration: evaluation.snapshot.configuration(asOf: Day("2026-04-11")!))
         #expect(preview.heldBack == "withdrawn: retracted on 2026-04-11 by Ann (medical): Wrong dose in the table: 10 mg, not 100 mg.")
         #expect(!(try #require(files["_site/index.html"])).contains("pml.html"))
         // verify counts the retraction as a record that verifies.
-        let verify = try content.session().verify(asOf: Day("2026-04-11")!)
+        let verify = try content.session().reading.verify(asOf: Day("2026-04-11")!)
         #expect(verify.findings.filter { $0.severity == .error }.isEmpty)
     }
 
@@ -136,7 +136,7 @@ import TestSupport
         try content.commit("soften", [.write(path, text)], on: "2026-04-11")
         let status = try content.status(asOf: "2026-04-11").articles[0]
         #expect(status.retraction?.reason.hasPrefix("Wrong dose") == true)
-        let verify = try content.session().verify(asOf: Day("2026-04-11")!)
+        let verify = try content.session().reading.verify(asOf: Day("2026-04-11")!)
         #expect(verify.findings.contains { $0.rule == .recordTampered })
     }
 
@@ -233,7 +233,7 @@ import TestSupport
             .write("Articles/flu.md", scheduled("flu", "unpublish-on: 2026-05-01")),
         ], on: "2026-04-08")
         try approve(content, "soon", on: "2026-04-09")
-        let queue = try content.session().due(asOf: Day("2026-04-10")!)
+        let queue = try content.session().reading.due(asOf: Day("2026-04-10")!)
         #expect(queue.schedule.map(\.slug) == ["soon", "flu"])
         #expect(queue.schedule.map(\.note) == ["goes live 2026-04-20 (publish-on)", "comes down 2026-05-01 (unpublish-on)"])
         let table = QueueFormat.table.render(queue)
@@ -248,7 +248,7 @@ import TestSupport
             var request = SignOffRequest(article: slug, reviewer: reviewer, role: role, decision: .approve, comment: "",
                                          timestamp: ContentRepository.time(day))
             request.changeNote = note
-            _ = try content.session().record([request], key: content.key(reviewer)!)
+            _ = try content.session().decisions.record([request], key: content.key(reviewer)!)
         }
     }
 

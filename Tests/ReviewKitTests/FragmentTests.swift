@@ -70,18 +70,18 @@ import TestSupport
         let changed = try #require(status.findings.first { $0.rule == .fragmentChanged })
         #expect(changed.message.contains("Articles/fragments/call-999.md") && changed.message.contains("changed since its approval"))
         // diff shows the fragment's change.
-        let (_, fragments) = try content.session().diffWithFragments("pml", asOf: Day("2026-04-12")!)
+        let (_, fragments) = try content.session().reading.diffWithFragments("pml", asOf: Day("2026-04-12")!)
         guard case .changed(let fragmentStatus, let patch, _, _)? = fragments.first else { Issue.record("no fragment diff"); return }
         #expect(fragmentStatus.path == Self.fragment)
         #expect(patch.contains("-Call 999") && patch.contains("+Call 112"))
 
         // `due` lists the fragment for each role it awaits.
-        let queue = try content.session().due(asOf: Day("2026-04-12")!)
+        let queue = try content.session().reading.due(asOf: Day("2026-04-12")!)
         #expect(queue.items.filter { $0.path == Self.fragment }.map(\.role).sorted() == ["editorial", "medical"])
 
         // Approving the new revision clears it.
         try approve(content, "call-999", on: "2026-04-13")
-        #expect(try content.session().due(asOf: Day("2026-04-13")!).items.allSatisfy { $0.path != Self.fragment })
+        #expect(try content.session().reading.due(asOf: Day("2026-04-13")!).items.allSatisfy { $0.path != Self.fragment })
         status = try pml(content, asOf: "2026-04-13")
         #expect(status.state == .approved)
         #expect(status.findings.filter { $0.rule == .fragmentChanged }.isEmpty)
@@ -97,7 +97,7 @@ import TestSupport
         let report = try content.status(asOf: "2026-04-11")
         #expect(report.articles.first { $0.slug == "pml" }?.state == .inReview)
         #expect(report.otherFindings.contains { $0.rule == .badSignature })
-        let verify = try content.session().verify(asOf: Day("2026-04-11")!)
+        let verify = try content.session().reading.verify(asOf: Day("2026-04-11")!)
         #expect(verify.failed)
         #expect(verify.findings.contains { $0.rule == .badSignature && $0.path == forged.canonicalPath })
     }
@@ -110,7 +110,7 @@ import TestSupport
         let base = try content.repository.headCommit()
         try content.commit("Edit the fragment", [.write(Self.fragment, "Call 112 if the face droops.\n")], on: "2026-04-10")
         try content.builder.checkoutHead()
-        let report = try content.session().check(asOf: Day("2026-04-11")!, changedSince: base.hex)
+        let report = try content.session().reading.check(asOf: Day("2026-04-11")!, changedSince: base.hex)
         #expect(report.articles.map(\.path) == ["Articles/pml.md"])
         #expect(report.articles.first?.findings.contains { $0.rule == .fragmentChanged } == true)
     }
@@ -179,7 +179,7 @@ import TestSupport
         #expect(!page.contains("include:"))
         #expect(page.contains("Before.") && page.contains("After."))
         // verify finds the published fragment justified.
-        let verify = try content.session().verify(asOf: Day("2026-04-12")!)
+        let verify = try content.session().reading.verify(asOf: Day("2026-04-12")!)
         #expect(!verify.publicationFindings.contains { $0.path == Self.fragment })
     }
 

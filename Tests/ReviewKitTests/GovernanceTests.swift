@@ -38,7 +38,7 @@ import TestSupport
 
     @Test func aSignedRootIsInForceAndNothingIsPending() throws {
         let content = try governed()
-        let status = try content.session().governanceStatus()
+        let status = try content.session().governance.status()
         #expect(status.current?.version == 1 && status.current?.signers == ["gov-1", "gov-2"])
         #expect(status.pending == nil)
         let report = try content.status(asOf: Self.asOf)
@@ -59,7 +59,7 @@ import TestSupport
         #expect(pending?.message.contains("is not signed (Reviews/reviewers.yml)") == true, "\(report.otherFindings)")
         // And approve refuses her, saying the change is unsigned.
         #expect(throws: ReviewError.self) {
-            try content.session().record(SignOffRequest(article: "pml", reviewer: "mallory", role: "medical", decision: .approve,
+            try content.session().decisions.record(SignOffRequest(article: "pml", reviewer: "mallory", role: "medical", decision: .approve,
                                                         comment: "", timestamp: ContentRepository.time("2026-04-10")), key: Self.mallory)
         }
     }
@@ -91,7 +91,7 @@ import TestSupport
         let inflated = try content.text(Reviewer.path).replacingOccurrences(of: "name: Ann", with: "name: Prof Ann, Nobel laureate")
             .replacingOccurrences(of: "credentials: MD", with: "credentials: MD, PhD, FRCP")
         try content.commit("inflate", [.write(Reviewer.path, inflated)], on: "2026-04-08")
-        let reviewers = try content.session().evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers
+        let reviewers = try content.session().reading.evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers
         #expect(reviewers.first { $0.id == "ann" }.map { ($0.name, $0.credentials) } ?? ("", "") == ("Ann", "MD"))
     }
 
@@ -105,7 +105,7 @@ import TestSupport
         let report = try content.status(asOf: Self.asOf)
         #expect(state(report, "pml").state == .inReview && state(report, "pml").missingRoles == ["editorial"])
         // The disclaimer in force still says what it said (an empty one would stop every command).
-        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        let evaluation = try content.session().reading.evaluate(asOf: Day(Self.asOf)!)
         #expect(evaluation.snapshot.disclaimers["medical"] == ContentRepository.disclaimer + "\n")
         #expect(evaluation.snapshot.policy.categories["neurology"]?.reviewIntervalDays == 365)
         #expect(report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.path == "Reviews/disclaimers/medical.md" })
@@ -115,18 +115,18 @@ import TestSupport
         let content = try governed()
         let zoe = ContentRepository.governanceKey(9)  // any key: zoe is a reviewer, not a governor
         try content.builder.checkoutHead()
-        _ = try content.session().addReviewer(Reviewer(id: "zoe", name: "Dr Zoe", credentials: "MD", roles: ["medical"],
+        _ = try content.session().governance.addReviewer(Reviewer(id: "zoe", name: "Dr Zoe", credentials: "MD", roles: ["medical"],
                                                        publicKey: Array(zoe.publicKey.rawRepresentation)),
                                               now: ContentRepository.time("2026-04-08"))
         let request = SignOffRequest(article: "pml", reviewer: "zoe", role: "medical", decision: .approve, comment: "",
                                      timestamp: ContentRepository.time("2026-04-09"))
-        #expect(throws: ReviewError.self) { try content.session().record(request, key: zoe) }
+        #expect(throws: ReviewError.self) { try content.session().decisions.record(request, key: zoe) }
         let half = try content.sign(as: 1, on: "2026-04-09")
         #expect(half.pending?.signedBy == ["gov-1"] && half.pending?.needed == 2)
         let done = try content.sign(as: 3, on: "2026-04-09")
         #expect(done.current?.version == 2 && done.pending == nil)
         try content.builder.checkoutHead()
-        _ = try content.session().record(request, key: zoe)
+        _ = try content.session().decisions.record(request, key: zoe)
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
         #expect(state(try content.status(asOf: Self.asOf), "pml").state == .approved)
         // Retired under governance (valid-until), signed: a later record of hers does not count.
@@ -139,7 +139,7 @@ import TestSupport
         try content.builder.checkoutHead()
         let late = SignOffRequest(article: "pml", reviewer: "zoe", role: "medical", decision: .approve, comment: "",
                                   timestamp: ContentRepository.time("2026-04-12"))
-        #expect(throws: ReviewError.self) { try content.session().record(late, key: zoe) }
+        #expect(throws: ReviewError.self) { try content.session().decisions.record(late, key: zoe) }
     }
 
     @Test func fewerSignaturesThanTheThresholdHaveNoEffect() throws {
@@ -150,7 +150,7 @@ import TestSupport
         let report = try content.status(asOf: Self.asOf)
         let finding = report.otherFindings.first { $0.rule == .unsignedConfiguration }
         #expect(finding?.message.contains("signed by 1 of the 2 distinct governance keys of version 1") == true, "\(report.otherFindings)")
-        #expect(try content.session().evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers.map(\.id) == ["ann", "ed"])
+        #expect(try content.session().reading.evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers.map(\.id) == ["ann", "ed"])
     }
 
     @Test func oneKeySigningTwiceCountsOnce() throws {
@@ -183,7 +183,7 @@ import TestSupport
                                                signature: Array(try key.signature(for: partial.encoding)), signer: "gov-\(n)"))
         }
         try content.commit("loosen", [.write(Policy.path, policy), .write(ConfigurationFiles.signaturesPath, signatures.text)], on: "2026-04-08")
-        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        let evaluation = try content.session().reading.evaluate(asOf: Day(Self.asOf)!)
         #expect(evaluation.snapshot.policy.categories["neurology"]?.reviewIntervalDays == 365)
         #expect(evaluation.report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("signed by 0 of the 2") })
     }
@@ -201,12 +201,12 @@ import TestSupport
                            on: "2026-04-09")
         try content.sign(as: 2, on: "2026-04-09")
         try content.sign(as: 3, on: "2026-04-09")
-        #expect(try content.session().governanceStatus().current?.version == 3)
+        #expect(try content.session().governance.status().current?.version == 3)
         // The pusher restores version 2's files and signatures, all validly signed.
         let version3 = try content.signatureFiles()
         try content.commit("restore", [.write(Reviewer.path, version2.0)] + version3.keys.filter { version2.1[$0] == nil }.map { FileChange(path: $0, contents: nil) },
                            on: "2026-04-10")
-        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        let evaluation = try content.session().reading.evaluate(asOf: Day(Self.asOf)!)
         #expect(evaluation.snapshot.reviewers.map(\.id) == ["ann", "ed"])
         #expect(evaluation.report.otherFindings.contains { $0.rule == .configurationRollback })
     }
@@ -231,7 +231,7 @@ import TestSupport
                                                time: ContentRepository.time("2026-04-07"))
         try content.governWith(on: "2026-04-08")
         try content.builder.merge(rogue, rogueFiles, time: ContentRepository.time("2026-04-09"))
-        let evaluation = try content.session().evaluate(asOf: Day(Self.asOf)!)
+        let evaluation = try content.session().reading.evaluate(asOf: Day(Self.asOf)!)
         #expect(evaluation.snapshot.governance.current?.root == ContentRepository.root())
         #expect(evaluation.snapshot.reviewers.map(\.id) == ["ann", "ed"])
         #expect(evaluation.report.otherFindings.contains { $0.rule == .unsignedConfiguration || $0.rule == .configurationRollback })
@@ -244,11 +244,11 @@ import TestSupport
         try content.commit("rotate", [.write(TrustRoot.path, TrustRootParser.text(rotated))], on: "2026-04-08")
         try content.sign(as: 1, on: "2026-04-08")
         try content.sign(as: 2, on: "2026-04-08")
-        var status = try content.session().governanceStatus()
+        var status = try content.session().governance.status()
         #expect(status.current?.version == 1 && status.pending?.signedByNewRoot == [] && status.pending?.neededFromNewRoot == 2)
         try content.sign(as: 4, on: "2026-04-08")
         try content.sign(as: 5, on: "2026-04-08")
-        status = try content.session().governanceStatus()
+        status = try content.session().governance.status()
         #expect(status.current?.version == 2 && status.current?.rootVersion == 2 && status.current?.root.governance.map(\.id) == ["gov-3", "gov-4", "gov-5"])
         // The first root is still what is pinned.
         #expect(status.firstRootFingerprint == ContentRepository.root().fingerprint)
@@ -257,17 +257,17 @@ import TestSupport
     @Test func thePinDecidesWhetherTheRootIsTrusted() throws {
         let content = try governed()
         let pinned = ContentRepository.root().fingerprint
-        #expect(try content.session(trustRoot: pinned).status(asOf: Day(Self.asOf)!).otherFindings.isEmpty)
+        #expect(try content.session(trustRoot: pinned).reading.status(asOf: Day(Self.asOf)!).otherFindings.isEmpty)
         // A history whose first root is another one (a rewritten repository) fails the pin.
         let other = ContentRepository.root(threshold: 1, keys: 4...4).fingerprint
-        let report = try content.session(trustRoot: other).check(asOf: Day(Self.asOf)!)
+        let report = try content.session(trustRoot: other).reading.check(asOf: Day(Self.asOf)!)
         #expect(report.otherFindings.map(\.rule) == [.trustRootMismatch])
         // check can require a pinned root.
-        let unpinned = try content.session().check(asOf: Day(Self.asOf)!, requireTrustRoot: true)
+        let unpinned = try content.session().reading.check(asOf: Day(Self.asOf)!, requireTrustRoot: true)
         #expect(unpinned.otherFindings.map(\.rule).sorted() == [.trustRootRequired, .unpinnedTrustRoot])
         let ungoverned = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann")])
-        #expect(try ungoverned.session(trustRoot: pinned).status(asOf: Day(Self.asOf)!).otherFindings.map(\.rule) == [.trustRootMismatch])
-        #expect(try ungoverned.session().check(asOf: Day(Self.asOf)!, requireTrustRoot: true).otherFindings.map(\.rule).sorted()
+        #expect(try ungoverned.session(trustRoot: pinned).reading.status(asOf: Day(Self.asOf)!).otherFindings.map(\.rule) == [.trustRootMismatch])
+        #expect(try ungoverned.session().reading.check(asOf: Day(Self.asOf)!, requireTrustRoot: true).otherFindings.map(\.rule).sorted()
                 == [.trustRootRequired, .ungovernedConfiguration])
     }
 
@@ -281,7 +281,7 @@ import TestSupport
         let clone = TemporaryDirectory()
         try Git.run(["clone", "-q", "--depth", "1", "file://" + content.path, clone.path + "/c"], in: content.path)
         let report = try ReviewSession.open(clone.path + "/c", options: .init(trustRoot: ContentRepository.root().fingerprint))
-            .check(asOf: Day(Self.asOf)!)
+            .reading.check(asOf: Day(Self.asOf)!)
         let missing = report.otherFindings.first { $0.rule == .historyMissing }
         #expect(missing?.severity == .error && missing?.message.contains("git fetch --unshallow") == true, "\(report.otherFindings)")
     }
@@ -289,7 +289,7 @@ import TestSupport
     @Test func anUnsignedFirstRootIsPendingAndChangesNothing() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         try content.governWith(signers: [1], on: "2026-04-07")
-        let status = try content.session().governanceStatus()
+        let status = try content.session().governance.status()
         #expect(status.current == nil && status.pending?.version == 1 && status.pending?.signedBy == ["gov-1"])
         #expect(status.findings.map(\.rule) == [.unsignedConfiguration])
     }
@@ -305,7 +305,7 @@ import TestSupport
         try content.governWith(Self.pressRoot, on: "2026-04-07")
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
-        let outcome = try content.session(trustRoot: Self.pressRoot.fingerprint).publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+        let outcome = try content.session(trustRoot: Self.pressRoot.fingerprint).publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                                     signer: Publisher.Signer(id: "press", key: Self.press))
         #expect(outcome.commit != nil)
         return content
@@ -313,7 +313,7 @@ import TestSupport
 
     @Test func aSignedPublicationVerifies() throws {
         let content = try published()
-        let report = try content.session().verify(asOf: Day("2026-04-10")!)
+        let report = try content.session().reading.verify(asOf: Day("2026-04-10")!)
         #expect(report.publicationFindings.isEmpty && !report.failed, "\(report.text)")
         let tree = try content.repository.commit(try content.repository.referenceTarget(Publisher.reference)!).tree
         let envelope = SignedEnvelope.decode(try content.repository.blob(try content.repository.entry(at: PublicationStatement.path, inTree: tree)!.id))
@@ -323,7 +323,7 @@ import TestSupport
         // With nothing else pinned, the signed publication pins the root, and says so (issue 31, item 7).
         let session = try content.session()
         #expect(session.pin?.fingerprint == Self.pressRoot.fingerprint)
-        #expect(try session.governanceStatus().text.contains("pinned by the latest signed publication on refs/heads/published"))
+        #expect(try session.governance.status().text.contains("pinned by the latest signed publication on refs/heads/published"))
         #expect(!report.text.contains("unpinned-trust-root"), "\(report.text)")
     }
 
@@ -341,7 +341,7 @@ import TestSupport
         let commit = try repository.createCommit(tree: try repository.buildTree(base: nil, blobs: blobs), parents: [before],
                                                  author: me, committer: me, message: "Publish 1 article")
         try repository.updateReference(Publisher.reference, to: commit, expected: before, message: "push")
-        let report = try content.session().verify(asOf: Day("2026-04-11")!)
+        let report = try content.session().reading.verify(asOf: Day("2026-04-11")!)
         #expect(report.failed)
         #expect(report.publicationFindings.map(\.rule) == [.unjustifiedPublication, .unjustifiedPublication])
         #expect(report.publicationFindings.contains { $0.message.contains("does not name") })
@@ -354,23 +354,23 @@ import TestSupport
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         try content.governWith(on: "2026-04-07")
         try content.commit("a policy change", [.write(Policy.path, ContentRepository.policy + "max-unpublish-percent: 30\n")], on: "2026-04-08")
-        let read = try #require(try content.session().governanceStatus().pending)
+        let read = try #require(try content.session().governance.status().pending)
         #expect(read.digest.hasPrefix("sha256:") && read.digest.count == 71)
-        #expect(try content.session().governanceStatus().text.contains("Statement to sign: \(read.digest)"))
+        #expect(try content.session().governance.status().text.contains("Statement to sign: \(read.digest)"))
         // Someone slips another change in before the signer signs.
         try content.commit("slipped in", [.write(Policy.path, ContentRepository.policy + "max-unpublish-percent: 100\n")], on: "2026-04-08")
         try content.builder.checkoutHead()
         let head = try content.repository.headCommit()
         #expect {
-            try content.session().signConfiguration(as: "gov-1", key: ContentRepository.governanceKey(1), now: ContentRepository.time("2026-04-08"),
+            try content.session().governance.sign(as: "gov-1", key: ContentRepository.governanceKey(1), now: ContentRepository.time("2026-04-08"),
                                                     expect: read.digest)
         } throws: { error in (error as? ReviewError)?.description.contains("changed since") == true }
         #expect(try content.repository.headCommit() == head)
         // The statement now pending signs with its own digest (with or without the prefix, any case).
-        let now = try #require(try content.session().governanceStatus().pending)
-        _ = try content.session().signConfiguration(as: "gov-1", key: ContentRepository.governanceKey(1), now: ContentRepository.time("2026-04-08"),
+        let now = try #require(try content.session().governance.status().pending)
+        _ = try content.session().governance.sign(as: "gov-1", key: ContentRepository.governanceKey(1), now: ContentRepository.time("2026-04-08"),
                                                     expect: String(now.digest.dropFirst(7)).uppercased())
-        #expect(try content.session().governanceStatus().pending?.signedBy == ["gov-1"])
+        #expect(try content.session().governance.status().pending?.signedBy == ["gov-1"])
     }
 
     /// A publisher key signs only for a root that lists it (issue 31, item 7): a history with no
@@ -382,7 +382,7 @@ import TestSupport
             try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
             try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
             #expect {
-                try content.session(trustRoot: governed ? ContentRepository.root().fingerprint : nil).publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+                try content.session(trustRoot: governed ? ContentRepository.root().fingerprint : nil).publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                               signer: Publisher.Signer(id: "press", key: Self.press))
             } throws: { error in (error as? ReviewError)?.description.contains("is not a publisher key of the root in force here") == true }
             #expect(try content.repository.referenceTarget(Publisher.reference) == nil)
@@ -396,18 +396,18 @@ import TestSupport
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
         let session = try content.session(trustRoot: Self.pressRoot.fingerprint)
         let day = Day("2026-04-10")!, now = ContentRepository.time("2026-04-10")
-        #expect(throws: ReviewError.self) { try session.publish(asOf: day, dryRun: false, now: now) }
+        #expect(throws: ReviewError.self) { try session.publishing.publish(asOf: day, dryRun: false, now: now) }
         #expect(throws: ReviewError.self) {
-            try session.publish(asOf: day, dryRun: false, now: now, signer: Publisher.Signer(id: "gov-1", key: ContentRepository.governanceKey(1)))
+            try session.publishing.publish(asOf: day, dryRun: false, now: now, signer: Publisher.Signer(id: "gov-1", key: ContentRepository.governanceKey(1)))
         }
         // Dated before the approvals: they do not count yet, so nothing is published (and a
         // published revision committed after the date would be refused: PublishDateTests).
-        let early = try session.publish(asOf: Day("2026-04-08")!, dryRun: false, now: now, signer: Publisher.Signer(id: "press", key: Self.press))
+        let early = try session.publishing.publish(asOf: Day("2026-04-08")!, dryRun: false, now: now, signer: Publisher.Signer(id: "press", key: Self.press))
         #expect(early.plan.entries.isEmpty && early.commit == nil)
         try content.repository.setHead(branch: "refs/heads/other")
         try content.repository.updateReference("refs/heads/other", to: try content.repository.referenceTarget(RepoBuilder.main)!, expected: nil, message: "branch")
         #expect(throws: ReviewError.self) {
-            try session.publish(asOf: day, dryRun: false, now: now, signer: Publisher.Signer(id: "press", key: Self.press))
+            try session.publishing.publish(asOf: day, dryRun: false, now: now, signer: Publisher.Signer(id: "press", key: Self.press))
         }
         #expect(try content.repository.referenceTarget(Publisher.reference) == nil)
     }
@@ -417,7 +417,7 @@ import TestSupport
     /// Renders the site of `content` and returns pml's bundle and page.
     private func renderedBundle(_ content: ContentRepository) throws -> (bundle: [UInt8], page: [UInt8]) {
         let site = TemporaryDirectory()
-        _ = try content.session().renderSite(to: site.path + "/site")
+        _ = try content.session().publishing.renderSite(to: site.path + "/site")
         let bundle = try #require(FileManager.default.contents(atPath: site.path + "/site/pml.bundle.json"))
         let page = try #require(FileManager.default.contents(atPath: site.path + "/site/pml.html"))
         return (Array(bundle), Array(page))
@@ -488,7 +488,7 @@ import TestSupport
         for n in [3, 4] { try content.sign(as: n, on: "2026-04-08") }
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
-        _ = try content.session(trustRoot: Self.pressRoot.fingerprint).publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+        _ = try content.session(trustRoot: Self.pressRoot.fingerprint).publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                           signer: Publisher.Signer(id: "press", key: Self.press))
         let (bundle, page) = try renderedBundle(content)
         let decoded = try JSONDecoder().decode(VerificationBundle.self, from: Data(bundle))
@@ -514,41 +514,41 @@ import TestSupport
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-11")
         let beforeObjection = try #require(try repository.referenceTarget(RepoBuilder.main))
         try content.signOff("pml", as: "ann", role: "medical", .requestChanges, on: "2026-04-12", comment: "the dose is wrong")
-        let objected = try content.session(trustRoot: pin).publish(asOf: Day("2026-04-12")!, dryRun: false, now: ContentRepository.time("2026-04-12"),
+        let objected = try content.session(trustRoot: pin).publishing.publish(asOf: Day("2026-04-12")!, dryRun: false, now: ContentRepository.time("2026-04-12"),
                                                                   signer: Publisher.Signer(id: "press", key: Self.press))
         #expect(objected.commit != nil)
         let tree = try repository.commit(try #require(try repository.referenceTarget(Publisher.reference))).tree
         let envelope = SignedEnvelope.decode(try repository.blob(try #require(try repository.entry(at: PublicationStatement.path, inTree: tree)).id))
         let statement = try #require(envelope?.payloadBytes.flatMap(PublicationStatement.decode))
         #expect(statement.predicate.recordCount == 5, "\(String(describing: statement.predicate.recordCount))")
-        #expect(try content.session().check(asOf: Day("2026-04-12")!).allFindings.allSatisfy { $0.rule != .historyRewritten })
+        #expect(try content.session().reading.check(asOf: Day("2026-04-12")!).allFindings.allSatisfy { $0.rule != .historyRewritten })
 
         // The objection's commit filtered out, and the branch force-pushed.
         try repository.updateReference(RepoBuilder.main, to: beforeObjection, expected: try repository.referenceTarget(RepoBuilder.main), message: "force-push")
         try content.builder.checkoutHead()
         let session = try content.session(trustRoot: pin)
-        let status = try session.check(asOf: Day("2026-04-13")!)
+        let status = try session.reading.check(asOf: Day("2026-04-13")!)
         #expect(status.articles.first?.state == .approved)  // what the rewrite achieved
         let rewritten = status.allFindings.filter { $0.rule == .historyRewritten }
         #expect(rewritten.contains { $0.path == PublicationStatement.path && $0.message.contains("no longer contains commit") }, "\(rewritten)")
         #expect(rewritten.contains { $0.path.hasPrefix("Reviews/signoffs/") && $0.message.contains("is gone from the branch's history") }, "\(rewritten)")
         #expect(rewritten.allSatisfy { $0.severity == .error })
-        let verify = try session.verify(asOf: Day("2026-04-13")!)
+        let verify = try session.reading.verify(asOf: Day("2026-04-13")!)
         #expect(verify.failed && verify.publicationFindings.contains { $0.rule == .historyRewritten }, "\(verify.text)")
         // publish refuses, and nothing moves; a meant rewrite is published with the key, and then stands.
         let published = try repository.referenceTarget(Publisher.reference)
         #expect(throws: ReviewError.self) {
-            try session.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"),
+            try session.publishing.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"),
                                 signer: Publisher.Signer(id: "press", key: Self.press))
         }
         #expect(throws: ReviewError.self) {
-            try session.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"), acceptRewrite: true)
+            try session.publishing.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"), acceptRewrite: true)
         }
         #expect(try repository.referenceTarget(Publisher.reference) == published)
-        let accepted = try session.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"),
+        let accepted = try session.publishing.publish(asOf: Day("2026-04-13")!, dryRun: false, now: ContentRepository.time("2026-04-13"),
                                            signer: Publisher.Signer(id: "press", key: Self.press), acceptRewrite: true)
         #expect(accepted.commit != nil)
-        #expect(try content.session(trustRoot: pin).check(asOf: Day("2026-04-13")!).allFindings.allSatisfy { $0.rule != .historyRewritten })
+        #expect(try content.session(trustRoot: pin).reading.check(asOf: Day("2026-04-13")!).allFindings.allSatisfy { $0.rule != .historyRewritten })
     }
 
     /// The record log reads back as written, whatever bytes its paths hold, and refuses junk.
@@ -580,9 +580,9 @@ import TestSupport
         try Git.run(["checkout", "-q", "main"], in: content.path)
         try Git.run(["merge", "-q", "--no-edit", "second-signer"], in: content.path)  // throws on a conflict
         #expect(try content.signatureFiles().keys.filter { $0.lastComponent.text.hasPrefix("v2-") }.count == 2)
-        let status = try content.session().governanceStatus()
+        let status = try content.session().governance.status()
         #expect(status.current?.version == 2 && status.pending == nil, "\(status.text)")
-        #expect(try content.session().evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers.map(\.id).contains("zoe"))
+        #expect(try content.session().reading.evaluate(asOf: Day(Self.asOf)!).snapshot.reviewers.map(\.id).contains("zoe"))
     }
 
     /// A signature over an earlier statement of the same version is reported, not dropped.
@@ -593,12 +593,12 @@ import TestSupport
         try content.sign(as: 1, on: "2026-04-08")
         // A change slipped in after gov-1 signed.
         try content.commit("slip", [.write(Policy.path, ContentRepository.policy + "# slipped in\n")], on: "2026-04-08")
-        let pending = try #require(try content.session().governanceStatus().pending)
+        let pending = try #require(try content.session().governance.status().pending)
         #expect(pending.signedBy.isEmpty && pending.signedAnotherStatement == ["gov-1"])
-        #expect(try content.session().governanceStatus().text.contains("Signed over another statement of version 2, so not counted"))
+        #expect(try content.session().governance.status().text.contains("Signed over another statement of version 2, so not counted"))
         // gov-1 signs again: the old file is replaced, not added to.
         try content.sign(as: 1, on: "2026-04-08")
-        let again = try #require(try content.session().governanceStatus().pending)
+        let again = try #require(try content.session().governance.status().pending)
         #expect(again.signedBy == ["gov-1"] && again.signedAnotherStatement.isEmpty)
         #expect(try content.signatureFiles().keys.filter { $0.lastComponent.text.hasPrefix("v2-") }.count == 1)
     }
@@ -615,7 +615,7 @@ import TestSupport
         try content.commit("rotate out gov-1", [.write(TrustRoot.path, TrustRootParser.text(rotated))], on: "2026-04-08")
         try content.sign(as: 2, on: "2026-04-08")
         try content.sign(as: 3, on: "2026-04-08")
-        let status = try content.session(trustRoot: pin).governanceStatus()
+        let status = try content.session(trustRoot: pin).governance.status()
         #expect(status.current?.root == rotated && status.pending == nil, "\(status.text)")
         #expect(status.firstRootFingerprint == pin && !status.findings.contains { $0.rule == .trustRootMismatch })
         // The lost key may not sign the next change; the new one may.
@@ -623,7 +623,7 @@ import TestSupport
         #expect(throws: ReviewError.self) { try content.sign(as: 1, on: "2026-04-09") }
         try content.sign(as: 4, on: "2026-04-09")
         try content.sign(as: 3, on: "2026-04-09")
-        #expect(try content.session(trustRoot: pin).governanceStatus().current?.version == 3)
+        #expect(try content.session(trustRoot: pin).governance.status().current?.version == 3)
     }
 
     /// With two of three keys lost, 2 of 3 can never be met again: the way out is a new first
@@ -635,30 +635,30 @@ import TestSupport
         let fresh = ContentRepository.root(keys: 4...6)
         try content.commit("rotate", [.write(TrustRoot.path, TrustRootParser.text(fresh))], on: "2026-04-08")
         try content.sign(as: 3, on: "2026-04-08")
-        #expect(try content.session(trustRoot: old).governanceStatus().pending?.signedBy == ["gov-3"])
+        #expect(try content.session(trustRoot: old).governance.status().pending?.signedBy == ["gov-3"])
         try content.commit("undo", [.write(TrustRoot.path, TrustRootParser.text(ContentRepository.root()))], on: "2026-04-08")
         // The reroot: committed, pending until 2 of the new keys sign it, and said loudly.
         try content.builder.checkoutHead()
-        let (_, was, now) = try content.session().reroot(fresh, now: ContentRepository.time("2026-04-09"))
+        let (_, was, now) = try content.session().governance.reroot(fresh, now: ContentRepository.time("2026-04-09"))
         #expect(was == old && now == fresh.fingerprint)
-        let pending = try content.session(trustRoot: old).governanceStatus()
+        let pending = try content.session(trustRoot: old).governance.status()
         #expect(pending.pending?.reroot == fresh.fingerprint && pending.text.contains("REROOT"), "\(pending.text)")
         #expect(throws: ReviewError.self) { try content.sign(as: 3, on: "2026-04-09") }  // an old key signs no reroot
         try content.sign(as: 4, on: "2026-04-09")
-        #expect(try content.session(trustRoot: old).governanceStatus().current?.root == ContentRepository.root())  // 1 of 2: not yet
+        #expect(try content.session(trustRoot: old).governance.status().current?.root == ContentRepository.root())  // 1 of 2: not yet
         try content.sign(as: 5, on: "2026-04-09")
         // In force, with a new fingerprint: the old pin fails, naming the reroot; the new one holds.
-        let pinnedOld = try content.session(trustRoot: old).governanceStatus()
+        let pinnedOld = try content.session(trustRoot: old).governance.status()
         #expect(pinnedOld.current?.root == fresh && pinnedOld.firstRootFingerprint == fresh.fingerprint)
         let mismatch = try #require(pinnedOld.findings.first { $0.rule == .trustRootMismatch })
         #expect(mismatch.message.contains("rerooted at commit") && mismatch.message.contains(fresh.fingerprint), "\(mismatch.message)")
-        #expect(!(try content.session(trustRoot: fresh.fingerprint).governanceStatus().findings.contains { $0.rule == .trustRootMismatch }))
-        #expect(try content.session().governanceStatus().findings.contains { $0.rule == .unpinnedTrustRoot && $0.message.contains("rerooted") })
+        #expect(!(try content.session(trustRoot: fresh.fingerprint).governance.status().findings.contains { $0.rule == .trustRootMismatch }))
+        #expect(try content.session().governance.status().findings.contains { $0.rule == .unpinnedTrustRoot && $0.message.contains("rerooted") })
         // Changes after it are signed by the new keys.
         try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# after the reroot\n")], on: "2026-04-10")
         try content.sign(as: 5, on: "2026-04-10")
         try content.sign(as: 6, on: "2026-04-10")
-        let after = try content.session(trustRoot: fresh.fingerprint).governanceStatus()
+        let after = try content.session(trustRoot: fresh.fingerprint).governance.status()
         #expect(after.pending == nil, "\(after.text)")
     }
 
@@ -667,9 +667,9 @@ import TestSupport
         let content = try governed()
         let rogue = ContentRepository.root(threshold: 2, keys: 6...7)
         try content.builder.checkoutHead()
-        _ = try content.session().reroot(rogue, now: ContentRepository.time("2026-04-09"))
+        _ = try content.session().governance.reroot(rogue, now: ContentRepository.time("2026-04-09"))
         try content.sign(as: 6, on: "2026-04-09")
-        let status = try content.session().governanceStatus()
+        let status = try content.session().governance.status()
         #expect(status.current?.root == ContentRepository.root())
         #expect(status.findings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("reroot") }, "\(status.findings)")
     }
@@ -686,15 +686,15 @@ import TestSupport
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
         try content.commit("hide the disclaimer", [.write("Reviews/site/style.css", ".disclaimer { display: none }\n")], on: "2026-04-09")
         let session = try content.session(trustRoot: Self.pressRoot.fingerprint)
-        let report = try session.check(asOf: Day("2026-04-10")!)
+        let report = try session.reading.check(asOf: Day("2026-04-10")!)
         #expect(report.otherFindings.contains { $0.rule == .unsignedConfiguration && $0.message.contains("Reviews/site/style.css") }, "\(report.otherFindings)")
-        #expect(try session.evaluate(asOf: Day("2026-04-10")!).snapshot.siteFiles[SiteRenderer.stylesheetPath] == Array("body { color: navy; }\n".utf8))
-        let outcome = try session.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
+        #expect(try session.reading.evaluate(asOf: Day("2026-04-10")!).snapshot.siteFiles[SiteRenderer.stylesheetPath] == Array("body { color: navy; }\n".utf8))
+        let outcome = try session.publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"),
                                           signer: Publisher.Signer(id: "press", key: Self.press))
         // Publish says it used the version in force while a change waits (issue 34, item 5).
         #expect(outcome.pendingConfiguration?.contains("Reviews/site/style.css") == true, "\(String(describing: outcome.pendingConfiguration))")
         let site = TemporaryDirectory()
-        _ = try content.session().renderSite(to: site.path + "/site")
+        _ = try content.session().publishing.renderSite(to: site.path + "/site")
         #expect(try String(contentsOfFile: site.path + "/site/style.css", encoding: .utf8) == "body { color: navy; }\n")
     }
 }

@@ -8,7 +8,7 @@ import TestSupport
 
 /// Content nobody should write, read without a crash, a hang or a guess.
 @Suite struct HostileContentTests {
-    /// Its speed is measured by Scripts/torture on the built binary, not here (no timed tests).
+    /// Its speed is measured by Scripts/check/torture on the built binary, not here (no timed tests).
     @Test func aHugeArticleIsParsed() throws {
         let line = "This sentence repeats to make a very large article body, with words and punctuation.\n"
         let body = String(repeating: line, count: 20_000_000 / line.utf8.count)

@@ -37,7 +37,7 @@ import TestSupport
         let finding = try #require(status.recordFindings.first { $0.rule == .keyExpired }, "\(status.recordFindings)")
         #expect(finding.message.contains("on a branch beside commit") && finding.message.contains("approve again with the current key"), "\(finding.message)")
         #expect(try content.repository.commit(merge).parents.count == 2)
-        #expect(try content.session().verify(asOf: Day("2026-04-10")!).findings.contains { $0.rule == .keyExpired })
+        #expect(try content.session().reading.verify(asOf: Day("2026-04-10")!).findings.contains { $0.rule == .keyExpired })
 
         // Approved again with a key still valid, it is approved.
         try content.signOff("pml", as: "mo", role: "medical", on: "2026-04-10")

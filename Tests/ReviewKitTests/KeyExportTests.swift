@@ -6,7 +6,7 @@ import ReviewCore
 import Testing
 
 /// The passphrase-protected key export the dashboard's browser opens (the browser side is
-/// Scripts/check-serve, in Chromium).
+/// Scripts/check/check-serve, in Chromium).
 @Suite struct KeyExportTests {
     static let key = try! Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 7, count: 32))
 

@@ -54,7 +54,7 @@ import TestSupport
         _ = try write(content, "b", page(lastUpdated: "2026-03-01", body: "New article."), on: "2026-03-11")
         try content.signOff("b", as: "ann", role: "medical", on: "2026-03-12")
         #expect(try notBumped(content, "b").isEmpty)
-        #expect(try content.session(usesCaches: false).status(asOf: Day("2026-06-01")!).articles[0].findings.allSatisfy { $0.rule != .lastUpdatedNotBumped })
+        #expect(try content.session(usesCaches: false).reading.status(asOf: Day("2026-06-01")!).articles[0].findings.allSatisfy { $0.rule != .lastUpdatedNotBumped })
     }
 
     @Test func aFewDaysBetweenTheDateAndTheCommitAreTolerated() throws {

@@ -33,7 +33,7 @@ import TestSupport
         try content.commit("Add the decomposed one", [.write(second, ContentRepository.article("flu", category: .general, lastUpdated: "2026-04-09", body: "Other."))],
                            on: "2026-04-09")
         for usesCaches in [false, true, true] {
-            let report = try content.session(usesCaches: usesCaches).status(asOf: Day("2026-05-01")!)
+            let report = try content.session(usesCaches: usesCaches).reading.status(asOf: Day("2026-05-01")!)
             for path in [first, second] {
                 let status = try #require(report.articles.first { $0.path == path }, "\(path.escaped)")
                 #expect(status.lastChangedCommit == (try Git.lastChange(of: path.text, in: content.path)), "\(path.escaped)")
@@ -65,7 +65,7 @@ import TestSupport
         #expect(!(realStatus.findings + realStatus.recordFindings).contains { $0.rule == .unattachedRecord })
         #expect(realStatus.rule(.confusablePaths) && twinStatus.rule(.confusablePaths))
         // Publishing holds both back (the name is confusable) and still publishes the rest.
-        let plan = try content.session().publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11")).plan
+        let plan = try content.session().publishing.publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11")).plan
         #expect(plan.entries.map(\.path) == [GitPath("Articles/pml.md")])
         let held = plan.changes.compactMap { change -> GitPath? in if case .heldBack(let path, _) = change { return path } else { return nil } }
         #expect(Set(held) == [real, twin])
@@ -79,9 +79,9 @@ import TestSupport
         try content.commit("Add flu", [.write(real, ContentRepository.article("flu", category: .general, lastUpdated: "2026-04-08"))], on: "2026-04-08")
         try content.builder.checkoutHead()
         try content.signOff(real.text, as: "ed", role: "editorial", on: "2026-04-09")
-        let outcome = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
+        let outcome = try content.session().publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
         #expect(outcome.plan.entries.map(\.path) == [real])
-        #expect(try content.session().verify(asOf: Day("2026-04-10")!).publicationFindings.isEmpty)
+        #expect(try content.session().reading.verify(asOf: Day("2026-04-10")!).publicationFindings.isEmpty)
 
         // Someone with push rights adds the other spelling, with other text, to the published ref.
         let repository = content.repository
@@ -92,7 +92,7 @@ import TestSupport
                                                  committer: RepoBuilder.signature("Mallory", time: ContentRepository.time("2026-04-10")), message: "push")
         try repository.updateReference(Publisher.reference, to: pushed, expected: published, message: "push")
 
-        let findings = try content.session().verify(asOf: Day("2026-04-10")!).publicationFindings
+        let findings = try content.session().reading.verify(asOf: Day("2026-04-10")!).publicationFindings
         #expect(findings.map(\.path) == [twin], "\(findings)")
         #expect(findings.allSatisfy { $0.rule == .unjustifiedPublication })
     }
@@ -110,14 +110,14 @@ import TestSupport
         try content.builder.checkoutHead()
         try content.signOff("flu", as: "ed", role: "editorial", on: "2026-04-09")
         let session = try content.session()
-        _ = try session.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
+        _ = try session.publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
         let site = TemporaryDirectory().file("site")
-        #expect(try session.renderSite(to: site) == 1)
+        #expect(try session.publishing.renderSite(to: site) == 1)
         let reviews = site + "/assets/\(Self.composed).png", users = site + "/assets/\(Self.decomposed).png"
         #expect(FileManager.default.contents(atPath: reviews) == Data("PNG by review".utf8))
         // The user puts their own file beside it, named the other way.
         #expect(FileManager.default.createFile(atPath: users, contents: Data("the user's own".utf8)))
-        #expect(try session.renderSite(to: site) == 1)
+        #expect(try session.publishing.renderSite(to: site) == 1)
         #expect(FileManager.default.contents(atPath: users) == Data("the user's own".utf8))
         #expect(FileManager.default.contents(atPath: reviews) == Data("PNG by review".utf8))
     }
@@ -143,8 +143,8 @@ import TestSupport
         try content.signOff("Articles/children/fever.md", as: "ed", role: "editorial", on: "2026-04-09")
         let report = try content.status(asOf: "2026-04-10")
         #expect(report.articles.map(\.state) == [.draft, .approved])
-        #expect(throws: ReviewError.self) { try content.session().status(asOf: Day("2026-04-10")!, articles: ["fever"]) }
-        #expect(try content.session().status(asOf: Day("2026-04-10")!, articles: ["children--fever"]).articles.map(\.path) == ["Articles/children/fever.md"])
+        #expect(throws: ReviewError.self) { try content.session().reading.status(asOf: Day("2026-04-10")!, articles: ["fever"]) }
+        #expect(try content.session().reading.status(asOf: Day("2026-04-10")!, articles: ["children--fever"]).articles.map(\.path) == ["Articles/children/fever.md"])
         // The table names each by its path where slugs repeat.
         let table = TableReporter.render(report)
         #expect(table.contains("Articles/adults/fever.md") && table.contains("Articles/children/fever.md"), "\(table)")
@@ -162,7 +162,7 @@ import TestSupport
         try content.commit("move it", [.remove(GitPath("Reviews/disclaimers/Medical.md")),
                                        .write(GitPath("Reviews/disclaimers/old/medical.md"), "This page is medical advice.\n")], on: "2026-04-08")
         let session = try content.session()
-        let report = try session.status(asOf: Day("2026-04-10")!)
+        let report = try session.reading.status(asOf: Day("2026-04-10")!)
         #expect(report.articles[0].findings.filter { $0.rule == .missingDisclaimer || $0.rule == .outdatedDisclaimer }.isEmpty, "\(report.articles[0].findings)")
         #expect(try RepositorySnapshot.load(from: content.repository, revision: content.repository.headCommit()).disclaimers["medical"] == ContentRepository.disclaimer + "\n")
     }

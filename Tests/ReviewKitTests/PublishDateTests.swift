@@ -20,7 +20,7 @@ import TestSupport
         let content = try approved()
         try content.commit("A draft from a wrong clock", [.write("Articles/later.md", ContentRepository.article("later", category: .general, lastUpdated: "2026-04-09"))],
                            on: "2099-01-01")
-        let outcome = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
+        let outcome = try content.session().publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
         #expect(outcome.plan.entries.map(\.path) == ["Articles/pml.md"])
         #expect(outcome.commit != nil)
     }
@@ -32,12 +32,12 @@ import TestSupport
         try content.writeRecord("pml", as: "ed", role: "editorial", on: "2026-04-09", committedOn: "2026-04-11")
         let commit = try content.repository.headCommit()
         #expect {
-            try content.session().publish(asOf: Day("2026-04-10")!, dryRun: true, now: ContentRepository.time("2026-04-10"))
+            try content.session().publishing.publish(asOf: Day("2026-04-10")!, dryRun: true, now: ContentRepository.time("2026-04-10"))
         } throws: { error in
             let text = (error as? ReviewError)?.description ?? ""
             return text.contains("dated 2026-04-10") && text.contains("commit \(commit.short)") && text.contains("is dated 2026-04-11")
                 && !text.contains("--as-of")
         }
-        #expect(try content.session().publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11")).plan.entries.count == 1)
+        #expect(try content.session().publishing.publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11")).plan.entries.count == 1)
     }
 }

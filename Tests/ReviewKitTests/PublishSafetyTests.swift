@@ -25,7 +25,7 @@ import TestSupport
     }
 
     private func publish(_ content: ContentRepository, asOf: String = asOf, allowRemovals: Bool = false) throws -> Publisher.Outcome {
-        try content.session().publish(asOf: Day(asOf)!, dryRun: false, now: ContentRepository.time(asOf), allowRemovals: allowRemovals)
+        try content.session().publishing.publish(asOf: Day(asOf)!, dryRun: false, now: ContentRepository.time(asOf), allowRemovals: allowRemovals)
     }
 
     @Test func takingDownMoreThanTheAllowedShareIsRefusedAndMovesNothing() throws {
@@ -82,7 +82,7 @@ import TestSupport
         let outcome = try publish(content)
         #expect(outcome.plan.entries.count == 2)
         let site = TemporaryDirectory()
-        _ = try content.session().renderSite(to: site.path + "/site")
+        _ = try content.session().publishing.renderSite(to: site.path + "/site")
         let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
         #expect(page.contains("not a substitute for medical advice"))
         #expect(!page.contains(ContentRepository.disclaimer))
@@ -104,7 +104,7 @@ import TestSupport
         }
         _ = try publish(content)
         let site = TemporaryDirectory()
-        _ = try content.session().renderSite(to: site.path + "/site")
+        _ = try content.session().publishing.renderSite(to: site.path + "/site")
         let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
         let xml = try XMLDocument(data: Data(page.utf8))
         let reviewed = try xml.nodes(forXPath: "//p[@class='reviewed']").map { $0.stringValue ?? "" }
@@ -148,7 +148,7 @@ import TestSupport
         #expect(broken.map(\.message).allSatisfy { $0.contains("gone.png") } && broken.count == 1, "\(broken)")
         _ = try publish(content)
         let site = TemporaryDirectory()
-        _ = try content.session().renderSite(to: site.path + "/site")
+        _ = try content.session().publishing.renderSite(to: site.path + "/site")
         #expect(FileManager.default.contents(atPath: site.path + "/site/assets/neurology/images/mri.png") == Data(image))
         #expect(FileManager.default.fileExists(atPath: site.path + "/site/assets/leaflets/pml leaflet.pdf"))
         let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
@@ -166,7 +166,7 @@ import TestSupport
                                               .write("Reviews/site/footer.md", "Example Health · [Editorial policy](https://health.example.org/policy)\n")], on: "2026-04-10")
         _ = try publish(content)
         let site = TemporaryDirectory()
-        _ = try content.session().renderSite(to: site.path + "/site")
+        _ = try content.session().publishing.renderSite(to: site.path + "/site")
         #expect(try String(contentsOfFile: site.path + "/site/style.css", encoding: .utf8) == "body { color: navy; }\n")
         #expect(FileManager.default.fileExists(atPath: site.path + "/site/logo.svg"))
         let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
@@ -185,7 +185,7 @@ import TestSupport
         let content = try approvedSite(["pml"])
         _ = try publish(content, asOf: "2027-05-01")
         let site = TemporaryDirectory()
-        _ = try content.session().renderSite(to: site.path + "/site")
+        _ = try content.session().publishing.renderSite(to: site.path + "/site")
         let page = try String(contentsOfFile: site.path + "/site/pml.html", encoding: .utf8)
         #expect(page.contains("<p class=\"overdue\" role=\"note\"><strong>Review overdue.</strong> This page was due for medical review on <time datetime=\"2027-04-09\">"))
         let index = try String(contentsOfFile: site.path + "/site/index.html", encoding: .utf8)

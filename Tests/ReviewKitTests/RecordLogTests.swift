@@ -25,7 +25,7 @@ import TestSupport
     }
 
     private func published(_ content: ContentRepository, asOf: String = asOf) throws -> [String] {
-        try content.session().publish(asOf: Day(asOf)!, dryRun: true, now: ContentRepository.time(asOf)).plan.entries.map(\.path.text)
+        try content.session().publishing.publish(asOf: Day(asOf)!, dryRun: true, now: ContentRepository.time(asOf)).plan.entries.map(\.path.text)
     }
 
     @Test(arguments: ["delete", "rename to .yaml", "move", "chmod +x", "symlink", "edit"])
@@ -57,7 +57,7 @@ import TestSupport
         #expect(pml.state == .changesRequested, "\(how)")
         #expect(pml.findings.contains { $0.rule == .recordTampered && $0.path == GitPath(path) && $0.severity == .error }, "\(how)")
         #expect(try published(content).isEmpty, "\(how)")
-        let report = try content.session().verify(asOf: Day(Self.asOf)!)
+        let report = try content.session().reading.verify(asOf: Day(Self.asOf)!)
         #expect(report.findings.contains { $0.rule == .recordTampered && $0.path == GitPath(path) }, "\(how)")
     }
 
@@ -84,7 +84,7 @@ import TestSupport
         try content.commit("hand-written", [.write(junk, what == "junk" ? text : text + body)], on: "2026-04-12")
         let pml = try status(content)
         #expect(pml.findings.contains { $0.rule == .unreadableRecord && $0.path == junk && $0.severity == .error }, "\(what)")
-        let report = try content.session().verify(asOf: Day(Self.asOf)!)
+        let report = try content.session().reading.verify(asOf: Day(Self.asOf)!)
         #expect(report.total == 2 && report.verified == 1, "\(what)")
         #expect(report.findings.map(\.path) == [junk], "\(what)")
         // It does not stand in the way of the next decision.
@@ -163,10 +163,10 @@ import TestSupport
         #expect(pml.freshness == .overdue)
         #expect(pml.reviews.map { "\($0.reviewer) \($0.date)" } == ["ann 2025-01-10", "ed 2025-12-20"])
         // Overdue: the page stays up with a notice, dated from the stalest role's review.
-        let overdue = try content.session().publish(asOf: Day("2026-02-01")!, dryRun: true, now: ContentRepository.time("2026-02-01")).plan
+        let overdue = try content.session().publishing.publish(asOf: Day("2026-02-01")!, dryRun: true, now: ContentRepository.time("2026-02-01")).plan
         #expect(overdue.entries.map(\.overdueSince) == [Day("2026-01-10")])
         // While it is still due: the page names each reviewer once, with their own review's date.
-        let plan = try content.session().publish(asOf: Day("2026-01-05")!, dryRun: true, now: ContentRepository.time("2026-01-05")).plan
+        let plan = try content.session().publishing.publish(asOf: Day("2026-01-05")!, dryRun: true, now: ContentRepository.time("2026-01-05")).plan
         let manifest = PublishedManifest(plan: plan)
         #expect(manifest.articles.first?.reviewers.map { "\($0.id) \($0.role) \($0.date)" } == ["ann medical 2025-01-10", "ed editorial 2025-12-20"])
         #expect(manifest.articles.first?.lastReviewed == Day("2025-01-10"))
@@ -236,14 +236,14 @@ import TestSupport
         let clone = TemporaryDirectory()
         try Git.run(["clone", "-q", "--depth", "1", "file://" + content.path, clone.path + "/c"], in: content.path)
         let session = try ReviewSession.open(clone.path + "/c")
-        let report = try session.status(asOf: Day(Self.asOf)!)
+        let report = try session.reading.status(asOf: Day(Self.asOf)!)
         let pml = try #require(report.articles.first { $0.slug == "pml" })
         #expect(pml.findings.contains { $0.rule == .historyMissing && $0.severity == .error && $0.message.contains("fetch-depth: 0") })
         #expect(pml.state != .approved)
         #expect(!report.allFindings.contains { $0.rule == .badSignature })
-        let verified = try session.verify(asOf: Day(Self.asOf)!)
+        let verified = try session.reading.verify(asOf: Day(Self.asOf)!)
         #expect(!verified.findings.isEmpty && verified.findings.allSatisfy { $0.rule == .historyMissing })
-        #expect(try session.publish(asOf: Day(Self.asOf)!, dryRun: true, now: ContentRepository.time(Self.asOf)).plan.entries.isEmpty)
+        #expect(try session.publishing.publish(asOf: Day(Self.asOf)!, dryRun: true, now: ContentRepository.time(Self.asOf)).plan.entries.isEmpty)
     }
 }
 

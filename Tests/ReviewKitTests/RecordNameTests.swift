@@ -42,7 +42,7 @@ import TestSupport
         let signed = try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         let head = try content.repository.headCommit()
         #expect {
-            try content.session().record(signed: signed, now: signed.timestamp)
+            try content.session().decisions.record(signed: signed, now: signed.timestamp)
         } throws: { error in
             (error as? ReviewError)?.description.contains("already recorded") == true
         }

@@ -112,20 +112,20 @@ enum ReporterFixture {
     /// for the fixture and for a report large enough to be spread (the map goes parallel from
     /// 256 items).
     @Test func statusJSONWrittenOnAllCoresIsTheReportersText() {
-        #expect(ReviewSession.render(Self.report, as: .json) == StatusJSONReporter.render(Self.report))
+        #expect(ReviewSession.Reading.render(Self.report, as: .json) == StatusJSONReporter.render(Self.report))
         var large = Self.report
         large.articles = (0..<600).map { i in
             var status = Self.report.articles[i % Self.report.articles.count]
             status.path = status.path + "-\(i)"
             return status
         }
-        #expect(ReviewSession.render(large, as: .json) == StatusJSONReporter.render(large))
+        #expect(ReviewSession.Reading.render(large, as: .json) == StatusJSONReporter.render(large))
         for format in StatusFormat.allCases where format != .json {
-            #expect(ReviewSession.render(large, as: format) == format.reporter.render(large))
+            #expect(ReviewSession.Reading.render(large, as: format) == format.reporter.render(large))
         }
         // The parts the command line writes out one by one join to the same text.
         for format in StatusFormat.allCases {
-            let parts = ReviewSession.renderParts(large, as: format)
+            let parts = ReviewSession.Reading.renderParts(large, as: format)
             #expect(String(decoding: parts.joined(), as: UTF8.self) == format.reporter.render(large))
             #expect(format != .json || parts.count > large.articles.count)
         }

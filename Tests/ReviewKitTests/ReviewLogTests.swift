@@ -23,11 +23,11 @@ import TestSupport
         let session = try content.session()
         // The oracle: each article's whole history, merged.
         var all: [ReviewLog.Entry] = []
-        for slug in ["a", "b", "c", "d"] { all += try session.log(article: slug, limit: .max) }
+        for slug in ["a", "b", "c", "d"] { all += try session.reading.log(article: slug, limit: .max) }
         all.sort { ($0.time, $0.article, $0.action) > ($1.time, $1.article, $1.action) }
         #expect(all.filter { $0.article == "Articles/a.md" && $0.action == "edited" }.count == 4)
         for limit in 0...(all.count + 1) {
-            #expect(try session.log(article: nil, limit: limit) == Array(all.prefix(limit)), "limit \(limit)")
+            #expect(try session.reading.log(article: nil, limit: limit) == Array(all.prefix(limit)), "limit \(limit)")
         }
     }
 }

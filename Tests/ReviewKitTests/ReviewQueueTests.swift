@@ -19,7 +19,7 @@ import TestSupport
 
     @Test func theQueueListsAwaitingAndDueReviewsByDate() throws {
         let repository = try content()
-        let queue = try repository.session().due(asOf: Day("2027-03-20")!)
+        let queue = try repository.session().reading.due(asOf: Day("2027-03-20")!)
         // pml is due 2027-04-09 (365 days, due-soon 30 days before): both roles; new awaits both now.
         #expect(queue.items.map { "\($0.slug) \($0.role) \($0.due)" } == [
             "new editorial 2027-03-20", "new medical 2027-03-20", "pml editorial 2027-04-09", "pml medical 2027-04-09",
@@ -32,24 +32,24 @@ import TestSupport
     @Test func oneReviewersQueueAndAWindow() throws {
         let repository = try content()
         let session = try repository.session()
-        let ann = try session.due(asOf: Day("2027-03-20")!, reviewer: "ann")
+        let ann = try session.reading.due(asOf: Day("2027-03-20")!, reviewer: "ann")
         #expect(ann.items.allSatisfy { $0.role == "medical" } && ann.items.count == 2)
-        let soon = try session.due(asOf: Day("2027-03-20")!, within: 7)
+        let soon = try session.reading.due(asOf: Day("2027-03-20")!, within: 7)
         #expect(soon.items.map(\.slug) == ["new", "new"])
-        #expect(throws: ReviewError.self) { try session.due(asOf: Day("2027-03-20")!, reviewer: "nobody") }
+        #expect(throws: ReviewError.self) { try session.reading.due(asOf: Day("2027-03-20")!, reviewer: "nobody") }
         withExtendedLifetime(repository) {}
     }
 
     @Test func theCalendarFeedIsValidICalendar() throws {
         let repository = try content()
-        let text = QueueFormat.ics.render(try repository.session().due(asOf: Day("2027-03-20")!))
+        let text = QueueFormat.ics.render(try repository.session().reading.due(asOf: Day("2027-03-20")!))
         let lines = text.components(separatedBy: "\r\n")
         #expect(lines.first == "BEGIN:VCALENDAR" && lines.dropLast().last == "END:VCALENDAR" && lines.last == "")
         #expect(lines.filter { $0 == "BEGIN:VEVENT" }.count == 4)
         #expect(lines.allSatisfy { $0.utf8.count <= 75 })
         #expect(lines.contains("DTSTART;VALUE=DATE:20270409"))
         // The same review keeps its UID in the next feed.
-        let again = QueueFormat.ics.render(try repository.session().due(asOf: Day("2027-03-21")!))
+        let again = QueueFormat.ics.render(try repository.session().reading.due(asOf: Day("2027-03-21")!))
         let uids = { (t: String) in Set(t.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }) }
         #expect(uids(text).intersection(uids(again)).count >= 2)
         withExtendedLifetime(repository) {}
@@ -63,8 +63,8 @@ import TestSupport
         let repository = try content()
         let session = try repository.session()
         let late = Day("2027-06-01")!
-        let queue = try session.due(asOf: late)
-        let overdue = try session.status(asOf: late).summary["overdue"]
+        let queue = try session.reading.due(asOf: late)
+        let overdue = try session.reading.status(asOf: late).summary["overdue"]
         // pml (approved 2026-04-09) and new (never reviewed) are both past their review date.
         #expect(overdue == 2 && queue.overdueArticleCount == 2, "status \(String(describing: overdue)), due \(queue.overdueArticleCount)")
         let awaiting = try #require(queue.items.first { $0.slug == "new" })

@@ -50,7 +50,7 @@ import TestSupport
         #expect(status.findings.contains { $0.rule == .selfApproval }, "\(status.findings)")
         // Read without the history index (through libgit2): the same answer, or a refusal.
         do {
-            let uncached = try #require(try content.session(usesCaches: false).status(asOf: Day("2026-04-11")!).articles.first)
+            let uncached = try #require(try content.session(usesCaches: false).reading.status(asOf: Day("2026-04-11")!).articles.first)
             #expect(uncached.findings.contains { $0.rule == .selfApproval }, "\(uncached.findings)")
         } catch let error as ReviewError {
             #expect(error.description.contains("corrupt") || error.description.contains(id.prefix(7)), "\(error)")
@@ -84,7 +84,7 @@ import TestSupport
         // Each role's review is as old as its own approval: editorial's, 04-08, is the stalest.
         #expect(status.lastReviewed == Day("2026-04-08"))
         #expect(status.nextReviewDue == Day("2027-04-08"))
-        let outcome = try content.session().publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11"))
+        let outcome = try content.session().publishing.publish(asOf: Day("2026-04-11")!, dryRun: true, now: ContentRepository.time("2026-04-11"))
         #expect(outcome.plan.entries.map(\.path) == ["Articles/pml.md"])
     }
 
@@ -112,9 +112,9 @@ import TestSupport
                 let record = try content.signOff("pml", as: reviewer, role: role, decision, on: day)
                 accepted += 1
                 let session = try content.session(usesCaches: false)
-                let verify = try session.verify(asOf: Day(day)!)
+                let verify = try session.reading.verify(asOf: Day(day)!)
                 #expect(!verify.findings.contains { $0.path == record.canonicalPath }, "seed \(seed) step \(step): approve accepted what verify rejects")
-                let status = try #require(try session.status(asOf: Day(day)!).articles.first)
+                let status = try #require(try session.reading.status(asOf: Day(day)!).articles.first)
                 #expect(!status.findings.contains { $0.path == record.canonicalPath }, "seed \(seed) step \(step)")
                 if decision == .approve {
                     #expect(status.approvals.contains { $0.reviewer == reviewer && $0.role == role && $0.date == Day(day)! && $0.current })
@@ -124,7 +124,7 @@ import TestSupport
                 #expect(try content.repository.headCommit() == before)
                 // The same record, committed without approve's checks, must not count.
                 let record = try content.writeRecord("pml", as: reviewer, role: role, decision, on: day, comment: "c")
-                let verify = try content.session(usesCaches: false).verify(asOf: Day(day)!)
+                let verify = try content.session(usesCaches: false).reading.verify(asOf: Day(day)!)
                 #expect(verify.findings.contains { $0.path == record.canonicalPath }, "seed \(seed) step \(step): approve refused what verify counts")
                 // Take it back out of history (not a deletion commit: the branch moves back).
                 try content.repository.updateReference(RepoBuilder.main, to: before, expected: content.repository.headCommit(), message: "undo")
@@ -146,13 +146,13 @@ import TestSupport
         func caches() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: cacheDirectory).filter { $0.hasSuffix(".cache") } }
         ReviewSession.finishCacheWrites()
         for name in try caches() { try FileManager.default.removeItem(atPath: cacheDirectory + "/" + name) }
-        let expected = StatusJSONReporter.render(try content.session(usesCaches: false).status(asOf: Day("2026-11-25")!))
+        let expected = StatusJSONReporter.render(try content.session(usesCaches: false).reading.status(asOf: Day("2026-11-25")!))
         #expect(try caches().isEmpty, "the uncached session wrote a cache")
 
         let path = content.path
         let results = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            let text = (try? ReviewSession.open(path).status(asOf: Day("2026-11-25")!)).map(StatusJSONReporter.render) ?? "failed"
+            let text = (try? ReviewSession.open(path).reading.status(asOf: Day("2026-11-25")!)).map(StatusJSONReporter.render) ?? "failed"
             results.withLock { $0.append(text) }
         }
         #expect(results.withLock { $0 } == Array(repeating: expected, count: 8))
@@ -161,6 +161,6 @@ import TestSupport
         #expect(left.allSatisfy { !$0.contains(".tmp-") }, "temporary files left: \(left)")
         #expect(try caches().contains("articles.cache"))
         // And the caches they wrote give the same answer.
-        #expect(StatusJSONReporter.render(try content.session().status(asOf: Day("2026-11-25")!)) == expected)
+        #expect(StatusJSONReporter.render(try content.session().reading.status(asOf: Day("2026-11-25")!)) == expected)
     }
 }

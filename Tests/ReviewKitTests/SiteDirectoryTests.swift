@@ -14,7 +14,7 @@ import TestSupport
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         try content.signOff("pml", as: "ann", role: "medical", on: "2026-04-09")
         try content.signOff("pml", as: "ed", role: "editorial", on: "2026-04-09")
-        _ = try content.session().publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
+        _ = try content.session().publishing.publish(asOf: Day("2026-04-10")!, dryRun: false, now: ContentRepository.time("2026-04-10"))
         return content
     }
 
@@ -38,11 +38,11 @@ import TestSupport
         // Caches under .git/review may change; nothing else may.
         let before = try snapshot(root).filter { !$0.key.hasPrefix(".git/review/") }
         for place in [root, root + "/", root + "/.git", root + "/.git/refs", root + "/Articles/..", (root as NSString).deletingLastPathComponent, "/"] {
-            #expect(throws: ReviewError.self, "\(place)") { try session.renderSite(to: place) }
+            #expect(throws: ReviewError.self, "\(place)") { try session.publishing.renderSite(to: place) }
         }
         #expect(try snapshot(root).filter { !$0.key.hasPrefix(".git/review/") } == before)
         // A folder inside the work tree is a fine place for a site.
-        #expect(try session.renderSite(to: root + "/public") == 1)
+        #expect(try session.publishing.renderSite(to: root + "/public") == 1)
     }
 
     @Test func theHomeDirectoryIsRefused() throws {
@@ -61,10 +61,10 @@ import TestSupport
         try "example.org\n".write(toFile: site + "/CNAME", atomically: true, encoding: .utf8)
         try "PNG".write(toFile: site + "/images/logo.png", atomically: true, encoding: .utf8)
         let session = try content.session()
-        #expect(throws: ReviewError.self) { try session.renderSite(to: site) }
+        #expect(throws: ReviewError.self) { try session.publishing.renderSite(to: site) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: site).sorted() == ["CNAME", "images"])
 
-        #expect(try session.renderSite(to: site, intoExisting: true) == 1)
+        #expect(try session.publishing.renderSite(to: site, intoExisting: true) == 1)
         #expect(try String(contentsOfFile: site + "/CNAME", encoding: .utf8) == "example.org\n")
         #expect(try String(contentsOfFile: site + "/images/logo.png", encoding: .utf8) == "PNG")
         #expect(FileManager.default.fileExists(atPath: site + "/pml.html"))
@@ -74,7 +74,7 @@ import TestSupport
         let manifest = site + "/" + SiteDirectory.manifestName
         try (String(contentsOfFile: manifest, encoding: .utf8) + "old.html\n").write(toFile: manifest, atomically: true, encoding: .utf8)
         try "stale".write(toFile: site + "/old.html", atomically: true, encoding: .utf8)
-        #expect(try session.renderSite(to: site) == 1)
+        #expect(try session.publishing.renderSite(to: site) == 1)
         let listed = try FileManager.default.contentsOfDirectory(atPath: site).sorted()
         #expect(listed == [SiteDirectory.manifestName, "CNAME", "feed.xml", "images", "index.html", "pml.html", "style.css"], "\(listed)")
         #expect(try String(contentsOfFile: site + "/images/logo.png", encoding: .utf8) == "PNG")
@@ -86,7 +86,7 @@ import TestSupport
         let site = dir.file("site")
         try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
         try "<p>my own index</p>".write(toFile: site + "/index.html", atomically: true, encoding: .utf8)
-        #expect(throws: ReviewError.self) { try content.session().renderSite(to: site, intoExisting: true) }
+        #expect(throws: ReviewError.self) { try content.session().publishing.renderSite(to: site, intoExisting: true) }
         #expect(try String(contentsOfFile: site + "/index.html", encoding: .utf8) == "<p>my own index</p>")
         #expect(try FileManager.default.contentsOfDirectory(atPath: site) == ["index.html"])
     }

@@ -202,9 +202,9 @@ import TestSupport
         var fr = try status(content)
         #expect(fr.state == .inReview && fr.missingRoles == ["clinician-fr"])
         // The dashboard offers the French clinician the French page to sign.
-        let evaluation = try content.session().evaluate(asOf: Day("2026-05-01")!)
+        let evaluation = try content.session().reading.evaluate(asOf: Day("2026-05-01")!)
         let model = DashboardModel(articles: evaluation.snapshot.articles, report: evaluation.report,
-                                   configuration: evaluation.snapshot.configuration(asOf: Day("2026-05-01")!), queue: try ReviewSession.queue(evaluation))
+                                   configuration: evaluation.snapshot.configuration(asOf: Day("2026-05-01")!), queue: try ReviewSession.Reading.queue(evaluation))
         #expect(model.requiredRoles(of: fr) == ["editorial", "clinician-fr"])
         #expect(model.signers(of: fr).map(\.id).sorted() == ["clara", "ed"])
         #expect(fr.findings.contains { $0.rule == .awaitingReview && $0.message.contains("awaiting clinician-fr") })
@@ -220,7 +220,7 @@ import TestSupport
         #expect(finding.severity == .error)
         #expect(try content.status(asOf: "2026-05-01").summary["blocking"] ?? 0 >= 1)
         // `review due` lists it for the roles the translation needs.
-        let queue = try content.session().due(asOf: Day("2026-05-01")!)
+        let queue = try content.session().reading.due(asOf: Day("2026-05-01")!)
         let items = queue.items.filter { $0.path == Self.fr }
         #expect(Set(items.map(\.role)) == ["editorial", "clinician-fr"])
         #expect(items.allSatisfy { $0.reason.contains("translation behind Articles/en/dose.md") && $0.due == Day("2026-04-20") })
@@ -238,7 +238,7 @@ import TestSupport
         let commit = try repository.createCommit(tree: try repository.buildTree(base: nil, blobs: blobs), parents: [],
                                                  author: me, committer: me, message: "Publish")
         try repository.updateReference(Publisher.reference, to: commit, expected: nil, message: "push")
-        let report = try content.session().verify(asOf: Day("2026-04-11")!)
+        let report = try content.session().reading.verify(asOf: Day("2026-04-11")!)
         #expect(report.publicationFindings.contains { $0.rule == .unjustifiedPublication && $0.path == Self.fr && $0.message.contains("clinician-fr") },
                 "\(report.publicationFindings)")
         #expect(!report.publicationFindings.contains { $0.path == Self.en })

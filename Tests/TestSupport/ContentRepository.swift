@@ -95,13 +95,13 @@ public final class ContentRepository {
         return id
     }
 
-    /// Signs and commits a decision through ``ReviewSession/record(_:key:)``, as `review approve` does.
+    /// Signs and commits a decision through ``ReviewSession/Decisions/record(_:key:)``, as `review approve` does.
     @discardableResult
     public func signOff(_ slug: String, as reviewer: String, role: String, _ decision: SignOff.Decision = .approve,
                         on day: String, comment: String = "ok") throws -> SignOff {
         let request = SignOffRequest(article: slug, reviewer: reviewer, role: role, decision: decision, comment: comment,
                                      timestamp: Self.time(day))
-        return try session().record(request, key: keys[reviewer]!).0
+        return try session().decisions.record(request, key: keys[reviewer]!).0
     }
 
     /// Commits a record signed with `signer`'s key (default: the record's reviewer) without any
@@ -163,10 +163,10 @@ public final class ContentRepository {
         }, publishers: publishers)
     }
 
-    /// Commits a root through ``ReviewSession/createRoot(_:now:)`` and has `signers` sign it.
+    /// Commits a root through ``ReviewSession/Governance/createRoot(_:now:)`` and has `signers` sign it.
     public func governWith(_ root: TrustRoot = ContentRepository.root(), signers: [Int] = [1, 2], on day: String) throws {
         try builder.checkoutHead()
-        _ = try session().createRoot(root, now: Self.time(day))
+        _ = try session().governance.createRoot(root, now: Self.time(day))
         for n in signers { try sign(as: n, on: day) }
     }
 
@@ -174,7 +174,7 @@ public final class ContentRepository {
     @discardableResult
     public func sign(as n: Int, on day: String) throws -> GovernanceStatus {
         try builder.checkoutHead()
-        return try session().signConfiguration(as: "gov-\(n)", key: Self.governanceKey(n), now: Self.time(day)).1
+        return try session().governance.sign(as: "gov-\(n)", key: Self.governanceKey(n), now: Self.time(day)).1
     }
 
     /// A configuration file's text at HEAD.
@@ -196,6 +196,6 @@ public final class ContentRepository {
 
     /// The workflow's verdict at HEAD.
     public func status(asOf: String) throws -> StatusReport {
-        try session().status(asOf: Day(asOf)!)
+        try session().reading.status(asOf: Day(asOf)!)
     }
 }

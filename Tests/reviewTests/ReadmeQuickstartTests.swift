@@ -8,27 +8,16 @@ import TestSupport
 @Suite struct ReadmeQuickstartTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    @Test func theQuickstartRunsAsWritten() throws {
+    /// The quickstart's commands: continuation lines joined, comments dropped, each kept as written.
+    static func quickstartCommands() throws -> [String] {
         let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
         let section = try #require(readme.components(separatedBy: "## Quickstart").dropFirst().first)
         let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
-        // Continuation lines joined, comments dropped, each command kept as written.
-        var commands: [String] = []
-        var pending = ""
-        for raw in block.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = String(raw)
-            if let comment = line.range(of: "  #") ?? (line.hasPrefix("#") ? line.range(of: "#") : nil) { line = String(line[..<comment.lowerBound]) }
-            line = line.trimmingCharacters(in: .whitespaces)
-            if line.hasSuffix("\\") { pending += line.dropLast() + " "; continue }
-            line = pending + line
-            pending = ""
-            if !line.isEmpty { commands.append(line) }
-        }
-        // From an empty folder to a governed, published page in at most 10 commands, keys
-        // included (issue 34, item 5): before, it took about 19.
-        #expect(commands.count <= 10 && commands.count >= 8, "\(commands.count): \(commands)")
-        #expect(commands.allSatisfy { $0.hasPrefix("review ") || $0.hasPrefix("git ") || $0.hasPrefix("cd ") }, "\(commands)")
-        #expect(commands.first?.contains("--governance") == true, "the quickstart starts governed: \(commands)")
+        return ReadmeCommands.lines(block)
+    }
+
+    /// Runs the quickstart in `work` (the site ends in `work/health`), with the day fixed.
+    static func runQuickstart(in work: String, then more: String = "") throws -> ProcessResult {
         var script = """
             set -euo pipefail
             review() { "$REVIEW_BIN" --as-of 2026-04-09 "$@"; }
@@ -36,22 +25,32 @@ import TestSupport
             export GIT_AUTHOR_NAME=Writer GIT_AUTHOR_EMAIL=w@example.org GIT_COMMITTER_NAME=Writer GIT_COMMITTER_EMAIL=w@example.org
 
             """
-        for command in commands {
+        for command in try quickstartCommands() {
             script += command + "\n"
             // What the reader does after `review new`: write the body.
             if command.hasPrefix("review new "), let slug = command.split(separator: " ").dropFirst(2).first {
                 script += "sed -i 's/^\\*\\*Short answer:\\*\\* …/**Short answer:** Drink water often./' Articles/\(slug).md\n"
             }
         }
-        script += "review check\n"
-        let work = TemporaryDirectory()
+        script += more
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script]
-        process.currentDirectoryURL = URL(fileURLWithPath: work.path)
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": work.path, "REVIEW_BIN": ReviewRun.binary,
-                               "REVIEW_KEY_DIR": work.path + "/keys", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]
-        let result = try ProcessResult(process)
+        process.currentDirectoryURL = URL(fileURLWithPath: work)
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": work, "REVIEW_BIN": ReviewRun.binary,
+                               "REVIEW_KEY_DIR": work + "/keys", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]
+        return try ProcessResult(process)
+    }
+
+    @Test func theQuickstartRunsAsWritten() throws {
+        let commands = try Self.quickstartCommands()
+        // From an empty folder to a governed, published page in at most 10 commands, keys
+        // included (issue 34, item 5): before, it took about 19.
+        #expect(commands.count <= 10 && commands.count >= 8, "\(commands.count): \(commands)")
+        #expect(commands.allSatisfy { $0.hasPrefix("review ") || $0.hasPrefix("git ") || $0.hasPrefix("cd ") }, "\(commands)")
+        #expect(commands.first?.contains("--governance") == true, "the quickstart starts governed: \(commands)")
+        let work = TemporaryDirectory()
+        let result = try Self.runQuickstart(in: work.path, then: "review check\n")
         // Every command succeeds (the script stops at the first that does not): the article ends
         // approved and published under a signed configuration, `check` passes, and the site has its page.
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")

@@ -81,7 +81,7 @@ public enum YAMLDocument {
         return composed(text, firstLine: firstLine)
     }
 
-    /// For the fuzzer (`FUZZ_PARSER=frontmatter`, Scripts/fuzz): whatever the shortcut reads in
+    /// For the fuzzer (`FUZZ_PARSER=frontmatter`, Scripts/check/fuzz): whatever the shortcut reads in
     /// `bytes` must be what Yams reads, lines included; a difference stops the process, which
     /// the fuzzer reports as a crash with its input.
     public static func checkShortcutAgainstYams(_ bytes: [UInt8]) {

@@ -1,6 +1,6 @@
 import Paths
 
-/// Entry point for the libFuzzer target `paths` (`ParserFuzzer`, `Scripts/fuzz`): a set of
+/// Entry point for the libFuzzer target `paths` (`ParserFuzzer`, `Scripts/check/fuzz`): a set of
 /// article paths, one per line, of any bytes (twins that differ only in normalization or case,
 /// bytes that are not UTF-8, repeated slugs), through what names, publishes and renders them.
 /// Nothing may trap, and no two paths may ever be merged: each article is planned exactly once,

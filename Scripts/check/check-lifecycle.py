@@ -5,7 +5,7 @@ there after; the withdrawn page says it was withdrawn, when and why; the updated
 "What changed"; and feed.xml is a valid Atom feed (RFC 4287: the required elements, RFC 3339
 dates, one id per entry) listing the withdrawal and the update.
 
-Usage: Scripts/check-lifecycle.py BEFORE_SITE AFTER_SITE TODAY [SCREENSHOT_DIR]
+Usage: Scripts/check/check-lifecycle.py BEFORE_SITE AFTER_SITE TODAY [SCREENSHOT_DIR]
 """
 import os
 import re

@@ -4,7 +4,7 @@ reader sees it: the sample PML page's reviewed-by line, dates and disclaimer; da
 wrap, even on a narrow phone screen; links between articles that resolve; and an axe-core
 accessibility audit with no serious or critical violation on any page.
 
-Usage: Scripts/check-pages.py SITE_DIR [SCREENSHOT.png]
+Usage: Scripts/check/check-pages.py SITE_DIR [SCREENSHOT.png]
 """
 import os
 import sys

@@ -1,7 +1,7 @@
-/* Scripts/cmark-floor.c: the least time any tool that parses every article as GitHub Markdown
+/* Scripts/bench/cmark-floor.c: the least time any tool that parses every article as GitHub Markdown
  * could take. Reads `git cat-file --batch` output on stdin and parses each blob with cmark-gfm
  * (the options and extensions review uses) and walks its tree, on one core; prints the
- * seconds spent parsing (reading stdin is not counted). Scripts/bench-docs builds and runs it
+ * seconds spent parsing (reading stdin is not counted). Scripts/bench/bench-docs builds and runs it
  * beside git's own figures. */
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>

@@ -6,7 +6,7 @@ state in the dashboard. Also: a key file of another reviewer, a wrong passphrase
 than the article are refused in the page. axe-core audits every page (no serious or critical
 violation), and no page scrolls sideways at 390 or 1280 px.
 
-Usage: Scripts/check-serve.py URL KEY_DIR REPO [SCREENSHOT_DIR]
+Usage: Scripts/check/check-serve.py URL KEY_DIR REPO [SCREENSHOT_DIR]
 """
 import json
 import os

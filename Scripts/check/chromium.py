@@ -1,4 +1,4 @@
-"""The headless Chromium both browser checks drive (Scripts/check-pages.py, Scripts/check-serve.py):
+"""The headless Chromium both browser checks drive (Scripts/check/check-pages.py, Scripts/check/check-serve.py):
 Debian's chromium and chromedriver, a profile of its own beside the files under test."""
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
