@@ -146,7 +146,7 @@ import TestSupport
         #expect(try notBumped(content, "a").isEmpty)
         // The same answer from the cache, and without caches.
         #expect(try notBumped(content, "a").isEmpty)
-        #expect(try content.session(usesCaches: false).status(asOf: Day("2026-06-01")!).articles.first { $0.slug == "a" }!
+        #expect(try content.session(usesCaches: false).reading.status(asOf: Day("2026-06-01")!).articles.first { $0.slug == "a" }!
             .findings.allSatisfy { $0.rule != .lastUpdatedNotBumped })
         // Had the edit landed on the main line on its own, it would need the bump.
         let line = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
