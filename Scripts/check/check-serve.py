@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Drives `review serve` in headless Chromium (selenium + chromedriver), as a medical reviewer
 would: queue, article (the revision the form signs, drawn as the site draws it, beside its
-changes), diff (with the same form), signing an approval in the page with the key file, the new
-state in the dashboard. Also: a key file of another reviewer, a wrong passphrase and a page older
+changes), diff (with the same form), signing an approval with a public change note in the page
+with the key file, the new state in the dashboard; then, once published, a retraction signed in
+the page (issue 38): each form shows the exact record it signs. Also: a key file of another reviewer, a wrong passphrase and a page older
 than the article are refused in the page. axe-core audits every page (no serious or critical
 violation), and no page scrolls sideways at 390 or 1280 px.
 
@@ -22,6 +23,10 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from chromium import chromium
 
 url, keys, repo = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+review = os.environ["REVIEW_BIN"]  # the review binary (publish, between the signatures)
+work = os.environ["CHECK_SERVE_WORK"]  # where the published sites go
+CHANGE_NOTE = "Added shortness of breath to the symptoms."
+REASON = "The iron dose in the table was wrong; a corrected page is being written."
 shots = sys.argv[4] if len(sys.argv) > 4 else None
 failures = []
 
@@ -66,13 +71,15 @@ def commits():
     return int(subprocess.check_output(["git", "-C", repo, "rev-list", "--count", "HEAD"]).strip())
 
 
-def sign(driver, reviewer, role, key_file, passphrase=""):
+def sign(driver, reviewer, role, key_file, passphrase="", change_note=""):
     form = driver.find_element(By.ID, "sign-form")
     Select(form.find_element(By.NAME, "reviewer")).select_by_value(reviewer)
     Select(form.find_element(By.NAME, "role")).select_by_value(role)
     form.find_element(By.CSS_SELECTOR, "input[value=approve]").click()
     form.find_element(By.NAME, "comment").clear()
     form.find_element(By.NAME, "comment").send_keys("Checked the new symptom against current guidance.")
+    form.find_element(By.NAME, "change-note").clear()
+    form.find_element(By.NAME, "change-note").send_keys(change_note)
     form.find_element(By.NAME, "key").send_keys(key_file)
     form.find_element(By.NAME, "passphrase").clear()
     form.find_element(By.NAME, "passphrase").send_keys(passphrase)
@@ -178,8 +185,16 @@ try:
     if commits() != before:
         fail("a refused passphrase wrote a commit")
 
-    # Her key export with its passphrase: recorded, the article approved.
-    answer = sign(driver, "ada-lovelace", "medical", export, "correct horse battery staple")
+    # Her key export with its passphrase, and a public change note: the page shows the exact
+    # bytes it signs (the note after the comment, as 'review approve --change-note' signs it);
+    # recorded, the article approved.
+    form = driver.find_element(By.ID, "sign-form")
+    form.find_element(By.NAME, "change-note").clear()
+    form.find_element(By.NAME, "change-note").send_keys(CHANGE_NOTE)
+    shown = driver.find_element(By.ID, "sign-preview").text
+    if f"change-note {len(CHANGE_NOTE)}\n{CHANGE_NOTE}" not in shown or "decision 7\napprove" not in shown:
+        fail(f"the page does not show the change note in what it signs: {shown!r}")
+    answer = sign(driver, "ada-lovelace", "medical", export, "correct horse battery staple", change_note=CHANGE_NOTE)
     if not answer.startswith("Recorded") or "approved" not in answer:
         fail(f"the approval signed in the page was not recorded: {answer!r}")
     shot(driver, "serve-article.png")
@@ -199,6 +214,46 @@ try:
     if "1 approved" not in driver.find_element(By.TAG_NAME, "main").text:
         fail("the dashboard does not show the article approved")
     shot(driver, "serve-dashboard.png")
+
+    # Publish (as the publisher would, on the command line): the page shows the note readers see.
+    subprocess.run([review, "publish", "--site", os.path.join(work, "site-approved")], cwd=repo, check=True,
+                   stdout=subprocess.DEVNULL)
+    driver.get("file://" + os.path.join(work, "site-approved", "iron-deficiency.html"))
+    page = driver.find_element(By.TAG_NAME, "body").text
+    if "What changed" not in page or CHANGE_NOTE not in page:
+        fail(f"the published page does not show the change note signed in the dashboard: {page[:500]!r}")
+
+    # A retraction signed in the page, of the revision readers see (now the published one).
+    published = subprocess.check_output(["git", "-C", repo, "rev-parse", "refs/heads/published:Articles/iron-deficiency.md"], text=True).strip()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        with urllib.request.urlopen(url + "/api/articles/iron-deficiency") as response:
+            if json.load(response).get("publishedRevision") == published:
+                break
+        time.sleep(0.2)
+    driver.get(url + "/articles/iron-deficiency")
+    form = driver.find_element(By.ID, "retract-form")
+    if form.get_attribute("data-blob") != published:
+        fail(f"the retraction form signs {form.get_attribute('data-blob')!r}, not the published revision {published}")
+    if published[:7] not in driver.find_element(By.ID, "retract").text:
+        fail("the retraction form does not name the revision it retracts")
+    Select(form.find_element(By.NAME, "reviewer")).select_by_value("ada-lovelace")
+    Select(form.find_element(By.NAME, "role")).select_by_value("medical")
+    form.find_element(By.NAME, "reason").send_keys(REASON)
+    form.find_element(By.NAME, "comment").send_keys("Pharmacy flagged the dose.")
+    shown = driver.find_element(By.ID, "retract-preview").text
+    if f"decision 7\nretract" not in shown or f"reason {len(REASON)}\n{REASON}" not in shown or f"blob 40\n{published}" not in shown:
+        fail(f"the page does not show the retraction it signs: {shown!r}")
+    audit(driver, "article with the retraction form filled in")
+    fits(driver, "article with the retraction form filled in")
+    form.find_element(By.NAME, "key").send_keys(export)
+    form.find_element(By.NAME, "passphrase").send_keys("correct horse battery staple")
+    result = driver.find_element(By.ID, "retract-result")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 20).until(lambda d: result.text.strip() != "")
+    if not result.text.startswith("Recorded") or "retracted" not in result.text:
+        fail(f"the retraction signed in the page was not recorded: {result.text!r}")
+    shot(driver, "serve-retract.png")
     for page in ("/articles", "/log", "/verify", "/articles/iron-deficiency"):
         driver.get(url + page)
         audit(driver, page)

@@ -4,7 +4,8 @@ enum DashboardAssets {
     /// Signs a decision in the browser: imports the reviewer's key file, or opens their key
     /// export with its passphrase, into WebCrypto (Ed25519, not extractable), checks the revision's bytes against the blob id and SHA-256
     /// the page shows, builds the canonical record exactly as `SignOff.canonicalEncoding`
-    /// does, signs it and sends record and signature. The key never leaves the browser.
+    /// does (with a retraction's reason and an approval's change note), shows it in the page
+    /// before signing, signs it and sends record and signature. The key never leaves the browser.
     static let script = #"""
     "use strict";
     // The reviewer's start page: the dashboard remembers who you are (in this browser only)
@@ -26,18 +27,13 @@ enum DashboardAssets {
       } catch (e) { /* storage refused: the query parameter still works */ }
     })();
     (function () {
-      const form = document.getElementById("sign-form");
-      if (!form) return;
-      const result = document.getElementById("sign-result");
+      const forms = ["sign-form", "retract-form"].map((id) => document.getElementById(id)).filter((f) => f);
+      if (forms.length === 0) return;
       const csrf = document.querySelector('meta[name="review-csrf"]').content;
       const encoder = new TextEncoder();
       // PKCS #8 wrapping of a raw 32-byte Ed25519 private key (RFC 8410).
       const PKCS8 = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
 
-      function say(text, bad) {
-        result.textContent = text;
-        result.className = bad ? "refused" : "recorded";
-      }
       function concat(parts) {
         const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
         let at = 0;
@@ -58,11 +54,16 @@ enum DashboardAssets {
         return String(d.getUTCFullYear()).padStart(4, "0") + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate()) +
           "T" + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + ":" + two(d.getUTCSeconds()) + "Z";
       }
-      // SignOff.canonicalEncoding: a version line, then "name length\nvalue\n" per field.
+      // SignOff.canonicalEncoding: a version line, then "name length\nvalue\n" per field; a
+      // retraction's reason and an approval's change note follow the comment, each only when
+      // present (as 'review retract --reason' and 'review approve --change-note' sign them).
       function canonical(record) {
         const parts = [encoder.encode("review-signoff/1\n")];
-        for (const name of ["article", "blob", "sha256", "reviewer", "role", "decision", "timestamp", "comment"]) {
-          const value = encoder.encode(record[name]);
+        const names = ["article", "blob", "sha256", "reviewer", "role", "decision", "timestamp", "comment"];
+        if (record.reason !== undefined) names.push("reason");
+        if (record.changeNote !== undefined) names.push("change-note");
+        for (const name of names) {
+          const value = encoder.encode(record[name === "change-note" ? "changeNote" : name]);
           parts.push(encoder.encode(name + " " + value.length + "\n"), value, encoder.encode("\n"));
         }
         return concat(parts);
@@ -113,69 +114,121 @@ enum DashboardAssets {
           pkcs8.fill(0);
         }
       }
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        const button = form.querySelector("button[type=submit]");
-        button.disabled = true;
-        try {
-          // Sign only the text this page shows: if the article moved on since the page was
-          // loaded, say so and sign nothing (the server refuses such a record too).
-          const checked = await fetch(form.dataset.check, { credentials: "same-origin" });
-          if (checked.ok) {
-            const now = (await checked.json()).article;
-            if (now && now.revision !== form.dataset.blob) {
-              const stale = new Error("this page shows revision " + form.dataset.blob.slice(0, 7) + ", and the article is now at revision " +
-                now.revision.slice(0, 7) + ": it changed after you opened this page, so nothing was signed. ");
-              stale.stale = true;
-              throw stale;
-            }
-          }
-          const file = form.elements.key.files[0];
-          if (!file) throw new Error("choose your key file first");
-          const key = await importKey(file, form.elements.reviewer.value, form.elements.passphrase.value);
-          form.elements.key.value = "";
-          form.elements.passphrase.value = "";
-          const blob = form.dataset.blob;
-          const fetched = await fetch("/api/blobs/" + blob, { credentials: "same-origin" });
-          if (!fetched.ok) throw new Error("cannot read the revision (" + fetched.status + "): reload the page");
-          const bytes = new Uint8Array(await fetched.arrayBuffer());
-          const gitId = hex(await crypto.subtle.digest("SHA-1", concat([encoder.encode("blob " + bytes.length + "\0"), bytes])));
-          const sha256 = hex(await crypto.subtle.digest("SHA-256", bytes));
-          if (gitId !== blob || sha256 !== form.dataset.sha256) {
-            throw new Error("the revision's bytes do not match the revision shown: nothing was signed; reload the page");
-          }
-          const record = {
-            article: form.dataset.article, blob: blob, sha256: sha256,
+
+      for (const form of forms) setUp(form);
+
+      function setUp(form) {
+        const result = document.getElementById(form.dataset.result);
+        const preview = document.getElementById(form.id.replace("-form", "-preview"));
+        function say(text, bad) {
+          result.textContent = text;
+          result.className = bad ? "refused" : "recorded";
+        }
+        // The record the form describes, with the page's revision and digest; `sha256` and
+        // `timestamp` as given (the fetched bytes' digest and the signing moment when signing).
+        function record(sha256, signedAt) {
+          const decision = form.dataset.decision || form.querySelector("input[name=decision]:checked").value;
+          const out = {
+            article: form.dataset.article, blob: form.dataset.blob, sha256: sha256,
             reviewer: form.elements.reviewer.value, role: form.elements.role.value,
-            decision: form.querySelector("input[name=decision]:checked").value,
-            timestamp: timestamp(Math.floor(Date.now() / 1000)), comment: form.elements.comment.value,
+            decision: decision, timestamp: timestamp(signedAt), comment: form.elements.comment.value,
           };
-          record.signature = base64(await crypto.subtle.sign({ name: "Ed25519" }, key, canonical(record)));
-          const response = await fetch("/api/sign-offs", {
-            method: "POST", credentials: "same-origin",
-            headers: { "Content-Type": "application/json", "X-Review-CSRF": csrf },
-            body: JSON.stringify(record),
-          });
-          const answer = await response.json();
-          if (!response.ok) throw new Error(answer.error || ("refused (" + response.status + ")"));
-          say("Recorded " + answer.path + " in commit " + answer.commit.slice(0, 7) + "; the article is now " + answer.state + ". ", false);
-          const link = document.createElement("a");
-          link.href = form.dataset.after;
-          link.textContent = "Show the updated article";
-          result.appendChild(link);
-        } catch (error) {
-          say("Not recorded: " + error.message, true);
-          if (error.stale || /is now at revision/.test(error.message)) {
+          if (decision === "retract") out.reason = form.elements.reason.value;
+          const note = form.elements["change-note"];
+          if (note && note.value !== "") {
+            if (decision !== "approve") throw new Error("a change note goes with an approval only: clear it, or choose Approve");
+            out.changeNote = note.value;
+          }
+          return out;
+        }
+        // The exact bytes the browser will sign, as text (the timestamp: now; it is the moment
+        // the button is pressed when signing).
+        function show() {
+          if (!preview) return;
+          try {
+            preview.textContent = new TextDecoder().decode(canonical(record(form.dataset.sha256, Math.floor(Date.now() / 1000))));
+          } catch (error) {
+            preview.textContent = error.message;
+          }
+        }
+        form.addEventListener("input", show);
+        form.addEventListener("change", show);
+        show();
+
+        form.addEventListener("submit", async (event) => {
+          event.preventDefault();
+          const button = form.querySelector("button[type=submit]");
+          button.disabled = true;
+          try {
+            // Sign only the text this page shows: if the article (for a retraction: the revision
+            // readers see) moved on since the page was loaded, say so and sign nothing (the
+            // server refuses such a record too).
+            const checked = await fetch(form.dataset.check, { credentials: "same-origin" });
+            if (checked.ok) {
+              const answer = await checked.json();
+              const field = form.dataset.checkField;
+              const now = field ? answer[field] : (answer.article && answer.article.revision);
+              if (now && now !== form.dataset.blob) {
+                const stale = new Error("this page shows revision " + form.dataset.blob.slice(0, 7) + ", and the article is now at revision " +
+                  now.slice(0, 7) + ": it changed after you opened this page, so nothing was signed. ");
+                stale.stale = true;
+                throw stale;
+              }
+            }
+            if (form.dataset.decision === "retract" && form.elements.reason.value.trim() === "") {
+              throw new Error("give the reason: the withdrawn page shows it to readers");
+            }
+            const note = form.elements["change-note"];
+            const decision = form.dataset.decision || form.querySelector("input[name=decision]:checked").value;
+            if (note && note.dataset.required && decision === "approve" && note.value.trim() === "") {
+              throw new Error("this category requires a change note when the reviewed text changed: say what changed, for readers");
+            }
+            const unsigned = record(form.dataset.sha256, 0);
+            const file = form.elements.key.files[0];
+            if (!file) throw new Error("choose your key file first");
+            const key = await importKey(file, form.elements.reviewer.value, form.elements.passphrase.value);
+            form.elements.key.value = "";
+            form.elements.passphrase.value = "";
+            const blob = form.dataset.blob;
+            const fetched = await fetch("/api/blobs/" + blob, { credentials: "same-origin" });
+            if (!fetched.ok) throw new Error("cannot read the revision (" + fetched.status + "): reload the page");
+            const content = new Uint8Array(await fetched.arrayBuffer());
+            const gitId = hex(await crypto.subtle.digest("SHA-1", concat([encoder.encode("blob " + content.length + "\0"), content])));
+            const sha256 = hex(await crypto.subtle.digest("SHA-256", content));
+            if (gitId !== blob || sha256 !== form.dataset.sha256) {
+              throw new Error("the revision's bytes do not match the revision shown: nothing was signed; reload the page");
+            }
+            const signed = record(sha256, Math.floor(Date.now() / 1000));
+            if (signed.reviewer !== unsigned.reviewer) throw new Error("the form changed while signing: nothing was signed");
+            if (preview) preview.textContent = new TextDecoder().decode(canonical(signed));
+            signed.signature = base64(await crypto.subtle.sign({ name: "Ed25519" }, key, canonical(signed)));
+            const response = await fetch("/api/sign-offs", {
+              method: "POST", credentials: "same-origin",
+              headers: { "Content-Type": "application/json", "X-Review-CSRF": csrf },
+              body: JSON.stringify(signed),
+            });
+            const answer = await response.json();
+            if (!response.ok) throw new Error(answer.error || ("refused (" + response.status + ")"));
+            say("Recorded " + answer.path + " in commit " + answer.commit.slice(0, 7) + "; the article is now " + answer.state +
+              (signed.decision === "retract" ? ", retracted: the next 'review publish' takes the page down. " : ". "), false);
             const link = document.createElement("a");
             link.href = form.dataset.after;
-            link.textContent = "Reload the article to read the new text and its changes";
-            result.appendChild(document.createTextNode(" "));
+            link.textContent = "Show the updated article";
             result.appendChild(link);
+          } catch (error) {
+            say("Not recorded: " + error.message, true);
+            if (error.stale || /is now at revision/.test(error.message)) {
+              const link = document.createElement("a");
+              link.href = form.dataset.after;
+              link.textContent = "Reload the article to read the new text and its changes";
+              result.appendChild(document.createTextNode(" "));
+              result.appendChild(link);
+            }
+          } finally {
+            button.disabled = false;
           }
-        } finally {
-          button.disabled = false;
-        }
-      });
+        });
+      }
     })();
     """#
 
@@ -216,6 +269,7 @@ enum DashboardAssets {
     form.filter select, form.filter input { max-width: 100%; font: inherit; }
     button { font: inherit; padding: 0.4rem 1rem; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 4px; }
     .recorded { color: var(--good); }
+    pre.to-sign { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid var(--line); padding: 0.5rem; font-size: 0.85rem; margin: 0.25rem 0 0; }
     .refused { color: var(--bad); }
     pre.diff { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid var(--line); padding: 1rem; font-size: 0.95rem; }
     ins { background: #d7f5dd; color: #0a3d19; text-decoration: underline; }

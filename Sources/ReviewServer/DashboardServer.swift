@@ -433,10 +433,15 @@ struct Pages: Sendable {
         var decision: String
         var timestamp: String
         var comment: String
+        /// A retraction's public reason (signed after `comment`).
+        var reason: String?
+        /// An approval's public change note (signed after `comment`, and after `reason` were both there).
+        var changeNote: String?
         var signature: String
     }
 
-    /// `POST /api/sign-offs`: checks the browser's signed record as `approve` would and commits it.
+    /// `POST /api/sign-offs`: checks the browser's signed record as `approve` (or `retract`,
+    /// `approve --change-note`) would and commits it.
     func signOff(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body: ByteBuffer
         do {
@@ -447,10 +452,8 @@ struct Pages: Sendable {
         let record: SignOff
         do {
             let sent = try JSONDecoder().decode(SignedRecord.self, from: Data(body.readableBytesView))
-            guard let decision = SignOff.Decision(rawValue: sent.decision), decision != .retract else {
-                throw ReviewError("no decision '\(sent.decision)' here", remedy: sent.decision == SignOff.Decision.retract.rawValue
-                    ? "the dashboard does not sign retractions yet: run 'review retract ARTICLE --as ID --reason TEXT'"
-                    : "use approve or request-changes")
+            guard let decision = SignOff.Decision(rawValue: sent.decision) else {
+                throw ReviewError("no decision '\(sent.decision)' here", remedy: "use approve, request-changes or retract")
             }
             guard let timestamp = Timestamp.parse(sent.timestamp) else {
                 throw ReviewError("timestamp '\(sent.timestamp)' is not YYYY-MM-DDTHH:MM:SSZ")
@@ -458,8 +461,13 @@ struct Pages: Sendable {
             guard let signature = Data(base64Encoded: sent.signature), signature.count == 64 else {
                 throw ReviewError("the signature is not 64 bytes of base64", remedy: "sign the record again in the page")
             }
-            record = SignOff(article: GitPath(sent.article), blob: sent.blob, sha256: sent.sha256, reviewer: sent.reviewer, role: sent.role,
-                             decision: decision, timestamp: timestamp, comment: sent.comment, signature: Array(signature))
+            var signed = SignOff(article: GitPath(sent.article), blob: sent.blob, sha256: sent.sha256, reviewer: sent.reviewer, role: sent.role,
+                                 decision: decision, timestamp: timestamp, comment: sent.comment, signature: Array(signature))
+            // Exactly the fields that were signed: the writer refuses a record whose file would
+            // differ from them (a reason on an approval, say).
+            signed.reason = sent.reason
+            signed.changeNote = sent.changeNote
+            record = signed
         } catch let error as ReviewError {
             return Reply.error(.badRequest, error.description, json: true, frame: frame).response
         } catch {

@@ -262,7 +262,7 @@ public enum DashboardHTML {
         let facts = model.facts[status.path]
         let shown = String(status.revision.prefix(7))
         var main = "<h1>\(e(status.title ?? status.slug))</h1>\n<p><code class=\"path\">\(e(status.path))</code> \(stateTag(status.state)) \(freshnessTag(status.freshness))</p>\n"
-        if !frame.readOnly, facts != nil { main += "<p><a href=\"#sign\">Sign a decision on this revision</a></p>\n" }
+        if !frame.readOnly, facts != nil { main += "<p><a href=\"#sign\">Sign a decision on this revision</a> · <a href=\"#retract\">Withdraw the page (retract)</a></p>\n" }
         // The desk: what the form signs, as readers would see it, beside what changed since the
         // last full approval (issue 33: the preview showed the approved text while the form
         // signed the new one).
@@ -273,7 +273,12 @@ public enum DashboardHTML {
         main += "</section>\n<section class=\"changes\" aria-labelledby=\"changes\"><h2 id=\"changes\">Changes since the last full approval</h2>\n"
         main += change.map(changeText) ?? ""
         main += "<p><a href=\"\(e(articleHref(model, status, "/diff")))\">\(change == nil ? "Changes since the last approval" : "The changes on a page of their own")</a></p>\n</section>\n</div>\n"
-        if !frame.readOnly { main += signForm(model, status, frame: frame) }
+        if !frame.readOnly {
+            main += signForm(model, status, frame: frame)
+            if let facts, case let signers = model.signers(of: status), !signers.isEmpty {
+                main += retractForm(model, status, facts: facts, signers: signers)
+            }
+        }
         main += "<section aria-labelledby=\"facts\"><h2 id=\"facts\">State and dates</h2>\n<dl class=\"facts\">\n"
         main += "<dt>Revision</dt><dd><code>\(e(status.revision))</code></dd>\n"
         main += "<dt>Last updated</dt><dd>\(status.lastUpdated.map(time) ?? "unknown")</dd>\n"
@@ -386,7 +391,7 @@ public enum DashboardHTML {
         guard !signers.isEmpty else { return "<p>No reviewer holds a required role with a valid key today.</p>\n" }
         let shown = String(facts.blob.prefix(7))
         var out = "<section aria-labelledby=\"sign\"><h2 id=\"sign\">Sign a decision on revision <code>\(e(shown))</code></h2>\n"
-        out += "<form id=\"sign-form\" class=\"sign\" data-article=\"\(e(status.path))\" data-blob=\"\(e(facts.blob))\" data-sha256=\"\(e(facts.sha256))\" data-after=\"\(e(articleHref(model, status)))\" data-check=\"/api\(e(articleHref(model, status)))\">\n"
+        out += "<form id=\"sign-form\" class=\"sign\" data-result=\"sign-result\" data-article=\"\(e(status.path))\" data-blob=\"\(e(facts.blob))\" data-sha256=\"\(e(facts.sha256))\" data-after=\"\(e(articleHref(model, status)))\" data-check=\"/api\(e(articleHref(model, status)))\">\n"
         out += "<p>You sign revision <code>\(e(shown))</code>, the text this page shows (SHA-256 <code class=\"digest\">\(e(facts.sha256))</code>). "
             + "If the article changes after you opened this page, nothing is signed: reload to read the new text.</p>\n"
         out += "<p>Your browser signs the record with your key; the key never leaves this computer.</p>\n"
@@ -399,9 +404,56 @@ public enum DashboardHTML {
             + "<label><input type=\"radio\" name=\"decision\" value=\"approve\" checked/> Approve</label> "
             + "<label><input type=\"radio\" name=\"decision\" value=\"request-changes\"/> Request changes</label></fieldset>\n"
         out += "<label>Comment <textarea name=\"comment\" rows=\"3\"></textarea></label>\n"
-        out += "<label><span>Your key file (<code>~/.config/review/keys/ID.key</code>), or a key export (<code>review keygen ID --export FILE</code>)</span> <input type=\"file\" name=\"key\" required/></label>\n"
-        out += "<label><span>Passphrase (a key export only)</span> <input type=\"password\" name=\"passphrase\"/></label>\n"
+        // A public change note goes with an approval (`review approve --change-note`): readers see it under "What changed".
+        let category = status.category.flatMap { model.configuration.policy.categories[$0] }
+        let required = category.flatMap { WorkflowEngine.changeNoteRequired(facts, status, category: $0) }
+        out += "<label><span>Change note, with an approval (public: the page shows it under \"What changed\")"
+            + (required.map { "; <strong>required</strong>: the reviewed text changed since approved revision <code>\(e(String($0.prefix(7))))</code>" } ?? "")
+            + "</span> <textarea name=\"change-note\" rows=\"2\"\(required == nil ? "" : " data-required=\"true\"")></textarea></label>\n"
+        out += keyFields + toSign("sign")
         out += "<button type=\"submit\">Sign and record</button>\n<p id=\"sign-result\" role=\"status\" aria-live=\"polite\"></p>\n</form>\n</section>\n"
+        return out
+    }
+
+    /// The key file (or export) and passphrase fields of both forms.
+    static let keyFields = "<label><span>Your key file (<code>~/.config/review/keys/ID.key</code>), or a key export (<code>review keygen ID --export FILE</code>)</span> <input type=\"file\" name=\"key\" required/></label>\n"
+        + "<label><span>Passphrase (a key export only)</span> <input type=\"password\" name=\"passphrase\"/></label>\n"
+
+    /// Where the page shows the exact bytes the browser will sign (the script writes them as
+    /// the form is filled in; the timestamp is the moment the button is pressed).
+    static func toSign(_ id: String) -> String {
+        "<details class=\"to-sign\" open><summary>What your browser will sign</summary><pre id=\"\(id)-preview\" class=\"to-sign\">"
+            + "The record's fields, as 'review-signoff/1' encodes them (shown here when scripts run).</pre></details>\n"
+    }
+
+    /// The retraction form (`review retract` in the page): a reviewer holding a role the
+    /// article's category requires signs a retraction of the revision readers see, with a
+    /// public reason. The browser signs; the server checks it as `retract` would and commits it.
+    static func retractForm(_ model: DashboardModel, _ status: ArticleStatus, facts: ArticleFacts, signers: [Reviewer]) -> String {
+        let target = facts.retractionTarget
+        let shown = String(target.blob.prefix(7))
+        let readersSee = facts.publishedBlob == target.blob
+        var out = "<section aria-labelledby=\"retract\"><h2 id=\"retract\">Withdraw the page: sign a retraction of revision <code>\(e(shown))</code></h2>\n"
+        if let r = status.retraction {
+            out += "<p class=\"warning\">A retraction already stands: \(time(r.date)) by \(e(r.reviewerName ?? r.reviewer)) (\(e(r.role))): \(e(r.reason)).</p>\n"
+        }
+        out += "<form id=\"retract-form\" class=\"sign\" data-decision=\"retract\" data-result=\"retract-result\" data-article=\"\(e(status.path))\" data-blob=\"\(e(target.blob))\" data-sha256=\"\(e(target.sha256))\" data-after=\"\(e(articleHref(model, status)))\" data-check=\"/api\(e(articleHref(model, status)))\" data-check-field=\"retractionRevision\">\n"
+        out += "<p>A retraction takes the page down at the next <code>review publish</code>, whatever its approvals, and leaves a page saying it was withdrawn, when, by whom and why. "
+            + "It stands until every required role approves a later revision whose text differs.</p>\n"
+        out += "<p>You retract revision <code>\(e(shown))</code>, "
+            + (readersSee ? (target.blob == facts.blob ? "the text readers see now on <code>published</code> (this page's revision)"
+                                                        : "<a href=\"\(e(previewHref(model, status, revision: target.blob)))\">the text readers see now</a> on <code>published</code> (not this page's newer revision)")
+                          : "the current revision (the article is not published)")
+            + " (SHA-256 <code class=\"digest\">\(e(target.sha256))</code>).</p>\n"
+        out += "<label>Reviewer <select name=\"reviewer\" required>"
+        for r in signers { out += "<option value=\"\(e(r.id))\">\(e(r.name)) (\(e(r.id)))</option>" }
+        out += "</select></label>\n<label>Role (one the category requires) <select name=\"role\" required>"
+        for role in model.requiredRoles(of: status) { out += "<option value=\"\(e(role))\">\(e(role))</option>" }
+        out += "</select></label>\n"
+        out += "<label><span>Reason (public: the withdrawn page shows it)</span> <textarea name=\"reason\" rows=\"2\" required></textarea></label>\n"
+        out += "<label><span>Comment (kept with the record, not shown to readers)</span> <textarea name=\"comment\" rows=\"2\"></textarea></label>\n"
+        out += keyFields + toSign("retract")
+        out += "<button type=\"submit\">Sign the retraction</button>\n<p id=\"retract-result\" role=\"status\" aria-live=\"polite\"></p>\n</form>\n</section>\n"
         return out
     }
 

@@ -63,6 +63,7 @@ public enum DashboardJSON {
                 ("decision", .string(s.decision.rawValue)), ("timestamp", .string(Timestamp.format(s.timestamp))),
                 ("revision", .string(s.blob)), ("comment", .string(s.comment)), ("commit", .string(record.addedBy)),
                 ("counts", .bool(problems[record.path] == nil)), ("problem", .string(problems[record.path]?.message)),
+                ("reason", .string(s.reason)), ("changeNote", .string(s.changeNote)),
             ])
         }
         return JSONValue.object(header(model) + [
@@ -76,6 +77,13 @@ public enum DashboardJSON {
             ("heldBack", .string(facts.flatMap { SitePreview.publication($0, status, configuration: model.configuration).heldBack })),
             ("signers", .array(model.signers(of: status).map { .string($0.id) })),
             ("requiredRoles", .array(model.requiredRoles(of: status).map { .string($0) })),
+            // The revision a retraction signed now names (the one readers see), and whether an
+            // approval now needs a change note (the category requires one and the text changed).
+            ("retractionRevision", .string(facts?.retractionTarget.blob)),
+            ("changeNoteRequired", .bool(facts.map { facts in
+                status.category.flatMap { model.configuration.policy.categories[$0] }
+                    .flatMap { WorkflowEngine.changeNoteRequired(facts, status, category: $0) } != nil
+            } ?? false)),
         ]).rendered
     }
 

@@ -23,8 +23,9 @@ struct DecisionLedger {
     /// that (last) completed it, oldest completion first.
     private var complete: [(sequence: Int, key: String)] = []
     /// Counted retractions, in history order, each with the number of decisions counted
-    /// before it (a completion with a higher sequence came after it).
-    private(set) var retractions: [(sequence: Int, decision: SignOff)] = []
+    /// before it (a completion with a higher sequence came after it) and the commits that
+    /// introduced it.
+    private(set) var retractions: [(sequence: Int, introductions: [Int], decision: SignOff)] = []
 
     init(required: [String], revisions: RevisionClasses, ancestry: CommitAncestry = .line) {
         self.required = required
@@ -43,7 +44,7 @@ struct DecisionLedger {
         // A retraction takes the article down; it approves nothing and requests nothing, so it
         // touches no role's decisions (``standingRetraction``).
         if decision.decision == .retract {
-            retractions.append((counted.count, decision))
+            retractions.append((counted.count, introductions, decision))
             return
         }
         counted.append(decision)
@@ -69,14 +70,32 @@ struct DecisionLedger {
         }
     }
 
-    /// The newest retraction no later full approval lifted: it is lifted only when every
-    /// required role approved, after it in history, a revision whose class differs from the
-    /// one it names. Re-approving the retracted text (or text equal to it up to unreviewed
-    /// fields) never lifts it: a retraction is a clinician's "this is dangerous".
-    func standingRetraction() -> SignOff? {
-        for (sequence, retraction) in retractions.reversed() {
+    /// The newest retraction no later full approval lifted. It is lifted only when every
+    /// required role approved, on top of it (each approval's commits descend from the
+    /// retraction's on every path, as a decision supersedes another), a revision that came
+    /// after the retracted one (`isAfter`) and whose class differs from it. Re-approving the
+    /// retracted text (or text equal to it up to unreviewed fields), or an older text, never
+    /// lifts it: a retraction is a clinician's "this is dangerous". An approval made side by
+    /// side with the retraction on another branch does not lift it either, whichever way the
+    /// branches are merged: its reviewers had not seen the retraction.
+    ///
+    /// - Parameter isAfter: whether a revision (blob) came after the retracted one (blob) in
+    ///   the article's history.
+    func standingRetraction(isAfter: (String, String) -> Bool) -> SignOff? {
+        for (sequence, introductions, retraction) in retractions.reversed() {
             let retracted = revisions.key(retraction.blob)
-            if !complete.contains(where: { $0.sequence > sequence && $0.key != retracted }) { return retraction }
+            let lifted = complete.contains { entry in
+                guard entry.sequence > sequence, entry.key != retracted else { return false }
+                let members = Set(counted.lazy.filter { self.revisions.key($0.blob) == entry.key }.map(\.blob))
+                guard members.contains(where: { isAfter($0, retraction.blob) }) else { return false }
+                return required.allSatisfy { role in
+                    heads[entry.key]?[role]?.contains { head in
+                        head.decision.decision == .approve
+                            && head.introductions.allSatisfy { mine in introductions.contains { ancestry.isAncestor($0, of: mine) } }
+                    } ?? false
+                }
+            }
+            if !lifted { return retraction }
         }
         return nil
     }

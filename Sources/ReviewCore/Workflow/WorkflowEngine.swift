@@ -61,7 +61,16 @@ public enum WorkflowEngine {
             freshness = .fresh
         }
 
-        let retraction = ledger.standingRetraction().map { record in
+        // Which revision came after which: the newest change that produced each blob (changes
+        // are newest first). The current revision is the newest of all; a revision whose
+        // place in history is unknown comes after nothing (the retraction stands).
+        var newest: [String: Int] = [:]
+        for (i, change) in facts.changes.enumerated() { if let blob = change.blobAfter, newest[blob] == nil { newest[blob] = i } }
+        let retraction = ledger.standingRetraction(isAfter: { approved, retracted in
+            if revisions.isCurrent(approved) { return true }
+            guard let at = newest[approved], let other = newest[retracted] else { return false }
+            return at < other
+        }).map { record in
             let reviewer = configuration.reviewer(record.reviewer)
             return Retraction(reviewer: record.reviewer, role: record.role, date: record.day, revision: record.blob,
                               reason: record.reason ?? "", reviewerName: reviewer?.name, credentials: reviewer?.credentials)
@@ -101,6 +110,16 @@ public enum WorkflowEngine {
     /// One finding for each of the article's records that does not count (for `review verify`).
     public static func recordFindings(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [Finding] {
         verify(facts, configuration).1 + facts.recordFindings
+    }
+
+    /// Whether an approval of the current revision must carry a change note: the category says
+    /// `change-note: required` and the reviewed text changed since the last approved revision
+    /// (the first approval needs none). Returns that approved revision, or `nil`. `review
+    /// approve` refuses without a note then, and the dashboard's form says so.
+    public static func changeNoteRequired(_ facts: ArticleFacts, _ status: ArticleStatus, category: Policy.Category) -> String? {
+        guard category.requiresChangeNote, let approved = status.lastApprovedRevision, approved != facts.blob,
+              status.state != .approved, status.state != .published else { return nil }
+        return approved
     }
 
     /// What would stop a new record from counting (checked before it is written), or `nil`.

@@ -122,6 +122,16 @@ public struct ArticleFacts: Sendable {
 
     public var lastChange: ChangeFact? { changes.first }
 
+    /// The revision a retraction signed now names: the one readers see, that is the published
+    /// one when the published ref carries another revision whose bytes are known here, else the
+    /// current one. `review retract` and the dashboard's retraction form both sign this one.
+    public var retractionTarget: (blob: String, sha256: String) {
+        if let published = publishedBlob, published != blob, let known = revisions[published]?.sha256, !known.isEmpty {
+            return (published, known)
+        }
+        return (blob, sha256)
+    }
+
     /// The newest change readers can see (``ArticleParser/readerText(_:mapping:)`` differs from
     /// the revision before it), as far as the loader looked: for ``LastUpdatedNotBumpedRule``.
     public var textChange: TextChange = .notLookedFor

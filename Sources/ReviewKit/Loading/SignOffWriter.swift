@@ -202,24 +202,18 @@ public enum SignOffWriter {
                               remedy: "fix it first, or use request-changes")
         }
         if request.decision == .approve, request.changeNote?.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) ?? true,
-           let category = facts.article.category.flatMap({ configuration.policy.categories[$0] }), category.requiresChangeNote {
+           let category = facts.article.category.flatMap({ configuration.policy.categories[$0] }),
+           let approved = WorkflowEngine.changeNoteRequired(facts, WorkflowEngine.evaluate(facts, configuration), category: category) {
             // The reviewed text changed since the last approved revision: readers are told what.
-            let status = WorkflowEngine.evaluate(facts, configuration)
-            if let approved = status.lastApprovedRevision, approved != facts.blob, status.state != .approved, status.state != .published {
-                throw ReviewError(file: Policy.path, "category '\(category.name)' requires a change note when the reviewed text changed (change-note: required), and it changed since revision \(approved.prefix(7))",
-                                  remedy: "approve with --change-note \"what changed, for readers\"")
-            }
+            throw ReviewError(file: Policy.path, "category '\(category.name)' requires a change note when the reviewed text changed (change-note: required), and it changed since revision \(approved.prefix(7))",
+                              remedy: "approve with --change-note \"what changed, for readers\"")
         }
         if request.decision == .requestChanges, request.comment.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) {
             throw ReviewError("request-changes needs a --comment saying what to change")
         }
         // A retraction names the revision readers see: the published one (when its bytes are
         // known here), else the current one.
-        var (blob, sha256) = (facts.blob, facts.sha256)
-        if request.decision == .retract, let published = facts.publishedBlob, published != facts.blob,
-           let known = facts.revisions[published]?.sha256, !known.isEmpty {
-            (blob, sha256) = (published, known)
-        }
+        let (blob, sha256) = request.decision == .retract ? facts.retractionTarget : (facts.blob, facts.sha256)
         var signOff = SignOff(article: facts.article.path, blob: blob, sha256: sha256, reviewer: reviewer.id,
                               role: request.role, decision: request.decision, timestamp: request.timestamp, comment: request.comment)
         signOff.reason = request.decision == .retract ? request.reason : nil
@@ -265,6 +259,19 @@ extension SignOffWriter {
             throw ReviewError(file: Reviewer.path, line: reviewer.line,
                               "the signature does not verify with the public key \(Reviewer.path) lists for '\(reviewer.id)'",
                               remedy: "sign with \(reviewer.id)'s own key file (the one 'review keygen \(reviewer.id)' made)")
+        }
+        // The record written is exactly the one signed: a field the decision cannot carry (a
+        // reason on an approval, a change note on anything but an approval, an empty one) or one
+        // left out (a retraction's role) would be written otherwise, and never verify.
+        guard submitted.canonicalEncoding == current.canonicalEncoding else {
+            let fields: [(String, String?, String?)] = [
+                ("role", submitted.role, current.role), ("reason", submitted.reason, current.reason),
+                ("change-note", submitted.changeNote, current.changeNote),
+            ]
+            let differ = fields.filter { $0.1 != $0.2 }.map { "\($0.0) (signed \($0.1.map { "'\($0)'" } ?? "none"), recorded \($0.2.map { "'\($0)'" } ?? "none"))" }
+            throw ReviewError(file: current.article,
+                              "the signed record is not the record a \(current.decision.rawValue) writes: \(differ.isEmpty ? "its fields differ" : differ.joined(separator: ", "))",
+                              remedy: "sign a reason only with a retraction and a non-empty change note only with an approval, and name the role")
         }
         let drift = submitted.timestamp - now
         guard abs(drift) <= submissionWindow else {
