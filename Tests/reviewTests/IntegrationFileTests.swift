@@ -104,6 +104,48 @@ import TestSupport
         #expect(wrong.status == 1 && wrong.stdout.contains("trust-root-mismatch"), "\(wrong.stdout)")
     }
 
+    /// docs/ci.md's GitLab job, run as GitLab runs it on a merge request (issue 35, item 3): its
+    /// script is Scripts/ci-check, which fetches the target branch into the clone, checks only what
+    /// the request touches, and writes the reports the job's artifacts name into the project
+    /// directory; on the default branch (no target) it checks every article.
+    @Test func theGitLabJobInTheDocsRunsOnAMergeRequest() throws {
+        let docs = try String(contentsOfFile: Self.root + "/docs/ci.md", encoding: .utf8)
+        let section = try #require(docs.components(separatedBy: "## GitLab CI").dropFirst().first)
+        let job = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        #expect(job.contains("GIT_DEPTH: \"0\"") && job.contains("Scripts/ci-check"), "\(job)")
+        let artifacts = ["review-junit.xml", "gl-code-quality.json", "review.sarif"]
+        for file in artifacts { #expect(job.contains(file), "the job keeps \(file)") }
+
+        let content = try ContentRepository(articles: ["pml": .neurology, "easy": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        let base = try content.repository.headCommit()
+        // The merge request's branch holds one edit; main stays at the base.
+        try content.edit("pml", lastUpdated: "2026-04-08", body: "Changed in the merge request.")
+        try Git.run(["branch", "feature", "main"], in: content.path)
+        try Git.run(["update-ref", "refs/heads/main", base.hex], in: content.path)
+        try Git.run(["checkout", "-q", "-f", "feature"], in: content.path)
+        // The runner's clone: the merge request's branch only, full depth (GIT_DEPTH "0").
+        let runner = TemporaryDirectory()
+        let project = runner.path + "/project"
+        try Git.run(["clone", "-q", "--single-branch", "--branch", "feature", content.path, project], in: runner.path)
+        let gitlab = ["CI": "true", "GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event",
+                      "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_DEFAULT_BRANCH": "main"]
+        let request = try ciCheck(in: project, environment: gitlab)
+        #expect(request.status == 0, "\(request.stderr)")
+        #expect(request.stderr.contains("checking what \(base.short)..") && request.stderr.contains("base refs/remotes/origin/main"), "\(request.stderr)")
+        for file in artifacts { #expect(FileManager.default.fileExists(atPath: project + "/" + file), "\(file) where the artifacts look") }
+        let junit = try String(contentsOfFile: project + "/review-junit.xml", encoding: .utf8)
+        #expect(junit.contains("Articles/pml.md") && !junit.contains("Articles/easy.md"), "only the touched article: \(junit)")
+        let quality = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: project + "/gl-code-quality.json")))
+        #expect(quality is [Any])
+        // The default branch's pipeline: no target branch, every article.
+        let everything = TemporaryDirectory()
+        try Git.run(["clone", "-q", "--branch", "main", content.path, everything.path + "/project"], in: everything.path)
+        let branch = try ciCheck(in: everything.path + "/project", environment: ["CI": "true", "GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "push"])
+        #expect(branch.status == 0 && branch.stderr.contains("checking every article"), "\(branch.stderr)")
+        let all = try String(contentsOfFile: everything.path + "/project/review-junit.xml", encoding: .utf8)
+        #expect(all.contains("Articles/pml.md") && all.contains("Articles/easy.md"), "\(all)")
+    }
+
     @Test func theActionRunsTheSameScript() throws {
         let action = try String(contentsOfFile: Self.root + "/action.yml", encoding: .utf8)
         #expect(action.contains("\"$GITHUB_ACTION_PATH/Scripts/ci-check\"") && action.contains("Scripts/package"))
