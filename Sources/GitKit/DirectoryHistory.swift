@@ -65,8 +65,16 @@ extension HistoryEngine {
         if wholeTree { return try sharedIndex(in: repository, database: database, at: revision) }
         var scope = String(directory.split(separator: "/").first ?? "")
         if watching.contains(where: { !$0.hasPrefix(scope + "/") }) { scope = "" }
-        var scoped = HistoryIndex(directory: scope, shallow: repository.shallowBoundary())
+        // Built once per engine and directory (the whole-tree index is absent here, so the
+        // engine holds no other repository's index).
+        let shallow = repository.shallowBoundary()
+        if loaded.gitDirectory != repository.gitDirectory {
+            loaded.gitDirectory = repository.gitDirectory
+            loaded.scoped = [:]
+        }
+        var scoped = loaded.scoped[scope].flatMap { $0.shallow == shallow ? $0 : nil } ?? HistoryIndex(directory: scope, shallow: shallow)
         _ = try scoped.extend(to: revision, database: database, progress: progress)
+        loaded.scoped[scope] = scoped
         return scoped
     }
 

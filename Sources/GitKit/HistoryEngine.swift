@@ -39,6 +39,9 @@ public struct HistoryEngine {
     final class LoadedIndex {
         var gitDirectory: String?
         var index: HistoryIndex?
+        /// In-memory indexes of one top directory (a partial run's, never saved), by directory:
+        /// the record log and the disclaimers' wordings both read `Reviews`, from one walk.
+        var scoped: [String: HistoryIndex] = [:]
     }
 
     /// What pass 2 needs, from either a fresh comparison or the persistent index.

@@ -56,11 +56,35 @@ struct RawCommit: Sendable {
             }
         }
         // Trailers follow the summary line.
-        let coAuthors = lineStart < bytes.count ? CoAuthors.emails(in: Array(bytes[lineStart...])[...]) : []
+        let coAuthors = lineStart < bytes.count && CoAuthors.mayHaveTrailer(bytes[lineStart...])
+            ? CoAuthors.emails(in: Array(bytes[lineStart...])[...]) : []
         guard let tree else { throw .corruptObject(id, "commit has no tree") }
         let unknown = Signature(name: "", email: "", time: 0)
         return RawCommit(tree: tree, parents: parents, author: author ?? committer ?? unknown,
                          committer: committer ?? author ?? unknown, summary: summary, coAuthors: coAuthors)
+    }
+
+    /// What `T(String(decoding: bytes, as: UTF8.self))` gives: an optional sign and at least one
+    /// digit, `nil` on anything else or on overflow.
+    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ bytes: Slice<UnsafeRawBufferPointer>) -> T? {
+        var i = bytes.startIndex
+        var negative = false
+        if i < bytes.endIndex, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < bytes.endIndex else { return nil }
+        var value: T = 0
+        while i < bytes.endIndex {
+            guard bytes[i] >= 0x30, bytes[i] <= 0x39 else { return nil }
+            let digit = T(bytes[i] - 0x30)
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !o1, !o2 else { return nil }
+            value = next
+            i += 1
+        }
+        return value
     }
 
     /// `Name <email> 1700000000 +0200`; `nil` when it does not have that shape.
@@ -70,11 +94,22 @@ struct RawCommit: Sendable {
         while nameEnd > text.startIndex, text[nameEnd - 1] == 0x20 { nameEnd -= 1 }
         let name = String(decoding: text[text.startIndex..<nameEnd], as: UTF8.self)
         let email = String(decoding: text[(open + 1)..<close], as: UTF8.self)
-        let rest = String(decoding: text[(close + 1)...], as: UTF8.self).split(separator: " ")
-        guard let time = rest.first.flatMap({ Int64($0) }) else { return Signature(name: name, email: email, time: 0) }
+        // ` 1700000000 +0200`, read from the bytes as `String.split(separator: " ")` and the
+        // integer initialisers would read them (a sign, digits, nil on overflow), without them.
+        var i = close + 1
+        func token() -> Range<Int>? {
+            while i < text.endIndex, text[i] == 0x20 { i += 1 }
+            let start = i
+            while i < text.endIndex, text[i] != 0x20 { i += 1 }
+            return start < i ? start..<i : nil
+        }
+        guard let first = token(), let time = Self.integer(Int64.self, text[first]) else {
+            return Signature(name: name, email: email, time: 0)
+        }
         var offset: Int32 = 0
-        if rest.count > 1, let zone = Int32(rest[1].dropFirst()), rest[1].count == 5 {
-            offset = (zone / 100 * 60 + zone % 100) * (rest[1].hasPrefix("-") ? -1 : 1)
+        if let zoneToken = token(), zoneToken.count == 5,
+           let zone = Self.integer(Int32.self, text[(zoneToken.lowerBound + 1)..<zoneToken.upperBound]) {
+            offset = (zone / 100 * 60 + zone % 100) * (text[zoneToken.lowerBound] == UInt8(ascii: "-") ? -1 : 1)
         }
         // Held to the valid ranges, as libgit2's are (``Signature``): no later arithmetic on a
         // hostile date may overflow.

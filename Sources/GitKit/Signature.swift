@@ -89,6 +89,22 @@ extension Repository {
 
 /// `Co-authored-by: Name <email>` trailers (GitHub's and GitLab's way of naming further authors).
 public enum CoAuthors {
+    /// Whether `message` may hold a `Co-authored-by:` line (a colon after those letters, in any
+    /// case): most messages have none, and are then not copied and split.
+    static func mayHaveTrailer(_ message: Slice<UnsafeRawBufferPointer>) -> Bool {
+        let key = Array("co-authored-by".utf8)
+        var i = message.startIndex + key.count
+        while i < message.endIndex {
+            if message[i] == UInt8(ascii: ":") {
+                var k = 0
+                while k < key.count, message[i - key.count + k] | 0x20 == key[k] { k += 1 }
+                if k == key.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// The addresses of every `Co-authored-by:` line in a commit message (matched without
     /// regard to case, as GitHub does), lowercased, in order, without repeats.
     public static func emails(in message: ArraySlice<UInt8>) -> [String] {

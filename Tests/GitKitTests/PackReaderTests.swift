@@ -162,6 +162,35 @@ import TestSupport
         FormatFuzzing.commit(Array(text.utf8))
     }
 
+    /// The commit parser reads dates from the bytes as Swift's integer initialisers read a
+    /// string (it did, through `String` and `split`): the same answer for every token.
+    @Test func datesAreReadAsTheIntegerInitialisersReadThem() {
+        let alphabet = Array("0123456789+- x".utf8)
+        var generator = SystemRandomNumberGenerator()
+        var tokens = ["9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "+5", "-", "+",
+                      "", "007", "1-2", "2147483647", "2147483648", "-2147483648", "+0200", "-0930"]
+        for _ in 0..<2000 {
+            tokens.append(String(decoding: (0..<Int.random(in: 0...21, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self))
+        }
+        for token in tokens {
+            Array(token.utf8).withUnsafeBytes { bytes in
+                #expect(RawCommit.integer(Int64.self, bytes[...]) == Int64(token), "\(token)")
+                #expect(RawCommit.integer(Int32.self, bytes[...]) == Int32(token), "\(token)")
+            }
+        }
+        // And whole signatures: time and zone as before, a message's co-authors found or not.
+        let tree = String(repeating: "0", count: 40)
+        for (line, time, offset) in [("A <a@x> 1700000000 +0200", Int64(1_700_000_000), Int32(120)), ("A <a@x>   1700000000   -0130", 1_700_000_000, -90),
+                                     ("A <a@x> 17x 0200", 0, 0), ("A <a@x> 1700000000 x0200", 1_700_000_000, 120), ("A <a@x> 5", 5, 0)] {
+            let text = "tree \(tree)\nauthor \(line)\ncommitter \(line)\n\nm\n\nCo-Authored-By: B <B@Y>\n"
+            let commit = try? Array(text.utf8).withUnsafeBytes { try RawCommit.parse($0, id: ObjectID(hex: tree)!) }
+            #expect(commit?.author.time == time && commit?.author.offsetMinutes == offset, "\(line)")
+            #expect(commit?.coAuthors == ["b@y"])
+        }
+        let plain = "tree \(tree)\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nFix: co-authored by nobody\n"
+        #expect((try? Array(plain.utf8).withUnsafeBytes { try RawCommit.parse($0, id: ObjectID(hex: tree)!) })?.coAuthors == [])
+    }
+
     @Test func malformedDeltasAreRefused() {
         let base = Array("hello world".utf8)
         // source size 11, target size 5, copy offset 0 size 5
