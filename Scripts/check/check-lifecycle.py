@@ -3,62 +3,26 @@
 embargoed page is in no page of the site published before its day (index, links, text) and is
 there after; the withdrawn page says it was withdrawn, when and why; the updated page shows
 "What changed"; and feed.xml is a valid Atom feed (RFC 4287: the required elements, RFC 3339
-dates, one id per entry) listing the withdrawal and the update.
+dates, one id per entry: Scripts/check/atom.py) listing the withdrawal and the update.
 
 Usage: Scripts/check/check-lifecycle.py BEFORE_SITE AFTER_SITE TODAY [SCREENSHOT_DIR]
 """
 import os
-import re
 import sys
-import xml.etree.ElementTree as ET
 
 from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 
+from atom import validate_atom
 from chromium import chromium
 
 before, after, today = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3])
 shots = sys.argv[4] if len(sys.argv) > 4 else None
 failures = []
-ATOM = "{http://www.w3.org/2005/Atom}"
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def fail(message):
     failures.append(message)
-
-
-def validate_atom(path, label):
-    """RFC 4287's rules that a validator checks: root atom:feed; feed id, title, updated; an
-    author on the feed or on every entry; each entry with id, title, updated and a link or
-    content; dates in RFC 3339; ids unique. Returns the entries as (title, summary)."""
-    try:
-        feed = ET.parse(path).getroot()
-    except ET.ParseError as error:
-        fail(f"{label}: feed.xml is not well-formed XML: {error}")
-        return []
-    if feed.tag != ATOM + "feed":
-        fail(f"{label}: feed.xml's root is {feed.tag}, not atom:feed")
-    for name in ("id", "title", "updated"):
-        if len(feed.findall(ATOM + name)) != 1:
-            fail(f"{label}: the feed needs exactly one {name}")
-    entries = feed.findall(ATOM + "entry")
-    ids = set()
-    for entry in entries:
-        for name in ("id", "title", "updated"):
-            if len(entry.findall(ATOM + name)) != 1:
-                fail(f"{label}: an entry needs exactly one {name}")
-        if entry.find(ATOM + "link") is None and entry.find(ATOM + "content") is None:
-            fail(f"{label}: an entry has neither link nor content")
-        if feed.find(ATOM + "author") is None and entry.find(ATOM + "author") is None:
-            fail(f"{label}: an entry has no author and the feed names none")
-        ids.add(entry.findtext(ATOM + "id"))
-    for element in feed.iter():
-        if element.tag in (ATOM + "updated", ATOM + "published") and not RFC3339.match(element.text or ""):
-            fail(f"{label}: {element.text!r} is not an RFC 3339 date")
-    if len(ids) != len(entries):
-        fail(f"{label}: entry ids repeat")
-    return [(e.findtext(ATOM + "title"), e.findtext(ATOM + "summary")) for e in entries]
 
 
 driver = chromium(after + ".chrome")
@@ -77,7 +41,7 @@ try:
             links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a[href]")]
             if "Flu vaccine" in text or any("flu-vaccine" in (href or "") for href in links):
                 fail(f"before: {name} reveals the embargoed page")
-    if any("Flu" in (title or "") for title, _ in validate_atom(f"{before}/feed.xml", "before")):
+    if any("Flu" in (title or "") for title, _ in validate_atom(f"{before}/feed.xml", "before", fail)):
         fail("before: the feed lists the embargoed page")
 
     # On its day it is there, in the index and the feed.
@@ -121,7 +85,7 @@ try:
             if violation["impact"] in ("serious", "critical"):
                 fail(f"after: {page}: axe {violation['impact']}: {violation['id']}: {violation['help']}")
 
-    entries = validate_atom(f"{after}/feed.xml", "after")
+    entries = validate_atom(f"{after}/feed.xml", "after", fail)
     titles = [title for title, _ in entries]
     for expected in ("Withdrawn: Ibuprofen", "Updated: Iron deficiency", "New: Flu vaccine 2027"):
         if expected not in titles:
