@@ -391,6 +391,32 @@ private struct SnapshotLoader {
                 out[i] = (entry.answer, brought.map { TextChangeArrival(change: $0, dateSetBy: entry.dateSetBy, dateArrival: entry.dateSetBy == nil ? nil : $0) })
             }
         }
+        var views: [String: (text: String, lastUpdated: String?)?] = [:]
+        func view(_ blob: String?) throws -> (text: String, lastUpdated: String?)? {
+            guard let blob, let id = ObjectID(hex: blob) else { return nil }
+            if let known = views[blob] { return known }
+            let found = ArticleParser.readerView(try repository.blob(id), mapping: mapping)
+            views[blob] = found
+            return found
+        }
+        // The cheap answer first: a last change made on the main line itself (not a merge, not
+        // ignored, not a rename) that altered the text readers see, against its parent, is the
+        // answer, and is all that arrived with it; no history needs to be followed. This is the
+        // usual pull request (pages edited, the date left): `check --changed-since` would
+        // otherwise walk the whole history for it.
+        for i in candidates where out[i] == nil && tracking[files[i].path] == nil && !shallow {
+            guard let commit = files[i].commit, commit.parents.count == 1, !files[i].onlyMoved, !ignored.contains(commit.id.hex),
+                  mainLine.arrival(of: commit.id) == commit.id, let last = placed[i].changes.first, last.commit == commit.id.hex,
+                  let before = try? repository.entry(at: files[i].path, inCommit: commit.parents[0]),
+                  before.kind == .blob || before.kind == .executable,
+                  let now = try view(files[i].blob.hex), let then = try view(before.id.hex), now.text != then.text else { continue }
+            let setter = now.lastUpdated != then.lastUpdated ? last.commit : nil
+            let arrived = TextChangeArrival(change: last.commit, dateSetBy: setter, dateArrival: setter)
+            out[i] = (.change(last), arrived)
+            if let key = keys[i] {
+                store?.insert(TextChangeCodec.Entry(key: key.material, answer: .change(last), arrival: last.commit, dateSetBy: setter), for: key.id)
+            }
+        }
         let searched = candidates.filter { out[$0] == nil }
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
         var histories: [GitPath: [ChangeFact]] = [:]
@@ -407,14 +433,6 @@ private struct SnapshotLoader {
                 for step in steps where step.commit.parents.count > 1 { merges.insert(step.commit.id.hex) }
                 histories[files[i].path] = steps.map { Self.changeFact($0.commit, blob: $0.blob) }
             }
-        }
-        var views: [String: (text: String, lastUpdated: String?)?] = [:]
-        func view(_ blob: String?) throws -> (text: String, lastUpdated: String?)? {
-            guard let blob, let id = ObjectID(hex: blob) else { return nil }
-            if let known = views[blob] { return known }
-            let found = ArticleParser.readerView(try repository.blob(id), mapping: mapping)
-            views[blob] = found
-            return found
         }
         for i in searched {
             // The whole history, ignored revisions included (they are what the next change is
