@@ -697,4 +697,78 @@ import TestSupport
         _ = try content.session().publishing.renderSite(to: site.path + "/site")
         #expect(try String(contentsOfFile: site.path + "/site/style.css", encoding: .utf8) == "body { color: navy; }\n")
     }
+
+    // MARK: Configuration changes made on a branch and merged (found by the sample's reroot)
+
+    /// A configuration change signed on a branch counts once the branch is merged with a merge
+    /// commit (GitHub's default) while main moved on, as it does when merged fast-forward.
+    @Test func aChangeSignedOnABranchCountsAfterAMergeCommit() throws {
+        let content = try governed()
+        let base = try content.repository.headCommit()
+        try content.builder.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                    + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))],
+                                   on: "refs/heads/config", parents: [base], time: ContentRepository.time("2026-04-08"))
+        try Git.run(["checkout", "-q", "config"], in: content.path)
+        _ = try content.sign(as: 1, on: "2026-04-08")
+        _ = try content.sign(as: 2, on: "2026-04-08")
+        #expect(try content.session().governance.status().current?.version == 2)
+        // A second change on the same branch: version 3.
+        try content.builder.commit("policy", [.write(Policy.path, ContentRepository.policy + "# on the branch\n")],
+                                   on: "refs/heads/config", time: ContentRepository.time("2026-04-08"))
+        _ = try content.sign(as: 2, on: "2026-04-08")
+        _ = try content.sign(as: 3, on: "2026-04-08")
+        #expect(try content.session().governance.status().current?.version == 3)
+        try Git.run(["checkout", "-q", "main"], in: content.path)
+        try content.commit("unrelated", [.write("Articles/other.md", "---\ntitle: Other\nlast-updated: 2026-04-08\ncategory: neurology\n---\n\nText.\n")], on: "2026-04-09")
+        try content.builder.checkoutHead()
+        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "merge", "-q", "--no-ff", "--no-edit", "config"], in: content.path)
+        let status = try content.session(trustRoot: ContentRepository.root().fingerprint).governance.status()
+        #expect(status.current?.version == 3 && status.pending == nil && status.findings.isEmpty, "\(status.text)")
+    }
+
+    /// A reroot made and signed on a branch, with a change after it, counts once the branch is
+    /// merged with a merge commit while main moved on (the sample content's own recovery).
+    @Test func aRerootSignedOnABranchCountsAfterAMergeCommit() throws {
+        let content = try governed()
+        let fresh = ContentRepository.root(keys: 4...6)
+        try Git.run(["checkout", "-q", "-b", "recovery"], in: content.path)
+        try content.builder.checkoutHead()
+        _ = try content.session().governance.reroot(fresh, now: ContentRepository.time("2026-04-09"))
+        try content.sign(as: 4, on: "2026-04-09")
+        try content.sign(as: 5, on: "2026-04-09")
+        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "commit", "-q", "--allow-empty", "-m", "noop"], in: content.path)
+        try content.builder.commit("policy", [.write(Policy.path, ContentRepository.policy + "# after the reroot\n")],
+                                   on: "refs/heads/recovery", time: ContentRepository.time("2026-04-09"))
+        try content.sign(as: 5, on: "2026-04-09")
+        try content.sign(as: 6, on: "2026-04-09")
+        let onBranch = try content.session(trustRoot: fresh.fingerprint).governance.status()
+        #expect(onBranch.current?.root == fresh && onBranch.pending == nil, "\(onBranch.text)")
+        try Git.run(["checkout", "-q", "main"], in: content.path)
+        try content.commit("unrelated", [.write("Articles/other.md", "---\ntitle: Other\nlast-updated: 2026-04-08\ncategory: neurology\n---\n\nText.\n")], on: "2026-04-10")
+        try content.builder.checkoutHead()
+        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "merge", "-q", "--no-ff", "--no-edit", "recovery"], in: content.path)
+        let merged = try content.session(trustRoot: fresh.fingerprint).governance.status()
+        #expect(merged.current?.root == fresh && merged.pending == nil && !merged.findings.contains { $0.severity == .error }, "\(merged.text)")
+    }
+
+    /// A reroot made on a branch from before a version the main line signed since does not
+    /// win at the merge: that branch missed the main line's change, so the merged configuration
+    /// is judged anew against what the main line has (and is unsigned).
+    @Test func aRerootFromBeforeTheMainLinesLatestVersionDoesNotWinAtAMerge() throws {
+        let content = try governed()
+        let fresh = ContentRepository.root(keys: 4...6)
+        try Git.run(["checkout", "-q", "-b", "recovery"], in: content.path)
+        try content.builder.checkoutHead()
+        _ = try content.session().governance.reroot(fresh, now: ContentRepository.time("2026-04-09"))
+        try content.sign(as: 4, on: "2026-04-09")
+        try content.sign(as: 5, on: "2026-04-09")
+        try Git.run(["checkout", "-q", "main"], in: content.path)
+        try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# on main\n")], on: "2026-04-10")
+        try content.sign(as: 1, on: "2026-04-10")
+        try content.sign(as: 2, on: "2026-04-10")
+        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "merge", "-q", "--no-ff", "--no-edit", "-X", "theirs", "recovery"], in: content.path)
+        let merged = try content.session(trustRoot: ContentRepository.root().fingerprint).governance.status()
+        #expect(merged.current?.root == ContentRepository.root() && merged.current?.version == 2, "\(merged.text)")
+        #expect(merged.findings.contains { $0.rule == .unsignedConfiguration }, "\(merged.text)")
+    }
 }

@@ -181,17 +181,15 @@ public struct GovernanceChain: Sendable {
             return same
         }
         for position in 0..<count {
-            // At a merge, the first parent's chain, or a higher version of that same chain from
-            // another parent; never another chain (a root made on a branch from before the real
-            // one would otherwise win by its version number).
+            // At a merge, the first parent's chain, or what continues it from another parent (a
+            // higher version of that same chain, or of a chain rerooted from it); never an
+            // unrelated chain (a root made on a branch from before the real one would otherwise
+            // win by its version number).
             var inherited: Int32 = -1
             for parent in parents(position) {
                 let v = chain.inForceAt[Int(parent)]
                 guard v >= 0 else { continue }
-                if inherited < 0 {
-                    inherited = v
-                } else if chain.versions[Int(v)].genesis == chain.versions[Int(inherited)].genesis,
-                          chain.versions[Int(v)].version > chain.versions[Int(inherited)].version {
+                if inherited < 0 || chain.continues(Int(v), Int(inherited)) {
                     inherited = v
                 }
             }
@@ -260,6 +258,25 @@ public struct GovernanceChain: Sendable {
         }
         chain.findings.sort()
         return chain
+    }
+
+    /// Whether version `later` continues version `earlier`: a higher version of the same chain,
+    /// or a version of a chain rerooted from `earlier` or from a later version of its chain (a
+    /// reroot made and signed on a branch, then merged with a merge commit, continues what the
+    /// main line had when the branch was made; it is as loud there as on the main line, since
+    /// its first root's fingerprint is new). A reroot from before `earlier` does not: that
+    /// branch missed a version the main line has, and its configuration is judged anew.
+    func continues(_ later: Int, _ earlier: Int) -> Bool {
+        let target = versions[earlier]
+        if versions[later].genesis == target.genesis { return versions[later].version > target.version }
+        var genesis = versions[later].genesis
+        // Each step goes to an older chain; the bound keeps a malformed one from looping.
+        for _ in 0..<versions.count {
+            guard let old = versions[genesis].rerootOf else { return false }
+            if versions[old].genesis == target.genesis { return versions[old].version >= target.version }
+            genesis = versions[old].genesis
+        }
+        return false
     }
 
     /// A refusal as a failure value.
