@@ -70,25 +70,39 @@ public enum CacheFile {
     /// Writes `body` (from ``writer(magic:)``) to `path`, authenticated with `key`. Failures (a
     /// read-only repository, a full disk, no key) are ignored: a cache only saves time.
     public static func store(_ body: BinaryWriter, to path: String, key: CacheKey? = CacheKey.user) {
-        guard let key else { return }
-        var file = body
-        guard let sealed = try? AES.GCM.seal([UInt8](), using: key.secret, nonce: AES.GCM.Nonce(), authenticating: file.data) else { return }
-        file.raw(Array(sealed.nonce))
-        file.raw(Array(sealed.tag))
+        body.data.withUnsafeBytes { store(bytes: $0, to: path, key: key) }
+    }
+
+    /// ``store(_:to:key:)`` for a body built in a ``GrowingBytes`` (header included).
+    public static func store(_ body: GrowingBytes, to path: String, key: CacheKey? = CacheKey.user) {
+        body.withUnsafeBytes { store(bytes: $0, to: path, key: key) }
+    }
+
+    private static func store(bytes body: UnsafeRawBufferPointer, to path: String, key: CacheKey?) {
+        guard let key,
+              let sealed = try? AES.GCM.seal([UInt8](), using: key.secret, nonce: AES.GCM.Nonce(), authenticating: body) else { return }
+        // The body, then the trailer, written apart: appending the trailer to the body would copy
+        // the whole buffer (the caller still holds it), tens of megabytes at a cold run's peak.
+        let trailer = Array(sealed.nonce) + Array(sealed.tag)
         let directory = String(path[..<path.lastIndex(of: "/")!])
         mkdir(directory, 0o755)
         let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
-        var written = 0
-        while written < file.data.count {
-            let n = file.data.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            guard n > 0 else { break }
-            written += n
-        }
-        let complete = written == file.data.count
+        let complete = writeAll(fd, body) && trailer.withUnsafeBytes { writeAll(fd, $0) }
         close(fd)
         if !complete || rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    /// Writes every byte of `bytes` to `fd`; whether all were written.
+    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
+        var written = 0
+        while written < raw.count {
+            let n = write(fd, raw.baseAddress! + written, raw.count - written)
+            guard n > 0 else { return false }
+            written += n
+        }
+        return true
     }
 
     /// A new temporary file name beside `path`: unique per write, not per process, since

@@ -19,6 +19,16 @@ enum HistoryCacheFile {
 
     static func save(_ index: HistoryIndex, to path: String) {
         var w = CacheFile.writer(magic: magic)
+        // Room for all of it at once: grown by doubling, a large history's tens of megabytes
+        // were copied again and again, the old buffer beside the new at each step.
+        var size = 4096 + index.directory.utf8.count + index.shallow.count * 20
+        for s in index.strings.values { size += 4 + s.utf8.count }
+        for path in index.paths.values { size += 4 + path.byteCount }
+        for c in 0..<index.count {
+            size += 20 + 21 + 1 + 4 + 4 * index.parents[c].count + 6 * 4 + 2 * 8 + 2 * 4 + 4
+            for perParent in index.changes[c] { size += 4 + perParent.count * (4 + 1 + 20) }
+        }
+        w.reserve(size)
         w.string(index.directory)
         w.u32(UInt32(index.shallow.count))
         for id in index.shallow.sorted() { w.id(id) }
@@ -57,7 +67,8 @@ enum HistoryCacheFile {
         guard var r = CacheFile.read(path, magic: magic), r.string() == directory, let shallowCount = r.u32() else { return nil }
         var storedShallow: Set<ObjectID> = []
         for _ in 0..<shallowCount { guard let id = r.id() else { return nil }; storedShallow.insert(id) }
-        guard storedShallow == shallow, let strings = r.strings(), let paths = Self.paths(&r), let count = r.u32() else { return nil }
+        guard storedShallow == shallow, let strings = r.strings(), let paths = Self.paths(&r), paths.count <= HistoryIndex.Change.pathLimit,
+              let count = r.u32() else { return nil }
         var index = HistoryIndex(directory: directory, shallow: shallow)
         index.strings = InternTable(strings)
         index.paths = InternTable(paths)

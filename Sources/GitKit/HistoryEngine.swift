@@ -35,6 +35,15 @@ public struct HistoryEngine {
         self.progress = progress
     }
 
+    /// Lets go of the persistent index this engine (and its copies) loaded: a later question
+    /// reads it again. For a reader done with history, so that what it does next reuses the
+    /// memory (the index is the largest value a read of a long history holds).
+    public func releaseIndex() {
+        loaded.index = nil
+        loaded.scoped = [:]
+        loaded.gitDirectory = nil
+    }
+
     /// Holds the index one engine value (and its copies) loaded.
     final class LoadedIndex {
         var gitDirectory: String?

@@ -9,6 +9,15 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     let b: UInt64
     let c: UInt32
 
+    /// Twenty zero bytes (no object has this id).
+    static let zero = ObjectID(a: 0, b: 0, c: 0)
+
+    private init(a: UInt64, b: UInt64, c: UInt32) {
+        self.a = a
+        self.b = b
+        self.c = c
+    }
+
     /// The 20 raw bytes in order.
     public var bytes: [UInt8] {
         withUnsafeBytes(of: storageBigEndian) { Array($0) }

@@ -1,5 +1,6 @@
 import Paths
 import BinaryStore
+import Foundation
 import GitKit
 import ReviewCore
 
@@ -32,6 +33,14 @@ struct ParsedContent: Sendable {
         var content = self
         content.article.body = body
         content.hasBody = true
+        return content
+    }
+
+    /// This content without its body, as the article cache gives it.
+    func withoutBody() -> ParsedContent {
+        var content = self
+        content.article.body = ""
+        content.hasBody = false
         return content
     }
 
@@ -250,5 +259,72 @@ enum ParsedContentCodec: BlobCacheCodec {
         default:
             return nil
         }
+    }
+}
+
+/// The body cache of a read that found none, written as the articles are parsed: each body goes
+/// into the file's bytes as soon as it is parsed (by the threads that parse ahead, or the
+/// loader), so a cold read never holds every body as a string and the file's buffer at once
+/// (on windows-powershell-docs that pair was 177 MB of a cold `status`'s peak). The bytes are
+/// those ``BodyCache``'s `save` writes for the same entries.
+final class BodyCacheBuffer: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private let bytes: GrowingBytes
+    /// Where each blob's value (its length, then the body) starts in `bytes`.
+    private var offsets: [ObjectID: Int] = [:]
+    /// Where the entry count goes, once known.
+    private let countAt: Int
+
+    init() {
+        var header = CacheFile.writer(magic: BodyCache.magic)
+        countAt = header.data.count
+        header.u32(0)
+        bytes = GrowingBytes(header.data)
+    }
+
+    /// Adds `body` for `blob` (once: a later body for the same blob is the same body).
+    func append(_ body: String, for blob: ObjectID) {
+        var body = body
+        body.withUTF8 { utf8 in
+            lock.withLock {
+                guard offsets[blob] == nil else { return }
+                blob.bytes.withUnsafeBytes { bytes.append($0) }
+                bytes.u32(UInt32(4 + utf8.count))
+                offsets[blob] = bytes.count
+                bytes.u32(UInt32(utf8.count))
+                bytes.append(UnsafeRawBufferPointer(utf8))
+            }
+        }
+    }
+
+    /// The body kept for `blob`.
+    func body(for blob: ObjectID) -> String? {
+        lock.withLock {
+            guard let at = offsets[blob], let length = bytes.bytes(at: at, count: 4),
+                  let text = bytes.bytes(at: at + 4, count: length.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }) else { return nil }
+            return String(decoding: text, as: UTF8.self)
+        }
+    }
+
+    /// Writes the body cache after the caller goes on (``CacheWrites``), keeping only `blobs`
+    /// (all when `nil`). When some body kept here is not among them (rare: the layout in force
+    /// differs from the committed one), the cache is rebuilt from those that are.
+    func save(_ repository: Repository, keeping blobs: Set<ObjectID>?) {
+        let path = CacheFile.path(inGitDirectory: repository.gitDirectory, name: BodyCache.name)
+        let (count, stray) = lock.withLock { (offsets.count, blobs.map { kept in offsets.keys.contains { !kept.contains($0) } } ?? false) }
+        guard count > 0 else { return }  // nothing was parsed: as a cache with nothing inserted
+        guard stray, let blobs else {
+            CacheWrites.start { [self] in
+                lock.withLock {
+                    bytes.setU32(UInt32(count), at: countAt)
+                    CacheFile.store(bytes, to: path)
+                }
+            }
+            return
+        }
+        var cache = BodyCache()
+        for blob in blobs { if let body = body(for: blob) { cache.insert(body, for: blob) } }
+        cache.save(repository)
     }
 }

@@ -23,10 +23,22 @@ final class ParsePrefetch: @unchecked Sendable {
     private let lock = NSLock()
     private let workers = DispatchGroup()
 
+    /// Where each body goes as it is parsed, for the body cache (none: they stay in the articles).
+    private let bodies: BodyCacheBuffer?
+    /// Whether the articles keep their bodies too (besides `bodies`).
+    private let keepsBodies: Bool
+
     /// Starts `threads` workers on `blobs` (nothing to do, or no thread to spare: `nil`).
-    init?(gitDirectory: String, blobs: [ObjectID], threads: Int) {
+    ///
+    /// - Parameters:
+    ///   - bodies: the body cache being built: each body is added to it as it is parsed.
+    ///   - keepsBodies: whether the parsed articles keep their bodies as well (when `bodies` is
+    ///     given); without them, the loader takes each body from `bodies` where it needs one.
+    init?(gitDirectory: String, blobs: [ObjectID], threads: Int, bodies: BodyCacheBuffer? = nil, keepsBodies: Bool = true) {
         guard !blobs.isEmpty, threads > 0 else { return nil }
         self.blobs = blobs
+        self.bodies = bodies
+        self.keepsBodies = keepsBodies || bodies == nil
         slots = .allocate(capacity: blobs.count)
         slots.initialize(repeating: nil)
         for _ in 0..<threads {
@@ -74,7 +86,11 @@ final class ParsePrefetch: @unchecked Sendable {
             }
             guard i < blobs.count else { return }
             guard let bytes = try? repository.blob(blobs[i]) else { continue }
-            let content = ParsedContent(bytes)
+            var content = ParsedContent(bytes)
+            if let bodies {
+                bodies.append(content.article.body, for: blobs[i])
+                if !keepsBodies { content = content.withoutBody() }
+            }
             slots[i] = (content, ArticleCache.encoding(content))
         }
     }

@@ -105,13 +105,15 @@ private struct SnapshotLoader {
         let gitDirectory = repository.gitDirectory
         let stored = usesCache && ArticleCache.isPresent(gitDirectory: gitDirectory)
             ? Eventually { ArticleCache.load(gitDirectory: gitDirectory) } : nil
-        let prefetch = only == nil && stored == nil ? parseAhead(tree: tree) : nil
-        defer { prefetch?.cancel() }
         // Bodies are kept apart (``BodyCache``), read on another thread too: from the start when
         // every article needs one, else once the configuration in force says evaluating reads
         // them (below). A body cache that was not read is not written over either, unless there
-        // is none.
+        // is none: then it is built as the articles are parsed (``BodyCacheBuffer``), and the
+        // articles keep no body where evaluating them reads none.
         let bodyCacheExists = usesCache && BodyCache.isPresent(gitDirectory: gitDirectory)
+        let bodyBuffer = usesCache && !bodyCacheExists ? BodyCacheBuffer() : nil
+        let prefetch = only == nil && stored == nil ? parseAhead(tree: tree, bodies: bodyBuffer) : nil
+        defer { prefetch?.cancel() }
         func readBodies() -> Eventually<BodyCache>? { bodyCacheExists ? Eventually { BodyCache.load(gitDirectory: gitDirectory) } : nil }
         var storedBodies = bodies == .all ? readBodies() : nil
         // One engine for every walk: the history index is read once.
@@ -190,14 +192,18 @@ private struct SnapshotLoader {
         func cachedContent(_ blob: ObjectID) -> ParsedContent? {
             guard let content = cache[blob] else { return nil }
             guard needsBodies, !content.hasBody else { return content }
-            return bodyCache[blob].map { content.with(body: $0) }
+            return (bodyCache[blob] ?? bodyBuffer?.body(for: blob)).map { content.with(body: $0) }
         }
         func remember(_ content: ParsedContent, for blob: ObjectID, encoded: [UInt8]? = nil) {
             if let encoded { cache.insert(content, encoded: encoded, for: blob) } else { cache.insert(content, for: blob) }
-            if keepsBodies { bodyCache.insert(content.article.body, for: blob) }
+            guard keepsBodies, content.hasBody else { return }
+            if let bodyBuffer { bodyBuffer.append(content.article.body, for: blob) } else { bodyCache.insert(content.article.body, for: blob) }
         }
         if let prefetch {
-            for (blob, parsed) in prefetch.finish(reading: repository) { remember(parsed.content, for: blob, encoded: parsed.encoded) }
+            for (blob, parsed) in prefetch.finish(reading: repository) {
+                // Without its body where it was parsed without one (its body is in `bodyBuffer`).
+                remember(parsed.content, for: blob, encoded: parsed.encoded)
+            }
         }
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
         // Hidden files (like .gitkeep) are git's business; other files (images, documents,
@@ -209,6 +215,9 @@ private struct SnapshotLoader {
         // keeps its own history and records, and each gets a blocking finding.
         let confusable = Dictionary(grouping: ConfusablePathRule.findings(report.files.indices.filter { isAnyArticle[$0] }.map { report.files[$0].path },
                                                                           what: "article"), by: \.path)
+        // Each of these arrays at its size from the start: grown by doubling, a large site's
+        // were copied step by step, and the old buffers stayed resident.
+        inputs.reserveCapacity(isArticle.count(where: { $0 }))
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             guard isArticle[done] else { continue }
@@ -258,6 +267,7 @@ private struct SnapshotLoader {
                                           followed: histories, engine: engine,
                                           walk: walk, ignored: ignored, shallow: report.reachedShallowBoundary, mapping: frontMatter,
                                           mainLine: report.mainLine)
+        articles.reserveCapacity(inputs.count)
         for i in inputs.indices {
             let file = inputs[i].file
             if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
@@ -315,13 +325,20 @@ private struct SnapshotLoader {
             try TranslationBasis(repository: repository, revision: revision, walk: walk, engine: engine, policy: policy)
                 .attach(&articles, articlePaths: articlePaths)
         }
+        // Done with history: the history index is freed now, not kept to the exit with what only
+        // the reading needed (below): it is the largest of those values and few objects (arrays
+        // of changes), so freeing it is quick, and what comes next (the cache files' buffers,
+        // evaluating, the answer's bytes) reuses its memory instead of growing past it.
+        engine.releaseIndex()
         // A full read keeps only what the tip uses, so the cache does not grow with history.
         if only == nil {
             cache.keep(only: used)
             bodyCache.keep(only: used)
         }
         if usesCache { cache.save(repository) }
-        if keepsBodies { bodyCache.save(repository) }
+        if keepsBodies {
+            if let bodyBuffer { bodyBuffer.save(repository, keeping: only == nil ? used : nil) } else { bodyCache.save(repository) }
+        }
         // Records of articles that are gone (or not read this time) attach to nothing.
         for (slug, list) in log.records where !readSlugs.contains(slug) {
             stray += list.map {
@@ -341,8 +358,8 @@ private struct SnapshotLoader {
         snapshot.recordHistory = recordHistory
         snapshot.siteFiles = configuration.siteFiles
         snapshot.acceptedFindings = configuration.acceptedFindings
-        // What only the reading needed (the history index, the cache, the parsed files) is let
-        // go of by a process that exits next, not freed object by object (``Teardown``).
+        // What only the reading needed (the cache, the parsed files) is let go of by a process
+        // that exits next, not freed object by object (``Teardown``).
         Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
         return snapshot
     }
@@ -526,17 +543,22 @@ private struct SnapshotLoader {
     /// Starts parsing, on the other cores, the article blobs of `tree`, as the committed policy
     /// lays articles out (where the policy in force differs, the loader parses what it lacks
     /// itself). A tree that cannot be listed is left to the loader to report.
-    private func parseAhead(tree: ObjectID) -> ParsePrefetch? {
+    private func parseAhead(tree: ObjectID, bodies: BodyCacheBuffer?) -> ParsePrefetch? {
         let threads = ParsePrefetch.spareThreads
         guard threads > 0 else { return nil }
-        let layout = Configuration.layout(in: repository, at: revision)
+        // The committed policy (the one in force is known only after the walk): where evaluating
+        // under it reads no body, the articles parsed ahead keep none (the loader takes any it
+        // needs after all from `bodies`).
+        let committed = try? Configuration.read(from: repository, tree: tree, at: revision, readingReviewers: false)
+        let layout = committed?.policy.content ?? ContentRoots()
+        let keepsBodies = self.bodies == .all || committed.map { WorkflowEngine.readsBodies($0.policy, signOffs: true) } ?? true
         var seen: Set<ObjectID> = []
         guard let files = try? repository.files(under: GitPath(layout.walkDirectory), inTree: tree) else { return nil }
         let blobs = files.compactMap { file -> ObjectID? in
             guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), seen.insert(file.id).inserted else { return nil }
             return file.id
         }
-        return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads)
+        return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads, bodies: bodies, keepsBodies: keepsBodies)
     }
 
     /// A link that leads nowhere, or may: one outside the articles' folder is broken only if
