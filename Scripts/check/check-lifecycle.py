@@ -10,11 +10,10 @@ Usage: Scripts/check/check-lifecycle.py BEFORE_SITE AFTER_SITE TODAY [SCREENSHOT
 import os
 import sys
 
-from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 
 from atom import validate_atom
-from chromium import chromium
+from chromium import chromium, serious_violations
 
 before, after, today = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3])
 shots = sys.argv[4] if len(sys.argv) > 4 else None
@@ -79,11 +78,8 @@ try:
     # axe-core on the new kinds of page: no serious or critical violation.
     for page in ("ibuprofen.html", "iron-deficiency.html", "flu-vaccine.html"):
         body(after, page)
-        axe = Axe(driver)
-        axe.inject()
-        for violation in axe.run()["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                fail(f"after: {page}: axe {violation['impact']}: {violation['id']}: {violation['help']}")
+        for violation in serious_violations(driver):
+            fail(f"after: {page}: {violation}")
 
     entries = validate_atom(f"{after}/feed.xml", "after", fail)
     titles = [title for title, _ in entries]

@@ -1,5 +1,7 @@
-"""The headless Chromium both browser checks drive (Scripts/check/check-pages.py, Scripts/check/check-serve.py):
-Debian's chromium and chromedriver, a profile of its own beside the files under test."""
+"""The headless Chromium the browser checks drive (Scripts/check/check-pages.py, check-serve.py,
+check-lifecycle.py, check-sample-site.py): Debian's chromium and chromedriver, a profile of its own
+beside the files under test; and the accessibility check they share."""
+from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -12,3 +14,10 @@ def chromium(profile):
         options.add_argument(argument)
     options.binary_location = "/usr/bin/chromium"
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def serious_violations(driver):
+    """axe-core's serious and critical violations on the page `driver` shows, as one line each."""
+    axe = Axe(driver)
+    axe.inject()
+    return [f"axe {v['impact']}: {v['id']}: {v['help']}" for v in axe.run()["violations"] if v["impact"] in ("serious", "critical")]
