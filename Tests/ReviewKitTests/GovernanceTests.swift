@@ -771,4 +771,22 @@ import TestSupport
         #expect(merged.current?.root == ContentRepository.root() && merged.current?.version == 2, "\(merged.text)")
         #expect(merged.findings.contains { $0.rule == .unsignedConfiguration }, "\(merged.text)")
     }
+
+    /// A branch that signed one version, squash-merged: the change and its signatures land in one
+    /// commit, which is a signed version like any other.
+    @Test func aSingleSignedVersionSurvivesASquashMerge() throws {
+        let content = try governed()
+        let base = try content.repository.headCommit()
+        try content.builder.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                    + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))],
+                                   on: "refs/heads/config", parents: [base], time: ContentRepository.time("2026-04-08"))
+        try Git.run(["checkout", "-q", "config"], in: content.path)
+        _ = try content.sign(as: 1, on: "2026-04-08")
+        _ = try content.sign(as: 2, on: "2026-04-08")
+        try Git.run(["checkout", "-q", "main"], in: content.path)
+        try Git.run(["merge", "-q", "--squash", "config"], in: content.path)
+        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "commit", "-q", "-m", "Enrol Dr Zoe (squashed)"], in: content.path)
+        let status = try content.session(trustRoot: ContentRepository.root().fingerprint).governance.status()
+        #expect(status.current?.version == 2 && status.pending == nil && status.findings.isEmpty, "\(status.text)")
+    }
 }
