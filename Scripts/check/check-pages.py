@@ -12,7 +12,7 @@ from urllib.parse import urlparse, unquote
 
 from selenium.webdriver.common.by import By
 
-from chromium import chromium, serious_violations
+from chromium import chromium, serious_violations, sideways_scroll
 
 site = os.path.abspath(sys.argv[1])
 screenshot = sys.argv[2] if len(sys.argv) > 2 else None
@@ -42,13 +42,10 @@ try:
             fail(f"{name}: {violation}")
         # No horizontal scroll on a phone (390 px) or a laptop (1280 px): the document is no
         # wider than the viewport.
-        for width in (390, 1280):
-            driver.set_window_size(width, 900)
-            scroll, viewport = driver.execute_script(
-                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            widths.append(f"{name}@{width}: {scroll}/{viewport}")
-            if scroll > viewport:
-                fail(f"{name}: {scroll} px wide in a {viewport} px viewport at {width} px: it scrolls sideways")
+        for line, problem in sideways_scroll(driver, name):
+            widths.append(line)
+            if problem:
+                fail(problem)
         # On a narrow screen, no date breaks across lines.
         driver.set_window_size(360, 800)
         for element in driver.find_elements(By.TAG_NAME, "time"):

@@ -19,7 +19,7 @@ import urllib.request
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from chromium import chromium, serious_violations
+from chromium import chromium, serious_violations, sideways_scroll
 
 url, keys, repo = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
 review = os.environ["REVIEW_BIN"]  # the review binary (publish, between the signatures)
@@ -47,13 +47,10 @@ def fits(driver, name):
     """No sideways scroll on a phone (390 px) or a laptop (1280 px): the document is no wider
     than the viewport. Puts the window back as it was."""
     before = driver.get_window_size()
-    for width in (390, 1280):
-        driver.set_window_size(width, 900)
-        scroll, viewport = driver.execute_script(
-            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        widths.append(f"{name}@{width}: {scroll}/{viewport}")
-        if scroll > viewport:
-            fail(f"{name}: {scroll} px wide in a {viewport} px viewport at {width} px: it scrolls sideways")
+    for line, problem in sideways_scroll(driver, name):
+        widths.append(line)
+        if problem:
+            fail(problem)
     driver.set_window_size(before["width"], before["height"])
 
 

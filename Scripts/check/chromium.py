@@ -21,3 +21,16 @@ def serious_violations(driver):
     axe = Axe(driver)
     axe.inject()
     return [f"axe {v['impact']}: {v['id']}: {v['help']}" for v in axe.run()["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def sideways_scroll(driver, name):
+    """At a phone's width (390 px) and a laptop's (1280 px): one line per width saying how wide the
+    document is in its viewport, and the problem when it is wider (it scrolls sideways)."""
+    out = []
+    for width in (390, 1280):
+        driver.set_window_size(width, 900)
+        scroll, viewport = driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        problem = f"{name}: {scroll} px wide in a {viewport} px viewport at {width} px: it scrolls sideways" if scroll > viewport else None
+        out.append((f"{name}@{width}: {scroll}/{viewport}", problem))
+    return out

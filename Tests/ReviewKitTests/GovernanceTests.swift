@@ -700,17 +700,23 @@ import TestSupport
 
     // MARK: Configuration changes made on a branch and merged (found by the sample's reroot)
 
+    /// On a new branch `config` from HEAD: Dr Zoe enrolled and signed by gov-1 and gov-2
+    /// (version 2), left checked out.
+    private func enrolSignedOnABranch(_ content: ContentRepository) throws {
+        try content.builder.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
+                                                    + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))],
+                                   on: "refs/heads/config", parents: [try content.repository.headCommit()],
+                                   time: ContentRepository.time("2026-04-08"))
+        try Git.run(["checkout", "-q", "config"], in: content.path)
+        try content.sign(as: 1, on: "2026-04-08")
+        try content.sign(as: 2, on: "2026-04-08")
+    }
+
     /// A configuration change signed on a branch counts once the branch is merged with a merge
     /// commit (GitHub's default) while main moved on, as it does when merged fast-forward.
     @Test func aChangeSignedOnABranchCountsAfterAMergeCommit() throws {
         let content = try governed()
-        let base = try content.repository.headCommit()
-        try content.builder.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
-                                                    + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))],
-                                   on: "refs/heads/config", parents: [base], time: ContentRepository.time("2026-04-08"))
-        try Git.run(["checkout", "-q", "config"], in: content.path)
-        _ = try content.sign(as: 1, on: "2026-04-08")
-        _ = try content.sign(as: 2, on: "2026-04-08")
+        try enrolSignedOnABranch(content)
         #expect(try content.session().governance.status().current?.version == 2)
         // A second change on the same branch: version 3.
         try content.builder.commit("policy", [.write(Policy.path, ContentRepository.policy + "# on the branch\n")],
@@ -776,13 +782,7 @@ import TestSupport
     /// commit, which is a signed version like any other.
     @Test func aSingleSignedVersionSurvivesASquashMerge() throws {
         let content = try governed()
-        let base = try content.repository.headCommit()
-        try content.builder.commit("enrol", [.write(Reviewer.path, try content.text(Reviewer.path)
-                                                    + entry("zoe", name: "Dr Zoe", role: "medical", key: ContentRepository.governanceKey(9)))],
-                                   on: "refs/heads/config", parents: [base], time: ContentRepository.time("2026-04-08"))
-        try Git.run(["checkout", "-q", "config"], in: content.path)
-        _ = try content.sign(as: 1, on: "2026-04-08")
-        _ = try content.sign(as: 2, on: "2026-04-08")
+        try enrolSignedOnABranch(content)
         try Git.run(["checkout", "-q", "main"], in: content.path)
         try Git.run(["merge", "-q", "--squash", "config"], in: content.path)
         try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "commit", "-q", "-m", "Enrol Dr Zoe (squashed)"], in: content.path)

@@ -147,20 +147,17 @@ public struct ArticleFacts: Sendable {
 public struct TextChangeArrival: Sendable, Equatable {
     /// The main-line commit that brought the change: the merge of its branch, or itself.
     public var change: String
-    /// The change that set last-updated to its current value, when one was found among the
-    /// changes around that day.
+    /// The change that set last-updated to its current value, when one of the changes that
+    /// arrived with ``change`` did (the loader looks among those only).
     public var dateSetBy: String?
-    /// The main-line commit that brought ``dateSetBy``.
-    public var dateArrival: String?
 
-    public init(change: String, dateSetBy: String?, dateArrival: String?) {
+    public init(change: String, dateSetBy: String?) {
         self.change = change
         self.dateSetBy = dateSetBy
-        self.dateArrival = dateArrival
     }
 
     /// Whether the text and its date reached readers together.
-    public var datedTogether: Bool { dateArrival == change }
+    public var datedTogether: Bool { dateSetBy != nil }
 }
 
 /// What the loader found of an article's newest change readers can see.

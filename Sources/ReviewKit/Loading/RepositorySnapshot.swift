@@ -405,7 +405,7 @@ private struct SnapshotLoader {
                 // the answer holds while that is the same one.
                 let brought = arrival(found.commit)
                 guard brought == entry.arrival else { continue }
-                out[i] = (entry.answer, brought.map { TextChangeArrival(change: $0, dateSetBy: entry.dateSetBy, dateArrival: entry.dateSetBy == nil ? nil : $0) })
+                out[i] = (entry.answer, brought.map { TextChangeArrival(change: $0, dateSetBy: entry.dateSetBy) })
             }
         }
         var views: [String: (text: String, lastUpdated: String?)?] = [:]
@@ -428,7 +428,7 @@ private struct SnapshotLoader {
                   before.kind == .blob || before.kind == .executable,
                   let now = try view(files[i].blob.hex), let then = try view(before.id.hex), now.text != then.text else { continue }
             let setter = now.lastUpdated != then.lastUpdated ? last.commit : nil
-            let arrived = TextChangeArrival(change: last.commit, dateSetBy: setter, dateArrival: setter)
+            let arrived = TextChangeArrival(change: last.commit, dateSetBy: setter)
             out[i] = (.change(last), arrived)
             if let key = keys[i] {
                 store?.insert(TextChangeCodec.Entry(key: key.material, answer: .change(last), arrival: last.commit, dateSetBy: setter), for: key.id)
@@ -500,7 +500,7 @@ private struct SnapshotLoader {
                         }
                     }
                 }
-                arrived = TextChangeArrival(change: brought, dateSetBy: setter, dateArrival: setter == nil ? nil : brought)
+                arrived = TextChangeArrival(change: brought, dateSetBy: setter)
             }
             out[i] = (answer, arrived)
             if orderFixed, let key = keys[i] {
