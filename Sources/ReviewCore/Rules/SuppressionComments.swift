@@ -50,8 +50,11 @@ public enum SuppressionComments {
     /// comment that silences nothing (paths are set by the caller).
     /// - Parameter firstLine: the file line the body starts on.
     public static func read(_ document: MarkdownNode, body: String, firstLine: Int) -> (suppressions: [Suppression], findings: [Finding]) {
-        // Most articles hold no such comment: their trees are not walked.
-        guard body.contains(marker) else { return ([], []) }
+        // Most articles hold no such comment: their trees are not walked. A byte search (the
+        // marker is ASCII): `String.contains` compares by Character and took an eighth of a cold
+        // run's time on a large site; it can only find more than that would, and this is a
+        // pre-filter.
+        guard body.utf8.containsBytes(marker.utf8) else { return ([], []) }
         var suppressions: [Suppression] = []
         var findings: [Finding] = []
         func fileLine(_ line: Int) -> Int { firstLine + line - 1 }
