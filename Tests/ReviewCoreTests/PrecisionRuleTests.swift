@@ -224,6 +224,18 @@ import Testing
         #expect(before != ArticleParser.readerText(Array("---\ntitle: A\n---\n\nThe virus stays latent. See [it](a.md).\n".utf8)))
     }
 
+    /// The reader's text is the lowercased letters and digits by Unicode's definition; ASCII
+    /// text takes a shortcut that must give the same letters as that definition does.
+    @Test func theReaderTextKeepsLettersAndDigitsByUnicodesDefinition() {
+        func reference(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
+        }
+        let ascii = String(decoding: (0x20...0x7E).map { UInt8($0) }.filter { ![0x5C, 0x60, 0x2A, 0x5F, 0x3C, 0x5B, 0x23, 0x26].contains($0) }, as: UTF8.self)
+        for text in [ascii, "Take 2 TABLETS daily, Max 8.", "Straße ÉCOLE ½ Ⅻ ٣ İstanbul", "Dose: 5 mg (ΣΟΦΊΑ)"] {
+            #expect(ArticleParser.readerText(Array("---\n---\n\n\(text)\n".utf8)) == "\u{1}\u{1}" + reference(text), "\(text)")
+        }
+    }
+
     /// Housekeeping labelled "not a change" on windows-powershell-docs: an unfilled placeholder
     /// removed, a prompt dropped from an example, a bare address swapped, a type heading split in
     /// two. Each leaves the reader's text equal; a real edit beside each does not.
