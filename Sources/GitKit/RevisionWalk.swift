@@ -73,4 +73,15 @@ extension Repository {
         if result < 0 { git_error_clear() }
         return result == 1
     }
+
+    /// The best common ancestor of `commits` (`git merge-base --octopus`); `nil` when they share
+    /// none or one is missing (a shallow clone's boundary). Wraps `git_merge_base_many`.
+    public func mergeBase(of commits: [ObjectID]) -> ObjectID? {
+        guard commits.count > 1 else { return commits.first }
+        var oids = commits.map(\.oid)
+        var out = git_oid()
+        let result = oids.withUnsafeMutableBufferPointer { git_merge_base_octopus(&out, raw, $0.count, $0.baseAddress) }
+        guard result == 0 else { git_error_clear(); return nil }
+        return ObjectID(out)
+    }
 }

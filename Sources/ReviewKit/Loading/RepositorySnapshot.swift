@@ -438,8 +438,8 @@ private struct SnapshotLoader {
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
         var histories: [GitPath: [ChangeFact]] = [:]
         // Merges among the changes followed (by commit), whose two sides' order may depend on later commits.
-        var merges: Set<String> = []
-        for i in searched { for step in followed[files[i].path] ?? [] where step.commit.parents.count > 1 { merges.insert(step.commit.id.hex) } }
+        var merges: [String: [ObjectID]] = [:]  // a merge's commit id: its parents
+        for i in searched { for step in followed[files[i].path] ?? [] where step.commit.parents.count > 1 { merges[step.commit.id.hex] = step.commit.parents } }
         let untracked = searched.filter { tracking[files[$0].path] == nil }
         if !untracked.isEmpty {
             var more = tracking
@@ -447,7 +447,7 @@ private struct SnapshotLoader {
             let report = try engine.lastChanges(in: repository, at: revision, under: walk, tracking: more)
             for i in untracked {
                 guard let steps = report.histories[files[i].path] else { continue }
-                for step in steps where step.commit.parents.count > 1 { merges.insert(step.commit.id.hex) }
+                for step in steps where step.commit.parents.count > 1 { merges[step.commit.id.hex] = step.commit.parents }
                 histories[files[i].path] = steps.map { Self.changeFact($0.commit, blob: $0.blob) }
             }
         }
@@ -476,8 +476,13 @@ private struct SnapshotLoader {
                     if shallow, !ignored.contains(change.commit) { answer = .change(change); foundAt = n }
                     break
                 }
-                if merges.contains(change.commit) { orderFixed = false }
+                let parents = merges[change.commit]
+                if parents != nil { orderFixed = false }
                 guard change.changedContent, !ignored.contains(change.commit) else { continue }
+                // A merge that only put its sides together wrote nothing; the commits it brought
+                // are judged on their own, further down the history.
+                if let parents, let merged = change.blobAfter,
+                   try Self.onlyCombines(merged, at: change.commit, parents: parents, path: files[i].path, in: repository) { continue }
                 if try view(change.blobAfter)?.text != view(changes[n + 1].blobAfter)?.text {
                     answer = .change(change)
                     foundAt = n
@@ -513,6 +518,36 @@ private struct SnapshotLoader {
             store.save(repository)
         }
         return out
+    }
+
+    /// Whether the merge `merge`, whose version of `path` is the blob `merged`, only put its
+    /// parents' versions together, as a clean line merge from their common ancestor would: it
+    /// holds the lines any side added and the ancestor's lines no side removed, and nothing else
+    /// (compared as sets of lines, so order is not checked). Such a merge wrote nothing of its
+    /// own (as `git blame` never blames a clean merge): what changed came with the commits it
+    /// merged, which are judged on their own. A merge that resolved its sides with words of its
+    /// own, or dropped or kept what a clean merge would not, wrote something; so did one whose
+    /// versions cannot all be read (a rename across it, no common ancestor, a shallow clone):
+    /// `false`, and it is compared as any commit is.
+    static func onlyCombines(_ merged: String, at merge: String, parents: [ObjectID], path: GitPath, in repository: Repository) throws -> Bool {
+        typealias Lines = Set<ArraySlice<UInt8>>
+        func lines(at commit: ObjectID) throws -> Lines? {
+            guard let entry = try? repository.entry(at: path, inCommit: commit) else { return [] }  // absent: no lines
+            guard entry.kind == .blob || entry.kind == .executable else { return nil }
+            return Set(try repository.blob(entry.id).split(separator: 0x0A, omittingEmptySubsequences: false))
+        }
+        guard let id = ObjectID(hex: merged), let commit = ObjectID(hex: merge),
+              (try? repository.entry(at: path, inCommit: commit))?.id == id,
+              let base = repository.mergeBase(of: parents), let ancestor = try lines(at: base),
+              let result = try lines(at: commit) else { return false }
+        var sides: [Lines] = []
+        for parent in parents {
+            guard let side = try lines(at: parent), !side.isEmpty else { return false }
+            sides.append(side)
+        }
+        let added = sides.reduce(into: Lines()) { $0.formUnion($1.subtracting(ancestor)) }
+        let kept = sides.reduce(ancestor) { $0.intersection($1) }
+        return result == added.union(kept)
     }
 
     /// The records each article read owns (by index into `files`). Records are filed by the
