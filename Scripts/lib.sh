@@ -28,11 +28,14 @@ review_install_prerequisites() {
 # The one release build: what Scripts/review runs and what Scripts/package ships (the Swift
 # standard library linked in, the archive's lib/ found through DT_RPATH: it also applies to the
 # libraries' own dependencies, libgit2's mbedtls and ssh2). One build serves both, so a fresh
-# clone's `Scripts/review status` then `Scripts/test` compiles the release product once.
+# clone's `Scripts/review status` then `Scripts/test` compiles the release product once. No debug
+# information (`-gnone`, `-g0`): the package strips it anyway, and generating it was 7% of the
+# build's CPU time (583 against 540 CPU-seconds, measured in session 14), on a build whose wall
+# time is its CPU time over the two cores.
 review_release_scratch=.build-package
 review_release_build() {
     (cd "$root" && swift build -c release --product review --scratch-path "$review_release_scratch" --static-swift-stdlib \
-        -Xlinker --disable-new-dtags -Xlinker -rpath -Xlinker '$ORIGIN/../lib')
+        -Xswiftc -gnone -Xcc -g0 -Xlinker --disable-new-dtags -Xlinker -rpath -Xlinker '$ORIGIN/../lib')
 }
 review_release_binary() {
     echo "$(cd "$root" && swift build -c release --scratch-path "$review_release_scratch" --show-bin-path)/review"
