@@ -193,39 +193,42 @@ import TestSupport
         #expect(found.count == 1 && found[0].message.contains(String(bulk.hex.prefix(7))), "\(found)")
     }
 
-    /// A merge that only puts its two sides' edits together wrote nothing: when both sides'
-    /// commits are listed in ignore-revisions, nothing is left to bump for
-    /// (windows-powershell-docs: a merge of main into a pull request was blamed for the two
-    /// formatting commits it joined). A merge that resolves them with words of its own still is.
-    @Test func aMergeThatOnlyCombinesItsSidesIsNotBlamed() throws {
+    /// A merge that only puts together its sides' edits, each listed in ignore-revisions, wrote
+    /// nothing readers need a date for (windows-powershell-docs: a merge of main into a pull
+    /// request was blamed for the two formatting commits it joined). A merge that resolves them
+    /// with words of its own, or brings a change nobody listed, still needs the bump; so does one
+    /// that brings a commit dated before last-updated: readers met its text with the merge.
+    @Test func aMergeOfOnlyListedChangesIsNotBlamed() throws {
         let path = GitPath("Articles/a.md")
-        func build(resolution: String) throws -> (ContentRepository, merge: ObjectID, sides: [ObjectID]) {
-            let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
-            let base = try write(content, "a", page(body: "Line one.\n\nLine two."), on: "2026-01-01")
+        func build(resolution: String, sideDay: String = "2026-03-01", listed: (side: Bool, main: Bool) = (true, true))
+            throws -> (content: ContentRepository, merge: ObjectID) {
+            let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2025-12-01")
+            let base = try write(content, "a", page(body: "Line one.\n\nLine two."), on: "2025-12-01")
             let side = try content.builder.commit("Side", [.write(path, page(body: "Line one, reworded.\n\nLine two."))],
-                                                  on: "refs/heads/side", parents: [base], time: ContentRepository.time("2026-03-01"))
+                                                  on: "refs/heads/side", parents: [base], time: ContentRepository.time(sideDay))
             let main = try write(content, "a", page(body: "Line one.\n\nLine two, reworded."), on: "2026-03-02")
             let merge = try content.builder.merge(side, [.write(path, page(body: resolution))], time: ContentRepository.time("2026-03-03"))
-            try content.builder.commit("ignore", [.write("Reviews/ignore-revisions", side.hex + "\n" + main.hex + "\n")],
+            let list = (listed.side ? [side.hex] : []) + (listed.main ? [main.hex] : [])
+            try content.builder.commit("ignore", [.write("Reviews/ignore-revisions", list.joined(separator: "\n") + "\n")],
                                        time: ContentRepository.time("2026-03-04"))
             try content.builder.checkoutHead()
-            return (content, merge, [side, main])
+            return (content, merge)
         }
-        let clean = try build(resolution: "Line one, reworded.\n\nLine two, reworded.")
-        #expect(try notBumped(clean.0, "a").isEmpty)
-        #expect(try clean.0.session(usesCaches: false).reading.status(asOf: Day("2026-06-01")!).articles.first { $0.slug == "a" }!
+        let combined = "Line one, reworded.\n\nLine two, reworded."
+        let clean = try build(resolution: combined)
+        #expect(try notBumped(clean.content, "a").isEmpty)
+        #expect(try clean.content.session(usesCaches: false).reading.status(asOf: Day("2026-06-01")!).articles.first { $0.slug == "a" }!
             .findings.allSatisfy { $0.rule != .lastUpdatedNotBumped })
-        // The sides not listed: one of them is the change cited, never the merge.
-        try clean.0.builder.commit("unignore", [.write("Reviews/ignore-revisions", "\n")], time: ContentRepository.time("2026-03-05"))
-        try clean.0.builder.checkoutHead()
-        let sides = try notBumped(clean.0, "a")
-        #expect(sides.count == 1 && clean.sides.contains { sides[0].message.contains(String($0.hex.prefix(7))) }
-            && !sides[0].message.contains(String(clean.merge.hex.prefix(7))), "\(sides)")
-        // A resolution with words neither side wrote, or one that drops a line both kept, is the merge's own change.
-        for resolution in ["Line one, reworded.\n\nLine two, reworded and corrected.", "Line one, reworded."] {
-            let resolved = try build(resolution: resolution)
-            let found = try notBumped(resolved.0, "a")
-            #expect(found.count == 1 && found[0].message.contains(String(resolved.merge.hex.prefix(7))), "\(resolution): \(found)")
+        // Each of these is the merge's to answer for.
+        let cases: [(String, ContentRepository, ObjectID)] = [
+            ("words of its own", try build(resolution: "Line one, reworded.\n\nLine two, reworded and corrected.")),
+            ("a line both sides kept dropped", try build(resolution: "Line one, reworded.")),
+            ("a side not listed", try build(resolution: combined, listed: (false, true))),
+            ("a side dated before last-updated, not listed", try build(resolution: combined, sideDay: "2025-12-20", listed: (false, true))),
+        ].map { ($0.0, $0.1.content, $0.1.merge) }
+        for (name, content, merge) in cases {
+            let found = try notBumped(content, "a")
+            #expect(found.count == 1 && found[0].message.contains(String(merge.hex.prefix(7))), "\(name): \(found)")
         }
     }
 }

@@ -479,10 +479,13 @@ private struct SnapshotLoader {
                 let parents = merges[change.commit]
                 if parents != nil { orderFixed = false }
                 guard change.changedContent, !ignored.contains(change.commit) else { continue }
-                // A merge that only put its sides together wrote nothing; the commits it brought
-                // are judged on their own, further down the history.
+                // A merge that only put together changes the team listed as mechanical wrote
+                // nothing readers need a date for. (One that brought any other change stays the
+                // change found, as before: the commits it brought may be dated before
+                // last-updated while readers met their text with the merge.)
                 if let parents, let merged = change.blobAfter,
-                   try Self.onlyCombines(merged, at: change.commit, parents: parents, path: files[i].path, in: repository) { continue }
+                   try Self.onlyCombines(merged, at: change.commit, parents: parents, path: files[i].path, in: repository,
+                                         bringing: changes[(n + 1)...], ignored: ignored) { continue }
                 if try view(change.blobAfter)?.text != view(changes[n + 1].blobAfter)?.text {
                     answer = .change(change)
                     foundAt = n
@@ -520,16 +523,19 @@ private struct SnapshotLoader {
         return out
     }
 
-    /// Whether the merge `merge`, whose version of `path` is the blob `merged`, only put its
-    /// parents' versions together, as a clean line merge from their common ancestor would: it
-    /// holds the lines any side added and the ancestor's lines no side removed, and nothing else
-    /// (compared as sets of lines, so order is not checked). Such a merge wrote nothing of its
-    /// own (as `git blame` never blames a clean merge): what changed came with the commits it
-    /// merged, which are judged on their own. A merge that resolved its sides with words of its
-    /// own, or dropped or kept what a clean merge would not, wrote something; so did one whose
-    /// versions cannot all be read (a rename across it, no common ancestor, a shallow clone):
-    /// `false`, and it is compared as any commit is.
-    static func onlyCombines(_ merged: String, at merge: String, parents: [ObjectID], path: GitPath, in repository: Repository) throws -> Bool {
+    /// Whether the merge `merge`, whose version of `path` is the blob `merged`, only put
+    /// together changes listed in ignore-revisions: its lines are what a clean line merge of its
+    /// parents' versions from their common ancestor gives (the lines any side added and the
+    /// ancestor's lines no side removed, compared as sets, so order is not checked), and every
+    /// change to the file among `older` (the file's history before the merge) that the merge
+    /// brought (an ancestor of the merge, not of the common ancestor) is listed in `ignored`.
+    /// Such a merge wrote nothing of its own, as `git blame` never blames a clean merge, and
+    /// what it brought was declared mechanical. A merge that resolved a conflict with lines of
+    /// its own, dropped or kept what a clean merge would not, brought a change not listed, or
+    /// whose versions cannot all be read (a rename across it, no common ancestor, a shallow
+    /// clone): `false`, and it is compared as any commit is.
+    static func onlyCombines(_ merged: String, at merge: String, parents: [ObjectID], path: GitPath, in repository: Repository,
+                             bringing older: ArraySlice<ChangeFact>, ignored: Set<String>) throws -> Bool {
         typealias Lines = Set<ArraySlice<UInt8>>
         func lines(at commit: ObjectID) throws -> Lines? {
             guard let entry = try? repository.entry(at: path, inCommit: commit) else { return [] }  // absent: no lines
@@ -538,8 +544,15 @@ private struct SnapshotLoader {
         }
         guard let id = ObjectID(hex: merged), let commit = ObjectID(hex: merge),
               (try? repository.entry(at: path, inCommit: commit))?.id == id,
-              let base = repository.mergeBase(of: parents), let ancestor = try lines(at: base),
-              let result = try lines(at: commit) else { return false }
+              let base = repository.mergeBase(of: parents) else { return false }
+        // What the merge brought: every such change must be one the team listed.
+        for change in older {
+            guard let brought = ObjectID(hex: change.commit) else { return false }
+            if repository.contains(brought, in: base) { continue }
+            guard repository.contains(brought, in: commit) else { continue }
+            guard ignored.contains(change.commit) || !change.changedContent else { return false }
+        }
+        guard let ancestor = try lines(at: base), let result = try lines(at: commit) else { return false }
         var sides: [Lines] = []
         for parent in parents {
             guard let side = try lines(at: parent), !side.isEmpty else { return false }
