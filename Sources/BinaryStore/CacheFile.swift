@@ -7,21 +7,42 @@ import Synchronization
 /// Numbers each cache write in this process, so concurrent writers never share a temporary file.
 private let writeCounter = Atomic<Int>(0)
 
-/// A file of derived data under `<git dir>/review/`, never in the work tree: the history index
-/// and the parsed-article cache.
+/// A file of derived data under `<git dir>/review/`, never in the work tree: the history index,
+/// the parsed-article and body caches, the record and text-change caches.
 ///
-/// A cache file is `magic`, the tool's identity, the body, then a random nonce and the
-/// AES-256-GCM authentication tag (GMAC: nothing is encrypted) of everything before them under
-/// the user's ``CacheKey``, a secret kept outside every repository. GMAC is used rather than
-/// HMAC-SHA-256 because it authenticates the tens of megabytes of a large site's caches
-/// several times faster.
-/// ``read(_:magic:key:)`` returns the body only when all of that holds, so a truncated, damaged,
-/// foreign or older file, or one written by anyone without the key (someone who can push, or
-/// write the git directory), is ignored and rebuilt, never trusted: caches speed answers up
-/// but never decide them. Writers write a temporary file and `rename` it into place: readers
-/// see the old file or the new one, never half of one, and two writers at once are harmless
-/// (the last rename wins). There is no `fsync`: a file torn by a crash fails its check and is
-/// rebuilt.
+/// The file's content (the body) is `magic`, the tool's identity, then what the cache stores; it
+/// is written in segments of at most ``segmentSize`` bytes (a writer may end one at a value's
+/// end, a little past that), so a writer need never hold the whole body: the body cache of a
+/// cold read is written to disk as the pages are parsed (``CacheFileWriter``). Each segment is
+///
+///     length (u32, little-endian) | payload (length bytes) | nonce (12) | description (29) | tag (16)
+///
+/// where the description (file id 16 bytes, segment index u64, flags u8 with bit 0 = last
+/// segment, payload length u32) is sealed with AES-256-GCM under the user's ``CacheKey`` and a
+/// fresh random nonce, with the payload as authenticated data: the tag authenticates both, the
+/// description's encryption only serves to bind it to the payload without copying the payload
+/// beside it. Nothing of the cache is secret; what the key gives is that no one without it
+/// (someone who can push, or write the git directory, even during a run) can make a file this
+/// tool trusts. The header (magic and tool identity) is the start of the first segment's payload,
+/// so it is authenticated too. ``read(_:magic:key:)`` verifies every segment before it returns
+/// anything, and returns nothing unless all of these hold:
+///
+/// - every tag verifies under the key: a changed byte anywhere, or a file written under another
+///   key (another user, an attacker), is refused;
+/// - every description carries the first segment's file id, a random number drawn per file: no
+///   segment of another file (even one this user wrote with the same key) can be spliced in;
+/// - segment `i` says it is segment `i`: segments cannot be reordered, repeated or dropped from
+///   the middle;
+/// - the last segment read is flagged last, no earlier one is, and nothing follows it: a file
+///   cut after any segment, or inside one, is refused;
+/// - the stated length equals the sealed one, and the header names this `magic` and this build.
+///
+/// GMAC (GCM with nothing but a few bytes encrypted) rather than HMAC-SHA-256 because it
+/// authenticates the tens of megabytes of a large site's caches several times faster.
+/// A refused file is ignored and rebuilt, never trusted: caches speed answers up but never
+/// decide them. Writers write a temporary file and `rename` it into place: readers see the old
+/// file or the new one, never half of one, and two writers at once are harmless (the last rename
+/// wins). There is no `fsync`: a file torn by a crash fails its check and is rebuilt.
 public enum CacheFile {
     /// The review binary that writes and reads caches: its size and modification time, so a
     /// rebuilt tool never trusts what an older build derived (a forgotten version bump cannot
@@ -32,70 +53,124 @@ public enum CacheFile {
         return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }()
 
-    /// The nonce (12 bytes) and the tag (16 bytes) at the end of every file.
-    static let macSize = 28
+    /// How many payload bytes a segment holds (a writer may go a value past it). 1 MiB: what a
+    /// streamed writer holds is one segment, and sealing one costs the same per byte as sealing
+    /// tens of megabytes at once.
+    public static let segmentSize = 1 << 20
+
+    /// A segment's description: the file's id, the segment's index, its flags and its length.
+    static let descriptionSize = 16 + 8 + 1 + 4
+    /// The bytes after a segment's payload: the nonce, the sealed description and the tag.
+    static let trailerSize = 12 + descriptionSize + 16
+    /// The flag of the last segment.
+    static let finalFlag: UInt8 = 1
 
     /// `<git dir>/review/<name>`, for a git directory path ending in `/`.
     public static func path(inGitDirectory gitDirectory: String, name: String) -> String {
         gitDirectory + "review/" + name
     }
 
-    /// The body of the cache file at `path`, when it is complete, undamaged, authenticated by
-    /// `key` and was written by this build with this `magic`. Without a key, nothing is read.
+    /// The body of the cache file at `path` (after the header), when it is complete, undamaged,
+    /// authenticated by `key` segment by segment and was written by this build with this
+    /// `magic`. Without a key, nothing is read.
     public static func read(_ path: String, magic: String, key: CacheKey? = CacheKey.user) -> BinaryReader? {
-        guard let key, let data = readBytes(atPath: path), data.count > macSize else { return nil }
-        let body = data[..<(data.count - macSize)]
-        let trailer = data[(data.count - macSize)...]
-        guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: trailer.prefix(12)), ciphertext: [UInt8](),
-                                               tag: trailer.suffix(16)),
-              (try? AES.GCM.open(box, using: key.secret, authenticating: body)) != nil else { return nil }
-        var reader = BinaryReader(body)
+        guard let key, var data = readBytes(atPath: path), let length = verifyAndJoin(&data, key: key) else { return nil }
+        var reader = BinaryReader(data[..<length])
         guard reader.string() == magic, reader.string() == toolIdentity else { return nil }
         return reader
+    }
+
+    /// Verifies every segment of `file` (see ``CacheFile``) and moves their payloads together
+    /// to its start, in place; the length of the joined payloads, or `nil` (and `file` in any
+    /// state) when one check fails.
+    static func verifyAndJoin(_ file: inout [UInt8], key: CacheKey) -> Int? {
+        var offset = 0
+        var joined = 0
+        var index: UInt64 = 0
+        var fileID: [UInt8]?
+        var ended = false
+        while offset < file.count {
+            guard !ended, let segment = open(file, at: offset, key: key, index: index, fileID: fileID) else { return nil }
+            fileID = segment.fileID
+            ended = segment.final
+            let payload = segment.payload
+            if joined != payload.lowerBound {
+                file.withUnsafeMutableBytes { raw in
+                    (raw.baseAddress! + joined).copyMemory(from: raw.baseAddress! + payload.lowerBound, byteCount: payload.count)
+                }
+            }
+            joined += payload.count
+            offset = segment.end
+            index += 1
+        }
+        return ended ? joined : nil
+    }
+
+    /// Segment `index` of a file, starting at `offset` in `bytes`: where its payload lies, where
+    /// it ends, its file id and whether it is the last; `nil` unless it is whole, its tag
+    /// verifies under `key`, and its description says it is segment `index` of the file
+    /// `fileID` (any file, for the first) with the length it has.
+    static func open(_ bytes: [UInt8], at offset: Int, key: CacheKey, index: UInt64,
+                     fileID: [UInt8]?) -> (payload: Range<Int>, end: Int, fileID: [UInt8], final: Bool)? {
+        guard bytes.count - offset >= 4 else { return nil }
+        let length = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+        let payload = (offset + 4)..<(offset + 4 + length)
+        guard bytes.count - payload.upperBound >= trailerSize else { return nil }
+        let trailer = payload.upperBound
+        guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: bytes[trailer..<(trailer + 12)]),
+                                               ciphertext: bytes[(trailer + 12)..<(trailer + 12 + descriptionSize)],
+                                               tag: bytes[(trailer + 12 + descriptionSize)..<(trailer + trailerSize)]),
+              let opened = try? AES.GCM.open(box, using: key.secret, authenticating: bytes[payload]) else { return nil }
+        let description = [UInt8](opened)
+        guard description.count == descriptionSize else { return nil }
+        var r = BinaryReader(description[16...])
+        let id = Array(description[..<16])
+        guard fileID == nil || fileID == id, r.u64() == index, let flags = r.u8(), flags & ~finalFlag == 0,
+              r.u32() == UInt32(length) else { return nil }
+        return (payload, trailer + trailerSize, id, flags & finalFlag != 0)
     }
 
     /// Whether the file at `path` starts as one this build writes with `magic` does: a quick
     /// look at its first bytes, to decide early how to spend a run, never to trust its content
     /// (only ``read(_:magic:key:)`` authenticates).
     public static func hasHeader(_ path: String, magic: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        let expected = writer(magic: magic).data
-        var head = [UInt8](repeating: 0, count: expected.count)
+        // The first segment's length, then the header at the start of its payload.
+        let header = writer(magic: magic).data
+        var head = [UInt8](repeating: 0, count: 4 + header.count)
         let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-        return n == expected.count && head == expected
+        guard n == head.count else { return false }
+        let length = head.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        return length >= header.count && head[4...].elementsEqual(header)
     }
 
     /// Writes `body` (from ``writer(magic:)``) to `path`, authenticated with `key`. Failures (a
     /// read-only repository, a full disk, no key) are ignored: a cache only saves time.
     public static func store(_ body: BinaryWriter, to path: String, key: CacheKey? = CacheKey.user) {
-        body.data.withUnsafeBytes { store(bytes: $0, to: path, key: key) }
+        store(body, to: path, key: key, segmentSize: segmentSize)
     }
 
-    /// ``store(_:to:key:)`` for a body built in a ``GrowingBytes`` (header included).
-    public static func store(_ body: GrowingBytes, to path: String, key: CacheKey? = CacheKey.user) {
-        body.withUnsafeBytes { store(bytes: $0, to: path, key: key) }
-    }
-
-    private static func store(bytes body: UnsafeRawBufferPointer, to path: String, key: CacheKey?) {
-        guard let key,
-              let sealed = try? AES.GCM.seal([UInt8](), using: key.secret, nonce: AES.GCM.Nonce(), authenticating: body) else { return }
-        // The body, then the trailer, written apart: appending the trailer to the body would copy
-        // the whole buffer (the caller still holds it), tens of megabytes at a cold run's peak.
-        let trailer = Array(sealed.nonce) + Array(sealed.tag)
-        let directory = String(path[..<path.lastIndex(of: "/")!])
-        mkdir(directory, 0o755)
-        let temporary = temporaryPath(for: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        let complete = writeAll(fd, body) && trailer.withUnsafeBytes { writeAll(fd, $0) }
-        close(fd)
-        if !complete || rename(temporary, path) != 0 { unlink(temporary) }
+    /// ``store(_:to:key:)`` in segments of `segmentSize` bytes (tests make them small).
+    static func store(_ body: BinaryWriter, to path: String, key: CacheKey?, segmentSize: Int) {
+        guard let writer = CacheFileWriter(path: path, key: key) else { return }
+        // Each segment sealed and written from the caller's buffer, never copied.
+        let complete = body.data.withUnsafeBytes { bytes in
+            var offset = 0
+            repeat {
+                let n = min(segmentSize, bytes.count - offset)
+                guard writer.write(segment: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]),
+                                   final: offset + n == bytes.count) else { return false }
+                offset += n
+            } while offset < bytes.count
+            return true
+        }
+        if complete { _ = writer.commit() }
     }
 
     /// Writes every byte of `bytes` to `fd`; whether all were written.
-    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
+    static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
         var written = 0
         while written < raw.count {
             let n = write(fd, raw.baseAddress! + written, raw.count - written)
@@ -117,6 +192,135 @@ public enum CacheFile {
         w.string(magic)
         w.string(toolIdentity)
         return w
+    }
+}
+
+/// A ``CacheFile`` written a segment at a time, into a temporary file beside its path that
+/// ``commit()`` renames into place (dropped unwritten, the temporary file is removed): a writer
+/// holds one segment, not the whole body. The caller makes the segments: the first starts
+/// with the header (``CacheFile/writer(magic:)``), the last is written with `final`.
+///
+/// What was written can be read back during the run (``segment(_:)``), authenticated again:
+/// anyone who can write the git directory can change the temporary file meanwhile. Not
+/// thread-safe: callers serialize.
+public final class CacheFileWriter {
+    /// Where the file goes once complete.
+    public let path: String
+    /// Where it is written until then.
+    public let temporaryPath: String
+    private let key: CacheKey
+    /// Random per file: a segment of another file never verifies as one of this one.
+    private let fileID: [UInt8]
+    private var fd: Int32
+    /// Where each written segment starts in the temporary file, and where the last one ends.
+    private var starts: [Int] = [0]
+    /// Whether the last segment was written (nothing more may be), and whether a write failed.
+    private var ended = false
+    private var failed = false
+    private var committed = false
+
+    /// How many segments were written.
+    public var segments: Int { starts.count - 1 }
+
+    /// A writer for the cache file at `path`, authenticated by `key`; `nil` without a key, or
+    /// where no temporary file can be made (a read-only repository).
+    ///
+    /// The temporary file has no name until ``commit()`` where the file system allows
+    /// (`O_TMPFILE`): a run killed while it streams a large cache leaves nothing behind.
+    public convenience init?(path: String, key: CacheKey? = CacheKey.user) {
+        self.init(path: path, key: key, named: false)
+    }
+
+    /// `named`: a temporary file with a name from the start (what the writer falls back to
+    /// where `O_TMPFILE` is refused; tests ask for it).
+    init?(path: String, key: CacheKey?, named: Bool) {
+        guard let key, let slash = path.lastIndex(of: "/") else { return nil }
+        let directory = String(path[..<slash])
+        mkdir(directory, 0o755)
+        temporaryPath = CacheFile.temporaryPath(for: path)
+        var fd = named ? -1 : Glibc.open(directory, O_RDWR | Self.unnamed | O_CLOEXEC, 0o644)
+        anonymous = fd >= 0
+        // O_EXCL: a file someone put at this name is not ours to write.
+        if fd < 0 { fd = Glibc.open(temporaryPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        fileID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        (self.path, self.key, self.fd) = (path, key, fd)
+    }
+
+    /// Linux's `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`; not imported into Swift).
+    private static let unnamed: Int32 = 0o20000000 | O_DIRECTORY
+    /// Whether the temporary file has no name yet.
+    private let anonymous: Bool
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        if !committed && !anonymous { unlink(temporaryPath) }
+    }
+
+    /// Seals `payload` as the next segment (the last one when `final`) and writes it; whether
+    /// it was written (after a failure, or after the last segment, nothing is).
+    @discardableResult
+    public func write(segment payload: UnsafeRawBufferPointer, final: Bool) -> Bool {
+        guard !failed, !ended, fd >= 0, payload.count <= Int(UInt32.max) else { return false }
+        var description = BinaryWriter()
+        description.raw(fileID)
+        description.u64(UInt64(segments))
+        description.u8(final ? CacheFile.finalFlag : 0)
+        description.u32(UInt32(payload.count))
+        guard let sealed = try? AES.GCM.seal(description.data, using: key.secret, nonce: AES.GCM.Nonce(), authenticating: payload) else {
+            failed = true
+            return false
+        }
+        var length = BinaryWriter()
+        length.u32(UInt32(payload.count))
+        let trailer = Array(sealed.nonce) + Array(sealed.ciphertext) + Array(sealed.tag)
+        guard trailer.count == CacheFile.trailerSize,
+              length.data.withUnsafeBytes({ CacheFile.writeAll(fd, $0) }), CacheFile.writeAll(fd, payload),
+              trailer.withUnsafeBytes({ CacheFile.writeAll(fd, $0) }) else {
+            failed = true
+            return false
+        }
+        starts.append(starts[starts.count - 1] + 4 + payload.count + CacheFile.trailerSize)
+        ended = final
+        return true
+    }
+
+    /// The payload of written segment `index`, read back from the temporary file and verified
+    /// again (`nil` when it was not written, cannot be read, or is not what was written).
+    public func segment(_ index: Int) -> [UInt8]? {
+        guard fd >= 0, index >= 0, index < segments else { return nil }
+        let size = starts[index + 1] - starts[index]
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let n = pread(fd, buffer.baseAddress! + count, size - count, off_t(starts[index] + count))
+                if n <= 0 { return }
+                count += n
+            }
+        }
+        guard bytes.count == size,
+              let segment = CacheFile.open(bytes, at: 0, key: key, index: UInt64(index), fileID: fileID),
+              segment.end == size, segment.final == (ended && index == segments - 1) else { return nil }
+        // The payload, moved to the front (no second buffer).
+        let payload = segment.payload
+        bytes.withUnsafeMutableBytes { raw in raw.baseAddress!.copyMemory(from: raw.baseAddress! + payload.lowerBound, byteCount: payload.count) }
+        bytes.removeLast(size - payload.count)
+        return bytes
+    }
+
+    /// Renames the file into place once its last segment is written; whether it was.
+    @discardableResult
+    public func commit() -> Bool {
+        guard ended, !failed, !committed, fd >= 0 else { return false }
+        defer {
+            close(fd)
+            fd = -1
+        }
+        // An unnamed file gets its temporary name first (a link cannot replace a file).
+        if anonymous, linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, temporaryPath, 0x400 /* AT_SYMLINK_FOLLOW */) != 0 { return false }
+        committed = rename(temporaryPath, path) == 0
+        if !committed { unlink(temporaryPath) }
+        return committed
     }
 }
 

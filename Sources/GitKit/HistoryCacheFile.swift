@@ -9,7 +9,7 @@ import Paths
 enum HistoryCacheFile {
     /// Names the format and the engine: change it when the layout or the engine's answers for
     /// the same history could change (a rebuilt binary is never trusted anyway).
-    static let magic = "review history index 6 (paths as bytes), engine review-history-2"
+    static let magic = "review history index 7 (paths as bytes, segmented file), engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
         CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
@@ -17,25 +17,32 @@ enum HistoryCacheFile {
 
     // MARK: Writing
 
-    static func save(_ index: HistoryIndex, to path: String) {
+    /// Writes `index` a segment at a time (``CacheFileWriter``): what is held besides the index
+    /// is one segment, not the tens of megabytes of a long history's file.
+    static func save(_ index: HistoryIndex, to path: String, segmentSize: Int = CacheFile.segmentSize) {
+        guard let file = CacheFileWriter(path: path) else { return }
         var w = CacheFile.writer(magic: magic)
-        // Room for all of it at once: grown by doubling, a large history's tens of megabytes
-        // were copied again and again, the old buffer beside the new at each step.
-        var size = 4096 + index.directory.utf8.count + index.shallow.count * 20
-        for s in index.strings.values { size += 4 + s.utf8.count }
-        for path in index.paths.values { size += 4 + path.byteCount }
-        for c in 0..<index.count {
-            size += 20 + 21 + 1 + 4 + 4 * index.parents[c].count + 6 * 4 + 2 * 8 + 2 * 4 + 4
-            for perParent in index.changes[c] { size += 4 + perParent.count * (4 + 1 + 20) }
+        w.reserve(segmentSize + 65536)
+        /// Writes what `w` holds as a segment once it is full (`false`: the write failed).
+        func flush() -> Bool {
+            guard w.data.count >= segmentSize else { return true }
+            defer { w.data.removeAll(keepingCapacity: true) }
+            return w.data.withUnsafeBytes { file.write(segment: $0, final: false) }
         }
-        w.reserve(size)
         w.string(index.directory)
         w.u32(UInt32(index.shallow.count))
         for id in index.shallow.sorted() { w.id(id) }
-        w.strings(index.strings.values)
+        w.u32(UInt32(index.strings.values.count))
+        for s in index.strings.values {
+            w.string(s)
+            guard flush() else { return }
+        }
         // Paths as their bytes (a path need not be UTF-8).
         w.u32(UInt32(index.paths.count))
-        for path in index.paths.values { path.withBytes { w.u32(UInt32($0.count)); w.raw($0) } }
+        for path in index.paths.values {
+            path.withBytes { w.u32(UInt32($0.count)); w.raw($0) }
+            guard flush() else { return }
+        }
         w.u32(UInt32(index.count))
         for c in 0..<index.count {
             w.id(index.ids[c])
@@ -56,8 +63,10 @@ enum HistoryCacheFile {
                     if let blob = change.blob { w.id(blob) }
                 }
             }
+            guard flush() else { return }
         }
-        CacheFile.store(w, to: path)
+        guard w.data.withUnsafeBytes({ file.write(segment: $0, final: true) }) else { return }
+        file.commit()
     }
 
     // MARK: Reading

@@ -123,21 +123,28 @@ import TestSupport
             ParsedContentCodec.write(content, into: &w)
             return w.data
         }
-        let prefetch = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id) + [missing], threads: 3))
+        let articles = ArticleCacheBuffer(gitDirectory: repo.repository.gitDirectory, segmentSize: 512)
+        let prefetch = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id) + [missing], threads: 3,
+                                                  articles: articles))
         let parsed = prefetch.finish(reading: repo.repository)
         #expect(parsed.count == files.count && parsed[missing] == nil)
         for file in files {
             let here = ParsedContent(try repo.repository.blob(file.id))
-            #expect(encoded(parsed[file.id]?.content) == encoded(here), "\(file.path)")
-            #expect(parsed[file.id]?.encoded == encoded(here), "\(file.path)")
+            #expect(encoded(parsed[file.id]) == encoded(here), "\(file.path)")
         }
-        #expect(try #require(parsed[files[0].id]).content.findings.contains { $0.rule == .introWithoutList })
+        #expect(try #require(parsed[files[0].id]).findings.contains { $0.rule == .introWithoutList })
+        // Each went into the article cache as it was parsed, as the cache's own save writes it.
+        articles.save(repo.repository, keeping: nil)
+        CacheWrites.wait()
+        let saved = ArticleCache.load(repo.repository)
+        #expect(saved.entries.count == files.count)
+        for file in files { #expect(encoded(saved[file.id]) == encoded(parsed[file.id]), "\(file.path)") }
 
         let cancelled = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id), threads: 1))
         cancelled.cancel()
         // Whatever was parsed before the cancel is still what parsing here gives.
-        for (blob, slot) in cancelled.finish(reading: repo.repository) {
-            #expect(encoded(slot.content) == encoded(parsed[blob]?.content))
+        for (blob, content) in cancelled.finish(reading: repo.repository) {
+            #expect(encoded(content) == encoded(parsed[blob]))
         }
         #expect(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: [], threads: 1) == nil)
     }
@@ -154,7 +161,6 @@ import TestSupport
         /// A file of one entry: the blob, the length of `bytes`, then `bytes`.
         func store(_ bytes: [UInt8]) {
             var w = CacheFile.writer(magic: ArticleCache.magic)
-            w.u32(1)
             w.id(blob)
             w.u32(UInt32(bytes.count))
             w.raw(bytes)

@@ -66,17 +66,16 @@ typealias BodyCache = BlobCache<ArticleBodyCodec>
 /// How an article's body is kept in the ``BodyCache``.
 enum ArticleBodyCodec: BlobCacheCodec {
     static let name = "article-bodies.cache"
-    static let magic = "review article bodies 1"
+    static let magic = "review article bodies 2"
 
     static func write(_ body: String, into w: inout BinaryWriter) { w.string(body) }
-    static func estimatedSize(_ body: String) -> Int { 4 + body.utf8.count }
     static func read(_ r: inout BinaryReader) -> String? { r.string() }
 }
 
 /// How ``ParsedContent`` is kept in the article cache.
 enum ParsedContentCodec: BlobCacheCodec {
     static let name = "articles.cache"
-    static let magic = "review article cache 11"
+    static let magic = "review article cache 12"
 
     // MARK: Encoding
 
@@ -262,69 +261,177 @@ enum ParsedContentCodec: BlobCacheCodec {
     }
 }
 
-/// The body cache of a read that found none, written as the articles are parsed: each body goes
-/// into the file's bytes as soon as it is parsed (by the threads that parse ahead, or the
-/// loader), so a cold read never holds every body as a string and the file's buffer at once
-/// (on windows-powershell-docs that pair was 177 MB of a cold `status`'s peak). The bytes are
-/// those ``BodyCache``'s `save` writes for the same entries.
-final class BodyCacheBuffer: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private let bytes: GrowingBytes
-    /// Where each blob's value (its length, then the body) starts in `bytes`.
-    private var offsets: [ObjectID: Int] = [:]
-    /// Where the entry count goes, once known.
-    private let countAt: Int
+/// The size of the segments cache files are written in (``CacheFile``); tests make it small.
+enum CacheSegments {
+    @TaskLocal static var size = CacheFile.segmentSize
+}
 
-    init() {
-        var header = CacheFile.writer(magic: BodyCache.magic)
-        countAt = header.data.count
-        header.u32(0)
-        bytes = GrowingBytes(header.data)
+/// The body cache of a read that found none (``BodyCache``).
+typealias BodyCacheBuffer = BlobCacheBuffer<ArticleBodyCodec>
+/// The article cache of a read that found none (``ArticleCache``).
+typealias ArticleCacheBuffer = BlobCacheBuffer<ParsedContentCodec>
+
+/// A ``BlobCache`` file of a read that found none, written as the articles are parsed: each
+/// value goes into the file's current segment as soon as it is parsed (by the threads that
+/// parse ahead, or the loader), and each full segment is sealed and written to the cache's
+/// temporary file (``CacheFileWriter``), so a cold read holds one segment of the file, not all
+/// of it (on windows-powershell-docs the bodies were 90 MB of a cold `status`'s peak, the
+/// article cache's encoded entries 21 MB). The file is the one the ``BlobCache``'s `save`
+/// writes for the same entries.
+///
+/// A body asked for again during the run (``body(for:)``: only where the policy in force reads
+/// bodies and the committed one, which the threads parsing ahead go by, does not) comes from the
+/// current segment, or from its written segment read back and authenticated again (the
+/// temporary file is in the git directory, which others may write): never unverified bytes.
+/// Without a key, or where no file can be written (or once a write failed), no value is kept
+/// at all: holding them in memory for a file that will not be written would cost what this
+/// saves, and a body asked for again is then parsed again. Every value appended is kept (for
+/// codecs whose `keeps` is always true).
+final class BlobCacheBuffer<Codec: BlobCacheCodec>: @unchecked Sendable {
+    /// Where a value lies: its segment, and where it starts in that segment's payload.
+    private struct Place {
+        var segment: UInt32
+        var offset: UInt32
     }
 
-    /// Adds `body` for `blob` (once: a later body for the same blob is the same body).
+    private let segmentSize: Int
+    private let path: String
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    /// The file being written; `nil`, or `writing` false after a failed write: nothing more is
+    /// kept (the segments written can still be read back).
+    private let file: CacheFileWriter?
+    private var writing: Bool
+    /// The segment being filled (the first starts with the header).
+    private var pending: BinaryWriter
+    private var places: [ObjectID: Place] = [:]
+    /// The written segment last read back (verified), so values asked for in about the order
+    /// they were parsed read each segment once.
+    private var readBack: (index: Int, payload: [UInt8])?
+
+    init(gitDirectory: String, segmentSize: Int = CacheSegments.size, key: CacheKey? = CacheKey.user) {
+        self.segmentSize = max(segmentSize, 1)
+        path = CacheFile.path(inGitDirectory: gitDirectory, name: Codec.name)
+        file = CacheFileWriter(path: path, key: key)
+        writing = file != nil
+        pending = CacheFile.writer(magic: Codec.magic)
+    }
+
+    /// The segment `pending` will be.
+    private var current: Int { file?.segments ?? 0 }
+
+    /// Adds the value `write` writes for `blob` (once: a later value for the same blob is the
+    /// same value). `write` runs under the buffer's lock: encode anything costly before.
+    func append(for blob: ObjectID, _ write: (inout BinaryWriter) -> Void) {
+        lock.withLock {
+            guard writing, places[blob] == nil else { return }
+            pending.raw(blob.bytes)
+            let at = pending.data.count
+            pending.u32(0)
+            write(&pending)
+            let length = UInt32(pending.data.count - at - 4).littleEndian
+            withUnsafeBytes(of: length) { pending.data.replaceSubrange(at..<(at + 4), with: $0) }
+            places[blob] = Place(segment: UInt32(current), offset: UInt32(at + 4))
+            if pending.data.count >= segmentSize { seal(final: false) }
+        }
+    }
+
+    /// Adds `encoded` (``BlobCache/encoding(_:)``) as the value for `blob` (once).
+    func append(encoded: [UInt8], for blob: ObjectID) {
+        append(for: blob) { $0.raw(encoded) }
+    }
+
+    /// Writes `pending` as the next segment (under `lock`).
+    private func seal(final: Bool) {
+        guard let file, writing else { return }
+        if !pending.data.withUnsafeBytes({ file.write(segment: $0, final: final) }) {
+            // What was in this segment is lost: nothing points into it any more.
+            writing = false
+            let lost = UInt32(current)
+            places = places.filter { $0.value.segment != lost }
+        }
+        pending.data.removeAll(keepingCapacity: writing && !final)
+    }
+
+    /// The encoded value kept for `blob` (under `lock`; `nil`: none, or its written segment no
+    /// longer verifies).
+    private func value(of blob: ObjectID) -> ArraySlice<UInt8>? {
+        guard let place = places[blob] else { return nil }
+        let segment = Int(place.segment)
+        let payload: [UInt8]
+        if segment == current {
+            payload = pending.data
+        } else if let readBack, readBack.index == segment {
+            payload = readBack.payload
+        } else {
+            guard let read = file?.segment(segment) else { return nil }
+            readBack = (segment, read)
+            payload = read
+        }
+        let at = Int(place.offset)
+        guard at >= 4, at <= payload.count else { return nil }
+        let length = payload.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at - 4, as: UInt32.self))) }
+        guard length <= payload.count - at else { return nil }
+        return payload[at..<(at + length)]
+    }
+
+    /// Writes the cache after the caller goes on (``CacheWrites``), keeping only `blobs` (all
+    /// when `nil`). When some value kept here is not among them (rare: the layout in force
+    /// differs from the committed one), the kept ones are copied, read back and authenticated
+    /// again, into a new file.
+    func save(_ repository: Repository, keeping blobs: Set<ObjectID>?) {
+        let (count, stray) = lock.withLock { (places.count, blobs.map { kept in places.keys.contains { !kept.contains($0) } } ?? false) }
+        guard count > 0 else { return }  // nothing was parsed: as a cache with nothing inserted
+        CacheWrites.start { [self] in
+            lock.withLock {
+                guard writing else { return }
+                guard stray, let blobs else {
+                    seal(final: true)
+                    if writing { file?.commit() }
+                    return
+                }
+                copy(keeping: blobs)
+            }
+        }
+    }
+
+    /// Writes a new file of the values of `blobs`, in the order they were parsed (under `lock`).
+    private func copy(keeping blobs: Set<ObjectID>) {
+        let kept = blobs.compactMap { blob in places[blob].map { (blob, $0) } }
+            .sorted { ($0.1.segment, $0.1.offset) < ($1.1.segment, $1.1.offset) }
+        guard !kept.isEmpty, let copy = CacheFileWriter(path: path) else { return }
+        var w = CacheFile.writer(magic: Codec.magic)
+        for (blob, _) in kept {
+            guard let value = value(of: blob) else { continue }  // no longer verifies: parsed again next time
+            w.raw(blob.bytes)
+            w.u32(UInt32(value.count))
+            w.raw(value)
+            if w.data.count >= segmentSize {
+                guard w.data.withUnsafeBytes({ copy.write(segment: $0, final: false) }) else { return }
+                w.data.removeAll(keepingCapacity: true)
+            }
+        }
+        if w.data.withUnsafeBytes({ copy.write(segment: $0, final: true) }) { copy.commit() }
+    }
+}
+
+extension BlobCacheBuffer where Codec == ArticleBodyCodec {
+    /// Adds `body` for `blob` (once), as ``ArticleBodyCodec`` writes it, copied once.
     func append(_ body: String, for blob: ObjectID) {
         var body = body
         body.withUTF8 { utf8 in
-            lock.withLock {
-                guard offsets[blob] == nil else { return }
-                blob.bytes.withUnsafeBytes { bytes.append($0) }
-                bytes.u32(UInt32(4 + utf8.count))
-                offsets[blob] = bytes.count
-                bytes.u32(UInt32(utf8.count))
-                bytes.append(UnsafeRawBufferPointer(utf8))
+            append(for: blob) { w in
+                w.u32(UInt32(utf8.count))
+                w.data.append(contentsOf: utf8)
             }
         }
     }
 
-    /// The body kept for `blob`.
+    /// The body kept for `blob` (`nil`: none, or its written segment no longer verifies).
     func body(for blob: ObjectID) -> String? {
         lock.withLock {
-            guard let at = offsets[blob], let length = bytes.bytes(at: at, count: 4),
-                  let text = bytes.bytes(at: at + 4, count: length.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }) else { return nil }
-            return String(decoding: text, as: UTF8.self)
+            guard let value = value(of: blob), value.count >= 4 else { return nil }
+            return String(decoding: value.dropFirst(4), as: UTF8.self)
         }
-    }
-
-    /// Writes the body cache after the caller goes on (``CacheWrites``), keeping only `blobs`
-    /// (all when `nil`). When some body kept here is not among them (rare: the layout in force
-    /// differs from the committed one), the cache is rebuilt from those that are.
-    func save(_ repository: Repository, keeping blobs: Set<ObjectID>?) {
-        let path = CacheFile.path(inGitDirectory: repository.gitDirectory, name: BodyCache.name)
-        let (count, stray) = lock.withLock { (offsets.count, blobs.map { kept in offsets.keys.contains { !kept.contains($0) } } ?? false) }
-        guard count > 0 else { return }  // nothing was parsed: as a cache with nothing inserted
-        guard stray, let blobs else {
-            CacheWrites.start { [self] in
-                lock.withLock {
-                    bytes.setU32(UInt32(count), at: countAt)
-                    CacheFile.store(bytes, to: path)
-                }
-            }
-            return
-        }
-        var cache = BodyCache()
-        for blob in blobs { if let body = body(for: blob) { cache.insert(body, for: blob) } }
-        cache.save(repository)
     }
 }

@@ -15,13 +15,10 @@ protocol BlobCacheCodec: SendableMetatype {
     static func read(_ r: inout BinaryReader) -> Value?
     /// Whether a value is worth keeping (default: every one).
     static func keeps(_ value: Value) -> Bool
-    /// About how many bytes `write` takes for `value`, to size the file's buffer once.
-    static func estimatedSize(_ value: Value) -> Int
 }
 
 extension BlobCacheCodec {
     static func keeps(_ value: Value) -> Bool { true }
-    static func estimatedSize(_ value: Value) -> Int { 256 }
 }
 
 /// Values derived from blobs, by blob id, in a ``CacheFile`` under the git directory: the
@@ -36,8 +33,6 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
     static var magic: String { Codec.magic }
 
     private(set) var entries: [ObjectID: Codec.Value] = [:]
-    /// Entries already encoded (by the threads that parsed them), written as they are.
-    private var encoded: [ObjectID: [UInt8]] = [:]
     /// Whether entries were added or dropped since loading.
     private(set) var isModified = false
 
@@ -45,14 +40,6 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
 
     mutating func insert(_ value: Codec.Value, for blob: ObjectID) {
         entries[blob] = value
-        encoded[blob] = nil
-        isModified = true
-    }
-
-    /// Inserts a value with its encoding (``encoding(_:)``), so that saving only copies it.
-    mutating func insert(_ value: Codec.Value, encoded bytes: [UInt8], for blob: ObjectID) {
-        entries[blob] = value
-        encoded[blob] = bytes
         isModified = true
     }
 
@@ -69,10 +56,7 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
         guard entries.keys.contains(where: { !blobs.contains($0) }) else { return }
         let before = entries.count
         entries = entries.filter { blobs.contains($0.key) }
-        if entries.count != before {
-            encoded = encoded.filter { blobs.contains($0.key) }
-            isModified = true
-        }
+        if entries.count != before { isModified = true }
     }
 
     /// The stored cache, or an empty one when there is none that can be trusted.
@@ -93,22 +77,21 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
     /// ``load(_:key:)`` by the git directory's path, for a thread without a repository handle.
     static func load(gitDirectory: String, key: CacheKey? = CacheKey.user) -> BlobCache {
         CacheWrites.wait()
-        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: gitDirectory, name: name), magic: magic, key: key),
-              let count = r.u32(), count <= UInt32(r.remaining) else { return BlobCache() }
+        // Entries follow the header up to the end of the file (a file written as it is built
+        // cannot say up front how many it holds).
+        guard var r = CacheFile.read(CacheFile.path(inGitDirectory: gitDirectory, name: name), magic: magic, key: key) else { return BlobCache() }
         var stored: [(blob: ObjectID, value: BinaryReader)] = []
-        stored.reserveCapacity(Int(count))
-        for _ in 0..<count {
+        while r.remaining > 0 {
             guard let blob = r.id(), let length = r.u32(), let value = r.reader(Int(length)) else { return BlobCache() }
             stored.append((blob, value))
         }
-        guard r.remaining == 0 else { return BlobCache() }
         let values = stored.parallelMap { entry -> Codec.Value? in
             var r = entry.value
             guard let value = Codec.read(&r), r.remaining == 0 else { return nil }
             return value
         }
         var cache = BlobCache()
-        cache.entries.reserveCapacity(Int(count))
+        cache.entries.reserveCapacity(stored.count)
         for (entry, value) in zip(stored, values) {
             guard let value else { return BlobCache() }
             cache.entries[entry.blob] = value
@@ -121,31 +104,31 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
     func save(_ repository: Repository, key: CacheKey? = CacheKey.user) {
         guard isModified else { return }
         let path = CacheFile.path(inGitDirectory: repository.gitDirectory, name: Self.name)
-        CacheWrites.start { [self] in write(to: path, key: key) }
+        let segmentSize = CacheSegments.size
+        CacheWrites.start { [self] in write(to: path, key: key, segmentSize: segmentSize) }
     }
 
-    private func write(to path: String, key: CacheKey?) {
+    /// Writes the file a segment at a time: what is held besides the entries is one segment,
+    /// not a copy of them all (a large site's article cache is tens of megabytes).
+    private func write(to path: String, key: CacheKey?, segmentSize: Int) {
+        guard let file = CacheFileWriter(path: path, key: key) else { return }
         var w = CacheFile.writer(magic: Self.magic)
-        // Room for every entry and the trailer, so tens of megabytes are not copied again and
-        // again as the buffer grows.
-        w.reserve(entries.reduce(w.data.count + 4096) { $0 + 24 + (encoded[$1.key]?.count ?? Codec.estimatedSize($1.value)) })
-        let kept = entries.filter { Codec.keeps($0.value) }
-        w.u32(UInt32(kept.count))
-        for (blob, value) in kept {
+        w.reserve(segmentSize + 65536)
+        for (blob, value) in entries where Codec.keeps(value) {
             w.id(blob)
-            if let bytes = encoded[blob] {
-                w.u32(UInt32(bytes.count))
-                w.raw(bytes)
-            } else {
-                // The length is known once the value is written.
-                let at = w.data.count
-                w.u32(0)
-                Codec.write(value, into: &w)
-                let length = UInt32(w.data.count - at - 4).littleEndian
-                withUnsafeBytes(of: length) { w.data.replaceSubrange(at..<(at + 4), with: $0) }
+            // The length is known once the value is written.
+            let at = w.data.count
+            w.u32(0)
+            Codec.write(value, into: &w)
+            let length = UInt32(w.data.count - at - 4).littleEndian
+            withUnsafeBytes(of: length) { w.data.replaceSubrange(at..<(at + 4), with: $0) }
+            if w.data.count >= segmentSize {
+                guard w.data.withUnsafeBytes({ file.write(segment: $0, final: false) }) else { return }
+                w.data.removeAll(keepingCapacity: true)
             }
         }
-        CacheFile.store(w, to: path, key: key)
+        guard w.data.withUnsafeBytes({ file.write(segment: $0, final: true) }) else { return }
+        file.commit()
     }
 }
 

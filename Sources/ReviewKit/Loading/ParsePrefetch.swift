@@ -17,7 +17,7 @@ final class ParsePrefetch: @unchecked Sendable {
     private let blobs: [ObjectID]
     /// One slot per blob; each is written by the one worker that took its index, and read
     /// only after every worker has finished (``finish(reading:)``).
-    private let slots: UnsafeMutableBufferPointer<(content: ParsedContent, encoded: [UInt8])?>
+    private let slots: UnsafeMutableBufferPointer<ParsedContent?>
     /// The next index to hand out, under `lock`.
     private var next = 0
     private let lock = NSLock()
@@ -27,6 +27,8 @@ final class ParsePrefetch: @unchecked Sendable {
     private let bodies: BodyCacheBuffer?
     /// Whether the articles keep their bodies too (besides `bodies`).
     private let keepsBodies: Bool
+    /// Where each parsed article goes, encoded, for the article cache (none: no cache is written).
+    private let articles: ArticleCacheBuffer?
 
     /// Starts `threads` workers on `blobs` (nothing to do, or no thread to spare: `nil`).
     ///
@@ -34,10 +36,14 @@ final class ParsePrefetch: @unchecked Sendable {
     ///   - bodies: the body cache being built: each body is added to it as it is parsed.
     ///   - keepsBodies: whether the parsed articles keep their bodies as well (when `bodies` is
     ///     given); without them, the loader takes each body from `bodies` where it needs one.
-    init?(gitDirectory: String, blobs: [ObjectID], threads: Int, bodies: BodyCacheBuffer? = nil, keepsBodies: Bool = true) {
+    ///   - articles: the article cache being built: each article is encoded into it as it is
+    ///     parsed (here, on all cores, rather than by the one thread that writes the cache).
+    init?(gitDirectory: String, blobs: [ObjectID], threads: Int, bodies: BodyCacheBuffer? = nil, keepsBodies: Bool = true,
+          articles: ArticleCacheBuffer? = nil) {
         guard !blobs.isEmpty, threads > 0 else { return nil }
         self.blobs = blobs
         self.bodies = bodies
+        self.articles = articles
         self.keepsBodies = keepsBodies || bodies == nil
         slots = .allocate(capacity: blobs.count)
         slots.initialize(repeating: nil)
@@ -62,12 +68,11 @@ final class ParsePrefetch: @unchecked Sendable {
     static var spareThreads: Int { max(ProcessInfo.processInfo.activeProcessorCount - 1, 0) }
 
     /// Parses what the workers have not taken yet on the calling thread too, waits for them,
-    /// and returns every parsed blob, each with its encoding for the article cache (made here
-    /// too, on all cores, rather than by the one thread that writes the cache at the end).
-    func finish(reading repository: Repository) -> [ObjectID: (content: ParsedContent, encoded: [UInt8])] {
+    /// and returns every parsed blob (each already in `articles`, when given).
+    func finish(reading repository: Repository) -> [ObjectID: ParsedContent] {
         work(repository)
         workers.wait()
-        var parsed: [ObjectID: (content: ParsedContent, encoded: [UInt8])] = [:]
+        var parsed: [ObjectID: ParsedContent] = [:]
         parsed.reserveCapacity(blobs.count)
         for (blob, slot) in zip(blobs, slots) { if let slot { parsed[blob] = slot } }
         return parsed
@@ -91,7 +96,11 @@ final class ParsePrefetch: @unchecked Sendable {
                 bodies.append(content.article.body, for: blobs[i])
                 if !keepsBodies { content = content.withoutBody() }
             }
-            slots[i] = (content, ArticleCache.encoding(content))
+            if let articles {
+                let encoded = ArticleCache.encoding(content)
+                articles.append(encoded: encoded, for: blobs[i])
+            }
+            slots[i] = content
         }
     }
 }

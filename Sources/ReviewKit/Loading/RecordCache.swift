@@ -11,7 +11,7 @@ typealias RecordCache = BlobCache<RecordCodec>
 
 enum RecordCodec: BlobCacheCodec {
     static let name = "records.cache"
-    static let magic = "review record cache 4"
+    static let magic = "review record cache 5"
 
     struct Entry: Sendable {
         var signOff: SignOff

@@ -111,8 +111,10 @@ private struct SnapshotLoader {
         // is none: then it is built as the articles are parsed (``BodyCacheBuffer``), and the
         // articles keep no body where evaluating them reads none.
         let bodyCacheExists = usesCache && BodyCache.isPresent(gitDirectory: gitDirectory)
-        let bodyBuffer = usesCache && !bodyCacheExists ? BodyCacheBuffer() : nil
-        let prefetch = only == nil && stored == nil ? parseAhead(tree: tree, bodies: bodyBuffer) : nil
+        let bodyBuffer = usesCache && !bodyCacheExists ? BodyCacheBuffer(gitDirectory: gitDirectory) : nil
+        // Without an article cache, the new one is written as the articles are parsed too.
+        let articleBuffer = usesCache && stored == nil ? ArticleCacheBuffer(gitDirectory: gitDirectory) : nil
+        let prefetch = only == nil && stored == nil ? parseAhead(tree: tree, bodies: bodyBuffer, articles: articleBuffer) : nil
         defer { prefetch?.cancel() }
         func readBodies() -> Eventually<BodyCache>? { bodyCacheExists ? Eventually { BodyCache.load(gitDirectory: gitDirectory) } : nil }
         var storedBodies = bodies == .all ? readBodies() : nil
@@ -194,15 +196,20 @@ private struct SnapshotLoader {
             guard needsBodies, !content.hasBody else { return content }
             return (bodyCache[blob] ?? bodyBuffer?.body(for: blob)).map { content.with(body: $0) }
         }
-        func remember(_ content: ParsedContent, for blob: ObjectID, encoded: [UInt8]? = nil) {
-            if let encoded { cache.insert(content, encoded: encoded, for: blob) } else { cache.insert(content, for: blob) }
+        /// `streamed`: the content is in `articleBuffer` already.
+        func remember(_ content: ParsedContent, for blob: ObjectID, streamed: Bool = false) {
+            cache.insert(content, for: blob)
+            if let articleBuffer, !streamed {
+                let encoded = ArticleCache.encoding(content)
+                articleBuffer.append(encoded: encoded, for: blob)
+            }
             guard keepsBodies, content.hasBody else { return }
             if let bodyBuffer { bodyBuffer.append(content.article.body, for: blob) } else { bodyCache.insert(content.article.body, for: blob) }
         }
         if let prefetch {
             for (blob, parsed) in prefetch.finish(reading: repository) {
                 // Without its body where it was parsed without one (its body is in `bodyBuffer`).
-                remember(parsed.content, for: blob, encoded: parsed.encoded)
+                remember(parsed, for: blob, streamed: articleBuffer != nil)
             }
         }
         var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
@@ -335,7 +342,7 @@ private struct SnapshotLoader {
             cache.keep(only: used)
             bodyCache.keep(only: used)
         }
-        if usesCache { cache.save(repository) }
+        if let articleBuffer { articleBuffer.save(repository, keeping: only == nil ? used : nil) } else if usesCache { cache.save(repository) }
         if keepsBodies {
             if let bodyBuffer { bodyBuffer.save(repository, keeping: only == nil ? used : nil) } else { bodyCache.save(repository) }
         }
@@ -591,7 +598,7 @@ private struct SnapshotLoader {
     /// Starts parsing, on the other cores, the article blobs of `tree`, as the committed policy
     /// lays articles out (where the policy in force differs, the loader parses what it lacks
     /// itself). A tree that cannot be listed is left to the loader to report.
-    private func parseAhead(tree: ObjectID, bodies: BodyCacheBuffer?) -> ParsePrefetch? {
+    private func parseAhead(tree: ObjectID, bodies: BodyCacheBuffer?, articles: ArticleCacheBuffer?) -> ParsePrefetch? {
         let threads = ParsePrefetch.spareThreads
         guard threads > 0 else { return nil }
         // The committed policy (the one in force is known only after the walk): where evaluating
@@ -606,7 +613,8 @@ private struct SnapshotLoader {
             guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), seen.insert(file.id).inserted else { return nil }
             return file.id
         }
-        return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads, bodies: bodies, keepsBodies: keepsBodies)
+        return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads, bodies: bodies, keepsBodies: keepsBodies,
+                             articles: articles)
     }
 
     /// A link that leads nowhere, or may: one outside the articles' folder is broken only if
