@@ -231,7 +231,7 @@ import Testing
             String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }))
         }
         let ascii = String(decoding: (0x20...0x7E).map { UInt8($0) }.filter { ![0x5C, 0x60, 0x2A, 0x5F, 0x3C, 0x5B, 0x23, 0x26].contains($0) }, as: UTF8.self)
-        for text in [ascii, "Take 2 TABLETS daily, Max 8.", "Straße ÉCOLE ½ Ⅻ ٣ İstanbul", "Dose: 5 mg (ΣΟΦΊΑ)"] {
+        for text in [ascii, "Take 2 TABLETS daily, Max 8.", "Straße ÉCOLE ½ Ⅻ ٣ İstanbul", "Dose: 5 mg (ΣΟΦΊΑ)", "ΟΔΟΣ ΚΑΙ ΟΔΟΣ.", "ǅemal ﬁle ẞ"] {
             #expect(ArticleParser.readerText(Array("---\n---\n\n\(text)\n".utf8)) == "\u{1}\u{1}" + reference(text), "\(text)")
         }
     }

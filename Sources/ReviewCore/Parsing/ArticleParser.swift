@@ -142,8 +142,20 @@ public enum ArticleParser {
         let lastUpdated = article.frontMatter.first(where: { $0.key == mapping.lastUpdated })?.value.string
         var out = String.UnicodeScalarView()
         func keep(_ text: String) {
-            for scalar in text.lowercased().unicodeScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                out.append(scalar)
+            // ASCII (most of it) without Unicode's tables: there, lowercasing is A–Z to a–z,
+            // the only alphabetic scalars are letters and the only numeric ones digits. Any
+            // other scalar is lowercased on its own, as `String.lowercased()` does.
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x41...0x5A: out.append(Unicode.Scalar(UInt8(scalar.value + 0x20)))
+                case 0x61...0x7A, 0x30...0x39: out.append(scalar)
+                case 0..<0x80: break
+                default:
+                    for lower in scalar.properties.lowercaseMapping.unicodeScalars
+                    where lower.properties.isAlphabetic || lower.properties.numericType != nil {
+                        out.append(lower)
+                    }
+                }
             }
         }
         for key in [mapping.title, mapping.summary] {
