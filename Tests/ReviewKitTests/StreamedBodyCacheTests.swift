@@ -97,6 +97,17 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: repo.repository.gitDirectory + "review") == [BodyCache.name])
     }
 
+    /// The copy of the kept bodies is authenticated with the buffer's key, as its first file was.
+    @Test func theCopyOfTheKeptBodiesUsesTheBuffersKey() throws {
+        let repo = try RepoBuilder()
+        let key = CacheKey(bytes: Array(repeating: 7, count: 32))
+        let buffer = BodyCacheBuffer(gitDirectory: repo.repository.gitDirectory, segmentSize: 64, key: key)
+        for (body, blob) in zip(bodies, blobs) { buffer.append(body, for: blob) }
+        buffer.save(repo.repository, keeping: [blobs[0], blobs[2]])
+        CacheWrites.wait()
+        #expect(BodyCache.load(gitDirectory: repo.repository.gitDirectory, key: key).entries == [blobs[0]: bodies[0], blobs[2]: bodies[2]])
+    }
+
     /// Without a key no file can be written, so nothing is held for one: a body asked for
     /// again is parsed again.
     @Test func withoutAKeyNothingIsKept() throws {

@@ -296,6 +296,8 @@ final class BlobCacheBuffer<Codec: BlobCacheCodec>: @unchecked Sendable {
 
     private let segmentSize: Int
     private let path: String
+    /// What the file is authenticated with (the copy ``save(_:keeping:)`` may make, too).
+    private let key: CacheKey?
     // Guarded by `lock`.
     private let lock = NSLock()
     /// The file being written; `nil`, or `writing` false after a failed write: nothing more is
@@ -312,6 +314,7 @@ final class BlobCacheBuffer<Codec: BlobCacheCodec>: @unchecked Sendable {
     init(gitDirectory: String, segmentSize: Int = CacheSegments.size, key: CacheKey? = CacheKey.user) {
         self.segmentSize = max(segmentSize, 1)
         path = CacheFile.path(inGitDirectory: gitDirectory, name: Codec.name)
+        self.key = key
         file = CacheFileWriter(path: path, key: key)
         writing = file != nil
         pending = CacheFile.writer(magic: Codec.magic)
@@ -399,7 +402,7 @@ final class BlobCacheBuffer<Codec: BlobCacheCodec>: @unchecked Sendable {
     private func copy(keeping blobs: Set<ObjectID>) {
         let kept = blobs.compactMap { blob in places[blob].map { (blob, $0) } }
             .sorted { ($0.1.segment, $0.1.offset) < ($1.1.segment, $1.1.offset) }
-        guard !kept.isEmpty, let copy = CacheFileWriter(path: path) else { return }
+        guard !kept.isEmpty, let copy = CacheFileWriter(path: path, key: key) else { return }
         var w = CacheFile.writer(magic: Codec.magic)
         for (blob, _) in kept {
             guard let value = value(of: blob) else { continue }  // no longer verifies: parsed again next time
