@@ -13,7 +13,7 @@ import sys
 from selenium.webdriver.common.by import By
 
 from atom import validate_atom
-from chromium import chromium, serious_violations
+from chromium import chromium, serious_violations, exit_on_failures, page_text
 
 before, after, today = (os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3])
 shots = sys.argv[4] if len(sys.argv) > 4 else None
@@ -27,9 +27,7 @@ def fail(message):
 driver = chromium(after + ".chrome")
 try:
     def body(site, page):
-        driver.set_window_size(1000, 1400)
-        driver.get(f"file://{site}/{page}")
-        return " ".join(driver.find_element(By.TAG_NAME, "body").text.split())
+        return page_text(driver, site, page)
 
     # Before its day, the embargoed page is nowhere: no file, no index entry, no link, no word.
     if os.path.exists(f"{before}/flu-vaccine.html"):
@@ -95,7 +93,4 @@ try:
 finally:
     driver.quit()
 
-if failures:
-    for message in failures:
-        print(f"check-lifecycle: {message}", file=sys.stderr)
-    sys.exit(1)
+exit_on_failures("check-lifecycle", failures)

@@ -12,7 +12,7 @@ from urllib.parse import urlparse, unquote
 
 from selenium.webdriver.common.by import By
 
-from chromium import chromium, serious_violations, sideways_scroll
+from chromium import chromium, serious_violations, sideways_scroll, exit_on_failures
 
 site = os.path.abspath(sys.argv[1])
 screenshot = sys.argv[2] if len(sys.argv) > 2 else None
@@ -76,7 +76,4 @@ try:
 finally:
     driver.quit()
 
-if failures:
-    for message in failures:
-        print(f"check-pages: {message}", file=sys.stderr)
-    sys.exit(1)
+exit_on_failures("check-pages", failures)

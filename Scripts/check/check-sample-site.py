@@ -17,7 +17,7 @@ import sys
 from selenium.webdriver.common.by import By
 
 from atom import validate_atom
-from chromium import chromium, serious_violations
+from chromium import chromium, serious_violations, exit_on_failures, page_text
 
 before, after = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 failures = []
@@ -45,9 +45,7 @@ for path in files:
 driver = chromium(after + ".chrome")
 try:
     def body(site, page):
-        driver.set_window_size(1000, 1400)
-        driver.get(f"file://{site}/{page}")
-        return " ".join(driver.find_element(By.TAG_NAME, "body").text.split())
+        return page_text(driver, site, page)
 
     # Before its day, as a reader: no page shows it or links to it.
     pages = sorted(name for name in os.listdir(before) if name.endswith(".html"))
@@ -107,7 +105,4 @@ try:
 finally:
     driver.quit()
 
-if failures:
-    for message in failures:
-        print(f"check-sample-site: {message}", file=sys.stderr)
-    sys.exit(1)
+exit_on_failures("check-sample-site", failures)

@@ -1,10 +1,13 @@
 """The headless Chromium the browser checks drive (Scripts/check/check-pages.py, check-serve.py,
 check-lifecycle.py, check-sample-site.py): Debian's chromium and chromedriver, a profile of its own
 beside the files under test; and the accessibility check they share."""
+import sys
+
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 
 
 def chromium(profile):
@@ -34,3 +37,17 @@ def sideways_scroll(driver, name):
         problem = f"{name}: {scroll} px wide in a {viewport} px viewport at {width} px: it scrolls sideways" if scroll > viewport else None
         out.append((f"{name}@{width}: {scroll}/{viewport}", problem))
     return out
+
+
+def page_text(driver, site, page):
+    """The text a reader sees on `page` of the rendered `site` (a folder), whitespace collapsed."""
+    driver.set_window_size(1000, 1400)
+    driver.get(f"file://{site}/{page}")
+    return " ".join(driver.find_element(By.TAG_NAME, "body").text.split())
+
+def exit_on_failures(name, failures):
+    """Prints each failure as `name: message` on stderr and exits 1 when there is any."""
+    if failures:
+        for message in failures:
+            print(f"{name}: {message}", file=sys.stderr)
+        sys.exit(1)

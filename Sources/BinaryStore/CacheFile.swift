@@ -286,6 +286,22 @@ public final class CacheFileWriter {
         return true
     }
 
+    /// Writes what `buffer` holds as the next segment once it holds `size` bytes or more, and
+    /// empties it (its capacity kept); whether nothing failed. For writers that fill a buffer
+    /// value by value: a segment may run a value past `size`.
+    public func flush(_ buffer: inout BinaryWriter, atLeast size: Int) -> Bool {
+        guard buffer.data.count >= size else { return !failed }
+        defer { buffer.data.removeAll(keepingCapacity: true) }
+        return buffer.data.withUnsafeBytes { write(segment: $0, final: false) }
+    }
+
+    /// Writes what `buffer` holds as the last segment and renames the file into place; whether
+    /// it was.
+    @discardableResult
+    public func finish(with buffer: BinaryWriter) -> Bool {
+        buffer.data.withUnsafeBytes { write(segment: $0, final: true) } && commit()
+    }
+
     /// The payload of written segment `index`, read back from the temporary file and verified
     /// again (`nil` when it was not written, cannot be read, or is not what was written).
     public func segment(_ index: Int) -> [UInt8]? {

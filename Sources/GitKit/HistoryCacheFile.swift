@@ -23,12 +23,7 @@ enum HistoryCacheFile {
         guard let file = CacheFileWriter(path: path) else { return }
         var w = CacheFile.writer(magic: magic)
         w.reserve(segmentSize + 65536)
-        /// Writes what `w` holds as a segment once it is full (`false`: the write failed).
-        func flush() -> Bool {
-            guard w.data.count >= segmentSize else { return true }
-            defer { w.data.removeAll(keepingCapacity: true) }
-            return w.data.withUnsafeBytes { file.write(segment: $0, final: false) }
-        }
+        func flush() -> Bool { file.flush(&w, atLeast: segmentSize) }
         w.string(index.directory)
         w.u32(UInt32(index.shallow.count))
         for id in index.shallow.sorted() { w.id(id) }
@@ -65,8 +60,7 @@ enum HistoryCacheFile {
             }
             guard flush() else { return }
         }
-        guard w.data.withUnsafeBytes({ file.write(segment: $0, final: true) }) else { return }
-        file.commit()
+        file.finish(with: w)
     }
 
     // MARK: Reading

@@ -712,6 +712,24 @@ import TestSupport
         try content.sign(as: 2, on: "2026-04-08")
     }
 
+    /// On a new branch `recovery` from HEAD: a reroot to governance keys 4–6, signed by keys 4
+    /// and 5, left checked out; the new root.
+    @discardableResult
+    private func rerootSignedOnABranch(_ content: ContentRepository) throws -> TrustRoot {
+        let fresh = ContentRepository.root(keys: 4...6)
+        try Git.run(["checkout", "-q", "-b", "recovery"], in: content.path)
+        try content.builder.checkoutHead()
+        _ = try content.session().governance.reroot(fresh, now: ContentRepository.time("2026-04-09"))
+        try content.sign(as: 4, on: "2026-04-09")
+        try content.sign(as: 5, on: "2026-04-09")
+        return fresh
+    }
+
+    /// Merges `branch` into the checked-out branch with a merge commit (`extra`: more `git merge` options).
+    private func mergeCommit(_ branch: String, _ extra: [String] = [], in content: ContentRepository) throws {
+        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "merge", "-q", "--no-ff", "--no-edit"] + extra + [branch], in: content.path)
+    }
+
     /// A configuration change signed on a branch counts once the branch is merged with a merge
     /// commit (GitHub's default) while main moved on, as it does when merged fast-forward.
     @Test func aChangeSignedOnABranchCountsAfterAMergeCommit() throws {
@@ -727,7 +745,7 @@ import TestSupport
         try Git.run(["checkout", "-q", "main"], in: content.path)
         try content.commit("unrelated", [.write("Articles/other.md", "---\ntitle: Other\nlast-updated: 2026-04-08\ncategory: neurology\n---\n\nText.\n")], on: "2026-04-09")
         try content.builder.checkoutHead()
-        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "merge", "-q", "--no-ff", "--no-edit", "config"], in: content.path)
+        try mergeCommit("config", in: content)
         let status = try content.session(trustRoot: ContentRepository.root().fingerprint).governance.status()
         #expect(status.current?.version == 3 && status.pending == nil && status.findings.isEmpty, "\(status.text)")
     }
@@ -736,12 +754,7 @@ import TestSupport
     /// merged with a merge commit while main moved on (the sample content's own recovery).
     @Test func aRerootSignedOnABranchCountsAfterAMergeCommit() throws {
         let content = try governed()
-        let fresh = ContentRepository.root(keys: 4...6)
-        try Git.run(["checkout", "-q", "-b", "recovery"], in: content.path)
-        try content.builder.checkoutHead()
-        _ = try content.session().governance.reroot(fresh, now: ContentRepository.time("2026-04-09"))
-        try content.sign(as: 4, on: "2026-04-09")
-        try content.sign(as: 5, on: "2026-04-09")
+        let fresh = try rerootSignedOnABranch(content)
         try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "commit", "-q", "--allow-empty", "-m", "noop"], in: content.path)
         try content.builder.commit("policy", [.write(Policy.path, ContentRepository.policy + "# after the reroot\n")],
                                    on: "refs/heads/recovery", time: ContentRepository.time("2026-04-09"))
@@ -752,7 +765,7 @@ import TestSupport
         try Git.run(["checkout", "-q", "main"], in: content.path)
         try content.commit("unrelated", [.write("Articles/other.md", "---\ntitle: Other\nlast-updated: 2026-04-08\ncategory: neurology\n---\n\nText.\n")], on: "2026-04-10")
         try content.builder.checkoutHead()
-        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "merge", "-q", "--no-ff", "--no-edit", "recovery"], in: content.path)
+        try mergeCommit("recovery", in: content)
         let merged = try content.session(trustRoot: fresh.fingerprint).governance.status()
         #expect(merged.current?.root == fresh && merged.pending == nil && !merged.findings.contains { $0.severity == .error }, "\(merged.text)")
     }
@@ -762,17 +775,12 @@ import TestSupport
     /// is judged anew against what the main line has (and is unsigned).
     @Test func aRerootFromBeforeTheMainLinesLatestVersionDoesNotWinAtAMerge() throws {
         let content = try governed()
-        let fresh = ContentRepository.root(keys: 4...6)
-        try Git.run(["checkout", "-q", "-b", "recovery"], in: content.path)
-        try content.builder.checkoutHead()
-        _ = try content.session().governance.reroot(fresh, now: ContentRepository.time("2026-04-09"))
-        try content.sign(as: 4, on: "2026-04-09")
-        try content.sign(as: 5, on: "2026-04-09")
+        try rerootSignedOnABranch(content)
         try Git.run(["checkout", "-q", "main"], in: content.path)
         try content.commit("policy", [.write(Policy.path, ContentRepository.policy + "# on main\n")], on: "2026-04-10")
         try content.sign(as: 1, on: "2026-04-10")
         try content.sign(as: 2, on: "2026-04-10")
-        try Git.run(["-c", "user.name=M", "-c", "user.email=m@x", "merge", "-q", "--no-ff", "--no-edit", "-X", "theirs", "recovery"], in: content.path)
+        try mergeCommit("recovery", ["-X", "theirs"], in: content)
         let merged = try content.session(trustRoot: ContentRepository.root().fingerprint).governance.status()
         #expect(merged.current?.root == ContentRepository.root() && merged.current?.version == 2, "\(merged.text)")
         #expect(merged.findings.contains { $0.rule == .unsignedConfiguration }, "\(merged.text)")

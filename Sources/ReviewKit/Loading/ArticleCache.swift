@@ -409,12 +409,9 @@ final class BlobCacheBuffer<Codec: BlobCacheCodec>: @unchecked Sendable {
             w.raw(blob.bytes)
             w.u32(UInt32(value.count))
             w.raw(value)
-            if w.data.count >= segmentSize {
-                guard w.data.withUnsafeBytes({ copy.write(segment: $0, final: false) }) else { return }
-                w.data.removeAll(keepingCapacity: true)
-            }
+            guard copy.flush(&w, atLeast: segmentSize) else { return }
         }
-        if w.data.withUnsafeBytes({ copy.write(segment: $0, final: true) }) { copy.commit() }
+        copy.finish(with: w)
     }
 }
 

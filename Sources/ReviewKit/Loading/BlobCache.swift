@@ -122,13 +122,9 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
             Codec.write(value, into: &w)
             let length = UInt32(w.data.count - at - 4).littleEndian
             withUnsafeBytes(of: length) { w.data.replaceSubrange(at..<(at + 4), with: $0) }
-            if w.data.count >= segmentSize {
-                guard w.data.withUnsafeBytes({ file.write(segment: $0, final: false) }) else { return }
-                w.data.removeAll(keepingCapacity: true)
-            }
+            guard file.flush(&w, atLeast: segmentSize) else { return }
         }
-        guard w.data.withUnsafeBytes({ file.write(segment: $0, final: true) }) else { return }
-        file.commit()
+        file.finish(with: w)
     }
 }
 
