@@ -23,7 +23,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         // review serve only (the dashboard); without its default traits (swift-configuration, full Foundation).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
@@ -45,13 +44,23 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // The system's libcrypto (OpenSSL 3, Debian's libssl-dev, which libgit2-dev already
+        // brings): SHA-256, SHA-1, Ed25519, AES-GCM, random bytes.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // The one module over COpenSSL: the few primitives review uses, under the names
+        // swift-crypto gave them (SHA256, Curve25519.Signing, AES.GCM, HMAC, SymmetricKey).
+        .target(name: "SystemCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         // A repository path as git keeps it: bytes, compared and hashed by bytes (GitPath). The
         // only type a path crosses a module boundary as; no dependencies.
         .target(name: "Paths", swiftSettings: strict),
         // Authenticated binary files under <git dir>/review/ (the history index, the article cache).
-        .target(name: "BinaryStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .target(name: "BinaryStore", dependencies: ["SystemCrypto"], swiftSettings: strict),
         // libgit2, and the history engine over it. Nothing about articles or reviews.
-        .target(name: "GitKit", dependencies: ["CGit2", "Paths", "BinaryStore", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "GitKit", dependencies: ["CGit2", "Paths", "BinaryStore", "SystemCrypto"],
                 swiftSettings: strict),
         // Values in, values out: no GitKit, no files, no threads, no clock.
         .target(
@@ -59,7 +68,7 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM", "Paths",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SystemCrypto",
             ],
             swiftSettings: strict
         ),
@@ -68,7 +77,7 @@ let package = Package(
             name: "ReviewKit",
             dependencies: [
                 "ReviewCore", "GitKit", "BinaryStore", "Paths",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SystemCrypto",
             ],
             swiftSettings: strict
         ),
@@ -78,7 +87,7 @@ let package = Package(
             dependencies: [
                 "ReviewKit", "ReviewCore", "Paths", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), "SystemCrypto",
             ],
             swiftSettings: strict
         ),
@@ -96,16 +105,17 @@ let package = Package(
         // Shared by the test targets: builds temporary repositories through GitKit.
         .target(
             name: "TestSupport",
-            dependencies: ["GitKit", "ReviewCore", "ReviewKit", "Paths", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["GitKit", "ReviewCore", "ReviewKit", "Paths", "SystemCrypto"],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "SystemCryptoTests", dependencies: ["SystemCrypto"]),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "BinaryStore", "Paths", "TestSupport"]),
         .testTarget(
             name: "ReviewCoreTests",
             dependencies: [
                 "ReviewCore", "Paths", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SystemCrypto",
             ],
             exclude: ["Fixtures"]
         ),
@@ -114,12 +124,12 @@ let package = Package(
             dependencies: [
                 "ReviewKit", "ReviewCore", "GitKit", "BinaryStore", "Paths", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "SystemCrypto",
             ],
             exclude: ["Goldens", "Schemas"]
         ),
         .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "ReviewKit", "ReviewCore", "GitKit", "Paths", "TestSupport",
-                                                             .product(name: "Crypto", package: "swift-crypto")]),
+                                                             "SystemCrypto"]),
         .testTarget(name: "reviewTests", dependencies: ["review", "ReviewKit", "ReviewCore", "GitKit", "Paths", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

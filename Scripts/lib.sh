@@ -2,16 +2,17 @@
 # installed. Sourced, not run. On failure: one line saying what is missing and what to do, exit 2.
 
 review_install_prerequisites() {
-    # libgit2 (the repository) and cmark-gfm with its extensions (Markdown), with pkg-config.
-    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 libcmark-gfm 2>/dev/null \
+    # libgit2 (the repository), cmark-gfm with its extensions (Markdown) and libcrypto (OpenSSL:
+    # hashes, signatures, cache authentication; libgit2-dev depends on it already), with pkg-config.
+    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 libcmark-gfm libcrypto 2>/dev/null \
         || [ ! -e /usr/include/cmark-gfm-core-extensions.h ]; then
-        echo "review: installing libgit2-dev, libcmark-gfm-dev, libcmark-gfm-extensions-dev and pkg-config (apt-get)" >&2
+        echo "review: installing libgit2-dev, libcmark-gfm-dev, libcmark-gfm-extensions-dev, libssl-dev and pkg-config (apt-get)" >&2
         local sudo=""
         [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
         if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-                   libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config; } >/tmp/review-apt.log 2>&1 \
-            || ! pkg-config --exists libgit2 libcmark-gfm 2>/dev/null; then
-            echo "review: error: libgit2-dev or libcmark-gfm-dev is missing and could not be installed (log: /tmp/review-apt.log); run: sudo apt-get install -y libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config" >&2
+                   libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev pkg-config; } >/tmp/review-apt.log 2>&1 \
+            || ! pkg-config --exists libgit2 libcmark-gfm libcrypto 2>/dev/null; then
+            echo "review: error: libgit2-dev, libcmark-gfm-dev or libssl-dev is missing and could not be installed (log: /tmp/review-apt.log); run: sudo apt-get install -y libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev pkg-config" >&2
             exit 2
         fi
     fi

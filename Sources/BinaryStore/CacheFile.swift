@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Crypto
+import SystemCrypto
 import Synchronization
 
 /// Numbers each cache write in this process, so concurrent writers never share a temporary file.

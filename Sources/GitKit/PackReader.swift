@@ -1,6 +1,6 @@
 import BinaryStore
 import CGit2
-import Crypto
+import SystemCrypto
 #if canImport(Glibc)
 import Glibc
 #endif

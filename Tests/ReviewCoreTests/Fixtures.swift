@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import ReviewCore
 
 /// Small, readable inputs for the workflow engine: a policy, reviewers with deterministic keys,

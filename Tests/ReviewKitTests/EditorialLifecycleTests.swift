@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 
 /// `Reviews/policy.yml`: who must sign off on what, how often, and which disclaimers each
 /// category needs.

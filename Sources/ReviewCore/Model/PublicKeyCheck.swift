@@ -3,7 +3,7 @@ import Paths
 /// Ed25519 public keys that must never be trusted: points of small order (with either sign
 /// bit) and non-canonical encodings (a y coordinate of p or more).
 ///
-/// Verification as RFC 8032 and BoringSSL do it accepts, for the identity point as the public
+/// Verification as RFC 8032, OpenSSL and BoringSSL do it accepts, for the identity point as the public
 /// key, the signature (R = identity, S = 0) over *every* message; the other small-order points
 /// are nearly as bad. libsodium refuses the same list (`ge25519_has_small_order`).
 public enum PublicKeyCheck {

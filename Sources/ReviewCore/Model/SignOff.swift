@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// One sign-off decision, as stored in `Reviews/signoffs/<slug>/<file>.yml`.

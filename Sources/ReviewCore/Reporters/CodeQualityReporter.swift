@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 
 /// `review check --format codequality`: GitLab Code Quality (a subset of the Code Climate
 /// issue format), shown inline in merge requests. Each finding's fingerprint is the SHA-256 of

@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// Rules over an article's Markdown structure (cmark-gfm's tree): the damage the reference

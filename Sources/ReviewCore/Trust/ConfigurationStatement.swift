@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// Which files make up the configuration that governance keys sign: the root, the policy, the

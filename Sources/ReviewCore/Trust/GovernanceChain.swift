@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 
 /// The configuration's files at one or more commits: every file of the signed configuration
 /// (``ConfigurationFiles``) with its bytes, and the signatures file.

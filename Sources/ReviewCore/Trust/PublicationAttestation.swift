@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// What `review publish` signs: an in-toto statement naming every file it put on the published

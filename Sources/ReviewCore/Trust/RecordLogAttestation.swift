@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 
 /// The record log as a signed publication attests it: every sign-off record the published
 /// branch's history ever held (its path, git blob id and SHA-256), in history order. It lies on

@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// `Reviews/root.yml`: who governs the configuration. A threshold of its governance keys must

@@ -1,5 +1,5 @@
 import Paths
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// Everything a third party needs to check one published page offline, with the tool alone

@@ -1,6 +1,6 @@
 import Paths
 import ReviewCore
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// Reviewers' private keys on this machine: `$REVIEW_KEY_DIR/<reviewer>.key` (default

@@ -1,6 +1,6 @@
 import Paths
 import ReviewCore
-import Crypto
+import SystemCrypto
 import Foundation
 import GitKit
 

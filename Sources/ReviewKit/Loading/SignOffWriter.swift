@@ -1,6 +1,6 @@
 import Paths
 import ReviewCore
-import Crypto
+import SystemCrypto
 import GitKit
 
 /// A sign-off someone wants to record.

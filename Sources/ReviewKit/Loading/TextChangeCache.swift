@@ -1,6 +1,6 @@
 import Paths
 import BinaryStore
-import Crypto
+import SystemCrypto
 import GitKit
 import ReviewCore
 
