@@ -271,4 +271,37 @@ import Testing
         let findings = UnfilledPlaceholderRule.check(BodyText(MarkdownParser.parse("<img style={{ display: 'inline' }} />\n\nText {{ Fill in the Synopsis }}\n")), firstLine: 1)
         #expect(findings.map(\.line) == [3], "\(findings)")
     }
+    /// Sections moved whole among their siblings read the same; anything else moved does not.
+    @Test func sectionsMovedWholeReadTheSame() {
+        func view(_ body: String) -> ReaderView { ArticleParser.readerView(Array("---\ntitle: A\n---\n\n\(body)\n".utf8))! }
+        let page = view("Intro.\n\n# Usage\n\n## -Force\n\nOverwrites.\n\n## -Path\n\nWhere.\n\n# Notes\n\nNone.")
+        #expect(page.readsTheSame(as: view("Intro.\n\n# Usage\n\n## -Path\n\nWhere.\n\n## -Force\n\nOverwrites.\n\n# Notes\n\nNone.")))
+        #expect(page.readsTheSame(as: view("Intro.\n\n# Notes\n\nNone.\n\n# Usage\n\n## -Force\n\nOverwrites.\n\n## -Path\n\nWhere.")))
+        #expect(page.readsTheSame(as: view("Intro.\n\nUsage\n=====\n\n## -Force\n\nOverwrites.\n\n## -Path\n\nWhere.\n\n# Notes\n\nNone.")))
+        for other in [
+            "Intro.\n\n# Usage\n\n## -Force\n\nOverwrites.\n\n# Notes\n\n## -Path\n\nWhere.\n\nNone.",  // under another parent
+            "Intro.\n\n# Usage\n\n## -Force\n\nOverwrites.\n\n# Notes\n\nNone.\n\n## -Path\n\nWhere.",  // likewise
+            "# Usage\n\nIntro.\n\n## -Force\n\nOverwrites.\n\n## -Path\n\nWhere.\n\n# Notes\n\nNone.",  // text before the first heading moved
+            "Intro.\n\n# Usage\n\n## -Force\n\nWhere.\n\n## -Path\n\nOverwrites.\n\n# Notes\n\nNone.",  // paragraphs swapped
+            "Intro.\n\n# Usage\n\n## -Force\n\nOverwrites.\n\n## -Path\n\nWhere.\n\n# Notes\n\nNone yet.",  // a word
+        ] {
+            #expect(!page.readsTheSame(as: view(other)), "\(other)")
+        }
+        #expect(ReaderView.same(nil, nil) && !ReaderView.same(page, nil) && ReaderView.same(page, page))
+    }
+
+    /// A merge's version that takes each hunk from one parent has no line of its own
+    /// (`git diff --cc` is empty); one with a line of its own, or without a passage every
+    /// parent had, does not.
+    @Test func aMergeTakingEachHunkFromAParentWroteNothing() {
+        func lines(_ text: String) -> [UInt8] { Array(text.utf8) }
+        let ours = lines("title\nfirst, reflowed\nsame\nsecond\nend\n")
+        let theirs = lines("title\nfirst\nsame\nsecond, reworded\nend\n")
+        let clean = lines("title\nfirst, reflowed\nsame\nsecond, reworded\nend\n")
+        #expect(MergeLines.takesEveryLineFromAParent(result: clean, parents: [ours, theirs]) == true)
+        #expect(MergeLines.takesEveryLineFromAParent(result: ours, parents: [ours, theirs]) == true)
+        #expect(MergeLines.takesEveryLineFromAParent(result: lines("title\nfirst, reflowed\nsame\nsecond, mine\nend\n"), parents: [ours, theirs]) == false)
+        #expect(MergeLines.takesEveryLineFromAParent(result: lines("title\nfirst, reflowed\nsecond, reworded\nend\n"), parents: [ours, theirs]) == false)
+        #expect(MergeLines.takesEveryLineFromAParent(result: lines("title\nsame\nsecond\nend\n"), parents: [ours, theirs]) == false)
+    }
 }

@@ -231,4 +231,58 @@ import TestSupport
             #expect(found.count == 1 && found[0].message.contains(String(merge.hex.prefix(7))), "\(name): \(found)")
         }
     }
+    /// A merge that resolved a conflict between two listed formatting commits by taking each
+    /// hunk from one side or the other wrote nothing of its own either (windows-powershell-docs,
+    /// cf9329d: main merged into a formatting branch, both sides having reworked the same
+    /// paragraphs). Lines of its own, or a passage both sides had and the merge dropped, are
+    /// still its to answer for.
+    @Test func aMergeThatTookEachHunkFromASideIsNotBlamed() throws {
+        let path = GitPath("Articles/a.md")
+        func build(resolution: String) throws -> (content: ContentRepository, merge: ObjectID) {
+            let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2025-12-01")
+            let base = try write(content, "a", page(body: "Take one.\n\nWith water."), on: "2025-12-01")
+            let side = try content.builder.commit("Side", [.write(path, page(body: "Take `one`.\n\nWith `water`."))],
+                                                  on: "refs/heads/side", parents: [base], time: ContentRepository.time("2026-03-01"))
+            let main = try write(content, "a", page(body: "Take **one**, daily.\n\nWith **water**, always."), on: "2026-03-02")
+            let merge = try content.builder.merge(side, [.write(path, page(body: resolution))], time: ContentRepository.time("2026-03-03"))
+            try content.builder.commit("ignore", [.write("Reviews/ignore-revisions", side.hex + "\n" + main.hex + "\n")],
+                                       time: ContentRepository.time("2026-03-04"))
+            try content.builder.checkoutHead()
+            return (content, merge)
+        }
+        for taken in ["Take `one`.\n\nWith **water**, always.", "Take **one**, daily.\n\nWith `water`."] {
+            #expect(try notBumped(build(resolution: taken).content, "a").isEmpty, "\(taken)")
+        }
+        let cases = [
+            ("words of its own", "Take `one`.\n\nWith **water**, always and more."),
+            ("a passage both sides had, dropped", "Take `one`."),
+        ]
+        for (name, resolution) in cases {
+            let (content, merge) = try build(resolution: resolution)
+            let found = try notBumped(content, "a")
+            #expect(found.count == 1 && found[0].message.contains(String(merge.hex.prefix(7))), "\(name): \(found)")
+        }
+    }
+
+    /// A section moved whole among its siblings (windows-powershell-docs, fd0cfcc: a parameter's
+    /// section put in its alphabetical place) says what it said; a subsection moved under
+    /// another heading, or a paragraph moved within a section, does not.
+    @Test func aSectionMovedWholeNeedsNoBump() throws {
+        func found(after body: String) throws -> [Finding] {
+            let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+            let before = "## Children\n\n### Dosage\n\nHalf a tablet.\n\n### Timing\n\nAt night.\n\n## Adults\n\nOne tablet.\n\nWith water.\n\n## Sources\n\nNHS."
+            _ = try write(content, "a", page(body: before), on: "2026-01-01")
+            _ = try write(content, "a", page(body: body), on: "2026-03-01")
+            return try notBumped(content, "a")
+        }
+        #expect(try found(after: "## Adults\n\nOne tablet.\n\nWith water.\n\n## Children\n\n### Dosage\n\nHalf a tablet.\n\n### Timing\n\nAt night.\n\n## Sources\n\nNHS.").isEmpty)
+        #expect(try found(after: "## Children\n\n### Timing\n\nAt night.\n\n### Dosage\n\nHalf a tablet.\n\n## Adults\n\nOne tablet.\n\nWith water.\n\n## Sources\n\nNHS.").isEmpty)
+        for changed in [
+            "## Children\n\n### Timing\n\nAt night.\n\n## Adults\n\nOne tablet.\n\nWith water.\n\n### Dosage\n\nHalf a tablet.\n\n## Sources\n\nNHS.",
+            "## Children\n\n### Dosage\n\nHalf a tablet.\n\n### Timing\n\nAt night.\n\n## Adults\n\nWith water.\n\nOne tablet.\n\n## Sources\n\nNHS.",
+            "## Adults\n\nOne tablet.\n\nWith water.\n\n## Children\n\n### Dosage\n\nHalf a tablet.\n\n### Timing\n\nAt noon.\n\n## Sources\n\nNHS.",
+        ] {
+            #expect(try found(after: changed).count == 1, "\(changed)")
+        }
+    }
 }

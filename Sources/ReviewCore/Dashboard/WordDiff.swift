@@ -127,7 +127,7 @@ public struct WordDiff: Sendable, Equatable {
 
     /// Myers' greedy shortest edit script, or `nil` when it needs more than ``maximumEdit``
     /// edits. Its memory is O(D²) in the number of edits D, which the limit bounds.
-    static func editScript(_ a: [Substring], _ b: [Substring]) -> [Step]? {
+    static func editScript<Element: Equatable>(_ a: [Element], _ b: [Element]) -> [Step]? {
         let n = a.count, m = b.count
         if n == 0 { return (0..<m).map(Step.added) }
         if m == 0 { return (0..<n).map(Step.removed) }

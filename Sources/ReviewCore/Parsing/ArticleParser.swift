@@ -134,39 +134,46 @@ public enum ArticleParser {
         readerView(bytes, mapping: mapping)?.text
     }
 
-    /// ``readerText(_:mapping:)`` and the front matter's last-updated value as written (`nil`
-    /// when absent), from one parse.
-    public static func readerView(_ bytes: [UInt8], mapping: FrontMatterMapping = FrontMatterMapping()) -> (text: String, lastUpdated: String?)? {
+    /// ``readerText(_:mapping:)``, the front matter's last-updated value as written (`nil`
+    /// when absent) and where the body's headings are, from one parse.
+    public static func readerView(_ bytes: [UInt8], mapping: FrontMatterMapping = FrontMatterMapping()) -> ReaderView? {
         guard case .success = TextDecoding.decode(bytes) else { return nil }
         let article = parseParts(bytes).0
         let lastUpdated = article.frontMatter.first(where: { $0.key == mapping.lastUpdated })?.value.string
         var out = String.UnicodeScalarView()
+        var length = 0  // of `out`, in UTF-8 bytes
+        var headings: [ReaderView.Heading] = []
+        func append(_ scalar: Unicode.Scalar) {
+            out.append(scalar)
+            length += UTF8.width(scalar)
+        }
         func keep(_ text: String) {
             // ASCII (most of it) without Unicode's tables: there, lowercasing is A–Z to a–z,
             // the only alphabetic scalars are letters and the only numeric ones digits. Any
             // other scalar is lowercased on its own, as `String.lowercased()` does.
             for scalar in text.unicodeScalars {
                 switch scalar.value {
-                case 0x41...0x5A: out.append(Unicode.Scalar(UInt8(scalar.value + 0x20)))
-                case 0x61...0x7A, 0x30...0x39: out.append(scalar)
+                case 0x41...0x5A: append(Unicode.Scalar(UInt8(scalar.value + 0x20)))
+                case 0x61...0x7A, 0x30...0x39: append(scalar)
                 case 0..<0x80: break
                 default:
                     for lower in scalar.properties.lowercaseMapping.unicodeScalars
                     where lower.properties.isAlphabetic || lower.properties.numericType != nil {
-                        out.append(lower)
+                        append(lower)
                     }
                 }
             }
         }
         for key in [mapping.title, mapping.summary] {
             if let value = article.frontMatter.first(where: { $0.key == key })?.value.string { keep(value) }
-            out.append("\u{1}")
+            append("\u{1}")
         }
         func walk(_ node: UnsafePointer<MarkdownNode>) {
             switch node.pointee.kind {
             case .text, .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal))
             case .codeBlock: keep(ReaderHousekeeping.withoutPrompts(node.pointee.literal))
-            case .image: out.append("\u{2}"); keep(node.pointee.url)
+            case .image: append("\u{2}"); keep(node.pointee.url)
+            case .heading: headings.append(ReaderView.Heading(offset: length, level: node.pointee.level))
             case .link where ReaderHousekeeping.isBareAddress(node.pointee): return
             default: break
             }
@@ -175,7 +182,7 @@ public enum ArticleParser {
             }
         }
         withUnsafePointer(to: MarkdownParser.parse(article.body)) { walk($0) }
-        return (String(out), lastUpdated)
+        return ReaderView(text: String(out), lastUpdated: lastUpdated, headings: headings)
     }
 
     /// The front matter and the body, and the findings about them.

@@ -415,8 +415,8 @@ private struct SnapshotLoader {
                 out[i] = (entry.answer, brought.map { TextChangeArrival(change: $0, dateSetBy: entry.dateSetBy) })
             }
         }
-        var views: [String: (text: String, lastUpdated: String?)?] = [:]
-        func view(_ blob: String?) throws -> (text: String, lastUpdated: String?)? {
+        var views: [String: ReaderView?] = [:]
+        func view(_ blob: String?) throws -> ReaderView? {
             guard let blob, let id = ObjectID(hex: blob) else { return nil }
             if let known = views[blob] { return known }
             let found = ArticleParser.readerView(try repository.blob(id), mapping: mapping)
@@ -433,7 +433,7 @@ private struct SnapshotLoader {
                   mainLine.arrival(of: commit.id) == commit.id, let last = placed[i].changes.first, last.commit == commit.id.hex,
                   let before = try? repository.entry(at: files[i].path, inCommit: commit.parents[0]),
                   before.kind == .blob || before.kind == .executable,
-                  let now = try view(files[i].blob.hex), let then = try view(before.id.hex), now.text != then.text else { continue }
+                  let now = try view(files[i].blob.hex), let then = try view(before.id.hex), !now.readsTheSame(as: then) else { continue }
             let setter = now.lastUpdated != then.lastUpdated ? last.commit : nil
             let arrived = TextChangeArrival(change: last.commit, dateSetBy: setter)
             out[i] = (.change(last), arrived)
@@ -493,7 +493,7 @@ private struct SnapshotLoader {
                 if let parents, let merged = change.blobAfter,
                    try Self.onlyCombines(merged, at: change.commit, parents: parents, path: files[i].path, in: repository,
                                          bringing: changes[(n + 1)...], ignored: ignored) { continue }
-                if try view(change.blobAfter)?.text != view(changes[n + 1].blobAfter)?.text {
+                if try !ReaderView.same(view(change.blobAfter), view(changes[n + 1].blobAfter)) {
                     answer = .change(change)
                     foundAt = n
                     break
@@ -531,23 +531,29 @@ private struct SnapshotLoader {
     }
 
     /// Whether the merge `merge`, whose version of `path` is the blob `merged`, only put
-    /// together changes listed in ignore-revisions: its lines are what a clean line merge of its
-    /// parents' versions from their common ancestor gives (the lines any side added and the
-    /// ancestor's lines no side removed, compared as sets, so order is not checked), and every
-    /// change to the file among `older` (the file's history before the merge) that the merge
-    /// brought (an ancestor of the merge, not of the common ancestor) is listed in `ignored`.
-    /// Such a merge wrote nothing of its own, as `git blame` never blames a clean merge, and
-    /// what it brought was declared mechanical. A merge that resolved a conflict with lines of
-    /// its own, dropped or kept what a clean merge would not, brought a change not listed, or
-    /// whose versions cannot all be read (a rename across it, no common ancestor, a shallow
-    /// clone): `false`, and it is compared as any commit is.
+    /// together changes listed in ignore-revisions: every change to the file among `older` (the
+    /// file's history before the merge) that the merge brought (an ancestor of the merge, not
+    /// of the common ancestor) is listed in `ignored`, and the merge wrote nothing of its own.
+    /// It wrote nothing when its lines are what a clean line merge of its parents' versions
+    /// from their common ancestor gives (the lines any side added and the ancestor's lines no
+    /// side removed, compared as sets, so order is not checked), or, for a merge that resolved
+    /// a conflict, when each of its lines is one of a parent's and no lines were dropped from
+    /// every parent at one place (``MergeLines/takesEveryLineFromAParent(result:parents:)``:
+    /// `git diff --cc` shows nothing). Either way, `git blame` would blame none of its lines on
+    /// it, and what it brought was declared mechanical. A merge that wrote lines of its own,
+    /// dropped what every parent had, brought a change not listed, or whose versions cannot all
+    /// be read (a rename across it, no common ancestor, a shallow clone): `false`, and it is
+    /// compared as any commit is.
     static func onlyCombines(_ merged: String, at merge: String, parents: [ObjectID], path: GitPath, in repository: Repository,
                              bringing older: ArraySlice<ChangeFact>, ignored: Set<String>) throws -> Bool {
         typealias Lines = Set<ArraySlice<UInt8>>
-        func lines(at commit: ObjectID) throws -> Lines? {
+        func bytes(at commit: ObjectID) throws -> [UInt8]? {
             guard let entry = try? repository.entry(at: path, inCommit: commit) else { return [] }  // absent: no lines
             guard entry.kind == .blob || entry.kind == .executable else { return nil }
-            return Set(try repository.blob(entry.id).split(separator: 0x0A, omittingEmptySubsequences: false))
+            return try repository.blob(entry.id)
+        }
+        func lines(at commit: ObjectID) throws -> Lines? {
+            try bytes(at: commit).map { Set($0.split(separator: 0x0A, omittingEmptySubsequences: false)) }
         }
         guard let id = ObjectID(hex: merged), let commit = ObjectID(hex: merge),
               (try? repository.entry(at: path, inCommit: commit))?.id == id,
@@ -567,7 +573,15 @@ private struct SnapshotLoader {
         }
         let added = sides.reduce(into: Lines()) { $0.formUnion($1.subtracting(ancestor)) }
         let kept = sides.reduce(ancestor) { $0.intersection($1) }
-        return result == added.union(kept)
+        if result == added.union(kept) { return true }
+        // A conflict resolved: only lines its parents had, in their places.
+        var versions: [[UInt8]] = []
+        for parent in parents {
+            guard let version = try bytes(at: parent) else { return false }
+            versions.append(version)
+        }
+        guard let merged = try bytes(at: commit) else { return false }
+        return MergeLines.takesEveryLineFromAParent(result: merged, parents: versions) == true
     }
 
     /// The records each article read owns (by index into `files`). Records are filed by the

@@ -26,7 +26,7 @@ typealias TextChangeCache = BlobCache<TextChangeCodec>
 
 enum TextChangeCodec: BlobCacheCodec {
     static let name = "text-changes.cache"
-    static let magic = "review text changes 5"
+    static let magic = "review text changes 6"
 
     struct Entry: Sendable, Equatable {
         /// The key's bytes, compared on every lookup (the entry is filed under their digest).
