@@ -222,6 +222,15 @@ import Testing
         #expect(before != nil && before == after)
         #expect(before != ArticleParser.readerText(Array("---\ntitle: B\n---\n\nThe virus stays dormant. See [it](a.md).\n".utf8)))
         #expect(before != ArticleParser.readerText(Array("---\ntitle: A\n---\n\nThe virus stays latent. See [it](a.md).\n".utf8)))
+        // A negation contracted or spelt out reads the same; any other word does not.
+        func text(_ body: String) -> String? { ArticleParser.readerText(Array("---\ntitle: A\n---\n\n\(body)\n".utf8)) }
+        let spelt = text("Do not drive. It cannot wait, will not stop, shall not pass; it does not.")
+        #expect(spelt == text("Don't drive. It can't wait, won't stop, shan't pass; it doesn\u{2019}t."))
+        #expect(spelt == text("DON'T drive. It Can't wait, WON'T stop, shan\u{2019}t pass; it doesn't."))
+        #expect(spelt != text("Do drive. It can wait, will stop, shall pass; it does."))
+        #expect(text("It's fine.") != text("It is fine."))
+        #expect(text("Don'ts and dos.") == text("Don'ts and dos."))
+        #expect(text("`don't`") != text("`do not`"))  // code is compared as written
     }
 
     /// The reader's text is the lowercased letters and digits by Unicode's definition; ASCII

@@ -126,8 +126,9 @@ public enum ArticleParser {
     /// keys, to whitespace, punctuation, letter case, line wrapping or link targets leaves it
     /// equal. So does housekeeping a reader does not read as new content (labelled on
     /// windows-powershell-docs, Tests/Precision): an unfilled `{{ … }}` placeholder removed, a
-    /// shell prompt (`PS C:\>`, `C:\>`) added to or dropped from a code example, and a bare
-    /// address shown as its own link text (a site's address swapped across every page). Empty
+    /// shell prompt (`PS C:\>`, `C:\>`) added to or dropped from a code example, a bare
+    /// address shown as its own link text (a site's address swapped across every page), and a
+    /// negation contracted or spelt out ("don't", "do not"). Empty
     /// headings still count: dropping them made a heading split in two (`### A, B` into `### A`
     /// and `### B`) read as a change. `nil` for bytes that are not a UTF-8 text.
     public static func readerText(_ bytes: [UInt8], mapping: FrontMatterMapping = FrontMatterMapping()) -> String? {
@@ -170,7 +171,8 @@ public enum ArticleParser {
         }
         func walk(_ node: UnsafePointer<MarkdownNode>) {
             switch node.pointee.kind {
-            case .text, .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal))
+            case .text: keep(ReaderHousekeeping.withNegationsSpelledOut(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal)))
+            case .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal))
             case .codeBlock: keep(ReaderHousekeeping.withoutPrompts(node.pointee.literal))
             case .image: append("\u{2}"); keep(node.pointee.url)
             case .heading: headings.append(ReaderView.Heading(offset: length, level: node.pointee.level))
@@ -296,6 +298,50 @@ enum ReaderHousekeeping {
                 var j = i + 2
                 while j < bytes.count, bytes[j] != 0x7D, bytes[j] != 0x0A { j += 1 }
                 if j + 1 < bytes.count, bytes[j] == 0x7D, bytes[j + 1] == 0x7D { i = j + 2; continue }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The text with English negative contractions spelt out: "don't" reads as "do not",
+    /// "can't" as "cannot", "won't" as "will not", "shan't" as "shall not" (apostrophe straight
+    /// or curly, any letter case). A style pass that expands or contracts them changes no
+    /// meaning (windows-powershell-docs, fd0cfcc: "don't" to "do not"). Other contractions
+    /// ("it's": is or has?) are left as they are. Scanned as bytes, and only when the text has
+    /// an apostrophe.
+    static func withNegationsSpelledOut(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x27 || $0 == 0x99 }) else { return text }
+        let bytes = Array(text.utf8)
+        func isLetter(_ i: Int) -> Bool { i >= 0 && i < bytes.count && (bytes[i] | 0x20) >= 0x61 && (bytes[i] | 0x20) <= 0x7A }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        var i = 0
+        while i < bytes.count {
+            // n, an apostrophe (' or U+2019), t, and no letter after: "n't" ends the word.
+            if bytes[i] | 0x20 == 0x6E, isLetter(i - 1) {
+                var apostrophe = 0
+                if i + 1 < bytes.count, bytes[i + 1] == 0x27 {
+                    apostrophe = 1
+                } else if i + 3 < bytes.count, bytes[i + 1] == 0xE2, bytes[i + 2] == 0x80, bytes[i + 3] == 0x99 {
+                    apostrophe = 3
+                }
+                let t = i + 1 + apostrophe
+                if apostrophe > 0, t < bytes.count, bytes[t] | 0x20 == 0x74, !isLetter(t + 1) {
+                    var start = i
+                    while isLetter(start - 1) { start -= 1 }
+                    let word = String(decoding: bytes[start...i].map { $0 | 0x20 }, as: UTF8.self)
+                    out.removeLast(i - start)
+                    switch word {
+                    case "can": out += Array("cannot".utf8)
+                    case "won": out += Array("will not".utf8)
+                    case "shan": out += Array("shall not".utf8)
+                    default: out += bytes[start..<i] + Array(" not".utf8)
+                    }
+                    i = t + 1
+                    continue
+                }
             }
             out.append(bytes[i])
             i += 1
