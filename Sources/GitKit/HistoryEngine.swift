@@ -214,7 +214,7 @@ public struct HistoryEngine {
             let tree = try differ.subtree(at: scope.components, of: graph.trees[commit])
             scopeTree[commit] = tree
             for (k, p) in graph.parents[commit].enumerated() {
-                let diff = try differ.changes(from: scopeTree[Int(p)], to: tree, directory: scope.prefix)
+                let diff = try differ.changes(from: scopeTree[Int(p)], to: tree)
                 result[commit].append(diff.changed)
                 if k == 0, !diff.moved.isEmpty { moved[commit] = Set(diff.moved) }
                 if k == 0 { for (path, blob, _) in differ.newBlobs { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(path))] = blob } }
@@ -319,37 +319,25 @@ public struct HistoryEngine {
     }
 }
 
-/// The paths the engine answers for, and the directories that may hold them.
+/// The paths the engine answers for.
 struct PathScope {
     /// The directory's path components, such as `["Articles"]`.
     let components: [String]
     /// The directory with a trailing slash, such as `Articles/`.
     let prefix: GitPath
-    /// Path → index into the file list.
+    /// The paths, all below `prefix`.
+    let files: [GitPath]
+    /// Path → index into `files`.
     let index: [GitPath: Int32]
-    /// Every directory (with trailing slash) that holds a path in scope, including `prefix`.
-    let directories: Set<GitPath>
 
     init(directory: String, files: [GitPath]) {
         components = directory.split(separator: "/").map(String.init)
         prefix = GitPath(components.joined(separator: "/")).appendingSlash
+        self.files = files
         var index: [GitPath: Int32] = [:]
-        var directories: Set<GitPath> = [prefix]
-        let prefixCount = prefix.byteCount
-        for (i, path) in files.enumerated() {
-            index[path] = Int32(i)
-            // Up from the file, folder by folder, until one already known or above the scope
-            // (at the bytes: git's paths are bytes, and a slash is never part of another character).
-            path.withBytes { bytes in
-                var end = bytes.endIndex
-                while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) {
-                    end = slash
-                    guard slash + 1 >= prefixCount, directories.insert(GitPath(bytes: bytes[...slash])).inserted else { break }
-                }
-            }
-        }
+        index.reserveCapacity(files.count)
+        for (i, path) in files.enumerated() { index[path] = Int32(i) }
         self.index = index
-        self.directories = directories
     }
 }
 

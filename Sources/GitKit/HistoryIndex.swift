@@ -123,7 +123,7 @@ struct HistoryIndex {
         // parent's scope tree is known before its children's comparisons.
         let scope = PathScope(directory: directory, files: [])
         var differ = TreeDiffer(database: database, scope: scope)
-        differ.table = paths
+        differ.numberEveryPath(startingWith: paths.values)
         let newOrder = Self.childrenFirst(Array(first..<Int32(ids.count)), parents: parents)
         for (done, c) in newOrder.reversed().enumerated() {
             if done % 500 == 0 { progress?("comparing commits", done, newOrder.count) }
@@ -131,12 +131,12 @@ struct HistoryIndex {
             let tree = try differ.subtree(at: scope.components, of: trees[commit])
             scopeTrees[commit] = tree
             for p in parents[commit] {
-                let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree, directory: scope.prefix)
+                let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree)
                 let moved = Set(diff.moved)
                 changes[commit].append(differ.newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2) })
             }
         }
-        paths = differ.table!
+        paths = InternTable(differ.numberedPaths)
         return fresh.count
     }
 

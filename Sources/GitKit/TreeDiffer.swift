@@ -20,16 +20,30 @@ struct TreeDiffer {
     /// Scope paths whose new blob is wanted (tracked paths), and the blobs found for them by the
     /// current comparison (`nil`: the path is not a file on the new side).
     var wantBlobs: Set<Int32> = []
-    /// When set, every file path below the directory is followed and numbered here (the
-    /// history index's mode), instead of only the scope's paths.
-    var table: InternTable<GitPath>?
+    /// The paths compared, numbered by folder and name: the scope's files (their indices), or,
+    /// in the history index's mode (``numberEveryPath(startingWith:)``), every file below the
+    /// directory, numbered as first met.
+    private var numbering: PathNumbering
     private(set) var newBlobs: [(Int32, ObjectID?, EntryKind)] = []
+    /// Folders still to compare (old tree, new tree, folder number), the next on top.
+    private var pending: [(ObjectID?, ObjectID?, Int32)] = []
     private let cacheLimit = 16
 
     init(database: ObjectDatabase, scope: PathScope) {
         self.database = database
         self.scope = scope
+        numbering = PathNumbering(root: scope.prefix, numbering: scope.files.enumerated().map { ($1, Int32($0)) }, grows: false)
     }
+
+    /// Follows and numbers every file path below the directory (the history index's mode),
+    /// instead of only the scope's paths: `known` keep their numbers (their indices), and
+    /// paths met for the first time are numbered after them, in the order met.
+    mutating func numberEveryPath(startingWith known: [GitPath]) {
+        numbering = PathNumbering(root: scope.prefix, numbering: known.enumerated().map { ($1, Int32($0)) }, grows: true)
+    }
+
+    /// Every path numbered in the history index's mode, by number.
+    var numberedPaths: [GitPath] { numbering.paths }
 
     mutating func tree(_ id: ObjectID) throws(RepositoryError) -> RawObject {
         if let hit = cache[id] { return hit }
@@ -58,25 +72,39 @@ struct TreeDiffer {
         return current
     }
 
-    /// Indices of the scope's paths below `directory` whose entries differ between two trees
-    /// (`nil` meaning absent).
-    mutating func changes(from old: ObjectID?, to new: ObjectID?, directory: GitPath) throws(RepositoryError) -> (changed: [Int32], moved: [Int32]) {
+    /// Indices of the scope's paths whose entries differ between two trees of the scope's
+    /// directory (`nil` meaning absent).
+    mutating func changes(from old: ObjectID?, to new: ObjectID?) throws(RepositoryError) -> (changed: [Int32], moved: [Int32]) {
         var out: [Int32] = []
         added.removeAll(keepingCapacity: true)
         removedBlobs.removeAll(keepingCapacity: true)
         newBlobs.removeAll(keepingCapacity: true)
-        try diff(old, new, directory: directory, into: &out)
+        try diff(old, new, folder: 0, into: &out)
         let moved = removedBlobs.isEmpty ? [] : added.filter { removedBlobs.contains($0.1) }.map(\.0)
         return (out, moved)
     }
 
-    private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, directory: GitPath, into out: inout [Int32]) throws(RepositoryError) {
-        guard old != new, table != nil || scope.directories.contains(directory) else { return }
+    /// Compares two versions of the folder numbered `folder` (one the numbering knows), then
+    /// the subfolders that differ, depth first in tree order (the order paths are numbered in),
+    /// from one reused stack rather than an array per folder.
+    private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, folder: Int32, into out: inout [Int32]) throws(RepositoryError) {
+        pending.removeAll(keepingCapacity: true)
+        pending.append((old, new, folder))
+        while let (old, new, folder) = pending.popLast() {
+            guard old != new else { continue }
+            let mark = pending.count
+            try compare(old, new, folder: folder, into: &out)
+            // Pushed in tree order: the first subfolder goes on top.
+            pending[mark...].reverse()
+        }
+    }
+
+    /// Records the entries that differ between two versions of one folder; pushes the
+    /// subfolders to compare onto `pending`.
+    private mutating func compare(_ old: ObjectID?, _ new: ObjectID?, folder: Int32, into out: inout [Int32]) throws(RepositoryError) {
         let oldObject = try old.map { (id) throws(RepositoryError) in try tree(id) }
         let newObject = try new.map { (id) throws(RepositoryError) in try tree(id) }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        // Subtrees to descend into once these two objects' bytes are no longer borrowed.
-        var descend: [(ObjectID?, ObjectID?, GitPath)] = []
         try withBytes(oldObject, empty) { (oldBytes) throws(RepositoryError) in
             try withBytes(newObject, empty) { (newBytes) throws(RepositoryError) in
                 var a = RawTreeCursor(bytes: oldBytes, treeID: old ?? new!)
@@ -93,27 +121,26 @@ struct TreeDiffer {
                         }
                         let order = Self.compare(ex, ey)
                         if order == 0 {
-                            record(ex, ey, directory: directory, into: &out, descend: &descend)
+                            record(ex, ey, folder: folder, into: &out)
                             x = try a.next()
                             y = try b.next()
                         } else if order < 0 {
-                            record(ex, nil, directory: directory, into: &out, descend: &descend)
+                            record(ex, nil, folder: folder, into: &out)
                             x = try a.next()
                         } else {
-                            record(nil, ey, directory: directory, into: &out, descend: &descend)
+                            record(nil, ey, folder: folder, into: &out)
                             y = try b.next()
                         }
                     } else if let ex = x {
-                        record(ex, nil, directory: directory, into: &out, descend: &descend)
+                        record(ex, nil, folder: folder, into: &out)
                         x = try a.next()
                     } else if let ey = y {
-                        record(nil, ey, directory: directory, into: &out, descend: &descend)
+                        record(nil, ey, folder: folder, into: &out)
                         y = try b.next()
                     }
                 }
             }
         }
-        for (o, n, dir) in descend { try diff(o, n, directory: dir, into: &out) }
     }
 
     private func withBytes<R>(_ object: RawObject?, _ empty: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(RepositoryError) -> R) throws(RepositoryError) -> R {
@@ -121,20 +148,21 @@ struct TreeDiffer {
         return try body(empty)
     }
 
-    /// Notes one differing entry: a file in scope by index, a subtree for later descent.
-    private mutating func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, directory: GitPath, into out: inout [Int32], descend: inout [(ObjectID?, ObjectID?, GitPath)]) {
-        let path = (new ?? old)!.path(under: directory)
+    /// Notes one differing entry: a file in scope by number, a subtree (a folder the numbering
+    /// knows) on `pending`.
+    private mutating func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, folder: Int32, into out: inout [Int32]) {
+        let name = (new ?? old)!.nameBytes
         let oldIsTree = old?.isTree ?? false
         let newIsTree = new?.isTree ?? false
         let oldFile = old != nil && !oldIsTree, newFile = new != nil && !newIsTree
         if oldFile && !newFile { removedBlobs.insert(old!.id) }
-        if oldFile || newFile, let i = table != nil ? table!.intern(path) : scope.index[path] {
+        if oldFile || newFile, let i = numbering.file(in: folder, named: name) {
             out.append(i)
             if newFile && !oldFile { added.append((i, new!.id)) }
-            if table != nil || wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil, newFile ? new!.kind : .tree)) }
+            if numbering.grows || wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil, newFile ? new!.kind : .tree)) }
         }
-        if oldIsTree || newIsTree {
-            descend.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, path + "/"))
+        if oldIsTree || newIsTree, let sub = numbering.folder(in: folder, named: name) {
+            pending.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, sub))
         }
     }
 

@@ -6,9 +6,10 @@ import TestSupport
 
 /// Every answer of the history engine is checked against `git log -1 -- <path>`.
 @Suite struct HistoryEngineTests {
-    private func crossCheck(_ repo: RepoBuilder, at revision: String = "HEAD", sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func crossCheck(_ repo: RepoBuilder, at revision: String = "HEAD", usesCache: Bool = true, histories: Bool = true,
+                            sourceLocation: SourceLocation = #_sourceLocation) throws {
         let head = try repo.repository.resolveCommit(revision)
-        let report = try HistoryEngine().lastChanges(in: repo.repository, at: head, under: "Articles")
+        let report = try HistoryEngine(usesCache: usesCache).lastChanges(in: repo.repository, at: head, under: "Articles")
         let listed = try Git.run(["-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", head.hex, "--", "Articles/"], in: repo.path)
             .split(separator: "\n").map { GitPath(String($0)) }
         #expect(report.files.map(\.path) == listed, sourceLocation: sourceLocation)
@@ -16,10 +17,11 @@ import TestSupport
             let expected = try Git.lastChange(of: file.path.text, at: head.hex, in: repo.path)
             #expect(file.commit?.id.hex == expected, "\(file.path)", sourceLocation: sourceLocation)
         }
+        guard histories else { return }
         // Tracking a blob that never existed follows every path's whole history: the commits
         // must be exactly those `git log -- <path>` lists, each with the blob it produced.
         let never = try #require(ObjectID(hex: String(repeating: "f", count: 40)))
-        let tracked = try HistoryEngine().lastChanges(in: repo.repository, at: head, under: "Articles",
+        let tracked = try HistoryEngine(usesCache: usesCache).lastChanges(in: repo.repository, at: head, under: "Articles",
                                                       tracking: Dictionary(uniqueKeysWithValues: listed.map { ($0, [never]) }))
         for path in listed {
             let expected = try Git.run(["log", "--format=%H", head.hex, "--", path.text], in: repo.path).split(separator: "\n").map(String.init)
@@ -107,6 +109,37 @@ import TestSupport
         try repo.commit("move section", [.remove("Articles/heart/af.md"), .write("Articles/cardio/af.md", "1")])
         try repo.commit("policy", [.write("Reviews/policy.yml", "q")])
         try crossCheck(repo)
+    }
+
+    /// A name that is a file, then a folder of files, then a file again, on two branches, and a
+    /// file that becomes a folder of its own name deeper down: the walk numbers paths by folder
+    /// and name, and must keep a file and a folder of one name apart, with the history index and
+    /// without it (the revision's files only). (`git log -- x` also lists changes below a folder
+    /// `x/`, so the file's whole history is checked by hand.)
+    @Test func aNameThatIsAFileThenAFolderThenAFileAgain() throws {
+        let repo = try RepoBuilder()
+        let created = try repo.commit("import", [.write("Articles/x", "file 1"), .write("Articles/s/x.md", "1"), .write("Articles/a.md", "a")])
+        // (The builder cannot swap a file and a folder in one commit; the merge below does, against its side.)
+        let deleted = try repo.commit("x goes", [.remove("Articles/x")])
+        try repo.commit("x comes back as a folder", [.write("Articles/x/a.md", "in x 1"), .write("Articles/x/b.md", "b")])
+        try repo.commit("edit in x", [.write("Articles/x/a.md", "in x 2")])
+        let side = try repo.commit("side edits the folder", [.write("Articles/x/b.md", "b side")], moveBranch: false)
+        try repo.commit("the folder goes", [.remove("Articles/x/a.md"), .remove("Articles/x/b.md")])
+        let again = try repo.commit("x is a file again", [.write("Articles/x", "file 2")])
+        try repo.commit("edit a", [.write("Articles/a.md", "a2")])
+        try repo.merge(side)
+        try repo.commit("s/x.md goes", [.remove("Articles/s/x.md")])
+        try repo.commit("s/x.md comes back as a folder", [.write("Articles/s/x.md/inner.md", "i")])
+        try repo.commit("edit inner", [.write("Articles/s/x.md/inner.md", "i2")])
+        let never = try #require(ObjectID(hex: String(repeating: "f", count: 40)))
+        let head = try repo.repository.headCommit()
+        for usesCache in [false, true] {
+            try crossCheck(repo, usesCache: usesCache, histories: false)
+            try crossCheck(repo, at: side.hex, usesCache: usesCache)
+            let report = try HistoryEngine(usesCache: usesCache).lastChanges(in: repo.repository, at: head, under: "Articles",
+                                                                             tracking: ["Articles/x": [never]])
+            #expect(report.histories["Articles/x"]?.map(\.commit.id) == [again, deleted, created], "usesCache: \(usesCache)")
+        }
     }
 
     @Test func octopusAndCrissCrossMerges() throws {

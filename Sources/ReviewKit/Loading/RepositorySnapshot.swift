@@ -428,12 +428,38 @@ private struct SnapshotLoader {
         // answer, and is all that arrived with it; no history needs to be followed. This is the
         // usual pull request (pages edited, the date left): `check --changed-since` would
         // otherwise walk the whole history for it.
+        var cheap: [(i: Int, last: ChangeFact, before: ObjectID)] = []
         for i in candidates where out[i] == nil && tracking[files[i].path] == nil && !shallow {
             guard let commit = files[i].commit, commit.parents.count == 1, !files[i].onlyMoved, !ignored.contains(commit.id.hex),
                   mainLine.arrival(of: commit.id) == commit.id, let last = placed[i].changes.first, last.commit == commit.id.hex,
                   let before = try? repository.entry(at: files[i].path, inCommit: commit.parents[0]),
-                  before.kind == .blob || before.kind == .executable,
-                  let now = try view(files[i].blob.hex), let then = try view(before.id.hex), !now.readsTheSame(as: then) else { continue }
+                  before.kind == .blob || before.kind == .executable else { continue }
+            cheap.append((i, last, before.id))
+        }
+        // The views these comparisons need, made ahead on all cores a batch at a time (a view
+        // parses the whole page: one after another, they were most of what a cold run did on
+        // one core after everything else). A blob that cannot be read here is left to `view`,
+        // which reports it where it did; what is made ahead is the same value `view` makes.
+        func makeViews(_ wanted: [String]) {
+            let chunk = 1024
+            var pending: [String] = []
+            var taken: Set<String> = []
+            for blob in wanted where views[blob] == nil && taken.insert(blob).inserted { pending.append(blob) }
+            for start in stride(from: 0, to: pending.count, by: chunk) {
+                var blobs: [String] = []
+                var bytes: [[UInt8]] = []
+                for blob in pending[start..<min(start + chunk, pending.count)] {
+                    guard let id = ObjectID(hex: blob), let read = try? repository.blob(id) else { continue }
+                    blobs.append(blob)
+                    bytes.append(read)
+                }
+                let made = bytes.parallelMap { ArticleParser.readerView($0, mapping: mapping) }
+                for (blob, view) in zip(blobs, made) { views[blob] = view }
+            }
+        }
+        makeViews(cheap.flatMap { [files[$0.i].blob.hex, $0.before.hex] })
+        for (i, last, before) in cheap {
+            guard let now = try view(files[i].blob.hex), let then = try view(before.hex), !now.readsTheSame(as: then) else { continue }
             let setter = now.lastUpdated != then.lastUpdated ? last.commit : nil
             let arrived = TextChangeArrival(change: last.commit, dateSetBy: setter)
             out[i] = (.change(last), arrived)
@@ -458,6 +484,24 @@ private struct SnapshotLoader {
                 histories[files[i].path] = steps.map { Self.changeFact($0.commit, blob: $0.blob) }
             }
         }
+        // Ahead, on all cores: the two versions each page's first comparison below reads (the
+        // same steps up to it: most searches end there; later ones are made as they are reached,
+        // as are those of a merge, which may be settled without them).
+        var firstCompared: [String] = []
+        for i in searched {
+            var history = histories[files[i].path] ?? followed[files[i].path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
+                ?? placed[i].changes
+            if histories[files[i].path] == nil, followed[files[i].path] != nil, files[i].onlyMoved, !history.isEmpty { history[0].changedContent = false }
+            let changes = history.filter { $0.blobAfter != nil }
+            guard let date = placed[i].article.lastUpdated else { continue }
+            for (n, change) in changes.enumerated() {
+                guard LastUpdatedNotBumpedRule.isLate(change, after: date), n + 1 < changes.count, merges[change.commit] == nil else { break }
+                guard change.changedContent, !ignored.contains(change.commit) else { continue }
+                firstCompared += [change.blobAfter, changes[n + 1].blobAfter].compactMap { $0 }
+                break
+            }
+        }
+        makeViews(firstCompared)
         for i in searched {
             // The whole history, ignored revisions included (they are what the next change is
             // compared with). A deletion is not text anyone reads: the file at this path was gone
