@@ -71,11 +71,20 @@ enum HistoryCacheFile {
         var storedShallow: Set<ObjectID> = []
         for _ in 0..<shallowCount { guard let id = r.id() else { return nil }; storedShallow.insert(id) }
         guard storedShallow == shallow, let strings = r.strings(), let paths = Self.paths(&r), paths.count <= HistoryIndex.Change.pathLimit,
-              let count = r.u32() else { return nil }
+              let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
         var index = HistoryIndex(directory: directory, shallow: shallow)
         index.strings = InternTable(strings)
         index.paths = InternTable(paths)
+        // Every table at its size from the start: grown by doubling, the commits' lookup table
+        // was rehashed step by step (a tenth of loading a 50,000-commit index).
         index.ids.reserveCapacity(Int(count))
+        index.index.reserveCapacity(Int(count))
+        index.trees.reserveCapacity(Int(count))
+        index.scopeTrees.reserveCapacity(Int(count))
+        index.isBoundary.reserveCapacity(Int(count))
+        index.parents.reserveCapacity(Int(count))
+        index.meta.reserveCapacity(Int(count))
+        index.changes.reserveCapacity(Int(count))
         for c in 0..<Int(count) {
             guard let id = r.id(), let tree = r.id(), let hasScope = r.u8() else { return nil }
             let scope = hasScope == 1 ? r.id() : nil

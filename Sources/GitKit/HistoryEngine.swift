@@ -81,16 +81,22 @@ public struct HistoryEngine {
         let database = try ObjectDatabase(repository)
         let headTree = try CommitGraph.parse(revision, database: database).0
         let files = try repository.files(under: GitPath(directory), inTree: headTree)
-        let scope = PathScope(directory: directory, files: files.map(\.path))
         var wanted: [Int32: Set<ObjectID>] = [:]
-        for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
 
         let useIndex = usesCache && (since == nil || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))
         let pass1: Pass1
         if useIndex {
+            // The revision's files by path; the folders that hold them (``PathScope``) are for
+            // comparing trees, which the index has done.
+            var fileNumbers: [GitPath: Int32] = [:]
+            fileNumbers.reserveCapacity(files.count)
+            for (i, file) in files.enumerated() { fileNumbers[file.path] = Int32(i) }
+            for (path, blobs) in tracking { if let i = fileNumbers[path], !blobs.isEmpty { wanted[i] = blobs } }
             let index = try sharedIndex(in: repository, database: database, at: revision)
-            pass1 = project(index, revision: revision, files: files, tracked: Set(wanted.keys))
+            pass1 = project(index, revision: revision, fileNumbers: fileNumbers, tracked: Set(wanted.keys))
         } else {
+            let scope = PathScope(directory: directory, files: files.map(\.path))
+            for (path, blobs) in tracking { if let i = scope.index[path], !blobs.isEmpty { wanted[i] = blobs } }
             let within = try since.map { (base) throws(RepositoryError) in
                 Set(try repository.history(from: revision, order: .time, hiding: base)).union([revision])
             }
@@ -163,28 +169,30 @@ public struct HistoryEngine {
         return index
     }
 
-    /// Pass 1 from the persistent index: its changes restricted to the revision's files.
-    func project(_ index: HistoryIndex, revision: ObjectID, files: [TreeFile], tracked: Set<Int32>) -> Pass1 {
+    /// Pass 1 from the persistent index: its changes restricted to the revision's files
+    /// (`fileNumbers`: each one's index among them, by path).
+    func project(_ index: HistoryIndex, revision: ObjectID, fileNumbers: [GitPath: Int32], tracked: Set<Int32>) -> Pass1 {
         // Each indexed path's file, looked up among the revision's files (fewer than the paths
-        // history ever had, so this builds the smaller table).
-        var fileNumbers: [GitPath: Int32] = [:]
-        fileNumbers.reserveCapacity(files.count)
-        for (i, file) in files.enumerated() { fileNumbers[file.path] = Int32(i) }
+        // history ever had, so the table is built of those).
         let toFile = index.paths.values.map { fileNumbers[$0] ?? -1 }
         var changes = [[[Int32]]](repeating: [], count: index.count)
         var moved = [Set<Int32>](repeating: [], count: index.count)
         var blobs: [UInt64: ObjectID?] = [:]
+        let tracksAny = !tracked.isEmpty
         for c in 0..<index.count {
             changes[c] = index.changes[c].enumerated().map { k, list in
-                list.compactMap { change -> Int32? in
+                var files: [Int32] = []
+                files.reserveCapacity(list.count)
+                for change in list {
                     let i = toFile[Int(change.path)]
-                    guard i >= 0 else { return nil }
+                    guard i >= 0 else { continue }
                     if k == 0 {
                         if change.moved { moved[c].insert(i) }
-                        if tracked.contains(i) { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(i))] = change.blob }
+                        if tracksAny, tracked.contains(i) { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(i))] = change.blob }
                     }
-                    return i
+                    files.append(i)
                 }
+                return files
             }
         }
         let graph = CommitGraph(ids: index.ids, trees: index.trees, parents: index.parents, isBoundary: index.isBoundary,

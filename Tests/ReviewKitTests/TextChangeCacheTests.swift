@@ -9,7 +9,8 @@ import TestSupport
 
 /// The text-change answers (``ArticleFacts/textChange``, what `last-updated-not-bumped` cites)
 /// are the same found afresh, taken from the ``TextChangeCache``, after new commits, and from a
-/// damaged cache; answers that passed a merge which changed the file are not stored.
+/// damaged cache; answers that passed a merge which changed the file are stored for the
+/// revision read only.
 @Suite struct TextChangeCacheTests {
     private func page(lastUpdated: String = "2026-01-01", tags: String = "[a]", body: String) -> String {
         "---\ntitle: A\nlast-updated: \(lastUpdated)\ncategory: neurology\ntags: \(tags)\n---\n\n\(body)\n\n\(ContentRepository.disclaimer)\n"
@@ -58,8 +59,8 @@ import TestSupport
             // Found and stored, then taken from the cache: the same answers.
             #expect(try answers(content, usesCaches: true, trackAll: trackAll) == fresh)
             let stored = TextChangeCache.load(gitDirectory: content.repository.gitDirectory)
-            // a, b, c; not d, whose history passed the merge.
-            #expect(stored.entries.count == 3)
+            // a, b, c; and d, whose history passed the merge, for this revision.
+            #expect(stored.entries.count == 4)
             #expect(try answers(content, usesCaches: true, trackAll: trackAll) == fresh)
         }
 
@@ -72,6 +73,36 @@ import TestSupport
         let edited = try answers(content, usesCaches: false)
         #expect(edited != fresh)
         #expect(try answers(content, usesCaches: true) == edited)
+    }
+
+    /// An answer whose history passed a merge that changed the file (an order later commits may
+    /// change) is stored under the revision read: used again there, never at another revision.
+    @Test func anAnswerPastAMergeHoldsAtItsRevisionOnly() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        try write(content, "d", page(body: "One."), on: "2026-01-01")
+        let base = try content.repository.headCommit()
+        let side = try content.builder.commit("side", [.write("Articles/d.md", page(body: "Two."))], parents: [base],
+                                              time: ContentRepository.time("2026-03-01"), moveBranch: false)
+        try write(content, "d", page(body: "Three."), on: "2026-03-02")
+        try content.builder.merge(side, [.write("Articles/d.md", page(body: "Four."))], time: ContentRepository.time("2026-03-03"))
+        let fresh = try answers(content, usesCaches: false)
+        #expect(fresh.count == 1 && fresh[0].hasPrefix("Articles/d.md change"), "\(fresh)")
+        #expect(try answers(content, usesCaches: true) == fresh)
+        var stored = TextChangeCache.load(gitDirectory: content.repository.gitDirectory)
+        #expect(stored.entries.count == 1)
+        // Another answer planted under the same key: at this revision it is the one used...
+        let (id, entry) = try #require(stored.entries.first)
+        stored.insert(TextChangeCodec.Entry(key: entry.key, answer: .none), for: id)
+        stored.save(content.repository)
+        ReviewSession.finishCacheWrites()
+        #expect(try answers(content, usesCaches: true) == ["Articles/d.md none"])
+        // ...and never at the next revision, where it is searched again.
+        try content.commit("other", [.write("Articles/e.md", page(lastUpdated: "2026-06-01", body: "E."))], on: "2026-06-01")
+        let later = try answers(content, usesCaches: false)
+        #expect(later.contains { $0.hasPrefix("Articles/d.md change") }, "\(later)")
+        #expect(try answers(content, usesCaches: true) == later)
+        // The old revision's entry is not kept beside the new one.
+        #expect(TextChangeCache.load(gitDirectory: content.repository.gitDirectory).entries.count == 1)
     }
 
     @Test func aDamagedCacheGivesTheSameAnswers() throws {

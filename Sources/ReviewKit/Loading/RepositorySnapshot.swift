@@ -218,10 +218,16 @@ private struct SnapshotLoader {
         let only = only
         let isAnyArticle = report.files.parallelMap { file in layout.isArticle(file.path) }
         let isArticle = report.files.indices.map { isAnyArticle[$0] && Self.wanted(report.files[$0].path, only: only) }
+        let allPaths = report.files.map(\.path)
         // Articles whose paths read alike (every article at the revision, read or not): each
-        // keeps its own history and records, and each gets a blocking finding.
-        let confusable = Dictionary(grouping: ConfusablePathRule.findings(report.files.indices.filter { isAnyArticle[$0] }.map { report.files[$0].path },
-                                                                          what: "article"), by: \.path)
+        // keeps its own history and records, and each gets a blocking finding. Found on another
+        // thread while the articles are read here, as are the sets of paths below.
+        let articlePaths = report.files.indices.filter { isAnyArticle[$0] }.map { allPaths[$0] }
+        let confusable = Eventually { Dictionary(grouping: ConfusablePathRule.findings(articlePaths, what: "article"), by: \.path) }
+        // The files of the revision below Articles/, for the articles' relative links.
+        let existing = Eventually { Set(allPaths) }
+        // The same files by their case-folded key, for links whose target differs only in case.
+        let byFoldedCase = Eventually { Dictionary(grouping: allPaths, by: ConfusablePaths.key) }
         // Each of these arrays at its size from the start: grown by doubling, a large site's
         // were copied step by step, and the old buffers stayed resident.
         inputs.reserveCapacity(isArticle.count(where: { $0 }))
@@ -237,13 +243,10 @@ private struct SnapshotLoader {
             inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
         }
         let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes) }
-        // The files of the revision below Articles/, for the articles' relative links.
-        let existing = Set(report.files.map(\.path))
-        // The same files by their case-folded key, for links whose target differs only in case.
-        let allPaths = report.files.map(\.path)
-        let byFoldedCase = Eventually { Dictionary(grouping: allPaths, by: ConfusablePaths.key) }
+        let existingFiles = existing.value
         var used: Set<ObjectID> = []
-        // Where the records of the articles read are filed.
+        used.reserveCapacity(inputs.count)
+        // Where the records of the articles read are filed (where there are records to file).
         var readSlugs: Set<GitPath> = []
         // Each article as the file at its path, and its links checked against the revision's
         // files, on all cores (pure); links that leave the articles' folder are looked up here.
@@ -263,17 +266,18 @@ private struct SnapshotLoader {
                 let kept = changes.filter { !ignored.contains($0.commit) }
                 changes = kept.isEmpty ? [changes[changes.count - 1]] : kept
             }
-            return (article: article, findings: findings, changes: changes,
-                    links: Self.linkChecks(article, existing: existing, byFoldedCase: byFoldedCase, walk: walk, revision: revisionName),
-                    // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
-                    // and where the article's records are filed.
-                    slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
+            return Placed(article: article, findings: findings, changes: changes,
+                          links: Self.linkChecks(article, existing: existingFiles, byFoldedCase: byFoldedCase, walk: walk, revision: revisionName),
+                          // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
+                          // and where the article's records are filed.
+                          slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
         }
-        let recordsOf = Self.recordOwners(log.records, files: files, placed: placed.map { ($0.directory, $0.changes) })
-        let textChanges = try textChanges(placed: placed.map { ($0.article, $0.changes) }, files: files, tracking: tracking,
+        let recordsOf = Self.recordOwners(log.records, files: files, placed: placed)
+        let textChanges = try textChanges(placed: placed, files: files, tracking: tracking,
                                           followed: histories, engine: engine,
                                           walk: walk, ignored: ignored, shallow: report.reachedShallowBoundary, mapping: frontMatter,
                                           mainLine: report.mainLine)
+        let confusableFindings = confusable.value
         articles.reserveCapacity(inputs.count)
         for i in inputs.indices {
             let file = inputs[i].file
@@ -282,7 +286,7 @@ private struct SnapshotLoader {
             var article = placed[i].article
             // `last-updated-from: history`: the last change stands for a last-updated the front matter lacks.
             if frontMatter.lastUpdatedFromHistory, article.lastUpdated == nil, let last = placed[i].changes.first { article.lastUpdated = last.date }
-            var findings = placed[i].findings + (confusable[file.path] ?? [])
+            var findings = placed[i].findings + (confusableFindings[file.path] ?? [])
             for check in placed[i].links {
                 switch check {
                 case .broken(let finding): findings.append(finding)
@@ -296,12 +300,12 @@ private struct SnapshotLoader {
                 slugs[placed[i].slugKey] = file.path
             }
             let directory = placed[i].directory
-            readSlugs.insert(directory)
+            if !log.records.isEmpty { readSlugs.insert(directory) }
             let recordFindings = log.findings.removeValue(forKey: directory) ?? []
             let changes = placed[i].changes
             let mine = recordsOf[i]
             var revisions: [String: (article: Article, sha256: String)] = [:]
-            let known = Set(changes.compactMap { $0.blobAfter })
+            let known: Set<String> = mine.isEmpty ? [] : Set(changes.compactMap { $0.blobAfter })
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
                 guard revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
                 let old: ParsedContent
@@ -367,7 +371,7 @@ private struct SnapshotLoader {
         snapshot.acceptedFindings = configuration.acceptedFindings
         // What only the reading needed (the cache, the parsed files) is let go of by a process
         // that exits next, not freed object by object (``Teardown``).
-        Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existing, used, slugs, records, tracking, log))
+        Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existingFiles, used, slugs, records, tracking, log))
         return snapshot
     }
 
@@ -384,7 +388,7 @@ private struct SnapshotLoader {
     /// into `files`. Answers found by an earlier run are taken from the ``TextChangeCache`` (when
     /// caches are used), so a run where those articles did not change neither walks nor reads for
     /// them; how the change arrived is checked again against this revision's main line.
-    private func textChanges(placed: [(article: Article, changes: [ChangeFact])], files: [FileLastChange], tracking: [GitPath: Set<ObjectID>],
+    private func textChanges(placed: [Placed], files: [FileLastChange], tracking: [GitPath: Set<ObjectID>],
                              followed: [GitPath: [FileRevision]], engine: HistoryEngine, walk: String, ignored: Set<String>,
                              shallow: Bool, mapping: FrontMatterMapping,
                              mainLine: MainLine) throws -> [Int: (change: TextChange, arrival: TextChangeArrival?)] {
@@ -398,15 +402,22 @@ private struct SnapshotLoader {
         // What each answer depends on (a history cut short by a shallow clone is not stored).
         var store = usesCaches && !shallow ? TextChangeCache.load(gitDirectory: repository.gitDirectory) : nil
         let ignoredDigest = TextChangeCodec.digest(ignored: ignored)
-        var keys: [Int: TextChangeCodec.Key] = [:]
+        // Each candidate's keys: the answer's own, and the same at this revision (for an answer
+        // whose history passed a merge that changed the file: its order is fixed only here).
+        var keys: [Int: (own: TextChangeCodec.Key, atRevision: TextChangeCodec.Key)] = [:]
         var out: [Int: (change: TextChange, arrival: TextChangeArrival?)] = [:]
         if store != nil {
             for i in candidates {
                 guard let last = files[i].commit?.id, let date = placed[i].article.lastUpdated else { continue }
-                let key = TextChangeCodec.key(path: files[i].path, lastChange: last, blob: files[i].blob, lastUpdated: date, mapping: mapping,
-                                              ignored: ignoredDigest, followed: tracking[files[i].path] != nil, onlyMoved: files[i].onlyMoved)
-                keys[i] = key
-                guard let entry = store?[key.id], entry.key == key.material else { continue }
+                func key(at revision: ObjectID?) -> TextChangeCodec.Key {
+                    TextChangeCodec.key(path: files[i].path, lastChange: last, blob: files[i].blob, lastUpdated: date, mapping: mapping,
+                                        ignored: ignoredDigest, followed: tracking[files[i].path] != nil, onlyMoved: files[i].onlyMoved,
+                                        at: revision)
+                }
+                let own = key(at: nil), atRevision = key(at: revision)
+                keys[i] = (own, atRevision)
+                func stored(_ key: TextChangeCodec.Key) -> TextChangeCodec.Entry? { store?[key.id].flatMap { $0.key == key.material ? $0 : nil } }
+                guard let entry = stored(own) ?? stored(atRevision) else { continue }
                 guard case .change(let found) = entry.answer else { out[i] = (.none, nil); continue }
                 // Which changes arrived with it is fixed by the main-line commit that brought it:
                 // the answer holds while that is the same one.
@@ -463,7 +474,7 @@ private struct SnapshotLoader {
             let setter = now.lastUpdated != then.lastUpdated ? last.commit : nil
             let arrived = TextChangeArrival(change: last.commit, dateSetBy: setter)
             out[i] = (.change(last), arrived)
-            if let key = keys[i] {
+            if let key = keys[i]?.own {
                 store?.insert(TextChangeCodec.Entry(key: key.material, answer: .change(last), arrival: last.commit, dateSetBy: setter), for: key.id)
             }
         }
@@ -562,13 +573,14 @@ private struct SnapshotLoader {
                 arrived = TextChangeArrival(change: brought, dateSetBy: setter)
             }
             out[i] = (answer, arrived)
-            if orderFixed, let key = keys[i] {
+            // An answer whose order later commits may change holds at this revision only.
+            if let key = keys[i].map({ orderFixed ? $0.own : $0.atRevision }) {
                 store?.insert(TextChangeCodec.Entry(key: key.material, answer: answer, arrival: arrived?.change, dateSetBy: arrived?.dateSetBy), for: key.id)
             }
         }
         if var store {
             // A full read keeps only what this revision's articles use, so the cache does not grow with history.
-            if only == nil { store.keep(only: Set(keys.values.map(\.id))) }
+            if only == nil { store.keep(only: Set(keys.values.flatMap { [$0.own.id, $0.atRevision.id] })) }
             store.save(repository)
         }
         return out
@@ -634,9 +646,9 @@ private struct SnapshotLoader {
     /// to the article whose path it names byte for byte, else to the one whose history holds the
     /// revision it names (a renamed article), else to the first (where it applies to nothing
     /// and says so). No record is given to two articles, and none is lost.
-    private static func recordOwners(_ records: [GitPath: [SignOffRecord]], files: [FileLastChange],
-                                     placed: [(directory: GitPath, changes: [ChangeFact])]) -> [[SignOffRecord]] {
+    private static func recordOwners(_ records: [GitPath: [SignOffRecord]], files: [FileLastChange], placed: [Placed]) -> [[SignOffRecord]] {
         var out = [[SignOffRecord]](repeating: [], count: files.count)
+        guard !records.isEmpty else { return out }
         var byDirectory: [GitPath: [Int]] = [:]
         for i in files.indices { byDirectory[placed[i].directory, default: []].append(i) }
         for (directory, sharing) in byDirectory {
@@ -673,6 +685,19 @@ private struct SnapshotLoader {
         }
         return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads, bodies: bodies, keepsBodies: keepsBodies,
                              articles: articles)
+    }
+
+    /// An article as the file at its path, with what placing it found (``load()``).
+    struct Placed: Sendable {
+        var article: Article
+        var findings: [Finding]
+        /// Its changes, newest first (its whole history when followed).
+        var changes: [ChangeFact]
+        var links: [LinkCheck]
+        /// Where its slug must be unique: the slug's scope, NUL, the slug.
+        var slugKey: GitPath
+        /// Where its records are filed.
+        var directory: GitPath
     }
 
     /// A link that leads nowhere, or may: one outside the articles' folder is broken only if

@@ -9,14 +9,17 @@ import ReviewCore
 /// so a run at a revision where those articles did not change neither follows their history
 /// again nor reads and compares their old revisions.
 ///
-/// An answer is looked up by everything it depends on (``key(path:lastChange:blob:lastUpdated:mapping:ignored:followed:onlyMoved:)``):
+/// An answer is looked up by everything it depends on (``key(path:lastChange:blob:lastUpdated:mapping:ignored:followed:onlyMoved:at:)``):
 /// the article's path and the commit that last changed it at the revision read (which fix the
 /// path's history: the walk reaches the older commits only through that one), the revisions
 /// ignored (skipped in it), whether that history was already followed and whether the last
 /// change only moved the file, its current blob, its last-updated day (where the search stops)
-/// and the front-matter keys readers see (title, summary). Only answers the order of that
-/// history cannot change are stored (the loader stores none that passed a merge which changed
-/// the file, whose two sides the walk lists in an order later commits may change). A change
+/// and the front-matter keys readers see (title, summary). An answer the order of that history
+/// cannot change is filed under those alone. One that passed a merge which changed the file,
+/// whose two sides the walk lists in an order later commits may change, is filed under the
+/// revision read as well (`at`): it is used again only at that very revision, whose history
+/// (and so that order) a commit id fixes; a warm run at the same revision then neither follows
+/// nor compares it again (windows-powershell-docs: a second walk of all history, each run). A change
 /// found is stored with the main-line commit that brought it and is used again only while this
 /// revision's main line still brings it through that commit (what arrived with it, and so
 /// whether the date arrived with it, depends on that commit alone). Like every
@@ -26,7 +29,7 @@ typealias TextChangeCache = BlobCache<TextChangeCodec>
 
 enum TextChangeCodec: BlobCacheCodec {
     static let name = "text-changes.cache"
-    static let magic = "review text changes 6"
+    static let magic = "review text changes 7"
 
     struct Entry: Sendable, Equatable {
         /// The key's bytes, compared on every lookup (the entry is filed under their digest).
@@ -46,13 +49,15 @@ enum TextChangeCodec: BlobCacheCodec {
         var material: [UInt8]
     }
 
-    /// A digest of the revisions ignored, for ``key(path:lastChange:blob:lastUpdated:mapping:ignored:followed:onlyMoved:)``.
+    /// A digest of the revisions ignored, for ``key(path:lastChange:blob:lastUpdated:mapping:ignored:followed:onlyMoved:at:)``.
     static func digest(ignored: Set<String>) -> [UInt8] {
         Array(SHA256.hash(data: Array(ignored.sorted().joined(separator: "\n").utf8)))
     }
 
+    /// - Parameter at: the revision read, for an answer whose history passed a merge that
+    ///   changed the file (its order is fixed only at that revision); `nil` for any other.
     static func key(path: GitPath, lastChange: ObjectID, blob: ObjectID, lastUpdated: Day, mapping: FrontMatterMapping,
-                    ignored: [UInt8], followed: Bool, onlyMoved: Bool) -> Key {
+                    ignored: [UInt8], followed: Bool, onlyMoved: Bool, at revision: ObjectID? = nil) -> Key {
         var w = BinaryWriter()
         w.u32(UInt32(path.byteCount))
         w.raw(path.bytes)
@@ -64,6 +69,8 @@ enum TextChangeCodec: BlobCacheCodec {
         w.raw(ignored)
         w.bool(followed)
         w.bool(onlyMoved)
+        w.bool(revision != nil)
+        if let revision { w.raw(revision.bytes) }
         let digest = Array(SHA256.hash(data: w.data))
         return Key(id: ObjectID(bytes: digest[0..<20])!, material: w.data)
     }
