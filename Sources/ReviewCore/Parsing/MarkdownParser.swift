@@ -1,5 +1,6 @@
 import Paths
 import CCmarkGFM
+import Synchronization
 
 /// One node of an article's Markdown, as cmark-gfm (CommonMark with GitHub's table,
 /// strikethrough, autolink and task-list extensions) parsed it, copied out as a value.
@@ -104,23 +105,34 @@ public enum MarkdownParser {
         return true
     }()
 
+    /// cmark-gfm keeps the characters that start an extension's inline (`:` and `w` for
+    /// autolinks, `~` for strikethrough) in one table for the whole process: each document's
+    /// inline parse (and each table row's) sets them and clears them when done. Two documents
+    /// parsed at once on two threads race, and the one still parsing loses its autolinks and
+    /// strikethroughs for the rest of its text (seen as a page's reader text, and so a
+    /// `last-updated-not-bumped` finding, differing from one run to the next). So cmark parses
+    /// one document at a time; turning its tree into values, and everything else done with a
+    /// page, still runs on every core.
+    private static let parsing = Mutex(())
+
     public static func parse(_ markdown: String) -> MarkdownNode {
         precondition(extensionsRegistered)
-        // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy it
-        // byte by byte checking it again). NUL bytes are replaced by cmark either way.
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else {
-            return MarkdownNode(kind: .document)
+        let parsed: OpaquePointer? = parsing.withLock { _ in
+            // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy
+            // it byte by byte checking it again). NUL bytes are replaced by cmark either way.
+            guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return nil }
+            defer { cmark_parser_free(parser) }
+            for name in ["table", "strikethrough", "autolink", "tasklist"] {
+                if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, extensionPointer) }
+            }
+            // cmark copies what it is fed: the text's own bytes are fed, not a copy of them.
+            var text = markdown
+            text.withUTF8 { buffer in
+                buffer.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) } }
+            }
+            return cmark_parser_finish(parser)
         }
-        defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink", "tasklist"] {
-            if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, extensionPointer) }
-        }
-        // cmark copies what it is fed: the text's own bytes are fed, not a copy of them.
-        var text = markdown
-        text.withUTF8 { buffer in
-            buffer.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) } }
-        }
-        guard let document = cmark_parser_finish(parser) else { return MarkdownNode(kind: .document) }
+        guard let document = parsed else { return MarkdownNode(kind: .document) }
         defer { cmark_node_free(document) }
         return convert(document)
     }
