@@ -238,29 +238,40 @@ import TestSupport
     /// still its to answer for.
     @Test func aMergeThatTookEachHunkFromASideIsNotBlamed() throws {
         let path = GitPath("Articles/a.md")
-        func build(resolution: String) throws -> (content: ContentRepository, merge: ObjectID) {
+        // The branch merged into main, or (as cf9329d) main merged into the branch, which then
+        // lands on main with the merge's text.
+        func build(resolution: String, mainIntoBranch: Bool) throws -> (content: ContentRepository, merge: ObjectID) {
             let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2025-12-01")
             let base = try write(content, "a", page(body: "Take one.\n\nWith water."), on: "2025-12-01")
             let side = try content.builder.commit("Side", [.write(path, page(body: "Take `one`.\n\nWith `water`."))],
                                                   on: "refs/heads/side", parents: [base], time: ContentRepository.time("2026-03-01"))
             let main = try write(content, "a", page(body: "Take **one**, daily.\n\nWith **water**, always."), on: "2026-03-02")
-            let merge = try content.builder.merge(side, [.write(path, page(body: resolution))], time: ContentRepository.time("2026-03-03"))
+            let resolved = [FileChange.write(path, page(body: resolution))]
+            let merge: ObjectID
+            if mainIntoBranch {
+                merge = try content.builder.merge(main, into: "refs/heads/side", resolved, time: ContentRepository.time("2026-03-03"))
+                try content.builder.merge(merge, resolved, time: ContentRepository.time("2026-03-03"))
+            } else {
+                merge = try content.builder.merge(side, resolved, time: ContentRepository.time("2026-03-03"))
+            }
             try content.builder.commit("ignore", [.write("Reviews/ignore-revisions", side.hex + "\n" + main.hex + "\n")],
                                        time: ContentRepository.time("2026-03-04"))
             try content.builder.checkoutHead()
             return (content, merge)
         }
-        for taken in ["Take `one`.\n\nWith **water**, always.", "Take **one**, daily.\n\nWith `water`."] {
-            #expect(try notBumped(build(resolution: taken).content, "a").isEmpty, "\(taken)")
-        }
-        let cases = [
-            ("words of its own", "Take `one`.\n\nWith **water**, always and more."),
-            ("a passage both sides had, dropped", "Take `one`."),
-        ]
-        for (name, resolution) in cases {
-            let (content, merge) = try build(resolution: resolution)
-            let found = try notBumped(content, "a")
-            #expect(found.count == 1 && found[0].message.contains(String(merge.hex.prefix(7))), "\(name): \(found)")
+        for mainIntoBranch in [false, true] {
+            for taken in ["Take `one`.\n\nWith **water**, always.", "Take **one**, daily.\n\nWith `water`."] {
+                #expect(try notBumped(build(resolution: taken, mainIntoBranch: mainIntoBranch).content, "a").isEmpty, "\(mainIntoBranch) \(taken)")
+            }
+            let cases = [
+                ("words of its own", "Take `one`.\n\nWith **water**, always and more."),
+                ("a passage both sides had, dropped", "Take `one`."),
+            ]
+            for (name, resolution) in cases {
+                let (content, merge) = try build(resolution: resolution, mainIntoBranch: mainIntoBranch)
+                let found = try notBumped(content, "a")
+                #expect(found.count == 1 && found[0].message.contains(String(merge.hex.prefix(7))), "\(mainIntoBranch) \(name): \(found)")
+            }
         }
     }
 

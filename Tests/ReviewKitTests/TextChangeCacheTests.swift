@@ -33,6 +33,16 @@ import TestSupport
         CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: TextChangeCache.name)
     }
 
+    /// Article d: both sides of a merge changed it, and the merge resolved it to a third text.
+    private func writeMergedArticle(_ content: ContentRepository) throws {
+        try write(content, "d", page(body: "One."), on: "2026-01-01")
+        let base = try content.repository.headCommit()
+        let side = try content.builder.commit("side", [.write("Articles/d.md", page(body: "Two."))], parents: [base],
+                                              time: ContentRepository.time("2026-03-01"), moveBranch: false)
+        try write(content, "d", page(body: "Three."), on: "2026-03-02")
+        try content.builder.merge(side, [.write("Articles/d.md", page(body: "Four."))], time: ContentRepository.time("2026-03-03"))
+    }
+
     @Test func cachedAnswersEqualFreshOnes() throws {
         let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
         // a: a word readers see changed, then only metadata; b: only metadata; c: created late.
@@ -43,12 +53,7 @@ import TestSupport
         try write(content, "b", page(tags: "[c]", body: "Stable\ntext."), on: "2026-05-01")
         try write(content, "c", page(body: "New article."), on: "2026-03-11")
         // d: both sides of a merge changed it, and the merge resolved it to a third text.
-        try write(content, "d", page(body: "One."), on: "2026-01-01")
-        let base = try content.repository.headCommit()
-        let side = try content.builder.commit("side", [.write("Articles/d.md", page(body: "Two."))], parents: [base],
-                                              time: ContentRepository.time("2026-03-01"), moveBranch: false)
-        try write(content, "d", page(body: "Three."), on: "2026-03-02")
-        try content.builder.merge(side, [.write("Articles/d.md", page(body: "Four."))], time: ContentRepository.time("2026-03-03"))
+        try writeMergedArticle(content)
 
         for trackAll in [false, true] {
             try? FileManager.default.removeItem(atPath: cachePath(content))
@@ -79,12 +84,7 @@ import TestSupport
     /// change) is stored under the revision read: used again there, never at another revision.
     @Test func anAnswerPastAMergeHoldsAtItsRevisionOnly() throws {
         let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
-        try write(content, "d", page(body: "One."), on: "2026-01-01")
-        let base = try content.repository.headCommit()
-        let side = try content.builder.commit("side", [.write("Articles/d.md", page(body: "Two."))], parents: [base],
-                                              time: ContentRepository.time("2026-03-01"), moveBranch: false)
-        try write(content, "d", page(body: "Three."), on: "2026-03-02")
-        try content.builder.merge(side, [.write("Articles/d.md", page(body: "Four."))], time: ContentRepository.time("2026-03-03"))
+        try writeMergedArticle(content)
         let fresh = try answers(content, usesCaches: false)
         #expect(fresh.count == 1 && fresh[0].hasPrefix("Articles/d.md change"), "\(fresh)")
         #expect(try answers(content, usesCaches: true) == fresh)

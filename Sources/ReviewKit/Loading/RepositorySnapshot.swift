@@ -498,13 +498,22 @@ private struct SnapshotLoader {
         // Ahead, on all cores: the two versions each page's first comparison below reads (the
         // same steps up to it: most searches end there; later ones are made as they are reached,
         // as are those of a merge, which may be settled without them).
-        var firstCompared: [String] = []
+        // Each searched page's history, ignored revisions included (they are what the next change is
+        // compared with), and only the changes that leave a file. A deletion is not text anyone
+        // reads: the file at this path was gone until a later change put it back (a folder renamed
+        // in letter case and back, say), and what counts is whether it came back saying something
+        // else. Compared as "no text", every deletion read as a change (windows-powershell-docs: 24
+        // false findings once the re-creating commits were listed in ignore-revisions).
+        var searchedChanges: [Int: [ChangeFact]] = [:]
         for i in searched {
             var history = histories[files[i].path] ?? followed[files[i].path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
                 ?? placed[i].changes
             if histories[files[i].path] == nil, followed[files[i].path] != nil, files[i].onlyMoved, !history.isEmpty { history[0].changedContent = false }
-            let changes = history.filter { $0.blobAfter != nil }
-            guard let date = placed[i].article.lastUpdated else { continue }
+            searchedChanges[i] = history.filter { $0.blobAfter != nil }
+        }
+        var firstCompared: [String] = []
+        for i in searched {
+            guard let changes = searchedChanges[i], let date = placed[i].article.lastUpdated else { continue }
             for (n, change) in changes.enumerated() {
                 guard LastUpdatedNotBumpedRule.isLate(change, after: date), n + 1 < changes.count, merges[change.commit] == nil else { break }
                 guard change.changedContent, !ignored.contains(change.commit) else { continue }
@@ -514,17 +523,7 @@ private struct SnapshotLoader {
         }
         makeViews(firstCompared)
         for i in searched {
-            // The whole history, ignored revisions included (they are what the next change is
-            // compared with). A deletion is not text anyone reads: the file at this path was gone
-            // until a later change put it back (a folder renamed in letter case and back, say),
-            // and what counts is whether it came back saying something else. Compared as "no
-            // text", every deletion read as a change (windows-powershell-docs: 24 false findings
-            // once the re-creating commits were listed in ignore-revisions).
-            var history = histories[files[i].path] ?? followed[files[i].path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
-                ?? placed[i].changes
-            if histories[files[i].path] == nil, followed[files[i].path] != nil, files[i].onlyMoved, !history.isEmpty { history[0].changedContent = false }
-            let changes = history.filter { $0.blobAfter != nil }
-            guard let date = placed[i].article.lastUpdated else { continue }
+            guard let changes = searchedChanges[i], let date = placed[i].article.lastUpdated else { continue }
             var answer = TextChange.none
             var foundAt: Int?
             // The changes looked at; none a merge: the answer does not depend on their order.
