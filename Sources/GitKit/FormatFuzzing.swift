@@ -7,8 +7,9 @@ public enum FormatFuzzing {
     /// A pack index: its layout (the trailing checksum aside, so the fuzzer gets past it),
     /// then a lookup of every name it lists and of a few it does not.
     public static func packIndex(_ bytes: [UInt8]) {
-        guard let count = PackReader.Pack.validCount(bytes, verifyingChecksum: false) else { return }
-        let pack = PackReader.Pack(fd: -1, index: bytes, count: count, packSize: 1 << 40)
+        let index = PackReader.IndexBytes(copying: bytes)
+        guard let count = PackReader.Pack.validCount(index.bytes, verifyingChecksum: false) else { return }
+        let pack = PackReader.Pack(fd: -1, index: index, count: count, packSize: 1 << 40)
         for i in 0..<min(count, 64) {
             let at = pack.namesAt + i * 20
             guard let id = ObjectID(bytes: bytes[at..<(at + 20)]) else { continue }

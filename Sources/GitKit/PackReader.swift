@@ -1,4 +1,3 @@
-import BinaryStore
 import CGit2
 import SystemCrypto
 #if canImport(Glibc)
@@ -15,22 +14,66 @@ import Glibc
 /// applies about one delta per commit. The cache holds at most 48 of the largest trees seen
 /// (enough for a chain of git's default depth of 50), so small repositories stay small.
 ///
-/// It reads version-2 pack indexes and their packs with `pread` (nothing stays mapped, so
-/// memory stays bounded: mapping the packs instead doubled the resident memory of a cold walk
-/// over a large history, and was slower there), through a reused window of 8 KiB, so an entry's
+/// It maps version-2 pack indexes read-only (a lookup touches a few of their pages; reading a
+/// whole index into memory zeroed and copied megabytes, a tenth of a warm `status` on
+/// nodejs.org) and reads their packs with `pread` (mapping the packs instead doubled the
+/// resident memory of a cold walk over a large history, and was slower there), through a
+/// reused window of 8 KiB, so an entry's
 /// header and a small body come in one read (a zeroed buffer and a read for each had spent a
 /// fifth of a walk in system calls and copying; a larger window reads more than is used).
 /// Whatever it does not know or cannot read — loose objects, alternates, other index versions,
 /// anything malformed — it answers `nil`, and the caller asks libgit2, which also gives the
 /// error a damaged repository deserves.
 ///
-/// Owns its file descriptors and index buffers and closes them once, in `deinit`. Not
+/// Owns its file descriptors and closes them once, in `deinit`; each index's mapping is owned
+/// by its ``IndexBytes``, which unmaps it once. Not
 /// `Sendable`: one per ``ObjectDatabase``, one of those per thread.
 final class PackReader {
-    /// One `.pack` with its `.idx`, read into memory.
+    /// A pack index's bytes: the `.idx` file mapped read-only, or (for the fuzzer) bytes given.
+    /// Owns the mapping or the copy and releases it once, in `deinit`.
+    ///
+    /// git never rewrites an index in place (it writes a new file and renames it, read-only), and
+    /// libgit2 maps the same file in this process: a process that changed it under the mapping
+    /// could as well change the pack, whose bytes no reader checks against their names.
+    final class IndexBytes {
+        let bytes: UnsafeRawBufferPointer
+        private let isMapped: Bool
+
+        init(copying array: [UInt8]) {
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: array.count, alignment: 8)
+            array.withUnsafeBytes { copy.copyMemory(from: $0) }
+            bytes = UnsafeRawBufferPointer(copy)
+            isMapped = false
+        }
+
+        /// Maps the file at `path`; `nil` when it cannot be opened, is empty, or cannot be mapped.
+        init?(mapping path: String) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, info.st_size > 0, info.st_size <= off_t(Int.max) else { return nil }
+            let size = Int(info.st_size)
+            guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+            bytes = UnsafeRawBufferPointer(start: address, count: size)
+            isMapped = true
+        }
+
+        var count: Int { bytes.count }
+
+        deinit {
+            if isMapped {
+                munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+            } else {
+                bytes.deallocate()
+            }
+        }
+    }
+
+    /// One `.pack` with its `.idx`.
     struct Pack {
         let fd: Int32
-        let index: [UInt8]
+        let index: IndexBytes
         let count: Int
         /// The pack file's size: every offset must lie inside it.
         let packSize: Int
@@ -40,7 +83,7 @@ final class PackReader {
         var largeOffsetsAt: Int { offsetsAt + count * 4 }
 
         func u32(_ at: Int) -> UInt32 {
-            index.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+            UInt32(bigEndian: index.bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
         }
 
         /// The object's offset in the pack, when this index lists it.
@@ -49,8 +92,8 @@ final class PackReader {
             var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
             var high = Int(u32(8 + first * 4))
             guard low <= high, high <= count else { return nil }
-            let found: Int? = index.withUnsafeBytes { raw in
-                let names = raw.baseAddress! + namesAt
+            let found: Int? = { () -> Int? in
+                let names = index.bytes.baseAddress! + namesAt
                 func name(_ i: Int) -> ObjectID { ObjectID(rawBytes: names + i * 20) }
                 // Object names are uniformly spread, so a few steps of interpolation on their
                 // first eight bytes land beside the name (a walk looks up several objects per
@@ -76,7 +119,7 @@ final class PackReader {
                     if here < id { low = middle + 1 } else { high = middle }
                 }
                 return nil
-            }
+            }()
             guard let found else { return nil }
             let small = u32(offsetsAt + found * 4)
             guard small & 0x8000_0000 != 0 else { return Self.inPack(Int(small), size: packSize) }
@@ -96,14 +139,15 @@ final class PackReader {
         /// The object count of a version-2 index, after checking its layout, its trailing SHA-1 over everything before it
         /// (so no damaged byte is ever used), and a count that fits the bytes. `nil` when any
         /// of that fails (libgit2 is asked then, and names the damage).
-        static func validCount(_ index: [UInt8], verifyingChecksum: Bool = true) -> Int? {
+        static func validCount(_ index: UnsafeRawBufferPointer, verifyingChecksum: Bool = true) -> Int? {
             guard index.count >= 8 + 1024 + 40, index[0..<8].elementsEqual([0xFF, 0x74, 0x4F, 0x63, 0, 0, 0, 2]) else { return nil }
-            let count = index.withUnsafeBytes { Int(UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))) }
+            let count = Int(UInt32(bigEndian: index.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self)))
             // Names, CRCs, offsets, then the pack and index checksums at least.
             guard index.count >= 8 + 1024 + count * 28 + 40 else { return nil }
             if verifyingChecksum {
-                let digest = Insecure.SHA1.hash(data: index[..<(index.count - 20)])
-                guard digest.elementsEqual(index[(index.count - 20)...]) else { return nil }
+                var hasher = Insecure.SHA1()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: index[..<(index.count - 20)]))
+                guard hasher.finalize().elementsEqual(index[(index.count - 20)...]) else { return nil }
             }
             return count
         }
@@ -217,7 +261,7 @@ final class PackReader {
         }
         let before = packs.count
         for name in names.sorted() where seen.insert(name).inserted {
-            guard let index = readBytes(atPath: packDirectory + name + ".idx"), let count = Pack.validCount(index) else { continue }
+            guard let index = IndexBytes(mapping: packDirectory + name + ".idx"), let count = Pack.validCount(index.bytes) else { continue }
             let fd = open(packDirectory + name + ".pack", O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { continue }
             var info = stat()

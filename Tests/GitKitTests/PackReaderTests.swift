@@ -116,7 +116,7 @@ import TestSupport
     /// Issue 21: one offset in the `.idx` set to 0x80000001 (a large offset past the table)
     /// trapped converting a checksum's bytes to an offset. Every byte of the index damaged in
     /// turn: the reader answers `nil` or the right bytes, and the damaged index itself (its
-    /// checksum failing) is never used.
+    /// checksum failing) is never used; nor is one cut short.
     @Test func aDamagedIndexNeverTraps() throws {
         let repo = try packedRepository([])
         let ids = try allObjects(repo)
@@ -137,6 +137,8 @@ import TestSupport
             damaged[position] ^= 0x5A
             variants.append(damaged)
         }
+        // Cut short, down to nothing: the index is mapped, and a mapping of nothing is refused.
+        for length in [0, 1, 8 + 1024, original.count - 21, original.count - 1] { variants.append(Array(original.prefix(length))) }
         for damaged in variants {
             // Without the checksum (as the fuzzer reads it) the lookups stay in bounds…
             FormatFuzzing.packIndex(damaged)
