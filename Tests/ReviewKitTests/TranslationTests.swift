@@ -2,7 +2,7 @@ import Paths
 import Foundation
 import GitKit
 import ReviewCore
-import ReviewKit
+@testable import ReviewKit
 import Testing
 import TestSupport
 
@@ -118,6 +118,35 @@ import TestSupport
         let fr = try status(content)
         #expect(fr.translation?.outdated == false)
         #expect(!fr.findings.contains { $0.rule == .translationOutdated })
+        withExtendedLifetime(content) {}
+    }
+
+    /// What readers see of the source revisions compared is kept (``ReaderTextCache``) and read
+    /// back by the next run, for the same front-matter keys only.
+    @Test func sourceTextsAreKeptForTheNextRunUnderTheirKeys() throws {
+        let content = try content()
+        try reapprove(content, body: "Take 1 tablet a day!", on: "2026-04-20")
+        #expect(try status(content).translation?.outdated == false)
+        ReviewSession.finishCacheWrites()
+        let current = try #require(ObjectID(hex: try blob(Self.en, in: content)))
+        var stored = ReaderTextCache.load(content.repository)
+        let entry = try #require(stored[current])
+        #expect(entry == ReaderTextCodec.entry(try content.repository.blob(current), mapping: FrontMatterMapping()))
+        #expect(stored.entries.count == 2)  // the basis and the current revision
+        // An entry is used as stored: a different text under the same keys makes the source
+        // read as changed…
+        stored.insert(ReaderTextCodec.Entry(keys: entry.keys, digest: [UInt8](repeating: 7, count: 32)), for: current)
+        stored.save(content.repository)
+        ReviewSession.finishCacheWrites()
+        #expect(try status(content).translation?.outdated == true)
+        // …and one stored for other keys is derived again.
+        var other = FrontMatterMapping()
+        other.title = "heading"
+        stored.insert(ReaderTextCodec.Entry(keys: ReaderTextCodec.keys(other), digest: [UInt8](repeating: 7, count: 32)), for: current)
+        stored.save(content.repository)
+        ReviewSession.finishCacheWrites()
+        #expect(try status(content).translation?.outdated == false)
+        #expect(try content.session(usesCaches: false).reading.status(asOf: Day("2026-05-01")!).articles.first { $0.path == Self.fr }?.translation?.outdated == false)
         withExtendedLifetime(content) {}
     }
 

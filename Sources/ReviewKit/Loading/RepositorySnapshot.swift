@@ -333,7 +333,8 @@ private struct SnapshotLoader {
         // Each translation's source and basis (issue 37).
         if !policy.translations.isEmpty {
             let articlePaths = Set(report.files.indices.filter { isAnyArticle[$0] }.map { report.files[$0].path })
-            try TranslationBasis(repository: repository, revision: revision, walk: walk, engine: engine, policy: policy)
+            try TranslationBasis(repository: repository, revision: revision, walk: walk, engine: engine, policy: policy,
+                                 usesCaches: usesCaches, readsEverything: only == nil)
                 .attach(&articles, articlePaths: articlePaths)
         }
         // Done with history: the history index is freed now, not kept to the exit with what only

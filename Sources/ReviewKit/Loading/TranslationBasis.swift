@@ -13,6 +13,10 @@ struct TranslationBasis {
     let walk: String
     let engine: HistoryEngine
     let policy: Policy
+    /// Whether the reader texts of source revisions are kept in ``ReaderTextCache``; whether
+    /// this read saw every article (what it did not use is then dropped from the cache).
+    var usesCaches = false
+    var readsEverything = false
 
     /// Sets ``ArticleFacts/translation`` on each translation among `articles`. `articlePaths`:
     /// every article at the revision (read this time or not).
@@ -80,13 +84,26 @@ struct TranslationBasis {
             let report = try engine.lastChanges(in: repository, at: revision, under: walk, tracking: unconfirmed)
             for (path, steps) in report.histories { confirmed[path] = Set(steps.compactMap { $0.blob?.hex }) }
         }
-        // Reader text (title, summary, body as read) of source revisions, each read once.
-        var texts: [String: String?] = [:]
-        func text(_ blob: String) throws -> String? {
+        // What readers see (title, summary, body as read) of source revisions, as a digest of
+        // the text, each read once, and kept for the next run.
+        let mapping = policy.frontMatter
+        let keys = ReaderTextCodec.keys(mapping)
+        var store = usesCaches ? ReaderTextCache.load(repository) : nil
+        var used: Set<ObjectID> = []
+        var texts: [String: [UInt8]?] = [:]
+        func text(_ blob: String) throws -> [UInt8]? {
             if let known = texts[blob] { return known }
-            let value = try ObjectID(hex: blob).flatMap { id in ArticleParser.readerText(try repository.blob(id), mapping: policy.frontMatter) }
-            texts[blob] = value
-            return value
+            guard let id = ObjectID(hex: blob) else { texts[blob] = .some(nil); return nil }
+            used.insert(id)
+            let entry: ReaderTextCodec.Entry
+            if let stored = store?[id], stored.keys == keys {
+                entry = stored
+            } else {
+                entry = ReaderTextCodec.entry(try repository.blob(id), mapping: mapping)
+                store?.insert(entry, for: id)
+            }
+            texts[blob] = entry.digest
+            return entry.digest
         }
         for i in found {
             guard var facts = articles[i].translation, let s = index[facts.source] else { continue }
@@ -104,6 +121,10 @@ struct TranslationBasis {
                 }
             }
             articles[i].translation = facts
+        }
+        if var store {
+            if readsEverything { store.keep(only: used) }
+            store.save(repository)
         }
     }
 
