@@ -97,7 +97,11 @@ let package = Package(
                 "ReviewKit", "ReviewCore", "ReviewServer", "Paths",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // mimalloc (Debian libmimalloc-dev) in place of glibc's malloc for the whole process:
+            // a cold `status` parses every page, and cmark-gfm and Swift allocate per node; glibc's
+            // allocator was 13% of its CPU (docs/performance.md, session 16).
+            linkerSettings: [.linkedLibrary("mimalloc")]
         ),
         // A libFuzzer target for the parsers and the raw git readers (Scripts/check/fuzz); without
         // -DFUZZING it replays a corpus.
