@@ -73,54 +73,59 @@ public enum CacheFile {
     /// The body of the cache file at `path` (after the header), when it is complete, undamaged,
     /// authenticated by `key` segment by segment and was written by this build with this
     /// `magic`. Without a key, nothing is read.
+    ///
+    /// The segments are verified where they lie, in a read-only mapping of the file where no one
+    /// without the key can change it (``FileBytes/mappable(_:)``), else in a copy; the
+    /// reader reads their payloads in place, in order. Nothing is copied, moved or zeroed.
     public static func read(_ path: String, magic: String, key: CacheKey? = CacheKey.user) -> BinaryReader? {
-        guard let key, var data = readBytes(atPath: path), let length = verifyAndJoin(&data, key: key) else { return nil }
-        var reader = BinaryReader(data[..<length])
+        read(path, magic: magic, key: key, mapping: true)
+    }
+
+    /// ``read(_:magic:key:)``; `mapping: false` reads a copy (tests compare the two).
+    static func read(_ path: String, magic: String, key: CacheKey?, mapping: Bool) -> BinaryReader? {
+        guard let key, let file = FileBytes.read(path, mapping: mapping) else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: file.base, count: file.count)
+        guard let runs = verify(bytes, key: key) else { return nil }
+        var reader = BinaryReader(ReaderStorage(file, runs: runs))
         guard reader.string() == magic, reader.string() == toolIdentity else { return nil }
         return reader
     }
 
-    /// Verifies every segment of `file` (see ``CacheFile``) and moves their payloads together
-    /// to its start, in place; the length of the joined payloads, or `nil` (and `file` in any
-    /// state) when one check fails.
-    static func verifyAndJoin(_ file: inout [UInt8], key: CacheKey) -> Int? {
+    /// Verifies every segment of `file` (see ``CacheFile``); where their payloads lie, in order,
+    /// or `nil` when one check fails.
+    static func verify(_ file: UnsafeRawBufferPointer, key: CacheKey) -> [Range<Int>]? {
         var offset = 0
-        var joined = 0
         var index: UInt64 = 0
         var fileID: [UInt8]?
         var ended = false
+        var runs: [Range<Int>] = []
         while offset < file.count {
             guard !ended, let segment = open(file, at: offset, key: key, index: index, fileID: fileID) else { return nil }
             fileID = segment.fileID
             ended = segment.final
-            let payload = segment.payload
-            if joined != payload.lowerBound {
-                file.withUnsafeMutableBytes { raw in
-                    (raw.baseAddress! + joined).copyMemory(from: raw.baseAddress! + payload.lowerBound, byteCount: payload.count)
-                }
-            }
-            joined += payload.count
+            runs.append(segment.payload)
             offset = segment.end
             index += 1
         }
-        return ended ? joined : nil
+        return ended ? runs : nil
     }
 
     /// Segment `index` of a file, starting at `offset` in `bytes`: where its payload lies, where
     /// it ends, its file id and whether it is the last; `nil` unless it is whole, its tag
     /// verifies under `key`, and its description says it is segment `index` of the file
     /// `fileID` (any file, for the first) with the length it has.
-    static func open(_ bytes: [UInt8], at offset: Int, key: CacheKey, index: UInt64,
+    static func open(_ bytes: UnsafeRawBufferPointer, at offset: Int, key: CacheKey, index: UInt64,
                      fileID: [UInt8]?) -> (payload: Range<Int>, end: Int, fileID: [UInt8], final: Bool)? {
         guard bytes.count - offset >= 4 else { return nil }
-        let length = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
+        let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
         let payload = (offset + 4)..<(offset + 4 + length)
         guard bytes.count - payload.upperBound >= trailerSize else { return nil }
         let trailer = payload.upperBound
-        guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: bytes[trailer..<(trailer + 12)]),
-                                               ciphertext: bytes[(trailer + 12)..<(trailer + 12 + descriptionSize)],
-                                               tag: bytes[(trailer + 12 + descriptionSize)..<(trailer + trailerSize)]),
-              let opened = try? AES.GCM.open(box, using: key.secret, authenticating: bytes[payload]) else { return nil }
+        func part(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[range]) }
+        guard let box = try? AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: part(trailer..<(trailer + 12))),
+                                               ciphertext: part((trailer + 12)..<(trailer + 12 + descriptionSize)),
+                                               tag: part((trailer + 12 + descriptionSize)..<(trailer + trailerSize))),
+              let opened = try? AES.GCM.open(box, using: key.secret, authenticating: part(payload)) else { return nil }
         let description = [UInt8](opened)
         guard description.count == descriptionSize else { return nil }
         var r = BinaryReader(description[16...])
@@ -315,7 +320,7 @@ public final class CacheFileWriter {
             }
         }
         guard bytes.count == size,
-              let segment = CacheFile.open(bytes, at: 0, key: key, index: UInt64(index), fileID: fileID),
+              let segment = bytes.withUnsafeBytes({ CacheFile.open($0, at: 0, key: key, index: UInt64(index), fileID: fileID) }),
               segment.end == size, segment.final == (ended && index == segments - 1) else { return nil }
         // The payload, moved to the front (no second buffer).
         let payload = segment.payload
@@ -434,77 +439,5 @@ public struct BinaryWriter {
     @inlinable public mutating func optionalString(_ s: String?) {
         bool(s != nil)
         if let s { string(s) }
-    }
-}
-
-/// Reads what ``BinaryWriter`` wrote; every read returns `nil` past the end or on bad data,
-/// so a damaged file can never crash a reader.
-public struct BinaryReader: Sendable {
-    @usableFromInline let data: ArraySlice<UInt8>
-    @usableFromInline var offset: Int
-
-    init(_ data: ArraySlice<UInt8>) {
-        self.data = data
-        offset = data.startIndex
-    }
-
-    @inlinable public var remaining: Int { data.endIndex - offset }
-
-    @inlinable public mutating func u8() -> UInt8? {
-        guard remaining >= 1 else { return nil }
-        defer { offset += 1 }
-        return data[offset]
-    }
-    @inlinable public mutating func bool() -> Bool? {
-        switch u8() {
-        case 0: false
-        case 1: true
-        default: nil
-        }
-    }
-    @inlinable public mutating func u32() -> UInt32? {
-        guard remaining >= 4 else { return nil }
-        defer { offset += 4 }
-        return data.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset - data.startIndex, as: UInt32.self)) }
-    }
-    @inlinable public mutating func i32() -> Int32? { u32().map { Int32(bitPattern: $0) } }
-    @inlinable public mutating func u64() -> UInt64? {
-        guard let lo = u32(), let hi = u32() else { return nil }
-        return UInt64(lo) | UInt64(hi) << 32
-    }
-    @inlinable public mutating func i64() -> Int64? { u64().map { Int64(bitPattern: $0) } }
-    /// The next `count` bytes as written by ``BinaryWriter/raw(_:)``, or `nil` past the end.
-    @inlinable public mutating func raw(_ count: Int) -> ArraySlice<UInt8>? {
-        guard count >= 0, remaining >= count else { return nil }
-        defer { offset += count }
-        return data[offset..<(offset + count)]
-    }
-    /// A reader of the next `count` bytes (sharing them, not copying), or `nil` past the end.
-    public mutating func reader(_ count: Int) -> BinaryReader? {
-        guard let bytes = raw(count) else { return nil }
-        return BinaryReader(bytes)
-    }
-    @inlinable public mutating func string() -> String? {
-        guard let n = u32(), Int(n) <= remaining else { return nil }
-        defer { offset += Int(n) }
-        return String(validating: data[offset..<(offset + Int(n))], as: UTF8.self)
-    }
-    @inlinable public mutating func strings() -> [String]? {
-        guard let n = u32(), n <= UInt32(remaining) else { return nil }
-        var list: [String] = []
-        list.reserveCapacity(Int(n))
-        for _ in 0..<n {
-            guard let s = string() else { return nil }
-            list.append(s)
-        }
-        return list
-    }
-    /// What ``BinaryWriter/optionalString(_:)`` wrote: `.some(nil)` for an absent string,
-    /// `nil` for bad data.
-    @inlinable public mutating func optionalString() -> String?? {
-        guard let present = bool() else { return nil }
-        guard present else { return .some(nil) }
-        guard let s = string() else { return nil }
-        return .some(s)
     }
 }

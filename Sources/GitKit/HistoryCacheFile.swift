@@ -145,8 +145,8 @@ extension HistoryCacheFile {
         var list: [GitPath] = []
         list.reserveCapacity(Int(n))
         for _ in 0..<n {
-            guard let length = r.u32(), let bytes = r.raw(Int(length)) else { return nil }
-            list.append(GitPath(bytes: bytes))
+            guard let length = r.u32(), let path = r.withBytes(Int(length), { GitPath(bytes: $0) }) else { return nil }
+            list.append(path)
         }
         return list
     }
@@ -175,5 +175,5 @@ extension BinaryWriter {
 
 extension BinaryReader {
     /// What ``BinaryWriter/id(_:)`` wrote, or `nil` past the end.
-    public mutating func id() -> ObjectID? { raw(20).flatMap { ObjectID(bytes: $0) } }
+    public mutating func id() -> ObjectID? { withBytes(20) { ObjectID(rawBytes: $0.baseAddress!) } }
 }
