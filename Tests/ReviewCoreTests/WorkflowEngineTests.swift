@@ -328,3 +328,17 @@ import Testing
         #expect(status.findings.map(\.rule).contains(.unknownReviewer))
     }
 }
+
+/// `baseline:`'s first due date of a never-reviewed page: `from` plus the first four bytes of the
+/// SHA-256 of its path's bytes (big-endian) modulo the spread's days. The expected days are
+/// Python's `hashlib.sha256(path.encode()).digest()[:4]`, so a change to how the path is hashed
+/// (its bytes, their order, the digest's prefix) moves a page's due date and fails here.
+@Suite struct BaselineSpreadTests {
+    @Test(arguments: [("Articles/a.md", "2026-03-11"),
+                      ("docset/winserver2022-ps/ActiveDirectory/Get-ADUser.md", "2026-07-01"),
+                      ("Articles/café.md", "2026-05-09")])
+    func aPageFirstFallsDueByTheDigestOfItsPath(path: String, due: String) {
+        let baseline = Policy.Baseline(from: Day("2026-01-05")!, spreadWeeks: 26)
+        #expect(baseline.firstDue(GitPath(path)) == Day(due)!)
+    }
+}
