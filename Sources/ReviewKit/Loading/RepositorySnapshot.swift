@@ -266,11 +266,13 @@ private struct SnapshotLoader {
                 let kept = changes.filter { !ignored.contains($0.commit) }
                 changes = kept.isEmpty ? [changes[changes.count - 1]] : kept
             }
-            return Placed(article: article, findings: findings, changes: changes,
-                          links: Self.linkChecks(article, existing: existingFiles, byFoldedCase: byFoldedCase, walk: walk, revision: revisionName),
-                          // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
-                          // and where the article's records are filed.
-                          slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
+            var placed = Placed(article: article, findings: findings, changes: changes,
+                                links: Self.linkChecks(article, existing: existingFiles, byFoldedCase: byFoldedCase, walk: walk, revision: revisionName),
+                                // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
+                                // and where the article's records are filed.
+                                slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
+            placed.textChangeCandidate = Self.isTextChangeCandidate(placed, mapping: frontMatter)
+            return placed
         }
         let recordsOf = Self.recordOwners(log.records, files: files, placed: placed)
         let textChanges = try textChanges(placed: placed, files: files, tracking: tracking,
@@ -393,11 +395,7 @@ private struct SnapshotLoader {
                              followed: [GitPath: [FileRevision]], engine: HistoryEngine, walk: String, ignored: Set<String>,
                              shallow: Bool, mapping: FrontMatterMapping,
                              mainLine: MainLine) throws -> [Int: (change: TextChange, arrival: TextChangeArrival?)] {
-        let candidates = placed.indices.filter { i in
-            guard let date = placed[i].article.lastUpdated, placed[i].article.line(of: mapping.lastUpdated) != nil,
-                  let last = placed[i].changes.first, last.changedContent else { return false }
-            return LastUpdatedNotBumpedRule.isLate(last, after: date)
-        }
+        let candidates = placed.indices.filter { placed[$0].textChangeCandidate }
         guard !candidates.isEmpty else { return [:] }
         func arrival(_ commit: String) -> String? { ObjectID(hex: commit).flatMap { mainLine.arrival(of: $0)?.hex } }
         // What each answer depends on (a history cut short by a shallow clone is not stored).
@@ -698,6 +696,18 @@ private struct SnapshotLoader {
         var slugKey: GitPath
         /// Where its records are filed.
         var directory: GitPath
+        /// Whether its last change lands after its last-updated (the text-change search looks
+        /// for what readers saw change): decided here, on all cores, not in a loop over every
+        /// article after the placing.
+        var textChangeCandidate = false
+    }
+
+    /// Whether the text-change search looks at `placed`: its last change altered its content and
+    /// lands after its last-updated (which its front matter states) and the rule's tolerance.
+    static func isTextChangeCandidate(_ placed: Placed, mapping: FrontMatterMapping) -> Bool {
+        guard let date = placed.article.lastUpdated, placed.article.line(of: mapping.lastUpdated) != nil,
+              let last = placed.changes.first, last.changedContent else { return false }
+        return LastUpdatedNotBumpedRule.isLate(last, after: date)
     }
 
     /// A link that leads nowhere, or may: one outside the articles' folder is broken only if
