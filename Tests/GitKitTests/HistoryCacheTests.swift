@@ -115,3 +115,25 @@ import TestSupport
         #expect(try answers(repo.repository, cache: true) == expected)
     }
 }
+
+/// ``HistoryEngine/onTwoThreads(_:)``, which the projection of the index runs on: each part
+/// runs once, the first on a thread of its own, and both are done when it returns.
+@Suite struct TwoThreadsTests {
+    @Test func eachPartRunsOnceAndTheFirstOnAnotherThread() {
+        var runs = [0, 0]
+        var threads: [pthread_t] = [0, 0]
+        runs.withUnsafeMutableBufferPointer { runs in
+            threads.withUnsafeMutableBufferPointer { threads in
+                HistoryEngine.onTwoThreads { part in
+                    // Long enough that a part not waited for would still be running.
+                    usleep(part == 0 ? 50_000 : 0)
+                    runs[part] += 1
+                    threads[part] = pthread_self()
+                }
+            }
+        }
+        #expect(runs == [1, 1])
+        #expect(threads[1] == pthread_self())
+        #expect(threads[0] != 0 && threads[0] != pthread_self())
+    }
+}
