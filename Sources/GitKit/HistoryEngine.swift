@@ -27,6 +27,9 @@ public struct HistoryEngine {
     public var usesCache: Bool
     /// Told how far long steps have got (for a progress line); called on the calling thread.
     public var progress: ProgressHandler?
+    /// Runs `body` for `0..<count`, at once on several threads (ReviewKit passes Dispatch's
+    /// `concurrentPerform`; GitKit starts no thread); `nil`: one after the other.
+    public var concurrently: (@Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void)?
     /// The persistent index once loaded, so several questions in one run read its file once.
     let loaded = LoadedIndex()
 
@@ -169,12 +172,20 @@ public struct HistoryEngine {
         return index
     }
 
+    /// Runs `body(0)` and `body(1)`: at once through ``concurrently`` where the engine has it,
+    /// else one after the other. The two parts must write disjoint state.
+    func inTwoParts(_ body: @Sendable (Int) -> Void) {
+        guard let concurrently else { return (0..<2).forEach(body) }
+        concurrently(2, body)
+    }
+
     /// Pass 1 from the persistent index: its changes restricted to the revision's files
     /// (`fileNumbers`: each one's index among them, by path).
     ///
-    /// Done on two threads, each half of the paths and then the commits holding half the changes
-    /// (a warm run's other core is idle meanwhile: this was 33 of the 484 samples a warm `status`
-    /// on windows-powershell-docs took on its main thread); each writes only its own elements.
+    /// Done in two parts at once where the engine is given ``concurrently`` (each half of the
+    /// paths, then the commits holding half the changes; a warm run's other core is idle
+    /// meanwhile: this was 33 of the 484 samples a warm `status` on windows-powershell-docs took on
+    /// its main thread); each part writes only its own elements.
     func project(_ index: HistoryIndex, revision: ObjectID, fileNumbers: [GitPath: Int32], tracked: Set<Int32>) -> Pass1 {
         // Each indexed path's file, looked up among the revision's files (fewer than the paths
         // history ever had, so the table is built of those).
@@ -194,7 +205,8 @@ public struct HistoryEngine {
             split += 1
         }
         toFile.withUnsafeMutableBufferPointer { toFile in
-            Self.onTwoThreads { part in
+            nonisolated(unsafe) let toFile = toFile
+            inTwoParts { part in
                 let half = paths.count / 2
                 for p in part == 0 ? 0..<half : half..<paths.count { toFile[p] = fileNumbers[paths[p]] ?? -1 }
             }
@@ -202,9 +214,11 @@ public struct HistoryEngine {
         changes.withUnsafeMutableBufferPointer { changes in
             moved.withUnsafeMutableBufferPointer { moved in
                 blobsOf.withUnsafeMutableBufferPointer { blobsOf in
-                    Self.onTwoThreads { part in
+                    nonisolated(unsafe) let (changes, moved, blobsOf) = (changes, moved, blobsOf)
+                    let (toFile, split, indexChanges) = (toFile, split, index.changes)
+                    inTwoParts { part in
                         for c in part == 0 ? 0..<split : split..<count {
-                            changes[c] = index.changes[c].enumerated().map { k, list in
+                            changes[c] = indexChanges[c].enumerated().map { k, list in
                                 var files: [Int32] = []
                                 files.reserveCapacity(list.count)
                                 for change in list {
@@ -228,28 +242,6 @@ public struct HistoryEngine {
         let graph = CommitGraph(ids: index.ids, trees: index.trees, parents: index.parents, isBoundary: index.isBoundary,
                                 index: index.index, tip: index.index[revision]!)
         return Pass1(graph: graph, changes: changes, moved: moved, blobs: blobs, info: { index.info($0) })
-    }
-
-    /// Runs `body(0)` on a thread of its own and `body(1)` on this one, and returns once both are
-    /// done (both here, one after the other, where no thread can be made). The two parts must
-    /// write disjoint state.
-    static func onTwoThreads(_ body: (Int) -> Void) {
-        final class Context {
-            let body: (Int) -> Void
-            init(_ body: @escaping (Int) -> Void) { self.body = body }
-        }
-        withoutActuallyEscaping(body) { body in
-            let context = Unmanaged.passRetained(Context(body))
-            defer { context.release() }
-            var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { raw in
-                Unmanaged<Context>.fromOpaque(raw!).takeUnretainedValue().body(0)
-                return nil
-            }, context.toOpaque()) == 0
-            if !started { body(0) }
-            body(1)
-            if started { pthread_join(thread, nil) }
-        }
     }
 
     /// Pass 1: for each commit and each of its parents, the indices of scope paths that differ.

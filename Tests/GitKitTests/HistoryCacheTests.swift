@@ -1,5 +1,6 @@
 import Paths
 import Foundation
+import Dispatch
 @testable import GitKit
 @testable import BinaryStore
 import Testing
@@ -8,8 +9,13 @@ import TestSupport
 /// The persistent history index must never change an answer: cached, uncached, extended,
 /// rebuilt from a damaged file — all identical.
 @Suite struct HistoryCacheTests {
-    private func answers(_ repo: Repository, cache: Bool, tracking: [GitPath: Set<ObjectID>] = [:]) throws -> [String] {
-        let report = try HistoryEngine(usesCache: cache).lastChanges(in: repo, at: repo.headCommit(), under: "Articles", tracking: tracking)
+    /// `concurrent`: the index's projection in two parts at once (on Dispatch's threads, as
+    /// ReviewKit runs it), each writing its own commits' changes and tracked blobs.
+    private func answers(_ repo: Repository, cache: Bool, concurrent: Bool = false,
+                         tracking: [GitPath: Set<ObjectID>] = [:]) throws -> [String] {
+        var engine = HistoryEngine(usesCache: cache)
+        if concurrent { engine.concurrently = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) } }
+        let report = try engine.lastChanges(in: repo, at: repo.headCommit(), under: "Articles", tracking: tracking)
         return report.files.map { "\($0.path.text) \($0.commit?.id.hex ?? "-") \($0.commit?.author.name ?? "") \($0.onlyMoved)" }
             + report.histories.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map { "\($0.commit.id.short)/\($0.blob?.short ?? "-")" })" }
     }
@@ -50,9 +56,11 @@ import TestSupport
         let cold = try answers(repo.repository, cache: false, tracking: tracked)
         #expect(try answers(repo.repository, cache: true, tracking: tracked) == cold)   // builds the index
         #expect(try answers(repo.repository, cache: true, tracking: tracked) == cold)   // reads it
+        #expect(try answers(repo.repository, cache: true, concurrent: true, tracking: tracked) == cold)
         try grow(repo, steps: 25..<40, rng: &rng, files: &files)                          // extends it
         let tracked2 = Dictionary(uniqueKeysWithValues: files.prefix(2).map { ($0, Set([never])) })
         #expect(try answers(repo.repository, cache: true, tracking: tracked2) == answers(repo.repository, cache: false, tracking: tracked2))
+        #expect(try answers(repo.repository, cache: true, concurrent: true, tracking: tracked2) == answers(repo.repository, cache: false, tracking: tracked2))
     }
 
     /// The index is written a segment at a time: in many small ones it reads back the same.
@@ -116,24 +124,3 @@ import TestSupport
     }
 }
 
-/// ``HistoryEngine/onTwoThreads(_:)``, which the projection of the index runs on: each part
-/// runs once, the first on a thread of its own, and both are done when it returns.
-@Suite struct TwoThreadsTests {
-    @Test func eachPartRunsOnceAndTheFirstOnAnotherThread() {
-        var runs = [0, 0]
-        var threads: [pthread_t] = [0, 0]
-        runs.withUnsafeMutableBufferPointer { runs in
-            threads.withUnsafeMutableBufferPointer { threads in
-                HistoryEngine.onTwoThreads { part in
-                    // Long enough that a part not waited for would still be running.
-                    usleep(part == 0 ? 50_000 : 0)
-                    runs[part] += 1
-                    threads[part] = pthread_self()
-                }
-            }
-        }
-        #expect(runs == [1, 1])
-        #expect(threads[1] == pthread_self())
-        #expect(threads[0] != 0 && threads[0] != pthread_self())
-    }
-}

@@ -1,6 +1,7 @@
 import Paths
 import ReviewCore
 import GitKit
+import Dispatch
 
 /// Everything `review` reads from a repository at one revision, as values: the articles with
 /// their history facts, the policy, reviewers, disclaimers and sign-off records.
@@ -119,7 +120,11 @@ private struct SnapshotLoader {
         func readBodies() -> Eventually<BodyCache>? { bodyCacheExists ? Eventually { BodyCache.load(gitDirectory: gitDirectory) } : nil }
         var storedBodies = bodies == .all ? readBodies() : nil
         // One engine for every walk: the history index is read once.
-        let engine = HistoryEngine(usesCache: usesCaches, progress: progress)
+        var engine = HistoryEngine(usesCache: usesCaches, progress: progress)
+        // Where the articles come from the cache, the history index's projection runs on the
+        // cores (the other one is idle meanwhile). Not where they are parsed ahead: the parse
+        // holds the other cores, and another thread's allocations would add to the peak.
+        if stored != nil { engine.concurrently = { count, body in DispatchQueue.concurrentPerform(iterations: count, execute: body) } }
         let partial = since != nil || !usesCaches
         let governed = try GovernedConfiguration.read(from: repository, revision: revision, tree: tree, engine: engine,
                                                       partial: partial, pinned: pinnedRoot)
