@@ -286,6 +286,8 @@ private struct SnapshotLoader {
                                           mainLine: report.mainLine)
         let confusableFindings = confusable.value
         articles.reserveCapacity(inputs.count)
+        // At its size from the start: grown by doubling, it was rehashed step by step.
+        slugs.reserveCapacity(inputs.count)
         for i in inputs.indices {
             let file = inputs[i].file
             if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
