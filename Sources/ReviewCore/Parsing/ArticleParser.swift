@@ -141,26 +141,53 @@ public enum ArticleParser {
         guard case .success = TextDecoding.decode(bytes) else { return nil }
         let article = parseParts(bytes).0
         let lastUpdated = article.frontMatter.first(where: { $0.key == mapping.lastUpdated })?.value.string
-        var out = String.UnicodeScalarView()
-        var length = 0  // of `out`, in UTF-8 bytes
+        // The text's UTF-8, built as bytes (its length is where each heading starts).
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var headings: [ReaderView.Heading] = []
         func append(_ scalar: Unicode.Scalar) {
-            out.append(scalar)
-            length += UTF8.width(scalar)
+            if scalar.value < 0x80 { out.append(UInt8(scalar.value)) } else { out.append(contentsOf: UTF8.encode(scalar)!) }
+        }
+        /// Any scalar but an ASCII one: lowercased on its own, as `String.lowercased()` does,
+        /// and kept where alphabetic or numeric.
+        func keepOther(_ scalar: Unicode.Scalar) {
+            for lower in scalar.properties.lowercaseMapping.unicodeScalars
+            where lower.properties.isAlphabetic || lower.properties.numericType != nil {
+                append(lower)
+            }
         }
         func keep(_ text: String) {
-            // ASCII (most of it) without Unicode's tables: there, lowercasing is A–Z to a–z,
-            // the only alphabetic scalars are letters and the only numeric ones digits. Any
-            // other scalar is lowercased on its own, as `String.lowercased()` does.
-            for scalar in text.unicodeScalars {
-                switch scalar.value {
-                case 0x41...0x5A: append(Unicode.Scalar(UInt8(scalar.value + 0x20)))
-                case 0x61...0x7A, 0x30...0x39: append(scalar)
-                case 0..<0x80: break
-                default:
-                    for lower in scalar.properties.lowercaseMapping.unicodeScalars
-                    where lower.properties.isAlphabetic || lower.properties.numericType != nil {
-                        append(lower)
+            // ASCII (most of it) byte by byte, without Unicode's tables: there, lowercasing is
+            // A–Z to a–z, the only alphabetic scalars are letters and the only numeric ones
+            // digits. Any other scalar is decoded from its bytes (the text is valid UTF-8).
+            let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                var i = 0
+                let n = bytes.count
+                while i < n {
+                    let byte = bytes[i]
+                    if byte < 0x80 {
+                        switch byte {
+                        case 0x41...0x5A: out.append(byte + 0x20)
+                        case 0x61...0x7A, 0x30...0x39: out.append(byte)
+                        default: break
+                        }
+                        i += 1
+                        continue
+                    }
+                    let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var value = UInt32(byte) & (width == 4 ? 0x07 : width == 3 ? 0x0F : 0x1F)
+                    for k in 1..<width { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
+                    keepOther(Unicode.Scalar(value)!)
+                    i += width
+                }
+            }
+            if done == nil {
+                for scalar in text.unicodeScalars {
+                    switch scalar.value {
+                    case 0x41...0x5A: out.append(UInt8(scalar.value + 0x20))
+                    case 0x61...0x7A, 0x30...0x39: out.append(UInt8(scalar.value))
+                    case 0..<0x80: break
+                    default: keepOther(scalar)
                     }
                 }
             }
@@ -175,7 +202,7 @@ public enum ArticleParser {
             case .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal))
             case .codeBlock: keep(ReaderHousekeeping.withoutPrompts(node.pointee.literal))
             case .image: append("\u{2}"); keep(node.pointee.url)
-            case .heading: headings.append(ReaderView.Heading(offset: length, level: node.pointee.level))
+            case .heading: headings.append(ReaderView.Heading(offset: out.count, level: node.pointee.level))
             case .link where ReaderHousekeeping.isBareAddress(node.pointee): return
             default: break
             }
@@ -184,7 +211,7 @@ public enum ArticleParser {
             }
         }
         withUnsafePointer(to: MarkdownParser.parse(article.body)) { walk($0) }
-        return ReaderView(text: String(out), lastUpdated: lastUpdated, headings: headings)
+        return ReaderView(text: String(decoding: out, as: UTF8.self), lastUpdated: lastUpdated, headings: headings)
     }
 
     /// The front matter and the body, and the findings about them.
@@ -289,6 +316,8 @@ enum ReaderHousekeeping {
     /// `unfilled-placeholder` reports them): `{{`, then no `}` or newline, then `}}`. Scanned as
     /// bytes (a Regex here cost seconds over a history's revisions).
     static func withoutPlaceholders(_ text: String) -> String {
+        // Most text holds no `{`: it is kept as it is, not copied into an array first.
+        guard text.containsByte(0x7B) else { return text }
         let bytes = Array(text.utf8)
         guard let first = bytes.indices.first(where: { bytes[$0] == 0x7B && $0 + 1 < bytes.count && bytes[$0 + 1] == 0x7B }) else { return text }
         var out: [UInt8] = Array(bytes[..<first])
@@ -312,7 +341,7 @@ enum ReaderHousekeeping {
     /// ("it's": is or has?) are left as they are. Scanned as bytes, and only when the text has
     /// an apostrophe.
     static func withNegationsSpelledOut(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x27 || $0 == 0x99 }) else { return text }
+        guard text.containsByte(0x27) || text.containsByte(0x99) else { return text }
         let bytes = Array(text.utf8)
         func isLetter(_ i: Int) -> Bool { i >= 0 && i < bytes.count && (bytes[i] | 0x20) >= 0x61 && (bytes[i] | 0x20) <= 0x7A }
         var out: [UInt8] = []
@@ -352,7 +381,7 @@ enum ReaderHousekeeping {
     /// A code example without the shell prompts at the start of its lines (`PS C:\>`, `PS>`,
     /// `C:\Users\x>`): a prompt added or removed changes no command. Scanned as bytes.
     static func withoutPrompts(_ code: String) -> String {
-        guard code.utf8.contains(0x3E) else { return code }
+        guard code.containsByte(0x3E) else { return code }
         let bytes = Array(code.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)

@@ -1,6 +1,9 @@
 import Paths
 import CCmarkGFM
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One node of an article's Markdown, as cmark-gfm (CommonMark with GitHub's table,
 /// strikethrough, autolink and task-list extensions) parsed it, copied out as a value.
@@ -117,7 +120,7 @@ public enum MarkdownParser {
 
     public static func parse(_ markdown: String) -> MarkdownNode {
         precondition(extensionsRegistered)
-        let parsed: OpaquePointer? = parsing.withLock { _ in
+        let parsed: Node? = parsing.withLock { _ in
             // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy
             // it byte by byte checking it again). NUL bytes are replaced by cmark either way.
             guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return nil }
@@ -137,23 +140,28 @@ public enum MarkdownParser {
         return convert(document)
     }
 
+    /// A node as cmark-gfm's C API takes it.
+    private typealias Node = UnsafeMutablePointer<cmark_node>
+
     /// Walks the tree with cmark's iterator (no recursion), building the value tree.
-    private static func convert(_ root: OpaquePointer) -> MarkdownNode {
+    private static func convert(_ root: Node) -> MarkdownNode {
         guard let iterator = cmark_iter_new(root) else { return MarkdownNode(kind: .document) }
         defer { cmark_iter_free(iterator) }
         var stack: [MarkdownNode] = []
+        stack.reserveCapacity(maximumDepth)
         var flattening = 0  // > 0 while inside a subtree deeper than maximumDepth
         var result = MarkdownNode(kind: .document)
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
             guard let node = cmark_iter_get_node(iterator) else { break }
+            let kind = kind(of: node)
             let isLeaf = !isContainer(node)
             if event == CMARK_EVENT_ENTER {
                 if flattening > 0 || stack.count >= maximumDepth {
                     // Too deep: keep only the text, in the deepest node kept.
                     if !isLeaf { flattening += 1 }
-                    let text = literal(node)
+                    let text = string(review_cmark_literal(node))
                     if !text.isEmpty, !stack.isEmpty {
                         var leaf = MarkdownNode(kind: .text)
                         leaf.literal = text
@@ -161,13 +169,13 @@ public enum MarkdownParser {
                     }
                     continue
                 }
-                var value = describe(node)
+                var value = describe(node, kind: kind)
                 if value.line < 1 {
                     // cmark-gfm loses the position of a paragraph whose last line became a table's
                     // header row (line 0): the nearest line known before it stands for it, so no
                     // finding ever names line 0 (found by ParserPropertyTests' random inputs).
+                    let block = !isLeaf || kind == .codeBlock || kind == .htmlBlock || kind == .thematicBreak
                     let parent = stack.last
-                    let block = !isLeaf || kind(of: node) == .codeBlock || kind(of: node) == .htmlBlock || kind(of: node) == .thematicBreak
                     value.line = max(1, parent?.children.last.map { $0.endLine + (block ? 1 : 0) } ?? parent?.line ?? 1)
                 }
                 if value.endLine < value.line { value.endLine = value.line }
@@ -175,10 +183,10 @@ public enum MarkdownParser {
                     // Room for every child at once (an array grown one append at a time is copied
                     // as it doubles).
                     var count = 0
-                    var child = cmark_node_first_child(node)
+                    var child = node.pointee.first_child
                     while let next = child {
                         count += 1
-                        child = cmark_node_next(next)
+                        child = next.pointee.next
                     }
                     value.children.reserveCapacity(count)
                 }
@@ -197,8 +205,8 @@ public enum MarkdownParser {
     }
 
     /// Whether cmark's iterator gives this node an exit event (it does for containers only).
-    private static func isContainer(_ node: OpaquePointer) -> Bool {
-        switch cmark_node_get_type(node) {
+    private static func isContainer(_ node: Node) -> Bool {
+        switch cmark_node_type(UInt32(node.pointee.type)) {
         case CMARK_NODE_TEXT, CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE,
              CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK, CMARK_NODE_THEMATIC_BREAK:
             return false
@@ -207,27 +215,33 @@ public enum MarkdownParser {
         }
     }
 
-    private static func literal(_ node: OpaquePointer) -> String {
-        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    /// A text of a node as a string: the bytes cmark holds, read in place (cmark's getters copy
+    /// each into a new C string first), up to a NUL as a C string would end there (cmark
+    /// replaces NUL bytes, so there is none), invalid UTF-8 repaired as `String(cString:)` does.
+    @inline(__always)
+    private static func string(_ text: review_cmark_text) -> String {
+        guard let bytes = text.bytes, text.count > 0 else { return "" }
+        var count = Int(text.count)
+        if let nul = memchr(bytes, 0, count) { count = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(nul)) }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    private static func describe(_ node: OpaquePointer) -> MarkdownNode {
-        let kind = kind(of: node)
+    private static func describe(_ node: Node, kind: MarkdownNode.Kind) -> MarkdownNode {
         var value = MarkdownNode(kind: kind)
-        value.literal = literal(node)
-        value.line = Int(cmark_node_get_start_line(node))
-        value.endLine = Int(cmark_node_get_end_line(node))
+        value.literal = string(review_cmark_literal(node))
+        value.line = Int(node.pointee.start_line)
+        value.endLine = Int(node.pointee.end_line)
         switch kind {
         case .link, .image:
-            value.url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-            value.title = cmark_node_get_title(node).map { String(cString: $0) } ?? ""
+            value.url = string(review_cmark_url(node))
+            value.title = string(review_cmark_title(node))
         case .heading:
             value.level = Int(cmark_node_get_heading_level(node))
         case .list:
             value.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
             value.start = Int(cmark_node_get_list_start(node))
         case .codeBlock:
-            value.info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+            value.info = string(review_cmark_fence_info(node))
         case .item:
             if typeString(node) == "tasklist" { value.checked = cmark_gfm_extensions_get_tasklist_item_checked(node) }
         case .tableRow:
@@ -238,11 +252,11 @@ public enum MarkdownParser {
         return value
     }
 
-    private static func typeString(_ node: OpaquePointer) -> String {
+    private static func typeString(_ node: Node) -> String {
         cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
     }
 
-    private static func kind(of node: OpaquePointer) -> MarkdownNode.Kind {
+    private static func kind(of node: Node) -> MarkdownNode.Kind {
         switch cmark_node_get_type(node) {
         case CMARK_NODE_DOCUMENT: return .document
         case CMARK_NODE_BLOCK_QUOTE: return .blockQuote

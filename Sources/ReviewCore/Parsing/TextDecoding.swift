@@ -119,3 +119,14 @@ extension Sequence<UInt8> {
         return Array(self).containsBytes(Array(needle))
     }
 }
+
+extension StringProtocol {
+    /// Whether the text's UTF-8 holds `byte` (`memchr` over the string's own bytes: the generic
+    /// search of its UTF-8 view reads a byte at a time through the view's index).
+    @inline(__always)
+    func containsByte(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false
+        } ?? utf8.contains(byte)
+    }
+}

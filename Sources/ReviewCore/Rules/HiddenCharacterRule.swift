@@ -132,9 +132,22 @@ public enum HiddenCharacterRule {
 
     /// Whether the bytes hold the UTF-8 of any character ``isCandidate(_:)`` names.
     static func mayHoldHidden(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return mayHoldHidden(bytes, raw: UnsafeRawPointer(base))
+        }
+    }
+
+    private static func mayHoldHidden(_ bytes: UnsafeBufferPointer<UInt8>, raw: UnsafeRawPointer) -> Bool {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Every such character's UTF-8 begins with a byte of 0xC2 or more: eight ASCII bytes
+            // (most of any article) are passed at once.
+            if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & ByteWords.highs == 0 {
+                i += 8
+                continue
+            }
             switch bytes[i] {
             case 0xE2 where i + 2 < n:
                 let (b1, b2) = (bytes[i + 1], bytes[i + 2])

@@ -24,8 +24,8 @@ public struct BodyText: Sendable {
         public let kind: MarkdownNode.Kind
         /// The line it starts on, counted in the body.
         public let line: Int
-        /// ``StructureRules/normalized(_:)`` of the block's plain text (paragraphs, headings,
-        /// code blocks and tables; empty for other blocks).
+        /// ``StructureRules/normalized(_:)`` of the block's plain text (paragraphs and headings;
+        /// empty for other blocks).
         public let text: String
         /// The kind of the block after it among its siblings (`nil` for the last).
         public let nextKind: MarkdownNode.Kind?
@@ -53,11 +53,12 @@ public struct BodyText: Sendable {
     public let document: MarkdownNode
     public let blocks: [Block]
 
-    /// Whether some rule compares the text of blocks of this kind (paragraphs, headings, code
-    /// blocks, tables). A switch, not a set: a set of these kinds hashes each one's name.
+    /// Whether some rule compares the text of blocks of this kind (paragraphs and headings; no
+    /// rule reads a code block's or a table's, often the largest blocks of a reference page, so
+    /// theirs is not worked out). A switch, not a set: a set of these kinds hashes each one's name.
     static func isTextKind(_ kind: MarkdownNode.Kind) -> Bool {
         switch kind {
-        case .paragraph, .heading, .codeBlock, .table: true
+        case .paragraph, .heading: true
         default: false
         }
     }
@@ -676,8 +677,9 @@ public enum UnfilledPlaceholderRule: StructureRule {
             if label.isEmpty || (label.hasSuffix(":") && label.count <= 40) { found[block.line] = text }
         }
         // `{{ … }}` in text (never in code, which is a node of its own).
+        // Only a text with a `{` can hold one (most hold none: their line is not looked up).
         body.document.forEachNode { node in
-            guard node.pointee.kind == .text, found[node.pointee.line] == nil else { return }
+            guard node.pointee.kind == .text, node.pointee.literal.containsByte(0x7B), found[node.pointee.line] == nil else { return }
             if let placeholder = Self.placeholder(in: node.pointee.literal) { found[node.pointee.line] = placeholder }
         }
         return found.map { line, placeholder in
@@ -694,7 +696,7 @@ extension UnfilledPlaceholderRule {
     /// holds a letter and none of `' " : ; < > % = | { }` (labelled on nodejs.org, where every
     /// `{{ … }}` found was a JSX style object).
     public static func placeholder(in text: String) -> String? {
-        guard text.utf8.contains(0x7B) else { return nil }  // no `{`: most text, found without Foundation's search
+        guard text.containsByte(0x7B) else { return nil }  // no `{`: most text, found without Foundation's search
         var rest = text[...]
         while let open = rest.range(of: "{{"), let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) {
             let inside = rest[open.upperBound..<close.lowerBound]
@@ -749,9 +751,16 @@ public struct PlainParagraph: Hashable, Sendable {
 
     public init(_ normalizedText: String) {
         var text = normalizedText
-        let digest = text.withUTF8 { SHA256.hash(data: $0) }
+        // Fed its bytes directly: `SHA256.hash(data:)` is generic over DataProtocol, unspecialized
+        // across the module boundary (a metadata lookup per region of every plain paragraph).
+        let digest = text.withUTF8 { bytes in
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+            return hasher.finalize()
+        }
         (high, low) = digest.withUnsafeBytes { bytes in
-            (bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+            (UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         }
     }
 
