@@ -1,9 +1,6 @@
 import Paths
 import CCmarkGFM
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One node of an article's Markdown, as cmark-gfm (CommonMark with GitHub's table,
 /// strikethrough, autolink and task-list extensions) parsed it, copied out as a value.
@@ -67,6 +64,23 @@ public struct MarkdownNode: Sendable, Equatable {
         body(node)
         node.pointee.children.withBorrowedNodes { nodes, count in
             for i in 0..<count { forEach(in: nodes + i, body) }
+        }
+    }
+
+    /// Appends the UTF-8 of ``plainText`` to `out` (one buffer for the whole subtree, bytes
+    /// copied as they stand: no string is grown piece by piece).
+    func appendPlainText(to out: inout [UInt8]) {
+        switch kind {
+        case .text, .code, .htmlInline, .htmlBlock, .codeBlock:
+            if literal.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: literal.utf8) }
+        case .softBreak, .lineBreak: out.append(0x20)
+        default:
+            children.withBorrowedNodes { children, count in
+                for i in 0..<count {
+                    if i > 0 && kind == .tableRow { out.append(0x20) }
+                    children[i].appendPlainText(to: &out)
+                }
+            }
         }
     }
 
@@ -216,14 +230,13 @@ public enum MarkdownParser {
     }
 
     /// A text of a node as a string: the bytes cmark holds, read in place (cmark's getters copy
-    /// each into a new C string first), up to a NUL as a C string would end there (cmark
-    /// replaces NUL bytes, so there is none), invalid UTF-8 repaired as `String(cString:)` does.
+    /// each into a new C string first), invalid UTF-8 repaired as `String(cString:)` does. A C
+    /// string would end at a NUL byte; cmark holds none (CommonMark replaces U+0000, in the
+    /// input and in entities, with U+FFFD), so the bytes are the whole text either way.
     @inline(__always)
     private static func string(_ text: review_cmark_text) -> String {
         guard let bytes = text.bytes, text.count > 0 else { return "" }
-        var count = Int(text.count)
-        if let nul = memchr(bytes, 0, count) { count = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(nul)) }
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(text.count)), as: UTF8.self)
     }
 
     private static func describe(_ node: Node, kind: MarkdownNode.Kind) -> MarkdownNode {

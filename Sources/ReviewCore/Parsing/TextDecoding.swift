@@ -130,3 +130,16 @@ extension StringProtocol {
         } ?? utf8.contains(byte)
     }
 }
+
+extension StringProtocol where UTF8View: BidirectionalCollection {
+    /// `hasSuffix(String(suffix))` for `?`, `:` or `.`, without comparing characters where the
+    /// last byte already says no: nothing but the character itself is canonically equivalent
+    /// to one of these, so a text that ends with it ends with its byte. (Not so for every ASCII
+    /// character: U+037E GREEK QUESTION MARK is a `;`, U+212A KELVIN SIGN a `K`.)
+    @inline(__always)
+    func endsWith(ascii suffix: Unicode.Scalar) -> Bool {
+        assert(suffix == "?" || suffix == ":" || suffix == ".")
+        guard utf8.last == UInt8(ascii: suffix) else { return false }
+        return hasSuffix(String(suffix))
+    }
+}

@@ -67,6 +67,8 @@ public struct BodyText: Sendable {
         self.document = document
         var blocks: [Block] = []
         blocks.reserveCapacity(document.children.count)
+        // One buffer for the text of every block made of several pieces.
+        var scratch: [UInt8] = []
         // The nodes are borrowed, not copied, as they are visited.
         func visit(_ siblings: UnsafePointer<MarkdownNode>, _ count: Int, depth: Int, inItem: Bool) {
             for i in 0..<count {
@@ -77,7 +79,7 @@ public struct BodyText: Sendable {
                 default:
                     // Only the kinds a rule reads have their text worked out (raw HTML, often
                     // large in MDX pages, is read by none).
-                    let text = Self.isTextKind(kind) ? StructureRules.normalized(siblings[i].plainText) : ""
+                    let text = Self.isTextKind(kind) ? StructureRules.normalizedPlainText(siblings + i, scratch: &scratch) : ""
                     var block = Block(kind: kind, line: siblings[i].line, text: text, nextKind: i + 1 < count ? siblings[i + 1].kind : nil,
                                       sentences: kind == .paragraph ? StructureRules.sentences(text, normalized: true) : [],
                                       isPlain: kind == .paragraph && Self.allPlain(siblings[i].children))
@@ -171,6 +173,26 @@ public enum StructureRules {
         check(MarkdownParser.parse(body), firstLine: firstLine)
     }
 
+    /// ``normalized(_:)`` of a node's ``MarkdownNode/plainText``: a node whose text is one
+    /// literal (a paragraph of one run of text) gives that literal, kept as it is when it is
+    /// normalized already; the text of several pieces is gathered as bytes in `scratch` and
+    /// normalized from there (one string made, not one grown piece by piece and then copied).
+    static func normalizedPlainText(_ node: UnsafePointer<MarkdownNode>, scratch: inout [UInt8]) -> String {
+        switch node.pointee.kind {
+        case .text, .code, .htmlInline, .htmlBlock, .codeBlock: return normalized(node.pointee.literal)
+        case .softBreak, .lineBreak: return ""  // one space, normalized
+        default:
+            if node.pointee.children.count == 1 {
+                return node.pointee.children.withBorrowedNodes { child, _ in normalizedPlainText(child, scratch: &scratch) } ?? ""
+            }
+            scratch.removeAll(keepingCapacity: true)
+            node.pointee.appendPlainText(to: &scratch)
+            return scratch.withUnsafeBufferPointer { source in
+                isNormalized(source) ? String(decoding: source, as: UTF8.self) : normalizedCopy(source)
+            }
+        }
+    }
+
     /// Text with runs of whitespace (ASCII whitespace and no-break spaces) collapsed to one
     /// space and none at either end, for comparing. Works on UTF-8 bytes: it runs over every
     /// article when it is parsed.
@@ -180,31 +202,36 @@ public enum StructureRules {
             // Most text is already so (cmark turns line breaks into spaces): then it is kept,
             // not copied and checked again.
             if isNormalized(source) { return text }
-            return String(unsafeUninitializedCapacity: source.count) { out in
-                var count = 0
-                var pending = false
-                var previous: UInt8 = 0
-                for byte in source {
-                    let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
-                    if space || (previous == 0xC2 && byte == 0xA0) {
-                        if previous == 0xC2 && byte == 0xA0 {
-                            count -= 1  // the no-break space's lead byte, and the space put before it
-                            if count > 0 && out[count - 1] == 0x20 { count -= 1 }
-                        }
-                        pending = count > 0
-                    } else {
-                        if pending {
-                            out[count] = 0x20
-                            count += 1
-                            pending = false
-                        }
-                        out[count] = byte
-                        count += 1
+            return normalizedCopy(source)
+        }
+    }
+
+    /// The bytes with runs of whitespace collapsed (``normalized(_:)``), as a new string.
+    private static func normalizedCopy(_ source: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: source.count) { out in
+            var count = 0
+            var pending = false
+            var previous: UInt8 = 0
+            for byte in source {
+                let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C || byte == 0x0B
+                if space || (previous == 0xC2 && byte == 0xA0) {
+                    if previous == 0xC2 && byte == 0xA0 {
+                        count -= 1  // the no-break space's lead byte, and the space put before it
+                        if count > 0 && out[count - 1] == 0x20 { count -= 1 }
                     }
-                    previous = byte
+                    pending = count > 0
+                } else {
+                    if pending {
+                        out[count] = 0x20
+                        count += 1
+                        pending = false
+                    }
+                    out[count] = byte
+                    count += 1
                 }
-                return count
+                previous = byte
             }
+            return count
         }
     }
 
@@ -308,7 +335,7 @@ public enum IntroWithoutListRule: StructureRule {
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         let blocks = body.blocks
-        for k in blocks.indices where blocks[k].kind == .paragraph && blocks[k].text.hasSuffix(":") {
+        for k in blocks.indices where blocks[k].kind == .paragraph && blocks[k].text.endsWith(ascii: ":") {
             guard let problem = problem(blocks, at: k, firstLine: firstLine) else { continue }
             let block = blocks[k]
             let tail = block.text.split(separator: " ").suffix(4).joined(separator: " ")
@@ -502,12 +529,18 @@ public enum RunInQuestionRule: StructureRule {
                                                 "Do", "Does", "Will"]
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
-        let paragraphs = body.paragraphs.filter { $0.depth == 0 }
-        let questionHeadings = body.blocks.filter { $0.kind == .heading && $0.text.hasSuffix("?") }.count
-        let questionLed = paragraphs.filter { $0.sentences.first.map(isQuestion) == true }.count
+        // The blocks are read where they are (filtering them into arrays copied each one).
+        let blocks = body.blocks
+        var questionHeadings = 0
+        var questionLed = 0
+        for k in blocks.indices {
+            if blocks[k].kind == .heading, blocks[k].text.endsWith(ascii: "?") { questionHeadings += 1 }
+            if blocks[k].kind == .paragraph, blocks[k].depth == 0, blocks[k].sentences.first.map(isQuestion) == true { questionLed += 1 }
+        }
         let faq = questionHeadings >= 2 || questionLed >= 3
         var findings: [Finding] = []
-        for block in paragraphs {
+        for k in blocks.indices where blocks[k].kind == .paragraph && blocks[k].depth == 0 {
+            let block = blocks[k]
             let sentences = block.sentences
             for (i, sentence) in sentences.enumerated().dropLast() where isQuestion(sentence) {
                 let runIn = i > 0 && sentences.count >= 3 && sentence.split(separator: " ").count >= 6
@@ -523,7 +556,7 @@ public enum RunInQuestionRule: StructureRule {
 
     /// A sentence that asks, opening with a question word.
     static func isQuestion(_ sentence: Substring) -> Bool {
-        guard sentence.hasSuffix("?"), let first = sentence.split(separator: " ", maxSplits: 1).first else { return false }
+        guard sentence.endsWith(ascii: "?"), let first = sentence.split(separator: " ", maxSplits: 1).first else { return false }
         return questionWords.contains(first)
     }
 }
@@ -672,7 +705,8 @@ public enum UnfilledPlaceholderRule: StructureRule {
         // A paragraph that is only a label and an ellipsis.
         for block in body.blocks where block.kind == .paragraph || block.kind == .heading {
             let text = block.text
-            guard text.hasSuffix("…") || text.hasSuffix("...") else { continue }
+            // Both end in a byte no other character ends in: most texts are passed on it alone.
+            guard let last = text.utf8.last, last == 0xA6 || last == 0x2E, text.hasSuffix("…") || text.hasSuffix("...") else { continue }
             let label = String(text.dropLast(text.hasSuffix("…") ? 1 : 3)).trimmingCharacters(in: .whitespaces)
             if label.isEmpty || (label.hasSuffix(":") && label.count <= 40) { found[block.line] = text }
         }
