@@ -122,6 +122,19 @@ public enum MarkdownParser {
         return true
     }()
 
+    /// The extensions every page is parsed with, found once: each lookup copies cmark's
+    /// registry into a new list and frees it.
+    private struct Extensions: @unchecked Sendable {
+        /// Registered once and never freed: cmark's own, for the whole process.
+        let pointers: [OpaquePointer]
+    }
+
+    private static let extensions: Extensions = {
+        precondition(extensionsRegistered)
+        let names: [String] = ["table", "strikethrough", "autolink", "tasklist"]
+        return Extensions(pointers: names.compactMap { name in name.withCString { cmark_find_syntax_extension($0) } })
+    }()
+
     /// cmark-gfm keeps the characters that start an extension's inline (`:` and `w` for
     /// autolinks, `~` for strikethrough) in one table for the whole process: each document's
     /// inline parse (and each table row's) sets them and clears them when done. Two documents
@@ -134,14 +147,17 @@ public enum MarkdownParser {
 
     public static func parse(_ markdown: String) -> MarkdownNode {
         precondition(extensionsRegistered)
+        // Making the parser, attaching the extensions and freeing it touch nothing but the
+        // parser: only feeding it (block structure, table rows) and finishing it (inlines) are
+        // done under the lock.
+        guard let made = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return MarkdownNode(kind: .document) }
+        for extensionPointer in extensions.pointers { cmark_parser_attach_syntax_extension(made, extensionPointer) }
+        // This call's own parser, taken into the lock and freed after it.
+        let handle = Parser(pointer: made)
         let parsed: Node? = parsing.withLock { _ in
+            let parser = handle.pointer
             // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy
             // it byte by byte checking it again). NUL bytes are replaced by cmark either way.
-            guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return nil }
-            defer { cmark_parser_free(parser) }
-            for name in ["table", "strikethrough", "autolink", "tasklist"] {
-                if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, extensionPointer) }
-            }
             // cmark copies what it is fed: the text's own bytes are fed, not a copy of them.
             var text = markdown
             text.withUTF8 { buffer in
@@ -149,9 +165,16 @@ public enum MarkdownParser {
             }
             return cmark_parser_finish(parser)
         }
+        // The document it gave is its own (the parser starts a new one), freed below.
+        cmark_parser_free(made)
         guard let document = parsed else { return MarkdownNode(kind: .document) }
         defer { cmark_node_free(document) }
         return convert(document)
+    }
+
+    /// One call's parser, which only that call uses (in and out of the lock).
+    private struct Parser: @unchecked Sendable {
+        let pointer: OpaquePointer
     }
 
     /// A node as cmark-gfm's C API takes it.

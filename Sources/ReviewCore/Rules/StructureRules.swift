@@ -426,10 +426,10 @@ public enum RepeatedTextRule: StructureRule {
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         // The text before the first heading, and the current section's.
-        var preambleBlocks: [String: Int] = [:]
-        var preambleSentences: [Substring: Int] = [:]
-        var sectionBlocks: [String: Int] = [:]
-        var sectionSentences: [Substring: Int] = [:]
+        var preambleBlocks: [ProseKey: Int] = [:]
+        var preambleSentences: [ProseKey: Int] = [:]
+        var sectionBlocks: [ProseKey: Int] = [:]
+        var sectionSentences: [ProseKey: Int] = [:]
         var inPreamble = true
         for entry in body.blocks {
             if entry.kind == .heading {
@@ -443,7 +443,7 @@ public enum RepeatedTextRule: StructureRule {
             guard entry.kind == .paragraph, !entry.inItem, !entry.isLabel, entry.lead != .code, hasEightWords(entry.text[...]),
                   !IntroWithoutListRule.pseudoItemMarkers.contains(where: { entry.text.hasPrefix($0) }) else { continue }
             let line = firstLine + entry.line - 1
-            let text = entry.text
+            let text = ProseKey(entry.text[...])
             // One lookup each where possible: the text is hashed once whether it is new or a repeat.
             let earlier = inPreamble ? claim(&preambleBlocks[text, default: -1], for: line)
                 : preambleBlocks[text] ?? claim(&sectionBlocks[text, default: -1], for: line)
@@ -454,9 +454,10 @@ public enum RepeatedTextRule: StructureRule {
             }
             var repeats: [Int] = []
             // How often each sentence came again within this paragraph (rarely any).
-            var again: [Substring: Int] = [:]
+            var again: [ProseKey: Int] = [:]
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
-            for sentence in entry.sentences where hasEightWords(sentence) {
+            for words in entry.sentences where hasEightWords(words) {
+                let sentence = ProseKey(words)
                 let seen = inPreamble ? claim(&preambleSentences[sentence, default: -1], for: line)
                     : preambleSentences[sentence] ?? claim(&sectionSentences[sentence, default: -1], for: line)
                 // A sentence said twice in one paragraph is parallel wording ("…; specifying any
@@ -485,6 +486,41 @@ public enum RepeatedTextRule: StructureRule {
         if slot >= 0 { return slot }
         slot = line
         return nil
+    }
+
+    /// A paragraph's or sentence's text as a key: equal as texts are (Unicode canonical
+    /// equivalence, as `String` compares), hashed by how many spaces it holds. No character's
+    /// canonical decomposition holds a space (U+0020 is its own and in none other's), so texts
+    /// that are equal hold as many spaces, and counting them, eight bytes at a time, costs a
+    /// fraction of hashing the text (every paragraph and long sentence of every article is
+    /// keyed). Texts of one length in words share a hash, and are told apart by comparing them.
+    struct ProseKey: Hashable {
+        let text: Substring
+        let spaces: Int
+
+        init(_ text: Substring) {
+            self.text = text
+            var bytes = text
+            spaces = bytes.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else { return 0 }
+                let raw = UnsafeRawPointer(base)
+                var spaces = 0
+                var i = 0
+                while i + 8 <= bytes.count {
+                    spaces += ByteWords.count(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), of: 0x20)
+                    i += 8
+                }
+                while i < bytes.count {
+                    if base[i] == 0x20 { spaces += 1 }
+                    i += 1
+                }
+                return spaces
+            }
+        }
+
+        static func == (a: ProseKey, b: ProseKey) -> Bool { a.spaces == b.spaces && a.text == b.text }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(spaces) }
     }
 
     /// Whether the whitespace-collapsed `sentence` has eight words or more: seven spaces.
