@@ -1,0 +1,200 @@
+import CCmarkGFM
+import Foundation
+import PropertyBased
+@testable import ReviewCore
+import Testing
+import TestSupport
+
+/// Issue 36, item 1: the shortcuts a cold parse takes (texts read from cmark-gfm's nodes in
+/// place, byte pre-checks, a block's text gathered as bytes, repeated-text's keys, the reader
+/// view built as bytes) give what the plain definitions give.
+@Suite struct ParseFastPathTests {
+    /// Markdown that stresses the texts a node holds: entities, autolinks, links with titles,
+    /// images, fenced code with info strings, inline code, raw HTML, tables, task lists,
+    /// strikethrough, non-ASCII letters, and nesting past the parser's maximum depth.
+    static func markdown(_ seed: UInt64) -> String {
+        let pieces = ["word ", "Été ", "&amp; ", "&#0; ", "&copy;", "<https://example.org/a?b=c>", " www.example.com ",
+                      "[link](https://a.example/x \"A title\") ", "![alt *text*](img/p.png 'T') ", "`code` ", "~~gone~~ ",
+                      "<span class=\"x\">", "</span>", "**strong** ", "_em_ ", "\n", "\n\n", "\n\n```powershell info\nPS C:\\> Get-Item\n```\n\n",
+                      "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n", "\n\n- [x] done\n- [ ] open\n\n", "\n\n> quoted\n\n", "\n\n## Heading\n\n",
+                      "\n\n<div>\nraw block\n</div>\n\n", "\u{A0}", "\t", "n't ", "{{ Fill }} ", "\u{200B}", "ǅ", "İ", "ß"]
+        var random = SplitMix(seed: seed)
+        var out = ""
+        if random.next(in: 0..<5) == 0 { out += String(repeating: "> ", count: random.next(in: 40..<60)) }
+        for _ in 0..<random.next(in: 0..<40) { out += pieces[random.next(in: 0..<pieces.count)] }
+        return out
+    }
+
+    /// The tree as cmark-gfm's own getters read it (each text copied into a C string), in the
+    /// parser's document order, for comparing with ``MarkdownParser``'s values.
+    static func texts(viaGetters markdown: String) -> [String] {
+        cmark_gfm_core_extensions_ensure_registered()
+        let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS)!
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension(name))
+        }
+        var text = markdown
+        text.withUTF8 { buffer in
+            buffer.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) } }
+        }
+        let document = cmark_parser_finish(parser)!
+        defer { cmark_node_free(document) }
+        let iterator = cmark_iter_new(document)!
+        defer { cmark_iter_free(iterator) }
+        var out: [String] = []
+        func string(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            out.append(string(cmark_node_get_literal(node)))
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                out.append(string(cmark_node_get_url(node)))
+                out.append(string(cmark_node_get_title(node)))
+            }
+            if type == CMARK_NODE_CODE_BLOCK { out.append(string(cmark_node_get_fence_info(node))) }
+        }
+        return out
+    }
+
+    /// The same texts from the value tree, where it keeps every node (not past the maximum depth).
+    static func texts(of node: MarkdownNode, into out: inout [String]) {
+        out.append(node.literal)
+        if node.kind == .link || node.kind == .image { out += [node.url, node.title] }
+        if node.kind == .codeBlock { out.append(node.info) }
+        for child in node.children { texts(of: child, into: &out) }
+    }
+
+    static func depth(_ node: MarkdownNode) -> Int { 1 + (node.children.map(depth).max() ?? 0) }
+
+    @Test func textsReadInPlaceAreWhatCmarksGettersGive() async {
+        await propertyCheck(count: 400, input: Gen.uint64()) { seed in
+            let markdown = Self.markdown(seed)
+            let document = MarkdownParser.parse(markdown)
+            // Past the maximum depth the tree keeps text only: those are compared where they
+            // stop short of it.
+            guard Self.depth(document) < MarkdownParser.maximumDepth else { return }
+            var values: [String] = []
+            Self.texts(of: document, into: &values)
+            #expect(values == Self.texts(viaGetters: markdown), "seed \(seed)")
+        }
+    }
+
+    /// A block's text gathered as bytes is ``StructureRules/normalized(_:)`` of its plain text.
+    @Test func blockTextsAreTheirNormalizedPlainText() async {
+        await propertyCheck(count: 600, input: Gen.uint64()) { seed in
+            let markdown = Self.markdown(seed) + NormalizedTextTests.tricky(seed) + "\n\n" + NormalizedTextTests.tricky(seed &+ 1)
+            let document = MarkdownParser.parse(markdown)
+            var scratch: [UInt8] = [0x41, 0x20]  // left over from an earlier block: cleared first
+            document.forEachNode { node in
+                let gathered = StructureRules.normalizedPlainText(node, scratch: &scratch)
+                #expect(Array(gathered.utf8) == Array(StructureRules.normalized(node.pointee.plainText).utf8), "seed \(seed)")
+            }
+        }
+    }
+
+    /// `endsWith(ascii:)` is `hasSuffix`, including where the last byte is the character's but
+    /// the last character is not (a prepended mark) and where it is not ASCII at all.
+    @Test func suffixByItsLastByteIsHasSuffix() async {
+        let tails = ["?", ":", ".", "?\u{301}", "\u{600}?", "\u{600}:", "…", "...", "a", "é", "\u{37E}", ";", "", " ", "?\u{200D}"]
+        for suffix: Unicode.Scalar in ["?", ":", "."] {
+            for head in ["", "What", "x y", "Été"] {
+                for tail in tails {
+                    let text = head + tail
+                    #expect(text.endsWith(ascii: suffix) == text.hasSuffix(String(suffix)), "\(text.debugDescription)")
+                    #expect(text[...].endsWith(ascii: suffix) == text[...].hasSuffix(String(suffix)), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
+    /// Texts equal as strings (canonically equivalent) are equal keys with one hash; texts that
+    /// differ are different keys.
+    @Test func proseKeysAreEqualAsTextsAre() {
+        typealias Key = RepeatedTextRule.ProseKey
+        let pairs: [(String, String)] = [
+            ("Café au lait is served here every day", "Cafe\u{301} au lait is served here every day"),
+            ("The temperature is 300 K at noon today", "The temperature is 300 \u{212A} at noon today"),
+            ("Use the ; key to end each statement here", "Use the \u{37E} key to end each statement here"),
+            ("Å ring and Ω ohm and ≠ sign in one text", "\u{212B} ring and \u{2126} ohm and =\u{338} sign in one text"),
+        ]
+        for (a, b) in pairs {
+            #expect(a == b)
+            #expect(Key(a[...]) == Key(b[...]))
+            #expect(Key(a[...]).hashValue == Key(b[...]).hashValue)
+        }
+        #expect(Key("one two three"[...]) != Key("one two four"[...]))
+        #expect(Key("one two three"[...]) != Key("one two  three"[...]))
+        var seen: [Key: Int] = [:]
+        for (i, (a, _)) in pairs.enumerated() { seen[Key(a[...])] = i }
+        for (i, (_, b)) in pairs.enumerated() { #expect(seen[Key(b[...])] == i) }
+    }
+
+    /// No character's canonical decomposition holds a space: what lets ``RepeatedTextRule/ProseKey``
+    /// hash by the spaces alone.
+    @Test func noCanonicalDecompositionHoldsASpace() {
+        var found: [UInt32] = []
+        for value in UInt32(0x80)...0x2FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.contains(" ") { found.append(value) }
+        }
+        #expect(found.isEmpty)
+    }
+
+    /// A repeated paragraph is found when its copy spells a letter another way (each of a dozen,
+    /// so that no table happens to put both spellings in one place), and a paragraph with as
+    /// many words but other text is not a repeat.
+    @Test func repeatedTextComparesTextsNotBytes() {
+        let numbers = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+        var text = ""
+        for number in numbers {
+            text += "Caf\u{E9} number \(number) should check the temperature of the milk every morning.\n\n"
+            text += "Cafe\u{301} number \(number) should check the temperature of the milk every morning.\n\n"
+        }
+        text += "Shop number twelve should check the quality of the bread every single evening.\n"
+        let findings = RepeatedTextRule.check(BodyText(MarkdownParser.parse(text)), firstLine: 1)
+        #expect(findings.map(\.line) == numbers.indices.map { 4 * $0 + 3 })
+    }
+
+    /// The reader's text built as bytes is what lowercasing scalar by scalar (ASCII letters and
+    /// digits kept, any other scalar lowercased and kept where alphabetic or numeric) gives.
+    @Test func readerTextIsItsScalarDefinition() async {
+        let letters = ["A", "z", "7", "É", "ǅ", "İ", "ß", "Σ", "ς", "ﬁ", "٣", "Ⅻ", "😀", "中", "\u{301}", "-", "'", "Ω"]
+        await propertyCheck(count: 400, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            let words = (0..<random.next(in: 1..<12)).map { _ in
+                (0..<random.next(in: 1..<6)).map { _ in letters[random.next(in: 0..<letters.count)] }.joined()
+            }
+            let paragraph = words.joined(separator: " ")
+            var expected = String.UnicodeScalarView()
+            for scalar in paragraph.unicodeScalars {
+                if scalar.isASCII {
+                    if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { expected.append(contentsOf: String(scalar).lowercased().unicodeScalars) }
+                    continue
+                }
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars where lower.properties.isAlphabetic || lower.properties.numericType != nil {
+                    expected.append(lower)
+                }
+            }
+            let article = Array("---\ntitle: T\n---\n\(paragraph)\n".utf8)
+            #expect(ArticleParser.readerText(article) == "t\u{1}\u{1}" + String(expected), "seed \(seed)")
+        }
+    }
+
+    /// The hidden-character pre-filter finds each sequence wherever it stands (before, across
+    /// and after an eight-byte boundary), and passes bytes that hold none.
+    @Test func hiddenCharacterPrefilterFindsEverySequence() {
+        let sequences: [[UInt8]] = [[0xE2, 0x80, 0x8B], [0xE2, 0x80, 0xAE], [0xE2, 0x81, 0xA6], [0xEF, 0xBB, 0xBF], [0xD8, 0x9C], [0xC2, 0xAD], [0xE1, 0xA0, 0x8E]]
+        for sequence in sequences {
+            for offset in 0..<20 {
+                for length in [offset + sequence.count, 24, 40] where length >= offset + sequence.count {
+                    var bytes = [UInt8](repeating: 0x61, count: length)
+                    bytes.replaceSubrange(offset..<(offset + sequence.count), with: sequence)
+                    #expect(HiddenCharacterRule.mayHoldHidden(bytes), "\(sequence) at \(offset) of \(length)")
+                }
+            }
+        }
+        let clean = Array("Plain text, é and ü and “quotes” — over more than eight bytes.".utf8)
+        #expect(!HiddenCharacterRule.mayHoldHidden(clean))
+    }
+}
