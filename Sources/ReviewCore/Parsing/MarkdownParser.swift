@@ -38,6 +38,23 @@ public struct MarkdownNode: Sendable, Equatable {
 
     public init(kind: Kind) { self.kind = kind }
 
+    /// Every field at once (the parser builds each node in one step, not field by field on a copy).
+    init(kind: Kind, literal: String, url: String, title: String, level: Int, ordered: Bool, start: Int, checked: Bool?,
+         isHeader: Bool, info: String, line: Int, endLine: Int) {
+        self.kind = kind
+        self.literal = literal
+        self.url = url
+        self.title = title
+        self.level = level
+        self.ordered = ordered
+        self.start = start
+        self.checked = checked
+        self.isHeader = isHeader
+        self.info = info
+        self.line = line
+        self.endLine = endLine
+    }
+
     /// The node's text with its children's, as a reader sees it (breaks as spaces).
     public var plainText: String {
         switch kind {
@@ -67,18 +84,21 @@ public struct MarkdownNode: Sendable, Equatable {
         }
     }
 
-    /// Appends the UTF-8 of ``plainText`` to `out` (one buffer for the whole subtree, bytes
-    /// copied as they stand: no string is grown piece by piece).
-    func appendPlainText(to out: inout [UInt8]) {
+    /// Appends the UTF-8 of the ``plainText`` of the node at `node` to `out` (one buffer for the
+    /// whole subtree, bytes copied as they stand: no string is grown piece by piece; the nodes
+    /// are read in place, never copied).
+    static func appendPlainText(of node: UnsafePointer<MarkdownNode>, to out: inout [UInt8]) {
+        let kind = node.pointee.kind
         switch kind {
         case .text, .code, .htmlInline, .htmlBlock, .codeBlock:
+            let literal = node.pointee.literal
             if literal.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: literal.utf8) }
         case .softBreak, .lineBreak: out.append(0x20)
         default:
-            children.withBorrowedNodes { children, count in
+            node.pointee.children.withBorrowedNodes { children, count in
                 for i in 0..<count {
                     if i > 0 && kind == .tableRow { out.append(0x20) }
-                    children[i].appendPlainText(to: &out)
+                    appendPlainText(of: children + i, to: &out)
                 }
             }
         }
@@ -263,29 +283,31 @@ public enum MarkdownParser {
     }
 
     private static func describe(_ node: Node, kind: MarkdownNode.Kind) -> MarkdownNode {
-        var value = MarkdownNode(kind: kind)
-        value.literal = string(review_cmark_literal(node))
-        value.line = Int(node.pointee.start_line)
-        value.endLine = Int(node.pointee.end_line)
+        var url = "", title = "", info = ""
+        var level = 0, start = 1
+        var ordered = false, isHeader = false
+        var checked: Bool?
         switch kind {
         case .link, .image:
-            value.url = string(review_cmark_url(node))
-            value.title = string(review_cmark_title(node))
+            url = string(review_cmark_url(node))
+            title = string(review_cmark_title(node))
         case .heading:
-            value.level = Int(cmark_node_get_heading_level(node))
+            level = Int(cmark_node_get_heading_level(node))
         case .list:
-            value.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
-            value.start = Int(cmark_node_get_list_start(node))
+            ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+            start = Int(cmark_node_get_list_start(node))
         case .codeBlock:
-            value.info = string(review_cmark_fence_info(node))
+            info = string(review_cmark_fence_info(node))
         case .item:
-            if typeString(node) == "tasklist" { value.checked = cmark_gfm_extensions_get_tasklist_item_checked(node) }
+            if typeString(node) == "tasklist" { checked = cmark_gfm_extensions_get_tasklist_item_checked(node) }
         case .tableRow:
-            value.isHeader = cmark_gfm_extensions_get_table_row_is_header(node) != 0
+            isHeader = cmark_gfm_extensions_get_table_row_is_header(node) != 0
         default:
             break
         }
-        return value
+        return MarkdownNode(kind: kind, literal: string(review_cmark_literal(node)), url: url, title: title, level: level, ordered: ordered,
+                            start: start, checked: checked, isHeader: isHeader, info: info,
+                            line: Int(node.pointee.start_line), endLine: Int(node.pointee.end_line))
     }
 
     private static func typeString(_ node: Node) -> String {

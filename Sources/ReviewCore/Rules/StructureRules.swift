@@ -186,7 +186,7 @@ public enum StructureRules {
                 return node.pointee.children.withBorrowedNodes { child, _ in normalizedPlainText(child, scratch: &scratch) } ?? ""
             }
             scratch.removeAll(keepingCapacity: true)
-            node.pointee.appendPlainText(to: &scratch)
+            MarkdownNode.appendPlainText(of: node, to: &scratch)
             return scratch.withUnsafeBufferPointer { source in
                 isNormalized(source) ? String(decoding: source, as: UTF8.self) : normalizedCopy(source)
             }
