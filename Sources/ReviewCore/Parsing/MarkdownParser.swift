@@ -142,18 +142,23 @@ public enum MarkdownParser {
         return true
     }()
 
-    /// The extensions every page is parsed with, found once: each lookup copies cmark's
-    /// registry into a new list and frees it.
-    private struct Extensions: @unchecked Sendable {
-        /// Registered once and never freed: cmark's own, for the whole process.
-        let pointers: [OpaquePointer]
-    }
+    /// The parser every document is parsed with: made once, under the lock, and kept for the
+    /// process. `cmark_parser_finish` hands over the document and resets the parser for the
+    /// next one (a new root, its buffers and reference map cleared) while keeping its options
+    /// and extensions, so each document is parsed as by a new parser, without making one,
+    /// attaching four extensions and freeing it again for every page.
+    private struct Parser: @unchecked Sendable {
+        /// Only ever used under ``parsing``, and never freed (it lives as long as the process).
+        let pointer: OpaquePointer
 
-    private static let extensions: Extensions = {
-        precondition(extensionsRegistered)
-        let names: [String] = ["table", "strikethrough", "autolink", "tasklist"]
-        return Extensions(pointers: names.compactMap { name in name.withCString { cmark_find_syntax_extension($0) } })
-    }()
+        static func make() -> Parser? {
+            guard let pointer = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return nil }
+            for name in ["table", "strikethrough", "autolink", "tasklist"] {
+                if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(pointer, extensionPointer) }
+            }
+            return Parser(pointer: pointer)
+        }
+    }
 
     /// cmark-gfm keeps the characters that start an extension's inline (`:` and `w` for
     /// autolinks, `~` for strikethrough) in one table for the whole process: each document's
@@ -161,21 +166,15 @@ public enum MarkdownParser {
     /// parsed at once on two threads race, and the one still parsing loses its autolinks and
     /// strikethroughs for the rest of its text (seen as a page's reader text, and so a
     /// `last-updated-not-bumped` finding, differing from one run to the next). So cmark parses
-    /// one document at a time; turning its tree into values, and everything else done with a
-    /// page, still runs on every core.
-    private static let parsing = Mutex(())
+    /// one document at a time, with the one parser this lock holds; turning its tree into
+    /// values, and everything else done with a page, still runs on every core.
+    private static let parsing = Mutex<Parser?>(nil)
 
     public static func parse(_ markdown: String) -> MarkdownNode {
         precondition(extensionsRegistered)
-        // Making the parser, attaching the extensions and freeing it touch nothing but the
-        // parser: only feeding it (block structure, table rows) and finishing it (inlines) are
-        // done under the lock.
-        guard let made = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return MarkdownNode(kind: .document) }
-        for extensionPointer in extensions.pointers { cmark_parser_attach_syntax_extension(made, extensionPointer) }
-        // This call's own parser, taken into the lock and freed after it.
-        let handle = Parser(pointer: made)
-        let parsed: Node? = parsing.withLock { _ in
-            let parser = handle.pointer
+        let parsed: Node? = parsing.withLock { kept in
+            if kept == nil { kept = Parser.make() }
+            guard let parser = kept?.pointer else { return nil }
             // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy
             // it byte by byte checking it again). NUL bytes are replaced by cmark either way.
             // cmark copies what it is fed: the text's own bytes are fed, not a copy of them.
@@ -185,16 +184,9 @@ public enum MarkdownParser {
             }
             return cmark_parser_finish(parser)
         }
-        // The document it gave is its own (the parser starts a new one), freed below.
-        cmark_parser_free(made)
         guard let document = parsed else { return MarkdownNode(kind: .document) }
         defer { cmark_node_free(document) }
         return convert(document)
-    }
-
-    /// One call's parser, which only that call uses (in and out of the lock).
-    private struct Parser: @unchecked Sendable {
-        let pointer: OpaquePointer
     }
 
     /// A node as cmark-gfm's C API takes it.
