@@ -26,8 +26,14 @@ import TestSupport
     }
 
     /// The tree as cmark-gfm's own getters read it (each text copied into a C string), in the
-    /// parser's document order, for comparing with ``MarkdownParser``'s values.
+    /// parser's document order, for comparing with ``MarkdownParser``'s values. Parsed under
+    /// MarkdownParser's lock: cmark-gfm parses one document at a time in a process (other
+    /// suites parse on other threads meanwhile).
     static func texts(viaGetters markdown: String) -> [String] {
+        MarkdownParser.exclusively { texts(viaGettersUnlocked: markdown) }
+    }
+
+    private static func texts(viaGettersUnlocked markdown: String) -> [String] {
         cmark_gfm_core_extensions_ensure_registered()
         let parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS)!
         defer { cmark_parser_free(parser) }
@@ -197,4 +203,28 @@ import TestSupport
         let clean = Array("Plain text, é and ü and “quotes” — over more than eight bytes.".utf8)
         #expect(!HiddenCharacterRule.mayHoldHidden(clean))
     }
+
+    /// The pseudo-item pre-check by the first byte is the markers' `hasPrefix`, with marks
+    /// after a marker and look-alike dashes.
+    @Test func pseudoItemMarkerByItsFirstByteIsHasPrefix() {
+        let texts = ["-- item", "--", "-\u{301}- item", "– item", "–\u{301} item", "— item", "• item", "•", "‐ hyphen", "−minus",
+                     "- single", "item --", "", "é", "\u{2013}", "\u{2014}\u{2014}", "x – y"]
+        for text in texts {
+            let definition = IntroWithoutListRule.pseudoItemMarkers.contains(where: { text.hasPrefix($0) })
+            #expect(IntroWithoutListRule.startsWithPseudoItemMarker(text) == definition, "\(text.debugDescription)")
+        }
+    }
+
+    /// A label closed by an ellipsis, of three dots or one '…', is a placeholder; one closed by
+    /// two dots, by dots with a mark on the last, or by other text is not.
+    @Test func placeholderEllipsisByItsLastBytes() {
+        let cases: [(String, Bool)] = [("**Short answer:** …", true), ("Short answer: ...", true), ("…", true), ("...", true),
+                                       ("Short answer: ..", false), ("Short answer: ..\u{301}.", false), ("Short answer: .\u{301}..", false), ("Answer: ...", true),
+                                       ("Short answer: …\u{301}", false), ("Short answer: done.", false), ("..", false)]
+        for (text, placeholder) in cases {
+            let findings = UnfilledPlaceholderRule.check(BodyText(MarkdownParser.parse(text + "\n")), firstLine: 1)
+            #expect(findings.isEmpty == !placeholder, "\(text.debugDescription)")
+        }
+    }
 }
+

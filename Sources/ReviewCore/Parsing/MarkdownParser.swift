@@ -170,6 +170,11 @@ public enum MarkdownParser {
     /// values, and everything else done with a page, still runs on every core.
     private static let parsing = Mutex<Parser?>(nil)
 
+    /// Runs `body` while no document is parsed here (for tests that call cmark-gfm directly).
+    static func exclusively<R: Sendable>(_ body: () -> R) -> R {
+        parsing.withLock { _ in body() }
+    }
+
     public static func parse(_ markdown: String) -> MarkdownNode {
         precondition(extensionsRegistered)
         let parsed: Node? = parsing.withLock { kept in

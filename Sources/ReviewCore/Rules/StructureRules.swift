@@ -404,6 +404,14 @@ public enum IntroWithoutListRule: StructureRule {
     /// How items written as paragraphs begin (legacy conversions' `--`).
     static let pseudoItemMarkers = ["--", "–", "—", "•"]
 
+    /// Whether `text` opens with one of ``pseudoItemMarkers``. Each begins with the byte 0x2D or
+    /// 0xE2 and none is canonically equivalent to anything but itself, so a text opening with
+    /// another byte opens with none of them (most paragraphs: no character is compared).
+    static func startsWithPseudoItemMarker(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first == 0x2D || first == 0xE2 else { return false }
+        return pseudoItemMarkers.contains(where: { text.hasPrefix($0) })
+    }
+
     /// Last words of an intro that promise members, not an explanation.
     static let listPromises: Set<String> = ["include", "includes", "including", "are", "were", "following", "these"]
 }
@@ -431,7 +439,11 @@ public enum RepeatedTextRule: StructureRule {
         var sectionBlocks: [ProseKey: Int] = [:]
         var sectionSentences: [ProseKey: Int] = [:]
         var inPreamble = true
-        for entry in body.blocks {
+        let blocks = body.blocks
+        for k in blocks.indices {
+            // Headings and paragraphs only are looked at (a block is copied only once it is one).
+            guard blocks[k].kind == .heading || blocks[k].kind == .paragraph else { continue }
+            let entry = blocks[k]
             if entry.kind == .heading {
                 inPreamble = false
                 sectionBlocks.removeAll(keepingCapacity: true)
@@ -441,7 +453,7 @@ public enum RepeatedTextRule: StructureRule {
             // Prose only: not a label, not an item written as a paragraph ('-- …', '• …'), not a
             // quoted message or syntax line opening with code.
             guard entry.kind == .paragraph, !entry.inItem, !entry.isLabel, entry.lead != .code, hasEightWords(entry.text[...]),
-                  !IntroWithoutListRule.pseudoItemMarkers.contains(where: { entry.text.hasPrefix($0) }) else { continue }
+                  !IntroWithoutListRule.startsWithPseudoItemMarker(entry.text) else { continue }
             let line = firstLine + entry.line - 1
             let text = ProseKey(entry.text[...])
             // One lookup each where possible: the text is hashed once whether it is new or a repeat.
@@ -741,8 +753,12 @@ public enum UnfilledPlaceholderRule: StructureRule {
         // A paragraph that is only a label and an ellipsis.
         for block in body.blocks where block.kind == .paragraph || block.kind == .heading {
             let text = block.text
-            // Both end in a byte no other character ends in: most texts are passed on it alone.
-            guard let last = text.utf8.last, last == 0xA6 || last == 0x2E, text.hasSuffix("…") || text.hasSuffix("...") else { continue }
+            // Both end in three bytes no other text ends in ('…' and '.' are canonically equivalent
+            // to nothing but themselves): most texts are passed on their last bytes alone.
+            guard text.utf8.count >= 3 else { continue }
+            let tail = text.utf8.suffix(3)
+            guard tail.elementsEqual([0xE2, 0x80, 0xA6]) || tail.elementsEqual([0x2E, 0x2E, 0x2E]),
+                  text.hasSuffix("…") || text.hasSuffix("...") else { continue }
             let label = String(text.dropLast(text.hasSuffix("…") ? 1 : 3)).trimmingCharacters(in: .whitespaces)
             if label.isEmpty || (label.hasSuffix(":") && label.count <= 40) { found[block.line] = text }
         }
