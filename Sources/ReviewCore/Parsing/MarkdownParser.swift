@@ -39,6 +39,7 @@ public struct MarkdownNode: Sendable, Equatable {
     public init(kind: Kind) { self.kind = kind }
 
     /// Every field at once (the parser builds each node in one step, not field by field on a copy).
+    @inline(__always)
     init(kind: Kind, literal: String, url: String, title: String, level: Int, ordered: Bool, start: Int, checked: Bool?,
          isHeader: Bool, info: String, line: Int, endLine: Int) {
         self.kind = kind
@@ -279,6 +280,9 @@ public enum MarkdownParser {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(text.count)), as: UTF8.self)
     }
 
+    /// Inlined where the node is made, so the value is built in place (a call returned it
+    /// through a temporary that was copied, every string retained and released again).
+    @inline(__always)
     private static func describe(_ node: Node, kind: MarkdownNode.Kind) -> MarkdownNode {
         var url = "", title = "", info = ""
         var level = 0, start = 1

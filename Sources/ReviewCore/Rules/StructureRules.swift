@@ -165,7 +165,11 @@ public enum StructureRules {
     }
 
     public static func plainParagraphs(_ body: BodyText) -> [PlainParagraph] {
-        body.paragraphs.filter(\.isPlain).map { PlainParagraph($0.text) }
+        // The blocks are read in place (a lazy filter copied each one it passed on).
+        let blocks = body.blocks
+        var out: [PlainParagraph] = []
+        for k in blocks.indices where blocks[k].kind == .paragraph && blocks[k].isPlain { out.append(PlainParagraph(blocks[k].text)) }
+        return out
     }
 
     /// Every structure finding for an article body (paths are set by the caller).
