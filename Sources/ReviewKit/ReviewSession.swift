@@ -2,6 +2,7 @@ import Paths
 import SystemCrypto
 import Foundation
 import GitKit
+import BinaryStore
 import ReviewCore
 
 /// One opened content repository, shared by the use cases over it: every question `review`
@@ -61,6 +62,9 @@ public final class ReviewSession {
     public let pin: TrustPin?
     /// Said once, when this session recorded the root in the known-roots file.
     public let pinNotice: String?
+    /// Said once when this session would use caches but has no cache key (``CacheKey/userProblem``):
+    /// every run would be a cold one, and nothing else would say why.
+    public var cacheNotice: String? { options.usesCaches ? CacheKey.userProblem.map(TerminalSafe.clean) : nil }
     /// Called on the calling thread during long reads (for a progress line).
     public var progress: Progress?
 

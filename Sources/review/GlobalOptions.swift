@@ -80,6 +80,7 @@ struct GlobalOptions: ParsableArguments {
     private func session(at path: String? = nil, progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
         let session = try ReviewSession.open(path ?? repo, options: try sessionOptions())
         if let notice = session.pinNotice { Review.printError("review: " + notice) }
+        if let notice = session.cacheNotice { Review.printError("review: warning: " + notice) }
         session.progress = progress?.handler
         return session
     }

@@ -72,4 +72,24 @@ import TestSupport
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
         #expect(CacheKey.load(from: link, creating: true) == nil)
     }
+
+    /// What the command line says when there is no key: each reason with the file and what to do.
+    @Test func aKeyThatCannotBeUsedIsNamedWithWhatToDo() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/cache-key"
+        _ = try #require(CacheKey.load(from: path, creating: true))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(CacheKey.problem(at: path) == "caches are off: the cache key \(path) can be read or changed by other users (mode 644); remove it and the next run makes a new private one")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
+        #expect(CacheKey.load(from: path, creating: true) == nil)
+        #expect(CacheKey.problem(at: path).contains("is not 32 bytes; remove it"))
+        let link = directory.path + "/link-key"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        #expect(CacheKey.problem(at: link).contains("\(link) is not a regular file"))
+        let unmakeable = directory.path + "/no-such-folder-file/cache-key"
+        #expect(FileManager.default.createFile(atPath: directory.path + "/no-such-folder-file", contents: Data()))
+        #expect(CacheKey.load(from: unmakeable, creating: true) == nil)
+        #expect(CacheKey.problem(at: unmakeable).contains("could not be made (Not a directory)"))
+    }
 }

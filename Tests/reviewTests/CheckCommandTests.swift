@@ -24,6 +24,21 @@ import TestSupport
         #expect(run.stderr == "")
     }
 
+    /// A cache key others can read is not used, and the run says so (every run would be cold,
+    /// with nothing else saying why); the answer is the same.
+    @Test func aCacheKeyOthersCanReadIsSaidAndNotUsed() throws {
+        let content = try content()
+        let keys = TemporaryDirectory()
+        let key = keys.path + "/cache-key"
+        let good = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-12-10"], environment: ["REVIEW_CACHE_KEY_FILE": key])
+        #expect(good.stderr == "")
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: key)
+        let run = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-12-10"], environment: ["REVIEW_CACHE_KEY_FILE": key])
+        #expect(run.status == good.status)
+        #expect(run.stdout == good.stdout)
+        #expect(run.stderr == "review: warning: caches are off: the cache key \(key) can be read or changed by other users (mode 640); remove it and the next run makes a new private one\n")
+    }
+
     @Test func exitOneWithABlockingFinding() throws {
         let content = try content()
         try content.commit("no disclaimer", [.write("Articles/bare.md", "---\ntitle: Bare\nlast-updated: 2026-02-01\ncategory: neurology\n---\nText.\n")], on: "2026-02-01")
