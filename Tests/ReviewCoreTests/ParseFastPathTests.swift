@@ -215,6 +215,60 @@ import TestSupport
         }
     }
 
+    /// Empty sections read from the body's blocks are those the document's top-level nodes give
+    /// (the definition: each heading's normalized plain text, its next sibling's kind and level).
+    @Test func emptySectionsFromBlocksAreThoseOfTheTree() async {
+        func definition(_ document: MarkdownNode, firstLine: Int) -> [EmptySection] {
+            var out: [EmptySection] = []
+            var open: [(level: Int, text: String)] = []
+            let blocks = document.children
+            for i in blocks.indices where blocks[i].kind == .heading {
+                let block = blocks[i]
+                let inSeries = open.last?.level == block.level
+                while let last = open.last, last.level >= block.level { open.removeLast() }
+                let isLast = i + 1 == blocks.count
+                if block.level > 1, isLast || (blocks[i + 1].kind == .heading && blocks[i + 1].level <= block.level) {
+                    out.append(EmptySection(line: firstLine + block.line - 1, level: block.level, heading: StructureRules.normalized(block.plainText),
+                                            parent: open.last?.text, nextIsSameLevel: !isLast && blocks[i + 1].level == block.level && !inSeries))
+                }
+                open.append((block.level, block.level > 1 || open.isEmpty ? StructureRules.normalized(block.plainText) : ""))
+            }
+            return out
+        }
+        let headings = ["# Title\n\n", "## Two\n\n", "### Three *em*\n\n", "#### Four `code`\n\n", "## Two again\n\n", "Setext\n---\n\n",
+                        "> ## Quoted\n\n", "- ## In item\n\n", "text\n\n", "- a\n- b\n\n", "```\ncode\n```\n\n", "<!-- c -->\n\n",
+                        "| a |\n|---|\n| 1 |\n\n", "##   Spaced   out  \n\n", "## É\u{301}t\u{E9}\n\n", "---\n\n", "##\n\n"]
+        await propertyCheck(count: 600, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            var markdown = ""
+            for _ in 0..<random.next(in: 0..<14) {
+                markdown += random.next(in: 0..<3) == 0 ? Self.markdown(random.next()) + "\n\n" : headings[random.next(in: 0..<headings.count)]
+            }
+            let document = MarkdownParser.parse(markdown)
+            let firstLine = random.next(in: 1..<5)
+            #expect(HeadingStructureRule.emptySections(BodyText(document), firstLine: firstLine) == definition(document, firstLine: firstLine), "seed \(seed)")
+        }
+    }
+
+    /// The word count up to a limit is the split's count capped at the limit: ASCII texts by
+    /// their bytes, spaces followed by combining marks, CR LF, runs of spaces and non-ASCII texts.
+    @Test func wordCountUpToALimitIsTheSplitsCount() {
+        var texts = ["", " ", "   ", "one", " one ", "one two", "one  two   three", "a b c \u{301}d", "a \u{301}b", "\u{301} a b",
+                     "a\r\nb c", "a \r\n b", "été est là", "a\u{A0}b c", "tab\tseparated words here", "x:"]
+        let pieces = [" ", "  ", "word", "é", "\u{301}", "\r\n", "\t", ":", "a", "\u{200D}", "🇫🇷", "\u{A0}"]
+        var random = SplitMix(seed: 36)
+        for _ in 0..<2000 {
+            var text = ""
+            for _ in 0..<random.next(in: 0..<30) { text += pieces[random.next(in: 0..<(random.next(in: 0..<3) == 0 ? pieces.count : 4))] }
+            texts.append(text)
+        }
+        for text in texts {
+            for limit in [1, 2, 3, 20, 100] {
+                #expect(IntroWithoutListRule.wordCount(text, upTo: limit) == min(text.split(separator: " ").count, limit), "\(text.debugDescription) \(limit)")
+            }
+        }
+    }
+
     /// A label closed by an ellipsis, of three dots or one '…', is a placeholder; one closed by
     /// two dots, by dots with a mark on the last, or by other text is not.
     @Test func placeholderEllipsisByItsLastBytes() {

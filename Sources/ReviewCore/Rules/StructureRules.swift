@@ -353,7 +353,7 @@ public enum IntroWithoutListRule: StructureRule {
         let intro = blocks[k]
         // A label introduces anything; so does the last paragraph of a list item or quote (the
         // list's next item, or the text after the quote, follows).
-        if intro.isLabel || wordCount(intro.text) <= 2 { return nil }
+        if intro.isLabel || wordCount(intro.text, upTo: 3) <= 2 { return nil }
         switch intro.nextKind {
         case .list?, .table?, .codeBlock?, .blockQuote?, .thematicBreak?: return nil
         case nil where intro.depth > 0: return nil
@@ -396,7 +396,7 @@ public enum IntroWithoutListRule: StructureRule {
             // Prose of its own, the next topic, where the list of members was ("those at highest risk
             // include:"). After "as follows:" or "to break it down:" prose is what was promised.
             let promise = intro.text.dropLast().split(separator: " ").last.map { $0.lowercased() } ?? ""
-            guard listPromises.contains(promise), next.sentences.count >= 2, wordCount(text) >= 20 else { return nil }
+            guard listPromises.contains(promise), next.sentences.count >= 2, wordCount(text, upTo: 20) >= 20 else { return nil }
             return "introduces a list, but the paragraph after it (line \(firstLine + next.line - 1)) is prose of its own; restore the list (lines starting '- ') or end the sentence"
         default:
             return nil
@@ -404,6 +404,31 @@ public enum IntroWithoutListRule: StructureRule {
     }
 
     static func wordCount(_ text: String) -> Int { text.split(separator: " ").count }
+
+    /// ``wordCount(_:)`` up to `limit`: `min(wordCount(text), limit)`, without splitting the text
+    /// into an array of substrings (every paragraph ending in a colon is counted). In ASCII
+    /// every byte is a character of its own but for CR LF (no ASCII scalar extends a grapheme
+    /// cluster or is prepended to one), so there the words are the runs of bytes other than
+    /// 0x20; a text with any other byte is split by characters as before (a space followed by
+    /// a combining mark is no separator).
+    static func wordCount(_ text: String, upTo limit: Int) -> Int {
+        let counted: Int?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var words = 0
+            var inWord = false
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                if byte == 0x20 {
+                    inWord = false
+                } else if !inWord {
+                    inWord = true
+                    words += 1
+                }
+            }
+            return words
+        }
+        if let counted = counted ?? nil { return min(counted, limit) }
+        return min(wordCount(text), limit)
+    }
 
     /// How items written as paragraphs begin (legacy conversions' `--`).
     static let pseudoItemMarkers = ["--", "–", "—", "•"]
@@ -656,19 +681,23 @@ public enum HeadingStructureRule: StructureRule {
         var out: [EmptySection] = []
         // The enclosing headings: (level, text).
         var open: [(level: Int, text: String)] = []
-        body.document.children.withBorrowedNodes { blocks, count in
-            for i in 0..<count where blocks[i].kind == .heading {
-                let block = blocks[i]
-                // One of a series: a heading of its level came before it in its parent's section.
-                let inSeries = open.last?.level == block.level
-                while let last = open.last, last.level >= block.level { open.removeLast() }
-                let isLast = i + 1 == count
-                if block.level > 1, isLast || (blocks[i + 1].kind == .heading && blocks[i + 1].level <= block.level) {
-                    out.append(EmptySection(line: firstLine + block.line - 1, level: block.level, heading: StructureRules.normalized(block.plainText),
-                                            parent: open.last?.text, nextIsSameLevel: !isLast && blocks[i + 1].level == block.level && !inSeries))
-                }
-                open.append((block.level, block.level > 1 || open.isEmpty ? StructureRules.normalized(block.plainText) : ""))
+        // The document's own headings, read from the body's blocks: a heading is a block of
+        // depth 0, its text is its normalized plain text, and the block after it is the first
+        // of its next sibling's, which is that sibling itself where it is a heading (a leaf).
+        let blocks = body.blocks
+        for k in blocks.indices where blocks[k].kind == .heading && blocks[k].depth == 0 {
+            let level = blocks[k].level
+            // One of a series: a heading of its level came before it in its parent's section.
+            let inSeries = open.last?.level == level
+            while let last = open.last, last.level >= level { open.removeLast() }
+            let isLast = blocks[k].nextKind == nil
+            // The next sibling's level (0: not a heading).
+            let nextLevel = blocks[k].nextKind == .heading ? blocks[k + 1].level : 0
+            if level > 1, isLast || (blocks[k].nextKind == .heading && nextLevel <= level) {
+                out.append(EmptySection(line: firstLine + blocks[k].line - 1, level: level, heading: blocks[k].text,
+                                        parent: open.last?.text, nextIsSameLevel: !isLast && nextLevel == level && !inSeries))
             }
+            open.append((level, level > 1 || open.isEmpty ? blocks[k].text : ""))
         }
         return out
     }
