@@ -433,6 +433,26 @@ import TestSupport
         #expect(YAMLDocument.simpleMapping("title: PML\nms.date: 12/27/2016\nonline version: https://x.org/a?b=c\n", firstLine: 2) != nil)
     }
 
+    /// The shortcut's repeated-key check, by comparison for the first keys and by a set past
+    /// them: it reads a mapping exactly when no key repeats (Yams reports a repeat), wherever
+    /// the repeat is, before, at and after the point where it changes from one to the other.
+    @Test func theSimpleMappingShortcutRefusesEveryRepeatedKey() {
+        let n = YAMLDocument.keysCompared
+        for count in [1, 2, n - 1, n, n + 1, n + 2, 2 * n + 3] {
+            let keys = (0..<count).map { "key \($0)" }
+            let unique = keys.map { "\($0): v" }.joined(separator: "\n") + "\n"
+            let read = YAMLDocument.simpleMapping(unique, firstLine: 2)
+            #expect("\(YAMLDocument.composed(unique, firstLine: 2))" == "\(Result<YAMLValue?, YAMLDocument.Failure>.success(read))", "\(count) keys")
+            for repeated in 0..<count {
+                for at in (repeated + 1)...count {
+                    var lines = keys.map { "\($0): v" }
+                    lines.insert("\(keys[repeated]): w", at: at)
+                    #expect(YAMLDocument.simpleMapping(lines.joined(separator: "\n") + "\n", firstLine: 2) == nil, "key \(repeated) again at \(at) of \(count)")
+                }
+            }
+        }
+    }
+
     @Test func reviewerAddKeepsAListWhoseItemsStartInColumnOne() throws {
         let key = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
         let text = "reviewers:\n- id: ann\n  name: Ann\n  roles: [medical]\n  public-key: \(Data(key).base64EncodedString())\n"

@@ -129,13 +129,25 @@ public enum YAMLDocument {
                       let value = simpleValue(UnsafeBufferPointer(rebasing: bytes[(colon + 2)..<end]), line: line + firstLine - 1)
                 else { return nil }
                 let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<colon]), as: UTF8.self)
-                guard keys.insert(key).inserted else { return nil }  // Yams reports the repeat
+                // Yams reports a repeated key. The few keys of most front matter are compared with
+                // those before them (a key is ASCII, mostly short enough to be held inline: no
+                // hashing, no set to make); past `keysCompared`, a set of them is kept instead.
+                if pairs.count < keysCompared {
+                    guard !pairs.contains(where: { $0.key == key }) else { return nil }
+                } else {
+                    if keys.isEmpty { keys = Set(pairs.map(\.key)) }
+                    guard keys.insert(key).inserted else { return nil }
+                }
                 if pairs.isEmpty { mapLine = line }
                 pairs.append((key, value))
             }
             return pairs.isEmpty ? nil : .map(pairs, line: mapLine + firstLine - 1)
         }
     }
+
+    /// How many keys ``simpleMapping(_:firstLine:)`` compares a new key with before it keeps a
+    /// set of them (internal for the test that repeats a key past it).
+    static var keysCompared: Int { 16 }
 
     private static func isSimpleKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         // (libyaml allows an implicit key 1,024 characters at most.)
