@@ -62,7 +62,7 @@ extension HistoryEngine {
                        at revision: ObjectID, partial: Bool) throws(RepositoryError) -> HistoryIndex {
         let wholeTree = loaded.index != nil
             || usesCache && (!partial || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))
-        if wholeTree { return try sharedIndex(in: repository, database: database, at: revision) }
+        if wholeTree { return try sharedIndex(in: repository, database: database, at: revision, covering: directory) }
         var scope = String(directory.split(separator: "/").first ?? "")
         if watching.contains(where: { !$0.hasPrefix(scope + "/") }) { scope = "" }
         // Built once per engine and directory (the whole-tree index is absent here, so the

@@ -9,7 +9,7 @@ import Paths
 enum HistoryCacheFile {
     /// Names the format and the engine: change it when the layout or the engine's answers for
     /// the same history could change (a rebuilt binary is never trusted anyway).
-    static let magic = "review history index 7 (paths as bytes, segmented file), engine review-history-2"
+    static let magic = "review history index 8 (paths as bytes, segmented file, scoped), engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
         CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
@@ -25,6 +25,9 @@ enum HistoryCacheFile {
         w.reserve(segmentSize + 65536)
         func flush() -> Bool { file.flush(&w, atLeast: segmentSize) }
         w.string(index.directory)
+        // The folders it covers: a question about any other is never answered from it.
+        w.u32(UInt32(index.scope.count))
+        for folder in index.scope { folder.withBytes { w.u32(UInt32($0.count)); w.raw($0) } }
         w.u32(UInt32(index.shallow.count))
         for id in index.shallow.sorted() { w.id(id) }
         w.u32(UInt32(index.strings.values.count))
@@ -67,12 +70,15 @@ enum HistoryCacheFile {
 
     /// The stored index, or `nil` when there is none that can be trusted for these settings.
     static func load(from path: String, directory: String, shallow: Set<ObjectID>) -> HistoryIndex? {
-        guard var r = CacheFile.read(path, magic: magic), r.string() == directory, let shallowCount = r.u32() else { return nil }
+        guard var r = CacheFile.read(path, magic: magic), r.string() == directory, let scope = Self.paths(&r), !scope.isEmpty,
+              scope.allSatisfy({ $0.isEmpty || $0.hasSuffix("/") }), HistoryIndex.normalized(scope) == scope,
+              scope.allSatisfy({ $0.hasPrefix(GitPath(directory).appendingSlash) }),
+              let shallowCount = r.u32() else { return nil }
         var storedShallow: Set<ObjectID> = []
         for _ in 0..<shallowCount { guard let id = r.id() else { return nil }; storedShallow.insert(id) }
         guard storedShallow == shallow, let strings = r.strings(), let paths = Self.paths(&r), paths.count <= HistoryIndex.Change.pathLimit,
               let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
-        var index = HistoryIndex(directory: directory, shallow: shallow)
+        var index = HistoryIndex(directory: directory, shallow: shallow, scope: scope)
         index.strings = InternTable(strings)
         index.paths = InternTable(paths)
         // Every table at its size from the start: grown by doubling, the commits' lookup table

@@ -32,6 +32,12 @@ public struct HistoryEngine {
     public var concurrently: (@Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void)?
     /// The persistent index once loaded, so several questions in one run read its file once.
     let loaded = LoadedIndex()
+    /// Folders (from the repository root) the caller expects to ask about: a persistent index
+    /// that has to be built or widened covers them too, so that later questions find them
+    /// covered. Only a hint: whatever is asked, a folder the index does not cover is added to
+    /// it before it answers (``HistoryIndex/widen(by:database:progress:)``).
+    /// Asked only then (it may read and parse a file).
+    public var expectedFolders: (() -> [String])?
 
     public init(usesCache: Bool = true, progress: ProgressHandler? = nil) {
         self.usesCache = usesCache
@@ -95,7 +101,7 @@ public struct HistoryEngine {
             fileNumbers.reserveCapacity(files.count)
             for (i, file) in files.enumerated() { fileNumbers[file.path] = Int32(i) }
             for (path, blobs) in tracking { if let i = fileNumbers[path], !blobs.isEmpty { wanted[i] = blobs } }
-            let index = try sharedIndex(in: repository, database: database, at: revision)
+            let index = try sharedIndex(in: repository, database: database, at: revision, covering: directory)
             pass1 = project(index, revision: revision, fileNumbers: fileNumbers, tracked: Set(wanted.keys))
         } else {
             let scope = PathScope(directory: directory, files: files.map(\.path))
@@ -147,14 +153,17 @@ public struct HistoryEngine {
         return report
     }
 
-    /// The persistent index covers the whole tree (every path from the root), so one file and
-    /// one commit graph serve every directory asked about: `Articles` for last changes, `Reviews`
-    /// for the record log.
+    /// The persistent index is one file and one commit graph from the root of the tree, so it
+    /// serves every directory asked about (`Articles` for last changes, `Reviews` for the record
+    /// log); it compares only the folders asked about (``HistoryIndex/scope``): on a monorepo
+    /// the rest of the tree changes far more often than the content does.
     static let indexDirectory = ""
 
-    /// The persistent index, loaded (when caches are used) and extended to `revision`, saved
-    /// when it grew (when caches are used).
-    func sharedIndex(in repository: Repository, database: ObjectDatabase, at revision: ObjectID) throws(RepositoryError) -> HistoryIndex {
+    /// The persistent index, loaded (when caches are used), widened to cover `folder` (and
+    /// ``expectedFolders``) where it does not, and extended to `revision`; saved when it
+    /// changed (when caches are used).
+    func sharedIndex(in repository: Repository, database: ObjectDatabase, at revision: ObjectID,
+                     covering folder: String) throws(RepositoryError) -> HistoryIndex {
         let shallow = repository.shallowBoundary()
         let cachePath = HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)
         var index: HistoryIndex
@@ -162,9 +171,19 @@ public struct HistoryEngine {
             index = known
         } else {
             index = (usesCache ? HistoryCacheFile.load(from: cachePath, directory: Self.indexDirectory, shallow: shallow) : nil)
-                ?? HistoryIndex(directory: Self.indexDirectory, shallow: shallow)
+                ?? HistoryIndex(directory: Self.indexDirectory, shallow: shallow, scope: [])
         }
-        if try index.extend(to: revision, database: database, progress: progress) > 0, usesCache {
+        var changed = false
+        let asked = GitPath(folder)
+        if !index.covers(asked) {
+            // The expected folders come along only with a folder that is missing: an index that
+            // already answers is not compared again for a folder no one asked about yet.
+            let expected = (expectedFolders?() ?? []).map { GitPath($0) }
+            changed = try index.widen(by: [asked] + expected, database: database, progress: progress)
+        }
+        precondition(index.covers(asked), "the history index covers the folder it answers for")
+        if try index.extend(to: revision, database: database, progress: progress) > 0 { changed = true }
+        if changed, usesCache {
             HistoryCacheFile.save(index, to: cachePath)
         }
         loaded.gitDirectory = repository.gitDirectory

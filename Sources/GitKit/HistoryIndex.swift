@@ -62,6 +62,11 @@ struct HistoryIndex {
     }
 
     let directory: String
+    /// The folders whose files the index compares (from the repository root, each ending in
+    /// `/`; the empty path: the whole tree), none below another, in byte order. A question about
+    /// a folder not below one of them must not be answered from the index: widen it first
+    /// (``widen(by:database:progress:)``).
+    private(set) var scope: [GitPath]
     var shallow: Set<ObjectID>
     var ids: [ObjectID] = []
     var index: [ObjectID: Int32] = [:]
@@ -69,18 +74,77 @@ struct HistoryIndex {
     var scopeTrees: [ObjectID?] = []
     var parents: [[Int32]] = []
     var isBoundary: [Bool] = []
-    /// Per commit, per parent: what changed below ``directory``.
+    /// Per commit, per parent: what changed in ``scope``. A change's ``Change/moved`` is
+    /// recorded against the first parent only (the one comparison that reads it).
     var changes: [[[Change]]] = []
     var meta: [Meta] = []
     var paths = InternTable<GitPath>()
     var strings = InternTable<String>()
 
-    init(directory: String, shallow: Set<ObjectID>) {
+    /// An empty index of the files below `directory`, limited to `scope` (default: all of them).
+    init(directory: String, shallow: Set<ObjectID>, scope: [GitPath]? = nil) {
         self.directory = directory
         self.shallow = shallow
+        self.scope = Self.normalized(scope ?? [GitPath(directory).appendingSlash])
     }
 
     var count: Int { ids.count }
+
+    /// Whether the index answers for every file below `folder` (a path from the repository
+    /// root, with or without its trailing slash; empty: the whole tree).
+    func covers(_ folder: GitPath) -> Bool {
+        let path = Self.withSlash(folder)
+        return scope.contains { path.hasPrefix($0) }
+    }
+
+    /// `folder` ending in `/` (unless empty: the whole tree).
+    static func withSlash(_ folder: GitPath) -> GitPath {
+        folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/"
+    }
+
+    /// `folders` with their trailing slashes, without any below another, sorted and unique.
+    static func normalized(_ folders: [GitPath]) -> [GitPath] {
+        let all = Set(folders.map(withSlash))
+        return all.filter { folder in !all.contains { $0 != folder && folder.hasPrefix($0) } }.sorted()
+    }
+
+    /// The comparison limits for ``scope``: `nil` where it is everything below ``directory``.
+    private var limits: TreeDiffer.Limits? {
+        scope.contains(GitPath(directory).appendingSlash) ? nil : TreeDiffer.Limits(include: scope)
+    }
+
+    /// Adds `folders` to ``scope``: compares every commit the index holds again, in those of
+    /// them it did not cover only, and adds what changed there. Returns whether the scope grew.
+    /// Afterwards the index answers as if it had been built with the wider scope from the start.
+    mutating func widen(by folders: [GitPath], database: ObjectDatabase, progress: ProgressHandler? = nil) throws(RepositoryError) -> Bool {
+        let root = GitPath(directory).appendingSlash
+        precondition(folders.allSatisfy { Self.withSlash($0).hasPrefix(root) }, "an index answers for folders below its directory only")
+        let fresh = Self.normalized(folders.filter { !covers($0) })
+        guard !fresh.isEmpty else { return false }
+        if count > 0 {
+            var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))
+            differ.numberEveryPath(startingWith: paths.values)
+            // What the index covers already is left out (its changes are known), but its
+            // removals still explain a move into the new folders.
+            differ.limits = TreeDiffer.Limits(include: fresh, skip: scope)
+            let order = Self.childrenFirst(Array(0..<Int32(count)), parents: parents)
+            for (done, c) in order.reversed().enumerated() {
+                if done % 500 == 0 { progress?("comparing commits", done, order.count) }
+                let commit = Int(c)
+                for (k, p) in parents[commit].enumerated() {
+                    let diff = try differ.changes(from: scopeTrees[Int(p)], to: scopeTrees[commit], moves: k == 0)
+                    guard !differ.newBlobs.isEmpty else { continue }
+                    let moved = Set(diff.moved)
+                    changes[commit][k].append(contentsOf: differ.newBlobs.map {
+                        Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2)
+                    })
+                }
+            }
+            paths = InternTable(differ.numberedPaths)
+        }
+        scope = Self.normalized(scope + fresh)
+        return true
+    }
 
     /// Adds every commit reachable from `tip` that the index does not hold yet, comparing each
     /// with its parents (oldest first). Returns how many were added.
@@ -121,17 +185,18 @@ struct HistoryIndex {
         }
         // Compare oldest first so forward delta chains resolve from the cache, and every
         // parent's scope tree is known before its children's comparisons.
-        let scope = PathScope(directory: directory, files: [])
-        var differ = TreeDiffer(database: database, scope: scope)
+        let root = PathScope(directory: directory, files: [])
+        var differ = TreeDiffer(database: database, scope: root)
         differ.numberEveryPath(startingWith: paths.values)
+        differ.limits = limits
         let newOrder = Self.childrenFirst(Array(first..<Int32(ids.count)), parents: parents)
         for (done, c) in newOrder.reversed().enumerated() {
             if done % 500 == 0 { progress?("comparing commits", done, newOrder.count) }
             let commit = Int(c)
-            let tree = try differ.subtree(at: scope.components, of: trees[commit])
+            let tree = try differ.subtree(at: root.components, of: trees[commit])
             scopeTrees[commit] = tree
-            for p in parents[commit] {
-                let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree)
+            for (k, p) in parents[commit].enumerated() {
+                let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree, moves: k == 0)
                 let moved = Set(diff.moved)
                 changes[commit].append(differ.newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2) })
             }

@@ -60,6 +60,10 @@ struct PathNumbering {
         }
     }
 
+    /// The path of the folder numbered `folder`, with its trailing slash (empty for the root of
+    /// the whole tree).
+    func folderPath(_ folder: Int32) -> GitPath { folderPaths[Int(folder)] }
+
     /// The number of the file `name` in `folder`: found, or given now when the numbering grows.
     mutating func file(in folder: Int32, named name: UnsafeRawBufferPointer) -> Int32? {
         number(in: folder, name, isFolder: false, adding: grows, fileNumber: Int32(paths.count))

@@ -25,8 +25,49 @@ struct TreeDiffer {
     /// directory, numbered as first met.
     private var numbering: PathNumbering
     private(set) var newBlobs: [(Int32, ObjectID?, EntryKind)] = []
-    /// Folders still to compare (old tree, new tree, folder number), the next on top.
-    private var pending: [(ObjectID?, ObjectID?, Int32)] = []
+    /// Folders still to compare (old tree, new tree, folder number, its ``Reach``), the next on top.
+    private var pending: [(ObjectID?, ObjectID?, Int32, Reach)] = []
+    /// The folders compared, in the history index's mode: `nil`, every folder (the whole tree);
+    /// else only ``Limits/include`` (and the folders leading to them), never ``Limits/skip``.
+    var limits: Limits? {
+        didSet { rootReach = limits.map { $0.reach(of: scope.prefix) } ?? .all }
+    }
+    private var rootReach = Reach.all
+    /// Folders a limited comparison left out that differ (old tree, new tree): where a blob an
+    /// in-scope path gained may have been removed from (see ``changes(from:to:moves:)``).
+    private var leftOut: [(ObjectID?, ObjectID?)] = []
+
+    /// Folders a comparison is limited to (paths from the repository root, each ending in `/`;
+    /// the empty path: everything).
+    struct Limits: Equatable {
+        /// The folders whose files are compared.
+        var include: [GitPath]
+        /// Folders below them left out (already compared by an earlier pass).
+        var skip: [GitPath] = []
+
+        /// How far a comparison goes into the folder at `path` (ending in `/`, or empty).
+        func reach(of path: GitPath) -> Reach {
+            if skip.contains(where: { path.hasPrefix($0) }) { return .none }
+            let longer = { (dir: GitPath) in dir != path && dir.hasPrefix(path) }
+            if include.contains(where: { path.hasPrefix($0) }) {
+                return skip.contains(where: longer) ? .filesAndSome : .all
+            }
+            return include.contains(where: longer) ? .some : .none
+        }
+    }
+
+    /// How far a comparison goes into one folder.
+    enum Reach {
+        /// Its files and every folder below.
+        case all
+        /// Its files, and only the folders below that ``Limits/reach(of:)`` lets in.
+        case filesAndSome
+        /// None of its files (it only leads to included folders), and only the folders below
+        /// that ``Limits/reach(of:)`` lets in.
+        case some
+        /// Not compared.
+        case none
+    }
     private let cacheLimit = 16
 
     init(database: ObjectDatabase, scope: PathScope) {
@@ -74,14 +115,82 @@ struct TreeDiffer {
 
     /// Indices of the scope's paths whose entries differ between two trees of the scope's
     /// directory (`nil` meaning absent).
-    mutating func changes(from old: ObjectID?, to new: ObjectID?) throws(RepositoryError) -> (changed: [Int32], moved: [Int32]) {
+    ///
+    /// `moved`: the paths added with a blob that the comparison removed from another path,
+    /// anywhere below the directory (the same answer whatever ``limits`` leave out: the
+    /// folders left out are searched for it where the compared ones do not explain an added
+    /// blob); empty where `moves` is false.
+    mutating func changes(from old: ObjectID?, to new: ObjectID?, moves: Bool = true) throws(RepositoryError) -> (changed: [Int32], moved: [Int32]) {
         var out: [Int32] = []
         added.removeAll(keepingCapacity: true)
         removedBlobs.removeAll(keepingCapacity: true)
         newBlobs.removeAll(keepingCapacity: true)
+        leftOut.removeAll(keepingCapacity: true)
         try diff(old, new, folder: 0, into: &out)
+        guard moves, !added.isEmpty else { return (out, []) }
+        if !leftOut.isEmpty {
+            var unexplained: Set<ObjectID> = []
+            for (_, blob) in added where !removedBlobs.contains(blob) { unexplained.insert(blob) }
+            if !unexplained.isEmpty { removedBlobs.formUnion(try removals(of: unexplained, in: leftOut)) }
+        }
         let moved = removedBlobs.isEmpty ? [] : added.filter { removedBlobs.contains($0.1) }.map(\.0)
         return (out, moved)
+    }
+
+    /// Which of `wanted` the folder pairs (old tree, new tree) remove from a path (a file on the
+    /// old side that is no file on the new): a whole comparison of those folders, stopping once
+    /// every wanted blob is found.
+    private func removals(of wanted: Set<ObjectID>, in pairs: [(ObjectID?, ObjectID?)]) throws(RepositoryError) -> Set<ObjectID> {
+        var found: Set<ObjectID> = []
+        var stack = pairs
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        while let (old, new) = stack.popLast(), found.count < wanted.count {
+            guard old != new else { continue }
+            let oldObject = try old.map { (id) throws(RepositoryError) in try database.read(id, expected: GIT_OBJECT_TREE) }
+            let newObject = try new.map { (id) throws(RepositoryError) in try database.read(id, expected: GIT_OBJECT_TREE) }
+            try withBytes(oldObject, empty) { (oldBytes) throws(RepositoryError) in
+                try withBytes(newObject, empty) { (newBytes) throws(RepositoryError) in
+                    var a = RawTreeCursor(bytes: oldBytes, treeID: old ?? new!)
+                    var b = RawTreeCursor(bytes: newBytes, treeID: new ?? old!)
+                    var x = try a.next()
+                    var y = try b.next()
+                    func note(_ ex: RawTreeEntry?, _ ey: RawTreeEntry?) {
+                        let oldIsTree = ex?.isTree ?? false, newIsTree = ey?.isTree ?? false
+                        if let ex, !oldIsTree, !(ey.map { !$0.isTree } ?? false), wanted.contains(ex.id) { found.insert(ex.id) }
+                        if oldIsTree || newIsTree { stack.append((oldIsTree ? ex!.id : nil, newIsTree ? ey!.id : nil)) }
+                    }
+                    while x != nil || y != nil {
+                        if let ex = x, let ey = y {
+                            if ex.bytes.count == ey.bytes.count,
+                               memcmp(ex.bytes.baseAddress!, ey.bytes.baseAddress!, ex.bytes.count) == 0 {
+                                x = try a.next()
+                                y = try b.next()
+                                continue
+                            }
+                            let order = Self.compare(ex, ey)
+                            if order == 0 {
+                                note(ex, ey)
+                                x = try a.next()
+                                y = try b.next()
+                            } else if order < 0 {
+                                note(ex, nil)
+                                x = try a.next()
+                            } else {
+                                note(nil, ey)
+                                y = try b.next()
+                            }
+                        } else if let ex = x {
+                            note(ex, nil)
+                            x = try a.next()
+                        } else if let ey = y {
+                            note(nil, ey)
+                            y = try b.next()
+                        }
+                    }
+                }
+            }
+        }
+        return found
     }
 
     /// Compares two versions of the folder numbered `folder` (one the numbering knows), then
@@ -89,11 +198,15 @@ struct TreeDiffer {
     /// from one reused stack rather than an array per folder.
     private mutating func diff(_ old: ObjectID?, _ new: ObjectID?, folder: Int32, into out: inout [Int32]) throws(RepositoryError) {
         pending.removeAll(keepingCapacity: true)
-        pending.append((old, new, folder))
-        while let (old, new, folder) = pending.popLast() {
+        guard rootReach != .none else {
+            if old != new { leftOut.append((old, new)) }
+            return
+        }
+        pending.append((old, new, folder, rootReach))
+        while let (old, new, folder, reach) = pending.popLast() {
             guard old != new else { continue }
             let mark = pending.count
-            try compare(old, new, folder: folder, into: &out)
+            try compare(old, new, folder: folder, reach: reach, into: &out)
             // Pushed in tree order: the first subfolder goes on top.
             pending[mark...].reverse()
         }
@@ -101,7 +214,7 @@ struct TreeDiffer {
 
     /// Records the entries that differ between two versions of one folder; pushes the
     /// subfolders to compare onto `pending`.
-    private mutating func compare(_ old: ObjectID?, _ new: ObjectID?, folder: Int32, into out: inout [Int32]) throws(RepositoryError) {
+    private mutating func compare(_ old: ObjectID?, _ new: ObjectID?, folder: Int32, reach: Reach, into out: inout [Int32]) throws(RepositoryError) {
         let oldObject = try old.map { (id) throws(RepositoryError) in try tree(id) }
         let newObject = try new.map { (id) throws(RepositoryError) in try tree(id) }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -121,21 +234,21 @@ struct TreeDiffer {
                         }
                         let order = Self.compare(ex, ey)
                         if order == 0 {
-                            record(ex, ey, folder: folder, into: &out)
+                            record(ex, ey, folder: folder, reach: reach, into: &out)
                             x = try a.next()
                             y = try b.next()
                         } else if order < 0 {
-                            record(ex, nil, folder: folder, into: &out)
+                            record(ex, nil, folder: folder, reach: reach, into: &out)
                             x = try a.next()
                         } else {
-                            record(nil, ey, folder: folder, into: &out)
+                            record(nil, ey, folder: folder, reach: reach, into: &out)
                             y = try b.next()
                         }
                     } else if let ex = x {
-                        record(ex, nil, folder: folder, into: &out)
+                        record(ex, nil, folder: folder, reach: reach, into: &out)
                         x = try a.next()
                     } else if let ey = y {
-                        record(nil, ey, folder: folder, into: &out)
+                        record(nil, ey, folder: folder, reach: reach, into: &out)
                         y = try b.next()
                     }
                 }
@@ -149,20 +262,29 @@ struct TreeDiffer {
     }
 
     /// Notes one differing entry: a file in scope by number, a subtree (a folder the numbering
-    /// knows) on `pending`.
-    private mutating func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, folder: Int32, into out: inout [Int32]) {
+    /// knows, within ``limits``) on `pending`; a subtree the limits leave out on `leftOut`.
+    private mutating func record(_ old: RawTreeEntry?, _ new: RawTreeEntry?, folder: Int32, reach: Reach, into out: inout [Int32]) {
         let name = (new ?? old)!.nameBytes
         let oldIsTree = old?.isTree ?? false
         let newIsTree = new?.isTree ?? false
         let oldFile = old != nil && !oldIsTree, newFile = new != nil && !newIsTree
         if oldFile && !newFile { removedBlobs.insert(old!.id) }
-        if oldFile || newFile, let i = numbering.file(in: folder, named: name) {
+        if oldFile || newFile, reach != .some, let i = numbering.file(in: folder, named: name) {
             out.append(i)
             if newFile && !oldFile { added.append((i, new!.id)) }
             if numbering.grows || wantBlobs.contains(i) { newBlobs.append((i, newFile ? new!.id : nil, newFile ? new!.kind : .tree)) }
         }
-        if oldIsTree || newIsTree, let sub = numbering.folder(in: folder, named: name) {
-            pending.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, sub))
+        guard oldIsTree || newIsTree else { return }
+        var subReach = Reach.all
+        if reach != .all, let limits {
+            subReach = limits.reach(of: GitPath(numbering.folderPath(folder), appending: name) + "/")
+            if subReach == .none {
+                leftOut.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil))
+                return
+            }
+        }
+        if let sub = numbering.folder(in: folder, named: name) {
+            pending.append((oldIsTree ? old!.id : nil, newIsTree ? new!.id : nil, sub, subReach))
         }
     }
 

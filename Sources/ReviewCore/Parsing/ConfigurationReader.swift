@@ -284,6 +284,16 @@ public enum PolicyParser {
         return policy
     }
 
+    /// The folder history is walked under (``ContentRoots/walkDirectory``) as the policy in
+    /// `bytes` names it, or `nil` where that part of it does not read. A guess of what will be
+    /// asked, made before the configuration in force is known: never an answer.
+    public static func walkDirectory(_ bytes: [UInt8]) -> String? {
+        let reader = ConfigurationReader(file: Policy.path.text)
+        guard let root = try? reader.root(bytes) else { return nil }
+        guard let content = root["content"] else { return ContentRoots().walkDirectory }
+        return (try? contentRoots(content, reader: reader))?.walkDirectory
+    }
+
     /// `content:` — roots, include and exclude globs, where slugs must be unique.
     static func contentRoots(_ value: YAMLValue, reader: ConfigurationReader) throws(ReviewError) -> ContentRoots {
         guard case .map = value else { throw reader.error(value.line, "'content' must be a mapping (roots, include, exclude, unique-slugs)") }

@@ -23,6 +23,16 @@ struct GovernedConfiguration {
 
     static func read(from repository: Repository, revision: ObjectID, tree: ObjectID, engine: HistoryEngine, partial: Bool,
                      pinned: TrustPin?) throws -> GovernedConfiguration {
+        var engine = engine
+        if engine.expectedFolders == nil {
+            // The history index compares only the folders asked about; the content root is asked
+            // about next, so an index built (or widened) now covers the one the committed policy
+            // names too. Where the policy in force names another, that is added when asked.
+            engine.expectedFolders = {
+                let bytes = try? Configuration.fileBytes(Policy.path, in: repository, tree: tree)
+                return [ContentLayout.reviewsDirectory] + (bytes.flatMap { $0 }.flatMap(PolicyParser.walkDirectory).map { [$0] } ?? [])
+            }
+        }
         let history = try engine.directoryHistory(in: repository, at: revision, under: ContentLayout.reviewsDirectory,
                                                   watching: ConfigurationFiles.watched, partial: partial)
         // Most files are shared between states: each blob is read, hashed and (a root) parsed once.

@@ -1,0 +1,222 @@
+import Paths
+import Foundation
+@testable import GitKit
+import Testing
+import TestSupport
+
+/// The persistent history index compares only the folders asked about (its scope). It must
+/// answer exactly as an index of the whole tree does, and never answer about a folder it does
+/// not cover: such a question widens it first.
+@Suite struct ScopedIndexTests {
+    private static let never = ObjectID(hex: String(repeating: "f", count: 40))!
+
+    /// An engine whose new index covers the whole tree (as every index did before scopes).
+    private func wholeTree() -> HistoryEngine {
+        var engine = HistoryEngine(usesCache: true)
+        engine.expectedFolders = { [""] }
+        return engine
+    }
+
+    private func indexPath(_ repo: Repository) -> String { HistoryCacheFile.path(in: repo, directory: "") }
+
+    private func storedIndex(_ repo: Repository) throws -> HistoryIndex {
+        try #require(HistoryCacheFile.load(from: indexPath(repo), directory: "", shallow: repo.shallowBoundary()))
+    }
+
+    private func forget(_ repo: Repository) throws {
+        if FileManager.default.fileExists(atPath: indexPath(repo)) { try FileManager.default.removeItem(atPath: indexPath(repo)) }
+    }
+
+    /// Everything the last-change walk says about `directory`: each file's answer (commit,
+    /// whether only moved) and the histories of the tracked ones.
+    private func lastChanges(_ engine: HistoryEngine, _ repo: Repository, under directory: String,
+                             tracking: [GitPath] = []) throws -> [String] {
+        let report = try engine.lastChanges(in: repo, at: repo.headCommit(), under: directory,
+                                            tracking: Dictionary(uniqueKeysWithValues: tracking.map { ($0, Set([Self.never])) }))
+        return report.files.map { "\($0.path.text) \($0.commit?.id.hex ?? "-") \($0.onlyMoved)" }
+            + report.histories.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map { "\($0.commit.id.short)/\($0.blob?.short ?? "-")" })" }
+    }
+
+    /// Everything the directory history says about `directory` (and the watched files in it).
+    private func directoryHistory(_ engine: HistoryEngine, _ repo: Repository, under directory: String,
+                                  watching: [GitPath] = []) throws -> [String] {
+        let history = try engine.directoryHistory(in: repo, at: repo.headCommit(), under: directory, watching: watching)
+        let versions = try engine.directoryVersions(in: repo, at: repo.headCommit(), under: directory)
+        return history.commits.ids.map(\.hex)
+            + history.firstHeld.sorted { ($0.key.path, $0.key.blob) < ($1.key.path, $1.key.blob) }.map { "\($0.key) \($0.value)" }
+            + history.introducedAt.sorted { ($0.key.path, $0.key.blob) < ($1.key.path, $1.key.blob) }.map { "\($0.key) \($0.value)" }
+            + history.states.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.short)" }.joined(separator: ",") }
+            + history.stateAt.map(String.init)
+            + ["\(history.reachedShallowBoundary)"]
+            + versions.sorted { ($0.path, $0.blob) < ($1.path, $1.blob) }.map { "\($0)" }
+    }
+
+    /// What each question gets: Reviews' history, then the articles' last changes, then a
+    /// folder elsewhere (`Other`), asked in that order of one engine.
+    private func answers(_ engine: HistoryEngine, _ repo: Repository, tracking: [GitPath]) throws -> [[String]] {
+        [try directoryHistory(engine, repo, under: "Reviews", watching: ["Reviews/policy.yml"]),
+         try lastChanges(engine, repo, under: "Articles", tracking: tracking),
+         try directoryHistory(engine, repo, under: "Other"),
+         try lastChanges(engine, repo, under: "Other")]
+    }
+
+    /// A branchy random history across `Articles/`, `Other/`, `Reviews/` and the top folder:
+    /// edits, deletes, renames inside a folder and across folders (pages moved into
+    /// `Articles/` from outside and out of it), side branches and merges.
+    private func grow(_ repo: RepoBuilder, steps: Range<Int>, rng: inout SplitMix, files: inout [GitPath]) throws {
+        var sides: [ObjectID] = []
+        let folders = ["Articles/", "Articles/deep/", "Other/", "Reviews/", "Reviews/records/", ""]
+        for step in steps {
+            let pick = files[rng.next(in: 0..<files.count)]
+            switch rng.next(in: 0..<10) {
+            case 0 where files.count > 4:
+                files.removeAll { $0 == pick }
+                try repo.commit("delete", [.remove(pick)])
+            case 1, 2:
+                // Moved (same bytes) to a random folder: often across the scope's boundary.
+                let moved = GitPath(folders[rng.next(in: 0..<folders.count)] + "m\(step).md")
+                let text = try repo.repository.fileContents(at: pick, inCommit: repo.repository.headCommit())?.bytes ?? []
+                files.removeAll { $0 == pick }
+                files.append(moved)
+                try repo.commit("move", [.remove(pick), FileChange(path: moved, contents: text)])
+            case 3:
+                sides.append(try repo.commit("side", [.write(pick, "side \(step)")], parents: [repo.repository.headCommit()], moveBranch: false))
+            case 4 where !sides.isEmpty:
+                try repo.merge(sides.removeFirst(), [.write(pick, "merged \(step)")])
+            case 5:
+                // A new file whose bytes another path already holds (a copy, not a move).
+                let copy = GitPath(folders[rng.next(in: 0..<folders.count)] + "c\(step).md")
+                let text = try repo.repository.fileContents(at: pick, inCommit: repo.repository.headCommit())?.bytes ?? []
+                files.append(copy)
+                try repo.commit("copy", [FileChange(path: copy, contents: text)])
+            default:
+                try repo.commit("edit", [.write(pick, "edit \(step)")])
+            }
+        }
+    }
+
+    @Test(arguments: 1...8) func aScopedIndexAnswersAsAWholeTreeOneDoes(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed)
+        let repo = try RepoBuilder()
+        var files: [GitPath] = ["Articles/a.md", "Articles/deep/b.md", "Other/c.md", "Reviews/policy.yml", "Reviews/records/r.md", "top.md"]
+        try repo.commit("import", files.map { .write($0, "v0 \($0)") })
+        try grow(repo, steps: 0..<40, rng: &rng, files: &files)
+        let r = repo.repository
+        let tracking = files.filter { $0.hasPrefix("Articles/") }.prefix(2).map { $0 }
+
+        let whole = try answers(wholeTree(), r, tracking: tracking)
+        #expect(try storedIndex(r).scope == [""])
+        try forget(r)
+        // Built for Reviews/ alone, then widened, question by question.
+        #expect(try answers(HistoryEngine(usesCache: true), r, tracking: tracking) == whole)
+        #expect(try storedIndex(r).scope == ["Articles/", "Other/", "Reviews/"])
+        try forget(r)
+        // Built for Reviews/ and Articles/ at once (a hint), as `status` builds it.
+        var hinted = HistoryEngine(usesCache: true)
+        hinted.expectedFolders = { ["Reviews", "Articles"] }
+        #expect(try directoryHistory(hinted, r, under: "Reviews", watching: ["Reviews/policy.yml"]) == whole[0])
+        #expect(try lastChanges(hinted, r, under: "Articles", tracking: tracking) == whole[1])
+        #expect(try storedIndex(r).scope == ["Articles/", "Reviews/"])
+        // Read back, then widened by the question about Other/.
+        #expect(try answers(HistoryEngine(usesCache: true), r, tracking: tracking) == whole)
+        #expect(try storedIndex(r).scope == ["Articles/", "Other/", "Reviews/"])
+
+        // History grows: the scoped index is extended, in its scope only, and still agrees.
+        try forget(r)
+        _ = try lastChanges(HistoryEngine(usesCache: true), r, under: "Articles", tracking: tracking)
+        try grow(repo, steps: 40..<70, rng: &rng, files: &files)
+        let tracking2 = files.filter { $0.hasPrefix("Articles/") }.prefix(2).map { $0 }
+        let scoped2 = try answers(HistoryEngine(usesCache: true), r, tracking: tracking2)
+        try forget(r)
+        #expect(scoped2 == (try answers(wholeTree(), r, tracking: tracking2)))
+    }
+
+    /// A page moved (same bytes) into the content root from a folder the index does not cover
+    /// is only moved, as a whole-tree index says: its removal is searched for outside the scope.
+    /// So is one moved in from a folder covered before (left out when the index is widened).
+    @Test func aPageMovedInFromOutsideTheScopeIsOnlyMoved() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Drafts/deep/x.md", "x"), .write("Other/y.md", "y"), .write("Articles/a.md", "a")])
+        try repo.commit("two", [.remove("Drafts/deep/x.md"), .write("Articles/x.md", "x"), .write("Articles/new.md", "new")])
+        try repo.commit("three", [.remove("Other/y.md"), .write("Articles/sub/y.md", "y"), .write("Other/z.md", "a")])
+        let r = repo.repository
+        let whole = try lastChanges(wholeTree(), r, under: "Articles")
+        try forget(r)
+        let scoped = try lastChanges(HistoryEngine(usesCache: true), r, under: "Articles")
+        #expect(scoped == whole)
+        #expect(try storedIndex(r).scope == ["Articles/"])
+        let report = try HistoryEngine(usesCache: true).lastChanges(in: r, at: r.headCommit(), under: "Articles")
+        let moved = Dictionary(uniqueKeysWithValues: report.files.map { ($0.path, $0.onlyMoved) })
+        #expect(moved == ["Articles/a.md": false, "Articles/new.md": false, "Articles/x.md": true, "Articles/sub/y.md": true])
+        // Other/ covered first, Articles/ added later: the move from Other/ is still seen.
+        try forget(r)
+        _ = try lastChanges(HistoryEngine(usesCache: true), r, under: "Other")
+        #expect(try lastChanges(HistoryEngine(usesCache: true), r, under: "Articles") == whole)
+        #expect(try storedIndex(r).scope == ["Articles/", "Other/"])
+    }
+
+    /// A question about a folder the stored index does not cover is never answered from it:
+    /// neither a sibling, nor a folder whose name only begins like a covered one, nor the
+    /// folder holding a covered one.
+    @Test func aFolderOutsideTheScopeIsNotAnsweredFromIt() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "1"), .write("Articles2/b.md", "1"), .write("top.md", "1")])
+        try repo.commit("two", [.write("Articles2/b.md", "2"), .write("top.md", "2"), .write("Articles/a.md", "2")])
+        let r = repo.repository
+        _ = try lastChanges(HistoryEngine(usesCache: true), r, under: "Articles")
+        let index = try storedIndex(r)
+        #expect(index.scope == ["Articles/"])
+        #expect(index.covers("Articles") && index.covers("Articles/") && index.covers("Articles/sub"))
+        #expect(!index.covers("Articles2") && !index.covers("Art") && !index.covers("") && !index.covers("Reviews"))
+        for folder in ["Articles2", ""] {
+            let scoped = try lastChanges(HistoryEngine(usesCache: true), r, under: folder)
+            let widened = try storedIndex(r)
+            #expect(widened.covers(GitPath(folder)))
+            try forget(r)
+            #expect(scoped == (try lastChanges(wholeTree(), r, under: folder)))
+            try forget(r)
+            _ = try lastChanges(HistoryEngine(usesCache: true), r, under: "Articles")
+        }
+        // The whole tree asked about: the index becomes a whole-tree one.
+        _ = try lastChanges(HistoryEngine(usesCache: true), r, under: "")
+        #expect(try storedIndex(r).scope == [""])
+    }
+
+    /// A policy that moves its content root: the next question is about a folder the index
+    /// does not cover, so it is added (and what the old one said stays right).
+    @Test func aContentRootMovedLaterIsAddedWhenAsked() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "1"), .write("Docs/a.md", "0"), .write("Reviews/policy.yml", "roots: [Articles]")])
+        try repo.commit("two", [.write("Articles/a.md", "2")])
+        let r = repo.repository
+        var engine = HistoryEngine(usesCache: true)
+        engine.expectedFolders = { ["Reviews", "Articles"] }
+        _ = try directoryHistory(engine, r, under: "Reviews", watching: ["Reviews/policy.yml"])
+        #expect(try storedIndex(r).scope == ["Articles/", "Reviews/"])
+        try repo.commit("move the root", [.remove("Articles/a.md"), .write("Docs/a.md", "2"), .write("Reviews/policy.yml", "roots: [Docs]")])
+        try repo.commit("three", [.write("Docs/b.md", "b")])
+        let scoped = try [directoryHistory(HistoryEngine(usesCache: true), r, under: "Reviews", watching: ["Reviews/policy.yml"]),
+                          lastChanges(HistoryEngine(usesCache: true), r, under: "Docs")]
+        #expect(try storedIndex(r).scope == ["Articles/", "Docs/", "Reviews/"])
+        try forget(r)
+        let whole = try [directoryHistory(wholeTree(), r, under: "Reviews", watching: ["Reviews/policy.yml"]),
+                         lastChanges(wholeTree(), r, under: "Docs")]
+        #expect(scoped == whole)
+    }
+
+    /// The scope is part of the authenticated file: what is read back is what was written.
+    @Test func theScopeIsStoredWithTheIndex() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "1"), .write("Reviews/p.yml", "1")])
+        let r = repo.repository
+        var index = HistoryIndex(directory: "", shallow: [], scope: [])
+        let database = try ObjectDatabase(r)
+        #expect(try index.widen(by: ["Reviews", "Articles/", "Articles/sub"], database: database))
+        #expect(try !index.widen(by: ["Articles/x"], database: database))
+        _ = try index.extend(to: r.headCommit(), database: database)
+        HistoryCacheFile.save(index, to: indexPath(r))
+        #expect(try storedIndex(r).scope == ["Articles/", "Reviews/"])
+        #expect(HistoryIndex.normalized(["b", "a/", "a/c/", "", "a"]) == [""])
+        #expect(HistoryIndex.normalized(["b", "a/", "a/c/", "ab"]) == ["a/", "ab/", "b/"])
+    }
+}
