@@ -73,14 +73,21 @@ public enum DashboardServer {
     /// glibc gives each thread that allocates its own malloc arena (up to 8 per core), and
     /// freed memory stays in them: at 10,000 articles that doubled the resident memory after
     /// the first read (278 MB against 168 MB with two arenas, Scripts/bench/bench-serve).
+    /// Where mimalloc is the allocator (the `review` command links it), glibc's arenas hold
+    /// nothing and there is nothing to tune.
     public static func prepareProcess() {
+        guard Malloc.collect == nil else { return }
         let arenaMax: Int32 = -8  // M_ARENA_MAX
         _ = Malloc.mallopt?(arenaMax, 2)
     }
 
     /// Gives memory freed by a large, passing piece of work (a new view replacing the old, the
-    /// whole histories the log reads) back to the system instead of keeping it resident.
+    /// whole histories the log reads) back to the system instead of keeping it resident: through
+    /// the allocator in use. glibc's `malloc_trim` is never called under mimalloc: it would walk
+    /// glibc's own, unused heap (a test run once ended with a segmentation fault inside it,
+    /// called from here, in session 17).
     static func returnFreedMemory() {
+        if let collect = Malloc.collect { return collect(true) }
         _ = Malloc.trim?(0)
     }
 
@@ -490,10 +497,13 @@ struct Pages: Sendable {
 }
 
 
-/// glibc's malloc tuning calls; `<malloc.h>` is not in Swift's Glibc module, so they are
-/// looked up in the process (and simply not called where they do not exist).
+/// The allocator's tuning calls: glibc's (`<malloc.h>` is not in Swift's Glibc module) or, where
+/// the process links mimalloc in glibc's place, mimalloc's; looked up in the process (and simply
+/// not called where they do not exist).
 enum Malloc {
     // Each looked up once; the program's own handle stays open for the life of the process.
+    /// mimalloc's `mi_collect(force)`: present only where mimalloc is the allocator.
+    static let collect = function("mi_collect", as: (@convention(c) (Bool) -> Void).self)
     static let mallopt = function("mallopt", as: (@convention(c) (Int32, Int32) -> Int32).self)
     static let trim = function("malloc_trim", as: (@convention(c) (Int) -> Int32).self)
 
