@@ -150,42 +150,10 @@ struct TreeDiffer {
             let newObject = try new.map { (id) throws(RepositoryError) in try database.read(id, expected: GIT_OBJECT_TREE) }
             try withBytes(oldObject, empty) { (oldBytes) throws(RepositoryError) in
                 try withBytes(newObject, empty) { (newBytes) throws(RepositoryError) in
-                    var a = RawTreeCursor(bytes: oldBytes, treeID: old ?? new!)
-                    var b = RawTreeCursor(bytes: newBytes, treeID: new ?? old!)
-                    var x = try a.next()
-                    var y = try b.next()
-                    func note(_ ex: RawTreeEntry?, _ ey: RawTreeEntry?) {
+                    try Self.forEachDifference(oldBytes, old, newBytes, new) { ex, ey in
                         let oldIsTree = ex?.isTree ?? false, newIsTree = ey?.isTree ?? false
                         if let ex, !oldIsTree, !(ey.map { !$0.isTree } ?? false), wanted.contains(ex.id) { found.insert(ex.id) }
                         if oldIsTree || newIsTree { stack.append((oldIsTree ? ex!.id : nil, newIsTree ? ey!.id : nil)) }
-                    }
-                    while x != nil || y != nil {
-                        if let ex = x, let ey = y {
-                            if ex.bytes.count == ey.bytes.count,
-                               memcmp(ex.bytes.baseAddress!, ey.bytes.baseAddress!, ex.bytes.count) == 0 {
-                                x = try a.next()
-                                y = try b.next()
-                                continue
-                            }
-                            let order = Self.compare(ex, ey)
-                            if order == 0 {
-                                note(ex, ey)
-                                x = try a.next()
-                                y = try b.next()
-                            } else if order < 0 {
-                                note(ex, nil)
-                                x = try a.next()
-                            } else {
-                                note(nil, ey)
-                                y = try b.next()
-                            }
-                        } else if let ex = x {
-                            note(ex, nil)
-                            x = try a.next()
-                        } else if let ey = y {
-                            note(nil, ey)
-                            y = try b.next()
-                        }
                     }
                 }
             }
@@ -220,38 +188,50 @@ struct TreeDiffer {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         try withBytes(oldObject, empty) { (oldBytes) throws(RepositoryError) in
             try withBytes(newObject, empty) { (newBytes) throws(RepositoryError) in
-                var a = RawTreeCursor(bytes: oldBytes, treeID: old ?? new!)
-                var b = RawTreeCursor(bytes: newBytes, treeID: new ?? old!)
-                var x = try a.next()
-                var y = try b.next()
-                while x != nil || y != nil {
-                    if let ex = x, let ey = y {
-                        if ex.bytes.count == ey.bytes.count,
-                           memcmp(ex.bytes.baseAddress!, ey.bytes.baseAddress!, ex.bytes.count) == 0 {
-                            x = try a.next()
-                            y = try b.next()
-                            continue
-                        }
-                        let order = Self.compare(ex, ey)
-                        if order == 0 {
-                            record(ex, ey, folder: folder, reach: reach, into: &out)
-                            x = try a.next()
-                            y = try b.next()
-                        } else if order < 0 {
-                            record(ex, nil, folder: folder, reach: reach, into: &out)
-                            x = try a.next()
-                        } else {
-                            record(nil, ey, folder: folder, reach: reach, into: &out)
-                            y = try b.next()
-                        }
-                    } else if let ex = x {
-                        record(ex, nil, folder: folder, reach: reach, into: &out)
-                        x = try a.next()
-                    } else if let ey = y {
-                        record(nil, ey, folder: folder, reach: reach, into: &out)
-                        y = try b.next()
-                    }
+                try Self.forEachDifference(oldBytes, old, newBytes, new) { ex, ey in
+                    record(ex, ey, folder: folder, reach: reach, into: &out)
                 }
+            }
+        }
+    }
+
+    /// Walks two versions of one folder's entries (`old` and `new`: their ids, for errors) in
+    /// tree order and calls `visit` with each that differs: both sides for a name in both, the
+    /// other `nil` for a name on one side only. Identical entries (same name, mode and id) are
+    /// passed over by one comparison of their bytes.
+    @inline(__always)
+    private static func forEachDifference(_ oldBytes: UnsafeRawBufferPointer, _ old: ObjectID?, _ newBytes: UnsafeRawBufferPointer, _ new: ObjectID?,
+                                          _ visit: (RawTreeEntry?, RawTreeEntry?) -> Void) throws(RepositoryError) {
+        var a = RawTreeCursor(bytes: oldBytes, treeID: old ?? new!)
+        var b = RawTreeCursor(bytes: newBytes, treeID: new ?? old!)
+        var x = try a.next()
+        var y = try b.next()
+        while x != nil || y != nil {
+            if let ex = x, let ey = y {
+                if ex.bytes.count == ey.bytes.count,
+                   memcmp(ex.bytes.baseAddress!, ey.bytes.baseAddress!, ex.bytes.count) == 0 {
+                    x = try a.next()
+                    y = try b.next()
+                    continue
+                }
+                let order = compare(ex, ey)
+                if order == 0 {
+                    visit(ex, ey)
+                    x = try a.next()
+                    y = try b.next()
+                } else if order < 0 {
+                    visit(ex, nil)
+                    x = try a.next()
+                } else {
+                    visit(nil, ey)
+                    y = try b.next()
+                }
+            } else if let ex = x {
+                visit(ex, nil)
+                x = try a.next()
+            } else if let ey = y {
+                visit(nil, ey)
+                y = try b.next()
             }
         }
     }
