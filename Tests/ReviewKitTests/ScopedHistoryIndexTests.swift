@@ -20,7 +20,10 @@ import TestSupport
         report.articles.map { "\($0)" } + report.otherFindings.map { "\($0)" }
     }
 
+    /// Removes the caches once the previous run's are all written (`status` writes some while
+    /// it goes on, as `review` does before it exits): removing them earlier raced that writer.
     private func forgetCaches(_ content: ContentRepository) throws {
+        ReviewSession.finishCacheWrites()
         let repository = content.repository
         try FileManager.default.removeItem(atPath: repository.gitDirectory + "/review")
     }
