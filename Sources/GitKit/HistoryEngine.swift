@@ -285,7 +285,10 @@ public struct HistoryEngine {
             let tree = try differ.subtree(at: scope.components, of: graph.trees[commit])
             scopeTree[commit] = tree
             for (k, p) in graph.parents[commit].enumerated() {
-                let diff = try differ.changes(from: scopeTree[Int(p)], to: tree)
+                // Moves are read from the first parent's comparison only; one into the directory
+                // from elsewhere in the tree is found as the index finds it.
+                differ.outerTrees = k == 0 && !scope.components.isEmpty ? (graph.trees[Int(p)], graph.trees[commit]) : nil
+                let diff = try differ.changes(from: scopeTree[Int(p)], to: tree, moves: k == 0)
                 result[commit].append(diff.changed)
                 if k == 0, !diff.moved.isEmpty { moved[commit] = Set(diff.moved) }
                 if k == 0 { for (path, blob, _) in differ.newBlobs { blobs[UInt64(UInt32(c)) << 32 | UInt64(UInt32(path))] = blob } }

@@ -36,6 +36,11 @@ struct TreeDiffer {
     /// Folders a limited comparison left out that differ (old tree, new tree): where a blob an
     /// in-scope path gained may have been removed from (see ``changes(from:to:moves:)``).
     private var leftOut: [(ObjectID?, ObjectID?)] = []
+    /// The two commits' whole trees (old, new), where ``changes(from:to:moves:)`` compares a
+    /// folder below the root of them (the walk without the history index): a blob the folder
+    /// gained that nothing in it lost is searched for there, so a page moved into the folder
+    /// from elsewhere is only moved, as the index (which compares from the root) says.
+    var outerTrees: (old: ObjectID?, new: ObjectID?)?
 
     /// Folders a comparison is limited to (paths from the repository root, each ending in `/`;
     /// the empty path: everything).
@@ -128,10 +133,13 @@ struct TreeDiffer {
         leftOut.removeAll(keepingCapacity: true)
         try diff(old, new, folder: 0, into: &out)
         guard moves, !added.isEmpty else { return (out, []) }
-        if !leftOut.isEmpty {
+        if !leftOut.isEmpty || outerTrees != nil {
             var unexplained: Set<ObjectID> = []
             for (_, blob) in added where !removedBlobs.contains(blob) { unexplained.insert(blob) }
-            if !unexplained.isEmpty { removedBlobs.formUnion(try removals(of: unexplained, in: leftOut)) }
+            // The whole trees hold the folder too: what it lost is already known, so searching
+            // it again finds nothing more.
+            let elsewhere = leftOut + (outerTrees.map { [($0.old, $0.new)] } ?? [])
+            if !unexplained.isEmpty { removedBlobs.formUnion(try removals(of: unexplained, in: elsewhere)) }
         }
         let moved = removedBlobs.isEmpty ? [] : added.filter { removedBlobs.contains($0.1) }.map(\.0)
         return (out, moved)

@@ -107,6 +107,9 @@ import TestSupport
         let whole = try answers(wholeTree(), r, tracking: tracking)
         #expect(try storedIndex(r).scope == [""])
         try forget(r)
+        // Without caches (the walk of the directory alone): the same last changes.
+        #expect(try lastChanges(HistoryEngine(usesCache: false), r, under: "Articles", tracking: tracking) == whole[1])
+        #expect(try lastChanges(HistoryEngine(usesCache: false), r, under: "Other") == whole[3])
         // Built for Reviews/ alone, then widened, question by question.
         #expect(try answers(HistoryEngine(usesCache: true), r, tracking: tracking) == whole)
         #expect(try storedIndex(r).scope == ["Articles/", "Other/", "Reviews/"])
@@ -137,13 +140,18 @@ import TestSupport
     @Test func aPageMovedInFromOutsideTheScopeIsOnlyMoved() throws {
         let repo = try RepoBuilder()
         try repo.commit("one", [.write("Drafts/deep/x.md", "x"), .write("Other/y.md", "y"), .write("Articles/a.md", "a")])
-        try repo.commit("two", [.remove("Drafts/deep/x.md"), .write("Articles/x.md", "x"), .write("Articles/new.md", "new")])
+        let two = try repo.commit("two", [.remove("Drafts/deep/x.md"), .write("Articles/x.md", "x"), .write("Articles/new.md", "new")])
         try repo.commit("three", [.remove("Other/y.md"), .write("Articles/sub/y.md", "y"), .write("Other/z.md", "a")])
         let r = repo.repository
         let whole = try lastChanges(wholeTree(), r, under: "Articles")
         try forget(r)
         let scoped = try lastChanges(HistoryEngine(usesCache: true), r, under: "Articles")
         #expect(scoped == whole)
+        // Without caches, and for a walk since a commit (a pull request's check): the same.
+        #expect(try lastChanges(HistoryEngine(usesCache: false), r, under: "Articles") == whole)
+        let since = try HistoryEngine(usesCache: false).lastChanges(in: r, at: r.headCommit(), under: "Articles",
+                                                                    since: two)
+        #expect(since.files.first { $0.path == "Articles/sub/y.md" }?.onlyMoved == true)
         #expect(try storedIndex(r).scope == ["Articles/"])
         let report = try HistoryEngine(usesCache: true).lastChanges(in: r, at: r.headCommit(), under: "Articles")
         let moved = Dictionary(uniqueKeysWithValues: report.files.map { ($0.path, $0.onlyMoved) })
