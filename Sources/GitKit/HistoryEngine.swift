@@ -178,8 +178,17 @@ public struct HistoryEngine {
         if !index.covers(asked) {
             // The expected folders come along only with a folder that is missing: an index that
             // already answers is not compared again for a folder no one asked about yet.
-            let expected = (expectedFolders?() ?? []).map { GitPath($0) }
-            changed = try index.widen(by: [asked] + expected, database: database, progress: progress)
+            let folders = [asked] + (expectedFolders?() ?? []).map { GitPath($0) }
+            do {
+                changed = try index.widen(by: folders, database: database, progress: progress)
+            } catch {
+                // Widening compares every commit the index holds again, and it may hold some
+                // that history no longer reaches (a force-push rewrote them) whose objects git
+                // has since pruned. Built anew for the wider scope from what `revision` reaches
+                // instead: a fault in an object that history does reach is met again there.
+                index = HistoryIndex(directory: Self.indexDirectory, shallow: shallow, scope: index.scope + folders)
+                changed = true
+            }
         }
         precondition(index.covers(asked), "the history index covers the folder it answers for")
         if try index.extend(to: revision, database: database, progress: progress) > 0 { changed = true }

@@ -212,6 +212,29 @@ import TestSupport
         #expect(scoped == whole)
     }
 
+    /// A stored index keeps the commits of a history since rewritten (a force-push); once git
+    /// has pruned their objects, widening the index cannot compare them again. The question is
+    /// answered all the same, as a fresh index answers it (not failed as a damaged repository,
+    /// run after run, until someone removes the cache).
+    @Test func aRewrittenHistoryWhoseOldCommitsArePrunedIsStillWidened() throws {
+        let repo = try RepoBuilder()
+        let first = try repo.commit("one", [.write("Articles/a.md", "1"), .write("Other/o.md", "1"), .write("Reviews/policy.yml", "1")])
+        try repo.commit("two", [.write("Articles/a.md", "2"), .write("Other/o.md", "2"), .write("Other/gone.md", "2")])
+        _ = try lastChanges(HistoryEngine(usesCache: true), repo.repository, under: "Articles")
+        #expect(try storedIndex(repo.repository).scope == ["Articles/"])
+        // Force-pushed: "two" is replaced, and git prunes what nothing reaches any more.
+        try repo.commit("two, rewritten", [.write("Articles/a.md", "3"), .write("Other/o.md", "3")], parents: [first])
+        _ = try Git.run(["reflog", "expire", "--expire=now", "--all"], in: repo.path)
+        _ = try Git.run(["gc", "-q", "--prune=now"], in: repo.path)
+        let r = try Repository.open(at: repo.path)
+        let asked = try [lastChanges(HistoryEngine(usesCache: true), r, under: "Other"),
+                         directoryHistory(HistoryEngine(usesCache: true), r, under: "Reviews", watching: ["Reviews/policy.yml"])]
+        #expect(try storedIndex(r).covers("Other") && storedIndex(r).covers("Reviews"))
+        try forget(r)
+        #expect(asked == [try lastChanges(wholeTree(), r, under: "Other"),
+                          try directoryHistory(wholeTree(), r, under: "Reviews", watching: ["Reviews/policy.yml"])])
+    }
+
     /// The scope is part of the authenticated file: what is read back is what was written.
     @Test func theScopeIsStoredWithTheIndex() throws {
         let repo = try RepoBuilder()
