@@ -284,10 +284,19 @@ extension ReviewSession.Reading {
     }
 
     /// The last change of every file under `directory` at `revision` (for cross-checks with git).
+    ///
+    /// `directory` is a folder from the repository's root, written as people write one
+    /// (`Articles`, `Articles/`, `./Articles`, `/Articles`: the same folder); `..` is refused.
     public func lastChanges(at revision: String, under directory: String) throws(ReviewError) -> [LastChangeLine] {
-        try ReviewError.wrapping {
+        let parts = directory.split(separator: "/").filter { $0 != "." }
+        if parts.contains("..") {
+            throw ReviewError("'--under \(TerminalSafe.clean(directory))' leaves the repository's tree",
+                              remedy: "name a folder from the repository's root, such as Articles")
+        }
+        let folder = parts.joined(separator: "/")
+        return try ReviewError.wrapping {
             let commit = try repository.resolveCommit(revision)
-            let report = try HistoryEngine(usesCache: options.usesCaches).lastChanges(in: repository, at: commit, under: directory)
+            let report = try HistoryEngine(usesCache: options.usesCaches).lastChanges(in: repository, at: commit, under: folder)
             return report.files.map { file in
                 LastChangeLine(path: file.path, commit: file.commit?.id.hex, committerTime: file.commit?.committer.time,
                                committerOffsetMinutes: file.commit.map { Int($0.committer.offsetMinutes) })

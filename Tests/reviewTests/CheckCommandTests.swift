@@ -39,6 +39,22 @@ import TestSupport
         #expect(run.stderr == "review: warning: caches are off: the cache key \(key) can be read or changed by other users (mode 640); remove it and the next run makes a new private one\n")
     }
 
+    /// `last-changes --under` takes a folder as people write one; each spelling lists the same
+    /// paths (before, `Articles/` listed `Articles//ok.md`), and `..` is a usage error.
+    @Test func lastChangesTakesAFolderHoweverItIsWritten() throws {
+        let content = try content()
+        let plain = try ReviewRun(["last-changes", "--repo", content.path, "--under", "Articles"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout.hasPrefix("Articles/") && !plain.stdout.contains("//"))
+        for spelling in ["Articles/", "./Articles", "/Articles", "Articles//"] {
+            let run = try ReviewRun(["last-changes", "--repo", content.path, "--under", spelling])
+            #expect(run.status == 0 && run.stdout == plain.stdout, "\(spelling): \(run.stdout)\(run.stderr)")
+        }
+        let outside = try ReviewRun(["last-changes", "--repo", content.path, "--under", "Articles/../../x"])
+        #expect(outside.status == 2)
+        #expect(outside.stderr == "error: '--under Articles/../../x' leaves the repository's tree; name a folder from the repository's root, such as Articles\n")
+    }
+
     @Test func exitOneWithABlockingFinding() throws {
         let content = try content()
         try content.commit("no disclaimer", [.write("Articles/bare.md", "---\ntitle: Bare\nlast-updated: 2026-02-01\ncategory: neurology\n---\nText.\n")], on: "2026-02-01")
