@@ -357,25 +357,18 @@ public struct CacheKey: Sendable {
     /// This user's key (`nil` when there is no safe place for one).
     public static let user: CacheKey? = location.flatMap { load(from: $0, creating: true) }
 
-    /// Why there is no ``user`` key, when there is none (`nil` when there is): every run is then
-    /// a cold one, so the command line says it, as ssh names a private key others can read
-    /// rather than use it. A key others could read may already be known to them: the remedy is
-    /// a new one, never `chmod`.
-    public static let userProblem: String? = {
-        guard let path = location else {
-            return "caches are off: no place for the cache key (HOME is not set); set REVIEW_CACHE_KEY_FILE to a private file's path"
-        }
-        return user == nil ? problem(at: path) : nil
-    }()
+    /// Why this user's key file is not used, when there is one that is not (`nil` when the key is
+    /// used, or when there is no file: no place to make one, such as a read-only home, only
+    /// means running without caches, as before). Every run is then a cold one, so the command
+    /// line says it, as ssh names a private key others can read rather than use it. A key others
+    /// could read may already be known to them: the remedy is a new one, never `chmod`.
+    public static let userProblem: String? = user == nil ? location.flatMap(problem(at:)) : nil
 
-    /// What is wrong with the key file at `path`, which could not be read or made.
-    public static func problem(at path: String) -> String {
+    /// What is wrong with the key file at `path`, which could not be used (`nil`: there is none).
+    public static func problem(at path: String) -> String? {
         let renew = "remove it and the next run makes a new private one"
         var info = stat()
-        guard lstat(path, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            return "caches are off: the cache key \(path) could not be made (\(reason)); make its folder writable, or set REVIEW_CACHE_KEY_FILE to a private file's path"
-        }
+        guard lstat(path, &info) == 0 else { return nil }
         if info.st_mode & S_IFMT != S_IFREG { return "caches are off: the cache key \(path) is not a regular file; \(renew)" }
         if info.st_uid != getuid() { return "caches are off: the cache key \(path) belongs to another user; \(renew)" }
         if info.st_mode & 0o077 != 0 {

@@ -80,8 +80,28 @@ struct GlobalOptions: ParsableArguments {
     private func session(at path: String? = nil, progress: ProgressLine? = nil) throws(ReviewError) -> ReviewSession {
         let session = try ReviewSession.open(path ?? repo, options: try sessionOptions())
         if let notice = session.pinNotice { Review.printError("review: " + notice) }
-        if let notice = session.cacheNotice { Review.printError("review: warning: " + notice) }
+        if let notice = session.cacheNotice { LateNotice.set("review: warning: " + notice) }
         session.progress = progress?.handler
         return session
+    }
+}
+
+/// A warning said once the command has done its work, never beside an error's one line: that
+/// caches are off (``ReviewSession/cacheNotice``).
+enum LateNotice {
+    private final class Box: @unchecked Sendable {
+        let lock = NSLock()
+        var line: String?
+    }
+    private static let box = Box()
+
+    static func set(_ line: String) { box.lock.withLock { box.line = line } }
+
+    /// The warning, once (`nil` after it was taken).
+    static func take() -> String? {
+        box.lock.withLock {
+            defer { box.line = nil }
+            return box.line
+        }
     }
 }

@@ -44,11 +44,14 @@ struct Review: ParsableCommand {
             var command = try parseAsRoot(arguments)
             if exitsAfterward, !(command is ServeCommand) { Teardown.keepUntilExit() }
             try command.run()
+            if let notice = LateNotice.take() { printError(notice) }
             return 0
         } catch let error as ReviewError {
+            _ = LateNotice.take()
             printError(error.description)
             return 2
         } catch let outcome as Outcome {
+            if let notice = LateNotice.take() { printError(notice) }
             return outcome.code
         } catch {
             let code = exitCode(for: error)

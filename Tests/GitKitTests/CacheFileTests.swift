@@ -83,13 +83,14 @@ import TestSupport
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
         #expect(CacheKey.load(from: path, creating: true) == nil)
-        #expect(CacheKey.problem(at: path).contains("is not 32 bytes; remove it"))
+        #expect(CacheKey.problem(at: path)?.contains("is not 32 bytes; remove it") == true)
         let link = directory.path + "/link-key"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
-        #expect(CacheKey.problem(at: link).contains("\(link) is not a regular file"))
+        #expect(CacheKey.problem(at: link)?.contains("\(link) is not a regular file") == true)
         let unmakeable = directory.path + "/no-such-folder-file/cache-key"
         #expect(FileManager.default.createFile(atPath: directory.path + "/no-such-folder-file", contents: Data()))
         #expect(CacheKey.load(from: unmakeable, creating: true) == nil)
-        #expect(CacheKey.problem(at: unmakeable).contains("could not be made (Not a directory)"))
+        // No file and no place for one (a read-only home): nothing to say, no caches, as before.
+        #expect(CacheKey.problem(at: unmakeable) == nil)
     }
 }

@@ -37,6 +37,14 @@ import TestSupport
         #expect(run.status == good.status)
         #expect(run.stdout == good.stdout)
         #expect(run.stderr == "review: warning: caches are off: the cache key \(key) can be read or changed by other users (mode 640); remove it and the next run makes a new private one\n")
+        // A command that fails says its one line only.
+        let failed = try ReviewRun(["check", "--repo", content.path, "--changed-since", "no-such-base"], environment: ["REVIEW_CACHE_KEY_FILE": key])
+        #expect(failed.status == 2)
+        #expect(failed.stderr.split(separator: "\n").count == 1 && !failed.stderr.contains("caches are off"), "\(failed.stderr)")
+        // No key file and no place for one (a read-only home): uncached, and nothing said.
+        let nowhere = try ReviewRun(["check", "--repo", content.path, "--as-of", "2026-12-10"],
+                                    environment: ["REVIEW_CACHE_KEY_FILE": key + "/inside-a-file"])
+        #expect(nowhere.stdout == good.stdout && nowhere.stderr == "")
     }
 
     /// `last-changes --under` takes a folder as people write one; each spelling lists the same
