@@ -9,7 +9,7 @@ import Paths
 enum HistoryCacheFile {
     /// Names the format and the engine: change it when the layout or the engine's answers for
     /// the same history could change (a rebuilt binary is never trusted anyway).
-    static let magic = "review history index 8 (paths as bytes, segmented file, scoped), engine review-history-2"
+    static let magic = "review history index 9 (paths as bytes, segmented file, scoped, later parents as asked), engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
         CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")

@@ -75,7 +75,9 @@ struct HistoryIndex {
     var parents: [[Int32]] = []
     var isBoundary: [Bool] = []
     /// Per commit, per parent: what changed in ``scope``. A change's ``Change/moved`` is
-    /// recorded against the first parent only (the one comparison that reads it).
+    /// recorded against the first parent only (the one comparison that reads it). A merge's
+    /// comparison with another parent keeps only the paths its first-parent comparison changed
+    /// (``kept(_:moved:firstParent:)``).
     var changes: [[[Change]]] = []
     var meta: [Meta] = []
     var paths = InternTable<GitPath>()
@@ -134,10 +136,8 @@ struct HistoryIndex {
                 for (k, p) in parents[commit].enumerated() {
                     let diff = try differ.changes(from: scopeTrees[Int(p)], to: scopeTrees[commit], moves: k == 0)
                     guard !differ.newBlobs.isEmpty else { continue }
-                    let moved = Set(diff.moved)
-                    changes[commit][k].append(contentsOf: differ.newBlobs.map {
-                        Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2)
-                    })
+                    changes[commit][k].append(contentsOf: Self.kept(differ.newBlobs, moved: Set(diff.moved),
+                                                                    firstParent: k == 0 ? nil : changes[commit][0]))
                 }
             }
             paths = InternTable(differ.numberedPaths)
@@ -197,12 +197,29 @@ struct HistoryIndex {
             scopeTrees[commit] = tree
             for (k, p) in parents[commit].enumerated() {
                 let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree, moves: k == 0)
-                let moved = Set(diff.moved)
-                changes[commit].append(differ.newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2) })
+                changes[commit].append(Self.kept(differ.newBlobs, moved: Set(diff.moved), firstParent: k == 0 ? nil : changes[commit][0]))
             }
         }
         paths = InternTable(differ.numberedPaths)
         return fresh.count
+    }
+
+    /// One comparison's changes as the index keeps them. For a merge's parent other than the
+    /// first (`firstParent`: the merge's changes against its first parent), only the paths
+    /// that changed against the first parent too: every reader asks a later parent only about
+    /// those (the walk: which parent a path changed against the first one is unchanged
+    /// against; the directory history: whether a version differs from every parent), and a
+    /// path unchanged against the first parent holds that parent's version, which the first
+    /// parent's own history records. Against a long-lived branch's parent a merge differs in
+    /// everything the other line gained meanwhile: on windows-powershell-docs (3,705 merges)
+    /// this leaves out a quarter of the index (its file 48.8 -> 39.0 MB).
+    static func kept(_ newBlobs: [(Int32, ObjectID?, EntryKind)], moved: Set<Int32>, firstParent: [Change]?) -> [Change] {
+        guard let firstParent else {
+            return newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2) }
+        }
+        guard !firstParent.isEmpty, !newBlobs.isEmpty else { return [] }
+        let asked = Set(firstParent.lazy.map(\.path))
+        return newBlobs.compactMap { asked.contains($0.0) ? Change(path: $0.0, blob: $0.1, moved: false, kind: $0.2) : nil }
     }
 
     /// Children before parents among `commits` (whose parents may lie outside the set).

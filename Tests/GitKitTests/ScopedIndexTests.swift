@@ -134,6 +134,57 @@ import TestSupport
         #expect(scoped2 == (try answers(wholeTree(), r, tracking: tracking2)))
     }
 
+    /// A merge's comparisons with its later parents are kept only for the paths its first-parent
+    /// comparison changed; the directory history is still what git's trees say, read from
+    /// `git ls-tree` of every commit: a version is first held at the first commit (in the
+    /// history's order) whose tree holds it, introduced at each commit none of whose parents
+    /// holds it, and listed if any commit held it. The random histories merge side branches
+    /// whose later parents differ from the merge in much the first does not.
+    @Test(arguments: 1...6) func theDirectoryHistoryIsWhatGitsTreesHold(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed &+ 100)
+        let repo = try RepoBuilder()
+        var files: [GitPath] = ["Articles/a.md", "Other/c.md", "Reviews/policy.yml", "Reviews/records/r.md", "Reviews/s.md", "top.md"]
+        try repo.commit("import", files.map { .write($0, "v0 \($0)") })
+        try grow(repo, steps: 0..<60, rng: &rng, files: &files)
+        // At least one merge whose later parent differs in a path the first does not (left
+        // out) and in one the merge wrote (kept).
+        let side = try repo.commit("side", [.write("Reviews/s.md", "side")], parents: [repo.repository.headCommit()], moveBranch: false)
+        try repo.commit("main", [.write("Reviews/policy.yml", "main")])
+        try repo.merge(side, [.write("Reviews/s.md", "merged")])
+        let r = repo.repository
+        for engine in [HistoryEngine(usesCache: true), wholeTree()] {
+            try forget(r)
+            let history = try engine.directoryHistory(in: r, at: r.headCommit(), under: "Reviews", watching: [])
+            let versions = try engine.directoryVersions(in: r, at: r.headCommit(), under: "Reviews")
+            let name = { (v: DirectoryHistory.Version) in "\(v.path.text) \(v.blob.hex) \(v.kind)" }
+            // Each commit's versions below Reviews/, as git lists them (regular files only here).
+            let held: [Set<String>] = try history.commits.ids.map { id in
+                Set(try Git.run(["ls-tree", "-r", id.hex, "--", "Reviews/"], in: repo.path).split(separator: "\n").map { line in
+                    let fields = line.split(separator: "\t", maxSplits: 1)
+                    let head = fields[0].split(separator: " ")
+                    #expect(head[0] == "100644")
+                    return "\(fields[1]) \(head[2]) blob"
+                })
+            }
+            #expect(history.commits.count > 40)
+            #expect(Set(versions.map(name)) == held.reduce(into: Set<String>()) { $0.formUnion($1) })
+            var first: [String: Int] = [:]
+            var introduced: [String: [Int]] = [:]
+            for (i, versions) in held.enumerated() {
+                let parents = history.commits.parents(i)
+                for version in versions.sorted() {
+                    if first[version] == nil { first[version] = i }
+                    if !parents.contains(where: { held[Int($0)].contains(version) }) { introduced[version, default: []].append(i) }
+                }
+            }
+            #expect(Dictionary(uniqueKeysWithValues: history.firstHeld.map { (name($0.key), $0.value) }) == first)
+            #expect(Dictionary(uniqueKeysWithValues: history.introducedAt.map { (name($0.key), $0.value.sorted()) }) == introduced)
+            // Some merge introduced a version (it differs from both parents), so the later
+            // parents' comparisons were read.
+            #expect(introduced.values.contains { $0.contains { history.commits.parents($0).count > 1 } })
+        }
+    }
+
     /// A page moved (same bytes) into the content root from a folder the index does not cover
     /// is only moved, as a whole-tree index says: its removal is searched for outside the scope.
     /// So is one moved in from a folder covered before (left out when the index is widened).
