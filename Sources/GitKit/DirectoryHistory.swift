@@ -105,7 +105,7 @@ extension HistoryEngine {
             }
             for list in index.changes[commit] {
                 for change in list where inScope[Int(change.path)] {
-                    guard let blob = change.blob else { continue }
+                    guard let blob = index.blob(of: change) else { continue }
                     versions.insert(DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind))
                 }
             }
@@ -214,9 +214,9 @@ extension HistoryEngine {
                 for change in list where inScope[Int(change.path)] {
                     if n == 0 && watchedNumber[Int(change.path)] {
                         if state == nil { state = states[Int(stateAt[position[Int(parents[0])]])] }
-                        state![index.paths[change.path]] = change.kind == .blob || change.kind == .executable ? change.blob : nil
+                        state![index.paths[change.path]] = change.kind == .blob || change.kind == .executable ? index.blob(of: change) : nil
                     }
-                    guard let blob = change.blob else { continue }
+                    guard let blob = index.blob(of: change) else { continue }
                     let version = DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind)
                     if firstHeld[version] == nil { firstHeld[version] = i }
                     differsFrom[version, default: 0] += 1

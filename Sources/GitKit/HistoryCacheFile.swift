@@ -9,7 +9,7 @@ import Paths
 enum HistoryCacheFile {
     /// Names the format and the engine: change it when the layout or the engine's answers for
     /// the same history could change (a rebuilt binary is never trusted anyway).
-    static let magic = "review history index 9 (paths as bytes, segmented file, scoped, later parents as asked), engine review-history-2"
+    static let magic = "review history index 10 (paths as bytes, segmented file, scoped, later parents as asked, blobs numbered), engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
         CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
@@ -41,6 +41,12 @@ enum HistoryCacheFile {
             path.withBytes { w.u32(UInt32($0.count)); w.raw($0) }
             guard flush() else { return }
         }
+        // The blobs the changes name by number, each once.
+        w.u32(UInt32(index.blobs.count))
+        for (n, blob) in index.blobs.values.enumerated() {
+            w.id(blob)
+            if n % 1024 == 1023 { guard flush() else { return } }
+        }
         w.u32(UInt32(index.count))
         for c in 0..<index.count {
             w.id(index.ids[c])
@@ -57,8 +63,8 @@ enum HistoryCacheFile {
                 w.u32(UInt32(perParent.count))
                 for change in perParent {
                     w.u32(UInt32(change.path))
-                    w.u8((change.blob != nil ? 1 : 0) | (change.moved ? 2 : 0) | Self.kindBits(change.kind) << 2)
-                    if let blob = change.blob { w.id(blob) }
+                    w.u8((change.hasBlob ? 1 : 0) | (change.moved ? 2 : 0) | Self.kindBits(change.kind) << 2)
+                    if change.hasBlob { w.u32(change.blobNumber) }
                 }
             }
             guard flush() else { return }
@@ -77,10 +83,15 @@ enum HistoryCacheFile {
         var storedShallow: Set<ObjectID> = []
         for _ in 0..<shallowCount { guard let id = r.id() else { return nil }; storedShallow.insert(id) }
         guard storedShallow == shallow, let strings = r.strings(), let paths = Self.paths(&r), paths.count <= HistoryIndex.Change.pathLimit,
-              let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
+              let blobCount = r.u32(), blobCount <= UInt32(r.remaining / 20) else { return nil }
+        var blobs: [ObjectID] = []
+        blobs.reserveCapacity(Int(blobCount))
+        for _ in 0..<blobCount { guard let id = r.id() else { return nil }; blobs.append(id) }
+        guard let count = r.u32(), count <= UInt32(r.remaining) else { return nil }
         var index = HistoryIndex(directory: directory, shallow: shallow, scope: scope)
         index.strings = InternTable(strings)
         index.paths = InternTable(paths)
+        index.blobs = InternTable(blobs)
         // Every table at its size from the start: grown by doubling, the commits' lookup table
         // was rehashed step by step (a tenth of loading a 50,000-commit index).
         index.ids.reserveCapacity(Int(count))
@@ -112,8 +123,8 @@ enum HistoryCacheFile {
                 list.reserveCapacity(Int(n))
                 for _ in 0..<n {
                     guard let path = r.u32(), path < paths.count, let flags = r.u8() else { return nil }
-                    var blob: ObjectID?
-                    if flags & 1 != 0 { guard let b = r.id() else { return nil }; blob = b }
+                    var blob: Int32?
+                    if flags & 1 != 0 { guard let b = r.u32(), b < blobCount else { return nil }; blob = Int32(b) }
                     list.append(HistoryIndex.Change(path: Int32(path), blob: blob, moved: flags & 2 != 0, kind: Self.kind(bits: flags >> 2)))
                 }
                 changes.append(list)

@@ -8,12 +8,13 @@ import Paths
 /// asked about, the index records every changed path, so it stays valid whatever commit is
 /// asked about next.
 struct HistoryIndex {
-    /// One path's change in 24 bytes (the index holds millions: every change of every path of
-    /// a large history): the blob's 20, then the path's number with the flags in its top bits.
-    /// As plain fields it took 32 (an optional id, a number, a flag, a kind, aligned to 8).
+    /// One path's change in 8 bytes (the index holds millions: every change of every path of
+    /// a large history): the blob's number in ``HistoryIndex/blobs``, then the path's number
+    /// with the flags in its top bits. With the blob's 20 bytes in place it took 24 (as plain
+    /// fields, 32); a blob is met in few changes, and few readers ask for it.
     struct Change: Equatable {
-        /// The blob after the change; all zeros where there is none.
-        private let storedBlob: ObjectID
+        /// The blob's number in ``HistoryIndex/blobs``; 0 where there is none.
+        let blobNumber: UInt32
         /// The path's number in the low ``pathBits`` bits; above them whether there is a blob,
         /// whether it moved, and the kind (``HistoryCacheFile/kindBits(_:)``).
         private var packed: UInt32
@@ -23,9 +24,11 @@ struct HistoryIndex {
         static let pathBits: UInt32 = 26
         static let pathLimit = 1 << Int(pathBits)
 
-        init(path: Int32, blob: ObjectID?, moved: Bool, kind: EntryKind = .blob) {
+        /// `blob`: the blob's number in the index's ``HistoryIndex/blobs``, `nil` for none.
+        init(path: Int32, blob: Int32?, moved: Bool, kind: EntryKind = .blob) {
             precondition(path >= 0 && Int(path) < Self.pathLimit, "a history index holds at most \(Self.pathLimit) paths")
-            storedBlob = blob ?? ObjectID.zero
+            precondition((blob ?? 0) >= 0, "a blob's number is never negative")
+            blobNumber = UInt32(blob ?? 0)
             packed = UInt32(path) | (blob != nil ? 1 : 0) << Self.pathBits | (moved ? 1 : 0) << (Self.pathBits + 1)
                 | UInt32(HistoryCacheFile.kindBits(kind)) << (Self.pathBits + 2)
         }
@@ -38,8 +41,8 @@ struct HistoryIndex {
                 packed = packed & ~(1 << Self.pathBits - 1) | UInt32(newValue)
             }
         }
-        /// The file's blob after the change; `nil` when it is no longer a file there.
-        var blob: ObjectID? { packed >> Self.pathBits & 1 != 0 ? storedBlob : nil }
+        /// Whether the path is a file after the change (its blob: ``HistoryIndex/blob(of:)``).
+        var hasBlob: Bool { packed >> Self.pathBits & 1 != 0 }
         /// The commit moved an identical blob here from another path (a pure rename).
         var moved: Bool { packed >> (Self.pathBits + 1) & 1 != 0 }
         /// What the entry is on the new side (`.tree` when it is no longer a file).
@@ -82,6 +85,13 @@ struct HistoryIndex {
     var meta: [Meta] = []
     var paths = InternTable<GitPath>()
     var strings = InternTable<String>()
+    /// The blobs the changes hold, numbered in the order first met (``Change/blobNumber``).
+    var blobs = InternTable<ObjectID>()
+
+    /// The file's blob after `change`; `nil` when it is no longer a file there.
+    func blob(of change: Change) -> ObjectID? {
+        change.hasBlob ? blobs[Int32(bitPattern: change.blobNumber)] : nil
+    }
 
     /// An empty index of the files below `directory`, limited to `scope` (default: all of them).
     init(directory: String, shallow: Set<ObjectID>, scope: [GitPath]? = nil) {
@@ -136,8 +146,8 @@ struct HistoryIndex {
                 for (k, p) in parents[commit].enumerated() {
                     let diff = try differ.changes(from: scopeTrees[Int(p)], to: scopeTrees[commit], moves: k == 0)
                     guard !differ.newBlobs.isEmpty else { continue }
-                    changes[commit][k].append(contentsOf: Self.kept(differ.newBlobs, moved: Set(diff.moved),
-                                                                    firstParent: k == 0 ? nil : changes[commit][0]))
+                    let kept = kept(differ.newBlobs, moved: Set(diff.moved), firstParent: k == 0 ? nil : changes[commit][0])
+                    changes[commit][k].append(contentsOf: kept)
                 }
             }
             paths = InternTable(differ.numberedPaths)
@@ -197,7 +207,8 @@ struct HistoryIndex {
             scopeTrees[commit] = tree
             for (k, p) in parents[commit].enumerated() {
                 let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree, moves: k == 0)
-                changes[commit].append(Self.kept(differ.newBlobs, moved: Set(diff.moved), firstParent: k == 0 ? nil : changes[commit][0]))
+                let kept = kept(differ.newBlobs, moved: Set(diff.moved), firstParent: k == 0 ? nil : changes[commit][0])
+                changes[commit].append(kept)
             }
         }
         paths = InternTable(differ.numberedPaths)
@@ -213,13 +224,22 @@ struct HistoryIndex {
     /// parent's own history records. Against a long-lived branch's parent a merge differs in
     /// everything the other line gained meanwhile: on windows-powershell-docs (3,705 merges)
     /// this leaves out a quarter of the index (its file 48.8 -> 39.0 MB).
-    static func kept(_ newBlobs: [(Int32, ObjectID?, EntryKind)], moved: Set<Int32>, firstParent: [Change]?) -> [Change] {
-        guard let firstParent else {
-            return newBlobs.map { Change(path: $0.0, blob: $0.1, moved: moved.contains($0.0), kind: $0.2) }
+    /// Numbers the blobs it keeps in ``blobs``.
+    mutating func kept(_ newBlobs: [(Int32, ObjectID?, EntryKind)], moved: Set<Int32>, firstParent: [Change]?) -> [Change] {
+        var list: [Change] = []
+        if let firstParent {
+            guard !firstParent.isEmpty, !newBlobs.isEmpty else { return [] }
+            let asked = Set(firstParent.lazy.map(\.path))
+            for (path, blob, kind) in newBlobs where asked.contains(path) {
+                list.append(Change(path: path, blob: blob.map { blobs.intern($0) }, moved: false, kind: kind))
+            }
+        } else {
+            list.reserveCapacity(newBlobs.count)
+            for (path, blob, kind) in newBlobs {
+                list.append(Change(path: path, blob: blob.map { blobs.intern($0) }, moved: moved.contains(path), kind: kind))
+            }
         }
-        guard !firstParent.isEmpty, !newBlobs.isEmpty else { return [] }
-        let asked = Set(firstParent.lazy.map(\.path))
-        return newBlobs.compactMap { asked.contains($0.0) ? Change(path: $0.0, blob: $0.1, moved: false, kind: $0.2) : nil }
+        return list
     }
 
     /// Children before parents among `commits` (whose parents may lie outside the set).
