@@ -91,7 +91,7 @@ enum HistoryCacheFile {
         var index = HistoryIndex(directory: directory, shallow: shallow, scope: scope)
         index.strings = InternTable(strings)
         index.paths = InternTable(paths)
-        index.blobs = InternTable(blobs)
+        index.blobs = BlobNumbering(blobs)
         // Every table at its size from the start: grown by doubling, the commits' lookup table
         // was rehashed step by step (a tenth of loading a 50,000-commit index).
         index.ids.reserveCapacity(Int(count))

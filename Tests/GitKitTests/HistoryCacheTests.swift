@@ -122,5 +122,34 @@ import TestSupport
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.repository.gitDirectory) }
         #expect(try answers(repo.repository, cache: true) == expected)
     }
-}
 
+    /// The history index's blob numbers are what a dictionary would give: each id its number
+    /// in the order first met, the same number every time, across the table's growth and after
+    /// being loaded from a list; ids alike in their first word (the word the table hashes) keep
+    /// apart.
+    @Test func blobNumbersAreThoseADictionaryGives() throws {
+        var rng = SplitMix(seed: 36)
+        func id(_ first: UInt64? = nil) -> ObjectID {
+            var bytes: [UInt8] = []
+            for word in [first ?? rng.next(), rng.next(), rng.next()] { withUnsafeBytes(of: word) { bytes += $0 } }
+            return ObjectID(bytes: bytes[0..<20])!
+        }
+        let shared = rng.next()
+        let ids = (0..<5000).map { _ in id() } + (0..<50).map { _ in id(shared) }
+        var numbering = BlobNumbering()
+        var oracle: [ObjectID: Int32] = [:]
+        for _ in 0..<40_000 {
+            let pick = ids[rng.next(in: 0..<ids.count)]
+            let expected = oracle[pick] ?? Int32(oracle.count)
+            oracle[pick] = expected
+            #expect(numbering.intern(pick) == expected)
+        }
+        #expect(numbering.count == oracle.count)
+        for (id, n) in oracle { #expect(numbering[n] == id) }
+        var loaded = BlobNumbering(numbering.values)
+        for (id, n) in oracle { #expect(loaded.intern(id) == n) }
+        let fresh = id()
+        #expect(loaded.intern(fresh) == Int32(oracle.count))
+        #expect(loaded.count == oracle.count + 1)
+    }
+}
