@@ -85,6 +85,9 @@ struct HistoryIndex {
     var meta: [Meta] = []
     var paths = InternTable<GitPath>()
     var strings = InternTable<String>()
+    /// Merges whose first-parent comparison changed at most this many paths have their later
+    /// parents asked about those paths alone (see ``kept(_:moved:firstParent:)``).
+    var pathsLookedUp = 64
     /// The blobs the changes hold, numbered in the order first met (``Change/blobNumber``).
     var blobs = BlobNumbering()
 
@@ -206,9 +209,15 @@ struct HistoryIndex {
             let tree = try differ.subtree(at: root.components, of: trees[commit])
             scopeTrees[commit] = tree
             for (k, p) in parents[commit].enumerated() {
-                let diff = try differ.changes(from: scopeTrees[Int(p)], to: tree, moves: k == 0)
-                let kept = kept(differ.newBlobs, moved: Set(diff.moved), firstParent: k == 0 ? nil : changes[commit][0])
-                changes[commit].append(kept)
+                let firstParent = k == 0 ? nil : changes[commit][0]
+                var moved: Set<Int32> = []
+                if let firstParent, firstParent.count <= pathsLookedUp {
+                    // A later parent is asked about the first parent's few changed paths only.
+                    try differ.changes(at: firstParent.map(\.path), from: scopeTrees[Int(p)], to: tree)
+                } else {
+                    moved = Set(try differ.changes(from: scopeTrees[Int(p)], to: tree, moves: k == 0).moved)
+                }
+                changes[commit].append(kept(differ.newBlobs, moved: moved, firstParent: firstParent))
             }
         }
         paths = InternTable(differ.numberedPaths)
@@ -225,6 +234,11 @@ struct HistoryIndex {
     /// everything the other line gained meanwhile: on windows-powershell-docs (3,705 merges)
     /// this leaves out a quarter of the index (its file 48.8 -> 39.0 MB).
     /// Numbers the blobs it keeps in ``blobs``.
+    ///
+    /// A merge whose first-parent comparison changed at most ``pathsLookedUp`` paths has its
+    /// later parents asked about those paths alone (``TreeDiffer/changes(at:from:to:)``), not
+    /// compared whole: the usual pull request's merge changed a few pages against the main
+    /// line, and its branch's parent lacks all the main line gained meanwhile.
     mutating func kept(_ newBlobs: [(Int32, ObjectID?, EntryKind)], moved: Set<Int32>, firstParent: [Change]?) -> [Change] {
         var list: [Change] = []
         if let firstParent {

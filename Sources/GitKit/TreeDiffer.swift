@@ -145,6 +145,50 @@ struct TreeDiffer {
         return (out, moved)
     }
 
+    /// ``changes(from:to:moves:)``'s ``newBlobs`` for `paths` alone (numbers of files the
+    /// numbering knows): each looked up in both trees of the directory and compared as that
+    /// comparison compares entries (their bytes: mode and id), rather than comparing the trees
+    /// whole. A merge's later parent is asked only about the few paths its first parent's
+    /// comparison changed, while the trees may differ in thousands (everything the other line
+    /// gained). No moves are searched for.
+    mutating func changes(at paths: [Int32], from old: ObjectID?, to new: ObjectID?) throws(RepositoryError) {
+        newBlobs.removeAll(keepingCapacity: true)
+        guard old != new else { return }
+        let all = numbering.paths
+        let skip = scope.prefix.byteCount
+        for i in paths {
+            let components = all[Int(i)].withBytes { bytes in
+                bytes[skip...].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { [UInt8]($0) }
+            }
+            let before = try entry(at: components, below: old)
+            let after = try entry(at: components, below: new)
+            if before?.bytes == after?.bytes { continue }
+            let oldFile = before.map { !$0.isTree } ?? false, newFile = after.map { !$0.isTree } ?? false
+            guard oldFile || newFile else { continue }
+            newBlobs.append((i, newFile ? after!.id : nil, newFile ? after!.kind : .tree))
+        }
+    }
+
+    /// The entry at `components` below the tree `root` (its bytes, copied), or `nil`.
+    private mutating func entry(at components: [[UInt8]], below root: ObjectID?) throws(RepositoryError)
+        -> (bytes: [UInt8], id: ObjectID, kind: EntryKind, isTree: Bool)? {
+        guard var current = root, let last = components.indices.last else { return nil }
+        for (depth, name) in components.enumerated() {
+            let object = try tree(current)
+            let found = try object.withTree(current) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> (bytes: [UInt8], id: ObjectID, kind: EntryKind, isTree: Bool)? in
+                while let entry = try cursor.next() {
+                    if entry.nameBytes.elementsEqual(name) { return ([UInt8](entry.bytes), entry.id, entry.kind, entry.isTree) }
+                }
+                return nil
+            }
+            guard let found else { return nil }
+            if depth == last { return found }
+            guard found.isTree else { return nil }
+            current = found.id
+        }
+        return nil
+    }
+
     /// Which of `wanted` the folder pairs (old tree, new tree) remove from a path (a file on the
     /// old side that is no file on the new): a whole comparison of those folders, stopping once
     /// every wanted blob is found.

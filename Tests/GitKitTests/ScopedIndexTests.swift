@@ -185,6 +185,41 @@ import TestSupport
         }
     }
 
+    /// A merge's later parents asked about the first parent's changed paths alone (looked up in
+    /// both trees) give the changes a whole comparison of the trees, then trimmed, gives: on
+    /// random branchy histories, and where a side made a file a folder and a folder a file.
+    @Test(arguments: 1...6) func laterParentsLookedUpAreLaterParentsCompared(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed &+ 200)
+        let repo = try RepoBuilder()
+        var files: [GitPath] = ["Articles/a.md", "Articles/deep/b.md", "Other/c.md", "Reviews/policy.yml", "top.md"]
+        try repo.commit("import", files.map { .write($0, "v0 \($0)") } + [.write("shape", "a file"), .write("gone", "a file"), .write("folder/x.md", "x")])
+        try grow(repo, steps: 0..<50, rng: &rng, files: &files)
+        let base = try repo.repository.headCommit()
+        let emptied = try repo.commit("side", [.remove("shape"), .remove("gone"), .remove("folder/x.md")], parents: [base], moveBranch: false)
+        let side = try repo.commit("side", [.write("shape/inner.md", "now a folder"), .write("gone/inner.md", "now a folder"),
+                                            .write("folder", "now a file")],
+                                   parents: [emptied], moveBranch: false)
+        try repo.commit("main", [.write("top.md", "main")])
+        // The merge keeps `shape` a file (changed) where the side made it a folder, removes the
+        // file `gone` the side made a folder, and removes `folder/x.md` where the side made
+        // `folder` a file.
+        try repo.merge(side, [.write("shape", "merged"), .remove("gone"), .remove("folder/x.md"), .write("Articles/a.md", "merged")])
+        let r = repo.repository
+        func changes(lookingUp limit: Int) throws -> [String] {
+            var index = HistoryIndex(directory: "", shallow: [])
+            index.pathsLookedUp = limit
+            _ = try index.extend(to: r.headCommit(), database: ObjectDatabase(r))
+            return (0..<index.count).map { c in
+                index.ids[c].hex + ": " + index.changes[c].map { list in
+                    list.map { "\(index.paths[$0.path].text) \(index.blob(of: $0)?.short ?? "-") \($0.kind) \($0.moved)" }.sorted().joined(separator: ", ")
+                }.joined(separator: " | ")
+            }
+        }
+        let compared = try changes(lookingUp: 0)
+        #expect(try changes(lookingUp: 64) == compared)
+        #expect(compared.contains { $0.contains(" | ") && !$0.hasSuffix(" | ") }, "some merge's later parent holds a change")
+    }
+
     /// A page moved (same bytes) into the content root from a folder the index does not cover
     /// is only moved, as a whole-tree index says: its removal is searched for outside the scope.
     /// So is one moved in from a folder covered before (left out when the index is widened).
