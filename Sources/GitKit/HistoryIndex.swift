@@ -336,12 +336,7 @@ struct BlobNumbering {
     }
 
     private static func slot(of id: ObjectID, bits: Int) -> Int {
-        // SplitMix64's finalizer over the keyed word.
-        var z = id.a ^ key
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        z ^= z >> 31
-        return Int(truncatingIfNeeded: z >> UInt64(64 - bits))
+        Int(truncatingIfNeeded: PathNumbering.mix(id.a ^ key) >> UInt64(64 - bits))
     }
 
     /// Rebuilds the table for at least `count` values at most half full.

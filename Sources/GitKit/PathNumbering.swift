@@ -96,8 +96,9 @@ struct PathNumbering {
         return Int(truncatingIfNeeded: Self.mix(h ^ tail))
     }
 
-    /// SplitMix64's finalizer: every bit of the input reaches the low bits the slots use.
-    private static func mix(_ x: UInt64) -> UInt64 {
+    /// SplitMix64's finalizer: every bit of the input reaches every bit of the output (the
+    /// slots use the low bits here, ``BlobNumbering`` the high ones).
+    static func mix(_ x: UInt64) -> UInt64 {
         var z = (x ^ (x >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
