@@ -232,13 +232,14 @@ struct HistoryIndex {
     /// path unchanged against the first parent holds that parent's version, which the first
     /// parent's own history records. Against a long-lived branch's parent a merge differs in
     /// everything the other line gained meanwhile: on windows-powershell-docs (3,705 merges)
-    /// this leaves out a quarter of the index (its file 48.8 -> 39.0 MB).
-    /// Numbers the blobs it keeps in ``blobs``.
+    /// this leaves out a quarter of the index (its file 48.8 -> 39.0 MB). Numbers the blobs it
+    /// keeps in ``blobs``.
     ///
-    /// A merge whose first-parent comparison changed at most ``pathsLookedUp`` paths has its
-    /// later parents asked about those paths alone (``TreeDiffer/changes(at:from:to:)``), not
-    /// compared whole: the usual pull request's merge changed a few pages against the main
-    /// line, and its branch's parent lacks all the main line gained meanwhile.
+    /// (``extend(to:database:progress:)`` goes further: a merge whose first-parent comparison
+    /// changed at most ``pathsLookedUp`` paths has its later parents asked about those paths
+    /// alone, ``TreeDiffer/changes(at:from:to:)``, not compared whole: the usual pull request's
+    /// merge changed a few pages against the main line, and its branch's parent lacks all the
+    /// main line gained meanwhile.)
     mutating func kept(_ newBlobs: [(Int32, ObjectID?, EntryKind)], moved: Set<Int32>, firstParent: [Change]?) -> [Change] {
         var list: [Change] = []
         if let firstParent {

@@ -205,8 +205,8 @@ import TestSupport
         // `folder` a file.
         try repo.merge(side, [.write("shape", "merged"), .remove("gone"), .remove("folder/x.md"), .write("Articles/a.md", "merged")])
         let r = repo.repository
-        func changes(lookingUp limit: Int) throws -> [String] {
-            var index = HistoryIndex(directory: "", shallow: [])
+        func changes(lookingUp limit: Int, directory: String = "") throws -> [String] {
+            var index = HistoryIndex(directory: directory, shallow: [])
             index.pathsLookedUp = limit
             _ = try index.extend(to: r.headCommit(), database: ObjectDatabase(r))
             return (0..<index.count).map { c in
@@ -217,6 +217,8 @@ import TestSupport
         }
         let compared = try changes(lookingUp: 0)
         #expect(try changes(lookingUp: 64) == compared)
+        // An index of one folder (as a pull request's check builds for Reviews/ in memory).
+        #expect(try changes(lookingUp: 64, directory: "Articles") == (try changes(lookingUp: 0, directory: "Articles")))
         #expect(compared.contains { $0.contains(" | ") && !$0.hasSuffix(" | ") }, "some merge's later parent holds a change")
     }
 
