@@ -145,10 +145,21 @@ struct RawTreeEntry {
 }
 
 /// Walks a raw tree object (`<octal mode> <name>\0<20-byte id>`, repeated), validating as it goes.
+///
+/// Entries must come in git's order, each name once, as `git fsck` requires (treeNotSorted,
+/// duplicateEntries): every comparison and lookup here relies on that order, so a tree out of
+/// order (which a push is accepted with unless the server checks objects) would otherwise be
+/// read one way by a whole comparison and another by a lookup. It is refused as corrupt.
 struct RawTreeCursor {
     let bytes: UnsafeRawBufferPointer
     let treeID: ObjectID
     private(set) var offset = 0
+    /// The previous entry's name (offsets into `bytes`) and whether it is a folder.
+    private var previous: (start: Int, end: Int, isTree: Bool)?
+    /// Names of files a folder of the same name may still follow (offsets into `bytes`): in
+    /// git's order a folder `a` sorts as `a/`, so `a.md` or `a-b` may stand between it and a
+    /// file `a`, and only names that begin so keep the file a candidate (as git fsck does).
+    private var files: [(start: Int, end: Int)] = []
 
     init(bytes: UnsafeRawBufferPointer, treeID: ObjectID) {
         self.bytes = bytes
@@ -181,8 +192,42 @@ struct RawTreeCursor {
             throw .corruptObject(treeID, "truncated tree entry")
         }
         offset = nameEnd + 21
+        let isTree = mode & 0o170000 == 0o040000
+        try checkOrder(nameStart, nameEnd, isTree: isTree)
         return RawTreeEntry(
             bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]),
             nameStart: nameStart - start, nameEnd: nameEnd - start, mode: mode)
+    }
+
+    /// Throws unless the entry named `bytes[start..<end]` comes after the previous one in git's
+    /// order, and repeats no name (a folder with a file's name from earlier in the tree).
+    private mutating func checkOrder(_ start: Int, _ end: Int, isTree: Bool) throws(RepositoryError) {
+        let base = bytes.baseAddress!
+        let count = end - start
+        if let (pStart, pEnd, pIsTree) = previous {
+            let pCount = pEnd - pStart
+            let common = min(count, pCount)
+            var order = Int(memcmp(base + pStart, base + start, common))
+            if order == 0 {
+                if count == pCount { throw .corruptObject(treeID, "the tree lists a name twice (git fsck: duplicateEntries)") }
+                let x: UInt8 = pCount > common ? bytes[pStart + common] : (pIsTree ? 0x2f : 0)
+                let y: UInt8 = count > common ? bytes[start + common] : (isTree ? 0x2f : 0)
+                order = Int(x) - Int(y)
+            }
+            guard order < 0 else { throw .corruptObject(treeID, "the tree's entries are not in git's order (git fsck: treeNotSorted)") }
+        }
+        previous = (start, end, isTree)
+        while let (fStart, fEnd) = files.last {
+            let fCount = fEnd - fStart
+            if count >= fCount, memcmp(base + fStart, base + start, fCount) == 0 {
+                if count == fCount {
+                    // The same name as a file earlier in the tree (the order check has let only a folder through).
+                    throw .corruptObject(treeID, "the tree lists a name twice (git fsck: duplicateEntries)")
+                }
+                if bytes[start + fCount] < 0x2f { break }
+            }
+            files.removeLast()
+        }
+        if !isTree { files.append((start, end)) }
     }
 }

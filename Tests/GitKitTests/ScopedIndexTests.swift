@@ -222,6 +222,59 @@ import TestSupport
         #expect(compared.contains { $0.contains(" | ") && !$0.hasSuffix(" | ") }, "some merge's later parent holds a change")
     }
 
+    /// A tree whose entries are out of git's order or repeat a name (git fsck: treeNotSorted,
+    /// duplicateEntries; a push is accepted with one unless the server checks objects) is
+    /// refused as corrupt wherever it is read. Before, a merge whose later parent held one was
+    /// answered one way by a whole comparison of the trees and another by looking paths up.
+    @Test func aTreeOutOfOrderOrRepeatingANameIsCorrupt() throws {
+        func entries(_ list: [(String, String, ObjectID)]) -> [UInt8] {
+            list.flatMap { Array("\($0.0) \($0.1)".utf8) + [0] + $0.2.bytes }
+        }
+        let x = ObjectID(hex: String(repeating: "1", count: 40))!
+        func read(_ bytes: [UInt8]) -> String {
+            bytes.withUnsafeBytes { raw in
+                var cursor = RawTreeCursor(bytes: raw, treeID: x)
+                do {
+                    var names: [String] = []
+                    while let entry = try cursor.next() { names.append(String(decoding: entry.nameBytes, as: UTF8.self)) }
+                    return names.joined(separator: ",")
+                } catch { return "\(error)" }
+            }
+        }
+        // git's order: a folder sorts as its name and a slash.
+        #expect(read(entries([("100644", "a.b", x), ("40000", "a", x), ("100644", "a0", x)])) == "a.b,a,a0")
+        #expect(read(entries([("100644", "b.md", x), ("100644", "a.md", x)])).contains("treeNotSorted"))
+        #expect(read(entries([("100644", "a.md", x), ("100644", "a.md", x)])).contains("duplicateEntries"))
+        #expect(read(entries([("100644", "a", x), ("40000", "a", x)])).contains("duplicateEntries"))
+        #expect(read(entries([("100644", "a", x), ("100644", "a-b", x), ("100644", "a.c", x), ("40000", "a", x)])).contains("duplicateEntries"))
+        #expect(read(entries([("40000", "a", x), ("100644", "a.b", x)])).contains("treeNotSorted"))
+
+        // A merge whose later parent holds such a tree (found by a helper attacking the index).
+        let repo = try RepoBuilder()
+        let r = repo.repository
+        let a = try repo.commit("A", [.write("Articles/a.md", "x"), .write("Articles/b.md", "x")])
+        let p1 = try repo.commit("P1", [.write("Articles/a.md", "y")])
+        let blob = try #require(try r.entry(at: "Articles/b.md", inCommit: a)).id
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tree-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        func write(_ bytes: [UInt8]) throws -> String {
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            return try Git.run(["hash-object", "-t", "tree", "-w", "--literally", file], in: repo.path).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let unsorted = try #require(ObjectID(hex: try write(entries([("100644", "b.md", blob), ("100644", "a.md", blob)]))))
+        let root = try #require(ObjectID(hex: try write(entries([("40000", "Articles", unsorted)]))))
+        func commitTree(_ tree: ObjectID, _ message: String, _ parents: [ObjectID]) throws -> ObjectID {
+            try #require(ObjectID(hex: try Git.run(["-c", "user.name=a", "-c", "user.email=a@example.org", "commit-tree", tree.hex, "-m", message]
+                                                   + parents.flatMap { ["-p", $0.hex] }, in: repo.path).trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let p2 = try commitTree(root, "P2", [a])
+        let merge = try commitTree(try r.commit(a).tree, "M", [p1, p2])
+        _ = try Git.run(["update-ref", "refs/heads/main", merge.hex], in: repo.path)
+        for engine in [HistoryEngine(usesCache: true), HistoryEngine(usesCache: false)] {
+            #expect(throws: RepositoryError.self) { try engine.lastChanges(in: r, at: merge, under: "Articles") }
+        }
+    }
+
     /// A page moved (same bytes) into the content root from a folder the index does not cover
     /// is only moved, as a whole-tree index says: its removal is searched for outside the scope.
     /// So is one moved in from a folder covered before (left out when the index is widened).
