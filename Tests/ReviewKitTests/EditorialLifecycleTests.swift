@@ -89,7 +89,14 @@ import TestSupport
         // Approving the very text retracted again: it stays down.
         try approve(content, "pml", on: "2026-04-12")
         #expect(try content.status(asOf: "2026-04-12").articles[0].retraction != nil)
-        #expect(try publish(content, on: "2026-04-12").plan.entries.isEmpty)
+        let down = try publish(content, on: "2026-04-12").plan
+        #expect(down.entries.isEmpty)
+        #expect(down.summaryLines == ["withdraw Articles/pml.md: retracted on 2026-04-11 by Ed (editorial): Wrong dose in the table: 10 mg, not 100 mg."])
+        // Published again while still retracted: kept down, listed with its path in the column
+        // every other line's path is in (`publish --list`).
+        let kept = try publish(content, on: "2026-04-12").plan
+        #expect(kept.entries.isEmpty)
+        #expect(kept.summaryLines == ["withheld Articles/pml.md (withdrawn, kept down): retracted on 2026-04-11 by Ed (editorial): Wrong dose in the table: 10 mg, not 100 mg."])
         // Text equal up to unreviewed fields (tags) is the same text: still down.
         try content.edit("pml", lastUpdated: "2026-04-07", on: "2026-04-13", body: "Text.", tags: "[a, b]")
         try approve(content, "pml", on: "2026-04-13")

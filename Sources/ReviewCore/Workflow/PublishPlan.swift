@@ -310,7 +310,8 @@ public struct PublishPlan: Sendable {
             case .removed(let path, let reason): "remove   \(path): \(reason)"
             case .heldBack(let path, let reason): "hold     \(path): \(reason)"
             case .withdrawn(let w, let wasPublished):
-                (wasPublished ? "withdraw \(w.path): " : "withdrawn \(w.path) (kept down): ")
+                // Every verb fills the same nine columns, so the paths line up under each other.
+                (wasPublished ? "withdraw \(w.path): " : "withheld \(w.path) (withdrawn, kept down): ")
                     + "retracted on \(w.date) by \(w.reviewerName) (\(w.role)): \(w.reason)"
             }
         }
