@@ -56,8 +56,7 @@ import TestSupport
 }
 
 @Suite struct DashboardModelTests {
-    static func model(_ statuses: [(String, ArticleFacts)]) -> DashboardModel {
-        let configuration = Fixture.configuration
+    static func model(_ statuses: [(String, ArticleFacts)], configuration: WorkflowConfiguration = Fixture.configuration) -> DashboardModel {
         let facts = statuses.map(\.1)
         let report = StatusReport(asOf: Fixture.asOf, head: String(repeating: "a", count: 40),
                                   articles: facts.map { WorkflowEngine.evaluate($0, configuration) })
@@ -80,6 +79,23 @@ import TestSupport
         #expect(Set(model.signers(of: model.report.articles[0]).map(\.id)) == ["ed", "bo"])  // ann's key ended 2026-06-30
         #expect(throws: ReviewError.self) { try ArticleFilter(query: ["state": "nonsense"]) }
         #expect(try ArticleFilter(query: ["state": "approved", "q": ""]) == ArticleFilter(state: .approved))
+    }
+
+    /// The article page links to the retraction form only where it draws one, where some
+    /// reviewer holds a role the category requires; before, with no such reviewer, the link
+    /// led to nothing.
+    @Test func theWithdrawLinkComesWithItsForm() {
+        let frame = DashboardHTML.Frame(csrfToken: "t", readOnly: false)
+        let model = Self.model([("pml", Fixture.facts())])
+        let page = DashboardHTML.article(model, model.report.articles[0], frame: frame)
+        #expect(page.contains("<a href=\"#retract\">") && page.contains("id=\"retract\""))
+        var configuration = Fixture.configuration
+        configuration.reviewers = []
+        let nobody = Self.model([("pml", Fixture.facts())], configuration: configuration)
+        let bare = DashboardHTML.article(nobody, nobody.report.articles[0], frame: frame)
+        #expect(nobody.signers(of: nobody.report.articles[0]).isEmpty)
+        #expect(!bare.contains("#retract") && !bare.contains("id=\"retract\""))
+        #expect(bare.contains("<a href=\"#sign\">"))
     }
 
     @Test func pagesEscapeEveryValue() {

@@ -262,7 +262,12 @@ public enum DashboardHTML {
         let facts = model.facts[status.path]
         let shown = String(status.revision.prefix(7))
         var main = "<h1>\(e(status.title ?? status.slug))</h1>\n<p><code class=\"path\">\(e(status.path))</code> \(stateTag(status.state)) \(freshnessTag(status.freshness))</p>\n"
-        if !frame.readOnly, facts != nil { main += "<p><a href=\"#sign\">Sign a decision on this revision</a> · <a href=\"#retract\">Withdraw the page (retract)</a></p>\n" }
+        // Who may sign a retraction: the form, and the link to it, only where someone may.
+        let retractSigners = frame.readOnly || facts == nil ? [] : model.signers(of: status)
+        if !frame.readOnly, facts != nil {
+            main += "<p><a href=\"#sign\">Sign a decision on this revision</a>"
+                + (retractSigners.isEmpty ? "" : " · <a href=\"#retract\">Withdraw the page (retract)</a>") + "</p>\n"
+        }
         // The desk: what the form signs, as readers would see it, beside what changed since the
         // last full approval (issue 33: the preview showed the approved text while the form
         // signed the new one).
@@ -275,8 +280,8 @@ public enum DashboardHTML {
         main += "<p><a href=\"\(e(articleHref(model, status, "/diff")))\">\(change == nil ? "Changes since the last approval" : "The changes on a page of their own")</a></p>\n</section>\n</div>\n"
         if !frame.readOnly {
             main += signForm(model, status, frame: frame)
-            if let facts, case let signers = model.signers(of: status), !signers.isEmpty {
-                main += retractForm(model, status, facts: facts, signers: signers)
+            if let facts, !retractSigners.isEmpty {
+                main += retractForm(model, status, facts: facts, signers: retractSigners)
             }
         }
         main += "<section aria-labelledby=\"facts\"><h2 id=\"facts\">State and dates</h2>\n<dl class=\"facts\">\n"
