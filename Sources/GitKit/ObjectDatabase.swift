@@ -156,9 +156,12 @@ struct RawTreeCursor {
     private(set) var offset = 0
     /// The previous entry's name (offsets into `bytes`) and whether it is a folder.
     private var previous: (start: Int, end: Int, isTree: Bool)?
-    /// Names of files a folder of the same name may still follow (offsets into `bytes`): in
-    /// git's order a folder `a` sorts as `a/`, so `a.md` or `a-b` may stand between it and a
-    /// file `a`, and only names that begin so keep the file a candidate (as git fsck does).
+    /// Names of files a folder of the same name may still follow (offsets into `bytes`), the
+    /// latest in `file`, earlier ones below it in `files`: in git's order a folder `a` sorts as
+    /// `a/`, so `a.md` or `a-b` may stand between it and a file `a`, and only names that begin
+    /// so keep the file a candidate (as git fsck does). Rarely more than one, so no array is
+    /// made for most trees (a cursor is made for every tree read).
+    private var file: (start: Int, end: Int)?
     private var files: [(start: Int, end: Int)] = []
 
     init(bytes: UnsafeRawBufferPointer, treeID: ObjectID) {
@@ -201,6 +204,9 @@ struct RawTreeCursor {
 
     /// Throws unless the entry named `bytes[start..<end]` comes after the previous one in git's
     /// order, and repeats no name (a folder with a file's name from earlier in the tree).
+    /// Every entry of every tree read comes through here: on windows-powershell-docs this is
+    /// 0.15 of the 1.2 CPU-s building the history index takes (comparing the first eight
+    /// bytes as one word first saved nothing measurable, so the plain comparison stays).
     private mutating func checkOrder(_ start: Int, _ end: Int, isTree: Bool) throws(RepositoryError) {
         let base = bytes.baseAddress!
         let count = end - start
@@ -217,7 +223,7 @@ struct RawTreeCursor {
             guard order < 0 else { throw .corruptObject(treeID, "the tree's entries are not in git's order (git fsck: treeNotSorted)") }
         }
         previous = (start, end, isTree)
-        while let (fStart, fEnd) = files.last {
+        while let (fStart, fEnd) = file {
             let fCount = fEnd - fStart
             if count >= fCount, memcmp(base + fStart, base + start, fCount) == 0 {
                 if count == fCount {
@@ -226,8 +232,11 @@ struct RawTreeCursor {
                 }
                 if bytes[start + fCount] < 0x2f { break }
             }
-            files.removeLast()
+            file = files.popLast()
         }
-        if !isTree { files.append((start, end)) }
+        if !isTree {
+            if let file { files.append(file) }
+            file = (start, end)
+        }
     }
 }

@@ -248,6 +248,35 @@ import TestSupport
         #expect(read(entries([("100644", "a", x), ("40000", "a", x)])).contains("duplicateEntries"))
         #expect(read(entries([("100644", "a", x), ("100644", "a-b", x), ("100644", "a.c", x), ("40000", "a", x)])).contains("duplicateEntries"))
         #expect(read(entries([("40000", "a", x), ("100644", "a.b", x)])).contains("treeNotSorted"))
+        // Around the eight bytes compared as one word.
+        #expect(read(entries([("100644", "abcdefg", x), ("40000", "abcdefg", x)])).contains("duplicateEntries"))
+        #expect(read(entries([("100644", "abcdefgh", x), ("40000", "abcdefgh", x)])).contains("duplicateEntries"))
+        #expect(read(entries([("100644", "abcdefghij", x), ("100644", "abcdefghij", x)])).contains("duplicateEntries"))
+        #expect(read(entries([("100644", "abcdefgh", x), ("100644", "abcdefgh.md", x), ("40000", "abcdefgh", x)])).contains("duplicateEntries"))
+        #expect(read(entries([("100644", "abcdefghij.md", x), ("40000", "abcdefghij", x), ("100644", "abcdefghij0", x)])) == "abcdefghij.md,abcdefghij,abcdefghij0")
+        #expect(read(entries([("40000", "abcdefghij", x), ("100644", "abcdefghij.md", x)])).contains("treeNotSorted"))
+        #expect(read(entries([("100644", "abcdefgh", x), ("100644", "abcdefg", x)])).contains("treeNotSorted"))
+        // Random names (a small alphabet, so prefixes and the boundary are common), each kind:
+        // sorted as git sorts them they are read, any two adjacent swapped they are refused.
+        var rng = SplitMix(seed: 18)
+        let alphabet = Array("ab.-/0".utf8).filter { $0 != 0x2f }
+        for _ in 0..<300 {
+            var named: [String: Bool] = [:]
+            for _ in 0..<rng.next(in: 2..<12) {
+                let name = String(decoding: (0..<rng.next(in: 1..<12)).map { _ in alphabet[rng.next(in: 0..<alphabet.count)] }, as: UTF8.self)
+                named[name] = rng.next(in: 0..<2) == 0
+            }
+            // git's order: a folder's name read with a '/' after it.
+            func key(_ name: String, _ isTree: Bool) -> [UInt8] { Array(name.utf8) + (isTree ? [0x2f] : []) }
+            let order: [(String, Bool)] = named.map { ($0.key, $0.value) }.sorted { key($0.0, $0.1).lexicographicallyPrecedes(key($1.0, $1.1)) }
+            let sorted: [(String, String, ObjectID)] = order.map { ($0.1 ? "40000" : "100644", $0.0, x) }
+            #expect(read(entries(sorted)) == order.map { $0.0 }.joined(separator: ","))
+            guard sorted.count > 1 else { continue }
+            var swapped = sorted
+            let k = rng.next(in: 0..<(sorted.count - 1))
+            swapped.swapAt(k, k + 1)
+            #expect(read(entries(swapped)).contains("git fsck"))
+        }
 
         // A merge whose later parent holds such a tree (found by a helper attacking the index).
         let repo = try RepoBuilder()
