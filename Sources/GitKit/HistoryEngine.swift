@@ -243,7 +243,7 @@ public struct HistoryEngine {
             moved.withUnsafeMutableBufferPointer { moved in
                 blobsOf.withUnsafeMutableBufferPointer { blobsOf in
                     nonisolated(unsafe) let (changes, moved, blobsOf) = (changes, moved, blobsOf)
-                    let (toFile, split, indexChanges, indexBlobs) = (toFile, split, index.changes, index.blobs.values)
+                    let (toFile, split, indexChanges, indexBlobs) = (toFile, split, index.changes, index.blobs)
                     inTwoParts { part in
                         for c in part == 0 ? 0..<split : split..<count {
                             changes[c] = indexChanges[c].enumerated().map { k, list in
@@ -254,7 +254,7 @@ public struct HistoryEngine {
                                     guard i >= 0 else { continue }
                                     if k == 0 {
                                         if change.moved { moved[c].insert(i) }
-                                        if tracksAny, tracked.contains(i) { blobsOf[part][UInt64(UInt32(c)) << 32 | UInt64(UInt32(i))] = change.hasBlob ? indexBlobs[Int(change.blobNumber)] : nil }
+                                        if tracksAny, tracked.contains(i) { blobsOf[part][UInt64(UInt32(c)) << 32 | UInt64(UInt32(i))] = indexBlobs.blob(of: change) }
                                     }
                                     files.append(i)
                                 }

@@ -92,9 +92,7 @@ struct HistoryIndex {
     var blobs = BlobNumbering()
 
     /// The file's blob after `change`; `nil` when it is no longer a file there.
-    func blob(of change: Change) -> ObjectID? {
-        change.hasBlob ? blobs[Int32(bitPattern: change.blobNumber)] : nil
-    }
+    func blob(of change: Change) -> ObjectID? { blobs.blob(of: change) }
 
     /// An empty index of the files below `directory`, limited to `scope` (default: all of them).
     init(directory: String, shallow: Set<ObjectID>, scope: [GitPath]? = nil) {
@@ -324,7 +322,7 @@ struct InternTable<Value: Hashable> {
 /// hashing (SipHash) was most of the time, and numbering took a sixth of building the index.
 /// The key is drawn per process, so ids cannot be chosen to share slots; equality is always
 /// decided on all 20 bytes, so a shared slot costs time, never a wrong number.
-struct BlobNumbering {
+struct BlobNumbering: Sendable {
     private(set) var values: [ObjectID] = []
     /// Each slot holds a number plus one; 0 is empty. Made on the first ``intern(_:)``: an
     /// index loaded from its file that gains no commits never needs it.
@@ -369,6 +367,11 @@ struct BlobNumbering {
     }
 
     subscript(n: Int32) -> ObjectID { values[Int(n)] }
+
+    /// The file's blob after `change` (numbered here); `nil` when it is no longer a file there.
+    func blob(of change: HistoryIndex.Change) -> ObjectID? {
+        change.hasBlob ? values[Int(change.blobNumber)] : nil
+    }
 
     var count: Int { values.count }
 }

@@ -102,20 +102,9 @@ struct TreeDiffer {
 
     /// The id of the subtree at `components` below `root`, or `nil` when there is none.
     mutating func subtree(at components: [String], of root: ObjectID) throws(RepositoryError) -> ObjectID? {
-        var current = root
-        for component in components {
-            let object = try database.read(current, expected: GIT_OBJECT_TREE)
-            let target = Array(component.utf8)
-            let found = try object.withTree(current) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> ObjectID? in
-                while let entry = try cursor.next() {
-                    if entry.isTree, entry.nameBytes.elementsEqual(target) { return entry.id }
-                }
-                return nil
-            }
-            guard let found else { return nil }
-            current = found
-        }
-        return current
+        guard !components.isEmpty else { return root }
+        guard let found = try entry(at: components.map { Array($0.utf8) }, below: root), found.isTree else { return nil }
+        return found.id
     }
 
     /// Indices of the scope's paths whose entries differ between two trees of the scope's
@@ -169,15 +158,18 @@ struct TreeDiffer {
         }
     }
 
-    /// The entry at `components` below the tree `root` (its bytes, copied), or `nil`.
+    /// The entry at `components` below the tree `root`, or `nil` (also where a folder on the way
+    /// is not one); its bytes (mode, name and id) copied, for comparing it as a whole
+    /// comparison compares entries.
     private mutating func entry(at components: [[UInt8]], below root: ObjectID?) throws(RepositoryError)
         -> (bytes: [UInt8], id: ObjectID, kind: EntryKind, isTree: Bool)? {
         guard var current = root, let last = components.indices.last else { return nil }
         for (depth, name) in components.enumerated() {
             let object = try tree(current)
+            // The entry's bytes are borrowed from the tree's: copied (at the last step only) before they go.
             let found = try object.withTree(current) { (cursor: inout RawTreeCursor) throws(RepositoryError) -> (bytes: [UInt8], id: ObjectID, kind: EntryKind, isTree: Bool)? in
                 while let entry = try cursor.next() {
-                    if entry.nameBytes.elementsEqual(name) { return ([UInt8](entry.bytes), entry.id, entry.kind, entry.isTree) }
+                    if entry.nameBytes.elementsEqual(name) { return (depth == last ? [UInt8](entry.bytes) : [], entry.id, entry.kind, entry.isTree) }
                 }
                 return nil
             }
