@@ -86,16 +86,22 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     }
 
     /// Forty lowercase hexadecimal digits.
+    /// Written into the string's own storage (one allocation, not an array copied into it):
+    /// a large site's status spells out tens of thousands of these.
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(40)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xf)])
+        withUnsafeBytes(of: storageBigEndian) { bytes in
+            String(unsafeUninitializedCapacity: 40) { out in
+                for i in 0..<20 {
+                    out[2 * i] = Self.digit(bytes[i] >> 4)
+                    out[2 * i + 1] = Self.digit(bytes[i] & 0xf)
+                }
+                return 40
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    /// The lowercase hexadecimal digit for 0...15.
+    @inline(__always) private static func digit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
 
     /// The first seven hexadecimal digits, for people.
     public var short: String { String(hex.prefix(7)) }

@@ -14,6 +14,18 @@ import TestSupport
         #expect(ObjectID(hex: String(hex.dropLast())) == nil)
     }
 
+    @Test func hexSpellsEveryByteAsPrintfDoes() throws {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<200 {
+            // Every byte value appears in the first rounds (0x00...0xff over 13 ids), then random ones.
+            let bytes = (0..<20).map { round < 13 ? UInt8(truncatingIfNeeded: round * 20 + $0) : UInt8.random(in: 0...255, using: &generator) }
+            let expected = bytes.map { String(format: "%02x", $0) }.joined()
+            let id = try #require(ObjectID(hex: expected))
+            #expect(id.hex == expected)
+            #expect(id.bytes == bytes)
+        }
+    }
+
     @Test func aDirectoryThatIsNoRepositoryIsReportedAsSuch() throws {
         let dir = TemporaryDirectory()
         #expect(throws: RepositoryError.notARepository(path: dir.path)) { try Repository.open(at: dir.path) }

@@ -178,7 +178,7 @@ private struct SnapshotLoader {
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
             .map { (id) throws(RepositoryError) in try repository.commit(id).tree }
 
-        var articles: [ArticleFacts] = []
+        var articles: [ArticleFacts]
         // Slug scope (bytes), NUL, slug → the first article with it.
         var slugs: [GitPath: GitPath] = [:]
         // The published blob of each path, listed once.
@@ -285,38 +285,41 @@ private struct SnapshotLoader {
                                           walk: walk, ignored: ignored, shallow: report.reachedShallowBoundary, mapping: frontMatter,
                                           mainLine: report.mainLine)
         let confusableFindings = confusable.value
-        articles.reserveCapacity(inputs.count)
+        // What depends on the articles' order (whose slug came first, which records are taken),
+        // or reads through this thread's repository handle, is settled here, one article after
+        // another; each article's facts are then put together on all cores.
+        var settled: [Settled] = []
+        settled.reserveCapacity(inputs.count)
         // At its size from the start: grown by doubling, it was rehashed step by step.
         slugs.reserveCapacity(inputs.count)
         for i in inputs.indices {
             let file = inputs[i].file
             if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
             used.insert(file.blob)
-            var article = placed[i].article
-            // `last-updated-from: history`: the last change stands for a last-updated the front matter lacks.
-            if frontMatter.lastUpdatedFromHistory, article.lastUpdated == nil, let last = placed[i].changes.first { article.lastUpdated = last.date }
-            var findings = placed[i].findings + (confusableFindings[file.path] ?? [])
-            for check in placed[i].links {
-                switch check {
-                case .broken(let finding): findings.append(finding)
-                case .brokenUnlessInTree(let path, let finding): if try repository.entry(at: path, inTree: tree) == nil { findings.append(finding) }
+            var here = Settled()
+            if placed[i].links.contains(where: \.needsTree) {
+                var kept: [Finding] = []
+                for check in placed[i].links {
+                    switch check {
+                    case .broken(let finding): kept.append(finding)
+                    case .brokenUnlessInTree(let path, let finding): if try repository.entry(at: path, inTree: tree) == nil { kept.append(finding) }
+                    }
                 }
+                here.linkFindings = kept
             }
             if let other = slugs[placed[i].slugKey] {
-                findings.append(Finding(.invalidFrontMatter, path: file.path,
-                                        "slug '\(article.slug)' is also used by \(other.escaped); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")"))
+                here.slugFinding = Finding(.invalidFrontMatter, path: file.path,
+                                           "slug '\(placed[i].article.slug)' is also used by \(other.escaped); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")")
             } else {
                 slugs[placed[i].slugKey] = file.path
             }
             let directory = placed[i].directory
             if !log.records.isEmpty { readSlugs.insert(directory) }
-            let recordFindings = log.findings.removeValue(forKey: directory) ?? []
-            let changes = placed[i].changes
+            here.recordFindings = log.findings.removeValue(forKey: directory) ?? []
             let mine = recordsOf[i]
-            var revisions: [String: (article: Article, sha256: String)] = [:]
-            let known: Set<String> = mine.isEmpty ? [] : Set(changes.compactMap { $0.blobAfter })
+            let known: Set<String> = mine.isEmpty ? [] : Set(placed[i].changes.compactMap { $0.blobAfter })
             for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
-                guard revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
+                guard here.revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
                 let old: ParsedContent
                 if let cached = cachedContent(id) {
                     old = cached
@@ -325,19 +328,35 @@ private struct SnapshotLoader {
                     remember(old, for: id)
                 }
                 used.insert(id)
-                revisions[record.signOff.blob] = (old.located(at: file.path, content: layout, frontMatter: policy.frontMatter).0, old.sha256)
+                here.revisions[record.signOff.blob] = (old.located(at: file.path, content: layout, frontMatter: policy.frontMatter).0, old.sha256)
             }
+            settled.append(here)
+        }
+        let unresolved = report.unresolved
+        let ancestry = log.ancestry, recordHistoryTruncated = log.truncated
+        articles = Array(inputs.indices).parallelMap { [settled, publishedBlobs] i in
+            let file = files[i]
+            var article = placed[i].article
+            // `last-updated-from: history`: the last change stands for a last-updated the front matter lacks.
+            if frontMatter.lastUpdatedFromHistory, article.lastUpdated == nil, let last = placed[i].changes.first { article.lastUpdated = last.date }
+            var findings = placed[i].findings + (confusableFindings[file.path] ?? [])
+            if let kept = settled[i].linkFindings {
+                findings += kept
+            } else {
+                for case .broken(let finding) in placed[i].links { findings.append(finding) }
+            }
+            if let finding = settled[i].slugFinding { findings.append(finding) }
             var facts = ArticleFacts(
                 article: article, parseFindings: findings, blob: file.blob.hex, sha256: parsed[i].sha256,
-                changes: changes, historyTruncated: file.commit == nil || report.unresolved.contains(file.path),
-                signOffs: mine, revisions: revisions, publishedBlob: publishedBlobs[file.path])
-            facts.recordFindings = recordFindings
+                changes: placed[i].changes, historyTruncated: file.commit == nil || unresolved.contains(file.path),
+                signOffs: recordsOf[i], revisions: settled[i].revisions, publishedBlob: publishedBlobs[file.path])
+            facts.recordFindings = settled[i].recordFindings
             facts.textChange = textChanges[i]?.change ?? .notLookedFor
             facts.textChangeArrival = textChanges[i]?.arrival
             // Which record-adding commits descend from which (decisions on two branches are concurrent).
-            facts.ancestry = log.ancestry
-            facts.recordHistoryTruncated = log.truncated
-            articles.append(facts)
+            facts.ancestry = ancestry
+            facts.recordHistoryTruncated = recordHistoryTruncated
+            return facts
         }
         // Each translation's source and basis (issue 37).
         if !policy.translations.isEmpty {
@@ -722,6 +741,23 @@ private struct SnapshotLoader {
     enum LinkCheck: Sendable {
         case broken(Finding)
         case brokenUnlessInTree(path: GitPath, Finding)
+
+        /// Whether the revision's tree must be looked at to know.
+        var needsTree: Bool { if case .brokenUnlessInTree = self { true } else { false } }
+    }
+
+    /// What is settled about an article one article after another, before its facts are put
+    /// together on all cores.
+    private struct Settled: Sendable {
+        /// Its broken links' findings, where some needed the tree looked at (`nil`: all of its
+        /// `.broken` ones).
+        var linkFindings: [Finding]?
+        /// Its slug is taken by an article before it.
+        var slugFinding: Finding?
+        /// Findings about the records filed where its records are.
+        var recordFindings: [Finding] = []
+        /// The earlier revisions its sign-offs name.
+        var revisions: [String: (article: Article, sha256: String)] = [:]
     }
 
     /// The relative links and images of the article that lead to nothing at this revision
