@@ -6,15 +6,16 @@ import Foundation
 extension Array where Element: Sendable {
     /// `map`, spread over the machine's cores in contiguous chunks; the same result, in order.
     ///
-    /// `transform` must be pure: it runs on several threads at once. Small arrays are mapped
-    /// on the calling thread. Eight chunks per core, taken by whichever thread is free: with one
+    /// `transform` must be pure: it runs on several threads at once. Arrays of fewer than
+    /// `spreadFrom` elements are mapped on the calling thread (where each element is quick,
+    /// spreading a few costs more than it saves; parsing pages is spread from two). Eight chunks per core, taken by whichever thread is free: with one
     /// chunk per core, the thread whose half held the slower elements finished alone (a warm
     /// `status` on windows-powershell-docs: the placing and the evaluating each ended with one
     /// core idle for 20-25 ms).
-    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    func parallelMap<T: Sendable>(spreadFrom: Int = 256, _ transform: @Sendable (Element) -> T) -> [T] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        guard count >= 256, cores > 1 else { return map(transform) }
-        let chunks = cores * 8
+        guard count >= Swift.max(spreadFrom, 2), cores > 1 else { return map(transform) }
+        let chunks = Swift.min(cores * 8, count)
         let chunkSize = (count + chunks - 1) / chunks
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             // Each chunk initialises a disjoint range of the buffer.

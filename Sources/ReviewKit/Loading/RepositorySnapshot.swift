@@ -489,7 +489,7 @@ private struct SnapshotLoader {
                     blobs.append(blob)
                     bytes.append(read)
                 }
-                let made = bytes.parallelMap { ArticleParser.readerView($0, mapping: mapping) }
+                let made = bytes.parallelMap(spreadFrom: 2) { ArticleParser.readerView($0, mapping: mapping) }
                 for (blob, view) in zip(blobs, made) { views[blob] = view }
             }
         }
@@ -547,8 +547,17 @@ private struct SnapshotLoader {
             }
         }
         makeViews(firstCompared)
-        for i in searched {
-            guard let changes = searchedChanges[i], let date = placed[i].article.lastUpdated else { continue }
+        // Each page's search, until it needs a view not made yet: the views all pending pages
+        // need next are then made on all cores, and those pages searched again (the views made
+        // are kept, so a page goes on where it stopped). One page after another, the views found
+        // missing on the way were made on one core while the others stood idle (a cold run on
+        // windows-powershell-docs: 0.1 s). A view that could not be made ahead is made where it is
+        // needed (``view``), which reports a blob that cannot be read as before.
+        var combines: [Int: [String: Bool]] = [:]  // page, merge commit: whether the merge only combines
+        /// The answer for the searched page `i`, with `look` giving each version's view (`nil`:
+        /// the page has no answer to give).
+        func search(_ i: Int, look: (String?) throws -> ReaderView?) throws -> (answer: TextChange, arrived: TextChangeArrival?, orderFixed: Bool)? {
+            guard let changes = searchedChanges[i], let date = placed[i].article.lastUpdated else { return nil }
             var answer = TextChange.none
             var foundAt: Int?
             // The changes looked at; none a merge: the answer does not depend on their order.
@@ -568,11 +577,15 @@ private struct SnapshotLoader {
                 // A merge that only put together changes the team listed as mechanical wrote
                 // nothing readers need a date for. (One that brought any other change stays the
                 // change found, as before: the commits it brought may be dated before
-                // last-updated while readers met their text with the merge.)
-                if let parents, let merged = change.blobAfter,
-                   try Self.onlyCombines(merged, at: change.commit, parents: parents, path: files[i].path, in: repository,
-                                         bringing: changes[(n + 1)...], ignored: ignored) { continue }
-                if try !ReaderView.same(view(change.blobAfter), view(changes[n + 1].blobAfter)) {
+                // last-updated while readers met their text with the merge.) Worked out once per
+                // merge and page, however often the page's search starts again.
+                if let parents, let merged = change.blobAfter {
+                    let only = try combines[i]?[change.commit] ?? Self.onlyCombines(merged, at: change.commit, parents: parents, path: files[i].path,
+                                                                                    in: repository, bringing: changes[(n + 1)...], ignored: ignored)
+                    combines[i, default: [:]][change.commit] = only
+                    if only { continue }
+                }
+                if try !ReaderView.same(look(change.blobAfter), look(changes[n + 1].blobAfter)) {
                     answer = .change(change)
                     foundAt = n
                     break
@@ -582,13 +595,13 @@ private struct SnapshotLoader {
             if let foundAt, let brought = arrival(changes[foundAt].commit) {
                 // The change that set last-updated to its value, among those that reached the
                 // main line with the change found: the end of a run of revisions with that value.
-                let current = try view(changes[0].blobAfter)?.lastUpdated
+                let current = try look(changes[0].blobAfter)?.lastUpdated
                 var setter: String?
                 if let current {
                     for k in changes.indices where arrival(changes[k].commit) == brought {
-                        guard try view(changes[k].blobAfter)?.lastUpdated == current else { continue }
+                        guard try look(changes[k].blobAfter)?.lastUpdated == current else { continue }
                         // The oldest change known set it only if it created the file (not at a shallow boundary).
-                        if try k + 1 == changes.count ? !shallow : view(changes[k + 1].blobAfter)?.lastUpdated != current {
+                        if try k + 1 == changes.count ? !shallow : look(changes[k + 1].blobAfter)?.lastUpdated != current {
                             setter = changes[k].commit
                             break
                         }
@@ -596,11 +609,35 @@ private struct SnapshotLoader {
                 }
                 arrived = TextChangeArrival(change: brought, dateSetBy: setter)
             }
-            out[i] = (answer, arrived)
-            // An answer whose order later commits may change holds at this revision only.
-            if let key = keys[i].map({ orderFixed ? $0.own : $0.atRevision }) {
-                store?.insert(TextChangeCodec.Entry(key: key.material, answer: answer, arrival: arrived?.change, dateSetBy: arrived?.dateSetBy), for: key.id)
+            return (answer, arrived, orderFixed)
+        }
+        var tried: Set<String> = []
+        var pending = searched
+        while !pending.isEmpty {
+            var wanted: [String] = []
+            var later: [Int] = []
+            for i in pending {
+                do {
+                    guard let found = try search(i, look: { blob in
+                        guard let blob, ObjectID(hex: blob) != nil else { return nil }
+                        if let known = views[blob] { return known }
+                        guard tried.contains(blob) else { throw ViewNotMade(blob: blob) }
+                        return try view(blob)
+                    }) else { continue }
+                    out[i] = (found.answer, found.arrived)
+                    // An answer whose order later commits may change holds at this revision only.
+                    if let key = keys[i].map({ found.orderFixed ? $0.own : $0.atRevision }) {
+                        store?.insert(TextChangeCodec.Entry(key: key.material, answer: found.answer, arrival: found.arrived?.change,
+                                                            dateSetBy: found.arrived?.dateSetBy), for: key.id)
+                    }
+                } catch let missing as ViewNotMade {
+                    wanted.append(missing.blob)
+                    later.append(i)
+                }
             }
+            tried.formUnion(wanted)
+            makeViews(wanted)
+            pending = later
         }
         if var store {
             // A full read keeps only what this revision's articles use, so the cache does not grow with history.
@@ -735,6 +772,9 @@ private struct SnapshotLoader {
               let last = placed.changes.first, last.changedContent else { return false }
         return LastUpdatedNotBumpedRule.isLate(last, after: date)
     }
+
+    /// A page's text-change search stopped: it needs the view of `blob`, not made yet.
+    private struct ViewNotMade: Error { let blob: String }
 
     /// A link that leads nowhere, or may: one outside the articles' folder is broken only if
     /// the revision's tree has nothing at its path (looked up by the caller).
