@@ -37,6 +37,32 @@ import TestSupport
         #expect(found.count == 1 && found[0].message.contains("2026-04-01") && found[0].message.contains(String(real.hex.prefix(7))), "\(found)")
     }
 
+    /// Pages whose searches stop at different depths, read in one run: the search goes in rounds
+    /// (each page until it needs a version not read yet; those are read on all cores, then the
+    /// pages go on), and each page gets its own answer, the one it gets alone.
+    @Test func searchesOfDifferentDepthsInOneRunEachFindTheirOwnChange() throws {
+        let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
+        var cited: [String: ObjectID] = [:]
+        for (n, slug) in ["a", "b", "c", "d"].enumerated() {
+            _ = try write(content, slug, page(body: "Version one of \(slug)."), on: "2026-01-01")
+            cited[slug] = try write(content, slug, page(body: "Version two of \(slug)."), on: "2026-02-0\(n + 1)")
+            // Then n edits readers cannot see (tags, rewrapping), each another step for the search.
+            for k in 0..<n {
+                _ = try write(content, slug, page(tags: "[t\(k)]", body: "Version two\(String(repeating: " ", count: k + 1))of \(slug)."),
+                              on: "2026-03-0\(k + 1)")
+            }
+        }
+        let report = try content.status(asOf: "2026-06-01")
+        for slug in ["a", "b", "c", "d"] {
+            let found = report.articles.first { $0.slug == slug }!.findings.filter { $0.rule == .lastUpdatedNotBumped }
+            #expect(found.count == 1 && found[0].message.contains(String(cited[slug]!.hex.prefix(7))), "\(slug): \(found)")
+        }
+        // The same answers without caches, and read again from the text-change cache.
+        let uncached = try content.session(usesCaches: false).reading.status(asOf: Day("2026-06-01")!)
+        #expect(uncached.articles.map(\.findings) == report.articles.map(\.findings))
+        #expect(try content.status(asOf: "2026-06-01").articles.map(\.findings) == report.articles.map(\.findings))
+    }
+
     @Test func theCreatingCommitNeverNeedsABump() throws {
         let content = try ContentRepository(articles: [:], reviewers: [.medical("ann")], on: "2026-01-01")
         // Written and dated on the 1st of March, merged ten days later.
