@@ -18,10 +18,12 @@ public enum StructureFindingsRule: ArticleRule {
     public static let description = RuleDescription(
         ids: [], summary: "Reports the structure rules' findings from the parse.", rationale: "See each structure rule.")
 
+    /// The rules whose findings the parse made (worked out once, not for every article).
+    private static let ids = Set(StructureRules.all.flatMap { $0.description.ids } + HiddenCharacterRule.description.ids + BrokenLinkRule.description.ids
+                                 + LinkCaseRule.description.ids + RenderIntegrity.description.ids + SuppressionComments.description.ids)
+
     public static func check(_ context: ArticleContext) -> [Finding] {
-        let ids = Set(StructureRules.all.flatMap { $0.description.ids } + HiddenCharacterRule.description.ids + BrokenLinkRule.description.ids
-                      + LinkCaseRule.description.ids + RenderIntegrity.description.ids + SuppressionComments.description.ids)
-        return context.facts.parseFindings.filter { ids.contains($0.rule) }
+        context.facts.parseFindings.filter { ids.contains($0.rule) }
     }
 }
 

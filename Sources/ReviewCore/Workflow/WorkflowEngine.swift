@@ -148,6 +148,8 @@ public enum WorkflowEngine {
         let required = required ?? requiredRoles(facts, configuration)
         let revisions = revisions ?? RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
         var ledger = DecisionLedger(required: required, revisions: revisions, ancestry: facts.ancestry)
+        // Most articles of a large site have no sign-off yet: nothing below to work out for them.
+        guard !facts.signOffs.isEmpty else { return (ledger, []) }
         var findings: [Finding] = []
         // Where each revision first appears (changes are newest first, so the last one wins),
         // and each change's index, for the self-approval window.
