@@ -203,12 +203,21 @@ public enum ConfusablePaths {
     /// Groups of two or more different paths that share a key, each group in byte order, the
     /// groups in order of their first path.
     public static func groups<S: Sequence<GitPath>>(_ paths: S) -> [[GitPath]] {
-        var byKey: [String: [GitPath]] = [:]
-        for path in paths { byKey[key(path), default: []].append(path) }
-        return byKey.values.compactMap { group -> [GitPath]? in
+        byKey(paths).values.compactMap { group -> [GitPath]? in
+            // Nearly every path is alone under its key: no set is made for it.
+            guard group.count > 1 else { return nil }
             let distinct = Array(Set(group)).sorted()
             return distinct.count > 1 ? distinct : nil
         }.sorted { $0[0] < $1[0] }
+    }
+
+    /// The paths by their ``key(_:)``, each list in the order given (the table at its size from
+    /// the start: a large site's tens of thousands of paths were rehashed step by step).
+    public static func byKey<S: Sequence<GitPath>>(_ paths: S) -> [String: [GitPath]] {
+        var byKey: [String: [GitPath]] = [:]
+        byKey.reserveCapacity(paths.underestimatedCount)
+        for path in paths { byKey[key(path), default: []].append(path) }
+        return byKey
     }
 }
 

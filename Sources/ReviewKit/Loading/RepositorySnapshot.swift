@@ -232,7 +232,7 @@ private struct SnapshotLoader {
         // The files of the revision below Articles/, for the articles' relative links.
         let existing = Eventually { Set(allPaths) }
         // The same files by their case-folded key, for links whose target differs only in case.
-        let byFoldedCase = Eventually { Dictionary(grouping: allPaths, by: ConfusablePaths.key) }
+        let byFoldedCase = Eventually { ConfusablePaths.byKey(allPaths) }
         // Each of these arrays at its size from the start: grown by doubling, a large site's
         // were copied step by step, and the old buffers stayed resident.
         inputs.reserveCapacity(isArticle.count(where: { $0 }))
