@@ -280,5 +280,30 @@ import TestSupport
             #expect(findings.isEmpty == !placeholder, "\(text.debugDescription)")
         }
     }
-}
 
+    /// A front-matter date written MM/DD/YYYY is read from its bytes in the usual shape; the day
+    /// is the one the general reading (split at slashes, numbers formatted into YYYY-MM-DD) gives,
+    /// for that shape and every other text.
+    @Test func usDatesReadFromTheirBytesAreThoseTheGeneralReadingGives() {
+        func general(_ text: String) -> Day? {
+            let parts = text.split(separator: "/")
+            guard parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), parts[2].count == 4, let y = Int(parts[2]) else { return nil }
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            return Day("\(y)-\(two(m))-\(two(d))")
+        }
+        var mapping = FrontMatterMapping()
+        mapping.dateFormat = .us
+        let alphabet: [Character] = ["0", "1", "2", "3", "9", "/", "/", "+", "-", " ", "a", "٣", "0"]
+        var random = SplitMix(seed: 36)
+        var texts = ["05/23/2024", "5/3/2024", "02/29/2024", "02/29/2023", "13/01/2024", "00/10/2024", "12/31/9999", "01/01/0000",
+                     "005/23/2024", "05//23/2024", "+5/23/2024", "05/23/202", "05/23/20245", "/05/23/2024", "05/23/2024/", ""]
+        for _ in 0..<3000 { texts.append(String((0..<random.next(in: 0..<13)).map { _ in alphabet[random.next(in: 0..<alphabet.count)] })) }
+        for month in 0...13 { for day in [0, 1, 28, 29, 30, 31, 32] { texts.append("\(month)/\(day)/2024"); texts.append("0\(month)/0\(day)/2023") } }
+        var plain = 0
+        for text in texts {
+            #expect(mapping.day(text) == general(text), "\(text.debugDescription)")
+            if let day = FrontMatterMapping.plainUSDate(text) { plain += 1; #expect(day == general(text), "\(text.debugDescription)") }
+        }
+        #expect(plain > 100)
+    }
+}

@@ -279,10 +279,41 @@ public struct FrontMatterMapping: Sendable, Equatable {
     }
 
     /// The day a last-updated value names in this format.
+    /// `M/D/YYYY` (one or two digits each for month and day): `.some` of the day (`nil` inside
+    /// for an impossible date), as the general reading gives it; `nil` for any other shape.
+    static func plainUSDate(_ text: String) -> Day?? {
+        var text = text
+        return text.withUTF8 { u -> Day?? in
+            guard (8...10).contains(u.count) else { return nil }
+            var fields = (0, 0, 0), field = 0, digits = 0
+            for byte in u {
+                if byte == UInt8(ascii: "/") {
+                    guard field < 2, (1...2).contains(digits) else { return nil }
+                    field += 1
+                    digits = 0
+                    continue
+                }
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                let value = Int(byte - UInt8(ascii: "0"))
+                switch field {
+                case 0: fields.0 = fields.0 * 10 + value
+                case 1: fields.1 = fields.1 * 10 + value
+                default: fields.2 = fields.2 * 10 + value
+                }
+                digits += 1
+            }
+            guard field == 2, digits == 4 else { return nil }
+            return .some(Day(year: fields.2, month: fields.0, day: fields.1))
+        }
+    }
+
     public func day(_ text: String) -> Day? {
         switch dateFormat {
         case .iso: return Day(text)
         case .us:
+            // The usual shape, M/D/YYYY or MM/DD/YYYY in ASCII digits, read from the bytes (every
+            // page's date, on every run); any other text as before.
+            if let plain = Self.plainUSDate(text) { return plain }
             let parts = text.split(separator: "/")
             guard parts.count == 3, let m = Int(parts[0]), let d = Int(parts[1]), parts[2].count == 4, let y = Int(parts[2]) else { return nil }
             func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
