@@ -42,6 +42,22 @@ import TestSupport
     private func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
     private func put(_ bytes: [UInt8], _ path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
 
+    /// A string is read back as written, and bytes that are not UTF-8 are refused (not
+    /// repaired): every way of cutting valid UTF-8 short, and bytes no UTF-8 has.
+    @Test func stringsReadBackAndBytesThatAreNotUTF8AreRefused() {
+        func read(_ bytes: [UInt8]) -> String? {
+            var reader = BinaryReader(withUnsafeBytes(of: UInt32(bytes.count).littleEndian, Array.init) + bytes)
+            return reader.string()
+        }
+        for text in ["", "a", "Été", "ǅ𝄞\u{0}x", String(repeating: "ü", count: 3000)] { #expect(read(Array(text.utf8)) == text) }
+        let four = Array("𝄞".utf8), three = Array("€".utf8), two = Array("é".utf8)
+        var invalid: [[UInt8]] = [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80]]
+        for cut in 1..<4 { invalid.append(Array(four.prefix(cut))); invalid.append(Array(four.prefix(cut)) + [0x41]) }
+        for cut in 1..<3 { invalid.append(Array(three.prefix(cut)) + [0x41, 0x42]) }
+        invalid.append([two[0]] + [0x41, 0x42, 0x43])
+        for bytes in invalid { #expect(read(Array("ok".utf8) + bytes) == nil, "\(bytes)") }
+    }
+
     @Test func aFileInSeveralSegmentsReadsBackWhole() throws {
         let path = write("a.cache")
         #expect(read(path) == words)
