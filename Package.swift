@@ -58,7 +58,7 @@ let package = Package(
         // only type a path crosses a module boundary as; no dependencies.
         .target(name: "Paths", swiftSettings: strict),
         // Authenticated binary files under <git dir>/review/ (the history index, the article cache).
-        .target(name: "BinaryStore", dependencies: ["SystemCrypto"], swiftSettings: strict),
+        .target(name: "BinaryStore", dependencies: ["Paths", "SystemCrypto"], swiftSettings: strict),
         // libgit2, and the history engine over it. Nothing about articles or reviews.
         .target(name: "GitKit", dependencies: ["CGit2", "Paths", "BinaryStore", "SystemCrypto"],
                 swiftSettings: strict),

@@ -31,7 +31,7 @@ public struct GitPath: Sendable, Hashable, Comparable, CustomStringConvertible, 
 
     /// A path from bytes in memory: validated once, kept as text when it is UTF-8.
     public init(buffer: UnsafeBufferPointer<UInt8>) {
-        if let text = String(validating: buffer, as: UTF8.self) {
+        if let text = String(validUTF8: buffer) {
             self.init(text: text, undecodable: nil)
         } else {
             self.init(text: String(decoding: buffer, as: UTF8.self), undecodable: Array(buffer))
@@ -42,7 +42,7 @@ public struct GitPath: Sendable, Hashable, Comparable, CustomStringConvertible, 
     /// meets (one string, no intermediate array).
     public init(_ prefix: GitPath, appending name: UnsafeRawBufferPointer) {
         let bytes = UnsafeBufferPointer(start: name.baseAddress?.assumingMemoryBound(to: UInt8.self), count: name.count)
-        if prefix.undecodable == nil, let text = String(validating: bytes, as: UTF8.self) {
+        if prefix.undecodable == nil, let text = String(validUTF8: bytes) {
             self.init(text: prefix.text + text, undecodable: nil)
         } else {
             self.init(bytes: prefix.bytes + Array(bytes))

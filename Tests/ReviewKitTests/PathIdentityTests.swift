@@ -15,6 +15,25 @@ import TestSupport
     static let composed = "caf\u{E9}"
     static let decomposed = "cafe\u{301}"
 
+    /// `String(validUTF8:)` (paths, cache strings, page text) answers as the standard
+    /// library's validating initializer does, on random bytes weighted towards UTF-8's edges.
+    @Test func validUTF8IsTheStandardLibrarysValidation() {
+        let pieces: [[UInt8]] = [[0x61], [0x00], [0x7F], [0x80], [0xBF], [0xC0], [0xC1], [0xC2, 0x80], [0xC3, 0xA9], [0xDF, 0xBF],
+                                 [0xE0, 0x80, 0x80], [0xE0, 0xA0, 0x80], [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBD],
+                                 [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5], [0xFF], [0xE2, 0x82]]
+        var random = SplitMix(seed: 30)
+        var valid = 0
+        for _ in 0..<5000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.next(in: 0..<12) { bytes += pieces[random.next(in: 0..<pieces.count)] }
+            let expected = String(validating: bytes, as: UTF8.self)
+            let found = bytes.withUnsafeBufferPointer { String(validUTF8: $0) }
+            #expect(found == expected && found.map { Array($0.utf8) == bytes } != false, "\(bytes)")
+            if expected != nil { valid += 1 }
+        }
+        #expect(valid > 300 && valid < 4700)
+    }
+
     @Test func theTwoSpellingsAreEqualStringsButDifferentPaths() {
         #expect(Self.composed == Self.decomposed)
         #expect(GitPath(Self.composed) != GitPath(Self.decomposed))

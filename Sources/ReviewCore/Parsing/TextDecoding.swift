@@ -23,7 +23,7 @@ public enum TextDecoding {
         if let nul {
             return .failure(.nulByte(line: line(of: slice.startIndex + nul, in: slice)))
         }
-        guard let text = String(validating: slice, as: UTF8.self) else {
+        guard let text = slice.withUnsafeBufferPointer({ String(validUTF8: $0) }) else {
             return .failure(.invalidUTF8(line: line(of: firstInvalidUTF8(slice), in: slice)))
         }
         // memchr on the bytes: a generic search of the string's UTF-8 view costs more than
