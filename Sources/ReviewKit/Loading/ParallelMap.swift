@@ -8,7 +8,8 @@ extension Array where Element: Sendable {
     ///
     /// `transform` must be pure: it runs on several threads at once. Arrays of fewer than
     /// `spreadFrom` elements are mapped on the calling thread (where each element is quick,
-    /// spreading a few costs more than it saves; parsing pages is spread from two). Eight chunks per core, taken by whichever thread is free: with one
+    /// spreading a few costs more than it saves; parsing pages is spread from two). Eight
+    /// chunks per core (at most one per element), taken by whichever thread is free: with one
     /// chunk per core, the thread whose half held the slower elements finished alone (a warm
     /// `status` on windows-powershell-docs: the placing and the evaluating each ended with one
     /// core idle for 20-25 ms).
