@@ -102,24 +102,7 @@ public struct GitPath: Sendable, Hashable, Comparable, CustomStringConvertible, 
     public static func == (a: GitPath, b: GitPath) -> Bool {
         guard a.undecodable == nil, b.undecodable == nil else { return a.undecodable == b.undecodable }
         guard a.text.utf8.count == b.text.utf8.count else { return false }
-        return a.withBytes { x in b.withBytes { y in same(x, y) } }
-    }
-
-    /// Whether two byte runs are equal, eight bytes at a time (paths are compared on every
-    /// dictionary hit of a large site's history).
-    static func same(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard x.count == y.count else { return false }
-        let a = UnsafeRawBufferPointer(x), b = UnsafeRawBufferPointer(y)
-        var i = 0
-        while i + 8 <= a.count {
-            guard a.loadUnaligned(fromByteOffset: i, as: UInt64.self) == b.loadUnaligned(fromByteOffset: i, as: UInt64.self) else { return false }
-            i += 8
-        }
-        while i < a.count {
-            guard a[i] == b[i] else { return false }
-            i += 1
-        }
-        return true
+        return a.withBytes { x in b.withBytes { y in String.sameBytes(x, y) } }
     }
 
     /// The first byte of the last component (the file's name), if it has one.
