@@ -84,12 +84,15 @@ public struct HistoryEngine {
     /// - Parameter since: walk only the commits after this one (`since..revision`); paths whose
     ///   answer lies further back are listed in ``LastChangeReport/unresolved``. Ignored when the
     ///   persistent index already exists (it makes the whole walk cheap).
+    /// - Parameter listed: `repository.files(under: directory, inTree:)` of the revision's tree,
+    ///   where the caller has listed them already (``LastChangeReport/files`` are these, in order).
     /// - Throws: ``RepositoryError`` naming a missing or corrupt object.
-    public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String,
+    public func lastChanges(in repository: Repository, at revision: ObjectID, under directory: String, listed: [TreeFile]? = nil,
                             tracking: [GitPath: Set<ObjectID>] = [:], since: ObjectID? = nil) throws(RepositoryError) -> LastChangeReport {
         let database = try ObjectDatabase(repository)
         let headTree = try CommitGraph.parse(revision, database: database).0
-        let files = try repository.files(under: GitPath(directory), inTree: headTree)
+        let files: [TreeFile]
+        if let listed { files = listed } else { files = try repository.files(under: GitPath(directory), inTree: headTree) }
         var wanted: [Int32: Set<ObjectID>] = [:]
 
         let useIndex = usesCache && (since == nil || fileExists(HistoryCacheFile.path(in: repository, directory: Self.indexDirectory)))

@@ -29,11 +29,13 @@ public struct StatusReport: Sendable {
         var states = [ReviewState: Int](uniqueKeysWithValues: ReviewState.allCases.map { ($0, 0) })
         var overdue = 0, dueSoon = 0
         var blocking = otherFindings.reduce(0) { $0 + ($1.severity == .error ? 1 : 0) }
-        for article in articles {
-            states[article.state, default: 0] += 1
-            if !article.isRetired, article.freshness == .overdue { overdue += 1 }
-            if !article.isRetired, article.freshness == .dueSoon { dueSoon += 1 }
-            for finding in article.findings where finding.severity == .error { blocking += 1 }
+        // By index, each field read in place: `for article in articles` copied every status
+        // (a retain per field; about 10 ms, alone on one core, for windows-powershell-docs).
+        for i in articles.indices {
+            states[articles[i].state, default: 0] += 1
+            if !articles[i].isRetired, articles[i].freshness == .overdue { overdue += 1 }
+            if !articles[i].isRetired, articles[i].freshness == .dueSoon { dueSoon += 1 }
+            blocking += articles[i].findings.count { $0.severity == .error }
         }
         var counts = Dictionary(uniqueKeysWithValues: states.map { ($0.key.rawValue, $0.value) })
         counts["overdue"] = overdue

@@ -2,6 +2,7 @@ import Paths
 import ReviewCore
 import GitKit
 import Dispatch
+import Synchronization
 
 /// Everything `review` reads from a repository at one revision, as values: the articles with
 /// their history facts, the policy, reviewers, disclaimers and sign-off records.
@@ -154,16 +155,33 @@ private struct SnapshotLoader {
         // know which revisions are theirs); a blob that never exists keeps the walk going.
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
         var tracking = records.filter { wanted($0.key) }.mapValues { _ in Set([never]) }
+        // The revision's files below the articles' folder, listed once: the walk answers for
+        // them, and the links are checked against them.
+        let listed = try repository.files(under: GitPath(walk), inTree: tree)
         if trackAll {
-            for file in try repository.files(under: GitPath(walk), inTree: tree) where wanted(file.path) && layout.isArticle(file.path) {
+            for file in listed where wanted(file.path) && layout.isArticle(file.path) {
                 tracking[file.path] = [never]
             }
         }
-        var report = try engine.lastChanges(in: repository, at: revision, under: walk,
+        let allPaths = listed.map(\.path)
+        // The same files by their case-folded key, for links whose target differs only in case.
+        let byFoldedCase = Eventually { ConfusablePaths.byKey(allPaths) }
+        // The articles the cache holds are placed on another core while this one walks history.
+        let frontMatter = policy.frontMatter
+        let revisionName = revision.short
+        let ahead = stored.map { stored in
+            PlacingAhead(listed, cache: stored, only: self.only, layout: layout, frontMatter: frontMatter, needsBodies: needsBodies) { content, path, existing in
+                Self.placement(content, at: path, layout: layout, frontMatter: frontMatter, existing: existing, byFoldedCase: byFoldedCase,
+                               walk: walk, revision: revisionName)
+            }
+        }
+        // Without it, the files below Articles/ as a set, for the articles' relative links.
+        let existing = ahead == nil ? Eventually { Set(allPaths) } : nil
+        var report = try engine.lastChanges(in: repository, at: revision, under: walk, listed: listed,
                                                      tracking: tracking, since: since)
         if since != nil, report.files.contains(where: { wanted($0.path) && report.unresolved.contains($0.path) }) {
             // Some answer lies before `since` (or sign-offs need older history): walk it all.
-            report = try engine.lastChanges(in: repository, at: revision, under: walk,
+            report = try engine.lastChanges(in: repository, at: revision, under: walk, listed: listed,
                                                      tracking: tracking)
         }
         // An article whose last change is an ignored revision: follow its history to the change before.
@@ -173,8 +191,10 @@ private struct SnapshotLoader {
         }
         if !throughIgnored.isEmpty {
             for file in throughIgnored { tracking[file.path] = [never] }
-            report = try engine.lastChanges(in: repository, at: revision, under: walk, tracking: tracking)
+            report = try engine.lastChanges(in: repository, at: revision, under: walk, listed: listed, tracking: tracking)
         }
+        // What was placed meanwhile (indexed as `listed`, which the report's files are).
+        let placedAhead = ahead?.finish()
         let published = try repository.referenceTarget(RepositorySnapshot.publishedReference)
             .map { (id) throws(RepositoryError) in try repository.commit(id).tree }
 
@@ -223,19 +243,17 @@ private struct SnapshotLoader {
         let only = only
         let isAnyArticle = report.files.parallelMap { file in layout.isArticle(file.path) }
         let isArticle = report.files.indices.map { isAnyArticle[$0] && Self.wanted(report.files[$0].path, only: only) }
-        let allPaths = report.files.map(\.path)
         // Articles whose paths read alike (every article at the revision, read or not): each
         // keeps its own history and records, and each gets a blocking finding. Found on another
         // thread while the articles are read here, as are the sets of paths below.
         let articlePaths = report.files.indices.filter { isAnyArticle[$0] }.map { allPaths[$0] }
         let confusable = Eventually { Dictionary(grouping: ConfusablePathRule.findings(articlePaths, what: "article"), by: \.path) }
-        // The files of the revision below Articles/, for the articles' relative links.
-        let existing = Eventually { Set(allPaths) }
-        // The same files by their case-folded key, for links whose target differs only in case.
-        let byFoldedCase = Eventually { ConfusablePaths.byKey(allPaths) }
         // Each of these arrays at its size from the start: grown by doubling, a large site's
         // were copied step by step, and the old buffers stayed resident.
         inputs.reserveCapacity(isArticle.count(where: { $0 }))
+        // Each input's index among the revision's files.
+        var positions: [Int] = []
+        positions.reserveCapacity(inputs.capacity)
         for (done, file) in report.files.enumerated() {
             if done % 500 == 0 { progress?("reading articles", done, report.files.count) }
             guard isArticle[done] else { continue }
@@ -246,22 +264,24 @@ private struct SnapshotLoader {
             }
             let cached = cachedContent(file.blob)
             inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
+            positions.append(done)
         }
         let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes) }
-        let existingFiles = existing.value
+        let existingFiles = placedAhead?.existing ?? existing?.value ?? Set(allPaths)
         var used: Set<ObjectID> = []
         used.reserveCapacity(inputs.count)
         // Where the records of the articles read are filed (where there are records to file).
         var readSlugs: Set<GitPath> = []
         // Each article as the file at its path, and its links checked against the revision's
         // files, on all cores (pure); links that leave the articles' folder are looked up here.
-        let frontMatter = policy.frontMatter
-        let revisionName = revision.short
         let histories = report.histories
         let files = inputs.map(\.file)
-        let placed = Array(inputs.indices).parallelMap { i in
+        let early = placedAhead?.placements ?? []
+        let placed = Array(inputs.indices).parallelMap { [positions] i in
             let file = files[i]
-            let (article, findings) = parsed[i].located(at: file.path, content: layout, frontMatter: frontMatter)
+            let placement = (early.isEmpty ? nil : early[positions[i]])
+                ?? Self.placement(parsed[i], at: file.path, layout: layout, frontMatter: frontMatter, existing: existingFiles,
+                                  byFoldedCase: byFoldedCase, walk: walk, revision: revisionName)
             // The article's changes, newest first (its whole history when followed).
             var changes: [ChangeFact] = histories[file.path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
                 ?? file.commit.map { [Self.changeFact($0, blob: file.blob)] } ?? []
@@ -271,11 +291,10 @@ private struct SnapshotLoader {
                 let kept = changes.filter { !ignored.contains($0.commit) }
                 changes = kept.isEmpty ? [changes[changes.count - 1]] : kept
             }
-            var placed = Placed(article: article, findings: findings, changes: changes,
-                                links: Self.linkChecks(article, existing: existingFiles, byFoldedCase: byFoldedCase, walk: walk, revision: revisionName),
+            var placed = Placed(article: placement.article, findings: placement.findings, changes: changes, links: placement.links,
                                 // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
                                 // and where the article's records are filed.
-                                slugKey: layout.slugScope(of: file.path) + "\u{0}" + article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
+                                slugKey: layout.slugScope(of: file.path) + "\u{0}" + placement.article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
             placed.textChangeCandidate = Self.isTextChangeCandidate(placed, mapping: frontMatter)
             return placed
         }
@@ -800,6 +819,17 @@ private struct SnapshotLoader {
         var revisions: [String: (article: Article, sha256: String)] = [:]
     }
 
+    /// An article as the file at `path` (``ParsedContent/located(at:content:frontMatter:)``), with
+    /// its links checked (``linkChecks(_:existing:byFoldedCase:walk:revision:)``): what placing it
+    /// needs of neither its history nor other articles.
+    static func placement(_ content: ParsedContent, at path: GitPath, layout: ContentRoots, frontMatter: FrontMatterMapping,
+                          existing: Set<GitPath>, byFoldedCase: Eventually<[String: [GitPath]]>, walk: String,
+                          revision: String) -> PlacingAhead.Placement {
+        let (article, findings) = content.located(at: path, content: layout, frontMatter: frontMatter)
+        return PlacingAhead.Placement(article: article, findings: findings,
+                                      links: linkChecks(article, existing: existing, byFoldedCase: byFoldedCase, walk: walk, revision: revision))
+    }
+
     /// The relative links and images of the article that lead to nothing at this revision
     /// (files below the articles' folder are `existing`; others are for the caller to look up
     /// in the tree), in the article's order.
@@ -978,5 +1008,59 @@ struct Configuration {
     static func fileBytes(_ path: GitPath, in repository: Repository, tree: ObjectID) throws -> [UInt8]? {
         guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .blob || entry.kind == .executable else { return nil }
         return try repository.blob(entry.id)
+    }
+}
+
+extension SnapshotLoader {
+    /// The articles the cache holds, each located and its links checked (``placement(_:at:layout:frontMatter:existing:byFoldedCase:walk:revision:)``)
+    /// on another thread while the loader walks history: neither needs history, and a warm
+    /// run's other core was otherwise idle for that walk (about a tenth of a warm `status` on
+    /// windows-powershell-docs). ``finish()`` stops it where it is; the loader places the rest
+    /// on all cores, as it places articles that were not cached.
+    final class PlacingAhead: @unchecked Sendable {
+        struct Placement: Sendable {
+            var article: Article
+            var findings: [Finding]
+            var links: [LinkCheck]
+        }
+
+        /// Set by ``finish()``: the placing thread stops at its next look.
+        private let stopping = Mutex(false)
+        private let done = DispatchGroup()
+        /// Written once by the placing thread before `done` is left; read only after waiting.
+        private var existing: Set<GitPath> = []
+        private var placements: [Placement?] = []
+
+        /// - Parameters:
+        ///   - files: the revision's files below the articles' folder (what `placements` is indexed by).
+        ///   - only: the articles read (all: `nil`).
+        ///   - needsBodies: an article the cache holds without its body is left to the loader.
+        ///   - place: ``placement(_:at:layout:frontMatter:existing:byFoldedCase:walk:revision:)``, given
+        ///     the files' paths as a set.
+        init(_ files: [TreeFile], cache: Eventually<ArticleCache>, only: Set<GitPath>?, layout: ContentRoots, frontMatter: FrontMatterMapping,
+             needsBodies: Bool, place: @escaping @Sendable (ParsedContent, GitPath, Set<GitPath>) -> Placement) {
+            done.enter()
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                let existing = Set(files.lazy.map { $0.path })
+                var placements = [Placement?](repeating: nil, count: files.count)
+                let cache = cache.value
+                for (i, file) in files.enumerated() {
+                    if i % 32 == 0, stopping.withLock({ $0 }) { break }
+                    guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), SnapshotLoader.wanted(file.path, only: only),
+                          let content = cache[file.id], !needsBodies || content.hasBody else { continue }
+                    placements[i] = place(content, file.path, existing)
+                }
+                self.existing = existing
+                self.placements = placements
+                done.leave()
+            }
+        }
+
+        /// Stops the placing and returns the files as a set and what was placed, indexed as the files.
+        func finish() -> (existing: Set<GitPath>, placements: [Placement?]) {
+            stopping.withLock { $0 = true }
+            done.wait()
+            return (existing, placements)
+        }
     }
 }
