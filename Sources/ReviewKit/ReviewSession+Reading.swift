@@ -30,6 +30,13 @@ extension ReviewSession.Reading {
         return StatusJSONReporter.renderParts(report) { articles, write in articles.parallelMap(write) }
     }
 
+    /// ``TerminalSafe/containsWorkflowCommands(_:)`` of ``renderParts(_:as:)``'s parts, read on
+    /// all cores (windows-powershell-docs' JSON is 18 MB: read on one core, it was 2% of a warm
+    /// `status`, with the other idle).
+    public static func containsWorkflowCommands(_ parts: [[UInt8]]) -> Bool {
+        TerminalSafe.containsWorkflowCommands(parts, scans: parts.parallelMap(TerminalSafe.scan))
+    }
+
     /// What the dashboard watches to know when to read again: `HEAD`'s commit and the
     /// published ref's, joined (any commit, publication or branch switch changes it).
     public func watchedRevisions() throws(ReviewError) -> String {

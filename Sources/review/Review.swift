@@ -115,7 +115,7 @@ func emit(_ text: String, terminator: String = "\n") {
 /// ``emit(_:terminator:)`` for a text in parts (``ReviewSession/Reading/renderParts(_:as:)``), with no
 /// terminator: tens of megabytes go out part by part, not joined and copied into a string first.
 func emit(parts: [[UInt8]]) {
-    guard !TerminalSafe.containsWorkflowCommands(parts) else {
+    guard !ReviewSession.Reading.containsWorkflowCommands(parts) else {
         return emit(String(decoding: parts.joined(), as: UTF8.self), terminator: "")
     }
     // After what `print` buffered, a megabyte at a time (a write per part would be tens of

@@ -40,7 +40,12 @@ struct StatusCommand: ParsableCommand {
             emit(DetailReporter.render(status, asOf: report.asOf, changeSummary: try reading.changeSummary(status)), terminator: "")
             return
         }
-        guard format == .table else { return emit(parts: ReviewSession.Reading.renderParts(report, as: format)) }
+        guard format == .table else {
+            let parts = ReviewSession.Reading.renderParts(report, as: format)
+            emit(parts: parts)
+            // Let go of at exit, not freed article by article (``Teardown``).
+            return Teardown.release((report, parts))
+        }
         emit(TerminalStyle.current.colourStates(ReviewSession.Reading.render(report, as: format)), terminator: "")
     }
 }

@@ -131,6 +131,37 @@ enum ReporterFixture {
         }
     }
 
+    /// The command line's check for workflow-command lines, made on all cores over a large
+    /// report's parts, agrees with the one-pass reading, including a line cut over parts.
+    @Test func workflowCommandsInManyPartsAreFoundOnAllCores() {
+        var large = Self.report
+        large.articles = (0..<600).map { i in
+            var status = Self.report.articles[i % Self.report.articles.count]
+            status.path = status.path + "-\(i)"
+            return status
+        }
+        let parts = ReviewSession.Reading.renderParts(large, as: .json)
+        #expect(parts.count > 256)
+        let found = (ReviewSession.Reading.containsWorkflowCommands(parts), TerminalSafe.containsWorkflowCommands(parts))
+        #expect(!found.0 && !found.1)
+        // A command line whose blanks, colons and name fall in three parts, far into the text.
+        for (at, pieces) in [(300, ["\n  ", ":", ":error::x\n"]), (parts.count - 1, ["\n\t:", ":warning::y", ""]), (5, ["\n", "::", "z"]),
+                                 // Lines inside one part, after its first line feed, with a colon left at its end.
+                                 (200, ["x\n y\n ::set-output\n"]), (400, ["x\n\r\n :", ":"]), (401, ["x\ny\n\n", "\t::debug"])] {
+            var cut = parts
+            cut.insert(contentsOf: pieces.map { Array($0.utf8) }, at: at)
+            // (Values first: a failed expectation prints its operands, here megabytes of parts.)
+            let onAllCores = ReviewSession.Reading.containsWorkflowCommands(cut), inOnePass = TerminalSafe.containsWorkflowCommands(cut)
+            #expect(onAllCores, "\(pieces)")
+            #expect(inOnePass, "\(pieces)")
+        }
+        // Not one after another blank line's end where a non-blank comes first.
+        var quoted = parts
+        quoted.insert(contentsOf: [Array("\n  x".utf8), Array("::error::".utf8)], at: 300)
+        let quotedFound = ReviewSession.Reading.containsWorkflowCommands(quoted)
+        #expect(!quotedFound)
+    }
+
     /// Each reporter's output is compared with its golden file; `REVIEW_RECORD_GOLDENS=1` rewrites them.
     @Test(arguments: CheckFormat.allCases.map(\.rawValue) + StatusFormat.allCases.map { "status-\($0.rawValue)" })
     func matchesGolden(_ name: String) throws {

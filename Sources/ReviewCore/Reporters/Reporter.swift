@@ -134,23 +134,61 @@ public enum TerminalSafe {
     /// Whether a line of the text made of `parts` (joined in order) is one that
     /// ``withoutWorkflowCommands(_:)`` would change; the parts are read as they are, not joined.
     public static func containsWorkflowCommands(_ parts: [[UInt8]]) -> Bool {
+        containsWorkflowCommands(parts, scans: parts.map(scan))
+    }
+
+    /// ``containsWorkflowCommands(_:)`` with each part's ``scan(_:)`` made already (on any
+    /// thread: tens of megabytes of a large site's JSON need not be read on one core).
+    public static func containsWorkflowCommands(_ parts: [[UInt8]], scans: [PartScan]) -> Bool {
+        precondition(parts.count == scans.count, "one scan per part")
         var lines = WorkflowCommandLines()
-        for part in parts {
-            part.withUnsafeBufferPointer { lines.read($0) }
+        for (part, scan) in zip(parts, scans) {
+            // Its first line continues the line before: read from where that one stands.
+            part.withUnsafeBufferPointer { lines.read(UnsafeBufferPointer(rebasing: $0[..<(scan.firstLineEnd ?? $0.count)])) }
             if !lines.starts.isEmpty { return true }
+            guard scan.firstLineEnd != nil else { continue }
+            // The lines after it the scan has read.
+            if scan.commandInside { return true }
+            lines = WorkflowCommandLines(place: scan.place)
         }
         return false
+    }
+
+    /// What a part of a text holds that ``containsWorkflowCommands(_:scans:)`` needs, read on its own.
+    public struct PartScan: Sendable {
+        /// Where its first line ends (the index after its first line feed); `nil` without one.
+        fileprivate var firstLineEnd: Int?
+        /// Whether a line starting after its first line feed is a workflow command.
+        fileprivate var commandInside = false
+        /// Where its last line stands at its end.
+        fileprivate var place = WorkflowCommandLines.Place.inLine
+    }
+
+    /// `part` read from its first line feed on (what comes before depends on the parts before it).
+    public static func scan(_ part: [UInt8]) -> PartScan {
+        part.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, let newline = memchr(base, 0x0A, bytes.count) else { return PartScan() }
+            let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+            var lines = WorkflowCommandLines()
+            lines.read(UnsafeBufferPointer(rebasing: bytes[end...]))
+            return PartScan(firstLineEnd: end, commandInside: !lines.starts.isEmpty, place: lines.place)
+        }
     }
 
     /// The lines a GitHub Actions runner would read as workflow commands (`::` after leading
     /// blanks) in a text read piece by piece, in order: ``starts`` are their offsets from the
     /// text's start (where a backslash goes).
-    private struct WorkflowCommandLines {
-        private enum Place { case lineStart, firstColon, inLine }
-        private var place = Place.lineStart
+    fileprivate struct WorkflowCommandLines {
+        enum Place { case lineStart, firstColon, inLine }
+        private(set) var place = Place.lineStart
         /// Where the current line starts, and how many bytes came before this piece.
         private var lineStart = 0, offset = 0
         private(set) var starts: [Int] = []
+
+        init() {}
+
+        /// Reading on from a line that stands at `place` (offsets count from here).
+        init(place: Place) { self.place = place }
 
         mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) {
             guard let base = bytes.baseAddress else { return }
