@@ -173,30 +173,83 @@ public enum TextChange: Sendable, Equatable {
 }
 
 /// The repository-wide inputs: configuration and the date that counts as today.
+///
+/// A value, kept behind one reference that is copied on write: each article's evaluation puts
+/// the configuration in its rules' context, and copying the policy's dozens of fields there
+/// changed the reference counts of the same objects from every core at once (2% of a warm
+/// `status` on windows-powershell-docs, where the cores contended for them).
 public struct WorkflowConfiguration: Sendable {
-    public var policy: Policy
-    public var reviewers: [Reviewer]
+    public var policy: Policy {
+        _read { yield storage.policy }
+        _modify { makeUnique(); yield &storage.policy }
+    }
+    public var reviewers: [Reviewer] {
+        _read { yield storage.reviewers }
+        _modify { makeUnique(); yield &storage.reviewers }
+    }
     /// Disclaimer id → canonical text.
-    public var disclaimers: [String: String]
+    public var disclaimers: [String: String] {
+        _read { yield storage.disclaimers }
+        _modify { makeUnique(); yield &storage.disclaimers }
+    }
     /// Disclaimer id → earlier canonical wordings, from the history of its file: an article
     /// reviewed with one of them keeps its approvals, and its page shows the current wording.
-    public var disclaimerHistory: [String: [String]]
+    public var disclaimerHistory: [String: [String]] {
+        _read { yield storage.disclaimerHistory }
+        _modify { makeUnique(); yield &storage.disclaimerHistory }
+    }
     /// "Today" (UTC, inclusive): a review due on `asOf` is due, not overdue.
-    public var asOf: Day
+    public var asOf: Day {
+        get { storage.asOf }
+        set { makeUnique(); storage.asOf = newValue }
+    }
     /// Each disclaimer's paragraphs as readers see them, computed once per configuration.
-    public let disclaimerParagraphs: [String: [PlainParagraph]]
+    public var disclaimerParagraphs: [String: [PlainParagraph]] { _read { yield storage.disclaimerParagraphs } }
     /// The accepted-findings baseline in force (`Reviews/accepted-findings.yml`).
-    public var acceptedFindings = AcceptedFindings()
+    public var acceptedFindings: AcceptedFindings {
+        _read { yield storage.acceptedFindings }
+        _modify { makeUnique(); yield &storage.acceptedFindings }
+    }
 
     public init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], disclaimerHistory: [String: [String]] = [:],
                 asOf: Day) {
-        self.policy = policy
-        self.reviewers = reviewers
-        self.disclaimers = disclaimers
-        self.disclaimerHistory = disclaimerHistory
-        self.asOf = asOf
-        disclaimerParagraphs = disclaimers.mapValues { PlainParagraph.of(markdown: $0) }
+        storage = Storage(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory, asOf: asOf,
+                          disclaimerParagraphs: disclaimers.mapValues { PlainParagraph.of(markdown: $0) }, acceptedFindings: AcceptedFindings())
     }
 
     public func reviewer(_ id: String) -> Reviewer? { reviewers.first { $0.id == id } }
+
+    /// Changed only through a reference no other value holds (``makeUnique()``), so never while
+    /// another thread reads it.
+    private final class Storage: @unchecked Sendable {
+        var policy: Policy
+        var reviewers: [Reviewer]
+        var disclaimers: [String: String]
+        var disclaimerHistory: [String: [String]]
+        var asOf: Day
+        let disclaimerParagraphs: [String: [PlainParagraph]]
+        var acceptedFindings: AcceptedFindings
+
+        init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], disclaimerHistory: [String: [String]], asOf: Day,
+             disclaimerParagraphs: [String: [PlainParagraph]], acceptedFindings: AcceptedFindings) {
+            self.policy = policy
+            self.reviewers = reviewers
+            self.disclaimers = disclaimers
+            self.disclaimerHistory = disclaimerHistory
+            self.asOf = asOf
+            self.disclaimerParagraphs = disclaimerParagraphs
+            self.acceptedFindings = acceptedFindings
+        }
+
+        func copy() -> Storage {
+            Storage(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory, asOf: asOf,
+                    disclaimerParagraphs: disclaimerParagraphs, acceptedFindings: acceptedFindings)
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
 }
