@@ -118,4 +118,30 @@ import Testing
         #expect(Day(secondsSinceEpoch: -1).description == "1969-12-31")
         #expect(Day(secondsSinceEpoch: 1_775_606_399).description == "2026-04-07")
     }
+
+    /// Days from year 0 to 10,000 (and a little beyond each end) are written as their
+    /// components, zero-padded; and those in the years a date may have read back.
+    @Test func descriptionIsTheComponentsPadded() {
+        func padded(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(n).count)) + String(n) }
+        // 0000-01-01 and 10000-01-01 (proleptic Gregorian).
+        let first = Day(daysSinceEpoch: -719_528), last = Day(daysSinceEpoch: 2_932_897)
+        #expect(first.components == (0, 1, 1) && last.components == (10_000, 1, 1))
+        // Every day of the first and last years, and every 17th day in between (each day of the
+        // month and each month is met many times).
+        let ends = Array((first.daysSinceEpoch - 400)...(first.daysSinceEpoch + 800)) + Array((last.daysSinceEpoch - 800)...(last.daysSinceEpoch + 400))
+        for days in ends + Array(stride(from: first.daysSinceEpoch, through: last.daysSinceEpoch, by: 17)) {
+            let day = Day(daysSinceEpoch: days)
+            let (y, m, d) = day.components
+            let text = day.description
+            guard text == "\(padded(y, 4))-\(padded(m, 2))-\(padded(d, 2))" else {
+                Issue.record("\(days): \(text)")
+                return
+            }
+            // Where the year is one a date may have (``Day/init(year:month:day:)``), it reads back.
+            if Day(year: y, month: m, day: d) != nil, Day(text) != day {
+                Issue.record("\(text) reads back as \(String(describing: Day(text)))")
+                return
+            }
+        }
+    }
 }

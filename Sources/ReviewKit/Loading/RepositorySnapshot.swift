@@ -133,6 +133,26 @@ private struct SnapshotLoader {
         let policy = configuration.policy
         let layout = policy.content
         let walk = layout.walkDirectory
+        // The revision's files below the articles' folder, listed once: the walk answers for
+        // them, and the links are checked against them.
+        let listed = try repository.files(under: GitPath(walk), inTree: tree)
+        let allPaths = listed.map(\.path)
+        // The same files by their case-folded key, for links whose target differs only in case.
+        let byFoldedCase = Eventually { ConfusablePaths.byKey(allPaths) }
+        // The articles the cache holds are placed on another core while this one reads the
+        // record log and walks history. Whether evaluating reads bodies depends on whether there
+        // are records: until that is known, an article cached without its body is left out.
+        let mayNeedBodies = bodies == .all || WorkflowEngine.readsBodies(policy, signOffs: true)
+        let frontMatter = policy.frontMatter
+        let revisionName = revision.short
+        let ahead = stored.map { stored in
+            PlacingAhead(listed, cache: stored, only: self.only, layout: layout, frontMatter: frontMatter, needsBodies: mayNeedBodies) { content, path, existing in
+                Self.placement(content, at: path, layout: layout, frontMatter: frontMatter, existing: existing, byFoldedCase: byFoldedCase,
+                               walk: walk, revision: revisionName)
+            }
+        }
+        // Where reading fails before the placing is taken, it stops at its next look.
+        defer { ahead?.cancel() }
 
         // A rewrite that erased what the latest signed publication attests (issue 31, item 3).
         let recordHistory = PublishedRecordLog.held(governed)
@@ -155,24 +175,9 @@ private struct SnapshotLoader {
         // know which revisions are theirs); a blob that never exists keeps the walk going.
         let never = ObjectID(hex: String(repeating: "f", count: 40))!
         var tracking = records.filter { wanted($0.key) }.mapValues { _ in Set([never]) }
-        // The revision's files below the articles' folder, listed once: the walk answers for
-        // them, and the links are checked against them.
-        let listed = try repository.files(under: GitPath(walk), inTree: tree)
         if trackAll {
             for file in listed where wanted(file.path) && layout.isArticle(file.path) {
                 tracking[file.path] = [never]
-            }
-        }
-        let allPaths = listed.map(\.path)
-        // The same files by their case-folded key, for links whose target differs only in case.
-        let byFoldedCase = Eventually { ConfusablePaths.byKey(allPaths) }
-        // The articles the cache holds are placed on another core while this one walks history.
-        let frontMatter = policy.frontMatter
-        let revisionName = revision.short
-        let ahead = stored.map { stored in
-            PlacingAhead(listed, cache: stored, only: self.only, layout: layout, frontMatter: frontMatter, needsBodies: needsBodies) { content, path, existing in
-                Self.placement(content, at: path, layout: layout, frontMatter: frontMatter, existing: existing, byFoldedCase: byFoldedCase,
-                               walk: walk, revision: revisionName)
             }
         }
         // Without it, the files below Articles/ as a set, for the articles' relative links.
@@ -1058,9 +1063,12 @@ extension SnapshotLoader {
 
         /// Stops the placing and returns the files as a set and what was placed, indexed as the files.
         func finish() -> (existing: Set<GitPath>, placements: [Placement?]) {
-            stopping.withLock { $0 = true }
+            cancel()
             done.wait()
             return (existing, placements)
         }
+
+        /// Stops the placing at its next look, without waiting for it.
+        func cancel() { stopping.withLock { $0 = true } }
     }
 }
