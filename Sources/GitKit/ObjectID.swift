@@ -56,13 +56,26 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// Parses 40 hexadecimal digits; `nil` for anything else.
     public init?(hex: some StringProtocol) {
         let utf8 = Array(hex.utf8)
-        guard utf8.count == 40 else { return nil }
-        var raw = [UInt8](repeating: 0, count: 20)
-        for i in 0..<20 {
-            guard let hi = Self.nibble(utf8[2 * i]), let lo = Self.nibble(utf8[2 * i + 1]) else { return nil }
-            raw[i] = hi << 4 | lo
+        guard let id = utf8.withUnsafeBytes({ ObjectID(hexBytes: $0[...]) }) else { return nil }
+        self = id
+    }
+
+    /// An id from the bytes of its 40 hex digits (a commit's `tree` and `parent` lines), read in
+    /// place.
+    init?(hexBytes hex: Slice<UnsafeRawBufferPointer>) {
+        guard hex.count == 40 else { return nil }
+        var raw: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &raw) { raw in
+            var at = hex.startIndex
+            for i in 0..<20 {
+                guard let hi = Self.nibble(hex[at]), let lo = Self.nibble(hex[at + 1]) else { return false }
+                raw[i] = hi << 4 | lo
+                at += 2
+            }
+            return true
         }
-        self = raw.withUnsafeBytes { ObjectID(rawBytes: $0.baseAddress!) }
+        guard ok else { return nil }
+        self = withUnsafeBytes(of: &raw) { ObjectID(rawBytes: $0.baseAddress!) }
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {

@@ -38,9 +38,9 @@ struct RawCommit: Sendable {
             if inHeaders {
                 if line.isEmpty { inHeaders = false; continue }
                 if line.starts(with: "tree ".utf8), line.count == 45 {
-                    tree = ObjectID(hex: String(decoding: line.dropFirst(5), as: UTF8.self))
+                    tree = ObjectID(hexBytes: line.dropFirst(5))
                 } else if line.starts(with: "parent ".utf8) {
-                    guard line.count == 47, let parent = ObjectID(hex: String(decoding: line.dropFirst(7), as: UTF8.self)) else {
+                    guard line.count == 47, let parent = ObjectID(hexBytes: line.dropFirst(7)) else {
                         throw .corruptObject(id, "malformed parent line")
                     }
                     parents.append(parent)
@@ -57,7 +57,7 @@ struct RawCommit: Sendable {
         }
         // Trailers follow the summary line.
         let coAuthors = lineStart < bytes.count && CoAuthors.mayHaveTrailer(bytes[lineStart...])
-            ? CoAuthors.emails(in: Array(bytes[lineStart...])[...]) : []
+            ? CoAuthors.emails(in: bytes[lineStart...]) : []
         guard let tree else { throw .corruptObject(id, "commit has no tree") }
         let unknown = Signature(name: "", email: "", time: 0)
         return RawCommit(tree: tree, parents: parents, author: author ?? committer ?? unknown,

@@ -108,10 +108,19 @@ public enum CoAuthors {
     /// The addresses of every `Co-authored-by:` line in a commit message (matched without
     /// regard to case, as GitHub does), lowercased, in order, without repeats.
     public static func emails(in message: ArraySlice<UInt8>) -> [String] {
+        message.withUnsafeBytes { emails(in: $0[...]) }
+    }
+
+    /// ``emails(in:)`` of a message read in place (a commit object's bytes), a line at a time.
+    static func emails(in message: Slice<UnsafeRawBufferPointer>) -> [String] {
         var out: [String] = []
         let key = Array("co-authored-by:".utf8)
-        for line in message.split(separator: 0x0A, omittingEmptySubsequences: true) {
-            var rest = line.drop { $0 == 0x20 || $0 == 0x09 }
+        var lineStart = message.startIndex
+        while lineStart < message.endIndex {
+            var lineEnd = lineStart
+            while lineEnd < message.endIndex, message[lineEnd] != 0x0A { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            var rest = message[lineStart..<lineEnd].drop { $0 == 0x20 || $0 == 0x09 }
             guard rest.count > key.count,
                   zip(rest.prefix(key.count), key).allSatisfy({ $0 | 0x20 == $1 }) else { continue }
             rest = rest.dropFirst(key.count)

@@ -193,6 +193,40 @@ import TestSupport
         #expect((try? Array(plain.utf8).withUnsafeBytes { try RawCommit.parse($0, id: ObjectID(hex: tree)!) })?.coAuthors == [])
     }
 
+    /// Co-authors read a line at a time from the commit's bytes are the ones the definition
+    /// names (each line split out, blanks dropped, `co-authored-by:` in any case, the last
+    /// `<…>`), and a commit's ids read from their bytes are the ones read from text.
+    @Test func coAuthorsAndIdsReadInPlaceAreTheDefinitions() {
+        func reference(_ message: [UInt8]) -> [String] {
+            var out: [String] = []
+            let key = Array("co-authored-by:".utf8)
+            for line in message.split(separator: 0x0A, omittingEmptySubsequences: true) {
+                var rest = line.drop { $0 == 0x20 || $0 == 0x09 }
+                guard rest.count > key.count, zip(rest.prefix(key.count), key).allSatisfy({ $0 | 0x20 == $1 }) else { continue }
+                rest = rest.dropFirst(key.count)
+                guard let open = rest.lastIndex(of: UInt8(ascii: "<")), let close = rest.lastIndex(of: UInt8(ascii: ">")), open < close else { continue }
+                let email = String(decoding: rest[(open + 1)..<close].filter { $0 != 0x20 && $0 != 0x09 }, as: UTF8.self).lowercased()
+                if !email.isEmpty, !out.contains(email) { out.append(email) }
+            }
+            return out
+        }
+        let pieces = ["Co-authored-by:", "co-AUTHORED-by:", " ", "\t", "\n", "\n\n", "<", ">", "A@B", "x", "é", "\r", ":"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let message = Array((0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            #expect(CoAuthors.emails(in: message[...]) == reference(message), "\(String(decoding: message, as: UTF8.self).debugDescription)")
+            message.withUnsafeBytes { #expect(CoAuthors.emails(in: $0[...]) == reference(message)) }
+        }
+        let digits = Array("0123456789abcdefABCDEFgx/".utf8)
+        for _ in 0..<3000 {
+            let count = Int.random(in: 0...10, using: &generator) == 0 ? Int.random(in: 38...42, using: &generator) : 40
+            let hex = (0..<count).map { _ in Int.random(in: 0...30, using: &generator) == 0 ? digits.randomElement(using: &generator)! : digits[Int.random(in: 0..<22, using: &generator)] }
+            let text = String(decoding: hex, as: UTF8.self)
+            hex.withUnsafeBytes { #expect(ObjectID(hexBytes: $0[...]) == ObjectID(hex: text), "\(text)") }
+            #expect(ObjectID(hex: text)?.hex == (text.count == 40 && text.allSatisfy(\.isHexDigit) ? text.lowercased() : nil))
+        }
+    }
+
     @Test func malformedDeltasAreRefused() {
         let base = Array("hello world".utf8)
         // source size 11, target size 5, copy offset 0 size 5
