@@ -2,7 +2,7 @@ import Paths
 import ReviewCore
 import GitKit
 import Dispatch
-import Synchronization
+import Foundation
 
 /// Everything `review` reads from a repository at one revision, as values: the articles with
 /// their history facts, the policy, reviewers, disclaimers and sign-off records.
@@ -140,13 +140,16 @@ private struct SnapshotLoader {
         // The same files by their case-folded key, for links whose target differs only in case.
         let byFoldedCase = Eventually { ConfusablePaths.byKey(allPaths) }
         // The articles the cache holds are placed on another core while this one reads the
-        // record log and walks history. Whether evaluating reads bodies depends on whether there
-        // are records: until that is known, an article cached without its body is left out.
+        // record log and walks history, with their bodies where evaluating may read them (the
+        // body cache is read from now on then). Whether it does depends on whether there are
+        // records too: where it turns out not to, what was placed with bodies is not used.
         let mayNeedBodies = bodies == .all || WorkflowEngine.readsBodies(policy, signOffs: true)
+        if mayNeedBodies, stored != nil, storedBodies == nil { storedBodies = readBodies() }
         let frontMatter = policy.frontMatter
         let revisionName = revision.short
         let ahead = stored.map { stored in
-            PlacingAhead(listed, cache: stored, only: self.only, layout: layout, frontMatter: frontMatter, needsBodies: mayNeedBodies) { content, path, existing in
+            PlacingAhead(listed, cache: stored, only: self.only, layout: layout, frontMatter: frontMatter,
+                         bodies: mayNeedBodies ? .some(storedBodies) : nil) { content, path, existing in
                 Self.placement(content, at: path, layout: layout, frontMatter: frontMatter, existing: existing, byFoldedCase: byFoldedCase,
                                walk: walk, revision: revisionName)
             }
@@ -281,7 +284,9 @@ private struct SnapshotLoader {
         // files, on all cores (pure); links that leave the articles' folder are looked up here.
         let histories = report.histories
         let files = inputs.map(\.file)
-        let early = placedAhead?.placements ?? []
+        // (Indexed as the report's files: the same listing, so the same count.) Placed with
+        // bodies exactly where the articles here are.
+        let early = placedAhead.map { $0.placements.count == report.files.count && mayNeedBodies == needsBodies ? $0.placements : [] } ?? []
         let placed = Array(inputs.indices).parallelMap { [positions] i in
             let file = files[i]
             let placement = (early.isEmpty ? nil : early[positions[i]])
@@ -424,7 +429,7 @@ private struct SnapshotLoader {
         snapshot.acceptedFindings = configuration.acceptedFindings
         // What only the reading needed (the cache, the parsed files) is let go of by a process
         // that exits next, not freed object by object (``Teardown``).
-        Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, existingFiles, used, slugs, records, tracking, log))
+        Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, early, existingFiles, used, slugs, records, tracking, log))
         return snapshot
     }
 
@@ -1018,10 +1023,10 @@ struct Configuration {
 
 extension SnapshotLoader {
     /// The articles the cache holds, each located and its links checked (``placement(_:at:layout:frontMatter:existing:byFoldedCase:walk:revision:)``)
-    /// on another thread while the loader walks history: neither needs history, and a warm
-    /// run's other core was otherwise idle for that walk (about a tenth of a warm `status` on
-    /// windows-powershell-docs). ``finish()`` stops it where it is; the loader places the rest
-    /// on all cores, as it places articles that were not cached.
+    /// on another thread while the loader reads the record log and walks history: neither needs
+    /// history, and a warm run's other core was otherwise idle for that walk (windows-powershell-docs'
+    /// warm `status`: 0.708 to 0.660 s). ``finish()`` stops it where it is; the loader places the
+    /// rest on all cores, as it places articles that were not cached.
     final class PlacingAhead: @unchecked Sendable {
         struct Placement: Sendable {
             var article: Article
@@ -1029,8 +1034,9 @@ extension SnapshotLoader {
             var links: [LinkCheck]
         }
 
-        /// Set by ``finish()``: the placing thread stops at its next look.
-        private let stopping = Mutex(false)
+        /// Set by ``cancel()``, under `lock`: the placing thread stops at its next look.
+        private let lock = NSLock()
+        private var stopping = false
         private let done = DispatchGroup()
         /// Written once by the placing thread before `done` is left; read only after waiting.
         private var existing: Set<GitPath> = []
@@ -1039,20 +1045,29 @@ extension SnapshotLoader {
         /// - Parameters:
         ///   - files: the revision's files below the articles' folder (what `placements` is indexed by).
         ///   - only: the articles read (all: `nil`).
-        ///   - needsBodies: an article the cache holds without its body is left to the loader.
+        ///   - bodies: where articles are placed with their bodies, the body cache (`.some(nil)`
+        ///     where there is none: an article cached without its body is left to the loader).
         ///   - place: ``placement(_:at:layout:frontMatter:existing:byFoldedCase:walk:revision:)``, given
         ///     the files' paths as a set.
         init(_ files: [TreeFile], cache: Eventually<ArticleCache>, only: Set<GitPath>?, layout: ContentRoots, frontMatter: FrontMatterMapping,
-             needsBodies: Bool, place: @escaping @Sendable (ParsedContent, GitPath, Set<GitPath>) -> Placement) {
+             bodies: Eventually<BodyCache>??, place: @escaping @Sendable (ParsedContent, GitPath, Set<GitPath>) -> Placement) {
             done.enter()
             DispatchQueue.global(qos: .userInitiated).async { [self] in
                 let existing = Set(files.lazy.map { $0.path })
                 var placements = [Placement?](repeating: nil, count: files.count)
                 let cache = cache.value
+                let bodyCache = bodies.map { $0?.value }
                 for (i, file) in files.enumerated() {
-                    if i % 32 == 0, stopping.withLock({ $0 }) { break }
+                    // It looks every 32 files, never before the 32nd: a small site is placed
+                    // here whole, whenever it is stopped (and its tests check this path).
+                    if i > 0, i % 32 == 0, lock.withLock({ stopping }) { break }
                     guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), SnapshotLoader.wanted(file.path, only: only),
-                          let content = cache[file.id], !needsBodies || content.hasBody else { continue }
+                          var content = cache[file.id] else { continue }
+                    // As the loader's `cachedContent` has it.
+                    if let bodyCache, !content.hasBody {
+                        guard let body = bodyCache?[file.id] else { continue }
+                        content = content.with(body: body)
+                    }
                     placements[i] = place(content, file.path, existing)
                 }
                 self.existing = existing
@@ -1069,6 +1084,6 @@ extension SnapshotLoader {
         }
 
         /// Stops the placing at its next look, without waiting for it.
-        func cancel() { stopping.withLock { $0 = true } }
+        func cancel() { lock.withLock { stopping = true } }
     }
 }
