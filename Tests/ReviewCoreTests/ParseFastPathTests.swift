@@ -26,8 +26,8 @@ import TestSupport
     }
 
     /// The tree as cmark-gfm's own getters read it (each text copied into a C string), in the
-    /// parser's document order, for comparing with ``MarkdownParser``'s values. Parsed under
-    /// MarkdownParser's lock: cmark-gfm parses one document at a time in a process (other
+    /// parser's document order, for comparing with ``MarkdownParser``'s values, with a parser of
+    /// its own (strikethrough attached) while MarkdownParser parses no page with a `~` (other
     /// suites parse on other threads meanwhile).
     static func texts(viaGetters markdown: String) -> [String] {
         MarkdownParser.exclusively { texts(viaGettersUnlocked: markdown) }

@@ -1,5 +1,6 @@
 import Paths
 import CCmarkGFM
+import Foundation
 import Synchronization
 
 /// One node of an article's Markdown, as cmark-gfm (CommonMark with GitHub's table,
@@ -137,62 +138,103 @@ public enum MarkdownParser {
     /// review or in a browser, can be driven deep by a hostile article).
     public static let maximumDepth = 48
 
-    /// cmark-gfm registers its extensions once per process (not safe to race).
-    private static let extensionsRegistered: Bool = {
+    /// cmark-gfm keeps the characters that start an extension's inline (`:` and `w` for
+    /// autolinks, `~` for strikethrough) in one table for the whole process, and each
+    /// document's inline parse (and each table row's) sets those of its parser's extensions and
+    /// clears them when done. Two documents parsed at once on two threads raced, and the one
+    /// still parsing lost its autolinks and strikethroughs for the rest of its text (seen as a
+    /// page's reader text, and so a `last-updated-not-bumped` finding, differing from one run to
+    /// the next; github/cmark-gfm#176). So:
+    /// - the autolink characters are set once, here, and the autolink extension's list of them
+    ///   emptied: no parse sets or clears them again (its matcher is called for any character
+    ///   the table marks; the list is read only to set and clear the table);
+    /// - strikethrough's `~` cannot be handled so (its list also tells the inline parser which
+    ///   extension a `~` delimiter belongs to: emptied, cmark-gfm 0.29 loops forever on
+    ///   `~~a~~`), so a page with a `~` in it is parsed with strikethrough, one page at a time
+    ///   (``strikethroughParser``), and every other page without it, on any thread: the `~` in
+    ///   the table is then never read by a parse that does not hold the lock (a page without the
+    ///   byte never looks it up), and only such a parse writes it.
+    /// Every page of windows-powershell-docs, nodejs.org and the generated corpus gives the same
+    /// tree (cmark's XML, positions included) as with one parser with all four extensions.
+    private static let extensionsPrepared: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
+        guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return false }
+        defer { cmark_parser_free(parser) }
+        cmark_parser_attach_syntax_extension(parser, autolink)
+        cmark_manage_extensions_special_characters(parser, 1)
+        cmark_syntax_extension_set_special_inline_chars(autolink, nil)
         return true
     }()
 
-    /// The parser every document is parsed with: made once, under the lock, and kept for the
-    /// process. `cmark_parser_finish` hands over the document and resets the parser for the
-    /// next one (a new root, its buffers and reference map cleared) while keeping its options
-    /// and extensions, so each document is parsed as by a new parser, without making one,
-    /// attaching four extensions and freeing it again for every page.
+    /// A cmark-gfm parser with the table, autolink and task-list extensions attached, and
+    /// strikethrough where asked. `cmark_parser_finish` hands over the document and resets the
+    /// parser for the next one (a new root, its buffers and reference map cleared) while keeping
+    /// its options and extensions, so each document is parsed as by a new parser, without making
+    /// one, attaching the extensions and freeing it again for every page.
     private struct Parser: @unchecked Sendable {
-        /// Only ever used under ``parsing``, and never freed (it lives as long as the process).
+        /// Used by one thread at a time (taken from ``idle`` or under ``strikethroughParser``'s
+        /// lock), never freed: it lives as long as the process (there are at most as many as
+        /// threads ever parsed at once, and one more).
         let pointer: OpaquePointer
 
-        static func make() -> Parser? {
+        static func make(strikethrough: Bool) -> Parser? {
             guard let pointer = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return nil }
-            for name in ["table", "strikethrough", "autolink", "tasklist"] {
+            for name in ["table", "strikethrough", "autolink", "tasklist"] where strikethrough || name != "strikethrough" {
                 if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(pointer, extensionPointer) }
             }
             return Parser(pointer: pointer)
         }
     }
 
-    /// cmark-gfm keeps the characters that start an extension's inline (`:` and `w` for
-    /// autolinks, `~` for strikethrough) in one table for the whole process: each document's
-    /// inline parse (and each table row's) sets them and clears them when done. Two documents
-    /// parsed at once on two threads race, and the one still parsing loses its autolinks and
-    /// strikethroughs for the rest of its text (seen as a page's reader text, and so a
-    /// `last-updated-not-bumped` finding, differing from one run to the next). So cmark parses
-    /// one document at a time, with the one parser this lock holds; turning its tree into
-    /// values, and everything else done with a page, still runs on every core.
-    private static let parsing = Mutex<Parser?>(nil)
+    /// The parsers without strikethrough no thread is using: a page without a `~` takes one (or
+    /// makes one) and gives it back, so such pages parse on every core at once.
+    private static let idle = Mutex<[Parser]>([])
 
-    /// Runs `body` while no document is parsed here (for tests that call cmark-gfm directly).
-    static func exclusively<R: Sendable>(_ body: () -> R) -> R {
-        parsing.withLock { _ in body() }
+    /// The one parser with strikethrough, for pages with a `~` (one at a time: its parse sets
+    /// and clears `~` in cmark-gfm's process-wide table).
+    private static let strikethroughParser = Mutex<Parser?>(nil)
+
+    /// Runs `body` while no page with a `~` is parsed here (for tests that call cmark-gfm
+    /// directly, with a parser of their own that has strikethrough attached).
+    static func exclusively<R>(_ body: () -> R) -> R {
+        precondition(extensionsPrepared)
+        return strikethroughParser.withLock { _ in body() }
     }
 
     public static func parse(_ markdown: String) -> MarkdownNode {
-        precondition(extensionsRegistered)
-        let parsed: Node? = parsing.withLock { kept in
-            if kept == nil { kept = Parser.make() }
-            guard let parser = kept?.pointer else { return nil }
-            // No CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy
-            // it byte by byte checking it again). NUL bytes are replaced by cmark either way.
-            // cmark copies what it is fed: the text's own bytes are fed, not a copy of them.
-            var text = markdown
-            text.withUTF8 { buffer in
-                buffer.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) } }
+        precondition(extensionsPrepared)
+        // cmark copies what it is fed: the text's own bytes are fed, not a copy of them. No
+        // CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy it
+        // byte by byte checking it again). NUL bytes are replaced by cmark either way.
+        var text = markdown
+        let parsed: Node? = text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return finish(strikethrough: false) { _ in } }
+            // A `~` is one byte in UTF-8 (no other character's bytes include 0x7E).
+            let tilde = memchr(base, 0x7E, buffer.count) != nil
+            return finish(strikethrough: tilde) { parser in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
             }
-            return cmark_parser_finish(parser)
         }
         guard let document = parsed else { return MarkdownNode(kind: .document) }
         defer { cmark_node_free(document) }
         return convert(document)
+    }
+
+    /// Feeds a document to a parser (with strikethrough or not) and finishes it.
+    private static func finish(strikethrough: Bool, _ feed: (OpaquePointer) -> Void) -> Node? {
+        if strikethrough {
+            return strikethroughParser.withLock { kept in
+                if kept == nil { kept = Parser.make(strikethrough: true) }
+                guard let parser = kept?.pointer else { return nil }
+                feed(parser)
+                return cmark_parser_finish(parser)
+            }
+        }
+        guard let parser = idle.withLock({ $0.popLast() }) ?? Parser.make(strikethrough: false) else { return nil }
+        feed(parser.pointer)
+        let document = cmark_parser_finish(parser.pointer)
+        idle.withLock { $0.append(parser) }
+        return document
     }
 
     /// A node as cmark-gfm's C API takes it.
