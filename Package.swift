@@ -44,6 +44,13 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // libdeflate: a pack object's zlib stream decompressed in one call, where the bytes
+        // around it were read at once (Debian's libdeflate-dev).
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         // The system's libcrypto (OpenSSL 3, Debian's libssl-dev, which libgit2-dev already
         // brings): SHA-256, SHA-1, Ed25519, AES-GCM, random bytes.
         .systemLibrary(
@@ -60,7 +67,7 @@ let package = Package(
         // Authenticated binary files under <git dir>/review/ (the history index, the article cache).
         .target(name: "BinaryStore", dependencies: ["Paths", "SystemCrypto"], swiftSettings: strict),
         // libgit2, and the history engine over it. Nothing about articles or reviews.
-        .target(name: "GitKit", dependencies: ["CGit2", "Paths", "BinaryStore", "SystemCrypto"],
+        .target(name: "GitKit", dependencies: ["CGit2", "CDeflate", "Paths", "BinaryStore", "SystemCrypto"],
                 swiftSettings: strict),
         // Values in, values out: no GitKit, no files, no threads, no clock.
         .target(

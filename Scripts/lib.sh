@@ -4,16 +4,17 @@
 review_install_prerequisites() {
     # libgit2 (the repository), cmark-gfm with its extensions (Markdown) and libcrypto (OpenSSL:
     # hashes, signatures, cache authentication; libgit2-dev depends on it already), with pkg-config;
-    # and mimalloc, the command's allocator (it ships no pkg-config file: its header is checked).
-    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 libcmark-gfm libcrypto 2>/dev/null \
+    # libdeflate (a pack object decompressed in one call); and mimalloc, the command's allocator
+    # (it ships no pkg-config file: its header is checked).
+    if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libgit2 libcmark-gfm libcrypto libdeflate 2>/dev/null \
         || [ ! -e /usr/include/cmark-gfm-core-extensions.h ] || [ ! -e /usr/include/mimalloc.h ]; then
-        echo "review: installing libgit2-dev, libcmark-gfm-dev, libcmark-gfm-extensions-dev, libssl-dev, libmimalloc-dev and pkg-config (apt-get)" >&2
+        echo "review: installing libgit2-dev, libcmark-gfm-dev, libcmark-gfm-extensions-dev, libssl-dev, libdeflate-dev, libmimalloc-dev and pkg-config (apt-get)" >&2
         local sudo=""
         [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
         if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-                   libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev libmimalloc-dev pkg-config; } >/tmp/review-apt.log 2>&1 \
-            || ! pkg-config --exists libgit2 libcmark-gfm libcrypto 2>/dev/null || [ ! -e /usr/include/mimalloc.h ]; then
-            echo "review: error: libgit2-dev, libcmark-gfm-dev, libssl-dev or libmimalloc-dev is missing and could not be installed (log: /tmp/review-apt.log); run: sudo apt-get install -y libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev libmimalloc-dev pkg-config" >&2
+                   libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev libdeflate-dev libmimalloc-dev pkg-config; } >/tmp/review-apt.log 2>&1 \
+            || ! pkg-config --exists libgit2 libcmark-gfm libcrypto libdeflate 2>/dev/null || [ ! -e /usr/include/mimalloc.h ]; then
+            echo "review: error: libgit2-dev, libcmark-gfm-dev, libssl-dev, libdeflate-dev or libmimalloc-dev is missing and could not be installed (log: /tmp/review-apt.log); run: sudo apt-get install -y libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libssl-dev libdeflate-dev libmimalloc-dev pkg-config" >&2
             exit 2
         fi
     fi

@@ -1,4 +1,5 @@
 import CGit2
+import CDeflate
 import SystemCrypto
 #if canImport(Glibc)
 import Glibc
@@ -194,6 +195,14 @@ final class PackReader {
     /// time), on the heap: zlib's state points back at it, so it must never move.
     private let stream: UnsafeMutablePointer<z_stream>
     private let streamReady: Bool
+    /// libdeflate's decompressor (owned here, freed once in `deinit`): an object whose zlib
+    /// stream lies within the bytes read for it is decompressed in one call, about twice as fast
+    /// as zlib's streaming inflate; any other (larger than a read, or damaged) goes through
+    /// ``stream``, which also has the last word on a damaged one.
+    private let decompressor: OpaquePointer?
+    /// How many objects went through zlib's streaming inflate (tests: the one-call path is the
+    /// usual one, and the fallback still gives the right bytes).
+    private(set) var streamedInflations = 0
     /// Bytes last read from the packs: `bytes[0..<count]` are pack `pack`'s bytes from `start`
     /// (never zeroed: only what `pread` wrote is used).
     private struct Window {
@@ -220,12 +229,14 @@ final class PackReader {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         streamReady = review_inflate_init(stream) == Z_OK
+        decompressor = libdeflate_alloc_decompressor()
         openNewPacks()
     }
 
     deinit {
         for pack in packs { close(pack.fd) }
         if streamReady { inflateEnd(stream) }
+        if let decompressor { libdeflate_free_decompressor(decompressor) }
         stream.deinitialize(count: 1)
         stream.deallocate()
     }
@@ -430,7 +441,10 @@ final class PackReader {
 
     /// Inflates the zlib stream at `offset`, which must give exactly `size` bytes.
     private func inflate(_ pack: Int, at offset: Int, size: Int) -> [UInt8]? {
-        guard size >= 0, size <= Self.maximumObjectSize, streamReady, inflateReset(stream) == Z_OK else { return nil }
+        guard size >= 0, size <= Self.maximumObjectSize else { return nil }
+        if let output = inflateAtOnce(pack, at: offset, size: size) { return output }
+        streamedInflations += 1
+        guard streamReady, inflateReset(stream) == Z_OK else { return nil }
         // zlib fills every byte or the result is thrown away: no need to zero it first.
         var output = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
         let stream = self.stream
@@ -461,6 +475,27 @@ final class PackReader {
         }
         guard status == Z_STREAM_END, Int(stream.pointee.total_out) == size else { return nil }
         return output
+    }
+
+    /// The zlib stream at `offset` decompressed by libdeflate in one call, from the bytes the
+    /// streaming path would read first: `nil` unless it ends within them and gives exactly
+    /// `size` bytes (its checksum verified), and then the streaming path decides.
+    private func inflateAtOnce(_ pack: Int, at offset: Int, size: Int) -> [UInt8]? {
+        guard let decompressor else { return nil }
+        var output = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size }
+        let complete = output.withUnsafeMutableBytes { out -> Bool in
+            var spare: UInt8 = 0
+            return withUnsafeMutablePointer(to: &spare) { spare in
+                withBytes(of: pack, at: offset, wanted: min(size + 64, 1 << 20)) { input -> Bool in
+                    var produced = 0
+                    var consumed = 0
+                    let result = libdeflate_zlib_decompress_ex(decompressor, input.baseAddress, input.count,
+                                                               out.baseAddress ?? UnsafeMutableRawPointer(spare), size, &consumed, &produced)
+                    return result == LIBDEFLATE_SUCCESS && produced == size
+                } ?? false
+            }
+        }
+        return complete ? output : nil
     }
 
     /// Applies a git delta (source size, target size, then copy and insert instructions).

@@ -54,6 +54,33 @@ import TestSupport
         }
     }
 
+    /// An object is decompressed in one call (libdeflate) when its zlib stream lies within the
+    /// bytes read for it, as almost every object's does; one that does not (random bytes do not
+    /// compress: the stream is longer than the object, and past the most read at once) goes
+    /// through zlib's streaming inflate. Both give libgit2's bytes.
+    @Test func objectsLargerThanOneReadAreStreamedAndTheRestDecompressedAtOnce() throws {
+        let repo = try packedRepository([])
+        var random = SplitMix(seed: 36)
+        func noise(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next(in: 0..<256)) } }
+        try repo.commit("noise", [FileChange(path: "Assets/noise-800k.bin", contents: noise(800 << 10)),
+                                  FileChange(path: "Assets/noise-3m.bin", contents: noise(3 << 20)),
+                                  FileChange(path: "Assets/noise-1k.bin", contents: noise(1 << 10))])
+        try Git.run(["repack", "-a", "-d"], in: repo.path)
+        let ids = try allObjects(repo)
+        let database = try ObjectDatabase(repo.repository)
+        let reader = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects")
+        // Every object but the two large ones first: none streamed; then those.
+        let expected = try ids.map { try libgit2Bytes(database, $0) }
+        let order = ids.indices.sorted { expected[$0].1.count < expected[$1].1.count }
+        #expect(order.suffix(2).map { expected[$0].1.count } == [800 << 10, 3 << 20])
+        for (k, i) in order.enumerated() {
+            if k == order.count - 2 { #expect(reader.streamedInflations == 0) }
+            let read = try #require(reader.read(ids[i]), "\(ids[i].hex) not read")
+            #expect(read.type == expected[i].0 && read.bytes == expected[i].1, "\(ids[i].hex)")
+        }
+        #expect((1...2).contains(reader.streamedInflations))
+    }
+
     /// An index large enough that lookups interpolate (more than 16 names share a first byte):
     /// every packed object is found, and a name beside each (its last byte changed) is not.
     @Test func lookupsInALargeIndexFindEveryObjectAndNoOther() throws {
