@@ -70,8 +70,12 @@ extension Repository {
         )
     }
 
-    /// Reads a blob's bytes. Wraps `git_blob_lookup` and `git_blob_rawcontent`.
+    /// Reads a blob's bytes: a packed one through the pack reader (libdeflate, no libgit2
+    /// object made and cached: a cold parse reads every article's blob this way, on every core),
+    /// anything else with `git_blob_lookup` and `git_blob_rawcontent`, which also gives the
+    /// error for an object that is not there or not a blob.
     public func blob(_ id: ObjectID) throws(RepositoryError) -> [UInt8] {
+        if let packed = packs.read(id), packed.type == GIT_OBJECT_BLOB { return packed.bytes }
         var oid = id.oid
         var blob: OpaquePointer?
         let result = git_blob_lookup(&blob, raw, &oid)
