@@ -156,6 +156,8 @@ public enum MarkdownParser {
     ///   byte never looks it up), and only such a parse writes it.
     /// Every page of windows-powershell-docs, nodejs.org and the generated corpus gives the same
     /// tree (cmark's XML, positions included) as with one parser with all four extensions.
+    /// Where this cannot be done (no autolink extension, no memory for a parser), every page is
+    /// parsed as a page with a `~` is: with all four extensions, one at a time.
     private static let extensionsPrepared: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
         guard let autolink = cmark_find_syntax_extension("autolink"), let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return false }
@@ -197,20 +199,20 @@ public enum MarkdownParser {
     /// Runs `body` while no page with a `~` is parsed here (for tests that call cmark-gfm
     /// directly, with a parser of their own that has strikethrough attached).
     static func exclusively<R>(_ body: () -> R) -> R {
-        precondition(extensionsPrepared)
+        _ = extensionsPrepared
         return strikethroughParser.withLock { _ in body() }
     }
 
     public static func parse(_ markdown: String) -> MarkdownNode {
-        precondition(extensionsPrepared)
+        let prepared = extensionsPrepared
         // cmark copies what it is fed: the text's own bytes are fed, not a copy of them. No
         // CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy it
         // byte by byte checking it again). NUL bytes are replaced by cmark either way.
         var text = markdown
         let parsed: Node? = text.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return finish(strikethrough: false) { _ in } }
+            guard let base = buffer.baseAddress else { return finish(strikethrough: !prepared) { _ in } }
             // A `~` is one byte in UTF-8 (no other character's bytes include 0x7E).
-            let tilde = memchr(base, 0x7E, buffer.count) != nil
+            let tilde = !prepared || memchr(base, 0x7E, buffer.count) != nil
             return finish(strikethrough: tilde) { parser in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
             }
