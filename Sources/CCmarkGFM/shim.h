@@ -59,3 +59,25 @@ static inline review_cmark_text review_cmark_url(cmark_node *_Nonnull node) { re
 static inline review_cmark_text review_cmark_title(cmark_node *_Nonnull node) { return review_cmark_text_of(cmark_node_get_title(node)); }
 static inline review_cmark_text review_cmark_fence_info(cmark_node *_Nonnull node) { return review_cmark_text_of(cmark_node_get_fence_info(node)); }
 #endif
+
+// Takes an extension's list of the characters that start its inlines, leaving it none, into
+// `*chars` (the caller frees it with cmark_llist_free and the default allocator, which made
+// it). MarkdownParser sets the autolink characters once for the process and takes the list,
+// so no parse sets or clears them again (see there). Returns false, taking nothing, where the
+// extension's layout is not installed.
+#if __has_include(<cmark-gfm/syntax_extension.h>)
+#include <cmark-gfm/syntax_extension.h>
+static inline bool review_cmark_take_special_inline_chars(cmark_syntax_extension *_Nonnull extension,
+                                                          cmark_llist *_Nullable *_Nonnull chars) {
+    *chars = extension->special_inline_chars;
+    extension->special_inline_chars = NULL;
+    return true;
+}
+#else
+static inline bool review_cmark_take_special_inline_chars(cmark_syntax_extension *_Nonnull extension,
+                                                          cmark_llist *_Nullable *_Nonnull chars) {
+    (void)extension;
+    *chars = NULL;
+    return false;
+}
+#endif

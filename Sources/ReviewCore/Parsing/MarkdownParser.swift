@@ -164,7 +164,11 @@ public enum MarkdownParser {
         defer { cmark_parser_free(parser) }
         cmark_parser_attach_syntax_extension(parser, autolink)
         cmark_manage_extensions_special_characters(parser, 1)
-        cmark_syntax_extension_set_special_inline_chars(autolink, nil)
+        // The list is taken and freed (emptied by its setter, it would be lost: a leak the
+        // fuzzer's leak check reports).
+        var chars: UnsafeMutablePointer<cmark_llist>?
+        guard review_cmark_take_special_inline_chars(autolink, &chars) else { return false }
+        if let chars { cmark_llist_free(cmark_get_default_mem_allocator(), chars) }
         return true
     }()
 
