@@ -90,32 +90,71 @@ public struct Policy: Sendable, Equatable {
         }
     }
 
-    public var roles: [String]
-    public var categories: [String: Category]
+    public var roles: [String] {
+        _read { yield box.values.roles }
+        _modify { makeUnique(); yield &box.values.roles }
+    }
+    public var categories: [String: Category] {
+        _read { yield box.values.categories }
+        _modify { makeUnique(); yield &box.values.categories }
+    }
     /// Front-matter keys whose change keeps existing approvals (like `tags`).
-    public var unreviewedFields: Set<String>
+    public var unreviewedFields: Set<String> {
+        _read { yield box.values.unreviewedFields }
+        _modify { makeUnique(); yield &box.values.unreviewedFields }
+    }
     /// `separate-roles` (default true): one revision's required roles need different reviewers.
-    public var separateRoles: Bool
+    public var separateRoles: Bool {
+        _read { yield box.values.separateRoles }
+        _modify { makeUnique(); yield &box.values.separateRoles }
+    }
     /// `max-unpublish-percent` (default 20): the largest share of the published articles one
     /// `publish` may take down without `--allow-removals`.
-    public var maxUnpublishPercent: Int = 20
+    public var maxUnpublishPercent: Int {
+        _read { yield box.values.maxUnpublishPercent }
+        _modify { makeUnique(); yield &box.values.maxUnpublishPercent }
+    }
     /// `publish-branch` (default main): the only branch `review publish` publishes from.
-    public var publishBranch: String = "main"
-    public var site = Site()
+    public var publishBranch: String {
+        _read { yield box.values.publishBranch }
+        _modify { makeUnique(); yield &box.values.publishBranch }
+    }
+    public var site: Site {
+        _read { yield box.values.site }
+        _modify { makeUnique(); yield &box.values.site }
+    }
     /// `content:`: where articles live (default: every Markdown file below `Articles/`).
-    public var content = ContentRoots()
+    public var content: ContentRoots {
+        _read { yield box.values.content }
+        _modify { makeUnique(); yield &box.values.content }
+    }
     /// `fragments:`: where shared fragments live and how articles include them (issue 37).
-    public var fragments = FragmentSettings()
+    public var fragments: FragmentSettings {
+        _read { yield box.values.fragments }
+        _modify { makeUnique(); yield &box.values.fragments }
+    }
     /// `front-matter:`: which keys hold title, last-updated and category.
-    public var frontMatter = FrontMatterMapping()
+    public var frontMatter: FrontMatterMapping {
+        _read { yield box.values.frontMatter }
+        _modify { makeUnique(); yield &box.values.frontMatter }
+    }
     /// `translations:` (issue 37): which articles translate which, and how their basis is named.
-    public var translations = Translations()
+    public var translations: Translations {
+        _read { yield box.values.translations }
+        _modify { makeUnique(); yield &box.values.translations }
+    }
     /// `rules:` at the top level: each content rule's level (`off`, `warning`, `error`) in every
     /// category, unless the category's own `rules:` sets it.
-    public var ruleLevels: [RuleID: RuleLevel] = [:]
+    public var ruleLevels: [RuleID: RuleLevel] {
+        _read { yield box.values.ruleLevels }
+        _modify { makeUnique(); yield &box.values.ruleLevels }
+    }
     /// `suppressible:`: the content rules a `<!-- review-ignore … -->` comment may silence
     /// (`nil`: every content rule).
-    public var suppressible: Set<RuleID>?
+    public var suppressible: Set<RuleID>? {
+        _read { yield box.values.suppressible }
+        _modify { makeUnique(); yield &box.values.suppressible }
+    }
 
     /// The level of a content `rule` in `category` (its own `rules:`, then the policy's), or
     /// `nil` for the rule's own severity.
@@ -132,7 +171,10 @@ public struct Policy: Sendable, Equatable {
 
     /// `owners:`: who answers for the articles below each glob (the first match; an article's
     /// own front-matter `owners` wins), shown in `review due`.
-    public var owners: [OwnerRule] = []
+    public var owners: [OwnerRule] {
+        _read { yield box.values.owners }
+        _modify { makeUnique(); yield &box.values.owners }
+    }
 
     public struct OwnerRule: Sendable, Equatable {
         public var glob: Glob
@@ -146,7 +188,10 @@ public struct Policy: Sendable, Equatable {
 
     /// `baseline:`: when review was adopted, and over how many weeks never-reviewed articles
     /// first fall due (so thousands of pages do not fall due on one day).
-    public var baseline: Baseline?
+    public var baseline: Baseline? {
+        _read { yield box.values.baseline }
+        _modify { makeUnique(); yield &box.values.baseline }
+    }
 
     /// See ``baseline``. An article never fully approved is due no earlier than `from` plus a
     /// spread that depends on its path alone (stable between runs and machines); it stays a
@@ -178,7 +223,10 @@ public struct Policy: Sendable, Equatable {
     /// (`may-be-empty`, like PlatyPS's NOTES), and sections whose sub-headings are their content
     /// (`content-under`, like INPUTS and OUTPUTS, whose `### None` or type name is the entry).
     /// Compared without letter case and without a trailing colon.
-    public var headings = Headings()
+    public var headings: Headings {
+        _read { yield box.values.headings }
+        _modify { makeUnique(); yield &box.values.headings }
+    }
 
     public struct Headings: Sendable, Equatable {
         public var mayBeEmpty: [String]
@@ -200,11 +248,45 @@ public struct Policy: Sendable, Equatable {
     }
 
     public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {
-        self.roles = roles
-        self.categories = categories
-        self.unreviewedFields = unreviewedFields
-        self.separateRoles = separateRoles
+        box = Box(Values(roles: roles, categories: categories, unreviewedFields: unreviewedFields, separateRoles: separateRoles))
     }
+
+    /// The policy's values, behind one reference that is copied on write: a policy is read
+    /// through the configuration's accessor for every article (the rule switches, the rules),
+    /// and each such read copied its dozens of fields, every one retained and released (2% of a
+    /// warm `status` on windows-powershell-docs).
+    private struct Values: Sendable, Equatable {
+        var roles: [String]
+        var categories: [String: Category]
+        var unreviewedFields: Set<String>
+        var separateRoles: Bool
+        var maxUnpublishPercent: Int = 20
+        var publishBranch: String = "main"
+        var site: Site = Site()
+        var content: ContentRoots = ContentRoots()
+        var fragments: FragmentSettings = FragmentSettings()
+        var frontMatter: FrontMatterMapping = FrontMatterMapping()
+        var translations: Translations = Translations()
+        var ruleLevels: [RuleID: RuleLevel] = [:]
+        var suppressible: Set<RuleID>?
+        var owners: [OwnerRule] = []
+        var baseline: Baseline?
+        var headings: Headings = Headings()
+    }
+
+    /// Written only when uniquely referenced (``makeUnique()``).
+    private final class Box: @unchecked Sendable {
+        var values: Values
+        init(_ values: Values) { self.values = values }
+    }
+
+    private var box: Box
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.values) }
+    }
+
+    public static func == (a: Policy, b: Policy) -> Bool { a.box === b.box || a.box.values == b.box.values }
 
     public static let path: GitPath = "Reviews/policy.yml"
 }
