@@ -1,6 +1,7 @@
 import CGit2
 import CDeflate
 import SystemCrypto
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,17 +18,14 @@ import Glibc
 ///
 /// It maps version-2 pack indexes read-only (a lookup touches a few of their pages; reading a
 /// whole index into memory zeroed and copied megabytes, a tenth of a warm `status` on
-/// nodejs.org) and reads their packs with `pread` (mapping the packs instead doubled the
-/// resident memory of a cold walk over a large history, and was slower there), through four
-/// reused windows of 2 KiB, so an entry's header and a small body come in one read (a zeroed
-/// buffer and a read for each had spent a fifth of a walk in system calls and copying). The
-/// window was 8 KiB: a walk reads mostly small deltas far apart (984 thousand reads building the
-/// generated corpus's index, fewer than two in a thousand within 8 KiB after the last), so most of
-/// each read was copied for nothing; at 2 KiB that index took 0.8-1.0 system-s, not 1.2-1.5.
-/// One window lost the commits' place at every tree a walk read between them; with four, the
-/// least recently used refilled, and 32 KiB read where a read lands at or just after a window's
-/// end, nodejs.org's pull-request check makes 4,701 reads instead of 9,605, a cold `status` on
-/// windows-powershell-docs 27,356 instead of 40,554, and the corpus's 929 thousand, not 1.02 million.
+/// nodejs.org), verified once and shared by the readers alive together (``shared(_:)``). It
+/// reads the packs through four mapped parts of 16 MiB, the least recently used replaced:
+/// mapping whole packs held every page a cold walk touched for the whole run (twice the
+/// resident memory on a large history), and `pread` made about a million small reads on the
+/// generated corpus's walk even through four windows (a third of a second of system time).
+/// The windows (2 KiB, 32 KiB where a read lands at a window's end) remain for when `mmap`
+/// refuses. An object is decompressed by libdeflate in one call where its stream lies in
+/// the bytes at hand, by zlib's streaming inflate otherwise.
 /// Whatever it does not know or cannot read — loose objects, alternates, other index versions,
 /// anything malformed — it answers `nil`, and the caller asks libgit2, which also gives the
 /// error a damaged repository deserves.
@@ -42,15 +40,20 @@ final class PackReader {
     /// git never rewrites an index in place (it writes a new file and renames it, read-only), and
     /// libgit2 maps the same file in this process: a process that changed it under the mapping
     /// could as well change the pack, whose bytes no reader checks against their names.
-    final class IndexBytes {
+    ///
+    /// Immutable once made, so readers on several threads may share one (``shared(_:)``).
+    final class IndexBytes: @unchecked Sendable {
         let bytes: UnsafeRawBufferPointer
         private let isMapped: Bool
+        /// The mapped file's identity when it was mapped (`nil` for given bytes).
+        let identity: FileIdentity?
 
         init(copying array: [UInt8]) {
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: array.count, alignment: 8)
             array.withUnsafeBytes { copy.copyMemory(from: $0) }
             bytes = UnsafeRawBufferPointer(copy)
             isMapped = false
+            identity = nil
         }
 
         /// Maps the file at `path`; `nil` when it cannot be opened, is empty, or cannot be mapped.
@@ -64,6 +67,7 @@ final class PackReader {
             guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
             bytes = UnsafeRawBufferPointer(start: address, count: size)
             isMapped = true
+            identity = FileIdentity(info)
         }
 
         var count: Int { bytes.count }
@@ -75,6 +79,51 @@ final class PackReader {
                 bytes.deallocate()
             }
         }
+    }
+
+    /// Which file a path named: its device, inode, size and modification time.
+    struct FileIdentity: Equatable, Sendable {
+        let device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+
+        init(_ info: stat) {
+            (device, inode, size) = (UInt64(info.st_dev), UInt64(info.st_ino), Int64(info.st_size))
+            (seconds, nanoseconds) = (info.st_mtim.tv_sec, info.st_mtim.tv_nsec)
+        }
+    }
+
+    /// An index a reader of this process mapped and verified, held weakly: it lives as long as
+    /// some reader holds it.
+    private struct VerifiedIndex: @unchecked Sendable {
+        weak var index: IndexBytes?
+        let count: Int
+    }
+
+    /// The verified indexes by path. A load opens a repository handle per thread (the parse
+    /// workers read blobs through their own), and each handle's reader mapped and hashed the
+    /// same index again (SHA-1 over nodejs.org's 8.7 MB index: 7 ms each). A reader takes the
+    /// one another reader holds where the file at the path is still the one that was verified
+    /// (same device, inode, size and modification time); one no reader holds any more is
+    /// unmapped, and the next reader maps and verifies the file afresh.
+    private static let verifiedIndexes = Mutex<[String: VerifiedIndex]>([:])
+
+    /// The index at `path`, mapped and verified (``Pack/validCount(_:verifyingChecksum:)``),
+    /// with its object count: the mapping another reader holds where the file is the same.
+    static func shared(_ path: String) -> (index: IndexBytes, count: Int)? {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            let identity = FileIdentity(info)
+            let held = verifiedIndexes.withLock { known -> (IndexBytes, Int)? in
+                guard let entry = known[path], let index = entry.index, index.identity == identity else { return nil }
+                return (index, entry.count)
+            }
+            if let held { return held }
+        }
+        guard let index = IndexBytes(mapping: path), let count = Pack.validCount(index.bytes) else { return nil }
+        verifiedIndexes.withLock { known in
+            known = known.filter { $0.value.index != nil }
+            known[path] = VerifiedIndex(index: index, count: count)
+        }
+        return (index, count)
     }
 
     /// One `.pack` with its `.idx`.
@@ -176,6 +225,8 @@ final class PackReader {
     static let maximumObjectSize = 256 << 20
 
     private var packs: [Pack] = []
+    /// The indexes of the packs opened (tests: which mapping a reader uses).
+    var indexes: [IndexBytes] { packs.map(\.index) }
     private var cache: [Key: Entry] = [:]
     private var cachedBytes = 0
     private var clock = 0
@@ -353,7 +404,7 @@ final class PackReader {
         }
         let before = packs.count
         for name in names.sorted() where seen.insert(name).inserted {
-            guard let index = IndexBytes(mapping: packDirectory + name + ".idx"), let count = Pack.validCount(index.bytes) else { continue }
+            guard let (index, count) = Self.shared(packDirectory + name + ".idx") else { continue }
             let fd = open(packDirectory + name + ".pack", O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { continue }
             var info = stat()

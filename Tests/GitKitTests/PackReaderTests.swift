@@ -54,6 +54,36 @@ import TestSupport
         }
     }
 
+    /// Readers of one repository that are alive together (a load's handles, one per thread) use
+    /// one mapping of its verified index; a reader made after the file at that path changed
+    /// maps and verifies it afresh (here a damaged copy, refused, while the first readers still
+    /// hold the old mapping), and so does one made after every reader let go.
+    @Test func readersShareAVerifiedIndexOnlyWhileItIsTheSameFile() throws {
+        let repo = try packedRepository([])
+        let objects = repo.repository.commonDirectory + "objects"
+        let first = PackReader(objectsDirectory: objects)
+        let second = PackReader(objectsDirectory: objects)
+        #expect(first.indexes.count == 1 && second.indexes.count == 1)
+        #expect(first.indexes[0] === second.indexes[0])
+        let packDirectory = objects + "/pack/"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".idx") })
+        let path = packDirectory + name
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var damaged = original
+        damaged[original.count / 2] ^= 0x5A
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        try damaged.write(to: URL(fileURLWithPath: path))
+        #expect(PackReader(objectsDirectory: objects).indexes.isEmpty, "the damaged index at the same path is verified, and refused")
+        try original.write(to: URL(fileURLWithPath: path))
+        let again = PackReader(objectsDirectory: objects)
+        #expect(again.indexes.count == 1 && again.indexes[0] !== first.indexes[0])
+        let database = try ObjectDatabase(repo.repository)
+        for id in try allObjects(repo) {
+            let read = try #require(again.read(id), "\(id.hex) not read")
+            #expect(read.bytes == (try libgit2Bytes(database, id)).1)
+        }
+    }
+
     /// Objects read through mapped parts of the pack (so small that every read replaces one, and
     /// many objects straddle two) and through `pread` windows (mappings off) are libgit2's bytes.
     @Test(arguments: [0, 4096, 8192])
