@@ -91,69 +91,69 @@ public struct Policy: Sendable, Equatable {
     }
 
     public var roles: [String] {
-        _read { yield box.values.roles }
-        _modify { makeUnique(); yield &box.values.roles }
+        _read { yield stored.value.roles }
+        _modify { yield &stored.value.roles }
     }
     public var categories: [String: Category] {
-        _read { yield box.values.categories }
-        _modify { makeUnique(); yield &box.values.categories }
+        _read { yield stored.value.categories }
+        _modify { yield &stored.value.categories }
     }
     /// Front-matter keys whose change keeps existing approvals (like `tags`).
     public var unreviewedFields: Set<String> {
-        _read { yield box.values.unreviewedFields }
-        _modify { makeUnique(); yield &box.values.unreviewedFields }
+        _read { yield stored.value.unreviewedFields }
+        _modify { yield &stored.value.unreviewedFields }
     }
     /// `separate-roles` (default true): one revision's required roles need different reviewers.
     public var separateRoles: Bool {
-        _read { yield box.values.separateRoles }
-        _modify { makeUnique(); yield &box.values.separateRoles }
+        _read { yield stored.value.separateRoles }
+        _modify { yield &stored.value.separateRoles }
     }
     /// `max-unpublish-percent` (default 20): the largest share of the published articles one
     /// `publish` may take down without `--allow-removals`.
     public var maxUnpublishPercent: Int {
-        _read { yield box.values.maxUnpublishPercent }
-        _modify { makeUnique(); yield &box.values.maxUnpublishPercent }
+        _read { yield stored.value.maxUnpublishPercent }
+        _modify { yield &stored.value.maxUnpublishPercent }
     }
     /// `publish-branch` (default main): the only branch `review publish` publishes from.
     public var publishBranch: String {
-        _read { yield box.values.publishBranch }
-        _modify { makeUnique(); yield &box.values.publishBranch }
+        _read { yield stored.value.publishBranch }
+        _modify { yield &stored.value.publishBranch }
     }
     public var site: Site {
-        _read { yield box.values.site }
-        _modify { makeUnique(); yield &box.values.site }
+        _read { yield stored.value.site }
+        _modify { yield &stored.value.site }
     }
     /// `content:`: where articles live (default: every Markdown file below `Articles/`).
     public var content: ContentRoots {
-        _read { yield box.values.content }
-        _modify { makeUnique(); yield &box.values.content }
+        _read { yield stored.value.content }
+        _modify { yield &stored.value.content }
     }
     /// `fragments:`: where shared fragments live and how articles include them (issue 37).
     public var fragments: FragmentSettings {
-        _read { yield box.values.fragments }
-        _modify { makeUnique(); yield &box.values.fragments }
+        _read { yield stored.value.fragments }
+        _modify { yield &stored.value.fragments }
     }
     /// `front-matter:`: which keys hold title, last-updated and category.
     public var frontMatter: FrontMatterMapping {
-        _read { yield box.values.frontMatter }
-        _modify { makeUnique(); yield &box.values.frontMatter }
+        _read { yield stored.value.frontMatter }
+        _modify { yield &stored.value.frontMatter }
     }
     /// `translations:` (issue 37): which articles translate which, and how their basis is named.
     public var translations: Translations {
-        _read { yield box.values.translations }
-        _modify { makeUnique(); yield &box.values.translations }
+        _read { yield stored.value.translations }
+        _modify { yield &stored.value.translations }
     }
     /// `rules:` at the top level: each content rule's level (`off`, `warning`, `error`) in every
     /// category, unless the category's own `rules:` sets it.
     public var ruleLevels: [RuleID: RuleLevel] {
-        _read { yield box.values.ruleLevels }
-        _modify { makeUnique(); yield &box.values.ruleLevels }
+        _read { yield stored.value.ruleLevels }
+        _modify { yield &stored.value.ruleLevels }
     }
     /// `suppressible:`: the content rules a `<!-- review-ignore … -->` comment may silence
     /// (`nil`: every content rule).
     public var suppressible: Set<RuleID>? {
-        _read { yield box.values.suppressible }
-        _modify { makeUnique(); yield &box.values.suppressible }
+        _read { yield stored.value.suppressible }
+        _modify { yield &stored.value.suppressible }
     }
 
     /// The level of a content `rule` in `category` (its own `rules:`, then the policy's), or
@@ -172,8 +172,8 @@ public struct Policy: Sendable, Equatable {
     /// `owners:`: who answers for the articles below each glob (the first match; an article's
     /// own front-matter `owners` wins), shown in `review due`.
     public var owners: [OwnerRule] {
-        _read { yield box.values.owners }
-        _modify { makeUnique(); yield &box.values.owners }
+        _read { yield stored.value.owners }
+        _modify { yield &stored.value.owners }
     }
 
     public struct OwnerRule: Sendable, Equatable {
@@ -189,8 +189,8 @@ public struct Policy: Sendable, Equatable {
     /// `baseline:`: when review was adopted, and over how many weeks never-reviewed articles
     /// first fall due (so thousands of pages do not fall due on one day).
     public var baseline: Baseline? {
-        _read { yield box.values.baseline }
-        _modify { makeUnique(); yield &box.values.baseline }
+        _read { yield stored.value.baseline }
+        _modify { yield &stored.value.baseline }
     }
 
     /// See ``baseline``. An article never fully approved is due no earlier than `from` plus a
@@ -224,8 +224,8 @@ public struct Policy: Sendable, Equatable {
     /// (`content-under`, like INPUTS and OUTPUTS, whose `### None` or type name is the entry).
     /// Compared without letter case and without a trailing colon.
     public var headings: Headings {
-        _read { yield box.values.headings }
-        _modify { makeUnique(); yield &box.values.headings }
+        _read { yield stored.value.headings }
+        _modify { yield &stored.value.headings }
     }
 
     public struct Headings: Sendable, Equatable {
@@ -248,7 +248,7 @@ public struct Policy: Sendable, Equatable {
     }
 
     public init(roles: [String], categories: [String: Category], unreviewedFields: Set<String> = [], separateRoles: Bool = true) {
-        box = Box(Values(roles: roles, categories: categories, unreviewedFields: unreviewedFields, separateRoles: separateRoles))
+        stored = CopyOnWrite(Values(roles: roles, categories: categories, unreviewedFields: unreviewedFields, separateRoles: separateRoles))
     }
 
     /// The policy's values, behind one reference that is copied on write: a policy is read
@@ -274,19 +274,9 @@ public struct Policy: Sendable, Equatable {
         var headings: Headings = Headings()
     }
 
-    /// Written only when uniquely referenced (``makeUnique()``).
-    private final class Box: @unchecked Sendable {
-        var values: Values
-        init(_ values: Values) { self.values = values }
-    }
+    private var stored: CopyOnWrite<Values>
 
-    private var box: Box
-
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.values) }
-    }
-
-    public static func == (a: Policy, b: Policy) -> Bool { a.box === b.box || a.box.values == b.box.values }
+    public static func == (a: Policy, b: Policy) -> Bool { a.stored.sharesStorage(with: b.stored) || a.stored.value == b.stored.value }
 
     public static let path: GitPath = "Reviews/policy.yml"
 }

@@ -180,76 +180,54 @@ public enum TextChange: Sendable, Equatable {
 /// `status` on windows-powershell-docs, where the cores contended for them).
 public struct WorkflowConfiguration: Sendable {
     public var policy: Policy {
-        _read { yield storage.policy }
-        _modify { makeUnique(); yield &storage.policy }
+        _read { yield stored.value.policy }
+        _modify { yield &stored.value.policy }
     }
     public var reviewers: [Reviewer] {
-        _read { yield storage.reviewers }
-        _modify { makeUnique(); yield &storage.reviewers }
+        _read { yield stored.value.reviewers }
+        _modify { yield &stored.value.reviewers }
     }
     /// Disclaimer id → canonical text.
     public var disclaimers: [String: String] {
-        _read { yield storage.disclaimers }
-        _modify { makeUnique(); yield &storage.disclaimers }
+        _read { yield stored.value.disclaimers }
+        _modify { yield &stored.value.disclaimers }
     }
     /// Disclaimer id → earlier canonical wordings, from the history of its file: an article
     /// reviewed with one of them keeps its approvals, and its page shows the current wording.
     public var disclaimerHistory: [String: [String]] {
-        _read { yield storage.disclaimerHistory }
-        _modify { makeUnique(); yield &storage.disclaimerHistory }
+        _read { yield stored.value.disclaimerHistory }
+        _modify { yield &stored.value.disclaimerHistory }
     }
     /// "Today" (UTC, inclusive): a review due on `asOf` is due, not overdue.
     public var asOf: Day {
-        get { storage.asOf }
-        set { makeUnique(); storage.asOf = newValue }
+        get { stored.value.asOf }
+        set { stored.value.asOf = newValue }
     }
     /// Each disclaimer's paragraphs as readers see them, computed once per configuration.
-    public var disclaimerParagraphs: [String: [PlainParagraph]] { _read { yield storage.disclaimerParagraphs } }
+    public var disclaimerParagraphs: [String: [PlainParagraph]] { _read { yield stored.value.disclaimerParagraphs } }
     /// The accepted-findings baseline in force (`Reviews/accepted-findings.yml`).
     public var acceptedFindings: AcceptedFindings {
-        _read { yield storage.acceptedFindings }
-        _modify { makeUnique(); yield &storage.acceptedFindings }
+        _read { yield stored.value.acceptedFindings }
+        _modify { yield &stored.value.acceptedFindings }
     }
 
     public init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], disclaimerHistory: [String: [String]] = [:],
                 asOf: Day) {
-        storage = Storage(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory, asOf: asOf,
-                          disclaimerParagraphs: disclaimers.mapValues { PlainParagraph.of(markdown: $0) }, acceptedFindings: AcceptedFindings())
+        stored = CopyOnWrite(Values(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory,
+                                    asOf: asOf, disclaimerParagraphs: disclaimers.mapValues { PlainParagraph.of(markdown: $0) }))
     }
 
     public func reviewer(_ id: String) -> Reviewer? { reviewers.first { $0.id == id } }
 
-    /// Changed only through a reference no other value holds (``makeUnique()``), so never while
-    /// another thread reads it.
-    private final class Storage: @unchecked Sendable {
+    private struct Values: Sendable {
         var policy: Policy
         var reviewers: [Reviewer]
         var disclaimers: [String: String]
         var disclaimerHistory: [String: [String]]
         var asOf: Day
         let disclaimerParagraphs: [String: [PlainParagraph]]
-        var acceptedFindings: AcceptedFindings
-
-        init(policy: Policy, reviewers: [Reviewer], disclaimers: [String: String], disclaimerHistory: [String: [String]], asOf: Day,
-             disclaimerParagraphs: [String: [PlainParagraph]], acceptedFindings: AcceptedFindings) {
-            self.policy = policy
-            self.reviewers = reviewers
-            self.disclaimers = disclaimers
-            self.disclaimerHistory = disclaimerHistory
-            self.asOf = asOf
-            self.disclaimerParagraphs = disclaimerParagraphs
-            self.acceptedFindings = acceptedFindings
-        }
-
-        func copy() -> Storage {
-            Storage(policy: policy, reviewers: reviewers, disclaimers: disclaimers, disclaimerHistory: disclaimerHistory, asOf: asOf,
-                    disclaimerParagraphs: disclaimerParagraphs, acceptedFindings: acceptedFindings)
-        }
+        var acceptedFindings = AcceptedFindings()
     }
 
-    private var storage: Storage
-
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
+    private var stored: CopyOnWrite<Values>
 }

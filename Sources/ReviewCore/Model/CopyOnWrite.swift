@@ -1,0 +1,27 @@
+/// A value kept behind one reference and copied only when it is written while shared: a
+/// value type whose copies cost one retain, however many fields it has (``Policy`` and
+/// ``WorkflowConfiguration``, put in every article's rule context).
+///
+/// Its storage is written only through ``value``'s `_modify`, after a copy where another
+/// value shares it, so never while another thread reads it.
+struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
+    private final class Box {
+        var value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    private var box: Box
+
+    init(_ value: Value) { box = Box(value) }
+
+    var value: Value {
+        _read { yield box.value }
+        _modify {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
+            yield &box.value
+        }
+    }
+
+    /// Whether both share one storage (then their values are equal without comparing them).
+    func sharesStorage(with other: CopyOnWrite) -> Bool { box === other.box }
+}
