@@ -238,6 +238,37 @@ import TestSupport
         #expect(try statusJSON(content) == (try statusJSON(content, caches: false)))
     }
 
+    /// Reading levels are measured only where a category sets a reading age: a cache written
+    /// under a policy that sets none holds articles without one, and a run under a policy that
+    /// sets one parses them again (cold or warm, parsed ahead or not), never passing an
+    /// unmeasured article as readable.
+    @Test func readingLevelsAreMeasuredWhereAPolicyReadsThem() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology, "flu": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        let prose = String(repeating: "Progressive multifocal leukoencephalopathy is an opportunistic demyelinating infection of oligodendrocytes. ", count: 8)
+        try content.edit("pml", lastUpdated: "2026-04-08", on: "2026-04-08", body: prose + "\n\n" + ContentRepository.disclaimer)
+        // No reading age: the cache holds no measure.
+        let uncached = try statusJSON(content, caches: false)
+        #expect(try statusJSON(content) == uncached)
+        #expect(!uncached.contains("reading-level"))
+        let written = ArticleCache.load(content.repository)
+        #expect(written.entries.count == 2)
+        #expect(written.entries.values.allSatisfy { $0.article.readability == nil })
+        #expect(try statusJSON(content) == uncached)  // warm
+
+        // A reading age for neurology: the warm run measures what the cache lacks.
+        let policy = ContentRepository.policy.replacingOccurrences(of: "    disclaimers: [medical]\n", with: "    disclaimers: [medical]\n    reading-age: 11\n")
+        try content.commit("reading age", [.write(Policy.path, policy)], on: "2026-04-09")
+        let measured = try statusJSON(content, caches: false)
+        #expect(measured.contains("reading-level"))
+        #expect(!measured.contains("was not measured"))
+        #expect(try statusJSON(content) == measured)  // warm, from the cache written without measures
+        #expect(ArticleCache.load(content.repository).entries.values.allSatisfy { $0.article.readability != nil })
+        #expect(try statusJSON(content) == measured)
+        // Cold, parsed ahead under the committed policy.
+        try FileManager.default.removeItem(atPath: CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: ArticleCache.name))
+        #expect(try statusJSON(content) == measured)
+    }
+
     @Test func bodiesAreReadWhereEvaluationReadsThem() throws {
         // The fixture policy: a category requires a disclaimer, and tags are unreviewed.
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])

@@ -36,7 +36,8 @@ public struct Article: Sendable, Equatable {
     /// The relative addresses the body links to or shows (other articles, images, files),
     /// each with its file line: checked against the revision's files when it is loaded.
     public var relativeLinks: [RelativeLink] = []
-    /// Words, sentences and syllables of the body's prose (``Readability``); `nil` when not parsed.
+    /// Words, sentences and syllables of the body's prose (``Readability``; none for an empty
+    /// body); `nil` when not measured (``ArticleParser/parseContent(_:measuringReadability:)``).
     public var readability: Readability?
     /// The body's `<!-- review-ignore … -->` comments that silence findings (``SuppressionComments``).
     public var suppressions: [Suppression] = []

@@ -100,8 +100,16 @@ public enum ArticleParser {
 
     /// What the bytes say regardless of the file's name: path and slug are empty. The same
     /// bytes always give the same result, so it may be cached by blob id.
-    public static func parseContent(_ bytes: [UInt8]) -> (Article, [Finding]) {
+    ///
+    /// - Parameter measuringReadability: whether to count the body's words, sentences and
+    ///   syllables (``Article/readability``; an empty body counts none). Only the reading-level
+    ///   rule reads them, where a category sets a reading age
+    ///   (``WorkflowEngine/readsReadability(_:)``); counting them is a pass over every byte of
+    ///   prose, so a loader whose policy sets none leaves them out (`readability` is then `nil`:
+    ///   not measured).
+    public static func parseContent(_ bytes: [UInt8], measuringReadability: Bool = true) -> (Article, [Finding]) {
         var (article, findings) = parseParts(bytes)
+        if measuringReadability { article.readability = Readability(words: 0, sentences: 0, syllables: 0) }
         // The body's structure (its findings depend on its bytes only, so they are cached with it).
         if !article.body.isEmpty {
             let document = MarkdownParser.parse(article.body)
@@ -111,7 +119,7 @@ public enum ArticleParser {
             findings += StructureRules.check(body, firstLine: article.bodyFirstLine)
             article.plainParagraphs = StructureRules.plainParagraphs(body)
             article.relativeLinks = StructureRules.relativeLinks(document, firstLine: article.bodyFirstLine)
-            article.readability = Readability.of(body)
+            if measuringReadability { article.readability = Readability.of(body) }
             let comments = SuppressionComments.read(document, body: article.body, firstLine: article.bodyFirstLine)
             article.suppressions = comments.suppressions
             findings += comments.findings

@@ -108,8 +108,14 @@ public enum ReadingLevelRule: ArticleRule {
         rationale: "Health information should be readable by most adults; the UK Patient Information Forum asks for a reading age of 9 to 11.")
 
     public static func check(_ context: ArticleContext) -> [Finding] {
-        guard let target = context.category?.readingAge, let readability = context.article.readability,
-              readability.words >= 50, readability.readingAge > target else { return [] }
+        guard let target = context.category?.readingAge else { return [] }
+        guard let readability = context.article.readability else {
+            // A loader measures it wherever a category sets a target (``WorkflowEngine/readsReadability(_:)``):
+            // an article without a measure is never passed as readable.
+            return [Finding(.readingLevel, path: context.path,
+                            "the reading level of this revision was not measured; remove .git/review (the caches) and run again")]
+        }
+        guard readability.words >= 50, readability.readingAge > target else { return [] }
         let grade = (readability.grade * 10).rounded() / 10
         return [Finding(.readingLevel, path: context.path,
                         "reads at age \(readability.readingAge) (Flesch–Kincaid grade \(grade), \(readability.words) words in \(readability.sentences) sentences); \(context.category!.name) aims for \(target) or under: use shorter sentences and shorter words")]

@@ -20,6 +20,13 @@ public enum WorkflowEngine {
             || policy.fragments.isOn  // includes are found in the bodies
     }
 
+    /// Whether evaluating articles under `policy` reads their reading level (a category sets a
+    /// reading age), so that a loader may leave it unmeasured otherwise (it never decides
+    /// anything else).
+    public static func readsReadability(_ policy: Policy) -> Bool {
+        policy.categories.values.contains { $0.readingAge != nil }
+    }
+
     public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {
         let article = facts.article
         let category = article.category.flatMap { configuration.policy.categories[$0] }

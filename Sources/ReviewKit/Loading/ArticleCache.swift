@@ -16,8 +16,9 @@ struct ParsedContent: Sendable {
     /// reads it (``WorkflowEngine/readsBodies(_:signOffs:)``).
     var hasBody = true
 
-    init(_ bytes: [UInt8]) {
-        (article, findings) = ArticleParser.parseContent(bytes)
+    /// - Parameter measuringReadability: ``ArticleParser/parseContent(_:measuringReadability:)``.
+    init(_ bytes: [UInt8], measuringReadability: Bool = true) {
+        (article, findings) = ArticleParser.parseContent(bytes, measuringReadability: measuringReadability)
         sha256 = SignOff.sha256Hex(bytes)
     }
 

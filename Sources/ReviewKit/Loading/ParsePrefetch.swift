@@ -29,6 +29,8 @@ final class ParsePrefetch: @unchecked Sendable {
     private let keepsBodies: Bool
     /// Where each parsed article goes, encoded, for the article cache (none: no cache is written).
     private let articles: ArticleCacheBuffer?
+    /// Whether the articles' reading levels are measured (``ParsedContent/init(_:measuringReadability:)``).
+    private let measuresReadability: Bool
 
     /// Starts `threads` workers on `blobs` (nothing to do, or no thread to spare: `nil`).
     ///
@@ -38,10 +40,13 @@ final class ParsePrefetch: @unchecked Sendable {
     ///     given); without them, the loader takes each body from `bodies` where it needs one.
     ///   - articles: the article cache being built: each article is encoded into it as it is
     ///     parsed (here, on all cores, rather than by the one thread that writes the cache).
+    ///   - measuresReadability: whether reading levels are measured (the loader parses again
+    ///     any article it needs one for and got without).
     init?(gitDirectory: String, blobs: [ObjectID], threads: Int, bodies: BodyCacheBuffer? = nil, keepsBodies: Bool = true,
-          articles: ArticleCacheBuffer? = nil) {
+          articles: ArticleCacheBuffer? = nil, measuresReadability: Bool = true) {
         guard !blobs.isEmpty, threads > 0 else { return nil }
         self.blobs = blobs
+        self.measuresReadability = measuresReadability
         self.bodies = bodies
         self.articles = articles
         self.keepsBodies = keepsBodies || bodies == nil
@@ -91,7 +96,7 @@ final class ParsePrefetch: @unchecked Sendable {
             }
             guard i < blobs.count else { return }
             guard let bytes = try? repository.blob(blobs[i]) else { continue }
-            var content = ParsedContent(bytes)
+            var content = ParsedContent(bytes, measuringReadability: measuresReadability)
             if let bodies {
                 bodies.append(content.article.body, for: blobs[i])
                 if !keepsBodies { content = content.withoutBody() }

@@ -147,9 +147,12 @@ private struct SnapshotLoader {
         if mayNeedBodies, stored != nil, storedBodies == nil { storedBodies = readBodies() }
         let frontMatter = policy.frontMatter
         let revisionName = revision.short
+        // Whether reading levels are read: an article parsed without one (where none was read)
+        // is parsed again.
+        let needsReadability = WorkflowEngine.readsReadability(policy)
         let ahead = stored.map { stored in
             PlacingAhead(listed, cache: stored, only: self.only, layout: layout, frontMatter: frontMatter,
-                         bodies: mayNeedBodies ? .some(storedBodies) : nil) { content, path, existing in
+                         bodies: mayNeedBodies ? .some(storedBodies) : nil, readability: needsReadability) { content, path, existing in
                 Self.placement(content, at: path, layout: layout, frontMatter: frontMatter, existing: existing, byFoldedCase: byFoldedCase,
                                walk: walk, revision: revisionName)
             }
@@ -225,7 +228,7 @@ private struct SnapshotLoader {
         let keepsBodies = usesCache && (storedBodies != nil || !bodyCacheExists)
         // The content of `blob` as cached, with its body where one is needed (`nil`: parse it again).
         func cachedContent(_ blob: ObjectID) -> ParsedContent? {
-            guard let content = cache[blob] else { return nil }
+            guard let content = cache[blob], content.article.readability != nil || !needsReadability else { return nil }
             guard needsBodies, !content.hasBody else { return content }
             return (bodyCache[blob] ?? bodyBuffer?.body(for: blob)).map { content.with(body: $0) }
         }
@@ -274,7 +277,7 @@ private struct SnapshotLoader {
             inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
             positions.append(done)
         }
-        let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes) }
+        let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes, measuringReadability: needsReadability) }
         let existingFiles = placedAhead?.existing ?? existing?.value ?? Set(allPaths)
         var used: Set<ObjectID> = []
         used.reserveCapacity(inputs.count)
@@ -767,6 +770,8 @@ private struct SnapshotLoader {
         let committed = try? Configuration.read(from: repository, tree: tree, at: revision, readingReviewers: false)
         let layout = committed?.policy.content ?? ContentRoots()
         let keepsBodies = self.bodies == .all || committed.map { WorkflowEngine.readsBodies($0.policy, signOffs: true) } ?? true
+        // Likewise reading levels: measured where the committed policy reads them.
+        let measuresReadability = committed.map { WorkflowEngine.readsReadability($0.policy) } ?? true
         var seen: Set<ObjectID> = []
         guard let files = try? repository.files(under: GitPath(layout.walkDirectory), inTree: tree) else { return nil }
         let blobs = files.compactMap { file -> ObjectID? in
@@ -774,7 +779,7 @@ private struct SnapshotLoader {
             return file.id
         }
         return ParsePrefetch(gitDirectory: repository.gitDirectory, blobs: blobs, threads: threads, bodies: bodies, keepsBodies: keepsBodies,
-                             articles: articles)
+                             articles: articles, measuresReadability: measuresReadability)
     }
 
     /// An article as the file at its path, with what placing it found (``load()``).
@@ -1047,10 +1052,12 @@ extension SnapshotLoader {
         ///   - only: the articles read (all: `nil`).
         ///   - bodies: where articles are placed with their bodies, the body cache (`.some(nil)`
         ///     where there is none: an article cached without its body is left to the loader).
+        ///   - readability: whether reading levels are read (an article cached without one is
+        ///     left to the loader).
         ///   - place: ``placement(_:at:layout:frontMatter:existing:byFoldedCase:walk:revision:)``, given
         ///     the files' paths as a set.
         init(_ files: [TreeFile], cache: Eventually<ArticleCache>, only: Set<GitPath>?, layout: ContentRoots, frontMatter: FrontMatterMapping,
-             bodies: Eventually<BodyCache>??, place: @escaping @Sendable (ParsedContent, GitPath, Set<GitPath>) -> Placement) {
+             bodies: Eventually<BodyCache>??, readability: Bool, place: @escaping @Sendable (ParsedContent, GitPath, Set<GitPath>) -> Placement) {
             done.enter()
             DispatchQueue.global(qos: .userInitiated).async { [self] in
                 let existing = Set(files.lazy.map { $0.path })
@@ -1062,7 +1069,7 @@ extension SnapshotLoader {
                     // here whole, whenever it is stopped (and its tests check this path).
                     if i > 0, i % 32 == 0, lock.withLock({ stopping }) { break }
                     guard file.kind == .blob || file.kind == .executable, layout.isArticle(file.path), SnapshotLoader.wanted(file.path, only: only),
-                          var content = cache[file.id] else { continue }
+                          var content = cache[file.id], content.article.readability != nil || !readability else { continue }
                     // As the loader's `cachedContent` has it.
                     if let bodyCache, !content.hasBody {
                         guard let body = bodyCache?[file.id] else { continue }
