@@ -91,11 +91,40 @@ import TestSupport
         await propertyCheck(count: 600, input: Gen.uint64()) { seed in
             let markdown = Self.markdown(seed) + NormalizedTextTests.tricky(seed) + "\n\n" + NormalizedTextTests.tricky(seed &+ 1)
             let document = MarkdownParser.parse(markdown)
+            let tree = MarkdownTree(document)
             var scratch: [UInt8] = [0x41, 0x20]  // left over from an earlier block: cleared first
+            var index = 0
             document.forEachNode { node in
-                let gathered = StructureRules.normalizedPlainText(node, scratch: &scratch)
+                let gathered = StructureRules.normalizedPlainText(tree, index, scratch: &scratch)
                 #expect(Array(gathered.utf8) == Array(StructureRules.normalized(node.pointee.plainText).utf8), "seed \(seed)")
+                #expect(tree.plainText(index) == node.pointee.plainText, "seed \(seed)")
+                index += 1
             }
+            #expect(index == tree.nodes.count)
+        }
+    }
+
+    /// The flat tree the rules read is the value tree, node for node: parsed flat from cmark-gfm
+    /// (its own walk: the same depth bound, the same line for a node cmark gives none), or
+    /// flattened from the values; and made back into values, it is them.
+    @Test func theFlatTreeIsTheValueTree() async {
+        // A paragraph whose last line became a table's header row (cmark gives the paragraph no
+        // line), nesting past the maximum depth, an empty document.
+        let fixed = ["Intro\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter.\n", String(repeating: "> ", count: 60) + "deep *text* [l](u)\n\nout\n",
+                     String(repeating: "- ", count: 70) + "item\n", "", "\n\n", "# T\n\n- [x] a\n- [ ] b\n\n3. c\n4. d\n\n```js x\ncode\n```\n"]
+        // (Compared into Bools: a failure prints the input, not two whole trees.)
+        func same(_ markdown: String) -> (flattened: Bool, back: Bool) {
+            let values = MarkdownParser.parse(markdown)
+            let flat = MarkdownParser.parseTree(markdown)
+            return (flat == MarkdownTree(values), MarkdownNode(flat) == values)
+        }
+        for markdown in fixed {
+            let (flattened, back) = same(markdown)
+            #expect(flattened && back, "\(markdown.debugDescription)")
+        }
+        await propertyCheck(count: 600, input: Gen.uint64()) { seed in
+            let (flattened, back) = same(Self.markdown(seed) + NormalizedTextTests.tricky(seed) + "\n\n" + Self.markdown(seed &+ 1))
+            #expect(flattened && back, "seed \(seed)")
         }
     }
 

@@ -112,15 +112,15 @@ public enum ArticleParser {
         if measuringReadability { article.readability = Readability(words: 0, sentences: 0, syllables: 0) }
         // The body's structure (its findings depend on its bytes only, so they are cached with it).
         if !article.body.isEmpty {
-            let document = MarkdownParser.parse(article.body)
+            let tree = MarkdownParser.parseTree(article.body)
             // Each block's text is worked out once, for every rule below.
-            let body = BodyText(document)
+            let body = BodyText(tree)
             findings += HiddenCharacterRule.check(bytes: bytes)
             findings += StructureRules.check(body, firstLine: article.bodyFirstLine)
             article.plainParagraphs = StructureRules.plainParagraphs(body)
-            article.relativeLinks = StructureRules.relativeLinks(document, firstLine: article.bodyFirstLine)
+            article.relativeLinks = StructureRules.relativeLinks(tree, firstLine: article.bodyFirstLine)
             if measuringReadability { article.readability = Readability.of(body) }
-            let comments = SuppressionComments.read(document, body: article.body, firstLine: article.bodyFirstLine)
+            let comments = SuppressionComments.read(tree, body: article.body, firstLine: article.bodyFirstLine)
             article.suppressions = comments.suppressions
             findings += comments.findings
             article.emptySections = HeadingStructureRule.emptySections(body, firstLine: article.bodyFirstLine)

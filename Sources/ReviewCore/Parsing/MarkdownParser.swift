@@ -86,26 +86,6 @@ public struct MarkdownNode: Sendable, Equatable {
         }
     }
 
-    /// Appends the UTF-8 of the ``plainText`` of the node at `node` to `out` (one buffer for the
-    /// whole subtree, bytes copied as they stand: no string is grown piece by piece; the nodes
-    /// are read in place, never copied).
-    static func appendPlainText(of node: UnsafePointer<MarkdownNode>, to out: inout [UInt8]) {
-        let kind = node.pointee.kind
-        switch kind {
-        case .text, .code, .htmlInline, .htmlBlock, .codeBlock:
-            let literal = node.pointee.literal
-            if literal.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: literal.utf8) }
-        case .softBreak, .lineBreak: out.append(0x20)
-        default:
-            node.pointee.children.withBorrowedNodes { children, count in
-                for i in 0..<count {
-                    if i > 0 && kind == .tableRow { out.append(0x20) }
-                    appendPlainText(of: children + i, to: &out)
-                }
-            }
-        }
-    }
-
     /// Appends ``plainText`` to `out` (one buffer for the whole subtree).
     private func appendPlainText(to out: inout String) {
         switch kind {
@@ -208,6 +188,17 @@ public enum MarkdownParser {
     }
 
     public static func parse(_ markdown: String) -> MarkdownNode {
+        withDocument(markdown) { $0.map(convert) ?? MarkdownNode(kind: .document) }
+    }
+
+    /// ``parse(_:)``, flat (``MarkdownTree``): the same nodes, made without a value per node.
+    public static func parseTree(_ markdown: String) -> MarkdownTree {
+        withDocument(markdown) { $0.map { flatten($0, size: markdown.utf8.count) } ?? MarkdownTree() }
+    }
+
+    /// Parses `markdown` and calls `body` with cmark-gfm's document (`nil` where it made none),
+    /// which is freed when `body` returns.
+    private static func withDocument<R>(_ markdown: String, _ body: (Node?) -> R) -> R {
         let prepared = extensionsPrepared
         // cmark copies what it is fed: the text's own bytes are fed, not a copy of them. No
         // CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy it
@@ -221,9 +212,8 @@ public enum MarkdownParser {
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
             }
         }
-        guard let document = parsed else { return MarkdownNode(kind: .document) }
-        defer { cmark_node_free(document) }
-        return convert(document)
+        defer { if let parsed { cmark_node_free(parsed) } }
+        return body(parsed)
     }
 
     /// Feeds a document to a parser (with strikethrough or not) and finishes it.
@@ -305,6 +295,84 @@ public enum MarkdownParser {
             }
         }
         return result
+    }
+
+    /// Walks the tree with cmark's iterator as ``convert(_:)`` does, node for node (the same
+    /// depth bound, the same line for a node cmark gives none), building the flat tree: every
+    /// text is copied once, into the tree's one buffer (`size`: the Markdown's, which bounds it
+    /// but for entities).
+    private static func flatten(_ root: Node, size: Int) -> MarkdownTree {
+        guard let iterator = cmark_iter_new(root) else { return MarkdownTree() }
+        defer { cmark_iter_free(iterator) }
+        var builder = MarkdownTree.Builder(capacity: 64, bytes: size)
+        // The open containers, each with its last child so far.
+        var stack: [(index: Int, lastChild: Int?)] = []
+        stack.reserveCapacity(maximumDepth)
+        var flattening = 0  // > 0 while inside a subtree deeper than maximumDepth
+        let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { break }
+            let kind = kind(of: node)
+            let isLeaf = !isContainer(node)
+            if event == CMARK_EVENT_ENTER {
+                if flattening > 0 || stack.count >= maximumDepth {
+                    // Too deep: keep only the text, in the deepest node kept.
+                    if !isLeaf { flattening += 1 }
+                    // (Every later child of that node is kept so too: none needs its last child's line.)
+                    let text = bytes(review_cmark_literal(node))
+                    if !text.isEmpty, let parent = stack.last {
+                        builder.end(builder.append(MarkdownTree.Node(kind: .text), parent: parent.index, literal: text, url: none, title: none, info: none))
+                    }
+                    continue
+                }
+                var value = MarkdownTree.Node(kind: kind)
+                var url = none, title = none, info = none
+                switch kind {
+                case .link, .image:
+                    url = bytes(review_cmark_url(node))
+                    title = bytes(review_cmark_title(node))
+                case .heading:
+                    value.level = Int(cmark_node_get_heading_level(node))
+                case .list:
+                    value.ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+                    value.start = Int(cmark_node_get_list_start(node))
+                case .codeBlock:
+                    info = bytes(review_cmark_fence_info(node))
+                case .item:
+                    if typeString(node) == "tasklist" { value.checked = cmark_gfm_extensions_get_tasklist_item_checked(node) ? 2 : 1 }
+                case .tableRow:
+                    value.isHeader = cmark_gfm_extensions_get_table_row_is_header(node) != 0
+                default:
+                    break
+                }
+                value.line = Int(node.pointee.start_line)
+                value.endLine = Int(node.pointee.end_line)
+                if value.line < 1 {
+                    // As ``convert(_:)``: the nearest line known before it.
+                    let block = !isLeaf || kind == .codeBlock || kind == .htmlBlock || kind == .thematicBreak
+                    let parent = stack.last
+                    value.line = max(1, parent.flatMap { $0.lastChild.map { builder.endLine($0) + (block ? 1 : 0) } } ?? parent.map { builder.line($0.index) } ?? 1)
+                }
+                if value.endLine < value.line { value.endLine = value.line }
+                let index = builder.append(value, parent: stack.last?.index, literal: bytes(review_cmark_literal(node)), url: url, title: title, info: info)
+                if !stack.isEmpty { stack[stack.count - 1].lastChild = index }
+                if isLeaf { builder.end(index) } else { stack.append((index, nil)) }
+            } else if event == CMARK_EVENT_EXIT {
+                if flattening > 0 { flattening -= 1; continue }
+                guard let finished = stack.popLast() else { continue }
+                builder.end(finished.index)
+            }
+        }
+        return builder.tree
+    }
+
+    /// A text of a node as cmark holds it (valid only while the node is).
+    @inline(__always)
+    private static func bytes(_ text: review_cmark_text) -> UnsafeBufferPointer<UInt8> {
+        guard let bytes = text.bytes, text.count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: bytes, count: Int(text.count))
     }
 
     /// Whether cmark's iterator gives this node an exit event (it does for containers only).

@@ -50,7 +50,8 @@ public struct BodyText: Sendable {
         public var isComment = false
     }
 
-    public let document: MarkdownNode
+    /// The body's Markdown, as parsed.
+    public let tree: MarkdownTree
     public let blocks: [Block]
 
     /// Whether some rule compares the text of blocks of this kind (paragraphs and headings; no
@@ -64,60 +65,67 @@ public struct BodyText: Sendable {
     }
 
     public init(_ document: MarkdownNode) {
-        self.document = document
+        self.init(MarkdownTree(document))
+    }
+
+    public init(_ tree: MarkdownTree) {
+        self.tree = tree
         var blocks: [Block] = []
-        blocks.reserveCapacity(document.children.count)
+        blocks.reserveCapacity(tree.children(of: MarkdownTree.root).count)
         // One buffer for the text of every block made of several pieces.
         var scratch: [UInt8] = []
-        // The nodes are borrowed, not copied, as they are visited.
-        func visit(_ siblings: UnsafePointer<MarkdownNode>, _ count: Int, depth: Int, inItem: Bool) {
-            for i in 0..<count {
-                let kind = siblings[i].kind
+        let nodes = tree.nodes
+        func visit(_ parent: Int, depth: Int, inItem: Bool) {
+            let count = Int(nodes[parent].childCount)
+            var i = parent + 1
+            for n in 0..<count {
+                defer { i = Int(nodes[i].next) }
+                let kind = nodes[i].kind
                 switch kind {
                 case .list, .item, .blockQuote:
-                    siblings[i].children.withBorrowedNodes { visit($0, $1, depth: depth + 1, inItem: inItem || kind == .item) }
+                    visit(i, depth: depth + 1, inItem: inItem || kind == .item)
                 default:
                     // Only the kinds a rule reads have their text worked out (raw HTML, often
                     // large in MDX pages, is read by none).
-                    let text = Self.isTextKind(kind) ? StructureRules.normalizedPlainText(siblings + i, scratch: &scratch) : ""
-                    var block = Block(kind: kind, line: siblings[i].line, text: text, nextKind: i + 1 < count ? siblings[i + 1].kind : nil,
+                    let text = Self.isTextKind(kind) ? StructureRules.normalizedPlainText(tree, i, scratch: &scratch) : ""
+                    var block = Block(kind: kind, line: nodes[i].line, text: text, nextKind: n + 1 < count ? nodes[Int(nodes[i].next)].kind : nil,
                                       sentences: kind == .paragraph ? StructureRules.sentences(text, normalized: true) : [],
-                                      isPlain: kind == .paragraph && Self.allPlain(siblings[i].children))
+                                      isPlain: kind == .paragraph && Self.allPlain(tree, i))
                     block.depth = depth
                     block.inItem = inItem
-                    block.level = siblings[i].level
+                    block.level = nodes[i].level
                     if kind == .paragraph {
-                        let inlines = siblings[i].children
-                        block.lead = inlines.first?.kind
-                        block.isLabel = Self.isLabel(inlines)
+                        block.lead = nodes[i].childCount > 0 ? nodes[i + 1].kind : nil
+                        block.isLabel = Self.isLabel(tree, i)
                     }
-                    if kind == .htmlBlock { block.isComment = siblings[i].literal.drop { $0 == " " }.hasPrefix("<!--") }
+                    if kind == .htmlBlock { block.isComment = tree.literal(i).drop { $0 == " " }.hasPrefix("<!--") }
                     blocks.append(block)
                 }
             }
         }
-        document.children.withBorrowedNodes { visit($0, $1, depth: 0, inItem: false) }
+        visit(MarkdownTree.root, depth: 0, inItem: false)
         self.blocks = blocks
     }
 
-    /// Whether every node is text, a break, or emphasis of such nodes.
-    private static func allPlain(_ nodes: [MarkdownNode]) -> Bool {
-        nodes.withBorrowedNodes { nodes, count in
-            (0..<count).allSatisfy { i in
-                switch nodes[i].kind {
-                case .text, .softBreak, .lineBreak: true
-                case .emphasis, .strong: allPlain(nodes[i].children)
-                default: false
-                }
+    /// Whether every child of the node at `index` is text, a break, or emphasis of such nodes.
+    private static func allPlain(_ tree: MarkdownTree, _ index: Int) -> Bool {
+        tree.children(of: index).allSatisfy { child in
+            switch tree.nodes[child].kind {
+            case .text, .softBreak, .lineBreak: true
+            case .emphasis, .strong: allPlain(tree, child)
+            default: false
             }
-        } ?? true
+        }
     }
 
-    /// Whether a paragraph's inlines are one strong, emphasized or linked run with at most a
+    /// Whether the paragraph at `index` is one strong, emphasized or linked run with at most a
     /// colon (and spaces) after it.
-    private static func isLabel(_ inlines: [MarkdownNode]) -> Bool {
-        guard let first = inlines.first, [.strong, .emphasis, .link].contains(first.kind), inlines.count <= 2 else { return false }
-        return inlines.count == 1 || (inlines[1].kind == .text && inlines[1].literal.allSatisfy { $0 == ":" || $0 == " " })
+    private static func isLabel(_ tree: MarkdownTree, _ index: Int) -> Bool {
+        let inlines = tree.children(of: index)
+        guard let first = inlines.first, [.strong, .emphasis, .link].contains(tree.nodes[first].kind), inlines.count <= 2 else { return false }
+        guard inlines.count == 2 else { return true }
+        let second = Int(tree.nodes[first].next)
+        return tree.nodes[second].kind == .text && tree.withLiteral(second) { $0.allSatisfy { $0 == 0x3A || $0 == 0x20 } }
     }
 
     /// The paragraphs, in reading order.
@@ -142,20 +150,26 @@ public enum StructureRules {
 
     /// Every relative link and image address in the body, with its file line.
     public static func relativeLinks(_ document: MarkdownNode, firstLine: Int) -> [RelativeLink] {
+        relativeLinks(MarkdownTree(document), firstLine: firstLine)
+    }
+
+    public static func relativeLinks(_ tree: MarkdownTree, firstLine: Int) -> [RelativeLink] {
         var out: [RelativeLink] = []
+        let nodes = tree.nodes
         // A node without a line of its own (inline nodes) is on its parent's.
-        // The nodes are read in place (a node passed by value would be copied).
-        func visit(_ node: UnsafePointer<MarkdownNode>, line: Int) {
-            let here = node.pointee.line > 0 ? firstLine + node.pointee.line - 1 : line
-            if node.pointee.kind == .link || node.pointee.kind == .image {
-                let url = node.pointee.url
+        func visit(_ index: Int, line: Int) {
+            let here = nodes[index].line > 0 ? firstLine + nodes[index].line - 1 : line
+            if nodes[index].kind == .link || nodes[index].kind == .image {
+                let url = tree.url(index)
                 if SiteLinks.isRelative(url), !url.hasPrefix("#") { out.append(RelativeLink(url: url, line: here)) }
             }
-            node.pointee.children.withBorrowedNodes { children, count in
-                for i in 0..<count { visit(children + i, line: here) }
+            var child = index + 1
+            for _ in 0..<nodes[index].childCount {
+                visit(child, line: here)
+                child = Int(nodes[child].next)
             }
         }
-        withUnsafePointer(to: document) { visit($0, line: 0) }
+        visit(MarkdownTree.root, line: 0)
         return out.sorted { ($0.line, $0.url) < ($1.line, $1.url) }
     }
 
@@ -177,24 +191,25 @@ public enum StructureRules {
         check(MarkdownParser.parse(body), firstLine: firstLine)
     }
 
-    /// ``normalized(_:)`` of a node's ``MarkdownNode/plainText``: a node whose text is one
-    /// literal (a paragraph of one run of text) gives that literal, kept as it is when it is
-    /// normalized already; the text of several pieces is gathered as bytes in `scratch` and
-    /// normalized from there (one string made, not one grown piece by piece and then copied).
-    static func normalizedPlainText(_ node: UnsafePointer<MarkdownNode>, scratch: inout [UInt8]) -> String {
-        switch node.pointee.kind {
-        case .text, .code, .htmlInline, .htmlBlock, .codeBlock: return normalized(node.pointee.literal)
+    /// ``normalized(_:)`` of a node's ``MarkdownTree/plainText(_:)``: a node whose text is one
+    /// literal (a paragraph of one run of text) gives that literal, normalized where it is not
+    /// already; the text of several pieces is gathered as bytes in `scratch` and normalized from
+    /// there (one string made, not one grown piece by piece and then copied).
+    static func normalizedPlainText(_ tree: MarkdownTree, _ index: Int, scratch: inout [UInt8]) -> String {
+        switch tree.nodes[index].kind {
+        case .text, .code, .htmlInline, .htmlBlock, .codeBlock: return tree.withLiteral(index) { normalized(bytes: $0) }
         case .softBreak, .lineBreak: return ""  // one space, normalized
         default:
-            if node.pointee.children.count == 1 {
-                return node.pointee.children.withBorrowedNodes { child, _ in normalizedPlainText(child, scratch: &scratch) } ?? ""
-            }
+            if tree.nodes[index].childCount == 1 { return normalizedPlainText(tree, index + 1, scratch: &scratch) }
             scratch.removeAll(keepingCapacity: true)
-            MarkdownNode.appendPlainText(of: node, to: &scratch)
-            return scratch.withUnsafeBufferPointer { source in
-                isNormalized(source) ? String(decoding: source, as: UTF8.self) : normalizedCopy(source)
-            }
+            tree.appendPlainText(of: index, to: &scratch)
+            return scratch.withUnsafeBufferPointer { normalized(bytes: $0) }
         }
+    }
+
+    /// ``normalized(_:)`` of UTF-8 bytes, as a new string.
+    private static func normalized(bytes source: UnsafeBufferPointer<UInt8>) -> String {
+        isNormalized(source) ? String(decoding: source, as: UTF8.self) : normalizedCopy(source)
     }
 
     /// Text with runs of whitespace (ASCII whitespace and no-break spaces) collapsed to one
@@ -655,22 +670,21 @@ public enum HeadingStructureRule: StructureRule {
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         var previousLevel: Int?
-        // The top-level nodes are borrowed; only headings are looked into.
-        body.document.children.withBorrowedNodes { blocks, count in
-            for i in 0..<count where blocks[i].kind == .heading {
-                let block = blocks[i]
-                let line = firstLine + block.line - 1
-                // Its text only goes into a finding (most headings have none).
-                var text: String { StructureRules.normalized(block.plainText) }
-                if block.level == 1, i > 0 {
-                    findings.append(Finding(.headingStructure, path: "", line: line,
-                                            "'# \(text)' is a second title; the title comes from the front matter or the first heading, so use '## ' for sections"))
-                } else if let previous = previousLevel, block.level > previous + 1 {
-                    findings.append(Finding(.headingStructure, path: "", line: line,
-                                            "'\(text)' jumps from level \(previous) to \(block.level); use level \(previous + 1) (or raise the headings above it)"))
-                }
-                previousLevel = block.level
+        // Only the top-level headings are looked into.
+        let tree = body.tree
+        for (i, index) in tree.children(of: MarkdownTree.root).enumerated() where tree.nodes[index].kind == .heading {
+            let block = tree.nodes[index]
+            let line = firstLine + block.line - 1
+            // Its text only goes into a finding (most headings have none).
+            var text: String { StructureRules.normalized(tree.plainText(index)) }
+            if block.level == 1, i > 0 {
+                findings.append(Finding(.headingStructure, path: "", line: line,
+                                        "'# \(text)' is a second title; the title comes from the front matter or the first heading, so use '## ' for sections"))
+            } else if let previous = previousLevel, block.level > previous + 1 {
+                findings.append(Finding(.headingStructure, path: "", line: line,
+                                        "'\(text)' jumps from level \(previous) to \(block.level); use level \(previous + 1) (or raise the headings above it)"))
             }
+            previousLevel = block.level
         }
         return findings
     }
@@ -762,11 +776,10 @@ public enum ImageAltRule: StructureRule {
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
-        body.document.forEachNode { node in
-            if node.pointee.kind == .image, StructureRules.normalized(node.pointee.plainText).isEmpty {
-                findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + node.pointee.line - 1,
-                                        "the image \(node.pointee.url) has no description; write one between the brackets: ![what it shows](…)"))
-            }
+        let tree = body.tree
+        for index in tree.nodes.indices where tree.nodes[index].kind == .image && StructureRules.normalized(tree.plainText(index)).isEmpty {
+            findings.append(Finding(.imageWithoutAlt, path: "", line: firstLine + tree.nodes[index].line - 1,
+                                    "the image \(tree.url(index)) has no description; write one between the brackets: ![what it shows](…)"))
         }
         return findings.sorted()
     }
@@ -797,9 +810,11 @@ public enum UnfilledPlaceholderRule: StructureRule {
         }
         // `{{ … }}` in text (never in code, which is a node of its own).
         // Only a text with a `{` can hold one (most hold none: their line is not looked up).
-        body.document.forEachNode { node in
-            guard node.pointee.kind == .text, node.pointee.literal.containsByte(0x7B), found[node.pointee.line] == nil else { return }
-            if let placeholder = Self.placeholder(in: node.pointee.literal) { found[node.pointee.line] = placeholder }
+        let tree = body.tree
+        for index in tree.nodes.indices where tree.nodes[index].kind == .text && tree.literalContains(index, 0x7B) {
+            let line = tree.nodes[index].line
+            guard found[line] == nil else { continue }
+            if let placeholder = Self.placeholder(in: tree.literal(index)) { found[line] = placeholder }
         }
         return found.map { line, placeholder in
             Finding(.unfilledPlaceholder, path: "", line: firstLine + line - 1,
@@ -841,13 +856,14 @@ public enum RawHTMLRule: StructureRule {
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         var lines: Set<Int> = []
-        body.document.forEachNode { node in
-            let kind = node.pointee.kind
-            guard kind == .htmlBlock || kind == .htmlInline, !Alert.isComment(node.pointee.literal),
-                  !(kind == .htmlInline && MarkdownHTML.isLineBreakTag(node.pointee.literal)) else { return }
-            let line = firstLine + node.pointee.line - 1
-            guard lines.insert(line).inserted else { return }
-            let tag = node.pointee.literal.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40)
+        let tree = body.tree
+        for index in tree.nodes.indices where tree.nodes[index].kind == .htmlBlock || tree.nodes[index].kind == .htmlInline {
+            let kind = tree.nodes[index].kind
+            let literal = tree.literal(index)
+            guard !Alert.isComment(literal), !(kind == .htmlInline && MarkdownHTML.isLineBreakTag(literal)) else { continue }
+            let line = firstLine + tree.nodes[index].line - 1
+            guard lines.insert(line).inserted else { continue }
+            let tag = literal.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40)
             findings.append(Finding(.rawHTMLShown, path: "", line: line,
                                     "raw HTML '\(tag)' is shown to readers as text, since pages never pass HTML through; write it in Markdown (a callout is '> [!NOTE]', a line break a blank line)"))
         }

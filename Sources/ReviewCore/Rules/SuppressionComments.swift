@@ -49,12 +49,19 @@ public enum SuppressionComments {
     /// The suppressions in `document` (the body parsed from `body`), and a finding for each
     /// comment that silences nothing (paths are set by the caller).
     /// - Parameter firstLine: the file line the body starts on.
+    public static func read(_ tree: MarkdownTree, body: String, firstLine: Int) -> (suppressions: [Suppression], findings: [Finding]) {
+        // Most articles hold no such comment: their trees are not walked (nor made into values).
+        guard mayHold(body) else { return ([], []) }
+        return read(MarkdownNode(tree), body: body, firstLine: firstLine)
+    }
+
+    /// Whether `body` may hold a comment: a byte search (the marker is ASCII). `String.contains`
+    /// compares by Character and took an eighth of a cold run's time on a large site; it can
+    /// only find more than that would, and this is a pre-filter.
+    private static func mayHold(_ body: String) -> Bool { body.utf8.containsBytes(marker.utf8) }
+
     public static func read(_ document: MarkdownNode, body: String, firstLine: Int) -> (suppressions: [Suppression], findings: [Finding]) {
-        // Most articles hold no such comment: their trees are not walked. A byte search (the
-        // marker is ASCII): `String.contains` compares by Character and took an eighth of a cold
-        // run's time on a large site; it can only find more than that would, and this is a
-        // pre-filter.
-        guard body.utf8.containsBytes(marker.utf8) else { return ([], []) }
+        guard mayHold(body) else { return ([], []) }
         var suppressions: [Suppression] = []
         var findings: [Finding] = []
         func fileLine(_ line: Int) -> Int { firstLine + line - 1 }
