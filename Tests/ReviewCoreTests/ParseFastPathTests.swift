@@ -216,6 +216,42 @@ import TestSupport
         }
     }
 
+    /// The reader's text read from the flat tree, in its order with a bare address's subtree
+    /// skipped, is what walking the value tree gives: each node, then its children.
+    @Test func readerTextFromTheFlatTreeIsTheTreeWalk() async {
+        func lowered(_ text: String) -> String {
+            var out = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars where lower.properties.isAlphabetic || lower.properties.numericType != nil {
+                    out.append(lower)
+                }
+            }
+            return String(out)
+        }
+        func walk(_ node: MarkdownNode, into out: inout String) {
+            switch node.kind {
+            case .text: out += lowered(ReaderHousekeeping.withNegationsSpelledOut(ReaderHousekeeping.withoutPlaceholders(node.literal)))
+            case .code, .htmlBlock, .htmlInline: out += lowered(ReaderHousekeeping.withoutPlaceholders(node.literal))
+            case .codeBlock: out += lowered(ReaderHousekeeping.withoutPrompts(node.literal))
+            case .image: out += "\u{2}" + lowered(node.url)
+            case .link where node.children.count == 1 && node.children[0].kind == .text
+                && (node.children[0].literal == node.url || "mailto:" + node.children[0].literal == node.url): return
+            default: break
+            }
+            for child in node.children { walk(child, into: &out) }
+        }
+        let pieces = ["<https://a.example/x>", " [https://b.example](https://b.example) ", "[mail@x.org](mailto:mail@x.org)", "*<https://c.example>*",
+                      "[text](https://d.example)", "![Alt *Text*](img/p.png)", "[![inner](i.png)](https://e.example)", "`Code`", "<b>x</b>",
+                      "{{ Fill in }}", " don't ", "\n\n```\nPS C:\\> Get-Item\n```\n\n", "\n\n## Head\n\n", "\n\n- item <https://f.example>\n\n", "word "]
+        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            let body = (0..<random.next(in: 1..<20)).map { _ in pieces[random.next(in: 0..<pieces.count)] }.joined()
+            var expected = "t\u{1}\u{1}"
+            walk(MarkdownParser.parse(body + "\n"), into: &expected)
+            #expect(ArticleParser.readerText(Array("---\ntitle: T\n---\n\(body)\n".utf8)) == expected, "seed \(seed)")
+        }
+    }
+
     /// The hidden-character pre-filter finds each sequence wherever it stands (before, across
     /// and after an eight-byte boundary), and passes bytes that hold none.
     @Test func hiddenCharacterPrefilterFindsEverySequence() {

@@ -204,21 +204,24 @@ public enum ArticleParser {
             if let value = article.frontMatter.first(where: { $0.key == key })?.value.string { keep(value) }
             append("\u{1}")
         }
-        func walk(_ node: UnsafePointer<MarkdownNode>) {
-            switch node.pointee.kind {
-            case .text: keep(ReaderHousekeeping.withNegationsSpelledOut(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal)))
-            case .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(node.pointee.literal))
-            case .codeBlock: keep(ReaderHousekeeping.withoutPrompts(node.pointee.literal))
-            case .image: append("\u{2}"); keep(node.pointee.url)
-            case .heading: headings.append(ReaderView.Heading(offset: out.count, level: node.pointee.level))
-            case .link where ReaderHousekeeping.isBareAddress(node.pointee): return
+        // Every node in document order (the flat tree's order), a bare address's text skipped.
+        let tree = MarkdownParser.parseTree(article.body)
+        var index = 0
+        while index < tree.nodes.count {
+            let node = tree.nodes[index]
+            switch node.kind {
+            case .text: keep(ReaderHousekeeping.withNegationsSpelledOut(ReaderHousekeeping.withoutPlaceholders(tree.literal(index))))
+            case .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(tree.literal(index)))
+            case .codeBlock: keep(ReaderHousekeeping.withoutPrompts(tree.literal(index)))
+            case .image: append("\u{2}"); keep(tree.url(index))
+            case .heading: headings.append(ReaderView.Heading(offset: out.count, level: node.level))
+            case .link where ReaderHousekeeping.isBareAddress(tree, index):
+                index = Int(node.next)
+                continue
             default: break
             }
-            node.pointee.children.withBorrowedNodes { children, count in
-                for i in 0..<count { walk(children + i) }
-            }
+            index += 1
         }
-        withUnsafePointer(to: MarkdownParser.parse(article.body)) { walk($0) }
         return ReaderView(text: String(decoding: out, as: UTF8.self), lastUpdated: lastUpdated, headings: headings)
     }
 
@@ -417,10 +420,10 @@ enum ReaderHousekeeping {
 
     /// A link whose only text is its own address (an autolink or a bare URL): the address is
     /// the link target, which readers' text leaves out.
-    static func isBareAddress(_ node: MarkdownNode) -> Bool {
-        guard node.children.count == 1, node.children[0].kind == .text else { return false }
-        let text = node.children[0].literal
-        return text == node.url || "mailto:" + text == node.url
+    static func isBareAddress(_ tree: MarkdownTree, _ index: Int) -> Bool {
+        guard tree.nodes[index].childCount == 1, tree.nodes[index + 1].kind == .text else { return false }
+        let text = tree.literal(index + 1), url = tree.url(index)
+        return text == url || "mailto:" + text == url
     }
 }
 
