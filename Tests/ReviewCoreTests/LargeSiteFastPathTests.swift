@@ -111,6 +111,23 @@ import TestSupport
         }
     }
 
+    /// Whether an address is relative, told from its bytes where it is ASCII, is what its
+    /// characters say: no scheme (a `:` before the first `/`, `?` or `#`), not from the root,
+    /// not only a fragment.
+    @Test func relativeAddressesAreToldAsTheirDefinitionSays() async {
+        let parts = ["a", "b.md", "/", "?", "#", ":", "http:", "https://x.example/", "mailto:a@b", "é", "x/y:z", "?q=a:b", "#f:g", "../", ""]
+        await propertyCheck(count: 3000, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            let url = (0..<random.next(in: 0..<5)).map { _ in parts[random.next(in: 0..<parts.count)] }.joined()
+            let head = url.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            let expected = !head.contains(":") && !url.hasPrefix("/") && !url.hasPrefix("#")
+            #expect(SiteLinks.isRelative(url) == expected, "\(url)")
+            var bytes = url
+            let told = bytes.withUTF8 { SiteLinks.isRelative(asciiBytes: $0) }
+            #expect(told == (url.utf8.allSatisfy { $0 < 0x80 } ? expected : nil), "\(url)")
+        }
+    }
+
     @Test func relativeLinksResolveAsTheirDefinitionSays() async {
         let parts = ["a", "b.md", ".", "..", "", "%20x", "é", "c:d", "x#frag", "y?q=1", "Über", "%2F"]
         await propertyCheck(count: 3000, input: Gen.uint64()) { seed in

@@ -128,6 +128,13 @@ public struct MarkdownTree: Sendable, Equatable {
         return bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[Int(range.lowerBound)..<Int(range.upperBound)])) }
     }
 
+    /// Calls `body` with a link's or image's destination's bytes.
+    @inline(__always)
+    public func withURL<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let range = nodes[index].url
+        return bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[Int(range.lowerBound)..<Int(range.upperBound)])) }
+    }
+
     /// A node's literal: text, code, or raw HTML.
     public func literal(_ index: Int) -> String { string(nodes[index].literal) }
     /// A link's or image's destination.

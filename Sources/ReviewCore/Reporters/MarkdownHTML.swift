@@ -217,13 +217,23 @@ public struct SiteLinks: Sendable {
     }
 
     public static func isRelative(_ url: String) -> Bool {
-        if isASCII(url) {
-            // ASCII (nearly every address): each byte is a character, so bytes answer alike, faster.
-            let head = url.utf8.prefix { $0 != 0x2F && $0 != 0x3F && $0 != 0x23 }
-            return !head.contains(0x3A) && url.utf8.first != 0x2F && url.utf8.first != 0x23
-        }
+        if let answer = url.utf8.withContiguousStorageIfAvailable({ isRelative(asciiBytes: $0) }), let answer { return answer }
         let head = url.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         return !head.contains(":") && !url.hasPrefix("/") && !url.hasPrefix("#")
+    }
+
+    /// ``isRelative(_:)`` of an address's UTF-8, where it is ASCII (nearly every address: each
+    /// byte is a character, so the bytes answer alike, in one pass); `nil` where it is not.
+    public static func isRelative(asciiBytes bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var colon = false
+        var headEnded = false  // at the first `/`, `?` or `#`
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if !headEnded {
+                if byte == 0x2F || byte == 0x3F || byte == 0x23 { headEnded = true } else if byte == 0x3A { colon = true }
+            }
+        }
+        return !colon && bytes.first != 0x2F && bytes.first != 0x23
     }
 
     /// The repository path a relative address names from `directory`, or `nil` when it is not

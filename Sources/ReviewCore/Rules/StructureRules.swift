@@ -159,7 +159,8 @@ public enum StructureRules {
         // A node without a line of its own (inline nodes) is on its parent's.
         func visit(_ index: Int, line: Int) {
             let here = nodes[index].line > 0 ? firstLine + nodes[index].line - 1 : line
-            if nodes[index].kind == .link || nodes[index].kind == .image {
+            // Most addresses are absolute: told from their bytes, without a string made.
+            if nodes[index].kind == .link || nodes[index].kind == .image, tree.withURL(index, { SiteLinks.isRelative(asciiBytes: $0) }) != false {
                 let url = tree.url(index)
                 if SiteLinks.isRelative(url), !url.hasPrefix("#") { out.append(RelativeLink(url: url, line: here)) }
             }
