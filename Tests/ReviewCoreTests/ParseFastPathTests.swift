@@ -252,6 +252,21 @@ import TestSupport
         }
     }
 
+    /// The byte search finds a needle exactly where a plain search does: needles of lowercase
+    /// letters and spaces only (searched by their first byte) and with other bytes anywhere in
+    /// them, at the haystack's start and end, overlapping near-misses.
+    @Test func byteSearchIsThePlainSearch() async {
+        let alphabet: [UInt8] = Array("rev-i gn".utf8)
+        await propertyCheck(count: 3000, input: Gen.uint64()) { seed in
+            var random = SplitMix(seed: seed)
+            let hay = (0..<random.next(in: 0..<40)).map { _ in alphabet[random.next(in: 0..<alphabet.count)] }
+            let needle = (0..<random.next(in: 0..<6)).map { _ in alphabet[random.next(in: 0..<alphabet.count)] }
+            let plain = needle.isEmpty || (hay.count >= needle.count && (0...(hay.count - needle.count)).contains { Array(hay[$0..<($0 + needle.count)]) == needle })
+            #expect(hay.containsBytes(needle) == plain, "\(hay) \(needle)")
+            #expect(hay.lazy.map { $0 }.containsBytes(needle) == plain, "\(hay) \(needle)")  // not contiguous
+        }
+    }
+
     /// The hidden-character pre-filter finds each sequence wherever it stands (before, across
     /// and after an eight-byte boundary), and passes bytes that hold none.
     @Test func hiddenCharacterPrefilterFindsEverySequence() {

@@ -102,15 +102,20 @@ extension Sequence<UInt8> {
     func containsBytes(_ needle: some Collection<UInt8>) -> Bool {
         let found = withContiguousStorageIfAvailable { hay in
             needle.withContiguousStorageIfAvailable { n in
-                guard let first = n.first else { return true }
-                guard hay.count >= n.count else { return false }
-                let last = hay.count - n.count
-                var i = 0
-                while i <= last {
-                    guard let hit = memchr(hay.baseAddress! + i, Int32(first), last - i + 1) else { return false }
-                    let at = hay.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(hay.baseAddress! + at, n.baseAddress!, n.count) == 0 { return true }
-                    i = at + 1
+                guard !n.isEmpty else { return true }
+                guard hay.count >= n.count, let base = hay.baseAddress, let wanted = n.baseAddress else { return false }
+                // Each place the needle could start is found by `memchr` for one of its bytes:
+                // not a lowercase letter or a space where it has one (`review-ignore`'s `-`,
+                // not its `r`, which prose holds every few bytes: the search stopped at each).
+                let pivot = n.firstIndex { !(0x61...0x7A).contains($0) && $0 != 0x20 } ?? 0
+                let byte = Int32(n[pivot])
+                let last = hay.count - n.count  // the last place it could start
+                var start = 0
+                while start <= last {
+                    guard let hit = memchr(base + start + pivot, byte, last - start + 1) else { return false }
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - pivot
+                    if memcmp(base + at, wanted, n.count) == 0 { return true }
+                    start = at + 1
                 }
                 return false
             }

@@ -50,9 +50,56 @@ public enum SuppressionComments {
     /// comment that silences nothing (paths are set by the caller).
     /// - Parameter firstLine: the file line the body starts on.
     public static func read(_ tree: MarkdownTree, body: String, firstLine: Int) -> (suppressions: [Suppression], findings: [Finding]) {
-        // Most articles hold no such comment: their trees are not walked (nor made into values).
+        // Most articles hold no such comment: their trees are not walked.
         guard mayHold(body) else { return ([], []) }
-        return read(MarkdownNode(tree), body: body, firstLine: firstLine)
+        var suppressions: [Suppression] = []
+        var findings: [Finding] = []
+        func fileLine(_ line: Int) -> Int { firstLine + line - 1 }
+        func problem(_ line: Int, _ message: String) { findings.append(Finding(.invalidSuppression, path: "", line: line, message)) }
+        let nodes = tree.nodes
+
+        func visit(_ parent: Int) {
+            var pending: [(rules: [RuleID], reason: String, line: Int)] = []
+            for index in tree.children(of: parent) {
+                let node = nodes[index]
+                if node.kind == .htmlBlock {
+                    let literal = tree.literal(index)
+                    if isComment(literal) {
+                        let line = fileLine(node.line)
+                        switch directive(literal) {
+                        case nil: break  // another comment: the block after it is still the next one
+                        case .failure(let failure): problem(line, failure.message)
+                        case .success(let parsed) where parsed.wholeFile:
+                            suppressions.append(Suppression(rules: parsed.rules, reason: parsed.reason, line: line, lines: nil))
+                        case .success(let parsed): pending.append((parsed.rules, parsed.reason, line))
+                        }
+                        continue
+                    }
+                }
+                let lines = fileLine(node.line)...fileLine(max(node.line, node.endLine))
+                for comment in pending { suppressions.append(Suppression(rules: comment.rules, reason: comment.reason, line: comment.line, lines: lines)) }
+                pending = []
+                switch node.kind {
+                case .blockQuote, .list, .item: visit(index)
+                default: inline(index)
+                }
+            }
+            for comment in pending {
+                problem(comment.line, "this review-ignore comment has no block after it, so it silences nothing; put it on the line before the block it is for")
+            }
+        }
+
+        /// A directive inside a paragraph or heading is raw inline HTML: it silences nothing.
+        /// (The node and every node below it: the flat tree's indices up to its end.)
+        func inline(_ index: Int) {
+            for inner in index..<Int(nodes[index].next) where nodes[inner].kind == .htmlInline && tree.literal(inner).contains(marker) {
+                problem(fileLine(max(1, nodes[index].line)),
+                        "a review-ignore comment inside a block silences nothing; put it on a line of its own just above the block")
+            }
+        }
+
+        visit(MarkdownTree.root)
+        return (suppressions, findings)
     }
 
     /// Whether `body` may hold a comment: a byte search (the marker is ASCII). `String.contains`
@@ -62,50 +109,7 @@ public enum SuppressionComments {
 
     public static func read(_ document: MarkdownNode, body: String, firstLine: Int) -> (suppressions: [Suppression], findings: [Finding]) {
         guard mayHold(body) else { return ([], []) }
-        var suppressions: [Suppression] = []
-        var findings: [Finding] = []
-        func fileLine(_ line: Int) -> Int { firstLine + line - 1 }
-        func problem(_ line: Int, _ message: String) { findings.append(Finding(.invalidSuppression, path: "", line: line, message)) }
-
-        func visit(_ siblings: [MarkdownNode]) {
-            var pending: [(rules: [RuleID], reason: String, line: Int)] = []
-            for node in siblings {
-                if node.kind == .htmlBlock, isComment(node.literal) {
-                    let line = fileLine(node.line)
-                    switch directive(node.literal) {
-                    case nil: break  // another comment: the block after it is still the next one
-                    case .failure(let failure): problem(line, failure.message)
-                    case .success(let parsed) where parsed.wholeFile:
-                        suppressions.append(Suppression(rules: parsed.rules, reason: parsed.reason, line: line, lines: nil))
-                    case .success(let parsed): pending.append((parsed.rules, parsed.reason, line))
-                    }
-                    continue
-                }
-                let lines = fileLine(node.line)...fileLine(max(node.line, node.endLine))
-                for comment in pending { suppressions.append(Suppression(rules: comment.rules, reason: comment.reason, line: comment.line, lines: lines)) }
-                pending = []
-                switch node.kind {
-                case .blockQuote, .list, .item: visit(node.children)
-                default: inline(node)
-                }
-            }
-            for comment in pending {
-                problem(comment.line, "this review-ignore comment has no block after it, so it silences nothing; put it on the line before the block it is for")
-            }
-        }
-
-        /// A directive inside a paragraph or heading is raw inline HTML: it silences nothing.
-        func inline(_ node: MarkdownNode) {
-            node.forEachNode { inner in
-                if inner.pointee.kind == .htmlInline, inner.pointee.literal.contains(marker) {
-                    problem(fileLine(max(1, node.line)),
-                            "a review-ignore comment inside a block silences nothing; put it on a line of its own just above the block")
-                }
-            }
-        }
-
-        visit(document.children)
-        return (suppressions, findings)
+        return read(MarkdownTree(document), body: body, firstLine: firstLine)
     }
 
     /// Whether an HTML block is one comment and nothing else.
