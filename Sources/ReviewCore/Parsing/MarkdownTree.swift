@@ -1,4 +1,7 @@
 import Paths
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An article's Markdown as cmark-gfm parsed it, flat: every node in document order (parents
 /// first) in one array, and every text in one byte buffer. It holds what ``MarkdownNode`` holds
@@ -144,9 +147,9 @@ public struct MarkdownTree: Sendable, Equatable {
         bytes.withUnsafeBufferPointer { all in String(decoding: all[Int(range.lowerBound)..<Int(range.upperBound)], as: UTF8.self) }
     }
 
-    /// Whether a node's literal holds `byte`.
+    /// Whether a node's literal holds `byte` (`memchr`: this looks through every text of a page).
     public func literalContains(_ index: Int, _ byte: UInt8) -> Bool {
-        withLiteral(index) { $0.contains(byte) }
+        withLiteral(index) { literal in literal.baseAddress.map { memchr($0, Int32(byte), literal.count) != nil } ?? false }
     }
 
     /// Appends the UTF-8 of a node's plain text (``MarkdownNode/plainText``) to `out`.

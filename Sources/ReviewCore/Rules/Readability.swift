@@ -30,12 +30,14 @@ public struct Readability: Sendable, Equatable {
 
     public static func of(_ body: BodyText) -> Readability {
         var result = Readability(words: 0, sentences: 0, syllables: 0)
+        // The blocks are read in place (a loop over the paragraphs copied each one).
+        let blocks = body.blocks
         classes.withUnsafeBufferPointer { classes in
-            for block in body.paragraphs {
-                result.sentences += block.sentences.count
+            for k in blocks.indices where blocks[k].kind == .paragraph {
+                result.sentences += blocks[k].sentences.count
                 // The sentences are the text cut at spaces, so its words are theirs: the text is
                 // counted in one pass.
-                var text = block.text
+                var text = blocks[k].text
                 text.withUTF8 { count(words: $0, classes, into: &result) }
             }
         }

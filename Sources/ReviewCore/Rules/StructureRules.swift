@@ -491,8 +491,9 @@ public enum RepeatedTextRule: StructureRule {
             let entry = blocks[k]
             if entry.kind == .heading {
                 inPreamble = false
-                sectionBlocks.removeAll(keepingCapacity: true)
-                sectionSentences.removeAll(keepingCapacity: true)
+                // (Clearing a table walks its whole capacity: an empty one is left as it is.)
+                if !sectionBlocks.isEmpty { sectionBlocks.removeAll(keepingCapacity: true) }
+                if !sectionSentences.isEmpty { sectionSentences.removeAll(keepingCapacity: true) }
                 continue
             }
             // Prose only: not a label, not an item written as a paragraph ('-- …', '• …'), not a
@@ -797,9 +798,11 @@ public enum UnfilledPlaceholderRule: StructureRule {
 
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var found: [Int: String] = [:]
-        // A paragraph that is only a label and an ellipsis.
-        for block in body.blocks where block.kind == .paragraph || block.kind == .heading {
-            let text = block.text
+        // A paragraph that is only a label and an ellipsis. (The blocks are read in place: a
+        // loop over them copied each one.)
+        let blocks = body.blocks
+        for k in blocks.indices where blocks[k].kind == .paragraph || blocks[k].kind == .heading {
+            let text = blocks[k].text
             // Both end in three bytes no other text ends in ('…' and '.' are canonically equivalent
             // to nothing but themselves): most texts are passed on their last bytes alone.
             guard text.utf8.count >= 3 else { continue }
@@ -807,7 +810,7 @@ public enum UnfilledPlaceholderRule: StructureRule {
             guard tail.elementsEqual([0xE2, 0x80, 0xA6]) || tail.elementsEqual([0x2E, 0x2E, 0x2E]),
                   text.hasSuffix("…") || text.hasSuffix("...") else { continue }
             let label = String(text.dropLast(text.hasSuffix("…") ? 1 : 3)).trimmingCharacters(in: .whitespaces)
-            if label.isEmpty || (label.hasSuffix(":") && label.count <= 40) { found[block.line] = text }
+            if label.isEmpty || (label.hasSuffix(":") && label.count <= 40) { found[blocks[k].line] = text }
         }
         // `{{ … }}` in text (never in code, which is a node of its own).
         // Only a text with a `{` can hold one (most hold none: their line is not looked up).
