@@ -104,28 +104,34 @@ import TestSupport
         }
     }
 
-    /// The flat tree the rules read is the value tree, node for node: parsed flat from cmark-gfm
-    /// (its own walk: the same depth bound, the same line for a node cmark gives none), or
-    /// flattened from the values; and made back into values, it is them.
-    @Test func theFlatTreeIsTheValueTree() async {
-        // A paragraph whose last line became a table's header row (cmark gives the paragraph no
-        // line), nesting past the maximum depth, an empty document.
-        let fixed = ["Intro\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter.\n", String(repeating: "> ", count: 60) + "deep *text* [l](u)\n\nout\n",
-                     String(repeating: "- ", count: 70) + "item\n", "", "\n\n", "# T\n\n- [x] a\n- [ ] b\n\n3. c\n4. d\n\n```js x\ncode\n```\n"]
-        // (Compared into Bools: a failure prints the input, not two whole trees.)
-        func same(_ markdown: String) -> (flattened: Bool, back: Bool) {
-            let values = MarkdownParser.parse(markdown)
+    /// The flat tree and the value tree convert into each other node for node: the values made
+    /// from a parse, flattened again, are that parse (random pages, nesting past the depth
+    /// bound, task lists, ordered lists, code info strings, an empty document).
+    @Test func theFlatTreeAndTheValueTreeAreOneTree() async {
+        func same(_ markdown: String) -> Bool {
             let flat = MarkdownParser.parseTree(markdown)
-            return (flat == MarkdownTree(values), MarkdownNode(flat) == values)
+            return MarkdownTree(MarkdownNode(flat)) == flat
         }
-        for markdown in fixed {
-            let (flattened, back) = same(markdown)
-            #expect(flattened && back, "\(markdown.debugDescription)")
-        }
+        let fixed = [String(repeating: "> ", count: 60) + "deep *text* [l](u)\n\nout\n", String(repeating: "- ", count: 70) + "item\n", "", "\n\n",
+                     "# T\n\n- [x] a\n- [ ] b\n\n3. c\n4. d\n\n```js x\ncode\n```\n"]
+        for markdown in fixed { #expect(same(markdown), "\(markdown.debugDescription)") }
         await propertyCheck(count: 600, input: Gen.uint64()) { seed in
-            let (flattened, back) = same(Self.markdown(seed) + NormalizedTextTests.tricky(seed) + "\n\n" + Self.markdown(seed &+ 1))
-            #expect(flattened && back, "seed \(seed)")
+            #expect(same(Self.markdown(seed) + NormalizedTextTests.tricky(seed) + "\n\n" + Self.markdown(seed &+ 1)), "seed \(seed)")
         }
+    }
+
+    /// A block cmark-gfm gives no line (a paragraph whose last line became a table's header row)
+    /// is put on the line after its previous sibling's end, or on its parent's line where it is
+    /// the first child; nesting past the depth bound keeps only text, in the deepest node kept.
+    @Test func aBlockWithoutALineTakesTheNearestOneBefore() {
+        #expect(BodyText(MarkdownParser.parseTree("First.\n\nSecond\n| a |\n|---|\n| 1 |\n\nAfter.\n")).blocks.map(\.line) == [1, 2, 3, 8])
+        #expect(BodyText(MarkdownParser.parseTree("- item\n\n  Second\n  | a |\n  |---|\n")).blocks.map(\.line) == [1, 2, 3])
+        #expect(BodyText(MarkdownParser.parseTree("Intro\n| a |\n|---|\n")).blocks.map(\.line) == [1, 1])
+        let deep = MarkdownParser.parseTree(String(repeating: "> ", count: 60) + "deep *text*\n")
+        // The document and the quotes down to the bound, then the texts ("deep ", and the
+        // emphasis's "text") in the deepest quote kept.
+        #expect(deep.nodes.count == MarkdownParser.maximumDepth + 2)
+        #expect(deep.nodes.suffix(2).allSatisfy { $0.kind == .text } && deep.plainText(MarkdownTree.root) == "deep text")
     }
 
     /// `endsWith(ascii:)` is `hasSuffix`, including where the last byte is the character's but

@@ -216,7 +216,7 @@ public enum ArticleParser {
             case .image: append("\u{2}"); keep(tree.url(index))
             case .heading: headings.append(ReaderView.Heading(offset: out.count, level: node.level))
             case .link where ReaderHousekeeping.isBareAddress(tree, index):
-                index = Int(node.next)
+                index = node.next
                 continue
             default: break
             }

@@ -39,24 +39,6 @@ public struct MarkdownNode: Sendable, Equatable {
 
     public init(kind: Kind) { self.kind = kind }
 
-    /// Every field at once (the parser builds each node in one step, not field by field on a copy).
-    @inline(__always)
-    init(kind: Kind, literal: String, url: String, title: String, level: Int, ordered: Bool, start: Int, checked: Bool?,
-         isHeader: Bool, info: String, line: Int, endLine: Int) {
-        self.kind = kind
-        self.literal = literal
-        self.url = url
-        self.title = title
-        self.level = level
-        self.ordered = ordered
-        self.start = start
-        self.checked = checked
-        self.isHeader = isHeader
-        self.info = info
-        self.line = line
-        self.endLine = endLine
-    }
-
     /// The node's text with its children's, as a reader sees it (breaks as spaces).
     public var plainText: String {
         switch kind {
@@ -187,11 +169,13 @@ public enum MarkdownParser {
         return strikethroughParser.withLock { _ in body() }
     }
 
+    /// The document as values (for rendering, and whatever walks a tree of values): the flat
+    /// tree (``parseTree(_:)``), node for node.
     public static func parse(_ markdown: String) -> MarkdownNode {
-        withDocument(markdown) { $0.map(convert) ?? MarkdownNode(kind: .document) }
+        MarkdownNode(parseTree(markdown))
     }
 
-    /// ``parse(_:)``, flat (``MarkdownTree``): the same nodes, made without a value per node.
+    /// The document, flat (``MarkdownTree``): every node, made without a value per node.
     public static func parseTree(_ markdown: String) -> MarkdownTree {
         withDocument(markdown) { $0.map { flatten($0, size: markdown.utf8.count) } ?? MarkdownTree() }
     }
@@ -236,71 +220,9 @@ public enum MarkdownParser {
     /// A node as cmark-gfm's C API takes it.
     private typealias Node = UnsafeMutablePointer<cmark_node>
 
-    /// Walks the tree with cmark's iterator (no recursion), building the value tree.
-    private static func convert(_ root: Node) -> MarkdownNode {
-        guard let iterator = cmark_iter_new(root) else { return MarkdownNode(kind: .document) }
-        defer { cmark_iter_free(iterator) }
-        var stack: [MarkdownNode] = []
-        stack.reserveCapacity(maximumDepth)
-        var flattening = 0  // > 0 while inside a subtree deeper than maximumDepth
-        var result = MarkdownNode(kind: .document)
-        while true {
-            let event = cmark_iter_next(iterator)
-            if event == CMARK_EVENT_DONE { break }
-            guard let node = cmark_iter_get_node(iterator) else { break }
-            let kind = kind(of: node)
-            let isLeaf = !isContainer(node)
-            if event == CMARK_EVENT_ENTER {
-                if flattening > 0 || stack.count >= maximumDepth {
-                    // Too deep: keep only the text, in the deepest node kept.
-                    if !isLeaf { flattening += 1 }
-                    let text = string(review_cmark_literal(node))
-                    if !text.isEmpty, !stack.isEmpty {
-                        var leaf = MarkdownNode(kind: .text)
-                        leaf.literal = text
-                        stack[stack.count - 1].children.append(leaf)
-                    }
-                    continue
-                }
-                var value = describe(node, kind: kind)
-                if value.line < 1 {
-                    // cmark-gfm loses the position of a paragraph whose last line became a table's
-                    // header row (line 0): the nearest line known before it stands for it, so no
-                    // finding ever names line 0 (found by ParserPropertyTests' random inputs).
-                    let block = !isLeaf || kind == .codeBlock || kind == .htmlBlock || kind == .thematicBreak
-                    let parent = stack.last
-                    value.line = max(1, parent?.children.last.map { $0.endLine + (block ? 1 : 0) } ?? parent?.line ?? 1)
-                }
-                if value.endLine < value.line { value.endLine = value.line }
-                if !isLeaf {
-                    // Room for every child at once (an array grown one append at a time is copied
-                    // as it doubles).
-                    var count = 0
-                    var child = node.pointee.first_child
-                    while let next = child {
-                        count += 1
-                        child = next.pointee.next
-                    }
-                    value.children.reserveCapacity(count)
-                }
-                if isLeaf {
-                    if stack.isEmpty { result = value } else { stack[stack.count - 1].children.append(consume value) }
-                } else {
-                    stack.append(consume value)
-                }
-            } else if event == CMARK_EVENT_EXIT {
-                if flattening > 0 { flattening -= 1; continue }
-                guard let finished = stack.popLast() else { continue }
-                if stack.isEmpty { result = finished } else { stack[stack.count - 1].children.append(consume finished) }
-            }
-        }
-        return result
-    }
-
-    /// Walks the tree with cmark's iterator as ``convert(_:)`` does, node for node (the same
-    /// depth bound, the same line for a node cmark gives none), building the flat tree: every
-    /// text is copied once, into the tree's one buffer (`size`: the Markdown's, which bounds it
-    /// but for entities).
+    /// Walks the tree with cmark's iterator (no recursion), building the flat tree: every text
+    /// is copied once, into the tree's one buffer (`size`: the Markdown's, which bounds it but
+    /// for entities and links to a reference).
     private static func flatten(_ root: Node, size: Int) -> MarkdownTree {
         guard let iterator = cmark_iter_new(root) else { return MarkdownTree() }
         defer { cmark_iter_free(iterator) }
@@ -350,7 +272,9 @@ public enum MarkdownParser {
                 value.line = Int(node.pointee.start_line)
                 value.endLine = Int(node.pointee.end_line)
                 if value.line < 1 {
-                    // As ``convert(_:)``: the nearest line known before it.
+                    // cmark-gfm loses the position of a paragraph whose last line became a table's
+                    // header row (line 0): the nearest line known before it stands for it, so no
+                    // finding ever names line 0 (found by ParserPropertyTests' random inputs).
                     let block = !isLeaf || kind == .codeBlock || kind == .htmlBlock || kind == .thematicBreak
                     let parent = stack.last
                     value.line = max(1, parent.flatMap { $0.lastChild.map { builder.endLine($0) + (block ? 1 : 0) } } ?? parent.map { builder.line($0.index) } ?? 1)
@@ -368,7 +292,11 @@ public enum MarkdownParser {
         return builder.tree
     }
 
-    /// A text of a node as cmark holds it (valid only while the node is).
+    /// A text of a node as cmark holds it, read in place (cmark's getters copy each into a new C
+    /// string first; valid only while the node is). A C string would end at a NUL byte; cmark
+    /// holds none (CommonMark replaces U+0000, in the input and in entities, with U+FFFD), so the
+    /// bytes are the whole text either way, and the tree's strings repair invalid UTF-8 as
+    /// `String(cString:)` does.
     @inline(__always)
     private static func bytes(_ text: review_cmark_text) -> UnsafeBufferPointer<UInt8> {
         guard let bytes = text.bytes, text.count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
@@ -384,47 +312,6 @@ public enum MarkdownParser {
         default:
             return true
         }
-    }
-
-    /// A text of a node as a string: the bytes cmark holds, read in place (cmark's getters copy
-    /// each into a new C string first), invalid UTF-8 repaired as `String(cString:)` does. A C
-    /// string would end at a NUL byte; cmark holds none (CommonMark replaces U+0000, in the
-    /// input and in entities, with U+FFFD), so the bytes are the whole text either way.
-    @inline(__always)
-    private static func string(_ text: review_cmark_text) -> String {
-        guard let bytes = text.bytes, text.count > 0 else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(text.count)), as: UTF8.self)
-    }
-
-    /// Inlined where the node is made, so the value is built in place (a call returned it
-    /// through a temporary that was copied, every string retained and released again).
-    @inline(__always)
-    private static func describe(_ node: Node, kind: MarkdownNode.Kind) -> MarkdownNode {
-        var url = "", title = "", info = ""
-        var level = 0, start = 1
-        var ordered = false, isHeader = false
-        var checked: Bool?
-        switch kind {
-        case .link, .image:
-            url = string(review_cmark_url(node))
-            title = string(review_cmark_title(node))
-        case .heading:
-            level = Int(cmark_node_get_heading_level(node))
-        case .list:
-            ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
-            start = Int(cmark_node_get_list_start(node))
-        case .codeBlock:
-            info = string(review_cmark_fence_info(node))
-        case .item:
-            if typeString(node) == "tasklist" { checked = cmark_gfm_extensions_get_tasklist_item_checked(node) }
-        case .tableRow:
-            isHeader = cmark_gfm_extensions_get_table_row_is_header(node) != 0
-        default:
-            break
-        }
-        return MarkdownNode(kind: kind, literal: string(review_cmark_literal(node)), url: url, title: title, level: level, ordered: ordered,
-                            start: start, checked: checked, isHeader: isHeader, info: info,
-                            line: Int(node.pointee.start_line), endLine: Int(node.pointee.end_line))
     }
 
     private static func typeString(_ node: Node) -> String {

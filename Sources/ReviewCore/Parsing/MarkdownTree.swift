@@ -30,15 +30,15 @@ public struct MarkdownTree: Sendable, Equatable {
         /// Where a list's numbering starts.
         var start = 1
         /// How many children it has.
-        public var childCount: Int32 = 0
+        public var childCount = 0
         /// The index after its subtree: its next sibling's, where it has one.
-        public var next: Int32 = 0
+        public var next = 0
         /// Its texts in ``MarkdownTree/bytes``: literal, link or image destination, title, code
         /// block info string.
-        var literal: Range<Int32> = 0..<0
-        var url: Range<Int32> = 0..<0
-        var title: Range<Int32> = 0..<0
-        var info: Range<Int32> = 0..<0
+        var literal: Range<Int> = 0..<0
+        var url: Range<Int> = 0..<0
+        var title: Range<Int> = 0..<0
+        var info: Range<Int> = 0..<0
 
         init(kind: MarkdownNode.Kind) { self.kind = kind }
     }
@@ -102,10 +102,10 @@ public struct MarkdownTree: Sendable, Equatable {
         let parent: Int
 
         public func makeIterator() -> Iterator {
-            Iterator(nodes: nodes, upcoming: parent + 1, left: Int(nodes[parent].childCount))
+            Iterator(nodes: nodes, upcoming: parent + 1, left: nodes[parent].childCount)
         }
 
-        public var count: Int { Int(nodes[parent].childCount) }
+        public var count: Int { nodes[parent].childCount }
         public var isEmpty: Bool { count == 0 }
         public var first: Int? { isEmpty ? nil : parent + 1 }
 
@@ -118,7 +118,7 @@ public struct MarkdownTree: Sendable, Equatable {
             public mutating func next() -> Int? {
                 guard left > 0 else { return nil }
                 left -= 1
-                defer { upcoming = Int(nodes[upcoming].next) }
+                defer { upcoming = nodes[upcoming].next }
                 return upcoming
             }
         }
@@ -128,14 +128,14 @@ public struct MarkdownTree: Sendable, Equatable {
     @inline(__always)
     public func withLiteral<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let range = nodes[index].literal
-        return bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[Int(range.lowerBound)..<Int(range.upperBound)])) }
+        return bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[range])) }
     }
 
     /// Calls `body` with a link's or image's destination's bytes.
     @inline(__always)
     public func withURL<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let range = nodes[index].url
-        return bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[Int(range.lowerBound)..<Int(range.upperBound)])) }
+        return bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[range])) }
     }
 
     /// A node's literal: text, code, or raw HTML.
@@ -143,8 +143,8 @@ public struct MarkdownTree: Sendable, Equatable {
     /// A link's or image's destination.
     public func url(_ index: Int) -> String { string(nodes[index].url) }
 
-    private func string(_ range: Range<Int32>) -> String {
-        bytes.withUnsafeBufferPointer { all in String(decoding: all[Int(range.lowerBound)..<Int(range.upperBound)], as: UTF8.self) }
+    fileprivate func string(_ range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { all in String(decoding: all[range], as: UTF8.self) }
     }
 
     /// Whether a node's literal holds `byte` (`memchr`: this looks through every text of a page).
@@ -200,7 +200,7 @@ public struct MarkdownTree: Sendable, Equatable {
             node.title = take(title)
             node.info = take(info)
             let index = nodes.count
-            node.next = Int32(index + 1)
+            node.next = index + 1
             nodes.append(node)
             if let parent { nodes[parent].childCount += 1 }
             return index
@@ -209,7 +209,7 @@ public struct MarkdownTree: Sendable, Equatable {
         /// Marks where the subtree of the node at `index` ends: at the next node appended.
         @inline(__always)
         mutating func end(_ index: Int) {
-            nodes[index].next = Int32(nodes.count)
+            nodes[index].next = nodes.count
         }
 
         /// The lines a node appended starts and ends on.
@@ -217,11 +217,11 @@ public struct MarkdownTree: Sendable, Equatable {
         func endLine(_ index: Int) -> Int { nodes[index].endLine }
 
         @inline(__always)
-        private mutating func take(_ text: UnsafeBufferPointer<UInt8>) -> Range<Int32> {
+        private mutating func take(_ text: UnsafeBufferPointer<UInt8>) -> Range<Int> {
             guard !text.isEmpty else { return 0..<0 }
-            let start = Int32(truncatingIfNeeded: bytes.count)
+            let start = bytes.count
             bytes.append(contentsOf: text)
-            return start..<Int32(truncatingIfNeeded: bytes.count)
+            return start..<bytes.count
         }
     }
 }
@@ -237,8 +237,8 @@ extension MarkdownNode {
         var node = MarkdownNode(kind: flat.kind)
         node.literal = tree.literal(index)
         node.url = tree.url(index)
-        node.title = tree.bytes.withUnsafeBufferPointer { String(decoding: $0[Int(flat.title.lowerBound)..<Int(flat.title.upperBound)], as: UTF8.self) }
-        node.info = tree.bytes.withUnsafeBufferPointer { String(decoding: $0[Int(flat.info.lowerBound)..<Int(flat.info.upperBound)], as: UTF8.self) }
+        node.title = tree.string(flat.title)
+        node.info = tree.string(flat.info)
         node.level = flat.level
         node.ordered = flat.ordered
         node.start = flat.start

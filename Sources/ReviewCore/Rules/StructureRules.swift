@@ -76,10 +76,10 @@ public struct BodyText: Sendable {
         var scratch: [UInt8] = []
         let nodes = tree.nodes
         func visit(_ parent: Int, depth: Int, inItem: Bool) {
-            let count = Int(nodes[parent].childCount)
+            let count = nodes[parent].childCount
             var i = parent + 1
             for n in 0..<count {
-                defer { i = Int(nodes[i].next) }
+                defer { i = nodes[i].next }
                 let kind = nodes[i].kind
                 switch kind {
                 case .list, .item, .blockQuote:
@@ -88,7 +88,7 @@ public struct BodyText: Sendable {
                     // Only the kinds a rule reads have their text worked out (raw HTML, often
                     // large in MDX pages, is read by none).
                     let text = Self.isTextKind(kind) ? StructureRules.normalizedPlainText(tree, i, scratch: &scratch) : ""
-                    var block = Block(kind: kind, line: nodes[i].line, text: text, nextKind: n + 1 < count ? nodes[Int(nodes[i].next)].kind : nil,
+                    var block = Block(kind: kind, line: nodes[i].line, text: text, nextKind: n + 1 < count ? nodes[nodes[i].next].kind : nil,
                                       sentences: kind == .paragraph ? StructureRules.sentences(text, normalized: true) : [],
                                       isPlain: kind == .paragraph && Self.allPlain(tree, i))
                     block.depth = depth
@@ -124,7 +124,7 @@ public struct BodyText: Sendable {
         let inlines = tree.children(of: index)
         guard let first = inlines.first, [.strong, .emphasis, .link].contains(tree.nodes[first].kind), inlines.count <= 2 else { return false }
         guard inlines.count == 2 else { return true }
-        let second = Int(tree.nodes[first].next)
+        let second = tree.nodes[first].next
         return tree.nodes[second].kind == .text && tree.withLiteral(second) { $0.allSatisfy { $0 == 0x3A || $0 == 0x20 } }
     }
 
@@ -167,7 +167,7 @@ public enum StructureRules {
             var child = index + 1
             for _ in 0..<nodes[index].childCount {
                 visit(child, line: here)
-                child = Int(nodes[child].next)
+                child = nodes[child].next
             }
         }
         visit(MarkdownTree.root, line: 0)

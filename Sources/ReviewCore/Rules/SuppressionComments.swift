@@ -92,7 +92,7 @@ public enum SuppressionComments {
         /// A directive inside a paragraph or heading is raw inline HTML: it silences nothing.
         /// (The node and every node below it: the flat tree's indices up to its end.)
         func inline(_ index: Int) {
-            for inner in index..<Int(nodes[index].next) where nodes[inner].kind == .htmlInline && tree.literal(inner).contains(marker) {
+            for inner in index..<nodes[index].next where nodes[inner].kind == .htmlInline && tree.literal(inner).contains(marker) {
                 problem(fileLine(max(1, nodes[index].line)),
                         "a review-ignore comment inside a block silences nothing; put it on a line of its own just above the block")
             }

@@ -148,7 +148,9 @@ private struct SnapshotLoader {
         let frontMatter = policy.frontMatter
         let revisionName = revision.short
         // Whether reading levels are read: an article parsed without one (where none was read)
-        // is parsed again.
+        // is parsed again. (Parsed ahead under a committed policy that reads none while the one
+        // in force does, the article cache being written keeps that first value: the next run
+        // parses it again too, and writes the cache with the measure.)
         let needsReadability = WorkflowEngine.readsReadability(policy)
         let ahead = stored.map { stored in
             PlacingAhead(listed, cache: stored, only: self.only, layout: layout, frontMatter: frontMatter,
