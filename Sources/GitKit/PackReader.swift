@@ -217,7 +217,6 @@ final class PackReader {
     private struct Entry {
         let type: git_object_t
         let bytes: [UInt8]
-        var lastUse: Int
     }
 
     /// Larger objects are left to libgit2: no tree or commit is that big, and a damaged size
@@ -227,9 +226,16 @@ final class PackReader {
     private var packs: [Pack] = []
     /// The indexes of the packs opened (tests: which mapping a reader uses).
     var indexes: [IndexBytes] { packs.map(\.index) }
-    private var cache: [Key: Entry] = [:]
-    private var cachedBytes = 0
-    private var clock = 0
+    /// Objects read lately (delta bases, trees), in two generations: each is kept in `young`;
+    /// once `young` holds half the limit it becomes `old` (the older generation let go), and an
+    /// object found in `old` is moved back into `young`. What is kept stays within the limit,
+    /// and making room sorts nothing: the least recently used half used to be found by sorting
+    /// every entry by its age (4% of the corpus's history walk).
+    private var young: [Key: Entry] = [:]
+    private var old: [Key: Entry] = [:]
+    private var youngBytes = 0
+    /// What the two generations hold (tests: never more than ``cacheLimit``).
+    var cachedBytes: Int { (young.values.map(\.bytes.count) + old.values.map(\.bytes.count)).reduce(0, +) }
     private var largestTree = 0
     /// The most the cache may ever hold.
     let cacheLimit: Int
@@ -419,14 +425,16 @@ final class PackReader {
     /// The object at `key`: follows its delta chain down to a cached or whole object, then
     /// applies the deltas back up (a loop, not recursion, so no chain can exhaust the stack).
     private func object(at key: Key) -> Entry? {
-        clock += 1
         var chain: [(key: Key, header: Header)] = []
         var current = key
         var entry: Entry
         while true {
-            if var hit = cache[current] {
-                hit.lastUse = clock
-                cache[current] = hit
+            if let hit = young[current] {
+                entry = hit
+                break
+            }
+            if let hit = old.removeValue(forKey: current) {
+                remember(hit, at: current)
                 entry = hit
                 break
             }
@@ -435,7 +443,7 @@ final class PackReader {
             switch header.kind {
             case 1...4:
                 guard let bytes = inflate(current.pack, at: header.dataAt, size: header.size) else { return nil }
-                entry = Entry(type: git_object_t(rawValue: Int32(header.kind)), bytes: bytes, lastUse: clock)
+                entry = Entry(type: git_object_t(rawValue: Int32(header.kind)), bytes: bytes)
             case 6:
                 guard header.baseOffset >= 12, header.baseOffset < current.offset else { return nil }
                 chain.append((current, header))
@@ -457,7 +465,7 @@ final class PackReader {
             remember(entry, at: current)
             guard let delta = inflate(deltaKey.pack, at: header.dataAt, size: header.size),
                   let bytes = Self.apply(delta, to: entry.bytes) else { return nil }
-            entry = Entry(type: entry.type, bytes: bytes, lastUse: clock)
+            entry = Entry(type: entry.type, bytes: bytes)
             current = deltaKey
         }
         if !chain.isEmpty, entry.type == GIT_OBJECT_TREE { remember(entry, at: key) }
@@ -471,20 +479,19 @@ final class PackReader {
         return nil
     }
 
-    /// Keeps an object, dropping the least recently used ones beyond the limit.
+    /// Keeps an object in the young generation; where it would fill that past half the limit,
+    /// the young generation becomes the old one first (the old one's objects let go), so the two
+    /// never hold more than the limit.
     private func remember(_ entry: Entry, at key: Key) {
         if entry.type == GIT_OBJECT_TREE { largestTree = max(largestTree, entry.bytes.count) }
         let limit = currentLimit
-        guard cache[key] == nil, entry.bytes.count <= limit / 4 else { return }
-        cache[key] = entry
-        cachedBytes += entry.bytes.count
-        guard cachedBytes > limit else { return }
-        // Evict the older half at once, so eviction stays rare.
-        let byAge = cache.sorted { $0.value.lastUse < $1.value.lastUse }
-        for (old, value) in byAge where cachedBytes > limit / 2 {
-            cache[old] = nil
-            cachedBytes -= value.bytes.count
+        guard entry.bytes.count <= limit / 4 else { return }
+        if youngBytes + entry.bytes.count > limit / 2 {
+            swap(&young, &old)
+            young.removeAll(keepingCapacity: true)
+            youngBytes = 0
         }
+        if young.updateValue(entry, forKey: key) == nil { youngBytes += entry.bytes.count }
     }
 
     // MARK: Pack format

@@ -43,13 +43,15 @@ import TestSupport
             .split(separator: "\n").filter { !$0.allSatisfy { $0 == "0" } }
         #expect(deltas.count > 20, "the repository should hold delta chains")
         let database = try ObjectDatabase(repo.repository)
-        // A roomy cache, then one so small it evicts constantly; reads in two orders.
+        // A roomy cache, then one so small it evicts constantly; reads in two orders. What the
+        // cache keeps never passes its limit.
         for (limit, order) in [(96 << 20, ids), (2048, ids.reversed()), (64 << 10, ids.shuffled())] {
             let reader = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects", cacheLimit: limit)
             for id in order {
                 let read = try #require(reader.read(id), "\(id.hex) not read")
                 let expected = try libgit2Bytes(database, id)
                 #expect(read.type == expected.0 && read.bytes == expected.1, "\(id.hex)")
+                #expect(reader.cachedBytes <= limit, "\(reader.cachedBytes) cached, limit \(limit)")
             }
         }
     }
