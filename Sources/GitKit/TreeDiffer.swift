@@ -11,8 +11,10 @@ import Glibc
 struct TreeDiffer {
     let database: ObjectDatabase
     let scope: PathScope
-    private var cache: [ObjectID: RawObject] = [:]
-    private var cacheOrder: [ObjectID] = []
+    /// The last trees read, oldest replaced first (looked through in order: a handful of ids
+    /// compared is cheaper than hashing one for a table, on every tree of every commit).
+    private var cache: [(id: ObjectID, tree: RawObject)] = []
+    private var cacheNext = 0
     /// Scope paths added by the current comparison, with their blobs, and blobs it removed
     /// from any path: an added blob that was removed elsewhere was moved, not written.
     private var added: [(Int32, ObjectID)] = []
@@ -92,11 +94,14 @@ struct TreeDiffer {
     var numberedPaths: [GitPath] { numbering.paths }
 
     mutating func tree(_ id: ObjectID) throws(RepositoryError) -> RawObject {
-        if let hit = cache[id] { return hit }
+        for i in cache.indices where cache[i].id == id { return cache[i].tree }
         let object = try database.read(id, expected: GIT_OBJECT_TREE)
-        if cacheOrder.count == cacheLimit { cache[cacheOrder.removeFirst()] = nil }
-        cache[id] = object
-        cacheOrder.append(id)
+        if cache.count < cacheLimit {
+            cache.append((id, object))
+        } else {
+            cache[cacheNext] = (id, object)
+            cacheNext = (cacheNext + 1) % cacheLimit
+        }
         return object
     }
 
