@@ -189,7 +189,7 @@ public enum StructureRules {
 
     /// Every structure finding for an article body (paths are set by the caller).
     public static func check(body: String, firstLine: Int) -> [Finding] {
-        check(MarkdownParser.parse(body), firstLine: firstLine)
+        check(BodyText(MarkdownParser.parseTree(body)), firstLine: firstLine)
     }
 
     /// ``normalized(_:)`` of a node's ``MarkdownTree/plainText(_:)``: a node whose text is one
@@ -905,7 +905,7 @@ public struct PlainParagraph: Hashable, Sendable {
 
     /// Each paragraph of a Markdown text (such as a disclaimer file), as a reader sees it.
     public static func of(markdown: String) -> [PlainParagraph] {
-        BodyText(MarkdownParser.parse(markdown)).paragraphs.map { PlainParagraph($0.text) }
+        BodyText(MarkdownParser.parseTree(markdown)).paragraphs.map { PlainParagraph($0.text) }
     }
 }
 
