@@ -227,8 +227,8 @@ final class PackReader {
     /// The indexes of the packs opened (tests: which mapping a reader uses).
     var indexes: [IndexBytes] { packs.map(\.index) }
     /// Objects read lately (delta bases, trees), in two generations: each is kept in `young`;
-    /// once `young` holds half the limit it becomes `old` (the older generation let go), and an
-    /// object found in `old` is moved back into `young`. What is kept stays within the limit,
+    /// before `young` would pass half the limit it becomes `old` (the older generation let go),
+    /// and an object found in `old` is moved back into `young`. What is kept stays within the limit,
     /// and making room sorts nothing: the least recently used half used to be found by sorting
     /// every entry by its age (4% of the corpus's history walk).
     private var young: [Key: Entry] = [:]

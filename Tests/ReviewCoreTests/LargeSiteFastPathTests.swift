@@ -128,6 +128,15 @@ import TestSupport
         }
     }
 
+    /// A body's relative links (told from their bytes where ASCII, from their characters
+    /// otherwise): each link and image whose address is relative and not only a fragment, with
+    /// its file line.
+    @Test func aBodysRelativeLinksAreTheRelativeAddresses() {
+        let body = "[a](a.md) [abs](https://x.example/b.md) [f](#top)\n\n![i](img/p.png) [ü](Über/c.md) [é](https://é.example/d)\n\n[m](mailto:x@y.org) [q](e.md?x=1)\n"
+        let found = StructureRules.relativeLinks(MarkdownParser.parseTree(body), firstLine: 5).map { "\($0.line) \($0.url)" }
+        #expect(found == ["5 a.md", "7 img/p.png", "7 Über/c.md", "9 e.md?x=1"])
+    }
+
     @Test func relativeLinksResolveAsTheirDefinitionSays() async {
         let parts = ["a", "b.md", ".", "..", "", "%20x", "é", "c:d", "x#frag", "y?q=1", "Über", "%2F"]
         await propertyCheck(count: 3000, input: Gen.uint64()) { seed in

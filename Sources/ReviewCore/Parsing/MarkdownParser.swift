@@ -93,8 +93,8 @@ extension [MarkdownNode] {
     }
 }
 
-/// Parses Markdown with cmark-gfm into ``MarkdownNode`` values. The parser and the document
-/// are created, read and freed inside ``parse(_:)``: no C pointer outlives a call.
+/// Parses Markdown with cmark-gfm into a ``MarkdownTree`` (or ``MarkdownNode`` values made from
+/// one). The document is created, read and freed inside each call: no C pointer outlives it.
 public enum MarkdownParser {
     /// Nodes nested deeper than this become their text (so no recursion over the tree, in
     /// review or in a browser, can be driven deep by a hostile article).

@@ -159,10 +159,14 @@ public enum StructureRules {
         // A node without a line of its own (inline nodes) is on its parent's.
         func visit(_ index: Int, line: Int) {
             let here = nodes[index].line > 0 ? firstLine + nodes[index].line - 1 : line
-            // Most addresses are absolute: told from their bytes, without a string made.
-            if nodes[index].kind == .link || nodes[index].kind == .image, tree.withURL(index, { SiteLinks.isRelative(asciiBytes: $0) }) != false {
-                let url = tree.url(index)
-                if SiteLinks.isRelative(url), !url.hasPrefix("#") { out.append(RelativeLink(url: url, line: here)) }
+            if nodes[index].kind == .link || nodes[index].kind == .image {
+                // Told from the address's bytes where it is ASCII (most are absolute: no string
+                // is made for them), from its characters otherwise.
+                let ascii = tree.withURL(index) { SiteLinks.isRelative(asciiBytes: $0) }
+                if ascii != false {
+                    let url = tree.url(index)
+                    if ascii ?? SiteLinks.isRelative(url), !url.hasPrefix("#") { out.append(RelativeLink(url: url, line: here)) }
+                }
             }
             var child = index + 1
             for _ in 0..<nodes[index].childCount {
