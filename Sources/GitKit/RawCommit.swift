@@ -1,4 +1,5 @@
 import CGit2
+import Glibc
 
 /// What the history engine needs from a commit, parsed straight from its raw object.
 struct RawCommit: Sendable {
@@ -30,25 +31,30 @@ struct RawCommit: Sendable {
         var lineStart = 0
         var inHeaders = true
         var summary = ""
+        guard let base = bytes.baseAddress else { throw .corruptObject(id, "commit has no tree") }
         while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != 0x0a { lineEnd += 1 }
+            // Lines are found with `memchr`, and a header by its first byte: a signed commit's
+            // `gpgsig` header is dozens of lines none of the four begins.
+            let lineEnd = memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
             let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])
             lineStart = lineEnd + 1
             if inHeaders {
-                if line.isEmpty { inHeaders = false; continue }
-                if line.starts(with: "tree ".utf8), line.count == 45 {
+                guard let first = line.first else { inHeaders = false; continue }
+                switch first {
+                case UInt8(ascii: "t") where line.count == 45 && line.starts(with: "tree ".utf8):
                     tree = ObjectID(hexBytes: line.dropFirst(5))
-                } else if line.starts(with: "parent ".utf8) {
+                case UInt8(ascii: "p") where line.starts(with: "parent ".utf8):
                     guard line.count == 47, let parent = ObjectID(hexBytes: line.dropFirst(7)) else {
                         throw .corruptObject(id, "malformed parent line")
                     }
                     parents.append(parent)
-                } else if line.starts(with: "author ".utf8) {
+                case UInt8(ascii: "a") where line.starts(with: "author ".utf8):
                     // The first header counts, as git reads it: a second one cannot hide who wrote it.
                     if author == nil { author = signature(line.dropFirst(7)) }
-                } else if line.starts(with: "committer ".utf8) {
+                case UInt8(ascii: "c") where line.starts(with: "committer ".utf8):
                     if committer == nil { committer = signature(line.dropFirst(10)) }
+                default:
+                    break
                 }
             } else if !line.isEmpty {
                 summary = String(decoding: line, as: UTF8.self)

@@ -1,4 +1,5 @@
 import CGit2
+import Glibc
 
 /// Who made a commit and when, copied out of libgit2's `git_signature`.
 public struct Signature: Sendable, Hashable {
@@ -93,13 +94,15 @@ public enum CoAuthors {
     /// case): most messages have none, and are then not copied and split.
     static func mayHaveTrailer(_ message: Slice<UnsafeRawBufferPointer>) -> Bool {
         let key = Array("co-authored-by".utf8)
+        guard let base = message.base.baseAddress else { return false }
+        // Each colon is found with `memchr` (a message is mostly prose without one).
         var i = message.startIndex + key.count
         while i < message.endIndex {
-            if message[i] == UInt8(ascii: ":") {
-                var k = 0
-                while k < key.count, message[i - key.count + k] | 0x20 == key[k] { k += 1 }
-                if k == key.count { return true }
-            }
+            guard let colon = memchr(base + i, Int32(UInt8(ascii: ":")), message.endIndex - i) else { return false }
+            i = base.distance(to: UnsafeRawPointer(colon))
+            var k = 0
+            while k < key.count, message[i - key.count + k] | 0x20 == key[k] { k += 1 }
+            if k == key.count { return true }
             i += 1
         }
         return false

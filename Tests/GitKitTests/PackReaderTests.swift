@@ -274,6 +274,70 @@ import TestSupport
         #expect((try? Array(plain.utf8).withUnsafeBytes { try RawCommit.parse($0, id: ObjectID(hex: tree)!) })?.coAuthors == [])
     }
 
+    /// A commit read with its lines found by `memchr` and its headers told by their first byte
+    /// is the commit read a byte and a prefix at a time (as it was), on commits made of header
+    /// lines, signed-commit continuation lines, near-misses and trailers; and a message is
+    /// thought to hold a trailer exactly where a colon after the key's letters is.
+    @Test func aCommitReadByItsLinesFirstBytesIsTheCommitReadByteByByte() {
+        func referenceHasTrailer(_ message: [UInt8]) -> Bool {
+            let key = Array("co-authored-by".utf8)
+            var i = key.count
+            while i < message.count {
+                if message[i] == UInt8(ascii: ":") {
+                    var k = 0
+                    while k < key.count, message[i - key.count + k] | 0x20 == key[k] { k += 1 }
+                    if k == key.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+        func reference(_ bytes: [UInt8]) -> (tree: String?, parents: [String], author: String?, committer: String?, summary: String, bad: Bool) {
+            var tree: String?, parents: [String] = [], author: String?, committer: String?, summary = ""
+            var inHeaders = true
+            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                let text = String(decoding: line, as: UTF8.self)
+                if inHeaders {
+                    if line.isEmpty { inHeaders = false; continue }
+                    if text.hasPrefix("tree "), line.count == 45 { tree = ObjectID(hex: text.dropFirst(5))?.hex }
+                    else if text.hasPrefix("parent ") {
+                        guard line.count == 47, let id = ObjectID(hex: text.dropFirst(7)) else { return (nil, [], nil, nil, "", true) }
+                        parents.append(id.hex)
+                    } else if text.hasPrefix("author ") { if author == nil { author = String(text.dropFirst(7)) } }
+                    else if text.hasPrefix("committer ") { if committer == nil { committer = String(text.dropFirst(10)) } }
+                } else if !line.isEmpty { summary = text; break }
+            }
+            return (tree, parents, author, committer, summary, false)
+        }
+        let id = String(repeating: "ab", count: 20)
+        let pieces = ["tree \(id)\n", "tree \(id)x\n", "parent \(id)\n", "parent \(id.prefix(39))\n", "author A <a@x> 1 +0000\n",
+                      "author B <b@y> 2 +0100\n", "committer C <c@x> 3 -0200\n", "gpgsig -----BEGIN PGP SIGNATURE-----\n",
+                      " tree \(id)\n", " author Z <z@z> 9 +0000\n", " \n", "encoding latin1\n", "trees \(id)\n", "pa\n", "t\n", "\n",
+                      "Summary: line\n", "Co-authored-by: D <D@Z>\n", "co-authored-by:\n", "\r", ":", "x"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<4000 {
+            let bytes = Array((0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            let expected = reference(bytes)
+            let read = bytes.withUnsafeBytes { try? RawCommit.parse($0, id: ObjectID(hex: id)!) }
+            let label = String(decoding: bytes, as: UTF8.self).debugDescription
+            if expected.bad || expected.tree == nil {
+                #expect(read == nil, "\(label)")
+                continue
+            }
+            #expect(read?.tree.hex == expected.tree, "\(label)")
+            #expect(read?.parents.map(\.hex) == expected.parents, "\(label)")
+            #expect(read?.summary == expected.summary, "\(label)")
+            let signature = { (text: String?) in text.map { String($0.prefix { $0 != "<" }).trimmingCharacters(in: .whitespaces) } }
+            #expect(read?.author.name == signature(expected.author ?? expected.committer) ?? "", "\(label)")
+            #expect(read?.committer.name == signature(expected.committer ?? expected.author) ?? "", "\(label)")
+            bytes.withUnsafeBytes { raw in
+                for start in [0, bytes.count / 2, bytes.count] {
+                    #expect(CoAuthors.mayHaveTrailer(raw[start...]) == referenceHasTrailer(Array(bytes[start...])), "\(label) from \(start)")
+                }
+            }
+        }
+    }
+
     /// Co-authors read a line at a time from the commit's bytes are the ones the definition
     /// names (each line split out, blanks dropped, `co-authored-by:` in any case, the last
     /// `<…>`), and a commit's ids read from their bytes are the ones read from text.
