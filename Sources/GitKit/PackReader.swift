@@ -209,10 +209,7 @@ final class PackReader {
         }
     }
 
-    private struct Key: Hashable {
-        let pack: Int
-        let offset: Int
-    }
+    private typealias Key = PackPlace
 
     private struct Entry {
         let type: git_object_t
@@ -231,11 +228,11 @@ final class PackReader {
     /// and an object found in `old` is moved back into `young`. What is kept stays within the limit,
     /// and making room sorts nothing: the least recently used half used to be found by sorting
     /// every entry by its age (4% of the corpus's history walk).
-    private var young: [Key: Entry] = [:]
-    private var old: [Key: Entry] = [:]
+    private var young = PlaceTable<Entry>()
+    private var old = PlaceTable<Entry>()
     private var youngBytes = 0
     /// What the two generations hold (tests: never more than ``cacheLimit``).
-    var cachedBytes: Int { (young.values.map(\.bytes.count) + old.values.map(\.bytes.count)).reduce(0, +) }
+    var cachedBytes: Int { (young.allValues.map(\.bytes.count) + old.allValues.map(\.bytes.count)).reduce(0, +) }
     private var largestTree = 0
     /// The most the cache may ever hold.
     let cacheLimit: Int
@@ -488,7 +485,7 @@ final class PackReader {
         guard entry.bytes.count <= limit / 4 else { return }
         if youngBytes + entry.bytes.count > limit / 2 {
             swap(&young, &old)
-            young.removeAll(keepingCapacity: true)
+            young.removeAll()
             youngBytes = 0
         }
         if young.updateValue(entry, forKey: key) == nil { youngBytes += entry.bytes.count }

@@ -274,6 +274,36 @@ import TestSupport
         #expect((try? Array(plain.utf8).withUnsafeBytes { try RawCommit.parse($0, id: ObjectID(hex: tree)!) })?.coAuthors == [])
     }
 
+    /// The object cache's table holds what a `Dictionary` would, through any sequence of
+    /// inserts, replacements, removals and clearing: places crowded into few packs and nearby
+    /// offsets (many share a slot in a small table, and removals shift runs that wrap around its
+    /// end), and growth past half full.
+    @Test func theObjectCachesTableIsADictionary() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<40 {
+            var table = PlaceTable<Int>()
+            var model: [Int: Int] = [:]
+            let spread = [4, 16, 64, 1 << 20][round % 4]
+            func place(_ n: Int) -> PackPlace { PackPlace(pack: n % 3, offset: n / 3) }
+            for step in 0..<3000 {
+                let n = Int.random(in: 0..<spread, using: &generator)
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0..<5:
+                    #expect(table.updateValue(step, forKey: place(n)) == model.updateValue(step, forKey: n))
+                case 5..<8:
+                    #expect(table.removeValue(forKey: place(n)) == model.removeValue(forKey: n))
+                case 8:
+                    #expect(table[place(n)] == model[n])
+                default:
+                    if Int.random(in: 0..<50, using: &generator) == 0 { table.removeAll(); model.removeAll() }
+                }
+                #expect(table.count == model.count)
+            }
+            for n in 0..<min(spread, 4096) { #expect(table[place(n)] == model[n], "round \(round), place \(n)") }
+            #expect(table.allValues.sorted() == model.values.sorted())
+        }
+    }
+
     /// A commit read with its lines found by `memchr` and its headers told by their first byte
     /// is the commit read a byte and a prefix at a time (as it was), on commits made of header
     /// lines, signed-commit continuation lines, near-misses and trailers; and a message is
