@@ -9,14 +9,17 @@ public enum FormatFuzzing {
     public static func packIndex(_ bytes: [UInt8]) {
         let index = PackReader.IndexBytes(copying: bytes)
         guard let count = PackReader.Pack.validCount(index.bytes, verifyingChecksum: false) else { return }
-        let pack = PackReader.Pack(fd: -1, index: index, count: count, packSize: 1 << 40)
-        for i in 0..<min(count, 64) {
-            let at = pack.namesAt + i * 20
-            guard let id = ObjectID(bytes: bytes[at..<(at + 20)]) else { continue }
-            _ = pack.offset(of: id)
-        }
-        for fill: UInt8 in [0, 0x7F, 0xFF] {
-            _ = pack.offset(of: ObjectID(bytes: [UInt8](repeating: fill, count: 20)[...])!)
+        // The pack reads the index's bytes while `index` is kept.
+        withExtendedLifetime(index) {
+            let pack = PackReader.Pack(fd: -1, index: index.bytes, count: count, packSize: 1 << 40)
+            for i in 0..<min(count, 64) {
+                let at = pack.namesAt + i * 20
+                guard let id = ObjectID(bytes: bytes[at..<(at + 20)]) else { continue }
+                _ = pack.offset(of: id)
+            }
+            for fill: UInt8 in [0, 0x7F, 0xFF] {
+                _ = pack.offset(of: ObjectID(bytes: [UInt8](repeating: fill, count: 20)[...])!)
+            }
         }
     }
 

@@ -126,10 +126,13 @@ final class PackReader {
         return (index, count)
     }
 
-    /// One `.pack` with its `.idx`.
+    /// One `.pack` with its `.idx`: plain values only, so reading one copies no reference (the
+    /// mapped index is held by ``PackReader/indexes``, and a shared one has a weak reference, so
+    /// each retain of it took the runtime's slow path: about 1.5% of a cold corpus run).
     struct Pack {
         let fd: Int32
-        let index: IndexBytes
+        /// The index's bytes, valid while the reader holds the ``IndexBytes`` they belong to.
+        let index: UnsafeRawBufferPointer
         let count: Int
         /// The pack file's size: every offset must lie inside it.
         let packSize: Int
@@ -139,7 +142,7 @@ final class PackReader {
         var largeOffsetsAt: Int { offsetsAt + count * 4 }
 
         func u32(_ at: Int) -> UInt32 {
-            UInt32(bigEndian: index.bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            UInt32(bigEndian: index.loadUnaligned(fromByteOffset: at, as: UInt32.self))
         }
 
         /// The object's offset in the pack, when this index lists it.
@@ -149,7 +152,7 @@ final class PackReader {
             var high = Int(u32(8 + first * 4))
             guard low <= high, high <= count else { return nil }
             let found: Int? = { () -> Int? in
-                let names = index.bytes.baseAddress! + namesAt
+                let names = index.baseAddress! + namesAt
                 func name(_ i: Int) -> ObjectID { ObjectID(rawBytes: names + i * 20) }
                 // Object names are uniformly spread, so a few steps of interpolation on their
                 // first eight bytes land beside the name (a walk looks up several objects per
@@ -221,8 +224,9 @@ final class PackReader {
     static let maximumObjectSize = 256 << 20
 
     private var packs: [Pack] = []
-    /// The indexes of the packs opened (tests: which mapping a reader uses).
-    var indexes: [IndexBytes] { packs.map(\.index) }
+    /// The indexes of the packs opened, in the order of ``packs`` (they keep each pack's index
+    /// bytes mapped; tests: which mapping a reader uses).
+    private(set) var indexes: [IndexBytes] = []
     /// Objects read lately (delta bases, trees), in two generations: each is kept in `young`;
     /// before `young` would pass half the limit it becomes `old` (the older generation let go),
     /// and an object found in `old` is moved back into `young`. What is kept stays within the limit,
@@ -412,7 +416,8 @@ final class PackReader {
             guard fd >= 0 else { continue }
             var info = stat()
             guard fstat(fd, &info) == 0, info.st_size >= 32, info.st_size <= off_t(Int.max) else { close(fd); continue }
-            packs.append(Pack(fd: fd, index: index, count: count, packSize: Int(info.st_size)))
+            indexes.append(index)
+            packs.append(Pack(fd: fd, index: index.bytes, count: count, packSize: Int(info.st_size)))
         }
         return packs.count > before
     }
@@ -470,8 +475,8 @@ final class PackReader {
     }
 
     private func locate(_ id: ObjectID) -> Key? {
-        for (p, pack) in packs.enumerated() {
-            if let offset = pack.offset(of: id) { return Key(pack: p, offset: offset) }
+        for p in packs.indices {
+            if let offset = packs[p].offset(of: id) { return Key(pack: p, offset: offset) }
         }
         return nil
     }
