@@ -149,10 +149,12 @@ import TestSupport
         }
     }
 
-    /// Texts equal as strings (canonically equivalent) are equal keys with one hash; texts that
-    /// differ are different keys.
-    @Test func proseKeysAreEqualAsTextsAre() {
-        typealias Key = RepeatedTextRule.ProseKey
+    /// A text seen in a scope is found again by any text equal to it as a string (canonically
+    /// equivalent: a letter spelled with a combining mark, the Kelvin, Ångström and ohm signs, a
+    /// Greek question mark, a negated sign), whether it was seen as a paragraph or a sentence;
+    /// a text that differs is not found, and a scope emptied finds nothing.
+    @Test func seenTextsAreFoundAsStringsAreEqual() {
+        typealias Seen = RepeatedTextRule.SeenTexts
         let pairs: [(String, String)] = [
             ("Café au lait is served here every day", "Cafe\u{301} au lait is served here every day"),
             ("The temperature is 300 K at noon today", "The temperature is 300 \u{212A} at noon today"),
@@ -161,18 +163,28 @@ import TestSupport
         ]
         for (a, b) in pairs {
             #expect(a == b)
-            #expect(Key(a[...]) == Key(b[...]))
-            #expect(Key(a[...]).hashValue == Key(b[...]).hashValue)
+            let blocks = BodyText(MarkdownParser.parse("\(a)\n\n\(b)\n\nOne two three four five six seven eight nine.\n")).blocks
+            #expect(blocks.count == 3 && blocks[0].text == a && blocks[1].text == b)
+            var seen = Seen()
+            #expect(seen.claim(Seen.Text(blocks[0].text[...], block: 0, sentence: -1), line: 1, in: blocks) == nil)
+            #expect(seen.claim(Seen.Text(blocks[1].text[...], block: 1, sentence: -1), line: 3, in: blocks) == 1)
+            #expect(seen.line(of: Seen.Text(blocks[1].sentences[0], block: 1, sentence: 0), in: blocks) == 1)
+            #expect(seen.line(of: Seen.Text(blocks[2].text[...], block: 2, sentence: -1), in: blocks) == nil)
+            seen.removeAll()
+            #expect(seen.line(of: Seen.Text(blocks[1].text[...], block: 1, sentence: -1), in: blocks) == nil)
         }
-        #expect(Key("one two three"[...]) != Key("one two four"[...]))
-        #expect(Key("one two three"[...]) != Key("one two  three"[...]))
-        var seen: [Key: Int] = [:]
-        for (i, (a, _)) in pairs.enumerated() { seen[Key(a[...])] = i }
-        for (i, (_, b)) in pairs.enumerated() { #expect(seen[Key(b[...])] == i) }
+        // Texts whose spaces fall in one list (64 apart, and equal) are told apart by their text.
+        let words = (0..<80).map { "w\($0)" }
+        // 7, 71 and 7 spaces.
+        let texts = [Array(words.prefix(8)), Array(words.prefix(72)), ["x"] + words.prefix(7)].map { $0.joined(separator: " ") }
+        let blocks = BodyText(MarkdownParser.parse(texts.joined(separator: "\n\n") + "\n")).blocks
+        var seen = Seen()
+        for k in blocks.indices { #expect(seen.claim(Seen.Text(blocks[k].text[...], block: k, sentence: -1), line: k + 1, in: blocks) == nil) }
+        for k in blocks.indices { #expect(seen.line(of: Seen.Text(blocks[k].text[...], block: k, sentence: -1), in: blocks) == k + 1) }
     }
 
-    /// No character's canonical decomposition holds a space: what lets ``RepeatedTextRule/ProseKey``
-    /// hash by the spaces alone.
+    /// No character's canonical decomposition holds a space: what lets ``RepeatedTextRule/SeenTexts``
+    /// list texts by their spaces.
     @Test func noCanonicalDecompositionHoldsASpace() {
         var found: [UInt32] = []
         for value in UInt32(0x80)...0x2FFFF {

@@ -483,53 +483,52 @@ public enum RepeatedTextRule: StructureRule {
     public static func check(_ body: BodyText, firstLine: Int) -> [Finding] {
         var findings: [Finding] = []
         // The text before the first heading, and the current section's.
-        var preambleBlocks: [ProseKey: Int] = [:]
-        var preambleSentences: [ProseKey: Int] = [:]
-        var sectionBlocks: [ProseKey: Int] = [:]
-        var sectionSentences: [ProseKey: Int] = [:]
+        var preambleBlocks = SeenTexts()
+        var preambleSentences = SeenTexts()
+        var sectionBlocks = SeenTexts()
+        var sectionSentences = SeenTexts()
         var inPreamble = true
+        // Read in place: a block copied, or a text kept as a key, was retained and released (a
+        // third of this rule's time, which was 6% of a cold run over the generated corpus).
         let blocks = body.blocks
         for k in blocks.indices {
-            // Headings and paragraphs only are looked at (a block is copied only once it is one).
+            // Headings and paragraphs only are looked at.
             guard blocks[k].kind == .heading || blocks[k].kind == .paragraph else { continue }
-            let entry = blocks[k]
-            if entry.kind == .heading {
+            if blocks[k].kind == .heading {
                 inPreamble = false
-                // (Clearing a table walks its whole capacity: an empty one is left as it is.)
-                if !sectionBlocks.isEmpty { sectionBlocks.removeAll(keepingCapacity: true) }
-                if !sectionSentences.isEmpty { sectionSentences.removeAll(keepingCapacity: true) }
+                sectionBlocks.removeAll()
+                sectionSentences.removeAll()
                 continue
             }
             // Prose only: not a label, not an item written as a paragraph ('-- …', '• …'), not a
             // quoted message or syntax line opening with code.
-            guard entry.kind == .paragraph, !entry.inItem, !entry.isLabel, entry.lead != .code, hasEightWords(entry.text[...]),
-                  !IntroWithoutListRule.startsWithPseudoItemMarker(entry.text) else { continue }
-            let line = firstLine + entry.line - 1
-            let text = ProseKey(entry.text[...])
-            // One lookup each where possible: the text is hashed once whether it is new or a repeat.
-            let earlier = inPreamble ? claim(&preambleBlocks[text, default: -1], for: line)
-                : preambleBlocks[text] ?? claim(&sectionBlocks[text, default: -1], for: line)
+            guard !blocks[k].inItem, !blocks[k].isLabel, blocks[k].lead != .code, hasEightWords(blocks[k].text[...]),
+                  !IntroWithoutListRule.startsWithPseudoItemMarker(blocks[k].text) else { continue }
+            let line = firstLine + blocks[k].line - 1
+            let paragraph = SeenTexts.Text(blocks[k].text[...], block: k, sentence: -1)
+            let earlier = inPreamble ? preambleBlocks.claim(paragraph, line: line, in: blocks)
+                : preambleBlocks.line(of: paragraph, in: blocks) ?? sectionBlocks.claim(paragraph, line: line, in: blocks)
             if let first = earlier {
                 findings.append(Finding(.repeatedText, path: "", line: line,
-                                        "this paragraph repeats line \(first) word for word\(inPreamble || preambleBlocks[text] == nil ? " in the same section" : ""); remove the copy that does not belong"))
+                                        "this paragraph repeats line \(first) word for word\(inPreamble || preambleBlocks.line(of: paragraph, in: blocks) == nil ? " in the same section" : ""); remove the copy that does not belong"))
                 continue
             }
             var repeats: [Int] = []
             // How often each sentence came again within this paragraph (rarely any).
-            var again: [ProseKey: Int] = [:]
+            var again: [Substring: Int] = [:]
             // Eight words or more: seven spaces (the text is whitespace-collapsed).
-            for words in entry.sentences where hasEightWords(words) {
-                let sentence = ProseKey(words)
-                let seen = inPreamble ? claim(&preambleSentences[sentence, default: -1], for: line)
-                    : preambleSentences[sentence] ?? claim(&sectionSentences[sentence, default: -1], for: line)
+            for j in blocks[k].sentences.indices where hasEightWords(blocks[k].sentences[j]) {
+                let sentence = SeenTexts.Text(blocks[k].sentences[j], block: k, sentence: j)
+                let seen = inPreamble ? preambleSentences.claim(sentence, line: line, in: blocks)
+                    : preambleSentences.line(of: sentence, in: blocks) ?? sectionSentences.claim(sentence, line: line, in: blocks)
                 // A sentence said twice in one paragraph is parallel wording ("…; specifying any
                 // other value results in an error" after each case), not a copy; a third time is.
                 guard let first = seen else { continue }
                 if first != line {
                     repeats.append(first)
                 } else {
-                    again[sentence, default: 0] += 1
-                    if again[sentence] == 2 { repeats.append(first) }
+                    again[blocks[k].sentences[j], default: 0] += 1
+                    if again[blocks[k].sentences[j]] == 2 { repeats.append(first) }
                 }
             }
             if let first = repeats.first {
@@ -541,48 +540,90 @@ public enum RepeatedTextRule: StructureRule {
         return findings
     }
 
-    /// The line a text was first seen on (`slot` holds it, or -1 for a text not seen before: it
-    /// is then claimed for `line`, and `nil` returned).
-    @inline(__always)
-    private static func claim(_ slot: inout Int, for line: Int) -> Int? {
-        if slot >= 0 { return slot }
-        slot = line
-        return nil
-    }
+    /// The texts of one scope (the preamble, or the current section) seen so far, each with the
+    /// line it was first seen on. A text is kept as where it is (its block, and its sentence or
+    /// -1 for the whole paragraph) with the number of spaces it holds, in 64 lists by that
+    /// number: keeping one copies and retains nothing, and emptying a scope clears the heads its
+    /// texts used. Equal texts hold as many spaces (no character's canonical decomposition
+    /// holds one), so a text is compared, as a string (canonically equivalent texts are one
+    /// text), only with those that hold as many.
+    struct SeenTexts {
+        /// A text looked up: its characters, the spaces it holds, and where it is.
+        struct Text {
+            let text: Substring
+            let spaces: Int
+            let block: Int
+            let sentence: Int
 
-    /// A paragraph's or sentence's text as a key: equal as texts are (Unicode canonical
-    /// equivalence, as `String` compares), hashed by how many spaces it holds. No character's
-    /// canonical decomposition holds a space (U+0020 is its own and in none other's), so texts
-    /// that are equal hold as many spaces, and counting them, eight bytes at a time, costs a
-    /// fraction of hashing the text (every paragraph and long sentence of every article is
-    /// keyed). Texts of one length in words share a hash, and are told apart by comparing them.
-    struct ProseKey: Hashable {
-        let text: Substring
-        let spaces: Int
-
-        init(_ text: Substring) {
-            self.text = text
-            var bytes = text
-            spaces = bytes.withUTF8 { bytes in
-                guard let base = bytes.baseAddress else { return 0 }
-                let raw = UnsafeRawPointer(base)
-                var spaces = 0
-                var i = 0
-                while i + 8 <= bytes.count {
-                    spaces += ByteWords.count(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), of: 0x20)
-                    i += 8
-                }
-                while i < bytes.count {
-                    if base[i] == 0x20 { spaces += 1 }
-                    i += 1
-                }
-                return spaces
+            init(_ text: Substring, block: Int, sentence: Int) {
+                self.text = text
+                spaces = RepeatedTextRule.spaces(in: text)
+                self.block = block
+                self.sentence = sentence
             }
         }
 
-        static func == (a: ProseKey, b: ProseKey) -> Bool { a.spaces == b.spaces && a.text == b.text }
+        private struct Entry {
+            let spaces: Int
+            let block: Int
+            let sentence: Int
+            let line: Int
+            /// The entry before it in its list (-1: none).
+            let next: Int
+        }
 
-        func hash(into hasher: inout Hasher) { hasher.combine(spaces) }
+        private var heads = [Int](repeating: -1, count: 64)
+        private var entries: [Entry] = []
+
+        /// The line `text` was first seen on in this scope, if it was.
+        func line(of text: Text, in blocks: [BodyText.Block]) -> Int? {
+            var i = heads[text.spaces & 63]
+            while i >= 0 {
+                let entry = entries[i]
+                if entry.spaces == text.spaces,
+                   (entry.sentence < 0 ? blocks[entry.block].text[...] : blocks[entry.block].sentences[entry.sentence]) == text.text {
+                    return entry.line
+                }
+                i = entry.next
+            }
+            return nil
+        }
+
+        /// The line `text` was first seen on in this scope; or, for a text not seen before,
+        /// `nil`, and it is kept as seen on `line`.
+        mutating func claim(_ text: Text, line: Int, in blocks: [BodyText.Block]) -> Int? {
+            if let seen = self.line(of: text, in: blocks) { return seen }
+            entries.append(Entry(spaces: text.spaces, block: text.block, sentence: text.sentence, line: line, next: heads[text.spaces & 63]))
+            heads[text.spaces & 63] = entries.count - 1
+            return nil
+        }
+
+        mutating func removeAll() {
+            guard !entries.isEmpty else { return }
+            for entry in entries { heads[entry.spaces & 63] = -1 }
+            entries.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// How many spaces `text` holds, counted eight bytes at a time (every paragraph and long
+    /// sentence of every article is counted).
+    static func spaces(in text: Substring) -> Int {
+        var bytes = text
+        return bytes.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            let raw = UnsafeRawPointer(base)
+            var spaces = 0
+            var i = 0
+            while i + 8 <= bytes.count {
+                spaces += ByteWords.count(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), of: 0x20)
+                i += 8
+            }
+            while i < bytes.count {
+                if base[i] == 0x20 { spaces += 1 }
+                i += 1
+            }
+            return spaces
+        }
     }
 
     /// Whether the whitespace-collapsed `sentence` has eight words or more: seven spaces.
