@@ -108,10 +108,14 @@ import TestSupport
     }
 
     /// Parsing ahead on other threads gives what parsing on the loader's thread gives, leaves a
-    /// blob it cannot read to the loader, and ends when cancelled.
-    @Test func parsingAheadGivesWhatParsingHereGives() throws {
+    /// blob it cannot read to the loader, and ends when cancelled; so do pages with a `~` put off
+    /// while another such page is parsed (here: always).
+    @Test(arguments: [false, true]) func parsingAheadGivesWhatParsingHereGives(puttingOff: Bool) throws {
         let repo = try RepoBuilder()
-        let bodies = (0..<60).map { "Body \($0). Those at highest risk include:\n\n## What is it?\n\n" + String(repeating: "Words of a sentence here. ", count: $0) }
+        let bodies = (0..<60).map {
+            "Body \($0). Those at highest risk include:\n\n## What is it?\n\n" + String(repeating: "Words of a sentence here. ", count: $0)
+                + ($0 % 3 == 0 ? "\n\nIt was ~~struck~~ out, about ~5 times.\n" : "")
+        }
         try repo.commit("add", bodies.enumerated().map {
             .write(GitPath("Articles/a\($0.offset).md"), ContentRepository.article("a\($0.offset)", category: .general, lastUpdated: "2026-04-07", body: $0.element))
         })
@@ -124,8 +128,9 @@ import TestSupport
             return w.data
         }
         let articles = ArticleCacheBuffer(gitDirectory: repo.repository.gitDirectory, segmentSize: 512)
-        let prefetch = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id) + [missing], threads: 3,
-                                                  articles: articles))
+        let made = ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id) + [missing], threads: 3,
+                                 articles: articles, aPageIsParsedAlone: { puttingOff })
+        let prefetch = try #require(made)
         let parsed = prefetch.finish(reading: repo.repository)
         #expect(parsed.count == files.count && parsed[missing] == nil)
         for file in files {
@@ -133,6 +138,7 @@ import TestSupport
             #expect(encoded(parsed[file.id]) == encoded(here), "\(file.path)")
         }
         #expect(try #require(parsed[files[0].id]).findings.contains { $0.rule == .introWithoutList })
+        #expect(try #require(parsed[files[0].id]).article.body.contains("~~struck~~"))
         // Each went into the article cache as it was parsed, as the cache's own save writes it.
         articles.save(repo.repository, keeping: nil)
         CacheWrites.wait()
@@ -140,7 +146,9 @@ import TestSupport
         #expect(saved.entries.count == files.count)
         for file in files { #expect(encoded(saved[file.id]) == encoded(parsed[file.id]), "\(file.path)") }
 
-        let cancelled = try #require(ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id), threads: 1))
+        let madeToCancel = ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id), threads: 1,
+                                         aPageIsParsedAlone: { puttingOff })
+        let cancelled = try #require(madeToCancel)
         cancelled.cancel()
         // Whatever was parsed before the cancel is still what parsing here gives.
         for (blob, content) in cancelled.finish(reading: repo.repository) {

@@ -162,6 +162,20 @@ public enum MarkdownParser {
     /// and clears `~` in cmark-gfm's process-wide table).
     private static let strikethroughParser = Mutex<Parser?>(nil)
 
+    /// Whether a page with a `~` is being parsed now (set while its parser is held).
+    private static let strikethroughInUse = Atomic<Bool>(false)
+
+    /// Whether a page with these bytes may be parsed only while no other page with a `~` is:
+    /// it holds a `~` (in its body or not: a hint for scheduling; the parse itself decides).
+    public static func parsesAlone(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, 0x7E, buffer.count) != nil } ?? false }
+    }
+
+    /// Whether a page with a `~` is being parsed now, so that another would wait for it. Only
+    /// a hint for scheduling (it may change at any moment): whoever has other pages to parse
+    /// parses those first (``parsesAlone(_:)``).
+    public static var aPageIsParsedAlone: Bool { strikethroughInUse.load(ordering: .relaxed) }
+
     /// Runs `body` while no page with a `~` is parsed here (for tests that call cmark-gfm
     /// directly, with a parser of their own that has strikethrough attached).
     static func exclusively<R>(_ body: () -> R) -> R {
@@ -204,6 +218,8 @@ public enum MarkdownParser {
     private static func finish(strikethrough: Bool, _ feed: (OpaquePointer) -> Void) -> Node? {
         if strikethrough {
             return strikethroughParser.withLock { kept in
+                strikethroughInUse.store(true, ordering: .relaxed)
+                defer { strikethroughInUse.store(false, ordering: .relaxed) }
                 if kept == nil { kept = Parser.make(strikethrough: true) }
                 guard let parser = kept?.pointer else { return nil }
                 feed(parser)

@@ -20,6 +20,8 @@ final class ParsePrefetch: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<ParsedContent?>
     /// The next index to hand out, under `lock`.
     private var next = 0
+    /// Whether the load stopped (``cancel()``), under `lock`: pages put off are left then.
+    private var cancelled = false
     private let lock = NSLock()
     private let workers = DispatchGroup()
 
@@ -31,6 +33,9 @@ final class ParsePrefetch: @unchecked Sendable {
     private let articles: ArticleCacheBuffer?
     /// Whether the articles' reading levels are measured (``ParsedContent/init(_:measuringReadability:)``).
     private let measuresReadability: Bool
+    /// Whether a page with a `~` is being parsed now (``MarkdownParser/aPageIsParsedAlone``;
+    /// tests: always, so that every such page is put off).
+    private let aPageIsParsedAlone: @Sendable () -> Bool
 
     /// Starts `threads` workers on `blobs` (nothing to do, or no thread to spare: `nil`).
     ///
@@ -42,10 +47,13 @@ final class ParsePrefetch: @unchecked Sendable {
     ///     parsed (here, on all cores, rather than by the one thread that writes the cache).
     ///   - measuresReadability: whether reading levels are measured (the loader parses again
     ///     any article it needs one for and got without).
+    ///   - aPageIsParsedAlone: whether a page with a `~` is being parsed now.
     init?(gitDirectory: String, blobs: [ObjectID], threads: Int, bodies: BodyCacheBuffer? = nil, keepsBodies: Bool = true,
-          articles: ArticleCacheBuffer? = nil, measuresReadability: Bool = true) {
+          articles: ArticleCacheBuffer? = nil, measuresReadability: Bool = true,
+          aPageIsParsedAlone: @escaping @Sendable () -> Bool = { MarkdownParser.aPageIsParsedAlone }) {
         guard !blobs.isEmpty, threads > 0 else { return nil }
         self.blobs = blobs
+        self.aPageIsParsedAlone = aPageIsParsedAlone
         self.measuresReadability = measuresReadability
         self.bodies = bodies
         self.articles = articles
@@ -85,27 +93,44 @@ final class ParsePrefetch: @unchecked Sendable {
 
     /// Stops handing out blobs (the load failed): workers finish the one they hold and end.
     func cancel() {
-        lock.withLock { next = blobs.count }
+        lock.withLock {
+            next = blobs.count
+            cancelled = true
+        }
     }
 
     private func work(_ repository: Repository) {
+        // A page with a `~` is parsed while no other such page is (MarkdownParser): one met
+        // while another thread parses such a page would wait for it, spinning; it is put off
+        // instead, and parsed once no page is left to hand out (1-4% of a cold run's CPU on
+        // nodejs.org went to waiting so).
+        var putOff: [(index: Int, bytes: [UInt8])] = []
         while true {
             let i = lock.withLock {
                 defer { next += 1 }
                 return next
             }
-            guard i < blobs.count else { return }
+            guard i < blobs.count else { break }
             guard let bytes = try? repository.blob(blobs[i]) else { continue }
-            var content = ParsedContent(bytes, measuringReadability: measuresReadability)
-            if let bodies {
-                bodies.append(content.article.body, for: blobs[i])
-                if !keepsBodies { content = content.withoutBody() }
+            if aPageIsParsedAlone(), MarkdownParser.parsesAlone(bytes) {
+                putOff.append((i, bytes))
+                continue
             }
-            if let articles {
-                let encoded = ArticleCache.encoding(content)
-                articles.append(encoded: encoded, for: blobs[i])
-            }
-            slots[i] = content
+            parse(i, bytes)
         }
+        for (i, bytes) in putOff where !lock.withLock({ cancelled }) { parse(i, bytes) }
+    }
+
+    private func parse(_ i: Int, _ bytes: [UInt8]) {
+        var content = ParsedContent(bytes, measuringReadability: measuresReadability)
+        if let bodies {
+            bodies.append(content.article.body, for: blobs[i])
+            if !keepsBodies { content = content.withoutBody() }
+        }
+        if let articles {
+            let encoded = ArticleCache.encoding(content)
+            articles.append(encoded: encoded, for: blobs[i])
+        }
+        slots[i] = content
     }
 }
