@@ -183,6 +183,11 @@ import TestSupport
     /// collapsing whitespace character by character gives, and sentences what splitting gives.
     @Test func normalizingAndSplittingEqualTheirDefinitions() async {
         let whitespace: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{A0}"]
+        // A run of spaces longer than a lane counts before it is added up (255 rounds of 16).
+        for run in [4079, 4080, 4081, 4096, 9000] {
+            let bytes = [UInt8](repeating: 0x20, count: run) + Array("x. y".utf8)
+            bytes.withUnsafeBufferPointer { #expect(ByteWords.count(of: 0x20, in: $0) == run + 1) }
+        }
         await propertyCheck(count: 2000, input: Gen.uint64()) { seed in
             let text = Self.tricky(seed)
             var words: [String] = []
@@ -212,6 +217,19 @@ import TestSupport
                 #expect(RepeatedTextRule.hasEightWords(sentence) == (sentence.utf8.count { $0 == 0x20 } >= 7), "seed \(seed)")
             }
             let bytes = Array(text.utf8.prefix(8)) + Array(repeating: 0x20, count: max(0, 8 - text.utf8.count))
+            // Sixteen at a time: runs of spaces (past the 255 rounds a lane holds, now and then),
+            // every length and start.
+            let long = Array(text.utf8) + Array(repeating: 0x20, count: Int(seed % 64 == 0 ? 4000 + seed % 2000 : seed % 200)) + Array(text.utf8)
+            long.withUnsafeBufferPointer { all in
+                for start in [0, 1, 7, 15] where start <= long.count {
+                    let part = UnsafeBufferPointer(rebasing: all[start...])
+                    for byte: UInt8 in [0x20, 0x2E, UInt8(ascii: "e")] {
+                        #expect(ByteWords.count(of: byte, in: part) == part.count { $0 == byte }, "seed \(seed)")
+                    }
+                    let cuts = (0..<max(part.count - 1, 0)).filter { ".?!".utf8.contains(part[$0]) && part[$0 + 1] == 0x20 }.map { $0 + 1 }
+                    #expect(StructureRules.sentenceCuts(part) == cuts, "seed \(seed)")
+                }
+            }
             let eight = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
             for byte: UInt8 in [0x20, 0x00, 0x80, 0xA0, UInt8(ascii: "e")] {
                 #expect(ByteWords.count(eight, of: byte) == bytes.count { $0 == byte }, "seed \(seed)")
