@@ -12,7 +12,7 @@ struct PackPlace: Equatable {
 ///
 /// A `Dictionary` hashes its keys with SipHash, and a read that misses the cache hashed its place
 /// three times (a look in each generation and the insert): 2.4% of a cold `status`'s CPU on the
-/// generated corpus, and 3% of nodejs.org's pull-request check. Here a place is hashed by one
+/// generated corpus, and a like share of nodejs.org's pull-request check. Here a place is hashed by one
 /// multiply into a table of open addressing with linear probing, at most half full, and a
 /// removed entry's followers are shifted back (no tombstones). The multiplier is odd and drawn at
 /// random for each table (multiply-shift hashing): a fetched pack's offsets are chosen by whoever

@@ -497,8 +497,9 @@ public enum RepeatedTextRule: StructureRule {
         var sectionBlocks = SeenTexts()
         var sectionSentences = SeenTexts()
         var inPreamble = true
-        // Read in place: a block copied, or a text kept as a key, was retained and released (a
-        // third of this rule's time, which was 6% of a cold run over the generated corpus).
+        // Blocks are read in place, and the texts seen kept as places (``SeenTexts``): a block
+        // copied, or a text kept as a dictionary key, was retained, released and hashed (the rule
+        // was 6.6% of a cold run's CPU over the generated corpus; this took 1.2% of it off).
         let blocks = body.blocks
         for k in blocks.indices {
             // Headings and paragraphs only are looked at.
