@@ -109,12 +109,12 @@ import TestSupport
 
     /// Parsing ahead on other threads gives what parsing on the loader's thread gives, leaves a
     /// blob it cannot read to the loader, and ends when cancelled; so do pages with a `~` put off
-    /// while another such page is parsed (here: always).
+    /// while another such page is parsed (here: always, and more of them than a worker holds).
     @Test(arguments: [false, true]) func parsingAheadGivesWhatParsingHereGives(puttingOff: Bool) throws {
         let repo = try RepoBuilder()
         let bodies = (0..<60).map {
             "Body \($0). Those at highest risk include:\n\n## What is it?\n\n" + String(repeating: "Words of a sentence here. ", count: $0)
-                + ($0 % 3 == 0 ? "\n\nIt was ~~struck~~ out, about ~5 times.\n" : "")
+                + ($0 % 3 == 0 || $0 > 30 ? "\n\nIt was ~~struck~~ out, about ~5 times.\n" : "")
         }
         try repo.commit("add", bodies.enumerated().map {
             .write(GitPath("Articles/a\($0.offset).md"), ContentRepository.article("a\($0.offset)", category: .general, lastUpdated: "2026-04-07", body: $0.element))
@@ -145,6 +145,15 @@ import TestSupport
         let saved = ArticleCache.load(repo.repository)
         #expect(saved.entries.count == files.count)
         for file in files { #expect(encoded(saved[file.id]) == encoded(parsed[file.id]), "\(file.path)") }
+
+        // A worker holds at most its limit put off: here 2, of the 40 pages with a `~` that the
+        // two workers (one thread and the caller) are handed, 20 or more to one of them.
+        let limited = ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id), threads: 1,
+                                    aPageIsParsedAlone: { puttingOff }, putOffLimit: 2)
+        let held = try #require(limited)
+        let limitedParsed = held.finish(reading: repo.repository)
+        #expect(limitedParsed.count == files.count)
+        #expect(held.mostPutOff == (puttingOff ? 2 : 0))
 
         let madeToCancel = ParsePrefetch(gitDirectory: repo.repository.gitDirectory, blobs: files.map(\.id), threads: 1,
                                          aPageIsParsedAlone: { puttingOff })

@@ -36,6 +36,10 @@ final class ParsePrefetch: @unchecked Sendable {
     /// Whether a page with a `~` is being parsed now (``MarkdownParser/aPageIsParsedAlone``;
     /// tests: always, so that every such page is put off).
     private let aPageIsParsedAlone: @Sendable () -> Bool
+    /// The most pages with a `~` a worker puts off at once.
+    private let putOffLimit: Int
+    /// The most any worker held put off (tests: never more than `putOffLimit`), under `lock`.
+    private(set) var mostPutOff = 0
 
     /// Starts `threads` workers on `blobs` (nothing to do, or no thread to spare: `nil`).
     ///
@@ -48,12 +52,14 @@ final class ParsePrefetch: @unchecked Sendable {
     ///   - measuresReadability: whether reading levels are measured (the loader parses again
     ///     any article it needs one for and got without).
     ///   - aPageIsParsedAlone: whether a page with a `~` is being parsed now.
+    ///   - putOffLimit: the most pages with a `~` a worker puts off at once.
     init?(gitDirectory: String, blobs: [ObjectID], threads: Int, bodies: BodyCacheBuffer? = nil, keepsBodies: Bool = true,
           articles: ArticleCacheBuffer? = nil, measuresReadability: Bool = true,
-          aPageIsParsedAlone: @escaping @Sendable () -> Bool = { MarkdownParser.aPageIsParsedAlone }) {
+          aPageIsParsedAlone: @escaping @Sendable () -> Bool = { MarkdownParser.aPageIsParsedAlone }, putOffLimit: Int = 32) {
         guard !blobs.isEmpty, threads > 0 else { return nil }
         self.blobs = blobs
         self.aPageIsParsedAlone = aPageIsParsedAlone
+        self.putOffLimit = putOffLimit
         self.measuresReadability = measuresReadability
         self.bodies = bodies
         self.articles = articles
@@ -103,7 +109,9 @@ final class ParsePrefetch: @unchecked Sendable {
         // A page with a `~` is parsed while no other such page is (MarkdownParser): one met
         // while another thread parses such a page would wait for it, spinning; it is put off
         // instead, and parsed once no page is left to hand out (1-4% of a cold run's CPU on
-        // nodejs.org went to waiting so).
+        // nodejs.org went to waiting so). At most `putOffLimit` pages are held so: on a site
+        // where most pages have a `~`, they are parsed one at a time whatever is done, and
+        // holding them all would hold every page's bytes at once.
         var putOff: [(index: Int, bytes: [UInt8])] = []
         while true {
             let i = lock.withLock {
@@ -112,12 +120,13 @@ final class ParsePrefetch: @unchecked Sendable {
             }
             guard i < blobs.count else { break }
             guard let bytes = try? repository.blob(blobs[i]) else { continue }
-            if aPageIsParsedAlone(), MarkdownParser.parsesAlone(bytes) {
+            if putOff.count < putOffLimit, aPageIsParsedAlone(), MarkdownParser.parsesAlone(bytes) {
                 putOff.append((i, bytes))
                 continue
             }
             parse(i, bytes)
         }
+        lock.withLock { mostPutOff = max(mostPutOff, putOff.count) }
         for (i, bytes) in putOff where !lock.withLock({ cancelled }) { parse(i, bytes) }
     }
 
