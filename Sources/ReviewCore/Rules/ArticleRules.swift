@@ -171,8 +171,7 @@ public enum AwaitingReviewRule: ArticleRule {
     public static func check(_ context: ArticleContext) -> [Finding] {
         let state = context.outcome.state
         guard !context.article.isRetired, state == .draft || state == .inReview, !context.outcome.missingRoles.isEmpty else { return [] }
-        let required = WorkflowEngine.requiredRoles(context.facts, context.configuration)
-        let done = required.filter { !context.outcome.missingRoles.contains($0) }
+        let done = context.outcome.requiredRoles.filter { !context.outcome.missingRoles.contains($0) }
         let where_ = state == .draft ? "never reviewed" : done.isEmpty ? "changed since its last approval" : "approved as \(done.joined(separator: ", ")) only"
         return [Finding(.awaitingReview, path: context.path,
                         "\(where_); awaiting \(context.outcome.missingRoles.joined(separator: ", ")) review")]

@@ -23,6 +23,10 @@ public struct ArticleContext: Sendable {
 /// The review-derived values the engine computes before article rules run.
 public struct ReviewOutcome: Sendable {
     public var state: ReviewState
+    /// The roles that must approve the article (``WorkflowEngine/requiredRoles(_:_:)``), worked
+    /// out once for the rules (a rule that worked them out again looked the category up and
+    /// copied it for every article: 2% of a warm `status` on windows-powershell-docs).
+    public var requiredRoles: [String]
     public var missingRoles: [String]
     public var lastReviewed: Day?
     public var nextReviewDue: Day?

@@ -798,10 +798,14 @@ public enum EmptySectionRule: ArticleRule {
 
     /// What to say about an empty section, or `nil` where the policy lets it be.
     public static func message(_ section: EmptySection, headings: Policy.Headings) -> String? {
-        if headings.mayBeEmpty(section.heading) { return nil }
+        // The heading's key is worked out once (a lowercased copy; there are tens of thousands of
+        // empty sections on a PlatyPS site), and only where the policy lists headings at all.
+        let listed = !headings.mayBeEmpty.isEmpty || !headings.contentUnder.isEmpty
+        let heading = listed ? Policy.Headings.key(section.heading) : ""
+        if listed, headings.mayBeEmpty.contains(heading) { return nil }
         if let parent = section.parent, headings.namesContent(under: parent) { return nil }
         let hashes = String(repeating: "#", count: section.level)
-        if headings.namesContent(under: section.heading) {
+        if listed, headings.contentUnder.contains(heading) {
             return "the section '\(section.heading)' is empty; add a heading naming what it holds ('\(hashes)# None' if nothing)"
         }
         if section.nextIsSameLevel {

@@ -30,7 +30,7 @@ public enum WorkflowEngine {
     public static func evaluate(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> ArticleStatus {
         let article = facts.article
         let category = article.category.flatMap { configuration.policy.categories[$0] }
-        let required = requiredRoles(facts, configuration)
+        let required = requiredRoles(facts, configuration, category: category)
         let revisions = RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
         let (ledger, recordFindings) = verify(facts, configuration, required: required, revisions: revisions)
         let isCurrent = revisions.isCurrent
@@ -82,7 +82,7 @@ public enum WorkflowEngine {
             return Retraction(reviewer: record.reviewer, role: record.role, date: record.day, revision: record.blob,
                               reason: record.reason ?? "", reviewerName: reviewer?.name, credentials: reviewer?.credentials)
         }
-        let outcome = ReviewOutcome(state: state, missingRoles: missing,
+        let outcome = ReviewOutcome(state: state, requiredRoles: required, missingRoles: missing,
                                     lastReviewed: approved?.day, nextReviewDue: nextDue, freshness: freshness,
                                     changeRequests: requests, retraction: retraction)
         let context = ArticleContext(facts: facts, configuration: configuration, category: category, outcome: outcome)
@@ -140,7 +140,12 @@ public enum WorkflowEngine {
     /// unknown (already an error), every role in the policy.
     /// A translation in a category with `translation-roles` needs those roles too (issue 37).
     public static func requiredRoles(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration) -> [String] {
-        guard let category = facts.article.category.flatMap({ configuration.policy.categories[$0] }) else { return configuration.policy.roles }
+        requiredRoles(facts, configuration, category: facts.article.category.flatMap { configuration.policy.categories[$0] })
+    }
+
+    /// ``requiredRoles(_:_:)`` with the article's category already looked up (`nil`: unknown).
+    static func requiredRoles(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, category: Policy.Category?) -> [String] {
+        guard let category else { return configuration.policy.roles }
         guard !category.translationRoles.isEmpty, let language = configuration.policy.translations.locate(facts.article)?.language else {
             return category.requiredRoles
         }
