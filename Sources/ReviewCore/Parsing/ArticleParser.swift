@@ -149,60 +149,15 @@ public enum ArticleParser {
         guard case .success = TextDecoding.decode(bytes) else { return nil }
         let article = parseParts(bytes).0
         let lastUpdated = article.frontMatter.first(where: { $0.key == mapping.lastUpdated })?.value.string
-        // The text's UTF-8, built as bytes (its length is where each heading starts).
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+        // The text's UTF-8, built as bytes (its length is where each heading starts), by a value
+        // of its own: the functions that added to it were closures over a local, and each of
+        // their additions was checked for exclusive access at run time (a quarter of this
+        // function's time on a cold windows-powershell-docs run).
+        var out = ReaderTextBytes(capacity: bytes.count)
         var headings: [ReaderView.Heading] = []
-        func append(_ scalar: Unicode.Scalar) {
-            if scalar.value < 0x80 { out.append(UInt8(scalar.value)) } else { out.append(contentsOf: UTF8.encode(scalar)!) }
-        }
-        /// Any scalar but an ASCII one: lowercased on its own, as `String.lowercased()` does,
-        /// and kept where alphabetic or numeric.
-        func keepOther(_ scalar: Unicode.Scalar) {
-            for lower in scalar.properties.lowercaseMapping.unicodeScalars
-            where lower.properties.isAlphabetic || lower.properties.numericType != nil {
-                append(lower)
-            }
-        }
-        func keep(_ text: String) {
-            // ASCII (most of it) byte by byte, without Unicode's tables: there, lowercasing is
-            // A–Z to a–z, the only alphabetic scalars are letters and the only numeric ones
-            // digits. Any other scalar is decoded from its bytes (the text is valid UTF-8).
-            let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-                var i = 0
-                let n = bytes.count
-                while i < n {
-                    let byte = bytes[i]
-                    if byte < 0x80 {
-                        switch byte {
-                        case 0x41...0x5A: out.append(byte + 0x20)
-                        case 0x61...0x7A, 0x30...0x39: out.append(byte)
-                        default: break
-                        }
-                        i += 1
-                        continue
-                    }
-                    let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                    var value = UInt32(byte) & (width == 4 ? 0x07 : width == 3 ? 0x0F : 0x1F)
-                    for k in 1..<width { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
-                    keepOther(Unicode.Scalar(value)!)
-                    i += width
-                }
-            }
-            if done == nil {
-                for scalar in text.unicodeScalars {
-                    switch scalar.value {
-                    case 0x41...0x5A: out.append(UInt8(scalar.value + 0x20))
-                    case 0x61...0x7A, 0x30...0x39: out.append(UInt8(scalar.value))
-                    case 0..<0x80: break
-                    default: keepOther(scalar)
-                    }
-                }
-            }
-        }
         for key in [mapping.title, mapping.summary] {
-            if let value = article.frontMatter.first(where: { $0.key == key })?.value.string { keep(value) }
-            append("\u{1}")
+            if let value = article.frontMatter.first(where: { $0.key == key })?.value.string { out.keep(value) }
+            out.append("\u{1}")
         }
         // Every node in document order (the flat tree's order), a bare address's text skipped.
         let tree = MarkdownParser.parseTree(article.body)
@@ -210,11 +165,11 @@ public enum ArticleParser {
         while index < tree.nodes.count {
             let node = tree.nodes[index]
             switch node.kind {
-            case .text: keep(ReaderHousekeeping.withNegationsSpelledOut(ReaderHousekeeping.withoutPlaceholders(tree.literal(index))))
-            case .code, .htmlBlock, .htmlInline: keep(ReaderHousekeeping.withoutPlaceholders(tree.literal(index)))
-            case .codeBlock: keep(ReaderHousekeeping.withoutPrompts(tree.literal(index)))
-            case .image: append("\u{2}"); keep(tree.url(index))
-            case .heading: headings.append(ReaderView.Heading(offset: out.count, level: node.level))
+            case .text: out.keep(ReaderHousekeeping.withNegationsSpelledOut(ReaderHousekeeping.withoutPlaceholders(tree.literal(index))))
+            case .code, .htmlBlock, .htmlInline: out.keep(ReaderHousekeeping.withoutPlaceholders(tree.literal(index)))
+            case .codeBlock: out.keep(ReaderHousekeeping.withoutPrompts(tree.literal(index)))
+            case .image: out.append("\u{2}"); out.keep(tree.url(index))
+            case .heading: headings.append(ReaderView.Heading(offset: out.bytes.count, level: node.level))
             case .link where ReaderHousekeeping.isBareAddress(tree, index):
                 index = node.next
                 continue
@@ -222,7 +177,65 @@ public enum ArticleParser {
             }
             index += 1
         }
-        return ReaderView(text: String(decoding: out, as: UTF8.self), lastUpdated: lastUpdated, headings: headings)
+        return ReaderView(text: String(decoding: out.bytes, as: UTF8.self), lastUpdated: lastUpdated, headings: headings)
+    }
+
+    /// The reader's text as it is built (``readerView(_:mapping:)``): lowercased letters and
+    /// digits, and the separators added between parts.
+    private struct ReaderTextBytes {
+        var bytes: [UInt8] = []
+
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+        mutating func append(_ scalar: Unicode.Scalar) {
+            if scalar.value < 0x80 { bytes.append(UInt8(scalar.value)) } else { bytes.append(contentsOf: UTF8.encode(scalar)!) }
+        }
+
+        /// Any scalar but an ASCII one: lowercased on its own, as `String.lowercased()` does,
+        /// and kept where alphabetic or numeric.
+        mutating func keepOther(_ scalar: Unicode.Scalar) {
+            for lower in scalar.properties.lowercaseMapping.unicodeScalars
+            where lower.properties.isAlphabetic || lower.properties.numericType != nil {
+                append(lower)
+            }
+        }
+
+        mutating func keep(_ text: String) {
+            // ASCII (most of it) byte by byte, without Unicode's tables: there, lowercasing is
+            // A–Z to a–z, the only alphabetic scalars are letters and the only numeric ones
+            // digits. Any other scalar is decoded from its bytes (the text is valid UTF-8).
+            let done: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                var i = 0
+                let n = utf8.count
+                while i < n {
+                    let byte = utf8[i]
+                    if byte < 0x80 {
+                        switch byte {
+                        case 0x41...0x5A: bytes.append(byte + 0x20)
+                        case 0x61...0x7A, 0x30...0x39: bytes.append(byte)
+                        default: break
+                        }
+                        i += 1
+                        continue
+                    }
+                    let width = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var value = UInt32(byte) & (width == 4 ? 0x07 : width == 3 ? 0x0F : 0x1F)
+                    for k in 1..<width { value = value << 6 | (UInt32(utf8[i + k]) & 0x3F) }
+                    keepOther(Unicode.Scalar(value)!)
+                    i += width
+                }
+            }
+            if done == nil {
+                for scalar in text.unicodeScalars {
+                    switch scalar.value {
+                    case 0x41...0x5A: bytes.append(UInt8(scalar.value + 0x20))
+                    case 0x61...0x7A, 0x30...0x39: bytes.append(UInt8(scalar.value))
+                    case 0..<0x80: break
+                    default: keepOther(scalar)
+                    }
+                }
+            }
+        }
     }
 
     /// The front matter and the body, and the findings about them.
