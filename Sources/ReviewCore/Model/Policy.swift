@@ -237,8 +237,12 @@ public struct Policy: Sendable, Equatable {
             self.contentUnder = contentUnder.map(Self.key)
         }
 
-        public func mayBeEmpty(_ heading: String) -> Bool { !mayBeEmpty.isEmpty && mayBeEmpty.contains(Self.key(heading)) }
-        public func namesContent(under heading: String) -> Bool { !contentUnder.isEmpty && contentUnder.contains(Self.key(heading)) }
+        /// A heading as the lists hold it (``key(_:)``), or `nil` where neither list names any
+        /// heading (nothing to look up, and no lowercased copy made).
+        public func listedKey(_ heading: String) -> String? { mayBeEmpty.isEmpty && contentUnder.isEmpty ? nil : Self.key(heading) }
+        public func mayBeEmpty(key: String) -> Bool { mayBeEmpty.contains(key) }
+        public func namesContent(underKey key: String) -> Bool { contentUnder.contains(key) }
+        public func namesContent(under heading: String) -> Bool { listedKey(heading).map(namesContent(underKey:)) ?? false }
 
         static func key(_ heading: String) -> String {
             var text = heading.lowercased()

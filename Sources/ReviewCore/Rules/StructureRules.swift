@@ -311,8 +311,7 @@ public enum StructureRules {
     }
 
     /// Where sentences end: each space after a `.`, `?` or `!`. Sixteen bytes are looked at a
-    /// time, then eight (sentence marks are rare beside the bytes between them; every paragraph
-    /// is split).
+    /// time (sentence marks are rare beside the bytes between them; every paragraph is split).
     static func sentenceCuts(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
         var cuts: [Int] = []
         guard let base = bytes.baseAddress, bytes.count > 1 else { return cuts }
@@ -328,13 +327,6 @@ public enum StructureRules {
                 for j in i..<(i + 16) where isMark(base[j]) && base[j + 1] == 0x20 { cuts.append(j + 1) }
             }
             i += 16
-        }
-        while i + 8 <= last {
-            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if ByteWords.any(word, is: 0x2E) || ByteWords.any(word, is: 0x3F) || ByteWords.any(word, is: 0x21) {
-                for j in i..<(i + 8) where isMark(base[j]) && base[j + 1] == 0x20 { cuts.append(j + 1) }
-            }
-            i += 8
         }
         while i < last {
             if isMark(base[i]) && base[i + 1] == 0x20 { cuts.append(i + 1) }
@@ -800,12 +792,11 @@ public enum EmptySectionRule: ArticleRule {
     public static func message(_ section: EmptySection, headings: Policy.Headings) -> String? {
         // The heading's key is worked out once (a lowercased copy; there are tens of thousands of
         // empty sections on a PlatyPS site), and only where the policy lists headings at all.
-        let listed = !headings.mayBeEmpty.isEmpty || !headings.contentUnder.isEmpty
-        let heading = listed ? Policy.Headings.key(section.heading) : ""
-        if listed, headings.mayBeEmpty.contains(heading) { return nil }
+        let heading = headings.listedKey(section.heading)
+        if let heading, headings.mayBeEmpty(key: heading) { return nil }
         if let parent = section.parent, headings.namesContent(under: parent) { return nil }
         let hashes = String(repeating: "#", count: section.level)
-        if listed, headings.contentUnder.contains(heading) {
+        if let heading, headings.namesContent(underKey: heading) {
             return "the section '\(section.heading)' is empty; add a heading naming what it holds ('\(hashes)# None' if nothing)"
         }
         if section.nextIsSameLevel {
