@@ -82,48 +82,134 @@ final class PackReader {
     }
 
     /// Which file a path named: its device, inode, size and modification time.
-    struct FileIdentity: Equatable, Sendable {
+    struct FileIdentity: Hashable, Sendable {
         let device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
 
         init(_ info: stat) {
             (device, inode, size) = (UInt64(info.st_dev), UInt64(info.st_ino), Int64(info.st_size))
             (seconds, nanoseconds) = (info.st_mtim.tv_sec, info.st_mtim.tv_nsec)
         }
+
+        /// The identity of the file at `path` now, or `nil` when it cannot be looked at.
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            self.init(info)
+        }
     }
 
-    /// An index a reader of this process mapped and verified, held weakly: it lives as long as
-    /// some reader holds it.
-    private struct VerifiedIndex: @unchecked Sendable {
+    /// What this process knows of one index file: the mapping readers share (held weakly: it
+    /// lives as long as some reader holds it), or a verification under way on another thread.
+    private struct KnownIndex: @unchecked Sendable {
         weak var index: IndexBytes?
-        let count: Int
+        var count = 0
+        /// An index verified ahead of any reader (``verifyAhead(objectsDirectory:)``), held
+        /// until the first reader takes it.
+        var kept: IndexBytes?
+        /// Open once the verification under way is done.
+        var underWay: Latch?
     }
 
-    /// The verified indexes by path. A load opens a repository handle per thread (the parse
-    /// workers read blobs through their own), and each handle's reader mapped and hashed the
-    /// same index again (SHA-1 over nodejs.org's 8.7 MB index: 7 ms each). A reader takes the
-    /// one another reader holds where the file at the path is still the one that was verified
-    /// (same device, inode, size and modification time); one no reader holds any more is
-    /// unmapped, and the next reader maps and verifies the file afresh.
-    private static let verifiedIndexes = Mutex<[String: VerifiedIndex]>([:])
+    /// The indexes of this process by the file's identity. A load opens a repository handle per
+    /// thread (the parse workers read blobs through their own), and each handle's reader mapped
+    /// and hashed the same index again (SHA-1 over nodejs.org's 8.7 MB index: 7 ms each). A
+    /// reader takes the mapping another reader holds where the file at its path is still the one
+    /// that was verified (same device, inode, size and modification time), and waits for a
+    /// verification of that file under way rather than hashing it too; one no reader holds any
+    /// more is unmapped, and the next reader maps and verifies the file afresh.
+    private static let knownIndexes = Mutex<[FileIdentity: KnownIndex]>([:])
 
     /// The index at `path`, mapped and verified (``Pack/validCount(_:verifyingChecksum:)``),
-    /// with its object count: the mapping another reader holds where the file is the same.
-    static func shared(_ path: String) -> (index: IndexBytes, count: Int)? {
-        var info = stat()
-        if stat(path, &info) == 0 {
-            let identity = FileIdentity(info)
-            let held = verifiedIndexes.withLock { known -> (IndexBytes, Int)? in
-                guard let entry = known[path], let index = entry.index, index.identity == identity else { return nil }
-                return (index, entry.count)
+    /// with its object count: the mapping another reader holds, or one verified ahead, where the
+    /// file is the same. `whileVerifying` runs after this thread verified the file itself and
+    /// before it records it (tests: another verification finishing meanwhile).
+    static func shared(_ path: String, whileVerifying: () -> Void = {}) -> (index: IndexBytes, count: Int)? {
+        if let identity = FileIdentity(path: path) {
+            while true {
+                let (held, underWay) = knownIndexes.withLock { known -> ((IndexBytes, Int)?, Latch?) in
+                    guard var entry = known[identity] else { return (nil, nil) }
+                    if let latch = entry.underWay { return (nil, latch) }
+                    guard let index = entry.index else { return (nil, nil) }
+                    if entry.kept != nil {
+                        entry.kept = nil  // the reader holds it from here
+                        known[identity] = entry
+                    }
+                    return ((index, entry.count), nil)
+                }
+                if let held { return held }
+                guard let underWay else { break }
+                underWay.wait()
             }
-            if let held { return held }
         }
         guard let index = IndexBytes(mapping: path), let count = Pack.validCount(index.bytes) else { return nil }
-        verifiedIndexes.withLock { known in
-            known = known.filter { $0.value.index != nil }
-            known[path] = VerifiedIndex(index: index, count: count)
+        whileVerifying()
+        return knownIndexes.withLock { known in record(index, count: count, keeping: false, in: &known) }
+    }
+
+    /// Records a verified index for readers to share (held weakly, and also strongly while
+    /// `keeping`), and returns the one to use: the one already recorded for the same file where
+    /// another thread verified it at the same time and recorded it first.
+    private static func record(_ index: IndexBytes, count: Int, keeping: Bool,
+                               in known: inout [FileIdentity: KnownIndex]) -> (index: IndexBytes, count: Int) {
+        guard let identity = index.identity else { return (index, count) }
+        if var entry = known[identity], let held = entry.index {
+            if !keeping, entry.kept != nil {
+                entry.kept = nil  // a reader holds it from here
+                known[identity] = entry
+            }
+            return (held, entry.count)
         }
+        known = known.filter { $0.value.index != nil || $0.value.underWay != nil }
+        known[identity] = KnownIndex(index: index, count: count, kept: keeping ? index : nil)
         return (index, count)
+    }
+
+    /// Maps and verifies, on the calling thread, each index under `<objectsDirectory>/pack` that
+    /// this process does not hold yet, so that a reader made later finds it done: a process calls
+    /// it on a thread of its own while it parses its arguments and opens the repository (SHA-1 of
+    /// an index is 3-5 ms of a cold start on the real histories, on one core, before any page is
+    /// parsed). Nothing is decided here: a reader uses what this verified only where the file
+    /// at its path is still the one verified, and otherwise maps and verifies it itself; one that
+    /// asks while this is under way waits for it rather than hashing the file too. An index no
+    /// reader ever takes stays mapped until the process ends.
+    static func verifyAhead(objectsDirectory: String) {
+        let packDirectory = objectsDirectory + "/pack/"
+        for name in indexNames(in: packDirectory) {
+            let path = packDirectory + name + ".idx"
+            guard let identity = FileIdentity(path: path) else { continue }
+            let latch = Latch()
+            let claimed = knownIndexes.withLock { known -> Bool in
+                if let entry = known[identity], entry.index != nil || entry.underWay != nil { return false }
+                known[identity] = KnownIndex(underWay: latch)
+                return true
+            }
+            guard claimed else { continue }
+            let verified = IndexBytes(mapping: path).flatMap { index in Pack.validCount(index.bytes).map { (index, $0) } }
+            knownIndexes.withLock { known in
+                // A reader that verified the file meanwhile may have recorded it: that one stays.
+                if known[identity]?.underWay === latch { known[identity] = nil }
+                if let (index, count) = verified { _ = record(index, count: count, keeping: true, in: &known) }
+            }
+            latch.open()
+        }
+    }
+
+    /// The mapping of the index file at `path` verified ahead that no reader has taken yet (tests).
+    static func heldAhead(_ path: String) -> IndexBytes? {
+        guard let identity = FileIdentity(path: path) else { return nil }
+        return knownIndexes.withLock { $0[identity]?.kept }
+    }
+
+    /// The names (without `.idx`) of the pack indexes in a directory, sorted.
+    static func indexNames(in packDirectory: String) -> [String] {
+        guard let directory = opendir(packDirectory) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".idx") { names.append(String(name.dropLast(4))) }
+        }
+        return names.sorted()
     }
 
     /// One `.pack` with its `.idx`: plain values only, so reading one copies no reference (the
@@ -402,15 +488,8 @@ final class PackReader {
         guard stat(packDirectory, &info) == 0 else { return false }
         if let listedAt, listedAt.tv_sec == info.st_mtim.tv_sec, listedAt.tv_nsec == info.st_mtim.tv_nsec { return false }
         listedAt = info.st_mtim
-        guard let directory = opendir(packDirectory) else { return false }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(".idx") { names.append(String(name.dropLast(4))) }
-        }
         let before = packs.count
-        for name in names.sorted() where seen.insert(name).inserted {
+        for name in Self.indexNames(in: packDirectory) where seen.insert(name).inserted {
             guard let (index, count) = Self.shared(packDirectory + name + ".idx") else { continue }
             let fd = open(packDirectory + name + ".pack", O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { continue }

@@ -151,6 +151,16 @@ public final class Repository {
 /// The nearest directory at or above `path` that holds a repository (a `.git` inside it, or a
 /// bare repository's `HEAD`) when that repository belongs to another user; `nil` otherwise.
 private func repositoryOwnedByAnotherUser(from path: String, searchParents: Bool) -> String? {
+    guard let found = locateRepository(from: path, searchParents: searchParents) else { return nil }
+    var info = stat()
+    guard stat(found.gitDirectory, &info) == 0 else { return nil }
+    return info.st_uid != geteuid() ? found.directory : nil
+}
+
+/// Where opening `path` finds a repository, looked for without libgit2: the first directory
+/// (`path`, then its parents when `searchParents`) holding a `.git`, or a `HEAD` (a bare
+/// repository); that directory and its git directory (`.git`, which may be a file).
+private func locateRepository(from path: String, searchParents: Bool) -> (directory: String, gitDirectory: String)? {
     var current = path
     if !current.hasPrefix("/"), let cwd = getcwd(nil, 0) {
         current = String(cString: cwd) + "/" + current
@@ -160,12 +170,32 @@ private func repositoryOwnedByAnotherUser(from path: String, searchParents: Bool
     while true {
         let gitDirectory = stat(current + "/.git", &info) == 0 ? current + "/.git"
             : stat(current + "/HEAD", &info) == 0 ? current : nil
-        if let gitDirectory {
-            guard stat(gitDirectory, &info) == 0 else { return nil }
-            return info.st_uid != geteuid() ? current : nil
-        }
+        if let gitDirectory { return (current, gitDirectory) }
         guard searchParents, let slash = current.lastIndex(of: "/"), current != "/" else { return nil }
         current = slash == current.startIndex ? "/" : String(current[..<slash])
+    }
+}
+
+extension Repository {
+    /// Sets libgit2 up for this process now (every entry point does it anyway; a process calls
+    /// this on a thread of its own at start: with mbedTLS, libgit2 loads the system's
+    /// certificates then, about 3 ms).
+    public static func setUpLibgit2() {
+        Libgit2.ensureInitialized()
+    }
+
+    /// Maps and verifies, on the calling thread, the pack indexes of the repository that opening
+    /// `path` would most likely find (a `.git` directory, or a bare repository, in `path` or a
+    /// parent, owned by this user), so that a handle opened later finds them verified
+    /// (``PackReader/verifyAhead(objectsDirectory:)``). Only a guess that saves time: the
+    /// reader uses what this verified only for the very file it would map, and a linked work
+    /// tree (whose objects are elsewhere) is left alone.
+    public static func verifyPackIndexesAhead(near path: String) {
+        guard let found = locateRepository(from: path, searchParents: true) else { return }
+        var info = stat()
+        guard stat(found.gitDirectory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid(),
+              stat(found.gitDirectory + "/commondir", &info) != 0 else { return }
+        PackReader.verifyAhead(objectsDirectory: found.gitDirectory + "/objects")
     }
 }
 

@@ -18,7 +18,32 @@ struct Review: ParsableCommand {
     )
 
     static func main() {
-        Foundation.exit(run(Array(CommandLine.arguments.dropFirst()), exitsAfterward: true))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let ahead = readsARepository(arguments) ? StartAhead.begin(repositoryPath: repositoryOption(arguments) ?? ".") : nil
+        let code = run(arguments, exitsAfterward: true)
+        ahead?.finish()
+        Foundation.exit(code)
+    }
+
+    /// Whether a command line will most likely open a repository (anything but help, the
+    /// version, and key generation), so that ``StartAhead`` is worth starting.
+    static func readsARepository(_ arguments: [String]) -> Bool {
+        guard let first = arguments.first, first != "help", first != "keygen" else { return false }
+        return !arguments.contains { $0 == "--help" || $0 == "-h" || $0 == "--version" }
+    }
+
+    /// The last `--repo PATH` or `--repo=PATH` on a command line, looked for before the
+    /// arguments are parsed (only a guess for ``StartAhead``; the parsed option decides).
+    static func repositoryOption(_ arguments: [String]) -> String? {
+        var found: String?
+        for (i, argument) in arguments.enumerated() {
+            if argument == "--repo", i + 1 < arguments.count {
+                found = arguments[i + 1]
+            } else if argument.hasPrefix("--repo=") {
+                found = String(argument.dropFirst("--repo=".count))
+            }
+        }
+        return found
     }
 
     /// Runs a command line and returns the exit code (so tests can call it).

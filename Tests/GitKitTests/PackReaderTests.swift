@@ -2,6 +2,7 @@ import Paths
 import CGit2
 import Foundation
 @testable import GitKit
+import Synchronization
 import Testing
 import TestSupport
 
@@ -84,6 +85,113 @@ import TestSupport
             let read = try #require(again.read(id), "\(id.hex) not read")
             #expect(read.bytes == (try libgit2Bytes(database, id)).1)
         }
+    }
+
+    /// The one pack index of a repository built by ``packedRepository(_:)``.
+    private func indexPath(_ repo: RepoBuilder) throws -> String {
+        let packDirectory = repo.repository.commonDirectory + "objects/pack/"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: packDirectory).first { $0.hasSuffix(".idx") })
+        return packDirectory + name
+    }
+
+    /// An index verified ahead (at a process's start) is the mapping the first reader takes,
+    /// and is then let go of with the readers; a damaged one verified ahead is refused by
+    /// readers too, and one replaced after it was verified ahead is verified afresh.
+    @Test func anIndexVerifiedAheadIsUsedOnlyWhileItIsTheSameFile() throws {
+        let repo = try packedRepository([])
+        let objects = repo.repository.commonDirectory + "objects"
+        let path = try indexPath(repo)
+        PackReader.verifyAhead(objectsDirectory: objects)
+        #expect(PackReader.heldAhead(path) != nil)
+        weak var verifiedAhead: PackReader.IndexBytes?
+        do {
+            let first = PackReader(objectsDirectory: objects)
+            #expect(PackReader.heldAhead(path) == nil, "the first reader takes it")
+            let second = PackReader(objectsDirectory: objects)
+            #expect(first.indexes.count == 1 && second.indexes.count == 1 && first.indexes[0] === second.indexes[0])
+            verifiedAhead = first.indexes[0]
+            #expect(verifiedAhead != nil)
+        }
+        #expect(verifiedAhead == nil, "nothing keeps the mapping once its readers are gone")
+
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var damaged = original
+        damaged[original.count / 2] ^= 0x5A
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        try damaged.write(to: URL(fileURLWithPath: path))
+        PackReader.verifyAhead(objectsDirectory: objects)
+        #expect(PackReader.heldAhead(path) == nil, "a damaged index is not kept")
+        #expect(PackReader(objectsDirectory: objects).indexes.isEmpty, "and readers refuse it")
+
+        try original.write(to: URL(fileURLWithPath: path))
+        PackReader.verifyAhead(objectsDirectory: objects)
+        #expect(PackReader.heldAhead(path) != nil)
+        try damaged.write(to: URL(fileURLWithPath: path))
+        #expect(PackReader(objectsDirectory: objects).indexes.isEmpty, "the file changed after it was verified ahead: verified again, and refused")
+        try original.write(to: URL(fileURLWithPath: path))
+        let reader = PackReader(objectsDirectory: objects)
+        let database = try ObjectDatabase(repo.repository)
+        for id in try allObjects(repo) {
+            let read = try #require(reader.read(id), "\(id.hex) not read")
+            #expect(read.bytes == (try libgit2Bytes(database, id)).1)
+        }
+    }
+
+    /// Readers made on other threads while an index is being verified ahead wait for it and
+    /// share its one mapping; made before it began, they verify the file themselves, and the
+    /// first mapping recorded is the one every reader and the verification ahead end up with.
+    @Test func readersMadeWhileAnIndexIsVerifiedAheadShareOneMapping() throws {
+        let repo = try packedRepository([])
+        let objects = repo.repository.commonDirectory + "objects"
+        for round in 0..<100 {
+            let readers = Mutex<[PackReader.IndexBytes]>([])
+            // The verification ahead is handed out first in some rounds, last in others.
+            DispatchQueue.concurrentPerform(iterations: 5) { i in
+                if i == round % 5 {
+                    PackReader.verifyAhead(objectsDirectory: objects)
+                } else {
+                    let reader = PackReader(objectsDirectory: objects)
+                    readers.withLock { $0 += reader.indexes }
+                }
+            }
+            let indexes = readers.withLock { $0 }
+            #expect(indexes.count == 4 && indexes.allSatisfy { $0 === indexes[0] })
+        }
+    }
+
+    /// A reader that verified the file itself while a verification ahead finished takes the
+    /// mapping recorded first, so readers never hold two mappings of one file.
+    @Test func theFirstMappingRecordedIsTheOneUsed() throws {
+        let repo = try packedRepository([])
+        let objects = repo.repository.commonDirectory + "objects"
+        let path = try indexPath(repo)
+        var ahead: PackReader.IndexBytes?
+        let read = try #require(PackReader.shared(path) {
+            PackReader.verifyAhead(objectsDirectory: objects)
+            ahead = PackReader.heldAhead(path)
+        })
+        #expect(ahead != nil && read.index === ahead, "the reader took the one verified ahead")
+        #expect(PackReader.heldAhead(path) == nil)
+        let later = PackReader(objectsDirectory: objects)
+        #expect(later.indexes.count == 1 && later.indexes[0] === read.index)
+    }
+
+    /// The repository is found from a folder of its work tree as opening it would find it;
+    /// nothing is verified from a folder outside any repository, or for a linked work tree.
+    @Test func indexesAreVerifiedAheadForTheRepositoryAPathIsIn() throws {
+        let repo = try packedRepository([])
+        let path = try indexPath(repo)
+        #expect(PackReader.heldAhead(path) == nil)
+        Repository.verifyPackIndexesAhead(near: repo.path + "/Articles")
+        #expect(PackReader.heldAhead(path) != nil)
+        _ = PackReader(objectsDirectory: repo.repository.commonDirectory + "objects")
+        #expect(PackReader.heldAhead(path) == nil)
+        let outside = TemporaryDirectory()
+        Repository.verifyPackIndexesAhead(near: outside.path)
+        let linked = outside.path + "/linked"
+        try Git.run(["worktree", "add", "-q", linked], in: repo.path)
+        Repository.verifyPackIndexesAhead(near: linked)
+        #expect(PackReader.heldAhead(path) == nil, "a linked work tree's objects are elsewhere: left alone")
     }
 
     /// Objects read through mapped parts of the pack (so small that every read replaces one, and
@@ -280,7 +388,7 @@ import TestSupport
     /// end), and growth past half full.
     @Test func theObjectCachesTableIsADictionary() {
         var generator = SystemRandomNumberGenerator()
-        for round in 0..<40 {
+        for round in 0..<100 {
             var table = PlaceTable<Int>()
             var model: [Int: Int] = [:]
             let spread = [4, 16, 64, 1 << 20][round % 4]
