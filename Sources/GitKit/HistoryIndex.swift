@@ -159,8 +159,14 @@ struct HistoryIndex {
 
     /// Adds every commit reachable from `tip` that the index does not hold yet, comparing each
     /// with its parents (oldest first). Returns how many were added.
-    mutating func extend(to tip: ObjectID, database: ObjectDatabase, progress: ProgressHandler? = nil) throws(RepositoryError) -> Int {
+    ///
+    /// - Parameter lookaheadFrom: for an index of a folder, how many new commits make it worth
+    ///   finding the folder in their trees on a second thread meanwhile (``ScopeTreeLookahead``).
+    mutating func extend(to tip: ObjectID, database: ObjectDatabase, progress: ProgressHandler? = nil,
+                         lookaheadFrom: Int = 512) throws(RepositoryError) -> Int {
         guard index[tip] == nil else { return 0 }
+        let root = PathScope(directory: directory, files: [])
+        var lookahead: ScopeTreeLookahead?
         // Collect the new commits, children before parents.
         var fresh: [(ObjectID, RawCommit)] = []
         var seen: Set<ObjectID> = [tip]
@@ -171,6 +177,13 @@ struct HistoryIndex {
             cursor += 1
             let commit = try RawCommit.parse(id, database: database)
             fresh.append((id, commit))
+            if let lookahead {
+                lookahead.add(commit.tree)
+            } else if !root.components.isEmpty, fresh.count >= lookaheadFrom {
+                let started = ScopeTreeLookahead(components: root.components, objectsDirectory: database.owner.commonDirectory + "objects")
+                for (_, earlier) in fresh { started.add(earlier.tree) }
+                lookahead = started
+            }
             if fresh.count % 1000 == 0 { progress?("reading commits", fresh.count, nil) }
             guard !shallow.contains(id) else { continue }
             for parent in commit.parents where index[parent] == nil && seen.insert(parent).inserted {
@@ -194,9 +207,10 @@ struct HistoryIndex {
             scopeTrees.append(nil)
             changes.append([])
         }
+        // The folder's subtree in each new commit's tree, where the lookahead found it.
+        let found = lookahead?.finish() ?? []
         // Compare oldest first so forward delta chains resolve from the cache, and every
         // parent's scope tree is known before its children's comparisons.
-        let root = PathScope(directory: directory, files: [])
         var differ = TreeDiffer(database: database, scope: root)
         differ.numberEveryPath(startingWith: paths.values)
         differ.limits = limits
@@ -204,7 +218,13 @@ struct HistoryIndex {
         for (done, c) in newOrder.reversed().enumerated() {
             if done % 500 == 0 { progress?("comparing commits", done, newOrder.count) }
             let commit = Int(c)
-            let tree = try differ.subtree(at: root.components, of: trees[commit])
+            let offset = commit - Int(first)
+            let tree: ObjectID?
+            if offset < found.count, let answer = found[offset] {
+                tree = answer
+            } else {
+                tree = try differ.subtree(at: root.components, of: trees[commit])
+            }
             scopeTrees[commit] = tree
             for (k, p) in parents[commit].enumerated() {
                 let firstParent = k == 0 ? nil : changes[commit][0]

@@ -222,6 +222,70 @@ import TestSupport
         #expect(compared.contains { $0.contains(" | ") && !$0.hasSuffix(" | ") }, "some merge's later parent holds a change")
     }
 
+    /// The lookahead's subtree of a folder in each commit's tree is the one the index's own
+    /// lookup gives, where its pack reader can tell; where it cannot (objects written since the
+    /// last repack are loose) it says so. An index of a folder built with the lookahead from
+    /// the first commit is the index built without it: on random branchy histories where the
+    /// folder comes and goes and is for a while a file.
+    @Test(arguments: 1...4) func theLookaheadsSubtreesAreTheIndexs(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed &+ 300)
+        let repo = try RepoBuilder()
+        var files: [GitPath] = ["Articles/a.md", "Articles/deep/b.md", "Other/c.md", "Reviews/policy.yml", "Reviews/records/r.md", "top.md"]
+        try repo.commit("import", files.map { .write($0, "v0 \($0)") })
+        try grow(repo, steps: 0..<30, rng: &rng, files: &files)
+        // Articles/shape a folder, then a file for a while, then a folder again.
+        try repo.commit("shape a folder", [.write("Articles/shape/x.md", "x")])
+        try repo.commit("shape gone", [.remove("Articles/shape/x.md")])
+        try repo.commit("shape a file", [.write("Articles/shape", "a file")])
+        try repo.commit("shape gone again", [.remove("Articles/shape")])
+        try repo.commit("shape a folder again", [.write("Articles/shape/y.md", "y")])
+        try grow(repo, steps: 30..<50, rng: &rng, files: &files)
+        try Git.run(["repack", "-a", "-d", "-q"], in: repo.path)
+        try grow(repo, steps: 50..<60, rng: &rng, files: &files)
+        let r = try Repository.open(at: repo.path)
+        let database = try ObjectDatabase(r)
+        var all = HistoryIndex(directory: "", shallow: [])
+        _ = try all.extend(to: r.headCommit(), database: database)
+        for folder in ["Articles", "Articles/deep", "Articles/shape", "Reviews/records"] {
+            let lookahead = ScopeTreeLookahead(components: folder.split(separator: "/").map(String.init),
+                                               objectsDirectory: r.commonDirectory + "objects")
+            for tree in all.trees { lookahead.add(tree) }
+            let answers = lookahead.finish()
+            #expect(answers.count == all.trees.count)
+            var differ = TreeDiffer(database: database, scope: PathScope(directory: "", files: []))
+            for (tree, answer) in zip(all.trees, answers) {
+                guard let answer else { continue }
+                #expect(answer == (try differ.subtree(at: folder.split(separator: "/").map(String.init), of: tree)), "\(folder) in \(tree.hex)")
+            }
+            #expect(answers.contains { $0 == nil }, "loose trees are left to the index")
+            #expect(answers.contains { $0 != nil && $0! != nil }, "packed trees are answered")
+
+            func index(lookaheadFrom: Int) throws -> [String] {
+                var index = HistoryIndex(directory: folder, shallow: [])
+                _ = try index.extend(to: r.headCommit(), database: database, lookaheadFrom: lookaheadFrom)
+                return (0..<index.count).map { c in
+                    "\(index.ids[c].hex) \(index.scopeTrees[c]?.hex ?? "-"): " + index.changes[c].map { list in
+                        list.map { "\(index.paths[$0.path].text) \(index.blob(of: $0)?.short ?? "-") \($0.kind) \($0.moved)" }.sorted().joined(separator: ", ")
+                    }.joined(separator: " | ")
+                }
+            }
+            #expect(try index(lookaheadFrom: 0) == index(lookaheadFrom: .max))
+        }
+    }
+
+    /// A lookahead let go of without being finished (its owner threw) ends its thread.
+    @Test func aLookaheadNotFinishedEndsItsThread() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "1")])
+        let tree = try repo.repository.commit(repo.repository.headCommit()).tree
+        for _ in 0..<20 {
+            let lookahead = ScopeTreeLookahead(components: ["Articles"], objectsDirectory: repo.repository.commonDirectory + "objects")
+            for _ in 0..<100 { lookahead.add(tree) }
+        }
+        let finished = ScopeTreeLookahead(components: ["Articles"], objectsDirectory: repo.repository.commonDirectory + "objects")
+        #expect(finished.finish().isEmpty && finished.finish().isEmpty)
+    }
+
     /// A tree whose entries are out of git's order or repeat a name (git fsck: treeNotSorted,
     /// duplicateEntries; a push is accepted with one unless the server checks objects) is
     /// refused as corrupt wherever it is read. Before, a merge whose later parent held one was
