@@ -129,18 +129,22 @@ public struct HistoryEngine {
             return rootFiles[commit]?[files[Int(path)].path]
         }
 
-        var commits: [Int32: CommitInfo] = [:]
-        func info(_ c: Int32) throws(RepositoryError) -> CommitInfo {
+        // Each commit read once, and held in one box by every file it changed last.
+        var commits: [Int32: (info: CommitInfo, box: CommitBox)] = [:]
+        func read(_ c: Int32) throws(RepositoryError) -> (info: CommitInfo, box: CommitBox) {
             if let known = commits[c] { return known }
-            let loaded = try pass1.info(c)
-            commits[c] = loaded
-            return loaded
+            let info = try pass1.info(c)
+            let read = (info: info, box: CommitBox(info))
+            commits[c] = read
+            return read
         }
+        func box(_ c: Int32) throws(RepositoryError) -> CommitBox { try read(c).box }
+        func info(_ c: Int32) throws(RepositoryError) -> CommitInfo { try read(c).info }
         var result: [FileLastChange] = []
         for (i, file) in files.enumerated() {
             let answer = walk.answers[i]
             result.append(FileLastChange(path: file.path, blob: file.id, kind: file.kind,
-                                         commit: try answer.map { (c) throws(RepositoryError) in try info(c) },
+                                         commit: try answer.map { (c) throws(RepositoryError) in try box(c) } ?? .none,
                                          onlyMoved: answer.map { pass1.moved[Int($0)].contains(Int32(i)) } ?? false))
         }
         var histories: [GitPath: [FileRevision]] = [:]
