@@ -75,9 +75,13 @@ import TestSupport
         var damaged = original
         damaged[original.count / 2] ^= 0x5A
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        // Each write with a modification time of its own (a coarse clock could give the file
+        // its old one).
         try damaged.write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_001)], ofItemAtPath: path)
         #expect(PackReader(objectsDirectory: objects).indexes.isEmpty, "the damaged index at the same path is verified, and refused")
         try original.write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_002)], ofItemAtPath: path)
         let again = PackReader(objectsDirectory: objects)
         #expect(again.indexes.count == 1 && again.indexes[0] !== first.indexes[0])
         let database = try ObjectDatabase(repo.repository)
@@ -118,17 +122,25 @@ import TestSupport
         var damaged = original
         damaged[original.count / 2] ^= 0x5A
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        try damaged.write(to: URL(fileURLWithPath: path))
+        // Each write with a modification time of its own: a file system whose clock ticks
+        // coarsely could give two quick writes the same one.
+        var stamp = 1_000_000
+        func write(_ data: Data) throws {
+            try data.write(to: URL(fileURLWithPath: path))
+            stamp += 1
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(stamp))], ofItemAtPath: path)
+        }
+        try write(damaged)
         PackReader.verifyAhead(objectsDirectory: objects)
         #expect(PackReader.heldAhead(path) == nil, "a damaged index is not kept")
         #expect(PackReader(objectsDirectory: objects).indexes.isEmpty, "and readers refuse it")
 
-        try original.write(to: URL(fileURLWithPath: path))
+        try write(original)
         PackReader.verifyAhead(objectsDirectory: objects)
         #expect(PackReader.heldAhead(path) != nil)
-        try damaged.write(to: URL(fileURLWithPath: path))
+        try write(damaged)
         #expect(PackReader(objectsDirectory: objects).indexes.isEmpty, "the file changed after it was verified ahead: verified again, and refused")
-        try original.write(to: URL(fileURLWithPath: path))
+        try write(original)
         let reader = PackReader(objectsDirectory: objects)
         let database = try ObjectDatabase(repo.repository)
         for id in try allObjects(repo) {
