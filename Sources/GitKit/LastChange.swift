@@ -18,7 +18,7 @@ public struct FileLastChange: Sendable, Hashable {
     public var onlyMoved: Bool = false
     /// ``commit``, held by reference: a revision's answer for every file is copied several
     /// times on its way to the articles, and each copy retained and released the commit's
-    /// five strings and two arrays (a tenth of a warm `status` on windows-powershell-docs).
+    /// five strings and two arrays (9% of a warm `status` on windows-powershell-docs).
     /// Files the same commit changed last share one.
     private var box: CommitBox
 
