@@ -1,5 +1,7 @@
 import CGit2
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// What the history engine needs from a commit, parsed straight from its raw object.
 struct RawCommit: Sendable {

@@ -1,5 +1,7 @@
 import CGit2
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// Who made a commit and when, copied out of libgit2's `git_signature`.
 public struct Signature: Sendable, Hashable {

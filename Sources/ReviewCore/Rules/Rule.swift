@@ -59,6 +59,9 @@ public struct SignOffContext: Sendable {
     /// Role → reviewer id of the approvals that count so far on the record's revision (or one
     /// equal to it), for separation of duties.
     public var approversOfRevision: [String: String]
+    /// The roles that must approve the article: those the engine counts the record against
+    /// (``WorkflowEngine/requiredRoles(_:_:)``), worked out once per article.
+    public var requiredRoles: [String]
 
     public var signOff: SignOff { record.signOff }
 }

@@ -195,7 +195,7 @@ public enum RetractionAuthorityRule: SignOffRule {
 
     public static func check(_ context: SignOffContext) -> Finding? {
         guard context.signOff.decision == .retract else { return nil }
-        let required = WorkflowEngine.requiredRoles(context.facts, context.configuration)
+        let required = context.requiredRoles
         guard !required.contains(context.signOff.role) else { return nil }
         return Finding(.retractionNotAuthorized, path: context.record.path,
                        "retraction signed as '\(context.signOff.role)', which \(context.facts.article.category.map { "category '\($0)'" } ?? "the article's category") does not require (\(required.joined(separator: ", "))); it does not count: retract as one of those roles")

@@ -182,7 +182,7 @@ public enum WorkflowEngine {
                 changesSinceLastApproval: changes(in: facts.changes, indexOf: indexOf, leadingTo: record.signOff.blob,
                                                   since: previous?.blob, current: facts.blob),
                 revisionAppeared: appeared[record.signOff.blob],
-                approversOfRevision: ledger.approvers(of: key))
+                approversOfRevision: ledger.approvers(of: key), requiredRoles: required)
             if let finding = RuleRegistry.signOffRules.lazy.compactMap({ $0.check(context) }).first {
                 findings.append(finding)
             } else {
