@@ -129,17 +129,20 @@ public struct HistoryEngine {
             return rootFiles[commit]?[files[Int(path)].path]
         }
 
-        // Each commit read once, and held in one box by every file it changed last.
-        var commits: [Int32: (info: CommitInfo, box: CommitBox)] = [:]
-        func read(_ c: Int32) throws(RepositoryError) -> (info: CommitInfo, box: CommitBox) {
+        // Each commit read once, and held in one box by every file it changed last (only the
+        // box is looked up: a tuple with the commit beside it copied the commit's strings and
+        // arrays for every file).
+        var commits: [Int32: CommitBox] = [:]
+        func box(_ c: Int32) throws(RepositoryError) -> CommitBox {
             if let known = commits[c] { return known }
-            let info = try pass1.info(c)
-            let read = (info: info, box: CommitBox(info))
-            commits[c] = read
-            return read
+            let box = CommitBox(try pass1.info(c))
+            commits[c] = box
+            return box
         }
-        func box(_ c: Int32) throws(RepositoryError) -> CommitBox { try read(c).box }
-        func info(_ c: Int32) throws(RepositoryError) -> CommitInfo { try read(c).info }
+        func info(_ c: Int32) throws(RepositoryError) -> CommitInfo {
+            if let known = try box(c).value { return known }
+            return try pass1.info(c)
+        }
         var result: [FileLastChange] = []
         for (i, file) in files.enumerated() {
             let answer = walk.answers[i]

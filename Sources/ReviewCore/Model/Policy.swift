@@ -4,31 +4,87 @@ import SystemCrypto
 /// `Reviews/policy.yml`: who must sign off on what, how often, and which disclaimers each
 /// category needs.
 public struct Policy: Sendable, Equatable {
+    /// One category's settings. Kept behind one reference (``CopyOnWrite``): every article
+    /// evaluated copies its category, and a copy retained each of its arrays and sets, objects
+    /// every core shares (a category holds thousands of articles), so each retain was one
+    /// cache line passed between the cores.
     public struct Category: Sendable, Equatable {
-        public var name: String
-        public var requiredRoles: [String]
-        public var reviewIntervalDays: Int
-        public var dueSoonDays: Int
-        public var disclaimers: [String]
+        struct Values: Sendable, Equatable {
+            var name: String
+            var requiredRoles: [String]
+            var reviewIntervalDays: Int
+            var dueSoonDays: Int
+            var disclaimers: [String]
+            var whenOverdue: OverdueAction
+            var readingAge: Int?
+            var ruleSeverity: [RuleID: Severity] = [:]
+            var switchedOff: Set<RuleID> = []
+            var translationOutdated: Severity = .warning
+            var translationRoles: [String] = []
+            var requiresChangeNote = false
+        }
+        private var stored: CopyOnWrite<Values>
+
+        public var name: String {
+            _read { yield stored.value.name }
+            _modify { yield &stored.value.name }
+        }
+        public var requiredRoles: [String] {
+            _read { yield stored.value.requiredRoles }
+            _modify { yield &stored.value.requiredRoles }
+        }
+        public var reviewIntervalDays: Int {
+            get { stored.value.reviewIntervalDays }
+            set { stored.value.reviewIntervalDays = newValue }
+        }
+        public var dueSoonDays: Int {
+            get { stored.value.dueSoonDays }
+            set { stored.value.dueSoonDays = newValue }
+        }
+        public var disclaimers: [String] {
+            _read { yield stored.value.disclaimers }
+            _modify { yield &stored.value.disclaimers }
+        }
         /// What readers see once a published article's review is overdue (`when-overdue`).
-        public var whenOverdue: OverdueAction
+        public var whenOverdue: OverdueAction {
+            get { stored.value.whenOverdue }
+            set { stored.value.whenOverdue = newValue }
+        }
         /// `reading-age`: the highest reading age (Flesch–Kincaid grade + 5) before a
         /// `reading-level` warning; `nil` for no target.
-        public var readingAge: Int?
+        public var readingAge: Int? {
+            get { stored.value.readingAge }
+            set { stored.value.readingAge = newValue }
+        }
         /// `rules:`: the severity of content rules in this category (``RuleID/adjustable``);
         /// over the policy-wide ``Policy/ruleLevels``.
-        public var ruleSeverity: [RuleID: Severity] = [:]
+        public var ruleSeverity: [RuleID: Severity] {
+            _read { yield stored.value.ruleSeverity }
+            _modify { yield &stored.value.ruleSeverity }
+        }
         /// `rules:`: the content rules set to `off` in this category (over ``Policy/ruleLevels``).
-        public var switchedOff: Set<RuleID> = []
+        public var switchedOff: Set<RuleID> {
+            _read { yield stored.value.switchedOff }
+            _modify { yield &stored.value.switchedOff }
+        }
         /// `translation-outdated:` (issue 37) the severity of `translation-outdated` for this
         /// category's translations (warning by default; error makes it block).
-        public var translationOutdated: Severity = .warning
+        public var translationOutdated: Severity {
+            get { stored.value.translationOutdated }
+            set { stored.value.translationOutdated = newValue }
+        }
         /// `translation-roles:` (issue 37) roles a translation in this category needs besides
         /// `required-roles`; `{lang}` stands for the translation's language (`clinician-{lang}`).
-        public var translationRoles: [String] = []
+        public var translationRoles: [String] {
+            _read { yield stored.value.translationRoles }
+            _modify { yield &stored.value.translationRoles }
+        }
         /// `change-note: required`: an approval of a revision whose reviewed text changed since
         /// the last approved one must carry a public change note (`approve --change-note`).
-        public var requiresChangeNote = false
+        public var requiresChangeNote: Bool {
+            get { stored.value.requiresChangeNote }
+            set { stored.value.requiresChangeNote = newValue }
+        }
         /// `unapproved-blocks: true`: a draft, in-review or changes-requested article on the
         /// checked branch is a blocking finding, for branches where only approved text may land:
         /// `awaiting-review` and `changes-requested` take severity error (``ruleSeverity``).
@@ -39,13 +95,11 @@ public struct Policy: Sendable, Equatable {
 
         public init(name: String, requiredRoles: [String], reviewIntervalDays: Int, dueSoonDays: Int, disclaimers: [String],
                     whenOverdue: OverdueAction = .notice) {
-            self.name = name
-            self.requiredRoles = requiredRoles
-            self.reviewIntervalDays = reviewIntervalDays
-            self.dueSoonDays = dueSoonDays
-            self.disclaimers = disclaimers
-            self.whenOverdue = whenOverdue
+            stored = CopyOnWrite(Values(name: name, requiredRoles: requiredRoles, reviewIntervalDays: reviewIntervalDays,
+                                        dueSoonDays: dueSoonDays, disclaimers: disclaimers, whenOverdue: whenOverdue))
         }
+
+        public static func == (a: Category, b: Category) -> Bool { a.stored.sharesStorage(with: b.stored) || a.stored.value == b.stored.value }
     }
 
     /// `when-overdue`: keep the page with a visible "review overdue since" notice (the default),

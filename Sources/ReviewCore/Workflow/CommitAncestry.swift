@@ -5,20 +5,28 @@ import Paths
 /// decisions made side by side on two branches. Pure: built once per read from the history's
 /// parent lists.
 public struct CommitAncestry: Sendable {
-    /// Per position, where its parents start in ``parentList``; one more entry than commits.
-    private let parentStart: [Int32]
-    private let parentList: [Int32]
-    /// Per position, the lowest position reachable along a single line of one-parent commits
-    /// each the child of the one before (so every position from there up is an ancestor).
-    private let lineStart: [Int32]
+    /// The graph's three lists, in one object: every article's facts carry the record's
+    /// ancestry, and each copy of them retained each list (three reference counts that every
+    /// core updated, many times per article, on one history's lists). `nil`: one line.
+    private final class Lists: Sendable {
+        /// Per position, where its parents start in ``parentList``; one more entry than commits.
+        let parentStart: [Int32]
+        let parentList: [Int32]
+        /// Per position, the lowest position reachable along a single line of one-parent commits
+        /// each the child of the one before (so every position from there up is an ancestor).
+        let lineStart: [Int32]
+
+        init(parentStart: [Int32], parentList: [Int32], lineStart: [Int32]) {
+            (self.parentStart, self.parentList, self.lineStart) = (parentStart, parentList, lineStart)
+        }
+    }
+    private let lists: Lists?
 
     /// A history that is one line: every earlier position is an ancestor of every later one.
-    public static let line = CommitAncestry(parentStart: [], parentList: [], lineStart: [])
+    public static let line = CommitAncestry(lists: nil)
 
-    private init(parentStart: [Int32], parentList: [Int32], lineStart: [Int32]) {
-        self.parentStart = parentStart
-        self.parentList = parentList
-        self.lineStart = lineStart
+    private init(lists: Lists?) {
+        self.lists = lists
     }
 
     /// - Parameter parents: each position's parents' positions (each smaller than its own).
@@ -32,7 +40,7 @@ public struct CommitAncestry: Sendable {
             start.append(Int32(list.count))
             if own.count == 1, let only = own.first, Int(only) == position - 1 { line.append(line[position - 1]) } else { line.append(Int32(position)) }
         }
-        self.init(parentStart: start, parentList: list, lineStart: line)
+        self.init(lists: line.isEmpty ? nil : Lists(parentStart: start, parentList: list, lineStart: line))
     }
 
     /// Whether the commit at `a` is `b` or one of its ancestors. A position past the history
@@ -40,7 +48,8 @@ public struct CommitAncestry: Sendable {
     public func isAncestor(_ a: Int, of b: Int) -> Bool {
         if a == b { return true }
         if b == Int.max { return true }
-        guard a < b, a >= 0, b < lineStart.count else { return lineStart.isEmpty && a < b }
+        guard let lists, a < b, a >= 0, b < lists.lineStart.count else { return lists == nil && a < b }
+        let (parentStart, parentList, lineStart) = (lists.parentStart, lists.parentList, lists.lineStart)
         if a >= Int(lineStart[b]) { return true }
         // Walk back from b, never below a (positions are topological).
         var seen = Set<Int32>()

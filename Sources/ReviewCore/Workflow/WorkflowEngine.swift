@@ -72,7 +72,8 @@ public enum WorkflowEngine {
         // are newest first). The current revision is the newest of all; a revision whose
         // place in history is unknown comes after nothing (the retraction stands).
         var newest: [String: Int] = [:]
-        for (i, change) in facts.changes.enumerated() { if let blob = change.blobAfter, newest[blob] == nil { newest[blob] = i } }
+        // By index: a change copied out retained its commit's strings, which the cores share.
+        for i in facts.changes.indices { if let blob = facts.changes[i].blobAfter, newest[blob] == nil { newest[blob] = i } }
         let retraction = ledger.standingRetraction(isAfter: { approved, retracted in
             if revisions.isCurrent(approved) { return true }
             guard let at = newest[approved], let other = newest[retracted] else { return false }
@@ -101,11 +102,12 @@ public enum WorkflowEngine {
                             comment: record.comment, changeNote: record.changeNote)
         }
         let approvals = ledger.counted.filter { $0.decision == .approve }.map(approval)
-        let last = facts.lastChange
+        let last = facts.changes.indices.first  // read in place (see `newest` above)
         return ArticleStatus(
             slug: article.slug, path: article.path, title: article.title, category: article.category,
             state: state, freshness: freshness, lastUpdated: article.lastUpdated,
-            lastChanged: last?.date, lastChangedCommit: last?.commit, lastChangedBy: last?.authorName,
+            lastChanged: last.map { facts.changes[$0].date }, lastChangedCommit: last.map { facts.changes[$0].commit },
+            lastChangedBy: last.map { facts.changes[$0].authorName },
             lastReviewed: approved?.day, nextReviewDue: nextDue, revision: facts.blob,
             approvals: approvals, missingRoles: missing, findings: findings.sorted(),
             lastApprovedRevision: approved?.blob, isRetired: article.isRetired,

@@ -77,47 +77,104 @@ public struct SignOffRecord: Sendable, Equatable {
 }
 
 /// Everything the workflow engine knows about one article: its content and its history.
+///
+/// A value kept behind one reference (``CopyOnWrite``): each article's facts are copied into
+/// its evaluation and its rules' context, and a copy retained each of a dozen fields, objects
+/// made on whichever core read the article (and the record's ancestry, which every article
+/// shares).
 public struct ArticleFacts: Sendable {
-    public var article: Article
-    public var parseFindings: [Finding]
+    struct Values: Sendable {
+        var article: Article
+        var parseFindings: [Finding]
+        var blob: String
+        var sha256: String
+        var changes: [ChangeFact]
+        var historyTruncated: Bool
+        var signOffs: [SignOffRecord]
+        var ancestry: CommitAncestry = .line
+        var recordFindings: [Finding] = []
+        var recordHistoryTruncated: Bool = false
+        var revisions: [String: (article: Article, sha256: String)]
+        var publishedBlob: String? = nil
+        var translation: TranslationFacts? = nil
+        var textChange: TextChange = .notLookedFor
+        var textChangeArrival: TextChangeArrival?
+    }
+    private var stored: CopyOnWrite<Values>
+
+    public var article: Article {
+        _read { yield stored.value.article }
+        _modify { yield &stored.value.article }
+    }
+    public var parseFindings: [Finding] {
+        _read { yield stored.value.parseFindings }
+        _modify { yield &stored.value.parseFindings }
+    }
     /// The article's blob at the revision being looked at.
-    public var blob: String
+    public var blob: String {
+        _read { yield stored.value.blob }
+        _modify { yield &stored.value.blob }
+    }
     /// SHA-256 of the current revision's bytes.
-    public var sha256: String
+    public var sha256: String {
+        _read { yield stored.value.sha256 }
+        _modify { yield &stored.value.sha256 }
+    }
     /// Commits that changed the file, newest first: at least the last one (when known), and
     /// back to the last approved revision when the article has sign-offs.
-    public var changes: [ChangeFact]
+    public var changes: [ChangeFact] {
+        _read { yield stored.value.changes }
+        _modify { yield &stored.value.changes }
+    }
     /// Whether ``changes`` is cut short by a shallow clone.
-    public var historyTruncated: Bool
+    public var historyTruncated: Bool {
+        get { stored.value.historyTruncated }
+        set { stored.value.historyTruncated = newValue }
+    }
     /// Sign-off records that name this article.
-    public var signOffs: [SignOffRecord]
+    public var signOffs: [SignOffRecord] {
+        _read { yield stored.value.signOffs }
+        _modify { yield &stored.value.signOffs }
+    }
     /// How the commits that added the records descend from one another (records' positions).
-    public var ancestry: CommitAncestry = .line
+    public var ancestry: CommitAncestry {
+        _read { yield stored.value.ancestry }
+        _modify { yield &stored.value.ancestry }
+    }
     /// What the append-only record log found wrong with this article's records: records
     /// deleted, moved, edited or unreadable (each blocks; the records still count), and
     /// whether the history the records need is cut short.
-    public var recordFindings: [Finding] = []
+    public var recordFindings: [Finding] {
+        _read { yield stored.value.recordFindings }
+        _modify { yield &stored.value.recordFindings }
+    }
     /// Whether the history of the review records is cut short by a shallow clone.
-    public var recordHistoryTruncated: Bool = false
+    public var recordHistoryTruncated: Bool {
+        get { stored.value.recordHistoryTruncated }
+        set { stored.value.recordHistoryTruncated = newValue }
+    }
     /// Earlier revisions named by sign-offs: blob → (parsed article, SHA-256 of its bytes).
-    public var revisions: [String: (article: Article, sha256: String)]
+    public var revisions: [String: (article: Article, sha256: String)] {
+        _read { yield stored.value.revisions }
+        _modify { yield &stored.value.revisions }
+    }
     /// The blob the published ref carries for this path, if any.
-    public var publishedBlob: String?
+    public var publishedBlob: String? {
+        _read { yield stored.value.publishedBlob }
+        _modify { yield &stored.value.publishedBlob }
+    }
     /// Where the article is a translation (the policy's `translations:`): its source and basis.
-    public var translation: TranslationFacts?
+    public var translation: TranslationFacts? {
+        _read { yield stored.value.translation }
+        _modify { yield &stored.value.translation }
+    }
 
     public init(article: Article, parseFindings: [Finding] = [], blob: String, sha256: String = "", changes: [ChangeFact] = [],
                 historyTruncated: Bool = false, signOffs: [SignOffRecord] = [],
                 revisions: [String: (article: Article, sha256: String)] = [:], publishedBlob: String? = nil) {
-        self.article = article
-        self.parseFindings = parseFindings
-        self.blob = blob
-        self.sha256 = sha256
-        self.changes = changes
-        self.historyTruncated = historyTruncated
-        self.signOffs = signOffs
-        self.revisions = revisions
-        self.publishedBlob = publishedBlob
+        stored = CopyOnWrite(Values(article: article, parseFindings: parseFindings, blob: blob, sha256: sha256, changes: changes,
+                                    historyTruncated: historyTruncated, signOffs: signOffs, revisions: revisions,
+                                    publishedBlob: publishedBlob))
     }
 
     public var lastChange: ChangeFact? { changes.first }
@@ -134,11 +191,17 @@ public struct ArticleFacts: Sendable {
 
     /// The newest change readers can see (``ArticleParser/readerText(_:mapping:)`` differs from
     /// the revision before it), as far as the loader looked: for ``LastUpdatedNotBumpedRule``.
-    public var textChange: TextChange = .notLookedFor
+    public var textChange: TextChange {
+        _read { yield stored.value.textChange }
+        _modify { yield &stored.value.textChange }
+    }
 
     /// How ``textChange`` and the last-updated date it is measured against reached the main line
     /// (the revision's first-parent chain), where the loader could tell.
-    public var textChangeArrival: TextChangeArrival?
+    public var textChangeArrival: TextChangeArrival? {
+        _read { yield stored.value.textChangeArrival }
+        _modify { yield &stored.value.textChangeArrival }
+    }
 }
 
 /// How an article's newest change readers can see reached the main line, and how its

@@ -200,7 +200,7 @@ private struct SnapshotLoader {
         // An article whose last change is an ignored revision: follow its history to the change before.
         let ignored = configuration.ignoredRevisions
         let throughIgnored = report.files.filter { file in
-            wanted(file.path) && tracking[file.path] == nil && file.commit.map { ignored.contains($0.id.hex) } == true
+            !ignored.isEmpty && wanted(file.path) && tracking[file.path] == nil && file.commitID.map { ignored.contains($0.hex) } == true
         }
         if !throughIgnored.isEmpty {
             for file in throughIgnored { tracking[file.path] = [never] }
@@ -299,7 +299,7 @@ private struct SnapshotLoader {
                                   byFoldedCase: byFoldedCase, walk: walk, revision: revisionName)
             // The article's changes, newest first (its whole history when followed).
             var changes: [ChangeFact] = histories[file.path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
-                ?? file.commit.map { [Self.changeFact($0, blob: file.blob)] } ?? []
+                ?? file.withCommit { [Self.changeFact($0, blob: file.blob)] } ?? []
             if file.onlyMoved, !changes.isEmpty { changes[0].changedContent = false }
             if !ignored.isEmpty, changes.contains(where: { ignored.contains($0.commit) }) {
                 // Ignored revisions are skipped; an article only they ever changed keeps its first.
@@ -382,7 +382,7 @@ private struct SnapshotLoader {
             if let finding = settled[i].slugFinding { findings.append(finding) }
             var facts = ArticleFacts(
                 article: article, parseFindings: findings, blob: file.blob.hex, sha256: parsed[i].sha256,
-                changes: placed[i].changes, historyTruncated: file.commit == nil || unresolved.contains(file.path),
+                changes: placed[i].changes, historyTruncated: file.commitID == nil || unresolved.contains(file.path),
                 signOffs: recordsOf[i], revisions: settled[i].revisions, publishedBlob: publishedBlobs[file.path])
             facts.recordFindings = settled[i].recordFindings
             facts.textChange = textChanges[i]?.change ?? .notLookedFor
@@ -467,7 +467,7 @@ private struct SnapshotLoader {
         var out: [Int: (change: TextChange, arrival: TextChangeArrival?)] = [:]
         if store != nil {
             for i in candidates {
-                guard let last = files[i].commit?.id, let date = placed[i].article.lastUpdated else { continue }
+                guard let last = files[i].commitID, let date = placed[i].article.lastUpdated else { continue }
                 func key(at revision: ObjectID?) -> TextChangeCodec.Key {
                     TextChangeCodec.key(path: files[i].path, lastChange: last, blob: files[i].blob, lastUpdated: date, mapping: mapping,
                                         ignored: ignoredDigest, followed: tracking[files[i].path] != nil, onlyMoved: files[i].onlyMoved,
