@@ -213,8 +213,14 @@ public struct Policy: Sendable, Equatable {
     /// The level of a content `rule` in `category` (its own `rules:`, then the policy's), or
     /// `nil` for the rule's own severity.
     public func level(of rule: RuleID, in category: Category?) -> RuleLevel? {
-        if let severity = category?.ruleSeverity[rule] { return severity == .error ? .error : .warning }
-        if category?.switchedOff.contains(rule) == true { return .off }
+        level(of: rule, severities: category?.ruleSeverity ?? [:], switchedOff: category?.switchedOff ?? [])
+    }
+
+    /// ``level(of:in:)`` with the category's `rules:` already read (once per article, not once
+    /// per finding).
+    func level(of rule: RuleID, severities: [RuleID: Severity], switchedOff: Set<RuleID>) -> RuleLevel? {
+        if let severity = severities[rule] { return severity == .error ? .error : .warning }
+        if switchedOff.contains(rule) { return .off }
         return ruleLevels[rule]
     }
 

@@ -57,14 +57,16 @@ public enum FindingSwitches {
         var suppressed = SuppressedFindings()
         var shown: [Finding] = []
         shown.reserveCapacity(findings.count)
+        // The category's switches, read once (each read retained objects every core shares).
+        let severities = category?.ruleSeverity ?? [:], switchedOff = category?.switchedOff ?? []
         for var finding in findings {
-            if finding.rule.isContent, let level = policy.level(of: finding.rule, in: category) {
+            if finding.rule.isContent, let level = policy.level(of: finding.rule, severities: severities, switchedOff: switchedOff) {
                 guard let severity = level.severity else {
                     suppressed.byPolicy.append(finding)
                     continue
                 }
                 finding.severityOverride = severity
-            } else if let severity = category?.ruleSeverity[finding.rule] {
+            } else if let severity = severities[finding.rule] {
                 // `unapproved-blocks` (awaiting-review and changes-requested as errors).
                 finding.severityOverride = severity
             }

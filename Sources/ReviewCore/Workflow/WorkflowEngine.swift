@@ -149,7 +149,12 @@ public enum WorkflowEngine {
     static func requiredRoles(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, category: Policy.Category?) -> [String] {
         guard let category else { return configuration.policy.roles }
         guard !category.translationRoles.isEmpty, let language = configuration.policy.translations.locate(facts.article)?.language else {
-            return category.requiredRoles
+            // The article's own copy: the category's array is one object for all its articles,
+            // and each article's evaluation retains and releases its roles a dozen times, from
+            // every core at once (one cache line passed between them each time).
+            var roles = category.requiredRoles
+            roles.reserveCapacity(roles.count)
+            return roles
         }
         return category.requiredRoles + category.translationRoles(language: language)
     }
@@ -161,9 +166,10 @@ public enum WorkflowEngine {
                        revisions: RevisionClasses? = nil) -> (DecisionLedger, [Finding]) {
         let required = required ?? requiredRoles(facts, configuration)
         let revisions = revisions ?? RevisionClasses(facts, unreviewedFields: configuration.policy.unreviewedFields)
+        // Most articles of a large site have no sign-off yet: nothing below to work out for them
+        // (and no decision for the ledger to place in the record's history).
+        guard !facts.signOffs.isEmpty else { return (DecisionLedger(required: required, revisions: revisions), []) }
         var ledger = DecisionLedger(required: required, revisions: revisions, ancestry: facts.ancestry)
-        // Most articles of a large site have no sign-off yet: nothing below to work out for them.
-        guard !facts.signOffs.isEmpty else { return (ledger, []) }
         var findings: [Finding] = []
         // Where each revision first appears (changes are newest first, so the last one wins),
         // and each change's index, for the self-approval window.

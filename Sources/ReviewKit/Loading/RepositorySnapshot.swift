@@ -254,7 +254,7 @@ private struct SnapshotLoader {
         // Hidden files (like .gitkeep) are git's business; other files (images, documents,
         // toc.yml, excluded pages) are assets, published beside the articles that link them.
         let only = only
-        let isAnyArticle = report.files.parallelMap { file in layout.isArticle(file.path) }
+        let isAnyArticle = Array(report.files.indices).parallelMap { [files = report.files] in layout.isArticle(files[$0].path) }
         let isArticle = report.files.indices.map { isAnyArticle[$0] && Self.wanted(report.files[$0].path, only: only) }
         // Articles whose paths read alike (every article at the revision, read or not): each
         // keeps its own history and records, and each gets a blocking finding. Found on another
@@ -279,7 +279,9 @@ private struct SnapshotLoader {
             inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
             positions.append(done)
         }
-        let parsed = inputs.parallelMap { input in input.cached ?? ParsedContent(input.bytes, measuringReadability: needsReadability) }
+        let parsed = Array(inputs.indices).parallelMap { [inputs] i in
+            inputs[i].cached ?? ParsedContent(inputs[i].bytes, measuringReadability: needsReadability)
+        }
         let existingFiles = placedAhead?.existing ?? existing?.value ?? Set(allPaths)
         var used: Set<ObjectID> = []
         used.reserveCapacity(inputs.count)
@@ -293,14 +295,16 @@ private struct SnapshotLoader {
         // bodies exactly where the articles here are.
         let early = placedAhead.map { $0.placements.count == report.files.count && mayNeedBodies == needsBodies ? $0.placements : [] } ?? []
         let placed = Array(inputs.indices).parallelMap { [positions] i in
-            let file = files[i]
+            // Each field read in place: a copy of the file retained the box of its last commit,
+            // which most files of a large site share (one commit changed most of them last).
+            let path = files[i].path
             let placement = (early.isEmpty ? nil : early[positions[i]])
-                ?? Self.placement(parsed[i], at: file.path, layout: layout, frontMatter: frontMatter, existing: existingFiles,
+                ?? Self.placement(parsed[i], at: path, layout: layout, frontMatter: frontMatter, existing: existingFiles,
                                   byFoldedCase: byFoldedCase, walk: walk, revision: revisionName)
             // The article's changes, newest first (its whole history when followed).
-            var changes: [ChangeFact] = histories[file.path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
-                ?? file.withCommit { [Self.changeFact($0, blob: file.blob)] } ?? []
-            if file.onlyMoved, !changes.isEmpty { changes[0].changedContent = false }
+            var changes: [ChangeFact] = histories[path].map { $0.map { Self.changeFact($0.commit, blob: $0.blob) } }
+                ?? files[i].withCommit { [Self.changeFact($0, blob: files[i].blob)] } ?? []
+            if files[i].onlyMoved, !changes.isEmpty { changes[0].changedContent = false }
             if !ignored.isEmpty, changes.contains(where: { ignored.contains($0.commit) }) {
                 // Ignored revisions are skipped; an article only they ever changed keeps its first.
                 let kept = changes.filter { !ignored.contains($0.commit) }
@@ -309,7 +313,7 @@ private struct SnapshotLoader {
             var placed = Placed(article: placement.article, findings: placement.findings, changes: changes, links: placement.links,
                                 // Where slugs must be unique (across all folders, or within each: content: unique-slugs),
                                 // and where the article's records are filed.
-                                slugKey: layout.slugScope(of: file.path) + "\u{0}" + placement.article.slug, directory: GitPath(layout.recordDirectory(of: file.path)))
+                                slugKey: layout.slugScope(of: path) + "\u{0}" + placement.article.slug, directory: GitPath(layout.recordDirectory(of: path)))
             placed.textChangeCandidate = Self.isTextChangeCandidate(placed, mapping: frontMatter)
             return placed
         }
@@ -369,11 +373,11 @@ private struct SnapshotLoader {
         let unresolved = report.unresolved
         let ancestry = log.ancestry, recordHistoryTruncated = log.truncated
         articles = Array(inputs.indices).parallelMap { [settled, publishedBlobs] i in
-            let file = files[i]
+            let path = files[i].path  // (in place, as above)
             var article = placed[i].article
             // `last-updated-from: history`: the last change stands for a last-updated the front matter lacks.
             if frontMatter.lastUpdatedFromHistory, article.lastUpdated == nil, let last = placed[i].changes.first { article.lastUpdated = last.date }
-            var findings = placed[i].findings + (confusableFindings[file.path] ?? [])
+            var findings = placed[i].findings + (confusableFindings[path] ?? [])
             if let kept = settled[i].linkFindings {
                 findings += kept
             } else {
@@ -381,9 +385,9 @@ private struct SnapshotLoader {
             }
             if let finding = settled[i].slugFinding { findings.append(finding) }
             var facts = ArticleFacts(
-                article: article, parseFindings: findings, blob: file.blob.hex, sha256: parsed[i].sha256,
-                changes: placed[i].changes, historyTruncated: file.commitID == nil || unresolved.contains(file.path),
-                signOffs: recordsOf[i], revisions: settled[i].revisions, publishedBlob: publishedBlobs[file.path])
+                article: article, parseFindings: findings, blob: files[i].blob.hex, sha256: parsed[i].sha256,
+                changes: placed[i].changes, historyTruncated: files[i].commitID == nil || unresolved.contains(path),
+                signOffs: recordsOf[i], revisions: settled[i].revisions, publishedBlob: publishedBlobs[path])
             facts.recordFindings = settled[i].recordFindings
             facts.textChange = textChanges[i]?.change ?? .notLookedFor
             facts.textChangeArrival = textChanges[i]?.arrival
