@@ -24,7 +24,7 @@ public struct Evaluation: Sendable {
         let settings = snapshot.policy.fragments
         guard settings.isOn else {
             // Translations are judged against their sources' approvals once every article has its own (issue 37).
-            let statuses = TranslationCheck.apply(snapshot.articles.parallelMap { WorkflowEngine.evaluate($0, configuration) },
+            let statuses = TranslationCheck.apply(snapshot.articles.parallelMap(state: configuration.unshared) { WorkflowEngine.evaluate($1, $0) },
                                                   facts: snapshot.articles, configuration: configuration)
             report = StatusReport(asOf: asOf, head: snapshot.revision.hex, articles: Self.byPath(statuses),
                                   otherFindings: (snapshot.strayFindings + snapshot.trustFindings).sorted())
@@ -38,9 +38,9 @@ public struct Evaluation: Sendable {
         let categories = graph.categories(Dictionary(articles.map { ($0.article.path, $0.article.category) }, uniquingKeysWith: { a, _ in a }),
                                           policy: snapshot.policy)
         for i in fragmentFacts.indices { fragmentFacts[i].article.category = categories[fragmentFacts[i].article.path] }
-        let fragmentStatuses = Self.byPath(fragmentFacts.parallelMap { WorkflowEngine.evaluate($0, configuration) })
+        let fragmentStatuses = Self.byPath(fragmentFacts.parallelMap(state: configuration.unshared) { WorkflowEngine.evaluate($1, $0) })
         let byPath = Dictionary(fragmentStatuses.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        let statuses = TranslationCheck.apply(graph.apply(to: articles.parallelMap { WorkflowEngine.evaluate($0, configuration) }, fragments: byPath),
+        let statuses = TranslationCheck.apply(graph.apply(to: articles.parallelMap(state: configuration.unshared) { WorkflowEngine.evaluate($1, $0) }, fragments: byPath),
                                               facts: articles, configuration: configuration)
         // A fragment's records and content findings are reported on its own path; what concerns
         // only articles (front matter, disclaimers, review dates) does not apply to it.

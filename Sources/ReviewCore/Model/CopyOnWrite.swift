@@ -22,6 +22,9 @@ struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Gives this value a storage of its own (its fields still share what they held).
+    mutating func unshare() { box = Box(box.value) }
+
     /// Whether both share one storage (then their values are equal without comparing them).
     func sharesStorage(with other: CopyOnWrite) -> Bool { box === other.box }
 }

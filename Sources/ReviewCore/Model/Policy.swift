@@ -100,6 +100,19 @@ public struct Policy: Sendable, Equatable {
         }
 
         public static func == (a: Category, b: Category) -> Bool { a.stored.sharesStorage(with: b.stored) || a.stored.value == b.stored.value }
+
+        /// An equal category that shares none of the objects the workflow reads for every
+        /// article (``WorkflowConfiguration/unshared()``).
+        func unshared() -> Category {
+            var copy = self
+            copy.stored.unshare()
+            copy.requiredRoles.reserveCapacity(requiredRoles.count)  // a copy: the array is shared
+            copy.disclaimers.reserveCapacity(disclaimers.count)
+            copy.ruleSeverity.reserveCapacity(ruleSeverity.count)
+            copy.switchedOff.reserveCapacity(switchedOff.count)
+            copy.translationRoles.reserveCapacity(translationRoles.count)
+            return copy
+        }
     }
 
     /// `when-overdue`: keep the page with a visible "review overdue since" notice (the default),
@@ -339,6 +352,21 @@ public struct Policy: Sendable, Equatable {
     }
 
     private var stored: CopyOnWrite<Values>
+
+    /// An equal policy that shares none of the objects the workflow reads for every article:
+    /// its storage, its categories, their settings, its roles, headings and unreviewed fields
+    /// (``WorkflowConfiguration/unshared()``).
+    func unshared() -> Policy {
+        var copy = self
+        copy.stored.unshare()
+        copy.categories = categories.mapValues { $0.unshared() }
+        copy.roles.reserveCapacity(roles.count)
+        copy.unreviewedFields.reserveCapacity(unreviewedFields.count)
+        copy.ruleLevels.reserveCapacity(ruleLevels.count)
+        copy.headings.mayBeEmpty.reserveCapacity(headings.mayBeEmpty.count)
+        copy.headings.contentUnder.reserveCapacity(headings.contentUnder.count)
+        return copy
+    }
 
     public static func == (a: Policy, b: Policy) -> Bool { a.stored.sharesStorage(with: b.stored) || a.stored.value == b.stored.value }
 

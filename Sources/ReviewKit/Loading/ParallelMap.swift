@@ -15,23 +15,64 @@ extension Array where Element: Sendable {
     /// placing and the evaluating each ended with one core idle for 20-25 ms), and with eight,
     /// writing its 14,142 articles' JSON still ended with one core idle for about 10 ms.
     func parallelMap<T: Sendable>(spreadFrom: Int = 256, _ transform: @Sendable (Element) -> T) -> [T] {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        guard count >= Swift.max(spreadFrom, 2), cores > 1 else { return map(transform) }
-        let chunks = Swift.min(Swift.max(cores * 8, count / 64), count)
-        let chunkSize = (count + chunks - 1) / chunks
+        guard let chunks = Self.chunks(count, spreadFrom: spreadFrom) else { return map(transform) }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             // Each chunk initialises a disjoint range of the buffer.
             nonisolated(unsafe) let slots = buffer
             withoutActuallyEscaping(transform) { transform in
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let start = chunk * chunkSize
-                    let end = Swift.min(start + chunkSize, count)
-                    guard start < end else { return }
-                    for i in start..<end { (slots.baseAddress! + i).initialize(to: transform(self[i])) }
+                DispatchQueue.concurrentPerform(iterations: chunks.count) { chunk in
+                    for i in chunks.range(chunk) { (slots.baseAddress! + i).initialize(to: transform(self[i])) }
                 }
             }
             initialized = count
         }
+    }
+
+    /// ``parallelMap(spreadFrom:_:)`` where each chunk first makes a `state` of its own, on the
+    /// thread that maps it, and `transform` reads it: for values every element reads, which the
+    /// threads would otherwise share (see ``WorkflowConfiguration/unshared()``).
+    func parallelMap<State, T: Sendable>(spreadFrom: Int = 256, state: @Sendable () -> State,
+                                         _ transform: @Sendable (State, Element) -> T) -> [T] {
+        guard let chunks = Self.chunks(count, spreadFrom: spreadFrom) else {
+            let state = state()
+            return map { transform(state, $0) }
+        }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            nonisolated(unsafe) let slots = buffer
+            withoutActuallyEscaping(transform) { transform in
+                withoutActuallyEscaping(state) { makeState in
+                    DispatchQueue.concurrentPerform(iterations: chunks.count) { chunk in
+                        let range = chunks.range(chunk)
+                        guard !range.isEmpty else { return }
+                        let state = makeState()
+                        for i in range { (slots.baseAddress! + i).initialize(to: transform(state, self[i])) }
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// How `count` elements are cut into chunks, or `nil` to map them on the calling thread.
+    private static func chunks(_ count: Int, spreadFrom: Int) -> Chunks? {
+        guard count >= Swift.max(spreadFrom, 2) else { return nil }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores > 1 else { return nil }
+        let chunks = Swift.min(Swift.max(cores * 8, count / 64), count)
+        return Chunks(count: chunks, size: (count + chunks - 1) / chunks, total: count)
+    }
+}
+
+/// ``Array/parallelMap(spreadFrom:_:)``'s chunks: `count` of `size` elements (the last ones
+/// shorter or empty).
+private struct Chunks {
+    let count: Int
+    let size: Int
+    let total: Int
+
+    func range(_ chunk: Int) -> Range<Int> {
+        let start = Swift.min(chunk * size, total)
+        return start..<Swift.min(start + size, total)
     }
 }
 
