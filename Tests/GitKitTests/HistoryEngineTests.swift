@@ -16,6 +16,10 @@ import TestSupport
         for file in report.files {
             let expected = try Git.lastChange(of: file.path.text, at: head.hex, in: repo.path)
             #expect(file.commit?.id.hex == expected, "\(file.path)", sourceLocation: sourceLocation)
+            // Read in place, the same commit.
+            #expect(file.commitID == file.commit?.id && file.withCommit { $0.id } == file.commit?.id, sourceLocation: sourceLocation)
+            #expect(file.withCommit { $0.author } == file.commit?.author && file.withCommit { $0.message } == file.commit?.message,
+                    sourceLocation: sourceLocation)
         }
         guard histories else { return }
         // Tracking a blob that never existed follows every path's whole history: the commits
