@@ -6,7 +6,10 @@
 /// value shares it, so never while another thread reads it.
 struct CopyOnWrite<Value: Sendable>: @unchecked Sendable {
     private final class Box {
-        var value: Value
+        /// Not checked for exclusive access at run time (every read of a field of a policy, a
+        /// category or an article's facts was): it is written only through ``value``'s
+        /// `_modify`, where this box is referenced once, so never while anything reads it.
+        @exclusivity(unchecked) var value: Value
         init(_ value: Value) { self.value = value }
     }
 
