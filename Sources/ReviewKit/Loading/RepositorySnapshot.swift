@@ -228,11 +228,9 @@ private struct SnapshotLoader {
         var cache = stored?.value ?? ArticleCache()
         var bodyCache = storedBodies?.value ?? BodyCache()
         let keepsBodies = usesCache && (storedBodies != nil || !bodyCacheExists)
-        // The content of `blob` as cached, with its body where one is needed (`nil`: parse it again).
         func cachedContent(_ blob: ObjectID) -> ParsedContent? {
-            guard let content = cache[blob], content.article.readability != nil || !needsReadability else { return nil }
-            guard needsBodies, !content.hasBody else { return content }
-            return (bodyCache[blob] ?? bodyBuffer?.body(for: blob)).map { content.with(body: $0) }
+            Self.cachedContent(blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer, needsReadability: needsReadability,
+                               needsBodies: needsBodies)
         }
         /// `streamed`: the content is in `articleBuffer` already.
         func remember(_ content: ParsedContent, for blob: ObjectID, streamed: Bool = false) {
@@ -250,7 +248,8 @@ private struct SnapshotLoader {
                 remember(parsed, for: blob, streamed: articleBuffer != nil)
             }
         }
-        var inputs: [(file: FileLastChange, cached: ParsedContent?, bytes: [UInt8])] = []
+        // The articles' files, and the bytes of those the cache does not hold.
+        var inputs: [(file: FileLastChange, bytes: [UInt8])] = []
         // Hidden files (like .gitkeep) are git's business; other files (images, documents,
         // toc.yml, excluded pages) are assets, published beside the articles that link them.
         let only = only
@@ -275,12 +274,21 @@ private struct SnapshotLoader {
                                      "a \(file.kind) is not an article and is not read; replace it with a Markdown file"))
                 continue
             }
-            let cached = cachedContent(file.blob)
-            inputs.append((file, cached, cached == nil ? try repository.blob(file.blob) : []))
+            inputs.append((file, []))
             positions.append(done)
         }
+        // Each article's cached content, looked up on all cores: one after another, the lookups
+        // were most of a warm run's reading (each touches a parsed article's objects for the
+        // first time), with the other core idle. Nothing writes the caches meanwhile.
+        let lookedUp = Array(inputs.indices).parallelMap { [inputs, cache, bodyCache] i -> (content: ParsedContent?, hit: Bool) in
+            let content = Self.cachedContent(inputs[i].file.blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
+                                             needsReadability: needsReadability, needsBodies: needsBodies)
+            return (content, content != nil)
+        }
+        // The others are read here (libgit2 handles are not shared), then parsed on all cores.
+        for i in inputs.indices where !lookedUp[i].hit { inputs[i].bytes = try repository.blob(inputs[i].file.blob) }
         let parsed = Array(inputs.indices).parallelMap { [inputs] i in
-            inputs[i].cached ?? ParsedContent(inputs[i].bytes, measuringReadability: needsReadability)
+            lookedUp[i].content ?? ParsedContent(inputs[i].bytes, measuringReadability: needsReadability)
         }
         let existingFiles = placedAhead?.existing ?? existing?.value ?? Set(allPaths)
         var used: Set<ObjectID> = []
@@ -332,7 +340,7 @@ private struct SnapshotLoader {
         slugs.reserveCapacity(inputs.count)
         for i in inputs.indices {
             let file = inputs[i].file
-            if inputs[i].cached == nil { remember(parsed[i], for: file.blob) }
+            if !lookedUp[i].hit { remember(parsed[i], for: file.blob) }
             used.insert(file.blob)
             var here = Settled()
             if placed[i].links.contains(where: \.needsTree) {
@@ -438,7 +446,7 @@ private struct SnapshotLoader {
         snapshot.acceptedFindings = configuration.acceptedFindings
         // What only the reading needed (the cache, the parsed files) is let go of by a process
         // that exits next, not freed object by object (``Teardown``).
-        Teardown.release((engine, report, cache, bodyCache, inputs, parsed, placed, early, existingFiles, used, slugs, records, tracking, log))
+        Teardown.release((engine, report, cache, bodyCache, inputs, lookedUp, parsed, placed, early, existingFiles, used, slugs, records, tracking, log))
         return snapshot
     }
 
@@ -881,6 +889,14 @@ private struct SnapshotLoader {
             checks.append(walk.isEmpty || path.hasPrefix(walk + "/") ? .broken(finding) : .brokenUnlessInTree(path: path, finding))
         }
         return checks
+    }
+
+    /// The content of `blob` as cached, with its body where one is needed (`nil`: parse it again).
+    private static func cachedContent(_ blob: ObjectID, cache: ArticleCache, bodyCache: BodyCache, bodyBuffer: BodyCacheBuffer?,
+                                      needsReadability: Bool, needsBodies: Bool) -> ParsedContent? {
+        guard let content = cache[blob], content.article.readability != nil || !needsReadability else { return nil }
+        guard needsBodies, !content.hasBody else { return content }
+        return (bodyCache[blob] ?? bodyBuffer?.body(for: blob)).map { content.with(body: $0) }
     }
 
     /// The link `url` with its path's last components spelt as in `real` (the query and fragment kept).
