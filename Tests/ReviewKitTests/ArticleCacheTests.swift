@@ -53,6 +53,44 @@ import TestSupport
         }
     }
 
+    /// A cache's entries are decoded in runs (``BlobCache/decodingRun``), each through one
+    /// reader: every value comes back under its own blob wherever the runs cut, and a value that
+    /// does not take exactly the length stated before it refuses the whole file, as when each was
+    /// read through a reader of that length.
+    @Test func entriesDecodedInRunsComeBackAndFillTheirLengths() throws {
+        let repo = try RepoBuilder()
+        try repo.commit("one", [.write("Articles/a.md", "a")])
+        let path = CacheFile.path(inGitDirectory: repo.repository.gitDirectory, name: ArticleBodyCodec.name)
+        let entries = try (0..<(3 * BodyCache.decodingRun + 5)).map { i in
+            (blob: try #require(ObjectID(hex: String(repeating: "0", count: 32) + String(format: "%08x", i))),
+             body: "body \(i) " + String(repeating: "é", count: i % 7))
+        }
+        // The file as the cache writes it, with one entry's stated length one byte long (and a
+        // byte after it, so every entry is still found where it starts).
+        func write(stretching stretched: Int?) throws {
+            let file = try #require(CacheFileWriter(path: path))
+            var w = CacheFile.writer(magic: ArticleBodyCodec.magic)
+            for (i, entry) in entries.enumerated() {
+                w.id(entry.blob)
+                let at = w.data.count
+                w.u32(0)
+                ArticleBodyCodec.write(entry.body, into: &w)
+                if i == stretched { w.u8(0) }
+                let length = UInt32(w.data.count - at - 4).littleEndian
+                withUnsafeBytes(of: length) { w.data.replaceSubrange(at..<(at + 4), with: $0) }
+            }
+            file.finish(with: w)
+        }
+        try write(stretching: nil)
+        let loaded = BodyCache.load(repo.repository)
+        #expect(loaded.entries.count == entries.count)
+        for entry in entries { #expect(loaded[entry.blob] == entry.body) }
+        for stretched in [0, BodyCache.decodingRun - 1, BodyCache.decodingRun, entries.count - 1] {
+            try write(stretching: stretched)
+            #expect(BodyCache.load(repo.repository).entries.isEmpty, "entry \(stretched)")
+        }
+    }
+
     /// Every field survives the file, for well-formed and broken articles alike.
     @Test(arguments: [
         ContentRepository.article("pml", category: .neurology, lastUpdated: "2026-04-07", body: "Body\n\nMore.", tags: "[a, b]"),
