@@ -15,9 +15,9 @@ public struct FileLastChange: Sendable, Hashable {
     }
     /// ``commit``'s id, read in place. Reading `commit` copies the commit's strings and arrays
     /// (each a retain and a release), and files changed last by one commit share those objects
-    /// across the cores that read them: a warm `status` on windows-powershell-docs, where one
-    /// commit changed most pages last, spent a fifth of its reference counting on that
-    /// commit's few strings while both cores read them.
+    /// across the cores that read them: in a warm `status` on windows-powershell-docs, where one
+    /// commit changed most pages last, that commit's strings and box took 40% of the reference
+    /// counts both cores updated (`Scripts/bench/refcount-census`).
     public var commitID: ObjectID? { box.value?.id }
 
     /// `body` applied to ``commit`` where there is one, without copying it first (see
