@@ -37,6 +37,29 @@ import TestSupport
         #expect(try Git.run(["ls-files", "--others"], in: content.path) == "")
     }
 
+    /// A full read keeps only the blobs the tip uses: an edited article's old blob leaves the
+    /// cache, and a run that changes nothing keeps it as it is.
+    @Test func aFullReadKeepsOnlyTheTipsBlobs() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology, "flu": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        func tipBlobs() throws -> Set<ObjectID> {
+            let tree = try content.repository.commit(content.repository.headCommit()).tree
+            return Set(try content.repository.files(under: "Articles", inTree: tree).map(\.id))
+        }
+        func cached() -> Set<ObjectID> {
+            ReviewSession.finishCacheWrites()
+            return Set(ArticleCache.load(content.repository).entries.keys)
+        }
+        _ = try statusJSON(content, cache: false)
+        let before = try tipBlobs()
+        #expect(cached() == before)
+        try content.edit("pml", lastUpdated: "2026-05-01", on: "2026-05-01", body: "New text.\n\n" + ContentRepository.disclaimer)
+        _ = try statusJSON(content, cache: true)
+        let after = try tipBlobs()
+        #expect(after != before && cached() == after)
+        _ = try statusJSON(content, cache: true)
+        #expect(cached() == after)
+    }
+
     @Test func aDamagedCacheIsIgnoredAndRewritten() throws {
         let content = try ContentRepository(articles: ["pml": .neurology], reviewers: [.medical("ann"), .editorial("ed")])
         let expected = try statusJSON(content, cache: false)
