@@ -339,9 +339,10 @@ private struct SnapshotLoader {
         // At its size from the start: grown by doubling, it was rehashed step by step.
         slugs.reserveCapacity(inputs.count)
         for i in inputs.indices {
-            let file = inputs[i].file
-            if !lookedUp[i].hit { remember(parsed[i], for: file.blob) }
-            used.insert(file.blob)
+            // The file's fields read in place (a copy retained its commit's box).
+            let blob = inputs[i].file.blob
+            if !lookedUp[i].hit { remember(parsed[i], for: blob) }
+            used.insert(blob)
             var here = Settled()
             if placed[i].links.contains(where: \.needsTree) {
                 var kept: [Finding] = []
@@ -354,17 +355,17 @@ private struct SnapshotLoader {
                 here.linkFindings = kept
             }
             if let other = slugs[placed[i].slugKey] {
-                here.slugFinding = Finding(.invalidFrontMatter, path: file.path,
+                here.slugFinding = Finding(.invalidFrontMatter, path: files[i].path,
                                            "slug '\(placed[i].article.slug)' is also used by \(other.escaped); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")")
             } else {
-                slugs[placed[i].slugKey] = file.path
+                slugs[placed[i].slugKey] = files[i].path
             }
             let directory = placed[i].directory
             if !log.records.isEmpty { readSlugs.insert(directory) }
-            here.recordFindings = log.findings.removeValue(forKey: directory) ?? []
+            if !log.findings.isEmpty { here.recordFindings = log.findings.removeValue(forKey: directory) ?? [] }
             let mine = recordsOf[i]
             let known: Set<String> = mine.isEmpty ? [] : Set(placed[i].changes.compactMap { $0.blobAfter })
-            for record in mine where record.signOff.blob != file.blob.hex && known.contains(record.signOff.blob) {
+            for record in mine where record.signOff.blob != blob.hex && known.contains(record.signOff.blob) {
                 guard here.revisions[record.signOff.blob] == nil, let id = ObjectID(hex: record.signOff.blob) else { continue }
                 let old: ParsedContent
                 if let cached = cachedContent(id) {
@@ -374,7 +375,7 @@ private struct SnapshotLoader {
                     remember(old, for: id)
                 }
                 used.insert(id)
-                here.revisions[record.signOff.blob] = (old.located(at: file.path, content: layout, frontMatter: policy.frontMatter).0, old.sha256)
+                here.revisions[record.signOff.blob] = (old.located(at: files[i].path, content: layout, frontMatter: policy.frontMatter).0, old.sha256)
             }
             settled.append(here)
         }
