@@ -5,7 +5,11 @@ import CGit2
 /// Every GitKit entry point that touches libgit2 calls ``Libgit2/ensureInitialized()`` first.
 /// libgit2 is never shut down: other threads may still hold handles when the process exits.
 enum Libgit2 {
+    /// Opens when a thread begins setting libgit2 up (``Repository/waitForLibgit2SetUpToBegin()``).
+    static let begun = Latch()
+
     private static let initialized: Void = {
+        begun.open()
         git_libgit2_init()
         // Durability: fsync objects, refs and the index when written.
         _ = review_git_enable_fsync_gitdir(1)

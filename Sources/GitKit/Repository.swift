@@ -184,6 +184,13 @@ extension Repository {
         Libgit2.ensureInitialized()
     }
 
+    /// Returns once some thread has begun ``setUpLibgit2()``: a caller that started a thread for
+    /// it waits here (for that thread to be scheduled), so that the set-up runs there and not on
+    /// the caller's own thread, which otherwise reached libgit2 first in most runs.
+    public static func waitForLibgit2SetUpToBegin() {
+        Libgit2.begun.wait()
+    }
+
     /// Maps and verifies, on the calling thread, the pack indexes of the repository that opening
     /// `path` would most likely find (a `.git` directory, or a bare repository, in `path` or a
     /// parent, owned by this user), so that a handle opened later finds them verified

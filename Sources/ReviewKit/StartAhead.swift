@@ -27,6 +27,10 @@ public struct StartAhead: Sendable {
                 group.leave()
             }
         }
+        // The caller goes on once libgit2's set-up has begun over there: going on at once, it
+        // reached libgit2 before that thread ran, in most runs, and set libgit2 up itself
+        // (mbedTLS reading the system's certificates: 2-3 ms on the main thread).
+        Repository.waitForLibgit2SetUpToBegin()
         return StartAhead(group: group)
     }
 

@@ -1,3 +1,6 @@
+import Foundation
+import GitKit
+import ReviewKit
 import Testing
 @testable import review
 
@@ -17,5 +20,14 @@ import Testing
         for arguments in [[], ["help"], ["help", "status"], ["--help"], ["status", "-h"], ["--version"], ["keygen", "--name", "a"]] {
             #expect(!Review.readsARepository(arguments), "\(arguments)")
         }
+    }
+
+    /// Starting ahead returns once libgit2's set-up has begun on a thread of its own (so that it
+    /// runs there, not on the caller's thread), and ends; also in a process that set libgit2 up
+    /// already, as this one may have. A set-up that never said it had begun would hang here.
+    @Test(.timeLimit(.minutes(1))) func startingAheadReturnsOnceLibgit2sSetUpHasBegun() {
+        let ahead = StartAhead.begin(repositoryPath: FileManager.default.temporaryDirectory.path)
+        Repository.waitForLibgit2SetUpToBegin()
+        ahead.finish()
     }
 }
