@@ -184,11 +184,14 @@ extension Repository {
         Libgit2.ensureInitialized()
     }
 
-    /// Returns once some thread has begun ``setUpLibgit2()``: a caller that started a thread for
-    /// it waits here (for that thread to be scheduled), so that the set-up runs there and not on
-    /// the caller's own thread, which otherwise reached libgit2 first in most runs.
-    public static func waitForLibgit2SetUpToBegin() {
-        Libgit2.begun.wait()
+    /// Returns once some thread has begun ``setUpLibgit2()``, or after `milliseconds`: a caller
+    /// that started a thread for it waits here (for that thread to be scheduled), so that the
+    /// set-up runs there and not on the caller's own thread, which otherwise reached libgit2
+    /// first in most runs. Bounded, so that a thread that never runs delays nothing for long
+    /// (the caller then sets libgit2 up itself when it reaches it). Whether it has begun.
+    @discardableResult
+    public static func waitForLibgit2SetUpToBegin(milliseconds: Int = 50) -> Bool {
+        Libgit2.begun.wait(milliseconds: milliseconds)
     }
 
     /// Maps and verifies, on the calling thread, the pack indexes of the repository that opening

@@ -24,10 +24,10 @@ import Testing
 
     /// Starting ahead returns once libgit2's set-up has begun on a thread of its own (so that it
     /// runs there, not on the caller's thread), and ends; also in a process that set libgit2 up
-    /// already, as this one may have. A set-up that never said it had begun would hang here.
+    /// already, as this one may have.
     @Test(.timeLimit(.minutes(1))) func startingAheadReturnsOnceLibgit2sSetUpHasBegun() {
         let ahead = StartAhead.begin(repositoryPath: FileManager.default.temporaryDirectory.path)
-        Repository.waitForLibgit2SetUpToBegin()
+        #expect(Repository.waitForLibgit2SetUpToBegin(milliseconds: 10_000), "the set-up says when it begins")
         ahead.finish()
     }
 }
