@@ -20,8 +20,10 @@ public struct FileLastChange: Sendable, Hashable {
     /// counts both cores updated (`Scripts/bench/refcount-census`).
     public var commitID: ObjectID? { box.value?.id }
 
-    /// `body` applied to ``commit`` where there is one, without copying it first (see
-    /// ``commitID``).
+    /// `body` applied to ``commit`` where there is one, read from its box. (The compiler may
+    /// still copy the commit for the call: `Scripts/bench/refcount-census` shows the loader's
+    /// placing step retaining the commit's strings here. Only ``commitID`` is sure to copy
+    /// nothing.)
     public func withCommit<T>(_ body: (borrowing CommitInfo) throws -> T) rethrows -> T? {
         guard let value = box.value else { return nil }
         return try body(value)

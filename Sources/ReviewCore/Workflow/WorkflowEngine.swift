@@ -149,12 +149,7 @@ public enum WorkflowEngine {
     static func requiredRoles(_ facts: ArticleFacts, _ configuration: WorkflowConfiguration, category: Policy.Category?) -> [String] {
         guard let category else { return configuration.policy.roles }
         guard !category.translationRoles.isEmpty, let language = configuration.policy.translations.locate(facts.article)?.language else {
-            // The article's own copy: the category's array is one object for all its articles,
-            // and each article's evaluation retains and releases its roles a dozen times, from
-            // every core at once (one cache line passed between them each time).
-            var roles = category.requiredRoles
-            roles.reserveCapacity(roles.count)
-            return roles
+            return category.requiredRoles
         }
         return category.requiredRoles + category.translationRoles(language: language)
     }

@@ -15,17 +15,7 @@ extension Array where Element: Sendable {
     /// placing and the evaluating each ended with one core idle for 20-25 ms), and with eight,
     /// writing its 14,142 articles' JSON still ended with one core idle for about 10 ms.
     func parallelMap<T: Sendable>(spreadFrom: Int = 256, _ transform: @Sendable (Element) -> T) -> [T] {
-        guard let chunks = Self.chunks(count, spreadFrom: spreadFrom) else { return map(transform) }
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            // Each chunk initialises a disjoint range of the buffer.
-            nonisolated(unsafe) let slots = buffer
-            withoutActuallyEscaping(transform) { transform in
-                DispatchQueue.concurrentPerform(iterations: chunks.count) { chunk in
-                    for i in chunks.range(chunk) { (slots.baseAddress! + i).initialize(to: transform(self[i])) }
-                }
-            }
-            initialized = count
-        }
+        parallelMap(spreadFrom: spreadFrom, state: {}) { _, element in transform(element) }
     }
 
     /// ``parallelMap(spreadFrom:_:)`` where each chunk first makes a `state` of its own, on the
@@ -38,6 +28,7 @@ extension Array where Element: Sendable {
             return map { transform(state, $0) }
         }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Each chunk initialises a disjoint range of the buffer.
             nonisolated(unsafe) let slots = buffer
             withoutActuallyEscaping(transform) { transform in
                 withoutActuallyEscaping(state) { makeState in

@@ -283,7 +283,7 @@ private struct SnapshotLoader {
         let lookedUp = Array(inputs.indices).parallelMap { [inputs, cache, bodyCache] i -> (content: ParsedContent?, hit: Bool) in
             let content = Self.cachedContent(inputs[i].file.blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
                                              needsReadability: needsReadability, needsBodies: needsBodies)
-            return (content, content != nil)
+            return (content, content != nil)  // `hit` apart: testing `content` for nil copied it
         }
         // The others are read here (libgit2 handles are not shared), then parsed on all cores.
         for i in inputs.indices where !lookedUp[i].hit { inputs[i].bytes = try repository.blob(inputs[i].file.blob) }
