@@ -22,17 +22,15 @@ import Testing
         }
     }
 
-    /// Every command but `serve` sets both allocator options, wherever the global options stand,
-    /// but not one the environment sets.
-    @Test func everyCommandButServeSetsTheAllocatorsOptionsTheEnvironmentDoesNot() {
+    /// Every command but `serve` asks for large pages, wherever the global options stand, unless
+    /// the environment sets mimalloc's own option.
+    @Test func everyCommandButServeUsesLargePagesUnlessTheEnvironmentSays() {
         for arguments in [["status"], ["--repo", "x", "check"], ["--as-of=2026-01-01", "publish"], ["reviewer", "add", "--repo", "x"], []] {
-            #expect(Allocator.options(for: arguments, inEnvironment: { _ in false }) == [.largePages, .eagerFirstSegment], "\(arguments)")
-            #expect(Allocator.options(for: arguments, inEnvironment: { _ in true }).isEmpty, "\(arguments)")
-            #expect(Allocator.options(for: arguments, inEnvironment: { $0 == "MIMALLOC_LARGE_OS_PAGES" }) == [.eagerFirstSegment])
-            #expect(Allocator.options(for: arguments, inEnvironment: { $0 == "MIMALLOC_EAGER_COMMIT_DELAY" }) == [.largePages])
+            #expect(Allocator.usesLargePages(for: arguments, environmentSays: false), "\(arguments)")
+            #expect(!Allocator.usesLargePages(for: arguments, environmentSays: true), "\(arguments)")
         }
         for arguments in [["serve"], ["serve", "--port", "0"], ["--repo", "x", "serve"], ["--repo=x", "--as-of", "2026-01-01", "serve"]] {
-            #expect(Allocator.options(for: arguments, inEnvironment: { _ in false }).isEmpty, "\(arguments)")
+            #expect(!Allocator.usesLargePages(for: arguments, environmentSays: false), "\(arguments)")
         }
     }
 
