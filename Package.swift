@@ -51,11 +51,6 @@ let package = Package(
             pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
-        // mimalloc: the `review` command's allocator in place of glibc's malloc for the whole
-        // process (Debian's libmimalloc-dev). A cold `status` parses every page, and cmark-gfm
-        // and Swift allocate per node; glibc's allocator was 13% of its CPU (docs/performance.md,
-        // session 16).
-        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         // The system's libcrypto (OpenSSL 3, Debian's libssl-dev, which libgit2-dev already
         // brings): SHA-256, SHA-1, Ed25519, AES-GCM, random bytes.
         .systemLibrary(
@@ -106,10 +101,14 @@ let package = Package(
         .executableTarget(
             name: "review",
             dependencies: [
-                "ReviewKit", "ReviewCore", "ReviewServer", "Paths", "CMimalloc",
+                "ReviewKit", "ReviewCore", "ReviewServer", "Paths",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // mimalloc (Debian libmimalloc-dev) in place of glibc's malloc for the whole process:
+            // a cold `status` parses every page, and cmark-gfm and Swift allocate per node; glibc's
+            // allocator was 13% of its CPU (docs/performance.md, session 16).
+            linkerSettings: [.linkedLibrary("mimalloc")]
         ),
         // A libFuzzer target for the parsers and the raw git readers (Scripts/check/fuzz); without
         // -DFUZZING it replays a corpus.

@@ -19,9 +19,6 @@ struct Review: ParsableCommand {
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if Allocator.usesLargePages(for: arguments, environmentSays: Allocator.environmentSays) {
-            Allocator.useLargePages()
-        }
         let ahead = readsARepository(arguments) ? StartAhead.begin(repositoryPath: repositoryOption(arguments) ?? ".") : nil
         let code = run(arguments, exitsAfterward: true)
         ahead?.finish()

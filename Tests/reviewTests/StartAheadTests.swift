@@ -22,18 +22,6 @@ import Testing
         }
     }
 
-    /// Every command but `serve` asks for large pages, wherever the global options stand, unless
-    /// the environment sets mimalloc's own option.
-    @Test func everyCommandButServeUsesLargePagesUnlessTheEnvironmentSays() {
-        for arguments in [["status"], ["--repo", "x", "check"], ["--as-of=2026-01-01", "publish"], ["reviewer", "add", "--repo", "x"], []] {
-            #expect(Allocator.usesLargePages(for: arguments, environmentSays: false), "\(arguments)")
-            #expect(!Allocator.usesLargePages(for: arguments, environmentSays: true), "\(arguments)")
-        }
-        for arguments in [["serve"], ["serve", "--port", "0"], ["--repo", "x", "serve"], ["--repo=x", "--as-of", "2026-01-01", "serve"]] {
-            #expect(!Allocator.usesLargePages(for: arguments, environmentSays: false), "\(arguments)")
-        }
-    }
-
     /// Starting ahead returns once libgit2's set-up has begun on a thread of its own (so that it
     /// runs there, not on the caller's thread), and ends; also in a process that set libgit2 up
     /// already, as this one may have.
