@@ -46,12 +46,16 @@ import TestSupport
         #expect(report.articles.map(\.slug) == ["ok"])
     }
 
-    @Test func twoArticlesWithOneSlugAreReported() throws {
+    /// Every later article with a slug is reported against the first that has it, the first not
+    /// at all (in the order of the paths).
+    @Test func articlesWithOneSlugAreReportedAgainstTheFirst() throws {
         let content = try ContentRepository(articles: ["ok": .neurology], reviewers: [.medical("ann")])
-        try content.commit("copy", [.write("Articles/other/ok.md", ContentRepository.article("ok", category: .neurology, lastUpdated: "2026-04-07"))],
-                           on: "2026-04-07")
+        let copy = ContentRepository.article("ok", category: .neurology, lastUpdated: "2026-04-07")
+        try content.commit("copies", [.write("Articles/other/ok.md", copy), .write("Articles/third/ok.md", copy)], on: "2026-04-07")
         let report = try content.status(asOf: "2026-11-25")
-        #expect(report.allFindings.contains { $0.path == "Articles/other/ok.md" && $0.message.contains("also used by Articles/ok.md") })
+        let slugFindings = report.allFindings.filter { $0.message.contains("also used by") }
+        #expect(slugFindings.map(\.path) == ["Articles/other/ok.md", "Articles/third/ok.md"])
+        #expect(slugFindings.allSatisfy { $0.message.contains("also used by Articles/ok.md;") })
     }
 }
 

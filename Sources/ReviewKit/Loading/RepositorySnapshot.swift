@@ -354,11 +354,12 @@ private struct SnapshotLoader {
                 }
                 here.linkFindings = kept
             }
-            if let other = slugs[placed[i].slugKey] {
+            // One lookup where the slug is new (most articles): filed under it, and put back as it
+            // was where it is not (the first article keeps it).
+            if let other = slugs.updateValue(files[i].path, forKey: placed[i].slugKey) {
+                slugs[placed[i].slugKey] = other
                 here.slugFinding = Finding(.invalidFrontMatter, path: files[i].path,
                                            "slug '\(placed[i].article.slug)' is also used by \(other.escaped); slugs must be unique \(layout.uniqueSlugs == .everywhere ? "across all folders" : "within a \(layout.uniqueSlugs.rawValue)")")
-            } else {
-                slugs[placed[i].slugKey] = files[i].path
             }
             let directory = placed[i].directory
             if !log.records.isEmpty { readSlugs.insert(directory) }
