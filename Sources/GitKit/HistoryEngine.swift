@@ -47,10 +47,16 @@ public struct HistoryEngine {
     /// Lets go of the persistent index this engine (and its copies) loaded: a later question
     /// reads it again. For a reader done with history, so that what it does next reuses the
     /// memory (the index is the largest value a read of a long history holds).
-    public func releaseIndex() {
+    ///
+    /// Returns what it held, for a caller that frees it later (a command-line process at its
+    /// exit): only the caller's reference is then left.
+    @discardableResult
+    public func releaseIndex() -> Any {
+        let held: (HistoryIndex?, [String: HistoryIndex]) = (loaded.index, loaded.scoped)
         loaded.index = nil
         loaded.scoped = [:]
         loaded.gitDirectory = nil
+        return held
     }
 
     /// Holds the index one engine value (and its copies) loaded.
