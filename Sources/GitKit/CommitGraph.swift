@@ -10,7 +10,7 @@ struct CommitGraph {
     var ids: [ObjectID] = []
     var trees: [ObjectID] = []
     /// Parent indices, in the commit's parent order.
-    var parents: [[Int32]] = []
+    var parents = FlatLists<Int32>()
     /// Whether the commit is at a shallow clone's boundary (its real parents are absent).
     var isBoundary: [Bool] = []
     var index: [ObjectID: Int32] = [:]
@@ -19,7 +19,7 @@ struct CommitGraph {
 
     var count: Int { ids.count }
 
-    init(ids: [ObjectID], trees: [ObjectID], parents: [[Int32]], isBoundary: [Bool], index: [ObjectID: Int32], tip: Int32) {
+    init(ids: [ObjectID], trees: [ObjectID], parents: FlatLists<Int32>, isBoundary: [Bool], index: [ObjectID: Int32], tip: Int32) {
         self.ids = ids
         self.trees = trees
         self.parents = parents
@@ -53,7 +53,7 @@ struct CommitGraph {
                 queue.append(parent)
             }
         }
-        parents = pendingParents.map { $0.compactMap { index[$0] } }
+        parents = FlatLists(pendingParents.map { $0.compactMap { index[$0] } })
     }
 
     /// Reads the tree and parent ids from a raw commit object.
@@ -103,7 +103,7 @@ struct CommitGraph {
     /// which keeps delta chains in the pack cache warm when the order is reversed.
     func childrenFirstOrder() -> [Int32] {
         var childCount = [Int32](repeating: 0, count: count)
-        for ps in parents { for p in ps { childCount[Int(p)] += 1 } }
+        for p in parents.values { childCount[Int(p)] += 1 }
         var order: [Int32] = []
         order.reserveCapacity(count)
         var ready: [Int32] = (0..<Int32(count)).filter { childCount[Int($0)] == 0 }.reversed()

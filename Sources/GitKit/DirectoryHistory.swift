@@ -140,7 +140,7 @@ extension HistoryEngine {
 
         // Nothing below the directory in any commit (no record was ever written): the answer
         // is empty, without ordering the whole history.
-        var everHeld = index.changes.contains { perParent in perParent.contains { $0.contains { inScope[Int($0.path)] } } }
+        var everHeld = index.changes.allValues.contains { inScope[Int($0.path)] }
         for c in index.parents.indices where !everHeld && index.parents[c].isEmpty {
             everHeld = try differ.subtree(at: components, of: index.trees[c]) != nil
         }

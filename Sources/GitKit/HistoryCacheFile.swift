@@ -9,7 +9,7 @@ import Paths
 enum HistoryCacheFile {
     /// Names the format and the engine: change it when the layout or the engine's answers for
     /// the same history could change (a rebuilt binary is never trusted anyway).
-    static let magic = "review history index 10 (paths as bytes, segmented file, scoped, later parents as asked, blobs numbered), engine review-history-2"
+    static let magic = "review history index 11 (paths as bytes, segmented file, scoped, later parents as asked, blobs numbered, parents and changes flat), engine review-history-2"
 
     static func path(in repository: Repository, directory: String) -> String {
         CacheFile.path(inGitDirectory: repository.gitDirectory, name: "history-\(directory.isEmpty ? "root" : directory.replacingSlashes()).cache")
@@ -53,21 +53,34 @@ enum HistoryCacheFile {
             w.id(index.trees[c])
             if let scope = index.scopeTrees[c] { w.u8(1); w.id(scope) } else { w.u8(0) }
             w.u8(index.isBoundary[c] ? 1 : 0)
-            w.u32(UInt32(index.parents[c].count))
-            for p in index.parents[c] { w.u32(UInt32(p)) }
             let m = index.meta[c]
             for n in [m.authorName, m.authorEmail, m.committerName, m.committerEmail, m.summary, m.coAuthors] { w.u32(UInt32(n)) }
             w.i64(m.authorTime); w.i64(m.committerTime); w.i32(m.authorOffset); w.i32(m.committerOffset)
-            w.u32(UInt32(index.changes[c].count))
-            for perParent in index.changes[c] {
-                w.u32(UInt32(perParent.count))
-                for change in perParent {
-                    w.u32(UInt32(change.path))
-                    w.u8((change.hasBlob ? 1 : 0) | (change.moved ? 2 : 0) | Self.kindBits(change.kind) << 2)
-                    if change.hasBlob { w.u32(change.blobNumber) }
-                }
-            }
             guard flush() else { return }
+        }
+        // The parents, flat: per commit how many, then all of them, commit after commit (read
+        // back in bulk, not an array per commit).
+        for c in 0..<index.count {
+            w.u32(UInt32(index.parents[c].count))
+            guard flush() else { return }
+        }
+        for c in 0..<index.count {
+            for p in index.parents[c] { w.u32(UInt32(p)) }
+            guard flush() else { return }
+        }
+        // The changes, flat: per commit, per parent, how many; then each in 8 bytes, as the
+        // index holds it (its blob's number, its path's number with the flags).
+        var total = 0
+        for c in 0..<index.count {
+            for list in index.changes[c] { w.u32(UInt32(list.count)); total += list.count }
+            guard flush() else { return }
+        }
+        w.u32(UInt32(total))
+        for c in 0..<index.count {
+            for list in index.changes[c] {
+                for change in list { w.u32(change.blobNumber); w.u32(change.packedBits) }
+                guard flush() else { return }
+            }
         }
         file.finish(with: w)
     }
@@ -99,49 +112,100 @@ enum HistoryCacheFile {
         index.trees.reserveCapacity(Int(count))
         index.scopeTrees.reserveCapacity(Int(count))
         index.isBoundary.reserveCapacity(Int(count))
-        index.parents.reserveCapacity(Int(count))
         index.meta.reserveCapacity(Int(count))
-        index.changes.reserveCapacity(Int(count))
         for c in 0..<Int(count) {
             guard let id = r.id(), let tree = r.id(), let hasScope = r.u8() else { return nil }
             let scope = hasScope == 1 ? r.id() : nil
             if hasScope == 1 && scope == nil { return nil }
-            guard let boundary = r.u8(), let parentCount = r.u32(), parentCount < 1 << 16 else { return nil }
-            var parents: [Int32] = []
-            for _ in 0..<parentCount {
-                guard let p = r.u32(), p < count else { return nil }
-                parents.append(Int32(p))
-            }
-            guard let an = r.u32(), let ae = r.u32(), let cn = r.u32(), let ce = r.u32(), let su = r.u32(), let ca = r.u32(),
-                  [an, ae, cn, ce, su, ca].allSatisfy({ $0 < strings.count }),
-                  let at = r.i64(), let ct = r.i64(), let ao = r.i32(), let co = r.i32(),
-                  let perParentCount = r.u32(), perParentCount == parentCount else { return nil }
-            var changes: [[HistoryIndex.Change]] = []
-            for _ in 0..<perParentCount {
-                guard let n = r.u32(), n <= UInt32(r.remaining) else { return nil }
-                var list: [HistoryIndex.Change] = []
-                list.reserveCapacity(Int(n))
-                for _ in 0..<n {
-                    guard let path = r.u32(), path < paths.count, let flags = r.u8() else { return nil }
-                    var blob: Int32?
-                    if flags & 1 != 0 { guard let b = r.u32(), b < blobCount else { return nil }; blob = Int32(b) }
-                    list.append(HistoryIndex.Change(path: Int32(path), blob: blob, moved: flags & 2 != 0, kind: Self.kind(bits: flags >> 2)))
-                }
-                changes.append(list)
-            }
+            guard let boundary = r.u8(), let an = r.u32(), let ae = r.u32(), let cn = r.u32(), let ce = r.u32(), let su = r.u32(),
+                  let ca = r.u32(), [an, ae, cn, ce, su, ca].allSatisfy({ $0 < strings.count }),
+                  let at = r.i64(), let ct = r.i64(), let ao = r.i32(), let co = r.i32() else { return nil }
             index.ids.append(id)
             index.index[id] = Int32(c)
             index.trees.append(tree)
             index.scopeTrees.append(scope)
             index.isBoundary.append(boundary == 1)
-            index.parents.append(parents)
             index.meta.append(HistoryIndex.Meta(authorName: Int32(an), authorEmail: Int32(ae), authorTime: at, authorOffset: ao,
                                                 committerName: Int32(cn), committerEmail: Int32(ce), committerTime: ct,
                                                 committerOffset: co, summary: Int32(su), coAuthors: Int32(ca)))
-            index.changes.append(changes)
         }
+        // The parents: how many per commit (fewer than 65,536 each), then each a commit's number.
+        guard let parentCounts = Self.words(&r, Int(count), { $0 < 1 << 16 ? Int32($0) : nil }),
+              let parentEnds = Self.ends(parentCounts, within: r.remaining / 4),
+              let parentValues = Self.words(&r, Int(parentEnds.last ?? 0), { $0 < count ? Int32($0) : nil }),
+              let parents = FlatLists(values: parentValues, ends: parentEnds) else { return nil }
+        // The changes: how many per list (one list per parent), then each in 8 bytes, in range.
+        guard let listLengths = Self.words(&r, parentValues.count, { $0 <= UInt32(Int32.max) ? Int32($0) : nil }),
+              let listEnds = Self.ends(listLengths, within: r.remaining / 8),
+              let total = r.u32(), Int(total) == Int(listEnds.last ?? 0),
+              let values = Self.changes(&r, Int(total), pathCount: paths.count, blobCount: Int(blobCount)),
+              let lists = FlatLists(values: values, ends: listEnds),
+              let changes = CommitLists(lists: lists, counts: parentCounts) else { return nil }
+        index.parents = parents
+        index.changes = changes
         guard r.remaining == 0 else { return nil }
         return index
+    }
+
+    /// How many values a bulk read takes in place at a time.
+    private static let run = 4096
+
+    /// `n` little-endian words, each made a value by `make` (`nil`: out of range, and the whole
+    /// read fails), read a run at a time.
+    private static func words<T>(_ r: inout BinaryReader, _ n: Int, _ make: (UInt32) -> T?) -> [T]? {
+        guard n >= 0, n <= r.remaining / 4 else { return nil }
+        var out: [T] = []
+        out.reserveCapacity(n)
+        while out.count < n {
+            let k = min(n - out.count, run)
+            let read = r.withBytes(k * 4) { raw -> Bool in
+                for i in 0..<k {
+                    guard let value = make(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) else { return false }
+                    out.append(value)
+                }
+                return true
+            }
+            guard read == true else { return nil }
+        }
+        return out
+    }
+
+    /// Where each list ends, from the lists' lengths; `nil` where they add up past `limit`.
+    private static func ends(_ lengths: [Int32], within limit: Int) -> [Int32]? {
+        var ends: [Int32] = []
+        ends.reserveCapacity(lengths.count)
+        var total = 0
+        for length in lengths {
+            total += Int(length)
+            guard total <= limit, total <= Int(Int32.max) else { return nil }
+            ends.append(Int32(total))
+        }
+        return ends
+    }
+
+    /// `n` changes as ``save(_:to:)`` wrote them (a blob's number, then the path's number with
+    /// the flags), each checked (``HistoryIndex/Change/isValid(blobNumber:packed:pathCount:blobCount:)``):
+    /// a run at a time, the checks of a run gathered into one answer (a branch per change took
+    /// most of the read).
+    private static func changes(_ r: inout BinaryReader, _ n: Int, pathCount: Int, blobCount: Int) -> [HistoryIndex.Change]? {
+        guard n >= 0, n <= r.remaining / 8 else { return nil }
+        var out: [HistoryIndex.Change] = []
+        out.reserveCapacity(n)
+        while out.count < n {
+            let k = min(n - out.count, run)
+            let read = r.withBytes(k * 8) { raw -> Bool in
+                var valid = true
+                for i in 0..<k {
+                    let blob = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self))
+                    let packed = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self))
+                    valid = valid && HistoryIndex.Change.isValid(blobNumber: blob, packed: packed, pathCount: pathCount, blobCount: blobCount)
+                    out.append(HistoryIndex.Change(unchecked: blob, packed: packed))
+                }
+                return valid
+            }
+            guard read == true else { return nil }
+        }
+        return out
     }
 }
 

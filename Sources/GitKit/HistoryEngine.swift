@@ -241,7 +241,7 @@ public struct HistoryEngine {
         var blobsOf = [[UInt64: ObjectID?]](repeating: [:], count: 2)
         let tracksAny = !tracked.isEmpty
         // Where the commits divide into two halves of the changes.
-        let total = index.changes.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        let total = index.changes.allValues.count
         var split = 0
         var seen = 0
         while split < count, seen * 2 < total {

@@ -33,6 +33,26 @@ struct HistoryIndex {
                 | UInt32(HistoryCacheFile.kindBits(kind)) << (Self.pathBits + 2)
         }
 
+        /// The path's number and the flags as one word (``init(unchecked:packed:)`` takes it back).
+        var packedBits: UInt32 { packed }
+
+        /// Whether a change read back as ``blobNumber`` and ``packedBits`` may be used: the path's
+        /// and the blob's numbers in range (`pathCount`, `blobCount`; no blob's number where
+        /// there is no blob), a known kind, and no bit set that no change sets.
+        @inline(__always)
+        static func isValid(blobNumber: UInt32, packed: UInt32, pathCount: Int, blobCount: Int) -> Bool {
+            let path = Int(packed & (1 << pathBits - 1))
+            let hasBlob = packed >> pathBits & 1 != 0
+            return (path < pathCount) && (packed >> (pathBits + 2) <= 4) && (hasBlob ? Int(blobNumber) < blobCount : blobNumber == 0)
+        }
+
+        /// The numbers as given, for a reader that checks them with ``isValid(blobNumber:packed:pathCount:blobCount:)``
+        /// before any change is used.
+        init(unchecked blobNumber: UInt32, packed: UInt32) {
+            self.blobNumber = blobNumber
+            self.packed = packed
+        }
+
         /// Index into ``paths``.
         var path: Int32 {
             get { Int32(bitPattern: packed & (1 << Self.pathBits - 1)) }
@@ -75,13 +95,14 @@ struct HistoryIndex {
     var index: [ObjectID: Int32] = [:]
     var trees: [ObjectID] = []
     var scopeTrees: [ObjectID?] = []
-    var parents: [[Int32]] = []
+    /// Per commit, its parents' numbers.
+    var parents = FlatLists<Int32>()
     var isBoundary: [Bool] = []
     /// Per commit, per parent: what changed in ``scope``. A change's ``Change/moved`` is
     /// recorded against the first parent only (the one comparison that reads it). A merge's
     /// comparison with another parent keeps only the paths its first-parent comparison changed
     /// (``kept(_:moved:firstParent:)``).
-    var changes: [[[Change]]] = []
+    var changes = CommitLists<Change>()
     var meta: [Meta] = []
     var paths = InternTable<GitPath>()
     var strings = InternTable<String>()
@@ -141,16 +162,19 @@ struct HistoryIndex {
             // removals still explain a move into the new folders.
             differ.limits = TreeDiffer.Limits(include: fresh, skip: scope)
             let order = Self.childrenFirst(Array(0..<Int32(count)), parents: parents)
+            // Widening is rare: the lists are grown as nested arrays, then laid out flat again.
+            var nested = changes.arrays
             for (done, c) in order.reversed().enumerated() {
                 if done % 500 == 0 { progress?("comparing commits", done, order.count) }
                 let commit = Int(c)
                 for (k, p) in parents[commit].enumerated() {
                     let diff = try differ.changes(from: scopeTrees[Int(p)], to: scopeTrees[commit], moves: k == 0)
                     guard !differ.newBlobs.isEmpty else { continue }
-                    let kept = kept(differ.newBlobs, moved: Set(diff.moved), firstParent: k == 0 ? nil : changes[commit][0])
-                    changes[commit][k].append(contentsOf: kept)
+                    let kept = kept(differ.newBlobs, moved: Set(diff.moved), firstParent: k == 0 ? nil : nested[commit][0])
+                    nested[commit][k].append(contentsOf: kept)
                 }
             }
+            changes = CommitLists(nested)
             paths = InternTable(differ.numberedPaths)
         }
         scope = Self.normalized(scope + fresh)
@@ -205,7 +229,7 @@ struct HistoryIndex {
                              summary: strings.intern(commit.summary),
                              coAuthors: strings.intern(commit.coAuthors.joined(separator: "\n"))))
             scopeTrees.append(nil)
-            changes.append([])
+            changes.appendCommit()
         }
         // The folder's subtree in each new commit's tree, where the lookahead found it.
         let found = lookahead?.finish() ?? []
@@ -226,8 +250,9 @@ struct HistoryIndex {
                 tree = try differ.subtree(at: root.components, of: trees[commit])
             }
             scopeTrees[commit] = tree
+            var perParent: [[Change]] = []
             for (k, p) in parents[commit].enumerated() {
-                let firstParent = k == 0 ? nil : changes[commit][0]
+                let firstParent = k == 0 ? nil : perParent[0]
                 var moved: Set<Int32> = []
                 if let firstParent, firstParent.count <= pathsLookedUp {
                     // A later parent is asked about the first parent's few changed paths only.
@@ -235,8 +260,9 @@ struct HistoryIndex {
                 } else {
                     moved = Set(try differ.changes(from: scopeTrees[Int(p)], to: tree, moves: k == 0).moved)
                 }
-                changes[commit].append(kept(differ.newBlobs, moved: moved, firstParent: firstParent))
+                perParent.append(kept(differ.newBlobs, moved: moved, firstParent: firstParent))
             }
+            changes.set(commit: commit, perParent)
         }
         paths = InternTable(differ.numberedPaths)
         return fresh.count
@@ -276,7 +302,7 @@ struct HistoryIndex {
     }
 
     /// Children before parents among `commits` (whose parents may lie outside the set).
-    static func childrenFirst(_ commits: [Int32], parents: [[Int32]]) -> [Int32] {
+    static func childrenFirst(_ commits: [Int32], parents: FlatLists<Int32>) -> [Int32] {
         // Flat arrays over all indices (membership and child counts): no hashing per commit.
         var isMember = [Bool](repeating: false, count: parents.count)
         for c in commits { isMember[Int(c)] = true }

@@ -87,6 +87,61 @@ import TestSupport
         #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == written)
     }
 
+    /// Numbers in a file whose check passes are still checked before use (another process with
+    /// the cache key could have written it): a parent or a path past the index's counts makes
+    /// the file unreadable, so the index is rebuilt, never read out of range.
+    @Test func anIndexFileWithNumbersOutOfRangeIsNotRead() throws {
+        var rng = SplitMix(seed: 12)
+        let repo = try RepoBuilder()
+        var files = (0..<4).map { GitPath("Articles/f\($0).md") }
+        try repo.commit("import", files.map { .write($0, "v0 \($0)") })
+        try grow(repo, steps: 0..<12, rng: &rng, files: &files)
+        let expected = try answers(repo.repository, cache: false)
+        #expect(try answers(repo.repository, cache: true) == expected)
+        let path = HistoryCacheFile.path(in: repo.repository, directory: "")
+        let index = try #require(HistoryCacheFile.load(from: path, directory: "", shallow: []))
+        #expect(index.parents.count == index.count && index.changes.count == index.count)
+
+        var farParent = index
+        var parents = farParent.parents.arrays
+        parents[0] = [Int32(index.count)]
+        farParent.parents = FlatLists(parents)
+        var farPath = index
+        farPath.changes.modifyEach { $0.path = Int32(index.paths.count) }
+        for damaged in [farParent, farPath] {
+            HistoryCacheFile.save(damaged, to: path)
+            #expect(HistoryCacheFile.load(from: path, directory: "", shallow: []) == nil)
+            #expect(try answers(repo.repository, cache: true) == expected)
+            #expect(HistoryCacheFile.load(from: path, directory: "", shallow: []) != nil)
+        }
+        // Saved and read back unchanged, it loads as it was.
+        HistoryCacheFile.save(index, to: path)
+        let again = try #require(HistoryCacheFile.load(from: path, directory: "", shallow: []))
+        #expect(again.parents == index.parents && again.changes.arrays == index.changes.arrays)
+    }
+
+    /// Lists kept flat read as the nested arrays they replace, whatever order a commit's lists
+    /// were set in, and a layout that does not add up is refused.
+    @Test func flatListsReadAsNestedArrays() {
+        let nested: [[[Int32]]] = [[[1, 2], []], [], [[3]], [[4, 5, 6], [7], [8]]]
+        var lists = CommitLists<Int32>()
+        for _ in nested { lists.appendCommit() }
+        for c in [2, 0, 3, 1] { lists.set(commit: c, nested[c]) }
+        #expect(lists.arrays == nested)
+        #expect(lists[3][1].first == 7 && lists[0][1].isEmpty && lists[1].isEmpty)
+        #expect(Set(lists.allValues) == Set(nested.flatMap { $0.flatMap { $0 } }))
+        #expect(CommitLists(nested).arrays == nested)
+        let flat = FlatLists<Int32>([[1, 2], [], [3]])
+        #expect(flat.arrays == [[1, 2], [], [3]] && flat[2].first == 3 && flat[1].isEmpty)
+        #expect(FlatLists(values: [1, 2, 3], ends: [2, 2, 3]) == flat)
+        #expect(FlatLists<Int32>(values: [1, 2, 3], ends: [2, 1, 3]) == nil)
+        #expect(FlatLists<Int32>(values: [1, 2, 3], ends: [2, 2]) == nil)
+        #expect(CommitLists(lists: flat, counts: [2, 1])?.arrays == [[[1, 2], []], [[3]]])
+        #expect(CommitLists(lists: flat, counts: [2, 2]) == nil)
+        #expect(CommitLists(lists: flat, counts: [1, 1]) == nil)
+        #expect(CommitLists(lists: flat, counts: [4, -1]) == nil)
+    }
+
     @Test func theIndexLivesInTheGitDirectoryAndADamagedOneIsRebuilt() throws {
         let repo = try RepoBuilder()
         try repo.commit("one", [.write("Articles/a.md", "1"), .write("Articles/b.md", "1")])

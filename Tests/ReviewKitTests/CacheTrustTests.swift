@@ -51,13 +51,10 @@ import TestSupport
         let requestNumber = try #require(index.paths.values.firstIndex(of: request.canonicalPath))
         let approvalNumber = try #require(index.paths.values.firstIndex(of: approval.canonicalPath))
         var patched = 0
-        for c in index.changes.indices {
-            for k in index.changes[c].indices {
-                for j in index.changes[c][k].indices where index.changes[c][k][j].path == Int32(requestNumber) {
-                    index.changes[c][k][j].path = Int32(approvalNumber)
-                    patched += 1
-                }
-            }
+        index.changes.modifyEach { change in
+            guard change.path == Int32(requestNumber) else { return }
+            change.path = Int32(approvalNumber)
+            patched += 1
         }
         #expect(patched > 0)
         HistoryCacheFile.save(index, to: file)
