@@ -88,6 +88,8 @@ extension HistoryEngine {
         guard let tip = index.index[revision] else { throw .corruptObject(revision, "the commit is missing from the history index") }
         let prefix = GitPath(directory).appendingSlash
         let inScope = index.paths.values.map { $0.hasPrefix(prefix) }
+        // The few commits that changed anything below the directory, found in one pass.
+        let touches = index.changes.commits(changing: inScope)
         let components = directory.split(separator: "/").map(String.init)
         var differ = TreeDiffer(database: database, scope: PathScope(directory: directory, files: []))
         var reachable = [Bool](repeating: false, count: index.count)
@@ -103,7 +105,7 @@ extension HistoryEngine {
                 }
                 for file in files { versions.insert(DirectoryHistory.Version(path: file.path, blob: file.id, kind: file.kind)) }
             }
-            for list in index.changes[commit] {
+            for list in index.changes[commit] where touches[commit] {
                 for change in list where inScope[Int(change.path)] {
                     guard let blob = index.blob(of: change) else { continue }
                     versions.insert(DirectoryHistory.Version(path: index.paths[change.path], blob: blob, kind: change.kind))
@@ -140,7 +142,10 @@ extension HistoryEngine {
 
         // Nothing below the directory in any commit (no record was ever written): the answer
         // is empty, without ordering the whole history.
-        var everHeld = index.changes.allValues.contains { inScope[Int($0.path)] }
+        // Which commits changed anything below the directory (few: on a large site the records
+        // change in a few commits of thousands), found in one pass over the changes in place.
+        let touches = index.changes.commits(changing: inScope)
+        var everHeld = touches.contains(true)
         for c in index.parents.indices where !everHeld && index.parents[c].isEmpty {
             everHeld = try differ.subtree(at: components, of: index.trees[c]) != nil
         }
@@ -210,7 +215,7 @@ extension HistoryEngine {
             var state: [GitPath: ObjectID]?
             // How many parents each new version differs from: all of them makes this an introduction.
             var differsFrom: [DirectoryHistory.Version: Int] = [:]
-            for (n, list) in index.changes[commit].enumerated() {
+            for (n, list) in index.changes[commit].enumerated() where touches[commit] {
                 for change in list where inScope[Int(change.path)] {
                     if n == 0 && watchedNumber[Int(change.path)] {
                         if state == nil { state = states[Int(stateAt[position[Int(parents[0])]])] }

@@ -84,6 +84,16 @@ struct FlatList<Element>: RandomAccessCollection {
 
 extension FlatLists: Equatable where Element: Equatable {}
 
+extension CommitLists where Element == HistoryIndex.Change {
+    /// Per commit, whether any of its changes is to a path whose number `inScope` marks: one pass
+    /// over the changes where they lie.
+    func commits(changing inScope: [Bool]) -> [Bool] {
+        lists.values.withUnsafeBufferPointer { values in
+            indices.map { c in values[valueRange(of: c)].contains { inScope[Int($0.path)] } }
+        }
+    }
+}
+
 /// Per commit, one list per parent: what changed against that parent (``HistoryIndex/changes``).
 /// A commit's lists are appended together, in any order of commits (the index compares its
 /// commits oldest first but numbers them newest first).
@@ -144,6 +154,14 @@ struct CommitLists<Element> {
 
     /// Changes every value in place.
     mutating func modifyEach(_ body: (inout Element) -> Void) { lists.modifyEach(body) }
+
+    /// Where the values of `commit`'s lists lie in ``FlatLists/values`` (a commit's lists lie
+    /// together).
+    func valueRange(of commit: Int) -> Range<Int> {
+        let n = Int(listCount[commit])
+        let from = lists.start(of: Int(first[commit]))
+        return from..<(n == 0 ? from : Int(lists.ends[Int(first[commit]) + n - 1]))
+    }
 
     /// Every value of every list, in no particular order of commits.
     var allValues: [Element] { lists.values }

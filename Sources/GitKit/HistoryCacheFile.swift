@@ -184,28 +184,33 @@ enum HistoryCacheFile {
     }
 
     /// `n` changes as ``save(_:to:)`` wrote them (a blob's number, then the path's number with
-    /// the flags), each checked (``HistoryIndex/Change/isValid(blobNumber:packed:pathCount:blobCount:)``):
-    /// a run at a time, the checks of a run gathered into one answer (a branch per change took
-    /// most of the read).
+    /// the flags), a run at a time, each checked
+    /// (``HistoryIndex/Change/isValid(blobNumber:packed:pathCount:blobCount:)``): one out of range
+    /// fails the whole read.
     private static func changes(_ r: inout BinaryReader, _ n: Int, pathCount: Int, blobCount: Int) -> [HistoryIndex.Change]? {
         guard n >= 0, n <= r.remaining / 8 else { return nil }
-        var out: [HistoryIndex.Change] = []
-        out.reserveCapacity(n)
-        while out.count < n {
-            let k = min(n - out.count, run)
-            let read = r.withBytes(k * 8) { raw -> Bool in
-                var valid = true
-                for i in 0..<k {
-                    let blob = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self))
-                    let packed = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self))
-                    valid = valid && HistoryIndex.Change.isValid(blobNumber: blob, packed: packed, pathCount: pathCount, blobCount: blobCount)
-                    out.append(HistoryIndex.Change(unchecked: blob, packed: packed))
+        var valid = true
+        // Written in place: appending checked the array's capacity and uniqueness per change.
+        let out = [HistoryIndex.Change](unsafeUninitializedCapacity: n) { buffer, initialized in
+            while initialized < n {
+                let k = min(n - initialized, run)
+                let into = buffer.baseAddress! + initialized
+                let read = r.withBytes(k * 8) { raw -> Bool in
+                    var ok = true
+                    for i in 0..<k {
+                        let blob = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self))
+                        let packed = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self))
+                        if !HistoryIndex.Change.isValid(blobNumber: blob, packed: packed, pathCount: pathCount, blobCount: blobCount) { ok = false }
+                        (into + i).initialize(to: HistoryIndex.Change(unchecked: blob, packed: packed))
+                    }
+                    return ok
                 }
-                return valid
+                guard let read else { valid = false; return }
+                initialized += k
+                guard read else { valid = false; return }
             }
-            guard read == true else { return nil }
         }
-        return out
+        return valid ? out : nil
     }
 }
 

@@ -131,6 +131,11 @@ import TestSupport
         #expect(lists[3][1].first == 7 && lists[0][1].isEmpty && lists[1].isEmpty)
         #expect(Set(lists.allValues) == Set(nested.flatMap { $0.flatMap { $0 } }))
         #expect(CommitLists(nested).arrays == nested)
+        #expect(lists.indices.map { lists.valueRange(of: $0).map { lists.allValues[$0] } } == nested.map { $0.flatMap { $0 } })
+        let change = { (path: Int32) in HistoryIndex.Change(path: path, blob: nil, moved: false) }
+        let changes = CommitLists([[[change(0)], [change(2)]], [], [[change(1)]]])
+        #expect(changes.commits(changing: [false, false, true]) == [true, false, false])
+        #expect(changes.commits(changing: [false, true, false]) == [false, false, true])
         let flat = FlatLists<Int32>([[1, 2], [], [3]])
         #expect(flat.arrays == [[1, 2], [], [3]] && flat[2].first == 3 && flat[1].isEmpty)
         #expect(FlatLists(values: [1, 2, 3], ends: [2, 2, 3]) == flat)
