@@ -47,6 +47,21 @@ struct FlatLists<Element> {
         ends.append(Int32(values.count))
     }
 
+    /// Appends one list: the values `fill` appends to ``values`` (it appends, nothing else).
+    mutating func appendList(_ fill: (inout [Element]) -> Void) {
+        fill(&values)
+        precondition(values.count <= Int(Int32.max), "a list of lists holds at most \(Int32.max) values")
+        ends.append(Int32(values.count))
+    }
+
+    /// Appends `other`'s lists after these.
+    mutating func append(contentsOf other: FlatLists<Element>) {
+        precondition(values.count + other.values.count <= Int(Int32.max), "a list of lists holds at most \(Int32.max) values")
+        let offset = Int32(values.count)
+        values.append(contentsOf: other.values)
+        ends.append(contentsOf: other.ends.lazy.map { $0 + offset })
+    }
+
     mutating func reserveCapacity(lists: Int, values count: Int) {
         ends.reserveCapacity(lists)
         values.reserveCapacity(count)
@@ -131,6 +146,8 @@ struct CommitLists<Element> {
 
     /// How many commits.
     var count: Int { first.count }
+    /// How many lists each commit has.
+    var listCounts: [Int32] { listCount }
     var indices: Range<Int> { 0..<first.count }
 
     /// A commit with no lists yet (``set(commit:_:)`` gives them).

@@ -142,6 +142,11 @@ import TestSupport
         #expect(FlatLists<Int32>(values: [1, 2, 3], ends: [2, 1, 3]) == nil)
         #expect(FlatLists<Int32>(values: [1, 2, 3], ends: [2, 2]) == nil)
         #expect(CommitLists(lists: flat, counts: [2, 1])?.arrays == [[[1, 2], []], [[3]]])
+        #expect(lists.listCounts == [2, 0, 1, 3])
+        var joined = FlatLists<Int32>([[1], []])
+        joined.append(contentsOf: FlatLists([[2, 3], [4]]))
+        joined.appendList { $0 += [5, 6] }
+        #expect(joined.arrays == [[1], [], [2, 3], [4], [5, 6]])
         #expect(CommitLists(lists: flat, counts: [2, 2]) == nil)
         #expect(CommitLists(lists: flat, counts: [1, 1]) == nil)
         #expect(CommitLists(lists: flat, counts: [4, -1]) == nil)
