@@ -70,10 +70,12 @@ let package = Package(
         .target(name: "GitKit", dependencies: ["CGit2", "CDeflate", "Paths", "BinaryStore", "SystemCrypto"],
                 swiftSettings: strict),
         // Values in, values out: no GitKit, no files, no threads, no clock.
+        // The arenas cmark-gfm parses a document in (C: a `cmark_mem` holds C functions).
+        .target(name: "CmarkArena"),
         .target(
             name: "ReviewCore",
             dependencies: [
-                "CCmarkGFM", "Paths",
+                "CCmarkGFM", "CmarkArena", "Paths",
                 .product(name: "Yams", package: "Yams"),
                 "SystemCrypto",
             ],
@@ -124,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "ReviewCoreTests",
             dependencies: [
-                "ReviewCore", "Paths", "TestSupport",
+                "ReviewCore", "CmarkArena", "Paths", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "SystemCrypto",
             ],

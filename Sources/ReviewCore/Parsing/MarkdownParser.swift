@@ -1,5 +1,6 @@
 import Paths
 import CCmarkGFM
+import CmarkArena
 import Foundation
 import Synchronization
 
@@ -113,7 +114,7 @@ public enum MarkdownParser {
     /// - strikethrough's `~` cannot be handled so (its list also tells the inline parser which
     ///   extension a `~` delimiter belongs to: emptied, cmark-gfm 0.29 loops forever on
     ///   `~~a~~`), so a page with a `~` in it is parsed with strikethrough, one page at a time
-    ///   (``strikethroughParser``), and every other page without it, on any thread: the `~` in
+    ///   (``strikethroughLock``), and every other page without it, on any thread: the `~` in
     ///   the table is then never read by a parse that does not hold the lock (a page without the
     ///   byte never looks it up), and only such a parse writes it.
     /// Every page of windows-powershell-docs, nodejs.org and the generated corpus gives the same
@@ -134,33 +135,44 @@ public enum MarkdownParser {
         return true
     }()
 
-    /// A cmark-gfm parser with the table, autolink and task-list extensions attached, and
-    /// strikethrough where asked. `cmark_parser_finish` hands over the document and resets the
-    /// parser for the next one (a new root, its buffers and reference map cleared) while keeping
-    /// its options and extensions, so each document is parsed as by a new parser, without making
-    /// one, attaching the extensions and freeing it again for every page.
-    private struct Parser: @unchecked Sendable {
-        /// Used by one thread at a time (taken from ``idle`` or under ``strikethroughParser``'s
-        /// lock), never freed: it lives as long as the process (there are at most as many as
-        /// threads ever parsed at once, and one more).
-        let pointer: OpaquePointer
-
-        static func make(strikethrough: Bool) -> Parser? {
-            guard let pointer = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS) else { return nil }
-            for name in ["table", "strikethrough", "autolink", "tasklist"] where strikethrough || name != "strikethrough" {
-                if let extensionPointer = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(pointer, extensionPointer) }
-            }
-            return Parser(pointer: pointer)
+    /// The extensions a parser gets: table, autolink and task list, and strikethrough where asked
+    /// (looked up once: the registry is read-only after ``extensionsPrepared``).
+    private static let extensions: [Extension] = {
+        _ = extensionsPrepared
+        return ["table", "strikethrough", "autolink", "tasklist"].compactMap { name in
+            cmark_find_syntax_extension(name).map { Extension(isStrikethrough: name == "strikethrough", pointer: $0) }
         }
+    }()
+
+    /// A registered extension (cmark-gfm's registry owns it for the process).
+    private struct Extension: @unchecked Sendable {
+        let isStrikethrough: Bool
+        let pointer: UnsafeMutablePointer<cmark_syntax_extension>
     }
 
-    /// The parsers without strikethrough no thread is using: a page without a `~` takes one (or
-    /// makes one) and gives it back, so such pages parse on every core at once.
-    private static let idle = Mutex<[Parser]>([])
+    /// An arena cmark-gfm parses one document in (CmarkArena's arena.c):
+    /// its parser, nodes and buffers are bump allocations, and the document is dropped by
+    /// resetting the arena, not freed node by node. Owned here, freed once, when dropped.
+    private final class Arena: @unchecked Sendable {
+        /// Used by one thread at a time (taken from ``arenas`` and given back).
+        let pointer: OpaquePointer
 
-    /// The one parser with strikethrough, for pages with a `~` (one at a time: its parse sets
-    /// and clears `~` in cmark-gfm's process-wide table).
-    private static let strikethroughParser = Mutex<Parser?>(nil)
+        init?() {
+            guard let pointer = review_arena_new() else { return nil }
+            self.pointer = pointer
+        }
+
+        deinit { review_arena_free(pointer) }
+    }
+
+    /// The arenas no thread is using: a parse takes one (or makes one) and gives it back, so
+    /// there are at most as many as threads ever parsed at once; each keeps a chunk for the next
+    /// document, and a pool all share keeps more, so a run reuses the same memory page after page.
+    private static let arenas = Mutex<[Arena]>([])
+
+    /// Held while a page with a `~` is parsed (its parse sets and clears `~` in cmark-gfm's
+    /// process-wide table).
+    private static let strikethroughLock = Mutex<Void>(())
 
     /// Whether a page with a `~` is being parsed now (set while its parser is held).
     private static let strikethroughInUse = Atomic<Bool>(false)
@@ -180,7 +192,7 @@ public enum MarkdownParser {
     /// directly, with a parser of their own that has strikethrough attached).
     static func exclusively<R>(_ body: () -> R) -> R {
         _ = extensionsPrepared
-        return strikethroughParser.withLock { _ in body() }
+        return strikethroughLock.withLock { _ in body() }
     }
 
     /// The document as values (for rendering, and whatever walks a tree of values): the flat
@@ -195,41 +207,56 @@ public enum MarkdownParser {
     }
 
     /// Parses `markdown` and calls `body` with cmark-gfm's document (`nil` where it made none),
-    /// which is freed when `body` returns.
+    /// which is dropped when `body` returns: with its arena (``Arena``) where one could be had
+    /// (a free slot, and memory for one), else freed node by node.
     private static func withDocument<R>(_ markdown: String, _ body: (Node?) -> R) -> R {
         let prepared = extensionsPrepared
+        let arena = arenas.withLock { $0.popLast() } ?? Arena()
+        defer {
+            if let arena {
+                review_arena_reset(arena.pointer)
+                arenas.withLock { $0.append(arena) }
+            }
+        }
         // cmark copies what it is fed: the text's own bytes are fed, not a copy of them. No
         // CMARK_OPT_VALIDATE_UTF8: a Swift string is valid UTF-8 already (cmark would copy it
         // byte by byte checking it again). NUL bytes are replaced by cmark either way.
         var text = markdown
         let parsed: Node? = text.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return finish(strikethrough: !prepared) { _ in } }
             // A `~` is one byte in UTF-8 (no other character's bytes include 0x7E).
-            let tilde = !prepared || memchr(base, 0x7E, buffer.count) != nil
-            return finish(strikethrough: tilde) { parser in
+            let tilde = !prepared || buffer.baseAddress.map { memchr($0, 0x7E, buffer.count) != nil } ?? false
+            return parse(strikethrough: tilde, arena: arena) { parser in
+                guard let base = buffer.baseAddress else { return }
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
             }
         }
-        defer { if let parsed { cmark_node_free(parsed) } }
+        defer { if let parsed, arena == nil { cmark_node_free(parsed) } }
         return body(parsed)
     }
 
-    /// Feeds a document to a parser (with strikethrough or not) and finishes it.
-    private static func finish(strikethrough: Bool, _ feed: (OpaquePointer) -> Void) -> Node? {
-        if strikethrough {
-            return strikethroughParser.withLock { kept in
-                strikethroughInUse.store(true, ordering: .relaxed)
-                defer { strikethroughInUse.store(false, ordering: .relaxed) }
-                if kept == nil { kept = Parser.make(strikethrough: true) }
-                guard let parser = kept?.pointer else { return nil }
-                feed(parser)
-                return cmark_parser_finish(parser)
+    /// Makes a parser (in `arena`, or with cmark-gfm's allocator where there is none) with the
+    /// extensions, strikethrough where asked (then while holding ``strikethroughLock``), feeds
+    /// it a document and finishes it.
+    private static func parse(strikethrough: Bool, arena: Arena?, _ feed: (OpaquePointer) -> Void) -> Node? {
+        func run() -> Node? {
+            let options = CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS
+            guard let parser = arena.map({ cmark_parser_new_with_mem(options, review_arena_mem($0.pointer).assumingMemoryBound(to: cmark_mem.self)) }) ?? cmark_parser_new(options) else { return nil }
+            // In an arena the parser goes with it; otherwise it is freed here (the document
+            // it finished is not: it is the caller's).
+            defer { if arena == nil { cmark_parser_free(parser) } }
+            for ext in extensions where strikethrough || !ext.isStrikethrough {
+                cmark_parser_attach_syntax_extension(parser, ext.pointer)
             }
+            feed(parser)
+            return cmark_parser_finish(parser)
         }
-        guard let parser = idle.withLock({ $0.popLast() }) ?? Parser.make(strikethrough: false) else { return nil }
-        feed(parser.pointer)
-        let document = cmark_parser_finish(parser.pointer)
-        idle.withLock { $0.append(parser) }
+        guard strikethrough else { return run() }
+        var document: Node?
+        strikethroughLock.withLock { _ in
+            strikethroughInUse.store(true, ordering: .relaxed)
+            defer { strikethroughInUse.store(false, ordering: .relaxed) }
+            document = run()
+        }
         return document
     }
 
@@ -242,7 +269,10 @@ public enum MarkdownParser {
     private static func flatten(_ root: Node, size: Int) -> MarkdownTree {
         guard let iterator = cmark_iter_new(root) else { return MarkdownTree() }
         defer { cmark_iter_free(iterator) }
-        var builder = MarkdownTree.Builder(capacity: 64, bytes: size)
+        // Room for a node per 16 bytes of Markdown (nodejs.org's pages hold one per 20 to 25,
+        // windows-powershell-docs' one per 40): a large page's array was copied as it doubled,
+        // each copy into new memory.
+        var builder = MarkdownTree.Builder(capacity: max(64, size / 16), bytes: size)
         // The open containers, each with its last child so far.
         var stack: [(index: Int, lastChild: Int?)] = []
         stack.reserveCapacity(maximumDepth)
