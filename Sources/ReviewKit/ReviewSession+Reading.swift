@@ -20,14 +20,14 @@ extension ReviewSession.Reading {
     /// large site), the same text as ``StatusJSONReporter/render(_:)``.
     public static func render(_ report: StatusReport, as format: StatusFormat) -> String {
         guard format == .json else { return format.reporter.render(report) }
-        return StatusJSONReporter.render(report) { articles, write in articles.parallelMap(write) }
+        return StatusJSONReporter.render(report) { runs, write in runs.parallelMap(spreadFrom: 4, write) }
     }
 
-    /// ``render(_:as:)``'s bytes in parts, in order (JSON: each article's object is a part), for
+    /// ``render(_:as:)``'s bytes in parts, in order (JSON: each run of articles' objects is a part), for
     /// writing out a large site's status without joining tens of megabytes first.
     public static func renderParts(_ report: StatusReport, as format: StatusFormat) -> [[UInt8]] {
         guard format == .json else { return [Array(format.reporter.render(report).utf8)] }
-        return StatusJSONReporter.renderParts(report) { articles, write in articles.parallelMap(write) }
+        return StatusJSONReporter.renderParts(report) { runs, write in runs.parallelMap(spreadFrom: 4, write) }
     }
 
     /// ``TerminalSafe/containsWorkflowCommands(_:)`` of ``renderParts(_:as:)``'s parts, read on
