@@ -145,13 +145,14 @@ public enum StatusJSONReporter: Reporter {
         let runs = stride(from: 0, to: statuses.count, by: articlesPerRun).map { $0..<min($0 + articlesPerRun, statuses.count) }
         // The articles are elements of an array that is the top object's member: indent 4. A
         // run is one element of it as the array writes it: its objects are separated as the
-        // array separates its elements (a comma, a line feed, the indent).
+        // array separates its elements (`element()` at that indent: a comma, a line feed, the
+        // indent).
         let written = map(runs) { run in
             var writer = JSONWriter(indent: 4)
             // About the size of an article's object with a few findings, so it is rarely regrown.
             writer.bytes.reserveCapacity(statuses[run].reduce(0) { $0 + 1024 + 256 * $1.findings.count })
             for index in run {
-                if index > run.lowerBound { writer.bytes.append(contentsOf: ",\n    ".utf8) }
+                if index > run.lowerBound { writer.element() }
                 write(statuses[index], into: &writer)
             }
             return writer.bytes
