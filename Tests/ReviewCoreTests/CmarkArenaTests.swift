@@ -67,6 +67,23 @@ import Testing
         }
     }
 
+    /// Where no arena is to be had (every slot taken), a page is parsed with cmark-gfm's own
+    /// allocator and its document freed node by node: pages with every extension's syntax give
+    /// the trees they give in an arena. The slots run out, and are taken again once freed.
+    @Test func withoutAnArenaAPageParsesAsInOne() {
+        for k in 0..<200 {
+            let page = "# Page \(k)\n\n" + ParseFastPathTests.markdown(UInt64(k)) + "\n\n~~gone~~ www.example.com \(k)\n\n| a |\n|---|\n| 1 |\n\n- [x] done\n"
+            #expect(MarkdownParser.parseTree(page, inArena: false) == MarkdownParser.parseTree(page), "seed \(k)")
+        }
+        var held: [OpaquePointer] = []
+        while let arena = review_arena_new() { held.append(arena) }
+        #expect(held.count <= 32)
+        for arena in held { review_arena_free(arena) }
+        let again = review_arena_new()
+        #expect(again != nil)
+        if let again { review_arena_free(again) }
+    }
+
     /// Documents large enough to take several chunks, blocks of their own (a code block of
     /// hundreds of kilobytes) and more than the arena keeps, parsed one after another and
     /// again, give the texts cmark-gfm's getters read from its own allocator's parse.

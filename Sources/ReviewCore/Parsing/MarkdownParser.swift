@@ -203,15 +203,21 @@ public enum MarkdownParser {
 
     /// The document, flat (``MarkdownTree``): every node, made without a value per node.
     public static func parseTree(_ markdown: String) -> MarkdownTree {
-        withDocument(markdown) { $0.map { flatten($0, size: markdown.utf8.count) } ?? MarkdownTree() }
+        parseTree(markdown, inArena: true)
+    }
+
+    /// ``parseTree(_:)``, in an arena or (where there is none to be had, or for tests) with
+    /// cmark-gfm's own allocator.
+    static func parseTree(_ markdown: String, inArena: Bool) -> MarkdownTree {
+        withDocument(markdown, inArena: inArena) { $0.map { flatten($0, size: markdown.utf8.count) } ?? MarkdownTree() }
     }
 
     /// Parses `markdown` and calls `body` with cmark-gfm's document (`nil` where it made none),
     /// which is dropped when `body` returns: with its arena (``Arena``) where one could be had
     /// (a free slot, and memory for one), else freed node by node.
-    private static func withDocument<R>(_ markdown: String, _ body: (Node?) -> R) -> R {
+    private static func withDocument<R>(_ markdown: String, inArena: Bool, _ body: (Node?) -> R) -> R {
         let prepared = extensionsPrepared
-        let arena = arenas.withLock { $0.popLast() } ?? Arena()
+        let arena = inArena ? arenas.withLock { $0.popLast() } ?? Arena() : nil
         defer {
             if let arena {
                 review_arena_reset(arena.pointer)
