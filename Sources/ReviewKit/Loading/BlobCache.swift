@@ -105,7 +105,7 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
             guard let run = r.reader(starts[end] - starts[first]) else { return BlobCache() }
             runs.append((first, end - first, run))
         }
-        let decoded = runs.parallelMap(spreadFrom: 2) { run -> [Codec.Value]? in
+        var decoded = runs.parallelMap(spreadFrom: 2) { run -> [Codec.Value]? in
             var r = run.reader
             var values: [Codec.Value] = []
             values.reserveCapacity(run.count)
@@ -119,9 +119,14 @@ struct BlobCache<Codec: BlobCacheCodec>: Sendable {
         }
         var cache = BlobCache()
         cache.entries.reserveCapacity(blobs.count)
-        for (run, values) in zip(runs, decoded) {
-            guard let values, values.count == run.count else { return BlobCache() }
-            for (k, value) in values.enumerated() { cache.entries[blobs[run.first + k]] = value }
+        // Each value is moved into the cache, not copied: a copy retained each of its strings
+        // and lists (objects made on the core that decoded it), and freeing the runs released
+        // them again, all on this thread (6 ms of a warm windows-powershell-docs status).
+        for (i, run) in runs.enumerated() {
+            // Taken out of `decoded` (held once, its values are reversed in place, not copied).
+            guard var values = decoded[i].take(), values.count == run.count else { return BlobCache() }
+            values.reverse()
+            while let value = values.popLast() { cache.entries[blobs[run.first + run.count - 1 - values.count]] = value }
         }
         return cache
     }
