@@ -148,18 +148,15 @@ public enum StatusJSONReporter: Reporter {
         // array separates its elements (`element()` at that indent: a comma, a line feed, the
         // indent).
         let written = map(runs) { run in
-            // Each status read in place, through its address (the array's subscript copied each
-            // one, retaining every string and list in it, objects made on other cores).
-            statuses.withUnsafeBufferPointer { statuses in
-                var writer = JSONWriter(indent: 4)
-                // About the size of an article's object with a few findings, so it is rarely regrown.
-                writer.bytes.reserveCapacity(run.reduce(0) { $0 + 1024 + 256 * statuses[$1].findings.count })
-                for index in run {
-                    if index > run.lowerBound { writer.element() }
-                    write(statuses[index], into: &writer)
-                }
-                return writer.bytes
+            var writer = JSONWriter(indent: 4)
+            // About the size of an article's object with a few findings, so it is rarely regrown
+            // (each status's findings counted by its index: a slice's `reduce` copied every status).
+            writer.bytes.reserveCapacity(run.reduce(0) { $0 + 1024 + 256 * statuses[$1].findings.count })
+            for index in run {
+                if index > run.lowerBound { writer.element() }
+                write(statuses[index], into: &writer)
             }
+            return writer.bytes
         }
         return JSONValue.object([
             ("asOf", .string(report.asOf.description)), ("head", .string(report.head)),
