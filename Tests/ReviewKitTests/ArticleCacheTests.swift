@@ -294,10 +294,12 @@ import TestSupport
         try content.commit("policy", [.write(Policy.path, Self.policyReadingNoBody)], on: "2026-04-08")
         let bodies = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: BodyCache.name)
         let uncached = try statusJSON(content, caches: false)
-        #expect(try statusJSON(content) == uncached)  // the first run writes both caches
-        #expect(FileManager.default.fileExists(atPath: bodies))
+        #expect(try statusJSON(content) == uncached)  // the first run writes the article cache only: nothing read a body
+        #expect(!FileManager.default.fileExists(atPath: bodies))
         #expect(try statusJSON(content) == uncached)  // warm: no body read
-        try expectEveryBody(content)  // what shows text reads them
+        #expect(!FileManager.default.fileExists(atPath: bodies))
+        try expectEveryBody(content)  // what shows text reads them, and keeps them
+        #expect(FileManager.default.fileExists(atPath: bodies))
 
         // An edit read by a run that reads no body: that run leaves the body cache as it was,
         // and the next run that needs the edited body parses it again.
@@ -314,6 +316,32 @@ import TestSupport
         ReviewSession.finishCacheWrites()
         #expect(FileManager.default.fileExists(atPath: bodies))
         #expect(try statusJSON(content) == (try statusJSON(content, caches: false)))
+    }
+
+    /// A first run builds a body cache where something may read one: asked for every body, or
+    /// where the committed policy reads them. Where the committed policy reads none but the
+    /// policy in force does (an edit that drops the disclaimers, not signed), the articles
+    /// parsed ahead without bodies are parsed again, and their bodies kept.
+    @Test func aFirstRunBuildsABodyCacheWhereABodyMayBeRead() throws {
+        let content = try ContentRepository(articles: ["pml": .neurology, "flu": .general], reviewers: [.medical("ann"), .editorial("ed")])
+        let bodies = CacheFile.path(inGitDirectory: content.repository.gitDirectory, name: BodyCache.name)
+        try expectEveryBody(content)  // asked for every body, cold
+        #expect(FileManager.default.fileExists(atPath: bodies))
+
+        try content.governWith(on: "2026-04-08")  // the fixture's policy, which requires a disclaimer, signed
+        try content.commit("policy", [.write(Policy.path, Self.policyReadingNoBody)], on: "2026-04-09")
+        try content.commit("edit", [.write("Articles/pml.md", "---\ntitle: Pml\nlast-updated: 2026-05-01\ncategory: neurology\n---\n\nNo disclaimer.\n")],
+                           on: "2026-05-01")
+        let uncached = try statusJSON(content, caches: false)
+        #expect(uncached.contains("unsigned-configuration") && uncached.contains("missing-disclaimer"), "\(uncached)")
+        for file in try FileManager.default.contentsOfDirectory(atPath: content.repository.gitDirectory + "review") {
+            try FileManager.default.removeItem(atPath: content.repository.gitDirectory + "review/" + file)
+        }
+        #expect(try statusJSON(content) == uncached)  // cold
+        #expect(FileManager.default.fileExists(atPath: bodies))
+        #expect(BodyCache.load(content.repository).entries.count == 2)
+        #expect(try statusJSON(content) == uncached)  // warm
+        try expectEveryBody(content)
     }
 
     /// Reading levels are measured only where a category sets a reading age: a cache written

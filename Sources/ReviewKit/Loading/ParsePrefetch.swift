@@ -27,7 +27,7 @@ final class ParsePrefetch: @unchecked Sendable {
 
     /// Where each body goes as it is parsed, for the body cache (none: they stay in the articles).
     private let bodies: BodyCacheBuffer?
-    /// Whether the articles keep their bodies too (besides `bodies`).
+    /// Whether the articles keep their bodies (besides `bodies`, where given).
     private let keepsBodies: Bool
     /// Where each parsed article goes, encoded, for the article cache (none: no cache is written).
     private let articles: ArticleCacheBuffer?
@@ -45,8 +45,9 @@ final class ParsePrefetch: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - bodies: the body cache being built: each body is added to it as it is parsed.
-    ///   - keepsBodies: whether the parsed articles keep their bodies as well (when `bodies` is
-    ///     given); without them, the loader takes each body from `bodies` where it needs one.
+    ///   - keepsBodies: whether the parsed articles keep their bodies (as well, where `bodies`
+    ///     is given); without them, the loader takes each body from `bodies` where it needs one,
+    ///     or parses the article again.
     ///   - articles: the article cache being built: each article is encoded into it as it is
     ///     parsed (here, on all cores, rather than by the one thread that writes the cache).
     ///   - measuresReadability: whether reading levels are measured (the loader parses again
@@ -63,7 +64,7 @@ final class ParsePrefetch: @unchecked Sendable {
         self.measuresReadability = measuresReadability
         self.bodies = bodies
         self.articles = articles
-        self.keepsBodies = keepsBodies || bodies == nil
+        self.keepsBodies = keepsBodies
         slots = .allocate(capacity: blobs.count)
         slots.initialize(repeating: nil)
         for _ in 0..<threads {
@@ -132,10 +133,8 @@ final class ParsePrefetch: @unchecked Sendable {
 
     private func parse(_ i: Int, _ bytes: [UInt8]) {
         var content = ParsedContent(bytes, measuringReadability: measuresReadability)
-        if let bodies {
-            bodies.append(content.article.body, for: blobs[i])
-            if !keepsBodies { content = content.withoutBody() }
-        }
+        bodies?.append(content.article.body, for: blobs[i])
+        if !keepsBodies { content = content.withoutBody() }
         if let articles {
             let encoded = ArticleCache.encoding(content)
             articles.append(encoded: encoded, for: blobs[i])
