@@ -107,9 +107,14 @@ private struct SnapshotLoader {
         let gitDirectory = repository.gitDirectory
         let stored = usesCache && ArticleCache.isPresent(gitDirectory: gitDirectory)
             ? Eventually { ArticleCache.load(gitDirectory: gitDirectory) } : nil
-        // A first run (no article cache) parses every article, as the committed policy says
-        // (the one in force is known only after the walk).
-        let committed = stored == nil ? try? Configuration.read(from: repository, tree: tree, at: revision, readingReviewers: false) : nil
+        let bodyCacheExists = usesCache && BodyCache.isPresent(gitDirectory: gitDirectory)
+        // A first run (no article cache) parses every article ahead, and builds the caches, as
+        // the committed policy says (the one in force is known only after the walk). Not read
+        // where neither happens (a pull request's few pages: 15-20 ms of its check on
+        // windows-powershell-docs).
+        let readsAhead = only == nil && stored == nil
+        let committed = readsAhead || (usesCache && stored == nil && !bodyCacheExists)
+            ? try? Configuration.read(from: repository, tree: tree, at: revision, readingReviewers: false) : nil
         let committedReadsBodies = committed.map { WorkflowEngine.readsBodies($0.policy, signOffs: true) } ?? true
         // Bodies are kept apart (``BodyCache``), read on another thread too: from the start when
         // every article needs one, else once the configuration in force says evaluating reads
@@ -120,12 +125,11 @@ private struct SnapshotLoader {
         // policy reads them): on nodejs.org, building one for a `status` that reads no body was
         // 6% of a cold run's CPU (19 MB encoded, sealed and written). The first run that reads
         // bodies builds it then (below).
-        let bodyCacheExists = usesCache && BodyCache.isPresent(gitDirectory: gitDirectory)
         let buildsBodies = usesCache && !bodyCacheExists && (bodies == .all || committedReadsBodies)
         let bodyBuffer = buildsBodies ? BodyCacheBuffer(gitDirectory: gitDirectory) : nil
         // Without an article cache, the new one is written as the articles are parsed too.
         let articleBuffer = usesCache && stored == nil ? ArticleCacheBuffer(gitDirectory: gitDirectory) : nil
-        let prefetch = only == nil && stored == nil
+        let prefetch = readsAhead
             ? parseAhead(tree: tree, committed: committed, keepsBodies: bodies == .all || committedReadsBodies, bodies: bodyBuffer,
                          articles: articleBuffer)
             : nil
