@@ -398,7 +398,13 @@ import TestSupport
                                     "`x", "x\ty", "x ", "", "é", "a\u{2028}b", "a\u{85}b", "#c", "?x", ":x", "ü", "-1", "a\u{7F}",
                                     "'it''s'", "\"a\\\"b\"", "\"a\\tb\"", "'a' 'b'", "'open", "\"open", "'é'", "[a,, b]", "[a, ]", "[, a]",
                                     "[a: b]", "[a:b]", "[a #b]", "[-a]", "[- a]", "['a']", "[\"a\"]", "[a] x", "[a, [b]]", "[a, {b: c}]", "[a", "a]",
-                                    "[&x]", "[*x]", "[!t a]", "[?a]", "[a?]", "[%a]", "[é]", "[a\tb]", "[a, b:]", "'", "\""]
+                                    "[&x]", "[*x]", "[!t a]", "[?a]", "[a?]", "[%a]", "[é]", "[a\tb]", "[a, b:]", "'", "\"",
+                                    // Beyond ASCII: letters, symbols, spaces that are not YAML's, and what libyaml
+                                    // refuses or reads as a line break.
+                                    "Michaël Zasso", "Tuesday, March 24 — Security Releases", "日本語のタイトル", "x\u{1F600}y", "\u{1F600}",
+                                    "a\u{A0}", "\u{A0}a", "a\u{3000}b", "a\u{2029}b", "a\u{80}b", "a\u{9F}b", "\u{85}", "a\u{FEFF}b",
+                                    "\u{FEFF}a", "a\u{FFFE}", "a\u{FFFF}", "a\u{FFFD}", "a\u{E000}", "a\u{D7FF}", "'a\u{2028}b'", "\"a\u{85}b\"",
+                                    "'Michaël'", "\"ü\"", "[Michaël, Zoë]", "[a\u{85}b]", "[a\u{2028}]", "é: x", "é #c", "ü:", "Ω", "a·b"]
         // Each value once on its own line (the random texts below mix them).
         func check(_ text: String, firstLine: Int) -> Bool {
             guard let simple = YAMLDocument.simpleMapping(text, firstLine: firstLine) else { return false }
@@ -431,6 +437,8 @@ import TestSupport
         #expect(accepted.withLock { $0 } > 300, "too few texts the shortcut takes to hold it to anything")
         // It does take the usual front matter.
         #expect(YAMLDocument.simpleMapping("title: PML\nms.date: 12/27/2016\nonline version: https://x.org/a?b=c\n", firstLine: 2) != nil)
+        // And front matter written in other languages.
+        #expect(YAMLDocument.simpleMapping("title: Parceiros e Apoiadores\nauthor: Michaël Zasso\ntags: [日本語, ü]\n", firstLine: 2) != nil)
     }
 
     /// The shortcut's repeated-key check, by comparison for the first keys and by a set past

@@ -103,7 +103,7 @@ public enum YAMLDocument {
         }
     }
 
-    /// YAML that is nothing but `key: value` lines of printable ASCII (most front matter:
+    /// YAML that is nothing but `key: value` lines of printable text (most front matter:
     /// `title: …`, `ms.date: 12/27/2016`, `date: '2013-06-13'`, `tags: [a, b]`), read without
     /// Yams, which composes a node tree for it; `nil` for anything else, which Yams reads. For the
     /// text it accepts it gives what Yams gives (a property test holds it to that). A key is
@@ -164,7 +164,7 @@ public enum YAMLDocument {
 
     /// The value a line's text after `key: ` holds, when it is one the shortcut reads.
     private static func simpleValue(_ value: UnsafeBufferPointer<UInt8>, line: Int) -> YAMLValue? {
-        guard let first = value.first, let last = value.last, value.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
+        guard let first = value.first, let last = value.last, isPrintable(value) else { return nil }
         func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
         let inner = UnsafeBufferPointer(rebasing: value.dropFirst().dropLast())
         switch first {
@@ -193,7 +193,38 @@ public enum YAMLDocument {
         }
     }
 
-    /// Printable ASCII that YAML reads as one plain scalar, exactly as written.
+    /// Whether `bytes` (valid UTF-8: the text is a string) are characters libyaml reads as they
+    /// are, none of them a line break: printable ASCII (no tab), and any other character but
+    /// the C1 controls (U+0080-U+009F; libyaml refuses them, and U+0085 breaks a line), the line
+    /// and paragraph separators (U+2028, U+2029: line breaks to libyaml), the byte-order mark
+    /// (U+FEFF, skipped at a line's start) and U+FFFE, U+FFFF (refused). Front matter in other
+    /// languages than English (an author's or a translated page's title: a third of nodejs.org's
+    /// pages) went to Yams for its first letter past ASCII.
+    private static func isPrintable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let byte = bytes[i]
+            if byte < 0x80 {
+                guard byte >= 0x20, byte != 0x7F else { return false }
+                i += 1
+                continue
+            }
+            // A sequence's lead byte; its continuation bytes follow (the bytes are valid UTF-8).
+            let next = i + 1 < n ? bytes[i + 1] : 0
+            let after = i + 2 < n ? bytes[i + 2] : 0
+            switch byte {
+            case 0xC2 where next < 0xA0: return false  // C1 controls, U+0085 among them
+            case 0xE2 where next == 0x80 && (after == 0xA8 || after == 0xA9): return false  // U+2028, U+2029
+            case 0xEF where (next == 0xBB && after == 0xBF) || (next == 0xBF && (after == 0xBE || after == 0xBF)): return false
+            default: break
+            }
+            i += byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        }
+        return true
+    }
+
+    /// Printable characters that YAML reads as one plain scalar, exactly as written.
     private static func isPlain(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = value.first, let last = value.last, first != 0x20, last != 0x20, last != 0x3A,
               !indicators.contains(first) else { return false }
