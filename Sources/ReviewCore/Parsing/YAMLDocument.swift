@@ -198,7 +198,7 @@ public enum YAMLDocument {
     /// the C1 controls (U+0080-U+009F; libyaml refuses them, and U+0085 breaks a line), the line
     /// and paragraph separators (U+2028, U+2029: line breaks to libyaml), the byte-order mark
     /// (U+FEFF, skipped at a line's start) and U+FFFE, U+FFFF (refused). Front matter in other
-    /// languages than English (an author's or a translated page's title: a third of nodejs.org's
+    /// languages than English (an author's or a translated page's title: a fifth of nodejs.org's
     /// pages) went to Yams for its first letter past ASCII.
     private static func isPrintable(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
