@@ -298,7 +298,10 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: bodies))
         #expect(try statusJSON(content) == uncached)  // warm: no body read
         #expect(!FileManager.default.fileExists(atPath: bodies))
-        try expectEveryBody(content)  // what shows text reads them, and keeps them
+        // What shows text reads them, and keeps them: each from its blob, not parsed again.
+        let counts = RepositorySnapshot.LoadCounts()
+        try RepositorySnapshot.$loadCounts.withValue(counts) { try expectEveryBody(content) }
+        #expect(counts.counts.withLock { $0 } == (parsed: 0, bodiesFromBlobs: 2))
         #expect(FileManager.default.fileExists(atPath: bodies))
 
         // An edit read by a run that reads no body: that run leaves the body cache as it was,
@@ -337,7 +340,10 @@ import TestSupport
         for file in try FileManager.default.contentsOfDirectory(atPath: content.repository.gitDirectory + "review") {
             try FileManager.default.removeItem(atPath: content.repository.gitDirectory + "review/" + file)
         }
-        #expect(try statusJSON(content) == uncached)  // cold
+        let counts = RepositorySnapshot.LoadCounts()
+        #expect(try RepositorySnapshot.$loadCounts.withValue(counts) { try statusJSON(content) } == uncached)  // cold
+        // Parsed ahead without bodies, then each body taken from its blob (one core: each parsed here).
+        #expect([(0, 2), (2, 0)].contains { $0 == counts.counts.withLock { $0 } })
         #expect(FileManager.default.fileExists(atPath: bodies))
         #expect(BodyCache.load(content.repository).entries.count == 2)
         #expect(try statusJSON(content) == uncached)  // warm

@@ -98,6 +98,12 @@ public enum ArticleParser {
         return findings
     }
 
+    /// The body ``parseContent(_:measuringReadability:)`` gives for `bytes`, without parsing
+    /// the body: the front matter split off, as there.
+    public static func body(_ bytes: [UInt8]) -> String {
+        parseParts(bytes).0.body
+    }
+
     /// What the bytes say regardless of the file's name: path and slug are empty. The same
     /// bytes always give the same result, so it may be cached by blob id.
     ///

@@ -3,6 +3,7 @@ import ReviewCore
 import GitKit
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Everything `review` reads from a repository at one revision, as values: the articles with
 /// their history facts, the policy, reviewers, disclaimers and sign-off records.
@@ -69,6 +70,16 @@ public struct RepositorySnapshot: Sendable {
                                usesCaches: usesCaches, progress: progress, pinnedRoot: pinnedRoot, bodies: bodies).load()
         }
     }
+}
+
+extension RepositorySnapshot {
+    /// Tests: what a load on this task did with the articles it did not take whole from the
+    /// caches: how many it parsed, and how many took only their body from their blob.
+    final class LoadCounts: Sendable {
+        let counts = Mutex((parsed: 0, bodiesFromBlobs: 0))
+    }
+
+    @TaskLocal static var loadCounts: LoadCounts?
 }
 
 /// Which articles a read must hold with their bodies.
@@ -299,15 +310,30 @@ private struct SnapshotLoader {
         // Each article's cached content, looked up on all cores: one after another, the lookups
         // were most of a warm run's reading (each touches a parsed article's objects for the
         // first time), with the other core idle. Nothing writes the caches meanwhile.
-        var lookedUp = Array(inputs.indices).parallelMap { [inputs, cache, bodyCache] i -> (content: ParsedContent?, hit: Bool) in
-            let content = Self.cachedContent(inputs[i].file.blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
-                                             needsReadability: needsReadability, needsBodies: needsBodies)
-            return (content, content != nil)  // `hit` apart: testing `content` for nil copied it
+        // An article the cache holds parsed whose body no body cache holds (none was built: the
+        // first run read no body) takes its body from its blob (`bodyFromBlob`), not a parse.
+        var lookedUp = Array(inputs.indices).parallelMap { [inputs, cache, bodyCache] i -> (content: ParsedContent?, hit: Bool, bodyFromBlob: Bool) in
+            let blob = inputs[i].file.blob
+            if let content = Self.cachedContent(blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
+                                                needsReadability: needsReadability, needsBodies: needsBodies) {
+                return (content, true, false)  // `hit` apart: testing `content` for nil copied it
+            }
+            guard needsBodies, let content = Self.cachedContent(blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
+                                                                needsReadability: needsReadability, needsBodies: false) else {
+                return (nil, false, false)
+            }
+            return (content, true, true)
         }
-        // The others are read here (libgit2 handles are not shared), then parsed on all cores.
-        for i in inputs.indices where !lookedUp[i].hit { inputs[i].bytes = try repository.blob(inputs[i].file.blob) }
+        // The others, and the blobs bodies are taken from, are read here (libgit2 handles are not
+        // shared); the others are parsed on all cores, and the bodies taken likewise.
+        for i in inputs.indices where !lookedUp[i].hit || lookedUp[i].bodyFromBlob { inputs[i].bytes = try repository.blob(inputs[i].file.blob) }
         let misses = inputs.indices.filter { !lookedUp[$0].hit }
         var fresh: [ParsedContent?] = misses.parallelMap { [inputs] i in ParsedContent(inputs[i].bytes, measuringReadability: needsReadability) }
+        let bodiless = inputs.indices.filter { lookedUp[$0].bodyFromBlob }
+        for (k, body) in bodiless.parallelMap({ [inputs] i in ArticleParser.body(inputs[i].bytes) }).enumerated() {
+            lookedUp[bodiless[k]].content = lookedUp[bodiless[k]].content.take()?.with(body: body)
+        }
+        RepositorySnapshot.loadCounts?.counts.withLock { $0 = (misses.count, bodiless.count) }
         // Each content is moved into place, not copied: a copy retained each of its strings and
         // lists (objects made on whichever core decoded them, read here for the first time), and
         // the two arrays released them again (on windows-powershell-docs, warm, 14,142 articles).
@@ -374,7 +400,11 @@ private struct SnapshotLoader {
         for i in inputs.indices {
             // The file's fields read in place (a copy retained its commit's box).
             let blob = inputs[i].file.blob
-            if !lookedUp[i].hit { remember(parsed[i], for: blob) }
+            if !lookedUp[i].hit {
+                remember(parsed[i], for: blob)
+            } else if lookedUp[i].bodyFromBlob, keepsBodies {
+                if let bodyBuffer { bodyBuffer.append(parsed[i].article.body, for: blob) } else { bodyCache.insert(parsed[i].article.body, for: blob) }
+            }
             used.insert(blob)
             var here = Settled()
             if placed[i].links.contains(where: \.needsTree) {
