@@ -269,8 +269,13 @@ private struct SnapshotLoader {
                 let encoded = ArticleCache.encoding(content)
                 articleBuffer.append(encoded: encoded, for: blob)
             }
-            guard keepsBodies, content.hasBody else { return }
-            if let bodyBuffer { bodyBuffer.append(content.article.body, for: blob) } else { bodyCache.insert(content.article.body, for: blob) }
+            guard content.hasBody else { return }
+            keepBody(content.article.body, for: blob)
+        }
+        /// Keeps a body in the body cache being built or read (where bodies are kept).
+        func keepBody(_ body: String, for blob: ObjectID) {
+            guard keepsBodies else { return }
+            if let bodyBuffer { bodyBuffer.append(body, for: blob) } else { bodyCache.insert(body, for: blob) }
         }
         if let prefetch {
             for (blob, parsed) in prefetch.finish(reading: repository) {
@@ -402,8 +407,8 @@ private struct SnapshotLoader {
             let blob = inputs[i].file.blob
             if !lookedUp[i].hit {
                 remember(parsed[i], for: blob)
-            } else if lookedUp[i].bodyFromBlob, keepsBodies {
-                if let bodyBuffer { bodyBuffer.append(parsed[i].article.body, for: blob) } else { bodyCache.insert(parsed[i].article.body, for: blob) }
+            } else if lookedUp[i].bodyFromBlob {
+                keepBody(parsed[i].article.body, for: blob)
             }
             used.insert(blob)
             var here = Settled()
