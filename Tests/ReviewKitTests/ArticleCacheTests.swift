@@ -301,7 +301,7 @@ import TestSupport
         // What shows text reads them, and keeps them: each from its blob, not parsed again.
         let counts = RepositorySnapshot.LoadCounts()
         try RepositorySnapshot.$loadCounts.withValue(counts) { try expectEveryBody(content) }
-        #expect(counts.counts.withLock { $0 } == (parsed: 0, bodiesFromBlobs: 2))
+        #expect(counts.counts == (parsed: 0, bodiesFromBlobs: 2))
         #expect(FileManager.default.fileExists(atPath: bodies))
 
         // An edit read by a run that reads no body: that run leaves the body cache as it was,
@@ -343,7 +343,7 @@ import TestSupport
         let counts = RepositorySnapshot.LoadCounts()
         #expect(try RepositorySnapshot.$loadCounts.withValue(counts) { try statusJSON(content) } == uncached)  // cold
         // Parsed ahead without bodies, then each body taken from its blob (one core: each parsed here).
-        #expect([(0, 2), (2, 0)].contains { $0 == counts.counts.withLock { $0 } })
+        #expect([(0, 2), (2, 0)].contains { $0 == counts.counts })
         #expect(FileManager.default.fileExists(atPath: bodies))
         #expect(BodyCache.load(content.repository).entries.count == 2)
         #expect(try statusJSON(content) == uncached)  // warm

@@ -3,7 +3,6 @@ import ReviewCore
 import GitKit
 import Dispatch
 import Foundation
-import Synchronization
 
 /// Everything `review` reads from a repository at one revision, as values: the articles with
 /// their history facts, the policy, reviewers, disclaimers and sign-off records.
@@ -75,8 +74,14 @@ public struct RepositorySnapshot: Sendable {
 extension RepositorySnapshot {
     /// Tests: what a load on this task did with the articles it did not take whole from the
     /// caches: how many it parsed, and how many took only their body from their blob.
-    final class LoadCounts: Sendable {
-        let counts = Mutex((parsed: 0, bodiesFromBlobs: 0))
+    final class LoadCounts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = (parsed: 0, bodiesFromBlobs: 0)  // under `lock`
+
+        var counts: (parsed: Int, bodiesFromBlobs: Int) {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
+        }
     }
 
     @TaskLocal static var loadCounts: LoadCounts?
@@ -338,7 +343,7 @@ private struct SnapshotLoader {
         for (k, body) in bodiless.parallelMap({ [inputs] i in ArticleParser.body(inputs[i].bytes) }).enumerated() {
             lookedUp[bodiless[k]].content = lookedUp[bodiless[k]].content.take()?.with(body: body)
         }
-        RepositorySnapshot.loadCounts?.counts.withLock { $0 = (misses.count, bodiless.count) }
+        RepositorySnapshot.loadCounts?.counts = (misses.count, bodiless.count)
         // Each content is moved into place, not copied: a copy retained each of its strings and
         // lists (objects made on whichever core decoded them, read here for the first time), and
         // the two arrays released them again (on windows-powershell-docs, warm, 14,142 articles).
