@@ -47,7 +47,7 @@ final class ParsePrefetch: @unchecked Sendable {
     ///   - bodies: the body cache being built: each body is added to it as it is parsed.
     ///   - keepsBodies: whether the parsed articles keep their bodies (as well, where `bodies`
     ///     is given); without them, the loader takes each body from `bodies` where it needs one,
-    ///     or parses the article again.
+    ///     or from the article's blob.
     ///   - articles: the article cache being built: each article is encoded into it as it is
     ///     parsed (here, on all cores, rather than by the one thread that writes the cache).
     ///   - measuresReadability: whether reading levels are measured (the loader parses again

@@ -323,16 +323,15 @@ private struct SnapshotLoader {
         // An article the cache holds parsed whose body no body cache holds (none was built: the
         // first run read no body) takes its body from its blob (`bodyFromBlob`), not a parse.
         var lookedUp = Array(inputs.indices).parallelMap { [inputs, cache, bodyCache] i -> (content: ParsedContent?, hit: Bool, bodyFromBlob: Bool) in
+            // (`hit` apart: testing `content` for nil copied it.)
             let blob = inputs[i].file.blob
-            if let content = Self.cachedContent(blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
-                                                needsReadability: needsReadability, needsBodies: needsBodies) {
-                return (content, true, false)  // `hit` apart: testing `content` for nil copied it
-            }
-            guard needsBodies, let content = Self.cachedContent(blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
-                                                                needsReadability: needsReadability, needsBodies: false) else {
+            guard let content = Self.cachedContent(blob, cache: cache, bodyCache: bodyCache, bodyBuffer: bodyBuffer,
+                                                   needsReadability: needsReadability, needsBodies: false) else {
                 return (nil, false, false)
             }
-            return (content, true, true)
+            guard needsBodies, !content.hasBody else { return (content, true, false) }
+            guard let body = Self.cachedBody(blob, bodyCache: bodyCache, bodyBuffer: bodyBuffer) else { return (content, true, true) }
+            return (content.with(body: body), true, false)
         }
         // The others, and the blobs bodies are taken from, are read here (libgit2 handles are not
         // shared); the others are parsed on all cores, and the bodies taken likewise.
@@ -866,7 +865,7 @@ private struct SnapshotLoader {
     ///   - committed: the committed configuration (`nil`: unreadable).
     ///   - keepsBodies: whether the articles parsed ahead keep their bodies: where evaluating
     ///     under the committed policy reads none, they keep none (the loader takes any it needs
-    ///     after all from `bodies`, or parses the article again where no body cache is built).
+    ///     after all from `bodies`, or from the article's blob where no body cache is built).
     private func parseAhead(tree: ObjectID, committed: Configuration?, keepsBodies: Bool, bodies: BodyCacheBuffer?,
                             articles: ArticleCacheBuffer?) -> ParsePrefetch? {
         let threads = ParsePrefetch.spareThreads
@@ -984,7 +983,12 @@ private struct SnapshotLoader {
                                       needsReadability: Bool, needsBodies: Bool) -> ParsedContent? {
         guard let content = cache[blob], content.article.readability != nil || !needsReadability else { return nil }
         guard needsBodies, !content.hasBody else { return content }
-        return (bodyCache[blob] ?? bodyBuffer?.body(for: blob)).map { content.with(body: $0) }
+        return cachedBody(blob, bodyCache: bodyCache, bodyBuffer: bodyBuffer).map { content.with(body: $0) }
+    }
+
+    /// A body the body cache read or being built holds.
+    private static func cachedBody(_ blob: ObjectID, bodyCache: BodyCache, bodyBuffer: BodyCacheBuffer?) -> String? {
+        bodyCache[blob] ?? bodyBuffer?.body(for: blob)
     }
 
     /// The link `url` with its path's last components spelt as in `real` (the query and fragment kept).
